@@ -1,0 +1,52 @@
+# apcase — one command per task, the same locally and in CI. `make help` lists them.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+export UV_PYTHON_DOWNLOADS := never
+
+.DEFAULT_GOAL := help
+
+.PHONY: help
+help: ## List the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip uv
+
+$(VENV)/.installed: $(BIN)/python requirements/base.txt requirements/dev.txt
+	$(BIN)/uv pip install --python $(BIN)/python --quiet -r requirements/base.txt -r requirements/dev.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+apcase/static/govuk/govuk-frontend.min.css: node_modules/.installed scripts/build_assets.py
+	$(BIN)/python scripts/build_assets.py
+
+.PHONY: install
+install: $(VENV)/.installed apcase/static/govuk/govuk-frontend.min.css ## Create .venv, install Python and npm packages, copy GOV.UK Frontend
+
+.PHONY: run
+run: install ## Install, migrate, load the demo and serve on http://127.0.0.1:8000
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+.PHONY: test
+test: install ## Run the whole test suite (DATABASE_URL chooses SQLite or PostgreSQL)
+	$(BIN)/pytest -n 2 --dist loadgroup
+
+.PHONY: lint
+lint: install ## ruff check, ruff format --check, mypy with django-stubs
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy apcase config
+
+.PHONY: format
+format: install ## Apply ruff's fixes and formatting
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .

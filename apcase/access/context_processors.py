@@ -1,0 +1,31 @@
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from . import policies
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    """The service navigation: each signed-in, verified user sees only what they can use."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not user.is_verified():  # type: ignore[union-attr]
+        return {"nav_items": []}
+    items = [("Home", reverse("home"))]
+    if policies.can_view_pupils(user):
+        items.append(("Pupils", reverse("pupils:list")))
+    if policies.can_view_directory(user):
+        items.append(("Providers", reverse("directory:provider_list")))
+    if policies.can_manage_users_somewhere(user):
+        items.append(("Users", reverse("organisations:list")))
+    path = request.path
+    return {
+        "nav_items": [
+            {
+                "label": label,
+                "href": href,
+                "current": path == href or (href != "/" and path.startswith(href)),
+            }
+            for label, href in items
+        ]
+    }

@@ -1,0 +1,150 @@
+"""Who may see or do what. Every rule of access in apcase is a named predicate here
+or in the scoping helpers beside it; views, services and templates ask these, never
+re-derive a rule of their own.
+
+Rules:
+- What a user may do comes only from their *active* memberships (role in organisation).
+- Organisation admins (school admin, headteacher, LA admin, provider DSL/manager)
+  manage the users of their own organisation, nobody else's.
+- System admins manage organisations; they hold no pupil-data role by virtue of that.
+- Pupil data is read through scoped selectors (pupils.selectors) built on
+  `organisation_ids_for`; a record outside the scope is "not found", never "forbidden".
+"""
+
+from collections.abc import Iterable
+from typing import Any
+
+from apcase.accounts.models import Membership, Organisation
+from apcase.accounts.roles import ORGANISATION_ADMIN_ROLES, OrganisationKind, Role
+
+SCHOOL_PUPIL_ROLES = frozenset(
+    {
+        Role.INCLUSION_LEAD,
+        Role.HEADTEACHER,
+        Role.SCHOOL_DSL,
+        Role.SCHOOL_STAFF,
+        Role.SCHOOL_ADMIN,
+    }
+)
+SCHOOL_PUPIL_EDITOR_ROLES = frozenset(
+    {Role.INCLUSION_LEAD, Role.HEADTEACHER, Role.SCHOOL_DSL, Role.SCHOOL_ADMIN}
+)
+LA_CASE_ROLES = frozenset({Role.PANEL_MEMBER, Role.PANEL_CHAIR, Role.LA_OFFICER})
+LA_DIRECTORY_EDITOR_ROLES = frozenset({Role.LA_OFFICER, Role.LA_ADMIN})
+PROVIDER_ROLES = frozenset({Role.PROVIDER_STAFF, Role.PROVIDER_MANAGER})
+SAFEGUARDING_ROLES = frozenset({Role.SCHOOL_DSL})
+
+
+def active_memberships(user: Any) -> list[Membership]:
+    """The user's active memberships in open organisations, cached on the user object
+    for the length of one request."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    cached = getattr(user, "_apcase_memberships", None)
+    if cached is None:
+        cached = list(
+            Membership.objects.filter(user=user, is_active=True)
+            .exclude(organisation__status=Organisation.Status.CLOSED)
+            .select_related("organisation", "organisation__local_authority")
+        )
+        user._apcase_memberships = cached
+    return cached
+
+
+def forget_memberships(user: Any) -> None:
+    if hasattr(user, "_apcase_memberships"):
+        del user._apcase_memberships
+
+
+def roles_of(user: Any) -> set[str]:
+    return {m.role for m in active_memberships(user)}
+
+
+def roles_in(user: Any, organisation: Organisation | None) -> set[str]:
+    if organisation is None:
+        return set()
+    return {m.role for m in active_memberships(user) if m.organisation_id == organisation.pk}
+
+
+def has_any_role(user: Any, roles: Iterable[str]) -> bool:
+    wanted = set(roles)
+    return any(m.role in wanted for m in active_memberships(user))
+
+
+def organisation_ids_for(user: Any, roles: Iterable[str]) -> set[int]:
+    """Ids of the organisations in which the user holds one of `roles`."""
+    wanted = set(roles)
+    return {m.organisation_id for m in active_memberships(user) if m.role in wanted}
+
+
+def organisations_of(user: Any) -> list[Organisation]:
+    seen: dict[int, Organisation] = {}
+    for membership in active_memberships(user):
+        seen.setdefault(membership.organisation_id, membership.organisation)
+    return sorted(seen.values(), key=lambda org: org.name)
+
+
+# --- named predicates -------------------------------------------------------------
+
+
+def is_system_admin(user: Any) -> bool:
+    return has_any_role(user, {Role.SYSTEM_ADMIN})
+
+
+def can_use_service(user: Any) -> bool:
+    return bool(active_memberships(user))
+
+
+def can_manage_organisations(user: Any) -> bool:
+    return is_system_admin(user)
+
+
+def can_manage_users_somewhere(user: Any) -> bool:
+    return has_any_role(user, ORGANISATION_ADMIN_ROLES) or is_system_admin(user)
+
+
+def can_manage_users(user: Any, organisation: Organisation) -> bool:
+    if is_system_admin(user):
+        return True
+    return bool(roles_in(user, organisation) & ORGANISATION_ADMIN_ROLES)
+
+
+def can_view_pupils(user: Any) -> bool:
+    return has_any_role(user, SCHOOL_PUPIL_ROLES | LA_CASE_ROLES | PROVIDER_ROLES)
+
+
+def can_edit_pupils(user: Any) -> bool:
+    return has_any_role(user, SCHOOL_PUPIL_EDITOR_ROLES)
+
+
+def can_edit_pupil_at(user: Any, school: Organisation) -> bool:
+    return bool(roles_in(user, school) & SCHOOL_PUPIL_EDITOR_ROLES)
+
+
+def can_see_child_protection(user: Any, school: Organisation) -> bool:
+    """Child protection plan and child-in-need status: the school's DSL only."""
+    return bool(roles_in(user, school) & SAFEGUARDING_ROLES)
+
+
+def can_view_directory(user: Any) -> bool:
+    return has_any_role(
+        user, SCHOOL_PUPIL_ROLES | LA_CASE_ROLES | LA_DIRECTORY_EDITOR_ROLES | PROVIDER_ROLES
+    )
+
+
+def can_edit_directory(user: Any) -> bool:
+    return has_any_role(user, LA_DIRECTORY_EDITOR_ROLES)
+
+
+def can_edit_provider(user: Any, provider: Organisation) -> bool:
+    """A provider is kept by the officers and admins of the LA that runs its directory."""
+    la_id = provider.local_authority_id
+    return la_id is not None and la_id in organisation_ids_for(user, LA_DIRECTORY_EDITOR_ROLES)
+
+
+def can_import_gias(user: Any) -> bool:
+    return has_any_role(user, {Role.LA_ADMIN})
+
+
+def is_kind(organisation: Organisation, kind: OrganisationKind) -> bool:
+    return organisation.kind == kind

@@ -1,0 +1,41 @@
+"""How a view declares who may reach it. Default deny: `AccessRuleMiddleware` refuses
+any view that has not declared a rule, so a forgotten guard fails closed (and the
+URL-walk test in tests/access fails loudly)."""
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+V = TypeVar("V")
+
+
+class _Marker:
+    def __init__(self, name: str):
+        self.name = name
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+PUBLIC = _Marker("PUBLIC")  # anyone, signed in or not (sign-in page, accessibility)
+PASSWORD_ONLY = _Marker("PASSWORD_ONLY")  # signed in, second factor still to come
+SIGNED_IN = _Marker("SIGNED_IN")  # signed in with both factors, any role
+
+Rule = _Marker | Callable[[Any], bool]
+
+
+def access_rule(rule: Rule) -> Callable[[V], V]:
+    """Declare the rule on a function view or a class-based view."""
+
+    def decorate(view: V) -> V:
+        view.access_rule = rule  # type: ignore[attr-defined]
+        return view
+
+    return decorate
+
+
+def rule_of(view_func: Any) -> Rule | None:
+    rule = getattr(view_func, "access_rule", None)
+    if rule is None:
+        view_class = getattr(view_func, "view_class", None)
+        rule = getattr(view_class, "access_rule", None)
+    return rule

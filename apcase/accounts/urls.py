@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("sign-in/", views.SignInView.as_view(), name="login"),
+    path("two-factor/", views.two_factor_view, name="two_factor"),
+    path("sign-out/", views.sign_out, name="logout"),
+    path("password-reset/", views.password_reset, name="password_reset"),
+    path("password-reset/sent/", views.password_reset_done, name="password_reset_done"),
+    path(
+        "password-reset/<uidb64>/<token>/",
+        views.password_reset_confirm,
+        name="password_reset_confirm",
+    ),
+    path("password-reset/done/", views.password_reset_complete, name="password_reset_complete"),
+]

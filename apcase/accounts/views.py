@@ -1,0 +1,92 @@
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import (
+    LoginView,
+    PasswordResetCompleteView,
+    PasswordResetConfirmView,
+    PasswordResetDoneView,
+    PasswordResetView,
+)
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+
+from apcase.access.rules import PASSWORD_ONLY, PUBLIC, access_rule
+
+from . import two_factor
+from .forms import NewPasswordForm, PasswordResetRequestForm, SignInForm, TokenForm
+
+
+@access_rule(PUBLIC)
+class SignInView(LoginView):
+    template_name = "accounts/sign_in.html"
+    authentication_form = SignInForm
+    redirect_authenticated_user = False
+
+
+@access_rule(PASSWORD_ONLY)
+def two_factor_view(request: HttpRequest) -> HttpResponse:
+    """Enrol (first sign-in: QR code) or verify (every later sign-in)."""
+    user = request.user
+    if user.is_verified():  # type: ignore[union-attr]
+        return redirect("home")
+    confirmed = two_factor.confirmed_device(user)
+    enrolling = confirmed is None
+    device = confirmed or two_factor.pending_device(user)
+    form = TokenForm(request.POST or None, submit_label="Continue")
+    if two_factor.attempts_exhausted(request.session):
+        logout(request)
+        messages.error(request, "Too many wrong codes. Sign in again to try again.")
+        return redirect("accounts:login")
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"]):
+            if enrolling:
+                two_factor.confirm_device(device, by=user)
+            otp_login(request, device)
+            request.session.pop(two_factor.ATTEMPTS_KEY, None)
+            return redirect(request.GET.get("next") or "home")
+        two_factor.note_failure(request.session)
+        form.add_error("token", "The code is not correct, or has expired. Enter the current code.")
+    context = {"form": form, "enrolling": enrolling}
+    if enrolling:
+        context["qr_svg"] = two_factor.qr_svg(device)
+        context["secret"] = two_factor.base32_secret(device)
+    return render(request, "accounts/two_factor.html", context)
+
+
+@access_rule(PUBLIC)
+@require_POST
+def sign_out(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    messages.success(request, "You have signed out.")
+    return redirect("accounts:login")
+
+
+# Password reset: Django's views (one-hour signed token, the same answer whether or
+# not the address has an account). A reset never signs the user in, so the second
+# factor is still asked for at the next sign-in.
+password_reset = access_rule(PUBLIC)(
+    PasswordResetView.as_view(
+        template_name="accounts/password_reset.html",
+        email_template_name="accounts/email/password_reset.txt",
+        subject_template_name="accounts/email/password_reset_subject.txt",
+        form_class=PasswordResetRequestForm,
+        success_url=reverse_lazy("accounts:password_reset_done"),
+    )
+)
+password_reset_done = access_rule(PUBLIC)(
+    PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html")
+)
+password_reset_confirm = access_rule(PUBLIC)(
+    PasswordResetConfirmView.as_view(
+        template_name="accounts/password_reset_confirm.html",
+        form_class=NewPasswordForm,
+        post_reset_login=False,
+        success_url=reverse_lazy("accounts:password_reset_complete"),
+    )
+)
+password_reset_complete = access_rule(PUBLIC)(
+    PasswordResetCompleteView.as_view(template_name="accounts/password_reset_complete.html")
+)

@@ -1,0 +1,101 @@
+"""Writing the audit trail. Services call `record_event` inside their own
+`transaction.atomic` block, so the change and its record commit or fail together."""
+
+from typing import Any
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from apcase.core.context import current_ip
+
+from .models import AccessLogEntry, AuditEvent
+
+
+def _label(obj: Any) -> str:
+    if obj is None:
+        return ""
+    email = getattr(obj, "email", "")
+    name = str(obj)
+    return f"{name} <{email}>" if email and email != name else name
+
+
+def _target_parts(target: Any) -> tuple[str, str]:
+    if isinstance(target, models.Model):
+        return target._meta.label_lower, str(target.pk)
+    if isinstance(target, tuple):
+        return str(target[0]), str(target[1])
+    return str(target), ""
+
+
+def record_event(
+    *,
+    by: Any,
+    action: str,
+    target: Any,
+    organisation: Any = None,
+    pupil_id: int | None = None,
+    changes: dict[str, Any] | None = None,
+    summary: str = "",
+) -> AuditEvent:
+    """Append one audit event. `by` may be None only for system actions (imports run
+    from the command line, scheduled jobs); `target` is a model instance or a
+    (type, id) pair. Must run inside the caller's transaction."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("record_event must be called inside the change's transaction.")
+    target_type, target_id = _target_parts(target)
+    return AuditEvent.objects.create(
+        occurred_at=timezone.now(),
+        actor_id=getattr(by, "pk", None),
+        actor_label=_label(by) or "system",
+        organisation_id=getattr(organisation, "pk", None),
+        organisation_label=str(organisation) if organisation is not None else "",
+        action=action,
+        target_type=target_type,
+        target_id=target_id,
+        pupil_id=pupil_id,
+        summary=summary[:500],
+        changes=changes or {},
+        ip_address=current_ip(),
+    )
+
+
+def log_access(
+    *,
+    by: Any,
+    action: str,
+    target: Any,
+    organisation: Any = None,
+    pupil_id: int | None = None,
+) -> AccessLogEntry:
+    """Record that `by` read a sensitive record."""
+    target_type, target_id = _target_parts(target)
+    return AccessLogEntry.objects.create(
+        occurred_at=timezone.now(),
+        actor_id=getattr(by, "pk", None),
+        actor_label=_label(by),
+        organisation_id=getattr(organisation, "pk", None),
+        organisation_label=str(organisation) if organisation is not None else "",
+        action=action,
+        target_type=target_type,
+        target_id=target_id,
+        pupil_id=pupil_id,
+        ip_address=current_ip(),
+    )
+
+
+def changed_fields(instance: models.Model, new_values: dict[str, Any]) -> dict[str, Any]:
+    """{field: [old, new]} for each value that differs, as strings for the JSON record."""
+    diff: dict[str, Any] = {}
+    for field, new in new_values.items():
+        old = getattr(instance, field)
+        if old != new:
+            diff[field] = [_plain(old), _plain(new)]
+    return diff
+
+
+def _plain(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, models.Model):
+        return str(value.pk)
+    return str(value)

@@ -1,0 +1,18 @@
+"""What services need to know about the request that called them (for the audit
+record) without every service taking a request argument."""
+
+from contextvars import ContextVar
+
+_client_ip: ContextVar[str | None] = ContextVar("apcase_client_ip", default=None)
+
+
+def current_ip() -> str | None:
+    return _client_ip.get()
+
+
+def set_current_ip(ip: str | None):  # returns a token for reset
+    return _client_ip.set(ip)
+
+
+def reset_current_ip(token) -> None:  # type: ignore[no-untyped-def]
+    _client_ip.reset(token)

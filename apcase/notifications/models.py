@@ -1,0 +1,29 @@
+from django.db import models
+
+from apcase.core.models import TimeStampedModel
+
+
+class OutboxMessage(TimeStampedModel):
+    """An email waiting to be sent. Written in the same transaction as the event that
+    caused it, delivered after commit and retried by `send_outbox`, so neither a
+    rolled-back change nor a mail outage loses or invents a message."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    to = models.EmailField()
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.subject} → {self.to} ({self.status})"

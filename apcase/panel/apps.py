@@ -1,0 +1,5 @@
+from django.apps import AppConfig
+
+
+class PanelConfig(AppConfig):
+    name = "apcase.panel"

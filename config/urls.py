@@ -1,0 +1,18 @@
+from django.urls import include, path
+
+from apcase.core import views as core_views
+
+handler400 = "apcase.core.views.bad_request"
+handler403 = "apcase.core.views.permission_denied"
+handler404 = "apcase.core.views.page_not_found"
+handler500 = "apcase.core.views.server_error"
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("accessibility/", core_views.accessibility_statement, name="accessibility"),
+    path("privacy/", core_views.privacy_notice, name="privacy"),
+    path("account/", include("apcase.accounts.urls")),
+    path("organisations/", include("apcase.accounts.org_urls")),
+    path("providers/", include("apcase.directory.urls")),
+    path("pupils/", include("apcase.pupils.urls")),
+]

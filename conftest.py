@@ -1,0 +1,85 @@
+"""Fixtures shared by every app's tests."""
+
+import pytest
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+
+from apcase.accounts.roles import ROLES_BY_KIND, OrganisationKind, Role
+from apcase.accounts.tests.factories import (
+    LocalAuthorityFactory,
+    MembershipFactory,
+    PlatformFactory,
+    ProviderFactory,
+    SchoolFactory,
+    UserFactory,
+    confirmed_totp,
+)
+
+KIND_OF_ROLE = {role: kind for kind, roles in ROLES_BY_KIND.items() for role in roles}
+
+
+def sign_in(client: Client, user) -> Client:  # type: ignore[no-untyped-def]
+    """Sign `user` in with both factors passed, as the sign-in pages would."""
+    device = user.totpdevice_set.filter(confirmed=True).first() or confirmed_totp(user)
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+@pytest.fixture
+def world(db):
+    """Two local authorities, each with a school and a provider: enough to test that
+    every party sees its own records and not the other side's."""
+
+    class World:
+        pass
+
+    w = World()
+    w.la = LocalAuthorityFactory(name="Milton Keynes Council", la_code="826")
+    w.school = SchoolFactory(name="Heronsgate School", local_authority=w.la)
+    w.provider = ProviderFactory(name="Milton Keynes Primary Referral Unit", local_authority=w.la)
+    w.other_la = LocalAuthorityFactory(name="Northshire Council", la_code="999")
+    w.other_school = SchoolFactory(name="Elmhurst Primary School", local_authority=w.other_la)
+    w.other_provider = ProviderFactory(
+        name="Northshire Learning Centre", local_authority=w.other_la
+    )
+    w.platform = PlatformFactory()
+    return w
+
+
+@pytest.fixture
+def user_with_role(world):
+    """A factory: user_with_role(Role.X) gives a user holding X in `world`'s own
+    organisation of the right kind (or in `organisation=` if given)."""
+
+    def make(role: str, organisation=None, **user_fields):  # type: ignore[no-untyped-def]
+        if organisation is None:
+            organisation = {
+                OrganisationKind.SCHOOL: world.school,
+                OrganisationKind.LOCAL_AUTHORITY: world.la,
+                OrganisationKind.PROVIDER: world.provider,
+                OrganisationKind.PLATFORM: world.platform,
+            }[KIND_OF_ROLE[role]]
+        user = UserFactory(**user_fields)
+        MembershipFactory(user=user, organisation=organisation, role=role)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def client_for(user_with_role):
+    """client_for(Role.X) gives a test client signed in (both factors) with that role."""
+
+    def make(role: str, organisation=None) -> Client:  # type: ignore[no-untyped-def]
+        user = user_with_role(role, organisation)
+        client = sign_in(Client(), user)
+        client.user = user  # type: ignore[attr-defined]
+        return client
+
+    return make
+
+
+__all__ = ["Role", "sign_in"]

@@ -1,0 +1,18 @@
+#!/usr/bin/env python
+"""Django's command-line utility for apcase."""
+
+import os
+import sys
+
+
+def main() -> None:
+    env = os.environ.get("APCASE_ENV", "development")
+    default = "config.settings.production" if env == "production" else "config.settings.local"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", default)
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(sys.argv)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,122 @@
+"""Walks every URL pattern of the project as anonymous, as a password-only session,
+and as each role against its own and another organisation's objects, comparing with
+the expectation tables in apcase/<app>/tests/access_expectations.py."""
+
+import importlib
+import pkgutil
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+import apcase
+from apcase.access.testing import Expect
+from apcase.accounts.roles import Role
+from conftest import sign_in
+
+
+def _walk(resolver: URLResolver, namespace: str = "") -> list[tuple[str, URLPattern]]:
+    found = []
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            ns = namespace
+            if entry.namespace:
+                ns = f"{namespace}{entry.namespace}:"
+            found.extend(_walk(entry, ns))
+        else:
+            found.append((f"{namespace}{entry.name}" if entry.name else "", entry))
+    return found
+
+
+def all_url_names() -> list[str]:
+    return sorted(name for name, _ in _walk(get_resolver()))
+
+
+def load_expectations() -> dict[str, Expect]:
+    table: dict[str, Expect] = {}
+    for module in pkgutil.iter_modules(apcase.__path__):
+        try:
+            mod = importlib.import_module(f"apcase.{module.name}.tests.access_expectations")
+        except ModuleNotFoundError as error:
+            if error.name and error.name.endswith("access_expectations"):
+                continue
+            raise
+        for name, expect in mod.EXPECTATIONS.items():
+            assert name not in table, f"{name} declared twice"
+            table[name] = expect
+    return table
+
+
+EXPECTATIONS = load_expectations()
+URL_NAMES = all_url_names()
+ROLES = list(Role.values)
+
+
+def test_every_url_pattern_has_a_name():
+    unnamed = [str(p.pattern) for name, p in _walk(get_resolver()) if not name]
+    assert unnamed == []
+
+
+def test_every_url_pattern_has_a_declared_expectation():
+    missing = sorted(set(URL_NAMES) - set(EXPECTATIONS))
+    stale = sorted(set(EXPECTATIONS) - set(URL_NAMES))
+    assert missing == [], f"URLs with no entry in an access_expectations table: {missing}"
+    assert stale == [], f"Expectations for URLs that no longer exist: {stale}"
+
+
+def _url(name: str, expect: Expect, world, *, own: bool) -> str:  # type: ignore[no-untyped-def]
+    kwargs = expect.kwargs(world, own) if expect.kwargs else {}
+    return reverse(name, kwargs=kwargs)
+
+
+def _request(client: Client, expect: Expect, url: str):  # type: ignore[no-untyped-def]
+    if expect.method == "POST":
+        return client.post(url)
+    return client.get(url)
+
+
+@pytest.mark.parametrize("name", URL_NAMES)
+def test_anonymous_and_password_only_sessions(name, world, user_with_role):
+    expect = EXPECTATIONS[name]
+    url = _url(name, expect, world, own=True)
+    response = _request(Client(), expect, url)
+    if expect.public:
+        assert response.status_code in (200, 302, 405)
+        assert "next=" not in response.get("Location", "")
+        return
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+    # Signed in with a password but not the second factor: sent to the code page.
+    client = Client()
+    client.force_login(user_with_role(Role.HEADTEACHER))
+    response = _request(client, expect, url)
+    if expect.password_only:
+        assert response.status_code == 200
+        return
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:two_factor"))
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", URL_NAMES)
+def test_each_role_against_own_and_other_organisations(name, role, world, user_with_role):
+    expect = EXPECTATIONS[name]
+    if expect.public:
+        return
+    client = sign_in(Client(), user_with_role(role))
+    own_url = _url(name, expect, world, own=True)
+    response = _request(client, expect, own_url)
+    if role in expect.roles:
+        wanted = expect.role_status.get(role, expect.ok)
+    else:
+        wanted = expect.role_status.get(role, expect.denied)
+    assert response.status_code == wanted, (
+        f"{role} on {own_url}: got {response.status_code}, expected {wanted}"
+    )
+    if expect.kwargs and role in expect.roles and wanted == expect.ok:
+        other_url = _url(name, expect, world, own=False)
+        response = _request(client, expect, other_url)
+        assert response.status_code == 404, (
+            f"{role} on another organisation's {other_url}: got {response.status_code}"
+        )
+        assert b"Page not found" in response.content
