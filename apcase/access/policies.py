@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from apcase.accounts.models import Membership, Organisation
-from apcase.accounts.roles import ORGANISATION_ADMIN_ROLES, OrganisationKind, Role
+from apcase.accounts.roles import ORGANISATION_ADMIN_ROLES, Role
 
 SCHOOL_PUPIL_ROLES = frozenset(
     {
@@ -87,6 +87,9 @@ def organisations_of(user: Any) -> list[Organisation]:
 # --- named predicates -------------------------------------------------------------
 
 
+# --- accounts and organisations (apcase.accounts) --------------------------------
+
+
 def is_system_admin(user: Any) -> bool:
     return has_any_role(user, {Role.SYSTEM_ADMIN})
 
@@ -109,6 +112,9 @@ def can_manage_users(user: Any, organisation: Organisation) -> bool:
     return bool(roles_in(user, organisation) & ORGANISATION_ADMIN_ROLES)
 
 
+# --- pupils (apcase.pupils) ------------------------------------------------------
+
+
 def can_view_pupils(user: Any) -> bool:
     return has_any_role(user, SCHOOL_PUPIL_ROLES | LA_CASE_ROLES | PROVIDER_ROLES)
 
@@ -124,6 +130,9 @@ def can_edit_pupil_at(user: Any, school: Organisation) -> bool:
 def can_see_child_protection(user: Any, school: Organisation) -> bool:
     """Child protection plan and child-in-need status: the school's DSL only."""
     return bool(roles_in(user, school) & SAFEGUARDING_ROLES)
+
+
+# --- provider directory (apcase.directory) ---------------------------------------
 
 
 def can_view_directory(user: Any) -> bool:
@@ -146,5 +155,7 @@ def can_import_gias(user: Any) -> bool:
     return has_any_role(user, {Role.LA_ADMIN})
 
 
-def is_kind(organisation: Organisation, kind: OrganisationKind) -> bool:
-    return organisation.kind == kind
+# --- referrals and panel (apcase.referrals, apcase.panel) -------------------------
+
+
+# --- placements and monitoring (apcase.placements, apcase.monitoring) -------------

@@ -218,3 +218,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# Uploaded documents: content-checked PDF/DOCX/PNG/JPEG, at most this size.
+APCASE_UPLOAD_MAX_BYTES = 10 * 1024 * 1024
