@@ -15,4 +15,6 @@ urlpatterns = [
     path("organisations/", include("apcase.accounts.org_urls")),
     path("providers/", include("apcase.directory.urls")),
     path("pupils/", include("apcase.pupils.urls")),
+    path("referrals/", include("apcase.referrals.urls")),
+    path("panel/", include("apcase.panel.urls")),
 ]

@@ -41,8 +41,10 @@ INSTALLED_APPS = [
     "apcase.accounts",
     "apcase.access",
     "apcase.notifications",
+    "apcase.schooldays",
     "apcase.directory",
     "apcase.pupils",
+    "apcase.referrals",
     "apcase.panel",
 ]
 
