@@ -17,4 +17,5 @@ urlpatterns = [
     path("pupils/", include("apcase.pupils.urls")),
     path("referrals/", include("apcase.referrals.urls")),
     path("panel/", include("apcase.panel.urls")),
+    path("placements/", include("apcase.placements.urls")),
 ]

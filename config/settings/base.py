@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "apcase.pupils",
     "apcase.referrals",
     "apcase.panel",
+    "apcase.placements",
 ]
 
 MIDDLEWARE = [
