@@ -22,7 +22,7 @@ $$ LANGUAGE plpgsql;
 def forwards(apps, schema_editor):  # type: ignore[no-untyped-def]
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
-        schema_editor.execute(PG_FUNCTION)
+        schema_editor.execute(PG_FUNCTION, params=None)
         for table in TABLES:
             schema_editor.execute(
                 f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "

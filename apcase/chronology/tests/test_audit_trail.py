@@ -1,0 +1,120 @@
+import pytest
+from django.db import connection, transaction
+from django.db.utils import DatabaseError
+
+from apcase.accounts.tests.factories import SchoolFactory, UserFactory
+from apcase.chronology.models import AccessLogEntry, AppendOnlyError, AuditEvent
+from apcase.chronology.services import changed_fields, log_access, record_event
+from apcase.core.context import reset_current_ip, set_current_ip
+
+pytestmark = pytest.mark.django_db
+
+
+def _event(**overrides):
+    user = overrides.pop("by", None) or UserFactory(full_name="Amara Okafor")
+    school = overrides.pop("organisation", None) or SchoolFactory()
+    with transaction.atomic():
+        return record_event(
+            by=user,
+            action="pupil_updated",
+            target=("pupils.pupil", 42),
+            organisation=school,
+            pupil_id=42,
+            changes={"preferred_name": ["Sam", "Sammy"]},
+            **overrides,
+        )
+
+
+def test_an_event_records_who_for_which_organisation_what_and_from_where():
+    user = UserFactory(full_name="Amara Okafor", email="amara@example.org")
+    school = SchoolFactory(name="Heronsgate School")
+    token = set_current_ip("192.0.2.10")
+    try:
+        event = _event(by=user, organisation=school)
+    finally:
+        reset_current_ip(token)
+    event.refresh_from_db()
+    assert event.actor_id == user.pk
+    assert event.actor_label == "Amara Okafor <amara@example.org>"
+    assert event.organisation_id == school.pk
+    assert event.organisation_label == "Heronsgate School"
+    assert (event.target_type, event.target_id, event.pupil_id) == ("pupils.pupil", "42", 42)
+    assert event.changes == {"preferred_name": ["Sam", "Sammy"]}
+    assert event.ip_address == "192.0.2.10"
+    assert event.occurred_at is not None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_event_must_be_written_inside_the_changes_transaction():
+    with pytest.raises(RuntimeError, match="inside the change's transaction"):
+        record_event(by=None, action="x", target=("t", 1))
+
+
+class ChangeFailed(Exception):
+    pass
+
+
+def _change_that_fails() -> None:
+    with transaction.atomic():
+        record_event(by=None, action="pupil_created", target=("pupils.pupil", 1))
+        raise ChangeFailed
+
+
+def test_a_rolled_back_change_leaves_no_event():
+    with pytest.raises(ChangeFailed):
+        _change_that_fails()
+    assert not AuditEvent.objects.exists()
+
+
+def test_the_application_cannot_change_or_delete_an_event():
+    event = _event()
+    event.action = "something_else"
+    with pytest.raises(AppendOnlyError):
+        event.save()
+    with pytest.raises(AppendOnlyError):
+        event.delete()
+    with pytest.raises(AppendOnlyError):
+        AuditEvent.objects.filter(pk=event.pk).update(action="rewritten")
+    with pytest.raises(AppendOnlyError):
+        AuditEvent.objects.filter(pk=event.pk).delete()
+    event.refresh_from_db()
+    assert event.action == "pupil_updated"
+
+
+def test_the_database_refuses_an_update_beneath_the_application():
+    event = _event()
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE chronology_auditevent SET action = %s WHERE id = %s", ["rewritten", event.pk]
+        )
+    event.refresh_from_db()
+    assert event.action == "pupil_updated"
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="DELETE is blocked by trigger on PostgreSQL only"
+)
+def test_postgresql_refuses_a_delete_beneath_the_application():
+    event = _event()
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM chronology_auditevent WHERE id = %s", [event.pk])
+    assert AuditEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_the_access_log_is_append_only_too():
+    entry = log_access(
+        by=UserFactory(), action="viewed_pupil", target=("pupils.pupil", 7), pupil_id=7
+    )
+    with pytest.raises(AppendOnlyError):
+        AccessLogEntry.objects.filter(pk=entry.pk).update(action="x")
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE chronology_accesslogentry SET action = 'x' WHERE id = %s", [entry.pk]
+        )
+
+
+def test_changed_fields_lists_only_values_that_differ():
+    school = SchoolFactory(name="Old name", postcode="MK1 1AA")
+    assert changed_fields(school, {"name": "New name", "postcode": "MK1 1AA"}) == {
+        "name": ["Old name", "New name"]
+    }
