@@ -1,35 +1,53 @@
-"""Copy GOV.UK Frontend's compiled files from node_modules into apcase/static/govuk/.
+"""Build apcase's copy of GOV.UK Frontend into apcase/static/govuk/ (docs/adr/0003).
 
-Nothing built is committed: `make install` runs this after `npm ci`. The stylesheet
-refers to its fonts and images as /assets/...; they are rewritten to paths relative to
-the stylesheet so they resolve under STATIC_URL (and through whitenoise's manifest)."""
+Nothing built is committed: `make install` runs this after `npm ci`.
+
+- The stylesheet is compiled from GOV.UK Frontend's Sass (scripts/frontend/) with Arial
+  instead of the GDS Transport typeface and with none of GOV.UK's images: apcase is not a
+  GOV.UK service, so it may use neither. No font or image file is copied.
+- The JavaScript (an ES module, loaded by apcase/static/apcase/init.mjs) is copied as is,
+  without its source-map comment since the map is not shipped."""
 
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCE = ROOT / "node_modules" / "govuk-frontend" / "dist" / "govuk"
+NODE_MODULES = ROOT / "node_modules"
+SOURCE = NODE_MODULES / "govuk-frontend" / "dist" / "govuk"
+SASS = NODE_MODULES / ".bin" / "sass"
+ENTRY = ROOT / "scripts" / "frontend" / "govuk-frontend.scss"
 TARGET = ROOT / "apcase" / "static" / "govuk"
 
 
 def main() -> int:
-    if not SOURCE.is_dir():
-        print(f"GOV.UK Frontend not found at {SOURCE}; run `npm ci` first.", file=sys.stderr)
+    if not SOURCE.is_dir() or not SASS.exists():
+        print(
+            f"GOV.UK Frontend or sass not found under {NODE_MODULES}; run `npm ci` first.",
+            file=sys.stderr,
+        )
         return 1
     if TARGET.exists():
         shutil.rmtree(TARGET)
     TARGET.mkdir(parents=True)
-    shutil.copytree(SOURCE / "assets", TARGET / "assets")
-    css = (SOURCE / "govuk-frontend.min.css").read_text(encoding="utf-8")
-    css = css.replace("url(/assets/", "url(assets/")
-    # Drop the source-map comment: the map is not shipped.
-    css = css.split("/*# sourceMappingURL")[0]
-    (TARGET / "govuk-frontend.min.css").write_text(css, encoding="utf-8")
+    subprocess.run(  # noqa: S603 - fixed arguments, our own files
+        [
+            str(SASS),
+            f"--load-path={NODE_MODULES}",
+            "--style=compressed",
+            "--no-source-map",
+            "--quiet-deps",
+            str(ENTRY),
+            str(TARGET / "govuk-frontend.min.css"),
+        ],
+        check=True,
+        cwd=ROOT,
+    )
     js = (SOURCE / "govuk-frontend.min.js").read_text(encoding="utf-8")
     js = js.split("//# sourceMappingURL")[0]
     (TARGET / "govuk-frontend.min.js").write_text(js, encoding="utf-8")
-    print(f"Copied GOV.UK Frontend into {TARGET.relative_to(ROOT)}")
+    print(f"Built GOV.UK Frontend (Arial, no GOV.UK branding) into {TARGET.relative_to(ROOT)}")
     return 0
 
 
