@@ -11,7 +11,7 @@ from apcase.accounts.roles import OrganisationKind, Role
 DEMO_PASSWORD = "Heronsgate-demo-2026"  # noqa: S105 - published demo credential
 # 20 bytes; its base32 form is what people type into an authenticator app.
 DEMO_TOTP_KEY_HEX = "6170636173652d64656d6f2d746f74702d6b6579"
-DEMO_TOTP_SECRET = "MFYGGYLTMUWWIZLNN4WXI33UOAWWWZLZ"
+DEMO_TOTP_SECRET = "MFYGGYLTMUWWIZLNN4WXI33UOAWWWZLZ"  # noqa: S105 - published demo secret
 
 
 @dataclass(frozen=True)
