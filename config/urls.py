@@ -15,6 +15,7 @@ urlpatterns = [
     path("organisations/", include("apcase.accounts.org_urls")),
     path("providers/", include("apcase.directory.urls")),
     path("pupils/", include("apcase.pupils.urls")),
+    path("school-days/", include("apcase.schooldays.urls")),
     path("referrals/", include("apcase.referrals.urls")),
     path("panel/", include("apcase.panel.urls")),
     path("placements/", include("apcase.placements.urls")),

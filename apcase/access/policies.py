@@ -132,6 +132,37 @@ def can_see_child_protection(user: Any, school: Organisation) -> bool:
     return bool(roles_in(user, school) & SAFEGUARDING_ROLES)
 
 
+PUPIL_IMPORT_ROLES = frozenset({Role.SCHOOL_ADMIN, Role.INCLUSION_LEAD})
+
+
+def can_import_pupils(user: Any) -> bool:
+    return has_any_role(user, PUPIL_IMPORT_ROLES)
+
+
+def can_import_pupils_at(user: Any, school: Organisation) -> bool:
+    return bool(roles_in(user, school) & PUPIL_IMPORT_ROLES)
+
+
+# School days (apcase.schooldays): term dates are the LA's, closure days the school's.
+CLOSURE_DAY_ROLES = frozenset({Role.SCHOOL_ADMIN, Role.HEADTEACHER})
+
+
+def can_manage_terms(user: Any) -> bool:
+    return has_any_role(user, {Role.LA_ADMIN})
+
+
+def can_manage_terms_for(user: Any, local_authority: Organisation) -> bool:
+    return Role.LA_ADMIN in roles_in(user, local_authority)
+
+
+def can_manage_closure_days(user: Any) -> bool:
+    return has_any_role(user, CLOSURE_DAY_ROLES)
+
+
+def can_manage_closure_days_at(user: Any, school: Organisation) -> bool:
+    return bool(roles_in(user, school) & CLOSURE_DAY_ROLES)
+
+
 # --- provider directory (apcase.directory) ---------------------------------------
 
 

@@ -1,0 +1,114 @@
+from typing import Any
+
+from datetime import date
+
+from crispy_forms_gds.fields import DateInputField
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Field, Fluid, Layout, Submit
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+
+from apcase.accounts.models import Organisation
+
+
+class GovDateField(DateInputField):
+    """The GOV.UK date input (day, month, year boxes) with plain-English errors and a
+    four-digit year, so "26" is not read as the year 26."""
+
+    def compress(self, data_list: Any) -> date | None:
+        day, month, year = data_list
+        if not (day and month and year):
+            return None
+        if len(str(year)) != 4:
+            raise ValidationError("Enter the year as 4 digits, for example 2026.")
+        try:
+            return date(day=int(day), month=int(month), year=int(year))
+        except ValueError:
+            raise ValidationError("Enter a real date.") from None
+
+
+def date_field(name: str) -> Field:
+    return Field(name, context={"fieldset": True})
+
+
+class TermForm(forms.Form):
+    local_authority = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(), label="Local authority", empty_label=None
+    )
+    name = forms.CharField(
+        label="Name", max_length=60, help_text="For example, Autumn 1 or Spring term (first half)."
+    )
+    start_date = GovDateField(label="First day of term", help_text="For example, 2 9 2026.")
+    end_date = GovDateField(label="Last day of term", help_text="For example, 23 10 2026.")
+
+    def __init__(
+        self,
+        *args: Any,
+        authorities: QuerySet[Organisation] | None = None,
+        submit_label: str = "Save term",
+        **kwargs: Any,
+    ):
+        super().__init__(*args, **kwargs)
+        fields = ["name", "start_date", "end_date"]
+        if authorities is not None and authorities.count() > 1:
+            self.fields["local_authority"].queryset = authorities  # type: ignore[attr-defined]
+            fields.insert(0, "local_authority")
+        else:
+            del self.fields["local_authority"]
+        self.helper = FormHelper()
+        layout = [
+            Field.select(f)
+            if f == "local_authority"
+            else date_field(f)
+            if f.endswith("_date")
+            else Field.text(f, field_width=Fluid.ONE_THIRD)
+            for f in fields
+        ]
+        self.helper.layout = Layout(*layout, Submit("submit", submit_label))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", "The last day must be the same as or after the first day.")
+        return data
+
+
+class ClosureDayForm(forms.Form):
+    owner = forms.ModelChoiceField(queryset=Organisation.objects.none(), empty_label=None)
+    day = GovDateField(label="Date", help_text="For example, 7 4 2027.")
+    reason = forms.CharField(
+        label="Reason",
+        max_length=120,
+        help_text="For example, INSET day, polling station or bank holiday.",
+    )
+
+    def __init__(self, *args: Any, owners: QuerySet[Organisation], owner_label: str, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        fields = ["day", "reason"]
+        if owners.count() > 1:
+            self.fields["owner"].queryset = owners  # type: ignore[attr-defined]
+            self.fields["owner"].label = owner_label
+            fields.insert(0, "owner")
+        else:
+            del self.fields["owner"]
+        self.helper = FormHelper()
+        layout = [
+            Field.select("owner")
+            if f == "owner"
+            else date_field(f)
+            if f == "day"
+            else Field.text(f, field_width=Fluid.TWO_THIRDS)
+            for f in fields
+        ]
+        self.helper.layout = Layout(*layout, Submit("submit", "Add closure day"))
+
+
+class ConfirmForm(forms.Form):
+    def __init__(self, *args: Any, submit_label: str, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Submit("submit", submit_label, css_class="govuk-button--warning")
+        )

@@ -1,0 +1,77 @@
+"""Reads of term dates and closure days, scoped to the organisations a user keeps.
+Term dates are not secret, but only their keepers reach the edit pages; a record
+outside the user's scope is "not found"."""
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from apcase.access import policies
+from apcase.accounts.models import Organisation
+from apcase.accounts.roles import OrganisationKind, Role
+
+from .models import ClosureDay, Term
+
+
+def local_authorities_kept_by(user: Any) -> QuerySet[Organisation]:
+    ids = policies.organisation_ids_for(user, {Role.LA_ADMIN})
+    return Organisation.objects.filter(pk__in=ids, kind=OrganisationKind.LOCAL_AUTHORITY)
+
+
+def schools_with_closures_kept_by(user: Any) -> QuerySet[Organisation]:
+    ids = policies.organisation_ids_for(user, policies.CLOSURE_DAY_ROLES)
+    return Organisation.objects.filter(pk__in=ids, kind=OrganisationKind.SCHOOL).select_related(
+        "local_authority"
+    )
+
+
+def terms_kept_by(user: Any) -> QuerySet[Term]:
+    return Term.objects.filter(local_authority__in=local_authorities_kept_by(user)).select_related(
+        "local_authority"
+    )
+
+
+def get_term_for(user: Any, term_id: int) -> Term:
+    term = terms_kept_by(user).filter(pk=term_id).first()
+    if term is None:
+        raise Http404("No such term.")
+    return term
+
+
+def la_closures_kept_by(user: Any) -> QuerySet[ClosureDay]:
+    return ClosureDay.objects.filter(
+        local_authority__in=local_authorities_kept_by(user)
+    ).select_related("local_authority")
+
+
+def get_la_closure_for(user: Any, closure_id: int) -> ClosureDay:
+    closure = la_closures_kept_by(user).filter(pk=closure_id).first()
+    if closure is None:
+        raise Http404("No such closure day.")
+    return closure
+
+
+def school_closures_kept_by(user: Any) -> QuerySet[ClosureDay]:
+    return ClosureDay.objects.filter(school__in=schools_with_closures_kept_by(user)).select_related(
+        "school"
+    )
+
+
+def get_school_closure_for(user: Any, closure_id: int) -> ClosureDay:
+    closure = school_closures_kept_by(user).filter(pk=closure_id).first()
+    if closure is None:
+        raise Http404("No such closure day.")
+    return closure
+
+
+def closures_affecting(school: Organisation) -> QuerySet[ClosureDay]:
+    """Every closure day that applies to `school`: its own, its LA's and national ones."""
+    scope = Q(school=school) | Q(school__isnull=True, local_authority__isnull=True)
+    if school.local_authority_id:
+        scope |= Q(local_authority_id=school.local_authority_id)
+    return ClosureDay.objects.filter(scope).select_related("school", "local_authority")
+
+
+def terms_for_school(school: Organisation) -> QuerySet[Term]:
+    return Term.objects.filter(local_authority_id=school.local_authority_id)

@@ -1,0 +1,154 @@
+"""Changing term dates (LA admins) and closure days (school admins, or LA admins for
+LA-wide days). Each change is checked, validated and audited in one transaction."""
+
+from datetime import date
+from typing import Any
+
+from django.db import IntegrityError, transaction
+
+from apcase.access import policies
+from apcase.accounts.models import Organisation
+from apcase.chronology.services import changed_fields, record_event
+from apcase.core.errors import NotPermitted, ValidationFailed
+
+from .models import ClosureDay, Term
+
+
+def _check_term_dates(start_date: date, end_date: date) -> None:
+    if end_date < start_date:
+        raise ValidationFailed(
+            "The end date must be the same as or after the start date.",
+            {"end_date": ["The end date must be the same as or after the start date."]},
+        )
+
+
+def _check_no_overlap(la: Organisation, start: date, end: date, *, exclude: int | None) -> None:
+    overlapping = Term.objects.filter(
+        local_authority=la, start_date__lte=end, end_date__gte=start
+    ).exclude(pk=exclude)
+    clash = overlapping.first()
+    if clash is not None:
+        message = f"These dates overlap {clash.name} ({clash.start_date:%d %B %Y} to " + (
+            f"{clash.end_date:%d %B %Y})."
+        )
+        raise ValidationFailed(message, {"start_date": [message]})
+
+
+def add_term(
+    *, by: Any, local_authority: Organisation, name: str, start_date: date, end_date: date
+) -> Term:
+    if not policies.can_manage_terms_for(by, local_authority):
+        raise NotPermitted("You cannot change this local authority’s term dates.")
+    _check_term_dates(start_date, end_date)
+    with transaction.atomic():
+        _check_no_overlap(local_authority, start_date, end_date, exclude=None)
+        term = Term.objects.create(
+            local_authority=local_authority, name=name, start_date=start_date, end_date=end_date
+        )
+        record_event(
+            by=by,
+            action="term.added",
+            target=term,
+            organisation=local_authority,
+            changes={"name": name, "start_date": str(start_date), "end_date": str(end_date)},
+            summary=f"Added term {term}",
+        )
+    return term
+
+
+def update_term(*, by: Any, term: Term, name: str, start_date: date, end_date: date) -> Term:
+    if not policies.can_manage_terms_for(by, term.local_authority):
+        raise NotPermitted("You cannot change this local authority’s term dates.")
+    _check_term_dates(start_date, end_date)
+    values = {"name": name, "start_date": start_date, "end_date": end_date}
+    with transaction.atomic():
+        _check_no_overlap(term.local_authority, start_date, end_date, exclude=term.pk)
+        diff = changed_fields(term, values)
+        if not diff:
+            return term
+        for key, value in values.items():
+            setattr(term, key, value)
+        term.save(update_fields=[*values, "updated_at"])
+        record_event(
+            by=by,
+            action="term.changed",
+            target=term,
+            organisation=term.local_authority,
+            changes=diff,
+            summary=f"Changed term {term}",
+        )
+    return term
+
+
+def remove_term(*, by: Any, term: Term) -> None:
+    if not policies.can_manage_terms_for(by, term.local_authority):
+        raise NotPermitted("You cannot change this local authority’s term dates.")
+    with transaction.atomic():
+        record_event(
+            by=by,
+            action="term.removed",
+            target=term,
+            organisation=term.local_authority,
+            changes={"start_date": str(term.start_date), "end_date": str(term.end_date)},
+            summary=f"Removed term {term}",
+        )
+        term.delete()
+
+
+def add_closure_day(
+    *,
+    by: Any,
+    day: date,
+    reason: str,
+    school: Organisation | None = None,
+    local_authority: Organisation | None = None,
+) -> ClosureDay:
+    """A closure for one school (school admins) or a whole LA (LA admins)."""
+    if (school is None) == (local_authority is None):
+        raise ValueError("Give exactly one of school or local_authority.")
+    if school is not None and not policies.can_manage_closure_days_at(by, school):
+        raise NotPermitted("You cannot change this school’s closure days.")
+    if local_authority is not None and not policies.can_manage_terms_for(by, local_authority):
+        raise NotPermitted("You cannot change this local authority’s closure days.")
+    if day.weekday() >= 5:
+        message = "Choose a weekday: weekends are never school days."
+        raise ValidationFailed(message, {"day": [message]})
+    owner = school or local_authority
+    try:
+        with transaction.atomic():
+            closure = ClosureDay.objects.create(
+                date=day, reason=reason, school=school, local_authority=local_authority
+            )
+            record_event(
+                by=by,
+                action="closure_day.added",
+                target=closure,
+                organisation=owner,
+                changes={"date": str(day), "reason": reason},
+                summary=f"Added closure day {closure}",
+            )
+    except IntegrityError:
+        message = f"{day:%d %B %Y} is already a closure day."
+        raise ValidationFailed(message, {"day": [message]}) from None
+    return closure
+
+
+def remove_closure_day(*, by: Any, closure: ClosureDay) -> None:
+    if closure.school is not None:
+        allowed = policies.can_manage_closure_days_at(by, closure.school)
+    elif closure.local_authority is not None:
+        allowed = policies.can_manage_terms_for(by, closure.local_authority)
+    else:
+        allowed = False  # national closures are kept by the seed data, not in pages
+    if not allowed:
+        raise NotPermitted("You cannot remove this closure day.")
+    with transaction.atomic():
+        record_event(
+            by=by,
+            action="closure_day.removed",
+            target=closure,
+            organisation=closure.school or closure.local_authority,
+            changes={"date": str(closure.date), "reason": closure.reason},
+            summary=f"Removed closure day {closure}",
+        )
+        closure.delete()

@@ -1,0 +1,161 @@
+from django.contrib import messages
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from apcase.access import policies
+from apcase.access.rules import access_rule
+from apcase.core.errors import ValidationFailed
+
+from . import selectors, services
+from .forms import ClosureDayForm, ConfirmForm, TermForm
+
+
+def show_errors(form: Form, error: ValidationFailed) -> None:
+    for field_name, problems in error.errors.items():
+        target = field_name if field_name in form.fields else None
+        for problem in problems:
+            form.add_error(target, problem)
+
+
+@access_rule(policies.can_manage_terms)
+def term_list(request: HttpRequest) -> HttpResponse:
+    context = {
+        "authorities": selectors.local_authorities_kept_by(request.user),
+        "terms": selectors.terms_kept_by(request.user),
+        "closures": selectors.la_closures_kept_by(request.user),
+    }
+    return render(request, "schooldays/term_list.html", context)
+
+
+@access_rule(policies.can_manage_terms)
+def term_add(request: HttpRequest) -> HttpResponse:
+    authorities = selectors.local_authorities_kept_by(request.user)
+    form = TermForm(request.POST or None, authorities=authorities, submit_label="Add term")
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.add_term(
+                by=request.user,
+                local_authority=data.get("local_authority") or authorities.get(),
+                name=data["name"],
+                start_date=data["start_date"],
+                end_date=data["end_date"],
+            )
+        except ValidationFailed as error:
+            show_errors(form, error)
+        else:
+            messages.success(request, f"{data['name']} added.")
+            return redirect("schooldays:terms")
+    return render(request, "schooldays/term_form.html", {"form": form, "heading": "Add a term"})
+
+
+@access_rule(policies.can_manage_terms)
+def term_edit(request: HttpRequest, term_id: int) -> HttpResponse:
+    term = selectors.get_term_for(request.user, term_id)
+    initial = {"name": term.name, "start_date": term.start_date, "end_date": term.end_date}
+    form = TermForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_term(by=request.user, term=term, **form.cleaned_data)
+        except ValidationFailed as error:
+            show_errors(form, error)
+        else:
+            messages.success(request, f"{term.name} saved.")
+            return redirect("schooldays:terms")
+    heading = f"Change {term.name}"
+    return render(request, "schooldays/term_form.html", {"form": form, "heading": heading})
+
+
+@access_rule(policies.can_manage_terms)
+def term_remove(request: HttpRequest, term_id: int) -> HttpResponse:
+    term = selectors.get_term_for(request.user, term_id)
+    form = ConfirmForm(request.POST or None, submit_label="Remove term")
+    if request.method == "POST" and form.is_valid():
+        services.remove_term(by=request.user, term=term)
+        messages.success(request, f"{term.name} removed.")
+        return redirect("schooldays:terms")
+    context = {"form": form, "heading": f"Remove {term.name}?", "thing": term}
+    return render(request, "schooldays/confirm_remove.html", context)
+
+
+@access_rule(policies.can_manage_terms)
+def la_closure_add(request: HttpRequest) -> HttpResponse:
+    authorities = selectors.local_authorities_kept_by(request.user)
+    form = ClosureDayForm(request.POST or None, owners=authorities, owner_label="Local authority")
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.add_closure_day(
+                by=request.user,
+                day=data["day"],
+                reason=data["reason"],
+                local_authority=data.get("owner") or authorities.get(),
+            )
+        except ValidationFailed as error:
+            show_errors(form, error)
+        else:
+            messages.success(request, "Closure day added.")
+            return redirect("schooldays:terms")
+    context = {"form": form, "heading": "Add a closure day for every school in the area"}
+    return render(request, "schooldays/term_form.html", context)
+
+
+@access_rule(policies.can_manage_terms)
+def la_closure_remove(request: HttpRequest, closure_id: int) -> HttpResponse:
+    closure = selectors.get_la_closure_for(request.user, closure_id)
+    form = ConfirmForm(request.POST or None, submit_label="Remove closure day")
+    if request.method == "POST" and form.is_valid():
+        services.remove_closure_day(by=request.user, closure=closure)
+        messages.success(request, "Closure day removed.")
+        return redirect("schooldays:terms")
+    context = {"form": form, "heading": "Remove this closure day?", "thing": closure}
+    return render(request, "schooldays/confirm_remove.html", context)
+
+
+@access_rule(policies.can_manage_closure_days)
+def closure_list(request: HttpRequest) -> HttpResponse:
+    schools = list(selectors.schools_with_closures_kept_by(request.user))
+    calendars = [
+        {
+            "school": school,
+            "terms": selectors.terms_for_school(school),
+            "closures": selectors.closures_affecting(school),
+        }
+        for school in schools
+    ]
+    return render(request, "schooldays/closure_list.html", {"calendars": calendars})
+
+
+@access_rule(policies.can_manage_closure_days)
+def closure_add(request: HttpRequest) -> HttpResponse:
+    schools = selectors.schools_with_closures_kept_by(request.user)
+    form = ClosureDayForm(request.POST or None, owners=schools, owner_label="School")
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.add_closure_day(
+                by=request.user,
+                day=data["day"],
+                reason=data["reason"],
+                school=data.get("owner") or schools.get(),
+            )
+        except ValidationFailed as error:
+            show_errors(form, error)
+        else:
+            messages.success(request, "Closure day added.")
+            return redirect("schooldays:closures")
+    context = {"form": form, "heading": "Add a closure day"}
+    return render(request, "schooldays/term_form.html", context)
+
+
+@access_rule(policies.can_manage_closure_days)
+def closure_remove(request: HttpRequest, closure_id: int) -> HttpResponse:
+    closure = selectors.get_school_closure_for(request.user, closure_id)
+    form = ConfirmForm(request.POST or None, submit_label="Remove closure day")
+    if request.method == "POST" and form.is_valid():
+        services.remove_closure_day(by=request.user, closure=closure)
+        messages.success(request, "Closure day removed.")
+        return redirect("schooldays:closures")
+    context = {"form": form, "heading": "Remove this closure day?", "thing": closure}
+    return render(request, "schooldays/confirm_remove.html", context)
