@@ -112,6 +112,38 @@ def can_manage_users(user: Any, organisation: Organisation) -> bool:
     return bool(roles_in(user, organisation) & ORGANISATION_ADMIN_ROLES)
 
 
+def can_invite_users(user: Any, organisation: Organisation) -> bool:
+    return can_manage_users(user, organisation)
+
+
+def is_own_last_admin_membership(user: Any, membership: Membership) -> bool:
+    """True when giving up `membership` would leave `user` unable to manage the users
+    of its organisation, so nobody is left able to undo the change."""
+    if membership.user_id != user.pk:
+        return False
+    others = [m for m in active_memberships(user) if m.pk != membership.pk]
+    if any(m.role == Role.SYSTEM_ADMIN for m in others):
+        return False
+    return not any(
+        m.organisation_id == membership.organisation_id and m.role in ORGANISATION_ADMIN_ROLES
+        for m in others
+    )
+
+
+def can_deactivate_membership(user: Any, membership: Membership) -> bool:
+    if not membership.is_active:
+        return False
+    if not can_manage_users(user, membership.organisation):
+        return False
+    return not is_own_last_admin_membership(user, membership)
+
+
+def can_reactivate_membership(user: Any, membership: Membership) -> bool:
+    if membership.is_active:
+        return False
+    return can_manage_users(user, membership.organisation)
+
+
 # --- pupils (apcase.pupils) ------------------------------------------------------
 
 

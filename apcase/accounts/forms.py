@@ -1,7 +1,21 @@
+from typing import Any
+
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Fluid, Layout, Submit
+from crispy_forms_gds.layout import Field, Fluid, Layout, Size, Submit
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    PasswordResetForm,
+    SetPasswordForm,
+    SetPasswordMixin,
+)
+from django.template import loader
+
+from apcase.core.errors import ValidationFailed
+from apcase.notifications.services import queue_email
+
+from .models import Invitation, Organisation, User
+from .roles import ROLES_BY_KIND, OrganisationKind, Role
 
 
 class SignInForm(AuthenticationForm):
@@ -69,6 +83,21 @@ class PasswordResetRequestForm(PasswordResetForm):
             Field.text("email", field_width=Fluid.TWO_THIRDS), Submit("submit", "Send reset link")
         )
 
+    def send_mail(  # type: ignore[override]
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        """Through the outbox, like every other email, so an outage loses nothing. The
+        page that follows is the same whether or not an email was queued."""
+        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+        body = loader.render_to_string(email_template_name, context)
+        queue_email(to=to_email, subject=subject, body=body)
+
 
 class NewPasswordForm(SetPasswordForm):
     def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
@@ -84,3 +113,161 @@ class NewPasswordForm(SetPasswordForm):
             Field.text("new_password2", field_width=Fluid.TWO_THIRDS),
             Submit("submit", "Save new password"),
         )
+
+
+def add_domain_errors(form: forms.BaseForm, error: ValidationFailed) -> None:
+    """Show a service's ValidationFailed on the form: by field where it names one the
+    form has, otherwise at the top of the error summary."""
+    for field, messages in error.errors.items():
+        for message in messages:
+            form.add_error(field if field in form.fields else None, message)
+
+
+class InviteUserForm(forms.Form):
+    full_name = forms.CharField(label="Full name", max_length=150)
+    email = forms.EmailField(
+        label="Email address",
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    role = forms.ChoiceField(label="Role", widget=forms.RadioSelect)
+
+    def __init__(self, *args, organisation: Organisation, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        fitting = ROLES_BY_KIND.get(organisation.kind, frozenset())
+        role_field = self.fields["role"]
+        assert isinstance(role_field, forms.ChoiceField)  # noqa: S101
+        role_field.choices = [(value, label) for value, label in Role.choices if value in fitting]
+        role_field.error_messages["invalid_choice"] = "Select a role from the list"
+        role_field.error_messages["required"] = "Select a role"
+        self.fields["full_name"].error_messages["required"] = "Enter the person's full name"
+        self.fields["email"].error_messages["required"] = "Enter the person's email address"
+        self.fields["email"].error_messages["invalid"] = (
+            "Enter an email address in the correct format, like name@example.org"
+        )
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.text("full_name", field_width=Fluid.TWO_THIRDS),
+            Field.text("email", field_width=Fluid.TWO_THIRDS),
+            Field.radios("role", legend_size=Size.SMALL),
+            Submit("submit", "Send invitation"),
+        )
+
+
+class AcceptInvitationForm(SetPasswordMixin, forms.Form):
+    """A new account's name and password; for someone who already has an account the
+    form has no fields and only confirms."""
+
+    full_name = forms.CharField(label="Full name", max_length=150)
+    password1, password2 = SetPasswordMixin.create_password_fields(
+        label1="Password", label2="Confirm password"
+    )
+
+    def __init__(self, *args, invitation: Invitation, new_account: bool, **kwargs):  # type: ignore[no-untyped-def]
+        kwargs.setdefault("initial", {"full_name": invitation.full_name})
+        super().__init__(*args, **kwargs)
+        self.invitation = invitation
+        self.new_account = new_account
+        self.helper = FormHelper()
+        if not new_account:
+            for name in ("full_name", "password1", "password2"):
+                del self.fields[name]
+            self.helper.layout = Layout(Submit("submit", "Accept invitation"))
+            return
+        self.fields["full_name"].error_messages["required"] = "Enter your full name"
+        self.fields[
+            "password1"
+        ].help_text = (
+            "At least 12 characters. Avoid common passwords and anything like your name or email."
+        )
+        self.fields["password1"].error_messages["required"] = "Enter a password"
+        self.fields["password2"].help_text = ""
+        self.fields["password2"].error_messages["required"] = "Enter the password again"
+        self.error_messages = {"password_mismatch": "The two passwords do not match"}
+        self.helper.layout = Layout(
+            Field.text("full_name", field_width=Fluid.TWO_THIRDS),
+            Field.text("password1", field_width=Fluid.TWO_THIRDS),
+            Field.text("password2", field_width=Fluid.TWO_THIRDS),
+            Submit("submit", "Create account"),
+        )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.new_account:
+            self.validate_passwords()
+            user = User(email=self.invitation.email, full_name=cleaned.get("full_name", ""))
+            self.validate_password_for_user(user, password_field_name="password1")  # noqa: S106
+        return cleaned
+
+
+class OrganisationForm(forms.ModelForm):
+    """System admins' form for an organisation. `kind` is chosen once, at creation:
+    memberships' roles depend on it."""
+
+    kind = forms.ChoiceField(
+        label="Kind of organisation",
+        choices=OrganisationKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the kind of organisation"},
+    )
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "kind",
+            "name",
+            "local_authority",
+            "urn",
+            "ukprn",
+            "la_code",
+            "status",
+            "street",
+            "town",
+            "postcode",
+            "website",
+        ]
+        widgets = {"status": forms.RadioSelect}
+        labels = {
+            "local_authority": "Local authority",
+            "la_code": "LA code",
+            "street": "Street",
+        }
+        help_texts = {
+            "local_authority": "Schools and providers only.",
+            "urn": "Unique reference number from Get Information about Schools, if it has one.",
+        }
+
+    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        creating = self.instance.pk is None
+        if creating:
+            del self.fields["status"]
+        else:
+            del self.fields["kind"]
+        la_field = self.fields["local_authority"]
+        assert isinstance(la_field, forms.ModelChoiceField)  # noqa: S101
+        la_field.queryset = Organisation.objects.filter(kind=OrganisationKind.LOCAL_AUTHORITY)
+        la_field.empty_label = "None"
+        self.fields["name"].error_messages["required"] = "Enter the organisation's name"
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            *([Field.radios("kind", legend_size=Size.SMALL)] if creating else []),
+            Field.text("name", field_width=Fluid.TWO_THIRDS),
+            Field.select("local_authority"),
+            Field.text("urn", field_width=10),
+            Field.text("ukprn", field_width=10),
+            Field.text("la_code", field_width=4),
+            *([] if creating else [Field.radios("status", legend_size=Size.SMALL)]),
+            Field.text("street", field_width=Fluid.TWO_THIRDS),
+            Field.text("town", field_width=Fluid.TWO_THIRDS),
+            Field.text("postcode", field_width=10),
+            Field.text("website", field_width=Fluid.TWO_THIRDS),
+            Submit("submit", "Add organisation" if creating else "Save changes"),
+        )
+
+    def _post_clean(self) -> None:
+        # The service validates the organisation (local authority, unique URN) and
+        # saves it; the form only parses input and must not change the instance.
+        pass
+
+    def details(self) -> dict[str, Any]:
+        return {k: v for k, v in self.cleaned_data.items() if k != "kind"}

@@ -4,11 +4,13 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from apcase.access import policies
-from apcase.accounts.roles import ORGANISATION_ADMIN_ROLES
+from apcase.accounts.roles import ORGANISATION_ADMIN_ROLES, OrganisationKind
+from apcase.core.errors import ValidationFailed
 
-from .models import Membership, Organisation
+from .models import Invitation, Membership, Organisation, User, hash_token
 
 
 def organisations_managed_by(user: Any) -> QuerySet[Organisation]:
@@ -30,3 +32,84 @@ def get_managed_organisation_for(user: Any, organisation_id: int) -> Organisatio
 
 def memberships_in(organisation: Organisation) -> QuerySet[Membership]:
     return Membership.objects.filter(organisation=organisation).select_related("user")
+
+
+def get_membership_for(user: Any, organisation: Organisation, membership_id: int) -> Membership:
+    """A membership of an organisation `user` manages (the caller fetched
+    `organisation` through get_managed_organisation_for); 404 otherwise."""
+    membership = memberships_in(organisation).filter(pk=membership_id).first()
+    if membership is None:
+        raise Http404("No such member.")
+    return membership
+
+
+def member_rows_for(user: Any, organisation: Organisation) -> list[dict[str, Any]]:
+    """The members table: each membership with the actions `user` may take on it."""
+    return [
+        {
+            "membership": membership,
+            "can_deactivate": policies.can_deactivate_membership(user, membership),
+            "can_reactivate": policies.can_reactivate_membership(user, membership),
+        }
+        for membership in memberships_in(organisation).order_by(
+            "-is_active", "user__full_name", "role"
+        )
+    ]
+
+
+def pending_invitations_in(organisation: Organisation) -> QuerySet[Invitation]:
+    return Invitation.objects.filter(
+        organisation=organisation,
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
+        expires_at__gt=timezone.now(),
+    ).select_related("invited_by")
+
+
+def get_pending_invitation_for(
+    user: Any, organisation: Organisation, invitation_id: int
+) -> Invitation:
+    invitation = pending_invitations_in(organisation).filter(pk=invitation_id).first()
+    if invitation is None:
+        raise Http404("No such invitation.")
+    return invitation
+
+
+def local_authorities() -> QuerySet[Organisation]:
+    return Organisation.objects.filter(kind=OrganisationKind.LOCAL_AUTHORITY)
+
+
+class InvitationUnusable(ValidationFailed):
+    """The link was used, withdrawn, has expired, or never existed; `reason` says which."""
+
+    def __init__(self, message: str, *, reason: str):
+        super().__init__(message)
+        self.reason = reason
+
+
+def check_usable(invitation: Invitation | None) -> None:
+    if invitation is None:
+        raise InvitationUnusable("This invitation link is not valid.", reason="unknown")
+    if invitation.accepted_at is not None:
+        raise InvitationUnusable("This invitation has already been used.", reason="used")
+    if invitation.revoked_at is not None:
+        raise InvitationUnusable("This invitation has been withdrawn.", reason="revoked")
+    if invitation.expires_at <= timezone.now():
+        raise InvitationUnusable("This invitation has expired.", reason="expired")
+
+
+def usable_invitation(token: str) -> Invitation:
+    """The invitation a link names, or InvitationUnusable saying why it cannot be used.
+    Public: the token itself is the credential."""
+    invitation = (
+        Invitation.objects.select_related("organisation")
+        .filter(token_hash=hash_token(token))
+        .first()
+    )
+    check_usable(invitation)
+    assert invitation is not None  # noqa: S101 - check_usable raised otherwise
+    return invitation
+
+
+def existing_user_for(invitation: Invitation) -> User | None:
+    return User.objects.filter(email__iexact=invitation.email).first()

@@ -15,5 +15,6 @@ urlpatterns = [
         views.password_reset_confirm,
         name="password_reset_confirm",
     ),
+    path("invitations/<str:token>/", views.accept_invitation, name="accept_invitation"),
     path("password-reset/done/", views.password_reset_complete, name="password_reset_complete"),
 ]

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import (
@@ -14,9 +16,17 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
 from apcase.access.rules import PASSWORD_ONLY, PUBLIC, access_rule
+from apcase.core.errors import ValidationFailed
 
-from . import two_factor
-from .forms import NewPasswordForm, PasswordResetRequestForm, SignInForm, TokenForm
+from . import selectors, services, two_factor
+from .forms import (
+    AcceptInvitationForm,
+    NewPasswordForm,
+    PasswordResetRequestForm,
+    SignInForm,
+    TokenForm,
+    add_domain_errors,
+)
 
 
 @access_rule(PUBLIC)
@@ -48,12 +58,47 @@ def two_factor_view(request: HttpRequest) -> HttpResponse:
             request.session.pop(two_factor.ATTEMPTS_KEY, None)
             return redirect(request.GET.get("next") or "home")
         two_factor.note_failure(request.session)
+        if two_factor.attempts_exhausted(request.session):
+            logout(request)
+            messages.error(request, "Too many wrong codes. Sign in again to try again.")
+            return redirect("accounts:login")
         form.add_error("token", "The code is not correct, or has expired. Enter the current code.")
     context = {"form": form, "enrolling": enrolling}
     if enrolling:
         context["qr_svg"] = two_factor.qr_svg(device)
         context["secret"] = two_factor.base32_secret(device)
     return render(request, "accounts/two_factor.html", context)
+
+
+@access_rule(PUBLIC)
+def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """The one-time link from an invitation email. A new person chooses a name and
+    password here, then signs in and sets up two-factor authentication."""
+    try:
+        invitation = selectors.usable_invitation(token)
+    except selectors.InvitationUnusable as error:
+        status = 404 if error.reason == "unknown" else 410
+        reason = {"reason": error.reason}
+        return render(request, "accounts/invitation_unusable.html", reason, status=status)
+    new_account = selectors.existing_user_for(invitation) is None
+    form = AcceptInvitationForm(
+        request.POST or None, invitation=invitation, new_account=new_account
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.accept_invitation(
+                token=token, full_name=data.get("full_name", ""), password=data.get("password1", "")
+            )
+        except ValidationFailed as error:
+            add_domain_errors(form, error)
+        else:
+            messages.success(
+                request, f"You have joined {invitation.organisation}. Sign in to continue."
+            )
+            return redirect("accounts:login")
+    context: dict[str, Any] = {"form": form, "invitation": invitation, "new_account": new_account}
+    return render(request, "accounts/accept_invitation.html", context)
 
 
 @access_rule(PUBLIC)

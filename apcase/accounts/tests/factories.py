@@ -1,7 +1,10 @@
+from datetime import timedelta
+
 import factory
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from apcase.accounts.models import Membership, Organisation, User
+from apcase.accounts.models import Invitation, Membership, Organisation, User, hash_token
 from apcase.accounts.roles import OrganisationKind, Role
 
 PASSWORD = "correct-horse-battery-staple-42"
@@ -70,3 +73,24 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 
 def confirmed_totp(user: User) -> TOTPDevice:
     return TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Invitation
+
+    class Params:
+        token = factory.Sequence(lambda n: f"test-invitation-token-{n}")
+
+    organisation = factory.SubFactory(SchoolFactory)
+    email = factory.Sequence(lambda n: f"invitee{n}@example.org")
+    full_name = factory.Sequence(lambda n: f"Invited Person {n}")
+    role = Role.SCHOOL_STAFF
+    token_hash = factory.LazyAttribute(lambda o: hash_token(o.token))
+    invited_by = factory.SubFactory(UserFactory)
+    expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(hours=72))
+
+
+def invitation_with_token(token: str, **fields: object) -> Invitation:
+    """A pending invitation whose link carries `token`."""
+    return InvitationFactory(token=token, **fields)

@@ -1,0 +1,346 @@
+"""Writes to users, memberships, invitations and organisations.
+
+Rules:
+- Organisation admins manage the users of their own organisation; system admins
+  manage every organisation and create and edit organisations.
+- An invitation is a one-time link: only its token's hash is stored, it expires after
+  APCASE_INVITATION_HOURS, and accepting, revoking or expiry each end it.
+- Accepting creates the account, or, when the address already has one, adds the role
+  to it without touching its name or password (whoever holds the mailbox could reset
+  that password anyway; the invitation proves the same thing).
+- A role must fit the kind of organisation it is held in.
+- Access comes only from active memberships, read afresh on every request, so a
+  deactivated member loses access on their next request; a person left with no active
+  membership at all is also signed out everywhere.
+- Nobody can deactivate the membership that is their own last way to manage an
+  organisation's users.
+- Every change records exactly one audit event in its own transaction.
+"""
+
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from apcase.access import policies
+from apcase.chronology.services import changed_fields, record_event
+from apcase.core.errors import NotPermitted, ValidationFailed
+from apcase.notifications.services import queue_email
+
+from .models import Invitation, Membership, Organisation, User, hash_token, new_token
+from .roles import OrganisationKind, role_fits_kind
+from .selectors import check_usable, existing_user_for
+
+KINDS_UNDER_A_LOCAL_AUTHORITY = frozenset({OrganisationKind.SCHOOL, OrganisationKind.PROVIDER})
+ORGANISATION_FIELDS = (
+    "name",
+    "local_authority",
+    "urn",
+    "ukprn",
+    "la_code",
+    "status",
+    "street",
+    "town",
+    "postcode",
+    "website",
+)
+
+
+# --- invitations -------------------------------------------------------------------
+
+
+def invite_user(
+    *,
+    by: Any,
+    organisation: Organisation,
+    email: str,
+    full_name: str,
+    role: str,
+    site_url: str,
+) -> Invitation:
+    """Invite `email` to hold `role` in `organisation` and queue the email with the
+    one-time link (built on `site_url`, e.g. "https://apcase.example")."""
+    if not policies.can_invite_users(by, organisation):
+        raise NotPermitted("You cannot invite people to this organisation.")
+    email = User.objects.normalize_email(email).strip().lower()
+    full_name = full_name.strip()
+    if not role_fits_kind(role, organisation.kind):
+        raise ValidationFailed(
+            "That role is not held in this kind of organisation.",
+            {"role": [f"Select a role held in a {organisation.get_kind_display().lower()}"]},
+        )
+    if Membership.objects.filter(
+        organisation=organisation, user__email__iexact=email, role=role, is_active=True
+    ).exists():
+        raise ValidationFailed(
+            "This person already has this role here.",
+            {"email": ["This person already has this role in this organisation"]},
+        )
+    if pending_invitation_exists(organisation=organisation, email=email, role=role):
+        raise ValidationFailed(
+            "This person already has an invitation waiting.",
+            {"email": ["This person already has an invitation for this role waiting"]},
+        )
+    token = new_token()
+    with transaction.atomic():
+        invitation = Invitation.objects.create(
+            organisation=organisation,
+            email=email,
+            full_name=full_name,
+            role=role,
+            token_hash=hash_token(token),
+            invited_by=by,
+            expires_at=timezone.now() + timedelta(hours=settings.APCASE_INVITATION_HOURS),
+        )
+        record_event(
+            by=by,
+            action="invitation_sent",
+            target=invitation,
+            organisation=organisation,
+            changes={"email": email, "role": role},
+            summary=f"Invited {email} as {invitation.get_role_display()}",
+        )
+        link = site_url.rstrip("/") + reverse("accounts:accept_invitation", args=[token])
+        queue_email(
+            to=email,
+            subject=f"You have been invited to {settings.APCASE_SERVICE_NAME}",
+            body=render_to_string(
+                "accounts/email/invitation.txt",
+                {
+                    "invitation": invitation,
+                    "link": link,
+                    "hours": settings.APCASE_INVITATION_HOURS,
+                    "service_name": settings.APCASE_SERVICE_NAME,
+                },
+            ),
+        )
+    return invitation
+
+
+def pending_invitation_exists(*, organisation: Organisation, email: str, role: str) -> bool:
+    return Invitation.objects.filter(
+        organisation=organisation,
+        email__iexact=email,
+        role=role,
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
+        expires_at__gt=timezone.now(),
+    ).exists()
+
+
+def accept_invitation(
+    *, token: str, full_name: str = "", password: str = "", by: Any = None
+) -> Membership:
+    """Use the link once: create the account (name and password required) or, if the
+    address already has one, add the role to it. `by` is ignored: the person accepting
+    is the invited person, named by the link, signed in or not."""
+    with transaction.atomic():
+        invitation = (
+            Invitation.objects.select_for_update()
+            .select_related("organisation")
+            .filter(token_hash=hash_token(token))
+            .first()
+        )
+        check_usable(invitation)
+        assert invitation is not None  # noqa: S101 - _check_usable raised otherwise
+        user = existing_user_for(invitation)
+        created = user is None
+        if user is None:
+            user = _new_user(invitation.email, full_name or invitation.full_name, password)
+        membership, _ = Membership.objects.get_or_create(
+            user=user, organisation=invitation.organisation, role=invitation.role
+        )
+        if not membership.is_active:
+            membership.is_active = True
+            membership.save(update_fields=["is_active", "updated_at"])
+        invitation.accepted_at = timezone.now()
+        invitation.save(update_fields=["accepted_at", "updated_at"])
+        record_event(
+            by=user,
+            action="invitation_accepted",
+            target=membership,
+            organisation=invitation.organisation,
+            changes={"role": invitation.role, "new_account": created},
+            summary=f"Accepted an invitation as {membership.get_role_display()}",
+        )
+    return membership
+
+
+def _new_user(email: str, full_name: str, password: str) -> User:
+    full_name = full_name.strip()
+    if not full_name:
+        raise ValidationFailed("Enter your full name.", {"full_name": ["Enter your full name"]})
+    user = User(email=email, full_name=full_name)
+    try:
+        validate_password(password, user)
+    except ValidationError as error:
+        raise ValidationFailed(
+            "Choose a stronger password.", {"password1": error.messages}
+        ) from None
+    user.set_password(password)
+    user.save()
+    return user
+
+
+def revoke_invitation(*, by: Any, invitation: Invitation) -> Invitation:
+    if not policies.can_invite_users(by, invitation.organisation):
+        raise NotPermitted("You cannot withdraw invitations to this organisation.")
+    with transaction.atomic():
+        locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        check_usable(locked)
+        locked.revoked_at = timezone.now()
+        locked.save(update_fields=["revoked_at", "updated_at"])
+        record_event(
+            by=by,
+            action="invitation_revoked",
+            target=locked,
+            organisation=locked.organisation,
+            summary=f"Withdrew the invitation for {locked.email}",
+        )
+    return locked
+
+
+# --- memberships -------------------------------------------------------------------
+
+
+def deactivate_membership(*, by: Any, membership: Membership) -> Membership:
+    if not policies.can_manage_users(by, membership.organisation):
+        raise NotPermitted("You cannot manage this organisation's users.")
+    if policies.is_own_last_admin_membership(by, membership):
+        raise ValidationFailed(
+            "You cannot deactivate your own last administrator role here. "
+            "Ask another administrator to do it."
+        )
+    with transaction.atomic():
+        locked = Membership.objects.select_for_update().select_related("user").get(pk=membership.pk)
+        if not locked.is_active:
+            raise ValidationFailed("This role is already deactivated.")
+        locked.is_active = False
+        locked.save(update_fields=["is_active", "updated_at"])
+        record_event(
+            by=by,
+            action="membership_deactivated",
+            target=locked,
+            organisation=locked.organisation,
+            changes={"is_active": [True, False]},
+            summary=f"Deactivated {locked.user} as {locked.get_role_display()}",
+        )
+        if not Membership.objects.filter(user=locked.user, is_active=True).exists():
+            end_sessions_of(locked.user)
+    policies.forget_memberships(by)
+    return locked
+
+
+def reactivate_membership(*, by: Any, membership: Membership) -> Membership:
+    if not policies.can_manage_users(by, membership.organisation):
+        raise NotPermitted("You cannot manage this organisation's users.")
+    if not role_fits_kind(membership.role, membership.organisation.kind):
+        raise ValidationFailed("This role is not held in this kind of organisation.")
+    with transaction.atomic():
+        locked = Membership.objects.select_for_update().select_related("user").get(pk=membership.pk)
+        if locked.is_active:
+            raise ValidationFailed("This role is already active.")
+        locked.is_active = True
+        locked.save(update_fields=["is_active", "updated_at"])
+        record_event(
+            by=by,
+            action="membership_reactivated",
+            target=locked,
+            organisation=locked.organisation,
+            changes={"is_active": [False, True]},
+            summary=f"Reactivated {locked.user} as {locked.get_role_display()}",
+        )
+    return locked
+
+
+def end_sessions_of(user: User) -> int:
+    """Delete every live server-side session of `user`. Sessions are few (they expire
+    after 30 idle minutes), so reading them is cheap enough for a rare admin action."""
+    ended = 0
+    live = Session.objects.filter(expire_date__gt=timezone.now())
+    for session in live.iterator():
+        if session.get_decoded().get("_auth_user_id") == str(user.pk):
+            session.delete()
+            ended += 1
+    return ended
+
+
+# --- organisations -----------------------------------------------------------------
+
+
+def create_organisation(*, by: Any, kind: str, name: str, **details: Any) -> Organisation:
+    """A new school, local authority, provider or platform organisation; `details` are
+    any of ORGANISATION_FIELDS."""
+    if not policies.can_manage_organisations(by):
+        raise NotPermitted("Only system administrators can add organisations.")
+    if kind not in OrganisationKind.values:
+        raise ValidationFailed("Choose a kind of organisation.", {"kind": ["Select a kind"]})
+    organisation = Organisation(kind=kind)
+    _apply(organisation, {"name": name, **details})
+    with transaction.atomic():
+        organisation.save()
+        record_event(
+            by=by,
+            action="organisation_created",
+            target=organisation,
+            organisation=organisation,
+            changes={"kind": kind, "name": organisation.name},
+            summary=f"Added {organisation.get_kind_display().lower()} {organisation.name}",
+        )
+    return organisation
+
+
+def update_organisation(*, by: Any, organisation: Organisation, **details: Any) -> Organisation:
+    if not policies.can_manage_organisations(by):
+        raise NotPermitted("Only system administrators can change organisations.")
+    with transaction.atomic():
+        locked = Organisation.objects.select_for_update().get(pk=organisation.pk)
+        changes = changed_fields(locked, details)
+        _apply(locked, details)
+        if not changes:
+            return locked
+        locked.save()
+        record_event(
+            by=by,
+            action="organisation_updated",
+            target=locked,
+            organisation=locked,
+            changes=changes,
+            summary=f"Changed the details of {locked.name}",
+        )
+    return locked
+
+
+def _apply(organisation: Organisation, details: dict[str, Any]) -> None:
+    unknown = set(details) - set(ORGANISATION_FIELDS)
+    if unknown:
+        raise ValueError(f"Not organisation fields: {sorted(unknown)}")
+    for field, value in details.items():
+        setattr(organisation, field, value.strip() if isinstance(value, str) else value)
+    errors: dict[str | None, list[str]] = {}
+    if not organisation.name:
+        errors["name"] = ["Enter the organisation's name"]
+    la = organisation.local_authority
+    if organisation.kind in KINDS_UNDER_A_LOCAL_AUTHORITY and la is None:
+        errors["local_authority"] = [
+            f"Select the local authority this {organisation.get_kind_display().lower()} belongs to"
+        ]
+    elif organisation.kind not in KINDS_UNDER_A_LOCAL_AUTHORITY and la is not None:
+        errors["local_authority"] = ["Only schools and providers belong to a local authority"]
+    elif la is not None and la.kind != OrganisationKind.LOCAL_AUTHORITY:
+        errors["local_authority"] = ["Select a local authority"]
+    urn = organisation.urn
+    if (
+        urn is not None
+        and Organisation.objects.filter(urn=urn).exclude(pk=organisation.pk).exists()
+    ):
+        errors["urn"] = ["Another organisation already has this URN"]
+    if errors:
+        raise ValidationFailed("Check the organisation's details.", errors)
