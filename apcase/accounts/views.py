@@ -1,5 +1,6 @@
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import (
@@ -10,8 +11,9 @@ from django.contrib.auth.views import (
     PasswordResetView,
 )
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.shortcuts import redirect, render, resolve_url
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
@@ -35,6 +37,11 @@ class SignInView(LoginView):
     authentication_form = SignInForm
     redirect_authenticated_user = False
 
+    def get_success_url(self) -> str:
+        # Straight on to the second factor, carrying where the person was going.
+        after = self.get_redirect_url() or resolve_url(settings.LOGIN_REDIRECT_URL)
+        return f"{reverse('accounts:two_factor')}?{urlencode({'next': after})}"
+
 
 @access_rule(PASSWORD_ONLY)
 def two_factor_view(request: HttpRequest) -> HttpResponse:
@@ -56,7 +63,7 @@ def two_factor_view(request: HttpRequest) -> HttpResponse:
                 two_factor.confirm_device(device, by=user)
             otp_login(request, device)
             request.session.pop(two_factor.ATTEMPTS_KEY, None)
-            return redirect(request.GET.get("next") or "home")
+            return redirect(_safe_next(request) or "home")
         two_factor.note_failure(request.session)
         if two_factor.attempts_exhausted(request.session):
             logout(request)
@@ -68,6 +75,15 @@ def two_factor_view(request: HttpRequest) -> HttpResponse:
         context["qr_svg"] = two_factor.qr_svg(device)
         context["secret"] = two_factor.base32_secret(device)
     return render(request, "accounts/two_factor.html", context)
+
+
+def _safe_next(request: HttpRequest) -> str | None:
+    wanted = request.GET.get("next")
+    if wanted and url_has_allowed_host_and_scheme(
+        wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return wanted
+    return None
 
 
 @access_rule(PUBLIC)
