@@ -1,21 +1,200 @@
-"""Reads of the provider directory. Providers are not pupil data: anyone who can use
-the directory sees every open provider."""
+"""Reads of the provider directory.
 
+A directory belongs to a local authority and is read by the schools and providers in
+it: a user sees the providers of the local authorities they belong to (as LA staff) or
+whose schools and providers they work in. Another authority's provider is "not found".
+Editing needs can_edit_provider as well (that LA's officers and admins)."""
+
+from datetime import date
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
+from apcase.access import policies
 from apcase.accounts.models import Organisation
 from apcase.accounts.roles import OrganisationKind
 
+from .assurance import Status, summary_for, with_assurance
+from .models import AssuranceRecord, Inspection, ProviderService, Site
+
+DIRECTORY_ROLES = (
+    policies.SCHOOL_PUPIL_ROLES
+    | policies.LA_CASE_ROLES
+    | policies.LA_DIRECTORY_EDITOR_ROLES
+    | policies.PROVIDER_ROLES
+)
+
+
+def directory_authority_ids(user: Any) -> set[int]:
+    ids = set()
+    for membership in policies.active_memberships(user):
+        if membership.role not in DIRECTORY_ROLES:
+            continue
+        org = membership.organisation
+        if org.kind == OrganisationKind.LOCAL_AUTHORITY:
+            ids.add(org.pk)
+        elif org.local_authority_id is not None:
+            ids.add(org.local_authority_id)
+    return ids
+
+
+def editable_authorities(user: Any) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(
+        kind=OrganisationKind.LOCAL_AUTHORITY,
+        pk__in=policies.organisation_ids_for(user, policies.LA_DIRECTORY_EDITOR_ROLES),
+    )
+
 
 def providers_visible_to(user: Any) -> QuerySet[Organisation]:
-    return Organisation.objects.filter(kind=OrganisationKind.PROVIDER)
+    return Organisation.objects.filter(
+        kind=OrganisationKind.PROVIDER, local_authority_id__in=directory_authority_ids(user)
+    )
+
+
+def search_providers(
+    user: Any,
+    *,
+    today: date,
+    text: str = "",
+    type_code: int | None = None,
+    assurance: str = "",
+    service: str = "",
+    registration: str = "",
+    include_closed: bool = False,
+) -> QuerySet[Organisation]:
+    """The directory list: each provider annotated with its assurance status."""
+    providers = providers_visible_to(user)
+    if not include_closed:
+        providers = providers.filter(status=Organisation.Status.OPEN)
+    text = text.strip()
+    if text.isdigit():
+        providers = providers.filter(
+            Q(urn=int(text)) | Q(ukprn=int(text)) | Q(name__icontains=text)
+        )
+    elif text:
+        providers = providers.filter(name__icontains=text)
+    if type_code is not None:
+        providers = providers.filter(establishment_type_code=type_code)
+    if service:
+        providers = providers.filter(
+            Exists(ProviderService.objects.filter(organisation=OuterRef("pk"), category=service))
+        )
+    if registration == "unregistered":
+        providers = providers.filter(
+            Q(provider_profile__registration="unregistered")
+            | Q(provider_profile__isnull=True, urn__isnull=True)
+        )
+    elif registration == "registered":
+        providers = providers.exclude(
+            Q(provider_profile__registration="unregistered")
+            | Q(provider_profile__isnull=True, urn__isnull=True)
+        )
+    providers = with_assurance(providers, today=today)
+    if assurance == "not_assured":
+        providers = providers.filter(Q(not_assured=True))
+    elif assurance:
+        providers = providers.filter(Q(assurance_status=assurance))
+    return (
+        providers.select_related("provider_profile")
+        .prefetch_related(
+            Prefetch("provider_services", queryset=ProviderService.objects.order_by("name"))
+        )
+        .order_by("name")
+    )
+
+
+def provider_types_in(user: Any) -> list[tuple[int, str]]:
+    """The establishment types present in the user's directory, for the filter."""
+    rows = (
+        providers_visible_to(user)
+        .exclude(establishment_type_code__isnull=True)
+        .values_list("establishment_type_code", "establishment_type")
+        .distinct()
+        .order_by("establishment_type")
+    )
+    return [(code, name) for code, name in dict(rows).items() if code is not None]
 
 
 def get_provider_for(user: Any, provider_id: int) -> Organisation:
-    provider = providers_visible_to(user).filter(pk=provider_id).first()
+    provider = (
+        providers_visible_to(user)
+        .select_related("provider_profile", "local_authority")
+        .prefetch_related(
+            "assurance_records",
+            Prefetch("sites", queryset=Site.objects.order_by("-is_active", "-is_main", "name")),
+            "provider_services",
+            Prefetch("inspections", queryset=Inspection.objects.order_by("-inspected_on", "-id")),
+        )
+        .filter(pk=provider_id)
+        .first()
+    )
     if provider is None:
         raise Http404("No such provider.")
     return provider
+
+
+def get_provider_for_edit(user: Any, provider_id: int) -> Organisation:
+    """The provider, if `user` may edit it; "not found" for another LA's provider."""
+    provider = get_provider_for(user, provider_id)
+    if not policies.can_edit_provider(user, provider):
+        raise Http404("No such provider.")
+    return provider
+
+
+def get_site_for_edit(user: Any, provider_id: int, site_id: int) -> Site:
+    provider = get_provider_for_edit(user, provider_id)
+    site = (
+        Site.objects.filter(organisation=provider, pk=site_id)
+        .select_related("organisation")
+        .first()
+    )
+    if site is None:
+        raise Http404("No such site.")
+    return site
+
+
+def get_service_for_edit(user: Any, provider_id: int, service_id: int) -> ProviderService:
+    provider = get_provider_for_edit(user, provider_id)
+    service = (
+        ProviderService.objects.filter(organisation=provider, pk=service_id)
+        .select_related("organisation")
+        .first()
+    )
+    if service is None:
+        raise Http404("No such service.")
+    return service
+
+
+def get_assurance_record_for(user: Any, provider_id: int, record_id: int) -> AssuranceRecord:
+    provider = get_provider_for(user, provider_id)
+    record = (
+        AssuranceRecord.objects.filter(organisation=provider, pk=record_id)
+        .select_related("organisation")
+        .first()
+    )
+    if record is None:
+        raise Http404("No such assurance record.")
+    return record
+
+
+def provider_options_for_placement(user: Any, *, today: date) -> QuerySet[Organisation]:
+    """Open providers a placement could name, each annotated `not_assured` and
+    `assurance_status`. Use with forms.ProviderChoiceField so the flag shows in every
+    place a placement's provider is chosen."""
+    return with_assurance(
+        providers_visible_to(user).filter(status=Organisation.Status.OPEN), today=today
+    ).order_by("name")
+
+
+def active_sites_of(provider: Organisation) -> QuerySet[Site]:
+    return Site.objects.filter(organisation=provider, is_active=True)
+
+
+def provider_is_assured(provider: Organisation, *, today: date | None = None) -> bool:
+    """Whether every required kind of assurance evidence is in date (expiring soon
+    still counts) and the provider is not flagged "not assured". For checks made
+    outside a request (panel decisions); it reads the provider's records directly."""
+    summary = summary_for(provider, today=today or timezone.localdate())
+    return summary.status in {Status.ASSURED, Status.EXPIRING} and not summary.not_assured

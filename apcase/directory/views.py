@@ -1,13 +1,323 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from apcase.access import policies
 from apcase.access.rules import access_rule
+from apcase.chronology.services import log_access
+from apcase.core.errors import NotPermitted, ValidationFailed
+from apcase.core.uploads import file_response
 
-from . import selectors
+from . import gias, selectors, services
+from .assurance import Status, assurance_status, is_unregistered
+from .forms import (
+    AssuranceForm,
+    GiasUploadForm,
+    InspectionForm,
+    ProviderForm,
+    ServiceForm,
+    SiteForm,
+)
+from .models import ServiceCategory
+from .ofsted import REPORT_CARD_AREAS, ReportCardGrade, Scale
+from .threshold import threshold_for
+
+ERRORS_SHOWN = 200
+
+
+def _show_errors(form: forms.Form, error: ValidationFailed) -> None:
+    for field, problems in error.errors.items():
+        for problem in problems:
+            form.add_error(field if field in form.fields else None, problem)
+
+
+def _provider_url(provider_id: int) -> str:
+    return reverse("directory:provider_detail", kwargs={"provider_id": provider_id})
 
 
 @access_rule(policies.can_view_directory)
 def provider_list(request: HttpRequest) -> HttpResponse:
-    providers = selectors.providers_visible_to(request.user)
-    return render(request, "directory/provider_list.html", {"providers": providers})
+    query = request.GET
+    type_code = query.get("type", "")
+    providers = selectors.search_providers(
+        request.user,
+        today=timezone.localdate(),
+        text=query.get("q", "")[:100],
+        type_code=int(type_code) if type_code.isdigit() else None,
+        assurance=query.get("assurance", "")
+        if query.get("assurance") in {*Status.values, "not_assured"}
+        else "",
+        service=query.get("service", "") if query.get("service") in ServiceCategory.values else "",
+        registration=query.get("registration", ""),
+        include_closed=query.get("closed") == "yes",
+    )[:500]
+    return render(
+        request,
+        "directory/provider_list.html",
+        {
+            "providers": providers,
+            "query": query,
+            "types": selectors.provider_types_in(request.user),
+            "statuses": [
+                *Status.choices,
+                ("not_assured", "Not assured (unregistered, no vetting confirmation)"),
+            ],
+            "services": ServiceCategory.choices,
+            "can_add": policies.can_edit_directory(request.user),
+            "can_import": policies.can_import_gias(request.user),
+        },
+    )
+
+
+@access_rule(policies.can_view_directory)
+def provider_detail(request: HttpRequest, provider_id: int) -> HttpResponse:
+    provider = selectors.get_provider_for(request.user, provider_id)
+    today = timezone.localdate()
+    inspections = list(provider.inspections.all())  # type: ignore[attr-defined]
+    records = list(provider.assurance_records.all())  # type: ignore[attr-defined]
+    return render(
+        request,
+        "directory/provider_detail.html",
+        {
+            "provider": provider,
+            "profile": services.profile_of(provider),
+            "assurance": assurance_status(
+                records, unregistered=is_unregistered(provider), today=today
+            ),
+            "records": sorted(records, key=lambda r: (r.kind, r.expires_on), reverse=True),
+            "latest_inspection": inspections[0] if inspections else None,
+            "inspections": inspections,
+            "report_card_areas": REPORT_CARD_AREAS,
+            "report_card_grades": dict(ReportCardGrade.choices),
+            "legacy": Scale.LEGACY,
+            "threshold": threshold_for(provider, on=today),
+            "can_edit": policies.can_edit_provider(request.user, provider),
+        },
+    )
+
+
+@access_rule(policies.can_edit_directory)
+def provider_add(request: HttpRequest) -> HttpResponse:
+    authority = selectors.editable_authorities(request.user).first()
+    if authority is None:
+        raise PermissionDenied
+    form = ProviderForm(
+        request.POST or None, initial={"registration": "unregistered"}, submit_label="Add provider"
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            provider = services.create_provider(
+                by=request.user,
+                local_authority=authority,
+                organisation=form.organisation_values(),
+                profile=form.profile_values(),
+            )
+        except ValidationFailed as error:
+            _show_errors(form, error)
+        else:
+            messages.success(request, f"{provider.name} added to the directory.")
+            return redirect(_provider_url(provider.pk))
+    return render(
+        request,
+        "directory/provider_form.html",
+        {"form": form, "heading": "Add a provider", "authority": authority},
+    )
+
+
+@access_rule(policies.can_edit_directory)
+def provider_edit(request: HttpRequest, provider_id: int) -> HttpResponse:
+    provider = selectors.get_provider_for_edit(request.user, provider_id)
+    profile = services.profile_of(provider)
+    initial = {f: getattr(provider, f) for f in ProviderForm.ORGANISATION}
+    initial.update({f: getattr(profile, f) for f in ProviderForm.PROFILE})
+    initial["version"] = profile.version
+    form = ProviderForm(request.POST or None, initial=initial, gias_held=provider.urn is not None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_provider(
+                by=request.user,
+                provider=provider,
+                version=form.cleaned_data["version"] or 0,
+                organisation=form.organisation_values(),
+                profile=form.profile_values(),
+            )
+        except ValidationFailed as error:
+            _show_errors(form, error)
+        else:
+            messages.success(request, "Provider details saved.")
+            return redirect(_provider_url(provider.pk))
+    return render(
+        request,
+        "directory/provider_form.html",
+        {"form": form, "heading": f"Change {provider.name}", "provider": provider},
+    )
+
+
+def _provider_form_page(
+    request: HttpRequest,
+    provider_id: int,
+    form_class: type[forms.Form],
+    template_heading: str,
+    save: Any,
+    done: str,
+) -> HttpResponse:
+    provider = selectors.get_provider_for_edit(request.user, provider_id)
+    form = form_class(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(provider, form)
+        except ValidationFailed as error:
+            _show_errors(form, error)
+        except NotPermitted as error:
+            raise PermissionDenied from error
+        else:
+            messages.success(request, done)
+            return redirect(_provider_url(provider.pk))
+    return render(
+        request,
+        "directory/provider_part_form.html",
+        {"form": form, "heading": template_heading, "provider": provider},
+    )
+
+
+@access_rule(policies.can_edit_directory)
+def site_add(request: HttpRequest, provider_id: int) -> HttpResponse:
+    def save(provider: Any, form: Any) -> None:
+        services.add_site(by=request.user, provider=provider, values=form.cleaned_data)
+
+    return _provider_form_page(request, provider_id, SiteForm, "Add a site", save, "Site added.")
+
+
+@access_rule(policies.can_edit_directory)
+def service_add(request: HttpRequest, provider_id: int) -> HttpResponse:
+    def save(provider: Any, form: Any) -> None:
+        services.add_service(by=request.user, provider=provider, **form.cleaned_data)
+
+    return _provider_form_page(
+        request, provider_id, ServiceForm, "Add a service", save, "Service added."
+    )
+
+
+@access_rule(policies.can_edit_directory)
+def inspection_add(request: HttpRequest, provider_id: int) -> HttpResponse:
+    def save(provider: Any, form: Any) -> None:
+        data = form.cleaned_data
+        services.record_inspection(
+            by=request.user,
+            provider=provider,
+            scale=data["scale"],
+            inspected_on=data["inspected_on"],
+            overall_grade=data["overall_grade"],
+            area_grades=form.area_grades(),
+            safeguarding_met=data["safeguarding_met"],
+            today=timezone.localdate(),
+        )
+
+    return _provider_form_page(
+        request,
+        provider_id,
+        InspectionForm,
+        "Record an Ofsted inspection",
+        save,
+        "Inspection recorded.",
+    )
+
+
+@access_rule(policies.can_edit_directory)
+def assurance_add(request: HttpRequest, provider_id: int) -> HttpResponse:
+    def save(provider: Any, form: Any) -> None:
+        services.add_assurance_record(
+            by=request.user, provider=provider, today=timezone.localdate(), **form.cleaned_data
+        )
+
+    return _provider_form_page(
+        request,
+        provider_id,
+        AssuranceForm,
+        "Add assurance evidence",
+        save,
+        "Assurance record added.",
+    )
+
+
+@access_rule(policies.can_edit_directory)
+@require_POST
+def site_deactivate(request: HttpRequest, provider_id: int, site_id: int) -> HttpResponse:
+    site = selectors.get_site_for_edit(request.user, provider_id, site_id)
+    try:
+        services.deactivate_site(by=request.user, site=site)
+    except ValidationFailed as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"{site.name} marked as no longer used.")
+    return redirect(_provider_url(provider_id))
+
+
+@access_rule(policies.can_edit_directory)
+@require_POST
+def service_remove(request: HttpRequest, provider_id: int, service_id: int) -> HttpResponse:
+    service = selectors.get_service_for_edit(request.user, provider_id, service_id)
+    services.remove_service(by=request.user, service=service)
+    messages.success(request, f"{service.name} removed.")
+    return redirect(_provider_url(provider_id))
+
+
+@access_rule(policies.can_view_directory)
+def assurance_evidence(request: HttpRequest, provider_id: int, record_id: int) -> HttpResponseBase:
+    record = selectors.get_assurance_record_for(request.user, provider_id, record_id)
+    if not record.has_document:
+        raise selectors.Http404("This record has no document.")
+    log_access(
+        by=request.user,
+        action="directory.assurance_evidence_downloaded",
+        target=record,
+        organisation=record.organisation,
+    )
+    return file_response(
+        record.document_path,
+        download_name=record.document_name,
+        extension=record.document_extension,
+    )
+
+
+@access_rule(policies.can_import_gias)
+def gias_import(request: HttpRequest) -> HttpResponse:
+    """Synchronous: the file is checked and applied in the request (50,000 rows take a
+    few seconds), then the result page shows what was done, with the rows processed as
+    a <progress> bar and in words."""
+    form = GiasUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            if upload.size > gias.max_upload_bytes():
+                raise gias.GiasFileError(
+                    f"The file must be smaller than {gias.max_upload_bytes() // (1024 * 1024)} MB."
+                )
+            result = services.import_gias(
+                by=request.user,
+                data=upload.read(),
+                filename=upload.name or "gias.csv",
+                skip_invalid=form.cleaned_data["skip_invalid"],
+            )
+        except gias.GiasFileError as error:
+            form.add_error("file", str(error))
+        else:
+            return render(
+                request,
+                "directory/gias_result.html",
+                {
+                    "result": result,
+                    "errors": result.errors[:ERRORS_SHOWN],
+                    "more_errors": max(len(result.errors) - ERRORS_SHOWN, 0),
+                    "form": GiasUploadForm(),
+                    "filename": upload.name,
+                },
+            )
+    return render(request, "directory/gias_form.html", {"form": form})

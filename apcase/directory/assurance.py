@@ -1,0 +1,179 @@
+"""Assurance status of a provider, computed from its assurance records.
+
+Rules:
+- A record is in date up to and including its expiry date.
+- For each required kind, the record that runs latest decides that kind's status:
+  missing (no record), expired (expiry before today), expiring (expiry within the next
+  APCASE_ASSURANCE_WARNING_DAYS days, today included), assured (later than that).
+- The provider's status is its worst kind: missing, then expired, then expiring.
+- "Not assured": an unregistered provider without an in-date written confirmation of
+  staff vetting checks (statutory guidance on AP and KCSIE). Shown wherever a placement
+  could be chosen.
+
+The same rules exist twice, once in Python (`assurance_status`) for one provider and
+once as database annotations (`with_assurance`) for lists and filters; tests hold them
+to the same answers at every boundary.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Case, Max, Q, QuerySet, Value, When
+from django.db.models.functions import Least
+
+from apcase.accounts.models import Organisation
+
+from .models import AssuranceKind, AssuranceRecord, Registration
+
+
+class Status(models.TextChoices):
+    # Ordered worst first; the provider's status is the first that any kind has.
+    MISSING = "missing", "Missing"
+    EXPIRED = "expired", "Expired"
+    EXPIRING = "expiring", "Expiring within 30 days"
+    ASSURED = "assured", "Assured"
+
+
+TAG_CLASSES = {
+    Status.MISSING: "govuk-tag--red",
+    Status.EXPIRED: "govuk-tag--red",
+    Status.EXPIRING: "govuk-tag--yellow",
+    Status.ASSURED: "govuk-tag--green",
+}
+ORDER = [Status.MISSING, Status.EXPIRED, Status.EXPIRING, Status.ASSURED]
+
+
+def warning_days() -> int:
+    return int(getattr(settings, "APCASE_ASSURANCE_WARNING_DAYS", 30))
+
+
+def required_kinds() -> list[str]:
+    return list(getattr(settings, "APCASE_ASSURANCE_REQUIRED_KINDS", AssuranceKind.values))
+
+
+def status_for_expiry(expires_on: date | None, *, today: date) -> Status:
+    if expires_on is None:
+        return Status.MISSING
+    if expires_on < today:
+        return Status.EXPIRED
+    if expires_on <= today + timedelta(days=warning_days()):
+        return Status.EXPIRING
+    return Status.ASSURED
+
+
+@dataclass(frozen=True)
+class KindStatus:
+    kind: str
+    label: str
+    status: Status
+    expires_on: date | None
+
+    @property
+    def tag_class(self) -> str:
+        return TAG_CLASSES[self.status]
+
+
+@dataclass(frozen=True)
+class AssuranceSummary:
+    status: Status
+    kinds: list[KindStatus]
+    not_assured: bool
+
+    @property
+    def label(self) -> str:
+        return self.status.label
+
+    @property
+    def tag_class(self) -> str:
+        return TAG_CLASSES[self.status]
+
+
+def assurance_status(
+    records: Iterable[AssuranceRecord], *, unregistered: bool, today: date
+) -> AssuranceSummary:
+    latest: dict[str, date] = {}
+    for record in records:
+        if record.kind not in latest or record.expires_on > latest[record.kind]:
+            latest[record.kind] = record.expires_on
+    kinds = [
+        KindStatus(
+            kind=kind,
+            label=AssuranceKind(kind).label,
+            status=status_for_expiry(latest.get(kind), today=today),
+            expires_on=latest.get(kind),
+        )
+        for kind in required_kinds()
+    ]
+    overall = min((k.status for k in kinds), key=ORDER.index, default=Status.ASSURED)
+    vetting = latest.get(AssuranceKind.VETTING)
+    return AssuranceSummary(
+        status=overall,
+        kinds=kinds,
+        not_assured=unregistered and (vetting is None or vetting < today),
+    )
+
+
+def is_unregistered(provider: Organisation) -> bool:
+    """A provider with no profile is taken as registered only if it has a URN."""
+    profile = getattr(provider, "provider_profile", None)
+    if profile is not None:
+        return bool(profile.is_unregistered)
+    return provider.urn is None
+
+
+def summary_for(provider: Organisation, *, today: date) -> AssuranceSummary:
+    return assurance_status(
+        AssuranceRecord.objects.filter(organisation=provider),
+        unregistered=is_unregistered(provider),
+        today=today,
+    )
+
+
+def _expiry_field(kind: str) -> str:
+    return f"assurance_expiry_{kind}"
+
+
+def with_assurance(queryset: QuerySet[Organisation], *, today: date) -> QuerySet[Organisation]:
+    """Annotate `assurance_status` (a Status value) and `not_assured` (bool)."""
+    kinds = required_kinds()
+    expiries = {
+        _expiry_field(kind): Max(
+            "assurance_records__expires_on", filter=Q(assurance_records__kind=kind)
+        )
+        for kind in set(kinds) | {AssuranceKind.VETTING}
+    }
+    queryset = queryset.annotate(**expiries)
+    warn_until = today + timedelta(days=warning_days())
+    any_missing = Q()
+    for kind in kinds:
+        any_missing |= Q(**{f"{_expiry_field(kind)}__isnull": True})
+    earliest = (
+        Least(*[models.F(_expiry_field(k)) for k in kinds])
+        if len(kinds) > 1
+        else models.F(_expiry_field(kinds[0]))
+    )
+    unregistered = Q(provider_profile__registration=Registration.UNREGISTERED) | Q(
+        provider_profile__isnull=True, urn__isnull=True
+    )
+    vetting = _expiry_field(AssuranceKind.VETTING)
+    return queryset.annotate(
+        assurance_earliest=earliest,
+        assurance_status=Case(
+            When(any_missing, then=Value(Status.MISSING.value)),
+            When(assurance_earliest__lt=today, then=Value(Status.EXPIRED.value)),
+            When(assurance_earliest__lte=warn_until, then=Value(Status.EXPIRING.value)),
+            default=Value(Status.ASSURED.value),
+            output_field=models.CharField(),
+        ),
+        not_assured=Case(
+            When(
+                unregistered & (Q(**{f"{vetting}__isnull": True}) | Q(**{f"{vetting}__lt": today})),
+                then=Value(True),
+            ),
+            default=Value(False),
+            output_field=models.BooleanField(),
+        ),
+    )

@@ -1,0 +1,310 @@
+from typing import Any
+
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Field, Fieldset, Fluid, Layout, Size, Submit
+from django import forms
+
+from apcase.accounts.models import Organisation
+
+from .models import APSettingType, AssuranceKind, Registration, ServiceCategory
+from .ofsted import REPORT_CARD_AREAS, LegacyGrade, ReportCardGrade, Scale
+
+
+def _date_field(label: str, help_text: str = "") -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        help_text=help_text or "For example, 27 3 2025 or 2025-03-27.",
+        input_formats=["%Y-%m-%d", "%d/%m/%Y", "%d %m %Y", "%d-%m-%Y"],
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+
+class ProviderChoiceField(forms.ModelChoiceField):
+    """Choose a provider for a placement; the label says when it is not assured. Give
+    it selectors.provider_options_for_placement(user, today=...)."""
+
+    def label_from_instance(self, obj: Organisation) -> str:
+        label = obj.name
+        if getattr(obj, "not_assured", False):
+            label += " – not assured: no in-date vetting confirmation"
+        return label
+
+
+class ProviderForm(forms.Form):
+    name = forms.CharField(label="Name", max_length=200)
+    ukprn = forms.IntegerField(
+        label="UKPRN (optional)",
+        required=False,
+        min_value=10000000,
+        max_value=99999999,
+        help_text="8 digits, from the UK Register of Learning Providers.",
+    )
+    website = forms.CharField(label="Website (optional)", max_length=200, required=False)
+    street = forms.CharField(label="Street", max_length=200, required=False)
+    locality = forms.CharField(label="Locality (optional)", max_length=200, required=False)
+    town = forms.CharField(label="Town or city", max_length=100, required=False)
+    postcode = forms.CharField(label="Postcode", max_length=10, required=False)
+    phase = forms.CharField(
+        label="Phase (optional)",
+        max_length=60,
+        required=False,
+        help_text="For example, Primary, Secondary, All-through.",
+    )
+    registration = forms.ChoiceField(
+        label="Registration",
+        choices=Registration.choices,
+        widget=forms.RadioSelect,
+        help_text="Registered providers are schools or academies with an Ofsted registration. Unregistered providers need written confirmation of staff vetting before a placement.",
+    )
+    ap_setting_type = forms.ChoiceField(
+        label="AP setting type (unregistered providers only)",
+        choices=[("", "Not applicable"), *APSettingType.choices],
+        required=False,
+    )
+    age_from = forms.IntegerField(
+        label="Youngest age taught", required=False, min_value=2, max_value=25
+    )
+    age_to = forms.IntegerField(
+        label="Oldest age taught", required=False, min_value=2, max_value=25
+    )
+    capacity = forms.IntegerField(
+        label="Capacity (places)", required=False, min_value=0, max_value=10000
+    )
+    main_contact_name = forms.CharField(label="Main contact name", max_length=150, required=False)
+    main_contact_email = forms.EmailField(label="Main contact email", required=False)
+    main_contact_phone = forms.CharField(label="Main contact phone", max_length=30, required=False)
+    dsl_name = forms.CharField(label="DSL name", max_length=150, required=False)
+    dsl_email = forms.EmailField(label="DSL email", required=False)
+    dsl_phone = forms.CharField(label="DSL phone", max_length=30, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    ORGANISATION = ["name", "ukprn", "website", "street", "locality", "town", "postcode", "phase"]
+    PROFILE = [
+        "registration",
+        "ap_setting_type",
+        "age_from",
+        "age_to",
+        "capacity",
+        "main_contact_name",
+        "main_contact_email",
+        "main_contact_phone",
+        "dsl_name",
+        "dsl_email",
+        "dsl_phone",
+    ]
+
+    def __init__(
+        self, *args: Any, gias_held: bool = False, submit_label: str = "Save", **kwargs: Any
+    ):
+        super().__init__(*args, **kwargs)
+        if gias_held:
+            # GIAS is the source of these for a provider with a URN.
+            for name in self.ORGANISATION:
+                self.fields[name].disabled = True
+                self.fields[
+                    name
+                ].help_text = "From GIAS: changed by the next GIAS import, not here."
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Fieldset(
+                Field.text("name", field_width=Fluid.TWO_THIRDS),
+                Field.text("ukprn", field_width=10),
+                Field.text("website", field_width=Fluid.TWO_THIRDS),
+                Field.text("street", field_width=Fluid.TWO_THIRDS),
+                Field.text("locality", field_width=Fluid.TWO_THIRDS),
+                Field.text("town", field_width=Fluid.TWO_THIRDS),
+                Field.text("postcode", field_width=10),
+                Field.text("phase", field_width=20),
+                legend="Provider",
+                legend_size=Size.MEDIUM,
+            ),
+            Fieldset(
+                Field.radios("registration", legend_size=Size.SMALL),
+                Field.select("ap_setting_type"),
+                Field.text("age_from", field_width=2),
+                Field.text("age_to", field_width=2),
+                Field.text("capacity", field_width=4),
+                legend="Registration and places",
+                legend_size=Size.MEDIUM,
+            ),
+            Fieldset(
+                Field.text("main_contact_name", field_width=Fluid.TWO_THIRDS),
+                Field.text("main_contact_email", field_width=Fluid.TWO_THIRDS),
+                Field.text("main_contact_phone", field_width=20),
+                Field.text("dsl_name", field_width=Fluid.TWO_THIRDS),
+                Field.text("dsl_email", field_width=Fluid.TWO_THIRDS),
+                Field.text("dsl_phone", field_width=20),
+                legend="Contacts",
+                legend_size=Size.MEDIUM,
+            ),
+            "version",
+            Submit("submit", submit_label),
+        )
+
+    def organisation_values(self) -> dict[str, Any]:
+        values = {f: self.cleaned_data[f] for f in self.ORGANISATION}
+        for f in ORGANISATION_TEXT:
+            values[f] = values[f] or ""
+        return values
+
+    def profile_values(self) -> dict[str, Any]:
+        values = {f: self.cleaned_data[f] for f in self.PROFILE}
+        for f in PROFILE_TEXT:
+            values[f] = values[f] or ""
+        return values
+
+
+ORGANISATION_TEXT = ["name", "website", "street", "locality", "town", "postcode", "phase"]
+PROFILE_TEXT = [
+    "ap_setting_type",
+    "main_contact_name",
+    "main_contact_email",
+    "main_contact_phone",
+    "dsl_name",
+    "dsl_email",
+    "dsl_phone",
+]
+
+
+class SiteForm(forms.Form):
+    name = forms.CharField(
+        label="Site name", max_length=200, help_text="For example, Romans Field Site."
+    )
+    street = forms.CharField(label="Street", max_length=200)
+    locality = forms.CharField(label="Locality (optional)", max_length=200, required=False)
+    town = forms.CharField(label="Town or city", max_length=100)
+    postcode = forms.CharField(label="Postcode", max_length=10)
+    is_main = forms.BooleanField(label="This is the provider's main site", required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.text("name", field_width=Fluid.TWO_THIRDS),
+            Field.text("street", field_width=Fluid.TWO_THIRDS),
+            Field.text("locality", field_width=Fluid.TWO_THIRDS),
+            Field.text("town", field_width=Fluid.TWO_THIRDS),
+            Field.text("postcode", field_width=10),
+            Field.checkbox("is_main"),
+            Submit("submit", "Add site"),
+        )
+
+
+class ServiceForm(forms.Form):
+    category = forms.ChoiceField(label="Kind of service", choices=ServiceCategory.choices)
+    name = forms.CharField(
+        label="Name of the service",
+        max_length=200,
+        help_text="For example, Speech and Language Team.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.select("category"),
+            Field.text("name", field_width=Fluid.TWO_THIRDS),
+            Submit("submit", "Add service"),
+        )
+
+
+class InspectionForm(forms.Form):
+    scale = forms.ChoiceField(
+        label="Kind of inspection", choices=Scale.choices, widget=forms.RadioSelect
+    )
+    inspected_on = _date_field("Date of the inspection")
+    overall_grade = forms.ChoiceField(
+        label="Overall effectiveness (legacy inspections only)",
+        choices=[("", "Not applicable"), *LegacyGrade.choices],
+        required=False,
+    )
+    safeguarding_met = forms.TypedChoiceField(
+        label="Safeguarding (report cards only)",
+        choices=[("", "Not applicable"), ("yes", "Met"), ("no", "Not met")],
+        required=False,
+        coerce=lambda v: v == "yes",
+        empty_value=None,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        area_choices = [("", "Not graded"), *ReportCardGrade.choices]
+        for key, label in REPORT_CARD_AREAS.items():
+            self.fields[f"area_{key}"] = forms.ChoiceField(
+                label=label, choices=area_choices, required=False
+            )
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.radios("scale", legend_size=Size.SMALL),
+            Field.text("inspected_on", field_width=10),
+            Field.select("overall_grade"),
+            Fieldset(
+                *[Field.select(f"area_{key}") for key in REPORT_CARD_AREAS],
+                Field.select("safeguarding_met"),
+                legend="Report card grades",
+                legend_size=Size.MEDIUM,
+            ),
+            Submit("submit", "Record inspection"),
+        )
+
+    def area_grades(self) -> dict[str, str]:
+        return {key: self.cleaned_data.get(f"area_{key}") or "" for key in REPORT_CARD_AREAS}
+
+
+class AssuranceForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="What is this evidence?", choices=AssuranceKind.choices, widget=forms.RadioSelect
+    )
+    received_on = _date_field("Date received (or date of the visit)")
+    expires_on = _date_field(
+        "Valid until",
+        "The last day this evidence can be relied on, for example the insurance end date or the date the next check is due.",
+    )
+    undertakes_to_report_changes = forms.BooleanField(
+        label="The provider has undertaken in writing to tell us of changes, such as new staff (required for a vetting confirmation)",
+        required=False,
+    )
+    notes = forms.CharField(
+        label="Notes (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
+    document = forms.FileField(
+        label="Evidence document",
+        help_text="A PDF, a Word document (.docx), or a PNG or JPEG image, up to 10 MB.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.radios("kind", legend_size=Size.SMALL),
+            Field.text("received_on", field_width=10),
+            Field.text("expires_on", field_width=10),
+            Field.checkbox("undertakes_to_report_changes"),
+            Field.textarea("notes"),
+            Field("document"),
+            Submit("submit", "Add assurance record"),
+        )
+
+
+class GiasUploadForm(forms.Form):
+    file = forms.FileField(
+        label="GIAS establishment file (CSV)",
+        help_text="The “all establishment data” CSV downloaded from Get Information about Schools, unchanged.",
+    )
+    skip_invalid = forms.BooleanField(
+        label="Skip invalid rows and import the rest",
+        required=False,
+        help_text="Leave this unticked to import nothing if any row is invalid.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field("file"),
+            Field.checkbox("skip_invalid"),
+            Submit("submit", "Check and import"),
+        )

@@ -1,0 +1,430 @@
+"""Reading the GIAS open-data establishment file (edubasealldataYYYYMMDD.csv) into
+schools and providers.
+
+Three steps, each a plain function so tests and the command line share them:
+`parse` (bytes -> rows and row-level errors; no database), `check_against` (rows that
+would break a record already held, e.g. a school becoming a provider under the same
+URN), and `apply` (bulk create/update in the caller's transaction). services.import_gias
+wraps them with the permission check, the transaction and the audit event.
+
+Format: Windows-1252 text (GIAS publishes cp1252), dd-mm-yyyy dates, a header row with
+(at least) the columns in REQUIRED_COLUMNS. A file saved as UTF-8 is accepted too,
+because reading UTF-8 as cp1252 would silently garble every accented name. Anything
+else (UTF-16, binary, bytes cp1252 does not define) is refused as a whole.
+"""
+
+import csv
+import io
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.conf import settings
+from django.utils import timezone
+
+from apcase.accounts.models import Organisation
+from apcase.accounts.roles import OrganisationKind
+from apcase.core.errors import ValidationFailed
+
+from .models import Inspection, ProviderProfile, Registration
+from .ofsted import GIAS_LEGACY_GRADES, Scale
+
+REQUIRED_COLUMNS = [
+    "URN",
+    "UKPRN",
+    "EstablishmentName",
+    "TypeOfEstablishment (code)",
+    "TypeOfEstablishment (name)",
+    "EstablishmentStatus (name)",
+    "PhaseOfEducation (name)",
+    "LA (code)",
+    "LA (name)",
+    "Street",
+    "Locality",
+    "Address3",
+    "Town",
+    "County (name)",
+    "Postcode",
+    "SchoolWebsite",
+    "OfstedRating (name)",
+    "OfstedLastInsp",
+    "OpenDate",
+    "CloseDate",
+]
+OPEN_STATUSES = {"Open", "Open, but proposed to close", "Proposed to open"}
+CLOSED_STATUSES = {"Closed"}
+# Organisation fields the file sets; compared to decide "updated" or "unchanged".
+FIELDS = [
+    "kind",
+    "name",
+    "ukprn",
+    "la_code",
+    "status",
+    "street",
+    "locality",
+    "address3",
+    "town",
+    "county",
+    "postcode",
+    "website",
+    "phase",
+    "establishment_type_code",
+    "establishment_type",
+    "open_date",
+    "close_date",
+]
+TEXT_LIMITS = {
+    "EstablishmentName": ("name", 200),
+    "TypeOfEstablishment (name)": ("establishment_type", 100),
+    "PhaseOfEducation (name)": ("phase", 60),
+    "Street": ("street", 200),
+    "Locality": ("locality", 200),
+    "Address3": ("address3", 200),
+    "Town": ("town", 100),
+    "County (name)": ("county", 100),
+    "Postcode": ("postcode", 10),
+    "SchoolWebsite": ("website", 200),
+}
+BATCH = 2000
+
+Progress = Callable[[int], None]
+
+
+def ap_type_codes() -> set[int]:
+    """GIAS establishment types that are alternative provision (become providers)."""
+    return set(getattr(settings, "APCASE_GIAS_AP_TYPE_CODES", {14, 38, 42, 43}))
+
+
+class GiasFileError(ValidationFailed):
+    """The file as a whole cannot be read; nothing was applied."""
+
+
+@dataclass
+class RowError:
+    line: int
+    urn: str
+    messages: list[str]
+
+
+@dataclass
+class GiasRow:
+    line: int
+    urn: int
+    values: dict[str, Any]
+    ofsted_grade: str = ""
+    ofsted_date: date | None = None
+
+
+@dataclass
+class ParsedFile:
+    rows: list[GiasRow]
+    errors: list[RowError]
+    total_rows: int
+
+
+@dataclass
+class ImportResult:
+    total_rows: int = 0
+    valid_rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    closed: int = 0
+    outside_scope: int = 0
+    inspections_added: int = 0
+    skipped_invalid: int = 0
+    applied: bool = False
+    errors: list[RowError] = field(default_factory=list)
+    changed_urns: list[int] = field(default_factory=list)
+
+    @property
+    def has_errors(self) -> bool:
+        return bool(self.errors)
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "rows": self.total_rows,
+            "valid": self.valid_rows,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "closed": self.closed,
+            "outside_scope": self.outside_scope,
+            "inspections_added": self.inspections_added,
+            "skipped_invalid": self.skipped_invalid,
+        }
+
+
+def decode(data: bytes) -> str:
+    if not data.strip():
+        raise GiasFileError("The selected file is empty.")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:4096]:
+        raise GiasFileError(
+            "The file is not a GIAS CSV file: it is UTF-16 or binary, not Windows-1252 text. "
+            "Download the establishment file from GIAS again and upload it unchanged."
+        )
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise GiasFileError(
+            f"The file is not in the GIAS format: line {line} has a byte (0x{data[error.start]:02X}) "
+            "that is not Windows-1252 text. Download the establishment file from GIAS again "
+            "and upload it unchanged."
+        ) from error
+
+
+def _date(text: str, column: str, problems: list[str]) -> date | None:
+    if not text:
+        return None
+    try:
+        return datetime.strptime(text, "%d-%m-%Y").date()  # noqa: DTZ007 - a date, no time
+    except ValueError:
+        problems.append(f"{column} must be a date like 31-08-2024, not “{text}”.")
+        return None
+
+
+def _int(text: str, column: str, problems: list[str], *, required: bool) -> int | None:
+    if not text:
+        if required:
+            problems.append(f"{column} is missing.")
+        return None
+    if not text.isdigit() or int(text) == 0 or len(text) > 9:
+        problems.append(f"{column} must be a whole number, not “{text}”.")
+        return None
+    return int(text)
+
+
+def _row(raw: dict[str, str], line: int, ap_types: set[int]) -> GiasRow | RowError:
+    cell = {column: (raw.get(column) or "").strip() for column in REQUIRED_COLUMNS}
+    problems: list[str] = []
+    urn = _int(cell["URN"], "URN", problems, required=True)
+    values: dict[str, Any] = {
+        "ukprn": _int(cell["UKPRN"], "UKPRN", problems, required=False),
+        "establishment_type_code": _int(
+            cell["TypeOfEstablishment (code)"],
+            "TypeOfEstablishment (code)",
+            problems,
+            required=True,
+        ),
+    }
+    for column, (name, limit) in TEXT_LIMITS.items():
+        if len(cell[column]) > limit:
+            problems.append(f"{column} is longer than {limit} characters.")
+        values[name] = cell[column][:limit]
+    if not values["name"]:
+        problems.append("EstablishmentName is missing.")
+    status = cell["EstablishmentStatus (name)"]
+    if status in CLOSED_STATUSES:
+        values["status"] = Organisation.Status.CLOSED
+    elif status in OPEN_STATUSES:
+        values["status"] = Organisation.Status.OPEN
+    else:
+        problems.append(f"EstablishmentStatus (name) “{status}” is not a GIAS status.")
+    la_code = cell["LA (code)"]
+    if la_code and not (la_code.isdigit() and len(la_code) <= 3):
+        problems.append(f"LA (code) must be a number of up to 3 digits, not “{la_code}”.")
+    values["la_code"] = la_code[:3]
+    values["open_date"] = _date(cell["OpenDate"], "OpenDate", problems)
+    values["close_date"] = _date(cell["CloseDate"], "CloseDate", problems)
+    if values["open_date"] and values["close_date"] and values["close_date"] < values["open_date"]:
+        problems.append("CloseDate is before OpenDate.")
+    inspected = _date(cell["OfstedLastInsp"], "OfstedLastInsp", problems)
+    if problems or urn is None:
+        return RowError(line=line, urn=cell["URN"], messages=problems)
+    values["kind"] = (
+        OrganisationKind.PROVIDER
+        if values["establishment_type_code"] in ap_types
+        else OrganisationKind.SCHOOL
+    )
+    grade = GIAS_LEGACY_GRADES.get(cell["OfstedRating (name)"], "")
+    return GiasRow(
+        line=line,
+        urn=urn,
+        values=values,
+        ofsted_grade=grade if inspected else "",
+        ofsted_date=inspected if grade else None,
+    )
+
+
+def parse(data: bytes, *, progress: Progress | None = None) -> ParsedFile:
+    """Every row checked; file-level problems raise GiasFileError."""
+    text = decode(data)
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = [h.strip() for h in (reader.fieldnames or [])]
+    reader.fieldnames = header
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    if missing:
+        raise GiasFileError(
+            "The file is not a GIAS establishment file: it has no "
+            + ", ".join(f"“{c}”" for c in missing)
+            + " column"
+            + ("s" if len(missing) > 1 else "")
+            + "."
+        )
+    ap_types = ap_type_codes()
+    rows: list[GiasRow] = []
+    errors: list[RowError] = []
+    seen: dict[int, int] = {}
+    total = 0
+    try:
+        for raw in reader:
+            total += 1
+            if None in raw:  # more cells than the header has
+                errors.append(
+                    RowError(reader.line_num, raw.get("URN") or "", ["The row has extra cells."])
+                )
+                continue
+            parsed = _row(raw, reader.line_num, ap_types)
+            if isinstance(parsed, GiasRow):
+                if parsed.urn in seen:
+                    parsed = RowError(
+                        parsed.line,
+                        str(parsed.urn),
+                        [f"URN {parsed.urn} is also on line {seen[parsed.urn]}."],
+                    )
+                else:
+                    seen[parsed.urn] = parsed.line
+            (rows if isinstance(parsed, GiasRow) else errors).append(parsed)  # type: ignore[arg-type]
+            if progress and total % 1000 == 0:
+                progress(1000)
+    except csv.Error as error:
+        raise GiasFileError(
+            f"The file is not a valid CSV file: line {reader.line_num}: {error}."
+        ) from error
+    if progress:
+        progress(total % 1000)
+    if total == 0:
+        raise GiasFileError("The file has a header row but no establishments.")
+    return ParsedFile(rows=rows, errors=errors, total_rows=total)
+
+
+def _existing(urns: Iterable[int]) -> dict[int, Organisation]:
+    return Organisation.objects.in_bulk(list(urns), field_name="urn")  # type: ignore[return-value]
+
+
+def check_against(rows: list[GiasRow], existing: dict[int, Organisation]) -> list[RowError]:
+    """Rows that would turn a record of one kind into another. A URN is for life in
+    GIAS, so this means a mistake somewhere; a person must look at it."""
+    errors = []
+    for row in rows:
+        org = existing.get(row.urn)
+        if org is not None and org.kind != row.values["kind"]:
+            errors.append(
+                RowError(
+                    row.line,
+                    str(row.urn),
+                    [
+                        f"URN {row.urn} is held as a {org.get_kind_display().lower()} "
+                        f"(“{org.name}”) but this row makes it a "
+                        f"{OrganisationKind(row.values['kind']).label.lower()}."
+                    ],
+                )
+            )
+    return errors
+
+
+def apply(
+    rows: list[GiasRow],
+    existing: dict[int, Organisation],
+    result: ImportResult,
+    *,
+    progress: Progress | None = None,
+) -> None:
+    """Create and update organisations in bulk. Call inside a transaction."""
+    authorities = {
+        la.la_code: la
+        for la in Organisation.objects.filter(kind=OrganisationKind.LOCAL_AUTHORITY).exclude(
+            la_code=""
+        )
+    }
+    to_create: list[Organisation] = []
+    to_update: list[Organisation] = []
+    now = timezone.now()
+    for row in rows:
+        la = authorities.get(row.values["la_code"])
+        org = existing.get(row.urn)
+        closed = row.values["status"] == Organisation.Status.CLOSED
+        if org is None:
+            org = Organisation(urn=row.urn, local_authority=la, **row.values)
+            to_create.append(org)
+            result.closed += int(closed)
+            result.changed_urns.append(row.urn)
+            continue
+        changed = [f for f in FIELDS if getattr(org, f) != row.values[f]]
+        if la is not None and org.local_authority_id != la.pk:
+            org.local_authority = la
+            changed.append("local_authority")
+        if not changed:
+            result.unchanged += 1
+            continue
+        if closed and org.status != Organisation.Status.CLOSED:
+            result.closed += 1
+        for f in FIELDS:
+            setattr(org, f, row.values[f])
+        org.updated_at = now  # bulk_update does not apply auto_now
+        to_update.append(org)
+        result.changed_urns.append(row.urn)
+    for start in range(0, len(to_create), BATCH):
+        Organisation.objects.bulk_create(to_create[start : start + BATCH])
+        if progress:
+            progress(len(to_create[start : start + BATCH]))
+    for start in range(0, len(to_update), BATCH):
+        batch = to_update[start : start + BATCH]
+        Organisation.objects.bulk_update(batch, [*FIELDS, "local_authority", "updated_at"])
+        if progress:
+            progress(len(batch))
+    result.created = len(to_create)
+    result.updated = len(to_update)
+    _add_provider_records(rows, result)
+
+
+def _add_provider_records(rows: list[GiasRow], result: ImportResult) -> None:
+    """A profile for every provider that lacks one, and the file's last legacy Ofsted
+    grade as inspection history (once; report-card grades are entered by hand)."""
+    provider_rows = {r.urn: r for r in rows if r.values["kind"] == OrganisationKind.PROVIDER}
+    if not provider_rows:
+        return
+    providers = Organisation.objects.in_bulk(list(provider_rows), field_name="urn")
+    with_profile = set(
+        ProviderProfile.objects.filter(organisation__urn__in=list(provider_rows)).values_list(
+            "organisation__urn", flat=True
+        )
+    )
+    ProviderProfile.objects.bulk_create(
+        [
+            ProviderProfile(organisation=org, registration=Registration.REGISTERED)
+            for urn, org in providers.items()
+            if urn not in with_profile
+        ],
+        batch_size=BATCH,
+    )
+    known = set(
+        Inspection.objects.filter(
+            organisation__urn__in=list(provider_rows), scale=Scale.LEGACY
+        ).values_list("organisation__urn", "inspected_on")
+    )
+    inspections = [
+        Inspection(
+            organisation=providers[urn],
+            scale=Scale.LEGACY,
+            inspected_on=row.ofsted_date,
+            overall_grade=row.ofsted_grade,
+            source=Inspection.Source.GIAS,
+        )
+        for urn, row in provider_rows.items()
+        if row.ofsted_grade and row.ofsted_date and (urn, row.ofsted_date) not in known
+    ]
+    Inspection.objects.bulk_create(inspections, batch_size=BATCH)
+    result.inspections_added = len(inspections)
+
+
+def max_upload_bytes() -> int:
+    return int(getattr(settings, "APCASE_GIAS_MAX_UPLOAD_BYTES", 150 * 1024 * 1024))

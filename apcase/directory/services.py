@@ -1,0 +1,447 @@
+"""Writes to the provider directory. Each function takes the acting user as `by`,
+checks the named predicate, validates, writes and records one audit event in the same
+transaction. The LA that runs a directory owns its edits (can_edit_provider)."""
+
+import hashlib
+from datetime import date
+from typing import Any
+
+from django.core.files.base import File
+from django.db import transaction
+
+from apcase.access import policies
+from apcase.accounts.models import Organisation
+from apcase.accounts.roles import OrganisationKind, Role
+from apcase.chronology.services import changed_fields, record_event
+from apcase.core.errors import NotPermitted, ValidationFailed
+from apcase.core.uploads import store_upload
+
+from . import gias
+from .models import (
+    AssuranceKind,
+    AssuranceRecord,
+    Inspection,
+    ProviderProfile,
+    ProviderService,
+    Registration,
+    Site,
+)
+from .ofsted import REPORT_CARD_AREAS, LegacyGrade, ReportCardGrade, Scale
+
+ORGANISATION_FIELDS = [
+    "name",
+    "ukprn",
+    "website",
+    "street",
+    "locality",
+    "town",
+    "postcode",
+    "phase",
+]
+PROFILE_FIELDS = [
+    "registration",
+    "ap_setting_type",
+    "age_from",
+    "age_to",
+    "main_contact_name",
+    "main_contact_email",
+    "main_contact_phone",
+    "dsl_name",
+    "dsl_email",
+    "dsl_phone",
+    "capacity",
+]
+
+
+def _require_editor(by: Any, provider: Organisation) -> None:
+    if provider.kind != OrganisationKind.PROVIDER or not policies.can_edit_provider(by, provider):
+        raise NotPermitted("You cannot change this provider.")
+
+
+def _check_profile(values: dict[str, Any]) -> None:
+    errors: dict[str | None, list[str]] = {}
+    age_from, age_to = values.get("age_from"), values.get("age_to")
+    if age_from is not None and age_to is not None and age_from > age_to:
+        errors["age_to"] = ["The oldest age must be the same as or more than the youngest age."]
+    if values.get("ap_setting_type") and values.get("registration") != Registration.UNREGISTERED:
+        errors["ap_setting_type"] = ["Only an unregistered provider has an AP setting type."]
+    if errors:
+        raise ValidationFailed("Check the provider's details.", errors)
+
+
+def profile_of(provider: Organisation) -> ProviderProfile:
+    """The provider's profile, or an unsaved default one (registered if it has a URN)."""
+    profile = getattr(provider, "provider_profile", None)
+    if profile is None:
+        profile = ProviderProfile(
+            organisation=provider,
+            registration=Registration.REGISTERED if provider.urn else Registration.UNREGISTERED,
+            version=0,
+        )
+    return profile
+
+
+def create_provider(
+    *, by: Any, local_authority: Organisation, organisation: dict[str, Any], profile: dict[str, Any]
+) -> Organisation:
+    """Add a provider GIAS does not list (usually an unregistered one)."""
+    if local_authority.pk not in policies.organisation_ids_for(
+        by, policies.LA_DIRECTORY_EDITOR_ROLES
+    ):
+        raise NotPermitted("You cannot add providers to this local authority's directory.")
+    _check_profile(profile)
+    with transaction.atomic():
+        provider = Organisation.objects.create(
+            kind=OrganisationKind.PROVIDER,
+            local_authority=local_authority,
+            la_code=local_authority.la_code,
+            **{f: organisation.get(f) for f in ORGANISATION_FIELDS if f in organisation},
+        )
+        ProviderProfile.objects.create(
+            organisation=provider, **{f: profile[f] for f in PROFILE_FIELDS if f in profile}
+        )
+        record_event(
+            by=by,
+            action="directory.provider_added",
+            target=provider,
+            organisation=local_authority,
+            changes={
+                "name": [None, provider.name],
+                **{f: [None, str(v)] for f, v in profile.items()},
+            },
+            summary=f"Added provider {provider.name}",
+        )
+    return provider
+
+
+def update_provider(
+    *,
+    by: Any,
+    provider: Organisation,
+    version: int,
+    organisation: dict[str, Any],
+    profile: dict[str, Any],
+) -> Organisation:
+    """Change a provider's details. Fields GIAS keeps (for a provider with a URN) are
+    not changed here: the next import would undo them."""
+    _require_editor(by, provider)
+    _check_profile(profile)
+    with transaction.atomic():
+        locked = Organisation.objects.select_for_update().get(pk=provider.pk)
+        current = profile_of(locked)
+        if current.version != version:
+            raise ValidationFailed(
+                "Someone else changed this provider while you were editing. "
+                "Check its details and make your change again."
+            )
+        org_values = {f: organisation[f] for f in ORGANISATION_FIELDS if f in organisation}
+        if locked.urn is not None:
+            org_values = {}
+        profile_values = {f: profile[f] for f in PROFILE_FIELDS if f in profile}
+        diff = {**changed_fields(locked, org_values), **changed_fields(current, profile_values)}
+        for f, v in org_values.items():
+            setattr(locked, f, v)
+        for f, v in profile_values.items():
+            setattr(current, f, v)
+        current.version += 1
+        if org_values:
+            locked.save(update_fields=[*org_values, "updated_at"])
+        current.save()
+        record_event(
+            by=by,
+            action="directory.provider_changed",
+            target=locked,
+            organisation=locked.local_authority,
+            changes=diff,
+            summary=f"Changed the details of {locked.name}",
+        )
+    return locked
+
+
+def add_service(*, by: Any, provider: Organisation, category: str, name: str) -> ProviderService:
+    _require_editor(by, provider)
+    name = name.strip()
+    if not name:
+        raise ValidationFailed("Enter the service's name.", {"name": ["Enter the service's name."]})
+    if ProviderService.objects.filter(organisation=provider, name__iexact=name).exists():
+        raise ValidationFailed(
+            "This provider already lists that service.",
+            {"name": ["This provider already lists a service with that name."]},
+        )
+    with transaction.atomic():
+        service = ProviderService.objects.create(
+            organisation=provider, category=category, name=name
+        )
+        record_event(
+            by=by,
+            action="directory.service_added",
+            target=service,
+            organisation=provider.local_authority,
+            changes={
+                "provider": [None, provider.pk],
+                "category": [None, category],
+                "name": [None, name],
+            },
+            summary=f"Added service {name} to {provider.name}",
+        )
+    return service
+
+
+def remove_service(*, by: Any, service: ProviderService) -> None:
+    provider = service.organisation
+    _require_editor(by, provider)
+    with transaction.atomic():
+        record_event(
+            by=by,
+            action="directory.service_removed",
+            target=service,
+            organisation=provider.local_authority,
+            changes={"provider": [provider.pk, None], "name": [service.name, None]},
+            summary=f"Removed service {service.name} from {provider.name}",
+        )
+        service.delete()
+
+
+def add_site(*, by: Any, provider: Organisation, values: dict[str, Any]) -> Site:
+    _require_editor(by, provider)
+    with transaction.atomic():
+        if values.get("is_main"):
+            Site.objects.filter(organisation=provider, is_main=True).update(is_main=False)
+        site = Site.objects.create(organisation=provider, **values)
+        record_event(
+            by=by,
+            action="directory.site_added",
+            target=site,
+            organisation=provider.local_authority,
+            changes={
+                "provider": [None, provider.pk],
+                **{k: [None, str(v)] for k, v in values.items()},
+            },
+            summary=f"Added site {site.name} to {provider.name}",
+        )
+    return site
+
+
+def deactivate_site(*, by: Any, site: Site) -> Site:
+    """Sites are kept for the placements that name them; this marks one as no longer used."""
+    provider = site.organisation
+    _require_editor(by, provider)
+    if not site.is_active:
+        raise ValidationFailed("This site is already marked as no longer used.")
+    with transaction.atomic():
+        site.is_active = False
+        site.is_main = False
+        site.save(update_fields=["is_active", "is_main", "updated_at"])
+        record_event(
+            by=by,
+            action="directory.site_deactivated",
+            target=site,
+            organisation=provider.local_authority,
+            changes={"is_active": [True, False]},
+            summary=f"Marked site {site.name} of {provider.name} as no longer used",
+        )
+    return site
+
+
+def record_inspection(
+    *,
+    by: Any,
+    provider: Organisation,
+    scale: str,
+    inspected_on: date,
+    overall_grade: str = "",
+    area_grades: dict[str, str] | None = None,
+    safeguarding_met: bool | None = None,
+    today: date,
+) -> Inspection:
+    """One inspection on one scale: a legacy overall grade, or a report card."""
+    _require_editor(by, provider)
+    errors: dict[str | None, list[str]] = {}
+    area_grades = {k: v for k, v in (area_grades or {}).items() if v}
+    if inspected_on > today:
+        errors["inspected_on"] = ["The inspection date must be today or in the past."]
+    if scale == Scale.LEGACY:
+        if overall_grade not in LegacyGrade.values:
+            errors["overall_grade"] = ["Select the overall grade."]
+        if area_grades or safeguarding_met is not None:
+            errors[None] = ["A legacy inspection has one overall grade and no report-card grades."]
+    elif scale == Scale.REPORT_CARD:
+        if overall_grade:
+            errors["overall_grade"] = ["A report card has no single overall grade."]
+        if not area_grades:
+            errors[None] = ["Select a grade for at least one area of the report card."]
+        bad = [
+            a
+            for a, g in area_grades.items()
+            if a not in REPORT_CARD_AREAS or g not in ReportCardGrade.values
+        ]
+        if bad:
+            errors[None] = ["Select grades from the report-card scale only."]
+        if safeguarding_met is None:
+            errors["safeguarding_met"] = ["Select whether safeguarding was met."]
+    else:
+        errors["scale"] = ["Select the kind of inspection."]
+    if (
+        not errors
+        and Inspection.objects.filter(
+            organisation=provider, scale=scale, inspected_on=inspected_on
+        ).exists()
+    ):
+        errors["inspected_on"] = ["An inspection on this date and scale is already recorded."]
+    if errors:
+        raise ValidationFailed("Check the inspection.", errors)
+    with transaction.atomic():
+        inspection = Inspection.objects.create(
+            organisation=provider,
+            scale=scale,
+            inspected_on=inspected_on,
+            overall_grade=overall_grade if scale == Scale.LEGACY else "",
+            area_grades=area_grades if scale == Scale.REPORT_CARD else {},
+            safeguarding_met=safeguarding_met if scale == Scale.REPORT_CARD else None,
+        )
+        record_event(
+            by=by,
+            action="directory.inspection_recorded",
+            target=inspection,
+            organisation=provider.local_authority,
+            changes={
+                "provider": [None, provider.pk],
+                "scale": [None, scale],
+                "inspected_on": [None, str(inspected_on)],
+                "overall_grade": [None, inspection.overall_grade],
+                "area_grades": [None, inspection.area_grades],
+                "safeguarding_met": [None, inspection.safeguarding_met],
+            },
+            summary=f"Recorded an Ofsted inspection of {provider.name}",
+        )
+    return inspection
+
+
+def add_assurance_record(
+    *,
+    by: Any,
+    provider: Organisation,
+    kind: str,
+    received_on: date,
+    expires_on: date,
+    undertakes_to_report_changes: bool,
+    notes: str,
+    document: File,
+    today: date,
+) -> AssuranceRecord:
+    _require_editor(by, provider)
+    errors: dict[str | None, list[str]] = {}
+    if kind not in AssuranceKind.values:
+        errors["kind"] = ["Select the kind of assurance."]
+    if received_on > today:
+        errors["received_on"] = ["The date received must be today or in the past."]
+    if expires_on < received_on:
+        errors["expires_on"] = ["The expiry date must be on or after the date received."]
+    if kind == AssuranceKind.VETTING and not undertakes_to_report_changes:
+        errors["undertakes_to_report_changes"] = [
+            "Confirm the provider has undertaken to report changes, such as new staff."
+        ]
+    if errors:
+        raise ValidationFailed("Check the assurance record.", errors)
+    with transaction.atomic():
+        try:
+            path, file_kind, original = store_upload(document, folder="assurance")
+        except ValidationFailed as error:
+            raise ValidationFailed(str(error), {"document": [str(error)]}) from error
+        record = AssuranceRecord.objects.create(
+            organisation=provider,
+            kind=kind,
+            received_on=received_on,
+            expires_on=expires_on,
+            undertakes_to_report_changes=undertakes_to_report_changes,
+            notes=notes,
+            document_path=path,
+            document_name=original,
+            document_extension=file_kind.extension,
+            recorded_by=by,
+        )
+        record_event(
+            by=by,
+            action="directory.assurance_recorded",
+            target=record,
+            organisation=provider.local_authority,
+            changes={
+                "provider": [None, provider.pk],
+                "kind": [None, kind],
+                "received_on": [None, str(received_on)],
+                "expires_on": [None, str(expires_on)],
+                "document": [None, original],
+            },
+            summary=f"Recorded {AssuranceKind(kind).label.lower()} for {provider.name}",
+        )
+    return record
+
+
+def gias_scope_for(by: Any) -> set[str] | None:
+    """LA codes whose rows an LA admin's upload applies; None (every row) for the
+    command line, which the platform operator runs."""
+    if by is None:
+        return None
+    return {
+        m.organisation.la_code
+        for m in policies.active_memberships(by)
+        if m.role == Role.LA_ADMIN and m.organisation.la_code
+    }
+
+
+def import_gias(
+    *,
+    by: Any,
+    data: bytes,
+    filename: str,
+    skip_invalid: bool,
+    la_codes: set[str] | None = None,
+    progress: gias.Progress | None = None,
+    apply_progress: gias.Progress | None = None,
+) -> gias.ImportResult:
+    """Import a GIAS establishment file. Every row is checked first; if any is invalid,
+    nothing is applied unless `skip_invalid`. `by` is None only for the command line.
+    Raises GiasFileError when the file as a whole cannot be read."""
+    if by is not None and not policies.can_import_gias(by):
+        raise NotPermitted("Only a local authority administrator can import GIAS data.")
+    if by is not None:
+        la_codes = gias_scope_for(by)
+    parsed = gias.parse(data, progress=progress)
+    result = gias.ImportResult(total_rows=parsed.total_rows)
+    rows = parsed.rows
+    if la_codes is not None:
+        in_scope = [r for r in rows if r.values["la_code"] in la_codes]
+        result.outside_scope = len(rows) - len(in_scope)
+        rows = in_scope
+    with transaction.atomic():
+        existing = gias._existing(r.urn for r in rows)
+        kind_errors = gias.check_against(rows, existing)
+        result.errors = sorted(parsed.errors + kind_errors, key=lambda e: e.line)
+        bad_lines = {e.line for e in kind_errors}
+        rows = [r for r in rows if r.line not in bad_lines]
+        result.valid_rows = len(rows)
+        if result.errors and not skip_invalid:
+            return result
+        result.skipped_invalid = len(result.errors)
+        gias.apply(rows, existing, result, progress=apply_progress)
+        result.applied = True
+        changed = sorted(result.changed_urns)
+        record_event(
+            by=by,
+            action="directory.gias_imported",
+            target=("gias_file", hashlib.sha256(data).hexdigest()),
+            organisation=None,
+            changes={
+                **result.counts(),
+                "filename": filename,
+                "changed_urns": changed[:500],
+                "changed_urns_truncated": len(changed) > 500,
+                "skipped_lines": [e.line for e in result.errors][:500],
+            },
+            summary=(
+                f"GIAS import of {filename}: {result.created} added, {result.updated} updated, "
+                f"{result.unchanged} unchanged, {result.closed} marked closed, "
+                f"{result.skipped_invalid} invalid rows skipped"
+            ),
+        )
+    return result
