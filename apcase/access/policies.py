@@ -220,5 +220,97 @@ def can_import_gias(user: Any) -> bool:
 
 # --- referrals and panel (apcase.referrals, apcase.panel) -------------------------
 
+# Who at a school works on referrals: they hold health, SEND and family views, so not
+# every member of staff. The headteacher alone signs the written application off.
+REFERRAL_SCHOOL_VIEWER_ROLES = frozenset({Role.INCLUSION_LEAD, Role.HEADTEACHER, Role.SCHOOL_DSL})
+REFERRAL_SCHOOL_EDITOR_ROLES = frozenset({Role.INCLUSION_LEAD, Role.HEADTEACHER})
+PANEL_SITTING_ROLES = frozenset({Role.PANEL_MEMBER, Role.PANEL_CHAIR})
+PANEL_RECORDER_ROLES = frozenset({Role.PANEL_CHAIR, Role.LA_OFFICER})
+
+
+def can_view_referrals(user: Any) -> bool:
+    return has_any_role(user, REFERRAL_SCHOOL_VIEWER_ROLES | LA_CASE_ROLES)
+
+
+def can_draft_referrals(user: Any) -> bool:
+    return has_any_role(user, REFERRAL_SCHOOL_EDITOR_ROLES)
+
+
+def can_edit_referral(user: Any, referral: Any) -> bool:
+    return bool(roles_in(user, referral.school) & REFERRAL_SCHOOL_EDITOR_ROLES)
+
+
+def can_sign_off_referral(user: Any, referral: Any) -> bool:
+    return Role.HEADTEACHER in roles_in(user, referral.school)
+
+
+def can_submit_referral(user: Any, referral: Any) -> bool:
+    return can_edit_referral(user, referral)
+
+
+def can_withdraw_referral(user: Any, referral: Any) -> bool:
+    return can_edit_referral(user, referral)
+
+
+def can_view_panel(user: Any) -> bool:
+    return has_any_role(user, LA_CASE_ROLES)
+
+
+def can_schedule_meetings(user: Any) -> bool:
+    return has_any_role(user, {Role.LA_OFFICER})
+
+
+def can_schedule_meetings_for(user: Any, panel: Any) -> bool:
+    return Role.LA_OFFICER in roles_in(user, panel.local_authority)
+
+
+def is_panel_member_of(user: Any, panel: Any) -> bool:
+    return bool(roles_in(user, panel.local_authority) & PANEL_SITTING_ROLES)
+
+
+def can_read_panel_pack(user: Any, meeting: Any) -> bool:
+    return is_panel_member_of(user, meeting.panel)
+
+
+def can_declare_interest(user: Any, meeting: Any) -> bool:
+    return is_panel_member_of(user, meeting.panel)
+
+
+def can_record_panel_decisions(user: Any) -> bool:
+    return has_any_role(user, PANEL_RECORDER_ROLES)
+
+
+def can_record_decision(user: Any, meeting: Any) -> bool:
+    return bool(roles_in(user, meeting.panel.local_authority) & PANEL_RECORDER_ROLES)
+
+
+def can_close_referral(user: Any, referral: Any) -> bool:
+    return Role.LA_OFFICER in roles_in(user, referral.panel.local_authority)
+
+
+def can_arrange_emergencies(user: Any) -> bool:
+    return has_any_role(user, {Role.HEADTEACHER, Role.LA_OFFICER})
+
+
+def can_arrange_emergency_for(user: Any, pupil: Any) -> bool:
+    """The pupil's headteacher, or an officer of the LA the pupil's school is in."""
+    if Role.HEADTEACHER in roles_in(user, pupil.school):
+        return True
+    la = pupil.school.local_authority
+    return la is not None and Role.LA_OFFICER in roles_in(user, la)
+
+
+def can_end_unratified_placement(user: Any, emergency: Any) -> bool:
+    return can_arrange_emergency_for(user, emergency.pupil)
+
 
 # --- placements and monitoring (apcase.placements, apcase.monitoring) -------------
+
+
+def can_arrange_placement_for(user: Any, pupil: Any) -> bool:
+    """Placements come from the panel (its chair or an LA officer records the decision)
+    or the emergency route (the pupil's headteacher or an LA officer)."""
+    if Role.HEADTEACHER in roles_in(user, pupil.school):
+        return True
+    la = pupil.school.local_authority
+    return la is not None and bool(roles_in(user, la) & {Role.PANEL_CHAIR, Role.LA_OFFICER})

@@ -1,8 +1,20 @@
+import datetime
+
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
 from apcase.accounts.models import Organisation
 from apcase.accounts.roles import OrganisationKind
 from apcase.core.models import TimeStampedModel
+
+
+def cutoff_days() -> int:
+    return int(getattr(settings, "APCASE_PANEL_CUTOFF_DAYS", 7))
+
+
+def quorum() -> int:
+    return int(getattr(settings, "APCASE_PANEL_QUORUM", 3))
 
 
 class InclusionPanel(TimeStampedModel):
@@ -26,3 +38,153 @@ class InclusionPanel(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class PanelMeeting(TimeStampedModel):
+    """One sitting of the panel. Referrals submitted on or before the cut-off date join
+    its agenda; later ones wait for the next meeting."""
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
+        HELD = "held", "Held"
+        CANCELLED = "cancelled", "Cancelled"
+
+    panel = models.ForeignKey(InclusionPanel, on_delete=models.PROTECT, related_name="meetings")
+    date = models.DateField()
+    start_time = models.TimeField(default=datetime.time(9, 30))
+    venue = models.CharField(max_length=200, blank=True)
+    online_link = models.URLField(blank=True)
+    chair = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="meetings_chaired",
+    )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="panel_meetings"
+    )
+    is_extra = models.BooleanField(
+        default=False, help_text="An extra meeting outside the monthly series."
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
+    scheduled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["date", "start_time"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["panel", "date", "start_time"], name="one_meeting_per_panel_slot"
+            ),
+            models.CheckConstraint(
+                condition=~Q(venue="") | ~Q(online_link=""), name="meeting_has_a_place"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.panel} — {self.date:%-d %B %Y}"
+
+    @property
+    def cutoff_date(self) -> datetime.date:
+        """The last day on which a submitted referral still joins this meeting."""
+        return self.date - datetime.timedelta(days=cutoff_days())
+
+
+class DeclarationOfInterest(TimeStampedModel):
+    meeting = models.ForeignKey(PanelMeeting, on_delete=models.PROTECT, related_name="declarations")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    referral = models.ForeignKey(
+        "referrals.Referral", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    interest = models.TextField()
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.member} — {self.interest[:40]}"
+
+
+class PanelDecision(TimeStampedModel):
+    """The panel's joint decision on one agenda item: a referral, or the ratification of
+    an emergency placement. Who recorded it and who sat are kept with the reasons."""
+
+    class Outcome(models.TextChoices):
+        APPROVED = "approved", "Approved"
+        DECLINED = "declined", "Declined"
+        DEFERRED = "deferred", "Deferred to a later meeting"
+        MORE_INFORMATION = "more_information", "More information requested"
+        RATIFIED = "ratified", "Emergency placement ratified"
+        NOT_RATIFIED = "not_ratified", "Emergency placement not ratified"
+
+    REFERRAL_OUTCOMES = (
+        Outcome.APPROVED,
+        Outcome.DECLINED,
+        Outcome.DEFERRED,
+        Outcome.MORE_INFORMATION,
+    )
+    RATIFICATION_OUTCOMES = (Outcome.RATIFIED, Outcome.NOT_RATIFIED)
+
+    meeting = models.ForeignKey(PanelMeeting, on_delete=models.PROTECT, related_name="decisions")
+    referral = models.ForeignKey(
+        "referrals.Referral",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="decisions",
+    )
+    emergency = models.ForeignKey(
+        "referrals.EmergencyPlacement",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="decisions",
+    )
+    outcome = models.CharField(max_length=20, choices=Outcome.choices)
+    reasons = models.TextField()
+    conditions = models.TextField(blank=True)
+    provider = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"kind": OrganisationKind.PROVIDER},
+    )
+    provider_acceptance_reason = models.TextField(
+        blank=True, help_text="Why a provider that is not assured was accepted."
+    )
+    site = models.CharField(max_length=200, blank=True)
+    proposed_start_date = models.DateField(null=True, blank=True)
+    sessions_per_week = models.PositiveSmallIntegerField(null=True, blank=True)
+    first_review_date = models.DateField(null=True, blank=True)
+    members_present = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(referral__isnull=False) & Q(emergency__isnull=True))
+                | (Q(referral__isnull=True) & Q(emergency__isnull=False)),
+                name="decision_is_on_one_item",
+            ),
+            models.CheckConstraint(condition=~Q(reasons=""), name="decision_has_reasons"),
+            models.CheckConstraint(
+                condition=~Q(outcome="approved")
+                | (
+                    Q(provider__isnull=False)
+                    & Q(proposed_start_date__isnull=False)
+                    & Q(sessions_per_week__isnull=False)
+                    & Q(first_review_date__isnull=False)
+                ),
+                name="approval_names_provider_start_sessions_review",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()} at {self.meeting}"

@@ -1,0 +1,138 @@
+"""Reads of panels and meetings, scoped to the local authority a user works for."""
+
+import datetime
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from apcase.access import policies
+
+from .models import InclusionPanel, PanelDecision, PanelMeeting, cutoff_days
+
+
+def panel_for_school(school: Any) -> InclusionPanel | None:
+    """The inclusion panel a school refers to: its local authority's (the first by name
+    when an LA runs several)."""
+    if school.local_authority_id is None:
+        return None
+    return InclusionPanel.objects.filter(local_authority_id=school.local_authority_id).first()
+
+
+def meeting_for_submission(panel: InclusionPanel, *, on: datetime.date) -> PanelMeeting | None:
+    """The first scheduled meeting whose cut-off (meeting date minus the cut-off days)
+    is on or after `on`: a referral submitted that day joins its agenda."""
+    return (
+        PanelMeeting.objects.filter(
+            panel=panel,
+            status=PanelMeeting.Status.SCHEDULED,
+            date__gte=on + datetime.timedelta(days=cutoff_days()),
+        )
+        .order_by("date", "start_time")
+        .first()
+    )
+
+
+def next_meeting_after(panel: InclusionPanel, *, day: datetime.date) -> PanelMeeting | None:
+    """The first scheduled meeting after `day` (deferred items and emergency
+    ratifications go there whatever the cut-off)."""
+    return (
+        PanelMeeting.objects.filter(panel=panel, status=PanelMeeting.Status.SCHEDULED, date__gt=day)
+        .order_by("date", "start_time")
+        .first()
+    )
+
+
+def next_meeting_from(panel: InclusionPanel, *, day: datetime.date) -> PanelMeeting | None:
+    return (
+        PanelMeeting.objects.filter(
+            panel=panel, status=PanelMeeting.Status.SCHEDULED, date__gte=day
+        )
+        .order_by("date", "start_time")
+        .first()
+    )
+
+
+def panels_visible_to(user: Any) -> QuerySet[InclusionPanel]:
+    la_ids = policies.organisation_ids_for(user, policies.LA_CASE_ROLES)
+    return InclusionPanel.objects.filter(local_authority_id__in=la_ids)
+
+
+def panels_scheduled_by(user: Any) -> QuerySet[InclusionPanel]:
+    la_ids = policies.organisation_ids_for(user, {policies.Role.LA_OFFICER})
+    return InclusionPanel.objects.filter(local_authority_id__in=la_ids)
+
+
+def meetings_visible_to(user: Any) -> QuerySet[PanelMeeting]:
+    return (
+        PanelMeeting.objects.filter(panel__in=panels_visible_to(user))
+        .select_related("panel", "panel__local_authority", "chair")
+        .order_by("date", "start_time")
+    )
+
+
+def get_meeting_for(user: Any, meeting_id: int) -> PanelMeeting:
+    meeting = meetings_visible_to(user).filter(pk=meeting_id).first()
+    if meeting is None:
+        raise Http404("No such meeting.")
+    return meeting
+
+
+def decisions_visible_to(user: Any) -> QuerySet[PanelDecision]:
+    """LA case roles see their panels' decisions; the referring school's referral
+    roles see decisions on their own referrals and emergency placements."""
+    la_panels = panels_visible_to(user)
+    school_ids = policies.organisation_ids_for(user, policies.REFERRAL_SCHOOL_VIEWER_ROLES)
+    from django.db.models import Q
+
+    return PanelDecision.objects.filter(
+        Q(meeting__panel__in=la_panels)
+        | Q(referral__school_id__in=school_ids)
+        | Q(emergency__school_id__in=school_ids)
+    ).select_related(
+        "meeting",
+        "meeting__panel",
+        "referral",
+        "referral__pupil",
+        "referral__school",
+        "emergency",
+        "emergency__pupil",
+        "emergency__school",
+        "provider",
+        "recorded_by",
+    )
+
+
+def get_decision_for(user: Any, decision_id: int) -> PanelDecision:
+    decision = decisions_visible_to(user).filter(pk=decision_id).first()
+    if decision is None:
+        raise Http404("No such decision.")
+    return decision
+
+
+def sitting_members(meeting: PanelMeeting) -> list[Any]:
+    """The meeting's members (chair first) who hold a panel role in its LA."""
+    from apcase.accounts.models import User
+
+    ids = set(meeting.members.values_list("pk", flat=True))
+    if meeting.chair_id:
+        ids.add(meeting.chair_id)
+    users = User.objects.filter(
+        pk__in=ids,
+        memberships__organisation_id=meeting.panel.local_authority_id,
+        memberships__role__in=policies.PANEL_SITTING_ROLES,
+        memberships__is_active=True,
+    ).distinct()
+    return sorted(users, key=lambda u: (u.pk != meeting.chair_id, u.full_name))
+
+
+def la_panel_people(panel: InclusionPanel) -> QuerySet[Any]:
+    """People who may be named as members or chair of the panel's meetings."""
+    from apcase.accounts.models import User
+
+    return User.objects.filter(
+        memberships__organisation_id=panel.local_authority_id,
+        memberships__role__in=policies.PANEL_SITTING_ROLES,
+        memberships__is_active=True,
+        is_active=True,
+    ).distinct()

@@ -1,0 +1,335 @@
+"""Scheduling meetings, declarations of interest and the panel's joint decisions.
+
+Rules:
+- LA officers schedule meetings of their own LA's panel; a new meeting takes every
+  submitted referral that beat its cut-off and was waiting for a meeting, every deferred
+  referral, and every emergency placement awaiting a ratification meeting.
+- A decision is joint: it names the members present (members of the meeting who hold a
+  panel role in the LA; anyone who declared an interest in the item does not count),
+  at least the quorum (APCASE_PANEL_QUORUM), the outcome and the reasons. It is
+  recorded by the chair or an LA officer, whose name is kept with it.
+- An approval names the provider — assured, or accepted with a recorded reason — the
+  site, proposed start date, sessions per week and first review date, and creates the
+  placement in "planned".
+"""
+
+import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from apcase.access import policies
+from apcase.chronology.services import record_event
+from apcase.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
+from apcase.placements import workflow as placement_workflow
+from apcase.placements.models import Placement
+from apcase.referrals import workflow as referral_workflow
+from apcase.referrals.models import EmergencyPlacement, Referral
+
+from . import notify, workflow
+from .models import DeclarationOfInterest, InclusionPanel, PanelDecision, PanelMeeting, quorum
+from .schedule import monthly_dates
+from .selectors import la_panel_people
+
+Outcome = PanelDecision.Outcome
+
+
+def provider_is_assured(provider: Any) -> bool:
+    """Whether the directory holds the provider as assured. The directory app will
+    provide `provider_is_assured`; until it does, no provider counts as assured and
+    every choice needs a recorded reason."""
+    try:
+        from apcase.directory.selectors import provider_is_assured as directory_check
+    except ImportError:
+        return False
+    return bool(directory_check(provider))
+
+
+@transaction.atomic
+def schedule_meeting(
+    *,
+    by: Any,
+    panel: InclusionPanel,
+    date: datetime.date,
+    start_time: datetime.time = datetime.time(9, 30),
+    venue: str = "",
+    online_link: str = "",
+    chair: Any = None,
+    members: list[Any] | None = None,
+    is_extra: bool = False,
+) -> PanelMeeting:
+    if not policies.can_schedule_meetings_for(by, panel):
+        raise NotPermitted("You cannot schedule meetings of this panel.")
+    errors: dict[str | None, list[str]] = {}
+    if not venue.strip() and not online_link.strip():
+        errors["venue"] = ["Enter a venue or an online meeting link."]
+    if date < timezone.localdate():
+        errors["date"] = ["The meeting date must be today or in the future."]
+    if PanelMeeting.objects.filter(panel=panel, date=date, start_time=start_time).exists():
+        errors["date"] = ["The panel already meets at that date and time."]
+    people = set(la_panel_people(panel).values_list("pk", flat=True))
+    chosen = list(members or [])
+    if chair is not None and chair.pk not in people:
+        errors["chair"] = ["The chair must hold a panel role in this local authority."]
+    if any(member.pk not in people for member in chosen):
+        errors["members"] = ["Members must hold a panel role in this local authority."]
+    if errors:
+        raise ValidationFailed("Check the meeting details.", errors)
+    meeting = PanelMeeting.objects.create(
+        panel=panel,
+        date=date,
+        start_time=start_time,
+        venue=venue.strip(),
+        online_link=online_link.strip(),
+        chair=chair,
+        is_extra=is_extra,
+        scheduled_by=by,
+    )
+    meeting.members.set(chosen + ([chair] if chair else []))
+    record_event(
+        by=by,
+        action="panel_meeting_scheduled",
+        target=meeting,
+        organisation=panel.local_authority,
+        summary=f"Panel meeting scheduled for {date:%-d %B %Y}",
+        changes={"date": [None, date.isoformat()]},
+    )
+    _gather_waiting_items(meeting, by=by)
+    return meeting
+
+
+def _gather_waiting_items(meeting: PanelMeeting, *, by: Any) -> None:
+    """Referrals and emergencies waiting for a meeting join this one if it is the
+    first that fits them."""
+    from .selectors import meeting_for_submission, next_meeting_after, next_meeting_from
+
+    for referral in Referral.objects.filter(panel=meeting.panel, status=Referral.Status.SUBMITTED):
+        submitted_on = timezone.localdate(referral.submitted_at)
+        if meeting_for_submission(meeting.panel, on=submitted_on) == meeting:
+            referral_workflow.schedule_referral(referral, meeting=meeting, by=by)
+    for referral in Referral.objects.filter(panel=meeting.panel, status=Referral.Status.DEFERRED):
+        decided_on = timezone.localdate(referral.decided_at or timezone.now())
+        if next_meeting_after(meeting.panel, day=decided_on) == meeting:
+            referral_workflow.schedule_referral(referral, meeting=meeting, by=by)
+    for emergency in EmergencyPlacement.objects.filter(
+        panel=meeting.panel,
+        ratification=EmergencyPlacement.Ratification.AWAITING,
+        meeting__isnull=True,
+    ):
+        if next_meeting_from(meeting.panel, day=timezone.localdate()) == meeting:
+            referral_workflow.assign_emergency_to_meeting(emergency, meeting=meeting, by=by)
+
+
+@transaction.atomic
+def schedule_monthly_series(
+    *,
+    by: Any,
+    panel: InclusionPanel,
+    first_month: datetime.date,
+    count: int,
+    weekday: int,
+    nth: int,
+    start_time: datetime.time = datetime.time(9, 30),
+    venue: str = "",
+    online_link: str = "",
+    chair: Any = None,
+    members: list[Any] | None = None,
+) -> list[PanelMeeting]:
+    if not 1 <= count <= 12:
+        raise ValidationFailed(
+            "Schedule between 1 and 12 meetings at a time.",
+            {"count": ["Enter a number from 1 to 12."]},
+        )
+    today = timezone.localdate()
+    meetings = []
+    for date in monthly_dates(first_month=first_month, count=count, weekday=weekday, nth=nth):
+        if date < today:
+            continue
+        if PanelMeeting.objects.filter(panel=panel, date=date, start_time=start_time).exists():
+            continue
+        meetings.append(
+            schedule_meeting(
+                by=by,
+                panel=panel,
+                date=date,
+                start_time=start_time,
+                venue=venue,
+                online_link=online_link,
+                chair=chair,
+                members=members,
+            )
+        )
+    return meetings
+
+
+@transaction.atomic
+def declare_interest(
+    *, by: Any, meeting: PanelMeeting, interest: str, referral: Referral | None = None
+) -> DeclarationOfInterest:
+    if not policies.can_declare_interest(by, meeting):
+        raise NotPermitted("Only panel members declare interests.")
+    if not interest.strip():
+        raise ValidationFailed("Describe the interest.", {"interest": ["Describe the interest."]})
+    if referral is not None and referral.meeting_id != meeting.pk:
+        raise ValidationFailed("That referral is not on this meeting's agenda.")
+    declaration = DeclarationOfInterest.objects.create(
+        meeting=meeting, member=by, referral=referral, interest=interest.strip()
+    )
+    record_event(
+        by=by,
+        action="panel_interest_declared",
+        target=declaration,
+        organisation=meeting.panel.local_authority,
+        pupil_id=referral.pupil_id if referral else None,
+        summary="Declaration of interest recorded",
+    )
+    return declaration
+
+
+def counting_members(
+    meeting: PanelMeeting, present: list[Any], *, referral: Referral | None
+) -> list[Any]:
+    """Those present who count towards the quorum: members of this meeting with a panel
+    role in its LA, less anyone who declared an interest in the item."""
+    from .selectors import sitting_members
+
+    eligible = {user.pk for user in sitting_members(meeting)}
+    conflicted: set[int] = set()
+    if referral is not None:
+        conflicted = set(
+            meeting.declarations.filter(referral=referral).values_list("member_id", flat=True)
+        )
+    return [user for user in present if user.pk in eligible and user.pk not in conflicted]
+
+
+@transaction.atomic
+def record_decision(
+    *,
+    by: Any,
+    meeting: PanelMeeting,
+    members_present: list[Any],
+    outcome: str,
+    reasons: str,
+    referral: Referral | None = None,
+    emergency: EmergencyPlacement | None = None,
+    conditions: str = "",
+    provider: Any = None,
+    provider_acceptance_reason: str = "",
+    site: str = "",
+    proposed_start_date: datetime.date | None = None,
+    sessions_per_week: int | None = None,
+    first_review_date: datetime.date | None = None,
+) -> PanelDecision:
+    meeting = PanelMeeting.objects.select_for_update().select_related("panel").get(pk=meeting.pk)
+    if not policies.can_record_decision(by, meeting):
+        raise NotPermitted("Only the panel chair or an LA officer records the panel's decisions.")
+    if meeting.status == PanelMeeting.Status.CANCELLED:
+        raise TransitionNotAllowed("This meeting was cancelled.")
+    if (referral is None) == (emergency is None):
+        raise ValidationFailed("A decision is on one agenda item.")
+    errors: dict[str | None, list[str]] = {}
+    allowed = PanelDecision.REFERRAL_OUTCOMES if referral else PanelDecision.RATIFICATION_OUTCOMES
+    if outcome not in allowed:
+        errors["outcome"] = ["Select the panel's decision."]
+    if not reasons.strip():
+        errors["reasons"] = ["Enter the reasons for the decision."]
+    counted = counting_members(meeting, members_present, referral=referral)
+    if len(counted) < quorum():
+        errors["members_present"] = [
+            f"The panel is not quorate: {len(counted)} eligible member"
+            f"{'' if len(counted) == 1 else 's'} present, {quorum()} needed."
+        ]
+    if outcome == Outcome.APPROVED:
+        errors.update(
+            _approval_errors(
+                provider=provider,
+                provider_acceptance_reason=provider_acceptance_reason,
+                proposed_start_date=proposed_start_date,
+                sessions_per_week=sessions_per_week,
+                first_review_date=first_review_date,
+            )
+        )
+    if errors:
+        raise ValidationFailed("The decision could not be recorded.", errors)
+    approving = outcome == Outcome.APPROVED
+    decision = PanelDecision.objects.create(
+        meeting=meeting,
+        referral=referral,
+        emergency=emergency,
+        outcome=outcome,
+        reasons=reasons.strip(),
+        conditions=conditions.strip(),
+        provider=provider if approving else None,
+        provider_acceptance_reason=provider_acceptance_reason.strip() if approving else "",
+        site=site.strip() if approving else "",
+        proposed_start_date=proposed_start_date if approving else None,
+        sessions_per_week=sessions_per_week if approving else None,
+        first_review_date=first_review_date if approving else None,
+        recorded_by=by,
+    )
+    decision.members_present.set(members_present)
+    item = referral or emergency
+    assert item is not None  # noqa: S101 - checked above
+    record_event(
+        by=by,
+        action="panel_decision_recorded",
+        target=decision,
+        organisation=meeting.panel.local_authority,
+        pupil_id=item.pupil_id,
+        summary=f"Panel decision: {decision.get_outcome_display()}. Present: "
+        + ", ".join(user.full_name for user in members_present),
+        changes={
+            "outcome": [None, outcome],
+            "members_present": [None, [str(user.pk) for user in members_present]],
+        },
+    )
+    if meeting.status == PanelMeeting.Status.SCHEDULED:
+        workflow.hold_meeting(meeting, by=by)
+    if referral is not None:
+        referral_workflow.decide_referral(referral, by=by, decision=decision)
+        if approving:
+            placement = placement_workflow.create_planned_placement(
+                by=by,
+                pupil=referral.pupil,
+                provider=provider,
+                site=site.strip(),
+                start_date=proposed_start_date,  # type: ignore[arg-type]
+                sessions_per_week=sessions_per_week,  # type: ignore[arg-type]
+                first_review_date=first_review_date,
+                decision=decision,
+                named_staff_member=referral.created_by,
+                arranged_by=Placement.ArrangedBy.LA,
+            )
+            notify.placement_planned(decision, placement)
+        notify.decision_made(decision)
+    else:
+        assert emergency is not None  # noqa: S101
+        referral_workflow.ratify_emergency(emergency, by=by, decision=decision)
+    return decision
+
+
+def _approval_errors(
+    *,
+    provider: Any,
+    provider_acceptance_reason: str,
+    proposed_start_date: datetime.date | None,
+    sessions_per_week: int | None,
+    first_review_date: datetime.date | None,
+) -> dict[str | None, list[str]]:
+    errors: dict[str | None, list[str]] = {}
+    if provider is None:
+        errors["provider"] = ["Select the provider."]
+    elif not provider_is_assured(provider) and not provider_acceptance_reason.strip():
+        errors["provider_acceptance_reason"] = [
+            f"{provider} is not assured in the directory: enter why the panel accepts it."
+        ]
+    if proposed_start_date is None:
+        errors["proposed_start_date"] = ["Enter the proposed start date."]
+    if sessions_per_week is None or not 1 <= sessions_per_week <= 10:
+        errors["sessions_per_week"] = ["Enter sessions per week, from 1 to 10."]
+    if first_review_date is None:
+        errors["first_review_date"] = ["Enter the first review date."]
+    elif proposed_start_date and first_review_date <= proposed_start_date:
+        errors["first_review_date"] = ["The first review must be after the start date."]
+    return errors

@@ -1,0 +1,225 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from apcase.accounts.models import Organisation
+from apcase.accounts.roles import OrganisationKind
+from apcase.core.models import TimeStampedModel
+
+
+class Referral(TimeStampedModel):
+    """A school's written application to the inclusion panel for one pupil. Its status
+    changes only through referrals.workflow; its sections through referrals.services."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+        SCHEDULED = "scheduled", "Scheduled for a meeting"
+        APPROVED = "approved", "Approved"
+        DECLINED = "declined", "Declined"
+        DEFERRED = "deferred", "Deferred to a later meeting"
+        MORE_INFORMATION = "more_information", "More information requested"
+        CLOSED = "closed", "Closed"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    class Reason(models.TextChoices):
+        MEDICAL = "medical", "Medical needs"
+        BEHAVIOUR = "behaviour", "Behaviour"
+        RISK_OF_EXCLUSION = "risk_of_exclusion", "Risk of exclusion"
+        SEMH = "semh", "Social, emotional and mental health"
+        OTHER = "other", "Other"
+
+    class Consent(models.TextChoices):
+        GIVEN = "given", "Consent given"
+        NOT_OBTAINED = "not_obtained", "Consent not obtained"
+
+    pupil = models.ForeignKey("pupils.Pupil", on_delete=models.PROTECT, related_name="referrals")
+    school = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="referrals_made",
+        limit_choices_to={"kind": OrganisationKind.SCHOOL},
+    )
+    panel = models.ForeignKey(
+        "panel.InclusionPanel", on_delete=models.PROTECT, related_name="referrals"
+    )
+    meeting = models.ForeignKey(
+        "panel.PanelMeeting",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="referrals",
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="referrals_drafted"
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawal_reason = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    # Reason for referral
+    reason = models.CharField(max_length=20, choices=Reason.choices, blank=True)
+    reason_description = models.TextField(blank=True)
+    # Attendance and exclusions (filled in from the pupil record, editable)
+    attendance_summary = models.TextField(blank=True)
+    exclusions_summary = models.TextField(blank=True)
+    # SEND and health
+    send_summary = models.TextField("SEND summary", blank=True)
+    health_summary = models.TextField(blank=True)
+    # Parent and carer views, consent to share
+    parent_views = models.TextField(blank=True)
+    parent_views_gathered_how = models.CharField(max_length=200, blank=True)
+    parent_views_gathered_on = models.DateField(null=True, blank=True)
+    consent = models.CharField(max_length=16, choices=Consent.choices, blank=True)
+    consent_given_by = models.CharField(max_length=200, blank=True)
+    consent_given_on = models.DateField(null=True, blank=True)
+    consent_recorded_how = models.CharField(max_length=200, blank=True)
+    consent_not_obtained_reason = models.TextField(blank=True)
+    # The child's voice
+    child_voice = models.TextField(blank=True)
+    child_voice_gathered_how = models.CharField(max_length=200, blank=True)
+    # Provision sought
+    provision_sought = models.TextField(blank=True)
+    preferred_provider = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"kind": OrganisationKind.PROVIDER},
+    )
+    # Section flags a user sets when a section has nothing more to add
+    interventions_complete = models.BooleanField(default=False)
+    documents_complete = models.BooleanField(default=False)
+    # Headteacher sign-off; cleared whenever a section changes afterwards
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="referrals_signed_off",
+    )
+    signed_off_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="scheduled") | Q(meeting__isnull=False),
+                name="scheduled_referral_has_meeting",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Referral for {self.pupil} ({self.get_status_display()})"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in (self.Status.DRAFT, self.Status.MORE_INFORMATION)
+
+
+class Intervention(TimeStampedModel):
+    """Something the school has already tried (the graduated response)."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="interventions")
+    description = models.TextField()
+    started_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+    outcome = models.TextField()
+
+    class Meta:
+        ordering = ["started_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                name="intervention_ends_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.description[:60]
+
+
+class ReferralDocument(TimeStampedModel):
+    """Supporting evidence, stored outside the web root (apcase.core.uploads)."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="documents")
+    title = models.CharField(max_length=200)
+    original_name = models.CharField(max_length=200)
+    stored_path = models.CharField(max_length=300)
+    extension = models.CharField(max_length=8)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class EmergencyPlacement(TimeStampedModel):
+    """A placement arranged at once, without waiting for the panel, with a risk
+    assessment; the next panel meeting ratifies it or not."""
+
+    class Ratification(models.TextChoices):
+        AWAITING = "awaiting", "Awaiting ratification"
+        RATIFIED = "ratified", "Ratified"
+        NOT_RATIFIED = "not_ratified", "Not ratified — placement to end or be replaced"
+        ENDED = "ended", "Not ratified — placement ended"
+
+    class Level(models.TextChoices):
+        LOW = "low", "Low"
+        MEDIUM = "medium", "Medium"
+        HIGH = "high", "High"
+
+    pupil = models.ForeignKey(
+        "pupils.Pupil", on_delete=models.PROTECT, related_name="emergency_placements"
+    )
+    school = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    panel = models.ForeignKey(
+        "panel.InclusionPanel", on_delete=models.PROTECT, related_name="emergencies"
+    )
+    meeting = models.ForeignKey(
+        "panel.PanelMeeting",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="emergencies",
+    )
+    placement = models.OneToOneField(
+        "placements.Placement", on_delete=models.PROTECT, related_name="emergency"
+    )
+    ratification = models.CharField(
+        max_length=16, choices=Ratification.choices, default=Ratification.AWAITING
+    )
+    arranged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    why_it_cannot_wait = models.TextField()
+    # Risk assessment
+    risks = models.TextField()
+    likelihood = models.CharField(max_length=8, choices=Level.choices)
+    severity = models.CharField(max_length=8, choices=Level.choices)
+    mitigations = models.TextField()
+    assessed_by = models.CharField(max_length=200)
+    assessed_on = models.DateField()
+    risk_review_on = models.DateField()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(risk_review_on__gte=models.F("assessed_on")),
+                name="risk_review_after_assessment",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Emergency placement for {self.pupil}"

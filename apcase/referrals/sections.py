@@ -1,0 +1,114 @@
+"""The sections of the written application, as the task list shows them. A section's
+status is worked out from what has been written, so it can never disagree with it."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+NOT_STARTED = "Not yet started"
+IN_PROGRESS = "In progress"
+COMPLETED = "Completed"
+CANNOT_START = "Cannot start yet"
+
+
+@dataclass(frozen=True)
+class Section:
+    slug: str
+    title: str
+    fields: tuple[str, ...]
+    complete: Callable[[Any], bool]
+    hint: str = ""
+
+    def started(self, referral: Any) -> bool:
+        if self.slug == "interventions":
+            return referral.interventions.exists() or referral.interventions_complete
+        if self.slug == "documents":
+            return referral.documents.exists() or referral.documents_complete
+        return any(getattr(referral, f) not in ("", None) for f in self.fields)
+
+    def status(self, referral: Any) -> str:
+        if self.complete(referral):
+            return COMPLETED
+        return IN_PROGRESS if self.started(referral) else NOT_STARTED
+
+
+def _filled(referral: Any, *names: str) -> bool:
+    return all(str(getattr(referral, name) or "").strip() for name in names)
+
+
+def _consent_complete(referral: Any) -> bool:
+    if referral.consent == "given":
+        return _filled(referral, "consent_given_by", "consent_given_on", "consent_recorded_how")
+    if referral.consent == "not_obtained":
+        return _filled(referral, "consent_not_obtained_reason")
+    return False
+
+
+SECTIONS: tuple[Section, ...] = (
+    Section(
+        "reason",
+        "Reason for referral",
+        ("reason", "reason_description"),
+        lambda r: _filled(r, "reason", "reason_description"),
+    ),
+    Section(
+        "interventions",
+        "What the school has already tried",
+        (),
+        lambda r: r.interventions_complete and r.interventions.exists(),
+        "Interventions, their dates and outcomes (the graduated response).",
+    ),
+    Section(
+        "attendance",
+        "Attendance and exclusions",
+        ("attendance_summary", "exclusions_summary"),
+        lambda r: _filled(r, "attendance_summary", "exclusions_summary"),
+    ),
+    Section(
+        "send-health",
+        "SEND and health",
+        ("send_summary", "health_summary"),
+        lambda r: _filled(r, "send_summary", "health_summary"),
+    ),
+    Section(
+        "parent-views",
+        "Parent and carer views and consent",
+        (
+            "parent_views",
+            "parent_views_gathered_how",
+            "parent_views_gathered_on",
+            "consent",
+            "consent_given_by",
+            "consent_given_on",
+            "consent_recorded_how",
+            "consent_not_obtained_reason",
+        ),
+        lambda r: (
+            _filled(r, "parent_views", "parent_views_gathered_how", "parent_views_gathered_on")
+            and _consent_complete(r)
+        ),
+    ),
+    Section(
+        "child-voice",
+        "The child's voice",
+        ("child_voice", "child_voice_gathered_how"),
+        lambda r: _filled(r, "child_voice", "child_voice_gathered_how"),
+    ),
+    Section(
+        "provision",
+        "Provision sought",
+        ("provision_sought", "preferred_provider"),
+        lambda r: _filled(r, "provision_sought"),
+    ),
+    Section(
+        "documents",
+        "Supporting documents",
+        (),
+        lambda r: r.documents_complete and r.documents.exists(),
+    ),
+)
+SECTIONS_BY_SLUG = {section.slug: section for section in SECTIONS}
+
+
+def incomplete_sections(referral: Any) -> list[Section]:
+    return [section for section in SECTIONS if not section.complete(referral)]

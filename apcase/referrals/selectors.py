@@ -1,0 +1,94 @@
+"""Reads of referrals and emergency placements, scoped to the user.
+
+Scope: the referring school's inclusion lead, headteacher and DSL see the school's
+referrals (drafts included); panel members, the chair and LA officers see referrals
+that have been submitted to their LA's panel, never drafts. Emergency placements
+likewise: the school, and the LA whose panel ratifies them."""
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from apcase.access import policies
+from apcase.accounts.models import Organisation
+from apcase.accounts.roles import OrganisationKind
+
+from .models import EmergencyPlacement, Referral, ReferralDocument
+
+
+def referrals_visible_to(user: Any) -> QuerySet[Referral]:
+    school_ids = policies.organisation_ids_for(user, policies.REFERRAL_SCHOOL_VIEWER_ROLES)
+    la_ids = policies.organisation_ids_for(user, policies.LA_CASE_ROLES)
+    return Referral.objects.filter(
+        Q(school_id__in=school_ids)
+        | Q(panel__local_authority_id__in=la_ids, submitted_at__isnull=False)
+    ).select_related("pupil", "school", "panel", "meeting", "created_by", "signed_off_by")
+
+
+def get_referral_for(user: Any, referral_id: int) -> Referral:
+    referral = referrals_visible_to(user).filter(pk=referral_id).first()
+    if referral is None:
+        raise Http404("No such referral.")
+    return referral
+
+
+def get_document_for(user: Any, referral_id: int, document_id: int) -> ReferralDocument:
+    referral = get_referral_for(user, referral_id)
+    document = ReferralDocument.objects.filter(referral=referral, pk=document_id).first()
+    if document is None:
+        raise Http404("No such document.")
+    return document
+
+
+def emergencies_visible_to(user: Any) -> QuerySet[EmergencyPlacement]:
+    school_ids = policies.organisation_ids_for(user, policies.REFERRAL_SCHOOL_VIEWER_ROLES)
+    la_ids = policies.organisation_ids_for(user, policies.LA_CASE_ROLES)
+    return EmergencyPlacement.objects.filter(
+        Q(school_id__in=school_ids) | Q(panel__local_authority_id__in=la_ids)
+    ).select_related("pupil", "school", "panel", "meeting", "placement", "placement__provider")
+
+
+def get_emergency_for(user: Any, emergency_id: int) -> EmergencyPlacement:
+    emergency = emergencies_visible_to(user).filter(pk=emergency_id).first()
+    if emergency is None:
+        raise Http404("No such emergency placement.")
+    return emergency
+
+
+def pupil_ids_referred_to(user: Any) -> QuerySet[Any]:
+    """Pupils an LA panel role may see: those referred (submitted) to, or placed in an
+    emergency under, their LA's panel. For pupils.selectors.pupils_visible_to."""
+    la_ids = policies.organisation_ids_for(user, policies.LA_CASE_ROLES)
+    referred = Referral.objects.filter(
+        panel__local_authority_id__in=la_ids, submitted_at__isnull=False
+    ).values("pupil_id")
+    emergency = EmergencyPlacement.objects.filter(panel__local_authority_id__in=la_ids).values(
+        "pupil_id"
+    )
+    return referred.union(emergency)
+
+
+def pupils_for_emergency(user: Any) -> QuerySet[Any]:
+    """Pupils the user may arrange an emergency placement for: on the roll of a school
+    where they are headteacher, or of a school in an LA where they are an officer."""
+    from apcase.pupils.models import Pupil
+
+    head_school_ids = policies.organisation_ids_for(user, {policies.Role.HEADTEACHER})
+    la_ids = policies.organisation_ids_for(user, {policies.Role.LA_OFFICER})
+    return Pupil.objects.filter(
+        Q(school_id__in=head_school_ids) | Q(school__local_authority_id__in=la_ids)
+    ).select_related("school", "school__local_authority")
+
+
+def pupils_referable_by(user: Any) -> QuerySet[Any]:
+    from apcase.pupils.models import Pupil
+
+    school_ids = policies.organisation_ids_for(user, policies.REFERRAL_SCHOOL_EDITOR_ROLES)
+    return Pupil.objects.filter(school_id__in=school_ids).select_related("school")
+
+
+def providers_for(pupil_or_school: Any) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(
+        kind=OrganisationKind.PROVIDER, status=Organisation.Status.OPEN
+    ).order_by("name")

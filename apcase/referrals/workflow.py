@@ -1,0 +1,399 @@
+"""Referral and emergency-placement status changes: the only code that sets `status`
+or `ratification`.
+
+Referral rules (policy: "An application for alternative provision is made by the school
+to the Primary Inclusion Panel ... in writing. The panel meets monthly and decisions are
+made jointly"):
+- draft → submitted, only with every section complete and the headteacher's sign-off.
+- submitted → scheduled on the first meeting whose cut-off it beat (panel.selectors).
+- scheduled → approved / declined / deferred / more information requested, only as part
+  of a recorded joint panel decision (panel.services.record_decision).
+- deferred → scheduled on the next meeting; more information → back to the school,
+  editable, and submitted again.
+- approved / declined → closed. Withdrawn from any state before a decision.
+
+Emergency rules ("In emergency situations, a placement may be arranged more rapidly
+with appropriate documentation and risk assessment"):
+- arranging one starts the placement at once and puts its ratification on the next
+  meeting's agenda; awaiting → ratified or not ratified; not ratified → ended when the
+  placement is ended (the school is told).
+"""
+
+import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from apcase.access import policies
+from apcase.chronology.services import record_event
+from apcase.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
+from apcase.panel import selectors as panel_selectors
+from apcase.placements import workflow as placement_workflow
+from apcase.placements.models import Placement
+
+from . import notify
+from .models import EmergencyPlacement, Referral
+from .sections import incomplete_sections
+
+S = Referral.Status
+R = EmergencyPlacement.Ratification
+
+ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
+    S.DRAFT: frozenset({S.SUBMITTED, S.WITHDRAWN}),
+    S.SUBMITTED: frozenset({S.SCHEDULED, S.WITHDRAWN}),
+    S.SCHEDULED: frozenset({S.APPROVED, S.DECLINED, S.DEFERRED, S.MORE_INFORMATION, S.WITHDRAWN}),
+    S.DEFERRED: frozenset({S.SCHEDULED, S.WITHDRAWN}),
+    S.MORE_INFORMATION: frozenset({S.SUBMITTED, S.WITHDRAWN}),
+    S.APPROVED: frozenset({S.CLOSED}),
+    S.DECLINED: frozenset({S.CLOSED}),
+    S.CLOSED: frozenset(),
+    S.WITHDRAWN: frozenset(),
+}
+
+EMERGENCY_TRANSITIONS: dict[str, frozenset[str]] = {
+    R.AWAITING: frozenset({R.RATIFIED, R.NOT_RATIFIED}),
+    R.RATIFIED: frozenset(),
+    R.NOT_RATIFIED: frozenset({R.ENDED}),
+    R.ENDED: frozenset(),
+}
+
+DECISION_STATUSES = {
+    "approved": S.APPROVED,
+    "declined": S.DECLINED,
+    "deferred": S.DEFERRED,
+    "more_information": S.MORE_INFORMATION,
+}
+
+
+def _move(
+    referral: Referral,
+    to: str,
+    *,
+    by: Any,
+    action: str,
+    summary: str,
+    fields: dict[str, Any] | None = None,
+) -> Referral:
+    if to not in ALLOWED_TRANSITIONS[referral.status]:
+        raise TransitionNotAllowed(
+            f"A referral that is {referral.get_status_display().lower()} cannot be "
+            f"{Referral.Status(to).label.lower()}."
+        )
+    old = referral.status
+    referral.status = to
+    extra = fields or {}
+    for name, value in extra.items():
+        setattr(referral, name, value)
+    referral.version += 1
+    referral.save(update_fields=["status", "version", "updated_at", *extra])
+    changes: dict[str, Any] = {"status": [old, to]}
+    if "meeting" in extra:
+        changes["meeting"] = [None, str(extra["meeting"].pk) if extra["meeting"] else None]
+    record_event(
+        by=by,
+        action=action,
+        target=referral,
+        organisation=referral.school,
+        pupil_id=referral.pupil_id,
+        summary=summary,
+        changes=changes,
+    )
+    return referral
+
+
+def _locked(referral: Referral) -> Referral:
+    return (
+        Referral.objects.select_for_update().select_related("school", "panel").get(pk=referral.pk)
+    )
+
+
+@transaction.atomic
+def submit_referral(referral: Referral, *, by: Any) -> Referral:
+    referral = _locked(referral)
+    if not policies.can_submit_referral(by, referral):
+        raise NotPermitted("You cannot submit this referral.")
+    if S.SUBMITTED not in ALLOWED_TRANSITIONS[referral.status]:
+        raise TransitionNotAllowed(
+            f"A referral that is {referral.get_status_display().lower()} cannot be submitted."
+        )
+    missing = incomplete_sections(referral)
+    if missing:
+        names = ", ".join(section.title for section in missing)
+        raise ValidationFailed(f"Complete every section before submitting. Not complete: {names}.")
+    if referral.signed_off_by_id is None:
+        raise ValidationFailed("The headteacher must sign the referral off before it is submitted.")
+    now = timezone.now()
+    _move(
+        referral,
+        S.SUBMITTED,
+        by=by,
+        action="referral_submitted",
+        summary=f"Referral submitted to {referral.panel}",
+        fields={"submitted_at": now},
+    )
+    meeting = panel_selectors.meeting_for_submission(referral.panel, on=timezone.localdate(now))
+    if meeting is not None:
+        schedule_referral(referral, meeting=meeting, by=by)
+    notify.referral_submitted(referral)
+    return referral
+
+
+@transaction.atomic
+def schedule_referral(referral: Referral, *, meeting: Any, by: Any) -> Referral:
+    """Put a submitted (or deferred) referral on a meeting's agenda. Called by
+    submission, by deferral and when an LA officer schedules a new meeting."""
+    referral = _locked(referral)
+    if meeting.panel_id != referral.panel_id:
+        raise ValidationFailed("That meeting belongs to another panel.")
+    return _move(
+        referral,
+        S.SCHEDULED,
+        by=by,
+        action="referral_scheduled",
+        summary=f"Referral added to the agenda of the panel meeting on {meeting.date:%-d %B %Y}",
+        fields={"meeting": meeting},
+    )
+
+
+@transaction.atomic
+def withdraw_referral(referral: Referral, *, by: Any, reason: str) -> Referral:
+    referral = _locked(referral)
+    if not policies.can_withdraw_referral(by, referral):
+        raise NotPermitted("You cannot withdraw this referral.")
+    if not reason.strip():
+        raise ValidationFailed(
+            "Enter why the referral is being withdrawn.",
+            {"reason": ["Enter why the referral is being withdrawn."]},
+        )
+    return _move(
+        referral,
+        S.WITHDRAWN,
+        by=by,
+        action="referral_withdrawn",
+        summary=f"Referral withdrawn: {reason.strip()}"[:500],
+        fields={
+            "withdrawn_at": timezone.now(),
+            "withdrawal_reason": reason.strip(),
+            "meeting": None,
+        },
+    )
+
+
+@transaction.atomic
+def decide_referral(referral: Referral, *, by: Any, decision: Any) -> Referral:
+    """Apply a recorded panel decision to the referral (panel.services.record_decision
+    has checked membership, quorum and reasons). A deferral goes on to the next meeting
+    when one is scheduled."""
+    referral = _locked(referral)
+    if not policies.can_record_decision(by, decision.meeting):
+        raise NotPermitted("You cannot record the panel's decisions.")
+    if referral.meeting_id != decision.meeting_id:
+        raise ValidationFailed("This referral is not on that meeting's agenda.")
+    to = DECISION_STATUSES[decision.outcome]
+    meeting = decision.meeting
+    _move(
+        referral,
+        to,
+        by=by,
+        action=f"referral_{to}",
+        summary=f"Panel decision on {meeting.date:%-d %B %Y}: {decision.get_outcome_display()}",
+        fields={"decided_at": timezone.now()},
+    )
+    if to == S.DEFERRED:
+        later = panel_selectors.next_meeting_after(referral.panel, day=meeting.date)
+        if later is not None:
+            schedule_referral(referral, meeting=later, by=by)
+    return referral
+
+
+@transaction.atomic
+def close_referral(referral: Referral, *, by: Any) -> Referral:
+    referral = _locked(referral)
+    if not policies.can_close_referral(by, referral):
+        raise NotPermitted("You cannot close this referral.")
+    return _move(
+        referral,
+        S.CLOSED,
+        by=by,
+        action="referral_closed",
+        summary="Referral closed",
+        fields={"closed_at": timezone.now()},
+    )
+
+
+# --- emergency route ---------------------------------------------------------------
+
+
+@transaction.atomic
+def arrange_emergency_placement(
+    *,
+    by: Any,
+    pupil: Any,
+    provider: Any,
+    site: str,
+    sessions_per_week: int,
+    why_it_cannot_wait: str,
+    risks: str,
+    likelihood: str,
+    severity: str,
+    mitigations: str,
+    assessed_by: str,
+    assessed_on: datetime.date,
+    risk_review_on: datetime.date,
+) -> EmergencyPlacement:
+    if not policies.can_arrange_emergency_for(by, pupil):
+        raise NotPermitted("You cannot arrange an emergency placement for this pupil.")
+    errors: dict[str | None, list[str]] = {}
+    for name, value, message in (
+        ("why_it_cannot_wait", why_it_cannot_wait, "Enter why this cannot wait for the panel."),
+        ("risks", risks, "Enter the risks."),
+        ("mitigations", mitigations, "Enter how the risks will be reduced."),
+        ("assessed_by", assessed_by, "Enter who assessed the risks."),
+    ):
+        if not str(value or "").strip():
+            errors[name] = [message]
+    if assessed_on and risk_review_on and risk_review_on < assessed_on:
+        errors["risk_review_on"] = ["The review date must be on or after the assessment date."]
+    if errors:
+        raise ValidationFailed("Check the risk assessment.", errors)
+    panel = panel_selectors.panel_for_school(pupil.school)
+    if panel is None:
+        raise ValidationFailed("The pupil's local authority has no inclusion panel.")
+    la_officer = policies.Role.LA_OFFICER in policies.roles_in(by, pupil.school.local_authority)
+    arranged_by = (
+        Placement.ArrangedBy.SCHOOL
+        if policies.Role.HEADTEACHER in policies.roles_in(by, pupil.school) or not la_officer
+        else Placement.ArrangedBy.LA
+    )
+    placement = placement_workflow.start_emergency_placement(
+        by=by,
+        pupil=pupil,
+        provider=provider,
+        site=site,
+        sessions_per_week=sessions_per_week,
+        arranged_by=arranged_by,
+    )
+    today = timezone.localdate()
+    meeting = panel_selectors.next_meeting_from(panel, day=today)
+    emergency = EmergencyPlacement.objects.create(
+        pupil=pupil,
+        school=pupil.school,
+        panel=panel,
+        meeting=meeting,
+        placement=placement,
+        arranged_by=by,
+        why_it_cannot_wait=why_it_cannot_wait.strip(),
+        risks=risks.strip(),
+        likelihood=likelihood,
+        severity=severity,
+        mitigations=mitigations.strip(),
+        assessed_by=assessed_by.strip(),
+        assessed_on=assessed_on,
+        risk_review_on=risk_review_on,
+    )
+    when = f"the panel meeting on {meeting.date:%-d %B %Y}" if meeting else "the next panel meeting"
+    record_event(
+        by=by,
+        action="emergency_placement_arranged",
+        target=emergency,
+        organisation=pupil.school,
+        pupil_id=pupil.pk,
+        summary=f"Emergency placement at {provider} arranged; ratification at {when}",
+        changes={"ratification": [None, R.AWAITING]},
+    )
+    notify.emergency_arranged(emergency)
+    return emergency
+
+
+@transaction.atomic
+def assign_emergency_to_meeting(emergency: EmergencyPlacement, *, meeting: Any, by: Any) -> None:
+    """Put an emergency awaiting ratification (with no meeting yet) on an agenda."""
+    if emergency.ratification != R.AWAITING or emergency.meeting_id is not None:
+        raise TransitionNotAllowed("This emergency placement is already on an agenda.")
+    emergency.meeting = meeting
+    emergency.save(update_fields=["meeting", "updated_at"])
+    record_event(
+        by=by,
+        action="emergency_ratification_scheduled",
+        target=emergency,
+        organisation=emergency.school,
+        pupil_id=emergency.pupil_id,
+        summary=f"Ratification added to the panel meeting on {meeting.date:%-d %B %Y}",
+        changes={"meeting": [None, str(meeting.pk)]},
+    )
+
+
+def _move_emergency(
+    emergency: EmergencyPlacement, to: str, *, by: Any, action: str, summary: str
+) -> EmergencyPlacement:
+    if to not in EMERGENCY_TRANSITIONS[emergency.ratification]:
+        raise TransitionNotAllowed(
+            f"An emergency placement that is {emergency.get_ratification_display().lower()} "
+            f"cannot become {EmergencyPlacement.Ratification(to).label.lower()}."
+        )
+    old = emergency.ratification
+    emergency.ratification = to
+    emergency.save(update_fields=["ratification", "updated_at"])
+    record_event(
+        by=by,
+        action=action,
+        target=emergency,
+        organisation=emergency.school,
+        pupil_id=emergency.pupil_id,
+        summary=summary,
+        changes={"ratification": [old, to]},
+    )
+    return emergency
+
+
+@transaction.atomic
+def ratify_emergency(
+    emergency: EmergencyPlacement, *, by: Any, decision: Any
+) -> EmergencyPlacement:
+    emergency = EmergencyPlacement.objects.select_for_update().get(pk=emergency.pk)
+    if not policies.can_record_decision(by, decision.meeting):
+        raise NotPermitted("You cannot record the panel's decisions.")
+    if emergency.meeting_id != decision.meeting_id:
+        raise ValidationFailed("This emergency placement is not on that meeting's agenda.")
+    to = R.RATIFIED if decision.outcome == "ratified" else R.NOT_RATIFIED
+    _move_emergency(
+        emergency,
+        to,
+        by=by,
+        action=f"emergency_placement_{to}",
+        summary=f"Panel on {decision.meeting.date:%-d %B %Y}: {decision.get_outcome_display()}",
+    )
+    if to == R.NOT_RATIFIED:
+        notify.emergency_not_ratified(emergency, decision)
+    return emergency
+
+
+@transaction.atomic
+def end_unratified_emergency(
+    emergency: EmergencyPlacement, *, by: Any, reason: str
+) -> EmergencyPlacement:
+    emergency = EmergencyPlacement.objects.select_for_update().get(pk=emergency.pk)
+    if not policies.can_end_unratified_placement(by, emergency):
+        raise NotPermitted("You cannot end this placement.")
+    if R.ENDED not in EMERGENCY_TRANSITIONS[emergency.ratification]:
+        raise TransitionNotAllowed("Only a placement the panel did not ratify is ended here.")
+    placement_workflow.end_placement(
+        emergency.placement, by=by, reason=f"Not ratified by the panel. {reason}".strip()
+    )
+    return _move_emergency(
+        emergency,
+        R.ENDED,
+        by=by,
+        action="emergency_placement_ended",
+        summary="Unratified emergency placement ended",
+    )
+
+
+def is_overdue(emergency: EmergencyPlacement, *, today: datetime.date | None = None) -> bool:
+    """Awaiting ratification after the meeting that should have ratified it."""
+    day = today or timezone.localdate()
+    if emergency.ratification != R.AWAITING:
+        return False
+    meeting = emergency.meeting
+    return meeting is not None and meeting.date < day
