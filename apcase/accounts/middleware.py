@@ -1,12 +1,13 @@
 from collections.abc import Callable
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from .signals import SESSION_STARTED_KEY
+
+SESSION_ENDED_KEY = "apcase_session_ended"
 
 
 class SessionLifetimeMiddleware:
@@ -22,5 +23,7 @@ class SessionLifetimeMiddleware:
             limit = settings.SESSION_ABSOLUTE_TIMEOUT
             if started is None or timezone.now().timestamp() - float(started) > limit:
                 logout(request)
-                messages.info(request, "Your session has ended. Sign in again to continue.")
+                # The sign-in page says why; messages cannot be added from here, which
+                # runs before the messages middleware.
+                request.session[SESSION_ENDED_KEY] = True
         return self.get_response(request)

@@ -29,6 +29,7 @@ from .forms import (
     TokenForm,
     add_domain_errors,
 )
+from .middleware import SESSION_ENDED_KEY
 
 
 @access_rule(PUBLIC)
@@ -36,6 +37,11 @@ class SignInView(LoginView):
     template_name = "accounts/sign_in.html"
     authentication_form = SignInForm
     redirect_authenticated_user = False
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.session.pop(SESSION_ENDED_KEY, False):
+            messages.info(request, "Your session has ended. Sign in again to continue.")
+        return super().get(request, *args, **kwargs)
 
     def get_success_url(self) -> str:
         # Straight on to the second factor, carrying where the person was going.
