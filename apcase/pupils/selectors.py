@@ -1,22 +1,80 @@
 """Every read of pupil data goes through these functions.
 
-Scope: school roles see pupils on their own school's roll. (LA panel roles will see
-pupils referred to their panel, and providers pupils placed with them, once referrals
-and placements exist.)"""
+Scope — who sees which pupils — is the union of one function per party, below:
+- the school: pupils on the roll of a school where the user holds a school role;
+- the local authority's panel: pupils referred to a panel the user sits on or serves
+  (none yet: the referrals app adds `_panel_scope`);
+- an AP provider: pupils with a current placement with the user's provider, and only
+  what the placement needs (none yet: the placements app adds `_placement_scope`; the
+  restricted view is `placement_view_of` and the template pupil_placement_view.html).
 
+A pupil outside every scope is "not found", never "forbidden"."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from apcase.access import policies
+from apcase.accounts.models import Organisation
+from apcase.accounts.roles import OrganisationKind
+from apcase.schooldays.calculator import (
+    SchoolCalendar,
+    TermDatesMissing,
+    school_year_label,
+    school_year_of,
+)
 
-from .models import Pupil
+from .codes import (
+    MAX_SUSPENSION_DAYS_PER_YEAR,
+    PROVISION_FROM_SCHOOL_DAY,
+    ExclusionKind,
+)
+from .models import Carer, Exclusion, Pupil
+
+# --- scope: one function per party --------------------------------------------------
+
+SCHOOL = "school"
+PANEL = "panel"
+PLACEMENT = "placement"
+
+
+def _school_scope(user: Any) -> Q | None:
+    school_ids = policies.organisation_ids_for(user, policies.SCHOOL_PUPIL_ROLES)
+    return Q(school_id__in=school_ids) if school_ids else None
+
+
+def _panel_scope(user: Any) -> Q | None:
+    """Pupils referred to the user's LA panel. Added by the referrals app."""
+    return None
+
+
+def _placement_scope(user: Any) -> Q | None:
+    """Pupils currently placed with the user's provider. Added by the placements app."""
+    return None
+
+
+# In order of how much each party may see: the first scope that admits a pupil decides
+# which view of the pupil the user gets.
+SCOPES: list[tuple[str, Callable[[Any], Q | None]]] = [
+    (SCHOOL, _school_scope),
+    (PANEL, _panel_scope),
+    (PLACEMENT, _placement_scope),
+]
 
 
 def pupils_visible_to(user: Any) -> QuerySet[Pupil]:
-    school_ids = policies.organisation_ids_for(user, policies.SCHOOL_PUPIL_ROLES)
-    return Pupil.objects.filter(school_id__in=school_ids).select_related("school")
+    allowed = [q for _, scope in SCOPES if (q := scope(user)) is not None]
+    if not allowed:
+        return Pupil.objects.none()
+    combined = allowed[0]
+    for q in allowed[1:]:
+        combined |= q
+    return Pupil.objects.filter(combined).select_related("school").distinct()
 
 
 def get_pupil_for(user: Any, pupil_id: int) -> Pupil:
@@ -25,3 +83,248 @@ def get_pupil_for(user: Any, pupil_id: int) -> Pupil:
     if pupil is None:
         raise Http404("No such pupil.")
     return pupil
+
+
+def view_of_pupil_for(user: Any, pupil: Pupil) -> str:
+    """Which view of `pupil` the user gets: SCHOOL (everything their role allows),
+    PANEL or PLACEMENT (only what a placement needs)."""
+    for name, scope in SCOPES:
+        q = scope(user)
+        if q is not None and Pupil.objects.filter(q, pk=pupil.pk).exists():
+            return name
+    raise Http404("No such pupil.")
+
+
+def pupils_editable_by(user: Any) -> QuerySet[Pupil]:
+    school_ids = policies.organisation_ids_for(user, policies.SCHOOL_PUPIL_EDITOR_ROLES)
+    return Pupil.objects.filter(school_id__in=school_ids).select_related("school")
+
+
+def get_pupil_to_edit(user: Any, pupil_id: int) -> Pupil:
+    """The pupil if `user` may edit them; 404 otherwise (also for readers, so an edit
+    link never reveals more than the detail page)."""
+    pupil = pupils_editable_by(user).filter(pk=pupil_id).first()
+    if pupil is None:
+        raise Http404("No such pupil.")
+    return pupil
+
+
+def get_carer_for(user: Any, pupil: Pupil, carer_id: int) -> Carer:
+    carer = Carer.objects.filter(pupil=pupil, pk=carer_id).first()
+    if carer is None:
+        raise Http404("No such carer.")
+    return carer
+
+
+def get_exclusion_for(user: Any, pupil: Pupil, exclusion_id: int) -> Exclusion:
+    exclusion = Exclusion.objects.filter(pupil=pupil, pk=exclusion_id).first()
+    if exclusion is None:
+        raise Http404("No such exclusion.")
+    return exclusion
+
+
+# --- lists --------------------------------------------------------------------------
+
+
+def _in_ap_q() -> Q:
+    """Pupils taught in an active AP placement now."""
+    return Q(placements__status="active")
+
+
+def search_pupils(
+    user: Any,
+    *,
+    query: str = "",
+    nc_year: str = "",
+    sen_status: str = "",
+    in_ap: bool = False,
+) -> QuerySet[Pupil]:
+    pupils = pupils_visible_to(user)
+    text = query.strip()
+    if text:
+        words = Q()
+        for word in text.split():
+            words &= (
+                Q(legal_first_name__icontains=word)
+                | Q(legal_last_name__icontains=word)
+                | Q(preferred_name__icontains=word)
+                | Q(preferred_last_name__icontains=word)
+                | Q(upn__iexact=word)
+            )
+        pupils = pupils.filter(words)
+    if nc_year:
+        pupils = pupils.filter(nc_year=nc_year)
+    if sen_status:
+        pupils = pupils.filter(sen_status=sen_status)
+    if in_ap:
+        pupils = pupils.filter(_in_ap_q())
+    return pupils
+
+
+# --- exclusions: the 45-day total and the 6th day -----------------------------------
+
+
+def suspension_days_in_year(
+    pupil: Pupil, school_year: int, *, exclude_id: int | None = None
+) -> Decimal:
+    """Total school days of suspension starting in `school_year` (halves count 0.5)."""
+    start = date(school_year, 9, 1)
+    end = date(school_year + 1, 8, 31)
+    total = Decimal("0")
+    rows = pupil.exclusions.filter(
+        kind=ExclusionKind.SUSPENSION, start_date__range=(start, end)
+    ).exclude(pk=exclude_id)
+    for length in rows.values_list("length_days", flat=True):
+        total += length or Decimal("0")
+    return total
+
+
+@dataclass(frozen=True)
+class ExclusionLine:
+    exclusion: Exclusion
+    school_year: int
+    provision_from: date | None  # the 6th school day, when the duty arises
+    provision_problem: str  # why the 6th day could not be worked out, if so
+
+
+@dataclass(frozen=True)
+class YearTotal:
+    school_year: int
+    label: str
+    days: Decimal
+    remaining: Decimal
+
+
+@dataclass(frozen=True)
+class ExclusionHistory:
+    lines: list[ExclusionLine]
+    years: list[YearTotal]
+
+
+def exclusion_history(pupil: Pupil) -> ExclusionHistory:
+    """Every exclusion, newest first, with the 6th school day computed for each
+    suspension of more than 5 days and each permanent exclusion, and the suspension
+    total for each school year."""
+    calendar = SchoolCalendar.for_school(pupil.school)
+    lines = []
+    totals: dict[int, Decimal] = {}
+    for exclusion in pupil.exclusions.all():
+        year = school_year_of(exclusion.start_date)
+        if exclusion.kind == ExclusionKind.SUSPENSION:
+            totals[year] = totals.get(year, Decimal("0")) + (exclusion.length_days or 0)
+        provision_from, problem = None, ""
+        if needs_sixth_day_provision(exclusion):
+            try:
+                provision_from = calendar.nth_school_day(
+                    exclusion.start_date, PROVISION_FROM_SCHOOL_DAY
+                )
+            except TermDatesMissing as error:
+                problem = str(error)
+        lines.append(ExclusionLine(exclusion, year, provision_from, problem))
+    years = [
+        YearTotal(
+            year,
+            school_year_label(year),
+            days,
+            max(Decimal(MAX_SUSPENSION_DAYS_PER_YEAR) - days, Decimal("0")),
+        )
+        for year, days in sorted(totals.items(), reverse=True)
+    ]
+    return ExclusionHistory(lines, years)
+
+
+def needs_sixth_day_provision(exclusion: Exclusion) -> bool:
+    if exclusion.kind == ExclusionKind.PERMANENT:
+        return True
+    return (exclusion.length_days or 0) > PROVISION_FROM_SCHOOL_DAY - 1
+
+
+# --- the provider's view: only what a placement needs --------------------------------
+
+
+@dataclass(frozen=True)
+class PlacementCarer:
+    name: str
+    relationship: str
+    parental_responsibility: bool
+    phone: str
+    email: str
+    preferred_contact_method: str
+    restriction: str
+
+
+@dataclass(frozen=True)
+class PlacementPupilView:
+    """What an AP provider needs to teach and keep a child safe day to day: who they
+    are, their needs, and whom to call (and whom not to). No exclusion detail, no
+    child protection flags, no free school meals or pupil premium."""
+
+    pupil_id: int
+    display_name: str
+    legal_name: str
+    date_of_birth: date
+    nc_year: str
+    home_school: str
+    sen_status: str
+    looked_after: bool
+    medical_needs: str
+    allergies: str
+    first_language: str
+    carers: list[PlacementCarer]
+
+
+def placement_view_of(pupil: Pupil) -> PlacementPupilView:
+    carers = [
+        PlacementCarer(
+            name=c.name,
+            relationship=c.relationship,
+            parental_responsibility=c.parental_responsibility,
+            phone="" if c.is_restricted else c.phone,
+            email="" if c.is_restricted else c.email,
+            preferred_contact_method=c.get_preferred_contact_method_display(),
+            restriction=c.restriction,
+        )
+        for c in pupil.carers.all()
+    ]
+    return PlacementPupilView(
+        pupil_id=pupil.pk,
+        display_name=pupil.display_name,
+        legal_name=pupil.legal_name,
+        date_of_birth=pupil.date_of_birth,
+        nc_year=pupil.get_nc_year_display(),
+        home_school=str(pupil.school),
+        sen_status=pupil.get_sen_status_display(),
+        looked_after=pupil.looked_after,
+        medical_needs=pupil.medical_needs,
+        allergies=pupil.allergies,
+        first_language=pupil.first_language,
+        carers=carers,
+    )
+
+
+def pupil_for_school_view(pupil: Pupil) -> Pupil:
+    """The pupil with carers loaded, for the full school page."""
+    return (
+        Pupil.objects.filter(pk=pupil.pk)
+        .select_related("school", "school__local_authority")
+        .prefetch_related("carers")
+        .get()
+    )
+
+
+# --- what a user may act on -----------------------------------------------------------
+
+
+def schools_editable_by(user: Any) -> QuerySet[Organisation]:
+    ids = policies.organisation_ids_for(user, policies.SCHOOL_PUPIL_EDITOR_ROLES)
+    return Organisation.objects.filter(pk__in=ids, kind=OrganisationKind.SCHOOL)
+
+
+def schools_importable_by(user: Any) -> QuerySet[Organisation]:
+    ids = policies.organisation_ids_for(user, policies.PUPIL_IMPORT_ROLES)
+    return Organisation.objects.filter(pk__in=ids, kind=OrganisationKind.SCHOOL)
+
+
+def placements_of(pupil: Pupil) -> list[Any]:
+    """The pupil's AP history, newest first, for the school's own pupil page."""
+    return list(pupil.placements.select_related("provider").all())  # type: ignore[attr-defined]

@@ -1,19 +1,343 @@
+from typing import Any
+
+from django.contrib import messages
+from django.forms import Form
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 
 from apcase.access import policies
 from apcase.access.rules import access_rule
+from apcase.chronology.services import log_access
+from apcase.core.errors import NotPermitted, ValidationFailed
+from apcase.core.exports import csv_response
+from apcase.schooldays.calculator import school_year_label, school_year_of
 
-from . import selectors
+from . import mis_import, selectors, services
+from .codes import MAX_SUSPENSION_DAYS_PER_YEAR, ExclusionKind
+from .forms import (
+    CarerForm,
+    ExclusionForm,
+    ImportForm,
+    PupilFilterForm,
+    PupilForm,
+    carer_initial,
+)
+from .models import Pupil
+
+
+def show_errors(form: Form, error: ValidationFailed) -> None:
+    for field_name, problems in error.errors.items():
+        target = field_name if field_name in form.fields else None
+        for problem in problems:
+            form.add_error(target, problem)
+
+
+def _filtered(request: HttpRequest) -> tuple[PupilFilterForm, Any]:
+    form = PupilFilterForm(request.GET or None)
+    filters: dict[str, Any] = {}
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = {
+            "query": data["q"],
+            "nc_year": data["year"],
+            "sen_status": data["sen"],
+            "in_ap": data["in_ap"],
+        }
+    return form, selectors.search_pupils(request.user, **filters)
 
 
 @access_rule(policies.can_view_pupils)
 def pupil_list(request: HttpRequest) -> HttpResponse:
-    pupils = selectors.pupils_visible_to(request.user)
-    return render(request, "pupils/pupil_list.html", {"pupils": pupils})
+    form, pupils = _filtered(request)
+    context = {
+        "filter_form": form,
+        "pupils": pupils[:500],
+        "count": pupils.count(),
+        "can_create": policies.can_edit_pupils(request.user),
+        "can_import": policies.can_import_pupils(request.user),
+        "query_string": request.GET.urlencode(),
+    }
+    return render(request, "pupils/pupil_list.html", context)
+
+
+@access_rule(policies.can_view_pupils)
+def pupil_export(request: HttpRequest) -> HttpResponse:
+    _, pupils = _filtered(request)
+    rows = [
+        [
+            p.upn,
+            p.legal_last_name,
+            p.legal_first_name,
+            p.preferred_name,
+            p.date_of_birth,
+            p.get_nc_year_display(),
+            p.get_sen_status_display(),
+            p.school.name,
+        ]
+        for p in pupils
+    ]
+    log_access(by=request.user, action="pupils.exported", target=("pupils.pupil", "list"))
+    header = [
+        "UPN",
+        "Legal surname",
+        "Legal forename",
+        "Preferred forename",
+        "Date of birth",
+        "Year",
+        "SEN",
+        "School",
+    ]
+    return csv_response(f"pupils-{timezone.localdate():%Y-%m-%d}.csv", header, rows)
+
+
+@access_rule(policies.can_edit_pupils)
+def pupil_create(request: HttpRequest) -> HttpResponse:
+    schools = selectors.schools_editable_by(request.user)
+    only_school = schools.first() if schools.count() == 1 else None
+    show_cp = only_school is not None and policies.can_see_child_protection(
+        request.user, only_school
+    )
+    form = PupilForm(
+        request.POST or None,
+        schools=schools,
+        show_child_protection=show_cp,
+        submit_label="Add pupil",
+        initial={"sen_status": "N"},
+    )
+    if request.method == "POST" and form.is_valid():
+        school = form.cleaned_data.get("school") or only_school
+        try:
+            pupil = services.create_pupil(
+                by=request.user, school=school, values=form.pupil_values()
+            )
+        except ValidationFailed as error:
+            show_errors(form, error)
+        except NotPermitted as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"{pupil.display_name} added.")
+            return redirect("pupils:detail", pupil_id=pupil.pk)
+    return render(request, "pupils/pupil_form.html", {"form": form, "heading": "Add a pupil"})
 
 
 @access_rule(policies.can_view_pupils)
 def pupil_detail(request: HttpRequest, pupil_id: int) -> HttpResponse:
     pupil = selectors.get_pupil_for(request.user, pupil_id)
-    return render(request, "pupils/pupil_detail.html", {"pupil": pupil})
+    view = selectors.view_of_pupil_for(request.user, pupil)
+    log_access(
+        by=request.user,
+        action=f"pupil.viewed.{view}",
+        target=pupil,
+        organisation=pupil.school,
+        pupil_id=pupil.pk,
+    )
+    if view != selectors.SCHOOL:
+        summary = selectors.placement_view_of(pupil)
+        return render(request, "pupils/pupil_placement_view.html", {"pupil": summary})
+    pupil = selectors.pupil_for_school_view(pupil)
+    context = {
+        "pupil": pupil,
+        "carers": list(pupil.carers.all()),
+        "history": selectors.exclusion_history(pupil),
+        "placements": selectors.placements_of(pupil),
+        "can_edit": policies.can_edit_pupil_at(request.user, pupil.school),
+        "can_see_cp": policies.can_see_child_protection(request.user, pupil.school),
+    }
+    return render(request, "pupils/pupil_detail.html", context)
+
+
+def _pupil_initial(pupil: Pupil) -> dict[str, Any]:
+    names = [n for n in PupilForm.base_fields if n not in ("school",)]
+    initial = {n: getattr(pupil, n) for n in names if hasattr(pupil, n)}
+    return initial
+
+
+@access_rule(policies.can_edit_pupils)
+def pupil_edit(request: HttpRequest, pupil_id: int) -> HttpResponse:
+    pupil = selectors.get_pupil_to_edit(request.user, pupil_id)
+    show_cp = policies.can_see_child_protection(request.user, pupil.school)
+    form = PupilForm(
+        request.POST or None,
+        initial=_pupil_initial(pupil),
+        show_child_protection=show_cp,
+        submit_label="Save changes",
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_pupil(
+                by=request.user,
+                pupil=pupil,
+                version=form.cleaned_data.get("version") or 0,
+                values=form.pupil_values(),
+            )
+        except ValidationFailed as error:
+            show_errors(form, error)
+        else:
+            messages.success(request, "Pupil details saved.")
+            return redirect("pupils:detail", pupil_id=pupil.pk)
+    heading = f"Change {pupil.display_name}’s details"
+    return render(
+        request, "pupils/pupil_form.html", {"form": form, "heading": heading, "pupil": pupil}
+    )
+
+
+@access_rule(policies.can_edit_pupils)
+def carer_add(request: HttpRequest, pupil_id: int) -> HttpResponse:
+    pupil = selectors.get_pupil_to_edit(request.user, pupil_id)
+    form = CarerForm(request.POST or None, submit_label="Add carer")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_carer(by=request.user, pupil=pupil, values=form.cleaned_data)
+        except ValidationFailed as error:
+            show_errors(form, error)
+        else:
+            messages.success(request, "Carer added.")
+            return redirect(reverse("pupils:detail", args=[pupil.pk]) + "#carers")
+    context = {"form": form, "heading": f"Add a carer for {pupil.display_name}", "pupil": pupil}
+    return render(request, "pupils/pupil_form.html", context)
+
+
+@access_rule(policies.can_edit_pupils)
+def carer_edit(request: HttpRequest, pupil_id: int, carer_id: int) -> HttpResponse:
+    pupil = selectors.get_pupil_to_edit(request.user, pupil_id)
+    carer = selectors.get_carer_for(request.user, pupil, carer_id)
+    form = CarerForm(request.POST or None, initial=carer_initial(carer), submit_label="Save carer")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_carer(by=request.user, carer=carer, values=form.cleaned_data)
+        except ValidationFailed as error:
+            show_errors(form, error)
+        else:
+            messages.success(request, "Carer saved.")
+            return redirect(reverse("pupils:detail", args=[pupil.pk]) + "#carers")
+    context = {"form": form, "heading": f"Change {carer.name}’s details", "pupil": pupil}
+    return render(request, "pupils/pupil_form.html", context)
+
+
+@access_rule(policies.can_edit_pupils)
+def carer_remove(request: HttpRequest, pupil_id: int, carer_id: int) -> HttpResponse:
+    pupil = selectors.get_pupil_to_edit(request.user, pupil_id)
+    carer = selectors.get_carer_for(request.user, pupil, carer_id)
+    if request.method == "POST":
+        services.remove_carer(by=request.user, carer=carer)
+        messages.success(request, f"{carer.name} removed.")
+        return redirect(reverse("pupils:detail", args=[pupil.pk]) + "#carers")
+    return render(request, "pupils/carer_remove.html", {"pupil": pupil, "carer": carer})
+
+
+def _remaining_this_year(pupil: Pupil) -> Any:
+    year = school_year_of(timezone.localdate())
+    used = selectors.suspension_days_in_year(pupil, year)
+    return (
+        max(MAX_SUSPENSION_DAYS_PER_YEAR - used, 0).normalize()
+        if used
+        else MAX_SUSPENSION_DAYS_PER_YEAR
+    )
+
+
+@access_rule(policies.can_edit_pupils)
+def exclusion_add(request: HttpRequest, pupil_id: int) -> HttpResponse:
+    pupil = selectors.get_pupil_to_edit(request.user, pupil_id)
+    form = ExclusionForm(
+        request.POST or None,
+        remaining_days=_remaining_this_year(pupil),
+        submit_label="Record exclusion",
+        initial={"kind": ExclusionKind.SUSPENSION},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.record_exclusion(
+                by=request.user,
+                pupil=pupil,
+                kind=data["kind"],
+                start_date=data["start_date"],
+                length_days=data.get("length_days"),
+                reasons=form.reasons(),
+                la_notified_date=data.get("la_notified_date"),
+                notes=data.get("notes", ""),
+            )
+        except ValidationFailed as error:
+            show_errors(form, error)
+        else:
+            messages.success(request, "Exclusion recorded.")
+            return redirect(reverse("pupils:detail", args=[pupil.pk]) + "#exclusions")
+    context = {
+        "form": form,
+        "heading": f"Record a suspension or exclusion for {pupil.display_name}",
+        "pupil": pupil,
+        "year_label": school_year_label(school_year_of(timezone.localdate())),
+    }
+    return render(request, "pupils/pupil_form.html", context)
+
+
+@access_rule(policies.can_edit_pupils)
+def exclusion_edit(request: HttpRequest, pupil_id: int, exclusion_id: int) -> HttpResponse:
+    pupil = selectors.get_pupil_to_edit(request.user, pupil_id)
+    exclusion = selectors.get_exclusion_for(request.user, pupil, exclusion_id)
+    initial = {
+        "start_date": exclusion.start_date,
+        "length_days": exclusion.length_days,
+        "reason_1": exclusion.reason_1,
+        "reason_2": exclusion.reason_2,
+        "reason_3": exclusion.reason_3,
+        "la_notified_date": exclusion.la_notified_date,
+        "notes": exclusion.notes,
+    }
+    form = ExclusionForm(
+        request.POST or None, initial=initial, kind=exclusion.kind, submit_label="Save changes"
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.update_exclusion(
+                by=request.user,
+                exclusion=exclusion,
+                start_date=data["start_date"],
+                length_days=data.get("length_days"),
+                reasons=form.reasons(),
+                la_notified_date=data.get("la_notified_date"),
+                notes=data.get("notes", ""),
+            )
+        except ValidationFailed as error:
+            show_errors(form, error)
+        else:
+            messages.success(request, "Exclusion saved.")
+            return redirect(reverse("pupils:detail", args=[pupil.pk]) + "#exclusions")
+    context = {"form": form, "heading": f"Change {exclusion}", "pupil": pupil}
+    return render(request, "pupils/pupil_form.html", context)
+
+
+@access_rule(policies.can_import_pupils)
+def pupil_import(request: HttpRequest) -> HttpResponse:
+    schools = selectors.schools_importable_by(request.user)
+    form = ImportForm(request.POST or None, request.FILES or None, schools=schools)
+    problems: list[mis_import.RowError] = []
+    if request.method == "POST" and form.is_valid():
+        school = form.cleaned_data.get("school") or schools.get()
+        upload = form.cleaned_data["file"]
+        try:
+            result = mis_import.import_pupils(
+                by=request.user, school=school, content=upload.read(mis_import.MAX_BYTES + 1)
+            )
+        except mis_import.ImportFailed as error:
+            problems = error.problems
+            form.add_error("file", str(error))
+        else:
+            messages.success(
+                request,
+                f"Import finished: {result.created} added, {result.updated} updated, "
+                f"{result.unchanged} unchanged; {result.carers_added} carers added, "
+                f"{result.carers_updated} carers updated.",
+            )
+            return redirect("pupils:list")
+    context = {
+        "form": form,
+        "problems": problems,
+        "pupil_columns": mis_import.PUPIL_COLUMNS,
+        "required": mis_import.REQUIRED,
+        "carer_columns": mis_import.CARER_COLUMNS,
+    }
+    return render(request, "pupils/pupil_import.html", context)

@@ -1,6 +1,5 @@
-from typing import Any
-
 from datetime import date
+from typing import Any
 
 from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper

@@ -1,28 +1,64 @@
+import datetime
+
 from apcase.access.testing import LA_ROLES, PROVIDER_ROLES, SCHOOL_ROLES, Expect
 from apcase.accounts.roles import Role
-from apcase.pupils.models import Pupil
+from apcase.pupils.models import Carer, Exclusion, Pupil
+from apcase.pupils.upn import with_check_letter
+
+
+def _pupil(world, own):  # type: ignore[no-untyped-def]
+    school = world.school if own else world.other_school
+    return Pupil.objects.filter(school=school).first() or Pupil.objects.create(
+        school=school,
+        upn=with_check_letter("82620262600" + ("1" if own else "2")),
+        legal_first_name="Sam",
+        legal_last_name="Example",
+        date_of_birth=datetime.date(2016, 3, 4),
+        sex="F",
+        nc_year="5",
+    )
 
 
 def pupil_kwargs(world, own):  # type: ignore[no-untyped-def]
-    school = world.school if own else world.other_school
-    pupil = Pupil.objects.filter(school=school).first() or Pupil.objects.create(
-        school=school,
-        upn="A12345678901" + ("2" if own else "3"),
-        legal_first_name="Sam",
-        legal_last_name="Example",
-        date_of_birth="2016-03-04",
+    return {"pupil_id": _pupil(world, own).pk}
+
+
+def carer_kwargs(world, own):  # type: ignore[no-untyped-def]
+    pupil = _pupil(world, own)
+    carer = pupil.carers.first() or Carer.objects.create(
+        pupil=pupil, name="Alex Example", relationship="Parent"
     )
-    return {"pupil_id": pupil.pk}
+    return {"pupil_id": pupil.pk, "carer_id": carer.pk}
+
+
+def exclusion_kwargs(world, own):  # type: ignore[no-untyped-def]
+    pupil = _pupil(world, own)
+    exclusion = pupil.exclusions.first() or Exclusion.objects.create(
+        pupil=pupil,
+        kind="suspension",
+        start_date=datetime.date(2026, 9, 14),
+        length_days=2,
+        reason_1="DB",
+    )
+    return {"pupil_id": pupil.pk, "exclusion_id": exclusion.pk}
 
 
 VIEWERS = SCHOOL_ROLES | (LA_ROLES - {Role.LA_ADMIN}) | PROVIDER_ROLES
+EDITORS = frozenset({Role.INCLUSION_LEAD, Role.HEADTEACHER, Role.SCHOOL_DSL, Role.SCHOOL_ADMIN})
+IMPORTERS = frozenset({Role.SCHOOL_ADMIN, Role.INCLUSION_LEAD})
+# LA and provider roles see only pupils referred or placed with them: not this one.
+NOT_REFERRED_OR_PLACED = dict.fromkeys(VIEWERS - SCHOOL_ROLES, 404)
 
 EXPECTATIONS = {
     "pupils:list": Expect(roles=VIEWERS),
-    # LA and provider roles see only pupils referred or placed with them: not this one.
-    "pupils:detail": Expect(
-        roles=VIEWERS,
-        kwargs=pupil_kwargs,
-        role_status=dict.fromkeys(VIEWERS - SCHOOL_ROLES, 404),
-    ),
+    "pupils:export": Expect(roles=VIEWERS, note="each sees only their own scope"),
+    "pupils:create": Expect(roles=EDITORS),
+    "pupils:import": Expect(roles=IMPORTERS),
+    "pupils:detail": Expect(roles=VIEWERS, kwargs=pupil_kwargs, role_status=NOT_REFERRED_OR_PLACED),
+    "pupils:edit": Expect(roles=EDITORS, kwargs=pupil_kwargs),
+    "pupils:carer_add": Expect(roles=EDITORS, kwargs=pupil_kwargs),
+    "pupils:carer_edit": Expect(roles=EDITORS, kwargs=carer_kwargs),
+    "pupils:carer_remove": Expect(roles=EDITORS, kwargs=carer_kwargs),
+    "pupils:exclusion_add": Expect(roles=EDITORS, kwargs=pupil_kwargs),
+    "pupils:exclusion_edit": Expect(roles=EDITORS, kwargs=exclusion_kwargs),
 }

@@ -1,0 +1,413 @@
+"""Importing pupils and their carers from a CSV exported by a school's MIS (format:
+docs/mis-import.md).
+
+All or nothing: every row is read and checked first, and any problem is reported with
+its line number and column; only a file with no problems is applied, in one
+transaction. Idempotent by UPN: a pupil already on this school's roll is updated, a new
+UPN is added, and importing the same file twice changes nothing the second time.
+Carers are matched to a pupil's existing carers by name. Child protection and
+child-in-need flags are never imported: only the school's DSL records them.
+
+Cells are stored as written. Text that a spreadsheet would treat as a formula is made
+safe when it is exported (apcase.core.exports), not silently changed here."""
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.db import IntegrityError, transaction
+
+from apcase.access import policies
+from apcase.accounts.models import Organisation
+from apcase.chronology.services import changed_fields, record_event
+from apcase.core.errors import NotPermitted, ValidationFailed
+
+from .codes import ContactMethod, NCYear, SENStatus, Sex
+from .models import Carer, Pupil
+from .services import clean_carer_values, clean_pupil_values
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 5000
+
+# Our field: the column names accepted for it (first is the documented one).
+PUPIL_COLUMNS: dict[str, tuple[str, ...]] = {
+    "upn": ("UPN",),
+    "legal_last_name": ("Legal Surname", "Surname"),
+    "legal_first_name": ("Legal Forename", "Forename"),
+    "legal_middle_names": ("Middle Name(s)", "Middle Names"),
+    "preferred_last_name": ("Preferred Surname",),
+    "preferred_name": ("Preferred Forename",),
+    "date_of_birth": ("DOB", "Date of Birth"),
+    "sex": ("Gender", "Sex"),
+    "nc_year": ("NC Year Actual", "Year", "NC Year"),
+    "admission_date": ("Admission Date", "Date of Admission"),
+    "sen_status": ("SEN Provision", "SEN Status"),
+    "looked_after": ("In LA Care", "In Care", "Looked After"),
+    "free_school_meals": ("FSM Eligible", "FSM"),
+    "pupil_premium": ("Pupil Premium Indicator", "Pupil Premium"),
+    "first_language": ("First Language",),
+    "medical_needs": ("Medical Conditions", "Medical Needs"),
+    "allergies": ("Allergies",),
+}
+REQUIRED = ("upn", "legal_last_name", "legal_first_name", "date_of_birth", "sex", "nc_year")
+CARER_COLUMNS: dict[str, str] = {
+    "name": "Name",
+    "relationship": "Relationship",
+    "parental_responsibility": "Parental Responsibility",
+    "lives_with_pupil": "Lives With Pupil",
+    "phone": "Telephone",
+    "email": "Email",
+    "address": "Address",
+    "preferred_contact_method": "Preferred Contact Method",
+    "restriction": "Restriction",
+}
+_CONTACT = re.compile(r"^contact\s+(\d+)\s+(.+)$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int
+    column: str
+    message: str
+
+
+class ImportFailed(ValidationFailed):
+    def __init__(self, problems: list[RowError]):
+        noun = "problem" if len(problems) == 1 else "problems"
+        super().__init__(f"The file has {len(problems)} {noun}. Nothing has been imported.")
+        self.problems = problems
+
+
+@dataclass
+class ParsedRow:
+    line: int
+    values: dict[str, Any]
+    carers: list[dict[str, Any]] = field(default_factory=list)
+    existing: Pupil | None = None
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    carers_added: int = 0
+    carers_updated: int = 0
+
+
+def _key(header: str) -> str:
+    return " ".join(header.replace("\ufeff", "").split()).casefold()
+
+
+def decode(content: bytes) -> str:
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # Older MIS exports are Windows-1252.
+        return content.decode("cp1252", errors="replace")
+
+
+def _parse_date(raw: str) -> date:
+    text = raw.strip()
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"):
+        try:
+            return datetime.strptime(text, fmt).date()  # noqa: DTZ007 - a date, no time
+        except ValueError:
+            continue
+    raise ValueError(f"“{raw}” is not a date. Use DD/MM/YYYY, for example 27/03/2016.")
+
+
+_TRUE = {"y", "yes", "true", "1", "t"}
+_FALSE = {"n", "no", "false", "0", "f", ""}
+
+
+def _parse_bool(raw: str) -> bool:
+    text = raw.strip().casefold()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ValueError(f"“{raw}” is not Yes or No.")
+
+
+def _parse_choice(raw: str, choices: Any, aliases: dict[str, str]) -> str:
+    text = raw.strip()
+    for value, label in choices.choices:
+        if text.casefold() in (str(value).casefold(), str(label).casefold()):
+            return str(value)
+    if text.casefold() in aliases:
+        return aliases[text.casefold()]
+    allowed = ", ".join(str(v) for v in choices.values)
+    raise ValueError(f"“{raw}” is not one of {allowed}.")
+
+
+_SEX_ALIASES = {"female": "F", "male": "M", "girl": "F", "boy": "M"}
+_YEAR_ALIASES = {"rec": "R", **{f"y{n}": str(n) for n in range(1, 15)}}
+_SEN_ALIASES = {"": "N", "none": "N", "sen support": "K", "ehc plan": "E", "ehcp": "E"}
+_METHOD_ALIASES = {"telephone": "phone", "mobile": "phone", "sms": "text", "post": "letter"}
+
+PARSERS = {
+    "date_of_birth": _parse_date,
+    "admission_date": _parse_date,
+    "looked_after": _parse_bool,
+    "free_school_meals": _parse_bool,
+    "pupil_premium": _parse_bool,
+    "sex": lambda raw: _parse_choice(raw, Sex, _SEX_ALIASES),
+    "nc_year": lambda raw: _parse_choice(raw.removeprefix("Year ").strip(), NCYear, _YEAR_ALIASES),
+    "sen_status": lambda raw: _parse_choice(raw, SENStatus, _SEN_ALIASES),
+    "parental_responsibility": _parse_bool,
+    "lives_with_pupil": _parse_bool,
+    "preferred_contact_method": lambda raw: (
+        _parse_choice(raw, ContactMethod, _METHOD_ALIASES) if raw.strip() else ""
+    ),
+}
+
+
+def _map_header(
+    header: list[str],
+) -> tuple[dict[str, int], dict[int, dict[str, int]], list[RowError]]:
+    problems: list[RowError] = []
+    positions = {_key(h): i for i, h in enumerate(header)}
+    pupil_cols: dict[str, int] = {}
+    for name, accepted in PUPIL_COLUMNS.items():
+        for column in accepted:
+            if _key(column) in positions:
+                pupil_cols[name] = positions[_key(column)]
+                break
+    for name in REQUIRED:
+        if name not in pupil_cols:
+            problems.append(
+                RowError(1, PUPIL_COLUMNS[name][0], "This column is missing from the file.")
+            )
+    carer_cols: dict[int, dict[str, int]] = {}
+    by_suffix = {_key(v): k for k, v in CARER_COLUMNS.items()}
+    for i, h in enumerate(header):
+        match = _CONTACT.match(" ".join(h.split()))
+        if match and _key(match.group(2)) in by_suffix:
+            carer_cols.setdefault(int(match.group(1)), {})[by_suffix[_key(match.group(2))]] = i
+    seen = [_key(h) for h in header if h.strip()]
+    for duplicate in sorted({h for h in seen if seen.count(h) > 1}):
+        problems.append(RowError(1, duplicate, "This column appears more than once."))
+    return pupil_cols, carer_cols, problems
+
+
+def _label_of(name: str) -> str:
+    return PUPIL_COLUMNS[name][0] if name in PUPIL_COLUMNS else name
+
+
+def parse(text: str, *, school: Organisation) -> list[ParsedRow]:
+    """Read and check every row; ImportFailed lists every problem found."""
+    reader = csv.reader(io.StringIO(text))
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise ImportFailed([RowError(1, "", "The file is empty.")]) from None
+    pupil_cols, carer_cols, problems = _map_header(header)
+    if problems:
+        raise ImportFailed(problems)
+    rows: list[ParsedRow] = []
+    first_line_of: dict[str, int] = {}
+    raw_rows: list[tuple[int, list[str]]] = []
+    for record in reader:
+        if not any(cell.strip() for cell in record):
+            continue
+        raw_rows.append((reader.line_num, record))
+        if len(raw_rows) > MAX_ROWS:
+            raise ImportFailed(
+                [RowError(reader.line_num, "", f"The file has more than {MAX_ROWS} pupils.")]
+            )
+    upn_col = pupil_cols["upn"]
+    upns = {"".join(r[upn_col].split()).upper() for _, r in raw_rows if upn_col < len(r)}
+    existing = {p.upn: p for p in Pupil.objects.filter(upn__in=upns).select_related("school")}
+    for line, record in raw_rows:
+
+        def cell(index: int, rec: list[str] = record) -> str:
+            return rec[index].strip() if index < len(rec) else ""
+
+        values: dict[str, Any] = {}
+        row_problems: list[RowError] = []
+        for name, index in pupil_cols.items():
+            raw = cell(index)
+            if name in REQUIRED and not raw:
+                row_problems.append(RowError(line, _label_of(name), "This cell is empty."))
+                continue
+            parser = PARSERS.get(name)
+            if parser is None:
+                values[name] = raw
+            elif not raw and name == "admission_date":
+                values[name] = None
+            else:
+                try:
+                    values[name] = parser(raw)
+                except ValueError as error:
+                    row_problems.append(RowError(line, _label_of(name), str(error)))
+        upn = "".join(cell(upn_col).split()).upper()
+        current = existing.get(upn)
+        if current is not None and current.school_id != school.pk:
+            row_problems.append(
+                RowError(
+                    line,
+                    "UPN",
+                    "A pupil with this UPN is on another school’s roll. Check the number, "
+                    "or ask the other school to take the pupil off its roll first.",
+                )
+            )
+            current = None
+        if upn in first_line_of:
+            row_problems.append(
+                RowError(line, "UPN", f"This UPN is already on line {first_line_of[upn]}.")
+            )
+        elif upn:
+            first_line_of[upn] = line
+        if not row_problems:
+            try:
+                values = clean_pupil_values(values, pupil=current)
+            except ValidationFailed as error:
+                for field_name, messages in error.errors.items():
+                    for message in messages:
+                        column = _label_of(field_name) if field_name else ""
+                        row_problems.append(RowError(line, column, message))
+        carers = []
+        for number in sorted(carer_cols):
+            columns = carer_cols[number]
+            raw_carer = {name: cell(index) for name, index in columns.items()}
+            if not any(raw_carer.values()):
+                continue
+            carer: dict[str, Any] = {"priority": number}
+            for name, raw in raw_carer.items():
+                parser = PARSERS.get(name)
+                try:
+                    carer[name] = parser(raw) if parser else raw
+                except ValueError as error:
+                    column = f"Contact {number} {CARER_COLUMNS[name]}"
+                    row_problems.append(RowError(line, column, str(error)))
+            try:
+                carer = clean_carer_values({"name": "", "relationship": "", **carer})
+            except ValidationFailed as error:
+                for field_name, messages in error.errors.items():
+                    column = f"Contact {number} {CARER_COLUMNS.get(field_name or '', '')}"
+                    row_problems.extend(RowError(line, column.strip(), m) for m in messages)
+            carers.append(carer)
+        problems.extend(row_problems)
+        rows.append(ParsedRow(line, values, carers, current))
+    if problems:
+        raise ImportFailed(problems)
+    if not rows:
+        raise ImportFailed([RowError(2, "", "The file has no pupils in it.")])
+    return rows
+
+
+def import_pupils(*, by: Any, school: Organisation, content: bytes) -> ImportResult:
+    """Check the whole file, then apply it in one transaction (see module docstring)."""
+    if not policies.can_import_pupils_at(by, school):
+        raise NotPermitted("You cannot import pupils for this school.")
+    if len(content) > MAX_BYTES:
+        raise ImportFailed(
+            [RowError(1, "", f"The file must be smaller than {MAX_BYTES // (1024 * 1024)} MB.")]
+        )
+    rows = parse(decode(content), school=school)
+    result = ImportResult()
+    try:
+        with transaction.atomic():
+            for row in rows:
+                _apply_row(by, school, row, result)
+            record_event(
+                by=by,
+                action="pupils.imported",
+                target=school,
+                organisation=school,
+                changes={
+                    "created": result.created,
+                    "updated": result.updated,
+                    "unchanged": result.unchanged,
+                },
+                summary=f"Imported {len(rows)} pupils from an MIS file",
+            )
+    except IntegrityError:
+        # Someone added one of these UPNs while the file was being checked.
+        raise ImportFailed(
+            [RowError(1, "UPN", "The pupils changed while the file was imported. Try again.")]
+        ) from None
+    return result
+
+
+def _apply_row(by: Any, school: Organisation, row: ParsedRow, result: ImportResult) -> None:
+    values = {k: ("" if v is None and k != "admission_date" else v) for k, v in row.values.items()}
+    if row.existing is None:
+        pupil = Pupil.objects.create(school=school, **values)
+        result.created += 1
+        record_event(
+            by=by,
+            action="pupil.created",
+            target=pupil,
+            organisation=school,
+            pupil_id=pupil.pk,
+            changes={k: [None, str(v)] for k, v in values.items() if v not in ("", None)},
+            summary=f"Added {pupil.display_name} from an MIS import",
+        )
+        _apply_carers(by, school, pupil, row.carers, result)
+        return
+    pupil = Pupil.objects.select_for_update().get(pk=row.existing.pk)
+    diff = changed_fields(pupil, values)
+    if diff:
+        for key, value in values.items():
+            setattr(pupil, key, value)
+        pupil.version += 1
+        pupil.save()
+        record_event(
+            by=by,
+            action="pupil.changed",
+            target=pupil,
+            organisation=school,
+            pupil_id=pupil.pk,
+            changes=diff,
+            summary="Updated from an MIS import",
+        )
+    carers_changed = _apply_carers(by, school, pupil, row.carers, result)
+    if diff or carers_changed:
+        result.updated += 1
+    else:
+        result.unchanged += 1
+
+
+def _apply_carers(
+    by: Any, school: Organisation, pupil: Pupil, carers: list[dict[str, Any]], result: ImportResult
+) -> bool:
+    changed = False
+    existing = {c.name.casefold(): c for c in pupil.carers.all()}
+    for values in carers:
+        carer = existing.get(values["name"].casefold())
+        if carer is None:
+            carer = Carer.objects.create(pupil=pupil, **values)
+            result.carers_added += 1
+            changed = True
+            record_event(
+                by=by,
+                action="carer.added",
+                target=carer,
+                organisation=school,
+                pupil_id=pupil.pk,
+                changes={k: [None, str(v)] for k, v in values.items() if v not in ("", None)},
+                summary=f"Added carer {carer} from an MIS import",
+            )
+            continue
+        diff = changed_fields(carer, values)
+        if diff:
+            for key, value in values.items():
+                setattr(carer, key, value)
+            carer.save()
+            result.carers_updated += 1
+            changed = True
+            record_event(
+                by=by,
+                action="carer.changed",
+                target=carer,
+                organisation=school,
+                pupil_id=pupil.pk,
+                changes=diff,
+                summary=f"Updated carer {carer} from an MIS import",
+            )
+    return changed

@@ -1,0 +1,447 @@
+"""Every change to a pupil, their carers and their exclusions.
+
+Rules:
+- Only a school's editors (inclusion lead, headteacher, DSL, school admin) change its
+  pupils (`policies.can_edit_pupil_at`). Child protection plan and child in need are
+  changed only by the school's DSL, and audited as their own event so a timeline can
+  hide them from others.
+- A UPN is checked, check letter included; temporary UPNs are accepted. UPNs are
+  unique across the service.
+- Edits carry the version the user saw; a stale version is refused, not overwritten.
+- A suspension is a positive number of school days in halves; the suspensions
+  starting in one school year may not total more than 45 school days. Each exclusion
+  has 1 to 3 distinct DfE reason codes.
+Every write is audited with the pupil's id in the same transaction."""
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from apcase.access import policies
+from apcase.accounts.models import Organisation
+from apcase.accounts.roles import OrganisationKind
+from apcase.chronology.services import changed_fields, record_event
+from apcase.core.errors import NotPermitted, ValidationFailed
+from apcase.schooldays.calculator import school_year_label, school_year_of
+
+from . import selectors
+from .codes import (
+    MAX_EXCLUSION_REASONS,
+    MAX_SUSPENSION_DAYS_PER_YEAR,
+    ContactMethod,
+    ExclusionKind,
+    ExclusionReason,
+    NCYear,
+    SENStatus,
+    Sex,
+)
+from .models import Carer, Exclusion, Pupil
+from .upn import InvalidUPN, parse_upn
+
+PUPIL_FIELDS = (
+    "upn",
+    "legal_first_name",
+    "legal_middle_names",
+    "legal_last_name",
+    "preferred_name",
+    "preferred_last_name",
+    "date_of_birth",
+    "sex",
+    "nc_year",
+    "admission_date",
+    "sen_status",
+    "looked_after",
+    "free_school_meals",
+    "pupil_premium",
+    "medical_needs",
+    "allergies",
+    "first_language",
+)
+CHILD_PROTECTION_FIELDS = ("child_protection_plan", "child_in_need")
+REQUIRED_PUPIL_FIELDS = (
+    "upn",
+    "legal_first_name",
+    "legal_last_name",
+    "date_of_birth",
+    "sex",
+    "nc_year",
+)
+CARER_FIELDS = (
+    "name",
+    "relationship",
+    "parental_responsibility",
+    "lives_with_pupil",
+    "phone",
+    "email",
+    "address",
+    "preferred_contact_method",
+    "restriction",
+    "priority",
+)
+
+
+def _fail(field: str | None, message: str) -> ValidationFailed:
+    return ValidationFailed(message, {field: [message]})
+
+
+def _require_editor(by: Any, school: Organisation) -> None:
+    if not policies.can_edit_pupil_at(by, school):
+        raise NotPermitted("You cannot change pupils at this school.")
+
+
+def clean_pupil_values(values: dict[str, Any], *, pupil: Pupil | None = None) -> dict[str, Any]:
+    """Check and normalise pupil values; raise ValidationFailed listing every problem."""
+    errors: dict[str | None, list[str]] = {}
+    cleaned = dict(values)
+    for name in REQUIRED_PUPIL_FIELDS:
+        if name in cleaned and cleaned[name] in (None, ""):
+            errors.setdefault(name, []).append(f"Enter the pupil’s {_label(name)}.")
+    if cleaned.get("upn"):
+        try:
+            cleaned["upn"] = parse_upn(cleaned["upn"]).value
+        except InvalidUPN as error:
+            errors.setdefault("upn", []).append(str(error))
+        else:
+            taken = Pupil.objects.filter(upn=cleaned["upn"])
+            if pupil is not None:
+                taken = taken.exclude(pk=pupil.pk)
+            if taken.exists():
+                errors.setdefault("upn", []).append(
+                    "Another pupil record already has this UPN. Check the number."
+                )
+    for name, choices in (("sex", Sex), ("nc_year", NCYear), ("sen_status", SENStatus)):
+        if cleaned.get(name) and cleaned[name] not in choices.values:
+            errors.setdefault(name, []).append(f"Choose a {_label(name)} from the list.")
+    born = cleaned.get("date_of_birth")
+    if isinstance(born, date) and born > timezone.localdate():
+        errors.setdefault("date_of_birth", []).append("The date of birth must be in the past.")
+    admitted = cleaned.get("admission_date")
+    if isinstance(born, date) and isinstance(admitted, date) and admitted < born:
+        errors.setdefault("admission_date", []).append(
+            "The admission date must be after the date of birth."
+        )
+    if errors:
+        first = next(iter(errors.values()))[0]
+        raise ValidationFailed(first, errors)
+    return cleaned
+
+
+def _label(name: str) -> str:
+    return {
+        "upn": "UPN",
+        "nc_year": "national curriculum year",
+        "sen_status": "SEN status",
+        "legal_first_name": "legal first name",
+        "legal_last_name": "legal last name",
+    }.get(name, name.replace("_", " "))
+
+
+def create_pupil(*, by: Any, school: Organisation, values: dict[str, Any]) -> Pupil:
+    if school.kind != OrganisationKind.SCHOOL:
+        raise ValidationFailed("Pupils belong to a school.")
+    _require_editor(by, school)
+    cp_values = {k: values[k] for k in CHILD_PROTECTION_FIELDS if values.get(k)}
+    if cp_values and not policies.can_see_child_protection(by, school):
+        raise NotPermitted("Only the school’s designated safeguarding lead records this.")
+    cleaned = clean_pupil_values({k: values.get(k) for k in PUPIL_FIELDS if k in values})
+    cleaned = {k: ("" if v is None and k not in _NULLABLE else v) for k, v in cleaned.items()}
+    with transaction.atomic():
+        pupil = Pupil.objects.create(school=school, **cleaned, **cp_values)
+        record_event(
+            by=by,
+            action="pupil.created",
+            target=pupil,
+            organisation=school,
+            pupil_id=pupil.pk,
+            changes={k: [None, _plain(v)] for k, v in cleaned.items() if v not in ("", None)},
+            summary=f"Added {pupil.display_name} to the roll",
+        )
+        if cp_values:
+            _record_child_protection(by, pupil, {k: [False, v] for k, v in cp_values.items()})
+    return pupil
+
+
+_NULLABLE = {"admission_date", "date_of_birth"}
+
+
+def _plain(value: Any) -> Any:
+    return value if isinstance(value, bool | int | str) or value is None else str(value)
+
+
+def _record_child_protection(by: Any, pupil: Pupil, diff: dict[str, Any]) -> None:
+    record_event(
+        by=by,
+        action="pupil.child_protection_changed",
+        target=pupil,
+        organisation=pupil.school,
+        pupil_id=pupil.pk,
+        changes=diff,
+        summary="Child protection status changed",
+    )
+
+
+def update_pupil(*, by: Any, pupil: Pupil, version: int, values: dict[str, Any]) -> Pupil:
+    """Change the given fields. `version` is the one the user's form was built from."""
+    _require_editor(by, pupil.school)
+    cp_values = {k: values[k] for k in CHILD_PROTECTION_FIELDS if k in values}
+    if cp_values and not policies.can_see_child_protection(by, pupil.school):
+        raise NotPermitted("Only the school’s designated safeguarding lead changes this.")
+    general = {k: values[k] for k in PUPIL_FIELDS if k in values}
+    cleaned = clean_pupil_values(general, pupil=pupil)
+    cleaned = {k: ("" if v is None and k not in _NULLABLE else v) for k, v in cleaned.items()}
+    with transaction.atomic():
+        current = Pupil.objects.select_for_update().get(pk=pupil.pk)
+        if current.version != version:
+            raise ValidationFailed(
+                "Someone else changed this pupil’s record while you were editing it. "
+                "Your changes have not been saved: check the record and make them again."
+            )
+        diff = changed_fields(current, cleaned)
+        cp_diff = changed_fields(current, cp_values)
+        if not diff and not cp_diff:
+            return current
+        for key, value in {**cleaned, **cp_values}.items():
+            setattr(current, key, value)
+        current.version = version + 1
+        current.save()
+        if diff:
+            record_event(
+                by=by,
+                action="pupil.changed",
+                target=current,
+                organisation=current.school,
+                pupil_id=current.pk,
+                changes=diff,
+                summary=f"Changed {', '.join(_label(k) for k in diff)}",
+            )
+        if cp_diff:
+            _record_child_protection(by, current, cp_diff)
+    return current
+
+
+# --- carers -------------------------------------------------------------------------
+
+
+def clean_carer_values(values: dict[str, Any]) -> dict[str, Any]:
+    errors: dict[str | None, list[str]] = {}
+    cleaned = {k: values[k] for k in CARER_FIELDS if k in values}
+    for name in ("name", "relationship"):
+        if name in cleaned and not str(cleaned[name] or "").strip():
+            errors.setdefault(name, []).append(f"Enter the carer’s {name}.")
+    method = cleaned.get("preferred_contact_method") or ""
+    if method and method not in ContactMethod.values:
+        errors.setdefault("preferred_contact_method", []).append(
+            "Choose a contact method from the list."
+        )
+    for key in ("phone", "email", "address", "restriction", "preferred_contact_method"):
+        if key in cleaned and cleaned[key] is None:
+            cleaned[key] = ""
+    if errors:
+        raise ValidationFailed(next(iter(errors.values()))[0], errors)
+    return cleaned
+
+
+def add_carer(*, by: Any, pupil: Pupil, values: dict[str, Any]) -> Carer:
+    _require_editor(by, pupil.school)
+    cleaned = clean_carer_values(values)
+    with transaction.atomic():
+        carer = Carer.objects.create(pupil=pupil, **cleaned)
+        record_event(
+            by=by,
+            action="carer.added",
+            target=carer,
+            organisation=pupil.school,
+            pupil_id=pupil.pk,
+            changes={k: [None, _plain(v)] for k, v in cleaned.items() if v not in ("", None)},
+            summary=f"Added carer {carer}",
+        )
+    return carer
+
+
+def update_carer(*, by: Any, carer: Carer, values: dict[str, Any]) -> Carer:
+    _require_editor(by, carer.pupil.school)
+    cleaned = clean_carer_values(values)
+    with transaction.atomic():
+        diff = changed_fields(carer, cleaned)
+        if not diff:
+            return carer
+        for key, value in cleaned.items():
+            setattr(carer, key, value)
+        carer.save()
+        record_event(
+            by=by,
+            action="carer.changed",
+            target=carer,
+            organisation=carer.pupil.school,
+            pupil_id=carer.pupil_id,
+            changes=diff,
+            summary=f"Changed carer {carer}",
+        )
+    return carer
+
+
+def remove_carer(*, by: Any, carer: Carer) -> None:
+    _require_editor(by, carer.pupil.school)
+    with transaction.atomic():
+        record_event(
+            by=by,
+            action="carer.removed",
+            target=carer,
+            organisation=carer.pupil.school,
+            pupil_id=carer.pupil_id,
+            changes={"name": [carer.name, None], "relationship": [carer.relationship, None]},
+            summary=f"Removed carer {carer}",
+        )
+        carer.delete()
+
+
+# --- exclusions ---------------------------------------------------------------------
+
+
+def _clean_length(kind: str, length: Any) -> Decimal | None:
+    if kind == ExclusionKind.PERMANENT:
+        return None
+    try:
+        days = Decimal(str(length))
+    except (InvalidOperation, ValueError):
+        raise _fail(
+            "length_days", "Enter the length in school days, for example 2 or 1.5."
+        ) from None
+    if days <= 0:
+        raise _fail("length_days", "The length must be at least half a day (0.5).")
+    if (days * 2) != (days * 2).to_integral_value():
+        raise _fail("length_days", "Enter the length in whole or half days, for example 1.5.")
+    return days
+
+
+def _clean_reasons(reasons: list[str]) -> list[str]:
+    codes = [code for code in reasons if code]
+    if not codes:
+        raise _fail("reason_1", "Choose at least one reason for the exclusion.")
+    if len(codes) > MAX_EXCLUSION_REASONS:
+        raise _fail("reason_1", f"Choose no more than {MAX_EXCLUSION_REASONS} reasons.")
+    if len(set(codes)) != len(codes):
+        raise _fail("reason_2", "Choose each reason only once.")
+    for code in codes:
+        if code not in ExclusionReason.values:
+            raise _fail("reason_1", f"{code} is not a DfE exclusion reason code.")
+    return codes + [""] * (MAX_EXCLUSION_REASONS - len(codes))
+
+
+def check_suspension_limit(
+    pupil: Pupil, *, start_date: date, length: Decimal, exclude_id: int | None = None
+) -> None:
+    """Refuse a suspension that would take the pupil past 45 school days in the
+    school year it starts in."""
+    year = school_year_of(start_date)
+    already = selectors.suspension_days_in_year(pupil, year, exclude_id=exclude_id)
+    limit = Decimal(MAX_SUSPENSION_DAYS_PER_YEAR)
+    if already + length > limit:
+        remaining = max(limit - already, Decimal("0"))
+        raise _fail(
+            "length_days",
+            f"{pupil.display_name} has already been suspended for {already.normalize():f} "
+            f"school days in {school_year_label(year)}. A pupil may not be suspended for more "
+            f"than {MAX_SUSPENSION_DAYS_PER_YEAR} school days in a school year, so no more "
+            f"than {remaining.normalize():f} can be recorded.",
+        )
+
+
+def record_exclusion(
+    *,
+    by: Any,
+    pupil: Pupil,
+    kind: str,
+    start_date: date,
+    length_days: Any = None,
+    reasons: list[str],
+    la_notified_date: date | None = None,
+    notes: str = "",
+) -> Exclusion:
+    _require_editor(by, pupil.school)
+    if kind not in ExclusionKind.values:
+        raise _fail("kind", "Choose suspension or permanent exclusion.")
+    length = _clean_length(kind, length_days)
+    codes = _clean_reasons(reasons)
+    with transaction.atomic():
+        locked = Pupil.objects.select_for_update().get(pk=pupil.pk)
+        if length is not None:
+            check_suspension_limit(locked, start_date=start_date, length=length)
+        exclusion = Exclusion.objects.create(
+            pupil=locked,
+            kind=kind,
+            start_date=start_date,
+            length_days=length,
+            reason_1=codes[0],
+            reason_2=codes[1],
+            reason_3=codes[2],
+            la_notified_date=la_notified_date,
+            notes=notes or "",
+        )
+        record_event(
+            by=by,
+            action="exclusion.recorded",
+            target=exclusion,
+            organisation=pupil.school,
+            pupil_id=pupil.pk,
+            changes={
+                "kind": [None, kind],
+                "start_date": [None, str(start_date)],
+                "length_days": [None, None if length is None else str(length)],
+                "reasons": [None, ", ".join(c for c in codes if c)],
+                "la_notified_date": [None, str(la_notified_date) if la_notified_date else None],
+            },
+            summary=f"Recorded {exclusion}",
+        )
+    return exclusion
+
+
+def update_exclusion(
+    *,
+    by: Any,
+    exclusion: Exclusion,
+    start_date: date,
+    length_days: Any = None,
+    reasons: list[str],
+    la_notified_date: date | None = None,
+    notes: str = "",
+) -> Exclusion:
+    """Correct an exclusion (its kind cannot change: record a new one instead)."""
+    pupil = exclusion.pupil
+    _require_editor(by, pupil.school)
+    length = _clean_length(exclusion.kind, length_days)
+    codes = _clean_reasons(reasons)
+    values = {
+        "start_date": start_date,
+        "length_days": length,
+        "reason_1": codes[0],
+        "reason_2": codes[1],
+        "reason_3": codes[2],
+        "la_notified_date": la_notified_date,
+        "notes": notes or "",
+    }
+    with transaction.atomic():
+        Pupil.objects.select_for_update().get(pk=pupil.pk)
+        if length is not None:
+            check_suspension_limit(
+                pupil, start_date=start_date, length=length, exclude_id=exclusion.pk
+            )
+        diff = changed_fields(exclusion, values)
+        if not diff:
+            return exclusion
+        for key, value in values.items():
+            setattr(exclusion, key, value)
+        exclusion.save()
+        record_event(
+            by=by,
+            action="exclusion.changed",
+            target=exclusion,
+            organisation=pupil.school,
+            pupil_id=pupil.pk,
+            changes=diff,
+            summary=f"Changed {exclusion}",
+        )
+    return exclusion
