@@ -53,7 +53,9 @@ def organisation_detail(request: HttpRequest, organisation_id: int) -> HttpRespo
 @access_rule(policies.can_manage_users_somewhere)
 def invite_user(request: HttpRequest, organisation_id: int) -> HttpResponse:
     organisation = selectors.get_managed_organisation_for(request.user, organisation_id)
-    form = InviteUserForm(request.POST or None, organisation=organisation)
+    form = InviteUserForm(
+        request.POST if request.method == "POST" else None, organisation=organisation
+    )
     if request.method == "POST" and form.is_valid():
         site_url = request.build_absolute_uri("/")
         try:
@@ -124,7 +126,7 @@ def revoke_invitation(
 
 @access_rule(policies.can_manage_organisations)
 def create_organisation(request: HttpRequest) -> HttpResponse:
-    form = OrganisationForm(request.POST or None)
+    form = OrganisationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             organisation = services.create_organisation(
@@ -141,7 +143,9 @@ def create_organisation(request: HttpRequest) -> HttpResponse:
 @access_rule(policies.can_manage_organisations)
 def edit_organisation(request: HttpRequest, organisation_id: int) -> HttpResponse:
     organisation = selectors.get_managed_organisation_for(request.user, organisation_id)
-    form = OrganisationForm(request.POST or None, instance=organisation)
+    form = OrganisationForm(
+        request.POST if request.method == "POST" else None, instance=organisation
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.update_organisation(

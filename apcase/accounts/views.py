@@ -58,7 +58,7 @@ def two_factor_view(request: HttpRequest) -> HttpResponse:
     confirmed = two_factor.confirmed_device(user)
     enrolling = confirmed is None
     device = confirmed or two_factor.pending_device(user)
-    form = TokenForm(request.POST or None, submit_label="Continue")
+    form = TokenForm(request.POST if request.method == "POST" else None, submit_label="Continue")
     if two_factor.attempts_exhausted(request.session):
         logout(request)
         messages.error(request, "Too many wrong codes. Sign in again to try again.")
@@ -104,7 +104,9 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "accounts/invitation_unusable.html", reason, status=status)
     new_account = selectors.existing_user_for(invitation) is None
     form = AcceptInvitationForm(
-        request.POST or None, invitation=invitation, new_account=new_account
+        request.POST if request.method == "POST" else None,
+        invitation=invitation,
+        new_account=new_account,
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
