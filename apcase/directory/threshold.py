@@ -15,8 +15,8 @@ of the school year in which they turn 16.
 
 import calendar
 import importlib
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -46,6 +46,7 @@ def _latest_prescribed_day(on: date) -> date:
     candidates = [
         date(on.year, 3, 31),
         date(on.year, 8, 31),
+        date(on.year, 12, 31),
         date(on.year - 1, 12, 31),
         date(on.year - 1, 8, 31),
     ]
@@ -69,14 +70,29 @@ def is_compulsory_school_age(date_of_birth: date, *, on: date) -> bool:
 
 @dataclass(frozen=True)
 class PlacementFields:
-    """Lookups, relative to the placement model, for the facts the threshold needs."""
+    """How to read the threshold's facts from a placements queryset: lookups for the
+    provider, the pupil and the date of birth, and conditions (Q objects) for a
+    full-time placement, a looked-after pupil and a pupil with an EHC plan. The
+    defaults suit placements.Placement with pupils.Pupil; pass your own if they differ."""
 
     provider: str = "provider"
     pupil: str = "pupil"
-    full_time: str = "is_full_time"
     date_of_birth: str = "pupil__date_of_birth"
-    looked_after: str = "pupil__is_looked_after"
-    ehc_plan: str = "pupil__has_ehc_plan"
+    # 10 sessions a week (every morning and afternoon) is full time.
+    full_time: Q = field(default_factory=lambda: Q(sessions_per_week__gte=10))
+    looked_after: Q = field(default_factory=lambda: Q(pupil__looked_after=True))
+    ehc_plan: Q = field(default_factory=lambda: Q(pupil__sen_status="E"))
+
+
+@dataclass(frozen=True)
+class PlacedPupil:
+    """One current placement at the provider, as plain data."""
+
+    pupil_id: int
+    date_of_birth: date
+    full_time: bool
+    looked_after: bool = False
+    ehc_plan: bool = False
 
 
 @dataclass(frozen=True)
@@ -134,25 +150,42 @@ def count_for_threshold(
     `provider` in `placements` (the caller passes only placements current on `on`).
     Each pupil counts once, however many placements they have there."""
     born_after, born_by = compulsory_age_birth_dates(on)
-    rows = placements.filter(
-        **{
-            fields.provider: provider,
-            fields.full_time: True,
-            f"{fields.date_of_birth}__gt": born_after,
-            f"{fields.date_of_birth}__lte": born_by,
-        }
-    ).aggregate(
-        pupils=Count(fields.pupil, distinct=True),
-        lac_or_ehc=Count(
-            fields.pupil,
-            distinct=True,
-            filter=Q(**{fields.looked_after: True}) | Q(**{fields.ehc_plan: True}),
-        ),
+    rows = (
+        placements.filter(fields.full_time)
+        .filter(
+            **{
+                fields.provider: provider,
+                f"{fields.date_of_birth}__gt": born_after,
+                f"{fields.date_of_birth}__lte": born_by,
+            }
+        )
+        .aggregate(
+            pupils=Count(fields.pupil, distinct=True),
+            lac_or_ehc=Count(
+                fields.pupil, distinct=True, filter=fields.looked_after | fields.ehc_plan
+            ),
+        )
     )
     return ThresholdCount(
         full_time_pupils=rows["pupils"] or 0,
         full_time_lac_or_ehc=rows["lac_or_ehc"] or 0,
         applies=is_unregistered(provider),
+    )
+
+
+def count_placed_pupils(
+    placed: Iterable[PlacedPupil], *, unregistered: bool, on: date
+) -> ThresholdCount:
+    """The same count as `count_for_threshold`, over plain data."""
+    pupils: set[int] = set()
+    lac_or_ehc: set[int] = set()
+    for p in placed:
+        if p.full_time and is_compulsory_school_age(p.date_of_birth, on=on):
+            pupils.add(p.pupil_id)
+            if p.looked_after or p.ehc_plan:
+                lac_or_ehc.add(p.pupil_id)
+    return ThresholdCount(
+        full_time_pupils=len(pupils), full_time_lac_or_ehc=len(lac_or_ehc), applies=unregistered
     )
 
 

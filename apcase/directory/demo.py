@@ -1,0 +1,214 @@
+"""Demo directory: the two providers the Heronsgate policy names, with sites, the PRU's
+partner services, an Ofsted grade each and assurance evidence (the PRU assured, Bridge
+Academy's insurance expiring within 30 days), plus one invented unregistered tuition
+service with no vetting confirmation ("not assured"). People, dates and documents are
+invented. Dates are relative to today so the statuses stay true on every run;
+idempotent (seed_demo runs on every `make run`)."""
+
+from datetime import date, timedelta
+
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from apcase.accounts.models import Organisation
+from apcase.accounts.roles import OrganisationKind
+from apcase.core.uploads import storage
+
+from .models import (
+    APSettingType,
+    AssuranceKind,
+    AssuranceRecord,
+    Inspection,
+    ProviderProfile,
+    ProviderService,
+    Registration,
+    ServiceCategory,
+    Site,
+)
+from .ofsted import LegacyGrade, Scale
+
+PRU_SERVICES = [
+    (ServiceCategory.THERAPEUTIC, "Stephenson Trust Therapeutic Service"),
+    (ServiceCategory.CAMHS, "CAMHS"),
+    (ServiceCategory.SOCIAL_CARE, "Children's Social Care"),
+    (ServiceCategory.FAMILY_SUPPORT, "Family Support team"),
+    (ServiceCategory.SPEECH_LANGUAGE, "Speech and Language Team"),
+]
+
+
+def tiny_pdf(title: str) -> bytes:
+    """A valid one-page PDF saying `title` (ASCII), built here so no binary is committed."""
+    text = title.replace("\\", "").replace("(", "").replace(")", "")
+    stream = f"BT /F1 14 Tf 72 720 Td ({text}) Tj ET".encode("ascii", "replace")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+        b"/Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
+        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    for offset in offsets:
+        out += f"{offset:010d} 00000 n \n".encode()
+    out += (
+        f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    )
+    return bytes(out)
+
+
+def _document(slug: str, title: str) -> str:
+    path = f"assurance/demo-{slug}.pdf"
+    if not storage().exists(path):
+        path = storage().save(path, ContentFile(tiny_pdf(title)))
+    return path
+
+
+def _profile(provider: Organisation, **values: object) -> None:
+    ProviderProfile.objects.update_or_create(organisation=provider, defaults=values)
+
+
+def _site(provider: Organisation, name: str, **values: object) -> None:
+    Site.objects.update_or_create(
+        organisation=provider, name=name, defaults={"is_active": True, **values}
+    )
+
+
+def _assurance(provider: Organisation, slug: str, kind: str, received: date, expires: date) -> None:
+    label = AssuranceKind(kind).label
+    AssuranceRecord.objects.update_or_create(
+        organisation=provider,
+        kind=kind,
+        defaults={
+            "received_on": received,
+            "expires_on": expires,
+            "undertakes_to_report_changes": kind == AssuranceKind.VETTING,
+            "notes": "Demo record (invented).",
+            "document_path": _document(f"{slug}-{kind}", f"DEMO ONLY - {label} - {provider.name}"),
+            "document_name": f"{slug}-{kind.replace('_', '-')}.pdf",
+            "document_extension": "pdf",
+        },
+    )
+
+
+def _legacy_grade(provider: Organisation, grade: str, on: date) -> None:
+    Inspection.objects.update_or_create(
+        organisation=provider,
+        scale=Scale.LEGACY,
+        inspected_on=on,
+        defaults={"overall_grade": grade, "source": Inspection.Source.MANUAL},
+    )
+
+
+def seed(organisations: dict[str, Organisation]) -> None:
+    today = timezone.localdate()
+    la, pru, bridge = organisations["la"], organisations["pru"], organisations["bridge"]
+
+    _profile(
+        pru,
+        registration=Registration.REGISTERED,
+        age_from=5,
+        age_to=11,
+        capacity=48,
+        main_contact_name="Nadia Pemberton",
+        main_contact_email="office@mk-pru.example",
+        main_contact_phone="01908 000101",
+        dsl_name="Kwame Asante",
+        dsl_email="dsl@mk-pru.example",
+        dsl_phone="01908 000102",
+    )
+    _site(
+        pru,
+        "Romans Field Site",
+        street="Shenley Road",
+        locality="Bletchley",
+        town="Milton Keynes",
+        postcode="MK3 7AW",
+        is_main=True,
+    )
+    for category, name in PRU_SERVICES:
+        ProviderService.objects.update_or_create(
+            organisation=pru, name=name, defaults={"category": category}
+        )
+    _legacy_grade(pru, LegacyGrade.GOOD, date(2023, 3, 15))
+    for kind in AssuranceKind.values:
+        _assurance(pru, "mk-pru", kind, today - timedelta(days=60), today + timedelta(days=305))
+
+    _profile(
+        bridge,
+        registration=Registration.REGISTERED,
+        age_from=5,
+        age_to=11,
+        capacity=30,
+        main_contact_name="Ruth Calloway",
+        main_contact_email="office@bridge-academy.example",
+        main_contact_phone="01908 000201",
+        dsl_name="Ruth Calloway",
+        dsl_email="dsl@bridge-academy.example",
+        dsl_phone="01908 000202",
+    )
+    _site(
+        bridge,
+        "Coffee Hall",
+        street="Jonathans",
+        locality="Coffee Hall",
+        town="Milton Keynes",
+        postcode="MK6 5DE",
+        is_main=True,
+    )
+    _legacy_grade(bridge, LegacyGrade.GOOD, date(2022, 11, 9))
+    for kind in AssuranceKind.values:
+        # Insurance runs out in 20 days: the demo's "expiring within 30 days".
+        days = 20 if kind == AssuranceKind.INSURANCE else 250
+        _assurance(
+            bridge, "bridge", kind, today - timedelta(days=100), today + timedelta(days=days)
+        )
+
+    tuition, _ = Organisation.objects.update_or_create(
+        kind=OrganisationKind.PROVIDER,
+        name="Brightpath Tuition (demo)",
+        urn=None,
+        defaults={
+            "local_authority": la,
+            "la_code": la.la_code,
+            "street": "Unit 4, Example Business Park",
+            "town": "Milton Keynes",
+            "postcode": "MK9 9ZZ",
+            "website": "brightpath-tuition.example",
+            "phase": "Secondary",
+        },
+    )
+    _profile(
+        tuition,
+        registration=Registration.UNREGISTERED,
+        ap_setting_type=APSettingType.OOT,
+        age_from=11,
+        age_to=16,
+        capacity=8,
+        main_contact_name="Leon Farrant",
+        main_contact_email="hello@brightpath-tuition.example",
+        dsl_name="Leon Farrant",
+        dsl_email="hello@brightpath-tuition.example",
+    )
+    _site(
+        tuition,
+        "Example Business Park",
+        street="Unit 4, Example Business Park",
+        town="Milton Keynes",
+        postcode="MK9 9ZZ",
+        is_main=True,
+    )
+    # Insurance only: no written confirmation of staff vetting, so "not assured".
+    _assurance(
+        tuition,
+        "brightpath",
+        AssuranceKind.INSURANCE,
+        today - timedelta(days=30),
+        today + timedelta(days=335),
+    )

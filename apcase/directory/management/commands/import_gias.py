@@ -1,0 +1,76 @@
+"""python manage.py import_gias FILE [--skip-invalid] [--la-code 826 ...]
+
+Run by the platform operator: applies every row (or only the given LA codes), as the
+system. Every row is checked first; if any is invalid nothing is applied unless
+--skip-invalid is given."""
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from tqdm import tqdm
+
+from apcase.directory import gias, services
+
+ERRORS_PRINTED = 50
+
+
+class Command(BaseCommand):
+    help = "Import schools and providers from a GIAS establishment CSV file."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", type=Path)
+        parser.add_argument(
+            "--skip-invalid",
+            action="store_true",
+            help="Import the valid rows even if some rows are invalid.",
+        )
+        parser.add_argument(
+            "--la-code",
+            action="append",
+            dest="la_codes",
+            help="Apply only rows of this LA code (repeatable). Default: every row.",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        path: Path = options["file"]
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            raise CommandError(f"Cannot read {path}: {error.strerror}.") from error
+        lines = data.count(b"\n")
+        quiet = options["verbosity"] == 0
+        with (
+            tqdm(total=lines, desc="Checking rows", unit="row", disable=quiet) as checking,
+            tqdm(total=None, desc="Applying", unit="row", disable=quiet) as applying,
+        ):
+            try:
+                result = services.import_gias(
+                    by=None,
+                    data=data,
+                    filename=path.name,
+                    skip_invalid=options["skip_invalid"],
+                    la_codes=set(options["la_codes"]) if options["la_codes"] else None,
+                    progress=checking.update,
+                    apply_progress=applying.update,
+                )
+            except gias.GiasFileError as error:
+                raise CommandError(str(error)) from error
+        for error in result.errors[:ERRORS_PRINTED]:
+            self.stderr.write(
+                f"line {error.line} (URN {error.urn or '?'}): {' '.join(error.messages)}"
+            )
+        if len(result.errors) > ERRORS_PRINTED:
+            self.stderr.write(f"... and {len(result.errors) - ERRORS_PRINTED} more invalid rows.")
+        if not result.applied:
+            raise CommandError(
+                f"Nothing imported: {len(result.errors)} of {result.total_rows} rows are invalid. "
+                "Correct the file, or run again with --skip-invalid."
+            )
+        counts = result.counts()
+        self.stdout.write(
+            self.style.SUCCESS(
+                "GIAS import complete: "
+                + ", ".join(f"{value} {name.replace('_', ' ')}" for name, value in counts.items())
+            )
+        )
