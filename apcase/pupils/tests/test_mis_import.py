@@ -1,0 +1,253 @@
+import csv
+import io
+from datetime import date
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from apcase.chronology.models import AuditEvent
+from apcase.core.errors import NotPermitted
+from apcase.pupils import mis_import
+from apcase.pupils.models import Carer, Pupil
+from apcase.pupils.tests.factories import PupilFactory
+from apcase.pupils.upn import with_check_letter
+from conftest import Role
+
+UPN_1 = with_check_letter("826202626001")
+UPN_2 = with_check_letter("826202626002")
+UPN_TEMP = with_check_letter("82620262600T")
+
+HEADER = [
+    "UPN", "Legal Surname", "Legal Forename", "Preferred Forename", "DOB", "Gender",
+    "NC Year Actual", "Admission Date", "SEN Provision", "In LA Care", "FSM Eligible",
+    "First Language", "Contact 1 Name", "Contact 1 Relationship",
+    "Contact 1 Parental Responsibility", "Contact 1 Lives With Pupil", "Contact 1 Telephone",
+    "Contact 1 Restriction", "Contact 2 Name", "Contact 2 Relationship",
+]  # fmt: skip
+
+
+def row(**overrides):  # type: ignore[no-untyped-def]
+    values = {
+        "UPN": UPN_1,
+        "Legal Surname": "Okonjo",
+        "Legal Forename": "Tayo",
+        "Preferred Forename": "",
+        "DOB": "27/03/2016",
+        "Gender": "M",
+        "NC Year Actual": "5",
+        "Admission Date": "01/09/2020",
+        "SEN Provision": "K",
+        "In LA Care": "N",
+        "FSM Eligible": "Y",
+        "First Language": "English",
+        "Contact 1 Name": "Ada Okonjo",
+        "Contact 1 Relationship": "Mother",
+        "Contact 1 Parental Responsibility": "Yes",
+        "Contact 1 Lives With Pupil": "Yes",
+        "Contact 1 Telephone": "07700 900123",
+        "Contact 1 Restriction": "",
+        "Contact 2 Name": "",
+        "Contact 2 Relationship": "",
+    }
+    values.update(overrides)
+    return values
+
+
+def csv_bytes(rows, header=HEADER):  # type: ignore[no-untyped-def]
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=header, extrasaction="ignore")
+    writer.writeheader()
+    for r in rows:
+        writer.writerow(r)
+    return out.getvalue().encode("utf-8")
+
+
+@pytest.fixture
+def admin(user_with_role):
+    return user_with_role(Role.SCHOOL_ADMIN)
+
+
+def snapshot():  # type: ignore[no-untyped-def]
+    return (
+        sorted(Pupil.objects.values_list("upn", "legal_last_name", "version")),
+        sorted(Carer.objects.values_list("name", "phone")),
+        AuditEvent.objects.count(),
+    )
+
+
+def test_a_good_file_adds_pupils_and_their_carers(world, admin):
+    content = csv_bytes(
+        [
+            row(),
+            row(
+                UPN=UPN_2,
+                **{
+                    "Legal Forename": "Mia",
+                    "Contact 1 Name": "Sol Okonjo",
+                    "Contact 1 Restriction": "No contact: court order",
+                },
+            ),
+        ]
+    )
+    result = mis_import.import_pupils(by=admin, school=world.school, content=content)
+    assert (result.created, result.updated, result.carers_added) == (2, 0, 2)
+    tayo = Pupil.objects.get(upn=UPN_1)
+    assert tayo.school == world.school
+    assert tayo.date_of_birth == date(2016, 3, 27)
+    assert tayo.sen_status == "K"
+    assert tayo.free_school_meals
+    assert not tayo.looked_after
+    ada = tayo.carers.get()
+    assert ada.parental_responsibility
+    assert ada.lives_with_pupil
+    assert Pupil.objects.get(upn=UPN_2).carers.get().restriction == "No contact: court order"
+    assert AuditEvent.objects.filter(action="pupil.created", pupil_id=tayo.pk).exists()
+    assert AuditEvent.objects.filter(action="carer.added", pupil_id=tayo.pk).exists()
+
+
+def test_importing_the_same_file_twice_changes_nothing_the_second_time(world, admin):
+    content = csv_bytes([row()])
+    mis_import.import_pupils(by=admin, school=world.school, content=content)
+    before = snapshot()
+    result = mis_import.import_pupils(by=admin, school=world.school, content=content)
+    assert (result.created, result.updated, result.unchanged) == (0, 0, 1)
+    assert snapshot()[:2] == before[:2]
+    # Only the import itself is recorded, no pupil or carer change.
+    assert AuditEvent.objects.count() == before[2] + 1
+
+
+def test_an_existing_pupil_is_updated_by_upn_and_carers_matched_by_name(world, admin):
+    mis_import.import_pupils(by=admin, school=world.school, content=csv_bytes([row()]))
+    changed = row(**{"NC Year Actual": "6", "Contact 1 Telephone": "07700 900999"})
+    result = mis_import.import_pupils(by=admin, school=world.school, content=csv_bytes([changed]))
+    assert (result.created, result.updated, result.carers_updated) == (0, 1, 1)
+    pupil = Pupil.objects.get(upn=UPN_1)
+    assert pupil.nc_year == "6"
+    assert pupil.carers.get().phone == "07700 900999"
+
+
+def test_a_temporary_upn_is_accepted(world, admin):
+    mis_import.import_pupils(by=admin, school=world.school, content=csv_bytes([row(UPN=UPN_TEMP)]))
+    assert Pupil.objects.get(upn=UPN_TEMP).has_temporary_upn
+
+
+def test_a_bad_date_refuses_the_whole_file_and_names_the_line(world, admin):
+    before = snapshot()
+    content = csv_bytes([row(), row(UPN=UPN_2, DOB="31/02/2016")])
+    with pytest.raises(mis_import.ImportFailed) as failed:
+        mis_import.import_pupils(by=admin, school=world.school, content=content)
+    assert [(p.line, p.column) for p in failed.value.problems] == [(3, "DOB")]
+    assert "not a date" in failed.value.problems[0].message
+    assert snapshot() == before
+
+
+def test_a_duplicate_upn_in_the_file_refuses_the_whole_file(world, admin):
+    before = snapshot()
+    content = csv_bytes([row(), row(**{"Legal Forename": "Other"})])
+    with pytest.raises(mis_import.ImportFailed) as failed:
+        mis_import.import_pupils(by=admin, school=world.school, content=content)
+    (problem,) = failed.value.problems
+    assert (problem.line, problem.column) == (3, "UPN")
+    assert "already on line 2" in problem.message
+    assert snapshot() == before
+
+
+def test_a_missing_required_column_refuses_the_whole_file(world, admin):
+    before = snapshot()
+    header = [h for h in HEADER if h != "DOB"]
+    with pytest.raises(mis_import.ImportFailed) as failed:
+        mis_import.import_pupils(
+            by=admin, school=world.school, content=csv_bytes([row()], header=header)
+        )
+    (problem,) = failed.value.problems
+    assert (problem.line, problem.column) == (1, "DOB")
+    assert "missing" in problem.message
+    assert snapshot() == before
+
+
+def test_every_problem_in_the_file_is_listed_at_once(world, admin):
+    content = csv_bytes(
+        [
+            row(UPN="A801200005001"),  # wrong check letter
+            row(UPN=UPN_2, Gender="Q", **{"Contact 1 Relationship": ""}),
+        ]
+    )
+    with pytest.raises(mis_import.ImportFailed) as failed:
+        mis_import.import_pupils(by=admin, school=world.school, content=content)
+    found = {(p.line, p.column) for p in failed.value.problems}
+    assert found == {(2, "UPN"), (3, "Gender"), (3, "Contact 1 Relationship")}
+
+
+def test_a_upn_on_another_schools_roll_is_refused(world, admin):
+    PupilFactory(school=world.other_school, upn=UPN_1)
+    before = snapshot()
+    with pytest.raises(mis_import.ImportFailed) as failed:
+        mis_import.import_pupils(by=admin, school=world.school, content=csv_bytes([row()]))
+    assert "another school" in failed.value.problems[0].message
+    assert snapshot() == before
+    assert Pupil.objects.get(upn=UPN_1).school == world.other_school
+
+
+def test_a_failure_while_applying_leaves_the_database_unchanged(world, admin, monkeypatch):
+    before = snapshot()
+    calls = {"n": 0}
+    real = mis_import._apply_row
+
+    def fail_on_second(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise RuntimeError("disk full")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(mis_import, "_apply_row", fail_on_second)
+    with pytest.raises(RuntimeError):
+        mis_import.import_pupils(
+            by=admin, school=world.school, content=csv_bytes([row(), row(UPN=UPN_2)])
+        )
+    assert snapshot() == before
+
+
+def test_formula_like_cells_are_stored_as_written_and_exported_quoted(world, admin, client_for):
+    content = csv_bytes([row(**{"Legal Surname": '=HYPERLINK("http://x.example")'})])
+    mis_import.import_pupils(by=admin, school=world.school, content=content)
+    assert Pupil.objects.get(upn=UPN_1).legal_last_name.startswith("=HYPERLINK")
+    response = client_for(Role.SCHOOL_STAFF).get("/pupils/export.csv")
+    exported = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert exported[1][1] == '\'=HYPERLINK("http://x.example")'
+
+
+def test_a_windows_1252_file_from_an_older_mis_is_read(world, admin):
+    content = csv_bytes([row(**{"Legal Forename": "Zoë"})]).decode().encode("cp1252")
+    mis_import.import_pupils(by=admin, school=world.school, content=content)
+    assert Pupil.objects.get(upn=UPN_1).legal_first_name == "Zoë"
+
+
+def test_school_staff_and_other_schools_cannot_import(world, user_with_role):
+    for user in (
+        user_with_role(Role.SCHOOL_STAFF),
+        user_with_role(Role.SCHOOL_ADMIN, organisation=world.other_school),
+    ):
+        with pytest.raises(NotPermitted):
+            mis_import.import_pupils(by=user, school=world.school, content=csv_bytes([row()]))
+    assert not Pupil.objects.exists()
+
+
+def test_the_management_command_imports_in_a_named_users_name(world, admin, tmp_path):
+    world.school.urn = 110001
+    world.school.save()
+    path = tmp_path / "pupils.csv"
+    path.write_bytes(csv_bytes([row()]))
+    call_command("import_pupils", str(path), school_urn=110001, by=admin.email)
+    assert AuditEvent.objects.get(action="pupil.created").actor_id == admin.pk
+
+
+def test_the_management_command_reports_problems_and_changes_nothing(world, admin, tmp_path):
+    world.school.urn = 110001
+    world.school.save()
+    path = tmp_path / "pupils.csv"
+    path.write_bytes(csv_bytes([row(DOB="yesterday")]))
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="Nothing has been imported"):
+        call_command("import_pupils", str(path), school_urn=110001, by=admin.email, stderr=err)
+    assert "line 2 [DOB]" in err.getvalue()
+    assert not Pupil.objects.exists()

@@ -1,0 +1,278 @@
+from datetime import date
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from apcase.chronology.models import AccessLogEntry, AuditEvent
+from apcase.pupils.models import Pupil
+from apcase.pupils.tests.factories import CarerFactory, ExclusionFactory, PupilFactory
+from apcase.pupils.upn import with_check_letter
+from apcase.schooldays.models import Term
+from conftest import Role
+
+
+def dated(name, day):  # type: ignore[no-untyped-def]
+    return {f"{name}_0": str(day.day), f"{name}_1": str(day.month), f"{name}_2": str(day.year)}
+
+
+@pytest.fixture
+def own_pupil(world):
+    return PupilFactory(
+        school=world.school,
+        legal_first_name="Corin",
+        legal_last_name="Vale",
+        medical_needs="Asthma: inhaler in bag",
+        child_protection_plan=True,
+    )
+
+
+@pytest.fixture
+def other_pupil(world):
+    return PupilFactory(school=world.other_school, legal_first_name="Nell", legal_last_name="Ash")
+
+
+def test_school_staff_see_only_their_own_schools_pupils_in_the_list(
+    client_for, own_pupil, other_pupil
+):
+    response = client_for(Role.SCHOOL_STAFF).get("/pupils/")
+    assert response.status_code == 200
+    assert b"Corin Vale" in response.content
+    assert b"Nell Ash" not in response.content
+
+
+def test_another_schools_pupil_is_not_found_for_reading_or_editing(client_for, other_pupil):
+    client = client_for(Role.HEADTEACHER)
+    for url in (
+        f"/pupils/{other_pupil.pk}/",
+        f"/pupils/{other_pupil.pk}/change/",
+        f"/pupils/{other_pupil.pk}/exclusions/add/",
+        f"/pupils/{other_pupil.pk}/carers/add/",
+    ):
+        assert client.get(url).status_code == 404, url
+    response = client.post(f"/pupils/{other_pupil.pk}/carers/add/", {"name": "X"})
+    assert response.status_code == 404
+    assert not other_pupil.carers.exists()
+
+
+def test_another_schools_pupil_is_left_out_of_search_and_export(client_for, other_pupil):
+    client = client_for(Role.INCLUSION_LEAD)
+    assert b"Nell Ash" not in client.get("/pupils/?q=Nell").content
+    assert b"Nell" not in client.get("/pupils/export.csv").content
+    assert b"There are no pupils to show" in client.get("/pupils/?q=Nell").content
+
+
+def test_local_authority_and_provider_staff_see_no_pupils_until_referred_or_placed(
+    client_for, own_pupil
+):
+    for role in (Role.LA_OFFICER, Role.PROVIDER_STAFF):
+        client = client_for(role)
+        assert b"Corin" not in client.get("/pupils/").content
+        assert client.get(f"/pupils/{own_pupil.pk}/").status_code == 404
+
+
+def test_the_list_filters_by_year_sen_and_name_or_upn(world, client_for):
+    PupilFactory(school=world.school, legal_first_name="Ari", nc_year="3", sen_status="E")
+    PupilFactory(school=world.school, legal_first_name="Bea", nc_year="6", sen_status="N")
+    client = client_for(Role.SCHOOL_STAFF)
+    assert b"Ari" in client.get("/pupils/?year=3").content
+    assert b"Bea" not in client.get("/pupils/?year=3").content
+    assert b"Bea" not in client.get("/pupils/?sen=E").content
+    bea = Pupil.objects.get(legal_first_name="Bea")
+    assert b"Bea" in client.get(f"/pupils/?q={bea.upn}").content
+
+
+def test_the_pupil_page_has_its_sections_and_logs_the_read(client_for, own_pupil):
+    client = client_for(Role.SCHOOL_STAFF)
+    response = client.get(f"/pupils/{own_pupil.pk}/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    for heading in (
+        "Details",
+        "Carers",
+        "Needs",
+        "Suspensions and exclusions",
+        "Alternative provision",
+    ):
+        assert f">{heading}</h2>" in page
+    assert "Asthma: inhaler in bag" in page
+    entry = AccessLogEntry.objects.get(pupil_id=own_pupil.pk)
+    assert entry.actor_id == client.user.pk
+
+
+def test_child_protection_status_is_shown_to_the_dsl_only(client_for, own_pupil):
+    assert (
+        b"Child protection plan"
+        in client_for(Role.SCHOOL_DSL).get(f"/pupils/{own_pupil.pk}/").content
+    )
+    for role in (Role.HEADTEACHER, Role.INCLUSION_LEAD, Role.SCHOOL_STAFF):
+        page = client_for(role).get(f"/pupils/{own_pupil.pk}/").content
+        assert b"Child protection plan" not in page, role
+        assert b"Child in need" not in page, role
+
+
+def test_only_the_dsl_edit_form_offers_child_protection_fields(client_for, own_pupil):
+    assert (
+        b"child_protection_plan"
+        in client_for(Role.SCHOOL_DSL).get(f"/pupils/{own_pupil.pk}/change/").content
+    )
+    assert (
+        b"child_protection_plan"
+        not in client_for(Role.HEADTEACHER).get(f"/pupils/{own_pupil.pk}/change/").content
+    )
+
+
+def test_a_carers_restriction_is_shown_prominently_at_the_top_of_the_pupil_page(
+    client_for, own_pupil
+):
+    CarerFactory(pupil=own_pupil, name="Rex Vale", restriction="No contact: court order")
+    page = client_for(Role.SCHOOL_STAFF).get(f"/pupils/{own_pupil.pk}/").content.decode()
+    warning = page.index("govuk-warning-text")
+    assert warning < page.index('id="details"')
+    assert "Restriction on Rex Vale: No contact: court order" in page
+
+
+def pupil_form(**overrides):  # type: ignore[no-untyped-def]
+    data = {
+        "upn": with_check_letter("826202626050"),
+        "legal_first_name": "Juno",
+        "legal_last_name": "Reyes",
+        **dated("date_of_birth", date(2015, 6, 1)),
+        "sex": "F",
+        "nc_year": "6",
+        "sen_status": "E",
+        "looked_after": "True",
+        "free_school_meals": "False",
+        "pupil_premium": "True",
+        "first_language": "Spanish",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_an_inclusion_lead_adds_a_pupil_and_the_change_is_audited(world, client_for):
+    response = client_for(Role.INCLUSION_LEAD).post("/pupils/add/", pupil_form())
+    pupil = Pupil.objects.get(legal_first_name="Juno")
+    assert response.status_code == 302
+    assert response["Location"] == f"/pupils/{pupil.pk}/"
+    assert pupil.school == world.school
+    assert pupil.looked_after
+    assert pupil.sen_status == "E"
+    assert AuditEvent.objects.filter(action="pupil.created", pupil_id=pupil.pk).count() == 1
+
+
+def test_a_upn_with_a_wrong_check_letter_is_shown_as_an_error_on_the_form(client_for):
+    response = client_for(Role.INCLUSION_LEAD).post("/pupils/add/", pupil_form(upn="A801200005001"))
+    assert response.status_code == 200
+    assert "check letter is wrong" in response.content.decode()
+    assert "<title>Error:" in response.content.decode()
+    assert not Pupil.objects.exists()
+
+
+def test_an_edit_made_from_a_stale_page_is_refused(client_for, own_pupil):
+    client = client_for(Role.INCLUSION_LEAD)
+    data = pupil_form(upn=own_pupil.upn, version=own_pupil.version)
+    assert client.post(f"/pupils/{own_pupil.pk}/change/", data).status_code == 302
+    stale = client.post(f"/pupils/{own_pupil.pk}/change/", {**data, "legal_first_name": "Old"})
+    assert stale.status_code == 200
+    assert "Someone else changed" in stale.content.decode()
+    own_pupil.refresh_from_db()
+    assert own_pupil.legal_first_name == "Juno"
+    assert own_pupil.version == 2
+
+
+def test_the_dsl_records_a_child_protection_plan_as_its_own_audit_event(client_for, world):
+    pupil = PupilFactory(school=world.school)
+    data = pupil_form(upn=pupil.upn, version=1, child_protection_plan="True", child_in_need="False")
+    client_for(Role.SCHOOL_DSL).post(f"/pupils/{pupil.pk}/change/", data)
+    event = AuditEvent.objects.get(action="pupil.child_protection_changed")
+    assert event.changes == {"child_protection_plan": [False, True]}
+    assert "child_protection_plan" not in AuditEvent.objects.get(action="pupil.changed").changes
+
+
+def test_a_carer_is_added_and_removed_with_audit_events(client_for, own_pupil):
+    client = client_for(Role.SCHOOL_ADMIN)
+    response = client.post(
+        f"/pupils/{own_pupil.pk}/carers/add/",
+        {
+            "name": "Mo Vale",
+            "relationship": "Father",
+            "parental_responsibility": "True",
+            "lives_with_pupil": "False",
+            "priority": "1",
+            "preferred_contact_method": "text",
+        },
+    )
+    assert response.status_code == 302
+    carer = own_pupil.carers.get()
+    assert carer.parental_responsibility
+    assert not carer.lives_with_pupil
+    client.post(f"/pupils/{own_pupil.pk}/carers/{carer.pk}/remove/")
+    assert not own_pupil.carers.exists()
+    actions = set(AuditEvent.objects.filter(pupil_id=own_pupil.pk).values_list("action", flat=True))
+    assert {"carer.added", "carer.removed"} <= actions
+
+
+def test_a_suspension_past_45_days_is_refused_on_the_page_with_the_days_remaining(
+    world, client_for, own_pupil
+):
+    ExclusionFactory(pupil=own_pupil, start_date=date(2026, 9, 7), length_days=44)
+    response = client_for(Role.HEADTEACHER).post(
+        f"/pupils/{own_pupil.pk}/exclusions/add/",
+        {
+            "kind": "suspension",
+            **dated("start_date", date(2026, 11, 16)),
+            "length_days": "2",
+            "reason_1": "DB",
+        },
+    )
+    assert response.status_code == 200
+    assert "no more than 1 can be recorded" in response.content.decode()
+    assert own_pupil.exclusions.count() == 1
+
+
+def test_the_pupil_page_shows_the_sixth_day_and_the_yearly_total(world, client_for, own_pupil):
+    Term.objects.create(
+        local_authority=world.la,
+        name="Autumn 1",
+        start_date=date(2026, 9, 2),
+        end_date=date(2026, 10, 23),
+    )
+    ExclusionFactory(pupil=own_pupil, start_date=date(2026, 9, 14), length_days=6)
+    page = client_for(Role.SCHOOL_STAFF).get(f"/pupils/{own_pupil.pk}/").content.decode()
+    assert "Mon 21 Sep 2026" in page
+    assert "6 of 45 school days (39 remaining)" in page
+
+
+def test_the_import_page_lists_every_problem_and_imports_nothing(client_for):
+    content = b"UPN,Legal Surname,Legal Forename,DOB,Gender,NC Year Actual\nA801200005001,X,Y,1/1/2016,M,5\n"
+    response = client_for(Role.SCHOOL_ADMIN).post(
+        "/pupils/import/", {"file": SimpleUploadedFile("pupils.csv", content, "text/csv")}
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Problems in the file" in page
+    assert "check letter is wrong" in page
+    assert not Pupil.objects.exists()
+
+
+def test_the_import_page_imports_a_good_file(client_for, world):
+    upn = with_check_letter("826202626077")
+    content = f"UPN,Legal Surname,Legal Forename,DOB,Gender,NC Year Actual\n{upn},Lark,Isla,01/01/2016,F,R\n"
+    response = client_for(Role.INCLUSION_LEAD).post(
+        "/pupils/import/", {"file": SimpleUploadedFile("p.csv", content.encode(), "text/csv")}
+    )
+    assert response.status_code == 302
+    assert Pupil.objects.get(upn=upn).nc_year == "R"
+
+
+def test_the_export_is_logged_as_a_sensitive_read(client_for, own_pupil):
+    response = client_for(Role.SCHOOL_STAFF).get("/pupils/export.csv")
+    assert response["Content-Type"].startswith("text/csv")
+    assert AccessLogEntry.objects.filter(action="pupils.exported").exists()
+    assert own_pupil.upn in response.content.decode("utf-8-sig")
+
+
+def test_pages_do_not_error_with_no_data(client_for):
+    client = client_for(Role.INCLUSION_LEAD)
+    for url in ("/pupils/", "/pupils/add/", "/pupils/import/"):
+        assert client.get(url).status_code == 200, url
