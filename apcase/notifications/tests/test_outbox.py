@@ -25,10 +25,13 @@ def test_a_rolled_back_change_sends_nothing(mailoutbox, django_capture_on_commit
     class Abandon(Exception):
         pass
 
-    with django_capture_on_commit_callbacks(execute=True), pytest.raises(Abandon):
+    def change_that_fails() -> None:
         with transaction.atomic():
             queue_email(to="jade@example.org", subject="Hello", body="Body text")
             raise Abandon
+
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(Abandon):
+        change_that_fails()
     assert not OutboxMessage.objects.exists()
     assert mailoutbox == []
 
