@@ -17,10 +17,11 @@ import csv
 import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from django.conf import settings
+from django.db import connection
 from django.utils import timezone
 
 from apcase.accounts.models import Organisation
@@ -184,11 +185,15 @@ def decode(data: bytes) -> str:
 def _date(text: str, column: str, problems: list[str]) -> date | None:
     if not text:
         return None
-    try:
-        return datetime.strptime(text, "%d-%m-%Y").date()  # noqa: DTZ007 - a date, no time
-    except ValueError:
-        problems.append(f"{column} must be a date like 31-08-2024, not “{text}”.")
-        return None
+    # Split by hand: strptime is a tenth of the import's time on a 50,000-row file.
+    parts = text.split("-")
+    if len(parts) == 3 and len(parts[2]) == 4 and all(p.isdigit() for p in parts):
+        try:
+            return date(int(parts[2]), int(parts[1]), int(parts[0]))
+        except ValueError:
+            pass
+    problems.append(f"{column} must be a date like 31-08-2024, not “{text}”.")
+    return None
 
 
 def _int(text: str, column: str, problems: list[str], *, required: bool) -> int | None:
@@ -202,8 +207,8 @@ def _int(text: str, column: str, problems: list[str], *, required: bool) -> int 
     return int(text)
 
 
-def _row(raw: dict[str, str], line: int, ap_types: set[int]) -> GiasRow | RowError:
-    cell = {column: (raw.get(column) or "").strip() for column in REQUIRED_COLUMNS}
+def _row(raw: list[str], index: list[int], line: int, ap_types: set[int]) -> GiasRow | RowError:
+    cell = dict(zip(REQUIRED_COLUMNS, [raw[i].strip() for i in index], strict=True))
     problems: list[str] = []
     urn = _int(cell["URN"], "URN", problems, required=True)
     values: dict[str, Any] = {
@@ -216,9 +221,11 @@ def _row(raw: dict[str, str], line: int, ap_types: set[int]) -> GiasRow | RowErr
         ),
     }
     for column, (name, limit) in TEXT_LIMITS.items():
-        if len(cell[column]) > limit:
+        text = cell[column]
+        if len(text) > limit:
             problems.append(f"{column} is longer than {limit} characters.")
-        values[name] = cell[column][:limit]
+            text = text[:limit]
+        values[name] = text
     if not values["name"]:
         problems.append("EstablishmentName is missing.")
     status = cell["EstablishmentStatus (name)"]
@@ -257,9 +264,11 @@ def _row(raw: dict[str, str], line: int, ap_types: set[int]) -> GiasRow | RowErr
 def parse(data: bytes, *, progress: Progress | None = None) -> ParsedFile:
     """Every row checked; file-level problems raise GiasFileError."""
     text = decode(data)
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [h.strip() for h in (reader.fieldnames or [])]
-    reader.fieldnames = header
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [h.strip() for h in next(reader, [])]
+    except csv.Error as error:
+        raise GiasFileError(f"The file is not a valid CSV file: {error}.") from error
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
         raise GiasFileError(
@@ -269,6 +278,9 @@ def parse(data: bytes, *, progress: Progress | None = None) -> ParsedFile:
             + ("s" if len(missing) > 1 else "")
             + "."
         )
+    index = [header.index(c) for c in REQUIRED_COLUMNS]
+    width = len(header)
+    urn_at = header.index("URN")
     ap_types = ap_type_codes()
     rows: list[GiasRow] = []
     errors: list[RowError] = []
@@ -276,23 +288,31 @@ def parse(data: bytes, *, progress: Progress | None = None) -> ParsedFile:
     total = 0
     try:
         for raw in reader:
+            if not raw:
+                continue  # a blank line
             total += 1
-            if None in raw:  # more cells than the header has
+            line = reader.line_num
+            if len(raw) != width:
+                urn_text = raw[urn_at] if len(raw) > urn_at else ""
                 errors.append(
-                    RowError(reader.line_num, raw.get("URN") or "", ["The row has extra cells."])
+                    RowError(line, urn_text, [f"The row has {len(raw)} cells, not {width}."])
                 )
                 continue
-            parsed = _row(raw, reader.line_num, ap_types)
+            parsed = _row(raw, index, line, ap_types)
             if isinstance(parsed, GiasRow):
                 if parsed.urn in seen:
-                    parsed = RowError(
-                        parsed.line,
-                        str(parsed.urn),
-                        [f"URN {parsed.urn} is also on line {seen[parsed.urn]}."],
+                    errors.append(
+                        RowError(
+                            line,
+                            str(parsed.urn),
+                            [f"URN {parsed.urn} is also on line {seen[parsed.urn]}."],
+                        )
                     )
                 else:
-                    seen[parsed.urn] = parsed.line
-            (rows if isinstance(parsed, GiasRow) else errors).append(parsed)  # type: ignore[arg-type]
+                    seen[parsed.urn] = line
+                    rows.append(parsed)
+            else:
+                errors.append(parsed)
             if progress and total % 1000 == 0:
                 progress(1000)
     except csv.Error as error:
@@ -306,24 +326,46 @@ def parse(data: bytes, *, progress: Progress | None = None) -> ParsedFile:
     return ParsedFile(rows=rows, errors=errors, total_rows=total)
 
 
-def _existing(urns: Iterable[int]) -> dict[int, Organisation]:
-    return Organisation.objects.in_bulk(list(urns), field_name="urn")  # type: ignore[return-value]
+Existing = dict[int, dict[str, Any]]
 
 
-def check_against(rows: list[GiasRow], existing: dict[int, Organisation]) -> list[RowError]:
+def existing_by_urn(urns: Iterable[int]) -> Existing:
+    """The held records with these URNs, as plain dicts (quicker than model instances
+    for tens of thousands of rows)."""
+    wanted = list(urns)
+    found: Existing = {}
+    if len(wanted) > 5000:
+        # A national file: one pass over every held URN beats a hundred IN (...) queries.
+        wanted_set = set(wanted)
+        for values in Organisation.objects.filter(urn__isnull=False).values(
+            "pk", "urn", "local_authority_id", *FIELDS
+        ):
+            if values["urn"] in wanted_set:
+                found[values["urn"]] = values
+        return found
+    for start in range(0, len(wanted), 500):
+        for values in Organisation.objects.filter(urn__in=wanted[start : start + 500]).values(
+            "pk", "urn", "local_authority_id", *FIELDS
+        ):
+            found[values["urn"]] = values
+    return found
+
+
+def check_against(rows: list[GiasRow], existing: Existing) -> list[RowError]:
     """Rows that would turn a record of one kind into another. A URN is for life in
     GIAS, so this means a mistake somewhere; a person must look at it."""
     errors = []
     for row in rows:
-        org = existing.get(row.urn)
-        if org is not None and org.kind != row.values["kind"]:
+        held = existing.get(row.urn)
+        if held is not None and held["kind"] != row.values["kind"]:
             errors.append(
                 RowError(
                     row.line,
                     str(row.urn),
                     [
-                        f"URN {row.urn} is held as a {org.get_kind_display().lower()} "
-                        f"(“{org.name}”) but this row makes it a "
+                        f"URN {row.urn} is held as a "
+                        f"{OrganisationKind(held['kind']).label.lower()} "
+                        f"(“{held['name']}”) but this row makes it a "
                         f"{OrganisationKind(row.values['kind']).label.lower()}."
                     ],
                 )
@@ -333,57 +375,71 @@ def check_against(rows: list[GiasRow], existing: dict[int, Organisation]) -> lis
 
 def apply(
     rows: list[GiasRow],
-    existing: dict[int, Organisation],
+    existing: Existing,
     result: ImportResult,
     *,
     progress: Progress | None = None,
 ) -> None:
-    """Create and update organisations in bulk. Call inside a transaction."""
-    authorities = {
-        la.la_code: la
-        for la in Organisation.objects.filter(kind=OrganisationKind.LOCAL_AUTHORITY).exclude(
-            la_code=""
-        )
-    }
-    to_create: list[Organisation] = []
-    to_update: list[Organisation] = []
-    now = timezone.now()
+    """Create and update organisations. Call inside a transaction.
+
+    Writes go through `executemany` on Django's cursor rather than bulk_create and
+    bulk_update: the ORM prepares every value in Python, which made a 50,000-row file
+    take half a minute; this takes seconds, on SQLite and PostgreSQL alike."""
+    authorities = dict(
+        Organisation.objects.filter(kind=OrganisationKind.LOCAL_AUTHORITY)
+        .exclude(la_code="")
+        .values_list("la_code", "pk")
+    )
+    ops = connection.ops
+    now = ops.adapt_datetimefield_value(timezone.now())
+    to_create: list[list[Any]] = []
+    to_update: list[list[Any]] = []
     for row in rows:
-        la = authorities.get(row.values["la_code"])
-        org = existing.get(row.urn)
-        closed = row.values["status"] == Organisation.Status.CLOSED
-        if org is None:
-            org = Organisation(urn=row.urn, local_authority=la, **row.values)
-            to_create.append(org)
+        values = row.values
+        la_id = authorities.get(values["la_code"])
+        closed = values["status"] == Organisation.Status.CLOSED
+        held = existing.get(row.urn)
+        if held is None:
+            to_create.append([*_db_values(values, ops), row.urn, la_id, now, now])
             result.closed += int(closed)
             result.changed_urns.append(row.urn)
             continue
-        changed = [f for f in FIELDS if getattr(org, f) != row.values[f]]
-        if la is not None and org.local_authority_id != la.pk:
-            org.local_authority = la
-            changed.append("local_authority")
-        if not changed:
+        if la_id is None:
+            la_id = held["local_authority_id"]
+        if la_id == held["local_authority_id"] and all(held[f] == values[f] for f in FIELDS):
             result.unchanged += 1
             continue
-        if closed and org.status != Organisation.Status.CLOSED:
+        if closed and held["status"] != Organisation.Status.CLOSED:
             result.closed += 1
-        for f in FIELDS:
-            setattr(org, f, row.values[f])
-        org.updated_at = now  # bulk_update does not apply auto_now
-        to_update.append(org)
+        to_update.append([*_db_values(values, ops), la_id, now, held["pk"]])
         result.changed_urns.append(row.urn)
-    for start in range(0, len(to_create), BATCH):
-        Organisation.objects.bulk_create(to_create[start : start + BATCH])
-        if progress:
-            progress(len(to_create[start : start + BATCH]))
-    for start in range(0, len(to_update), BATCH):
-        batch = to_update[start : start + BATCH]
-        Organisation.objects.bulk_update(batch, [*FIELDS, "local_authority", "updated_at"])
-        if progress:
-            progress(len(batch))
+    table = connection.ops.quote_name(Organisation._meta.db_table)
+    columns = [Organisation._meta.get_field(f).column for f in FIELDS]
+    insert = (
+        f"INSERT INTO {table} ({', '.join([*columns, 'urn', 'local_authority_id', 'created_at', 'updated_at'])}) "  # noqa: S608 - names from the model, values as parameters
+        f"VALUES ({', '.join(['%s'] * (len(columns) + 4))})"
+    )
+    update = (
+        f"UPDATE {table} SET {', '.join(f'{c} = %s' for c in [*columns, 'local_authority_id', 'updated_at'])} "  # noqa: S608
+        "WHERE id = %s"
+    )
+    with connection.cursor() as cursor:
+        for statement, params in ((insert, to_create), (update, to_update)):
+            for start in range(0, len(params), BATCH):
+                batch = params[start : start + BATCH]
+                cursor.executemany(statement, batch)
+                if progress:
+                    progress(len(batch))
     result.created = len(to_create)
     result.updated = len(to_update)
     _add_provider_records(rows, result)
+
+
+def _db_values(values: dict[str, Any], ops: Any) -> list[Any]:
+    return [
+        ops.adapt_datefield_value(values[f]) if f in ("open_date", "close_date") else values[f]
+        for f in FIELDS
+    ]
 
 
 def _add_provider_records(rows: list[GiasRow], result: ImportResult) -> None:

@@ -414,7 +414,7 @@ def import_gias(
         result.outside_scope = len(rows) - len(in_scope)
         rows = in_scope
     with transaction.atomic():
-        existing = gias._existing(r.urn for r in rows)
+        existing = gias.existing_by_urn(r.urn for r in rows)
         kind_errors = gias.check_against(rows, existing)
         result.errors = sorted(parsed.errors + kind_errors, key=lambda e: e.line)
         bad_lines = {e.line for e in kind_errors}

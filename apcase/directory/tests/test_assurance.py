@@ -128,9 +128,13 @@ def test_the_list_shows_each_providers_status_and_filters_by_it(world, user_with
     ProviderProfileFactory(organisation=tuition, registration=Registration.UNREGISTERED)
     client = sign_in(Client(), user_with_role(Role.SCHOOL_STAFF))
     page = client.get("/providers/").content.decode()
-    assert "Assured" in page and "Not assured" in page and "Missing" in page
+    assert "Assured" in page
+    assert "Not assured" in page
+    assert "Missing" in page
     assert "Northshire Learning Centre" not in page  # another LA's directory
     page = client.get("/providers/?assurance=not_assured").content.decode()
-    assert "Quickstep Tuition" in page and "Milton Keynes Primary Referral Unit" not in page
+    assert "Quickstep Tuition" in page
+    assert "Milton Keynes Primary Referral Unit" not in page
     page = client.get("/providers/?assurance=assured").content.decode()
-    assert "Quickstep Tuition" not in page and "Milton Keynes Primary Referral Unit" in page
+    assert "Quickstep Tuition" not in page
+    assert "Milton Keynes Primary Referral Unit" in page

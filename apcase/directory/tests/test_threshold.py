@@ -102,7 +102,8 @@ def test_the_query_counts_current_full_time_placements_as_the_plain_count_does(w
 
     ehc_pupil = PupilFacts(date_of_birth=TEN, full_time=True, ehc_plan=True)
     warning = warning_for_new_placement(provider, current, ehc_pupil, on=ON)
-    assert warning is not None and "must register as an independent school" in warning
+    assert warning is not None
+    assert "must register as an independent school" in warning
     part_timer = PupilFacts(date_of_birth=TEN, full_time=False)
     assert warning_for_new_placement(provider, current, part_timer, on=ON) is None
 
