@@ -118,6 +118,7 @@ def invite_user(
                     "link": link,
                     "hours": settings.APCASE_INVITATION_HOURS,
                     "service_name": settings.APCASE_SERVICE_NAME,
+                    "has_account": User.objects.filter(email__iexact=email).exists(),
                 },
             ),
         )

@@ -255,3 +255,11 @@ def test_each_invitation_service_writes_exactly_one_audit_event(world, admin):
     services.accept_invitation(token="accept-me", full_name="Sam Okoro", password=NEW_PASSWORD)
     assert _events("invitation_accepted") == 1
     assert AuditEvent.objects.count() == 3
+
+
+def test_the_email_tells_someone_with_an_account_to_sign_in_as_usual(world, admin_client):
+    UserFactory(email="already.here@example.org")
+    _invite_through_the_page(admin_client, world.school, email="already.here@example.org")
+    body = OutboxMessage.objects.get(to="already.here@example.org").body
+    assert "sign in as usual" in body
+    assert "choose a password" not in body
