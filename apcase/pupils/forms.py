@@ -233,7 +233,7 @@ class ExclusionForm(forms.Form):
     ):
         """`kind` fixes the type (when correcting an exclusion); otherwise it is asked."""
         super().__init__(*args, **kwargs)
-        self.kind = kind
+        self.fixed_kind = kind
         if remaining_days is not None:
             self.fields["length_days"].help_text += (
                 f" This school year the pupil can be suspended for at most {remaining_days} "
@@ -262,7 +262,7 @@ class ExclusionForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        kind = self.kind or data.get("kind")
+        kind = self.fixed_kind or data.get("kind")
         missing_length = data.get("length_days") is None and "length_days" not in self.errors
         if kind == ExclusionKind.SUSPENSION and missing_length:
             self.add_error("length_days", "Enter the length of the suspension in school days.")

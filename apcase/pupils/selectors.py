@@ -171,9 +171,9 @@ def suspension_days_in_year(
     start = date(school_year, 9, 1)
     end = date(school_year + 1, 8, 31)
     total = Decimal("0")
-    rows = pupil.exclusions.filter(
-        kind=ExclusionKind.SUSPENSION, start_date__range=(start, end)
-    ).exclude(pk=exclude_id)
+    rows = pupil.exclusions.filter(kind=ExclusionKind.SUSPENSION, start_date__range=(start, end))
+    if exclude_id is not None:
+        rows = rows.exclude(pk=exclude_id)
     for length in rows.values_list("length_days", flat=True):
         total += length or Decimal("0")
     return total

@@ -1,3 +1,4 @@
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -107,7 +108,7 @@ def pupil_create(request: HttpRequest) -> HttpResponse:
         initial={"sen_status": "N"},
     )
     if request.method == "POST" and form.is_valid():
-        school = form.cleaned_data.get("school") or only_school
+        school = form.cleaned_data.get("school") or schools.get()
         try:
             pupil = services.create_pupil(
                 by=request.user, school=school, values=form.pupil_values()
@@ -227,14 +228,10 @@ def carer_remove(request: HttpRequest, pupil_id: int, carer_id: int) -> HttpResp
     return render(request, "pupils/carer_remove.html", {"pupil": pupil, "carer": carer})
 
 
-def _remaining_this_year(pupil: Pupil) -> Any:
+def _remaining_this_year(pupil: Pupil) -> Decimal:
     year = school_year_of(timezone.localdate())
     used = selectors.suspension_days_in_year(pupil, year)
-    return (
-        max(MAX_SUSPENSION_DAYS_PER_YEAR - used, 0).normalize()
-        if used
-        else MAX_SUSPENSION_DAYS_PER_YEAR
-    )
+    return max(Decimal(MAX_SUSPENSION_DAYS_PER_YEAR) - used, Decimal("0")).normalize()
 
 
 @access_rule(policies.can_edit_pupils)

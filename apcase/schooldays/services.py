@@ -23,9 +23,9 @@ def _check_term_dates(start_date: date, end_date: date) -> None:
 
 
 def _check_no_overlap(la: Organisation, start: date, end: date, *, exclude: int | None) -> None:
-    overlapping = Term.objects.filter(
-        local_authority=la, start_date__lte=end, end_date__gte=start
-    ).exclude(pk=exclude)
+    overlapping = Term.objects.filter(local_authority=la, start_date__lte=end, end_date__gte=start)
+    if exclude is not None:
+        overlapping = overlapping.exclude(pk=exclude)
     clash = overlapping.first()
     if clash is not None:
         message = f"These dates overlap {clash.name} ({clash.start_date:%d %B %Y} to " + (

@@ -14,7 +14,12 @@ from django.db import transaction
 from apcase.accounts import demo as accounts_demo
 
 # Each app that has demo data exposes seed(organisations) in its demo module.
-APP_DEMOS = ["apcase.panel.demo", "apcase.directory.demo", "apcase.pupils.demo"]
+APP_DEMOS = [
+    "apcase.schooldays.demo",
+    "apcase.panel.demo",
+    "apcase.directory.demo",
+    "apcase.pupils.demo",
+]
 
 
 class Command(BaseCommand):
