@@ -70,7 +70,9 @@ def term_edit(request: HttpRequest, term_id: int) -> HttpResponse:
 @access_rule(policies.can_manage_terms)
 def term_remove(request: HttpRequest, term_id: int) -> HttpResponse:
     term = selectors.get_term_for(request.user, term_id)
-    form = ConfirmForm(request.POST or None, submit_label="Remove term")
+    form = ConfirmForm(
+        request.POST if request.method == "POST" else None, submit_label="Remove term"
+    )
     if request.method == "POST" and form.is_valid():
         services.remove_term(by=request.user, term=term)
         messages.success(request, f"{term.name} removed.")
@@ -104,7 +106,9 @@ def la_closure_add(request: HttpRequest) -> HttpResponse:
 @access_rule(policies.can_manage_terms)
 def la_closure_remove(request: HttpRequest, closure_id: int) -> HttpResponse:
     closure = selectors.get_la_closure_for(request.user, closure_id)
-    form = ConfirmForm(request.POST or None, submit_label="Remove closure day")
+    form = ConfirmForm(
+        request.POST if request.method == "POST" else None, submit_label="Remove closure day"
+    )
     if request.method == "POST" and form.is_valid():
         services.remove_closure_day(by=request.user, closure=closure)
         messages.success(request, "Closure day removed.")
@@ -152,7 +156,9 @@ def closure_add(request: HttpRequest) -> HttpResponse:
 @access_rule(policies.can_manage_closure_days)
 def closure_remove(request: HttpRequest, closure_id: int) -> HttpResponse:
     closure = selectors.get_school_closure_for(request.user, closure_id)
-    form = ConfirmForm(request.POST or None, submit_label="Remove closure day")
+    form = ConfirmForm(
+        request.POST if request.method == "POST" else None, submit_label="Remove closure day"
+    )
     if request.method == "POST" and form.is_valid():
         services.remove_closure_day(by=request.user, closure=closure)
         messages.success(request, "Closure day removed.")
