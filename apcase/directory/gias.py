@@ -414,7 +414,7 @@ def apply(
         to_update.append([*_db_values(values, ops), la_id, now, held["pk"]])
         result.changed_urns.append(row.urn)
     table = connection.ops.quote_name(Organisation._meta.db_table)
-    columns = [Organisation._meta.get_field(f).column for f in FIELDS]
+    columns = [_column(f) for f in FIELDS]
     insert = (
         f"INSERT INTO {table} ({', '.join([*columns, 'urn', 'local_authority_id', 'created_at', 'updated_at'])}) "  # noqa: S608 - names from the model, values as parameters
         f"VALUES ({', '.join(['%s'] * (len(columns) + 4))})"
@@ -433,6 +433,11 @@ def apply(
     result.created = len(to_create)
     result.updated = len(to_update)
     _add_provider_records(rows, result)
+
+
+def _column(name: str) -> str:
+    field = Organisation._meta.get_field(name)
+    return str(getattr(field, "column", name))
 
 
 def _db_values(values: dict[str, Any], ops: Any) -> list[Any]:

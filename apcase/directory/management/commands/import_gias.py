@@ -56,9 +56,9 @@ class Command(BaseCommand):
                 )
             except gias.GiasFileError as error:
                 raise CommandError(str(error)) from error
-        for error in result.errors[:ERRORS_PRINTED]:
+        for row_error in result.errors[:ERRORS_PRINTED]:
             self.stderr.write(
-                f"line {error.line} (URN {error.urn or '?'}): {' '.join(error.messages)}"
+                f"line {row_error.line} (URN {row_error.urn or '?'}): {' '.join(row_error.messages)}"
             )
         if len(result.errors) > ERRORS_PRINTED:
             self.stderr.write(f"... and {len(result.errors) - ERRORS_PRINTED} more invalid rows.")
