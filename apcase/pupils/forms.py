@@ -302,3 +302,17 @@ class ImportForm(forms.Form):
             del self.fields["school"]
         self.helper = FormHelper()
         self.helper.layout = Layout(*parts)
+
+
+class PhotoForm(forms.Form):
+    photo = forms.FileField(
+        label="Upload a photo",
+        required=False,
+        help_text="A PNG or JPEG image, smaller than 10 MB.",
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(Field("photo"), Submit("submit", "Save photo"))

@@ -270,6 +270,7 @@ class PlacementPupilView:
     medical_needs: str
     allergies: str
     first_language: str
+    has_photo: bool
     carers: list[PlacementCarer]
 
 
@@ -298,6 +299,7 @@ def placement_view_of(pupil: Pupil) -> PlacementPupilView:
         medical_needs=pupil.medical_needs,
         allergies=pupil.allergies,
         first_language=pupil.first_language,
+        has_photo=bool(pupil.photo_path),
         carers=carers,
     )
 

@@ -24,6 +24,7 @@ from apcase.access import policies
 from apcase.accounts.models import Organisation
 from apcase.accounts.roles import OrganisationKind
 from apcase.chronology.services import changed_fields, record_event
+from apcase.core import uploads
 from apcase.core.errors import NotPermitted, ValidationFailed
 from apcase.schooldays.calculator import school_year_label, school_year_of
 
@@ -445,3 +446,50 @@ def update_exclusion(
             summary=f"Changed {exclusion}",
         )
     return exclusion
+
+
+# --- photo --------------------------------------------------------------------------
+
+
+def set_pupil_photo(*, by: Any, pupil: Pupil, upload: Any) -> Pupil:
+    """Store a PNG or JPEG photo (checked by content, not name) and use it for the pupil."""
+    _require_editor(by, pupil.school)
+    if not upload:
+        raise _fail("photo", "Select a photo.")
+    kind = uploads.check_upload(upload)
+    if kind not in (uploads.PNG, uploads.JPEG):
+        raise _fail("photo", "The photo must be a PNG or JPEG image.")
+    with transaction.atomic():
+        stored, _, _ = uploads.store_upload(upload, folder="pupil-photos")
+        old = pupil.photo_path
+        Pupil.objects.filter(pk=pupil.pk).update(photo_path=stored)
+        pupil.photo_path = stored
+        record_event(
+            by=by,
+            action="pupil.photo_changed",
+            target=pupil,
+            organisation=pupil.school,
+            pupil_id=pupil.pk,
+            changes={"photo": ["replaced" if old else None, "added"]},
+            summary="Photo added" if not old else "Photo replaced",
+        )
+    return pupil
+
+
+def remove_pupil_photo(*, by: Any, pupil: Pupil) -> Pupil:
+    _require_editor(by, pupil.school)
+    if not pupil.photo_path:
+        return pupil
+    with transaction.atomic():
+        Pupil.objects.filter(pk=pupil.pk).update(photo_path="")
+        pupil.photo_path = ""
+        record_event(
+            by=by,
+            action="pupil.photo_removed",
+            target=pupil,
+            organisation=pupil.school,
+            pupil_id=pupil.pk,
+            changes={"photo": ["present", None]},
+            summary="Photo removed",
+        )
+    return pupil

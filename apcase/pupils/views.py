@@ -3,7 +3,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -11,6 +11,7 @@ from django.utils import timezone
 from apcase.access import policies
 from apcase.access.rules import access_rule
 from apcase.chronology.services import log_access
+from apcase.core import uploads
 from apcase.core.errors import NotPermitted, ValidationFailed
 from apcase.core.exports import csv_response
 from apcase.schooldays.calculator import school_year_label, school_year_of
@@ -21,6 +22,7 @@ from .forms import (
     CarerForm,
     ExclusionForm,
     ImportForm,
+    PhotoForm,
     PupilFilterForm,
     PupilForm,
     carer_initial,
@@ -338,3 +340,36 @@ def pupil_import(request: HttpRequest) -> HttpResponse:
         "carer_columns": mis_import.CARER_COLUMNS,
     }
     return render(request, "pupils/pupil_import.html", context)
+
+
+@access_rule(policies.can_view_pupils)
+def pupil_photo(request: HttpRequest, pupil_id: int) -> HttpResponse:
+    pupil = selectors.get_pupil_for(request.user, pupil_id)
+    if not pupil.photo_path:
+        raise Http404("No photo.")
+    extension = pupil.photo_path.rsplit(".", 1)[-1]
+    return uploads.file_response(
+        pupil.photo_path, download_name=f"pupil-{pupil.pk}", extension=extension
+    )
+
+
+@access_rule(policies.can_edit_pupils)
+def photo_edit(request: HttpRequest, pupil_id: int) -> HttpResponse:
+    pupil = selectors.get_pupil_to_edit(request.user, pupil_id)
+    form = PhotoForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and "remove" in request.POST:
+        services.remove_pupil_photo(by=request.user, pupil=pupil)
+        messages.success(request, "Photo removed.")
+        return redirect("pupils:detail", pupil_id=pupil.pk)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_pupil_photo(
+                by=request.user, pupil=pupil, upload=form.cleaned_data.get("photo")
+            )
+        except ValidationFailed as error:
+            show_errors(form, error)
+        else:
+            messages.success(request, "Photo saved.")
+            return redirect("pupils:detail", pupil_id=pupil.pk)
+    context = {"form": form, "heading": f"Photo of {pupil.display_name}", "pupil": pupil}
+    return render(request, "pupils/photo_form.html", context)

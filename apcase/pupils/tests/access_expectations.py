@@ -1,7 +1,10 @@
 import datetime
 
+from django.core.files.base import ContentFile
+
 from apcase.access.testing import LA_ROLES, PROVIDER_ROLES, SCHOOL_ROLES, Expect
 from apcase.accounts.roles import Role
+from apcase.core import uploads
 from apcase.pupils.models import Carer, Exclusion, Pupil
 from apcase.pupils.upn import with_check_letter
 
@@ -21,6 +24,23 @@ def _pupil(world, own):  # type: ignore[no-untyped-def]
 
 def pupil_kwargs(world, own):  # type: ignore[no-untyped-def]
     return {"pupil_id": _pupil(world, own).pk}
+
+
+# A 1x1 transparent PNG, written once to the upload store for the walk to fetch.
+TINY_PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)
+WALK_PHOTO = "pupil-photos/url-walk.png"
+
+
+def photo_kwargs(world, own):  # type: ignore[no-untyped-def]
+    pupil = _pupil(world, own)
+    store = uploads.storage()
+    if not store.exists(WALK_PHOTO):
+        store.save(WALK_PHOTO, ContentFile(TINY_PNG))
+    Pupil.objects.filter(pk=pupil.pk).update(photo_path=WALK_PHOTO)
+    return {"pupil_id": pupil.pk}
 
 
 def carer_kwargs(world, own):  # type: ignore[no-untyped-def]
@@ -56,6 +76,8 @@ EXPECTATIONS = {
     "pupils:import": Expect(roles=IMPORTERS),
     "pupils:detail": Expect(roles=VIEWERS, kwargs=pupil_kwargs, role_status=NOT_REFERRED_OR_PLACED),
     "pupils:edit": Expect(roles=EDITORS, kwargs=pupil_kwargs),
+    "pupils:photo": Expect(roles=VIEWERS, kwargs=photo_kwargs, role_status=NOT_REFERRED_OR_PLACED),
+    "pupils:photo_edit": Expect(roles=EDITORS, kwargs=pupil_kwargs),
     "pupils:carer_add": Expect(roles=EDITORS, kwargs=pupil_kwargs),
     "pupils:carer_edit": Expect(roles=EDITORS, kwargs=carer_kwargs),
     "pupils:carer_remove": Expect(roles=EDITORS, kwargs=carer_kwargs),

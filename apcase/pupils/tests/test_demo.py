@@ -43,7 +43,8 @@ def test_the_demo_exclusions_get_sixth_day_dates_from_the_demo_term_dates(seeded
     assert suspension.provision_from == date(2026, 10, 12)
     tyler = Pupil.objects.get(legal_first_name="Tyler")
     permanent = next(
-        line for line in selectors.exclusion_history(tyler).lines
+        line
+        for line in selectors.exclusion_history(tyler).lines
         if line.exclusion.kind == "permanent"
     )
     assert permanent.provision_from == date(2026, 6, 22)

@@ -276,3 +276,41 @@ def test_pages_do_not_error_with_no_data(client_for):
     client = client_for(Role.INCLUSION_LEAD)
     for url in ("/pupils/", "/pupils/add/", "/pupils/import/"):
         assert client.get(url).status_code == 200, url
+
+
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)
+
+
+def test_a_photo_is_uploaded_shown_to_the_school_and_hidden_from_other_schools(
+    settings, tmp_path, world, client_for, own_pupil, user_with_role
+):
+    settings.MEDIA_ROOT = tmp_path
+    client = client_for(Role.SCHOOL_ADMIN)
+    response = client.post(
+        f"/pupils/{own_pupil.pk}/photo/change/",
+        {"photo": SimpleUploadedFile("me.png", PNG, "image/png")},
+    )
+    assert response.status_code == 302
+    own_pupil.refresh_from_db()
+    assert own_pupil.photo_path.endswith(".png")
+    assert AuditEvent.objects.filter(action="pupil.photo_changed", pupil_id=own_pupil.pk).exists()
+    photo = client_for(Role.SCHOOL_STAFF).get(f"/pupils/{own_pupil.pk}/photo/")
+    assert photo.status_code == 200
+    assert photo["Content-Type"] == "image/png"
+    other = client_for(Role.SCHOOL_STAFF, organisation=world.other_school)
+    assert other.get(f"/pupils/{own_pupil.pk}/photo/").status_code == 404
+
+
+def test_a_photo_that_is_not_an_image_is_refused(settings, tmp_path, client_for, own_pupil):
+    settings.MEDIA_ROOT = tmp_path
+    response = client_for(Role.SCHOOL_ADMIN).post(
+        f"/pupils/{own_pupil.pk}/photo/change/",
+        {"photo": SimpleUploadedFile("me.png", b"%PDF-1.4 not a photo", "image/png")},
+    )
+    assert response.status_code == 200
+    assert "must be a PNG or JPEG image" in response.content.decode()
+    own_pupil.refresh_from_db()
+    assert own_pupil.photo_path == ""
