@@ -22,6 +22,7 @@ from django.utils import timezone
 from apcase.access import policies
 from apcase.chronology.services import record_event
 from apcase.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
+from apcase.directory import selectors as directory_selectors
 from apcase.placements import workflow as placement_workflow
 from apcase.placements.models import Placement
 from apcase.referrals import workflow as referral_workflow
@@ -36,14 +37,7 @@ Outcome = PanelDecision.Outcome
 
 
 def provider_is_assured(provider: Any) -> bool:
-    """Whether the directory holds the provider as assured. The directory app will
-    provide `provider_is_assured`; until it does, no provider counts as assured and
-    every choice needs a recorded reason."""
-    try:
-        from apcase.directory.selectors import provider_is_assured as directory_check
-    except ImportError:
-        return False
-    return bool(directory_check(provider))
+    return directory_selectors.provider_is_assured(provider)
 
 
 @transaction.atomic

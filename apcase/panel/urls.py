@@ -1,5 +1,30 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from . import views
 
 app_name = "panel"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.meeting_list, name="meeting_list"),
+    path("meetings/new/", views.meeting_new, name="meeting_new"),
+    path("meetings/monthly/", views.series_new, name="series_new"),
+    path("meetings/<int:meeting_id>/", views.meeting_detail, name="meeting_detail"),
+    path("meetings/<int:meeting_id>/pack.pdf", views.panel_pack, name="pack"),
+    path("meetings/<int:meeting_id>/interests/", views.declare_interest, name="declare_interest"),
+    path(
+        "meetings/<int:meeting_id>/referrals/<int:referral_id>/decision/",
+        views.decide_referral,
+        name="decide_referral",
+    ),
+    path(
+        "meetings/<int:meeting_id>/emergencies/<int:emergency_id>/decision/",
+        views.decide_emergency,
+        name="decide_emergency",
+    ),
+    path("decisions/<int:decision_id>/", views.decision_detail, name="decision_detail"),
+    path(
+        "decisions/<int:decision_id>/letters/<slug:recipient>.pdf",
+        views.decision_letter,
+        name="letter",
+    ),
+]

@@ -1,0 +1,213 @@
+import datetime
+from typing import Any
+
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Field, Fieldset, Fluid, Layout, Size, Submit
+from django import forms
+
+from apcase.accounts.models import Organisation, User
+from apcase.directory.forms import ProviderChoiceField
+from apcase.referrals.models import Referral
+from apcase.schooldays.forms import GovDateField, date_field
+
+from .models import InclusionPanel, PanelDecision
+
+WEEKDAYS = [(0, "Monday"), (1, "Tuesday"), (2, "Wednesday"), (3, "Thursday"), (4, "Friday")]
+ORDINALS = [(1, "First"), (2, "Second"), (3, "Third"), (4, "Fourth"), (-1, "Last")]
+
+
+class PeopleField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return obj.full_name or obj.email
+
+
+class _MeetingFields(forms.Form):
+    panel = forms.ModelChoiceField(
+        queryset=InclusionPanel.objects.none(), label="Panel", empty_label=None
+    )
+    start_time = forms.TimeField(
+        label="Start time", initial=datetime.time(9, 30), help_text="For example, 09:30."
+    )
+    venue = forms.CharField(label="Venue", max_length=200, required=False)
+    online_link = forms.URLField(label="Online meeting link", required=False, assume_scheme="https")
+    chair = forms.ModelChoiceField(
+        queryset=User.objects.none(), label="Chair", required=False, empty_label="Not yet chosen"
+    )  # type: ignore[arg-type]
+    members = PeopleField(
+        queryset=User.objects.none(),
+        label="Members",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, panels: Any, people: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["panel"].queryset = panels  # type: ignore[attr-defined]
+        self.fields["chair"].queryset = people  # type: ignore[attr-defined]
+        self.fields["members"].queryset = people  # type: ignore[attr-defined]
+        self.fields["chair"].label_from_instance = lambda u: u.full_name or u.email  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("venue") and not data.get("online_link"):
+            self.add_error("venue", "Enter a venue or an online meeting link.")
+        return data
+
+    def place_fields(self) -> list[Any]:
+        return [
+            Field.text("start_time", field_width=5),
+            Field.text("venue", field_width=Fluid.TWO_THIRDS),
+            Field.text("online_link", field_width=Fluid.TWO_THIRDS),
+            Field.select("chair"),
+            Field.checkboxes("members", legend_size=Size.SMALL),
+        ]
+
+
+class MeetingForm(_MeetingFields):
+    date = GovDateField(label="Date", help_text="For example, 8 12 2026.")
+    is_extra = forms.BooleanField(
+        label="This is an extra meeting outside the monthly series", required=False
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.select("panel"),
+            date_field("date"),
+            *self.place_fields(),
+            Field.checkbox("is_extra"),
+            Submit("submit", "Schedule meeting"),
+        )
+
+
+class SeriesForm(_MeetingFields):
+    nth = forms.TypedChoiceField(label="Which week", choices=ORDINALS, coerce=int)
+    weekday = forms.TypedChoiceField(
+        label="Day of the week", choices=WEEKDAYS, coerce=int, initial=1
+    )
+    first_month = GovDateField(
+        label="Start from the month of",
+        help_text="Any day in the first month, for example 1 1 2027.",
+    )
+    count = forms.IntegerField(
+        label="Number of monthly meetings", min_value=1, max_value=12, initial=6
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.select("panel"),
+            Field.select("nth"),
+            Field.select("weekday"),
+            date_field("first_month"),
+            Field.text("count", field_width=3),
+            *self.place_fields(),
+            Submit("submit", "Schedule monthly meetings"),
+        )
+
+
+class DeclarationForm(forms.Form):
+    referral = forms.ModelChoiceField(
+        queryset=Referral.objects.none(),
+        label="Which agenda item is it about? (optional)",
+        required=False,
+        empty_label="The meeting as a whole",
+    )
+    interest = forms.CharField(
+        label="Describe the interest", widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: Any, referrals: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["referral"].queryset = referrals  # type: ignore[attr-defined]
+        field: Any = self.fields["referral"]
+        field.label_from_instance = lambda r: f"Referral for {r.pupil.display_name}"
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.select("referral"),
+            Field.textarea("interest", rows=3),
+            Submit("submit", "Record declaration"),
+        )
+
+
+class DecisionForm(forms.Form):
+    members_present = PeopleField(
+        queryset=User.objects.none(),
+        label="Members present",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Select the members present."},
+    )
+    outcome = forms.ChoiceField(label="Decision", widget=forms.RadioSelect)
+    reasons = forms.CharField(
+        label="Reasons for the decision",
+        help_text="In plain English: these are quoted in the letters to the school and family.",
+        widget=forms.Textarea,
+        error_messages={"required": "Enter the reasons for the decision."},
+    )
+    conditions = forms.CharField(
+        label="Conditions (optional)", widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+    def __init__(self, *args: Any, members: Any, outcomes: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["members_present"].queryset = members  # type: ignore[attr-defined]
+        self.fields["outcome"].choices = [  # type: ignore[attr-defined]
+            (value, PanelDecision.Outcome(value).label) for value in outcomes
+        ]
+        self.helper = FormHelper()
+        self.helper.layout = Layout(*self.layout_items(), Submit("submit", "Record decision"))
+
+    def layout_items(self) -> list[Any]:
+        return [
+            Field.checkboxes("members_present", legend_size=Size.MEDIUM),
+            Field.radios("outcome", legend_size=Size.MEDIUM),
+            Field.textarea("reasons"),
+            Field.textarea("conditions", rows=3),
+        ]
+
+
+class ReferralDecisionForm(DecisionForm):
+    provider = ProviderChoiceField(
+        queryset=Organisation.objects.none(),
+        label="Provider",
+        required=False,
+        empty_label="Choose a provider",  # type: ignore[arg-type]
+    )
+    provider_acceptance_reason = forms.CharField(
+        label="If the provider is not assured: why the panel accepts it",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+    site = forms.CharField(label="Site", max_length=200, required=False)
+    proposed_start_date = GovDateField(label="Proposed start date", required=False)
+    sessions_per_week = forms.IntegerField(
+        label="Sessions per week",
+        min_value=1,
+        max_value=10,
+        required=False,
+        help_text="From 1 to 10.",
+    )
+    first_review_date = GovDateField(label="First review date", required=False)
+
+    def __init__(self, *args: Any, providers: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["provider"].queryset = providers  # type: ignore[attr-defined]
+
+    def layout_items(self) -> list[Any]:
+        items = super().layout_items()
+        items.insert(
+            3,
+            Fieldset(
+                Field.select("provider"),
+                Field.textarea("provider_acceptance_reason", rows=3),
+                Field.text("site", field_width=Fluid.TWO_THIRDS),
+                date_field("proposed_start_date"),
+                Field.text("sessions_per_week", field_width=3),
+                date_field("first_review_date"),
+                legend="If approved",
+                legend_size=Size.MEDIUM,
+            ),
+        )
+        return items

@@ -1,0 +1,46 @@
+from apcase.access.testing import Expect
+from apcase.accounts.roles import Role
+from apcase.referrals.tests import walk_objects as objects
+from apcase.referrals.tests.access_expectations import VIEWERS
+
+LA_CASE = frozenset({Role.PANEL_MEMBER, Role.PANEL_CHAIR, Role.LA_OFFICER})
+SITTERS = frozenset({Role.PANEL_MEMBER, Role.PANEL_CHAIR})
+RECORDERS = frozenset({Role.PANEL_CHAIR, Role.LA_OFFICER})
+OFFICERS = frozenset({Role.LA_OFFICER})
+
+
+def meeting(world, own):  # type: ignore[no-untyped-def]
+    return {"meeting_id": objects.meeting(world, own).pk}
+
+
+def agenda_referral(world, own):  # type: ignore[no-untyped-def]
+    found = objects.referral(world, own)
+    return {"meeting_id": found.meeting_id, "referral_id": found.pk}
+
+
+def agenda_emergency(world, own):  # type: ignore[no-untyped-def]
+    found = objects.emergency(world, own)
+    return {"meeting_id": found.meeting_id, "emergency_id": found.pk}
+
+
+def decision(world, own):  # type: ignore[no-untyped-def]
+    return {"decision_id": objects.decision(world, own).pk}
+
+
+def letter(world, own):  # type: ignore[no-untyped-def]
+    return {**decision(world, own), "recipient": "parents"}
+
+
+EXPECTATIONS = {
+    "panel:meeting_list": Expect(roles=LA_CASE),
+    "panel:meeting_new": Expect(roles=OFFICERS),
+    "panel:series_new": Expect(roles=OFFICERS),
+    "panel:meeting_detail": Expect(roles=LA_CASE, kwargs=meeting, denied=404),
+    # The pack holds every referral on the agenda: panel members of that panel only.
+    "panel:pack": Expect(roles=SITTERS, kwargs=meeting, denied=404),
+    "panel:declare_interest": Expect(roles=SITTERS, kwargs=meeting),
+    "panel:decide_referral": Expect(roles=RECORDERS, kwargs=agenda_referral),
+    "panel:decide_emergency": Expect(roles=RECORDERS, kwargs=agenda_emergency),
+    "panel:decision_detail": Expect(roles=VIEWERS, kwargs=decision, denied=404),
+    "panel:letter": Expect(roles=VIEWERS, kwargs=letter, denied=404),
+}

@@ -1,0 +1,254 @@
+import datetime
+
+import pytest
+from django.template.loader import render_to_string
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from apcase.accounts.roles import Role
+from apcase.chronology.models import AccessLogEntry
+from apcase.panel.models import PanelDecision
+from apcase.placements.models import Placement
+from apcase.referrals import workflow as referral_workflow
+from apcase.referrals.models import Referral
+from apcase.referrals.tests.factories import (
+    complete_referral,
+    make_meeting,
+    make_panel,
+    make_pupil,
+    person,
+    sitting_panel,
+)
+from conftest import sign_in
+
+TODAY = timezone.localdate()
+
+
+@pytest.fixture
+def scene(world):
+    class Scene:
+        pass
+
+    s = Scene()
+    s.panel = make_panel(world.la)
+    s.chair, s.members = sitting_panel(world.la)
+    s.meeting = make_meeting(s.panel, chair=s.chair, members=s.members)
+    s.head = person(Role.HEADTEACHER, world.school)
+    s.pupil = make_pupil(world.school, legal_first_name="Riley", legal_last_name="Stone")
+    s.referral = complete_referral(s.pupil, signed_off_by=s.head)
+    referral_workflow.submit_referral(s.referral, by=s.referral.created_by)
+    s.referral.refresh_from_db()
+    return s
+
+
+def _date(prefix, day):
+    return {f"{prefix}_0": day.day, f"{prefix}_1": day.month, f"{prefix}_2": day.year}
+
+
+def test_the_agenda_lists_the_referral_with_its_papers(scene):
+    client = sign_in(Client(), person(Role.LA_OFFICER, scene.panel.local_authority))
+    html = client.get(reverse("panel:meeting_detail", args=[scene.meeting.pk])).content.decode()
+    assert "Riley Stone" in html
+    assert reverse("referrals:detail", args=[scene.referral.pk]) in html
+    assert "1 document" in html
+
+
+def test_the_chair_records_an_approval_through_the_page(world, scene):
+    client = sign_in(Client(), scene.chair)
+    url = reverse("panel:decide_referral", args=[scene.meeting.pk, scene.referral.pk])
+    assert client.get(url).status_code == 200
+    start = TODAY + datetime.timedelta(days=30)
+    data = {
+        "members_present": [scene.chair.pk, *[m.pk for m in scene.members]],
+        "outcome": "approved",
+        "reasons": "A short placement meets his needs.",
+        "provider": world.provider.pk,
+        "provider_acceptance_reason": "Known local PRU.",
+        "site": "Main site",
+        "sessions_per_week": "5",
+        **_date("proposed_start_date", start),
+        **_date("first_review_date", start + datetime.timedelta(days=42)),
+    }
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    scene.referral.refresh_from_db()
+    assert scene.referral.status == Referral.Status.APPROVED
+    assert Placement.objects.get(pupil=scene.pupil).status == Placement.Status.PLANNED
+
+
+def test_a_decision_without_quorum_shows_the_error_on_the_page(scene):
+    client = sign_in(Client(), scene.chair)
+    url = reverse("panel:decide_referral", args=[scene.meeting.pk, scene.referral.pk])
+    html = client.post(
+        url, {"members_present": [scene.chair.pk], "outcome": "declined", "reasons": "No."}
+    ).content.decode()
+    assert "not quorate" in html
+    assert not PanelDecision.objects.exists()
+
+
+@pytest.fixture
+def decision(world, scene):
+    from apcase.panel import services
+
+    return services.record_decision(
+        by=scene.chair,
+        meeting=scene.meeting,
+        referral=scene.referral,
+        members_present=[scene.chair, *scene.members],
+        outcome="approved",
+        reasons="The evidence shows a short placement will help Riley.",
+        provider=world.provider,
+        provider_acceptance_reason="Known local PRU.",
+        site="Romans Field Site",
+        proposed_start_date=TODAY + datetime.timedelta(days=30),
+        sessions_per_week=5,
+        first_review_date=TODAY + datetime.timedelta(days=72),
+    )
+
+
+def test_the_school_sees_the_decision_and_the_planned_placement(scene, decision):
+    client = sign_in(Client(), scene.referral.created_by)
+    html = client.get(reverse("referrals:detail", args=[scene.referral.pk])).content.decode()
+    assert "Approved" in html
+    assert "Planned" in html
+    assert "The evidence shows a short placement" in html
+
+
+@pytest.mark.parametrize("recipient", ["school", "parents"])
+def test_decision_letters_render_as_pdf_and_are_access_logged(scene, decision, recipient):
+    client = sign_in(Client(), scene.head)
+    response = client.get(reverse("panel:letter", args=[decision.pk, recipient]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert AccessLogEntry.objects.filter(action=f"decision_letter_{recipient}_read").exists()
+
+
+def test_the_parents_letter_is_in_plain_english(world, scene, decision):
+    html = render_to_string(
+        "panel/pdf/letter_parents.html",
+        {
+            "decision": decision,
+            "pupil": scene.pupil,
+            "school": world.school,
+            "item": scene.referral,
+            "today": TODAY,
+        },
+    )
+    assert "The panel said <strong>yes</strong>" in html
+    assert "a session is a morning or an afternoon" in html
+    assert "Riley Stone is still a pupil at Heronsgate School" in html
+    assert "The evidence shows a short placement will help Riley." in html
+
+
+def test_the_school_letter_names_who_decided(world, scene, decision):
+    html = render_to_string(
+        "panel/pdf/letter_school.html",
+        {
+            "decision": decision,
+            "pupil": scene.pupil,
+            "school": world.school,
+            "item": scene.referral,
+            "today": TODAY,
+        },
+    )
+    assert "Helen Achebe" in html
+    assert "agreed</strong> a placement at Milton Keynes Primary Referral Unit" in html
+
+
+def test_an_unknown_letter_is_not_found(scene, decision):
+    client = sign_in(Client(), scene.head)
+    assert client.get(reverse("panel:letter", args=[decision.pk, "provider"])).status_code == 404
+
+
+def test_a_panel_member_downloads_the_pack_and_it_is_logged(scene):
+    client = sign_in(Client(), scene.members[0])
+    response = client.get(reverse("panel:pack", args=[scene.meeting.pk]))
+    assert response.status_code == 200
+    assert response.content.startswith(b"%PDF")
+    assert AccessLogEntry.objects.filter(action="panel_pack_downloaded").count() == 1
+    assert AccessLogEntry.objects.filter(
+        action="panel_pack_referral_read", pupil_id=scene.pupil.pk
+    ).exists()
+
+
+def test_the_pack_holds_the_referral_and_the_sensitivity_marking(world, scene):
+    from apcase.panel.views import _agenda
+
+    html = render_to_string(
+        "panel/pdf/panel_pack.html",
+        {
+            "meeting": scene.meeting,
+            **_agenda(scene.meeting),
+            "generated_at": timezone.now(),
+            "reader": scene.chair,
+        },
+    )
+    assert "OFFICIAL-SENSITIVE" in html
+    assert "Referral for Riley Stone" in html
+    assert "Mum says he is happier" in html
+
+
+@pytest.mark.parametrize(
+    "who",
+    [
+        ("la_officer", "la"),
+        ("panel_member", "other_la"),
+        ("panel_chair", "other_la"),
+        ("provider_manager", "provider"),
+        ("headteacher", "school"),
+    ],
+)
+def test_the_pack_is_not_found_for_anyone_but_that_panels_members(world, scene, who):
+    role, where = who
+    client = sign_in(Client(), person(role, getattr(world, where)))
+    assert client.get(reverse("panel:pack", args=[scene.meeting.pk])).status_code == 404
+    assert not AccessLogEntry.objects.filter(action="panel_pack_downloaded").exists()
+
+
+@pytest.mark.parametrize(
+    "who",
+    [("panel_member", "other_la"), ("provider_staff", "provider"), ("headteacher", "other_school")],
+)
+def test_outsiders_get_not_found_for_meetings_and_decisions(world, scene, decision, who):
+    role, where = who
+    client = sign_in(Client(), person(role, getattr(world, where)))
+    for url in (
+        reverse("panel:meeting_detail", args=[scene.meeting.pk]),
+        reverse("panel:decision_detail", args=[decision.pk]),
+        reverse("panel:letter", args=[decision.pk, "school"]),
+    ):
+        assert client.get(url).status_code == 404, url
+
+
+def test_a_member_declares_an_interest(scene):
+    client = sign_in(Client(), scene.members[0])
+    response = client.post(
+        reverse("panel:declare_interest", args=[scene.meeting.pk]),
+        {"referral": scene.referral.pk, "interest": "Neighbour of the family."},
+    )
+    assert response.status_code == 302
+    html = client.get(reverse("panel:meeting_detail", args=[scene.meeting.pk])).content.decode()
+    assert "Neighbour of the family." in html
+
+
+def test_an_officer_schedules_an_extra_meeting_through_the_page(world, scene):
+    client = sign_in(Client(), person(Role.LA_OFFICER, world.la))
+    day = TODAY + datetime.timedelta(days=50)
+    response = client.post(
+        reverse("panel:meeting_new"),
+        {
+            "panel": scene.panel.pk,
+            **_date("date", day),
+            "start_time": "10:00",
+            "venue": "",
+            "online_link": "https://meet.example/panel",
+            "chair": scene.chair.pk,
+            "members": [m.pk for m in scene.members],
+            "is_extra": "on",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    html = client.get(reverse("panel:meeting_list")).content.decode()
+    assert "(extra)" in html

@@ -1,0 +1,346 @@
+from typing import Any
+
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import HTML, Field, Fieldset, Fluid, Layout, Size, Submit
+from django import forms
+
+from apcase.accounts.models import Organisation
+from apcase.core.uploads import ALLOWED_DESCRIPTION, max_upload_bytes
+from apcase.pupils.models import Pupil
+from apcase.schooldays.forms import GovDateField, date_field
+
+from .models import EmergencyPlacement, Referral
+
+
+def _helper(*items: Any, submit: str = "Save and continue") -> FormHelper:
+    helper = FormHelper()
+    helper.layout = Layout(*items, Submit("submit", submit))
+    return helper
+
+
+def _text(name: str, *, rows: int = 5) -> Field:
+    return Field.textarea(name, rows=rows)
+
+
+class StartReferralForm(forms.Form):
+    pupil = forms.ModelChoiceField(
+        queryset=Pupil.objects.none(),
+        label="Which pupil are you referring?",
+        empty_label="Choose a pupil",
+    )
+
+    def __init__(self, *args: Any, pupils: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["pupil"].queryset = pupils  # type: ignore[attr-defined]
+        self.helper = _helper(Field.select("pupil"), submit="Start referral")
+
+
+class SectionForm(forms.Form):
+    """A section of the referral. `version` carries the version the user saw."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    layout_fields: tuple[Any, ...] = ()
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(*self.layout_fields, "version")
+
+    def section_values(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data.pop("version", None)
+        return {k: ("" if v is None and k not in NULLABLE else v) for k, v in data.items()}
+
+
+NULLABLE = {"parent_views_gathered_on", "consent_given_on", "preferred_provider"}
+
+
+class ReasonForm(SectionForm):
+    reason = forms.ChoiceField(
+        label="Main reason for the referral",
+        choices=Referral.Reason.choices,
+        widget=forms.RadioSelect,
+    )
+    reason_description = forms.CharField(
+        label="Describe the pupil's needs and why alternative provision is being sought",
+        widget=forms.Textarea,
+    )
+    layout_fields = (
+        Field.radios("reason", legend_size=Size.SMALL),
+        _text("reason_description"),
+    )
+
+
+class AttendanceForm(SectionForm):
+    attendance_summary = forms.CharField(
+        label="Attendance",
+        help_text="Attendance this year, patterns of absence, part-time timetables.",
+        widget=forms.Textarea,
+    )
+    exclusions_summary = forms.CharField(
+        label="Suspensions and exclusions",
+        help_text="Filled in from the pupil record where it holds them. Write “None” if none.",
+        widget=forms.Textarea,
+    )
+    layout_fields = (_text("attendance_summary"), _text("exclusions_summary"))
+
+
+class SendHealthForm(SectionForm):
+    send_summary = forms.CharField(
+        label="Special educational needs and disabilities",
+        help_text="SEN support, EHC plan, assessments and who is involved.",
+        widget=forms.Textarea,
+    )
+    health_summary = forms.CharField(
+        label="Health", help_text="Write “No known health needs” if none.", widget=forms.Textarea
+    )
+    layout_fields = (_text("send_summary"), _text("health_summary"))
+
+
+class ParentViewsForm(SectionForm):
+    parent_views = forms.CharField(
+        label="Parent and carer views, in their words", widget=forms.Textarea
+    )
+    parent_views_gathered_how = forms.CharField(
+        label="How were their views gathered?",
+        help_text="For example, a meeting at school or a phone call.",
+        max_length=200,
+    )
+    parent_views_gathered_on = GovDateField(label="When were their views gathered?")
+    consent = forms.ChoiceField(
+        label="Consent to share information with the panel and providers",
+        choices=Referral.Consent.choices,
+        widget=forms.RadioSelect,
+    )
+    consent_given_by = forms.CharField(
+        label="Who gave consent (if given)", max_length=200, required=False
+    )
+    consent_given_on = GovDateField(label="When was consent given (if given)", required=False)
+    consent_recorded_how = forms.CharField(
+        label="How was consent recorded (if given)",
+        help_text="For example, a signed consent form.",
+        max_length=200,
+        required=False,
+    )
+    consent_not_obtained_reason = forms.CharField(
+        label="Why consent was not obtained (if not obtained)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+    layout_fields = (
+        Fieldset(
+            _text("parent_views"),
+            Field.text("parent_views_gathered_how", field_width=Fluid.TWO_THIRDS),
+            date_field("parent_views_gathered_on"),
+            legend="Views",
+            legend_size=Size.MEDIUM,
+        ),
+        Fieldset(
+            Field.radios("consent", legend_size=Size.SMALL),
+            Field.text("consent_given_by", field_width=Fluid.TWO_THIRDS),
+            date_field("consent_given_on"),
+            Field.text("consent_recorded_how", field_width=Fluid.TWO_THIRDS),
+            _text("consent_not_obtained_reason", rows=3),
+            legend="Consent to share",
+            legend_size=Size.MEDIUM,
+        ),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("consent") == Referral.Consent.GIVEN:
+            for name, message in (
+                ("consent_given_by", "Enter who gave consent."),
+                ("consent_given_on", "Enter when consent was given."),
+                ("consent_recorded_how", "Enter how consent was recorded."),
+            ):
+                if not data.get(name):
+                    self.add_error(name, message)
+            data["consent_not_obtained_reason"] = ""
+        elif data.get("consent") == Referral.Consent.NOT_OBTAINED:
+            if not (data.get("consent_not_obtained_reason") or "").strip():
+                self.add_error("consent_not_obtained_reason", "Enter why consent was not obtained.")
+            data.update(consent_given_by="", consent_given_on=None, consent_recorded_how="")
+        return data
+
+
+class ChildVoiceForm(SectionForm):
+    child_voice = forms.CharField(
+        label="The child's views, in their words",
+        help_text="What they like, what is hard, what would help.",
+        widget=forms.Textarea,
+    )
+    child_voice_gathered_how = forms.CharField(
+        label="How were the child's views gathered?",
+        help_text="For example, a conversation with their key adult, drawings.",
+        max_length=200,
+    )
+    layout_fields = (
+        _text("child_voice"),
+        Field.text("child_voice_gathered_how", field_width=Fluid.TWO_THIRDS),
+    )
+
+
+class ProvisionForm(SectionForm):
+    provision_sought = forms.CharField(
+        label="What provision is sought",
+        help_text="Type, length and pattern, for example mornings for 6 weeks.",
+        widget=forms.Textarea,
+    )
+    preferred_provider = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(),
+        label="Preferred provider (optional)",
+        required=False,
+        empty_label="No preference",
+    )
+    layout_fields = (_text("provision_sought"), Field.select("preferred_provider"))
+
+    def __init__(self, *args: Any, providers: Any = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["preferred_provider"].queryset = providers  # type: ignore[attr-defined]
+
+
+class FinishedForm(forms.Form):
+    """ "Have you completed this section?" for the list sections."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    finished = forms.TypedChoiceField(
+        label="Have you completed this section?",
+        choices=[("yes", "Yes, I've completed this section"), ("no", "No, I'll come back later")],
+        widget=forms.RadioSelect,
+        coerce=lambda value: value == "yes",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(Field.radios("finished", legend_size=Size.MEDIUM), "version")
+        self.helper.form_id = "finished-form"
+
+
+class InterventionForm(forms.Form):
+    description = forms.CharField(label="What was tried", widget=forms.Textarea(attrs={"rows": 3}))
+    started_on = GovDateField(label="Start date")
+    ended_on = GovDateField(label="End date (leave blank if it is still going on)", required=False)
+    outcome = forms.CharField(label="Outcome", widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            _text("description", rows=3),
+            date_field("started_on"),
+            date_field("ended_on"),
+            _text("outcome", rows=3),
+            submit="Add intervention",
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("started_on"), data.get("ended_on")
+        if start and end and end < start:
+            self.add_error("ended_on", "The end date must be the same as or after the start date.")
+        return data
+
+
+class DocumentForm(forms.Form):
+    title = forms.CharField(
+        label="Document title",
+        help_text="For example, Educational psychologist report.",
+        max_length=200,
+    )
+    upload = forms.FileField(
+        label="Upload a file",
+        help_text=f"Upload {ALLOWED_DESCRIPTION}, smaller than "
+        f"{max_upload_bytes() // (1024 * 1024)} MB.",
+        error_messages={"required": "Select a file to upload."},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Field.text("title", field_width=Fluid.TWO_THIRDS),
+            Field("upload"),
+            submit="Upload document",
+        )
+        self.helper.attrs = {"enctype": "multipart/form-data"}
+
+
+class ReasonTextForm(forms.Form):
+    reason = forms.CharField(label="Reason", widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, label: str, submit: str, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].label = label
+        self.helper = _helper(_text("reason", rows=3), submit=submit)
+
+
+class ConfirmForm(forms.Form):
+    def __init__(self, *args: Any, submit: str, intro: str = "", **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        items: list[Any] = [HTML(f'<p class="govuk-body">{intro}</p>')] if intro else []
+        self.helper = _helper(*items, submit=submit)
+
+
+SECTION_FORMS: dict[str, type[SectionForm]] = {
+    "reason": ReasonForm,
+    "attendance": AttendanceForm,
+    "send-health": SendHealthForm,
+    "parent-views": ParentViewsForm,
+    "child-voice": ChildVoiceForm,
+    "provision": ProvisionForm,
+}
+
+
+class EmergencyForm(forms.Form):
+    pupil = forms.ModelChoiceField(
+        queryset=Pupil.objects.none(), label="Pupil", empty_label="Choose a pupil"
+    )
+    provider = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(), label="Provider", empty_label="Choose a provider"
+    )  # type: ignore[arg-type]
+    site = forms.CharField(label="Site (optional)", max_length=200, required=False)
+    sessions_per_week = forms.IntegerField(
+        label="Sessions per week", min_value=1, max_value=10, help_text="From 1 to 10."
+    )
+    why_it_cannot_wait = forms.CharField(
+        label="Why this cannot wait for the next panel meeting", widget=forms.Textarea
+    )
+    risks = forms.CharField(label="Risks", widget=forms.Textarea(attrs={"rows": 4}))
+    likelihood = forms.ChoiceField(
+        label="Likelihood", choices=EmergencyPlacement.Level.choices, widget=forms.RadioSelect
+    )
+    severity = forms.ChoiceField(
+        label="Severity", choices=EmergencyPlacement.Level.choices, widget=forms.RadioSelect
+    )
+    mitigations = forms.CharField(
+        label="How the risks will be reduced", widget=forms.Textarea(attrs={"rows": 4})
+    )
+    assessed_by = forms.CharField(label="Who assessed the risks", max_length=200)
+    assessed_on = GovDateField(label="Date of the risk assessment")
+    risk_review_on = GovDateField(label="Date the risk assessment will be reviewed")
+
+    def __init__(self, *args: Any, pupils: Any, providers: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["pupil"].queryset = pupils  # type: ignore[attr-defined]
+        self.fields["provider"].queryset = providers  # type: ignore[attr-defined]
+        self.helper = _helper(
+            Fieldset(
+                Field.select("pupil"),
+                Field.select("provider"),
+                Field.text("site", field_width=Fluid.TWO_THIRDS),
+                Field.text("sessions_per_week", field_width=3),
+                _text("why_it_cannot_wait"),
+                legend="The placement",
+                legend_size=Size.MEDIUM,
+            ),
+            Fieldset(
+                _text("risks", rows=4),
+                Field.radios("likelihood", inline=True, legend_size=Size.SMALL),
+                Field.radios("severity", inline=True, legend_size=Size.SMALL),
+                _text("mitigations", rows=4),
+                Field.text("assessed_by", field_width=Fluid.TWO_THIRDS),
+                date_field("assessed_on"),
+                date_field("risk_review_on"),
+                legend="Risk assessment",
+                legend_size=Size.MEDIUM,
+            ),
+            submit="Start the emergency placement",
+        )
