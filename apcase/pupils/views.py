@@ -3,7 +3,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.forms import Form
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -343,7 +343,7 @@ def pupil_import(request: HttpRequest) -> HttpResponse:
 
 
 @access_rule(policies.can_view_pupils)
-def pupil_photo(request: HttpRequest, pupil_id: int) -> HttpResponse:
+def pupil_photo(request: HttpRequest, pupil_id: int) -> FileResponse:
     pupil = selectors.get_pupil_for(request.user, pupil_id)
     if not pupil.photo_path:
         raise Http404("No photo.")
