@@ -41,7 +41,9 @@ class Command(BaseCommand):
         lines = data.count(b"\n")
         quiet = options["verbosity"] == 0
         with (
-            tqdm(total=lines, desc="Checking rows", unit="row", disable=quiet) as checking,
+            tqdm(
+                total=max(lines - 1, 0), desc="Checking rows", unit="row", disable=quiet
+            ) as checking,
             tqdm(total=None, desc="Applying", unit="row", disable=quiet) as applying,
         ):
             try:
