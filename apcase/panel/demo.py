@@ -1,10 +1,268 @@
-from apcase.accounts.models import Organisation
-from apcase.panel.models import InclusionPanel
+"""Demo panel: the Milton Keynes Primary Inclusion Panel, a monthly series of meetings
+(last month's held, the next three scheduled), and referrals from Heronsgate School in
+several states, plus an emergency placement awaiting ratification. Every person and
+pupil is invented.
+
+Idempotent: each referral is made once per demo pupil; meetings are keyed on their date.
+It goes through the same services and workflow as the pages, so the chronology and
+audit trail look as they would in use. The only shortcut is moving two referrals onto
+last month's (already past) meeting, which no page can do."""
+
+import datetime
+from typing import Any
+
+from django.contrib.auth.hashers import make_password
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from apcase.accounts.models import Membership, Organisation, User
+from apcase.accounts.roles import Role
+from apcase.panel.models import InclusionPanel, PanelMeeting
+from apcase.panel.schedule import nth_weekday
+
+PANEL_NAME = "Milton Keynes Primary Inclusion Panel"
+VENUE = "Civic Offices, 1 Saxon Gate East, Milton Keynes"
+# Two more invented panel members (no sign-in), so the panel can be quorate.
+EXTRA_MEMBERS = [
+    ("ngozi.adeyemi@mk-council.example", "Ngozi Adeyemi"),
+    ("carys.pryce@mk-council.example", "Carys Pryce"),
+]
+DEMO_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+def _month(day: datetime.date, offset: int) -> tuple[int, int]:
+    index = day.year * 12 + day.month - 1 + offset
+    return index // 12, index % 12 + 1
+
+
+def _people(la: Organisation) -> dict[str, Any]:
+    for email, name in EXTRA_MEMBERS:
+        user, _ = User.objects.get_or_create(
+            email=email, defaults={"full_name": name, "password": make_password(None)}
+        )
+        Membership.objects.update_or_create(
+            user=user, organisation=la, role=Role.PANEL_MEMBER, defaults={"is_active": True}
+        )
+    users = {u.email: u for u in User.objects.filter(email__endswith="@mk-council.example")}
+    return {
+        "chair": users["panel.chair@mk-council.example"],
+        "officer": users["la.officer@mk-council.example"],
+        "members": [
+            users["panel.member@mk-council.example"],
+            *[users[email] for email, _ in EXTRA_MEMBERS],
+        ],
+    }
+
+
+def _meetings(panel: InclusionPanel, people: dict[str, Any]) -> tuple[PanelMeeting, PanelMeeting]:
+    today = timezone.localdate()
+    made = []
+    for offset in (-1, 0, 1, 2, 3):
+        year, month = _month(today, offset)
+        date = nth_weekday(year, month, weekday=1, nth=2)  # the second Tuesday
+        if offset >= 0 and date < today:
+            continue
+        meeting, created = PanelMeeting.objects.get_or_create(
+            panel=panel,
+            date=date,
+            start_time=datetime.time(9, 30),
+            defaults={"venue": VENUE, "chair": people["chair"], "scheduled_by": people["officer"]},
+        )
+        if created:
+            meeting.members.set([people["chair"], *people["members"]])
+        made.append(meeting)
+    past = made[0]
+    upcoming = next(m for m in made if m.date >= today + datetime.timedelta(days=8))
+    return past, upcoming
+
+
+SECTIONS: dict[str, Any] = {
+    "reason": {
+        "reason": "behaviour",
+        "reason_description": "Frequent dysregulation in class, leaving the room several "
+        "times a day; at risk of further suspension.",
+    },
+    "attendance": {
+        "attendance_summary": "91% this school year; most absence is Monday mornings.",
+        "exclusions_summary": "Two suspensions this term, 4 days in total.",
+    },
+    "send-health": {
+        "send_summary": "SEN support: social, emotional and mental health. EP assessment in October.",
+        "health_summary": "No known health needs.",
+    },
+    "parent-views": {
+        "parent_views": "“He is happier in small groups. We want him to stay at Heronsgate "
+        "but he needs a break to reset.”",
+        "parent_views_gathered_how": "Meeting at school with the inclusion lead",
+        "parent_views_gathered_on": datetime.date(2026, 10, 6),
+        "consent": "given",
+        "consent_given_by": "Parent (mother)",
+        "consent_given_on": datetime.date(2026, 10, 6),
+        "consent_recorded_how": "Signed consent form, scanned to the pupil file",
+    },
+    "child-voice": {
+        "child_voice": "“I like building things and football. I don't like when it's loud.”",
+        "child_voice_gathered_how": "Conversation with his key adult, with drawings",
+    },
+    "provision": {
+        "provision_sought": "A 6-week part-time placement, mornings, with a plan to return."
+    },
+}
+
+
+def _referral(pupil: Any, *, lead: Any, head: Any, submit: bool) -> Any:
+    from apcase.referrals import services, workflow
+
+    referral = services.start_referral(by=lead, pupil=pupil)
+    for section, values in SECTIONS.items():
+        referral.refresh_from_db()
+        services.update_section(
+            referral, by=lead, section=section, values=values, version=referral.version
+        )
+    services.add_intervention(
+        referral,
+        by=lead,
+        description="Daily check-in and check-out with a key adult",
+        started_on=datetime.date(2026, 9, 7),
+        ended_on=datetime.date(2026, 10, 16),
+        outcome="Calmer mornings; afternoons still hard.",
+    )
+    services.add_intervention(
+        referral,
+        by=lead,
+        description="Nurture group three afternoons a week",
+        started_on=datetime.date(2026, 9, 21),
+        ended_on=None,
+        outcome="Engages well in the group, struggles on return to class.",
+    )
+    services.add_document(
+        referral,
+        by=lead,
+        title="Educational psychologist report (invented)",
+        upload=SimpleUploadedFile("ep-report.pdf", DEMO_PDF, content_type="application/pdf"),
+    )
+    referral.refresh_from_db()
+    services.update_section(
+        referral,
+        by=lead,
+        section="interventions",
+        values={"interventions_complete": True},
+        version=referral.version,
+    )
+    referral.refresh_from_db()
+    services.update_section(
+        referral,
+        by=lead,
+        section="documents",
+        values={"documents_complete": True},
+        version=referral.version,
+    )
+    if submit:
+        services.sign_off_referral(referral, by=head)
+        workflow.submit_referral(referral, by=lead)
+    referral.refresh_from_db()
+    return referral
+
+
+def _decide(referral: Any, meeting: PanelMeeting, people: dict[str, Any], **decision: Any) -> None:
+    from apcase.panel import services
+    from apcase.referrals.models import Referral
+
+    # Demo only: put the referral on last month's meeting, which has passed.
+    Referral.objects.filter(pk=referral.pk).update(meeting=meeting)
+    referral.refresh_from_db()
+    services.record_decision(
+        by=people["chair"],
+        meeting=meeting,
+        referral=referral,
+        members_present=[people["chair"], *people["members"]],
+        **decision,
+    )
 
 
 def seed(organisations: dict[str, Organisation]) -> None:
-    InclusionPanel.objects.update_or_create(
-        local_authority=organisations["la"],
-        name="Milton Keynes Primary Inclusion Panel",
-        defaults={"phase": "Primary"},
+    panel, _ = InclusionPanel.objects.update_or_create(
+        local_authority=organisations["la"], name=PANEL_NAME, defaults={"phase": "Primary"}
     )
+    from apcase.pupils.models import Pupil
+
+    if not Pupil.objects.filter(school=organisations["school"]).exists():
+        # The pupils demo runs after this one in seed_demo; it is idempotent, so run it.
+        from apcase.pupils import demo as pupils_demo
+
+        pupils_demo.seed(organisations)
+    _seed_cases(organisations, panel)
+
+
+def _seed_cases(organisations: dict[str, Organisation], panel: InclusionPanel) -> None:
+    from apcase.pupils.models import Pupil
+    from apcase.referrals import workflow
+    from apcase.referrals.models import EmergencyPlacement, Referral
+
+    people = _people(organisations["la"])
+    past, upcoming = _meetings(panel, people)
+    school = organisations["school"]
+    lead = User.objects.get(email="inclusion.lead@heronsgate.example")
+    head = User.objects.get(email="headteacher@heronsgate.example")
+    pupils = {p.legal_first_name: p for p in Pupil.objects.filter(school=school)}
+    today = timezone.localdate()
+
+    def fresh(name: str) -> Any:
+        pupil = pupils.get(name)
+        if pupil is None or Referral.objects.filter(pupil=pupil).exists():
+            return None
+        if EmergencyPlacement.objects.filter(pupil=pupil).exists():
+            return None
+        return pupil
+
+    if pupil := fresh("Amelia"):
+        _referral(pupil, lead=lead, head=head, submit=False)  # a draft, part way
+    if pupil := fresh("Leo"):
+        _referral(pupil, lead=lead, head=head, submit=True)  # on the next agenda
+    if pupil := fresh("Kwabena"):
+        referral = _referral(pupil, lead=lead, head=head, submit=True)
+        _decide(
+            referral,
+            past,
+            people,
+            outcome="approved",
+            reasons="The school has tried a full graduated response; a short placement "
+            "with a planned return gives Kwabena the best chance to stay at Heronsgate.",
+            conditions="Key adult from school visits weekly.",
+            provider=organisations["pru"],
+            provider_acceptance_reason="The local PRU, known to the panel; vetting "
+            "confirmation requested.",
+            site="Romans Field Site",
+            proposed_start_date=today + datetime.timedelta(days=7),
+            sessions_per_week=5,
+            first_review_date=today + datetime.timedelta(days=49),
+        )
+    if pupil := fresh("Noor"):
+        referral = _referral(pupil, lead=lead, head=head, submit=True)
+        _decide(
+            referral,
+            past,
+            people,
+            outcome="more_information",
+            reasons="The panel needs the speech and language assessment before deciding.",
+        )
+    if pupil := fresh("Tyler"):
+        workflow.arrange_emergency_placement(
+            by=head,
+            pupil=pupil,
+            provider=organisations["bridge"],
+            site="Coffee Hall",
+            sessions_per_week=10,
+            why_it_cannot_wait="A serious incident in class; he cannot safely return to "
+            "class before the next panel meeting.",
+            risks="Harm to peers during unstructured times.",
+            likelihood="medium",
+            severity="high",
+            mitigations="Small group, adult at transitions, daily call home.",
+            assessed_by="Daniel Whitcombe, headteacher",
+            assessed_on=today,
+            risk_review_on=today + datetime.timedelta(days=14),
+        )
