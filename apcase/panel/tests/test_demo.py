@@ -1,0 +1,25 @@
+import pytest
+
+from apcase.accounts import demo as accounts_demo
+from apcase.panel import demo
+from apcase.panel.models import PanelMeeting
+from apcase.placements.models import Placement
+from apcase.referrals.models import EmergencyPlacement, Referral
+
+
+@pytest.fixture(autouse=True)
+def media(tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def test_the_demo_has_referrals_in_several_states_and_a_held_meeting_and_runs_twice(db):
+    organisations = accounts_demo.seed_organisations()
+    accounts_demo.seed_accounts(organisations)
+    demo.seed(organisations)
+    demo.seed(organisations)
+    states = set(Referral.objects.values_list("status", flat=True))
+    assert {"draft", "scheduled", "approved", "more_information"} <= states
+    assert Referral.objects.count() == 4
+    assert PanelMeeting.objects.filter(status=PanelMeeting.Status.HELD).count() == 1
+    assert Placement.objects.filter(status=Placement.Status.PLANNED).count() == 1
+    assert EmergencyPlacement.objects.get().ratification == "awaiting"
