@@ -1,0 +1,140 @@
+"""Browser tests: Playwright (sync API) driving Debian's Chromium against pytest-django's
+live server, with the demo data loaded inside each test.
+
+Never `playwright install`: the browser is the system's /usr/bin/chromium."""
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django_otp.oath import TOTP
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+
+from apcase.accounts import demo
+
+# The live server runs in a thread beside Playwright's event loop; Django refuses
+# synchronous database calls from a thread with a running loop unless told.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = os.environ.get("APCASE_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+BUILT_CSS = Path(settings.BASE_DIR) / "apcase" / "static" / "govuk" / "govuk-frontend.min.css"
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install -y chromium")
+    if not BUILT_CSS.exists():
+        pytest.fail("GOV.UK Frontend is not built: run `make install`.")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class ConsoleWatch:
+    """Collects what the browser complains about: console errors and uncaught errors."""
+
+    def __init__(self) -> None:
+        self.errors: list[str] = []
+
+    def attach(self, page: Page) -> None:
+        page.on(
+            "console",
+            lambda message: (
+                self.errors.append(f"{page.url}: {message.text}")
+                if message.type == "error"
+                else None
+            ),
+        )
+        page.on("pageerror", lambda error: self.errors.append(f"{page.url}: {error}"))
+
+    def csp_errors(self) -> list[str]:
+        return [
+            error
+            for error in self.errors
+            if "Content Security Policy" in error or "Refused to" in error
+        ]
+
+
+@pytest.fixture
+def context(browser: Browser) -> Iterator[BrowserContext]:
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    context.set_default_timeout(10_000)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def console() -> ConsoleWatch:
+    return ConsoleWatch()
+
+
+@pytest.fixture
+def page(context: BrowserContext, console: ConsoleWatch) -> Page:
+    page = context.new_page()
+    console.attach(page)
+    return page
+
+
+@pytest.fixture
+def demo_site(live_server, transactional_db) -> str:
+    """The live server's address, with the demo organisations and accounts loaded."""
+    call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    return live_server.url
+
+
+def current_code() -> str:
+    return f"{TOTP(bytes.fromhex(demo.DEMO_TOTP_KEY_HEX)).token():06d}"
+
+
+def submit(page: Page) -> None:
+    """Press the page's main form button (the header also has one: Sign out)."""
+    page.locator("main form button[type=submit], main form input[type=submit]").first.click()
+
+
+def enter_password(page: Page, base_url: str, email: str) -> None:
+    page.goto(f"{base_url}/account/sign-in/")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(demo.DEMO_PASSWORD)
+    submit(page)
+
+
+def sign_in_by_cookie(context: BrowserContext, base_url: str, email: str) -> None:
+    """Give the browser a session that has passed both factors, as the test client's
+    `sign_in` does, without typing them: the sign-in pages are tested on their own."""
+    from django.test import Client
+
+    from apcase.accounts.models import User
+    from conftest import sign_in as sign_in_client
+
+    client = sign_in_client(Client(), User.objects.get(email=email))
+    context.clear_cookies()
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": base_url,
+            }
+        ]
+    )
+
+
+def sign_in(page: Page, base_url: str, email: str) -> None:
+    """Sign in as a demo account with both factors, as a person would."""
+    enter_password(page, base_url, email)
+    page.get_by_label("Code from your authenticator app").fill(current_code())
+    submit(page)
+    page.wait_for_url(f"{base_url}/")

@@ -1,0 +1,168 @@
+"""Accessibility sweep: every page each demo account can reach by following links, and
+the signed-out pages, checked with axe-core against WCAG 2.x A and AA.
+
+The crawl follows same-origin links (GET only), so pages added later are swept without
+editing this test. URLs that differ only in a numeric or UUID path segment, or in the
+values of their query string, count as one page: the first one found is checked."""
+
+import hashlib
+import re
+from collections import deque
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import parse_qsl, urldefrag, urljoin, urlsplit
+
+import pytest
+from django.conf import settings
+from playwright.sync_api import BrowserContext, Page
+from playwright.sync_api import Error as PlaywrightError
+
+from apcase.accounts import demo
+from tests.e2e.conftest import ConsoleWatch, enter_password, sign_in_by_cookie, submit
+
+pytestmark = pytest.mark.browser
+
+AXE_SOURCE = (Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js").read_text(
+    encoding="utf-8"
+)
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+BLOCKING_IMPACTS = {"serious", "critical"}
+MAX_PAGES_PER_USER = 200
+# Links the crawl never follows: they change state, leave the pages or download a file.
+SKIP_PATHS = re.compile(r"^/(account/sign-out/|static/|no-direct-media/)")
+SKIP_SUFFIXES = (".pdf", ".csv", ".xlsx", ".ics", ".zip", ".docx", ".png", ".jpg", ".svg")
+ID_SEGMENT = re.compile(r"^(\d+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$")
+
+RUN_AXE = """async (tags) => {
+  const result = await axe.run(document, {
+    runOnly: {type: "tag", values: tags}, resultTypes: ["violations"],
+  });
+  return result.violations.map((v) => ({
+    id: v.id, impact: v.impact, help: v.help,
+    targets: v.nodes.slice(0, 3).map((n) => n.target.join(" ")),
+  }));
+}"""
+
+# The page's markup less the header and what changes on every request. Two pages with
+# the same fingerprint give the same axe result, so the second is not re-run. The header
+# (the user's name, their navigation) is checked on the first page each account sees.
+FINGERPRINT = """() => {
+  const body = document.body.cloneNode(true);
+  body.querySelectorAll("header, script").forEach((e) => e.remove());
+  body.querySelectorAll("input[name=csrfmiddlewaretoken]").forEach((e) => e.remove());
+  return document.title + body.innerHTML;
+}"""
+
+LINKS = """() => Array.from(document.querySelectorAll("a[href]"))
+  .filter((a) => !a.hasAttribute("download"))
+  .map((a) => a.href)"""
+
+
+@dataclass
+class Sweep:
+    base_url: str
+    console: ConsoleWatch
+    problems: list[str] = field(default_factory=list)
+    checked: int = 0
+    fingerprints: set[str] = field(default_factory=set)
+
+    def pattern(self, url: str) -> str:
+        parts = urlsplit(url)
+        path = "/".join(
+            "{id}" if ID_SEGMENT.match(segment) else segment for segment in parts.path.split("/")
+        )
+        keys = sorted({key for key, _ in parse_qsl(parts.query, keep_blank_values=True)})
+        return path + ("?" + "&".join(keys) if keys else "")
+
+    def followable(self, url: str) -> bool:
+        parts = urlsplit(url)
+        if f"{parts.scheme}://{parts.netloc}" != self.base_url:
+            return False
+        return not SKIP_PATHS.match(parts.path) and not parts.path.endswith(SKIP_SUFFIXES)
+
+    def check(self, page: Page, who: str, *, always: bool = False) -> None:
+        """Run axe on the page as it stands and note serious or critical violations."""
+        fingerprint = hashlib.sha256(page.evaluate(FINGERPRINT).encode()).hexdigest()
+        if fingerprint in self.fingerprints and not always:
+            return
+        self.fingerprints.add(fingerprint)
+        page.evaluate(AXE_SOURCE)
+        for violation in page.evaluate(RUN_AXE, WCAG_TAGS):
+            if violation["impact"] in BLOCKING_IMPACTS:
+                self.problems.append(
+                    f"{who} {page.url}: [{violation['impact']}] {violation['id']}: "
+                    f"{violation['help']} at {', '.join(violation['targets'])}"
+                )
+        self.checked += 1
+
+    def crawl(self, page: Page, who: str, start: str) -> None:
+        queue = deque([urljoin(self.base_url, start)])
+        seen = {self.pattern(queue[0])}
+        visited = 0
+        while queue and visited < MAX_PAGES_PER_USER:
+            url = queue.popleft()
+            visited += 1
+            try:
+                response = page.goto(url)
+            except PlaywrightError as error:
+                if "Download is starting" in str(error):
+                    continue
+                raise
+            status = response.status if response else 0
+            if status >= 400:
+                self.problems.append(f"{who} {url}: a link leads to an error page ({status})")
+                continue
+            content_type = response.headers.get("content-type", "") if response else ""
+            if not content_type.startswith("text/html"):
+                continue
+            self.check(page, who, always=visited == 1)
+            for link in page.evaluate(LINKS):
+                link = urldefrag(link).url
+                if self.followable(link) and self.pattern(link) not in seen:
+                    seen.add(self.pattern(link))
+                    queue.append(link)
+
+
+def problems_of(sweep: Sweep) -> list[str]:
+    return sweep.problems + [f"console: {error}" for error in sweep.console.csp_errors()]
+
+
+def report(sweep: Sweep) -> str:
+    problems = problems_of(sweep)
+    return "\n".join([f"{len(problems)} problem(s), {sweep.checked} page(s) checked:", *problems])
+
+
+def test_every_page_each_demo_account_can_reach_passes_axe(
+    context: BrowserContext, page: Page, demo_site: str, console: ConsoleWatch
+):
+    sweep = Sweep(demo_site, console)
+    for account in demo.DEMO_ACCOUNTS:
+        sign_in_by_cookie(context, demo_site, account.email)
+        sweep.crawl(page, account.email, "/")
+
+    assert sweep.checked >= len(demo.DEMO_ACCOUNTS) + 2  # each home page, and more
+    assert problems_of(sweep) == [], report(sweep)
+
+
+def test_signed_out_pages_and_form_errors_pass_axe(
+    page: Page, demo_site: str, console: ConsoleWatch
+):
+    sweep = Sweep(demo_site, console)
+    for path in ["/account/sign-in/", "/account/password-reset/", "/accessibility/", "/privacy/"]:
+        sweep.crawl(page, "signed out", path)
+
+    # Pages only a form submission reaches: errors on the sign-in form, the code page.
+    page.goto(f"{demo_site}/account/sign-in/")
+    submit(page)
+    sweep.check(page, "sign-in errors")
+    page.goto(f"{demo_site}/account/password-reset/")
+    page.get_by_label("Email address").fill("someone@heronsgate.example")
+    submit(page)
+    sweep.check(page, "password reset sent")
+    enter_password(page, demo_site, "dsl@heronsgate.example")
+    sweep.check(page, "code page")
+    page.get_by_label("Code from your authenticator app").fill("12")
+    submit(page)
+    sweep.check(page, "code errors")
+
+    assert problems_of(sweep) == [], report(sweep)
