@@ -1,5 +1,8 @@
 """Tests: fast hashing, mail kept in memory, plain static storage for live_server."""
 
+import tempfile
+from pathlib import Path
+
 from .base import *  # noqa: F403
 
 SECRET_KEY = "test-only-key-not-secret-0123456789-abcdefghijklmnopqrstuvwxyz"
@@ -11,3 +14,6 @@ ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 # Serve static files from the app folders (no collectstatic in tests).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Uploads made by tests go to a throwaway folder, never the project's data/.
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="apcase-test-media-"))
