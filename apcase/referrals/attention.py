@@ -1,0 +1,89 @@
+"""What needs a user's attention on the home page from referrals, the panel and the
+emergency route. Everything is read through the same scoped selectors as the pages."""
+
+from typing import Any
+
+from django.urls import reverse
+from django.utils import timezone
+
+from apcase.access import policies
+from apcase.core.attention import AttentionItem
+
+from . import selectors, workflow
+from .models import Referral
+from .sections import incomplete_sections
+
+
+def referral_items(user: Any) -> list[AttentionItem]:
+    if not (policies.can_view_referrals(user) or policies.can_view_panel(user)):
+        return []
+    items: list[AttentionItem] = []
+    for referral in selectors.referrals_visible_to(user).filter(
+        status__in=[Referral.Status.DRAFT, Referral.Status.MORE_INFORMATION]
+    ):
+        if not policies.can_edit_referral(user, referral):
+            continue
+        href = reverse("referrals:detail", args=[referral.pk])
+        name = referral.pupil.display_name
+        if referral.status == Referral.Status.MORE_INFORMATION:
+            items.append(
+                AttentionItem(
+                    f"The panel asked for more information about {name}",
+                    href,
+                    tag="Returned",
+                    tag_colour="govuk-tag--orange",
+                )
+            )
+        elif not incomplete_sections(referral) and referral.signed_off_by_id is None:
+            if policies.can_sign_off_referral(user, referral):
+                items.append(AttentionItem(f"Sign off the referral for {name}", href))
+        elif incomplete_sections(referral):
+            items.append(
+                AttentionItem(
+                    f"Continue the referral for {name}",
+                    href,
+                    tag="Draft",
+                    tag_colour="govuk-tag--grey",
+                )
+            )
+        else:
+            items.append(AttentionItem(f"Submit the referral for {name}", href))
+    today = timezone.localdate()
+    for emergency in selectors.emergencies_visible_to(user).filter(
+        ratification__in=["awaiting", "not_ratified"]
+    ):
+        href = reverse("referrals:emergency_detail", args=[emergency.pk])
+        name = emergency.pupil.display_name
+        if emergency.ratification == "not_ratified":
+            items.append(
+                AttentionItem(
+                    f"End or replace the emergency placement for {name}",
+                    href,
+                    detail="The panel did not ratify it.",
+                    tag="Not ratified",
+                    tag_colour="govuk-tag--red",
+                )
+            )
+        elif workflow.is_overdue(emergency, today=today):
+            items.append(
+                AttentionItem(
+                    f"Emergency placement for {name} awaits ratification",
+                    href,
+                    tag="Overdue",
+                    tag_colour="govuk-tag--red",
+                )
+            )
+    if policies.can_view_panel(user):
+        from apcase.panel.selectors import meetings_visible_to
+
+        meeting = meetings_visible_to(user).filter(date__gte=today, status="scheduled").first()
+        if meeting is not None:
+            count = meeting.referrals.count() + meeting.emergencies.count()
+            items.append(
+                AttentionItem(
+                    f"Next panel meeting: {meeting.date:%-d %B %Y}",
+                    reverse("panel:meeting_detail", args=[meeting.pk]),
+                    detail=f"{count} item{'' if count == 1 else 's'} on the agenda",
+                )
+            )
+    return items
