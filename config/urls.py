@@ -19,4 +19,5 @@ urlpatterns = [
     path("referrals/", include("apcase.referrals.urls")),
     path("panel/", include("apcase.panel.urls")),
     path("placements/", include("apcase.placements.urls")),
+    path("monitoring/", include("apcase.monitoring.urls")),
 ]

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "apcase.referrals",
     "apcase.panel",
     "apcase.placements",
+    "apcase.monitoring",
 ]
 
 MIDDLEWARE = [
