@@ -24,7 +24,7 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-apcase/static/govuk/govuk-frontend.min.css: node_modules/.installed scripts/build_assets.py
+apcase/static/govuk/govuk-frontend.min.css: node_modules/.installed scripts/build_assets.py $(wildcard scripts/frontend/*.scss)
 	$(BIN)/python scripts/build_assets.py
 
 .PHONY: install

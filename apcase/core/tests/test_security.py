@@ -75,7 +75,10 @@ def production_environment(**extra: str) -> dict[str, str]:
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"DJANGO_SETTINGS_MODULE", "DATABASE_URL", "DEBUG"}
+        # The browser tests' conftest sets DJANGO_ALLOW_ASYNC_UNSAFE in this process;
+        # a production server never has it, and check --deploy rightly warns about it.
+        if key
+        not in {"DJANGO_SETTINGS_MODULE", "DATABASE_URL", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
     env.update(
         APCASE_ENV="production",
