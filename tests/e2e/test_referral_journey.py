@@ -130,7 +130,8 @@ def test_a_referral_from_draft_to_approved_placement(
 
     referral = Referral.objects.get(pupil=pupil)
     meeting = referral.meeting
-    assert meeting is not None and meeting.date >= today + datetime.timedelta(days=7)
+    assert meeting is not None
+    assert meeting.date >= today + datetime.timedelta(days=7)
 
     # The LA officer sees it on the next meeting's agenda, with its papers.
     _as(context, page, demo_site, OFFICER, "/panel/")
