@@ -308,12 +308,6 @@ def can_sit_on_panels(user: Any) -> bool:
     return has_any_role(user, PANEL_SITTING_ROLES)
 
 
-def can_view_panel_decisions(user: Any) -> bool:
-    """The referring school's referral roles and the LA's case roles (scoped per
-    decision by panel.selectors.decisions_visible_to)."""
-    return can_view_referrals(user)
-
-
 # --- placements and monitoring (apcase.placements, apcase.monitoring) -------------
 
 
