@@ -314,3 +314,61 @@ def test_a_photo_that_is_not_an_image_is_refused(settings, tmp_path, client_for,
     assert "must be a PNG or JPEG image" in response.content.decode()
     own_pupil.refresh_from_db()
     assert own_pupil.photo_path == ""
+
+
+def test_the_pupil_list_makes_the_same_number_of_queries_for_few_or_many_pupils(
+    world, client_for, django_assert_max_num_queries
+):
+    client = client_for(Role.SCHOOL_STAFF)
+    PupilFactory.create_batch(2, school=world.school)
+    client.get("/pupils/")  # warm the session and membership caches
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        client.get("/pupils/")
+    PupilFactory.create_batch(20, school=world.school)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get("/pupils/")
+
+
+def test_a_provider_given_a_placement_sees_only_what_the_placement_needs(
+    world, client_for, own_pupil, monkeypatch
+):
+    """The placements app will add the provider's scope; this shows the view it gets."""
+    from django.db.models import Q
+
+    from apcase.access import policies
+    from apcase.pupils import selectors
+
+    def placed_with_my_provider(user):  # type: ignore[no-untyped-def]
+        ids = policies.organisation_ids_for(user, policies.PROVIDER_ROLES)
+        return Q(pk=own_pupil.pk) if world.provider.pk in ids else None
+
+    monkeypatch.setattr(
+        selectors,
+        "SCOPES",
+        [*selectors.SCOPES[:2], (selectors.PLACEMENT, placed_with_my_provider)],
+    )
+    CarerFactory(
+        pupil=own_pupil,
+        name="Rex Vale",
+        phone="07700 900111",
+        restriction="No contact: court order",
+    )
+    ExclusionFactory(pupil=own_pupil, reason_1="PA")
+    response = client_for(Role.PROVIDER_STAFF).get(f"/pupils/{own_pupil.pk}/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Asthma: inhaler in bag" in page
+    assert "Restriction on Rex Vale: No contact: court order" in page
+    assert "07700 900111" not in page  # withheld because of the restriction
+    for hidden in (
+        "Suspensions and exclusions",
+        "Physical assault",
+        "Free school meals",
+        "Child protection",
+        "Change",
+    ):
+        assert hidden not in page, hidden
+    assert AccessLogEntry.objects.filter(action="pupil.viewed.placement").exists()
