@@ -26,21 +26,21 @@ from .sections import SECTIONS_BY_SLUG
 
 
 def prefill_from_pupil_record(pupil: Any) -> dict[str, str]:
-    """Attendance and exclusions text from the pupil record, where it holds them. The
-    pupils app will offer exclusions and attendance selectors; until then the school
-    writes the summary itself."""
-    values: dict[str, str] = {}
-    try:
-        from apcase.pupils import selectors as pupil_selectors
-    except ImportError:  # pragma: no cover
-        return values
-    summary = getattr(pupil_selectors, "exclusions_summary_for", None)
-    if callable(summary):
-        values["exclusions_summary"] = str(summary(pupil))
-    attendance = getattr(pupil_selectors, "attendance_summary_for", None)
-    if callable(attendance):
-        values["attendance_summary"] = str(attendance(pupil))
-    return values
+    """The exclusions summary, written from the pupil record's exclusion history (the
+    school reviews and edits it). Attendance is not held yet: the school writes it."""
+    from apcase.pupils.selectors import exclusion_history
+
+    history = exclusion_history(pupil)
+    if not history.lines:
+        return {"exclusions_summary": "No suspensions or exclusions recorded."}
+    lines = []
+    for line in history.lines:
+        exclusion = line.exclusion
+        codes = ", ".join(exclusion.reasons)
+        lines.append(f"{exclusion}" + (f" (reason codes: {codes})" if codes else ""))
+    for year in history.years:
+        lines.append(f"Suspensions in {year.label}: {year.days} school days in total.")
+    return {"exclusions_summary": "\n".join(lines)}
 
 
 @transaction.atomic

@@ -225,3 +225,23 @@ def test_staff_who_are_not_inclusion_lead_or_head_cannot_start_a_referral(settin
     staff = person(Role.SCHOOL_STAFF, world.school)
     with pytest.raises(NotPermitted):
         services.start_referral(by=staff, pupil=setting.pupil)
+
+
+def test_a_new_referral_is_filled_in_with_the_pupils_exclusions(setting):
+    from apcase.pupils.models import Exclusion
+
+    Exclusion.objects.create(
+        pupil=setting.pupil,
+        kind="suspension",
+        start_date=datetime.date(2026, 10, 5),
+        length_days=2,
+        reason_1="PA",
+    )
+    referral = services.start_referral(by=setting.lead, pupil=setting.pupil)
+    assert "Suspension of" in referral.exclusions_summary
+    assert "5 October 2026" in referral.exclusions_summary
+
+
+def test_a_pupil_with_no_exclusions_says_so(setting):
+    referral = services.start_referral(by=setting.lead, pupil=setting.pupil)
+    assert referral.exclusions_summary == "No suspensions or exclusions recorded."
