@@ -56,17 +56,16 @@ def get_emergency_for(user: Any, emergency_id: int) -> EmergencyPlacement:
     return emergency
 
 
-def pupil_ids_referred_to(user: Any) -> QuerySet[Any]:
-    """Pupils an LA panel role may see: those referred (submitted) to, or placed in an
-    emergency under, their LA's panel. For pupils.selectors.pupils_visible_to."""
+def panel_pupil_scope(user: Any) -> Q | None:
+    """Pupils an LA case role may see: referred (submitted) to, or placed in an
+    emergency under, their LA's panel. For pupils.selectors._panel_scope; None when the
+    user holds no LA case role."""
     la_ids = policies.organisation_ids_for(user, policies.LA_CASE_ROLES)
-    referred = Referral.objects.filter(
-        panel__local_authority_id__in=la_ids, submitted_at__isnull=False
-    ).values("pupil_id")
-    emergency = EmergencyPlacement.objects.filter(panel__local_authority_id__in=la_ids).values(
-        "pupil_id"
-    )
-    return referred.union(emergency)
+    if not la_ids:
+        return None
+    return Q(
+        referrals__panel__local_authority_id__in=la_ids, referrals__submitted_at__isnull=False
+    ) | Q(emergency_placements__panel__local_authority_id__in=la_ids)
 
 
 def pupils_for_emergency(user: Any) -> QuerySet[Any]:

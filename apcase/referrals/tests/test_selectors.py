@@ -1,0 +1,46 @@
+import pytest
+from django.utils import timezone
+
+from apcase.accounts.roles import Role
+from apcase.pupils.models import Pupil
+from apcase.referrals import selectors
+from apcase.referrals.models import Referral
+
+from .factories import complete_referral, draft_referral, make_pupil, person
+
+
+def _visible(user):
+    scope = selectors.panel_pupil_scope(user)
+    return set() if scope is None else set(Pupil.objects.filter(scope).distinct())
+
+
+@pytest.fixture
+def referred(world):
+    pupil = make_pupil(world.school)
+    referral = complete_referral(pupil)
+    Referral.objects.filter(pk=referral.pk).update(
+        status=Referral.Status.SUBMITTED, submitted_at=timezone.now()
+    )
+    return pupil
+
+
+def test_panel_roles_see_pupils_referred_to_their_panel(world, referred):
+    for role in (Role.PANEL_MEMBER, Role.PANEL_CHAIR, Role.LA_OFFICER):
+        assert _visible(person(role, world.la)) == {referred}
+
+
+def test_drafts_and_other_las_and_other_roles_see_no_pupils(world, referred):
+    draft_referral(make_pupil(world.school))
+    assert _visible(person(Role.PANEL_MEMBER, world.other_la)) == set()
+    assert _visible(person(Role.LA_ADMIN, world.la)) == set()
+    assert selectors.panel_pupil_scope(person(Role.PROVIDER_MANAGER, world.provider)) is None
+    assert _visible(person(Role.LA_OFFICER, world.la)) == {referred}
+
+
+def test_the_school_sees_its_drafts_but_the_la_does_not(world):
+    referral = draft_referral(make_pupil(world.school))
+    lead = person(Role.INCLUSION_LEAD, world.school)
+    officer = person(Role.LA_OFFICER, world.la)
+    assert list(selectors.referrals_visible_to(lead)) == [referral]
+    assert list(selectors.referrals_visible_to(officer)) == []
+    assert list(selectors.referrals_visible_to(person(Role.SCHOOL_STAFF, world.school))) == []
