@@ -37,6 +37,13 @@ def referral_items(user: Any) -> list[AttentionItem]:
         elif not incomplete_sections(referral) and referral.signed_off_by_id is None:
             if policies.can_sign_off_referral(user, referral):
                 items.append(AttentionItem(f"Sign off the referral for {name}", href))
+            else:
+                items.append(
+                    AttentionItem(
+                        f"The referral for {name} is waiting for the headteacher's sign-off",
+                        href,
+                    )
+                )
         elif incomplete_sections(referral):
             items.append(
                 AttentionItem(
