@@ -16,6 +16,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(("Pupils", reverse("pupils:list")))
     if policies.can_view_directory(user):
         items.append(("Providers", reverse("directory:provider_list")))
+    if policies.can_manage_terms(user):
+        items.append(("Term dates", reverse("schooldays:terms")))
+    if policies.can_manage_closure_days(user):
+        items.append(("Closure days", reverse("schooldays:closures")))
     if policies.can_manage_users_somewhere(user):
         items.append(("Users", reverse("organisations:list")))
     path = request.path
