@@ -76,6 +76,13 @@ def invite_user(
             "That role is not held in this kind of organisation.",
             {"role": [f"Select a role held in a {organisation.get_kind_display().lower()}"]},
         )
+    # Nobody hands themselves a role: for a system admin that would be a way round the
+    # rule that the platform's operators see no pupil data.
+    if email == (by.email or "").lower():
+        raise ValidationFailed(
+            "You cannot invite yourself.",
+            {"email": ["Enter the email address of the person you are inviting, not your own"]},
+        )
     if Membership.objects.filter(
         organisation=organisation, user__email__iexact=email, role=role, is_active=True
     ).exists():

@@ -231,9 +231,10 @@ def test_a_second_invitation_for_the_same_role_is_refused_while_one_waits(world,
     assert Invitation.objects.count() == 1
 
 
-def test_someone_who_already_has_the_role_is_not_invited_again(world, admin, admin_client):
+def test_someone_who_already_has_the_role_is_not_invited_again(world, user_with_role, admin_client):
+    colleague = user_with_role(Role.SCHOOL_STAFF)
     response = _invite_through_the_page(
-        admin_client, world.school, email=admin.email, role=Role.SCHOOL_ADMIN
+        admin_client, world.school, email=colleague.email, role=Role.SCHOOL_STAFF
     )
     assert b"already has this role in this organisation" in response.content
     assert not Invitation.objects.exists()
@@ -263,3 +264,15 @@ def test_the_email_tells_someone_with_an_account_to_sign_in_as_usual(world, admi
     body = OutboxMessage.objects.get(to="already.here@example.org").body
     assert "sign in as usual" in body
     assert "choose a password" not in body
+
+
+def test_a_system_admin_cannot_invite_themselves_into_a_school(world, user_with_role):
+    sysadmin = user_with_role(Role.SYSTEM_ADMIN, email="ops@apcase.example")
+    client = sign_in(Client(), sysadmin)
+    response = _invite_through_the_page(
+        client, world.school, email="OPS@apcase.example", role=Role.INCLUSION_LEAD
+    )
+    assert response.status_code == 200
+    assert b"not your own" in response.content
+    assert not Invitation.objects.exists()
+    assert not Membership.objects.filter(user=sysadmin, organisation=world.school).exists()
