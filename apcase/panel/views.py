@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.contrib import messages
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -97,21 +98,23 @@ def series_new(request: HttpRequest) -> HttpResponse:
 
 
 def _agenda(meeting: PanelMeeting) -> dict[str, Any]:
+    """The meeting's items: referrals on it (or decided at it and since moved on, as a
+    deferral does) and emergency placements to ratify, each with its decision if any."""
     referrals = (
-        Referral.objects.filter(meeting=meeting)
-        .select_related("pupil", "school")
+        Referral.objects.filter(Q(meeting=meeting) | Q(decisions__meeting=meeting))
+        .distinct()
+        .select_related("pupil", "school", "signed_off_by", "preferred_provider")
+        .annotate(document_count=Count("documents", distinct=True))
         .order_by("submitted_at")
     )
-    decided_elsewhere = Referral.objects.filter(decisions__meeting=meeting).exclude(meeting=meeting)
     emergencies = EmergencyPlacement.objects.filter(meeting=meeting).select_related(
         "pupil", "school", "placement__provider"
     )
-    decisions = {d.referral_id or f"e{d.emergency_id}": d for d in meeting.decisions.all()}
+    decisions: dict[Any, PanelDecision] = {}
+    for decision in meeting.decisions.all():
+        decisions[decision.referral_id or f"e{decision.emergency_id}"] = decision
     return {
-        "referral_items": [
-            (r, decisions.get(r.pk))
-            for r in [*referrals, *decided_elsewhere.select_related("pupil", "school")]
-        ],
+        "referral_items": [(r, decisions.get(r.pk)) for r in referrals],
         "emergency_items": [(e, decisions.get(f"e{e.pk}")) for e in emergencies],
     }
 

@@ -252,3 +252,27 @@ def test_an_officer_schedules_an_extra_meeting_through_the_page(world, scene):
     assert response.status_code == 302, response.content.decode()[:2000]
     html = client.get(reverse("panel:meeting_list")).content.decode()
     assert "(extra)" in html
+
+
+def _queries_for(client, url, django_assert_max_num_queries, limit):
+    with django_assert_max_num_queries(limit):
+        assert client.get(url).status_code == 200
+
+
+def test_the_agenda_and_the_referral_list_do_not_grow_queries_with_items(
+    world, scene, django_assert_max_num_queries
+):
+    for n in range(5):
+        head = scene.head
+        referral = complete_referral(
+            make_pupil(world.school, legal_first_name=f"P{n}"), signed_off_by=head
+        )
+        referral_workflow.submit_referral(referral, by=referral.created_by)
+    officer = sign_in(Client(), person(Role.LA_OFFICER, world.la))
+    _queries_for(
+        officer,
+        reverse("panel:meeting_detail", args=[scene.meeting.pk]),
+        django_assert_max_num_queries,
+        20,
+    )
+    _queries_for(officer, reverse("referrals:list"), django_assert_max_num_queries, 20)
