@@ -165,3 +165,40 @@ def test_a_pupil_already_in_a_placement_cannot_be_placed_in_an_emergency(world, 
     arrange(scene.head, scene.pupil, world.provider)
     with pytest.raises(ValidationFailed, match="open placement"):
         arrange(scene.head, scene.pupil, world.provider)
+
+
+def test_an_overdue_emergency_shows_as_overdue_to_the_school_and_the_la(world, scene):
+    from django.test import Client
+    from django.urls import reverse
+
+    from apcase.panel.models import PanelMeeting
+    from conftest import sign_in
+
+    emergency = arrange(scene.head, scene.pupil, world.provider)
+    PanelMeeting.objects.filter(pk=scene.meeting.pk).update(date=TODAY - datetime.timedelta(days=3))
+    for user in (scene.head, person(Role.LA_OFFICER, world.la)):
+        client = sign_in(Client(), user)
+        detail = client.get(
+            reverse("referrals:emergency_detail", args=[emergency.pk])
+        ).content.decode()
+        assert "Overdue" in detail
+        assert "Overdue" in client.get(reverse("referrals:list")).content.decode()
+        assert "awaits ratification" in client.get(reverse("home")).content.decode()
+
+
+def test_the_school_ends_an_unratified_placement_through_the_page(world, scene):
+    from django.test import Client
+    from django.urls import reverse
+
+    from conftest import sign_in
+
+    emergency = arrange(scene.head, scene.pupil, world.provider)
+    _ratify(scene, emergency, "not_ratified")
+    client = sign_in(Client(), scene.head)
+    url = reverse("referrals:emergency_end", args=[emergency.pk])
+    response = client.post(url, {"reason": "Back at school with a support plan."})
+    assert response.status_code == 302
+    html = client.get(response["Location"]).content.decode()
+    assert "start a referral to the panel" in html
+    emergency.refresh_from_db()
+    assert emergency.placement.status == Placement.Status.ENDED
