@@ -195,6 +195,18 @@ def can_manage_closure_days_at(user: Any, school: Organisation) -> bool:
     return bool(roles_in(user, school) & CLOSURE_DAY_ROLES)
 
 
+CHRONOLOGY_ROLES = frozenset({Role.INCLUSION_LEAD, Role.HEADTEACHER, Role.SCHOOL_DSL})
+
+
+def can_read_chronologies(user: Any) -> bool:
+    return has_any_role(user, CHRONOLOGY_ROLES)
+
+
+def can_read_chronology_of(user: Any, school: Organisation) -> bool:
+    """A pupil's whole timeline: the home school's DSL, inclusion lead and headteacher."""
+    return bool(roles_in(user, school) & CHRONOLOGY_ROLES)
+
+
 # --- provider directory (apcase.directory) ---------------------------------------
 
 

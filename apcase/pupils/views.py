@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from apcase.access import policies
 from apcase.access.rules import access_rule
+from apcase.chronology.selectors import pupil_chronology
 from apcase.chronology.services import log_access
 from apcase.core import uploads
 from apcase.core.errors import NotPermitted, ValidationFailed
@@ -147,8 +148,30 @@ def pupil_detail(request: HttpRequest, pupil_id: int) -> HttpResponse:
         "placements": selectors.placements_of(pupil),
         "can_edit": policies.can_edit_pupil_at(request.user, pupil.school),
         "can_see_cp": policies.can_see_child_protection(request.user, pupil.school),
+        "can_read_chronology": policies.can_read_chronology_of(request.user, pupil.school),
     }
     return render(request, "pupils/pupil_detail.html", context)
+
+
+@access_rule(policies.can_read_chronologies)
+def pupil_chronology_view(request: HttpRequest, pupil_id: int) -> HttpResponse:
+    pupil = selectors.get_pupil_for(request.user, pupil_id)
+    if not policies.can_read_chronology_of(request.user, pupil.school):
+        raise Http404("No such pupil.")
+    can_see_cp = policies.can_see_child_protection(request.user, pupil.school)
+    log_access(
+        by=request.user,
+        action="pupil.chronology_viewed",
+        target=pupil,
+        organisation=pupil.school,
+        pupil_id=pupil.pk,
+    )
+    entries = pupil_chronology(pupil.pk, include_child_protection=can_see_cp)
+    return render(
+        request,
+        "pupils/pupil_chronology.html",
+        {"pupil": pupil, "entries": entries, "can_see_cp": can_see_cp},
+    )
 
 
 def _pupil_initial(pupil: Pupil) -> dict[str, Any]:

@@ -76,6 +76,10 @@ EXPECTATIONS = {
     "pupils:import": Expect(roles=IMPORTERS),
     "pupils:detail": Expect(roles=VIEWERS, kwargs=pupil_kwargs, role_status=NOT_REFERRED_OR_PLACED),
     "pupils:edit": Expect(roles=EDITORS, kwargs=pupil_kwargs),
+    "pupils:chronology": Expect(
+        roles=frozenset({Role.INCLUSION_LEAD, Role.HEADTEACHER, Role.SCHOOL_DSL}),
+        kwargs=pupil_kwargs,
+    ),
     "pupils:photo": Expect(roles=VIEWERS, kwargs=photo_kwargs, role_status=NOT_REFERRED_OR_PLACED),
     "pupils:photo_edit": Expect(roles=EDITORS, kwargs=pupil_kwargs),
     "pupils:carer_add": Expect(roles=EDITORS, kwargs=pupil_kwargs),
