@@ -3,10 +3,11 @@
 import datetime
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from apcase.access import policies
+from apcase.referrals.models import EmergencyPlacement, Referral
 
 from .models import InclusionPanel, PanelDecision, PanelMeeting, cutoff_days
 
@@ -83,8 +84,6 @@ def decisions_visible_to(user: Any) -> QuerySet[PanelDecision]:
     roles see decisions on their own referrals and emergency placements."""
     la_panels = panels_visible_to(user)
     school_ids = policies.organisation_ids_for(user, policies.REFERRAL_SCHOOL_VIEWER_ROLES)
-    from django.db.models import Q
-
     return PanelDecision.objects.filter(
         Q(meeting__panel__in=la_panels)
         | Q(referral__school_id__in=school_ids)
@@ -136,3 +135,25 @@ def la_panel_people(panel: InclusionPanel) -> QuerySet[Any]:
         memberships__is_active=True,
         is_active=True,
     ).distinct()
+
+
+def agenda_of(meeting: PanelMeeting) -> dict[str, Any]:
+    """The items of a meeting the caller fetched through get_meeting_for: referrals on it (or decided at it and since moved on, as a
+    deferral does) and emergency placements to ratify, each with its decision if any."""
+    referrals = (
+        Referral.objects.filter(Q(meeting=meeting) | Q(decisions__meeting=meeting))
+        .distinct()
+        .select_related("pupil", "school", "signed_off_by", "preferred_provider")
+        .annotate(document_count=Count("documents", distinct=True))
+        .order_by("submitted_at")
+    )
+    emergencies = EmergencyPlacement.objects.filter(meeting=meeting).select_related(
+        "pupil", "school", "placement__provider"
+    )
+    decisions: dict[Any, PanelDecision] = {}
+    for decision in meeting.decisions.all():
+        decisions[decision.referral_id or f"e{decision.emergency_id}"] = decision
+    return {
+        "referral_items": [(r, decisions.get(r.pk)) for r in referrals],
+        "emergency_items": [(e, decisions.get(f"e{e.pk}")) for e in emergencies],
+    }

@@ -1,7 +1,6 @@
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -13,7 +12,7 @@ from apcase.core.errors import DomainError
 from apcase.directory import selectors as directory_selectors
 from apcase.referrals import selectors as referral_selectors
 from apcase.referrals import workflow as referral_workflow
-from apcase.referrals.models import EmergencyPlacement, Referral
+from apcase.referrals.models import Referral
 from apcase.referrals.views import show_errors
 
 from . import forms, selectors, services
@@ -97,28 +96,6 @@ def series_new(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _agenda(meeting: PanelMeeting) -> dict[str, Any]:
-    """The meeting's items: referrals on it (or decided at it and since moved on, as a
-    deferral does) and emergency placements to ratify, each with its decision if any."""
-    referrals = (
-        Referral.objects.filter(Q(meeting=meeting) | Q(decisions__meeting=meeting))
-        .distinct()
-        .select_related("pupil", "school", "signed_off_by", "preferred_provider")
-        .annotate(document_count=Count("documents", distinct=True))
-        .order_by("submitted_at")
-    )
-    emergencies = EmergencyPlacement.objects.filter(meeting=meeting).select_related(
-        "pupil", "school", "placement__provider"
-    )
-    decisions: dict[Any, PanelDecision] = {}
-    for decision in meeting.decisions.all():
-        decisions[decision.referral_id or f"e{decision.emergency_id}"] = decision
-    return {
-        "referral_items": [(r, decisions.get(r.pk)) for r in referrals],
-        "emergency_items": [(e, decisions.get(f"e{e.pk}")) for e in emergencies],
-    }
-
-
 @access_rule(policies.can_use_service)
 def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = selectors.get_meeting_for(request.user, meeting_id)
@@ -128,7 +105,7 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
         "panel/meeting_detail.html",
         {
             "meeting": meeting,
-            **_agenda(meeting),
+            **selectors.agenda_of(meeting),
             "members": selectors.sitting_members(meeting),
             "declarations": meeting.declarations.select_related("member", "referral__pupil"),
             "can_read_pack": policies.can_read_panel_pack(user, meeting),
@@ -145,7 +122,7 @@ def panel_pack(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = selectors.get_meeting_for(request.user, meeting_id)
     if not policies.can_read_panel_pack(request.user, meeting):
         raise Http404("No such meeting.")
-    agenda = _agenda(meeting)
+    agenda = selectors.agenda_of(meeting)
     log_access(
         by=request.user,
         action="panel_pack_downloaded",

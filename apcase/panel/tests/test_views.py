@@ -174,13 +174,13 @@ def test_a_panel_member_downloads_the_pack_and_it_is_logged(scene):
 
 
 def test_the_pack_holds_the_referral_and_the_sensitivity_marking(world, scene):
-    from apcase.panel.views import _agenda
+    from apcase.panel.selectors import agenda_of
 
     html = render_to_string(
         "panel/pdf/panel_pack.html",
         {
             "meeting": scene.meeting,
-            **_agenda(scene.meeting),
+            **agenda_of(scene.meeting),
             "generated_at": timezone.now(),
             "reader": scene.chair,
         },
