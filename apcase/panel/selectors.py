@@ -157,3 +157,7 @@ def agenda_of(meeting: PanelMeeting) -> dict[str, Any]:
         "referral_items": [(r, decisions.get(r.pk)) for r in referrals],
         "emergency_items": [(e, decisions.get(f"e{e.pk}")) for e in emergencies],
     }
+
+
+def referrals_on_agenda(meeting: PanelMeeting) -> QuerySet[Referral]:
+    return Referral.objects.filter(meeting=meeting).select_related("pupil")

@@ -12,7 +12,6 @@ from apcase.core.errors import DomainError
 from apcase.directory import selectors as directory_selectors
 from apcase.referrals import selectors as referral_selectors
 from apcase.referrals import workflow as referral_workflow
-from apcase.referrals.models import Referral
 from apcase.referrals.views import show_errors
 
 from . import forms, selectors, services
@@ -151,7 +150,7 @@ def declare_interest(request: HttpRequest, meeting_id: int) -> HttpResponse:
         raise Http404("No such meeting.")
     form = forms.DeclarationForm(
         request.POST or None,
-        referrals=Referral.objects.filter(meeting=meeting).select_related("pupil"),
+        referrals=selectors.referrals_on_agenda(meeting),
     )
     if request.method == "POST" and form.is_valid():
         try:
