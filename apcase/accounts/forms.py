@@ -11,7 +11,6 @@ from django.contrib.auth.forms import (
 )
 from django.template import loader
 
-from apcase.core.errors import ValidationFailed
 from apcase.notifications.services import queue_email
 
 from .models import Invitation, Organisation, User
@@ -113,14 +112,6 @@ class NewPasswordForm(SetPasswordForm):
             Field.text("new_password2", field_width=Fluid.TWO_THIRDS),
             Submit("submit", "Save new password"),
         )
-
-
-def add_domain_errors(form: forms.BaseForm, error: ValidationFailed) -> None:
-    """Show a service's ValidationFailed on the form: by field where it names one the
-    form has, otherwise at the top of the error summary."""
-    for field, messages in error.errors.items():
-        for message in messages:
-            form.add_error(field if field in form.fields else None, message)
 
 
 class InviteUserForm(forms.Form):

@@ -15,9 +15,10 @@ from django.views.decorators.http import require_POST
 from apcase.access import policies
 from apcase.access.rules import access_rule
 from apcase.core.errors import DomainError, NotPermitted, ValidationFailed
+from apcase.core.forms import show_domain_error
 
 from . import selectors, services
-from .forms import InviteUserForm, OrganisationForm, add_domain_errors
+from .forms import InviteUserForm, OrganisationForm
 
 
 @access_rule(policies.can_manage_users_somewhere)
@@ -65,7 +66,7 @@ def invite_user(request: HttpRequest, organisation_id: int) -> HttpResponse:
         except NotPermitted as error:
             raise PermissionDenied(str(error)) from None
         except ValidationFailed as error:
-            add_domain_errors(form, error)
+            show_domain_error(form, error)
         else:
             messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
             return redirect("organisations:detail", organisation.pk)
@@ -133,7 +134,7 @@ def create_organisation(request: HttpRequest) -> HttpResponse:
                 by=request.user, kind=form.cleaned_data["kind"], **form.details()
             )
         except ValidationFailed as error:
-            add_domain_errors(form, error)
+            show_domain_error(form, error)
         else:
             messages.success(request, f"{organisation.name} has been added.")
             return redirect("organisations:detail", organisation.pk)
@@ -152,7 +153,7 @@ def edit_organisation(request: HttpRequest, organisation_id: int) -> HttpRespons
                 by=request.user, organisation=organisation, **form.details()
             )
         except ValidationFailed as error:
-            add_domain_errors(form, error)
+            show_domain_error(form, error)
         else:
             messages.success(request, "The organisation's details have been saved.")
             return redirect("organisations:detail", organisation.pk)

@@ -19,6 +19,7 @@ from django_otp import login as otp_login
 
 from apcase.access.rules import PASSWORD_ONLY, PUBLIC, access_rule
 from apcase.core.errors import ValidationFailed
+from apcase.core.forms import show_domain_error
 
 from . import selectors, services, two_factor
 from .forms import (
@@ -27,7 +28,6 @@ from .forms import (
     PasswordResetRequestForm,
     SignInForm,
     TokenForm,
-    add_domain_errors,
 )
 from .middleware import SESSION_ENDED_KEY
 
@@ -115,7 +115,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
                 token=token, full_name=data.get("full_name", ""), password=data.get("password1", "")
             )
         except ValidationFailed as error:
-            add_domain_errors(form, error)
+            show_domain_error(form, error)
         else:
             messages.success(
                 request, f"You have joined {invitation.organisation}. Sign in to continue."

@@ -13,6 +13,7 @@ from apcase.access import policies
 from apcase.access.rules import access_rule
 from apcase.chronology.services import log_access
 from apcase.core.errors import NotPermitted, ValidationFailed
+from apcase.core.forms import show_domain_error
 from apcase.core.uploads import file_response
 
 from . import gias, selectors, services
@@ -30,12 +31,6 @@ from .ofsted import REPORT_CARD_AREAS, ReportCardGrade, Scale
 from .threshold import threshold_for
 
 ERRORS_SHOWN = 200
-
-
-def _show_errors(form: forms.Form, error: ValidationFailed) -> None:
-    for field, problems in error.errors.items():
-        for problem in problems:
-            form.add_error(field if field in form.fields else None, problem)
 
 
 def _provider_url(provider_id: int) -> str:
@@ -120,7 +115,7 @@ def provider_add(request: HttpRequest) -> HttpResponse:
                 profile=form.profile_values(),
             )
         except ValidationFailed as error:
-            _show_errors(form, error)
+            show_domain_error(form, error)
         else:
             messages.success(request, f"{provider.name} added to the directory.")
             return redirect(_provider_url(provider.pk))
@@ -149,7 +144,7 @@ def provider_edit(request: HttpRequest, provider_id: int) -> HttpResponse:
                 profile=form.profile_values(),
             )
         except ValidationFailed as error:
-            _show_errors(form, error)
+            show_domain_error(form, error)
         else:
             messages.success(request, "Provider details saved.")
             return redirect(_provider_url(provider.pk))
@@ -174,7 +169,7 @@ def _provider_form_page(
         try:
             save(provider, form)
         except ValidationFailed as error:
-            _show_errors(form, error)
+            show_domain_error(form, error)
         except NotPermitted as error:
             raise PermissionDenied from error
         else:

@@ -2,7 +2,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
-from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,6 +14,7 @@ from apcase.chronology.services import log_access
 from apcase.core import uploads
 from apcase.core.errors import NotPermitted, ValidationFailed
 from apcase.core.exports import csv_response
+from apcase.core.forms import show_domain_error
 from apcase.schooldays.calculator import school_year_label, school_year_of
 
 from . import mis_import, selectors, services
@@ -29,13 +29,6 @@ from .forms import (
     carer_initial,
 )
 from .models import Pupil
-
-
-def show_errors(form: Form, error: ValidationFailed) -> None:
-    for field_name, problems in error.errors.items():
-        target = field_name if field_name in form.fields else None
-        for problem in problems:
-            form.add_error(target, problem)
 
 
 def _filtered(request: HttpRequest) -> tuple[PupilFilterForm, Any]:
@@ -117,7 +110,7 @@ def pupil_create(request: HttpRequest) -> HttpResponse:
                 by=request.user, school=school, values=form.pupil_values()
             )
         except ValidationFailed as error:
-            show_errors(form, error)
+            show_domain_error(form, error)
         except NotPermitted as error:
             form.add_error(None, str(error))
         else:
@@ -199,7 +192,7 @@ def pupil_edit(request: HttpRequest, pupil_id: int) -> HttpResponse:
                 values=form.pupil_values(),
             )
         except ValidationFailed as error:
-            show_errors(form, error)
+            show_domain_error(form, error)
         else:
             messages.success(request, "Pupil details saved.")
             return redirect("pupils:detail", pupil_id=pupil.pk)
@@ -217,7 +210,7 @@ def carer_add(request: HttpRequest, pupil_id: int) -> HttpResponse:
         try:
             services.add_carer(by=request.user, pupil=pupil, values=form.cleaned_data)
         except ValidationFailed as error:
-            show_errors(form, error)
+            show_domain_error(form, error)
         else:
             messages.success(request, "Carer added.")
             return redirect(reverse("pupils:detail", args=[pupil.pk]) + "#carers")
@@ -234,7 +227,7 @@ def carer_edit(request: HttpRequest, pupil_id: int, carer_id: int) -> HttpRespon
         try:
             services.update_carer(by=request.user, carer=carer, values=form.cleaned_data)
         except ValidationFailed as error:
-            show_errors(form, error)
+            show_domain_error(form, error)
         else:
             messages.success(request, "Carer saved.")
             return redirect(reverse("pupils:detail", args=[pupil.pk]) + "#carers")
@@ -282,7 +275,7 @@ def exclusion_add(request: HttpRequest, pupil_id: int) -> HttpResponse:
                 notes=data.get("notes", ""),
             )
         except ValidationFailed as error:
-            show_errors(form, error)
+            show_domain_error(form, error)
         else:
             messages.success(request, "Exclusion recorded.")
             return redirect(reverse("pupils:detail", args=[pupil.pk]) + "#exclusions")
@@ -324,7 +317,7 @@ def exclusion_edit(request: HttpRequest, pupil_id: int, exclusion_id: int) -> Ht
                 notes=data.get("notes", ""),
             )
         except ValidationFailed as error:
-            show_errors(form, error)
+            show_domain_error(form, error)
         else:
             messages.success(request, "Exclusion saved.")
             return redirect(reverse("pupils:detail", args=[pupil.pk]) + "#exclusions")
@@ -390,7 +383,7 @@ def photo_edit(request: HttpRequest, pupil_id: int) -> HttpResponse:
                 by=request.user, pupil=pupil, upload=form.cleaned_data.get("photo")
             )
         except ValidationFailed as error:
-            show_errors(form, error)
+            show_domain_error(form, error)
         else:
             messages.success(request, "Photo saved.")
             return redirect("pupils:detail", pupil_id=pupil.pk)

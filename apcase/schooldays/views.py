@@ -1,21 +1,14 @@
 from django.contrib import messages
-from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from apcase.access import policies
 from apcase.access.rules import access_rule
 from apcase.core.errors import ValidationFailed
+from apcase.core.forms import show_domain_error
 
 from . import selectors, services
 from .forms import ClosureDayForm, ConfirmForm, TermForm
-
-
-def show_errors(form: Form, error: ValidationFailed) -> None:
-    for field_name, problems in error.errors.items():
-        target = field_name if field_name in form.fields else None
-        for problem in problems:
-            form.add_error(target, problem)
 
 
 @access_rule(policies.can_manage_terms)
@@ -43,7 +36,7 @@ def term_add(request: HttpRequest) -> HttpResponse:
                 end_date=data["end_date"],
             )
         except ValidationFailed as error:
-            show_errors(form, error)
+            show_domain_error(form, error)
         else:
             messages.success(request, f"{data['name']} added.")
             return redirect("schooldays:terms")
@@ -59,7 +52,7 @@ def term_edit(request: HttpRequest, term_id: int) -> HttpResponse:
         try:
             services.update_term(by=request.user, term=term, **form.cleaned_data)
         except ValidationFailed as error:
-            show_errors(form, error)
+            show_domain_error(form, error)
         else:
             messages.success(request, f"{term.name} saved.")
             return redirect("schooldays:terms")
@@ -95,7 +88,7 @@ def la_closure_add(request: HttpRequest) -> HttpResponse:
                 local_authority=data.get("owner") or authorities.get(),
             )
         except ValidationFailed as error:
-            show_errors(form, error)
+            show_domain_error(form, error)
         else:
             messages.success(request, "Closure day added.")
             return redirect("schooldays:terms")
@@ -145,7 +138,7 @@ def closure_add(request: HttpRequest) -> HttpResponse:
                 school=data.get("owner") or schools.get(),
             )
         except ValidationFailed as error:
-            show_errors(form, error)
+            show_domain_error(form, error)
         else:
             messages.success(request, "Closure day added.")
             return redirect("schooldays:closures")
