@@ -294,7 +294,9 @@ def test_an_emergency_placement_is_arranged_through_the_page(world, school_side)
     assert "Awaiting ratification" in html
 
 
-def test_the_home_page_points_the_school_and_the_la_to_their_next_steps(world, submitted, school_side):
+def test_the_home_page_points_the_school_and_the_la_to_their_next_steps(
+    world, submitted, school_side
+):
     draft_referral(make_pupil(world.school, legal_first_name="Ava"), created_by=school_side.lead)
     html = _page(school_side.client.get(reverse("home")))
     assert "Continue the referral for Ava" in html
