@@ -9,10 +9,10 @@ from apcase.access import policies
 from apcase.access.rules import access_rule
 from apcase.chronology.services import log_access
 from apcase.core.errors import DomainError
+from apcase.core.forms import show_domain_error
 from apcase.directory import selectors as directory_selectors
 from apcase.referrals import selectors as referral_selectors
 from apcase.referrals import workflow as referral_workflow
-from apcase.referrals.views import show_errors
 
 from . import forms, selectors, services
 from .models import PanelDecision, PanelMeeting, quorum
@@ -59,7 +59,7 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
                 is_extra=data["is_extra"],
             )
         except DomainError as error:
-            show_errors(form, error)
+            show_domain_error(form, error)
         else:
             messages.success(request, "Meeting scheduled.")
             return redirect("panel:meeting_detail", meeting_id=meeting.pk)
@@ -86,7 +86,7 @@ def series_new(request: HttpRequest) -> HttpResponse:
                 members=list(data["members"]),
             )
         except DomainError as error:
-            show_errors(form, error)
+            show_domain_error(form, error)
         else:
             messages.success(request, f"{len(meetings)} meetings scheduled.")
             return redirect("panel:meeting_list")
@@ -161,7 +161,7 @@ def declare_interest(request: HttpRequest, meeting_id: int) -> HttpResponse:
                 referral=form.cleaned_data["referral"],
             )
         except DomainError as error:
-            show_errors(form, error)
+            show_domain_error(form, error)
         else:
             messages.success(request, "Declaration of interest recorded.")
             return redirect("panel:meeting_detail", meeting_id=meeting.pk)
@@ -208,7 +208,7 @@ def decide_referral(request: HttpRequest, meeting_id: int, referral_id: int) -> 
                 **_decision_values(form.cleaned_data),
             )
         except DomainError as error:
-            show_errors(form, error)
+            show_domain_error(form, error)
         else:
             messages.success(request, "Decision recorded.")
             return redirect("panel:meeting_detail", meeting_id=meeting.pk)
@@ -245,7 +245,7 @@ def decide_emergency(request: HttpRequest, meeting_id: int, emergency_id: int) -
                 **_decision_values(form.cleaned_data),
             )
         except DomainError as error:
-            show_errors(form, error)
+            show_domain_error(form, error)
         else:
             messages.success(request, "Decision recorded.")
             return redirect("panel:meeting_detail", meeting_id=meeting.pk)

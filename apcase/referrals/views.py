@@ -9,20 +9,13 @@ from django.views.decorators.http import require_POST
 from apcase.access import policies
 from apcase.access.rules import access_rule
 from apcase.chronology.services import log_access
-from apcase.core.errors import DomainError, ValidationFailed
+from apcase.core.errors import DomainError
+from apcase.core.forms import show_domain_error
 from apcase.core.uploads import file_response
 
 from . import forms, selectors, services, workflow
 from .models import Referral
 from .sections import CANNOT_START, COMPLETED, SECTIONS, SECTIONS_BY_SLUG, incomplete_sections
-
-
-def show_errors(form: Any, error: DomainError) -> None:
-    """Put a domain error's messages on the form, against their fields where named."""
-    errors = error.errors if isinstance(error, ValidationFailed) else {None: [str(error)]}
-    for field, field_messages in errors.items():
-        for message in field_messages:
-            form.add_error(field if field in form.fields else None, message)
 
 
 def _detail(referral: Referral) -> HttpResponse:
@@ -53,7 +46,7 @@ def start_referral(request: HttpRequest) -> HttpResponse:
         try:
             referral = services.start_referral(by=request.user, pupil=form.cleaned_data["pupil"])
         except DomainError as error:
-            show_errors(form, error)
+            show_domain_error(form, error)
         else:
             return _detail(referral)
     return render(request, "referrals/start.html", {"form": form})
@@ -150,7 +143,7 @@ def edit_section(request: HttpRequest, referral_id: int, section: str) -> HttpRe
                 version=form.cleaned_data["version"],
             )
         except DomainError as error:
-            show_errors(form, error)
+            show_domain_error(form, error)
         else:
             messages.success(request, f"{spec.title}: saved.")
             return _detail(referral)
@@ -180,7 +173,7 @@ def _save_finished(request: HttpRequest, referral: Referral, form: Any, *, secti
             version=form.cleaned_data["version"],
         )
     except DomainError as error:
-        show_errors(form, error)
+        show_domain_error(form, error)
         return False
     return True
 
@@ -197,7 +190,7 @@ def interventions(request: HttpRequest, referral_id: int) -> HttpResponse:
         try:
             services.add_intervention(referral, by=request.user, **form.cleaned_data)
         except DomainError as error:
-            show_errors(form, error)
+            show_domain_error(form, error)
         else:
             messages.success(request, "Intervention added.")
             return redirect("referrals:interventions", referral_id=referral.pk)
@@ -247,7 +240,7 @@ def documents(request: HttpRequest, referral_id: int) -> HttpResponse:
                 upload=form.cleaned_data["upload"],
             )
         except DomainError as error:
-            show_errors(form, error)
+            show_domain_error(form, error)
         else:
             messages.success(request, "Document uploaded.")
             return redirect("referrals:documents", referral_id=referral.pk)
@@ -312,7 +305,7 @@ def _confirm(
         try:
             action()
         except DomainError as error:
-            show_errors(form, error)
+            show_domain_error(form, error)
         else:
             messages.success(request, done)
             return _detail(referral)
@@ -367,7 +360,7 @@ def withdraw(request: HttpRequest, referral_id: int) -> HttpResponse:
                 referral, by=request.user, reason=form.cleaned_data["reason"]
             )
         except DomainError as error:
-            show_errors(form, error)
+            show_domain_error(form, error)
         else:
             messages.success(request, "Referral withdrawn.")
             return _detail(referral)
@@ -405,7 +398,7 @@ def emergency_new(request: HttpRequest) -> HttpResponse:
         try:
             emergency = workflow.arrange_emergency_placement(by=request.user, **form.cleaned_data)
         except DomainError as error:
-            show_errors(form, error)
+            show_domain_error(form, error)
         else:
             messages.success(
                 request, "Emergency placement started. It goes to the next panel for ratification."
@@ -446,7 +439,7 @@ def emergency_end(request: HttpRequest, emergency_id: int) -> HttpResponse:
                 emergency, by=request.user, reason=form.cleaned_data["reason"]
             )
         except DomainError as error:
-            show_errors(form, error)
+            show_domain_error(form, error)
         else:
             messages.success(request, "Placement ended.")
             return redirect("referrals:emergency_detail", emergency_id=emergency.pk)
