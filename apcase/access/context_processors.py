@@ -14,6 +14,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     items = [("Home", reverse("home"))]
     if policies.can_view_pupils(user):
         items.append(("Pupils", reverse("pupils:list")))
+    if policies.can_view_referrals(user):
+        items.append(("Referrals", reverse("referrals:list")))
+    if policies.can_view_panel(user):
+        items.append(("Panel", reverse("panel:meeting_list")))
     if policies.can_view_directory(user):
         items.append(("Providers", reverse("directory:provider_list")))
     if policies.can_manage_terms(user):

@@ -187,13 +187,7 @@ def seed(organisations: dict[str, Organisation]) -> None:
     panel, _ = InclusionPanel.objects.update_or_create(
         local_authority=organisations["la"], name=PANEL_NAME, defaults={"phase": "Primary"}
     )
-    from apcase.pupils.models import Pupil
-
-    if not Pupil.objects.filter(school=organisations["school"]).exists():
-        # The pupils demo runs after this one in seed_demo; it is idempotent, so run it.
-        from apcase.pupils import demo as pupils_demo
-
-        pupils_demo.seed(organisations)
+    # seed_demo loads the pupils demo first; the cases below are about those pupils.
     _seed_cases(organisations, panel)
 
 

@@ -3,7 +3,7 @@
 Scope — who sees which pupils — is the union of one function per party, below:
 - the school: pupils on the roll of a school where the user holds a school role;
 - the local authority's panel: pupils referred to a panel the user sits on or serves
-  (none yet: the referrals app adds `_panel_scope`);
+  (`_panel_scope`, defined by the referrals app);
 - an AP provider: pupils with a current placement with the user's provider, and only
   what the placement needs (none yet: the placements app adds `_placement_scope`; the
   restricted view is `placement_view_of` and the template pupil_placement_view.html).
@@ -49,8 +49,11 @@ def _school_scope(user: Any) -> Q | None:
 
 
 def _panel_scope(user: Any) -> Q | None:
-    """Pupils referred to the user's LA panel. Added by the referrals app."""
-    return None
+    """Pupils referred (submitted) to the user's LA panel, or placed in an emergency
+    under it. The rule lives with the referrals it depends on."""
+    from apcase.referrals.selectors import panel_pupil_scope
+
+    return panel_pupil_scope(user)
 
 
 def _placement_scope(user: Any) -> Q | None:

@@ -225,3 +225,8 @@ LOGGING = {
 
 # Uploaded documents: content-checked PDF/DOCX/PNG/JPEG, at most this size.
 APCASE_UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+
+# Inclusion panel: a referral submitted at least this many days before a meeting joins
+# its agenda; a decision needs at least this many members present without an interest.
+APCASE_PANEL_CUTOFF_DAYS = 7
+APCASE_PANEL_QUORUM = 3

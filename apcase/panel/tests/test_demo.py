@@ -3,6 +3,7 @@ import pytest
 from apcase.accounts import demo as accounts_demo
 from apcase.panel import demo
 from apcase.panel.models import PanelMeeting
+from apcase.pupils import demo as pupils_demo
 from apcase.placements.models import Placement
 from apcase.referrals.models import EmergencyPlacement, Referral
 
@@ -15,6 +16,7 @@ def media(tmp_path, settings):
 def test_the_demo_has_referrals_in_several_states_and_a_held_meeting_and_runs_twice(db):
     organisations = accounts_demo.seed_organisations()
     accounts_demo.seed_accounts(organisations)
+    pupils_demo.seed(organisations)  # seed_demo loads the pupils before the panel's cases
     demo.seed(organisations)
     demo.seed(organisations)
     states = set(Referral.objects.values_list("status", flat=True))

@@ -16,9 +16,9 @@ from apcase.accounts import demo as accounts_demo
 # Each app that has demo data exposes seed(organisations) in its demo module.
 APP_DEMOS = [
     "apcase.schooldays.demo",
-    "apcase.panel.demo",
     "apcase.directory.demo",
     "apcase.pupils.demo",
+    "apcase.panel.demo",
 ]
 
 

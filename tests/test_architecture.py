@@ -1,0 +1,69 @@
+"""Rules of the codebase's shape that a reviewer would otherwise have to remember
+(STYLE.md habits 1, 3 and 5): status changes only in workflow.py, views never write,
+and views never fetch a record by id alone."""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+APPS = Path(__file__).resolve().parent.parent / "apcase"
+SOURCES = sorted(
+    path
+    for path in APPS.rglob("*.py")
+    if "migrations" not in path.parts and "tests" not in path.parts
+)
+VIEWS = [path for path in SOURCES if path.name == "views.py" or path.name.endswith("_views.py")]
+
+
+def _tree(path: Path) -> ast.Module:
+    return ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+
+
+def _where(path: Path, node: ast.AST) -> str:
+    return f"{path.relative_to(APPS.parent)}:{getattr(node, 'lineno', '?')}"
+
+
+def test_status_is_assigned_only_in_workflow_modules():
+    offenders = []
+    for path in SOURCES:
+        # The outbox's delivery status is plumbing, not a record's workflow state.
+        if path.name in {"workflow.py", "demo.py"} or "notifications" in path.parts:
+            continue
+        for node in ast.walk(_tree(path)):
+            targets = node.targets if isinstance(node, ast.Assign) else []
+            if isinstance(node, ast.AugAssign | ast.AnnAssign):
+                targets = [node.target]
+            for target in targets:
+                if isinstance(target, ast.Attribute) and target.attr == "status":
+                    offenders.append(_where(path, node))
+    assert offenders == [], "Status changes belong in workflow.py"
+
+
+@pytest.mark.parametrize("path", VIEWS, ids=lambda p: str(p.relative_to(APPS)))
+def test_views_never_save_or_delete(path):
+    offenders = [
+        _where(path, node)
+        for node in ast.walk(_tree(path))
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in {"save", "delete", "bulk_create", "bulk_update"}
+        and not (
+            isinstance(node.func.value, ast.Attribute | ast.Name)
+            and getattr(node.func.value, "attr", getattr(node.func.value, "id", ""))
+            in {"session", "messages", "form", "helper"}
+        )
+    ]
+    assert offenders == [], "Views call a service; they do not write"
+
+
+@pytest.mark.parametrize("path", VIEWS, ids=lambda p: str(p.relative_to(APPS)))
+def test_views_never_fetch_a_record_through_the_model_manager(path):
+    offenders = [
+        _where(path, node)
+        for node in ast.walk(_tree(path))
+        if isinstance(node, ast.Attribute)
+        and node.attr == "objects"
+        and isinstance(node.value, ast.Name)
+    ]
+    assert offenders == [], "Views read through scoped selectors, never Model.objects"
