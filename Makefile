@@ -14,9 +14,11 @@ help: ## List the commands
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
+
+$(BIN)/uv: $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip uv
 
-$(VENV)/.installed: $(BIN)/python requirements/base.txt requirements/dev.txt
+$(VENV)/.installed: $(BIN)/uv requirements/base.txt requirements/dev.txt
 	$(BIN)/uv pip install --python $(BIN)/python --quiet -r requirements/base.txt -r requirements/dev.txt
 	touch $@
 
