@@ -6,6 +6,7 @@ from django import forms
 
 from apcase.accounts.models import Organisation
 from apcase.core.uploads import ALLOWED_DESCRIPTION, max_upload_bytes
+from apcase.directory.forms import ProviderChoiceField
 from apcase.pupils.models import Pupil
 from apcase.schooldays.forms import GovDateField, date_field
 
@@ -186,7 +187,7 @@ class ProvisionForm(SectionForm):
         help_text="Type, length and pattern, for example mornings for 6 weeks.",
         widget=forms.Textarea,
     )
-    preferred_provider = forms.ModelChoiceField(
+    preferred_provider = ProviderChoiceField(
         queryset=Organisation.objects.none(),
         label="Preferred provider (optional)",
         required=False,
@@ -293,9 +294,14 @@ class EmergencyForm(forms.Form):
     pupil = forms.ModelChoiceField(
         queryset=Pupil.objects.none(), label="Pupil", empty_label="Choose a pupil"
     )
-    provider = forms.ModelChoiceField(
+    provider = ProviderChoiceField(
         queryset=Organisation.objects.none(), label="Provider", empty_label="Choose a provider"
-    )  # type: ignore[arg-type]
+    )
+    provider_acceptance_reason = forms.CharField(
+        label="If the provider is not assured: why it is used",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
     site = forms.CharField(label="Site (optional)", max_length=200, required=False)
     sessions_per_week = forms.IntegerField(
         label="Sessions per week", min_value=1, max_value=10, help_text="From 1 to 10."
@@ -325,6 +331,7 @@ class EmergencyForm(forms.Form):
             Fieldset(
                 Field.select("pupil"),
                 Field.select("provider"),
+                Field.textarea("provider_acceptance_reason", rows=3),
                 Field.text("site", field_width=Fluid.TWO_THIRDS),
                 Field.text("sessions_per_week", field_width=3),
                 _text("why_it_cannot_wait"),

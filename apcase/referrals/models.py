@@ -211,6 +211,9 @@ class EmergencyPlacement(TimeStampedModel):
     assessed_by = models.CharField(max_length=200)
     assessed_on = models.DateField()
     risk_review_on = models.DateField()
+    provider_acceptance_reason = models.TextField(
+        blank=True, help_text="Why a provider that is not assured was used."
+    )
 
     class Meta:
         ordering = ["-created_at"]

@@ -11,8 +11,6 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from apcase.access import policies
-from apcase.accounts.models import Organisation
-from apcase.accounts.roles import OrganisationKind
 
 from .models import EmergencyPlacement, Referral, ReferralDocument
 
@@ -85,9 +83,3 @@ def pupils_referable_by(user: Any) -> QuerySet[Any]:
 
     school_ids = policies.organisation_ids_for(user, policies.REFERRAL_SCHOOL_EDITOR_ROLES)
     return Pupil.objects.filter(school_id__in=school_ids).select_related("school")
-
-
-def providers_for(pupil_or_school: Any) -> QuerySet[Organisation]:
-    return Organisation.objects.filter(
-        kind=OrganisationKind.PROVIDER, status=Organisation.Status.OPEN
-    ).order_by("name")

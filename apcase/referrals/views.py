@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from apcase.access import policies
@@ -12,6 +13,7 @@ from apcase.chronology.services import log_access
 from apcase.core.errors import DomainError
 from apcase.core.forms import show_domain_error
 from apcase.core.uploads import file_response
+from apcase.directory.selectors import provider_options_for_placement
 
 from . import forms, selectors, services, workflow
 from .models import Referral
@@ -131,7 +133,9 @@ def edit_section(request: HttpRequest, referral_id: int, section: str) -> HttpRe
     initial["version"] = referral.version
     extra: dict[str, Any] = {}
     if form_class is forms.ProvisionForm:
-        extra["providers"] = selectors.providers_for(referral.school)
+        extra["providers"] = provider_options_for_placement(
+            request.user, today=timezone.localdate()
+        )
     form = form_class(request.POST or None, initial=initial, **extra)
     if request.method == "POST" and form.is_valid():
         try:
@@ -392,7 +396,7 @@ def emergency_new(request: HttpRequest) -> HttpResponse:
     form = forms.EmergencyForm(
         request.POST or None,
         pupils=selectors.pupils_for_emergency(request.user),
-        providers=selectors.providers_for(None),
+        providers=provider_options_for_placement(request.user, today=timezone.localdate()),
     )
     if request.method == "POST" and form.is_valid():
         try:

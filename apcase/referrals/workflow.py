@@ -28,6 +28,7 @@ from django.utils import timezone
 from apcase.access import policies
 from apcase.chronology.services import record_event
 from apcase.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
+from apcase.directory.selectors import provider_is_assured
 from apcase.panel import selectors as panel_selectors
 from apcase.placements import workflow as placement_workflow
 from apcase.placements.models import Placement
@@ -241,6 +242,7 @@ def arrange_emergency_placement(
     assessed_by: str,
     assessed_on: datetime.date,
     risk_review_on: datetime.date,
+    provider_acceptance_reason: str = "",
 ) -> EmergencyPlacement:
     if not policies.can_arrange_emergency_for(by, pupil):
         raise NotPermitted("You cannot arrange an emergency placement for this pupil.")
@@ -255,6 +257,10 @@ def arrange_emergency_placement(
             errors[name] = [message]
     if assessed_on and risk_review_on and risk_review_on < assessed_on:
         errors["risk_review_on"] = ["The review date must be on or after the assessment date."]
+    if not provider_is_assured(provider) and not provider_acceptance_reason.strip():
+        errors["provider_acceptance_reason"] = [
+            f"{provider} is not assured in the directory: enter why it is used."
+        ]
     if errors:
         raise ValidationFailed("Check the risk assessment.", errors)
     panel = panel_selectors.panel_for_school(pupil.school)
@@ -291,6 +297,7 @@ def arrange_emergency_placement(
         assessed_by=assessed_by.strip(),
         assessed_on=assessed_on,
         risk_review_on=risk_review_on,
+        provider_acceptance_reason=provider_acceptance_reason.strip(),
     )
     when = f"the panel meeting on {meeting.date:%-d %B %Y}" if meeting else "the next panel meeting"
     record_event(

@@ -1,10 +1,11 @@
 import pytest
 
 from apcase.accounts import demo as accounts_demo
+from apcase.directory import demo as directory_demo
 from apcase.panel import demo
 from apcase.panel.models import PanelMeeting
-from apcase.pupils import demo as pupils_demo
 from apcase.placements.models import Placement
+from apcase.pupils import demo as pupils_demo
 from apcase.referrals.models import EmergencyPlacement, Referral
 
 
@@ -16,7 +17,9 @@ def media(tmp_path, settings):
 def test_the_demo_has_referrals_in_several_states_and_a_held_meeting_and_runs_twice(db):
     organisations = accounts_demo.seed_organisations()
     accounts_demo.seed_accounts(organisations)
-    pupils_demo.seed(organisations)  # seed_demo loads the pupils before the panel's cases
+    # seed_demo loads the directory and the pupils before the panel's cases.
+    directory_demo.seed(organisations)
+    pupils_demo.seed(organisations)
     demo.seed(organisations)
     demo.seed(organisations)
     states = set(Referral.objects.values_list("status", flat=True))

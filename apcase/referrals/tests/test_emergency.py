@@ -6,6 +6,7 @@ from django.utils import timezone
 from apcase.accounts.roles import Role
 from apcase.chronology.models import AuditEvent
 from apcase.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
+from apcase.directory.tests.factories import assure_fully
 from apcase.notifications.models import OutboxMessage
 from apcase.panel import services as panel_services
 from apcase.placements.models import Placement
@@ -49,6 +50,7 @@ def scene(world):
     s.pupil = make_pupil(world.school)
     s.head = person(Role.HEADTEACHER, world.school)
     s.lead = person(Role.INCLUSION_LEAD, world.school)
+    assure_fully(world.provider, expires_on=TODAY + datetime.timedelta(days=365))
     return s
 
 
@@ -202,3 +204,18 @@ def test_the_school_ends_an_unratified_placement_through_the_page(world, scene):
     assert "start a referral to the panel" in html
     emergency.refresh_from_db()
     assert emergency.placement.status == Placement.Status.ENDED
+
+
+def test_a_provider_that_is_not_assured_needs_a_recorded_reason(world, scene):
+    with pytest.raises(ValidationFailed) as error:
+        arrange(scene.head, scene.pupil, world.other_provider)
+    assert "provider_acceptance_reason" in error.value.errors
+    assert not Placement.objects.exists()
+    emergency = arrange(
+        scene.head,
+        scene.pupil,
+        world.other_provider,
+        provider_acceptance_reason="The only provider with a place this week; vetting letter due.",
+    )
+    assert emergency.provider_acceptance_reason.startswith("The only provider")
+    assert emergency.placement.status == Placement.Status.ACTIVE

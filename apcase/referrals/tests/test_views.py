@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from apcase.accounts.roles import Role
 from apcase.chronology.models import AccessLogEntry, AuditEvent
-from apcase.referrals.models import Referral, ReferralDocument
+from apcase.referrals.models import EmergencyPlacement, Referral, ReferralDocument
 from conftest import sign_in
 
 from .factories import (
@@ -289,9 +289,15 @@ def test_an_emergency_placement_is_arranged_through_the_page(world, school_side)
         "risk_review_on_2": review.year,
     }
     response = client.post(reverse("referrals:emergency_new"), data)
+    assert response.status_code == 200
+    assert "is not assured in the directory: enter why it is used" in response.content.decode()
+    assert not EmergencyPlacement.objects.exists()
+    data["provider_acceptance_reason"] = "Only provider with a place this week."
+    response = client.post(reverse("referrals:emergency_new"), data)
     assert response.status_code == 302, response.content.decode()[:3000]
     html = _page(client.get(response["Location"]))
     assert "Awaiting ratification" in html
+    assert "Used although not assured: Only provider with a place this week." in html
 
 
 def test_the_home_page_points_the_school_and_the_la_to_their_next_steps(
