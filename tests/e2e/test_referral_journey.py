@@ -174,8 +174,8 @@ def test_an_emergency_placement_through_ratification(
     today = timezone.localdate()
 
     _as(context, page, demo_site, HEAD, "/referrals/emergency/new/")
-    page.get_by_label("Pupil").select_option(label="Sky Emergent")
-    page.get_by_label("Provider").select_option(label="Bridge Academy")
+    page.get_by_label("Pupil", exact=True).select_option(label="Sky Emergent")
+    page.get_by_label("Provider", exact=True).select_option(label="Bridge Academy")
     page.fill("[name=sessions_per_week]", "10")
     page.fill("[name=why_it_cannot_wait]", "A serious incident; cannot wait three weeks.")
     page.fill("[name=risks]", "Harm to peers at unstructured times.")
