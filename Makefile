@@ -52,3 +52,7 @@ lint: install ## ruff check, ruff format --check, mypy with django-stubs
 format: install ## Apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+.PHONY: bench
+bench: install ## Run the benchmarks (figures as ratios measured in the same run)
+	$(BIN)/python -m bench

@@ -1,6 +1,5 @@
 import csv
 import io
-import time
 from pathlib import Path
 
 import pytest
@@ -225,7 +224,8 @@ def test_an_upload_in_the_wrong_encoding_shows_the_error_on_the_form(world, user
     assert "govuk-error-summary" in response.content.decode()
 
 
-def test_fifty_thousand_rows_import_within_a_few_seconds(world, capsys):
+def test_fifty_thousand_rows_import_and_a_second_run_changes_nothing(world):
+    """The size the issue names; how fast it goes is measured by `make bench`."""
     header, rows = _table()
     template = rows[0]
     urn, name = header.index("URN"), header.index("EstablishmentName")
@@ -236,15 +236,7 @@ def test_fifty_thousand_rows_import_within_a_few_seconds(world, capsys):
         row[name] = f"Synthetic School {n}"
         big.append(row)
     data = _csv(header, big)
-    started = time.perf_counter()
     result = _import(data)
-    first = time.perf_counter() - started
-    started = time.perf_counter()
     again = _import(data)
-    second = time.perf_counter() - started
-    with capsys.disabled():
-        print(f"\nGIAS 50k rows: first import {first:.2f}s, repeat {second:.2f}s")  # noqa: T201
     assert result.created == 50_000
     assert again.unchanged == 50_000
-    assert first < 30
-    assert second < 30
