@@ -330,3 +330,64 @@ def can_arrange_placement_for(user: Any, pupil: Any) -> bool:
         return True
     la = pupil.school.local_authority
     return la is not None and bool(roles_in(user, la) & {Role.PANEL_CHAIR, Role.LA_OFFICER})
+
+
+# Who plans a placement and supports the pupil through it: the pupil's inclusion lead or
+# headteacher, the named staff member, or an officer of the LA when the LA arranged it.
+PLACEMENT_PLANNER_ROLES = frozenset({Role.INCLUSION_LEAD, Role.HEADTEACHER})
+# Who may close a same-day follow-up besides the named staff member.
+FOLLOW_UP_ROLES = frozenset({Role.INCLUSION_LEAD, Role.HEADTEACHER, Role.SCHOOL_DSL})
+
+
+def can_view_placements(user: Any) -> bool:
+    return has_any_role(user, SCHOOL_PUPIL_ROLES | LA_CASE_ROLES | PROVIDER_ROLES)
+
+
+def is_named_staff_member(user: Any, placement: Any) -> bool:
+    return bool(user.pk) and placement.named_staff_member_id == user.pk
+
+
+def can_plan_placement(user: Any, placement: Any) -> bool:
+    if not active_memberships(user):
+        return False
+    if is_named_staff_member(user, placement):
+        return True
+    if roles_in(user, placement.pupil.school) & PLACEMENT_PLANNER_ROLES:
+        return True
+    la = placement.pupil.school.local_authority
+    return (
+        placement.arranged_by == "la" and la is not None and Role.LA_OFFICER in roles_in(user, la)
+    )
+
+
+def can_start_placement(user: Any, placement: Any) -> bool:
+    return can_plan_placement(user, placement)
+
+
+def can_take_registers(user: Any) -> bool:
+    return has_any_role(user, PROVIDER_ROLES)
+
+
+def can_mark_attendance(user: Any, placement: Any) -> bool:
+    """Provider staff mark only pupils in an active placement with their own provider."""
+    return placement.status == "active" and bool(
+        roles_in(user, placement.provider) & PROVIDER_ROLES
+    )
+
+
+def can_record_check_in(user: Any, placement: Any) -> bool:
+    return can_mark_attendance(user, placement)
+
+
+def can_follow_up(user: Any) -> bool:
+    return has_any_role(user, SCHOOL_PUPIL_ROLES)
+
+
+def can_close_follow_up(user: Any, task: Any) -> bool:
+    if task.assigned_to_id is not None and task.assigned_to_id == user.pk:
+        return bool(active_memberships(user))
+    return bool(roles_in(user, task.placement.pupil.school) & FOLLOW_UP_ROLES)
+
+
+def can_record_visit(user: Any, placement: Any) -> bool:
+    return can_plan_placement(user, placement)

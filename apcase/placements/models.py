@@ -52,6 +52,15 @@ class Placement(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="placement",
     )
+    # The placement plan (placements.plan / services): filled in before it starts.
+    transport = models.TextField(blank=True)
+    funding = models.TextField("Funding and cost", blank=True)
+    dual_registered = models.BooleanField("Dual registered at the provider", default=False)
+    # A second open placement is allowed only when it is explicitly part time at
+    # another provider (constraints below).
+    is_additional_part_time = models.BooleanField(default=False)
+    # Bumped by every change to the plan: agreements are for one version of it.
+    plan_version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["-start_date", "-id"]
@@ -59,8 +68,23 @@ class Placement(TimeStampedModel):
             # A child is taught in one arranged placement at a time.
             models.UniqueConstraint(
                 fields=["pupil"],
-                condition=~Q(status="ended"),
+                condition=~Q(status="ended") & Q(is_additional_part_time=False),
                 name="one_open_placement_per_pupil",
+            ),
+            # ...and at most one more, part time, at a different provider.
+            models.UniqueConstraint(
+                fields=["pupil"],
+                condition=~Q(status="ended") & Q(is_additional_part_time=True),
+                name="one_additional_part_time_placement_per_pupil",
+            ),
+            models.UniqueConstraint(
+                fields=["pupil", "provider"],
+                condition=~Q(status="ended"),
+                name="one_open_placement_per_pupil_and_provider",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_additional_part_time=False) | Q(sessions_per_week__lt=10),
+                name="additional_placement_is_part_time",
             ),
             models.CheckConstraint(
                 condition=Q(sessions_per_week__gte=1) & Q(sessions_per_week__lte=10),
@@ -75,3 +99,80 @@ class Placement(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.pupil} at {self.provider} ({self.get_status_display()})"
+
+
+class PlacementSession(models.Model):
+    """One half-day of the weekly timetable spent at the provider; the rest is at school."""
+
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, "Monday"
+        TUESDAY = 1, "Tuesday"
+        WEDNESDAY = 2, "Wednesday"
+        THURSDAY = 3, "Thursday"
+        FRIDAY = 4, "Friday"
+
+    class Session(models.TextChoices):
+        AM = "am", "Morning"
+        PM = "pm", "Afternoon"
+
+    placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="sessions")
+    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
+    session = models.CharField(max_length=2, choices=Session.choices)
+
+    class Meta:
+        ordering = ["weekday", "session"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["placement", "weekday", "session"], name="placement_session_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(weekday__gte=0) & Q(weekday__lte=4), name="placement_session_weekday"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.get_session_display().lower()}"
+
+
+class PlacementObjective(TimeStampedModel):
+    placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="objectives")
+    what = models.TextField("Objective")
+    baseline = models.TextField("Baseline: where the child is now")
+    target = models.TextField("Target")
+    measured_by = models.TextField("How it is measured")
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.what[:80]
+
+
+class PlacementAgreement(models.Model):
+    """One party's agreement to one version of the plan: who agreed, and when."""
+
+    class Party(models.TextChoices):
+        SCHOOL = "school", "School"
+        PARENT = "parent", "Parent or carer"
+        PROVIDER = "provider", "Provider"
+
+    placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="agreements")
+    party = models.CharField(max_length=10, choices=Party.choices)
+    agreed_by_name = models.CharField("Name of the person who agreed", max_length=150)
+    agreed_on = models.DateField()
+    plan_version = models.PositiveIntegerField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["party", "-recorded_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["placement", "party", "plan_version"], name="one_agreement_per_party"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_party_display()}: {self.agreed_by_name} on {self.agreed_on}"

@@ -156,3 +156,32 @@ def end_placement(
         changes={"status": [old, S.ENDED]},
     )
     return placement
+
+
+@transaction.atomic
+def start_placement(placement: Placement, *, by: Any) -> Placement:
+    """planned -> active: only with a named staff member, a planned end date, a
+    timetable, objectives, and the plan's current version agreed by the school, a
+    parent or carer and the provider (placements.plan.missing_before_start)."""
+    from .plan import missing_before_start
+
+    placement = Placement.objects.select_for_update().get(pk=placement.pk)
+    if not policies.can_start_placement(by, placement):
+        raise NotPermitted("You cannot start this placement.")
+    if S.ACTIVE not in ALLOWED_TRANSITIONS[placement.status]:
+        raise TransitionNotAllowed("Only a planned placement can start.")
+    missing = missing_before_start(placement)
+    if missing:
+        raise ValidationFailed("The plan is not ready: " + " ".join(missing), {None: missing})
+    placement.status = S.ACTIVE
+    placement.save(update_fields=["status", "updated_at"])
+    record_event(
+        by=by,
+        action="placement_started",
+        target=placement,
+        organisation=placement.pupil.school,
+        pupil_id=placement.pupil_id,
+        summary=f"Placement at {placement.provider} started",
+        changes={"status": [S.PLANNED, S.ACTIVE]},
+    )
+    return placement

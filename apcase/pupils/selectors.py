@@ -57,8 +57,10 @@ def _panel_scope(user: Any) -> Q | None:
 
 
 def _placement_scope(user: Any) -> Q | None:
-    """Pupils currently placed with the user's provider. Added by the placements app."""
-    return None
+    """Pupils currently placed with the user's provider. The rule lives with placements."""
+    from apcase.placements.selectors import pupil_placement_scope
+
+    return pupil_placement_scope(user)
 
 
 # In order of how much each party may see: the first scope that admits a pupil decides

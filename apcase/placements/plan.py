@@ -1,0 +1,94 @@
+"""Facts derived from a placement plan: the home school's attendance code for sessions
+at the provider, and what is still missing before the placement can start.
+
+The code is never typed: B for provision the school arranged at a setting that is not a
+school where the pupil is registered, K when the local authority arranged it, D when the
+pupil is dual registered at the provider school (a PRU or AP academy)."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from apcase.monitoring import codes
+
+from .models import Placement, PlacementAgreement, PlacementSession
+
+
+@dataclass(frozen=True)
+class HomeSchoolCode:
+    code: str
+    meaning: str
+    reason: str
+
+
+def home_school_code(placement: Placement) -> HomeSchoolCode:
+    if placement.dual_registered:
+        code, reason = (
+            "D",
+            (
+                f"The pupil is dual registered at {placement.provider}, so a session there is "
+                "recorded by the home school as D (not a possible session for the home school)."
+            ),
+        )
+    elif placement.arranged_by == Placement.ArrangedBy.LA:
+        code, reason = (
+            "K",
+            (
+                "The local authority arranged this placement, so a session attended at the "
+                "provider is recorded as K."
+            ),
+        )
+    else:
+        code, reason = (
+            "B",
+            (
+                "The school arranged this placement at a setting where the pupil is not "
+                "registered, so a session attended at the provider is recorded as B. A session "
+                "the provider reports as missed takes the provider's absence code, not B."
+            ),
+        )
+    return HomeSchoolCode(code, codes.get(code).meaning, reason)
+
+
+def mis_code(placement: Placement, provider_mark: str) -> str:
+    """The code the home school enters in its MIS for a session the provider marked."""
+    if codes.get(provider_mark).is_present:
+        return home_school_code(placement).code
+    return provider_mark
+
+
+def agreed_parties(placement: Placement, agreements: list[PlacementAgreement]) -> set[str]:
+    return {a.party for a in agreements if a.plan_version == placement.plan_version}
+
+
+def is_plan_agreed(placement: Placement, agreements: list[PlacementAgreement]) -> bool:
+    return agreed_parties(placement, agreements) == set(PlacementAgreement.Party.values)
+
+
+def missing_before_start(placement: Placement) -> list[str]:
+    """Why the placement cannot start yet, as sentences; empty when it can."""
+    agreements = list(placement.agreements.all())  # type: ignore[attr-defined]
+    missing = []
+    if placement.named_staff_member_id is None:
+        missing.append("Choose the named member of school staff who supports the pupil.")
+    if placement.planned_end_date is None:
+        missing.append("Enter the planned end date.")
+    if not placement.sessions.exists():  # type: ignore[attr-defined]
+        missing.append("Set the weekly timetable at the provider.")
+    if not placement.objectives.exists():  # type: ignore[attr-defined]
+        missing.append("Add at least one objective.")
+    absent = set(PlacementAgreement.Party.values) - agreed_parties(placement, agreements)
+    for party in PlacementAgreement.Party:
+        if party.value in absent:
+            missing.append(
+                f"Record the {party.label.lower()}'s agreement to this version of the plan."
+            )
+    return missing
+
+
+def timetable_grid(placement: Any) -> list[tuple[str, bool, bool]]:
+    """(weekday, at provider in the morning, in the afternoon) for Monday to Friday."""
+    taken = {(s.weekday, s.session) for s in placement.sessions.all()}
+    return [
+        (label, (day, "am") in taken, (day, "pm") in taken)
+        for day, label in PlacementSession.Weekday.choices
+    ]

@@ -1,0 +1,101 @@
+"""Reads of placements, always scoped to the user.
+
+- the school: placements of pupils on the roll of a school where the user holds a
+  school role;
+- the local authority: placements of pupils at schools in an LA where the user holds a
+  panel or officer role;
+- an AP provider: its own open (planned or active) placements only; an ended placement
+  is no longer the provider's business.
+
+A placement outside every scope is "not found", never "forbidden"."""
+
+from datetime import date
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from apcase.access import policies
+from apcase.directory.threshold import PlacementFields
+
+from .models import Placement
+
+OPEN = (Placement.Status.PLANNED, Placement.Status.ACTIVE)
+
+
+def provider_ids_for(user: Any) -> set[int]:
+    return policies.organisation_ids_for(user, policies.PROVIDER_ROLES)
+
+
+def _scope(user: Any) -> Q | None:
+    parts = []
+    if school_ids := policies.organisation_ids_for(user, policies.SCHOOL_PUPIL_ROLES):
+        parts.append(Q(pupil__school_id__in=school_ids))
+    if la_ids := policies.organisation_ids_for(user, policies.LA_CASE_ROLES):
+        parts.append(Q(pupil__school__local_authority_id__in=la_ids))
+    if provider_ids := provider_ids_for(user):
+        parts.append(Q(provider_id__in=provider_ids, status__in=OPEN))
+    if not parts:
+        return None
+    combined = parts[0]
+    for part in parts[1:]:
+        combined |= part
+    return combined
+
+
+def placements_visible_to(user: Any) -> QuerySet[Placement]:
+    scope = _scope(user)
+    if scope is None:
+        return Placement.objects.none()
+    return Placement.objects.filter(scope).select_related(
+        "pupil",
+        "pupil__school",
+        "pupil__school__local_authority",
+        "provider",
+        "named_staff_member",
+    )
+
+
+def get_placement_for(user: Any, placement_id: int) -> Placement:
+    placement = placements_visible_to(user).filter(pk=placement_id).first()
+    if placement is None:
+        raise Http404("No such placement.")
+    return placement
+
+
+def get_placement_to_plan(user: Any, placement_id: int) -> Placement:
+    """The placement if `user` may change its plan; 404 otherwise."""
+    placement = get_placement_for(user, placement_id)
+    if not policies.can_plan_placement(user, placement):
+        raise Http404("No such placement.")
+    return placement
+
+
+def pupil_placement_scope(user: Any) -> Q | None:
+    """For pupils.selectors: pupils with an open placement with the user's provider."""
+    provider_ids = provider_ids_for(user)
+    if not provider_ids:
+        return None
+    return Q(placements__provider_id__in=provider_ids, placements__status__in=OPEN)
+
+
+def placements_of_pupil(pupil: Any) -> QuerySet[Placement]:
+    return Placement.objects.filter(pupil=pupil).select_related("provider")
+
+
+def placement_with_plan(placement: Placement) -> Placement:
+    return (
+        Placement.objects.filter(pk=placement.pk)
+        .select_related("pupil", "pupil__school", "provider", "named_staff_member")
+        .prefetch_related("sessions", "objectives", "agreements")
+        .get()
+    )
+
+
+def current_placements_for_threshold(on: date) -> tuple[QuerySet[Placement], PlacementFields]:
+    """Open placements that have started by `on`: what the directory's registration
+    threshold counts (full time = 10 sessions a week, kept in step with the timetable)."""
+    placements = Placement.objects.filter(status__in=OPEN, start_date__lte=on).filter(
+        Q(planned_end_date__isnull=True) | Q(planned_end_date__gte=on)
+    )
+    return placements, PlacementFields()

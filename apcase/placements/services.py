@@ -1,0 +1,233 @@
+"""Writes to a placement's plan (status changes are in workflow.py).
+
+Every change to the plan — dates, site, named staff member, timetable, objectives —
+makes a new version of it, so an agreement recorded earlier no longer covers it and has
+to be given again before the placement can start. The plan of an ended placement is
+history and cannot change."""
+
+import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from apcase.access import policies
+from apcase.chronology.services import record_event
+from apcase.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
+
+from .models import Placement, PlacementAgreement, PlacementObjective, PlacementSession
+
+
+def _locked_for_planning(placement: Placement, by: Any) -> Placement:
+    placement = (
+        Placement.objects.select_for_update()
+        .select_related("pupil", "pupil__school", "pupil__school__local_authority", "provider")
+        .get(pk=placement.pk)
+    )
+    if not policies.can_plan_placement(by, placement):
+        raise NotPermitted("You cannot change this placement's plan.")
+    if placement.status == Placement.Status.ENDED:
+        raise TransitionNotAllowed("This placement has ended: its plan is kept as it was.")
+    return placement
+
+
+def _record(by: Any, placement: Placement, action: str, summary: str, changes: dict) -> None:
+    record_event(
+        by=by,
+        action=action,
+        target=placement,
+        organisation=placement.pupil.school,
+        pupil_id=placement.pupil_id,
+        summary=summary,
+        changes=changes,
+    )
+
+
+def _new_version(placement: Placement, fields: list[str]) -> None:
+    placement.plan_version += 1
+    placement.save(update_fields=[*fields, "plan_version", "updated_at"])
+
+
+PLAN_FIELDS = (
+    "site",
+    "planned_end_date",
+    "named_staff_member",
+    "transport",
+    "funding",
+    "dual_registered",
+)
+
+
+@transaction.atomic
+def update_plan(
+    placement: Placement,
+    *,
+    by: Any,
+    site: str,
+    planned_end_date: datetime.date | None,
+    named_staff_member: Any,
+    transport: str,
+    funding: str,
+    dual_registered: bool,
+) -> Placement:
+    placement = _locked_for_planning(placement, by)
+    errors: dict[str | None, list[str]] = {}
+    if planned_end_date is None:
+        errors["planned_end_date"] = ["Enter the planned end date."]
+    elif planned_end_date < placement.start_date:
+        errors["planned_end_date"] = ["The planned end date must be on or after the start date."]
+    if named_staff_member is None:
+        errors["named_staff_member"] = ["Choose the named member of staff."]
+    elif not policies.roles_in(named_staff_member, placement.pupil.school):
+        errors["named_staff_member"] = [
+            "The named member of staff must work at the pupil's school."
+        ]
+    if dual_registered and placement.provider.urn is None:
+        errors["dual_registered"] = [
+            f"{placement.provider} is not a school, so the pupil cannot be dual registered there."
+        ]
+    if errors:
+        raise ValidationFailed("Check the plan.", errors)
+    new = {
+        "site": site.strip(),
+        "planned_end_date": planned_end_date,
+        "named_staff_member": named_staff_member,
+        "transport": transport.strip(),
+        "funding": funding.strip(),
+        "dual_registered": dual_registered,
+    }
+    changed = {
+        name: [str(getattr(placement, name) or ""), str(value or "")]
+        for name, value in new.items()
+        if getattr(placement, name) != value
+    }
+    if not changed:
+        return placement
+    for name, value in new.items():
+        setattr(placement, name, value)
+    _new_version(placement, list(new))
+    _record(
+        by,
+        placement,
+        "placement_plan_updated",
+        f"Placement plan updated (version {placement.plan_version})",
+        changed,
+    )
+    return placement
+
+
+@transaction.atomic
+def set_timetable(placement: Placement, *, by: Any, sessions: set[tuple[int, str]]) -> Placement:
+    """The half-days at the provider each week; the rest of the week is at school."""
+    placement = _locked_for_planning(placement, by)
+    valid = {(day, s) for day in range(5) for s in PlacementSession.Session.values}
+    if not sessions:
+        raise ValidationFailed(
+            "Choose at least one session at the provider.",
+            {"sessions": ["Choose at least one session at the provider."]},
+        )
+    if not sessions <= valid:
+        raise ValidationFailed("Choose sessions from Monday to Friday.")
+    if placement.is_additional_part_time and len(sessions) >= 10:
+        raise ValidationFailed("A second placement must be part time.")
+    before = {(s.weekday, s.session) for s in placement.sessions.all()}  # type: ignore[attr-defined]
+    if before == sessions:
+        return placement
+    placement.sessions.all().delete()  # type: ignore[attr-defined]
+    PlacementSession.objects.bulk_create(
+        PlacementSession(placement=placement, weekday=day, session=s) for day, s in sorted(sessions)
+    )
+    old_count = placement.sessions_per_week
+    placement.sessions_per_week = len(sessions)
+    _new_version(placement, ["sessions_per_week"])
+    _record(
+        by,
+        placement,
+        "placement_timetable_set",
+        f"Timetable at the provider: {len(sessions)} sessions a week",
+        {"sessions_per_week": [old_count, len(sessions)]},
+    )
+    return placement
+
+
+@transaction.atomic
+def add_objective(
+    placement: Placement, *, by: Any, what: str, baseline: str, target: str, measured_by: str
+) -> PlacementObjective:
+    placement = _locked_for_planning(placement, by)
+    values = {"what": what, "baseline": baseline, "target": target, "measured_by": measured_by}
+    errors: dict[str | None, list[str]] = {
+        name: ["Enter this part of the objective."] for name, v in values.items() if not v.strip()
+    }
+    if errors:
+        raise ValidationFailed("Check the objective.", errors)
+    objective = PlacementObjective.objects.create(
+        placement=placement, **{k: v.strip() for k, v in values.items()}
+    )
+    _new_version(placement, [])
+    _record(
+        by,
+        placement,
+        "placement_objective_added",
+        f"Objective added: {objective.what}"[:500],
+        {"objective": [None, objective.what]},
+    )
+    return objective
+
+
+@transaction.atomic
+def remove_objective(placement: Placement, *, by: Any, objective_id: int) -> None:
+    placement = _locked_for_planning(placement, by)
+    objective = placement.objectives.filter(pk=objective_id).first()  # type: ignore[attr-defined]
+    if objective is None:
+        raise ValidationFailed("That objective is not part of this plan.")
+    what = objective.what
+    objective.delete()
+    _new_version(placement, [])
+    _record(
+        by,
+        placement,
+        "placement_objective_removed",
+        f"Objective removed: {what}"[:500],
+        {"objective": [what, None]},
+    )
+
+
+@transaction.atomic
+def record_agreement(
+    placement: Placement, *, by: Any, party: str, agreed_by_name: str, agreed_on: datetime.date
+) -> PlacementAgreement:
+    """Record that the school, a parent or carer, or the provider agreed to the plan as
+    it stands now (its current version)."""
+    placement = _locked_for_planning(placement, by)
+    if party not in PlacementAgreement.Party.values:
+        raise ValidationFailed("Choose who agreed.", {"party": ["Choose who agreed."]})
+    if not agreed_by_name.strip():
+        raise ValidationFailed(
+            "Enter the name of the person who agreed.",
+            {"agreed_by_name": ["Enter the name of the person who agreed."]},
+        )
+    if agreed_on is None or agreed_on > timezone.localdate():
+        raise ValidationFailed(
+            "Enter the date they agreed (not in the future).",
+            {"agreed_on": ["Enter the date they agreed (not in the future)."]},
+        )
+    if placement.agreements.filter(party=party, plan_version=placement.plan_version).exists():  # type: ignore[attr-defined]
+        raise ValidationFailed("That agreement is already recorded for this version of the plan.")
+    agreement = PlacementAgreement.objects.create(
+        placement=placement,
+        party=party,
+        agreed_by_name=agreed_by_name.strip(),
+        agreed_on=agreed_on,
+        plan_version=placement.plan_version,
+        recorded_by=by,
+    )
+    _record(
+        by,
+        placement,
+        "placement_plan_agreed",
+        f"Plan version {placement.plan_version} agreed by the "
+        f"{agreement.get_party_display().lower()}: {agreement.agreed_by_name}",
+        {"agreement": [None, party]},
+    )
+    return agreement
