@@ -1,5 +1,18 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from . import views
 
 app_name = "monitoring"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("register/", views.register, name="register"),
+    path("follow-ups/", views.task_list, name="tasks"),
+    path("follow-ups/<int:task_id>/close/", views.close_task, name="close_task"),
+    path("placements/<int:placement_id>/", views.placement, name="placement"),
+    path(
+        "placements/<int:placement_id>/attendance.csv", views.attendance_csv, name="attendance_csv"
+    ),
+    path("placements/<int:placement_id>/check-in/", views.check_in, name="check_in"),
+    path("placements/<int:placement_id>/visits/new/", views.schedule_visit, name="schedule_visit"),
+    path("visits/<int:visit_id>/log/", views.log_visit, name="log_visit"),
+]

@@ -1,5 +1,15 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from . import views
 
 app_name = "placements"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("<int:placement_id>/", views.detail, name="detail"),
+    path("<int:placement_id>/agreement.pdf", views.agreement_pdf, name="agreement_pdf"),
+    path("<int:placement_id>/plan/", views.edit_plan, name="edit_plan"),
+    path("<int:placement_id>/timetable/", views.edit_timetable, name="timetable"),
+    path("<int:placement_id>/objectives/new/", views.add_objective, name="add_objective"),
+    path("<int:placement_id>/agreements/new/", views.record_agreement, name="record_agreement"),
+    path("<int:placement_id>/start/", views.start, name="start"),
+]

@@ -1,0 +1,120 @@
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Submit
+from django import forms
+
+DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d %m %Y", "%d-%m-%Y"]
+
+
+def _date(label: str, **kwargs: object) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        input_formats=DATE_FORMATS,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        **kwargs,  # type: ignore[arg-type]
+    )
+
+
+class _Form(forms.Form):
+    submit_label = "Save"
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", self.submit_label))
+
+
+class CloseTaskForm(_Form):
+    submit_label = "Close the task"
+    who_was_contacted = forms.CharField(
+        label="Who was contacted", widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    where_the_child_is = forms.CharField(
+        label="Where the child is", widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    action_taken = forms.CharField(label="What was done", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+SCORES = [
+    (1, "1 – serious concern"),
+    (2, "2 – concern"),
+    (3, "3 – settled, some ups and downs"),
+    (4, "4 – good"),
+    (5, "5 – excellent"),
+]
+
+
+class CheckInForm(_Form):
+    submit_label = "Save the check-in"
+    week_of = _date("Week of", help_text="Any day in the week: the check-in is for that week.")
+    engagement = forms.TypedChoiceField(
+        label="Engagement in learning", choices=SCORES, coerce=int, widget=forms.RadioSelect
+    )
+    wellbeing = forms.TypedChoiceField(
+        label="Wellbeing", choices=SCORES, coerce=int, widget=forms.RadioSelect
+    )
+    behaviour = forms.TypedChoiceField(
+        label="Behaviour", choices=SCORES, coerce=int, widget=forms.RadioSelect
+    )
+    comments = forms.CharField(
+        label="Comments", widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    child_rating = forms.TypedChoiceField(
+        label="The child's own rating (optional)",
+        choices=[("", "Not given"), *SCORES],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    child_words = forms.CharField(
+        label="The child's own words (optional)",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+
+
+class ScheduleVisitForm(_Form):
+    submit_label = "Schedule the visit"
+    scheduled_for = _date("Date of the visit")
+
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+
+
+class LogVisitForm(_Form):
+    submit_label = "Log the visit"
+    visited_on = _date("Date visited")
+    visitors = forms.CharField(label="Who visited", max_length=300)
+    child_seen = forms.ChoiceField(
+        label="Was the child seen?", choices=YES_NO, widget=forms.RadioSelect
+    )
+    learning_observations = forms.CharField(
+        label="Observations of learning", widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    environment_observations = forms.CharField(
+        label="Observations of the environment",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+    child_views = forms.CharField(
+        label="The child's views", widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    registers_checked = forms.ChoiceField(
+        label="Safeguarding check: were the site's registers seen and in order?",
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+    )
+    supervision_suitable = forms.ChoiceField(
+        label="Safeguarding check: was supervision suitable?",
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+    )
+    safeguarding_notes = forms.CharField(
+        label="Safeguarding notes", widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    actions = forms.CharField(
+        label="Actions, each with its owner",
+        help_text="One a line, for example: Send a reading book – Tom Ellery",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )

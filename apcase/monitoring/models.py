@@ -1,0 +1,205 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from apcase.core.models import TimeStampedModel
+
+from . import codes
+
+
+class Session(models.TextChoices):
+    AM = "am", "Morning"
+    PM = "pm", "Afternoon"
+
+
+class AttendanceMark(models.Model):
+    """One register entry. Marks are never rewritten: a correction is a new row that
+    supersedes the old one (kept, with is_current False), with the reason and who."""
+
+    placement = models.ForeignKey(
+        "placements.Placement", on_delete=models.PROTECT, related_name="marks"
+    )
+    pupil = models.ForeignKey("pupils.Pupil", on_delete=models.PROTECT, related_name="marks")
+    date = models.DateField()
+    session = models.CharField(max_length=2, choices=Session.choices)
+    code = models.CharField(max_length=2, choices=[(c.code, c.label) for c in codes.CODES])
+    is_current = models.BooleanField(default=True)
+    supersedes = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
+    )
+    reason = models.TextField(blank=True)  # why a mark is late or corrected
+    is_late = models.BooleanField(default=False)  # entered after the register's cut-off
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["date", "session", "recorded_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["placement", "date", "session"],
+                condition=Q(is_current=True),
+                name="one_current_mark_per_session",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["pupil", "date"]),
+            models.Index(fields=["placement", "date"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.session}: {self.code}"
+
+    @property
+    def meaning(self) -> str:
+        return codes.get(self.code).meaning
+
+
+class RegisterSubmission(models.Model):
+    """A provider submitted its register for one session (the cut-off check reads it)."""
+
+    provider = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="register_submissions"
+    )
+    date = models.DateField()
+    session = models.CharField(max_length=2, choices=Session.choices)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "date", "session"], name="one_register_per_session"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider} {self.date} {self.session}"
+
+
+class FollowUpTask(TimeStampedModel):
+    """A same-day follow-up for the named staff member: an unexplained absence, a
+    register not submitted by its cut-off, or a low or falling wellbeing check-in."""
+
+    class Kind(models.TextChoices):
+        ABSENCE = "absence", "Unexplained absence"
+        REGISTER_MISSING = "register_missing", "Register not submitted"
+        CHECK_IN = "check_in", "Wellbeing check-in"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+
+    placement = models.ForeignKey(
+        "placements.Placement", on_delete=models.PROTECT, related_name="follow_ups"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    date = models.DateField()
+    session = models.CharField(max_length=2, choices=Session.choices, blank=True)
+    detail = models.TextField()
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="follow_up_tasks",
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    who_was_contacted = models.TextField(blank=True)
+    where_the_child_is = models.TextField(blank=True)
+    action_taken = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        constraints = [
+            # The cut-off check runs every few minutes: one task per missed register.
+            models.UniqueConstraint(
+                fields=["placement", "kind", "date", "session"],
+                condition=Q(kind="register_missing") | Q(kind="absence"),
+                name="one_follow_up_per_session",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.date}"
+
+
+class CheckIn(TimeStampedModel):
+    """The provider's weekly engagement, wellbeing and behaviour check-in (1 to 5)."""
+
+    placement = models.ForeignKey(
+        "placements.Placement", on_delete=models.PROTECT, related_name="check_ins"
+    )
+    week_starting = models.DateField()
+    engagement = models.PositiveSmallIntegerField()
+    wellbeing = models.PositiveSmallIntegerField()
+    behaviour = models.PositiveSmallIntegerField()
+    comments = models.TextField(blank=True)
+    child_rating = models.PositiveSmallIntegerField(null=True, blank=True)
+    child_words = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["week_starting"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["placement", "week_starting"], name="one_check_in_per_week"
+            ),
+            models.CheckConstraint(
+                condition=Q(engagement__gte=1, engagement__lte=5)
+                & Q(wellbeing__gte=1, wellbeing__lte=5)
+                & Q(behaviour__gte=1, behaviour__lte=5)
+                & (Q(child_rating__isnull=True) | Q(child_rating__gte=1, child_rating__lte=5)),
+                name="check_in_scores_1_to_5",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Check-in week of {self.week_starting}"
+
+
+class Visit(TimeStampedModel):
+    """The named staff member's visit to the provider: scheduled, then logged."""
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
+        DONE = "done", "Done"
+
+    placement = models.ForeignKey(
+        "placements.Placement", on_delete=models.PROTECT, related_name="visits"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
+    scheduled_for = models.DateField()
+    visited_on = models.DateField(null=True, blank=True)
+    visitors = models.CharField("Who visited", max_length=300, blank=True)
+    child_seen = models.BooleanField(null=True)
+    learning_observations = models.TextField(blank=True)
+    environment_observations = models.TextField(blank=True)
+    child_views = models.TextField(blank=True)
+    registers_checked = models.BooleanField(null=True)
+    supervision_suitable = models.BooleanField(null=True)
+    safeguarding_notes = models.TextField(blank=True)
+    actions = models.TextField(
+        blank=True, help_text="One action a line, with its owner: 'Action – owner'."
+    )
+    scheduled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-scheduled_for", "-id"]
+
+    def __str__(self) -> str:
+        return f"Visit on {self.visited_on or self.scheduled_for}"

@@ -1,0 +1,290 @@
+import datetime
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from apcase.access import policies
+from apcase.access.rules import access_rule
+from apcase.core.errors import DomainError, NotPermitted
+from apcase.core.exports import csv_response
+from apcase.core.forms import show_domain_error
+from apcase.placements import plan
+from apcase.placements.selectors import get_placement_for
+
+from . import codes, rules, selectors, services, workflow
+from .forms import CheckInForm, CloseTaskForm, LogVisitForm, ScheduleVisitForm
+from .models import Session
+
+
+def _placement_url(placement_id: int) -> str:
+    return reverse("monitoring:placement", kwargs={"placement_id": placement_id})
+
+
+def _form_page(
+    request: HttpRequest, form: Any, *, heading: str, caption: str, back: str
+) -> HttpResponse:
+    return render(
+        request,
+        "monitoring/form.html",
+        {"form": form, "heading": heading, "caption": caption, "back": back},
+    )
+
+
+def _register_day(request: HttpRequest) -> tuple[datetime.date, str]:
+    today = timezone.localdate()
+    try:
+        day = datetime.date.fromisoformat(request.GET.get("date", ""))
+    except ValueError:
+        day = today
+    day = min(day, today)
+    session = request.GET.get("session", "")
+    if session not in Session.values:
+        session = rules.current_session()
+    return day, session
+
+
+@access_rule(policies.can_take_registers)
+def register(request: HttpRequest) -> HttpResponse:
+    """Today's register: every pupil expected this session, marked in one submit."""
+    providers = selectors.providers_of(request.user)
+    provider_id = request.GET.get("provider", "")
+    provider = next((p for p in providers if str(p.pk) == provider_id), providers[0])
+    day, session = _register_day(request)
+    errors: dict[str | None, list[str]] = {}
+    chosen: dict[int, str] = {}
+    reason = ""
+    if request.method == "POST":
+        rows = selectors.register_rows(provider, day, session)
+        chosen = {
+            row.placement.pk: request.POST.get(f"mark_{row.placement.pk}", "") for row in rows
+        }
+        reason = request.POST.get("reason", "")[:1000]
+        try:
+            result = services.submit_register(
+                by=request.user,
+                provider=provider,
+                day=day,
+                session=session,
+                marks=chosen,
+                reason=reason,
+            )
+        except DomainError as error:
+            errors = getattr(error, "errors", {None: [str(error)]})
+        else:
+            note = (
+                f" {result.alerts} follow-up raised for the named staff member."
+                if result.alerts
+                else ""
+            )
+            messages.success(request, f"Register saved: {result.marked} marks recorded.{note}")
+            return redirect(f"{request.path}?provider={provider.pk}&date={day}&session={session}")
+    rows = selectors.register_rows(provider, day, session)
+    return render(
+        request,
+        "monitoring/register.html",
+        {
+            "provider": provider,
+            "providers": providers,
+            "day": day,
+            "session": session,
+            "session_label": Session(session).label,
+            "rows": [
+                {
+                    "row": row,
+                    "value": chosen.get(row.placement.pk)
+                    or (row.current.code if row.current else ""),
+                    "error": errors.get(f"mark_{row.placement.pk}", []),
+                }
+                for row in rows
+            ],
+            "choices": codes.provider_choices(),
+            "errors": errors,
+            "error_list": [m for messages_ in errors.values() for m in messages_],
+            "reason": reason,
+            "cutoff": rules.cutoff_time(session),
+        },
+    )
+
+
+@access_rule(policies.can_follow_up)
+def task_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "monitoring/task_list.html",
+        {"tasks": selectors.open_follow_ups_for(request.user)},
+    )
+
+
+@access_rule(policies.can_follow_up)
+def close_task(request: HttpRequest, task_id: int) -> HttpResponse:
+    task = selectors.get_follow_up_to_close(request.user, task_id)
+    form = CloseTaskForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            workflow.close_follow_up(task, by=request.user, **form.cleaned_data)
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            messages.success(request, "Follow-up closed.")
+            return redirect("monitoring:tasks")
+    return render(request, "monitoring/close_task.html", {"form": form, "task": task})
+
+
+@access_rule(policies.can_view_placements)
+def placement(request: HttpRequest, placement_id: int) -> HttpResponse:
+    """Attendance, check-ins, visits and follow-ups for one placement."""
+    found = get_placement_for(request.user, placement_id)
+    summary, weeks, marks = selectors.attendance_of_placement(found)
+    check_ins = selectors.check_ins_of(found)
+    visits = selectors.visits_of(found)
+    school_side = policies.can_record_visit(request.user, found)
+    return render(
+        request,
+        "monitoring/placement.html",
+        {
+            "placement": found,
+            "summary": summary,
+            "pupil_summary": selectors.attendance_of_pupil(found.pupil),
+            "weeks": weeks,
+            "chart_width": 60 + 40 * len(weeks),
+            "home_code": plan.home_school_code(found),
+            "check_ins": check_ins,
+            "check_in_points": _trend(check_ins),
+            "check_in_width": 60 + 50 * len(check_ins),
+            "visits": visits,
+            "next_visit_due": selectors.next_visit_due(found, visits),
+            "today": timezone.localdate(),
+            "follow_ups": selectors.follow_ups_of(found) if school_side else [],
+            "school_side": school_side,
+            "can_check_in": policies.can_record_check_in(request.user, found),
+            "history": selectors.mark_history(found).exclude(supersedes=None) if marks else [],
+        },
+    )
+
+
+def _trend(check_ins: list[Any]) -> dict[str, str]:
+    """SVG polyline points for each measure (x every 50px, 1–5 mapped to 100–20)."""
+    lines = {}
+    for name in ("engagement", "wellbeing", "behaviour"):
+        lines[name] = " ".join(
+            f"{50 + i * 50},{120 - getattr(c, name) * 20}" for i, c in enumerate(check_ins)
+        )
+    return lines
+
+
+@access_rule(policies.can_view_placements)
+def attendance_csv(request: HttpRequest, placement_id: int) -> HttpResponse:
+    """Every current mark, with the code for the home school's MIS (B/K/D when present)."""
+    found = get_placement_for(request.user, placement_id)
+    pupil = found.pupil
+    rows = [
+        (
+            pupil.upn,
+            pupil.legal_last_name,
+            pupil.legal_first_name,
+            m.date,
+            m.session.upper(),
+            m.code,
+            plan.mis_code(found, m.code),
+            m.meaning,
+            found.provider.name,
+            timezone.localtime(m.recorded_at).isoformat(timespec="minutes"),
+            str(m.recorded_by),
+        )
+        for m in selectors.current_marks(placement=found).order_by("date", "session")
+    ]
+    return csv_response(
+        f"attendance-{pupil.upn}-{found.pk}.csv",
+        [
+            "UPN",
+            "Surname",
+            "Forename",
+            "Date",
+            "Session",
+            "Provider mark",
+            "Home school code",
+            "Meaning",
+            "Provider",
+            "Recorded at",
+            "Recorded by",
+        ],
+        rows,
+    )
+
+
+@access_rule(policies.can_take_registers)
+def check_in(request: HttpRequest, placement_id: int) -> HttpResponse:
+    found = selectors.get_placement_to_mark(request.user, placement_id)
+    form = CheckInForm(request.POST or None, initial={"week_of": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_check_in(found, by=request.user, **form.cleaned_data)
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            messages.success(request, "Check-in saved.")
+            return redirect(_placement_url(found.pk))
+    return _form_page(
+        request,
+        form,
+        heading="Weekly check-in",
+        caption=found.pupil.display_name,
+        back=_placement_url(found.pk),
+    )
+
+
+@access_rule(policies.can_follow_up)
+def schedule_visit(request: HttpRequest, placement_id: int) -> HttpResponse:
+    found = get_placement_for(request.user, placement_id)
+    if not policies.can_record_visit(request.user, found):
+        raise Http404("No such placement.")
+    form = ScheduleVisitForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.schedule_visit(found, by=request.user, **form.cleaned_data)
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            messages.success(request, "Visit scheduled.")
+            return redirect(_placement_url(found.pk))
+    return _form_page(
+        request,
+        form,
+        heading="Schedule a visit",
+        caption=f"{found.pupil.display_name} at {found.provider}",
+        back=_placement_url(found.pk),
+    )
+
+
+@access_rule(policies.can_follow_up)
+def log_visit(request: HttpRequest, visit_id: int) -> HttpResponse:
+    visit = selectors.get_visit_for(request.user, visit_id)
+    form = LogVisitForm(
+        request.POST or None,
+        initial={
+            "visited_on": visit.scheduled_for,
+            "visitors": getattr(request.user, "full_name", ""),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        for name in ("child_seen", "registers_checked", "supervision_suitable"):
+            data[name] = data[name] == "yes"
+        try:
+            workflow.log_visit(visit, by=request.user, **data)
+        except (DomainError, NotPermitted) as error:
+            show_domain_error(form, error)
+        else:
+            messages.success(request, "Visit logged.")
+            return redirect(_placement_url(visit.placement_id))
+    return _form_page(
+        request,
+        form,
+        heading="Log a visit",
+        caption=f"{visit.placement.pupil.display_name} at {visit.placement.provider}",
+        back=_placement_url(visit.placement_id),
+    )

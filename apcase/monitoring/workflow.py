@@ -1,0 +1,131 @@
+"""Status changes in monitoring: closing a same-day follow-up, logging a scheduled visit.
+
+ALLOWED_TRANSITIONS: a follow-up goes open -> closed (with who was contacted and where
+the child is); a visit goes scheduled -> done (with what was seen). Neither goes back."""
+
+import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from apcase.access import policies
+from apcase.chronology.services import record_event
+from apcase.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
+from apcase.placements.models import Placement
+
+from .models import FollowUpTask, Visit
+
+ALLOWED_TRANSITIONS = {
+    FollowUpTask.Status.OPEN: frozenset({FollowUpTask.Status.CLOSED}),
+    FollowUpTask.Status.CLOSED: frozenset(),
+    Visit.Status.SCHEDULED: frozenset({Visit.Status.DONE}),
+    Visit.Status.DONE: frozenset(),
+}
+
+
+@transaction.atomic
+def close_follow_up(
+    task: FollowUpTask,
+    *,
+    by: Any,
+    who_was_contacted: str,
+    where_the_child_is: str,
+    action_taken: str,
+) -> FollowUpTask:
+    task = (
+        FollowUpTask.objects.select_for_update()
+        .select_related("placement", "placement__pupil", "placement__pupil__school")
+        .get(pk=task.pk)
+    )
+    if not policies.can_close_follow_up(by, task):
+        raise NotPermitted("You cannot close this follow-up.")
+    if task.status == FollowUpTask.Status.CLOSED:
+        raise TransitionNotAllowed("This follow-up is already closed.")
+    errors: dict[str | None, list[str]] = {}
+    if not action_taken.strip():
+        errors["action_taken"] = ["Enter what was done."]
+    if task.kind != FollowUpTask.Kind.CHECK_IN:
+        if not who_was_contacted.strip():
+            errors["who_was_contacted"] = ["Enter who was contacted."]
+        if not where_the_child_is.strip():
+            errors["where_the_child_is"] = ["Enter where the child is."]
+    if errors:
+        raise ValidationFailed("Check what you recorded.", errors)
+    task.status = FollowUpTask.Status.CLOSED
+    task.closed_by = by
+    task.closed_at = timezone.now()
+    task.who_was_contacted = who_was_contacted.strip()
+    task.where_the_child_is = where_the_child_is.strip()
+    task.action_taken = action_taken.strip()
+    task.save()
+    record_event(
+        by=by,
+        action="follow_up_closed",
+        target=task,
+        organisation=task.placement.pupil.school,
+        pupil_id=task.placement.pupil_id,
+        summary=f"Follow-up closed ({task.get_kind_display().lower()}): "
+        f"{task.where_the_child_is or task.action_taken}"[:500],
+        changes={"status": ["open", "closed"]},
+    )
+    return task
+
+
+@transaction.atomic
+def log_visit(
+    visit: Visit,
+    *,
+    by: Any,
+    visited_on: datetime.date,
+    visitors: str,
+    child_seen: bool,
+    learning_observations: str,
+    environment_observations: str,
+    child_views: str,
+    registers_checked: bool,
+    supervision_suitable: bool,
+    safeguarding_notes: str,
+    actions: str,
+) -> Visit:
+    visit = Visit.objects.select_for_update().get(pk=visit.pk)
+    placement = Placement.objects.select_related("pupil", "pupil__school", "provider").get(
+        pk=visit.placement_id
+    )
+    if not policies.can_record_visit(by, placement):
+        raise NotPermitted("You cannot log visits for this placement.")
+    if visit.status == Visit.Status.DONE:
+        raise TransitionNotAllowed("This visit is already logged.")
+    errors: dict[str | None, list[str]] = {}
+    if visited_on is None or visited_on > timezone.localdate():
+        errors["visited_on"] = ["Enter the date of the visit (not in the future)."]
+    if not visitors.strip():
+        errors["visitors"] = ["Enter who visited."]
+    if not (learning_observations.strip() or environment_observations.strip()):
+        errors["learning_observations"] = ["Enter what you observed."]
+    if errors:
+        raise ValidationFailed("Check the visit record.", errors)
+    visit.status = Visit.Status.DONE
+    visit.visited_on = visited_on
+    visit.visitors = visitors.strip()
+    visit.child_seen = child_seen
+    visit.learning_observations = learning_observations.strip()
+    visit.environment_observations = environment_observations.strip()
+    visit.child_views = child_views.strip()
+    visit.registers_checked = registers_checked
+    visit.supervision_suitable = supervision_suitable
+    visit.safeguarding_notes = safeguarding_notes.strip()
+    visit.actions = actions.strip()
+    visit.logged_by = by
+    visit.save()
+    record_event(
+        by=by,
+        action="visit_logged",
+        target=visit,
+        organisation=placement.pupil.school,
+        pupil_id=placement.pupil_id,
+        summary=f"Visit to {placement.provider} on {visited_on:%-d %B %Y} by {visit.visitors}; "
+        f"child {'seen' if child_seen else 'not seen'}",
+        changes={"status": ["scheduled", "done"]},
+    )
+    return visit

@@ -1,0 +1,45 @@
+from apcase.access.testing import ALL_ROLES, PROVIDER_ROLES, SCHOOL_ROLES, Expect
+from apcase.accounts.roles import Role
+from apcase.placements.models import Placement
+from apcase.placements.tests.factories import make_placement
+
+LA_CASE = frozenset({Role.PANEL_MEMBER, Role.PANEL_CHAIR, Role.LA_OFFICER})
+VIEWERS = SCHOOL_ROLES | LA_CASE | PROVIDER_ROLES
+PLANNERS = frozenset({Role.INCLUSION_LEAD, Role.HEADTEACHER, Role.LA_OFFICER})
+# Roles the page's rule refuses outright (403); other viewers are refused by the
+# placement's scope (404).
+NOT_VIEWERS = dict.fromkeys(ALL_ROLES - VIEWERS, 403)
+
+
+def walk_placement(world, own):  # type: ignore[no-untyped-def]
+    school, provider = (
+        (world.school, world.provider) if own else (world.other_school, world.other_provider)
+    )
+    found = Placement.objects.filter(provider=provider, status="active").first()
+    return found or make_placement(school, provider, arranged_by="la", named_staff_member=None)
+
+
+def placement_kwargs(world, own):  # type: ignore[no-untyped-def]
+    return {"placement_id": walk_placement(world, own).pk}
+
+
+def planned_kwargs(world, own):  # type: ignore[no-untyped-def]
+    return placement_kwargs(world, own)
+
+
+def _plan_page(**extra):  # type: ignore[no-untyped-def]
+    return Expect(
+        roles=PLANNERS, kwargs=placement_kwargs, denied=404, role_status=NOT_VIEWERS, **extra
+    )
+
+
+EXPECTATIONS = {
+    "placements:detail": Expect(roles=VIEWERS, kwargs=placement_kwargs),
+    "placements:agreement_pdf": Expect(roles=VIEWERS, kwargs=placement_kwargs),
+    "placements:edit_plan": _plan_page(),
+    "placements:timetable": _plan_page(),
+    "placements:add_objective": _plan_page(),
+    "placements:record_agreement": _plan_page(),
+    # An active placement cannot start again: the page answers with a message (302).
+    "placements:start": _plan_page(method="POST", ok=302),
+}

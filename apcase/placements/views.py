@@ -1,0 +1,136 @@
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from apcase.access import policies
+from apcase.access.rules import access_rule
+from apcase.core.errors import DomainError
+from apcase.core.forms import show_domain_error
+from apcase.panel.pdf import pdf_response, render_pdf
+
+from . import plan, selectors, services, workflow
+from .forms import AgreementForm, ObjectiveForm, PlanForm, TimetableForm
+
+
+def _detail_url(placement_id: int) -> str:
+    return reverse("placements:detail", kwargs={"placement_id": placement_id})
+
+
+def _plan_context(user: Any, placement: Any) -> dict[str, Any]:
+    placement = selectors.placement_with_plan(placement)
+    agreements = list(placement.agreements.all())  # type: ignore[attr-defined]
+    return {
+        "placement": placement,
+        "pupil": placement.pupil,
+        "home_code": plan.home_school_code(placement),
+        "grid": plan.timetable_grid(placement),
+        "objectives": list(placement.objectives.all()),  # type: ignore[attr-defined]
+        "agreements": [a for a in agreements if a.plan_version == placement.plan_version],
+        "missing": plan.missing_before_start(placement) if placement.status == "planned" else [],
+        "can_plan": policies.can_plan_placement(user, placement) and placement.status != "ended",
+    }
+
+
+@access_rule(policies.can_view_placements)
+def detail(request: HttpRequest, placement_id: int) -> HttpResponse:
+    placement = selectors.get_placement_for(request.user, placement_id)
+    return render(request, "placements/detail.html", _plan_context(request.user, placement))
+
+
+@access_rule(policies.can_view_placements)
+def agreement_pdf(request: HttpRequest, placement_id: int) -> HttpResponse:
+    placement = selectors.get_placement_for(request.user, placement_id)
+    content = render_pdf("placements/agreement_pdf.html", _plan_context(request.user, placement))
+    return pdf_response(content, filename=f"placement-agreement-{placement.pk}.pdf")
+
+
+def _page(request: HttpRequest, form: Any, placement: Any, heading: str) -> HttpResponse:
+    return render(
+        request, "placements/form.html", {"form": form, "placement": placement, "heading": heading}
+    )
+
+
+@access_rule(policies.can_view_placements)
+def edit_plan(request: HttpRequest, placement_id: int) -> HttpResponse:
+    placement = selectors.get_placement_to_plan(request.user, placement_id)
+    initial = {
+        "site": placement.site,
+        "planned_end_date": placement.planned_end_date,
+        "named_staff_member": placement.named_staff_member,
+        "transport": placement.transport,
+        "funding": placement.funding,
+        "dual_registered": "yes" if placement.dual_registered else "no",
+    }
+    form = PlanForm(request.POST or None, initial=initial, placement=placement)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_plan(placement, by=request.user, **form.cleaned_data)
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            messages.success(request, "Plan saved.")
+            return redirect(_detail_url(placement.pk))
+    return _page(request, form, placement, "The placement plan")
+
+
+@access_rule(policies.can_view_placements)
+def edit_timetable(request: HttpRequest, placement_id: int) -> HttpResponse:
+    placement = selectors.get_placement_to_plan(request.user, placement_id)
+    current = [f"{s.weekday}-{s.session}" for s in placement.sessions.all()]  # type: ignore[attr-defined]
+    form = TimetableForm(request.POST or None, initial={"sessions": current})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_timetable(placement, by=request.user, sessions=form.chosen())
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            messages.success(request, "Timetable saved.")
+            return redirect(_detail_url(placement.pk))
+    return _page(request, form, placement, "Weekly timetable")
+
+
+@access_rule(policies.can_view_placements)
+def add_objective(request: HttpRequest, placement_id: int) -> HttpResponse:
+    placement = selectors.get_placement_to_plan(request.user, placement_id)
+    form = ObjectiveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_objective(placement, by=request.user, **form.cleaned_data)
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            messages.success(request, "Objective added.")
+            return redirect(_detail_url(placement.pk))
+    return _page(request, form, placement, "Add an objective")
+
+
+@access_rule(policies.can_view_placements)
+def record_agreement(request: HttpRequest, placement_id: int) -> HttpResponse:
+    placement = selectors.get_placement_to_plan(request.user, placement_id)
+    form = AgreementForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_agreement(placement, by=request.user, **form.cleaned_data)
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            messages.success(request, "Agreement recorded.")
+            return redirect(_detail_url(placement.pk))
+    return _page(request, form, placement, "Record agreement to the plan")
+
+
+@access_rule(policies.can_view_placements)
+@require_POST
+def start(request: HttpRequest, placement_id: int) -> HttpResponse:
+    placement = selectors.get_placement_to_plan(request.user, placement_id)
+    try:
+        workflow.start_placement(placement, by=request.user)
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "The placement has started.")
+    return redirect(_detail_url(placement.pk))
