@@ -1,0 +1,115 @@
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from apcase.accounts.roles import Role
+from apcase.core.attention import items_for
+from apcase.monitoring.models import FollowUpTask
+from apcase.placements.tests.factories import make_placement
+from apcase.referrals.tests.factories import make_pupil, person
+from conftest import sign_in
+
+# The most recent weekday: pupils are timetabled Monday to Friday.
+TODAY = timezone.localdate() - datetime.timedelta(days=max(0, timezone.localdate().weekday() - 4))
+
+
+def _register_url(day=TODAY, session="am"):
+    return f"{reverse('monitoring:register')}?date={day}&session={session}"
+
+
+@pytest.fixture
+def staff_client(world, client):
+    return sign_in(client, person(Role.PROVIDER_STAFF, world.provider))
+
+
+def _placements(world, n):
+    start = TODAY - datetime.timedelta(days=14)
+    return [
+        make_placement(
+            world.school,
+            world.provider,
+            start_date=start,
+            pupil=make_pupil(world.school, legal_last_name=f"Pupil{i:02d}"),
+        )
+        for i in range(n)
+    ]
+
+
+def test_the_register_page_uses_the_same_number_of_queries_for_40_pupils_as_for_2(
+    world, staff_client
+):
+    _placements(world, 2)
+    staff_client.get(_register_url())  # warm the session and caches
+    with CaptureQueriesContext(connection) as few:
+        assert staff_client.get(_register_url()).status_code == 200
+    _placements(world, 38)
+    with CaptureQueriesContext(connection) as many:
+        response = staff_client.get(_register_url())
+    assert response.content.count(b'class="govuk-select" id="mark_') == 40
+    assert len(many) == len(few)
+
+
+def test_provider_submits_a_register_with_one_absence_and_the_named_staff_member_closes_it(
+    world, staff_client, client
+):
+    placements = _placements(world, 3)
+    data = {f"mark_{p.pk}": "/" for p in placements} | {f"mark_{placements[0].pk}": "N"}
+    # Before the cut-off, whatever the time the test runs, use a past date's late path:
+    response = staff_client.post(_register_url(), data | {"reason": "Taken late"})
+    assert response.status_code == 302
+    task = FollowUpTask.objects.get()
+    named = placements[0].named_staff_member
+    assert any(item.title.startswith("Follow up") for item in items_for(named))
+    from django.test import Client
+
+    named_client = sign_in(Client(), named)
+    page = named_client.get(reverse("monitoring:tasks"))
+    assert placements[0].pupil.display_name in page.content.decode()
+    response = named_client.post(
+        reverse("monitoring:close_task", kwargs={"task_id": task.pk}),
+        {
+            "who_was_contacted": "Mum",
+            "where_the_child_is": "At home with a cold",
+            "action_taken": "Phoned home at 9:40",
+        },
+    )
+    assert response.status_code == 302
+    task.refresh_from_db()
+    assert task.status == "closed"
+    page = named_client.get(
+        reverse("monitoring:placement", kwargs={"placement_id": placements[0].pk})
+    )
+    assert "0.0% (0 of 1 possible sessions)" in page.content.decode()
+
+
+def test_a_register_missing_a_mark_shows_an_error_and_saves_nothing(world, staff_client):
+    placements = _placements(world, 2)
+    response = staff_client.post(_register_url(), {f"mark_{placements[0].pk}": "/", "reason": "x"})
+    assert response.status_code == 200
+    assert "Choose a mark for" in response.content.decode()
+    assert not placements[0].marks.exists()
+
+
+def test_a_provider_cannot_open_a_pupil_placed_elsewhere(world, staff_client):
+    elsewhere = make_placement(world.other_school, world.other_provider)
+    ended = make_placement(world.school, world.provider, status="ended")
+    for placement in (elsewhere, ended):
+        url = reverse("monitoring:placement", kwargs={"placement_id": placement.pk})
+        assert staff_client.get(url).status_code == 404
+        url = reverse("pupils:detail", kwargs={"pupil_id": placement.pupil_id})
+        assert staff_client.get(url).status_code == 404
+
+
+def test_the_csv_gives_the_home_school_code_for_present_sessions(world, staff_client):
+    placement = _placements(world, 1)[0]
+    staff_client.post(_register_url(), {f"mark_{placement.pk}": "/", "reason": "late"})
+    response = staff_client.get(
+        reverse("monitoring:attendance_csv", kwargs={"placement_id": placement.pk})
+    )
+    lines = response.content.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("UPN,Surname")
+    assert ",/,B," in lines[1]
