@@ -19,6 +19,7 @@ APP_DEMOS = [
     "apcase.directory.demo",
     "apcase.pupils.demo",
     "apcase.panel.demo",
+    "apcase.monitoring.demo",
 ]
 
 

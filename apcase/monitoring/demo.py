@@ -1,0 +1,229 @@
+"""Demo monitoring: two Heronsgate pupils in active placements, one at each provider,
+with six weeks of provider registers, weekly check-ins, a logged visit and one open
+follow-up. The panel demo's own placements are left alone (these are other pupils).
+Idempotent: a pupil who already has a placement is not seeded again."""
+
+import datetime
+from typing import Any
+
+from django.utils import timezone
+
+from apcase.accounts.models import Organisation, User
+from apcase.monitoring.models import (
+    AttendanceMark,
+    CheckIn,
+    FollowUpTask,
+    RegisterSubmission,
+    Visit,
+)
+from apcase.placements.models import (
+    Placement,
+    PlacementAgreement,
+    PlacementObjective,
+    PlacementSession,
+)
+from apcase.pupils.models import Pupil
+from apcase.pupils.upn import with_check_letter
+
+WEEKS = 6
+
+PUPILS: list[dict[str, Any]] = [
+    {
+        "upn": with_check_letter("826234517101"),
+        "legal_first_name": "Maya",
+        "legal_last_name": "Okafor",
+        "date_of_birth": datetime.date(2016, 2, 11),
+        "sex": "F",
+        "nc_year": "5",
+        "provider": "pru",
+        "site": "Romans Field Site",
+        "arranged_by": "school",
+        "sessions": {(d, "am") for d in range(5)},
+        "absences": {2: "I", 9: "N", 17: "O"},
+    },
+    {
+        "upn": with_check_letter("826234517102"),
+        "legal_first_name": "Jayden",
+        "legal_last_name": "Price",
+        "date_of_birth": datetime.date(2015, 7, 30),
+        "sex": "M",
+        "nc_year": "6",
+        "provider": "bridge",
+        "site": "Coffee Hall",
+        "arranged_by": "la",
+        "sessions": {(d, s) for d in range(5) for s in ("am", "pm")},
+        "absences": {4: "M", 21: "I", 22: "I", 40: "N"},
+    },
+]
+
+
+def _weekdays(start: datetime.date, end: datetime.date) -> list[datetime.date]:
+    days, day = [], start
+    while day < end:
+        if day.weekday() < 5:
+            days.append(day)
+        day += datetime.timedelta(days=1)
+    return days
+
+
+def seed(organisations: dict[str, Organisation]) -> None:
+    school = organisations["school"]
+    staff = User.objects.filter(email="staff@heronsgate.example").first()
+    lead = User.objects.filter(email="inclusion.lead@heronsgate.example").first()
+    if staff is None or lead is None:
+        return
+    today = timezone.localdate()
+    start = today - datetime.timedelta(days=today.weekday(), weeks=WEEKS)
+    for entry in PUPILS:
+        values = dict(entry)
+        provider = organisations[values.pop("provider")]
+        site, arranged_by = values.pop("site"), values.pop("arranged_by")
+        sessions, absences = values.pop("sessions"), values.pop("absences")
+        upn = values.pop("upn")
+        pupil, _ = Pupil.objects.update_or_create(upn=upn, defaults={"school": school, **values})
+        if Placement.objects.filter(pupil=pupil).exists():
+            continue
+        _seed_placement(
+            pupil,
+            provider,
+            site,
+            arranged_by,
+            sessions,
+            absences,
+            start,
+            today,
+            staff=staff,
+            lead=lead,
+        )
+
+
+def _provider_user(provider: Organisation) -> Any:
+    return User.objects.filter(memberships__organisation=provider).order_by("pk").first()
+
+
+def _seed_placement(
+    pupil: Any,
+    provider: Organisation,
+    site: str,
+    arranged_by: str,
+    sessions: set[tuple[int, str]],
+    absences: dict[int, str],
+    start: datetime.date,
+    today: datetime.date,
+    *,
+    staff: Any,
+    lead: Any,
+) -> None:
+    marker = _provider_user(provider) or lead
+    placement = Placement.objects.create(
+        pupil=pupil,
+        provider=provider,
+        site=site,
+        status=Placement.Status.ACTIVE,
+        start_date=start,
+        planned_end_date=start + datetime.timedelta(weeks=12),
+        sessions_per_week=len(sessions),
+        arranged_by=arranged_by,
+        named_staff_member=staff,
+        first_review_date=start + datetime.timedelta(weeks=6),
+        transport="Taxi arranged by the LA, collected 8:30",
+        funding="£55 a session from the school's AP budget",
+    )
+    PlacementSession.objects.bulk_create(
+        PlacementSession(placement=placement, weekday=d, session=s) for d, s in sessions
+    )
+    PlacementObjective.objects.create(
+        placement=placement,
+        what="Attend every timetabled session",
+        baseline="Attended 70% at school last half term",
+        target="95% attendance",
+        measured_by="The provider's daily register",
+    )
+    PlacementObjective.objects.create(
+        placement=placement,
+        what="Manage frustration in group work",
+        baseline="Leaves the room most days",
+        target="Stays in group work with one prompt",
+        measured_by="Weekly check-in and the provider's behaviour log",
+    )
+    for party, name in (
+        ("school", "Priya Sharma"),
+        ("parent", "Parent"),
+        ("provider", str(marker)),
+    ):
+        PlacementAgreement.objects.create(
+            placement=placement,
+            party=party,
+            agreed_by_name=name,
+            agreed_on=start - datetime.timedelta(days=3),
+            plan_version=1,
+            recorded_by=lead,
+        )
+    index = 0
+    marks = []
+    for day in _weekdays(start, today):
+        for session in ("am", "pm"):
+            if (day.weekday(), session) not in sessions:
+                continue
+            code = absences.get(index, "/")
+            index += 1
+            recorded = timezone.make_aware(datetime.datetime.combine(day, datetime.time(9, 20)))
+            marks.append(
+                AttendanceMark(
+                    placement=placement,
+                    pupil=pupil,
+                    date=day,
+                    session=session,
+                    code=code,
+                    recorded_by=marker,
+                    recorded_at=recorded,
+                )
+            )
+            RegisterSubmission.objects.get_or_create(
+                provider=provider,
+                date=day,
+                session=session,
+                defaults={"submitted_by": marker, "submitted_at": recorded},
+            )
+            if code == "N":
+                FollowUpTask.objects.create(
+                    placement=placement,
+                    kind="absence",
+                    date=day,
+                    session=session,
+                    detail=f"{pupil.display_name} was marked N (reason not yet known) at "
+                    f"{provider} on {day:%-d %B %Y}.",
+                    assigned_to=staff,
+                )
+    AttendanceMark.objects.bulk_create(marks)
+    scores = [(3, 3, 3), (3, 4, 3), (4, 4, 3), (4, 4, 4), (4, 2, 4), (4, 3, 4)]
+    for week, (engagement, wellbeing, behaviour) in enumerate(scores[:WEEKS]):
+        CheckIn.objects.create(
+            placement=placement,
+            week_starting=start + datetime.timedelta(weeks=week),
+            engagement=engagement,
+            wellbeing=wellbeing,
+            behaviour=behaviour,
+            comments="Settling in; good relationships with staff."
+            if week < 3
+            else "A harder week at home; talked it through with his key worker.",
+            child_rating=engagement,
+            child_words="It's OK here, I like the small group.",
+            recorded_by=marker,
+        )
+    Visit.objects.create(
+        placement=placement,
+        status=Visit.Status.DONE,
+        scheduled_for=start + datetime.timedelta(weeks=3),
+        visited_on=start + datetime.timedelta(weeks=3),
+        visitors="Tom Ellery",
+        child_seen=True,
+        learning_observations="Focused in a group of four for 40 minutes.",
+        environment_observations="Calm, well supervised rooms.",
+        child_views="Likes the small group and the staff.",
+        registers_checked=True,
+        supervision_suitable=True,
+        actions="Send the class reading book – Tom Ellery",
+        scheduled_by=staff,
+        logged_by=staff,
+    )
