@@ -34,7 +34,7 @@ def close_follow_up(
     action_taken: str,
 ) -> FollowUpTask:
     task = (
-        FollowUpTask.objects.select_for_update()
+        FollowUpTask.objects.select_for_update(of=("self",))
         .select_related("placement", "placement__pupil", "placement__pupil__school")
         .get(pk=task.pk)
     )
@@ -88,7 +88,7 @@ def log_visit(
     safeguarding_notes: str,
     actions: str,
 ) -> Visit:
-    visit = Visit.objects.select_for_update().get(pk=visit.pk)
+    visit = Visit.objects.select_for_update(of=("self",)).get(pk=visit.pk)
     placement = Placement.objects.select_related("pupil", "pupil__school", "provider").get(
         pk=visit.placement_id
     )

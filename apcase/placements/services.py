@@ -20,7 +20,7 @@ from .models import Placement, PlacementAgreement, PlacementObjective, Placement
 
 def _locked_for_planning(placement: Placement, by: Any) -> Placement:
     placement = (
-        Placement.objects.select_for_update()
+        Placement.objects.select_for_update(of=("self",))
         .select_related("pupil", "pupil__school", "pupil__school__local_authority", "provider")
         .get(pk=placement.pk)
     )
