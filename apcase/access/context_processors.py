@@ -14,6 +14,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     items = [("Home", reverse("home"))]
     if policies.can_view_pupils(user):
         items.append(("Pupils", reverse("pupils:list")))
+    if policies.can_take_registers(user):
+        items.append(("Today's register", reverse("monitoring:register")))
+    if policies.can_follow_up(user):
+        items.append(("Follow-ups", reverse("monitoring:tasks")))
     if policies.can_view_referrals(user):
         items.append(("Referrals", reverse("referrals:list")))
     if policies.can_view_panel(user):
