@@ -27,6 +27,7 @@ from apcase.chronology.services import record_event
 from apcase.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
 from apcase.notifications.services import queue_email
 from apcase.placements.models import Placement
+from apcase.schooldays.calculator import TermDatesMissing, is_school_day
 
 from . import codes, rules, selectors
 from .models import AttendanceMark, CheckIn, FollowUpTask, RegisterSubmission, Session, Visit
@@ -231,6 +232,7 @@ def check_registers(*, now: datetime.datetime | None = None) -> int:
     now = now or timezone.now()
     today = timezone.localdate(now)
     made = 0
+    school_day: dict[int, bool] = {}
     for session in Session.values:
         if now <= rules.cutoff_at(today, session):
             continue
@@ -247,6 +249,11 @@ def check_registers(*, now: datetime.datetime | None = None) -> int:
         for placement in expected:
             if placement.pk in marked:
                 continue
+            school = placement.pupil.school
+            if school.pk not in school_day:
+                school_day[school.pk] = _is_school_day(today, school)
+            if not school_day[school.pk]:
+                continue  # a holiday or closure day at the home school: nobody is expected
             task = _raise_follow_up(
                 placement,
                 by=None,
@@ -259,6 +266,15 @@ def check_registers(*, now: datetime.datetime | None = None) -> int:
             )
             made += task is not None
     return made
+
+
+def _is_school_day(day: datetime.date, school: Any) -> bool:
+    """The home school's calendar decides. Where the local authority has no term dates
+    for that year, a weekday counts, so a missing calendar never hides an absence."""
+    try:
+        return is_school_day(day, school=school)
+    except TermDatesMissing:
+        return True
 
 
 # --- check-ins --------------------------------------------------------------------

@@ -13,6 +13,7 @@ from apcase.notifications.models import OutboxMessage
 from apcase.placements.models import Placement
 from apcase.placements.tests.factories import START, make_placement
 from apcase.referrals.tests.factories import person
+from apcase.schooldays.models import ClosureDay, Term
 
 DAY = START + datetime.timedelta(days=7)  # a Monday, a week into the placement
 
@@ -126,6 +127,19 @@ def test_a_register_not_submitted_by_the_cut_off_raises_one_task_per_pupil_once(
     assert services.check_registers(now=at(10, 1)) == 3
     assert services.check_registers(now=at(10, 6)) == 0  # idempotent
     assert FollowUpTask.objects.filter(kind="register_missing", session="am").count() == 3
+
+
+def test_no_register_is_expected_on_the_home_schools_closure_day(world, placements):
+    # The school's year has term dates, and DAY is an INSET day at the school.
+    Term.objects.create(
+        local_authority=world.la,
+        name="Autumn",
+        start_date=DAY - datetime.timedelta(days=60),
+        end_date=DAY + datetime.timedelta(days=60),
+    )
+    ClosureDay.objects.create(date=DAY, reason="INSET day", school=world.school)
+    assert services.check_registers(now=at(10, 30)) == 0
+    assert services.check_registers(now=at(10, 30, day=DAY + datetime.timedelta(days=1))) == 3
 
 
 def test_a_submitted_register_raises_nothing_at_the_cut_off(world, placements, provider_staff):
