@@ -197,6 +197,14 @@ def check_ins_of(placement: Placement) -> list[CheckIn]:
     return list(CheckIn.objects.filter(placement=placement).order_by("week_starting"))
 
 
+def check_ins_of_pupil(pupil: Any) -> list[CheckIn]:
+    """Every weekly check-in across the pupil's placements, oldest first. The caller has
+    already been allowed to see the pupil."""
+    return list(
+        CheckIn.objects.filter(placement__pupil=pupil).order_by("week_starting", "placement_id")
+    )
+
+
 def get_placement_to_mark(user: Any, placement_id: int) -> Placement:
     placement = get_placement_for(user, placement_id)
     if not policies.can_mark_attendance(user, placement):

@@ -12,6 +12,7 @@ from apcase.access.rules import access_rule
 from apcase.core.errors import DomainError, NotPermitted
 from apcase.core.exports import csv_response
 from apcase.core.forms import show_domain_error
+from apcase.monitoring.charts import check_in_trend
 from apcase.placements import plan
 from apcase.placements.selectors import get_placement_for
 
@@ -153,8 +154,7 @@ def placement(request: HttpRequest, placement_id: int) -> HttpResponse:
             "chart_width": 60 + 40 * len(weeks),
             "home_code": plan.home_school_code(found),
             "check_ins": check_ins,
-            "check_in_points": _trend(check_ins),
-            "check_in_width": 60 + 50 * len(check_ins),
+            "trend": check_in_trend(check_ins),
             "visits": visits,
             "next_visit_due": selectors.next_visit_due(found, visits),
             "today": timezone.localdate(),
@@ -164,16 +164,6 @@ def placement(request: HttpRequest, placement_id: int) -> HttpResponse:
             "history": selectors.mark_history(found).exclude(supersedes=None) if marks else [],
         },
     )
-
-
-def _trend(check_ins: list[Any]) -> dict[str, str]:
-    """SVG polyline points for each measure (x every 50px, 1–5 mapped to 100–20)."""
-    lines = {}
-    for name in ("engagement", "wellbeing", "behaviour"):
-        lines[name] = " ".join(
-            f"{50 + i * 50},{120 - getattr(c, name) * 20}" for i, c in enumerate(check_ins)
-        )
-    return lines
 
 
 @access_rule(policies.can_view_placements)

@@ -15,6 +15,8 @@ from apcase.core import uploads
 from apcase.core.errors import NotPermitted, ValidationFailed
 from apcase.core.exports import csv_response
 from apcase.core.forms import show_domain_error
+from apcase.monitoring.charts import check_in_trend
+from apcase.monitoring.selectors import check_ins_of_pupil
 from apcase.schooldays.calculator import school_year_label, school_year_of
 
 from . import mis_import, selectors, services
@@ -142,6 +144,7 @@ def pupil_detail(request: HttpRequest, pupil_id: int) -> HttpResponse:
         "can_edit": policies.can_edit_pupil_at(request.user, pupil.school),
         "can_see_cp": policies.can_see_child_protection(request.user, pupil.school),
         "can_read_chronology": policies.can_read_chronology_of(request.user, pupil.school),
+        "trend": check_in_trend(check_ins_of_pupil(pupil)),
     }
     return render(request, "pupils/pupil_detail.html", context)
 
