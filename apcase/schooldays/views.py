@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -74,10 +76,12 @@ def term_remove(request: HttpRequest, term_id: int) -> HttpResponse:
     return render(request, "schooldays/confirm_remove.html", context)
 
 
-@access_rule(policies.can_manage_terms)
-def la_closure_add(request: HttpRequest) -> HttpResponse:
-    authorities = selectors.local_authorities_kept_by(request.user)
-    form = ClosureDayForm(request.POST or None, owners=authorities, owner_label="Local authority")
+def _add_closure(
+    request: HttpRequest, *, owners: Any, owner_label: str, owner_kind: str, back: str, heading: str
+) -> HttpResponse:
+    """Add a closure day for one of `owners` (schools, or local authorities); the owner
+    is asked for only when the user keeps more than one."""
+    form = ClosureDayForm(request.POST or None, owners=owners, owner_label=owner_label)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -85,29 +89,44 @@ def la_closure_add(request: HttpRequest) -> HttpResponse:
                 by=request.user,
                 day=data["day"],
                 reason=data["reason"],
-                local_authority=data.get("owner") or authorities.get(),
+                **{owner_kind: data.get("owner") or owners.get()},
             )
         except ValidationFailed as error:
             show_domain_error(form, error)
         else:
             messages.success(request, "Closure day added.")
-            return redirect("schooldays:terms")
-    context = {"form": form, "heading": "Add a closure day for every school in the area"}
-    return render(request, "schooldays/term_form.html", context)
+            return redirect(back)
+    return render(request, "schooldays/term_form.html", {"form": form, "heading": heading})
 
 
-@access_rule(policies.can_manage_terms)
-def la_closure_remove(request: HttpRequest, closure_id: int) -> HttpResponse:
-    closure = selectors.get_la_closure_for(request.user, closure_id)
+def _remove_closure(request: HttpRequest, closure: Any, *, back: str) -> HttpResponse:
     form = ConfirmForm(
         request.POST if request.method == "POST" else None, submit_label="Remove closure day"
     )
     if request.method == "POST" and form.is_valid():
         services.remove_closure_day(by=request.user, closure=closure)
         messages.success(request, "Closure day removed.")
-        return redirect("schooldays:terms")
+        return redirect(back)
     context = {"form": form, "heading": "Remove this closure day?", "thing": closure}
     return render(request, "schooldays/confirm_remove.html", context)
+
+
+@access_rule(policies.can_manage_terms)
+def la_closure_add(request: HttpRequest) -> HttpResponse:
+    return _add_closure(
+        request,
+        owners=selectors.local_authorities_kept_by(request.user),
+        owner_label="Local authority",
+        owner_kind="local_authority",
+        back="schooldays:terms",
+        heading="Add a closure day for every school in the area",
+    )
+
+
+@access_rule(policies.can_manage_terms)
+def la_closure_remove(request: HttpRequest, closure_id: int) -> HttpResponse:
+    closure = selectors.get_la_closure_for(request.user, closure_id)
+    return _remove_closure(request, closure, back="schooldays:terms")
 
 
 @access_rule(policies.can_manage_closure_days)
@@ -126,35 +145,17 @@ def closure_list(request: HttpRequest) -> HttpResponse:
 
 @access_rule(policies.can_manage_closure_days)
 def closure_add(request: HttpRequest) -> HttpResponse:
-    schools = selectors.schools_with_closures_kept_by(request.user)
-    form = ClosureDayForm(request.POST or None, owners=schools, owner_label="School")
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.add_closure_day(
-                by=request.user,
-                day=data["day"],
-                reason=data["reason"],
-                school=data.get("owner") or schools.get(),
-            )
-        except ValidationFailed as error:
-            show_domain_error(form, error)
-        else:
-            messages.success(request, "Closure day added.")
-            return redirect("schooldays:closures")
-    context = {"form": form, "heading": "Add a closure day"}
-    return render(request, "schooldays/term_form.html", context)
+    return _add_closure(
+        request,
+        owners=selectors.schools_with_closures_kept_by(request.user),
+        owner_label="School",
+        owner_kind="school",
+        back="schooldays:closures",
+        heading="Add a closure day",
+    )
 
 
 @access_rule(policies.can_manage_closure_days)
 def closure_remove(request: HttpRequest, closure_id: int) -> HttpResponse:
     closure = selectors.get_school_closure_for(request.user, closure_id)
-    form = ConfirmForm(
-        request.POST if request.method == "POST" else None, submit_label="Remove closure day"
-    )
-    if request.method == "POST" and form.is_valid():
-        services.remove_closure_day(by=request.user, closure=closure)
-        messages.success(request, "Closure day removed.")
-        return redirect("schooldays:closures")
-    context = {"form": form, "heading": "Remove this closure day?", "thing": closure}
-    return render(request, "schooldays/confirm_remove.html", context)
+    return _remove_closure(request, closure, back="schooldays:closures")
