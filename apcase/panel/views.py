@@ -10,13 +10,13 @@ from apcase.access.rules import access_rule
 from apcase.chronology.services import log_access
 from apcase.core.errors import DomainError
 from apcase.core.forms import show_domain_error
+from apcase.core.pdf import pdf_response, render_pdf
 from apcase.directory import selectors as directory_selectors
 from apcase.referrals import selectors as referral_selectors
 from apcase.referrals import workflow as referral_workflow
 
 from . import forms, selectors, services
 from .models import PanelDecision, PanelMeeting, quorum
-from .pdf import pdf_response, render_pdf
 
 
 @access_rule(policies.can_view_panel)

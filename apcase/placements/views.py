@@ -10,7 +10,7 @@ from apcase.access import policies
 from apcase.access.rules import access_rule
 from apcase.core.errors import DomainError
 from apcase.core.forms import show_domain_error
-from apcase.panel.pdf import pdf_response, render_pdf
+from apcase.core.pdf import pdf_response, render_pdf
 
 from . import plan, selectors, services, workflow
 from .forms import AgreementForm, ObjectiveForm, PlanForm, TimetableForm
