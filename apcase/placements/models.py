@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -21,6 +23,32 @@ class Placement(TimeStampedModel):
         SCHOOL = "school", "School"
         LA = "la", "Local authority"
 
+    class CommissioningPower(models.TextChoices):
+        """The power under which the commissioner arranges the provision."""
+
+        SCHOOL_OFF_SITE = (
+            "s29a",
+            "School: off-site direction to improve behaviour (s29A Education Act 2002)",
+        )
+        SCHOOL_ARRANGED = "school_ap", "School: alternative provision the school commissions"
+        LA_S19 = "s19", "Local authority: education otherwise than at school (s19 Education Act 1996)"
+        LA_EHCP = "ehcp", "Local authority: provision in an EHC plan (s42/s61 Children and Families Act 2014)"
+
+    class Destination(models.TextChoices):
+        """Where the child went when the placement ended: a fixed list, so outcomes can
+        be counted."""
+
+        RETURNED_FULL_TIME = "returned_full_time", "Returned to the home school full time"
+        RETURNED_PART_TIME = "returned_part_time", "Returned to the home school on a part-time timetable"
+        ANOTHER_AP = "another_ap", "Moved to another alternative provision placement"
+        SPECIALIST = "specialist", "Moved to specialist provision"
+        ANOTHER_SCHOOL = "another_school", "Moved to another mainstream school"
+        PERMANENTLY_EXCLUDED = "permanently_excluded", "Permanently excluded"
+        ELECTIVE_HOME_EDUCATION = "ehe", "Elective home education"
+        LEFT_AREA = "left_area", "Left the area"
+        NOT_RATIFIED = "not_ratified", "Emergency placement not ratified by the panel"
+        OTHER = "other", "Other (see the reason)"
+
     pupil = models.ForeignKey("pupils.Pupil", on_delete=models.PROTECT, related_name="placements")
     provider = models.ForeignKey(
         Organisation,
@@ -28,16 +56,32 @@ class Placement(TimeStampedModel):
         related_name="placements",
         limit_choices_to={"kind": OrganisationKind.PROVIDER},
     )
+    # Free text kept from before sites were picked from the directory; `sites` is the
+    # list of every address where the child is taught.
     site = models.CharField(max_length=200, blank=True)
+    sites = models.ManyToManyField("directory.Site", blank=True, related_name="placements")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PLANNED)
     start_date = models.DateField()
     planned_end_date = models.DateField(null=True, blank=True)
     ended_on = models.DateField(null=True, blank=True)
     end_reason = models.TextField(blank=True)
+    end_decided_by = models.CharField("Who decided to end it", max_length=200, blank=True)
+    end_destination = models.CharField(
+        "Where the child went", max_length=24, choices=Destination.choices, blank=True
+    )
     sessions_per_week = models.PositiveSmallIntegerField()
     first_review_date = models.DateField(null=True, blank=True)
     arranged_by = models.CharField(max_length=8, choices=ArrangedBy.choices)
+    commissioning_power = models.CharField(
+        "Power the placement is arranged under",
+        max_length=10,
+        choices=CommissioningPower.choices,
+        blank=True,
+    )
     is_emergency = models.BooleanField(default=False)
+    # An emergency placement is watched every weekday session until its full plan is
+    # agreed by the school, a parent or carer and the provider (then its timetable rules).
+    full_plan_agreed_on = models.DateField(null=True, blank=True)
     named_staff_member = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -56,6 +100,8 @@ class Placement(TimeStampedModel):
     transport = models.TextField(blank=True)
     funding = models.TextField("Funding and cost", blank=True)
     dual_registered = models.BooleanField("Dual registered at the provider", default=False)
+    # Why the usual rule (dual registration at a PRU or AP academy) is not followed.
+    dual_registration_reason = models.TextField(blank=True)
     # A second open placement is allowed only when it is explicitly part time at
     # another provider (constraints below).
     is_additional_part_time = models.BooleanField(default=False)
@@ -118,6 +164,9 @@ class PlacementSession(models.Model):
     placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="sessions")
     weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
     session = models.CharField(max_length=2, choices=Session.choices)
+    # Taught hours in this session; empty means the usual length of a morning or an
+    # afternoon (settings.APCASE_SESSION_HOURS).
+    hours = models.DecimalField(max_digits=3, decimal_places=1, null=True, blank=True)
 
     class Meta:
         ordering = ["weekday", "session"]
@@ -132,6 +181,32 @@ class PlacementSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_weekday_display()} {self.get_session_display().lower()}"
+
+    @property
+    def taught_hours(self) -> Decimal:
+        if self.hours is not None:
+            return self.hours
+        hours = getattr(settings, "APCASE_SESSION_HOURS", {"am": "3.0", "pm": "2.5"})
+        return Decimal(str(hours[self.session]))
+
+
+class PlacementExtension(models.Model):
+    """A placement's planned end date moved later, with the reason: kept as history."""
+
+    placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="extensions")
+    previous_end_date = models.DateField(null=True, blank=True)
+    new_end_date = models.DateField()
+    reason = models.TextField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-recorded_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Extended to {self.new_end_date}"
 
 
 class PlacementObjective(TimeStampedModel):

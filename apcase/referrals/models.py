@@ -214,6 +214,9 @@ class EmergencyPlacement(TimeStampedModel):
     provider_acceptance_reason = models.TextField(
         blank=True, help_text="Why a provider that is not assured was used."
     )
+    # How and when the parents or carers were told the child is going to the provider.
+    parents_told_how = models.TextField(blank=True)
+    parents_told_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

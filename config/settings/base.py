@@ -230,3 +230,12 @@ APCASE_UPLOAD_MAX_BYTES = 10 * 1024 * 1024
 # its agenda; a decision needs at least this many members present without an interest.
 APCASE_PANEL_CUTOFF_DAYS = 7
 APCASE_PANEL_QUORUM = 3
+
+# Placements. The usual taught hours of a morning and an afternoon at a provider, used
+# when a timetable session has no hours of its own; "full time" for the independent
+# school registration rule means more than this many taught hours a week.
+APCASE_SESSION_HOURS = {"am": "3.0", "pm": "2.5"}
+APCASE_FULL_TIME_HOURS_ABOVE = 18
+# The named staff member and the inclusion lead are told from this many school days
+# before a placement's planned end date, and every day after it until it is ended.
+APCASE_PLACEMENT_END_WARNING_SCHOOL_DAYS = 10
