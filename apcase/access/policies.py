@@ -344,7 +344,13 @@ def can_view_placements(user: Any) -> bool:
 
 
 def is_named_staff_member(user: Any, placement: Any) -> bool:
-    return bool(user.pk) and placement.named_staff_member_id == user.pk
+    """The named staff member acts on the placement only while they still work at the
+    pupil's school: whoever holds a role now is who may act."""
+    return (
+        bool(user.pk)
+        and placement.named_staff_member_id == user.pk
+        and bool(roles_in(user, placement.pupil.school))
+    )
 
 
 def can_plan_placement(user: Any, placement: Any) -> bool:
@@ -385,9 +391,39 @@ def can_follow_up(user: Any) -> bool:
 
 def can_close_follow_up(user: Any, task: Any) -> bool:
     if task.assigned_to_id is not None and task.assigned_to_id == user.pk:
-        return bool(active_memberships(user))
+        return bool(roles_in(user, task.placement.pupil.school))
     return bool(roles_in(user, task.placement.pupil.school) & FOLLOW_UP_ROLES)
 
 
 def can_record_visit(user: Any, placement: Any) -> bool:
     return can_plan_placement(user, placement)
+
+
+# Who at the home school turns an absence the provider reported into a statutory code
+# (only the school authorises absence: SI 2024/208 reg 11), besides the named staff member.
+ATTENDANCE_CODER_ROLES = frozenset({Role.INCLUSION_LEAD, Role.HEADTEACHER, Role.SCHOOL_ADMIN})
+
+
+def can_code_attendance(user: Any) -> bool:
+    """The "absences to code" page: school staff (the queue shows only their pupils)."""
+    return has_any_role(user, SCHOOL_PUPIL_ROLES)
+
+
+def can_code_attendance_of(user: Any, placement: Any) -> bool:
+    if is_named_staff_member(user, placement) and bool(active_memberships(user)):
+        return True
+    return bool(roles_in(user, placement.pupil.school) & ATTENDANCE_CODER_ROLES)
+
+
+# Who may correct who commissions a placement and under which power: the pupil's
+# headteacher or inclusion lead, or the panel chair or an officer of the school's LA.
+COMMISSIONING_SCHOOL_ROLES = frozenset({Role.INCLUSION_LEAD, Role.HEADTEACHER})
+COMMISSIONING_LA_ROLES = frozenset({Role.PANEL_CHAIR, Role.LA_OFFICER})
+
+
+def can_correct_commissioning(user: Any, placement: Any) -> bool:
+    school = placement.pupil.school
+    if roles_in(user, school) & COMMISSIONING_SCHOOL_ROLES:
+        return True
+    la = school.local_authority
+    return la is not None and bool(roles_in(user, la) & COMMISSIONING_LA_ROLES)

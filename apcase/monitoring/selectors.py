@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from apcase.access import policies
-from apcase.placements.models import Placement
+from apcase.placements.models import Placement, PlacementSession
 from apcase.placements.selectors import get_placement_for, provider_ids_for
 
 from . import codes, rules
@@ -20,21 +20,58 @@ from .models import AttendanceMark, CheckIn, FollowUpTask, Visit
 
 
 def active_on(day: datetime.date) -> Q:
-    return Q(status=Placement.Status.ACTIVE, start_date__lte=day) & (
-        Q(planned_end_date__isnull=True) | Q(planned_end_date__gte=day)
+    """Placements the child is in on `day`: active and started by then.
+
+    A planned end date is a plan, not an ending: a placement past it is still watched
+    until someone ends it (placements.workflow.end_placement), and is flagged as overdue
+    for a decision meanwhile."""
+    return Q(status=Placement.Status.ACTIVE, start_date__lte=day)
+
+
+def timetable_is_trusted() -> Q:
+    """Whether a placement's timetable decides which sessions the child is expected.
+
+    It does not — and the child is expected every weekday session — when there is no
+    timetable at all, or for an emergency placement until its full plan is agreed."""
+    has_timetable = Exists(PlacementSession.objects.filter(placement=OuterRef("pk")))
+    return has_timetable & (Q(is_emergency=False) | Q(full_plan_agreed_on__isnull=False))
+
+
+def expected_on(day: datetime.date, session: str) -> Q:
+    """Placements whose pupil is expected at the provider in this session: the
+    timetable says so, or (failing safe) the timetable cannot be trusted and it is a
+    weekday. Nobody is expected at a weekend."""
+    if day.weekday() >= 5:
+        return Q(pk__in=[])
+    in_timetable = Exists(
+        PlacementSession.objects.filter(
+            placement=OuterRef("pk"), weekday=day.weekday(), session=session
+        )
     )
+    return active_on(day) & (in_timetable | ~timetable_is_trusted())
 
 
 def expected_placements(
     provider_ids: set[int] | list[int], day: datetime.date, session: str
 ) -> QuerySet[Placement]:
-    """Active placements whose timetable has the pupil at one of the providers for this
-    session."""
+    """Placements whose pupil is expected at one of the providers for this session
+    (see expected_on)."""
     return (
-        Placement.objects.filter(active_on(day), provider_id__in=provider_ids)
-        .filter(sessions__weekday=day.weekday(), sessions__session=session)
+        Placement.objects.filter(expected_on(day, session), provider_id__in=provider_ids)
         .select_related("pupil", "provider", "named_staff_member")
         .order_by("pupil__legal_last_name", "pupil__legal_first_name", "pk")
+    )
+
+
+def all_expected_placements(day: datetime.date, session: str) -> QuerySet[Placement]:
+    """Every placement, at any provider, whose pupil is expected this session: what the
+    cut-off check walks."""
+    return Placement.objects.filter(expected_on(day, session)).select_related(
+        "pupil",
+        "pupil__school",
+        "pupil__school__local_authority",
+        "provider",
+        "named_staff_member",
     )
 
 
@@ -110,6 +147,7 @@ def summarise(mark_codes: list[str]) -> AttendanceSummary:
 
 
 def current_marks(**filters: Any) -> QuerySet[AttendanceMark]:
+    """Current marks with their placement: mark.home_code reads it."""
     return AttendanceMark.objects.filter(is_current=True, **filters).select_related(
         "recorded_by", "placement", "pupil"
     )
@@ -131,7 +169,7 @@ class WeekBar:
 def weekly(marks: list[AttendanceMark]) -> list[WeekBar]:
     weeks: dict[datetime.date, list[str]] = defaultdict(list)
     for mark in marks:
-        weeks[rules.week_start(mark.date)].append(mark.code)
+        weeks[rules.week_start(mark.date)].append(mark.home_code)
     bars = []
     for index, (start, week_codes) in enumerate(sorted(weeks.items())):
         summary = summarise(week_codes)
@@ -144,12 +182,12 @@ def attendance_of_placement(
     placement: Placement,
 ) -> tuple[AttendanceSummary, list[WeekBar], list[AttendanceMark]]:
     marks = list(current_marks(placement=placement).order_by("date", "session"))
-    return summarise([m.code for m in marks]), weekly(marks), marks
+    return summarise([m.home_code for m in marks]), weekly(marks), marks
 
 
 def attendance_of_pupil(pupil: Any) -> AttendanceSummary:
-    """Across every placement the pupil has had."""
-    return summarise(list(current_marks(pupil=pupil).values_list("code", flat=True)))
+    """Across every placement the pupil has had, in the home school's codes."""
+    return summarise([m.home_code for m in current_marks(pupil=pupil)])
 
 
 def mark_history(placement: Placement) -> QuerySet[AttendanceMark]:
@@ -245,6 +283,54 @@ def get_visit_for(user: Any, visit_id: int) -> Visit:
         raise Http404("No such visit.")
     visit.placement = placement
     return visit
+
+
+
+# --- absences the home school codes ------------------------------------------------
+
+
+def absences_to_code_for(user: Any) -> QuerySet[AttendanceMark]:
+    """Current absences the provider reported that the home school has not coded yet
+    (shown as N meanwhile), for pupils whose attendance the user codes: at schools where
+    they hold a coding role, and any placement where they are the named staff member.
+    A dual-registered pupil's sessions are D, so never here. Oldest first."""
+    school_ids = policies.organisation_ids_for(user, policies.ATTENDANCE_CODER_ROLES)
+    return (
+        AttendanceMark.objects.filter(
+            is_current=True,
+            observed__in=sorted(codes.ABSENT),
+            code="",
+            placement__dual_registered=False,
+        )
+        .filter(
+            Q(placement__pupil__school_id__in=school_ids)
+            | Q(placement__named_staff_member_id=user.pk)
+        )
+        .select_related("placement", "placement__pupil", "placement__provider", "recorded_by")
+        .order_by("date", "session", "id")
+    )
+
+
+def get_absence_to_code(user: Any, mark_id: int) -> AttendanceMark:
+    """A current absence at a placement whose attendance the user codes (coded already
+    or not, so a code can be corrected); 404 otherwise."""
+    mark = (
+        AttendanceMark.objects.filter(pk=mark_id, is_current=True)
+        .select_related(
+            "placement",
+            "placement__pupil",
+            "placement__pupil__school",
+            "placement__provider",
+            "recorded_by",
+            "coded_by",
+        )
+        .first()
+    )
+    if mark is None or not mark.is_absence or mark.placement.dual_registered:
+        raise Http404("No such absence.")
+    if not policies.can_code_attendance_of(user, mark.placement):
+        raise Http404("No such absence.")
+    return mark
 
 
 __all__ = ["provider_ids_for"]

@@ -5,7 +5,10 @@ Rules:
   anyone else is refused whole (nothing is written).
 - Marks are append-only: a correction, or a mark entered after the register's cut-off,
   needs a reason and is a new row; the old row is kept and marked superseded.
-- A pupil marked absent with no known reason (codes.needs_follow_up), or missing from a
+- A provider records what it observed; only the home school codes an absence
+  (code_absence: a new row, the provider's kept). A pupil dual registered at the
+  provider is D for the home school whatever happened, so is never coded there.
+- A pupil marked absent with no reason given (codes.NEEDS_FOLLOW_UP), or missing from a
   register after its cut-off (check_registers), makes a follow-up task for the named
   staff member and emails them and the school's DSL at once. A task is closed with who
   was contacted and where the child is.
@@ -25,9 +28,9 @@ from apcase.accounts.models import Membership
 from apcase.accounts.roles import Role
 from apcase.chronology.services import record_event
 from apcase.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
-from apcase.notifications.services import queue_email
+from apcase.notifications.services import absolute_url, queue_email
 from apcase.placements.models import Placement
-from apcase.schooldays.calculator import TermDatesMissing, is_school_day
+from apcase.schooldays.calculator import is_expected_day
 
 from . import codes, rules, selectors
 from .models import AttendanceMark, CheckIn, FollowUpTask, RegisterSubmission, Session, Visit
@@ -35,12 +38,27 @@ from .models import AttendanceMark, CheckIn, FollowUpTask, RegisterSubmission, S
 # --- alerts -----------------------------------------------------------------------
 
 
-def _dsl_emails(school: Any) -> list[str]:
+def _emails_of(school: Any, role: str) -> list[str]:
     return list(
-        Membership.objects.filter(
-            organisation=school, role=Role.SCHOOL_DSL, is_active=True
-        ).values_list("user__email", flat=True)
+        Membership.objects.filter(organisation=school, role=role, is_active=True).values_list(
+            "user__email", flat=True
+        )
     )
+
+
+def _dsl_emails(school: Any) -> list[str]:
+    return _emails_of(school, Role.SCHOOL_DSL)
+
+
+def current_named_staff_member(placement: Placement) -> Any:
+    """The named staff member if they still work at the pupil's school; None when
+    nobody is named or they have left (then the inclusion lead is told instead)."""
+    person = placement.named_staff_member
+    if person is None or not person.is_active:
+        return None
+    if not policies.roles_in(person, placement.pupil.school):
+        return None
+    return person
 
 
 def _raise_follow_up(
@@ -53,8 +71,10 @@ def _raise_follow_up(
     detail: str,
     notify_dsl: bool = True,
 ) -> FollowUpTask | None:
-    """Create the task (once) and tell the named staff member and the DSL. None when a
-    task for the same session already exists."""
+    """Create the task (once) and tell the named staff member and the DSL. When the
+    placement has no named staff member who still works at the school, the task is
+    the inclusion lead's, says so, and they are emailed: nobody named is never nobody
+    told. None when a task for the same session already exists."""
     if (
         kind != FollowUpTask.Kind.CHECK_IN
         and FollowUpTask.objects.filter(
@@ -62,30 +82,36 @@ def _raise_follow_up(
         ).exists()
     ):
         return None
+    pupil = placement.pupil
+    named = current_named_staff_member(placement)
+    if named is None:
+        detail += (
+            " This placement has no named member of staff who works at the school now: "
+            "the inclusion lead must follow it up and name someone on the placement plan."
+        )
     task = FollowUpTask.objects.create(
         placement=placement,
         kind=kind,
         date=day,
         session=session,
         detail=detail,
-        assigned_to=placement.named_staff_member,
+        assigned_to=named,
     )
-    pupil = placement.pupil
     record_event(
         by=by,
         action=f"follow_up_{kind}",
         target=task,
         organisation=pupil.school,
         pupil_id=pupil.pk,
-        summary=detail,
+        summary=detail[:500],
         changes={"follow_up": [None, task.get_kind_display()]},
     )
-    recipients = []
-    if placement.named_staff_member is not None:
-        recipients.append(placement.named_staff_member.email)
+    recipients = (
+        [named.email] if named is not None else _emails_of(pupil.school, Role.INCLUSION_LEAD)
+    )
     if notify_dsl:
         recipients.extend(_dsl_emails(pupil.school))
-    link = reverse("monitoring:close_task", kwargs={"task_id": task.pk})
+    link = absolute_url(reverse("monitoring:close_task", kwargs={"task_id": task.pk}))
     for email in dict.fromkeys(recipients):
         queue_email(
             to=email,
@@ -113,10 +139,16 @@ def submit_register(
     day: datetime.date,
     session: str,
     marks: dict[int, str],
+    minutes_late: dict[int, int | None] | None = None,
     reason: str = "",
     now: datetime.datetime | None = None,
 ) -> RegisterResult:
+    """The provider's register: for each expected pupil, what it observed
+    (codes.Observation, or the shorthand "/", "L", "N"); minutes_late for a late pupil.
+    A provider never gives a statutory code: the home school codes absences
+    (code_absence)."""
     now = now or timezone.now()
+    minutes_late = minutes_late or {}
     if not policies.can_take_registers(by) or not (
         policies.roles_in(by, provider) & policies.PROVIDER_ROLES
     ):
@@ -130,14 +162,28 @@ def submit_register(
         # A pupil placed elsewhere, or whose placement ended: refuse the whole register.
         raise NotPermitted("You can only mark pupils expected at your provider this session.")
     errors: dict[str | None, list[str]] = {}
+    seen: dict[int, tuple[str, int | None]] = {}
     for placement_id, placement in expected.items():
-        code = marks.get(placement_id, "")
-        if not code:
-            errors[f"mark_{placement_id}"] = [f"Choose a mark for {placement.pupil.display_name}."]
-        elif code not in codes.BY_CODE or not codes.get(code).provider_may_use:
+        name = placement.pupil.display_name
+        given = marks.get(placement_id, "")
+        observed = codes.SHORTHAND.get(given, given)
+        if not given:
+            errors[f"mark_{placement_id}"] = [f"Choose a mark for {name}."]
+        elif observed not in codes.OBSERVATION_LABELS:
             errors[f"mark_{placement_id}"] = [
-                f"Choose a valid mark for {placement.pupil.display_name}."
+                f"Choose what you saw for {name}: present, late, left early or absent. "
+                "Only the home school gives an attendance code."
             ]
+        elif observed == codes.Observation.LATE:
+            late_by = minutes_late.get(placement_id)
+            if late_by is None or not 1 <= late_by <= 240:
+                errors[f"minutes_{placement_id}"] = [
+                    f"Enter how many minutes late {name} was, from 1 to 240."
+                ]
+            else:
+                seen[placement_id] = (observed, late_by)
+        else:
+            seen[placement_id] = (observed, None)
     if errors:
         raise ValidationFailed("Mark every pupil expected this session.", errors)
     current = {
@@ -148,9 +194,9 @@ def submit_register(
     }
     late = now > rules.cutoff_at(day, session)
     changed = {
-        pid: code
-        for pid, code in marks.items()
-        if current.get(pid) is None or current[pid].code != code
+        pid: value
+        for pid, value in seen.items()
+        if current.get(pid) is None or (current[pid].observed, current[pid].minutes_late) != value
     }
     corrections = [pid for pid in changed if pid in current]
     late_new = [pid for pid in changed if pid not in current and late]
@@ -164,7 +210,7 @@ def submit_register(
         is_current=False
     )
     new_marks = []
-    for pid, code in changed.items():
+    for pid, (observed, late_by) in changed.items():
         placement = expected[pid]
         new_marks.append(
             AttendanceMark.objects.create(
@@ -172,7 +218,8 @@ def submit_register(
                 pupil_id=placement.pupil_id,
                 date=day,
                 session=session,
-                code=code,
+                observed=observed,
+                minutes_late=late_by,
                 supersedes=current.get(pid),
                 reason=reason.strip() if (pid in current or late) else "",
                 is_late=late,
@@ -196,6 +243,7 @@ def submit_register(
     )
     for pid in corrections:
         mark = next(m for m in new_marks if m.placement_id == pid)
+        before = current[pid]
         record_event(
             by=by,
             action="attendance_corrected",
@@ -203,12 +251,13 @@ def submit_register(
             organisation=provider,
             pupil_id=mark.pupil_id,
             summary=f"Attendance for {day:%-d %B %Y} {session.upper()} corrected from "
-            f"{current[pid].code} to {mark.code}: {mark.reason}"[:500],
-            changes={"code": [current[pid].code, mark.code]},
+            f"{before.observed_label} to {mark.observed_label}: {mark.reason}"[:500],
+            changes={"observed": [before.observed or before.code, mark.observed]},
         )
     alerts = 0
     for mark in new_marks:
-        if codes.get(mark.code).needs_follow_up:
+        if mark.observed in codes.NEEDS_FOLLOW_UP:
+            # Dual registered or not: nobody knows where the child is.
             placement = expected[mark.placement_id]
             task = _raise_follow_up(
                 placement,
@@ -216,8 +265,8 @@ def submit_register(
                 kind=FollowUpTask.Kind.ABSENCE,
                 day=day,
                 session=session,
-                detail=f"{placement.pupil.display_name} was marked {mark.code} "
-                f"({mark.meaning.lower()}) at {placement.provider} on {day:%-d %B %Y} "
+                detail=f"{placement.pupil.display_name} was absent with no reason given "
+                f"at {placement.provider} on {day:%-d %B %Y} "
                 f"({Session(session).label.lower()}).",
             )
             alerts += task is not None
@@ -226,55 +275,52 @@ def submit_register(
 
 @transaction.atomic
 def check_registers(*, now: datetime.datetime | None = None) -> int:
-    """For each session today whose cut-off has passed, raise a follow-up for every
-    expected pupil with no mark. Idempotent: run it as often as you like. Returns how
-    many tasks it made."""
+    """For each session whose cut-off has passed, today and on the days before it
+    (rules.register_lookback_days, so a run missed while the server was down is made
+    up), raise a follow-up for every expected pupil with no mark, unless the home
+    school's calendar says it was closed. Idempotent: run it as often as you like.
+    Returns how many tasks it made."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     made = 0
-    school_day: dict[int, bool] = {}
-    for session in Session.values:
-        if now <= rules.cutoff_at(today, session):
-            continue
-        expected = Placement.objects.filter(
-            selectors.active_on(today),
-            sessions__weekday=today.weekday(),
-            sessions__session=session,
-        ).select_related("pupil", "pupil__school", "provider", "named_staff_member")
-        marked = set(
-            AttendanceMark.objects.filter(date=today, session=session, is_current=True).values_list(
-                "placement_id", flat=True
-            )
-        )
-        for placement in expected:
-            if placement.pk in marked:
+    open_day: dict[tuple[int, datetime.date], bool] = {}
+    for back in range(rules.register_lookback_days(), -1, -1):
+        day = today - datetime.timedelta(days=back)
+        for session in Session.values:
+            if now <= rules.cutoff_at(day, session):
                 continue
-            school = placement.pupil.school
-            if school.pk not in school_day:
-                school_day[school.pk] = _is_school_day(today, school)
-            if not school_day[school.pk]:
-                continue  # a holiday or closure day at the home school: nobody is expected
-            task = _raise_follow_up(
-                placement,
-                by=None,
-                kind=FollowUpTask.Kind.REGISTER_MISSING,
-                day=today,
-                session=session,
-                detail=f"{placement.provider} has not marked {placement.pupil.display_name} "
-                f"for the {Session(session).label.lower()} of {today:%-d %B %Y} by "
-                f"{rules.cutoff_time(session):%H:%M}.",
+            marked = set(
+                AttendanceMark.objects.filter(
+                    date=day, session=session, is_current=True
+                ).values_list("placement_id", flat=True)
             )
-            made += task is not None
+            for placement in selectors.all_expected_placements(day, session):
+                if placement.pk in marked:
+                    continue
+                school = placement.pupil.school
+                if (school.pk, day) not in open_day:
+                    open_day[school.pk, day] = _is_school_day(day, school)
+                if not open_day[school.pk, day]:
+                    continue  # a holiday or closure day at the home school
+                task = _raise_follow_up(
+                    placement,
+                    by=None,
+                    kind=FollowUpTask.Kind.REGISTER_MISSING,
+                    day=day,
+                    session=session,
+                    detail=f"{placement.provider} has not marked "
+                    f"{placement.pupil.display_name} for the {Session(session).label.lower()} "
+                    f"of {day:%-d %B %Y} by {rules.cutoff_time(session):%H:%M}.",
+                )
+                made += task is not None
     return made
 
 
 def _is_school_day(day: datetime.date, school: Any) -> bool:
-    """The home school's calendar decides. Where the local authority has no term dates
-    for that year, a weekday counts, so a missing calendar never hides an absence."""
-    try:
-        return is_school_day(day, school=school)
-    except TermDatesMissing:
-        return True
+    """The home school's calendar decides. Where the local authority has not entered
+    every term of that school year, every weekday that is not a closure day counts, so a
+    missing or partly entered calendar never hides an absence."""
+    return is_expected_day(day, school=school)
 
 
 # --- check-ins --------------------------------------------------------------------
@@ -378,3 +424,81 @@ def schedule_visit(placement: Placement, *, by: Any, scheduled_for: datetime.dat
         changes={"scheduled_for": [None, scheduled_for.isoformat()]},
     )
     return visit
+
+
+# --- the home school codes absences -------------------------------------------------
+
+
+@transaction.atomic
+def code_absence(
+    mark: AttendanceMark,
+    *,
+    by: Any,
+    code: str,
+    note: str = "",
+    now: datetime.datetime | None = None,
+) -> AttendanceMark:
+    """The home school gives the statutory code to an absence the provider reported
+    (School Attendance (Pupil Registration) (England) Regulations 2024, reg 11: only the
+    school authorises absence). A new row supersedes the provider's, which is kept;
+    changing a code the school already gave needs a note of why."""
+    now = now or timezone.now()
+    mark = (
+        AttendanceMark.objects.select_for_update(of=("self",))
+        .select_related("placement", "placement__pupil", "placement__pupil__school")
+        .get(pk=mark.pk)
+    )
+    placement = mark.placement
+    if not policies.can_code_attendance_of(by, placement):
+        raise NotPermitted("You cannot code this pupil's attendance.")
+    if not mark.is_current:
+        raise ValidationFailed(
+            "This mark has changed since you opened it. Look at the current mark and try again."
+        )
+    if not mark.is_absence:
+        raise ValidationFailed("Only an absence the provider reported is coded by the school.")
+    if placement.dual_registered:
+        raise ValidationFailed(
+            f"{placement.pupil.display_name} is dual registered at {placement.provider}: "
+            "every session there is D for the home school, and that school codes it."
+        )
+    chosen = codes.BY_CODE.get(code)
+    if chosen is None or not chosen.for_absence:
+        raise ValidationFailed("Choose a code.", {"code": ["Choose the code for this absence."]})
+    if mark.code == code:
+        raise ValidationFailed(
+            f"This absence is already coded {code}.", {"code": [f"It is already coded {code}."]}
+        )
+    if mark.code and not note.strip():
+        raise ValidationFailed(
+            "Enter why the code changes.",
+            {"note": [f"Enter why you are changing the code from {mark.code} to {code}."]},
+        )
+    before = mark.home_code
+    AttendanceMark.objects.filter(pk=mark.pk).update(is_current=False)
+    coded = AttendanceMark.objects.create(
+        placement=placement,
+        pupil_id=mark.pupil_id,
+        date=mark.date,
+        session=mark.session,
+        observed=mark.observed,
+        minutes_late=mark.minutes_late,
+        code=code,
+        coded_by=by,
+        supersedes=mark,
+        reason=note.strip(),
+        recorded_by=by,
+        recorded_at=now,
+    )
+    record_event(
+        by=by,
+        action="attendance_coded",
+        target=coded,
+        organisation=placement.pupil.school,
+        pupil_id=mark.pupil_id,
+        summary=f"Absence on {mark.date:%-d %B %Y} ({Session(mark.session).label.lower()}) "
+        f"coded {code} ({chosen.meaning.lower()})"
+        + (f": {note.strip()}" if note.strip() else ""),
+        changes={"code": [before, code]},
+    )
+    return coded

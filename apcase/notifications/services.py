@@ -13,6 +13,13 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
 
 
+def absolute_url(path: str) -> str:
+    """A full link for an email: the service's public address (APCASE_BASE_URL) and the
+    path, so the reader can open it from their mail program."""
+    base = str(getattr(settings, "APCASE_BASE_URL", "http://127.0.0.1:8000")).rstrip("/")
+    return f"{base}{path}"
+
+
 def queue_email(*, to: str, subject: str, body: str) -> OutboxMessage:
     """Write the message in the caller's transaction; try to send it once that commits."""
     message = OutboxMessage.objects.create(to=to, subject=subject[:200], body=body)

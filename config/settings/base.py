@@ -239,3 +239,12 @@ APCASE_FULL_TIME_HOURS_ABOVE = 18
 # The named staff member and the inclusion lead are told from this many school days
 # before a placement's planned end date, and every day after it until it is ended.
 APCASE_PLACEMENT_END_WARNING_SCHOOL_DAYS = 10
+# The service's public address, for the full links in emails.
+APCASE_BASE_URL = env.str("APCASE_BASE_URL", default="http://127.0.0.1:8000")
+
+# School days. A school year's term dates count as complete (and holidays as holidays)
+# only once the local authority has entered this many terms for it: England's six
+# half-terms. Until then every weekday that is not a closure day counts as a school day.
+APCASE_TERMS_PER_SCHOOL_YEAR = 6
+# From this (month, day) the next school year's term dates are asked for too.
+APCASE_NEXT_YEAR_TERMS_DUE_FROM = (6, 1)

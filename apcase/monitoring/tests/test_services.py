@@ -33,6 +33,13 @@ def dsl(world):
 
 
 @pytest.fixture
+def today_only(settings):
+    """The cut-off check looks back a few days to make up missed runs; these tests are
+    about one day's sessions."""
+    settings.APCASE_REGISTER_LOOKBACK_DAYS = 0
+
+
+@pytest.fixture
 def placements(world):
     return [make_placement(world.school, world.provider) for _ in range(3)]
 
@@ -121,7 +128,7 @@ def test_a_pupil_not_timetabled_this_session_is_not_expected(world, provider_sta
 
 
 def test_a_register_not_submitted_by_the_cut_off_raises_one_task_per_pupil_once(
-    world, placements, provider_staff
+    world, placements, today_only, provider_staff
 ):
     assert services.check_registers(now=at(9, 59)) == 0
     assert services.check_registers(now=at(10, 1)) == 3
@@ -129,7 +136,7 @@ def test_a_register_not_submitted_by_the_cut_off_raises_one_task_per_pupil_once(
     assert FollowUpTask.objects.filter(kind="register_missing", session="am").count() == 3
 
 
-def test_no_register_is_expected_on_the_home_schools_closure_day(world, placements):
+def test_no_register_is_expected_on_the_home_schools_closure_day(world, placements, today_only):
     # The school's year has term dates, and DAY is an INSET day at the school.
     Term.objects.create(
         local_authority=world.la,
@@ -142,9 +149,22 @@ def test_no_register_is_expected_on_the_home_schools_closure_day(world, placemen
     assert services.check_registers(now=at(10, 30, day=DAY + datetime.timedelta(days=1))) == 3
 
 
-def test_a_submitted_register_raises_nothing_at_the_cut_off(world, placements, provider_staff):
+def test_a_submitted_register_raises_nothing_at_the_cut_off(world, placements, today_only, provider_staff):
     _submit(provider_staff, world.provider, {p.pk: "/" for p in placements})
     assert services.check_registers(now=at(10, 30)) == 0
+
+
+def test_a_missed_run_of_the_cut_off_check_is_made_up_on_the_next_run(world, settings):
+    # The server was down all of Friday; Monday's first run after the cut-off raises
+    # Friday's missing registers too (and nothing for the weekend).
+    settings.APCASE_REGISTER_LOOKBACK_DAYS = 3
+    placement = make_placement(world.school, world.provider)
+    assert services.check_registers(now=at(10, 30)) == 3  # Friday am and pm, Monday am
+    days = set(
+        FollowUpTask.objects.filter(placement=placement).values_list("date", "session")
+    )
+    friday = DAY - datetime.timedelta(days=3)
+    assert days == {(friday, "am"), (friday, "pm"), (DAY, "am")}
 
 
 def test_the_check_registers_command_runs(world, placements, capsys):
