@@ -6,9 +6,13 @@ Rules:
   missing (no record), expired (expiry before today), expiring (expiry within the next
   APCASE_ASSURANCE_WARNING_DAYS days, today included), assured (later than that).
 - The provider's status is its worst kind: missing, then expired, then expiring.
-- "Not assured": an unregistered provider without an in-date written confirmation of
-  staff vetting checks (statutory guidance on AP and KCSIE). Shown wherever a placement
-  could be chosen.
+- "Not assured", with the reasons, shown wherever a placement could be chosen:
+  - an unregistered provider without an in-date written confirmation of staff vetting
+    checks (statutory guidance on AP and KCSIE), or
+  - a provider whose latest Ofsted inspection (the most recent by date, on either
+    scale) found it Inadequate on the legacy scale (GIAS's "Special Measures" and
+    "Serious Weaknesses" are Inadequate grades), or judged safeguarding "Not met" on a
+    report card. A later inspection replaces an earlier one.
 
 The same rules exist twice, once in Python (`assurance_status`) for one provider and
 once as database annotations (`with_assurance`) for lists and filters; tests hold them
@@ -21,12 +25,13 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, Max, Q, QuerySet, Value, When
+from django.db.models import Case, Max, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Least
 
 from apcase.accounts.models import Organisation
 
-from .models import AssuranceKind, AssuranceRecord, Registration
+from .models import AssuranceKind, AssuranceRecord, Inspection, Registration
+from .ofsted import LegacyGrade, Scale
 
 
 class Status(models.TextChoices):
@@ -76,11 +81,64 @@ class KindStatus:
         return TAG_CLASSES[self.status]
 
 
+NO_VETTING = "no in-date vetting confirmation"
+
+
+def inspection_concern(
+    scale: str | None,
+    overall_grade: str | None,
+    safeguarding_met: bool | None,
+    inspected_on: date | None,
+) -> str | None:
+    """Why the latest inspection makes a provider not assured, or None."""
+    when = f" (inspected {inspected_on:%-d %B %Y})" if inspected_on else ""
+    if scale == Scale.LEGACY and overall_grade == LegacyGrade.INADEQUATE:
+        return f"latest Ofsted grade Inadequate{when}"
+    if scale == Scale.REPORT_CARD and safeguarding_met is False:
+        return f"latest Ofsted report card: safeguarding not met{when}"
+    return None
+
+
+def not_assured_reasons(
+    *, without_vetting: bool, latest_inspection: Inspection | None
+) -> list[str]:
+    reasons = [NO_VETTING] if without_vetting else []
+    if latest_inspection is not None:
+        concern = inspection_concern(
+            latest_inspection.scale,
+            latest_inspection.overall_grade,
+            latest_inspection.safeguarding_met,
+            latest_inspection.inspected_on,
+        )
+        if concern:
+            reasons.append(concern)
+    return reasons
+
+
+def annotated_reasons(provider: Organisation) -> list[str]:
+    """The reasons on a provider annotated by `with_assurance`."""
+    reasons = [NO_VETTING] if getattr(provider, "without_vetting", False) else []
+    concern = inspection_concern(
+        getattr(provider, "latest_inspection_scale", None),
+        getattr(provider, "latest_inspection_grade", None),
+        getattr(provider, "latest_inspection_safeguarding", None),
+        getattr(provider, "latest_inspection_on", None),
+    )
+    if concern:
+        reasons.append(concern)
+    return reasons
+
+
 @dataclass(frozen=True)
 class AssuranceSummary:
     status: Status
     kinds: list[KindStatus]
     not_assured: bool
+    reasons: tuple[str, ...] = ()
+
+    @property
+    def reason_text(self) -> str:
+        return "; ".join(self.reasons)
 
     @property
     def label(self) -> str:
@@ -92,7 +150,11 @@ class AssuranceSummary:
 
 
 def assurance_status(
-    records: Iterable[AssuranceRecord], *, unregistered: bool, today: date
+    records: Iterable[AssuranceRecord],
+    *,
+    unregistered: bool,
+    today: date,
+    latest_inspection: Inspection | None = None,
 ) -> AssuranceSummary:
     latest: dict[str, date] = {}
     for record in records:
@@ -109,11 +171,17 @@ def assurance_status(
     ]
     overall = min((k.status for k in kinds), key=ORDER.index, default=Status.ASSURED)
     vetting = latest.get(AssuranceKind.VETTING)
-    return AssuranceSummary(
-        status=overall,
-        kinds=kinds,
-        not_assured=unregistered and (vetting is None or vetting < today),
+    reasons = not_assured_reasons(
+        without_vetting=unregistered and (vetting is None or vetting < today),
+        latest_inspection=latest_inspection,
     )
+    return AssuranceSummary(
+        status=overall, kinds=kinds, not_assured=bool(reasons), reasons=tuple(reasons)
+    )
+
+
+def latest_inspection_of(provider: Organisation) -> Inspection | None:
+    return Inspection.objects.filter(organisation=provider).order_by("-inspected_on", "-id").first()
 
 
 def is_unregistered(provider: Organisation) -> bool:
@@ -129,6 +197,7 @@ def summary_for(provider: Organisation, *, today: date) -> AssuranceSummary:
         AssuranceRecord.objects.filter(organisation=provider),
         unregistered=is_unregistered(provider),
         today=today,
+        latest_inspection=latest_inspection_of(provider),
     )
 
 
@@ -137,7 +206,9 @@ def _expiry_field(kind: str) -> str:
 
 
 def with_assurance(queryset: QuerySet[Organisation], *, today: date) -> QuerySet[Organisation]:
-    """Annotate `assurance_status` (a Status value) and `not_assured` (bool)."""
+    """Annotate `assurance_status` (a Status value) and `not_assured` (bool), with what
+    `annotated_reasons` needs to say why: `without_vetting` and the latest inspection's
+    `latest_inspection_scale`, `_grade`, `_safeguarding` and `_on`."""
     kinds = required_kinds()
     expiries = {
         _expiry_field(kind): Max(
@@ -159,6 +230,15 @@ def with_assurance(queryset: QuerySet[Organisation], *, today: date) -> QuerySet
         provider_profile__isnull=True, urn__isnull=True
     )
     vetting = _expiry_field(AssuranceKind.VETTING)
+    latest = Inspection.objects.filter(organisation=OuterRef("pk")).order_by("-inspected_on", "-id")
+    queryset = queryset.annotate(
+        latest_inspection_scale=Subquery(latest.values("scale")[:1]),
+        latest_inspection_grade=Subquery(latest.values("overall_grade")[:1]),
+        latest_inspection_safeguarding=Subquery(
+            latest.values("safeguarding_met")[:1], output_field=models.BooleanField(null=True)
+        ),
+        latest_inspection_on=Subquery(latest.values("inspected_on")[:1]),
+    )
     return queryset.annotate(
         assurance_earliest=earliest,
         assurance_status=Case(
@@ -168,9 +248,25 @@ def with_assurance(queryset: QuerySet[Organisation], *, today: date) -> QuerySet
             default=Value(Status.ASSURED.value),
             output_field=models.CharField(),
         ),
-        not_assured=Case(
+        without_vetting=Case(
             When(
                 unregistered & (Q(**{f"{vetting}__isnull": True}) | Q(**{f"{vetting}__lt": today})),
+                then=Value(True),
+            ),
+            default=Value(False),
+            output_field=models.BooleanField(),
+        ),
+        not_assured=Case(
+            When(
+                Q(without_vetting=True)
+                | Q(
+                    latest_inspection_scale=Scale.LEGACY,
+                    latest_inspection_grade=LegacyGrade.INADEQUATE,
+                )
+                | Q(
+                    latest_inspection_scale=Scale.REPORT_CARD,
+                    latest_inspection_safeguarding=False,
+                ),
                 then=Value(True),
             ),
             default=Value(False),

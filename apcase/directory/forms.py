@@ -6,6 +6,7 @@ from django import forms
 
 from apcase.accounts.models import Organisation
 
+from .assurance import annotated_reasons
 from .models import APSettingType, AssuranceKind, Registration, ServiceCategory
 from .ofsted import REPORT_CARD_AREAS, LegacyGrade, ReportCardGrade, Scale
 
@@ -26,7 +27,8 @@ class ProviderChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Organisation) -> str:
         label = obj.name
         if getattr(obj, "not_assured", False):
-            label += " – not assured: no in-date vetting confirmation"
+            reasons = annotated_reasons(obj) or ["see the directory"]
+            label += " – not assured: " + "; ".join(reasons)
         return label
 
 

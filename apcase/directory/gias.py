@@ -29,7 +29,7 @@ from apcase.accounts.roles import OrganisationKind
 from apcase.core.errors import ValidationFailed
 
 from .models import Inspection, ProviderProfile, Registration
-from .ofsted import GIAS_LEGACY_GRADES, Scale
+from .ofsted import Scale, legacy_grade_from_gias
 
 REQUIRED_COLUMNS = [
     "URN",
@@ -251,7 +251,7 @@ def _row(raw: list[str], index: list[int], line: int, ap_types: set[int]) -> Gia
         if values["establishment_type_code"] in ap_types
         else OrganisationKind.SCHOOL
     )
-    grade = GIAS_LEGACY_GRADES.get(cell["OfstedRating (name)"], "")
+    grade = legacy_grade_from_gias(cell["OfstedRating (name)"])
     return GiasRow(
         line=line,
         urn=urn,

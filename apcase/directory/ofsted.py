@@ -39,11 +39,21 @@ REPORT_CARD_AREAS: dict[str, str] = {
     "leadership_and_governance": "Leadership and governance",
 }
 
-# GIAS "OfstedRating (name)" values that are legacy grades.
+# GIAS "OfstedRating (name)" values that are legacy grades, keyed in lower case (GIAS
+# is not consistent about capitals). "Special Measures" and "Serious Weaknesses" are
+# the two categories of concern within the Inadequate grade (Education Act 2005 s44),
+# so they are Inadequate grades, not "no grade". Anything else (e.g. "Not yet
+# inspected", "Insufficient evidence") is no grade at all.
 GIAS_LEGACY_GRADES: dict[str, str] = {
-    "Outstanding": LegacyGrade.OUTSTANDING,
-    "Good": LegacyGrade.GOOD,
-    "Requires improvement": LegacyGrade.REQUIRES_IMPROVEMENT,
-    "Requires Improvement": LegacyGrade.REQUIRES_IMPROVEMENT,
-    "Inadequate": LegacyGrade.INADEQUATE,
+    "outstanding": LegacyGrade.OUTSTANDING,
+    "good": LegacyGrade.GOOD,
+    "requires improvement": LegacyGrade.REQUIRES_IMPROVEMENT,
+    "inadequate": LegacyGrade.INADEQUATE,
+    "special measures": LegacyGrade.INADEQUATE,
+    "serious weaknesses": LegacyGrade.INADEQUATE,
 }
+
+
+def legacy_grade_from_gias(text: str) -> str:
+    """The legacy grade a GIAS "OfstedRating (name)" value means; "" for none."""
+    return GIAS_LEGACY_GRADES.get(" ".join(text.split()).lower(), "")

@@ -62,7 +62,11 @@ def provider_list(request: HttpRequest) -> HttpResponse:
             "types": selectors.provider_types_in(request.user),
             "statuses": [
                 *Status.choices,
-                ("not_assured", "Not assured (unregistered, no vetting confirmation)"),
+                (
+                    "not_assured",
+                    "Not assured (no vetting confirmation, or an Inadequate or "
+                    "safeguarding-not-met inspection)",
+                ),
             ],
             "services": ServiceCategory.choices,
             "can_add": policies.can_edit_directory(request.user),
@@ -84,7 +88,10 @@ def provider_detail(request: HttpRequest, provider_id: int) -> HttpResponse:
             "provider": provider,
             "profile": services.profile_of(provider),
             "assurance": assurance_status(
-                records, unregistered=is_unregistered(provider), today=today
+                records,
+                unregistered=is_unregistered(provider),
+                today=today,
+                latest_inspection=inspections[0] if inspections else None,
             ),
             "records": sorted(records, key=lambda r: (r.kind, r.expires_on), reverse=True),
             "latest_inspection": inspections[0] if inspections else None,
