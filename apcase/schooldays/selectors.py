@@ -2,6 +2,9 @@
 Term dates are not secret, but only their keepers reach the edit pages; a record
 outside the user's scope is "not found"."""
 
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -11,6 +14,7 @@ from apcase.access import policies
 from apcase.accounts.models import Organisation
 from apcase.accounts.roles import OrganisationKind, Role
 
+from .calculator import school_year_label, school_year_of, terms_per_school_year
 from .models import ClosureDay, Term
 
 
@@ -75,3 +79,38 @@ def closures_affecting(school: Organisation) -> QuerySet[ClosureDay]:
 
 def terms_for_school(school: Organisation) -> QuerySet[Term]:
     return Term.objects.filter(local_authority_id=school.local_authority_id)
+
+
+@dataclass(frozen=True)
+class YearOfTerms:
+    """How complete one school year's term dates are for one local authority."""
+
+    year: int
+    label: str
+    entered: int
+    needed: int
+
+    @property
+    def complete(self) -> bool:
+        return self.entered >= self.needed
+
+
+def term_years(local_authority_id: int | None, years: Iterable[int]) -> list[YearOfTerms]:
+    """For each of `years` (and every other year with a term entered), how many of its
+    terms the local authority has entered; a year is complete once all are in."""
+    starts = Term.objects.filter(local_authority_id=local_authority_id).values_list(
+        "start_date", flat=True
+    )
+    counts = Counter(school_year_of(start) for start in starts)
+    needed = terms_per_school_year()
+    wanted = sorted(set(years) | set(counts))
+    return [YearOfTerms(y, school_year_label(y), counts[y], needed) for y in wanted]
+
+
+def incomplete_years(local_authority_id: int | None, years: Iterable[int]) -> list[YearOfTerms]:
+    wanted = set(years)
+    return [
+        status
+        for status in term_years(local_authority_id, wanted)
+        if status.year in wanted and not status.complete
+    ]

@@ -11,6 +11,7 @@ from apcase.accounts.models import Organisation
 from apcase.chronology.services import changed_fields, record_event
 from apcase.core.errors import NotPermitted, ValidationFailed
 
+from .calculator import school_year_of
 from .models import ClosureDay, Term
 
 
@@ -20,6 +21,13 @@ def _check_term_dates(start_date: date, end_date: date) -> None:
             "The end date must be the same as or after the start date.",
             {"end_date": ["The end date must be the same as or after the start date."]},
         )
+    if school_year_of(start_date) != school_year_of(end_date):
+        # Each term belongs to one school year, so a year's terms can be counted.
+        message = (
+            "A term cannot run across 31 August: end it by 31 August and start the next "
+            "school year’s first term in September."
+        )
+        raise ValidationFailed(message, {"end_date": [message]})
 
 
 def _check_no_overlap(la: Organisation, start: date, end: date, *, exclude: int | None) -> None:

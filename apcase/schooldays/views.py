@@ -9,14 +9,22 @@ from apcase.access.rules import access_rule
 from apcase.core.errors import ValidationFailed
 from apcase.core.forms import show_domain_error
 
-from . import selectors, services
+from . import attention, selectors, services
+from .calculator import terms_per_school_year, years_to_watch
 from .forms import ClosureDayForm, ConfirmForm, TermForm
+
+
+def _years(local_authority_id: int | None) -> list[selectors.YearOfTerms]:
+    return selectors.term_years(local_authority_id, years_to_watch(attention.today()))
 
 
 @access_rule(policies.can_manage_terms)
 def term_list(request: HttpRequest) -> HttpResponse:
+    authorities = list(selectors.local_authorities_kept_by(request.user))
     context = {
-        "authorities": selectors.local_authorities_kept_by(request.user),
+        "authorities": authorities,
+        "years": [(la, _years(la.pk)) for la in authorities],
+        "terms_needed": terms_per_school_year(),
         "terms": selectors.terms_kept_by(request.user),
         "closures": selectors.la_closures_kept_by(request.user),
     }
@@ -136,6 +144,7 @@ def closure_list(request: HttpRequest) -> HttpResponse:
         {
             "school": school,
             "terms": selectors.terms_for_school(school),
+            "years": _years(school.local_authority_id),
             "closures": selectors.closures_affecting(school),
         }
         for school in schools

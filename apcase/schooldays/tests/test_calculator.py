@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -6,30 +6,23 @@ from apcase.schooldays.calculator import (
     SchoolCalendar,
     TermDatesMissing,
     add_school_days,
+    is_expected_day,
     is_school_day,
     nth_school_day,
     school_days_between,
     school_year_label,
     school_year_of,
+    years_to_watch,
 )
 from apcase.schooldays.models import ClosureDay, Term
+from apcase.schooldays.testing import enter_school_year, half_terms
 
 
 @pytest.fixture
 def autumn(world):
-    """Autumn 2026 in world's LA: term 2 Sept–23 Oct, half term, term 2 Nov–18 Dec."""
-    Term.objects.create(
-        local_authority=world.la,
-        name="Autumn 1",
-        start_date=date(2026, 9, 2),
-        end_date=date(2026, 10, 23),
-    )
-    Term.objects.create(
-        local_authority=world.la,
-        name="Autumn 2",
-        start_date=date(2026, 11, 2),
-        end_date=date(2026, 12, 18),
-    )
+    """All six half-terms of 2026/27 in world's LA: Autumn 1 is 2 Sept–23 Oct, half term,
+    Autumn 2 is 2 Nov–18 Dec (the rest follow in 2027)."""
+    enter_school_year(world.la, 2026)
     return world
 
 
@@ -111,3 +104,77 @@ def test_one_calendar_answers_many_questions_with_two_queries(autumn, django_ass
         calendar = SchoolCalendar.for_school(autumn.school)
         for n in range(1, 40):
             calendar.add_school_days(date(2026, 9, 2), n)
+
+
+# --- a partly entered year is not a known year -------------------------------------
+
+
+@pytest.fixture
+def autumn_only(world):
+    """Only the two autumn half-terms of 2026/27 are entered: 2 of 6."""
+    enter_school_year(world.la, 2026, only=2)
+    return world
+
+
+def test_a_year_with_only_some_terms_entered_is_not_known(autumn_only):
+    calendar = SchoolCalendar.for_school(autumn_only.school)
+    assert not calendar.is_known_year(2026)
+    # Spring is not entered yet: the calculator refuses rather than call it a holiday.
+    with pytest.raises(TermDatesMissing, match="Only 2 of the 6 terms of 2026/27"):
+        calendar.is_school_day(date(2027, 1, 11))
+    # Even a day inside an entered term cannot be counted against a half-known year.
+    with pytest.raises(TermDatesMissing):
+        calendar.is_school_day(date(2026, 9, 14))
+
+
+def test_in_a_partly_entered_year_every_weekday_is_expected_for_monitoring(autumn_only):
+    school = autumn_only.school
+    assert is_expected_day(date(2027, 1, 11), school=school)  # Monday, spring not entered
+    assert is_expected_day(date(2026, 10, 27), school=school)  # half term, but unknown
+    assert not is_expected_day(date(2027, 1, 9), school=school)  # a Saturday
+
+
+def test_an_entered_closure_day_is_never_expected_even_in_an_unknown_year(autumn_only):
+    ClosureDay.objects.create(date=date(2027, 1, 11), reason="INSET", school=autumn_only.school)
+    assert not is_expected_day(date(2027, 1, 11), school=autumn_only.school)
+
+
+def test_once_all_six_terms_are_entered_holidays_are_holidays_again(autumn_only):
+    assert is_expected_day(date(2026, 10, 27), school=autumn_only.school)
+    for name, start, end in half_terms(2026)[2:]:
+        Term.objects.create(
+            local_authority=autumn_only.la, name=name, start_date=start, end_date=end
+        )
+    assert not is_expected_day(date(2026, 10, 27), school=autumn_only.school)
+    assert is_school_day(date(2027, 1, 11), school=autumn_only.school)
+
+
+def test_in_a_known_year_the_expected_days_are_exactly_the_school_days(autumn):
+    calendar = SchoolCalendar.for_school(autumn.school)
+    day = date(2026, 9, 1)
+    while day <= date(2027, 8, 31):
+        assert calendar.is_expected_day(day) == calendar.is_school_day(day), day
+        day += timedelta(days=1)
+
+
+def test_fail_safe_arithmetic_counts_weekdays_where_terms_are_missing(autumn_only):
+    calendar = SchoolCalendar.for_school(autumn_only.school)
+    # Sat 24 Oct 2026 is in half term; with the year unknown, Mon 26 Oct is day 1 and
+    # the 6th day is Mon 2 Nov: earlier than the real one (9 Nov), never later.
+    assert calendar.nth_school_day(date(2026, 10, 24), 6, fail_safe=True) == date(2026, 11, 2)
+    assert calendar.unknown_years_between(date(2026, 10, 24), date(2026, 11, 2)) == [2026]
+    with pytest.raises(TermDatesMissing):
+        calendar.nth_school_day(date(2026, 10, 24), 6)
+
+
+@pytest.mark.parametrize(
+    ("today", "years"),
+    [
+        (date(2026, 9, 1), [2026]),
+        (date(2027, 5, 31), [2026]),
+        (date(2027, 6, 1), [2026, 2027]),
+        (date(2027, 8, 31), [2026, 2027]),
+    ],
+)
+def test_next_years_term_dates_are_asked_for_from_1_june(today, years):
+    assert years_to_watch(today) == years

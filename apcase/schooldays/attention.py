@@ -1,0 +1,67 @@
+"""Home-page items: a school year whose term dates are missing or incomplete, for the
+current school year (and the next one from 1 June). Until every term of a year is
+entered, every weekday counts as a school day (registers are expected in the holidays
+and exclusion dates are provisional), so the people who keep or use the calendar are
+told until it is fixed: the LA admin, who enters term dates, and the school's admin and
+headteacher, who keep its closure days."""
+
+from datetime import date
+from typing import Any
+
+from django.urls import reverse
+from django.utils import timezone
+
+from apcase.access import policies
+from apcase.core.attention import AttentionItem
+
+from . import selectors
+from .calculator import years_to_watch
+
+CONSEQUENCE = (
+    "Until every term is entered, every weekday counts as a school day: registers are "
+    "expected in the holidays and exclusion dates are provisional."
+)
+
+
+def today() -> date:
+    return timezone.localdate()
+
+
+def _detail(status: selectors.YearOfTerms, who: str) -> str:
+    return f"{status.entered} of {status.needed} terms entered{who}. {CONSEQUENCE}"
+
+
+def term_date_items(user: Any) -> list[AttentionItem]:
+    if not (policies.can_manage_terms(user) or policies.can_manage_closure_days(user)):
+        return []
+    years = years_to_watch(today())
+    items: list[AttentionItem] = []
+    seen: set[int | None] = set()
+    for la in selectors.local_authorities_kept_by(user):
+        seen.add(la.pk)
+        for status in selectors.incomplete_years(la.pk, years):
+            items.append(
+                AttentionItem(
+                    title=f"Term dates missing for {status.label}",
+                    href=reverse("schooldays:terms"),
+                    detail=_detail(status, f" for {la}"),
+                    tag="Incomplete",
+                    tag_colour="govuk-tag--red",
+                )
+            )
+    for school in selectors.schools_with_closures_kept_by(user):
+        if school.local_authority_id in seen:
+            continue
+        seen.add(school.local_authority_id)
+        la_name = school.local_authority or "your local authority"
+        for status in selectors.incomplete_years(school.local_authority_id, years):
+            items.append(
+                AttentionItem(
+                    title=f"Term dates missing for {status.label}",
+                    href=reverse("schooldays:closures"),
+                    detail=_detail(status, f" by {la_name}; ask them to add the rest"),
+                    tag="Incomplete",
+                    tag_colour="govuk-tag--red",
+                )
+            )
+    return items
