@@ -366,6 +366,14 @@ def can_plan_placement(user: Any, placement: Any) -> bool:
     )
 
 
+def can_end_placement(user: Any, placement: Any) -> bool:
+    """End or extend a placement: whoever may arrange one for the pupil, or the pupil's
+    inclusion lead (who leads reviews and reintegration)."""
+    if can_arrange_placement_for(user, placement.pupil):
+        return True
+    return Role.INCLUSION_LEAD in roles_in(user, placement.pupil.school)
+
+
 def can_start_placement(user: Any, placement: Any) -> bool:
     return can_plan_placement(user, placement)
 

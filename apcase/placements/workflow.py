@@ -6,7 +6,11 @@ Rules:
 - A pupil has at most one open (planned or active) placement: the database enforces it
   (one_open_placement_per_pupil); these functions refuse first with a clear message.
 - Only the pupil's headteacher, or the panel chair / an officer of the school's LA, may
-  arrange or end a placement (policies.can_arrange_placement_for).
+  arrange a placement (policies.can_arrange_placement_for); those and the inclusion lead
+  may end or extend one (policies.can_end_placement).
+- A placement ends only when someone ends it, with its last day, the reason, who decided
+  and where the child went; a planned end date passing ends nothing (the placement stays
+  on the register and is flagged every day until it is ended or extended).
 """
 
 import datetime
@@ -19,7 +23,7 @@ from apcase.access import policies
 from apcase.chronology.services import record_event
 from apcase.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
 
-from .models import Placement
+from .models import Placement, PlacementExtension, PlacementSession
 
 S = Placement.Status
 
@@ -64,8 +68,13 @@ def create_planned_placement(
     site: str = "",
     decision: Any = None,
     named_staff_member: Any = None,
-    arranged_by: str = Placement.ArrangedBy.LA,
+    arranged_by: str = Placement.ArrangedBy.SCHOOL,
+    commissioning_power: str = "",
 ) -> Placement:
+    """Dual registered by default at a PRU or AP academy (plan.dual_registration_expected:
+    the plan may override it, with a reason)."""
+    from .plan import DEFAULT_POWER, dual_registration_expected
+
     _check_may_arrange(by, pupil)
     _check_details(sessions_per_week=sessions_per_week, start_date=start_date)
     _check_no_open_placement(pupil)
@@ -78,6 +87,8 @@ def create_planned_placement(
         sessions_per_week=sessions_per_week,
         first_review_date=first_review_date,
         arranged_by=arranged_by,
+        commissioning_power=commissioning_power or DEFAULT_POWER.get(arranged_by, ""),
+        dual_registered=dual_registration_expected(provider),
         is_emergency=False,
         named_staff_member=named_staff_member,
         created_from_decision=decision,
@@ -94,30 +105,68 @@ def create_planned_placement(
     return placement
 
 
+def check_named_staff_member(person: Any, pupil: Any) -> dict[str | None, list[str]]:
+    if person is None:
+        return {"named_staff_member": ["Choose the named member of staff."]}
+    if not policies.roles_in(person, pupil.school):
+        return {
+            "named_staff_member": ["The named member of staff must work at the pupil's school."]
+        }
+    return {}
+
+
+def check_sites(sites: list[Any], provider: Any) -> dict[str | None, list[str]]:
+    """The school must know every address where the child is taught: at least one
+    site, each one of the provider's own."""
+    if not sites:
+        return {"sites": ["Choose at least one site where the pupil is taught."]}
+    if any(site.organisation_id != provider.pk or not site.is_active for site in sites):
+        return {"sites": [f"Choose sites of {provider} only."]}
+    return {}
+
+
 @transaction.atomic
 def start_emergency_placement(
     *,
     by: Any,
     pupil: Any,
     provider: Any,
-    sessions_per_week: int,
-    site: str = "",
+    sessions: set[tuple[int, str]],
+    sites: list[Any],
+    named_staff_member: Any,
     start_date: datetime.date | None = None,
     arranged_by: str = Placement.ArrangedBy.SCHOOL,
+    commissioning_power: str = "",
 ) -> Placement:
+    """Active at once. Until its full plan is agreed the pupil is expected at the
+    provider every weekday session whatever the timetable says (monitoring.selectors),
+    and the inclusion lead sees what is missing every day (placements.attention)."""
     _check_may_arrange(by, pupil)
     start = start_date or timezone.localdate()
-    _check_details(sessions_per_week=sessions_per_week, start_date=start)
+    errors = check_named_staff_member(named_staff_member, pupil) | check_sites(sites, provider)
+    valid = {(day, half) for day in range(5) for half in ("am", "pm")}
+    if not sessions or not set(sessions) <= valid:
+        errors["sessions"] = ["Choose the half-days the pupil is at the provider."]
+    if errors:
+        raise ValidationFailed("Check the placement.", errors)
+    _check_details(sessions_per_week=len(sessions), start_date=start)
     _check_no_open_placement(pupil)
     placement = Placement.objects.create(
         pupil=pupil,
         provider=provider,
-        site=site,
+        site=", ".join(site.name for site in sites)[:200],
         status=S.ACTIVE,
         start_date=start,
-        sessions_per_week=sessions_per_week,
+        sessions_per_week=len(sessions),
         arranged_by=arranged_by,
+        commissioning_power=commissioning_power,
         is_emergency=True,
+        named_staff_member=named_staff_member,
+    )
+    placement.sites.set(sites)
+    PlacementSession.objects.bulk_create(
+        PlacementSession(placement=placement, weekday=day, session=half)
+        for day, half in sorted(sessions)
     )
     record_event(
         by=by,
@@ -126,34 +175,144 @@ def start_emergency_placement(
         organisation=pupil.school,
         pupil_id=pupil.pk,
         summary=f"Emergency placement started at {provider} on {start:%-d %B %Y}",
-        changes={"status": [None, S.ACTIVE], "provider": [None, provider.name]},
+        changes={
+            "status": [None, S.ACTIVE],
+            "provider": [None, provider.name],
+            "named_staff_member": [None, str(named_staff_member)],
+            "sites": [None, [site.name for site in sites]],
+        },
     )
     return placement
 
 
+def _check_may_end(by: Any, placement: Placement) -> None:
+    if not policies.can_end_placement(by, placement):
+        raise NotPermitted("You cannot end this placement.")
+
+
 @transaction.atomic
 def end_placement(
-    placement: Placement, *, by: Any, reason: str, ended_on: datetime.date | None = None
+    placement: Placement,
+    *,
+    by: Any,
+    reason: str,
+    ended_on: datetime.date | None = None,
+    destination: str = "",
+    decided_by: str = "",
 ) -> Placement:
-    placement = Placement.objects.select_for_update().get(pk=placement.pk)
-    _check_may_arrange(by, placement.pupil)
+    """planned/active -> ended, with the last day, the reason, who decided and where the
+    child went (a fixed list, so outcomes can be counted). Until this is done the
+    placement stays on the provider's register, however far past its planned end."""
+    placement = (
+        Placement.objects.select_for_update(of=("self",))
+        .select_related("pupil", "pupil__school", "pupil__school__local_authority", "provider")
+        .get(pk=placement.pk)
+    )
+    _check_may_end(by, placement)
     if S.ENDED not in ALLOWED_TRANSITIONS[placement.status]:
         raise TransitionNotAllowed("This placement has already ended.")
+    today = timezone.localdate()
+    last_day = ended_on or today
+    errors: dict[str | None, list[str]] = {}
     if not reason.strip():
-        raise ValidationFailed("Enter why the placement is ending.", {"reason": ["Enter why."]})
+        errors["reason"] = ["Enter why the placement is ending."]
+    if placement.status == S.ACTIVE and not destination:
+        errors["destination"] = ["Choose where the child goes next."]
+    if destination and destination not in Placement.Destination.values:
+        errors["destination"] = ["Choose where the child goes next from the list."]
+    if last_day > today:
+        errors["ended_on"] = [
+            "The last day cannot be in the future: end the placement on its last day."
+        ]
+    elif placement.status == S.ACTIVE and last_day < placement.start_date:
+        errors["ended_on"] = ["The last day must be on or after the day the placement started."]
+    if errors:
+        raise ValidationFailed("Check how the placement ends.", errors)
     old = placement.status
     placement.status = S.ENDED
-    placement.ended_on = ended_on or timezone.localdate()
+    placement.ended_on = last_day
     placement.end_reason = reason.strip()
-    placement.save(update_fields=["status", "ended_on", "end_reason", "updated_at"])
+    placement.end_destination = destination
+    placement.end_decided_by = decided_by.strip()[:200]
+    placement.save(
+        update_fields=[
+            "status",
+            "ended_on",
+            "end_reason",
+            "end_destination",
+            "end_decided_by",
+            "updated_at",
+        ]
+    )
+    outcome = f" ({placement.get_end_destination_display()})" if destination else ""
     record_event(
         by=by,
         action="placement_ended",
         target=placement,
         organisation=placement.pupil.school,
         pupil_id=placement.pupil_id,
-        summary=f"Placement at {placement.provider} ended: {placement.end_reason}"[:500],
-        changes={"status": [old, S.ENDED]},
+        summary=f"Placement at {placement.provider} ended on {last_day:%-d %B %Y}{outcome}: "
+        f"{placement.end_reason}"[:500],
+        changes={
+            "status": [old, S.ENDED],
+            "ended_on": [None, last_day.isoformat()],
+            "end_destination": [None, destination],
+            "end_decided_by": [None, placement.end_decided_by],
+        },
+    )
+    return placement
+
+
+@transaction.atomic
+def extend_placement(
+    placement: Placement, *, by: Any, new_end_date: datetime.date | None, reason: str
+) -> Placement:
+    """Move the planned end date later, with the reason; the history is kept."""
+    placement = (
+        Placement.objects.select_for_update(of=("self",))
+        .select_related("pupil", "pupil__school", "pupil__school__local_authority", "provider")
+        .get(pk=placement.pk)
+    )
+    _check_may_end(by, placement)
+    if placement.status == S.ENDED:
+        raise TransitionNotAllowed("This placement has ended: it cannot be extended.")
+    errors: dict[str | None, list[str]] = {}
+    if new_end_date is None:
+        errors["new_end_date"] = ["Enter the new end date."]
+    elif placement.planned_end_date and new_end_date <= placement.planned_end_date:
+        errors["new_end_date"] = [
+            f"The new end date must be after {placement.planned_end_date:%-d %B %Y}."
+        ]
+    elif new_end_date < timezone.localdate():
+        errors["new_end_date"] = ["The new end date must not be in the past."]
+    if not reason.strip():
+        errors["reason"] = ["Enter why the placement is extended."]
+    if errors or new_end_date is None:
+        raise ValidationFailed("Check the extension.", errors)
+    previous = placement.planned_end_date
+    PlacementExtension.objects.create(
+        placement=placement,
+        previous_end_date=previous,
+        new_end_date=new_end_date,
+        reason=reason.strip(),
+        recorded_by=by,
+    )
+    placement.planned_end_date = new_end_date
+    placement.save(update_fields=["planned_end_date", "updated_at"])
+    record_event(
+        by=by,
+        action="placement_extended",
+        target=placement,
+        organisation=placement.pupil.school,
+        pupil_id=placement.pupil_id,
+        summary=f"Placement at {placement.provider} extended to {new_end_date:%-d %B %Y}: "
+        f"{reason.strip()}"[:500],
+        changes={
+            "planned_end_date": [
+                previous.isoformat() if previous else None,
+                new_end_date.isoformat(),
+            ]
+        },
     )
     return placement
 

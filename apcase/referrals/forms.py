@@ -1,12 +1,16 @@
+import datetime
 from typing import Any
 
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import HTML, Field, Fieldset, Fluid, Layout, Size, Submit
 from django import forms
+from django.utils import timezone
 
-from apcase.accounts.models import Organisation
+from apcase.accounts.models import Organisation, User
 from apcase.core.uploads import ALLOWED_DESCRIPTION, max_upload_bytes
 from apcase.directory.forms import ProviderChoiceField
+from apcase.directory.models import Site
+from apcase.placements.models import PlacementSession
 from apcase.pupils.models import Pupil
 from apcase.schooldays.forms import GovDateField, date_field
 
@@ -302,9 +306,41 @@ class EmergencyForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    site = forms.CharField(label="Site (optional)", max_length=200, required=False)
-    sessions_per_week = forms.IntegerField(
-        label="Sessions per week", min_value=1, max_value=10, help_text="From 1 to 10."
+    sites = forms.ModelMultipleChoiceField(
+        queryset=Site.objects.none(),
+        label="Where the pupil is taught",
+        help_text="Every site of the chosen provider where the pupil will be taught. If a "
+        "site is missing, ask the local authority to add it to the provider's directory entry.",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    sessions = forms.MultipleChoiceField(
+        label="Half-days at the provider",
+        help_text="Until the full plan is agreed, the pupil is expected at the provider every "
+        "weekday session, so an absence on any day is followed up.",
+        choices=[
+            (f"{day}-{half}", f"{day_label} {half_label.lower()}")
+            for day, day_label in PlacementSession.Weekday.choices
+            for half, half_label in PlacementSession.Session.choices
+        ],
+        widget=forms.CheckboxSelectMultiple,
+    )
+    named_staff_member = forms.ModelChoiceField(
+        queryset=User.objects.none(),
+        label="Named member of school staff",
+        help_text="Supports the pupil, visits the provider and follows up absence the same day.",
+        empty_label="Choose a member of staff",
+    )
+    parents_told_how = forms.CharField(
+        label="How the parents or carers were told",
+        help_text="Who told whom, and how: for example, phone call from the headteacher to "
+        "the child's mother.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    parents_told_on = GovDateField(label="Date the parents or carers were told")
+    parents_told_time = forms.TimeField(
+        label="Time they were told",
+        help_text="24-hour clock, for example 14:30.",
+        input_formats=["%H:%M", "%H.%M", "%H:%M:%S"],
     )
     why_it_cannot_wait = forms.CharField(
         label="Why this cannot wait for the next panel meeting", widget=forms.Textarea
@@ -324,18 +360,46 @@ class EmergencyForm(forms.Form):
     risk_review_on = GovDateField(label="Date the risk assessment will be reviewed")
 
     def __init__(self, *args: Any, pupils: Any, providers: Any, **kwargs: Any):
+        kwargs.setdefault("initial", {}).setdefault(
+            "sessions", [f"{day}-{half}" for day in range(5) for half in ("am", "pm")]
+        )
         super().__init__(*args, **kwargs)
         self.fields["pupil"].queryset = pupils  # type: ignore[attr-defined]
         self.fields["provider"].queryset = providers  # type: ignore[attr-defined]
+        self.fields["sites"].queryset = (  # type: ignore[attr-defined]
+            Site.objects.filter(organisation__in=providers, is_active=True)
+            .select_related("organisation")
+            .order_by("organisation__name", "-is_main", "name")
+        )
+        self.fields["sites"].label_from_instance = lambda site: (  # type: ignore[attr-defined]
+            f"{site.organisation.name}: {site.name}, {', '.join(site.address_lines)}"
+        )
+        self.fields["named_staff_member"].queryset = (  # type: ignore[attr-defined]
+            User.objects.filter(
+                memberships__organisation__in=pupils.values("school"),
+                memberships__is_active=True,
+                is_active=True,
+            )
+            .distinct()
+            .order_by("full_name")
+        )
         self.helper = _helper(
             Fieldset(
                 Field.select("pupil"),
                 Field.select("provider"),
                 Field.textarea("provider_acceptance_reason", rows=3),
-                Field.text("site", field_width=Fluid.TWO_THIRDS),
-                Field.text("sessions_per_week", field_width=3),
+                Field.checkboxes("sites", legend_size=Size.SMALL),
+                Field.checkboxes("sessions", legend_size=Size.SMALL, small=True),
+                Field.select("named_staff_member"),
                 _text("why_it_cannot_wait"),
                 legend="The placement",
+                legend_size=Size.MEDIUM,
+            ),
+            Fieldset(
+                _text("parents_told_how", rows=2),
+                date_field("parents_told_on"),
+                Field.text("parents_told_time", field_width=5),
+                legend="Telling the parents or carers",
                 legend_size=Size.MEDIUM,
             ),
             Fieldset(
@@ -351,3 +415,18 @@ class EmergencyForm(forms.Form):
             ),
             submit="Start the emergency placement",
         )
+
+    def service_values(self) -> dict[str, Any]:
+        """The cleaned form as the emergency route's arguments."""
+        values = dict(self.cleaned_data)
+        values["sites"] = list(values["sites"])
+        values["sessions"] = {
+            (int(v.split("-")[0]), v.split("-")[1]) for v in values.pop("sessions")
+        }
+        told_on, told_time = values.pop("parents_told_on"), values.pop("parents_told_time")
+        values["parents_told_at"] = (
+            timezone.make_aware(datetime.datetime.combine(told_on, told_time))
+            if told_on and told_time
+            else None
+        )
+        return values

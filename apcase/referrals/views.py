@@ -400,7 +400,9 @@ def emergency_new(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            emergency = workflow.arrange_emergency_placement(by=request.user, **form.cleaned_data)
+            emergency = workflow.arrange_emergency_placement(
+                by=request.user, **form.service_values()
+            )
         except DomainError as error:
             show_domain_error(form, error)
         else:

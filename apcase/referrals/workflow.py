@@ -232,8 +232,11 @@ def arrange_emergency_placement(
     by: Any,
     pupil: Any,
     provider: Any,
-    site: str,
-    sessions_per_week: int,
+    sites: list[Any],
+    sessions: set[tuple[int, str]],
+    named_staff_member: Any,
+    parents_told_how: str,
+    parents_told_at: datetime.datetime | None,
     why_it_cannot_wait: str,
     risks: str,
     likelihood: str,
@@ -252,9 +255,20 @@ def arrange_emergency_placement(
         ("risks", risks, "Enter the risks."),
         ("mitigations", mitigations, "Enter how the risks will be reduced."),
         ("assessed_by", assessed_by, "Enter who assessed the risks."),
+        ("parents_told_how", parents_told_how, "Enter how the parents or carers were told."),
     ):
         if not str(value or "").strip():
             errors[name] = [message]
+    if parents_told_at is None:
+        errors["parents_told_at"] = ["Enter when the parents or carers were told."]
+    elif parents_told_at > timezone.now():
+        errors["parents_told_at"] = [
+            "When the parents or carers were told cannot be in the future."
+        ]
+    errors |= placement_workflow.check_named_staff_member(named_staff_member, pupil)
+    errors |= placement_workflow.check_sites(sites, provider)
+    if not sessions:
+        errors["sessions"] = ["Choose the half-days the pupil is at the provider."]
     if assessed_on and risk_review_on and risk_review_on < assessed_on:
         errors["risk_review_on"] = ["The review date must be on or after the assessment date."]
     if not provider_is_assured(provider) and not provider_acceptance_reason.strip():
@@ -276,9 +290,15 @@ def arrange_emergency_placement(
         by=by,
         pupil=pupil,
         provider=provider,
-        site=site,
-        sessions_per_week=sessions_per_week,
+        sites=sites,
+        sessions=sessions,
+        named_staff_member=named_staff_member,
         arranged_by=arranged_by,
+        commissioning_power=(
+            Placement.CommissioningPower.SCHOOL_ARRANGED
+            if arranged_by == Placement.ArrangedBy.SCHOOL
+            else Placement.CommissioningPower.LA_S19
+        ),
     )
     today = timezone.localdate()
     meeting = panel_selectors.next_meeting_from(panel, day=today)
@@ -298,6 +318,8 @@ def arrange_emergency_placement(
         assessed_on=assessed_on,
         risk_review_on=risk_review_on,
         provider_acceptance_reason=provider_acceptance_reason.strip(),
+        parents_told_how=parents_told_how.strip(),
+        parents_told_at=parents_told_at,
     )
     when = f"the panel meeting on {meeting.date:%-d %B %Y}" if meeting else "the next panel meeting"
     record_event(
@@ -386,7 +408,11 @@ def end_unratified_emergency(
     if R.ENDED not in EMERGENCY_TRANSITIONS[emergency.ratification]:
         raise TransitionNotAllowed("Only a placement the panel did not ratify is ended here.")
     placement_workflow.end_placement(
-        emergency.placement, by=by, reason=f"Not ratified by the panel. {reason}".strip()
+        emergency.placement,
+        by=by,
+        reason=f"Not ratified by the panel. {reason}".strip(),
+        destination=Placement.Destination.NOT_RATIFIED,
+        decided_by="The inclusion panel",
     )
     return _move_emergency(
         emergency,

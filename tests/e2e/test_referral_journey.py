@@ -176,7 +176,15 @@ def test_an_emergency_placement_through_ratification(
     _as(context, page, demo_site, HEAD, "/referrals/emergency/new/")
     page.get_by_label("Pupil", exact=True).select_option(label="Sky Emergent")
     page.get_by_label("Provider", exact=True).select_option(label="Bridge Academy")
-    page.fill("[name=sessions_per_week]", "10")
+    page.get_by_label("Bridge Academy: Coffee Hall", exact=False).check()
+    # Every half-day is ticked to begin with; the pupil goes on four mornings.
+    for day in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday"):
+        page.get_by_label(f"{day} afternoon", exact=True).uncheck()
+    page.get_by_label("Friday morning", exact=True).uncheck()
+    page.get_by_label("Named member of school staff").select_option(label="Tom Ellery")
+    page.fill("[name=parents_told_how]", "Phone call from the headteacher to Sky's mother.")
+    _date(page, "parents_told_on", today)
+    page.fill("[name=parents_told_time]", "08:40")
     page.fill("[name=why_it_cannot_wait]", "A serious incident; cannot wait three weeks.")
     page.fill("[name=risks]", "Harm to peers at unstructured times.")
     page.locator("input[name=likelihood][value=high]").check()
@@ -190,6 +198,8 @@ def test_an_emergency_placement_through_ratification(
 
     emergency = EmergencyPlacement.objects.get(pupil__legal_first_name="Sky")
     assert emergency.placement.status == Placement.Status.ACTIVE
+    assert emergency.placement.sessions.count() == 4
+    assert emergency.placement.sites.get().name == "Coffee Hall"
     assert emergency.meeting is not None
     emergency_path = page.url.removeprefix(demo_site)
 

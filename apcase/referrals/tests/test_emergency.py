@@ -6,6 +6,7 @@ from django.utils import timezone
 from apcase.accounts.roles import Role
 from apcase.chronology.models import AuditEvent
 from apcase.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
+from apcase.directory.models import Site
 from apcase.directory.tests.factories import assure_fully
 from apcase.notifications.models import OutboxMessage
 from apcase.panel import services as panel_services
@@ -18,13 +19,29 @@ from .factories import make_meeting, make_panel, make_pupil, person, sitting_pan
 TODAY = timezone.localdate()
 
 
+def site_of(provider):
+    site = provider.sites.filter(is_active=True).first()
+    return site or Site.objects.create(
+        organisation=provider,
+        name="Romans Field Site",
+        street="Shenley Road",
+        town="Milton Keynes",
+        postcode="MK3 7AW",
+        is_main=True,
+    )
+
+
 def arrange(by, pupil, provider, **overrides):
     values = {
         "by": by,
         "pupil": pupil,
         "provider": provider,
-        "site": "Romans Field Site",
-        "sessions_per_week": 10,
+        "sites": [site_of(provider)],
+        "sessions": {(day, half) for day in range(5) for half in ("am", "pm")},
+        "named_staff_member": overrides.pop("named_staff_member", None)
+        or person(Role.SCHOOL_STAFF, pupil.school, full_name="Tom Ellery"),
+        "parents_told_how": "Phone call from the headteacher to the child's mother.",
+        "parents_told_at": timezone.now() - datetime.timedelta(hours=1),
         "why_it_cannot_wait": "Serious incident; cannot safely stay in class until the panel.",
         "risks": "Harm to peers during unstructured times.",
         "likelihood": "high",

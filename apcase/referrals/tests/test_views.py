@@ -4,10 +4,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from apcase.accounts.roles import Role
 from apcase.chronology.models import AccessLogEntry, AuditEvent
 from apcase.referrals.models import EmergencyPlacement, Referral, ReferralDocument
+from apcase.referrals.tests.test_emergency import site_of
 from conftest import sign_in
 
 from .factories import (
@@ -270,11 +272,19 @@ def test_an_emergency_placement_is_arranged_through_the_page(world, school_side)
     client = sign_in(Client(), school_side.head)
     today = datetime.date.today()
     review = today + datetime.timedelta(days=14)
+    site = site_of(world.provider)
+    staff = person(Role.SCHOOL_STAFF, world.school, full_name="Tom Ellery")
     data = {
         "pupil": school_side.pupil.pk,
         "provider": world.provider.pk,
-        "site": "",
-        "sessions_per_week": "10",
+        "sites": [site.pk],
+        "sessions": ["0-am", "0-pm", "2-am"],
+        "named_staff_member": staff.pk,
+        "parents_told_how": "Phone call to the child's mother.",
+        "parents_told_on_0": today.day,
+        "parents_told_on_1": today.month,
+        "parents_told_on_2": today.year,
+        "parents_told_time": "08:15",
         "why_it_cannot_wait": "Serious incident.",
         "risks": "Risk to others.",
         "likelihood": "high",
@@ -298,6 +308,55 @@ def test_an_emergency_placement_is_arranged_through_the_page(world, school_side)
     html = _page(client.get(response["Location"]))
     assert "Awaiting ratification" in html
     assert "Used although not assured: Only provider with a place this week." in html
+    emergency = EmergencyPlacement.objects.get()
+    assert emergency.parents_told_how == "Phone call to the child's mother."
+    assert timezone.localtime(emergency.parents_told_at).time() == datetime.time(8, 15)
+    placement = emergency.placement
+    assert placement.named_staff_member == staff
+    assert list(placement.sites.all()) == [site]
+    assert {(s.weekday, s.session) for s in placement.sessions.all()} == {
+        (0, "am"),
+        (0, "pm"),
+        (2, "am"),
+    }
+
+
+def test_the_emergency_form_refuses_a_site_of_another_provider_and_no_named_staff(
+    world, school_side
+):
+    make_meeting(make_panel(world.la))
+    client = sign_in(Client(), school_side.head)
+    today = datetime.date.today()
+    data = {
+        "pupil": school_side.pupil.pk,
+        "provider": world.provider.pk,
+        "provider_acceptance_reason": "Only one with a place.",
+        "sites": [site_of(world.other_provider).pk],
+        "sessions": ["0-am"],
+        "parents_told_how": "Phone call.",
+        "parents_told_on_0": today.day,
+        "parents_told_on_1": today.month,
+        "parents_told_on_2": today.year,
+        "parents_told_time": "08:15",
+        "why_it_cannot_wait": "Serious incident.",
+        "risks": "Risk to others.",
+        "likelihood": "high",
+        "severity": "high",
+        "mitigations": "1:1 support.",
+        "assessed_by": "Head",
+        "assessed_on_0": today.day,
+        "assessed_on_1": today.month,
+        "assessed_on_2": today.year,
+        "risk_review_on_0": today.day,
+        "risk_review_on_1": today.month,
+        "risk_review_on_2": today.year,
+    }
+    response = client.post(reverse("referrals:emergency_new"), data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Select a valid choice" in html  # the other provider's site is not offered
+    assert "This field is required" in html or "Choose a member of staff" in html
+    assert not EmergencyPlacement.objects.exists()
 
 
 def test_the_home_page_points_the_school_and_the_la_to_their_next_steps(
