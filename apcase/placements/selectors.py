@@ -10,15 +10,28 @@
 A placement outside every scope is "not found", never "forbidden"."""
 
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.conf import settings
+from django.db.models import (
+    Case,
+    DecimalField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from apcase.access import policies
 from apcase.directory.threshold import PlacementFields
 
-from .models import Placement
+from .models import Placement, PlacementSession
 
 OPEN = (Placement.Status.PLANNED, Placement.Status.ACTIVE)
 
@@ -93,9 +106,34 @@ def placement_with_plan(placement: Placement) -> Placement:
 
 
 def current_placements_for_threshold(on: date) -> tuple[QuerySet[Placement], PlacementFields]:
-    """Open placements that have started by `on`: what the directory's registration
-    threshold counts (full time = 10 sessions a week, kept in step with the timetable)."""
-    placements = Placement.objects.filter(status__in=OPEN, start_date__lte=on).filter(
-        Q(planned_end_date__isnull=True) | Q(planned_end_date__gte=on)
+    """Every open placement (planned or active, whatever its dates), annotated with its
+    weekly `taught_hours` from the timetable: what the directory's registration
+    threshold counts. `taught_hours` is null — counted as full time — when there is no
+    timetable, or for an emergency placement whose full plan is not agreed yet (it is
+    watched every weekday until then). `on` is the day the pupils' ages are taken on."""
+    usual = getattr(settings, "APCASE_SESSION_HOURS", {"am": "3.0", "pm": "2.5"})
+    hours = DecimalField(max_digits=5, decimal_places=1)
+    per_session = Coalesce(
+        "hours",
+        Case(
+            When(session=PlacementSession.Session.AM, then=Value(Decimal(str(usual["am"])))),
+            default=Value(Decimal(str(usual["pm"]))),
+            output_field=hours,
+        ),
+        output_field=hours,
+    )
+    weekly = (
+        PlacementSession.objects.filter(placement=OuterRef("pk"))
+        .order_by()
+        .values("placement")
+        .annotate(total=Sum(per_session, output_field=hours))
+        .values("total")
+    )
+    placements = Placement.objects.filter(status__in=OPEN).annotate(
+        taught_hours=Case(
+            When(is_emergency=True, full_plan_agreed_on__isnull=True, then=Value(None)),
+            default=Subquery(weekly, output_field=hours),
+            output_field=hours,
+        )
     )
     return placements, PlacementFields()
