@@ -7,6 +7,7 @@ class MonitoringConfig(AppConfig):
     def ready(self) -> None:
         from apcase.core import attention
 
-        from .attention import items_for
+        from .attention import absences_to_code, items_for
 
         attention.register(items_for)
+        attention.register(absences_to_code)

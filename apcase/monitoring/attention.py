@@ -35,3 +35,22 @@ def items_for(user: Any) -> list[AttentionItem]:
             )
         )
     return items
+
+
+def absences_to_code(user: Any) -> list[AttentionItem]:
+    """One item with the count of absences the home school has still to code."""
+    if not policies.can_code_attendance(user):
+        return []
+    count = selectors.absences_to_code_for(user).count()
+    if not count:
+        return []
+    return [
+        AttentionItem(
+            title=f"{count} absence{'' if count == 1 else 's'} to code",
+            href=reverse("monitoring:absences"),
+            detail="Providers reported these absences: give each its attendance code. "
+            "Until then they show as N.",
+            tag="To code",
+            tag_colour="orange",
+        )
+    ]

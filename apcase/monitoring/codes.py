@@ -1,10 +1,20 @@
 """The DfE attendance codes, as data: every rule about a code (does it count as a
-possible session, as present, does it need a same-day follow-up) is read from here.
+possible session, as present) is read from here; and what a provider may record.
 
-Source: School Attendance (Pupil Registration) (England) Regulations 2024 and "Working
-together to improve school attendance" (2024), as summarised in REGULATIONS.md.
-Attendance % = present-or-attending sessions / possible sessions; persistent absence is
-10% or more of possible sessions missed, severe absence 50% or more."""
+Sources: the School Attendance (Pupil Registration) (England) Regulations 2024
+(SI 2024/208), reg 11 and the attendance and absence codes in its Schedule; "Working
+together to improve school attendance" (DfE, 2024). Attendance % = present-or-attending
+sessions / possible sessions; persistent absence is 10% or more of possible sessions
+missed, severe absence 50% or more.
+
+Who records what:
+- Only the home school grants leave or authorises an absence (reg 11), so a provider
+  never enters a statutory code. It records what it observed (`Observation`): present,
+  late (with minutes), left early, or absent with what it was told.
+- The home school's code for a session at the provider is derived (`home_code`): `D`
+  for every session of a pupil dual registered at the provider (that school records
+  the attendance), else `B` (school-arranged) or `K` (LA-arranged) when the pupil was
+  there, else the code the school chose for the absence, and `N` until it chooses."""
 
 from dataclasses import dataclass
 from enum import StrEnum
@@ -24,11 +34,10 @@ class AttendanceCode:
     code: str
     meaning: str
     category: Category
-    # The child is absent and nobody has said why: someone must find out today.
-    needs_follow_up: bool = False
-    # Which codes the provider may enter on its register. B, K and D are the home
-    # school's codes for a session at the provider, derived from the placement.
-    provider_may_use: bool = True
+    # May the home school choose this code for an absence the provider reported?
+    # Never a present code, and never D (derived from the placement) or N (the
+    # placeholder until the school decides).
+    for_absence: bool = False
 
     @property
     def is_possible(self) -> bool:
@@ -47,42 +56,40 @@ C = Category
 CODES: list[AttendanceCode] = [
     AttendanceCode("/", "Present", C.PRESENT),
     AttendanceCode("L", "Late, arrived before the register closed", C.PRESENT),
-    AttendanceCode("B", "Attending other approved educational activity", C.ATTENDING, False, False),
-    AttendanceCode(
-        "K", "Attending provision arranged by the local authority", C.ATTENDING, False, False
-    ),
+    AttendanceCode("B", "Attending other approved educational activity", C.ATTENDING),
+    AttendanceCode("K", "Attending provision arranged by the local authority", C.ATTENDING),
     AttendanceCode("V", "Educational visit or trip", C.ATTENDING),
     AttendanceCode("P", "Approved sporting activity", C.ATTENDING),
     AttendanceCode("W", "Work experience", C.ATTENDING),
-    AttendanceCode("D", "Dual registered: at the other school", C.NOT_POSSIBLE, False, False),
-    AttendanceCode("C1", "Leave: regulated performance or employment abroad", C.AUTHORISED),
-    AttendanceCode("M", "Leave: medical or dental appointment", C.AUTHORISED),
-    AttendanceCode("J1", "Leave: interview", C.AUTHORISED),
-    AttendanceCode("S", "Leave: study leave", C.AUTHORISED),
-    AttendanceCode("C2", "Leave: part-time timetable", C.AUTHORISED),
-    AttendanceCode("C", "Leave: exceptional circumstances", C.AUTHORISED),
-    AttendanceCode("T", "Parent travelling for work", C.AUTHORISED),
-    AttendanceCode("R", "Religious observance", C.AUTHORISED),
-    AttendanceCode("I", "Illness", C.AUTHORISED),
-    AttendanceCode("E", "Suspended or excluded, no alternative provision", C.AUTHORISED),
-    AttendanceCode("G", "Holiday not granted by the school", C.UNAUTHORISED),
-    AttendanceCode("N", "Reason not yet known", C.UNAUTHORISED, True),
+    AttendanceCode("D", "Dual registered: at the other school", C.NOT_POSSIBLE),
+    AttendanceCode("C1", "Leave: regulated performance or employment abroad", C.AUTHORISED, True),
+    AttendanceCode("M", "Leave: medical or dental appointment", C.AUTHORISED, True),
+    AttendanceCode("J1", "Leave: interview", C.AUTHORISED, True),
+    AttendanceCode("S", "Leave: study leave", C.AUTHORISED, True),
+    AttendanceCode("C2", "Leave: part-time timetable", C.AUTHORISED, True),
+    AttendanceCode("C", "Leave: exceptional circumstances", C.AUTHORISED, True),
+    AttendanceCode("T", "Parent travelling for work", C.AUTHORISED, True),
+    AttendanceCode("R", "Religious observance", C.AUTHORISED, True),
+    AttendanceCode("I", "Illness", C.AUTHORISED, True),
+    AttendanceCode("E", "Suspended or excluded, no alternative provision", C.AUTHORISED, True),
+    AttendanceCode("G", "Holiday not granted by the school", C.UNAUTHORISED, True),
+    AttendanceCode("N", "Reason not yet known", C.UNAUTHORISED),
     AttendanceCode("O", "Absent, other unauthorised reason", C.UNAUTHORISED, True),
-    AttendanceCode("U", "Arrived after the register closed", C.UNAUTHORISED),
-    AttendanceCode("X", "Not of compulsory school age", C.NOT_POSSIBLE),
-    AttendanceCode("Y1", "Unavoidable: transport not available", C.NOT_POSSIBLE),
-    AttendanceCode("Y2", "Unavoidable: widespread travel disruption", C.NOT_POSSIBLE),
-    AttendanceCode("Y3", "Unavoidable: part of the premises closed", C.NOT_POSSIBLE),
-    AttendanceCode("Y4", "Unavoidable: whole site closed", C.NOT_POSSIBLE),
-    AttendanceCode("Y5", "Unavoidable: in criminal justice detention", C.NOT_POSSIBLE),
-    AttendanceCode("Y6", "Unavoidable: public health guidance or law", C.NOT_POSSIBLE),
-    AttendanceCode("Y7", "Unavoidable: any other", C.NOT_POSSIBLE),
-    AttendanceCode("Q", "Lack of access arrangements", C.NOT_POSSIBLE),
-    AttendanceCode("Z", "Prospective pupil not on the admission register", C.NOT_POSSIBLE),
-    AttendanceCode("#", "Planned whole-school closure", C.NOT_POSSIBLE),
+    AttendanceCode("U", "Arrived after the register closed", C.UNAUTHORISED, True),
+    AttendanceCode("X", "Not of compulsory school age", C.NOT_POSSIBLE, True),
+    AttendanceCode("Y1", "Unavoidable: transport not available", C.NOT_POSSIBLE, True),
+    AttendanceCode("Y2", "Unavoidable: widespread travel disruption", C.NOT_POSSIBLE, True),
+    AttendanceCode("Y3", "Unavoidable: part of the premises closed", C.NOT_POSSIBLE, True),
+    AttendanceCode("Y4", "Unavoidable: whole site closed", C.NOT_POSSIBLE, True),
+    AttendanceCode("Y5", "Unavoidable: in criminal justice detention", C.NOT_POSSIBLE, True),
+    AttendanceCode("Y6", "Unavoidable: public health guidance or law", C.NOT_POSSIBLE, True),
+    AttendanceCode("Y7", "Unavoidable: any other", C.NOT_POSSIBLE, True),
+    AttendanceCode("Q", "Lack of access arrangements", C.NOT_POSSIBLE, True),
+    AttendanceCode("Z", "Prospective pupil not on the admission register", C.NOT_POSSIBLE, True),
+    AttendanceCode("#", "Planned whole-school closure", C.NOT_POSSIBLE, True),
 ]
 BY_CODE: dict[str, AttendanceCode] = {c.code: c for c in CODES}
-PROVIDER_CODES: list[AttendanceCode] = [c for c in CODES if c.provider_may_use]
+ABSENCE_CODES: list[AttendanceCode] = [c for c in CODES if c.for_absence]
 
 PERSISTENT_ABSENCE = Fraction(1, 10)
 SEVERE_ABSENCE = Fraction(1, 2)
@@ -92,5 +99,77 @@ def get(code: str) -> AttendanceCode:
     return BY_CODE[code]
 
 
-def provider_choices() -> list[tuple[str, str]]:
-    return [(c.code, c.label) for c in PROVIDER_CODES]
+def absence_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    """The codes the home school may give an absence, grouped for the coding page."""
+    groups = [
+        ("Authorised absence", Category.AUTHORISED),
+        ("Unauthorised absence", Category.UNAUTHORISED),
+        ("Not a possible session", Category.NOT_POSSIBLE),
+    ]
+    return [
+        (title, [(c.code, c.label) for c in ABSENCE_CODES if c.category == category])
+        for title, category in groups
+    ]
+
+
+# --- what a provider records --------------------------------------------------------
+
+
+class Observation(StrEnum):
+    """What the provider saw, or was told, for one session."""
+
+    PRESENT = "present"
+    LATE = "late"
+    LEFT_EARLY = "left_early"
+    ABSENT_ILLNESS = "absent_illness"
+    ABSENT_MEDICAL = "absent_medical"
+    ABSENT_NO_REASON = "absent_no_reason"
+
+
+OBSERVATION_LABELS: dict[str, str] = {
+    Observation.PRESENT: "Present",
+    Observation.LATE: "Late (give the minutes)",
+    Observation.LEFT_EARLY: "Left early",
+    Observation.ABSENT_ILLNESS: "Absent – parent or carer reported illness",
+    Observation.ABSENT_MEDICAL: "Absent – parent or carer reported a medical appointment",
+    Observation.ABSENT_NO_REASON: "Absent – no reason given",
+}
+# The pupil was at the provider for (some of) the session.
+ATTENDED: frozenset[str] = frozenset(
+    {Observation.PRESENT, Observation.LATE, Observation.LEFT_EARLY}
+)
+ABSENT: frozenset[str] = frozenset(Observation) - ATTENDED
+# Nobody has said why the child is not there: the named staff member finds out today.
+NEEDS_FOLLOW_UP: frozenset[str] = frozenset({Observation.ABSENT_NO_REASON})
+# Register shorthand still accepted for an observation (never for a school decision).
+SHORTHAND: dict[str, str] = {
+    "/": Observation.PRESENT,
+    "L": Observation.LATE,
+    "N": Observation.ABSENT_NO_REASON,
+}
+
+
+def observation_choices() -> list[tuple[str, str]]:
+    return [(o.value, OBSERVATION_LABELS[o]) for o in Observation]
+
+
+def observation_label(observed: str, minutes_late: int | None = None) -> str:
+    if observed == Observation.LATE and minutes_late:
+        return f"Late ({minutes_late} minutes)"
+    return OBSERVATION_LABELS.get(observed, "").split(" (")[0]
+
+
+def home_code(
+    observed: str, school_code: str, *, dual_registered: bool, arranged_by_la: bool
+) -> str:
+    """The home school's statutory code for one session at the provider.
+
+    observed: the provider's Observation ("" for a mark kept from before providers
+    recorded observations); school_code: the code the home school gave ("" if none)."""
+    if dual_registered:
+        return "D"
+    if observed in ATTENDED:
+        return "K" if arranged_by_la else "B"
+    if school_code:
+        return school_code
+    return "N"

@@ -118,3 +118,30 @@ class LogVisitForm(_Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
     )
+
+
+class CodeAbsenceForm(_Form):
+    """The home school's code for an absence the provider reported."""
+
+    submit_label = "Save the code"
+    code = forms.ChoiceField(
+        label="Attendance code",
+        help_text="Only the school authorises an absence. Until you choose, the session "
+        "shows as N (reason not yet known).",
+    )
+    note = forms.CharField(
+        label="What you found out (optional)",
+        help_text="For example: phoned mum at 9:40; she confirmed he was ill.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=1000,
+    )
+
+    def __init__(self, *args: object, recoding: bool = False, **kwargs: object) -> None:
+        from . import codes
+
+        super().__init__(*args, **kwargs)
+        self.fields["code"].choices = [("", "Choose a code"), *codes.absence_choices()]  # type: ignore[attr-defined]
+        if recoding:
+            self.fields["note"].label = "Why the code changes"
+            self.fields["note"].required = True

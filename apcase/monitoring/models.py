@@ -14,7 +14,13 @@ class Session(models.TextChoices):
 
 class AttendanceMark(models.Model):
     """One register entry. Marks are never rewritten: a correction is a new row that
-    supersedes the old one (kept, with is_current False), with the reason and who."""
+    supersedes the old one (kept, with is_current False), with the reason and who.
+
+    The provider records what it observed (`observed`, codes.Observation); only the
+    home school gives a statutory code to an absence (`code`, with `coded_by`), as a
+    new row that supersedes the provider's. The code the school's MIS takes for the
+    session is derived (`home_code`). A mark kept from before observations were
+    recorded has no `observed`, only its `code`."""
 
     placement = models.ForeignKey(
         "placements.Placement", on_delete=models.PROTECT, related_name="marks"
@@ -22,7 +28,20 @@ class AttendanceMark(models.Model):
     pupil = models.ForeignKey("pupils.Pupil", on_delete=models.PROTECT, related_name="marks")
     date = models.DateField()
     session = models.CharField(max_length=2, choices=Session.choices)
-    code = models.CharField(max_length=2, choices=[(c.code, c.label) for c in codes.CODES])
+    observed = models.CharField(
+        "What the provider recorded",
+        max_length=20,
+        choices=codes.observation_choices(),
+        blank=True,
+    )
+    minutes_late = models.PositiveSmallIntegerField(null=True, blank=True)
+    # The home school's statutory code for an absence: empty until the school codes it.
+    code = models.CharField(
+        max_length=2, choices=[(c.code, c.label) for c in codes.CODES], blank=True
+    )
+    coded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     is_current = models.BooleanField(default=True)
     supersedes = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
@@ -49,11 +68,37 @@ class AttendanceMark(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.date} {self.session}: {self.code}"
+        return f"{self.date} {self.session}: {self.observed or self.code}"
+
+    @property
+    def home_code(self) -> str:
+        """The code for the home school's MIS (reads the placement: select it too)."""
+        placement = self.placement
+        return codes.home_code(
+            self.observed,
+            self.code,
+            dual_registered=placement.dual_registered,
+            arranged_by_la=placement.arranged_by == "la",
+        )
 
     @property
     def meaning(self) -> str:
-        return codes.get(self.code).meaning
+        return codes.get(self.home_code).meaning
+
+    @property
+    def observed_label(self) -> str:
+        if not self.observed:
+            return f"{self.code} (recorded as a code)"
+        return codes.observation_label(self.observed, self.minutes_late)
+
+    @property
+    def is_absence(self) -> bool:
+        return self.observed in codes.ABSENT
+
+    @property
+    def awaits_code(self) -> bool:
+        """An absence the home school has still to code (shown as N meanwhile)."""
+        return self.is_absence and not self.code and not self.placement.dual_registered
 
 
 class RegisterSubmission(models.Model):

@@ -8,6 +8,8 @@ urlpatterns = [
     path("register/", views.register, name="register"),
     path("follow-ups/", views.task_list, name="tasks"),
     path("follow-ups/<int:task_id>/close/", views.close_task, name="close_task"),
+    path("absences/", views.absences_to_code, name="absences"),
+    path("absences/<int:mark_id>/code/", views.code_absence, name="code_absence"),
     path("placements/<int:placement_id>/", views.placement, name="placement"),
     path(
         "placements/<int:placement_id>/attendance.csv", views.attendance_csv, name="attendance_csv"

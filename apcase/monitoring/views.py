@@ -17,7 +17,7 @@ from apcase.placements import plan
 from apcase.placements.selectors import get_placement_for
 
 from . import codes, rules, selectors, services, workflow
-from .forms import CheckInForm, CloseTaskForm, LogVisitForm, ScheduleVisitForm
+from .forms import CheckInForm, CloseTaskForm, CodeAbsenceForm, LogVisitForm, ScheduleVisitForm
 from .models import Session
 
 
@@ -57,11 +57,16 @@ def register(request: HttpRequest) -> HttpResponse:
     day, session = _register_day(request)
     errors: dict[str | None, list[str]] = {}
     chosen: dict[int, str] = {}
+    minutes_typed: dict[int, str] = {}
     reason = ""
     if request.method == "POST":
         rows = selectors.register_rows(provider, day, session)
         chosen = {
             row.placement.pk: request.POST.get(f"mark_{row.placement.pk}", "") for row in rows
+        }
+        minutes_typed = {
+            row.placement.pk: request.POST.get(f"minutes_{row.placement.pk}", "").strip()[:5]
+            for row in rows
         }
         reason = request.POST.get("reason", "")[:1000]
         try:
@@ -71,6 +76,10 @@ def register(request: HttpRequest) -> HttpResponse:
                 day=day,
                 session=session,
                 marks=chosen,
+                minutes_late={
+                    pid: int(text) if text.isdigit() else None
+                    for pid, text in minutes_typed.items()
+                },
                 reason=reason,
             )
         except DomainError as error:
@@ -96,13 +105,19 @@ def register(request: HttpRequest) -> HttpResponse:
             "rows": [
                 {
                     "row": row,
-                    "value": chosen.get(row.placement.pk)
-                    or (row.current.code if row.current else ""),
+                    "value": codes.SHORTHAND.get(chosen.get(row.placement.pk, ""))
+                    or chosen.get(row.placement.pk)
+                    or (row.current.observed if row.current else ""),
+                    "minutes": minutes_typed.get(row.placement.pk)
+                    or (
+                        row.current.minutes_late if row.current and row.current.minutes_late else ""
+                    ),
                     "error": errors.get(f"mark_{row.placement.pk}", []),
+                    "minutes_error": errors.get(f"minutes_{row.placement.pk}", []),
                 }
                 for row in rows
             ],
-            "choices": codes.provider_choices(),
+            "choices": codes.observation_choices(),
             "errors": errors,
             "error_list": [m for messages_ in errors.values() for m in messages_],
             "reason": reason,
@@ -162,13 +177,16 @@ def placement(request: HttpRequest, placement_id: int) -> HttpResponse:
             "school_side": school_side,
             "can_check_in": policies.can_record_check_in(request.user, found),
             "history": selectors.mark_history(found).exclude(supersedes=None) if marks else [],
+            "absences": [m for m in marks if m.is_absence],
+            "can_code": policies.can_code_attendance_of(request.user, found),
         },
     )
 
 
 @access_rule(policies.can_view_placements)
 def attendance_csv(request: HttpRequest, placement_id: int) -> HttpResponse:
-    """Every current mark, with the code for the home school's MIS (B/K/D when present)."""
+    """Every current mark: what the provider recorded, and the home school's code for
+    its MIS (D, B or K; for an absence the school's code, N until it codes it)."""
     found = get_placement_for(request.user, placement_id)
     pupil = found.pupil
     rows = [
@@ -178,14 +196,18 @@ def attendance_csv(request: HttpRequest, placement_id: int) -> HttpResponse:
             pupil.legal_first_name,
             m.date,
             m.session.upper(),
-            m.code,
-            plan.mis_code(found, m.code),
-            m.meaning,
+            m.observed_label,
+            code,
+            codes.get(code).meaning,
             found.provider.name,
             timezone.localtime(m.recorded_at).isoformat(timespec="minutes"),
             str(m.recorded_by),
+            str(m.coded_by or ""),
         )
-        for m in selectors.current_marks(placement=found).order_by("date", "session")
+        for m in selectors.current_marks(placement=found)
+        .select_related("coded_by")
+        .order_by("date", "session")
+        for code in [plan.mis_code(found, m)]
     ]
     return csv_response(
         f"attendance-{pupil.upn}-{found.pk}.csv",
@@ -195,15 +217,45 @@ def attendance_csv(request: HttpRequest, placement_id: int) -> HttpResponse:
             "Forename",
             "Date",
             "Session",
-            "Provider mark",
+            "Provider recorded",
             "Home school code",
             "Meaning",
             "Provider",
             "Recorded at",
             "Recorded by",
+            "Coded by the school",
         ],
         rows,
     )
+
+
+@access_rule(policies.can_code_attendance)
+def absences_to_code(request: HttpRequest) -> HttpResponse:
+    """The home school's queue: absences the provider reported, shown as N until coded."""
+    return render(
+        request,
+        "monitoring/absences_to_code.html",
+        {"marks": list(selectors.absences_to_code_for(request.user)[:200])},
+    )
+
+
+@access_rule(policies.can_code_attendance)
+def code_absence(request: HttpRequest, mark_id: int) -> HttpResponse:
+    mark = selectors.get_absence_to_code(request.user, mark_id)
+    form = CodeAbsenceForm(request.POST or None, recoding=bool(mark.code))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.code_absence(mark, by=request.user, **form.cleaned_data)
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            messages.success(
+                request,
+                f"{mark.placement.pupil.display_name}'s absence on {mark.date:%-d %B %Y} "
+                f"is coded {form.cleaned_data['code']}.",
+            )
+            return redirect("monitoring:absences")
+    return render(request, "monitoring/code_absence.html", {"form": form, "mark": mark})
 
 
 @access_rule(policies.can_take_registers)

@@ -7,6 +7,7 @@ from django import forms
 
 from apcase.accounts.models import Organisation, User
 from apcase.directory.forms import ProviderChoiceField
+from apcase.placements.models import Placement
 from apcase.referrals.models import Referral
 from apcase.schooldays.forms import GovDateField, date_field
 
@@ -190,10 +191,41 @@ class ReferralDecisionForm(DecisionForm):
         help_text="From 1 to 10.",
     )
     first_review_date = GovDateField(label="First review date", required=False)
+    commissioned_by = forms.ChoiceField(
+        label="Who commissions the placement?",
+        choices=[
+            ("school", "The school – it applied under its AP policy and stays the commissioner"),
+            ("la", "The local authority"),
+        ],
+        initial="school",
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    commissioning_power = forms.ChoiceField(
+        label="Under which power?",
+        choices=Placement.CommissioningPower.choices,
+        initial=Placement.CommissioningPower.SCHOOL_ARRANGED,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text="Decides the home school's attendance code: B when the school "
+        "commissions, K when the local authority does.",
+    )
 
     def __init__(self, *args: Any, providers: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.fields["provider"].queryset = providers  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        """Unanswered, the school commissions (the default), under the usual power of
+        whoever commissions; a power that does not fit is refused by the service."""
+        from apcase.placements.plan import DEFAULT_POWER
+
+        data = super().clean() or {}
+        data["commissioned_by"] = data.get("commissioned_by") or "school"
+        data["commissioning_power"] = data.get("commissioning_power") or DEFAULT_POWER.get(
+            data["commissioned_by"], ""
+        )
+        return data
 
     def layout_items(self) -> list[Any]:
         items = super().layout_items()
@@ -206,6 +238,8 @@ class ReferralDecisionForm(DecisionForm):
                 date_field("proposed_start_date"),
                 Field.text("sessions_per_week", field_width=3),
                 date_field("first_review_date"),
+                Field.radios("commissioned_by", legend_size=Size.SMALL),
+                Field.radios("commissioning_power", legend_size=Size.SMALL),
                 legend="If approved",
                 legend_size=Size.MEDIUM,
             ),

@@ -7,6 +7,7 @@ from django.db.models import Q
 from apcase.accounts.models import Organisation
 from apcase.accounts.roles import OrganisationKind
 from apcase.core.models import TimeStampedModel
+from apcase.placements.models import Placement
 
 
 def cutoff_days() -> int:
@@ -160,6 +161,20 @@ class PanelDecision(TimeStampedModel):
     proposed_start_date = models.DateField(null=True, blank=True)
     sessions_per_week = models.PositiveSmallIntegerField(null=True, blank=True)
     first_review_date = models.DateField(null=True, blank=True)
+    # Who commissions an approved placement, and under which power: under a school's own
+    # AP policy the school applies to the panel and remains the commissioner.
+    commissioned_by = models.CharField(
+        "Who commissions the placement",
+        max_length=8,
+        choices=Placement.ArrangedBy.choices,
+        blank=True,
+    )
+    commissioning_power = models.CharField(
+        "Power the placement is arranged under",
+        max_length=10,
+        choices=Placement.CommissioningPower.choices,
+        blank=True,
+    )
     members_present = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+")
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

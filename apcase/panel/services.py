@@ -9,8 +9,10 @@ Rules:
   at least the quorum (APCASE_PANEL_QUORUM), the outcome and the reasons. It is
   recorded by the chair or an LA officer, whose name is kept with it.
 - An approval names the provider — assured, or accepted with a recorded reason — the
-  site, proposed start date, sessions per week and first review date, and creates the
-  placement in "planned".
+  site, proposed start date, sessions per week and first review date, and who
+  commissions the placement (the school, by default: under a school's AP policy the
+  school applies and remains the commissioner; or the LA) under which power; it creates
+  the placement in "planned", commissioned as the decision says.
 """
 
 import datetime
@@ -25,6 +27,7 @@ from apcase.core.errors import NotPermitted, TransitionNotAllowed, ValidationFai
 from apcase.directory import selectors as directory_selectors
 from apcase.placements import workflow as placement_workflow
 from apcase.placements.models import Placement
+from apcase.placements.plan import commissioning_errors
 from apcase.referrals import workflow as referral_workflow
 from apcase.referrals.models import EmergencyPlacement, Referral
 
@@ -214,6 +217,8 @@ def record_decision(
     proposed_start_date: datetime.date | None = None,
     sessions_per_week: int | None = None,
     first_review_date: datetime.date | None = None,
+    commissioned_by: str = Placement.ArrangedBy.SCHOOL,
+    commissioning_power: str = Placement.CommissioningPower.SCHOOL_ARRANGED,
 ) -> PanelDecision:
     meeting = PanelMeeting.objects.select_for_update().select_related("panel").get(pk=meeting.pk)
     if not policies.can_record_decision(by, meeting):
@@ -244,6 +249,7 @@ def record_decision(
                 first_review_date=first_review_date,
             )
         )
+        errors.update(commissioning_errors(commissioned_by, commissioning_power))
     if errors:
         raise ValidationFailed("The decision could not be recorded.", errors)
     approving = outcome == Outcome.APPROVED
@@ -260,6 +266,8 @@ def record_decision(
         proposed_start_date=proposed_start_date if approving else None,
         sessions_per_week=sessions_per_week if approving else None,
         first_review_date=first_review_date if approving else None,
+        commissioned_by=commissioned_by if approving else "",
+        commissioning_power=commissioning_power if approving else "",
         recorded_by=by,
     )
     decision.members_present.set(members_present)
@@ -293,7 +301,8 @@ def record_decision(
                 first_review_date=first_review_date,
                 decision=decision,
                 named_staff_member=referral.created_by,
-                arranged_by=Placement.ArrangedBy.LA,
+                arranged_by=commissioned_by,
+                commissioning_power=commissioning_power,
             )
             notify.placement_planned(decision, placement)
         notify.decision_made(decision)

@@ -3,11 +3,14 @@ at the provider, and what is still missing before the placement can start.
 
 The code is never typed: B for provision the school arranged at a setting that is not a
 school where the pupil is registered, K when the local authority arranged it, D when the
-pupil is dual registered at the provider school (a PRU or AP academy)."""
+pupil is dual registered at the provider school (a PRU or AP academy). A pupil placed at
+a PRU or AP academy is dual registered unless the plan records why not
+(`dual_registration_expected`)."""
 
 from dataclasses import dataclass
 from typing import Any
 
+from apcase.directory.gias import ap_type_codes
 from apcase.monitoring import codes
 
 from .models import Placement, PlacementAgreement, PlacementSession
@@ -42,18 +45,36 @@ def home_school_code(placement: Placement) -> HomeSchoolCode:
             "B",
             (
                 "The school arranged this placement at a setting where the pupil is not "
-                "registered, so a session attended at the provider is recorded as B. A session "
-                "the provider reports as missed takes the provider's absence code, not B."
+                "registered, so a session attended at the provider is recorded as B."
             ),
+        )
+    if code != "D":
+        reason += (
+            " A session the provider reports as missed shows N until the home school codes "
+            "the absence."
         )
     return HomeSchoolCode(code, codes.get(code).meaning, reason)
 
 
-def mis_code(placement: Placement, provider_mark: str) -> str:
+def mis_code(placement: Placement, mark: Any) -> str:
     """The code the home school enters in its MIS for a session the provider marked."""
-    if codes.get(provider_mark).is_present:
-        return home_school_code(placement).code
-    return provider_mark
+    return codes.home_code(
+        mark.observed,
+        mark.code,
+        dual_registered=placement.dual_registered,
+        arranged_by_la=placement.arranged_by == Placement.ArrangedBy.LA,
+    )
+
+
+def is_ap_school(provider: Any) -> bool:
+    """A pupil referral unit or AP academy (its GIAS establishment type)."""
+    return provider.establishment_type_code in ap_type_codes()
+
+
+def dual_registration_expected(provider: Any) -> bool:
+    """A pupil placed at a PRU or AP academy stays on the home school's roll and joins
+    the provider's: dual registered, by default."""
+    return is_ap_school(provider)
 
 
 def agreed_parties(placement: Placement, agreements: list[PlacementAgreement]) -> set[str]:
@@ -74,6 +95,8 @@ def missing_before_start(placement: Placement) -> list[str]:
         missing.append("Enter the planned end date.")
     if not placement.sessions.exists():  # type: ignore[attr-defined]
         missing.append("Set the weekly timetable at the provider.")
+    if not placement.sites.exists():  # type: ignore[attr-defined]
+        missing.append("Choose every site of the provider where the pupil is taught.")
     if not placement.objectives.exists():  # type: ignore[attr-defined]
         missing.append("Add at least one objective.")
     absent = set(PlacementAgreement.Party.values) - agreed_parties(placement, agreements)
@@ -92,3 +115,26 @@ def timetable_grid(placement: Any) -> list[tuple[str, bool, bool]]:
         (label, (day, "am") in taken, (day, "pm") in taken)
         for day, label in PlacementSession.Weekday.choices
     ]
+
+
+# Who may commission under which power: a school directs off-site or commissions AP
+# itself; the local authority arranges it under s19 Education Act 1996 or an EHC plan.
+P = Placement.CommissioningPower
+POWERS_OF: dict[str, frozenset[str]] = {
+    Placement.ArrangedBy.SCHOOL: frozenset({P.SCHOOL_OFF_SITE, P.SCHOOL_ARRANGED}),
+    Placement.ArrangedBy.LA: frozenset({P.LA_S19, P.LA_EHCP}),
+}
+DEFAULT_POWER: dict[str, str] = {
+    Placement.ArrangedBy.SCHOOL: P.SCHOOL_ARRANGED,
+    Placement.ArrangedBy.LA: P.LA_S19,
+}
+
+
+def commissioning_errors(arranged_by: str, power: str) -> dict[str | None, list[str]]:
+    """Why a commissioner and power do not go together; empty when they do."""
+    if arranged_by not in POWERS_OF:
+        return {"arranged_by": ["Choose who commissions the placement: the school or the LA."]}
+    if power not in POWERS_OF[arranged_by]:
+        who = Placement.ArrangedBy(arranged_by).label.lower()
+        return {"commissioning_power": [f"Choose a power the {who} commissions under."]}
+    return {}

@@ -55,6 +55,7 @@ PLAN_FIELDS = (
     "transport",
     "funding",
     "dual_registered",
+    "dual_registration_reason",
 )
 
 
@@ -69,7 +70,12 @@ def update_plan(
     transport: str,
     funding: str,
     dual_registered: bool,
+    dual_registration_reason: str = "",
 ) -> Placement:
+    """A pupil placed at a PRU or AP academy is dual registered there (plan.
+    dual_registration_expected); a plan that says otherwise records why."""
+    from .plan import dual_registration_expected
+
     placement = _locked_for_planning(placement, by)
     errors: dict[str | None, list[str]] = {}
     if planned_end_date is None:
@@ -86,6 +92,12 @@ def update_plan(
         errors["dual_registered"] = [
             f"{placement.provider} is not a school, so the pupil cannot be dual registered there."
         ]
+    override = dual_registration_expected(placement.provider) and not dual_registered
+    if override and not dual_registration_reason.strip():
+        errors["dual_registration_reason"] = [
+            f"{placement.provider} is a pupil referral unit or AP academy, where a pupil is "
+            "usually dual registered: enter why this pupil is not."
+        ]
     if errors:
         raise ValidationFailed("Check the plan.", errors)
     new = {
@@ -95,6 +107,7 @@ def update_plan(
         "transport": transport.strip(),
         "funding": funding.strip(),
         "dual_registered": dual_registered,
+        "dual_registration_reason": dual_registration_reason.strip() if override else "",
     }
     changed = {
         name: [str(getattr(placement, name) or ""), str(value or "")]
@@ -230,4 +243,98 @@ def record_agreement(
         f"{agreement.get_party_display().lower()}: {agreement.agreed_by_name}",
         {"agreement": [None, party]},
     )
+    _note_emergency_plan_agreed(placement, by)
     return agreement
+
+
+def _note_emergency_plan_agreed(placement: Placement, by: Any) -> None:
+    """An emergency placement is watched every weekday session until its full plan is
+    agreed; from the day nothing is missing any more, its timetable decides."""
+    from .plan import missing_before_start
+
+    if not placement.is_emergency or placement.full_plan_agreed_on is not None:
+        return
+    if missing_before_start(placement):
+        return
+    placement.full_plan_agreed_on = timezone.localdate()
+    placement.save(update_fields=["full_plan_agreed_on", "updated_at"])
+    _record(
+        by,
+        placement,
+        "placement_emergency_plan_agreed",
+        "The emergency placement's full plan is agreed: its timetable now decides which "
+        "sessions the pupil is expected at the provider",
+        {"full_plan_agreed_on": [None, placement.full_plan_agreed_on.isoformat()]},
+    )
+
+
+@transaction.atomic
+def set_sites(placement: Placement, *, by: Any, sites: list[Any]) -> Placement:
+    """Every site where the child is taught, from the provider's directory entry. A
+    change of sites is a change of the plan (a new version, agreed again)."""
+    from .workflow import check_sites
+
+    placement = _locked_for_planning(placement, by)
+    errors = check_sites(sites, placement.provider)
+    if errors:
+        raise ValidationFailed("Choose the sites.", errors)
+    before = sorted(site.name for site in placement.sites.all())  # type: ignore[attr-defined]
+    after = sorted(site.name for site in sites)
+    if {s.pk for s in placement.sites.all()} == {s.pk for s in sites}:  # type: ignore[attr-defined]
+        return placement
+    placement.sites.set(sites)  # type: ignore[attr-defined]
+    placement.site = ", ".join(after)[:200]
+    _new_version(placement, ["site"])
+    _record(
+        by,
+        placement,
+        "placement_sites_set",
+        f"Sites where the pupil is taught: {', '.join(after)} (plan version "
+        f"{placement.plan_version})",
+        {"sites": [before, after]},
+    )
+    return placement
+
+
+@transaction.atomic
+def correct_commissioning(
+    placement: Placement, *, by: Any, arranged_by: str, commissioning_power: str, reason: str
+) -> Placement:
+    """Correct who commissions the placement (school or LA) and under which power. It
+    decides the home school's code for a session attended (B or K), so the record must
+    be right whatever the placement's status; the old and new values and the reason are
+    kept in the audit trail."""
+    from .plan import commissioning_errors
+
+    placement = (
+        Placement.objects.select_for_update(of=("self",))
+        .select_related("pupil", "pupil__school", "pupil__school__local_authority", "provider")
+        .get(pk=placement.pk)
+    )
+    if not policies.can_correct_commissioning(by, placement):
+        raise NotPermitted("You cannot change who commissions this placement.")
+    errors = commissioning_errors(arranged_by, commissioning_power)
+    if not reason.strip():
+        errors["reason"] = ["Enter why the record is being corrected."]
+    if errors:
+        raise ValidationFailed("Check who commissions the placement.", errors)
+    old = {
+        "arranged_by": placement.arranged_by,
+        "commissioning_power": placement.commissioning_power,
+    }
+    new = {"arranged_by": arranged_by, "commissioning_power": commissioning_power}
+    if old == new:
+        raise ValidationFailed("That is what the placement already records: nothing changed.")
+    placement.arranged_by = arranged_by
+    placement.commissioning_power = commissioning_power
+    placement.save(update_fields=["arranged_by", "commissioning_power", "updated_at"])
+    _record(
+        by,
+        placement,
+        "placement_commissioning_corrected",
+        f"Commissioned by {placement.get_arranged_by_display().lower()} under "
+        f"{placement.get_commissioning_power_display()}: {reason.strip()}"[:500],
+        {name: [old[name], new[name]] for name in new if old[name] != new[name]}
+        | {"reason": [None, reason.strip()]},
+    )
+    return placement

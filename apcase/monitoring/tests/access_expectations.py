@@ -9,6 +9,7 @@ from apcase.placements.tests.access_expectations import (
 
 FOLLOW_UP = frozenset({Role.INCLUSION_LEAD, Role.HEADTEACHER, Role.SCHOOL_DSL})
 VISITORS = frozenset({Role.INCLUSION_LEAD, Role.HEADTEACHER})
+CODERS = frozenset({Role.INCLUSION_LEAD, Role.HEADTEACHER, Role.SCHOOL_ADMIN})
 NOT_SCHOOL = dict.fromkeys(ALL_ROLES - SCHOOL_ROLES, 403)
 NOT_PROVIDER = dict.fromkeys(ALL_ROLES - PROVIDER_ROLES, 403)
 
@@ -23,6 +24,27 @@ def task_kwargs(world, own):  # type: ignore[no-untyped-def]
         detail="Marked N",
     )
     return {"task_id": task.pk}
+
+
+def absence_kwargs(world, own):  # type: ignore[no-untyped-def]
+    import datetime
+
+    from apcase.monitoring.models import AttendanceMark
+    from apcase.referrals.tests.factories import person
+
+    placement = walk_placement(world, own)
+    mark = AttendanceMark.objects.filter(
+        placement=placement, is_current=True, observed="absent_no_reason"
+    ).first() or AttendanceMark.objects.create(
+        placement=placement,
+        pupil=placement.pupil,
+        date=placement.start_date,
+        session="am",
+        observed="absent_no_reason",
+        recorded_by=person(Role.PROVIDER_STAFF, placement.provider),
+        recorded_at=datetime.datetime(2026, 9, 7, 9, 0, tzinfo=datetime.UTC),
+    )
+    return {"mark_id": mark.pk}
 
 
 def visit_kwargs(world, own):  # type: ignore[no-untyped-def]
@@ -42,6 +64,12 @@ EXPECTATIONS = {
     "monitoring:tasks": Expect(roles=SCHOOL_ROLES),
     "monitoring:close_task": Expect(
         roles=FOLLOW_UP, kwargs=task_kwargs, denied=404, role_status=NOT_SCHOOL
+    ),
+    "monitoring:absences": Expect(roles=SCHOOL_ROLES),
+    # The school's coders and the named staff member; other school roles are refused by
+    # the absence's scope (404).
+    "monitoring:code_absence": Expect(
+        roles=CODERS, kwargs=absence_kwargs, denied=404, role_status=NOT_SCHOOL
     ),
     "monitoring:placement": Expect(roles=VIEWERS, kwargs=placement_kwargs),
     "monitoring:attendance_csv": Expect(roles=VIEWERS, kwargs=placement_kwargs),

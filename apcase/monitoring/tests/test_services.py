@@ -72,7 +72,7 @@ def test_an_absence_with_no_known_reason_makes_a_task_and_emails_the_named_staff
 
 
 def test_an_explained_absence_makes_no_task(world, placements, provider_staff):
-    _submit(provider_staff, world.provider, {p.pk: "I" for p in placements})
+    _submit(provider_staff, world.provider, {p.pk: "absent_illness" for p in placements})
     assert not FollowUpTask.objects.exists()
 
 
@@ -86,7 +86,7 @@ def test_every_expected_pupil_must_be_marked(world, placements, provider_staff):
 def test_a_correction_needs_a_reason_and_keeps_the_old_mark(world, placements, provider_staff):
     marks = {p.pk: "/" for p in placements}
     _submit(provider_staff, world.provider, marks)
-    changed = marks | {placements[0].pk: "I"}
+    changed = marks | {placements[0].pk: "absent_illness"}
     with pytest.raises(ValidationFailed, match="reason"):
         _submit(provider_staff, world.provider, changed, now=at(9, 30))
     result = _submit(
@@ -94,7 +94,10 @@ def test_a_correction_needs_a_reason_and_keeps_the_old_mark(world, placements, p
     )
     assert result.corrected == 1
     history = list(AttendanceMark.objects.filter(placement=placements[0]).order_by("recorded_at"))
-    assert [(m.code, m.is_current) for m in history] == [("/", False), ("I", True)]
+    assert [(m.observed, m.is_current) for m in history] == [
+        ("present", False),
+        ("absent_illness", True),
+    ]
     assert history[1].supersedes == history[0]
     assert history[1].reason == "Parent rang: ill"
     assert AuditEvent.objects.filter(action="attendance_corrected").count() == 1

@@ -112,4 +112,4 @@ def test_the_csv_gives_the_home_school_code_for_present_sessions(world, staff_cl
     )
     lines = response.content.decode("utf-8-sig").splitlines()
     assert lines[0].startswith("UPN,Surname")
-    assert ",/,B," in lines[1]
+    assert ",Present,B," in lines[1]

@@ -53,12 +53,15 @@ def test_dual_registration_at_the_provider_school_is_recorded_as_d_whoever_arran
         assert plan.home_school_code(placement).code == "D"
 
 
-def test_the_mis_code_is_the_derived_code_when_present_and_the_absence_code_otherwise(world):
+def test_the_mis_code_is_the_derived_code_when_present_and_the_schools_code_otherwise(world):
+    from types import SimpleNamespace as Mark
+
     placement = make_placement(world.school, world.provider, arranged_by="la")
-    assert plan.mis_code(placement, "/") == "K"
-    assert plan.mis_code(placement, "L") == "K"
-    assert plan.mis_code(placement, "N") == "N"
-    assert plan.mis_code(placement, "I") == "I"
+    assert plan.mis_code(placement, Mark(observed="present", code="")) == "K"
+    assert plan.mis_code(placement, Mark(observed="late", code="")) == "K"
+    assert plan.mis_code(placement, Mark(observed="left_early", code="")) == "K"
+    assert plan.mis_code(placement, Mark(observed="absent_illness", code="")) == "N"
+    assert plan.mis_code(placement, Mark(observed="absent_illness", code="I")) == "I"
 
 
 def test_a_pupil_cannot_be_dual_registered_at_a_provider_that_is_not_a_school(world, planned, lead):
