@@ -10,8 +10,8 @@ Scope — who sees which pupils — is the union of one function per party, belo
 
 A pupil outside every scope is "not found", never "forbidden"."""
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -22,17 +22,19 @@ from django.http import Http404
 from apcase.access import policies
 from apcase.accounts.models import Organisation
 from apcase.accounts.roles import OrganisationKind
-from apcase.schooldays.calculator import (
-    SchoolCalendar,
-    TermDatesMissing,
-    school_year_label,
-    school_year_of,
-)
+from apcase.schooldays.calculator import SchoolCalendar, school_year_label, school_year_of
 
 from .codes import (
     MAX_SUSPENSION_DAYS_PER_YEAR,
     PROVISION_FROM_SCHOOL_DAY,
     ExclusionKind,
+)
+from .exclusion_days import (
+    Suspension,
+    YearSplit,
+    days_by_school_year,
+    permanent_provision_from,
+    runs,
 )
 from .models import Carer, Exclusion, Pupil
 
@@ -167,29 +169,79 @@ def search_pupils(
 
 
 # --- exclusions: the 45-day total and the 6th day -----------------------------------
+# The arithmetic is in exclusion_days.py; these functions read a pupil's exclusions
+# and the school's calendar for it.
+
+
+def _suspensions_of(pupil: Pupil, *, exclude_id: int | None = None) -> list[Suspension]:
+    rows = pupil.exclusions.filter(kind=ExclusionKind.SUSPENSION, length_days__gt=0)
+    if exclude_id is not None:
+        rows = rows.exclude(pk=exclude_id)
+    return [
+        Suspension(pk, start, length)
+        for pk, start, length in rows.values_list("pk", "start_date", "length_days")
+        if length is not None  # the database refuses a suspension without a length
+    ]
+
+
+def calendar_of(pupil: Pupil) -> SchoolCalendar:
+    return SchoolCalendar.for_school(pupil.school)
+
+
+def suspension_days_by_year(
+    pupil: Pupil, *, calendar: SchoolCalendar | None = None, exclude_id: int | None = None
+) -> YearSplit:
+    """School days of suspension in each school year, each day in the year it falls in
+    (halves count 0.5), and which years' figures are provisional."""
+    calendar = calendar or calendar_of(pupil)
+    return days_by_school_year(calendar, _suspensions_of(pupil, exclude_id=exclude_id))
 
 
 def suspension_days_in_year(
     pupil: Pupil, school_year: int, *, exclude_id: int | None = None
 ) -> Decimal:
-    """Total school days of suspension starting in `school_year` (halves count 0.5)."""
-    start = date(school_year, 9, 1)
-    end = date(school_year + 1, 8, 31)
-    total = Decimal("0")
-    rows = pupil.exclusions.filter(kind=ExclusionKind.SUSPENSION, start_date__range=(start, end))
-    if exclude_id is not None:
-        rows = rows.exclude(pk=exclude_id)
-    for length in rows.values_list("length_days", flat=True):
-        total += length or Decimal("0")
-    return total
+    """Total school days of suspension falling in `school_year` (halves count 0.5)."""
+    split = suspension_days_by_year(pupil, exclude_id=exclude_id)
+    return split.days.get(school_year, Decimal("0"))
+
+
+def _provisional_note(calendar: SchoolCalendar, years: Iterable[int]) -> str:
+    """Why a figure is provisional: the years whose term dates are incomplete."""
+    wanted = sorted(set(years))
+    if not wanted:
+        return ""
+    messages = " ".join(calendar.missing_term_dates_message(year) for year in wanted)
+    return f"Provisional: weekdays were counted as school days. {messages}"
+
+
+@dataclass(frozen=True)
+class RunLine:
+    """A run of consecutive school days of suspension (one suspension or several)."""
+
+    first_day: date
+    last_day: date
+    school_days: int
+    exclusions: list[Exclusion]
+    provision_from: date | None  # the run's 6th school day: the school's duty
+    provisional_note: str  # set when term dates are missing for a year it touches
+
+    @property
+    def provisional(self) -> bool:
+        return bool(self.provisional_note)
 
 
 @dataclass(frozen=True)
 class ExclusionLine:
     exclusion: Exclusion
     school_year: int
-    provision_from: date | None  # the 6th school day, when the duty arises
-    provision_problem: str  # why the 6th day could not be worked out, if so
+    provision_from: date | None  # the 6th school day of its run, when the duty arises
+    provision_problem: str  # why that date is provisional (term dates missing), if so
+    run: RunLine | None = None  # a suspension's run
+
+    @property
+    def joined(self) -> bool:
+        """Part of a run made of more than one suspension."""
+        return self.run is not None and len(self.run.exclusions) > 1
 
 
 @dataclass(frozen=True)
@@ -198,47 +250,84 @@ class YearTotal:
     label: str
     days: Decimal
     remaining: Decimal
+    provisional_note: str = ""
 
 
 @dataclass(frozen=True)
 class ExclusionHistory:
     lines: list[ExclusionLine]
     years: list[YearTotal]
+    runs: list[RunLine] = field(default_factory=list)
+
+    @property
+    def duties(self) -> list[RunLine]:
+        """Runs long enough for the school's 6th-day duty, newest first."""
+        return [run for run in self.runs if run.provision_from is not None]
 
 
 def exclusion_history(pupil: Pupil) -> ExclusionHistory:
-    """Every exclusion, newest first, with the 6th school day computed for each
-    suspension of more than 5 days and each permanent exclusion, and the suspension
-    total for each school year."""
-    calendar = SchoolCalendar.for_school(pupil.school)
+    """Every exclusion, newest first, with the 6th school day of each run of
+    consecutive suspensions that reaches one and of each permanent exclusion, and the
+    suspension total for each school year (each day in the year it falls in)."""
+    calendar = calendar_of(pupil)
+    exclusions = list(pupil.exclusions.all())
+    by_id = {e.pk: e for e in exclusions}
+    suspensions = _suspensions_of(pupil)
+    run_lines: list[RunLine] = []
+    run_of: dict[int, RunLine] = {}
+    for run in runs(calendar, suspensions):
+        line = RunLine(
+            first_day=run.first_day,
+            last_day=run.last_day,
+            school_days=len(run.days),
+            exclusions=[by_id[key] for key in run.keys],
+            provision_from=run.provision_from,
+            provisional_note=_provisional_note(calendar, run.provisional_years),
+        )
+        run_lines.append(line)
+        for key in run.keys:
+            run_of[key] = line
     lines = []
-    totals: dict[int, Decimal] = {}
-    for exclusion in pupil.exclusions.all():
+    for exclusion in exclusions:
         year = school_year_of(exclusion.start_date)
-        if exclusion.kind == ExclusionKind.SUSPENSION:
-            totals[year] = totals.get(year, Decimal("0")) + (exclusion.length_days or 0)
-        provision_from, problem = None, ""
-        if needs_sixth_day_provision(exclusion):
-            try:
-                provision_from = calendar.nth_school_day(
-                    exclusion.start_date, PROVISION_FROM_SCHOOL_DAY
+        if exclusion.kind == ExclusionKind.PERMANENT:
+            sixth, unknown = permanent_provision_from(calendar, exclusion.start_date)
+            lines.append(
+                ExclusionLine(exclusion, year, sixth, _provisional_note(calendar, unknown))
+            )
+            continue
+        run_line = run_of.get(exclusion.pk)
+        if run_line is None or run_line.provision_from is None:
+            lines.append(ExclusionLine(exclusion, year, None, "", run_line))
+        else:
+            lines.append(
+                ExclusionLine(
+                    exclusion,
+                    year,
+                    run_line.provision_from,
+                    run_line.provisional_note,
+                    run_line,
                 )
-            except TermDatesMissing as error:
-                problem = str(error)
-        lines.append(ExclusionLine(exclusion, year, provision_from, problem))
+            )
+    split = days_by_school_year(calendar, suspensions)
+    limit = Decimal(MAX_SUSPENSION_DAYS_PER_YEAR)
     years = [
         YearTotal(
             year,
             school_year_label(year),
             days,
-            max(Decimal(MAX_SUSPENSION_DAYS_PER_YEAR) - days, Decimal("0")),
+            max(limit - days, Decimal("0")),
+            _provisional_note(calendar, [year] if year in split.provisional_years else []),
         )
-        for year, days in sorted(totals.items(), reverse=True)
+        for year, days in sorted(split.days.items(), reverse=True)
     ]
-    return ExclusionHistory(lines, years)
+    run_lines.reverse()
+    return ExclusionHistory(lines, years, run_lines)
 
 
 def needs_sixth_day_provision(exclusion: Exclusion) -> bool:
+    """Whether an exclusion on its own reaches a 6th school day. A shorter suspension
+    can still reach one in a run with others: see `exclusion_history`."""
     if exclusion.kind == ExclusionKind.PERMANENT:
         return True
     return (exclusion.length_days or 0) > PROVISION_FROM_SCHOOL_DAY - 1

@@ -8,9 +8,10 @@ Rules:
 - A UPN is checked, check letter included; temporary UPNs are accepted. UPNs are
   unique across the service.
 - Edits carry the version the user saw; a stale version is refused, not overwritten.
-- A suspension is a positive number of school days in halves; the suspensions
-  starting in one school year may not total more than 45 school days. Each exclusion
-  has 1 to 3 distinct DfE reason codes.
+- A suspension is a positive number of school days in halves; a pupil's suspensions
+  may not total more than 45 school days in any school year, each school day counted
+  in the year it falls in (a suspension over the summer counts partly in each). Each
+  exclusion has 1 to 3 distinct DfE reason codes.
 Every write is audited with the pupil's id in the same transaction."""
 
 from datetime import date
@@ -26,7 +27,7 @@ from apcase.accounts.roles import OrganisationKind
 from apcase.chronology.services import changed_fields, record_event
 from apcase.core import uploads
 from apcase.core.errors import NotPermitted, ValidationFailed
-from apcase.schooldays.calculator import school_year_label, school_year_of
+from apcase.schooldays.calculator import school_year_label
 
 from . import selectors
 from .codes import (
@@ -39,6 +40,7 @@ from .codes import (
     SENStatus,
     Sex,
 )
+from .exclusion_days import Suspension, days_by_school_year
 from .models import Carer, Exclusion, Pupil
 from .upn import InvalidUPN, parse_upn
 
@@ -335,20 +337,39 @@ def _clean_reasons(reasons: list[str]) -> list[str]:
 def check_suspension_limit(
     pupil: Pupil, *, start_date: date, length: Decimal, exclude_id: int | None = None
 ) -> None:
-    """Refuse a suspension that would take the pupil past 45 school days in the
-    school year it starts in."""
-    year = school_year_of(start_date)
-    already = selectors.suspension_days_in_year(pupil, year, exclude_id=exclude_id)
+    """Refuse a suspension that would take the pupil past 45 school days in any school
+    year. Each school day counts in the year it falls in, so a suspension over the
+    summer counts partly towards each year (`exclusion_days`)."""
+    calendar = selectors.calendar_of(pupil)
+    before = selectors.suspension_days_by_year(
+        pupil, calendar=calendar, exclude_id=exclude_id
+    )
+    new = days_by_school_year(calendar, [Suspension(0, start_date, length)])
     limit = Decimal(MAX_SUSPENSION_DAYS_PER_YEAR)
-    if already + length > limit:
+    for year, days in sorted(new.days.items()):
+        already = before.days.get(year, Decimal("0"))
+        if already + days <= limit:
+            continue
         remaining = max(limit - already, Decimal("0"))
-        raise _fail(
-            "length_days",
+        label = school_year_label(year)
+        message = (
             f"{pupil.display_name} has already been suspended for {already.normalize():f} "
-            f"school days in {school_year_label(year)}. A pupil may not be suspended for more "
-            f"than {MAX_SUSPENSION_DAYS_PER_YEAR} school days in a school year, so no more "
-            f"than {remaining.normalize():f} can be recorded.",
+            f"school days in {label}. A pupil may not be suspended for more than "
+            f"{MAX_SUSPENSION_DAYS_PER_YEAR} school days in a school year, so no more "
+            f"than {remaining.normalize():f} can be recorded"
         )
+        if len(new.days) > 1:
+            message += (
+                f" in {label} (this suspension has {days.normalize():f} of its school days "
+                f"in {label})"
+            )
+        message += "."
+        if year in new.provisional_years | before.provisional_years:
+            message += (
+                f" Term dates for {label} are incomplete, so weekdays were counted as "
+                "school days."
+            )
+        raise _fail("length_days", message)
 
 
 def record_exclusion(

@@ -8,24 +8,17 @@ from apcase.core.errors import NotPermitted, ValidationFailed
 from apcase.pupils import selectors, services
 from apcase.pupils.models import Exclusion
 from apcase.pupils.tests.factories import ExclusionFactory, PupilFactory
-from apcase.schooldays.models import ClosureDay, Term
+from apcase.schooldays.models import ClosureDay
+from apcase.schooldays.testing import enter_school_year
 from conftest import Role
 
 
 @pytest.fixture
 def pupil(world):
-    Term.objects.create(
-        local_authority=world.la,
-        name="Autumn 1",
-        start_date=date(2026, 9, 2),
-        end_date=date(2026, 10, 23),
-    )
-    Term.objects.create(
-        local_authority=world.la,
-        name="Autumn 2",
-        start_date=date(2026, 11, 2),
-        end_date=date(2026, 12, 18),
-    )
+    """A pupil at a school whose LA has entered every term of 2025/26 and 2026/27
+    (Autumn 1 of 2026 is 2 Sept–23 Oct, then half term, Autumn 2 is 2 Nov–18 Dec)."""
+    enter_school_year(world.la, 2025)
+    enter_school_year(world.la, 2026)
     return PupilFactory(school=world.school, legal_first_name="Ellis", legal_last_name="Mace")
 
 
@@ -71,7 +64,7 @@ def test_a_suspension_that_would_pass_45_days_is_refused_naming_the_days_remaini
 
 
 def test_suspensions_in_last_school_year_do_not_count_towards_this_years_limit(pupil, lead):
-    ExclusionFactory(pupil=pupil, length_days=44, start_date=date(2026, 7, 1))
+    ExclusionFactory(pupil=pupil, length_days=44, start_date=date(2026, 1, 5))
     suspend(lead, pupil, 5)
     assert selectors.suspension_days_in_year(pupil, 2026) == 5
 
@@ -157,10 +150,12 @@ def test_the_sixth_school_day_is_given_for_a_permanent_exclusion(pupil, lead):
     assert line.provision_from == date(2026, 9, 21)
 
 
-def test_without_term_dates_the_sixth_day_is_explained_not_guessed(pupil):
+def test_without_term_dates_the_sixth_day_is_counted_on_weekdays_and_marked_provisional(pupil):
+    # 2027/28 has no term dates: weekdays count, so Mon 13 Sept 2027 + 5 weekdays.
     ExclusionFactory(pupil=pupil, start_date=date(2027, 9, 13), length_days=10)
     (line,) = selectors.exclusion_history(pupil).lines
-    assert line.provision_from is None
+    assert line.provision_from == date(2027, 9, 20)
+    assert "Provisional" in line.provision_problem
     assert "no term dates for 2027/28" in line.provision_problem
 
 
