@@ -18,6 +18,7 @@ from .codes import (
     Sex,
 )
 from .models import Carer
+from .upn import EXAMPLE_UPN
 
 YES_NO = [(True, "Yes"), (False, "No")]
 
@@ -39,7 +40,7 @@ class PupilForm(forms.Form):
     upn = forms.CharField(
         label="UPN (unique pupil number)",
         max_length=20,
-        help_text="13 characters, for example A801200005001. A temporary UPN ends in a letter.",
+        help_text=f"13 characters, for example {EXAMPLE_UPN}. A temporary UPN ends in a letter.",
     )
     legal_first_name = forms.CharField(label="Legal first name", max_length=100)
     legal_middle_names = forms.CharField(label="Middle names", max_length=100, required=False)
