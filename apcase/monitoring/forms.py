@@ -128,6 +128,7 @@ class CodeAbsenceForm(_Form):
         label="Attendance code",
         help_text="Only the school authorises an absence. Until you choose, the session "
         "shows as N (reason not yet known).",
+        error_messages={"required": "Choose the code for this absence."},
     )
     note = forms.CharField(
         label="What you found out (optional)",
