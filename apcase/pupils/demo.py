@@ -57,6 +57,14 @@ PUPILS: list[dict[str, Any]] = [
                 "reasons": ["VA", "DB"],
                 "la_notified_date": date(2026, 3, 2),
             },
+            {
+                # Over the summer: 21 and 22 July count in 2025/26, 2 and 3 September
+                # in 2026/27.
+                "start_date": date(2026, 7, 21),
+                "length_days": Decimal("4"),
+                "reasons": ["DM"],
+                "la_notified_date": date(2026, 7, 21),
+            },
         ],
     },
     {
@@ -180,6 +188,15 @@ PUPILS: list[dict[str, Any]] = [
                 "length_days": Decimal("3"),
                 "reasons": ["VA"],
                 "la_notified_date": date(2026, 1, 19),
+            },
+            {
+                # Back to back with the one before: 6 consecutive school days, so the
+                # school had to arrange full-time education from Monday 26 January.
+                "start_date": date(2026, 1, 22),
+                "length_days": Decimal("3"),
+                "reasons": ["VA", "DB"],
+                "la_notified_date": date(2026, 1, 22),
+                "notes": "Full-time education from the 6th day arranged at Bridge Academy.",
             },
             {
                 "kind": "permanent",

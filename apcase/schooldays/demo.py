@@ -1,6 +1,7 @@
-"""Demo term dates for Milton Keynes (2025/26 and 2026/27), England's bank holidays and
-Heronsgate School's INSET days. The dates are invented but shaped like a real LA's
-calendar; they are data, and an LA admin changes them on the Term dates page."""
+"""Demo term dates for Milton Keynes (2025/26 and 2026/27 complete, 2027/28 begun),
+England's bank holidays and Heronsgate School's INSET days. The dates are invented but
+shaped like a real LA's calendar; they are data, and an LA admin changes them on the
+Term dates page."""
 
 from datetime import date
 
@@ -21,6 +22,10 @@ MILTON_KEYNES_TERMS = [
     ("Spring 2", date(2027, 2, 22), date(2027, 3, 25)),
     ("Summer 1", date(2027, 4, 12), date(2027, 5, 28)),
     ("Summer 2", date(2027, 6, 7), date(2027, 7, 21)),
+    # 2027/28 is only started: the Term dates page shows it as incomplete (2 of 6), and
+    # from 1 June 2027 the LA admin's home page asks for the rest.
+    ("Autumn 1", date(2027, 9, 2), date(2027, 10, 22)),
+    ("Autumn 2", date(2027, 11, 1), date(2027, 12, 17)),
 ]
 
 BANK_HOLIDAYS = [
