@@ -180,6 +180,24 @@ def assurance_status(
     )
 
 
+def lapsing_records(
+    records: Iterable[AssuranceRecord], *, today: date
+) -> list[tuple[AssuranceRecord, Status]]:
+    """For each kind, the record that runs latest, if it is expiring or has expired:
+    what the people relying on the provider must be told."""
+    latest: dict[str, AssuranceRecord] = {}
+    for record in records:
+        held = latest.get(record.kind)
+        if held is None or (record.expires_on, record.pk) > (held.expires_on, held.pk):
+            latest[record.kind] = record
+    lapsing = []
+    for kind in sorted(latest):
+        state = status_for_expiry(latest[kind].expires_on, today=today)
+        if state in (Status.EXPIRING, Status.EXPIRED):
+            lapsing.append((latest[kind], state))
+    return lapsing
+
+
 def latest_inspection_of(provider: Organisation) -> Inspection | None:
     return Inspection.objects.filter(organisation=provider).order_by("-inspected_on", "-id").first()
 

@@ -212,3 +212,31 @@ class AssuranceRecord(TimeStampedModel):
     @property
     def has_document(self) -> bool:
         return bool(self.document_path)
+
+
+class AssuranceAlert(models.Model):
+    """An assurance record that is expiring or has expired, told once to the inclusion
+    lead(s) of one school with a pupil placed at the provider. The scheduled
+    `check_assurance` command looks here so it never tells the same school twice about
+    the same record in the same state."""
+
+    class State(models.TextChoices):
+        EXPIRING = "expiring", "Expiring"
+        EXPIRED = "expired", "Expired"
+
+    record = models.ForeignKey(AssuranceRecord, on_delete=models.CASCADE, related_name="alerts")
+    state = models.CharField(max_length=8, choices=State.choices)
+    school = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    sent_to = models.JSONField(default=list)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["record", "state", "school"], name="assurance_alert_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.record} ({self.get_state_display()}) told to {self.school}"

@@ -5,10 +5,12 @@ it: a user sees the providers of the local authorities they belong to (as LA sta
 whose schools and providers they work in. Another authority's provider is "not found".
 Editing needs can_edit_provider as well (that LA's officers and admins)."""
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -16,7 +18,7 @@ from apcase.access import policies
 from apcase.accounts.models import Organisation
 from apcase.accounts.roles import OrganisationKind
 
-from .assurance import Status, summary_for, with_assurance
+from .assurance import Status, lapsing_records, summary_for, with_assurance
 from .models import AssuranceRecord, Inspection, ProviderService, Site
 
 DIRECTORY_ROLES = (
@@ -47,10 +49,53 @@ def editable_authorities(user: Any) -> QuerySet[Organisation]:
     )
 
 
-def providers_visible_to(user: Any) -> QuerySet[Organisation]:
+OPEN_PLACEMENT = ("planned", "active")
+
+
+def _placed_by(school_ids: set[int]) -> QuerySet[Organisation]:
+    """Providers with an open placement of a pupil on the roll of one of `school_ids`."""
     return Organisation.objects.filter(
-        kind=OrganisationKind.PROVIDER, local_authority_id__in=directory_authority_ids(user)
-    )
+        kind=OrganisationKind.PROVIDER,
+        placements__status__in=OPEN_PLACEMENT,
+        placements__pupil__school_id__in=school_ids,
+    ).values("pk")
+
+
+def providers_visible_to(user: Any) -> QuerySet[Organisation]:
+    """The providers of the user's local authorities' directories, and any provider
+    where a pupil of the user's school is placed now (it may be in another LA's
+    directory: the school still relies on its assurance)."""
+    in_directory = Q(local_authority_id__in=directory_authority_ids(user))
+    school_ids = policies.organisation_ids_for(user, policies.SCHOOL_PUPIL_ROLES)
+    if school_ids:
+        in_directory |= Q(pk__in=_placed_by(school_ids))
+    return Organisation.objects.filter(in_directory, kind=OrganisationKind.PROVIDER)
+
+
+def open_placements_by_provider(
+    *, provider_ids: Iterable[int] | None = None, school_ids: Iterable[int] | None = None
+) -> dict[int, dict[int, int]]:
+    """{provider id: {school id: pupils in open placements there}}, optionally only for
+    some providers or some schools. For assurance alerts (no user: a scheduled job and
+    the home page of a user whose school ids the caller has already scoped)."""
+    # One filter() call, so every condition is on the same placement (one join).
+    conditions: dict[str, Any] = {
+        "kind": OrganisationKind.PROVIDER,
+        "placements__status__in": OPEN_PLACEMENT,
+    }
+    if provider_ids is not None:
+        conditions["pk__in"] = list(provider_ids)
+    if school_ids is not None:
+        conditions["placements__pupil__school_id__in"] = list(school_ids)
+    rows = Organisation.objects.filter(**conditions)
+    found: dict[int, dict[int, int]] = {}
+    for row in (
+        rows.order_by()
+        .values("pk", "placements__pupil__school_id")
+        .annotate(pupils=Count("placements__pupil", distinct=True))
+    ):
+        found.setdefault(row["pk"], {})[row["placements__pupil__school_id"]] = row["pupils"]
+    return found
 
 
 def search_providers(
@@ -198,3 +243,56 @@ def provider_is_assured(provider: Organisation, *, today: date | None = None) ->
     outside a request (panel decisions); it reads the provider's records directly."""
     summary = summary_for(provider, today=today or timezone.localdate())
     return summary.status in {Status.ASSURED, Status.EXPIRING} and not summary.not_assured
+
+
+@dataclass(frozen=True)
+class LapsingAssurance:
+    """An assurance record of a provider where pupils are placed that is expiring or
+    has expired, with the schools whose pupils are there (school id: pupils)."""
+
+    provider: Organisation
+    record: AssuranceRecord
+    state: Status
+    schools: dict[int, int]
+
+
+def lapsing_assurance(
+    *, today: date, school_ids: Iterable[int] | None = None
+) -> list[LapsingAssurance]:
+    """Every lapsing assurance record of a provider with an open placement (of a pupil
+    at one of `school_ids`, if given)."""
+    placed = open_placements_by_provider(school_ids=school_ids)
+    if not placed:
+        return []
+    by_provider: dict[int, list[AssuranceRecord]] = {}
+    for record in AssuranceRecord.objects.filter(organisation_id__in=list(placed)).select_related(
+        "organisation"
+    ):
+        by_provider.setdefault(record.organisation_id, []).append(record)
+    found = []
+    for provider_id, records in by_provider.items():
+        for record, state in lapsing_records(records, today=today):
+            found.append(LapsingAssurance(record.organisation, record, state, placed[provider_id]))
+    return sorted(found, key=lambda item: (item.record.expires_on, item.provider.name))
+
+
+def not_assured_providers_with_pupils_of(
+    school_ids: Iterable[int], *, today: date
+) -> QuerySet[Organisation]:
+    """Providers flagged "not assured" where a pupil of one of `school_ids` is placed
+    now, annotated as `with_assurance` does."""
+    ids = list(open_placements_by_provider(school_ids=school_ids))
+    return (
+        with_assurance(Organisation.objects.filter(pk__in=ids), today=today)
+        .filter(not_assured=True)
+        .order_by("name")
+    )
+
+
+def providers_of_authorities(la_ids: Iterable[int]) -> QuerySet[Organisation]:
+    """The open providers in these local authorities' directories."""
+    return Organisation.objects.filter(
+        kind=OrganisationKind.PROVIDER,
+        local_authority_id__in=list(la_ids),
+        status=Organisation.Status.OPEN,
+    )

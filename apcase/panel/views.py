@@ -12,6 +12,7 @@ from apcase.core.errors import DomainError
 from apcase.core.forms import show_domain_error
 from apcase.core.pdf import pdf_response, render_pdf
 from apcase.directory import selectors as directory_selectors
+from apcase.directory import threshold as directory_threshold
 from apcase.referrals import selectors as referral_selectors
 from apcase.referrals import workflow as referral_workflow
 
@@ -191,17 +192,20 @@ def decide_referral(request: HttpRequest, meeting_id: int, referral_id: int) -> 
     referral = referral_selectors.get_referral_for(request.user, referral_id)
     if referral.meeting_id != meeting.pk:
         raise Http404("That referral is not on this meeting's agenda.")
+    providers = directory_selectors.provider_options_for_placement(
+        request.user, today=timezone.localdate()
+    )
+    # Which providers placing this pupil would take to the registration threshold.
+    threshold_warnings = directory_threshold.warnings_for_pupil(providers, referral.pupil)
     form = forms.ReferralDecisionForm(
         request.POST or None,
         members=meeting.members.all(),
         outcomes=PanelDecision.REFERRAL_OUTCOMES,
-        providers=directory_selectors.provider_options_for_placement(
-            request.user, today=timezone.localdate()
-        ),
+        providers=providers,
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.record_decision(
+            decision = services.record_decision(
                 by=request.user,
                 meeting=meeting,
                 referral=referral,
@@ -211,6 +215,9 @@ def decide_referral(request: HttpRequest, meeting_id: int, referral_id: int) -> 
             show_domain_error(form, error)
         else:
             messages.success(request, "Decision recorded.")
+            for provider, warning in threshold_warnings:
+                if decision.provider_id == provider.pk:
+                    messages.warning(request, warning)
             return redirect("panel:meeting_detail", meeting_id=meeting.pk)
     return render(
         request,
@@ -221,6 +228,7 @@ def decide_referral(request: HttpRequest, meeting_id: int, referral_id: int) -> 
             "item": referral,
             "heading": f"Decision: referral for {referral.pupil.display_name}",
             "quorum": quorum(),
+            "threshold_warnings": threshold_warnings,
         },
     )
 

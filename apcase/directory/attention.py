@@ -1,0 +1,85 @@
+"""Home-page items from the directory.
+
+- LA officers, LA admins and panel chairs: unregistered providers in their LA's
+  directory at the registration threshold, or one full-time pupil short of it.
+- Inclusion leads: providers where their school's pupils are placed now whose
+  assurance is expiring or has expired (shown while the problem lasts, whether or not
+  the daily email has gone), or that are "not assured".
+"""
+
+from typing import Any
+
+from django.urls import reverse
+from django.utils import timezone
+
+from apcase.access import policies
+from apcase.accounts.roles import Role
+from apcase.core.attention import AttentionItem
+
+from . import selectors, threshold
+from .assurance import Status, annotated_reasons
+from .services import lapse_text
+
+THRESHOLD_WATCHERS = policies.LA_DIRECTORY_EDITOR_ROLES | policies.PANEL_RECORDER_ROLES
+
+
+def _provider_url(provider_id: int) -> str:
+    return reverse("directory:provider_detail", kwargs={"provider_id": provider_id})
+
+
+def threshold_items(user: Any) -> list[AttentionItem]:
+    la_ids = policies.organisation_ids_for(user, THRESHOLD_WATCHERS)
+    if not la_ids:
+        return []
+    items = []
+    for found in threshold.providers_near_threshold(selectors.providers_of_authorities(la_ids)):
+        count = found.count
+        items.append(
+            AttentionItem(
+                title=f"Registration threshold: {found.provider.name}",
+                href=_provider_url(found.provider.pk),
+                detail=count.message,
+                tag="At the threshold" if count.reached else "One pupil short",
+                tag_colour="red" if count.reached else "yellow",
+            )
+        )
+    return items
+
+
+def assurance_items(user: Any) -> list[AttentionItem]:
+    school_ids = policies.organisation_ids_for(user, {Role.INCLUSION_LEAD})
+    if not school_ids:
+        return []
+    today = timezone.localdate()
+    items = []
+    for item in selectors.lapsing_assurance(today=today, school_ids=school_ids):
+        pupils = sum(n for school_id, n in item.schools.items() if school_id in school_ids)
+        expired = item.state == Status.EXPIRED
+        items.append(
+            AttentionItem(
+                title=f"Assurance {'expired' if expired else 'expiring'}: {item.provider.name}",
+                href=_provider_url(item.provider.pk),
+                detail=f"{lapse_text(item.record, item.state)} "
+                f"{pupils} pupil{'s' if pupils != 1 else ''} from your school "
+                f"{'are' if pupils != 1 else 'is'} placed there.",
+                tag="Expired" if expired else "Expiring",
+                tag_colour="red" if expired else "yellow",
+            )
+        )
+    for provider in selectors.not_assured_providers_with_pupils_of(school_ids, today=today):
+        items.append(
+            AttentionItem(
+                title=f"Not assured: {provider.name}",
+                href=_provider_url(provider.pk),
+                detail="Your pupils are placed at a provider that is not assured: "
+                + "; ".join(annotated_reasons(provider))
+                + ".",
+                tag="Not assured",
+                tag_colour="red",
+            )
+        )
+    return items
+
+
+def items_for(user: Any) -> list[AttentionItem]:
+    return threshold_items(user) + assurance_items(user)
