@@ -78,6 +78,7 @@ MAX_EXCLUSION_REASONS = 3
 # A pupil may be suspended for at most 45 school days in a school year (DfE suspension
 # and permanent exclusion guidance); a lunchtime counts as half a day.
 MAX_SUSPENSION_DAYS_PER_YEAR = 45
-# From the 6th school day of a suspension (school) or permanent exclusion (LA),
-# full-time education must be provided.
+# From the 6th consecutive school day of exclusion, however many suspensions make up
+# the run (school), or of a permanent exclusion (LA), full-time education must be
+# provided (SI 2007/1870 as amended by SI 2014/3216; see exclusion_days.py).
 PROVISION_FROM_SCHOOL_DAY = 6

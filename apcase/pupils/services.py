@@ -5,8 +5,9 @@ Rules:
   pupils (`policies.can_edit_pupil_at`). Child protection plan and child in need are
   changed only by the school's DSL, and audited as their own event so a timeline can
   hide them from others.
-- A UPN is checked, check letter included; temporary UPNs are accepted. UPNs are
-  unique across the service.
+- A UPN is checked, check letter included, and a permanent UPN must carry a real DfE
+  local authority number (`upn.py`); temporary UPNs are accepted. UPNs are unique
+  across the service.
 - Edits carry the version the user saw; a stale version is refused, not overwritten.
 - A suspension is a positive number of school days in halves; a pupil's suspensions
   may not total more than 45 school days in any school year, each school day counted
