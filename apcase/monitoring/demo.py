@@ -1,7 +1,13 @@
 """Demo monitoring: two Heronsgate pupils in active placements, one at each provider,
-with six weeks of provider registers, weekly check-ins, a logged visit and one open
-follow-up. The panel demo's own placements are left alone (these are other pupils).
-Idempotent: a pupil who already has a placement is not seeded again."""
+with six weeks of provider registers, weekly check-ins, a logged visit and open
+follow-ups. The panel demo's own placements are left alone (these are other pupils).
+Idempotent: a pupil who already has a placement is not seeded again.
+
+Who codes what: Maya is dual registered at the PRU, so every session there is D for
+Heronsgate (her unexplained absence still raised a follow-up). Jayden's place at Bridge
+Academy was arranged by the LA (K) without dual registration, for a recorded reason; the
+school has coded his reported absences, all but one: the single entry in Heronsgate's
+"absences to code" queue, shown as N until someone codes it."""
 
 import datetime
 from typing import Any
@@ -38,8 +44,16 @@ PUPILS: list[dict[str, Any]] = [
         "provider": "pru",
         "site": "Romans Field Site",
         "arranged_by": "school",
+        "commissioning_power": "school_ap",
+        "dual_registered": True,
+        "dual_registration_reason": "",
         "sessions": {(d, "am") for d in range(5)},
-        "absences": {2: "I", 9: "N", 17: "O"},
+        # session index: (what the provider recorded, the home school's code)
+        "absences": {
+            2: ("absent_illness", ""),
+            9: ("absent_no_reason", ""),
+            17: ("absent_no_reason", ""),
+        },
     },
     {
         "upn": with_check_letter("826234517102"),
@@ -51,8 +65,17 @@ PUPILS: list[dict[str, Any]] = [
         "provider": "bridge",
         "site": "Coffee Hall",
         "arranged_by": "la",
+        "commissioning_power": "s19",
+        "dual_registered": False,
+        "dual_registration_reason": "A short LA-arranged place while his EHC needs assessment "
+        "is done: he stays on Heronsgate's roll only, as agreed with his parents.",
         "sessions": {(d, s) for d in range(5) for s in ("am", "pm")},
-        "absences": {4: "M", 21: "I", 22: "I", 40: "N"},
+        "absences": {
+            4: ("absent_medical", "M"),
+            21: ("absent_illness", "I"),
+            22: ("absent_illness", "I"),
+            40: ("absent_no_reason", ""),
+        },
     },
 ]
 
@@ -78,6 +101,10 @@ def seed(organisations: dict[str, Organisation]) -> None:
         values = dict(entry)
         provider = organisations[values.pop("provider")]
         site, arranged_by = values.pop("site"), values.pop("arranged_by")
+        registration = {
+            name: values.pop(name)
+            for name in ("commissioning_power", "dual_registered", "dual_registration_reason")
+        }
         sessions, absences = values.pop("sessions"), values.pop("absences")
         upn = values.pop("upn")
         pupil, _ = Pupil.objects.update_or_create(upn=upn, defaults={"school": school, **values})
@@ -94,6 +121,7 @@ def seed(organisations: dict[str, Organisation]) -> None:
             today,
             staff=staff,
             lead=lead,
+            **registration,
         )
 
 
@@ -107,12 +135,13 @@ def _seed_placement(
     site: str,
     arranged_by: str,
     sessions: set[tuple[int, str]],
-    absences: dict[int, str],
+    absences: dict[int, tuple[str, str]],
     start: datetime.date,
     today: datetime.date,
     *,
     staff: Any,
     lead: Any,
+    **registration: Any,
 ) -> None:
     marker = _provider_user(provider) or lead
     placement = Placement.objects.create(
@@ -128,6 +157,7 @@ def _seed_placement(
         first_review_date=start + datetime.timedelta(weeks=6),
         transport="Taxi arranged by the LA, collected 8:30",
         funding="£55 a session from the school's AP budget",
+        **registration,
     )
     PlacementSession.objects.bulk_create(
         PlacementSession(placement=placement, weekday=d, session=s) for d, s in sessions
@@ -161,11 +191,12 @@ def _seed_placement(
         )
     index = 0
     marks = []
+    codings: list[tuple[AttendanceMark, str]] = []
     for day in _weekdays(start, today):
         for session in ("am", "pm"):
             if (day.weekday(), session) not in sessions:
                 continue
-            code = absences.get(index, "/")
+            observed, school_code = absences.get(index, ("present", ""))
             index += 1
             recorded = timezone.make_aware(datetime.datetime.combine(day, datetime.time(9, 20)))
             marks.append(
@@ -174,28 +205,48 @@ def _seed_placement(
                     pupil=pupil,
                     date=day,
                     session=session,
-                    code=code,
+                    observed=observed,
+                    is_current=not school_code,
                     recorded_by=marker,
                     recorded_at=recorded,
                 )
             )
+            if school_code:
+                codings.append((marks[-1], school_code))
             RegisterSubmission.objects.get_or_create(
                 provider=provider,
                 date=day,
                 session=session,
                 defaults={"submitted_by": marker, "submitted_at": recorded},
             )
-            if code == "N":
+            if observed == "absent_no_reason":
                 FollowUpTask.objects.create(
                     placement=placement,
                     kind="absence",
                     date=day,
                     session=session,
-                    detail=f"{pupil.display_name} was marked N (reason not yet known) at "
+                    detail=f"{pupil.display_name} was absent with no reason given at "
                     f"{provider} on {day:%-d %B %Y}.",
                     assigned_to=staff,
                 )
     AttendanceMark.objects.bulk_create(marks)
+    # The home school's codes: each a new row superseding the provider's, which is kept.
+    AttendanceMark.objects.bulk_create(
+        AttendanceMark(
+            placement=placement,
+            pupil=pupil,
+            date=mark.date,
+            session=mark.session,
+            observed=mark.observed,
+            code=code,
+            coded_by=lead,
+            supersedes=mark,
+            reason="Parent phoned the school office",
+            recorded_by=lead,
+            recorded_at=mark.recorded_at + datetime.timedelta(hours=2),
+        )
+        for mark, code in codings
+    )
     scores = [(3, 3, 3), (3, 4, 3), (4, 4, 3), (4, 4, 4), (4, 2, 4), (4, 3, 4)]
     for week, (engagement, wellbeing, behaviour) in enumerate(scores[:WEEKS]):
         CheckIn.objects.create(
