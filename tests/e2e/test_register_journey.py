@@ -56,8 +56,8 @@ def test_a_provider_records_an_absence_and_the_named_staff_member_follows_it_up(
     marks = page.locator("main select[id^=mark_]")
     expect(marks.first).to_be_visible()
     for index in range(marks.count()):
-        marks.nth(index).select_option(value="/")
-    page.locator(f"#mark_{absent.placements.get().pk}").select_option(value="N")
+        marks.nth(index).select_option(value="present")
+    page.locator(f"#mark_{absent.placements.get().pk}").select_option(value="absent_no_reason")
     page.fill("[name=reason]", "Marked after the morning register closed.")
     page.get_by_role("button", name="Submit the register").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text("follow-up raised")
