@@ -52,7 +52,7 @@ def editable_authorities(user: Any) -> QuerySet[Organisation]:
 OPEN_PLACEMENT = ("planned", "active")
 
 
-def _placed_by(school_ids: set[int]) -> QuerySet[Organisation]:
+def _placed_by(school_ids: set[int]) -> Any:
     """Providers with an open placement of a pupil on the roll of one of `school_ids`."""
     return Organisation.objects.filter(
         kind=OrganisationKind.PROVIDER,
@@ -92,9 +92,10 @@ def open_placements_by_provider(
     for row in (
         rows.order_by()
         .values("pk", "placements__pupil__school_id")
-        .annotate(pupils=Count("placements__pupil", distinct=True))
+        .annotate(placed_pupils=Count("placements__pupil", distinct=True))
     ):
-        found.setdefault(row["pk"], {})[row["placements__pupil__school_id"]] = row["pupils"]
+        school_id = row["placements__pupil__school_id"]
+        found.setdefault(row["pk"], {})[school_id] = row["placed_pupils"]
     return found
 
 
@@ -284,7 +285,7 @@ def not_assured_providers_with_pupils_of(
     ids = list(open_placements_by_provider(school_ids=school_ids))
     return (
         with_assurance(Organisation.objects.filter(pk__in=ids), today=today)
-        .filter(not_assured=True)
+        .filter(Q(not_assured=True))
         .order_by("name")
     )
 

@@ -112,7 +112,7 @@ def current_placements_for_threshold(on: date) -> tuple[QuerySet[Placement], Pla
     timetable, or for an emergency placement whose full plan is not agreed yet (it is
     watched every weekday until then). `on` is the day the pupils' ages are taken on."""
     usual = getattr(settings, "APCASE_SESSION_HOURS", {"am": "3.0", "pm": "2.5"})
-    hours = DecimalField(max_digits=5, decimal_places=1)
+    hours: Any = DecimalField(max_digits=5, decimal_places=1)
     per_session = Coalesce(
         "hours",
         Case(
