@@ -2,9 +2,12 @@
 provider's directory page and the home page of the LA's officers, admins and panel
 chairs."""
 
+import datetime
+
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from apcase.accounts.roles import Role
 from apcase.directory.models import Registration
@@ -59,6 +62,34 @@ def test_the_panel_decision_page_warns_before_approving_a_placement_that_reaches
         "full-time pupils of compulsory school age"
     ) in page
     assert "because it would teach 5 full-time pupils of compulsory school age" in page
+
+    # Approving it anyway: the decision is recorded and the warning is said again.
+    start = timezone.localdate() + datetime.timedelta(days=30)
+    data = {
+        "members_present": [chair.pk, *[m.pk for m in members]],
+        "outcome": "approved",
+        "reasons": "The only provider with a place this term.",
+        "provider": tuition.pk,
+        "provider_acceptance_reason": "Vetting confirmation requested; LA visit booked.",
+        "site": "Main site",
+        "sessions_per_week": "10",
+        **{
+            f"proposed_start_date_{i}": v
+            for i, v in enumerate((start.day, start.month, start.year))
+        },
+        **{
+            f"first_review_date_{i}": v
+            for i, v in enumerate((start.day, start.month, start.year + 1))
+        },
+    }
+    client = sign_in(Client(), chair)
+    response = client.post(
+        reverse("panel:decide_referral", args=[meeting.pk, referral.pk]), data, follow=True
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Decision recorded." in page
+    assert "With this placement it would have to register as an independent school" in page
 
 
 def test_the_panel_page_does_not_warn_while_the_provider_stays_below_the_threshold(world, tuition):
