@@ -30,6 +30,7 @@ from apcase.chronology.services import record_event
 from apcase.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
 from apcase.notifications.services import absolute_url, queue_email
 from apcase.placements.models import Placement
+from apcase.placements.watch import named_staff_member_now
 from apcase.schooldays.calculator import is_expected_day
 
 from . import codes, rules, selectors
@@ -48,17 +49,6 @@ def _emails_of(school: Any, role: str) -> list[str]:
 
 def _dsl_emails(school: Any) -> list[str]:
     return _emails_of(school, Role.SCHOOL_DSL)
-
-
-def current_named_staff_member(placement: Placement) -> Any:
-    """The named staff member if they still work at the pupil's school; None when
-    nobody is named or they have left (then the inclusion lead is told instead)."""
-    person = placement.named_staff_member
-    if person is None or not person.is_active:
-        return None
-    if not policies.roles_in(person, placement.pupil.school):
-        return None
-    return person
 
 
 def _raise_follow_up(
@@ -83,7 +73,7 @@ def _raise_follow_up(
     ):
         return None
     pupil = placement.pupil
-    named = current_named_staff_member(placement)
+    named = named_staff_member_now(placement)
     if named is None:
         detail += (
             " This placement has no named member of staff who works at the school now: "
@@ -497,8 +487,7 @@ def code_absence(
         organisation=placement.pupil.school,
         pupil_id=mark.pupil_id,
         summary=f"Absence on {mark.date:%-d %B %Y} ({Session(mark.session).label.lower()}) "
-        f"coded {code} ({chosen.meaning.lower()})"
-        + (f": {note.strip()}" if note.strip() else ""),
+        f"coded {code} ({chosen.meaning.lower()})" + (f": {note.strip()}" if note else ""),
         changes={"code": [before, code]},
     )
     return coded

@@ -1,13 +1,15 @@
 from typing import Any
 
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Submit
+from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
 
 from apcase.accounts.models import User
+from apcase.directory.models import Site
 from apcase.directory.selectors import active_sites_of
+from apcase.schooldays.forms import GovDateField
 
-from .models import PlacementAgreement, PlacementSession
+from .models import Placement, PlacementAgreement, PlacementSession
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d %m %Y", "%d-%m-%Y"]
 
@@ -53,6 +55,14 @@ class PlanForm(_Form):
         ],
         coerce=lambda v: v == "yes",
         widget=forms.RadioSelect,
+    )
+    dual_registration_reason = forms.CharField(
+        label="If the provider is a PRU or AP academy and the pupil is not dual registered "
+        "there: why not",
+        help_text="A pupil placed at a pupil referral unit or AP academy is usually on both "
+        "schools' registers.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
     )
 
     def __init__(self, *args: Any, placement: Any, **kwargs: Any) -> None:
@@ -105,3 +115,89 @@ class AgreementForm(_Form):
     )
     agreed_by_name = forms.CharField(label="Name of the person who agreed", max_length=150)
     agreed_on = _date("Date they agreed")
+
+
+class EndForm(forms.Form):
+    ended_on = GovDateField(
+        label="Last day of the placement", help_text="For example, 27 11 2026. Not in the future."
+    )
+    destination = forms.ChoiceField(
+        label="Where does the child go next?",
+        choices=[
+            c for c in Placement.Destination.choices if c[0] != Placement.Destination.NOT_RATIFIED
+        ],
+        widget=forms.RadioSelect,
+    )
+    decided_by = forms.CharField(
+        label="Who decided",
+        max_length=200,
+        help_text="For example, the review meeting with the family and provider on 20 November.",
+    )
+    reason = forms.CharField(label="Why the placement is ending", widget=forms.Textarea)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field("ended_on", context={"fieldset": True}),
+            Field.radios("destination", legend_size=Size.SMALL),
+            Field.text("decided_by"),
+            Field.textarea("reason", rows=4),
+            Submit("submit", "End the placement"),
+        )
+
+
+class ExtendForm(forms.Form):
+    new_end_date = GovDateField(label="New planned end date", help_text="For example, 12 2 2027.")
+    reason = forms.CharField(label="Why the placement is extended", widget=forms.Textarea)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field("new_end_date", context={"fieldset": True}),
+            Field.textarea("reason", rows=4),
+            Submit("submit", "Extend the placement"),
+        )
+
+
+class SitesForm(forms.Form):
+    sites = forms.ModelMultipleChoiceField(
+        queryset=Site.objects.none(),
+        label="Where is the pupil taught?",
+        help_text="Choose every site, including satellite and sub-contracted ones.",
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, placement: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["sites"].queryset = active_sites_of(placement.provider)  # type: ignore[attr-defined]
+        self.fields["sites"].label_from_instance = lambda site: (  # type: ignore[attr-defined]
+            f"{site.name}: {', '.join(site.address_lines)}"
+        )
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.checkboxes("sites", legend_size=Size.MEDIUM),
+            Submit("submit", "Save the sites"),
+        )
+
+
+class CommissioningForm(_Form):
+    """Correct who commissions the placement and under which power, with the reason."""
+
+    submit_label = "Save the correction"
+    arranged_by = forms.ChoiceField(
+        label="Who commissions the placement?",
+        choices=Placement.ArrangedBy.choices,
+        widget=forms.RadioSelect,
+        help_text="The school's code for a session attended is B when the school "
+        "commissions, K when the local authority does.",
+    )
+    commissioning_power = forms.ChoiceField(
+        label="Under which power?",
+        choices=Placement.CommissioningPower.choices,
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label="Why the record is being corrected", widget=forms.Textarea(attrs={"rows": 3})
+    )

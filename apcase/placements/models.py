@@ -31,15 +31,24 @@ class Placement(TimeStampedModel):
             "School: off-site direction to improve behaviour (s29A Education Act 2002)",
         )
         SCHOOL_ARRANGED = "school_ap", "School: alternative provision the school commissions"
-        LA_S19 = "s19", "Local authority: education otherwise than at school (s19 Education Act 1996)"
-        LA_EHCP = "ehcp", "Local authority: provision in an EHC plan (s42/s61 Children and Families Act 2014)"
+        LA_S19 = (
+            "s19",
+            "Local authority: education otherwise than at school (s19 Education Act 1996)",
+        )
+        LA_EHCP = (
+            "ehcp",
+            "Local authority: provision in an EHC plan (s42/s61 Children and Families Act 2014)",
+        )
 
     class Destination(models.TextChoices):
         """Where the child went when the placement ended: a fixed list, so outcomes can
         be counted."""
 
         RETURNED_FULL_TIME = "returned_full_time", "Returned to the home school full time"
-        RETURNED_PART_TIME = "returned_part_time", "Returned to the home school on a part-time timetable"
+        RETURNED_PART_TIME = (
+            "returned_part_time",
+            "Returned to the home school on a part-time timetable",
+        )
         ANOTHER_AP = "another_ap", "Moved to another alternative provision placement"
         SPECIALIST = "specialist", "Moved to specialist provision"
         ANOTHER_SCHOOL = "another_school", "Moved to another mainstream school"

@@ -84,6 +84,27 @@ def get_placement_to_plan(user: Any, placement_id: int) -> Placement:
     return placement
 
 
+def get_placement_to_end(user: Any, placement_id: int) -> Placement:
+    """The open placement if `user` may end or extend it; 404 otherwise."""
+    placement = get_placement_for(user, placement_id)
+    if placement.status == Placement.Status.ENDED or not policies.can_end_placement(
+        user, placement
+    ):
+        raise Http404("No such placement.")
+    return placement
+
+
+def open_placements_to_watch(scope: Q) -> QuerySet[Placement]:
+    """Open placements within `scope` (built by the caller from the user's current
+    memberships), with what placements.watch reads."""
+    return (
+        Placement.objects.filter(scope, status__in=OPEN)
+        .select_related("pupil", "pupil__school", "provider", "named_staff_member")
+        .prefetch_related("sessions", "sites", "objectives", "agreements")
+        .order_by("pupil__legal_last_name", "pk")
+    )
+
+
 def pupil_placement_scope(user: Any) -> Q | None:
     """For pupils.selectors: pupils with an open placement with the user's provider."""
     provider_ids = provider_ids_for(user)
@@ -100,7 +121,7 @@ def placement_with_plan(placement: Placement) -> Placement:
     return (
         Placement.objects.filter(pk=placement.pk)
         .select_related("pupil", "pupil__school", "provider", "named_staff_member")
-        .prefetch_related("sessions", "objectives", "agreements")
+        .prefetch_related("sessions", "objectives", "agreements", "sites", "extensions")
         .get()
     )
 

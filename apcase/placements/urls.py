@@ -12,4 +12,8 @@ urlpatterns = [
     path("<int:placement_id>/objectives/new/", views.add_objective, name="add_objective"),
     path("<int:placement_id>/agreements/new/", views.record_agreement, name="record_agreement"),
     path("<int:placement_id>/start/", views.start, name="start"),
+    path("<int:placement_id>/commissioning/", views.commissioning, name="commissioning"),
+    path("<int:placement_id>/sites/", views.sites, name="sites"),
+    path("<int:placement_id>/end/", views.end, name="end"),
+    path("<int:placement_id>/extend/", views.extend, name="extend"),
 ]

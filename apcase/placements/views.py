@@ -1,9 +1,10 @@
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from apcase.access import policies
@@ -12,8 +13,17 @@ from apcase.core.errors import DomainError
 from apcase.core.forms import show_domain_error
 from apcase.core.pdf import pdf_response, render_pdf
 
-from . import plan, selectors, services, workflow
-from .forms import AgreementForm, ObjectiveForm, PlanForm, TimetableForm
+from . import plan, selectors, services, watch, workflow
+from .forms import (
+    AgreementForm,
+    CommissioningForm,
+    EndForm,
+    ExtendForm,
+    ObjectiveForm,
+    PlanForm,
+    SitesForm,
+    TimetableForm,
+)
 
 
 def _detail_url(placement_id: int) -> str:
@@ -32,6 +42,10 @@ def _plan_context(user: Any, placement: Any) -> dict[str, Any]:
         "agreements": [a for a in agreements if a.plan_version == placement.plan_version],
         "missing": plan.missing_before_start(placement) if placement.status == "planned" else [],
         "can_plan": policies.can_plan_placement(user, placement) and placement.status != "ended",
+        "can_correct_commissioning": policies.can_correct_commissioning(user, placement),
+        "can_end": placement.status != "ended" and policies.can_end_placement(user, placement),
+        "concerns": watch.concerns(placement, today=timezone.localdate()),
+        "extensions": list(placement.extensions.all()),  # type: ignore[attr-defined]
     }
 
 
@@ -64,6 +78,7 @@ def edit_plan(request: HttpRequest, placement_id: int) -> HttpResponse:
         "transport": placement.transport,
         "funding": placement.funding,
         "dual_registered": "yes" if placement.dual_registered else "no",
+        "dual_registration_reason": placement.dual_registration_reason,
     }
     form = PlanForm(request.POST or None, initial=initial, placement=placement)
     if request.method == "POST" and form.is_valid():
@@ -134,3 +149,85 @@ def start(request: HttpRequest, placement_id: int) -> HttpResponse:
     else:
         messages.success(request, "The placement has started.")
     return redirect(_detail_url(placement.pk))
+
+
+@access_rule(policies.can_view_placements)
+def end(request: HttpRequest, placement_id: int) -> HttpResponse:
+    placement = selectors.get_placement_to_end(request.user, placement_id)
+    form = EndForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            workflow.end_placement(placement, by=request.user, **form.cleaned_data)
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            messages.success(request, "The placement has ended.")
+            return redirect(_detail_url(placement.pk))
+    return _page(request, form, placement, "End the placement")
+
+
+@access_rule(policies.can_view_placements)
+def extend(request: HttpRequest, placement_id: int) -> HttpResponse:
+    placement = selectors.get_placement_to_end(request.user, placement_id)
+    form = ExtendForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            workflow.extend_placement(placement, by=request.user, **form.cleaned_data)
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            messages.success(request, "The placement has been extended.")
+            return redirect(_detail_url(placement.pk))
+    return _page(request, form, placement, "Extend the placement")
+
+
+@access_rule(policies.can_view_placements)
+def sites(request: HttpRequest, placement_id: int) -> HttpResponse:
+    placement = selectors.get_placement_to_plan(request.user, placement_id)
+    form = SitesForm(
+        request.POST or None,
+        initial={"sites": list(placement.sites.all())},  # type: ignore[attr-defined]
+        placement=placement,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_sites(placement, by=request.user, sites=list(form.cleaned_data["sites"]))
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            messages.success(request, "Sites saved.")
+            return redirect(_detail_url(placement.pk))
+    return render(
+        request,
+        "placements/sites.html",
+        {
+            "form": form,
+            "placement": placement,
+            "heading": "Sites where the pupil is taught",
+            "can_add_site": policies.can_edit_provider(request.user, placement.provider),
+        },
+    )
+
+
+@access_rule(policies.can_view_placements)
+def commissioning(request: HttpRequest, placement_id: int) -> HttpResponse:
+    """Correct who commissions the placement and under which power (B or K follows)."""
+    placement = selectors.get_placement_for(request.user, placement_id)
+    if not policies.can_correct_commissioning(request.user, placement):
+        raise Http404("No such placement.")
+    form = CommissioningForm(
+        request.POST or None,
+        initial={
+            "arranged_by": placement.arranged_by,
+            "commissioning_power": placement.commissioning_power,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.correct_commissioning(placement, by=request.user, **form.cleaned_data)
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            messages.success(request, "Who commissions the placement is corrected.")
+            return redirect(_detail_url(placement.pk))
+    return _page(request, form, placement, "Who commissions the placement")

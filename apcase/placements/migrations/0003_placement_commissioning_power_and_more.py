@@ -6,62 +6,119 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('directory', '0001_initial'),
-        ('placements', '0002_placementagreement_placementobjective_and_more'),
+        ("directory", "0001_initial"),
+        ("placements", "0002_placementagreement_placementobjective_and_more"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='placement',
-            name='commissioning_power',
-            field=models.CharField(blank=True, choices=[('s29a', 'School: off-site direction to improve behaviour (s29A Education Act 2002)'), ('school_ap', 'School: alternative provision the school commissions'), ('s19', 'Local authority: education otherwise than at school (s19 Education Act 1996)'), ('ehcp', 'Local authority: provision in an EHC plan (s42/s61 Children and Families Act 2014)')], max_length=10, verbose_name='Power the placement is arranged under'),
+            model_name="placement",
+            name="commissioning_power",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    (
+                        "s29a",
+                        "School: off-site direction to improve behaviour (s29A Education Act 2002)",
+                    ),
+                    ("school_ap", "School: alternative provision the school commissions"),
+                    (
+                        "s19",
+                        "Local authority: education otherwise than at school (s19 Education Act 1996)",
+                    ),
+                    (
+                        "ehcp",
+                        "Local authority: provision in an EHC plan (s42/s61 Children and Families Act 2014)",
+                    ),
+                ],
+                max_length=10,
+                verbose_name="Power the placement is arranged under",
+            ),
         ),
         migrations.AddField(
-            model_name='placement',
-            name='dual_registration_reason',
+            model_name="placement",
+            name="dual_registration_reason",
             field=models.TextField(blank=True),
         ),
         migrations.AddField(
-            model_name='placement',
-            name='end_decided_by',
-            field=models.CharField(blank=True, max_length=200, verbose_name='Who decided to end it'),
+            model_name="placement",
+            name="end_decided_by",
+            field=models.CharField(
+                blank=True, max_length=200, verbose_name="Who decided to end it"
+            ),
         ),
         migrations.AddField(
-            model_name='placement',
-            name='end_destination',
-            field=models.CharField(blank=True, choices=[('returned_full_time', 'Returned to the home school full time'), ('returned_part_time', 'Returned to the home school on a part-time timetable'), ('another_ap', 'Moved to another alternative provision placement'), ('specialist', 'Moved to specialist provision'), ('another_school', 'Moved to another mainstream school'), ('permanently_excluded', 'Permanently excluded'), ('ehe', 'Elective home education'), ('left_area', 'Left the area'), ('not_ratified', 'Emergency placement not ratified by the panel'), ('other', 'Other (see the reason)')], max_length=24, verbose_name='Where the child went'),
+            model_name="placement",
+            name="end_destination",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("returned_full_time", "Returned to the home school full time"),
+                    ("returned_part_time", "Returned to the home school on a part-time timetable"),
+                    ("another_ap", "Moved to another alternative provision placement"),
+                    ("specialist", "Moved to specialist provision"),
+                    ("another_school", "Moved to another mainstream school"),
+                    ("permanently_excluded", "Permanently excluded"),
+                    ("ehe", "Elective home education"),
+                    ("left_area", "Left the area"),
+                    ("not_ratified", "Emergency placement not ratified by the panel"),
+                    ("other", "Other (see the reason)"),
+                ],
+                max_length=24,
+                verbose_name="Where the child went",
+            ),
         ),
         migrations.AddField(
-            model_name='placement',
-            name='full_plan_agreed_on',
+            model_name="placement",
+            name="full_plan_agreed_on",
             field=models.DateField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='placement',
-            name='sites',
-            field=models.ManyToManyField(blank=True, related_name='placements', to='directory.site'),
+            model_name="placement",
+            name="sites",
+            field=models.ManyToManyField(
+                blank=True, related_name="placements", to="directory.site"
+            ),
         ),
         migrations.AddField(
-            model_name='placementsession',
-            name='hours',
+            model_name="placementsession",
+            name="hours",
             field=models.DecimalField(blank=True, decimal_places=1, max_digits=3, null=True),
         ),
         migrations.CreateModel(
-            name='PlacementExtension',
+            name="PlacementExtension",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('previous_end_date', models.DateField(blank=True, null=True)),
-                ('new_end_date', models.DateField()),
-                ('reason', models.TextField()),
-                ('recorded_at', models.DateTimeField(auto_now_add=True)),
-                ('placement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='extensions', to='placements.placement')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("previous_end_date", models.DateField(blank=True, null=True)),
+                ("new_end_date", models.DateField()),
+                ("reason", models.TextField()),
+                ("recorded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "placement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="extensions",
+                        to="placements.placement",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-recorded_at', '-id'],
+                "ordering": ["-recorded_at", "-id"],
             },
         ),
     ]

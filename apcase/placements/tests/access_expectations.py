@@ -33,13 +33,31 @@ def _plan_page(**extra):  # type: ignore[no-untyped-def]
     )
 
 
+# Who may end or extend a placement (policies.can_end_placement); the walk's placement
+# is one the LA arranged.
+ENDERS = frozenset({Role.INCLUSION_LEAD, Role.HEADTEACHER, Role.LA_OFFICER, Role.PANEL_CHAIR})
+
 EXPECTATIONS = {
+    "placements:end": Expect(
+        roles=ENDERS, kwargs=placement_kwargs, denied=404, role_status=NOT_VIEWERS
+    ),
+    "placements:extend": Expect(
+        roles=ENDERS, kwargs=placement_kwargs, denied=404, role_status=NOT_VIEWERS
+    ),
     "placements:detail": Expect(roles=VIEWERS, kwargs=placement_kwargs),
     "placements:agreement_pdf": Expect(roles=VIEWERS, kwargs=placement_kwargs),
     "placements:edit_plan": _plan_page(),
     "placements:timetable": _plan_page(),
+    "placements:sites": _plan_page(),
     "placements:add_objective": _plan_page(),
     "placements:record_agreement": _plan_page(),
     # An active placement cannot start again: the page answers with a message (302).
     "placements:start": _plan_page(method="POST", ok=302),
+    # The pupil's headteacher or inclusion lead, or the LA's panel chair or officer.
+    "placements:commissioning": Expect(
+        roles=frozenset({Role.INCLUSION_LEAD, Role.HEADTEACHER, Role.PANEL_CHAIR, Role.LA_OFFICER}),
+        kwargs=placement_kwargs,
+        denied=404,
+        role_status=NOT_VIEWERS,
+    ),
 }

@@ -4,6 +4,7 @@ import datetime
 from typing import Any
 
 from apcase.accounts.roles import Role
+from apcase.directory.models import Site
 from apcase.placements.models import (
     Placement,
     PlacementAgreement,
@@ -47,7 +48,21 @@ def make_placement(
     PlacementSession.objects.bulk_create(
         PlacementSession(placement=placement, weekday=d, session=s) for d, s in sessions
     )
+    placement.sites.set([site_of(provider)])
     return placement
+
+
+def site_of(provider: Any) -> Site:
+    """The provider's main site, made if it has none."""
+    site = provider.sites.filter(is_active=True).first()
+    return site or Site.objects.create(
+        organisation=provider,
+        name="Main site",
+        street="1 Learning Lane",
+        town="Milton Keynes",
+        postcode="MK3 7AW",
+        is_main=True,
+    )
 
 
 def add_objective(placement: Placement) -> PlacementObjective:

@@ -1,0 +1,43 @@
+"""Home-page items for placements: what is missing or overdue on the open placements a
+person answers for (placements.watch), every day until it is put right.
+
+- The inclusion lead of a school sees every concern on the school's open placements.
+- The named staff member sees the concerns on the placements they are named on."""
+
+from typing import Any
+
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from apcase.access import policies
+from apcase.accounts.roles import Role
+from apcase.core.attention import AttentionItem
+
+from . import selectors, watch
+
+
+def items_for(user: Any) -> list[AttentionItem]:
+    school_ids = policies.organisation_ids_for(user, {Role.INCLUSION_LEAD})
+    scope = Q(
+        named_staff_member_id=user.pk,
+        pupil__school_id__in=policies.organisation_ids_for(user, policies.SCHOOL_PUPIL_ROLES),
+    )
+    if school_ids:
+        scope |= Q(pupil__school_id__in=school_ids)
+    today = timezone.localdate()
+    items = []
+    for placement in selectors.open_placements_to_watch(scope):
+        for concern in watch.concerns(placement, today=today):
+            items.append(
+                AttentionItem(
+                    title=concern.title,
+                    href=reverse("placements:detail", kwargs={"placement_id": placement.pk}),
+                    detail=concern.detail,
+                    tag="Overdue"
+                    if concern.key == "end_passed"
+                    else ("Missing" if concern.urgent else "Soon"),
+                    tag_colour="red" if concern.urgent else "yellow",
+                )
+            )
+    return items
