@@ -260,3 +260,23 @@ class PlacementAgreement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_party_display()}: {self.agreed_by_name} on {self.agreed_on}"
+
+
+class PlacementAlert(models.Model):
+    """One day's alert about a placement (placements.watch), sent once that day: the
+    scheduled check may run as often as it likes."""
+
+    placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="alerts")
+    kind = models.CharField(max_length=20)
+    date = models.DateField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["placement", "kind", "date"], name="one_placement_alert_a_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} on {self.date}"

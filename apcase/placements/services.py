@@ -9,6 +9,8 @@ import datetime
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from apcase.access import policies
@@ -338,3 +340,64 @@ def correct_commissioning(
         | {"reason": [None, reason.strip()]},
     )
     return placement
+
+
+# --- daily alerts -----------------------------------------------------------------
+
+ALERTED_EVERY_DAY = ("end_passed", "end_near", "emergency_plan", "no_timetable", "no_named_staff")
+
+
+@transaction.atomic
+def send_daily_alerts(*, today: datetime.date | None = None) -> int:
+    """Email what is missing or overdue on each open placement (placements.watch) to the
+    named staff member and the school's current inclusion lead(s), once a day each: from
+    10 school days before the planned end date and every day after it until the
+    placement is ended or extended; every day an emergency placement lacks its agreed
+    plan, or a placement lacks a timetable or a named staff member. Returns how many
+    emails were queued."""
+    from apcase.accounts.models import Membership
+    from apcase.accounts.roles import Role
+    from apcase.notifications.services import absolute_url, queue_email
+
+    from . import selectors, watch
+    from .models import PlacementAlert
+
+    today = today or timezone.localdate()
+    queued = 0
+    for placement in selectors.open_placements_to_watch(Q(status=Placement.Status.ACTIVE)):
+        for concern in watch.concerns(placement, today=today):
+            if concern.key not in ALERTED_EVERY_DAY:
+                continue
+            _, created = PlacementAlert.objects.get_or_create(
+                placement=placement, kind=concern.key, date=today
+            )
+            if not created:
+                continue
+            recipients = list(
+                Membership.objects.filter(
+                    organisation=placement.pupil.school,
+                    role=Role.INCLUSION_LEAD,
+                    is_active=True,
+                    user__is_active=True,
+                ).values_list("user__email", flat=True)
+            )
+            if named := watch.named_staff_member_now(placement):
+                recipients.insert(0, named.email)
+            link = absolute_url(reverse("placements:detail", kwargs={"placement_id": placement.pk}))
+            for email in dict.fromkeys(recipients):
+                queue_email(
+                    to=email,
+                    subject=concern.title,
+                    body=f"{concern.detail}\n\nOpen the placement: {link}",
+                )
+                queued += 1
+            record_event(
+                by=None,
+                action=f"placement_alert_{concern.key}",
+                target=placement,
+                organisation=placement.pupil.school,
+                pupil_id=placement.pupil_id,
+                summary=concern.title,
+                changes={"alerted": [None, len(recipients)]},
+            )
+    return queued

@@ -11,7 +11,7 @@ from django.utils import timezone
 from apcase.accounts.roles import Role
 from apcase.core.attention import items_for
 from apcase.placements.models import Placement
-from apcase.placements.tests.factories import make_placement
+from apcase.placements.tests.factories import add_objective, make_placement
 from apcase.referrals.tests.factories import make_pupil, person
 from apcase.schooldays.models import Term
 from conftest import sign_in
@@ -163,3 +163,44 @@ def test_an_emergency_placement_without_an_agreed_plan_is_on_the_inclusion_leads
     response = client.get(reverse("home"))
     assert response.status_code == 200
     assert "Emergency placement without an agreed plan" in response.content.decode()
+    # Once the school, a parent and the provider agree the full plan, the timetable
+    # decides: Monday mornings only, no longer every weekday.
+    from apcase.monitoring import selectors as monitoring
+    from apcase.placements import services
+
+    tuesday = TODAY + datetime.timedelta(days=(1 - TODAY.weekday()) % 7 or 7)
+    assert placement in monitoring.expected_placements([world.provider.pk], tuesday, "pm")
+    add_objective(placement)
+    for party in ("school", "parent", "provider"):
+        services.record_agreement(
+            placement, by=lead, party=party, agreed_by_name="Someone", agreed_on=TODAY
+        )
+    placement.refresh_from_db()
+    assert placement.full_plan_agreed_on == TODAY
+    assert placement not in monitoring.expected_placements([world.provider.pk], tuesday, "pm")
+    assert not [i for i in items_for(lead) if i.title.startswith("Emergency placement without")]
+
+
+def test_the_daily_check_emails_the_named_staff_member_and_lead_once_a_day(world, lead):
+    from django.core.management import call_command
+
+    from apcase.notifications.models import OutboxMessage
+
+    placement = make_placement(
+        world.school,
+        world.provider,
+        start_date=TODAY - datetime.timedelta(weeks=10),
+        planned_end_date=TODAY - datetime.timedelta(days=2),
+    )
+    call_command("check_placements")
+    call_command("check_placements")  # the same day: nothing more
+    sent = OutboxMessage.objects.filter(subject__startswith="Placement past its end date")
+    assert sorted(sent.values_list("to", flat=True)) == sorted(
+        [placement.named_staff_member.email, lead.email]
+    )
+    assert f"/placements/{placement.pk}/" in sent.first().body
+    assert sent.first().body.count("http") == 1
+    from apcase.placements import services
+
+    services.send_daily_alerts(today=TODAY + datetime.timedelta(days=1))
+    assert sent.count() == 4  # and again the next day, until it is ended or extended
