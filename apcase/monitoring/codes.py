@@ -138,7 +138,7 @@ OBSERVATION_LABELS: dict[str, str] = {
 ATTENDED: frozenset[str] = frozenset(
     {Observation.PRESENT, Observation.LATE, Observation.LEFT_EARLY}
 )
-ABSENT: frozenset[str] = frozenset(Observation) - ATTENDED
+ABSENT: frozenset[str] = frozenset(o.value for o in Observation) - ATTENDED
 # Nobody has said why the child is not there: the named staff member finds out today.
 NEEDS_FOLLOW_UP: frozenset[str] = frozenset({Observation.ABSENT_NO_REASON})
 # Register shorthand still accepted for an observation (never for a school decision).
