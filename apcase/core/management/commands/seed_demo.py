@@ -20,6 +20,7 @@ APP_DEMOS = [
     "apcase.pupils.demo",
     "apcase.panel.demo",
     "apcase.monitoring.demo",
+    "apcase.placements.demo",
 ]
 
 
