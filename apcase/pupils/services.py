@@ -15,7 +15,7 @@ Rules:
   exclusion has 1 to 3 distinct DfE reason codes.
 Every write is audited with the pupil's id in the same transaction."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -318,7 +318,20 @@ def _clean_length(kind: str, length: Any) -> Decimal | None:
         raise _fail("length_days", "The length must be at least half a day (0.5).")
     if (days * 2) != (days * 2).to_integral_value():
         raise _fail("length_days", "Enter the length in whole or half days, for example 1.5.")
+    if days > MAX_SUSPENSION_DAYS_PER_YEAR:
+        raise _fail(
+            "length_days",
+            f"A suspension cannot be longer than {MAX_SUSPENSION_DAYS_PER_YEAR} school days.",
+        )
     return days
+
+
+def _clean_start(start_date: date) -> date:
+    """A first day no more than a year ahead: exclusions are recorded when they are
+    decided, and school days can only be counted on a calendar that exists."""
+    if start_date > timezone.localdate() + timedelta(days=366):
+        raise _fail("start_date", "The first day cannot be more than a year from today.")
+    return start_date
 
 
 def _clean_reasons(reasons: list[str]) -> list[str]:
@@ -342,9 +355,7 @@ def check_suspension_limit(
     year. Each school day counts in the year it falls in, so a suspension over the
     summer counts partly towards each year (`exclusion_days`)."""
     calendar = selectors.calendar_of(pupil)
-    before = selectors.suspension_days_by_year(
-        pupil, calendar=calendar, exclude_id=exclude_id
-    )
+    before = selectors.suspension_days_by_year(pupil, calendar=calendar, exclude_id=exclude_id)
     new = days_by_school_year(calendar, [Suspension(0, start_date, length)])
     limit = Decimal(MAX_SUSPENSION_DAYS_PER_YEAR)
     for year, days in sorted(new.days.items()):
@@ -367,8 +378,7 @@ def check_suspension_limit(
         message += "."
         if year in new.provisional_years | before.provisional_years:
             message += (
-                f" Term dates for {label} are incomplete, so weekdays were counted as "
-                "school days."
+                f" Term dates for {label} are incomplete, so weekdays were counted as school days."
             )
         raise _fail("length_days", message)
 
@@ -387,6 +397,7 @@ def record_exclusion(
     _require_editor(by, pupil.school)
     if kind not in ExclusionKind.values:
         raise _fail("kind", "Choose suspension or permanent exclusion.")
+    start_date = _clean_start(start_date)
     length = _clean_length(kind, length_days)
     codes = _clean_reasons(reasons)
     with transaction.atomic():
@@ -435,6 +446,7 @@ def update_exclusion(
     """Correct an exclusion (its kind cannot change: record a new one instead)."""
     pupil = exclusion.pupil
     _require_editor(by, pupil.school)
+    start_date = _clean_start(start_date)
     length = _clean_length(exclusion.kind, length_days)
     codes = _clean_reasons(reasons)
     values = {

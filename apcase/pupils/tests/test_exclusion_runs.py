@@ -276,3 +276,35 @@ def test_the_yearly_split_loses_and_invents_no_days(suspensions):
             assert day not in KNOWN.closures
             assert day >= s.start
             assert day - s.start < timedelta(days=400)
+
+
+# --- bad input is refused with a message, never an error page ------------------------
+
+
+def test_the_first_day_of_an_exclusion_may_not_be_years_ahead(world, client_for, pupil):
+    data = {
+        "kind": "suspension",
+        "start_date_0": "14",
+        "start_date_1": "9",
+        "start_date_2": "9999",
+        "length_days": "2",
+        "reason_1": "DB",
+    }
+    response = client_for(Role.INCLUSION_LEAD).post(f"/pupils/{pupil.pk}/exclusions/add/", data)
+    assert response.status_code == 200
+    assert "cannot be more than a year from today" in response.content.decode()
+    assert not pupil.exclusions.exists()
+
+
+@pytest.mark.parametrize("length", ["46", "999.5"])
+def test_a_suspension_longer_than_45_days_is_refused_by_the_service(pupil, lead, length):
+    with pytest.raises(ValidationFailed, match="cannot be longer than 45 school days"):
+        services.record_exclusion(
+            by=lead,
+            pupil=pupil,
+            kind="suspension",
+            start_date=date(2026, 9, 14),
+            length_days=length,
+            reasons=["DB"],
+        )
+    assert not pupil.exclusions.exists()
