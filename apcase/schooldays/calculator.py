@@ -148,10 +148,6 @@ class SchoolCalendar:
             return True
         return self._in_term(day)
 
-    def is_known_school_day(self, day: date) -> bool:
-        """True only for a day the entered calendar shows to be a school day."""
-        return self.is_known_year(school_year_of(day)) and self.is_school_day(day)
-
     def _counts(self, day: date, fail_safe: bool) -> bool:
         return self.is_expected_day(day) if fail_safe else self.is_school_day(day)
 
