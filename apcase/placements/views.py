@@ -12,6 +12,7 @@ from apcase.access.rules import access_rule
 from apcase.core.errors import DomainError
 from apcase.core.forms import show_domain_error
 from apcase.core.pdf import pdf_response, render_pdf
+from apcase.directory import threshold
 
 from . import plan, selectors, services, watch, workflow
 from .forms import (
@@ -45,6 +46,9 @@ def _plan_context(user: Any, placement: Any) -> dict[str, Any]:
         "can_correct_commissioning": policies.can_correct_commissioning(user, placement),
         "can_end": placement.status != "ended" and policies.can_end_placement(user, placement),
         "concerns": watch.concerns(placement, today=timezone.localdate()),
+        "threshold_warning": (
+            threshold.warning_for_placement(placement) if placement.status != "ended" else None
+        ),
         "extensions": list(placement.extensions.all()),  # type: ignore[attr-defined]
     }
 

@@ -13,6 +13,7 @@ from apcase.chronology.services import log_access
 from apcase.core.errors import DomainError
 from apcase.core.forms import show_domain_error
 from apcase.core.uploads import file_response
+from apcase.directory import threshold
 from apcase.directory.selectors import provider_options_for_placement
 
 from . import forms, selectors, services, workflow
@@ -410,7 +411,12 @@ def emergency_new(request: HttpRequest) -> HttpResponse:
                 request, "Emergency placement started. It goes to the next panel for ratification."
             )
             return redirect("referrals:emergency_detail", emergency_id=emergency.pk)
-    return render(request, "referrals/emergency_form.html", {"form": form})
+    near = threshold.providers_near_threshold(form.fields["provider"].queryset)  # type: ignore[attr-defined]
+    return render(
+        request,
+        "referrals/emergency_form.html",
+        {"form": form, "threshold_warnings": [found.count.message for found in near]},
+    )
 
 
 @access_rule(policies.can_use_service)
@@ -422,6 +428,11 @@ def emergency_detail(request: HttpRequest, emergency_id: int) -> HttpResponse:
         {
             "emergency": emergency,
             "overdue": workflow.is_overdue(emergency),
+            "threshold_warning": (
+                threshold.warning_for_placement(emergency.placement)
+                if emergency.placement.status != "ended"
+                else None
+            ),
             "decisions": emergency.decisions.select_related("meeting", "recorded_by"),
             "can_end": emergency.ratification == emergency.Ratification.NOT_RATIFIED
             and policies.can_end_unratified_placement(request.user, emergency),

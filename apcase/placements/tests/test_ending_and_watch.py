@@ -204,3 +204,21 @@ def test_the_daily_check_emails_the_named_staff_member_and_lead_once_a_day(world
 
     services.send_daily_alerts(today=TODAY + datetime.timedelta(days=1))
     assert sent.count() == 4  # and again the next day, until it is ended or extended
+
+
+def test_the_plan_page_and_the_emergency_form_warn_of_the_registration_threshold(world, lead):
+    from apcase.directory.models import Registration
+    from apcase.directory.tests.factories import ProviderProfileFactory
+
+    ProviderProfileFactory(organisation=world.provider, registration=Registration.UNREGISTERED)
+    placements = [make_placement(world.school, world.provider) for _ in range(5)]
+    client = sign_in(Client(), lead)
+    response = client.get(reverse("placements:detail", kwargs={"placement_id": placements[0].pk}))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'id="threshold-warning"' in page
+    assert "is not a registered school" in page
+    head = sign_in(Client(), person(Role.HEADTEACHER, world.school))
+    response = head.get(reverse("referrals:emergency_new"))
+    assert response.status_code == 200
+    assert "It has reached the registration threshold." in response.content.decode()
