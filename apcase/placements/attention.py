@@ -16,6 +16,8 @@ from apcase.core.attention import AttentionItem
 
 from . import selectors, watch
 
+TAGS = {"end_passed": "Overdue", "end_near": "Ending soon"}
+
 
 def items_for(user: Any) -> list[AttentionItem]:
     school_ids = policies.organisation_ids_for(user, {Role.INCLUSION_LEAD})
@@ -34,9 +36,7 @@ def items_for(user: Any) -> list[AttentionItem]:
                     title=concern.title,
                     href=reverse("placements:detail", kwargs={"placement_id": placement.pk}),
                     detail=concern.detail,
-                    tag="Overdue"
-                    if concern.key == "end_passed"
-                    else ("Missing" if concern.urgent else "Soon"),
+                    tag=TAGS.get(concern.key, "Missing"),
                     tag_colour="red" if concern.urgent else "yellow",
                 )
             )

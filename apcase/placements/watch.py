@@ -118,6 +118,9 @@ def concerns(placement: Placement, *, today: datetime.date) -> list[Concern]:
             )
         if end := end_date_concern(placement, today=today):
             found.append(end)
+    if placement.status != Placement.Status.ACTIVE:
+        # A planned placement's gaps are listed on its page as what it needs to start.
+        return found
     if named_staff_member_now(placement) is None:
         found.append(
             Concern(
@@ -125,7 +128,7 @@ def concerns(placement: Placement, *, today: datetime.date) -> list[Concern]:
                 f"No named member of staff: {name}",
                 "Nobody at the school is named to support the pupil, visit and follow up "
                 "absence; follow-ups go to the inclusion lead until someone is named.",
-                urgent=placement.status == Placement.Status.ACTIVE,
+                urgent=True,
             )
         )
     if not placement.sites.all():  # type: ignore[attr-defined]
@@ -135,7 +138,7 @@ def concerns(placement: Placement, *, today: datetime.date) -> list[Concern]:
                 f"No site recorded: {name}",
                 f"The school must know every address where {name} is taught: choose the "
                 f"sites of {placement.provider} on the placement plan.",
-                urgent=placement.status == Placement.Status.ACTIVE,
+                urgent=True,
             )
         )
     return sorted(found, key=lambda c: not c.urgent)
