@@ -285,7 +285,6 @@ def get_visit_for(user: Any, visit_id: int) -> Visit:
     return visit
 
 
-
 # --- absences the home school codes ------------------------------------------------
 
 
