@@ -15,6 +15,7 @@ placement, or for a session the agreed timetable leaves at school."""
 import datetime
 
 from django.db import transaction
+from django.test import override_settings
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -160,7 +161,7 @@ def _check(world, shapes, day, terms_entered, closed, register_submitted):
                     now=cutoff_minus,
                 )
     after_cutoff = timezone.make_aware(datetime.datetime.combine(day, datetime.time(16, 0)))
-    with settings_lookback(0):
+    with override_settings(APCASE_REGISTER_LOOKBACK_DAYS=0):  # only the generated day
         services.check_registers(now=after_cutoff)
 
     open_today = _is_open(day, terms_entered=terms_entered, closed=closed)
@@ -182,24 +183,3 @@ def _check(world, shapes, day, terms_entered, closed, register_submitted):
                     ).exists()
                 else:
                     assert task.assigned_to == placement.named_staff_member
-
-
-class settings_lookback:
-    """Only the generated day is under test."""
-
-    def __init__(self, days):
-        self.days = days
-
-    def __enter__(self):
-        from django.conf import settings as django_settings
-
-        self.old = getattr(django_settings, "APCASE_REGISTER_LOOKBACK_DAYS", None)
-        django_settings.APCASE_REGISTER_LOOKBACK_DAYS = self.days
-
-    def __exit__(self, *exc):
-        from django.conf import settings as django_settings
-
-        if self.old is None:
-            del django_settings.APCASE_REGISTER_LOOKBACK_DAYS
-        else:
-            django_settings.APCASE_REGISTER_LOOKBACK_DAYS = self.old

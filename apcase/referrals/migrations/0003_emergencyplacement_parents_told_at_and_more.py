@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('referrals', '0002_emergency_provider_acceptance_reason'),
+        ("referrals", "0002_emergency_provider_acceptance_reason"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='emergencyplacement',
-            name='parents_told_at',
+            model_name="emergencyplacement",
+            name="parents_told_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='emergencyplacement',
-            name='parents_told_how',
+            model_name="emergencyplacement",
+            name="parents_told_how",
             field=models.TextField(blank=True),
         ),
     ]
