@@ -152,7 +152,9 @@ def test_no_register_is_expected_on_the_home_schools_closure_day(world, placemen
     assert services.check_registers(now=at(10, 30, day=DAY + datetime.timedelta(days=1))) == 3
 
 
-def test_a_submitted_register_raises_nothing_at_the_cut_off(world, placements, today_only, provider_staff):
+def test_a_submitted_register_raises_nothing_at_the_cut_off(
+    world, placements, today_only, provider_staff
+):
     _submit(provider_staff, world.provider, {p.pk: "/" for p in placements})
     assert services.check_registers(now=at(10, 30)) == 0
 
@@ -163,9 +165,7 @@ def test_a_missed_run_of_the_cut_off_check_is_made_up_on_the_next_run(world, set
     settings.APCASE_REGISTER_LOOKBACK_DAYS = 3
     placement = make_placement(world.school, world.provider)
     assert services.check_registers(now=at(10, 30)) == 3  # Friday am and pm, Monday am
-    days = set(
-        FollowUpTask.objects.filter(placement=placement).values_list("date", "session")
-    )
+    days = set(FollowUpTask.objects.filter(placement=placement).values_list("date", "session"))
     friday = DAY - datetime.timedelta(days=3)
     assert days == {(friday, "am"), (friday, "pm"), (DAY, "am")}
 
