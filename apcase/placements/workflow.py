@@ -141,6 +141,8 @@ def start_emergency_placement(
     """Active at once. Until its full plan is agreed the pupil is expected at the
     provider every weekday session whatever the timetable says (monitoring.selectors),
     and the inclusion lead sees what is missing every day (placements.attention)."""
+    from .plan import dual_registration_expected
+
     _check_may_arrange(by, pupil)
     start = start_date or timezone.localdate()
     errors = check_named_staff_member(named_staff_member, pupil) | check_sites(sites, provider)
@@ -162,6 +164,7 @@ def start_emergency_placement(
         commissioning_power=commissioning_power,
         is_emergency=True,
         named_staff_member=named_staff_member,
+        dual_registered=dual_registration_expected(provider),
     )
     placement.sites.set(sites)
     PlacementSession.objects.bulk_create(

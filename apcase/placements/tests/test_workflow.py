@@ -63,6 +63,18 @@ def test_an_emergency_placement_is_active_from_today(world, pupil, head):
     assert placement.sites.count() == 1
 
 
+def test_an_emergency_placement_at_a_pru_is_dual_registered_by_default(world, pupil, head):
+    world.provider.establishment_type_code = 14  # GIAS: pupil referral unit
+    world.provider.save()
+    world.other_provider.establishment_type_code = None  # not a school
+    world.other_provider.save()
+    at_pru = _emergency(pupil, head, world.provider)
+    assert at_pru.dual_registered
+    other = make_pupil(world.school)
+    elsewhere = _emergency(other, head, world.other_provider, sites=[site_of(world.other_provider)])
+    assert not elsewhere.dual_registered
+
+
 def test_an_emergency_placement_needs_its_site_sessions_and_named_staff_member(world, pupil, head):
     for overrides, field in (
         ({"sessions": set()}, "sessions"),
