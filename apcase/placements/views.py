@@ -1,3 +1,4 @@
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -66,9 +67,31 @@ def agreement_pdf(request: HttpRequest, placement_id: int) -> HttpResponse:
     return pdf_response(content, filename=f"placement-agreement-{placement.pk}.pdf")
 
 
-def _page(request: HttpRequest, form: Any, placement: Any, heading: str) -> HttpResponse:
+def _form_page(
+    request: HttpRequest,
+    placement: Any,
+    form: Any,
+    *,
+    save: Callable[[], Any],
+    done: str,
+    heading: str,
+    template: str = "placements/form.html",
+    context: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """A plan form's page: on a valid post call `save` (a service), and show its refusal
+    on the form, or go back to the placement with `done`."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            save()
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            messages.success(request, done)
+            return redirect(_detail_url(placement.pk))
     return render(
-        request, "placements/form.html", {"form": form, "placement": placement, "heading": heading}
+        request,
+        template,
+        {"form": form, "placement": placement, "heading": heading, **(context or {})},
     )
 
 
@@ -85,15 +108,14 @@ def edit_plan(request: HttpRequest, placement_id: int) -> HttpResponse:
         "dual_registration_reason": placement.dual_registration_reason,
     }
     form = PlanForm(request.POST or None, initial=initial, placement=placement)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_plan(placement, by=request.user, **form.cleaned_data)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            messages.success(request, "Plan saved.")
-            return redirect(_detail_url(placement.pk))
-    return _page(request, form, placement, "The placement plan")
+    return _form_page(
+        request,
+        placement,
+        form,
+        save=lambda: services.update_plan(placement, by=request.user, **form.cleaned_data),
+        done="Plan saved.",
+        heading="The placement plan",
+    )
 
 
 @access_rule(policies.can_view_placements)
@@ -101,45 +123,42 @@ def edit_timetable(request: HttpRequest, placement_id: int) -> HttpResponse:
     placement = selectors.get_placement_to_plan(request.user, placement_id)
     current = [f"{s.weekday}-{s.session}" for s in placement.sessions.all()]  # type: ignore[attr-defined]
     form = TimetableForm(request.POST or None, initial={"sessions": current})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.set_timetable(placement, by=request.user, sessions=form.chosen())
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            messages.success(request, "Timetable saved.")
-            return redirect(_detail_url(placement.pk))
-    return _page(request, form, placement, "Weekly timetable")
+    return _form_page(
+        request,
+        placement,
+        form,
+        save=lambda: services.set_timetable(placement, by=request.user, sessions=form.chosen()),
+        done="Timetable saved.",
+        heading="Weekly timetable",
+    )
 
 
 @access_rule(policies.can_view_placements)
 def add_objective(request: HttpRequest, placement_id: int) -> HttpResponse:
     placement = selectors.get_placement_to_plan(request.user, placement_id)
     form = ObjectiveForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.add_objective(placement, by=request.user, **form.cleaned_data)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            messages.success(request, "Objective added.")
-            return redirect(_detail_url(placement.pk))
-    return _page(request, form, placement, "Add an objective")
+    return _form_page(
+        request,
+        placement,
+        form,
+        save=lambda: services.add_objective(placement, by=request.user, **form.cleaned_data),
+        done="Objective added.",
+        heading="Add an objective",
+    )
 
 
 @access_rule(policies.can_view_placements)
 def record_agreement(request: HttpRequest, placement_id: int) -> HttpResponse:
     placement = selectors.get_placement_to_plan(request.user, placement_id)
     form = AgreementForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.record_agreement(placement, by=request.user, **form.cleaned_data)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            messages.success(request, "Agreement recorded.")
-            return redirect(_detail_url(placement.pk))
-    return _page(request, form, placement, "Record agreement to the plan")
+    return _form_page(
+        request,
+        placement,
+        form,
+        save=lambda: services.record_agreement(placement, by=request.user, **form.cleaned_data),
+        done="Agreement recorded.",
+        heading="Record agreement to the plan",
+    )
 
 
 @access_rule(policies.can_view_placements)
@@ -159,30 +178,28 @@ def start(request: HttpRequest, placement_id: int) -> HttpResponse:
 def end(request: HttpRequest, placement_id: int) -> HttpResponse:
     placement = selectors.get_placement_to_end(request.user, placement_id)
     form = EndForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            workflow.end_placement(placement, by=request.user, **form.cleaned_data)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            messages.success(request, "The placement has ended.")
-            return redirect(_detail_url(placement.pk))
-    return _page(request, form, placement, "End the placement")
+    return _form_page(
+        request,
+        placement,
+        form,
+        save=lambda: workflow.end_placement(placement, by=request.user, **form.cleaned_data),
+        done="The placement has ended.",
+        heading="End the placement",
+    )
 
 
 @access_rule(policies.can_view_placements)
 def extend(request: HttpRequest, placement_id: int) -> HttpResponse:
     placement = selectors.get_placement_to_end(request.user, placement_id)
     form = ExtendForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            workflow.extend_placement(placement, by=request.user, **form.cleaned_data)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            messages.success(request, "The placement has been extended.")
-            return redirect(_detail_url(placement.pk))
-    return _page(request, form, placement, "Extend the placement")
+    return _form_page(
+        request,
+        placement,
+        form,
+        save=lambda: workflow.extend_placement(placement, by=request.user, **form.cleaned_data),
+        done="The placement has been extended.",
+        heading="Extend the placement",
+    )
 
 
 @access_rule(policies.can_view_placements)
@@ -193,23 +210,17 @@ def sites(request: HttpRequest, placement_id: int) -> HttpResponse:
         initial={"sites": list(placement.sites.all())},  # type: ignore[attr-defined]
         placement=placement,
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.set_sites(placement, by=request.user, sites=list(form.cleaned_data["sites"]))
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            messages.success(request, "Sites saved.")
-            return redirect(_detail_url(placement.pk))
-    return render(
+    return _form_page(
         request,
-        "placements/sites.html",
-        {
-            "form": form,
-            "placement": placement,
-            "heading": "Sites where the pupil is taught",
-            "can_add_site": policies.can_edit_provider(request.user, placement.provider),
-        },
+        placement,
+        form,
+        save=lambda: services.set_sites(
+            placement, by=request.user, sites=list(form.cleaned_data["sites"])
+        ),
+        done="Sites saved.",
+        heading="Sites where the pupil is taught",
+        template="placements/sites.html",
+        context={"can_add_site": policies.can_edit_provider(request.user, placement.provider)},
     )
 
 
@@ -226,12 +237,13 @@ def commissioning(request: HttpRequest, placement_id: int) -> HttpResponse:
             "commissioning_power": placement.commissioning_power,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.correct_commissioning(placement, by=request.user, **form.cleaned_data)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            messages.success(request, "Who commissions the placement is corrected.")
-            return redirect(_detail_url(placement.pk))
-    return _page(request, form, placement, "Who commissions the placement")
+    return _form_page(
+        request,
+        placement,
+        form,
+        save=lambda: services.correct_commissioning(
+            placement, by=request.user, **form.cleaned_data
+        ),
+        done="Who commissions the placement is corrected.",
+        heading="Who commissions the placement",
+    )

@@ -188,6 +188,17 @@ def start_emergency_placement(
     return placement
 
 
+def _locked(placement: Placement) -> Placement:
+    """Re-read the placement under a row lock (only its own row: PostgreSQL refuses FOR
+    UPDATE across the nullable local-authority join), so two people ending or
+    extending it at once are applied one after the other."""
+    return (
+        Placement.objects.select_for_update(of=("self",))
+        .select_related("pupil", "pupil__school", "pupil__school__local_authority", "provider")
+        .get(pk=placement.pk)
+    )
+
+
 def _check_may_end(by: Any, placement: Placement) -> None:
     if not policies.can_end_placement(by, placement):
         raise NotPermitted("You cannot end this placement.")
@@ -206,11 +217,7 @@ def end_placement(
     """planned/active -> ended, with the last day, the reason, who decided and where the
     child went (a fixed list, so outcomes can be counted). Until this is done the
     placement stays on the provider's register, however far past its planned end."""
-    placement = (
-        Placement.objects.select_for_update(of=("self",))
-        .select_related("pupil", "pupil__school", "pupil__school__local_authority", "provider")
-        .get(pk=placement.pk)
-    )
+    placement = _locked(placement)
     _check_may_end(by, placement)
     if S.ENDED not in ALLOWED_TRANSITIONS[placement.status]:
         raise TransitionNotAllowed("This placement has already ended.")
@@ -271,11 +278,7 @@ def extend_placement(
     placement: Placement, *, by: Any, new_end_date: datetime.date | None, reason: str
 ) -> Placement:
     """Move the planned end date later, with the reason; the history is kept."""
-    placement = (
-        Placement.objects.select_for_update(of=("self",))
-        .select_related("pupil", "pupil__school", "pupil__school__local_authority", "provider")
-        .get(pk=placement.pk)
-    )
+    placement = _locked(placement)
     _check_may_end(by, placement)
     if placement.status == S.ENDED:
         raise TransitionNotAllowed("This placement has ended: it cannot be extended.")

@@ -8,9 +8,8 @@ from apcase.chronology.models import AuditEvent
 from apcase.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
 from apcase.placements import workflow
 from apcase.placements.models import Placement
-from apcase.placements.tests.factories import make_placement
+from apcase.placements.tests.factories import make_placement, site_of
 from apcase.referrals.tests.factories import make_pupil, person
-from apcase.referrals.tests.test_emergency import site_of
 
 START = datetime.date(2026, 12, 1)
 

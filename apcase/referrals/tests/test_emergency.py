@@ -6,29 +6,17 @@ from django.utils import timezone
 from apcase.accounts.roles import Role
 from apcase.chronology.models import AuditEvent
 from apcase.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
-from apcase.directory.models import Site
 from apcase.directory.tests.factories import assure_fully
 from apcase.notifications.models import OutboxMessage
 from apcase.panel import services as panel_services
 from apcase.placements.models import Placement
+from apcase.placements.tests.factories import site_of
 from apcase.referrals import workflow
 from apcase.referrals.models import EmergencyPlacement
 
 from .factories import make_meeting, make_panel, make_pupil, person, sitting_panel
 
 TODAY = timezone.localdate()
-
-
-def site_of(provider):
-    site = provider.sites.filter(is_active=True).first()
-    return site or Site.objects.create(
-        organisation=provider,
-        name="Romans Field Site",
-        street="Shenley Road",
-        town="Milton Keynes",
-        postcode="MK3 7AW",
-        is_main=True,
-    )
 
 
 def arrange(by, pupil, provider, **overrides):

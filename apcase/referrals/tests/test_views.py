@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from apcase.accounts.roles import Role
 from apcase.chronology.models import AccessLogEntry, AuditEvent
+from apcase.placements.tests.factories import site_of
 from apcase.referrals.models import EmergencyPlacement, Referral, ReferralDocument
-from apcase.referrals.tests.test_emergency import site_of
 from conftest import sign_in
 
 from .factories import (
@@ -267,23 +267,19 @@ def test_a_headteacher_signs_off_through_the_page(world, school_side):
     assert "Only the school&#x27;s headteacher" in html or "Only the school's headteacher" in html
 
 
-def test_an_emergency_placement_is_arranged_through_the_page(world, school_side):
-    make_meeting(make_panel(world.la))
-    client = sign_in(Client(), school_side.head)
+def _dates(name, day):
+    return {f"{name}_0": day.day, f"{name}_1": day.month, f"{name}_2": day.year}
+
+
+def _emergency_form(pupil, provider, *, risk_review_on=None, **fields):
+    """The emergency form as a person fills it in, with `fields` changed."""
     today = datetime.date.today()
-    review = today + datetime.timedelta(days=14)
-    site = site_of(world.provider)
-    staff = person(Role.SCHOOL_STAFF, world.school, full_name="Tom Ellery")
-    data = {
-        "pupil": school_side.pupil.pk,
-        "provider": world.provider.pk,
-        "sites": [site.pk],
+    return {
+        "pupil": pupil.pk,
+        "provider": provider.pk,
         "sessions": ["0-am", "0-pm", "2-am"],
-        "named_staff_member": staff.pk,
         "parents_told_how": "Phone call to the child's mother.",
-        "parents_told_on_0": today.day,
-        "parents_told_on_1": today.month,
-        "parents_told_on_2": today.year,
+        **_dates("parents_told_on", today),
         "parents_told_time": "08:15",
         "why_it_cannot_wait": "Serious incident.",
         "risks": "Risk to others.",
@@ -291,13 +287,26 @@ def test_an_emergency_placement_is_arranged_through_the_page(world, school_side)
         "severity": "high",
         "mitigations": "1:1 support.",
         "assessed_by": "Head",
-        "assessed_on_0": today.day,
-        "assessed_on_1": today.month,
-        "assessed_on_2": today.year,
-        "risk_review_on_0": review.day,
-        "risk_review_on_1": review.month,
-        "risk_review_on_2": review.year,
+        **_dates("assessed_on", today),
+        **_dates("risk_review_on", risk_review_on or today),
+        **fields,
     }
+
+
+def test_an_emergency_placement_is_arranged_through_the_page(world, school_side):
+    make_meeting(make_panel(world.la))
+    client = sign_in(Client(), school_side.head)
+    today = datetime.date.today()
+    review = today + datetime.timedelta(days=14)
+    site = site_of(world.provider)
+    staff = person(Role.SCHOOL_STAFF, world.school, full_name="Tom Ellery")
+    data = _emergency_form(
+        school_side.pupil,
+        world.provider,
+        sites=[site.pk],
+        named_staff_member=staff.pk,
+        risk_review_on=review,
+    )
     response = client.post(reverse("referrals:emergency_new"), data)
     assert response.status_code == 200
     assert "is not assured in the directory: enter why it is used" in response.content.decode()
@@ -326,31 +335,13 @@ def test_the_emergency_form_refuses_a_site_of_another_provider_and_no_named_staf
 ):
     make_meeting(make_panel(world.la))
     client = sign_in(Client(), school_side.head)
-    today = datetime.date.today()
-    data = {
-        "pupil": school_side.pupil.pk,
-        "provider": world.provider.pk,
-        "provider_acceptance_reason": "Only one with a place.",
-        "sites": [site_of(world.other_provider).pk],
-        "sessions": ["0-am"],
-        "parents_told_how": "Phone call.",
-        "parents_told_on_0": today.day,
-        "parents_told_on_1": today.month,
-        "parents_told_on_2": today.year,
-        "parents_told_time": "08:15",
-        "why_it_cannot_wait": "Serious incident.",
-        "risks": "Risk to others.",
-        "likelihood": "high",
-        "severity": "high",
-        "mitigations": "1:1 support.",
-        "assessed_by": "Head",
-        "assessed_on_0": today.day,
-        "assessed_on_1": today.month,
-        "assessed_on_2": today.year,
-        "risk_review_on_0": today.day,
-        "risk_review_on_1": today.month,
-        "risk_review_on_2": today.year,
-    }
+    data = _emergency_form(
+        school_side.pupil,
+        world.provider,
+        provider_acceptance_reason="Only one with a place.",
+        sites=[site_of(world.other_provider).pk],
+        sessions=["0-am"],
+    )
     response = client.post(reverse("referrals:emergency_new"), data)
     assert response.status_code == 200
     html = response.content.decode()
