@@ -16,15 +16,23 @@ class GovDateField(DateInputField):
     four-digit year, so "26" is not read as the year 26."""
 
     def compress(self, data_list: Any) -> date | None:
-        day, month, year = data_list
-        if not (day and month and year):
+        parts = [str(part).strip() if part not in (None, "") else "" for part in data_list]
+        day, month, year = (parts + ["", "", ""])[:3]
+        if not (day or month or year):
+            if self.required:
+                raise ValidationError(self.error_messages["required"], code="required")
             return None
-        if len(str(year)) != 4:
+        if not (day and month and year):
+            raise ValidationError("Enter a real date: the day, the month and the year.")
+        if len(year) != 4:
             raise ValidationError("Enter the year as 4 digits, for example 2026.")
         try:
-            return date(day=int(day), month=int(month), year=int(year))
-        except ValueError:
+            found = date(day=int(day), month=int(month), year=int(year))
+        except (ValueError, OverflowError):
             raise ValidationError("Enter a real date.") from None
+        if found.year < 1900:
+            raise ValidationError("Enter a real date.")
+        return found
 
 
 def date_field(name: str) -> Field:
