@@ -14,6 +14,8 @@ Rules:
 from collections.abc import Iterable
 from typing import Any
 
+from django.utils import timezone
+
 from apcase.accounts.models import Membership, Organisation
 from apcase.accounts.roles import ORGANISATION_ADMIN_ROLES, Role
 
@@ -383,10 +385,14 @@ def can_take_registers(user: Any) -> bool:
 
 
 def can_mark_attendance(user: Any, placement: Any) -> bool:
-    """Provider staff mark only pupils in an active placement with their own provider."""
-    return placement.status == "active" and bool(
-        roles_in(user, placement.provider) & PROVIDER_ROLES
+    """Provider staff mark only pupils in an active placement with their own provider,
+    or one that ended today (its last day)."""
+    open_today = placement.status == "active" or (
+        placement.status == "ended"
+        and placement.ended_on is not None
+        and placement.ended_on >= timezone.localdate()
     )
+    return open_today and bool(roles_in(user, placement.provider) & PROVIDER_ROLES)
 
 
 def can_record_check_in(user: Any, placement: Any) -> bool:

@@ -20,12 +20,21 @@ from .models import AttendanceMark, CheckIn, FollowUpTask, Visit
 
 
 def active_on(day: datetime.date) -> Q:
-    """Placements the child is in on `day`: active and started by then.
+    """Placements the child is in on `day`: started by then, and either active or ended
+    no earlier than that day (`ended_on` is the last day, still a day at the provider).
 
     A planned end date is a plan, not an ending: a placement past it is still watched
     until someone ends it (placements.workflow.end_placement), and is flagged as overdue
     for a decision meanwhile."""
-    return Q(status=Placement.Status.ACTIVE, start_date__lte=day)
+    return Q(start_date__lte=day) & (
+        Q(status=Placement.Status.ACTIVE)
+        | Q(
+            status=Placement.Status.ENDED,
+            started_at__isnull=False,
+            ended_on__isnull=False,
+            ended_on__gte=day,
+        )
+    )
 
 
 def timetable_is_trusted() -> Q:
@@ -203,12 +212,17 @@ def mark_history(placement: Placement) -> QuerySet[AttendanceMark]:
 
 
 def open_follow_ups_for(user: Any) -> QuerySet[FollowUpTask]:
-    """Open tasks assigned to the user, and those at the schools where they are DSL,
-    inclusion lead or headteacher."""
+    """Open tasks assigned to the user at a school where they still work, and those at
+    the schools where they are DSL, inclusion lead or headteacher. Someone who has left
+    a school sees none of its pupils' tasks."""
     school_ids = policies.organisation_ids_for(user, policies.FOLLOW_UP_ROLES)
+    working_at = policies.organisation_ids_for(user, policies.SCHOOL_PUPIL_ROLES)
     return (
         FollowUpTask.objects.filter(status=FollowUpTask.Status.OPEN)
-        .filter(Q(assigned_to_id=user.pk) | Q(placement__pupil__school_id__in=school_ids))
+        .filter(
+            Q(assigned_to_id=user.pk, placement__pupil__school_id__in=working_at)
+            | Q(placement__pupil__school_id__in=school_ids)
+        )
         .select_related("placement", "placement__pupil", "placement__provider", "assigned_to")
         .order_by("date", "id")
     )
@@ -262,7 +276,11 @@ def next_visit_due(placement: Placement, visits: list[Visit]) -> datetime.date:
 
 def overdue_visits_for(user: Any, *, today: datetime.date) -> list[tuple[Placement, datetime.date]]:
     placements = list(
-        Placement.objects.filter(named_staff_member_id=user.pk, status=Placement.Status.ACTIVE)
+        Placement.objects.filter(
+            named_staff_member_id=user.pk,
+            status=Placement.Status.ACTIVE,
+            pupil__school_id__in=policies.organisation_ids_for(user, policies.SCHOOL_PUPIL_ROLES),
+        )
         .select_related("pupil", "provider")
         .prefetch_related("visits")
     )

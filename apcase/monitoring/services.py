@@ -24,13 +24,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apcase.access import policies
-from apcase.accounts.models import Membership
 from apcase.accounts.roles import Role
 from apcase.chronology.services import record_event
 from apcase.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
 from apcase.notifications.services import absolute_url, queue_email
 from apcase.placements.models import Placement
-from apcase.placements.watch import named_staff_member_now
+from apcase.placements.watch import emails_of, named_staff_member_now, stand_in_emails
 from apcase.schooldays.calculator import is_expected_day
 
 from . import codes, rules, selectors
@@ -39,16 +38,8 @@ from .models import AttendanceMark, CheckIn, FollowUpTask, RegisterSubmission, S
 # --- alerts -----------------------------------------------------------------------
 
 
-def _emails_of(school: Any, role: str) -> list[str]:
-    return list(
-        Membership.objects.filter(organisation=school, role=role, is_active=True).values_list(
-            "user__email", flat=True
-        )
-    )
-
-
 def _dsl_emails(school: Any) -> list[str]:
-    return _emails_of(school, Role.SCHOOL_DSL)
+    return emails_of(school, [Role.SCHOOL_DSL])
 
 
 def _raise_follow_up(
@@ -77,7 +68,8 @@ def _raise_follow_up(
     if named is None:
         detail += (
             " This placement has no named member of staff who works at the school now: "
-            "the inclusion lead must follow it up and name someone on the placement plan."
+            "the inclusion lead (or, if the school has none, the headteacher) must follow it "
+            "up and name someone on the placement plan."
         )
     task = FollowUpTask.objects.create(
         placement=placement,
@@ -96,9 +88,7 @@ def _raise_follow_up(
         summary=detail[:500],
         changes={"follow_up": [None, task.get_kind_display()]},
     )
-    recipients = (
-        [named.email] if named is not None else _emails_of(pupil.school, Role.INCLUSION_LEAD)
-    )
+    recipients = [named.email] if named is not None else stand_in_emails(pupil.school)
     if notify_dsl:
         recipients.extend(_dsl_emails(pupil.school))
     link = absolute_url(reverse("monitoring:close_task", kwargs={"task_id": task.pk}))
@@ -284,9 +274,12 @@ def check_registers(*, now: datetime.datetime | None = None) -> int:
                     date=day, session=session, is_current=True
                 ).values_list("placement_id", flat=True)
             )
+            cutoff = rules.cutoff_at(day, session)
             for placement in selectors.all_expected_placements(day, session):
                 if placement.pk in marked:
                     continue
+                if placement.started_at is not None and placement.started_at > cutoff:
+                    continue  # it began after this register closed (an emergency at 14:30)
                 school = placement.pupil.school
                 if (school.pk, day) not in open_day:
                     open_day[school.pk, day] = _is_school_day(day, school)

@@ -29,8 +29,9 @@ def items_for(user: Any) -> list[AttentionItem]:
         scope |= Q(pupil__school_id__in=school_ids)
     today = timezone.localdate()
     items = []
-    for placement in selectors.open_placements_to_watch(scope):
-        for concern in watch.concerns(placement, today=today):
+    calendars = watch.Calendars()
+    for placement in watch.with_staff_memberships(selectors.open_placements_to_watch(scope)):
+        for concern in watch.concerns(placement, today=today, calendars=calendars):
             items.append(
                 AttentionItem(
                     title=concern.title,

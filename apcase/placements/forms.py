@@ -67,6 +67,12 @@ class PlanForm(_Form):
 
     def __init__(self, *args: Any, placement: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if placement.status == "active":
+            # A started placement's end date moves only by extending or ending it.
+            self.fields["planned_end_date"].disabled = True
+            self.fields[
+                "planned_end_date"
+            ].help_text = "The placement has started: to change its end date, extend or end it."
         sites = [s.name for s in active_sites_of(placement.provider)]
         if placement.site and placement.site not in sites:
             sites.insert(0, placement.site)

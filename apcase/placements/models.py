@@ -72,7 +72,10 @@ class Placement(TimeStampedModel):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PLANNED)
     start_date = models.DateField()
     planned_end_date = models.DateField(null=True, blank=True)
-    ended_on = models.DateField(null=True, blank=True)
+    # When the placement became active (started, or an emergency placement arranged):
+    # no register is expected for a session whose cut-off had passed by then.
+    started_at = models.DateTimeField(null=True, blank=True)
+    ended_on = models.DateField(null=True, blank=True)  # the last day at the provider
     end_reason = models.TextField(blank=True)
     end_decided_by = models.CharField("Who decided to end it", max_length=200, blank=True)
     end_destination = models.CharField(

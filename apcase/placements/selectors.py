@@ -4,8 +4,9 @@
   school role;
 - the local authority: placements of pupils at schools in an LA where the user holds a
   panel or officer role;
-- an AP provider: its own open (planned or active) placements only; an ended placement
-  is no longer the provider's business.
+- an AP provider: its own open (planned or active) placements only, and one ended today
+  until the day is over (its last day is still registered); an ended placement is no
+  longer the provider's business.
 
 A placement outside every scope is "not found", never "forbidden"."""
 
@@ -27,6 +28,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils import timezone
 
 from apcase.access import policies
 from apcase.directory.threshold import PlacementFields
@@ -34,6 +36,12 @@ from apcase.directory.threshold import PlacementFields
 from .models import Placement, PlacementSession
 
 OPEN = (Placement.Status.PLANNED, Placement.Status.ACTIVE)
+
+
+def on_last_day() -> Q:
+    """A placement ended today (its last day) is still the provider's to register until
+    the day is over."""
+    return Q(status=Placement.Status.ENDED, ended_on__gte=timezone.localdate())
 
 
 def provider_ids_for(user: Any) -> set[int]:
@@ -47,7 +55,7 @@ def _scope(user: Any) -> Q | None:
     if la_ids := policies.organisation_ids_for(user, policies.LA_CASE_ROLES):
         parts.append(Q(pupil__school__local_authority_id__in=la_ids))
     if provider_ids := provider_ids_for(user):
-        parts.append(Q(provider_id__in=provider_ids, status__in=OPEN))
+        parts.append(Q(provider_id__in=provider_ids) & (Q(status__in=OPEN) | on_last_day()))
     if not parts:
         return None
     combined = parts[0]
@@ -110,7 +118,13 @@ def pupil_placement_scope(user: Any) -> Q | None:
     provider_ids = provider_ids_for(user)
     if not provider_ids:
         return None
-    return Q(placements__provider_id__in=provider_ids, placements__status__in=OPEN)
+    return Q(placements__provider_id__in=provider_ids) & (
+        Q(placements__status__in=OPEN)
+        | Q(
+            placements__status=Placement.Status.ENDED,
+            placements__ended_on__gte=timezone.localdate(),
+        )
+    )
 
 
 def placements_of_pupil(pupil: Any) -> QuerySet[Placement]:

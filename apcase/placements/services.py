@@ -6,8 +6,10 @@ to be given again before the placement can start. The plan of an ended placement
 history and cannot change."""
 
 import datetime
+import logging
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -18,6 +20,15 @@ from apcase.chronology.services import record_event
 from apcase.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
 
 from .models import Placement, PlacementAgreement, PlacementObjective, PlacementSession
+
+logger = logging.getLogger(__name__)
+
+
+def max_length() -> datetime.timedelta:
+    """The longest a placement may be planned for (settings.APCASE_PLACEMENT_MAX_YEARS):
+    alternative provision is time-limited, and a date decades away is a typing slip."""
+    years = int(getattr(settings, "APCASE_PLACEMENT_MAX_YEARS", 3))
+    return datetime.timedelta(days=365 * years)
 
 
 def _locked_for_planning(placement: Placement, by: Any) -> Placement:
@@ -84,6 +95,17 @@ def update_plan(
         errors["planned_end_date"] = ["Enter the planned end date."]
     elif planned_end_date < placement.start_date:
         errors["planned_end_date"] = ["The planned end date must be on or after the start date."]
+    elif (
+        placement.status == Placement.Status.ACTIVE
+        and planned_end_date != placement.planned_end_date
+    ):
+        errors["planned_end_date"] = [
+            "The placement has started: extend it or end it to change its end date."
+        ]
+    elif planned_end_date > placement.start_date + max_length():
+        errors["planned_end_date"] = [
+            f"The planned end date must be within {max_length().days // 365} years of the start."
+        ]
     if named_staff_member is None:
         errors["named_staff_member"] = ["Choose the named member of staff."]
     elif not policies.roles_in(named_staff_member, placement.pupil.school):
@@ -347,57 +369,62 @@ def correct_commissioning(
 ALERTED_EVERY_DAY = ("end_passed", "end_near", "emergency_plan", "no_timetable", "no_named_staff")
 
 
-@transaction.atomic
 def send_daily_alerts(*, today: datetime.date | None = None) -> int:
     """Email what is missing or overdue on each open placement (placements.watch) to the
-    named staff member and the school's current inclusion lead(s), once a day each: from
-    10 school days before the planned end date and every day after it until the
-    placement is ended or extended; every day an emergency placement lacks its agreed
-    plan, or a placement lacks a timetable or a named staff member. Returns how many
-    emails were queued."""
-    from apcase.accounts.models import Membership
-    from apcase.accounts.roles import Role
-    from apcase.notifications.services import absolute_url, queue_email
-
+    named staff member and the school's current inclusion lead(s) (or whoever stands in:
+    watch.stand_in_emails), once a day each: from 10 school days before the planned end
+    date and every day after it until the placement is ended or extended; every day an
+    emergency placement lacks its agreed plan, or a placement lacks a timetable or a
+    named staff member. Each placement is its own transaction, so one bad record never
+    stops the others' alerts. Returns how many emails were queued."""
     from . import selectors, watch
-    from .models import PlacementAlert
 
     today = today or timezone.localdate()
     queued = 0
-    for placement in selectors.open_placements_to_watch(Q(status=Placement.Status.ACTIVE)):
-        for concern in watch.concerns(placement, today=today):
-            if concern.key not in ALERTED_EVERY_DAY:
-                continue
-            _, created = PlacementAlert.objects.get_or_create(
-                placement=placement, kind=concern.key, date=today
+    calendars = watch.Calendars()
+    active = selectors.open_placements_to_watch(Q(status=Placement.Status.ACTIVE))
+    for placement in watch.with_staff_memberships(active):
+        try:
+            with transaction.atomic():
+                queued += _alert(placement, today=today, calendars=calendars)
+        except Exception:  # one placement's failure must not silence every other alert
+            logger.exception("Daily alerts failed for placement %s", placement.pk)
+    return queued
+
+
+def _alert(placement: Placement, *, today: datetime.date, calendars: Any) -> int:
+    from apcase.notifications.services import absolute_url, queue_email
+
+    from . import watch
+    from .models import PlacementAlert
+
+    queued = 0
+    for concern in watch.concerns(placement, today=today, calendars=calendars):
+        if concern.key not in ALERTED_EVERY_DAY:
+            continue
+        _, created = PlacementAlert.objects.get_or_create(
+            placement=placement, kind=concern.key, date=today
+        )
+        if not created:
+            continue
+        recipients = watch.stand_in_emails(placement.pupil.school)
+        if named := watch.named_staff_member_now(placement):
+            recipients.insert(0, named.email)
+        link = absolute_url(reverse("placements:detail", kwargs={"placement_id": placement.pk}))
+        for email in dict.fromkeys(recipients):
+            queue_email(
+                to=email,
+                subject=concern.title,
+                body=f"{concern.detail}\n\nOpen the placement: {link}",
             )
-            if not created:
-                continue
-            recipients = list(
-                Membership.objects.filter(
-                    organisation=placement.pupil.school,
-                    role=Role.INCLUSION_LEAD,
-                    is_active=True,
-                    user__is_active=True,
-                ).values_list("user__email", flat=True)
-            )
-            if named := watch.named_staff_member_now(placement):
-                recipients.insert(0, named.email)
-            link = absolute_url(reverse("placements:detail", kwargs={"placement_id": placement.pk}))
-            for email in dict.fromkeys(recipients):
-                queue_email(
-                    to=email,
-                    subject=concern.title,
-                    body=f"{concern.detail}\n\nOpen the placement: {link}",
-                )
-                queued += 1
-            record_event(
-                by=None,
-                action=f"placement_alert_{concern.key}",
-                target=placement,
-                organisation=placement.pupil.school,
-                pupil_id=placement.pupil_id,
-                summary=concern.title,
-                changes={"alerted": [None, len(recipients)]},
-            )
+            queued += 1
+        record_event(
+            by=None,
+            action=f"placement_alert_{concern.key}",
+            target=placement,
+            organisation=placement.pupil.school,
+            pupil_id=placement.pupil_id,
+            summary=concern.title,
+            changes={"alerted": [None, len(recipients)]},
+        )
     return queued

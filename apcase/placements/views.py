@@ -67,6 +67,16 @@ def agreement_pdf(request: HttpRequest, placement_id: int) -> HttpResponse:
     return pdf_response(content, filename=f"placement-agreement-{placement.pk}.pdf")
 
 
+def _already_ended(request: HttpRequest, placement_id: int) -> HttpResponse | None:
+    """A second press of "End the placement" (or a stale link) lands on the placement,
+    saying it has ended, rather than on "Page not found"."""
+    placement = selectors.get_placement_for(request.user, placement_id)
+    if placement.status != "ended":
+        return None
+    messages.info(request, "This placement has already ended.")
+    return redirect(_detail_url(placement.pk))
+
+
 def _form_page(
     request: HttpRequest,
     placement: Any,
@@ -176,6 +186,8 @@ def start(request: HttpRequest, placement_id: int) -> HttpResponse:
 
 @access_rule(policies.can_view_placements)
 def end(request: HttpRequest, placement_id: int) -> HttpResponse:
+    if ended := _already_ended(request, placement_id):
+        return ended
     placement = selectors.get_placement_to_end(request.user, placement_id)
     form = EndForm(request.POST or None)
     return _form_page(
@@ -190,6 +202,8 @@ def end(request: HttpRequest, placement_id: int) -> HttpResponse:
 
 @access_rule(policies.can_view_placements)
 def extend(request: HttpRequest, placement_id: int) -> HttpResponse:
+    if ended := _already_ended(request, placement_id):
+        return ended
     placement = selectors.get_placement_to_end(request.user, placement_id)
     form = ExtendForm(request.POST or None)
     return _form_page(
@@ -205,6 +219,8 @@ def extend(request: HttpRequest, placement_id: int) -> HttpResponse:
 @access_rule(policies.can_view_placements)
 def sites(request: HttpRequest, placement_id: int) -> HttpResponse:
     placement = selectors.get_placement_to_plan(request.user, placement_id)
+    if placement.status == "ended":
+        raise Http404("No such placement.")
     form = SitesForm(
         request.POST or None,
         initial={"sites": list(placement.sites.all())},  # type: ignore[attr-defined]

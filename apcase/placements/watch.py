@@ -17,15 +17,21 @@ School days are counted with the home school's calendar, failing safe: a weekday
 school year whose term dates are incomplete counts as a school day."""
 
 import datetime
+import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 
 from apcase.access import policies
+from apcase.accounts.models import Membership, Organisation
+from apcase.accounts.roles import Role
 from apcase.schooldays.calculator import SchoolCalendar
 
 from .models import Placement
+
+logger = logging.getLogger(__name__)
 
 
 def end_warning_school_days() -> int:
@@ -42,6 +48,23 @@ class Concern:
     urgent: bool
 
 
+def with_staff_memberships(placements: Iterable[Placement]) -> list[Placement]:
+    """The placements, with their named staff members' current memberships read in one
+    query (what named_staff_member_now asks), for a page or a run over many."""
+    placements = list(placements)
+    people = [p.named_staff_member for p in placements if p.named_staff_member is not None]
+    held: dict[int, list[Membership]] = {person.pk: [] for person in people}
+    for membership in (
+        Membership.objects.filter(user_id__in=list(held), is_active=True)
+        .exclude(organisation__status=Organisation.Status.CLOSED)
+        .select_related("organisation", "organisation__local_authority")
+    ):
+        held[membership.user_id].append(membership)
+    for person in people:
+        person._apcase_memberships = held[person.pk]  # policies.active_memberships' cache
+    return placements
+
+
 def named_staff_member_now(placement: Placement) -> Any:
     """The named staff member if they still work at the pupil's school; None when
     nobody is named or they have left (then the inclusion lead acts instead): whoever
@@ -54,8 +77,50 @@ def named_staff_member_now(placement: Placement) -> Any:
     return person
 
 
+# Who acts for a placement when nobody named can: the first of these roles that anyone
+# holds now at the pupil's school, and failing that the officers of its local authority.
+STAND_IN_ROLES = (Role.INCLUSION_LEAD, Role.HEADTEACHER, Role.SCHOOL_DSL)
+
+
+def emails_of(organisation: Any, roles: Iterable[str]) -> list[str]:
+    """The addresses of everyone who holds one of `roles` there now."""
+    if organisation is None:
+        return []
+    return list(
+        Membership.objects.filter(
+            organisation=organisation, role__in=list(roles), is_active=True, user__is_active=True
+        )
+        .order_by("user__email")
+        .values_list("user__email", flat=True)
+        .distinct()
+    )
+
+
+def stand_in_emails(school: Any) -> list[str]:
+    """Whom to tell when a placement has no named staff member who works at the school
+    now: the inclusion lead(s); if the school has none, the headteacher; then the DSL;
+    then the local authority's officers. Nobody named is never nobody told: if even
+    that finds no one, it is logged as an error for the service's operators."""
+    for role in STAND_IN_ROLES:
+        if found := emails_of(school, [role]):
+            return found
+    found = emails_of(getattr(school, "local_authority", None), [Role.LA_OFFICER])
+    if not found:
+        logger.error("Nobody holds a role to follow up pupils at %s (id %s)", school, school.pk)
+    return found
+
+
+class Calendars(dict[int, SchoolCalendar]):
+    """One calendar per school, loaded once for a page or a run over many placements."""
+
+    def of(self, school: Any) -> SchoolCalendar:
+        if school.pk not in self:
+            self[school.pk] = SchoolCalendar.for_school(school)
+        return self[school.pk]
+
+
 def end_date_concern(
-    placement: Placement, *, today: datetime.date, calendar: SchoolCalendar | None = None
+    placement: Placement, *, today: datetime.date, calendars: Calendars | None = None
 ) -> Concern | None:
     end = placement.planned_end_date
     if placement.status != Placement.Status.ACTIVE or end is None:
@@ -70,7 +135,11 @@ def end_date_concern(
             "until the placement is ended or extended.",
             urgent=True,
         )
-    calendar = calendar or SchoolCalendar.for_school(placement.pupil.school)
+    # Ten school days never span more than a few weeks of holidays: no need to count
+    # the school days to an end date months away.
+    if (end - today).days > 7 * end_warning_school_days():
+        return None
+    calendar = (calendars if calendars is not None else Calendars()).of(placement.pupil.school)
     left = calendar.school_days_between(today + datetime.timedelta(days=1), end, fail_safe=True)
     if left <= end_warning_school_days():
         return Concern(
@@ -84,7 +153,9 @@ def end_date_concern(
     return None
 
 
-def concerns(placement: Placement, *, today: datetime.date) -> list[Concern]:
+def concerns(
+    placement: Placement, *, today: datetime.date, calendars: Calendars | None = None
+) -> list[Concern]:
     """Everything missing or overdue on an open placement, most urgent first."""
     if placement.status == Placement.Status.ENDED:
         return []
@@ -116,7 +187,7 @@ def concerns(placement: Placement, *, today: datetime.date) -> list[Concern]:
                     urgent=True,
                 )
             )
-        if end := end_date_concern(placement, today=today):
+        if end := end_date_concern(placement, today=today, calendars=calendars):
             found.append(end)
     if placement.status != Placement.Status.ACTIVE:
         # A planned placement's gaps are listed on its page as what it needs to start.

@@ -24,6 +24,7 @@ from apcase.chronology.services import record_event
 from apcase.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
 
 from .models import Placement, PlacementExtension, PlacementSession
+from .services import max_length
 
 S = Placement.Status
 
@@ -163,6 +164,7 @@ def start_emergency_placement(
         arranged_by=arranged_by,
         commissioning_power=commissioning_power,
         is_emergency=True,
+        started_at=timezone.now(),
         named_staff_member=named_staff_member,
         dual_registered=dual_registration_expected(provider),
     )
@@ -291,6 +293,10 @@ def extend_placement(
         ]
     elif new_end_date < timezone.localdate():
         errors["new_end_date"] = ["The new end date must not be in the past."]
+    elif new_end_date > placement.start_date + max_length():
+        errors["new_end_date"] = [
+            f"The new end date must be within {max_length().days // 365} years of the start."
+        ]
     if not reason.strip():
         errors["reason"] = ["Enter why the placement is extended."]
     if errors or new_end_date is None:
@@ -336,10 +342,17 @@ def start_placement(placement: Placement, *, by: Any) -> Placement:
     if S.ACTIVE not in ALLOWED_TRANSITIONS[placement.status]:
         raise TransitionNotAllowed("Only a planned placement can start.")
     missing = missing_before_start(placement)
+    if placement.planned_end_date and placement.planned_end_date < timezone.localdate():
+        missing.append("The planned end date has passed: change it on the plan first.")
     if missing:
         raise ValidationFailed("The plan is not ready: " + " ".join(missing), {None: missing})
+    planned_start = placement.start_date
     placement.status = S.ACTIVE
-    placement.save(update_fields=["status", "updated_at"])
+    placement.started_at = timezone.now()
+    # The placement starts when it is started: a register is expected from today, not
+    # from a planned date already past (nor only from one still to come).
+    placement.start_date = timezone.localdate()
+    placement.save(update_fields=["status", "started_at", "start_date", "updated_at"])
     record_event(
         by=by,
         action="placement_started",
@@ -347,6 +360,9 @@ def start_placement(placement: Placement, *, by: Any) -> Placement:
         organisation=placement.pupil.school,
         pupil_id=placement.pupil_id,
         summary=f"Placement at {placement.provider} started",
-        changes={"status": [S.PLANNED, S.ACTIVE]},
+        changes={
+            "status": [S.PLANNED, S.ACTIVE],
+            "start_date": [planned_start.isoformat(), placement.start_date.isoformat()],
+        },
     )
     return placement

@@ -260,9 +260,9 @@ def arrange_emergency_placement(
         if not str(value or "").strip():
             errors[name] = [message]
     if parents_told_at is None:
-        errors["parents_told_at"] = ["Enter when the parents or carers were told."]
+        errors["parents_told_on"] = ["Enter when the parents or carers were told."]
     elif parents_told_at > timezone.now():
-        errors["parents_told_at"] = [
+        errors["parents_told_on"] = [
             "When the parents or carers were told cannot be in the future."
         ]
     errors |= placement_workflow.check_named_staff_member(named_staff_member, pupil)

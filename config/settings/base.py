@@ -248,3 +248,6 @@ APCASE_BASE_URL = env.str("APCASE_BASE_URL", default="http://127.0.0.1:8000")
 APCASE_TERMS_PER_SCHOOL_YEAR = 6
 # From this (month, day) the next school year's term dates are asked for too.
 APCASE_NEXT_YEAR_TERMS_DUE_FROM = (6, 1)
+# The longest a placement may be planned for, in years (alternative provision is
+# time-limited; a date decades away is a typing slip).
+APCASE_PLACEMENT_MAX_YEARS = 3

@@ -8,9 +8,10 @@ follow-up task; and a task with nobody named to do it reaches the inclusion lead
 "Expected" fails safe: a placement with no timetable, or an emergency placement whose
 full plan is not agreed, is expected every weekday session; a planned end date in the
 past ends nothing; a school year whose term dates are not all entered counts every
-weekday that is not an entered closure day as open. And no false alarms: nothing is
-raised for a session the school is closed, before a placement starts, for an ended
-placement, or for a session the agreed timetable leaves at school."""
+weekday that is not an entered closure day as open; a placement ended today is still
+expected today (its last day). And no false alarms: nothing is raised for a session the
+school is closed, before a placement starts, after its last day, for a placement that
+never started, or for a session the agreed timetable leaves at school."""
 
 import datetime
 
@@ -54,6 +55,8 @@ placement_shapes = st.fixed_dictionaries(
         "plan_agreed": st.booleans(),
         "staff": st.sampled_from(["named", "none", "left"]),
         "provider": st.sampled_from(["a", "b"]),
+        # For an ended placement: its last day, relative to the day under test.
+        "last_day_offset": st.integers(-3, 0),
     }
 )
 
@@ -67,8 +70,12 @@ def _is_open(day, *, terms_entered, closed):
 
 
 def _expected(shape, day, half):
-    if shape["status"] != "active" or shape["start_offset"] > 0 or day.weekday() >= 5:
+    if shape["start_offset"] > 0 or day.weekday() >= 5:
         return False
+    if shape["status"] == "planned":
+        return False
+    if shape["status"] == "ended" and shape["last_day_offset"] < 0:
+        return False  # its last day has passed; ended today, it is still expected today
     trusted = bool(shape["sessions"]) and (not shape["emergency"] or shape["plan_agreed"])
     return (day.weekday(), half) in shape["sessions"] if trusted else True
 
@@ -135,8 +142,14 @@ def _check(world, shapes, day, terms_entered, closed, register_submitted):
         )
         if not staff:
             Placement.objects.filter(pk=placement.pk).update(named_staff_member=None)
+        if shape["status"] != "planned":
+            Placement.objects.filter(pk=placement.pk).update(
+                started_at=timezone.make_aware(datetime.datetime.combine(start, datetime.time(7)))
+            )
         if shape["status"] == "ended":
-            Placement.objects.filter(pk=placement.pk).update(ended_on=start)
+            last_day = max(start, day + datetime.timedelta(days=shape["last_day_offset"]))
+            Placement.objects.filter(pk=placement.pk).update(ended_on=last_day)
+            shape = {**shape, "last_day_offset": (last_day - day).days}
         placements.append((placement, shape))
 
     provider_user = person(Role.PROVIDER_STAFF, world.provider)

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apcase.accounts.roles import Role
+from apcase.chronology.models import AuditEvent
 from apcase.core.attention import items_for
 from apcase.placements.models import Placement
 from apcase.placements.tests.factories import add_objective, make_placement
@@ -59,8 +60,12 @@ def test_the_inclusion_lead_ends_a_placement_through_its_page(world, lead):
     assert placement.end_destination == "returned_part_time"
     page = client.get(response["Location"]).content.decode()
     assert "Returned to the home school on a part-time timetable" in page
-    # An ended placement cannot be ended again: the page is not found.
-    assert client.get(url).status_code == 404
+    # Pressing "End the placement" again lands on the placement, saying it has ended.
+    again = client.post(url, data)
+    assert again.status_code == 302
+    assert again["Location"] == reverse("placements:detail", kwargs={"placement_id": placement.pk})
+    assert "This placement has already ended." in client.get(again["Location"]).content.decode()
+    assert AuditEvent.objects.filter(action="placement_ended").count() == 1
 
 
 def test_an_extension_through_the_page_moves_the_end_date_and_shows_the_history(world, lead):
@@ -222,3 +227,40 @@ def test_the_plan_page_and_the_emergency_form_warn_of_the_registration_threshold
     response = head.get(reverse("referrals:emergency_new"))
     assert response.status_code == 200
     assert "It has reached the registration threshold." in response.content.decode()
+
+
+@pytest.mark.parametrize("shape", ["overdue", "ending_soon", "emergency"])
+def test_the_home_page_items_cost_the_same_queries_for_2_or_10_placements(world, lead, shape):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from apcase.placements import services
+
+    def add(n):
+        for _ in range(n):
+            fields = {
+                "overdue": {"planned_end_date": TODAY - datetime.timedelta(days=1)},
+                "ending_soon": {"planned_end_date": TODAY + datetime.timedelta(days=3)},
+                "emergency": {"is_emergency": True},
+            }[shape]
+            make_placement(
+                world.school,
+                world.provider,
+                start_date=TODAY - datetime.timedelta(weeks=8),
+                **fields,
+            )
+
+    def cost():
+        lead.__dict__.pop("_apcase_memberships", None)
+        with CaptureQueriesContext(connection) as items:
+            found = items_for(lead)
+        with CaptureQueriesContext(connection) as alerts:
+            services.send_daily_alerts(today=TODAY + datetime.timedelta(days=len(found)))
+        return len(found), len(items), len(alerts)
+
+    add(2)
+    few_items, few, few_alerts = cost()
+    add(8)
+    many_items, many, many_alerts = cost()
+    assert many_items > few_items
+    assert many == few
