@@ -53,6 +53,12 @@ def active_memberships(user: Any) -> list[Membership]:
     return cached
 
 
+def remember_memberships(user: Any, memberships: list[Membership]) -> None:
+    """Fill the cache active_memberships reads, for many users read in one query. The
+    caller passes each user's active memberships in open organisations."""
+    user._apcase_memberships = memberships
+
+
 def forget_memberships(user: Any) -> None:
     if hasattr(user, "_apcase_memberships"):
         del user._apcase_memberships

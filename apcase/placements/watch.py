@@ -61,7 +61,7 @@ def with_staff_memberships(placements: Iterable[Placement]) -> list[Placement]:
     ):
         held[membership.user_id].append(membership)
     for person in people:
-        person._apcase_memberships = held[person.pk]  # policies.active_memberships' cache
+        policies.remember_memberships(person, held[person.pk])
     return placements
 
 
