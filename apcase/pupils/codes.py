@@ -1,7 +1,7 @@
 """Code lists the school census uses, kept in one place so forms, imports, exports and
 reports agree. Labels follow the DfE census guide; the exclusion reason list is the
-2023/24 one (REGULATIONS.md marks it [check]: confirm against the current census code
-set CS036 before each census and change it here only)."""
+2023/24 one (DfE school census code set CS036; confirm it against the current census
+guide before each census and change it here only)."""
 
 from django.db import models
 
