@@ -14,32 +14,12 @@ from apcase.referrals import workflow as referral_workflow
 from apcase.referrals.models import Referral
 from apcase.referrals.tests.factories import (
     complete_referral,
-    make_meeting,
-    make_panel,
     make_pupil,
     person,
-    sitting_panel,
 )
 from conftest import sign_in
 
 TODAY = timezone.localdate()
-
-
-@pytest.fixture
-def scene(world):
-    class Scene:
-        pass
-
-    s = Scene()
-    s.panel = make_panel(world.la)
-    s.chair, s.members = sitting_panel(world.la)
-    s.meeting = make_meeting(s.panel, chair=s.chair, members=s.members)
-    s.head = person(Role.HEADTEACHER, world.school)
-    s.pupil = make_pupil(world.school, legal_first_name="Riley", legal_last_name="Stone")
-    s.referral = complete_referral(s.pupil, signed_off_by=s.head)
-    referral_workflow.submit_referral(s.referral, by=s.referral.created_by)
-    s.referral.refresh_from_db()
-    return s
 
 
 def _date(prefix, day):
