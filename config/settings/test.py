@@ -17,3 +17,9 @@ WHITENOISE_AUTOREFRESH = True
 
 # Uploads made by tests go to a throwaway folder, never the project's data/.
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="apcase-test-media-"))
+
+# The audit tables refuse DELETE on SQLite (chronology migration 0003); the flush
+# between transactional tests lifts that trigger inside its own transaction only, as
+# PostgreSQL's owner-only TRUNCATE does (apcase.chronology.sqlite_flush, installed by
+# the chronology app). Production and development leave it off.
+APCASE_FLUSH_LIFTS_SQLITE_AUDIT_TRIGGERS = True

@@ -91,14 +91,36 @@ def test_the_database_refuses_an_update_beneath_the_application():
     assert event.action == "pupil_updated"
 
 
-@pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="DELETE is blocked by trigger on PostgreSQL only"
-)
-def test_postgresql_refuses_a_delete_beneath_the_application():
+def test_the_database_refuses_a_delete_beneath_the_application():
+    # On SQLite and PostgreSQL alike (migrations 0002 and 0003).
     event = _event()
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM chronology_auditevent WHERE id = %s", [event.pk])
     assert AuditEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_the_database_refuses_emptying_the_access_log_beneath_the_application():
+    entry = log_access(
+        by=UserFactory(), action="viewed_pupil", target=("pupils.pupil", 7), pupil_id=7
+    )
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM chronology_accesslogentry")
+    assert AccessLogEntry.objects.filter(pk=entry.pk).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_flush_between_transactional_tests_keeps_the_delete_trigger():
+    # The flush may empty the tables (as TRUNCATE does on PostgreSQL) but the trigger
+    # must be back afterwards, so the next test's database refuses DELETE again.
+    from django.core.management import call_command
+
+    log_access(by=None, action="viewed_pupil", target=("pupils.pupil", 7), pupil_id=7)
+    call_command("flush", interactive=False, verbosity=0)
+    assert not AccessLogEntry.objects.exists()
+    entry = log_access(by=None, action="viewed_pupil", target=("pupils.pupil", 8), pupil_id=8)
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM chronology_accesslogentry WHERE id = %s", [entry.pk])
+    assert AccessLogEntry.objects.filter(pk=entry.pk).exists()
 
 
 def test_the_access_log_is_append_only_too():
