@@ -19,11 +19,10 @@ _INSTALLED_FLAG = "_apcase_lifts_audit_delete_triggers"
 
 
 def _delete_triggers(connection: Any) -> list[tuple[str, str]]:
-    placeholders = ", ".join("%s" for _ in AUDIT_TABLES)
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
-            f"AND tbl_name IN ({placeholders}) AND sql LIKE %s",  # noqa: S608 - placeholders only
+            "AND tbl_name IN (%s, %s) AND sql LIKE %s",
             [*AUDIT_TABLES, "%BEFORE DELETE%"],
         )
         return list(cursor.fetchall())
