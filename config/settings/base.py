@@ -251,3 +251,7 @@ APCASE_NEXT_YEAR_TERMS_DUE_FROM = (6, 1)
 # The longest a placement may be planned for, in years (alternative provision is
 # time-limited; a date decades away is a typing slip).
 APCASE_PLACEMENT_MAX_YEARS = 3
+
+# Races (issue 9): a used form idempotency key replays the first submission's result
+# for this long, then is deleted (apcase.core.idempotency).
+IDEMPOTENCY_KEY_TTL_HOURS = env.int("IDEMPOTENCY_KEY_TTL_HOURS", default=24)
