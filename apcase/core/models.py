@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils import timezone
 
 
 class TimeStampedModel(models.Model):
@@ -7,3 +8,25 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class UsedFormKey(models.Model):
+    """A form's idempotency key, once a submission carrying it was applied
+    (apcase.core.idempotency). The user is kept as a plain id: core depends on no other
+    app, and a key is worth nothing after IDEMPOTENCY_KEY_TTL_HOURS."""
+
+    user_id = models.BigIntegerField()
+    action = models.CharField(max_length=60)
+    key = models.CharField(max_length=64)
+    result_url = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user_id", "action", "key"], name="one_use_per_form_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} key used by user {self.user_id}"
