@@ -60,6 +60,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "apcase.core.middleware.RequestContextMiddleware",
+    # No page that may hold pupil data is kept by a browser or proxy cache.
+    "apcase.core.middleware.NoStoreMiddleware",
     "apcase.accounts.middleware.SessionLifetimeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
