@@ -16,8 +16,13 @@ from typing import Any
 
 from django.utils import timezone
 
-from apcase.accounts.models import Membership, Organisation
-from apcase.accounts.roles import ORGANISATION_ADMIN_ROLES, Role
+from apcase.accounts.models import Invitation, Membership, Organisation
+from apcase.accounts.roles import (
+    CONFIRMING_ROLE,
+    NO_PUPIL_DATA_ROLES,
+    ORGANISATION_ADMIN_ROLES,
+    Role,
+)
 
 SCHOOL_PUPIL_ROLES = frozenset(
     {
@@ -124,6 +129,78 @@ def can_invite_users(user: Any, organisation: Organisation) -> bool:
     return can_manage_users(user, organisation)
 
 
+def can_grant_role(user: Any, organisation: Organisation, role: str) -> bool:
+    """May `user` invite someone into (or restore) `role` in `organisation`? An admin of
+    the organisation may grant any of its roles (some then wait for confirmation); a
+    system admin only roles that see no pupil data, or an organisation's first admin."""
+    if roles_in(user, organisation) & ORGANISATION_ADMIN_ROLES:
+        return True
+    if not is_system_admin(user):
+        return False
+    if role in NO_PUPIL_DATA_ROLES:
+        return True
+    return role in ORGANISATION_ADMIN_ROLES and not _has_an_admin(organisation)
+
+
+def _has_an_admin(organisation: Organisation) -> bool:
+    """Any active admin membership or admin invitation still open there."""
+    if Membership.objects.filter(
+        organisation=organisation, role__in=ORGANISATION_ADMIN_ROLES, is_active=True
+    ).exists():
+        return True
+    return Invitation.objects.filter(
+        organisation=organisation,
+        role__in=ORGANISATION_ADMIN_ROLES,
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
+        expires_at__gt=timezone.now(),
+    ).exists()
+
+
+def grant_needs_confirmation(role: str) -> bool:
+    return role in CONFIRMING_ROLE
+
+
+def can_confirm_grant(
+    user: Any, organisation: Organisation, role: str, *, not_by: Iterable[int] = ()
+) -> bool:
+    """May `user` confirm a grant of `role` in `organisation`? They must hold the
+    confirming role there now and not be one of `not_by` (the inviter, the person
+    receiving the role). Where nobody else holds the confirming role, an LA admin of
+    the organisation's local authority confirms."""
+    confirming = CONFIRMING_ROLE.get(role)
+    if confirming is None or not getattr(user, "is_authenticated", False):
+        return False
+    excluded = {pk for pk in not_by if pk is not None}
+    if user.pk in excluded:
+        return False
+    if confirming in roles_in(user, organisation):
+        return True
+    holders = Membership.objects.filter(
+        organisation=organisation,
+        role=confirming,
+        is_active=True,
+        user__is_active=True,
+    ).exclude(user_id__in=excluded)
+    if holders.exists():
+        return False
+    return Role.LA_ADMIN in roles_in(user, organisation.local_authority)
+
+
+def can_confirm_invitation(user: Any, invitation: Invitation) -> bool:
+    if not invitation.awaiting_confirmation or not invitation.is_usable():
+        return False
+    if (user.email or "").lower() == invitation.email.lower():
+        return False
+    return can_confirm_grant(
+        user, invitation.organisation, invitation.role, not_by=[invitation.invited_by_id]
+    )
+
+
+def can_confirm_role_grants_somewhere(user: Any) -> bool:
+    return has_any_role(user, set(CONFIRMING_ROLE.values()) | {Role.LA_ADMIN})
+
+
 def is_own_last_admin_membership(user: Any, membership: Membership) -> bool:
     """True when giving up `membership` would leave `user` unable to manage the users
     of its organisation, so nobody is left able to undo the change."""
@@ -147,9 +224,18 @@ def can_deactivate_membership(user: Any, membership: Membership) -> bool:
 
 
 def can_reactivate_membership(user: Any, membership: Membership) -> bool:
+    """Restoring a role is granting it again: the same limits as an invitation, and a
+    role that needs confirmation is restored only by someone who could confirm it."""
     if membership.is_active:
         return False
-    return can_manage_users(user, membership.organisation)
+    organisation = membership.organisation
+    if not can_manage_users(user, organisation):
+        return False
+    if not can_grant_role(user, organisation, membership.role):
+        return False
+    if grant_needs_confirmation(membership.role):
+        return can_confirm_grant(user, organisation, membership.role, not_by=[membership.user_id])
+    return True
 
 
 # --- pupils (apcase.pupils) ------------------------------------------------------
@@ -235,7 +321,20 @@ def can_edit_provider(user: Any, provider: Organisation) -> bool:
 
 
 def can_import_gias(user: Any) -> bool:
-    return has_any_role(user, {Role.LA_ADMIN})
+    """The GIAS upload page: an LA admin (for their own authority) or a system admin
+    (the national file)."""
+    return has_any_role(user, {Role.LA_ADMIN}) or is_system_admin(user)
+
+
+def can_import_gias_for(user: Any, authority: Organisation) -> bool:
+    """One authority's GIAS import touches only that authority's establishments."""
+    return Role.LA_ADMIN in roles_in(user, authority)
+
+
+def can_import_gias_nationally(user: Any) -> bool:
+    """The national file may move an establishment between authorities: the platform
+    operator's job, not any one authority's."""
+    return is_system_admin(user)
 
 
 # --- referrals and panel (apcase.referrals, apcase.panel) -------------------------

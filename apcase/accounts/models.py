@@ -160,12 +160,28 @@ class Invitation(TimeStampedModel):
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # A grant of a safeguarding role (roles.CONFIRMING_ROLE) waits for a second person's
+    # confirmation; until then its link does not exist (the stored hash is of a token
+    # nobody was sent) and it cannot be accepted.
+    needs_confirmation = models.BooleanField(default=False)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="invitations_confirmed",
+    )
 
     class Meta:
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return f"Invitation for {self.email} to {self.organisation}"
+
+    @property
+    def awaiting_confirmation(self) -> bool:
+        return self.needs_confirmation and self.confirmed_at is None
 
     def is_usable(self, *, now: datetime | None = None) -> bool:
         moment = now or timezone.now()

@@ -21,6 +21,11 @@ urlpatterns = [
         name="reactivate_member",
     ),
     path(
+        "<int:organisation_id>/invitations/<int:invitation_id>/confirm/",
+        org_views.confirm_invitation,
+        name="confirm_invitation",
+    ),
+    path(
         "<int:organisation_id>/invitations/<int:invitation_id>/withdraw/",
         org_views.revoke_invitation,
         name="revoke_invitation",

@@ -32,6 +32,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
         {
             "organisations": organisations,
             "can_add": policies.can_manage_organisations(request.user),
+            "to_confirm": selectors.invitations_to_confirm_for(request.user),
         },
     )
 
@@ -46,6 +47,8 @@ def organisation_detail(request: HttpRequest, organisation_id: int) -> HttpRespo
             "organisation": organisation,
             "members": selectors.member_rows_for(request.user, organisation),
             "invitations": selectors.pending_invitations_in(organisation),
+            "confirmable_ids": {i.pk for i in selectors.invitations_to_confirm_for(request.user)},
+            "role_changes": selectors.role_changes_in(organisation),
             "can_edit": policies.can_manage_organisations(request.user),
         },
     )
@@ -68,7 +71,15 @@ def invite_user(request: HttpRequest, organisation_id: int) -> HttpResponse:
         except ValidationFailed as error:
             show_domain_error(form, error)
         else:
-            messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
+            email = form.cleaned_data["email"]
+            if policies.grant_needs_confirmation(form.cleaned_data["role"]):
+                messages.success(
+                    request,
+                    f"The invitation for {email} is waiting for confirmation. It will be "
+                    "sent once someone other than you who may confirm it has done so.",
+                )
+            else:
+                messages.success(request, f"Invitation sent to {email}.")
             return redirect("organisations:detail", organisation.pk)
     context = {
         "form": form,
@@ -76,6 +87,32 @@ def invite_user(request: HttpRequest, organisation_id: int) -> HttpResponse:
         "invitation_hours": settings.APCASE_INVITATION_HOURS,
     }
     return render(request, "accounts/invite_user.html", context)
+
+
+@access_rule(policies.can_confirm_role_grants_somewhere)
+def confirm_invitation(
+    request: HttpRequest, organisation_id: int, invitation_id: int
+) -> HttpResponse:
+    """The headteacher's (or provider manager's) confirmation of a safeguarding-role
+    invitation someone else made."""
+    invitation = selectors.get_invitation_to_confirm_for(
+        request.user, organisation_id, invitation_id
+    )
+    if request.method == "POST":
+        try:
+            services.confirm_invitation(
+                by=request.user, invitation=invitation, site_url=request.build_absolute_uri("/")
+            )
+        except NotPermitted as error:
+            raise PermissionDenied(str(error)) from None
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request, f"Confirmed. The invitation has been sent to {invitation.email}."
+            )
+        return redirect("organisations:list")
+    return render(request, "accounts/confirm_invitation.html", {"invitation": invitation})
 
 
 def _act(request: HttpRequest, action: Callable[..., Any], success: str, **kwargs: Any) -> None:

@@ -50,3 +50,25 @@ ORGANISATION_ADMIN_ROLES = frozenset(
 
 def role_fits_kind(role: str, kind: str) -> bool:
     return role in ROLES_BY_KIND.get(kind, frozenset())
+
+
+# Role grants that need a second person's confirmation (issue 9), and the role whose
+# current holder confirms. Decided from the roles above:
+# - school DSL: the only role that sees child-protection data (there is no deputy DSL
+#   role); the headteacher confirms.
+# - headteacher: the confirming role itself, so an admin cannot make a second account of
+#   their own headteacher and confirm their own DSL grant with it; the current
+#   headteacher confirms.
+# - provider DSL / manager: the provider's safeguarding lead; another current provider
+#   manager confirms.
+# When nobody but the inviter holds the confirming role there (a new school or provider),
+# an LA administrator of the organisation's local authority confirms instead.
+CONFIRMING_ROLE: dict[str, str] = {
+    Role.SCHOOL_DSL: Role.HEADTEACHER,
+    Role.HEADTEACHER: Role.HEADTEACHER,
+    Role.PROVIDER_MANAGER: Role.PROVIDER_MANAGER,
+}
+
+# Roles a system administrator may invite into anywhere: neither sees pupil data. Any
+# other role only as an organisation's first administrator (see policies).
+NO_PUPIL_DATA_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.LA_ADMIN})

@@ -2,12 +2,13 @@
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from apcase.access import policies
-from apcase.accounts.roles import ORGANISATION_ADMIN_ROLES, OrganisationKind
+from apcase.accounts.roles import CONFIRMING_ROLE, ORGANISATION_ADMIN_ROLES, OrganisationKind, Role
+from apcase.chronology.models import AuditEvent
 from apcase.core.errors import ValidationFailed
 
 from .models import Invitation, Membership, Organisation, User, hash_token
@@ -57,13 +58,20 @@ def member_rows_for(user: Any, organisation: Organisation) -> list[dict[str, Any
     ]
 
 
-def pending_invitations_in(organisation: Organisation) -> QuerySet[Invitation]:
+def pending_invitations_in_any() -> QuerySet[Invitation]:
     return Invitation.objects.filter(
-        organisation=organisation,
         accepted_at__isnull=True,
         revoked_at__isnull=True,
         expires_at__gt=timezone.now(),
-    ).select_related("invited_by")
+    )
+
+
+def pending_invitations_in(organisation: Organisation) -> QuerySet[Invitation]:
+    return (
+        pending_invitations_in_any()
+        .filter(organisation=organisation)
+        .select_related("invited_by", "confirmed_by")
+    )
 
 
 def get_pending_invitation_for(
@@ -96,6 +104,56 @@ def check_usable(invitation: Invitation | None) -> None:
         raise InvitationUnusable("This invitation has been withdrawn.", reason="revoked")
     if invitation.expires_at <= timezone.now():
         raise InvitationUnusable("This invitation has expired.", reason="expired")
+
+
+def check_confirmed(invitation: Invitation) -> None:
+    if invitation.awaiting_confirmation:
+        raise InvitationUnusable(
+            "This invitation is waiting for confirmation.", reason="unconfirmed"
+        )
+
+
+def invitations_to_confirm_for(user: Any) -> list[Invitation]:
+    """Open invitations to safeguarding roles that `user` may confirm: in organisations
+    where they hold the confirming role, or (where nobody else does) in schools and
+    providers of the local authority they administer."""
+    own = policies.organisation_ids_for(user, set(CONFIRMING_ROLE.values()))
+    las = policies.organisation_ids_for(user, {Role.LA_ADMIN})
+    open_ones = (
+        pending_invitations_in_any()
+        .filter(needs_confirmation=True, confirmed_at__isnull=True)
+        .filter(Q(organisation_id__in=own) | Q(organisation__local_authority_id__in=las))
+        .select_related("organisation", "organisation__local_authority", "invited_by")
+    )
+    return [i for i in open_ones if policies.can_confirm_invitation(user, i)]
+
+
+def get_invitation_to_confirm_for(
+    user: Any, organisation_id: int, invitation_id: int
+) -> Invitation:
+    """An invitation `user` may confirm; 404 for missing and forbidden alike."""
+    for invitation in invitations_to_confirm_for(user):
+        if invitation.pk == invitation_id and invitation.organisation_id == organisation_id:
+            return invitation
+    raise Http404("No such invitation.")
+
+
+ROLE_GRANT_ACTIONS = (
+    "invitation_sent",
+    "invitation_confirmed",
+    "invitation_accepted",
+    "invitation_revoked",
+    "membership_deactivated",
+    "membership_reactivated",
+    "membership_role_changed",
+)
+
+
+def role_changes_in(organisation: Organisation, *, limit: int = 50) -> QuerySet[AuditEvent]:
+    """The latest role grants and removals in `organisation`, from the audit trail."""
+    return AuditEvent.objects.filter(
+        organisation_id=organisation.pk, action__in=ROLE_GRANT_ACTIONS
+    ).order_by("-occurred_at", "-id")[:limit]
 
 
 def usable_invitation(token: str) -> Invitation:

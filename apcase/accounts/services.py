@@ -36,7 +36,7 @@ from apcase.notifications.services import queue_email
 
 from .models import Invitation, Membership, Organisation, User, hash_token, new_token
 from .roles import OrganisationKind, role_fits_kind
-from .selectors import check_usable, existing_user_for
+from .selectors import check_confirmed, check_usable, existing_user_for
 
 KINDS_UNDER_A_LOCAL_AUTHORITY = frozenset({OrganisationKind.SCHOOL, OrganisationKind.PROVIDER})
 ORGANISATION_FIELDS = (
@@ -83,6 +83,16 @@ def invite_user(
             "You cannot invite yourself.",
             {"email": ["Enter the email address of the person you are inviting, not your own"]},
         )
+    if not policies.can_grant_role(by, organisation, role):
+        raise ValidationFailed(
+            "A system administrator cannot invite people into roles that see pupil data.",
+            {
+                "role": [
+                    "Select a role that sees no pupil data, or ask the organisation's "
+                    "administrator to invite this person"
+                ]
+            },
+        )
     if Membership.objects.filter(
         organisation=organisation, user__email__iexact=email, role=role, is_active=True
     ).exists():
@@ -95,6 +105,7 @@ def invite_user(
             "This person already has an invitation waiting.",
             {"email": ["This person already has an invitation for this role waiting"]},
         )
+    needs_confirmation = policies.grant_needs_confirmation(role)
     token = new_token()
     with transaction.atomic():
         invitation = Invitation.objects.create(
@@ -105,31 +116,109 @@ def invite_user(
             token_hash=hash_token(token),
             invited_by=by,
             expires_at=timezone.now() + timedelta(hours=settings.APCASE_INVITATION_HOURS),
+            needs_confirmation=needs_confirmation,
         )
+        waiting = " (waiting for confirmation)" if needs_confirmation else ""
         record_event(
             by=by,
             action="invitation_sent",
             target=invitation,
             organisation=organisation,
-            changes={"email": email, "role": role},
-            summary=f"Invited {email} as {invitation.get_role_display()}",
+            changes={"email": email, "role": role, "needs_confirmation": needs_confirmation},
+            summary=f"Invited {email} as {invitation.get_role_display()}{waiting}",
         )
-        link = site_url.rstrip("/") + reverse("accounts:accept_invitation", args=[token])
+        if needs_confirmation:
+            # The token just made is thrown away: the link is made and sent only on
+            # confirmation, so nothing can be accepted before then.
+            _ask_for_confirmation(invitation, site_url)
+        else:
+            _send_invitation_link(invitation, token, site_url)
+    return invitation
+
+
+def _send_invitation_link(invitation: Invitation, token: str, site_url: str) -> None:
+    link = site_url.rstrip("/") + reverse("accounts:accept_invitation", args=[token])
+    queue_email(
+        to=invitation.email,
+        subject=f"You have been invited to {settings.APCASE_SERVICE_NAME}",
+        body=render_to_string(
+            "accounts/email/invitation.txt",
+            {
+                "invitation": invitation,
+                "link": link,
+                "hours": settings.APCASE_INVITATION_HOURS,
+                "service_name": settings.APCASE_SERVICE_NAME,
+                "has_account": User.objects.filter(email__iexact=invitation.email).exists(),
+            },
+        ),
+    )
+
+
+def _ask_for_confirmation(invitation: Invitation, site_url: str) -> None:
+    """Tell everyone who could confirm the grant that it is waiting for them."""
+    link = site_url.rstrip("/") + reverse(
+        "organisations:confirm_invitation", args=[invitation.organisation_id, invitation.pk]
+    )
+    organisation = invitation.organisation
+    candidates = Membership.objects.filter(
+        is_active=True,
+        user__is_active=True,
+        organisation_id__in=[organisation.pk, organisation.local_authority_id],
+    ).select_related("user")
+    sent: set[str] = set()
+    for membership in candidates:
+        user = membership.user
+        if user.email in sent or not policies.can_confirm_invitation(user, invitation):
+            continue
+        sent.add(user.email)
         queue_email(
-            to=email,
-            subject=f"You have been invited to {settings.APCASE_SERVICE_NAME}",
+            to=user.email,
+            subject=f"Confirm a new {invitation.get_role_display()} for {organisation}",
             body=render_to_string(
-                "accounts/email/invitation.txt",
-                {
-                    "invitation": invitation,
-                    "link": link,
-                    "hours": settings.APCASE_INVITATION_HOURS,
-                    "service_name": settings.APCASE_SERVICE_NAME,
-                    "has_account": User.objects.filter(email__iexact=email).exists(),
-                },
+                "accounts/email/confirm_invitation.txt",
+                {"invitation": invitation, "link": link, "confirmer": user},
             ),
         )
-    return invitation
+
+
+def confirm_invitation(*, by: Any, invitation: Invitation, site_url: str) -> Invitation:
+    """The second person's confirmation of a safeguarding-role grant: only now is the
+    one-time link made and sent to the invited person."""
+    with transaction.atomic():
+        locked = (
+            Invitation.objects.select_for_update()
+            .select_related("organisation", "organisation__local_authority")
+            .get(pk=invitation.pk)
+        )
+        check_usable(locked)
+        if not locked.awaiting_confirmation:
+            raise ValidationFailed("This invitation does not need confirming.")
+        if not policies.can_confirm_invitation(by, locked):
+            raise NotPermitted("You cannot confirm this invitation.")
+        token = new_token()
+        locked.token_hash = hash_token(token)
+        locked.confirmed_at = timezone.now()
+        locked.confirmed_by = by
+        locked.expires_at = locked.confirmed_at + timedelta(hours=settings.APCASE_INVITATION_HOURS)
+        locked.save(
+            update_fields=[
+                "token_hash",
+                "confirmed_at",
+                "confirmed_by",
+                "expires_at",
+                "updated_at",
+            ]
+        )
+        record_event(
+            by=by,
+            action="invitation_confirmed",
+            target=locked,
+            organisation=locked.organisation,
+            changes={"email": locked.email, "role": locked.role},
+            summary=f"Confirmed the invitation of {locked.email} as {locked.get_role_display()}",
+        )
+        _send_invitation_link(locked, token, site_url)
+    return locked
 
 
 def pending_invitation_exists(*, organisation: Organisation, email: str, role: str) -> bool:
@@ -158,6 +247,7 @@ def accept_invitation(
         )
         check_usable(invitation)
         assert invitation is not None  # noqa: S101 - _check_usable raised otherwise
+        check_confirmed(invitation)
         user = existing_user_for(invitation)
         created = user is None
         if user is None:
@@ -255,6 +345,11 @@ def reactivate_membership(*, by: Any, membership: Membership) -> Membership:
         locked = Membership.objects.select_for_update().select_related("user").get(pk=membership.pk)
         if locked.is_active:
             raise ValidationFailed("This role is already active.")
+        if not policies.can_reactivate_membership(by, locked):
+            raise ValidationFailed(
+                "Restoring this role needs someone who could confirm it: the "
+                "headteacher or provider manager (not the person themselves)."
+            )
         locked.is_active = True
         locked.save(update_fields=["is_active", "updated_at"])
         record_event(

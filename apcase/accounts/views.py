@@ -98,8 +98,9 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     password here, then signs in and sets up two-factor authentication."""
     try:
         invitation = selectors.usable_invitation(token)
+        selectors.check_confirmed(invitation)
     except selectors.InvitationUnusable as error:
-        status = 404 if error.reason == "unknown" else 410
+        status = {"unknown": 404, "unconfirmed": 403}.get(error.reason, 410)
         reason = {"reason": error.reason}
         return render(request, "accounts/invitation_unusable.html", reason, status=status)
     new_account = selectors.existing_user_for(invitation) is None

@@ -40,6 +40,13 @@ def _invitation(w, own):  # type: ignore[no-untyped-def]
     return {"organisation_id": invitation.organisation_id, "invitation_id": invitation.pk}
 
 
+def _invitation_to_confirm(w, own):  # type: ignore[no-untyped-def]
+    invitation = InvitationFactory(
+        organisation=_school(w, own), role=Role.SCHOOL_DSL, needs_confirmation=True
+    )
+    return {"organisation_id": invitation.organisation_id, "invitation_id": invitation.pk}
+
+
 def _invitation_token(w, own):  # type: ignore[no-untyped-def]
     invitation_with_token("walk-token", organisation=w.school)
     return {"token": "walk-token"}
@@ -78,6 +85,13 @@ EXPECTATIONS = {
     ),
     "organisations:reactivate_member": _org_admin_page(
         kwargs=_inactive_membership, method="POST", ok=302, role_status={Role.SYSTEM_ADMIN: 302}
+    ),
+    # The school's headteacher confirms; the LA admin of the school's authority too when
+    # the school has no headteacher (the walk's world has none beside the walking user).
+    "organisations:confirm_invitation": Expect(
+        roles=frozenset({Role.HEADTEACHER, Role.LA_ADMIN}),
+        kwargs=_invitation_to_confirm,
+        role_status={Role.PROVIDER_MANAGER: 404},
     ),
     "organisations:revoke_invitation": _org_admin_page(
         kwargs=_invitation, method="POST", ok=302, role_status={Role.SYSTEM_ADMIN: 302}

@@ -36,14 +36,14 @@ def _deactivate(client: Client, membership: Membership):  # type: ignore[no-unty
 def test_the_members_table_shows_name_email_role_and_status(world, admin, admin_client):
     MembershipFactory(
         organisation=world.school,
-        role=Role.SCHOOL_DSL,
+        role=Role.INCLUSION_LEAD,
         user__full_name="Priya Raman",
         user__email="priya@example.org",
         is_active=False,
     )
     page = admin_client.get(reverse("organisations:detail", args=[world.school.pk]))
     html = page.content.decode()
-    for text in ("Priya Raman", "priya@example.org", "Designated safeguarding lead"):
+    for text in ("Priya Raman", "priya@example.org", "Inclusion lead / SENCO"):
         assert text in html
     assert "Deactivated</strong>" in html
     assert "Active</strong>" in html
@@ -124,7 +124,7 @@ def test_the_service_refuses_an_admin_of_another_organisation(world, user_with_r
 
 
 def test_deactivating_and_reactivating_each_write_exactly_one_audit_event(world, admin):
-    membership = MembershipFactory(organisation=world.school, role=Role.SCHOOL_DSL)
+    membership = MembershipFactory(organisation=world.school, role=Role.INCLUSION_LEAD)
 
     services.deactivate_membership(by=admin, membership=membership)
     assert AuditEvent.objects.filter(action="membership_deactivated").count() == 1
@@ -145,12 +145,12 @@ def test_deactivating_twice_is_refused_without_a_second_event(world, admin):
 
 
 def test_a_reactivated_member_can_use_the_service_again(world, admin_client, user_with_role):
-    person = user_with_role(Role.HEADTEACHER)
+    person = user_with_role(Role.SCHOOL_ADMIN)
     membership = person.memberships.get()
     _deactivate(admin_client, membership)
     url = reverse("organisations:reactivate_member", args=[world.school.pk, membership.pk])
     page = admin_client.post(url, follow=True)
-    assert b"is headteacher here again" in page.content
+    assert b"is school administrator here again" in page.content
     their_client = sign_in(Client(), person)
     assert their_client.get(reverse("organisations:list")).status_code == 200
 
