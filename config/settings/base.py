@@ -257,3 +257,11 @@ APCASE_PLACEMENT_MAX_YEARS = 3
 # Races (issue 9): a used form idempotency key replays the first submission's result
 # for this long, then is deleted (apcase.core.idempotency).
 IDEMPOTENCY_KEY_TTL_HOURS = env.int("IDEMPOTENCY_KEY_TTL_HOURS", default=24)
+STATIC_ROOT = env.path("APCASE_STATIC_ROOT", default=STATIC_ROOT)
+
+# Lockout behind a proxy (issue 9): django-axes reads the client address with the
+# project's own function, which trusts APCASE_PROXY_COUNT (AXES_IPWARE_PROXY_COUNT)
+# proxies' X-Forwarded-For, so the username + IP lockout is keyed on the real client,
+# not on the proxy everyone shares. Without it axes used REMOTE_ADDR (django-ipware is
+# not installed) and ignored the proxy count.
+AXES_CLIENT_IP_CALLABLE = "apcase.core.middleware.client_ip"
