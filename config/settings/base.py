@@ -1,7 +1,8 @@
 """Settings shared by every environment. Values that differ come from the environment.
 
 Environment variables (see README "Configuration"):
-  APCASE_ENV       development (default) | production
+  APCASE_ENV       production | development (manage.py's default; servers need it
+                   set explicitly: config/entrypoint.py)
   DATABASE_URL     default: a SQLite file under data/
   SECRET_KEY       required in production
   ALLOWED_HOSTS    comma-separated
@@ -265,3 +266,33 @@ STATIC_ROOT = env.path("APCASE_STATIC_ROOT", default=STATIC_ROOT)
 # not on the proxy everyone shares. Without it axes used REMOTE_ADDR (django-ipware is
 # not installed) and ignored the proxy count.
 AXES_CLIENT_IP_CALLABLE = "apcase.core.middleware.client_ip"
+
+# Outgoing mail (issue 9: the SMTP settings are read from the environment, as
+# docs/deployment.md says). Production uses Django's SMTP backend with these; the
+# development console backend ignores them.
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+# Where `collectstatic` writes (docs/deployment.md); the deployment test collects into
+# a temporary folder.
+STATIC_ROOT = env.path("APCASE_STATIC_ROOT", default=STATIC_ROOT)
+
+# Lockout behind a proxy (issue 9): django-axes reads the client address with the
+# project's own function, which trusts APCASE_PROXY_COUNT (AXES_IPWARE_PROXY_COUNT)
+# proxies' X-Forwarded-For, so the username + IP lockout is keyed on the real client,
+# not on the proxy everyone shares. Without it axes used REMOTE_ADDR (django-ipware is
+# not installed) and ignored the proxy count.
+AXES_CLIENT_IP_CALLABLE = "apcase.core.middleware.client_ip"
+
+# Password reset rate limits (issue 9; apcase/accounts/services.request_password_reset):
+# at most this many reset requests per address, and per client address, in an hour.
+# Over the limit the page answers as usual and nothing is queued. Per IP is higher:
+# a school's staff share one address.
+APCASE_PASSWORD_RESETS_PER_EMAIL_PER_HOUR = env.int(
+    "APCASE_PASSWORD_RESETS_PER_EMAIL_PER_HOUR", default=5
+)
+APCASE_PASSWORD_RESETS_PER_IP_PER_HOUR = env.int("APCASE_PASSWORD_RESETS_PER_IP_PER_HOUR", default=20)

@@ -1,0 +1,258 @@
+"""Issue 9 (Medium, unsafe defaults): with APCASE_ENV unset the WSGI entry point loaded
+the development settings (debug on, a published key). A server must refuse to start
+unless production is configured or development is chosen explicitly; gunicorn is the
+production server, with a configuration tested here; the SMTP settings come from the
+environment.
+
+Each check runs in a fresh interpreter: settings are read once per process."""
+
+import json
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parents[3]
+PYTHON = Path(sys.executable)
+GUNICORN = PYTHON.with_name("gunicorn")
+GUNICORN_CONF = BASE_DIR / "config" / "gunicorn_conf.py"
+
+# The variables a test run sets in this process that no server would have.
+NOT_INHERITED = {
+    "APCASE_ENV",
+    "DJANGO_SETTINGS_MODULE",
+    "DATABASE_URL",
+    "DEBUG",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+    "SECRET_KEY",
+    "WEB_CONCURRENCY",
+    "APCASE_BIND",
+}
+
+
+def clean_environment(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in NOT_INHERITED and k[:6] != "EMAIL_"}
+    env.update(extra)
+    return env
+
+
+def production(**extra: str) -> dict[str, str]:
+    return clean_environment(
+        APCASE_ENV="production",
+        SECRET_KEY=secrets.token_urlsafe(64),
+        ALLOWED_HOSTS="apcase.example.org",
+        **extra,
+    )
+
+
+def run_python(code: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(  # noqa: S603 - our own interpreter and code
+        [str(PYTHON), "-c", code],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+LOAD_WSGI = (
+    "import json, config.wsgi; from django.conf import settings; "
+    "print(json.dumps({'debug': settings.DEBUG, 'env': settings.APCASE_ENV}))"
+)
+
+
+def test_the_wsgi_entry_point_refuses_to_start_with_apcase_env_unset():
+    result = run_python(LOAD_WSGI, clean_environment())
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "APCASE_ENV must be set" in result.stderr
+
+
+def test_the_asgi_entry_point_refuses_to_start_with_apcase_env_unset():
+    result = run_python("import config.asgi", clean_environment())
+    assert result.returncode != 0
+    assert "APCASE_ENV must be set" in result.stderr
+
+
+def test_naming_the_development_settings_module_alone_does_not_choose_development():
+    env = clean_environment(DJANGO_SETTINGS_MODULE="config.settings.local")
+    result = run_python(LOAD_WSGI, env)
+    assert result.returncode != 0
+    assert "APCASE_ENV must be set" in result.stderr
+
+
+def test_production_refuses_development_settings_under_its_name():
+    env = production(DJANGO_SETTINGS_MODULE="config.settings.local")
+    result = run_python(LOAD_WSGI, env)
+    assert result.returncode != 0
+    assert "is not the production settings" in result.stderr
+
+
+def test_an_unknown_apcase_env_is_refused():
+    result = run_python(LOAD_WSGI, clean_environment(APCASE_ENV="prod"))
+    assert result.returncode != 0
+    assert "it is 'prod'" in result.stderr
+
+
+def test_production_loads_production_settings_with_debug_off():
+    result = run_python(LOAD_WSGI, production())
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == {
+        "debug": False,
+        "env": "production",
+    }
+
+
+def test_development_still_starts_when_chosen_explicitly():
+    result = run_python(LOAD_WSGI, clean_environment(APCASE_ENV="development"))
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1])["debug"] is True
+
+
+def test_manage_py_chooses_development_for_runserver_when_unset():
+    # `make run` runs `manage.py runserver`, which loads config.wsgi.
+    code = (
+        "import os, sys; sys.argv = ['manage.py', 'check']; "
+        "import runpy; runpy.run_path('manage.py', run_name='__main__'); "
+        "import config.wsgi; print(os.environ['APCASE_ENV'])"
+    )
+    result = run_python(code, clean_environment())
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "development"
+
+
+def gunicorn_settings(env: dict[str, str]) -> dict[str, object]:
+    """The configuration as gunicorn itself parses the file."""
+    code = (
+        "import json, sys; from gunicorn.app.wsgiapp import WSGIApplication; "
+        f"sys.argv = ['gunicorn', '-c', {str(GUNICORN_CONF)!r}]; "
+        "app = WSGIApplication(); c = app.cfg; "
+        "print(json.dumps({'bind': c.bind, 'workers': c.workers, 'wsgi_app': c.wsgi_app, "
+        "'timeout': c.timeout, 'preload': c.preload_app, 'worker_class': c.worker_class_str, "
+        "'forwarded_allow_ips': c.forwarded_allow_ips, 'max_requests': c.max_requests, "
+        "'control_socket_disable': c.control_socket_disable}))"
+    )
+    result = run_python(code, env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_the_gunicorn_configuration_serves_config_wsgi_behind_a_proxy():
+    config = gunicorn_settings(production())
+    assert config["wsgi_app"] == "config.wsgi:application"
+    assert config["bind"] == ["127.0.0.1:8000"]
+    assert config["workers"] == (os.cpu_count() or 1) * 2 + 1
+    assert config["worker_class"] == "sync"
+    assert config["timeout"] == 30
+    assert config["preload"] is True
+    assert config["max_requests"] == 1000
+    assert config["forwarded_allow_ips"] == ["127.0.0.1"]
+    assert config["control_socket_disable"] is True
+
+
+def test_the_gunicorn_configuration_takes_bind_and_workers_from_the_environment():
+    config = gunicorn_settings(production(APCASE_BIND="0.0.0.0:9000", WEB_CONCURRENCY="3"))
+    assert config["bind"] == ["0.0.0.0:9000"]
+    assert config["workers"] == 3
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_gunicorn(env: dict[str, str], port: int) -> subprocess.Popen[str]:
+    return subprocess.Popen(  # noqa: S603 - the virtualenv's gunicorn, our config
+        [str(GUNICORN), "-c", str(GUNICORN_CONF)],
+        cwd=BASE_DIR,
+        env={**env, "APCASE_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "1"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def test_gunicorn_refuses_to_start_with_apcase_env_unset():
+    server = start_gunicorn(clean_environment(), free_port())
+    try:
+        _, stderr = server.communicate(timeout=60)
+    finally:
+        if server.poll() is None:
+            server.kill()
+    assert server.returncode != 0
+    assert "APCASE_ENV must be set" in stderr
+
+
+def test_gunicorn_serves_the_sign_in_page_with_production_settings(tmp_path):
+    # As docs/deployment.md says: migrate, collectstatic, then start gunicorn.
+    env = production(
+        DATABASE_URL=f"sqlite:///{tmp_path / 'served.sqlite3'}",
+        APCASE_STATIC_ROOT=str(tmp_path / "static"),
+    )
+    for command in (["migrate", "--no-input"], ["collectstatic", "--no-input"]):
+        done = subprocess.run(  # noqa: S603 - our own interpreter and manage.py
+            [str(PYTHON), "manage.py", *command, "-v0"],
+            cwd=BASE_DIR,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=180,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+    port = free_port()
+    server = start_gunicorn(env, port)
+    request = urllib.request.Request(  # noqa: S310 - loopback, our own server
+        f"http://127.0.0.1:{port}/account/sign-in/",
+        headers={"Host": "apcase.example.org", "X-Forwarded-Proto": "https"},
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+                    status, headers = response.status, response.headers
+                break
+            except (ConnectionError, urllib.error.URLError):
+                assert server.poll() is None, server.communicate()[1]
+                assert time.monotonic() < deadline, "gunicorn did not start"
+                time.sleep(0.3)
+    finally:
+        server.terminate()
+        server.communicate(timeout=30)
+    assert status == 200
+    assert "no-store" in headers["Cache-Control"]
+    assert "max-age=63072000" in headers["Strict-Transport-Security"]
+
+
+def test_smtp_settings_are_read_from_the_environment():
+    env = production(
+        EMAIL_HOST="smtp.example.org",
+        EMAIL_PORT="587",
+        EMAIL_HOST_USER="apcase-mailer",
+        EMAIL_HOST_PASSWORD="synthetic-password",
+        EMAIL_USE_TLS="true",
+    )
+    code = (
+        "import json, config.wsgi; from django.conf import settings as s; "
+        "print(json.dumps([s.EMAIL_BACKEND, s.EMAIL_HOST, s.EMAIL_PORT, s.EMAIL_HOST_USER, "
+        "s.EMAIL_HOST_PASSWORD, s.EMAIL_USE_TLS]))"
+    )
+    result = run_python(code, env)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == [
+        "django.core.mail.backends.smtp.EmailBackend",
+        "smtp.example.org",
+        587,
+        "apcase-mailer",
+        "synthetic-password",
+        True,
+    ]
