@@ -38,7 +38,9 @@ def _timed(action: Callable[[], object]) -> float:
 
 
 def _import(data: bytes) -> gias.ImportResult:
-    return services.import_gias(by=None, data=data, filename="bench.csv", skip_invalid=False)
+    return services.import_gias(
+        by=None, data=data, filename="bench.csv", skip_invalid=False, national=True
+    )
 
 
 def run() -> Iterator[str]:

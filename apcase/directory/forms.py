@@ -302,11 +302,57 @@ class GiasUploadForm(forms.Form):
         help_text="Leave this unticked to import nothing if any row is invalid.",
     )
 
-    def __init__(self, *args: Any, **kwargs: Any):
+    scope = forms.ChoiceField(
+        label="Which establishments does this import change?",
+        widget=forms.RadioSelect,
+        required=False,
+    )
+
+    NATIONAL = "national"
+
+    def __init__(
+        self,
+        *args: Any,
+        authorities: list[Organisation] | None = None,
+        national: bool = False,
+        **kwargs: Any,
+    ):
+        """`authorities`: the LAs the user may import for; `national`: whether the
+        user may import the file of all England (which can move establishments
+        between authorities). With one choice only, the field is not shown."""
         super().__init__(*args, **kwargs)
+        self.authorities = {str(a.pk): a for a in authorities or []}
+        choices = [
+            (pk, f"{a.name} only: rows with LA code {a.la_code}")
+            for pk, a in self.authorities.items()
+        ]
+        if national:
+            choices.append(
+                (
+                    self.NATIONAL,
+                    "All of England: the national file, which may move an establishment "
+                    "to another local authority",
+                )
+            )
+        self.fields["scope"].choices = choices  # type: ignore[attr-defined]
+        self.single_choice = choices[0][0] if len(choices) == 1 else None
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Field("file"),
+            *([] if self.single_choice else [Field.radios("scope")]),
             Field.checkbox("skip_invalid"),
             Submit("submit", "Check and import"),
         )
+
+    def clean_scope(self) -> str:
+        scope = self.cleaned_data.get("scope") or self.single_choice
+        if not scope:
+            raise forms.ValidationError("Select which establishments this import changes.")
+        return scope
+
+    def import_scope(self) -> dict[str, Any]:
+        """Keyword arguments for services.import_gias."""
+        scope = self.cleaned_data["scope"]
+        if scope == self.NATIONAL:
+            return {"national": True}
+        return {"authority": self.authorities[scope]}

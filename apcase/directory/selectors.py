@@ -49,6 +49,17 @@ def editable_authorities(user: Any) -> QuerySet[Organisation]:
     )
 
 
+def gias_import_authorities(user: Any) -> list[Organisation]:
+    """The local authorities `user` may run a GIAS import for (LA admin, with an LA code)."""
+    return [
+        org
+        for org in policies.organisations_of(user)
+        if org.kind == OrganisationKind.LOCAL_AUTHORITY
+        and org.la_code
+        and policies.can_import_gias_for(user, org)
+    ]
+
+
 OPEN_PLACEMENT = ("planned", "active")
 
 
@@ -115,7 +126,9 @@ def search_providers(
     if not include_closed:
         providers = providers.filter(status=Organisation.Status.OPEN)
     text = text.strip()
-    if text.isdigit():
+    # A URN or UKPRN: ASCII digits of a size the columns hold ("²" passes str.isdigit
+    # but not int(); 20 digits overflow the column). Anything else is searched as text.
+    if text.isascii() and text.isdigit() and len(text) <= 9:
         providers = providers.filter(
             Q(urn=int(text)) | Q(ukprn=int(text)) | Q(name__icontains=text)
         )

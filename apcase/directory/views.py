@@ -1,3 +1,4 @@
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -37,20 +38,51 @@ def _provider_url(provider_id: int) -> str:
     return reverse("directory:provider_detail", kwargs={"provider_id": provider_id})
 
 
+FILTER_LABELS = {
+    "type": "type of establishment",
+    "assurance": "assurance status",
+    "service": "service offered",
+    "registration": "registration",
+}
+
+
+def _filter_value(
+    request: HttpRequest, name: str, allowed: set[str] | Callable[[str], bool]
+) -> str:
+    """The filter's value if it is one of the choices; otherwise "" (the filter is not
+    applied) and a message saying so. A type code must be ASCII digits before int():
+    "²" is a digit to str.isdigit but not to int()."""
+    value = request.GET.get(name, "")
+    ok = allowed(value) if callable(allowed) else value in allowed
+    if value and not ok:
+        messages.error(
+            request,
+            f"Choose the {FILTER_LABELS[name]} from the list: "
+            f"“{value[:50]}” is not one of the choices, so that filter was not applied.",
+        )
+        return ""
+    return value
+
+
 @access_rule(policies.can_view_directory)
 def provider_list(request: HttpRequest) -> HttpResponse:
     query = request.GET
-    type_code = query.get("type", "")
+    types = selectors.provider_types_in(request.user)
+    chosen = {
+        # Any GIAS type code (ASCII digits), listed here or not: an unlisted one matches none.
+        "type": _filter_value(request, "type", lambda v: gias.is_number(v) and len(v) <= 4),
+        "assurance": _filter_value(request, "assurance", {*Status.values, "not_assured"}),
+        "service": _filter_value(request, "service", set(ServiceCategory.values)),
+        "registration": _filter_value(request, "registration", {"registered", "unregistered"}),
+    }
     providers = selectors.search_providers(
         request.user,
         today=timezone.localdate(),
         text=query.get("q", "")[:100],
-        type_code=int(type_code) if type_code.isdigit() else None,
-        assurance=query.get("assurance", "")
-        if query.get("assurance") in {*Status.values, "not_assured"}
-        else "",
-        service=query.get("service", "") if query.get("service") in ServiceCategory.values else "",
-        registration=query.get("registration", ""),
+        type_code=int(chosen["type"]) if chosen["type"] else None,
+        assurance=chosen["assurance"],
+        service=chosen["service"],
+        registration=chosen["registration"],
         include_closed=query.get("closed") == "yes",
     )[:500]
     return render(
@@ -59,7 +91,7 @@ def provider_list(request: HttpRequest) -> HttpResponse:
         {
             "providers": providers,
             "query": query,
-            "types": selectors.provider_types_in(request.user),
+            "types": types,
             "statuses": [
                 *Status.choices,
                 (
@@ -294,7 +326,15 @@ def gias_import(request: HttpRequest) -> HttpResponse:
     """Synchronous: the file is checked and applied in the request (50,000 rows take a
     few seconds), then the result page shows what was done, with the rows processed as
     a <progress> bar and in words."""
-    form = GiasUploadForm(request.POST or None, request.FILES or None)
+
+    def new_form(*args: Any) -> GiasUploadForm:
+        return GiasUploadForm(
+            *args,
+            authorities=selectors.gias_import_authorities(request.user),
+            national=policies.can_import_gias_nationally(request.user),
+        )
+
+    form = new_form(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
@@ -307,9 +347,12 @@ def gias_import(request: HttpRequest) -> HttpResponse:
                 data=upload.read(),
                 filename=upload.name or "gias.csv",
                 skip_invalid=form.cleaned_data["skip_invalid"],
+                **form.import_scope(),
             )
         except gias.GiasFileError as error:
             form.add_error("file", str(error))
+        except NotPermitted as error:
+            raise PermissionDenied from error
         else:
             return render(
                 request,
@@ -318,8 +361,9 @@ def gias_import(request: HttpRequest) -> HttpResponse:
                     "result": result,
                     "errors": result.errors[:ERRORS_SHOWN],
                     "more_errors": max(len(result.errors) - ERRORS_SHOWN, 0),
-                    "form": GiasUploadForm(),
+                    "form": new_form(),
                     "filename": upload.name,
+                    "authority": form.import_scope().get("authority"),
                 },
             )
     return render(request, "directory/gias_form.html", {"form": form})

@@ -65,5 +65,6 @@ EXPECTATIONS = {
     "directory:site_deactivate": Expect(roles=EDITORS, kwargs=site_kwargs, method="POST", ok=302),
     "directory:service_remove": Expect(roles=EDITORS, kwargs=service_kwargs, method="POST", ok=302),
     "directory:assurance_evidence": Expect(roles=READERS, kwargs=evidence_kwargs),
-    "directory:gias_import": Expect(roles=frozenset({Role.LA_ADMIN})),
+    # An LA admin imports for their own authority; a system admin the national file.
+    "directory:gias_import": Expect(roles=frozenset({Role.LA_ADMIN, Role.SYSTEM_ADMIN})),
 }

@@ -35,6 +35,8 @@ def _csv(header: list[str], rows: list[list[str]], encoding: str = "cp1252") -> 
 
 def _import(data: bytes, **options):  # type: ignore[no-untyped-def]
     options.setdefault("skip_invalid", False)
+    if "authority" not in options:
+        options.setdefault("national", True)
     return services.import_gias(by=None, data=data, filename="edubasealldata.csv", **options)
 
 
@@ -174,7 +176,7 @@ def test_each_import_writes_one_audit_event_with_the_counts(world):
 def test_the_command_imports_with_a_progress_bar_and_fails_clearly_on_bad_rows(
     world, tmp_path, capsys
 ):
-    call_command("import_gias", str(FIXTURE))
+    call_command("import_gias", str(FIXTURE), "--national")
     captured = capsys.readouterr()
     assert "GIAS import complete: 5 rows" in captured.out
     assert "Checking rows" in captured.err  # tqdm writes to stderr
@@ -183,7 +185,7 @@ def test_the_command_imports_with_a_progress_bar_and_fails_clearly_on_bad_rows(
     bad = tmp_path / "bad.csv"
     bad.write_bytes(_csv(header, rows))
     with pytest.raises(CommandError, match="Nothing imported: 1 of 5 rows are invalid"):
-        call_command("import_gias", str(bad), verbosity=0)
+        call_command("import_gias", str(bad), "--national", verbosity=0)
     assert "line 2 (URN ?): URN is missing." in capsys.readouterr().err
 
 

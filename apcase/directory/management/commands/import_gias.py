@@ -1,8 +1,11 @@
-"""python manage.py import_gias FILE [--skip-invalid] [--la-code 826 ...]
+"""python manage.py import_gias FILE (--la-code 826 | --national) [--skip-invalid]
 
-Run by the platform operator: applies every row (or only the given LA codes), as the
-system. Every row is checked first; if any is invalid nothing is applied unless
---skip-invalid is given."""
+Run by the platform operator, as the system. Say which kind of import it is:
+--la-code CODE imports for that one local authority (only rows with its code; a row
+for an establishment another authority holds is refused), --national imports the GIAS
+file of all England and may move establishments between authorities (each move is its
+own audit event). Every row is checked first; if any is invalid nothing is applied
+unless --skip-invalid is given."""
 
 from pathlib import Path
 from typing import Any
@@ -10,6 +13,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
+from apcase.accounts.models import Organisation
+from apcase.accounts.roles import OrganisationKind
 from apcase.directory import gias, services
 
 ERRORS_PRINTED = 50
@@ -25,15 +30,34 @@ class Command(BaseCommand):
             action="store_true",
             help="Import the valid rows even if some rows are invalid.",
         )
-        parser.add_argument(
+        scope = parser.add_mutually_exclusive_group(required=True)
+        scope.add_argument(
             "--la-code",
-            action="append",
-            dest="la_codes",
-            help="Apply only rows of this LA code (repeatable). Default: every row.",
+            help="Import for the local authority with this LA code: only its rows, and "
+            "only its own establishments.",
+        )
+        scope.add_argument(
+            "--national",
+            action="store_true",
+            help="Import the GIAS file of all England: every row, and establishments may "
+            "move to another local authority.",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
+        scope: dict[str, Any] = {"national": True}
+        if options["la_code"]:
+            found = list(
+                Organisation.objects.filter(
+                    kind=OrganisationKind.LOCAL_AUTHORITY, la_code=options["la_code"]
+                )[:2]
+            )
+            if len(found) != 1:
+                raise CommandError(
+                    f"{'No' if not found else 'More than one'} local authority has LA code "
+                    f"{options['la_code']}."
+                )
+            scope = {"authority": found[0]}
         try:
             data = path.read_bytes()
         except OSError as error:
@@ -52,7 +76,7 @@ class Command(BaseCommand):
                     data=data,
                     filename=path.name,
                     skip_invalid=options["skip_invalid"],
-                    la_codes=set(options["la_codes"]) if options["la_codes"] else None,
+                    **scope,
                     progress=checking.update,
                     apply_progress=applying.update,
                 )
