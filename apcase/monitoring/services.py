@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apcase.access import policies
+from apcase.accounts.models import Organisation
 from apcase.accounts.roles import Role
 from apcase.chronology.services import record_event
 from apcase.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
@@ -166,6 +167,11 @@ def submit_register(
             seen[placement_id] = (observed, None)
     if errors:
         raise ValidationFailed("Mark every pupil expected this session.", errors)
+    # One register per provider at a time: a double-submitted register (or two staff
+    # saving it at once) waits here for the first to commit, then sees its marks, so an
+    # identical second submission changes nothing and a different one needs a reason,
+    # instead of both inserting current marks (a 500 on PostgreSQL).
+    list(Organisation.objects.select_for_update().filter(pk=provider.pk).values_list("pk"))
     current = {
         m.placement_id: m
         for m in AttendanceMark.objects.select_for_update().filter(
@@ -322,9 +328,14 @@ def record_check_in(
     child_rating: int | None = None,
     child_words: str = "",
 ) -> CheckIn:
-    placement = Placement.objects.select_related(
-        "pupil", "pupil__school", "provider", "named_staff_member"
-    ).get(pk=placement.pk)
+    # Locked (its own row only: the named staff member is a nullable join), so two
+    # check-ins for the same week sent at once are applied one after the other and the
+    # second is refused with a message instead of failing on the unique week (a 500).
+    placement = (
+        Placement.objects.select_for_update(of=("self",))
+        .select_related("pupil", "pupil__school", "provider", "named_staff_member")
+        .get(pk=placement.pk)
+    )
     if not policies.can_record_check_in(by, placement):
         raise NotPermitted("You cannot record a check-in for this pupil.")
     week = rules.week_start(week_of)

@@ -22,6 +22,7 @@ from django.utils import timezone
 from apcase.access import policies
 from apcase.chronology.services import record_event
 from apcase.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
+from apcase.pupils.models import Pupil
 
 from .models import Placement, PlacementExtension, PlacementSession
 from .services import max_length
@@ -41,6 +42,11 @@ def _check_may_arrange(by: Any, pupil: Any) -> None:
 
 
 def _check_no_open_placement(pupil: Any) -> None:
+    """Lock the pupil's row first, so two people arranging a placement for the same
+    pupil at once are applied one after the other: the second waits for the first to
+    commit, then sees its placement and is refused with this message instead of failing
+    on one_open_placement_per_pupil (a 500 on PostgreSQL). Call inside the transaction."""
+    list(Pupil.objects.select_for_update().filter(pk=pupil.pk).values_list("pk", flat=True))
     if Placement.objects.filter(pupil=pupil).exclude(status=S.ENDED).exists():
         raise ValidationFailed(
             f"{pupil} already has an open placement. End it before arranging another."

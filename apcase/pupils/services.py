@@ -402,6 +402,16 @@ def record_exclusion(
     codes = _clean_reasons(reasons)
     with transaction.atomic():
         locked = Pupil.objects.select_for_update().get(pk=pupil.pk)
+        # Under the pupil's lock: a form sent twice (or three times) is recorded once.
+        # No constraint can say this, so the service does: one exclusion of a kind per
+        # start day; a correction is an edit of the one recorded.
+        if Exclusion.objects.filter(pupil=locked, kind=kind, start_date=start_date).exists():
+            label = ExclusionKind(kind).label.lower()
+            raise _fail(
+                "start_date",
+                f"A {label} starting on {start_date:%-d %B %Y} is already recorded for "
+                f"{locked.display_name}. Change that one if it needs correcting.",
+            )
         if length is not None:
             check_suspension_limit(locked, start_date=start_date, length=length)
         exclusion = Exclusion.objects.create(
