@@ -186,3 +186,19 @@ class Invitation(TimeStampedModel):
     def is_usable(self, *, now: datetime | None = None) -> bool:
         moment = now or timezone.now()
         return self.accepted_at is None and self.revoked_at is None and self.expires_at > moment
+
+
+class PasswordResetRequest(TimeStampedModel):
+    """One request for a reset link, written whether or not the address has an account
+    (so the request does the same work either way) and counted for the rate limits.
+    Only a hash of the address is kept: the table must not become a list of who tried."""
+
+    email_hash = models.CharField(max_length=64, db_index=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True, db_index=True)
+    over_limit = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [models.Index(fields=["created_at"])]
+
+    def __str__(self) -> str:
+        return f"Password reset request {self.pk} at {self.created_at:%Y-%m-%d %H:%M}"

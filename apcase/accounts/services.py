@@ -22,19 +22,31 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.tokens import default_token_generator
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from apcase.access import policies
 from apcase.chronology.services import changed_fields, record_event
 from apcase.core.errors import NotPermitted, ValidationFailed
+from apcase.notifications.models import OutboxMessage
 from apcase.notifications.services import queue_email
 
-from .models import Invitation, Membership, Organisation, User, hash_token, new_token
+from .models import (
+    Invitation,
+    Membership,
+    Organisation,
+    PasswordResetRequest,
+    User,
+    hash_token,
+    new_token,
+)
 from .roles import OrganisationKind, role_fits_kind
 from .selectors import check_confirmed, check_usable, existing_user_for
 
@@ -303,6 +315,72 @@ def revoke_invitation(*, by: Any, invitation: Invitation) -> Invitation:
             summary=f"Withdrew the invitation for {locked.email}",
         )
     return locked
+
+
+# --- password reset ----------------------------------------------------------------
+
+
+def request_password_reset(
+    *,
+    email: str,
+    ip: str | None,
+    domain: str,
+    use_https: bool,
+    token_generator: Any = default_token_generator,
+    subject_template: str = "accounts/email/password_reset_subject.txt",
+    body_template: str = "accounts/email/password_reset.txt",
+) -> None:
+    """Someone (signed out, so no `by`) asks for a reset link for `email`.
+
+    The same happens whatever the address: one PasswordResetRequest row and one audit
+    event are written, and nothing is sent inside the request. For an active account the
+    email is only queued; the outbox sender (send_outbox, every minute) delivers it after
+    the response, so the answer's timing does not say whether the address has an
+    account. Over APCASE_PASSWORD_RESETS_PER_EMAIL_PER_HOUR for the address, or
+    APCASE_PASSWORD_RESETS_PER_IP_PER_HOUR for the client address, nothing is queued and
+    the page answers as usual."""
+    email = User.objects.normalize_email(email).strip().lower()
+    email_hash = hash_token(email)
+    since = timezone.now() - timedelta(hours=1)
+    with transaction.atomic():
+        recent = PasswordResetRequest.objects.filter(created_at__gte=since)
+        over = recent.filter(email_hash=email_hash).count() >= (
+            settings.APCASE_PASSWORD_RESETS_PER_EMAIL_PER_HOUR
+        )
+        if ip and not over:
+            over = recent.filter(ip_address=ip).count() >= (
+                settings.APCASE_PASSWORD_RESETS_PER_IP_PER_HOUR
+            )
+        row = PasswordResetRequest.objects.create(
+            email_hash=email_hash, ip_address=ip, over_limit=over
+        )
+        record_event(
+            by=None,
+            action="password_reset_requested",
+            target=row,
+            changes={"over_limit": over},
+            summary="A password reset link was asked for"
+            + (" over the rate limit: nothing queued" if over else ""),
+        )
+        if over:
+            return
+        for user in User.objects.filter(email__iexact=email, is_active=True):
+            if not user.has_usable_password():
+                continue
+            context = {
+                "email": user.email,
+                "domain": domain,
+                "site_name": settings.APCASE_SERVICE_NAME,
+                "uid": urlsafe_base64_encode(force_bytes(user.pk)),
+                "user": user,
+                "token": token_generator.make_token(user),
+                "protocol": "https" if use_https else "http",
+            }
+            subject = "".join(render_to_string(subject_template, context).splitlines())
+            # Queued only (no delivery when the request commits): see the docstring.
+            OutboxMessage.objects.create(
+                to=user.email, subject=subject[:200], body=render_to_string(body_template, context)
+            )
 
 
 # --- memberships -------------------------------------------------------------------
