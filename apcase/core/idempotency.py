@@ -13,7 +13,7 @@ service through `once`, which in ONE transaction
 If the service refuses (a `DomainError`, bad input) the claim is rolled back with
 everything else, so the same form may be corrected and sent again with the same key.
 If the key was already used by the same user for the same action, nothing runs: the
-caller gets `Outcome(replayed=True, url=...)` and shows the first submission's result
+caller gets `Replayed(url)` instead of the service's result and shows the first submission's result
 with an "already recorded" message. Two requests with the same key at the same time
 meet at the unique index: PostgreSQL makes the second insert wait until the first
 transaction ends, then it fails (the first committed: replay) or succeeds (the first
@@ -35,7 +35,7 @@ import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
 from django import forms
 from django.conf import settings
@@ -74,12 +74,10 @@ def add_key_field(form: forms.Form) -> None:
 
 
 @dataclass(frozen=True)
-class Outcome(Generic[T]):
-    """What `once` did: ran the service (`value`) or found the key used (`url`)."""
+class Replayed:
+    """The key was already used: nothing ran; the first submission's result is at `url`."""
 
-    replayed: bool
-    value: T | None = None
-    url: str = ""
+    url: str
 
 
 def _ttl() -> datetime.timedelta:
@@ -93,12 +91,12 @@ def once(
     key: str | None,
     run: Callable[[], T],
     result_url: Callable[[T], str],
-) -> Outcome[T]:
-    """Run `run()` unless this user already submitted `key` for `action`.
+) -> T | Replayed:
+    """`run()`'s result, or Replayed if this user already submitted `key` for `action`.
 
     Errors raised by `run` propagate, and the key stays unused."""
     if key is None or not getattr(user, "pk", None):
-        return Outcome(replayed=False, value=run())
+        return run()
     with transaction.atomic():
         UsedFormKey.objects.filter(user_id=user.pk, created_at__lt=timezone.now() - _ttl()).delete()
         try:
@@ -106,8 +104,8 @@ def once(
                 claim = UsedFormKey.objects.create(user_id=user.pk, action=action, key=key)
         except IntegrityError:
             first = UsedFormKey.objects.get(user_id=user.pk, action=action, key=key)
-            return Outcome(replayed=True, url=first.result_url)
+            return Replayed(first.result_url)
         value = run()
         claim.result_url = result_url(value)[:500]
         claim.save(update_fields=["result_url"])
-    return Outcome(replayed=False, value=value)
+    return value

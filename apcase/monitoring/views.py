@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from apcase.access import policies
 from apcase.access.rules import access_rule
+from apcase.core import idempotency
 from apcase.core.errors import DomainError, NotPermitted
 from apcase.core.exports import csv_response
 from apcase.core.forms import show_domain_error
@@ -59,6 +60,8 @@ def register(request: HttpRequest) -> HttpResponse:
     chosen: dict[int, str] = {}
     minutes_typed: dict[int, str] = {}
     reason = ""
+    # A failed submission keeps its key: corrected and sent again, it is the same one.
+    key = idempotency.key_of(request.POST) if request.method == "POST" else None
     if request.method == "POST":
         rows = selectors.register_rows(provider, day, session)
         chosen = {
@@ -69,29 +72,40 @@ def register(request: HttpRequest) -> HttpResponse:
             for row in rows
         }
         reason = request.POST.get("reason", "")[:1000]
+        saved_url = f"{request.path}?provider={provider.pk}&date={day}&session={session}"
         try:
-            result = services.submit_register(
-                by=request.user,
-                provider=provider,
-                day=day,
-                session=session,
-                marks=chosen,
-                minutes_late={
-                    pid: int(text) if text.isdigit() else None
-                    for pid, text in minutes_typed.items()
-                },
-                reason=reason,
+            outcome = idempotency.once(
+                user=request.user,
+                action="monitoring.register",
+                key=key,
+                run=lambda: services.submit_register(
+                    by=request.user,
+                    provider=provider,
+                    day=day,
+                    session=session,
+                    marks=chosen,
+                    minutes_late={
+                        pid: int(text) if text.isdigit() else None
+                        for pid, text in minutes_typed.items()
+                    },
+                    reason=reason,
+                ),
+                result_url=lambda _result: saved_url,
             )
         except DomainError as error:
             errors = getattr(error, "errors", {None: [str(error)]})
         else:
+            if isinstance(outcome, idempotency.Replayed):
+                messages.info(request, "This register was already saved.")
+                return redirect(outcome.url)
+            result = outcome
             note = (
                 f" {result.alerts} follow-up raised for the named staff member."
                 if result.alerts
                 else ""
             )
             messages.success(request, f"Register saved: {result.marked} marks recorded.{note}")
-            return redirect(f"{request.path}?provider={provider.pk}&date={day}&session={session}")
+            return redirect(saved_url)
     rows = selectors.register_rows(provider, day, session)
     return render(
         request,
@@ -102,6 +116,7 @@ def register(request: HttpRequest) -> HttpResponse:
             "day": day,
             "session": session,
             "session_label": Session(session).label,
+            "idempotency_key": key or idempotency.new_key(),
             "rows": [
                 {
                     "row": row,
@@ -262,12 +277,23 @@ def code_absence(request: HttpRequest, mark_id: int) -> HttpResponse:
 def check_in(request: HttpRequest, placement_id: int) -> HttpResponse:
     found = selectors.get_placement_to_mark(request.user, placement_id)
     form = CheckInForm(request.POST or None, initial={"week_of": timezone.localdate()})
+    idempotency.add_key_field(form)
     if request.method == "POST" and form.is_valid():
+        values = {k: v for k, v in form.cleaned_data.items() if k != idempotency.FIELD}
         try:
-            services.record_check_in(found, by=request.user, **form.cleaned_data)
+            outcome = idempotency.once(
+                user=request.user,
+                action="monitoring.check_in",
+                key=idempotency.key_of(request.POST),
+                run=lambda: services.record_check_in(found, by=request.user, **values),
+                result_url=lambda _check_in: _placement_url(found.pk),
+            )
         except DomainError as error:
             show_domain_error(form, error)
         else:
+            if isinstance(outcome, idempotency.Replayed):
+                messages.info(request, "This check-in was already saved.")
+                return redirect(outcome.url)
             messages.success(request, "Check-in saved.")
             return redirect(_placement_url(found.pk))
     return _form_page(

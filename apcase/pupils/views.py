@@ -11,7 +11,7 @@ from apcase.access import policies
 from apcase.access.rules import access_rule
 from apcase.chronology.selectors import pupil_chronology
 from apcase.chronology.services import log_access
-from apcase.core import uploads
+from apcase.core import idempotency, uploads
 from apcase.core.errors import NotPermitted, ValidationFailed
 from apcase.core.exports import csv_response
 from apcase.core.forms import show_domain_error
@@ -264,24 +264,35 @@ def exclusion_add(request: HttpRequest, pupil_id: int) -> HttpResponse:
         submit_label="Record exclusion",
         initial={"kind": ExclusionKind.SUSPENSION},
     )
+    idempotency.add_key_field(form)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        recorded_url = reverse("pupils:detail", args=[pupil.pk]) + "#exclusions"
         try:
-            services.record_exclusion(
-                by=request.user,
-                pupil=pupil,
-                kind=data["kind"],
-                start_date=data["start_date"],
-                length_days=data.get("length_days"),
-                reasons=form.reasons(),
-                la_notified_date=data.get("la_notified_date"),
-                notes=data.get("notes", ""),
+            outcome = idempotency.once(
+                user=request.user,
+                action="pupils.exclusion",
+                key=idempotency.key_of(request.POST),
+                run=lambda: services.record_exclusion(
+                    by=request.user,
+                    pupil=pupil,
+                    kind=data["kind"],
+                    start_date=data["start_date"],
+                    length_days=data.get("length_days"),
+                    reasons=form.reasons(),
+                    la_notified_date=data.get("la_notified_date"),
+                    notes=data.get("notes", ""),
+                ),
+                result_url=lambda _exclusion: recorded_url,
             )
         except ValidationFailed as error:
             show_domain_error(form, error)
         else:
+            if isinstance(outcome, idempotency.Replayed):
+                messages.info(request, "This exclusion was already recorded.")
+                return redirect(outcome.url)
             messages.success(request, "Exclusion recorded.")
-            return redirect(reverse("pupils:detail", args=[pupil.pk]) + "#exclusions")
+            return redirect(recorded_url)
     context = {
         "form": form,
         "heading": f"Record a suspension or exclusion for {pupil.display_name}",

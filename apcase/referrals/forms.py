@@ -419,6 +419,7 @@ class EmergencyForm(forms.Form):
     def service_values(self) -> dict[str, Any]:
         """The cleaned form as the emergency route's arguments."""
         values = dict(self.cleaned_data)
+        values.pop("idempotency_key", None)  # the view's (apcase.core.idempotency)
         values["sites"] = list(values["sites"])
         values["sessions"] = {
             (int(v.split("-")[0]), v.split("-")[1]) for v in values.pop("sessions")

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from apcase.access import policies
 from apcase.access.rules import access_rule
 from apcase.chronology.services import log_access
+from apcase.core import idempotency
 from apcase.core.errors import DomainError
 from apcase.core.forms import show_domain_error
 from apcase.core.uploads import file_response
@@ -399,18 +400,30 @@ def emergency_new(request: HttpRequest) -> HttpResponse:
         pupils=selectors.pupils_for_emergency(request.user),
         providers=provider_options_for_placement(request.user, today=timezone.localdate()),
     )
+    idempotency.add_key_field(form)
     if request.method == "POST" and form.is_valid():
         try:
-            emergency = workflow.arrange_emergency_placement(
-                by=request.user, **form.service_values()
+            outcome = idempotency.once(
+                user=request.user,
+                action="referrals.emergency",
+                key=idempotency.key_of(request.POST),
+                run=lambda: workflow.arrange_emergency_placement(
+                    by=request.user, **form.service_values()
+                ),
+                result_url=lambda emergency: reverse(
+                    "referrals:emergency_detail", kwargs={"emergency_id": emergency.pk}
+                ),
             )
         except DomainError as error:
             show_domain_error(form, error)
         else:
+            if isinstance(outcome, idempotency.Replayed):
+                messages.info(request, "This emergency placement was already started.")
+                return redirect(outcome.url)
             messages.success(
                 request, "Emergency placement started. It goes to the next panel for ratification."
             )
-            return redirect("referrals:emergency_detail", emergency_id=emergency.pk)
+            return redirect("referrals:emergency_detail", emergency_id=outcome.pk)
     near = threshold.providers_near_threshold(form.fields["provider"].queryset)  # type: ignore[attr-defined]
     return render(
         request,
