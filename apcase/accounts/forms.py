@@ -128,10 +128,22 @@ class NewPasswordForm(SetPasswordForm):
         )
 
 
+# The longest values the models hold (User.full_name, Invitation.email): longer input
+# is refused with a message, never passed on to fail in the database (issue 9).
+NAME_MAX = 150
+EMAIL_MAX = 254
+NAME_TOO_LONG = f"Full name must be {NAME_MAX} characters or fewer"
+EMAIL_TOO_LONG = f"Email address must be {EMAIL_MAX} characters or fewer"
+
+
 class InviteUserForm(forms.Form):
-    full_name = forms.CharField(label="Full name", max_length=150)
+    full_name = forms.CharField(
+        label="Full name", max_length=NAME_MAX, error_messages={"max_length": NAME_TOO_LONG}
+    )
     email = forms.EmailField(
         label="Email address",
+        max_length=EMAIL_MAX,
+        error_messages={"max_length": EMAIL_TOO_LONG},
         widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
     role = forms.ChoiceField(label="Role", widget=forms.RadioSelect)
@@ -162,7 +174,9 @@ class AcceptInvitationForm(SetPasswordMixin, forms.Form):
     """A new account's name and password; for someone who already has an account the
     form has no fields and only confirms."""
 
-    full_name = forms.CharField(label="Full name", max_length=150)
+    full_name = forms.CharField(
+        label="Full name", max_length=NAME_MAX, error_messages={"max_length": NAME_TOO_LONG}
+    )
     password1, password2 = SetPasswordMixin.create_password_fields(
         label1="Password", label2="Confirm password"
     )
@@ -204,6 +218,14 @@ class AcceptInvitationForm(SetPasswordMixin, forms.Form):
         return cleaned
 
 
+NUMBER_MAX = 99_999_999
+
+
+def _number_messages(name: str) -> dict[str, str]:
+    wrong = f"Enter the {name} as a whole number of up to 8 digits, like 123456"
+    return {"invalid": wrong, "min_value": wrong, "max_value": wrong}
+
+
 class OrganisationForm(forms.ModelForm):
     """System admins' form for an organisation. `kind` is chosen once, at creation:
     memberships' roles depend on it."""
@@ -213,6 +235,23 @@ class OrganisationForm(forms.ModelForm):
         choices=OrganisationKind.choices,
         widget=forms.RadioSelect,
         error_messages={"required": "Select the kind of organisation"},
+    )
+    # Bounded, so a number too big for the database column (10^20 gave a 500) is
+    # refused with a message. URNs are 6 digits and UKPRNs 8; 8 digits allows for both.
+    urn = forms.IntegerField(
+        label="URN",
+        required=False,
+        min_value=1,
+        max_value=NUMBER_MAX,
+        help_text="Unique reference number from Get Information about Schools, if it has one.",
+        error_messages=_number_messages("URN"),
+    )
+    ukprn = forms.IntegerField(
+        label="UKPRN",
+        required=False,
+        min_value=1,
+        max_value=NUMBER_MAX,
+        error_messages=_number_messages("UKPRN"),
     )
 
     class Meta:
