@@ -364,9 +364,15 @@ def request_password_reset(
         )
         if over:
             return
-        for user in User.objects.filter(email__iexact=email, is_active=True):
-            if not user.has_usable_password():
-                continue
+        users = [
+            user
+            for user in User.objects.filter(email__iexact=email, is_active=True)
+            if user.has_usable_password()
+        ]
+        # Without an account the same work is done for a stand-in that is never saved
+        # or sent, and the request row is written again in place of the outbox row, so
+        # the answer takes as long either way (docs/security.md has the figures).
+        for user in users or [User(email=email)]:
             context = {
                 "email": user.email,
                 "domain": domain,
@@ -377,10 +383,12 @@ def request_password_reset(
                 "protocol": "https" if use_https else "http",
             }
             subject = "".join(render_to_string(subject_template, context).splitlines())
+            body = render_to_string(body_template, context)
+            if user.pk is None:
+                row.save(update_fields=["updated_at"])
+                continue
             # Queued only (no delivery when the request commits): see the docstring.
-            OutboxMessage.objects.create(
-                to=user.email, subject=subject[:200], body=render_to_string(body_template, context)
-            )
+            OutboxMessage.objects.create(to=user.email, subject=subject[:200], body=body)
 
 
 # --- memberships -------------------------------------------------------------------
