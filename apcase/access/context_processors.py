@@ -24,6 +24,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(("Panel", reverse("panel:meeting_list")))
     if policies.can_view_directory(user):
         items.append(("Providers", reverse("directory:provider_list")))
+    elif policies.can_import_gias_nationally(user):
+        # The platform operator sees no directory, but imports the national GIAS file.
+        items.append(("GIAS import", reverse("directory:gias_import")))
     if policies.can_manage_terms(user):
         items.append(("Term dates", reverse("schooldays:terms")))
     if policies.can_manage_closure_days(user):

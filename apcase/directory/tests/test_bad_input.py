@@ -83,3 +83,15 @@ def test_the_provider_form_refuses_unicode_and_huge_numbers_with_a_message(world
     )
     assert response.status_code == 200
     assert "govuk-error-summary" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/providers/99999999999999999999/",
+        "/providers/99999999999999999999/change/",
+        "/providers/1/assurance/99999999999999999999/evidence/",
+    ],
+)
+def test_an_id_too_big_for_the_database_is_not_found(officer, url):
+    assert officer.get(url).status_code == 404

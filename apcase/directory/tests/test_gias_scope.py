@@ -151,6 +151,7 @@ def test_a_system_admins_national_import_moves_an_establishment_and_audits_the_m
     _held(world)
     admin = user_with_role(Role.SYSTEM_ADMIN)
     client = sign_in(Client(), admin)
+    assert 'href="/providers/import-gias/"' in client.get("/").content.decode()  # navigation
     assert "All of England" not in client.get(IMPORT_URL).content.decode()  # one choice
     header, row = _row(990002, **{"LA (code)": "999"})
     response = _upload(client, _csv(header, [row]))
