@@ -55,6 +55,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Before anything reads the body: refuses an oversized request with a 413.
+    "apcase.core.limits.RequestSizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -63,6 +65,8 @@ MIDDLEWARE = [
     "apcase.core.middleware.RequestContextMiddleware",
     # No page that may hold pupil data is kept by a browser or proxy cache.
     "apcase.core.middleware.NoStoreMiddleware",
+    # A 404 on a record's page (missing or not the user's) is logged as a denied attempt.
+    "apcase.chronology.middleware.DeniedAccessLogMiddleware",
     "apcase.accounts.middleware.SessionLifetimeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -258,14 +262,22 @@ APCASE_PLACEMENT_MAX_YEARS = 3
 # Races (issue 9): a used form idempotency key replays the first submission's result
 # for this long, then is deleted (apcase.core.idempotency).
 IDEMPOTENCY_KEY_TTL_HOURS = env.int("IDEMPOTENCY_KEY_TTL_HOURS", default=24)
-STATIC_ROOT = env.path("APCASE_STATIC_ROOT", default=STATIC_ROOT)
 
-# Lockout behind a proxy (issue 9): django-axes reads the client address with the
-# project's own function, which trusts APCASE_PROXY_COUNT (AXES_IPWARE_PROXY_COUNT)
-# proxies' X-Forwarded-For, so the username + IP lockout is keyed on the real client,
-# not on the proxy everyone shares. Without it axes used REMOTE_ADDR (django-ipware is
-# not installed) and ignored the proxy count.
-AXES_CLIENT_IP_CALLABLE = "apcase.core.middleware.client_ip"
+# Request size (apcase/core/limits.py): a request declaring a larger body is refused
+# with a 413 before it is read, so an upload is never written to disk first. The upload
+# limit plus 1 MB for the other fields and the multipart framing; the GIAS import takes
+# an authority's whole extract (apcase/directory/gias.py, 150 MB by default).
+APCASE_REQUEST_MARGIN_BYTES = 1024 * 1024
+APCASE_REQUEST_MAX_BYTES = APCASE_UPLOAD_MAX_BYTES + APCASE_REQUEST_MARGIN_BYTES
+APCASE_REQUEST_MAX_BYTES_FOR = {
+    "directory:gias_import": 150 * 1024 * 1024 + APCASE_REQUEST_MARGIN_BYTES,
+}
+# A Word document is refused if it unpacks to more than this, compresses any part over
+# 1 MB more than this many times (a zip bomb), or has more entries than this
+# (apcase/core/uploads.py). Genuine documents of 10 MB unpack to a few times that.
+APCASE_DOCX_MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+APCASE_DOCX_MAX_RATIO = 100
+APCASE_DOCX_MAX_ENTRIES = 1000
 
 # Outgoing mail (issue 9: the SMTP settings are read from the environment, as
 # docs/deployment.md says). Production uses Django's SMTP backend with these; the
@@ -296,3 +308,8 @@ APCASE_PASSWORD_RESETS_PER_EMAIL_PER_HOUR = env.int(
     "APCASE_PASSWORD_RESETS_PER_EMAIL_PER_HOUR", default=5
 )
 APCASE_PASSWORD_RESETS_PER_IP_PER_HOUR = env.int("APCASE_PASSWORD_RESETS_PER_IP_PER_HOUR", default=20)
+# Retention review (apcase.core.records): child protection and SEND files from the date
+# of birth (IRMS toolkit for schools), attendance register entries from their date
+# (School Attendance (Pupil Registration) (England) Regulations 2024, reg 7).
+APCASE_RETENTION_CHILD_YEARS_FROM_BIRTH = 25
+APCASE_RETENTION_REGISTER_YEARS = 6
