@@ -1,4 +1,7 @@
-"""Date arithmetic for the monthly series ("the second Tuesday of each month")."""
+"""Date arithmetic for the monthly series ("the second Tuesday of each month").
+
+A series that would run past December 9999, the last month a date can hold, raises
+ValueError before any date is worked out; the service turns it into a message."""
 
 import calendar
 import datetime
@@ -18,6 +21,8 @@ def monthly_dates(
     *, first_month: datetime.date, count: int, weekday: int, nth: int
 ) -> list[datetime.date]:
     year, month = first_month.year, first_month.month
+    if (year * 12 + month - 1) + (count - 1) > datetime.MAXYEAR * 12 + 11:
+        raise ValueError("The series would run past December 9999.")
     dates = []
     for _ in range(count):
         dates.append(nth_weekday(year, month, weekday=weekday, nth=nth))

@@ -133,14 +133,30 @@ def schedule_monthly_series(
     chair: Any = None,
     members: list[Any] | None = None,
 ) -> list[PanelMeeting]:
+    if not policies.can_schedule_meetings_for(by, panel):
+        raise NotPermitted("You cannot schedule meetings of this panel.")
     if not 1 <= count <= 12:
         raise ValidationFailed(
             "Schedule between 1 and 12 meetings at a time.",
             {"count": ["Enter a number from 1 to 12."]},
         )
+    if weekday not in range(5) or nth not in (1, 2, 3, 4, -1):
+        raise ValidationFailed("Choose the week and a weekday for the series.")
+    try:
+        dates = monthly_dates(first_month=first_month, count=count, weekday=weekday, nth=nth)
+    except ValueError:
+        raise ValidationFailed(
+            "The series would run past December 9999.",
+            {
+                "first_month": [
+                    "The meetings would run past December 9999: choose an earlier first "
+                    "month or fewer meetings."
+                ]
+            },
+        ) from None
     today = timezone.localdate()
     meetings = []
-    for date in monthly_dates(first_month=first_month, count=count, weekday=weekday, nth=nth):
+    for date in dates:
         if date < today:
             continue
         if PanelMeeting.objects.filter(panel=panel, date=date, start_time=start_time).exists():

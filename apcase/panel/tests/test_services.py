@@ -280,3 +280,17 @@ def test_a_decline_creates_no_placement_and_tells_the_school(world, agenda):
 def test_a_ratification_outcome_is_refused_for_a_referral(world, agenda):
     with pytest.raises(ValidationFailed):
         _approve(world, agenda, outcome="ratified")
+
+
+def test_a_series_past_december_9999_or_on_no_real_weekday_is_refused(panel, officer):
+    series = {"by": officer, "panel": panel, "weekday": 1, "nth": 2, "venue": "Civic"}
+    with pytest.raises(ValidationFailed) as error:
+        services.schedule_monthly_series(first_month=datetime.date(9999, 2, 1), count=12, **series)
+    assert "first_month" in error.value.errors
+    with pytest.raises(ValidationFailed):
+        services.schedule_monthly_series(first_month=TODAY, count=1, **{**series, "weekday": 6})
+    assert not PanelMeeting.objects.filter(panel=panel).exists()
+    meetings = services.schedule_monthly_series(
+        first_month=datetime.date(9999, 1, 1), count=12, **series
+    )
+    assert meetings[-1].date == datetime.date(9999, 12, 14)

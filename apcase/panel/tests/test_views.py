@@ -256,3 +256,31 @@ def test_the_agenda_and_the_referral_list_do_not_grow_queries_with_items(
         20,
     )
     _queries_for(officer, reverse("referrals:list"), django_assert_max_num_queries, 20)
+
+
+def test_a_monthly_series_running_past_the_year_9999_gets_a_message_not_an_error_page(world):
+    """Starting in December 9999 with two meetings gave a 500 (year 10000)."""
+    from apcase.panel.models import PanelMeeting
+    from apcase.referrals.tests.factories import make_panel
+
+    panel = make_panel(world.la)
+    client = sign_in(Client(), person(Role.LA_OFFICER, world.la))
+    data = {
+        "panel": panel.pk,
+        "nth": "2",
+        "weekday": "1",
+        **_date("first_month", datetime.date(9999, 12, 1)),
+        "count": "2",
+        "start_time": "09:30",
+        "venue": "Civic Offices",
+    }
+    response = client.post(reverse("panel:series_new"), data)
+    assert response.status_code == 200
+    assert "would run past December 9999" in response.content.decode()
+    assert not PanelMeeting.objects.filter(panel=panel).exists()
+    # The last month a date can hold is still a month: one meeting in December 9999.
+    response = client.post(reverse("panel:series_new"), {**data, "count": "1"})
+    assert response.status_code == 302
+    assert list(PanelMeeting.objects.filter(panel=panel).values_list("date", flat=True)) == [
+        datetime.date(9999, 12, 14)
+    ]
