@@ -3,13 +3,22 @@
 Rules:
 - The type is decided by the file's content, never by its name or the browser's claim:
   PDF, DOCX, PNG and JPEG only.
-- Size is limited (APCASE_UPLOAD_MAX_BYTES, default 10 MB).
+- Size is limited (APCASE_UPLOAD_MAX_BYTES, default 10 MB); a request whose declared
+  length is larger than that (plus a margin for the form) is refused before its body
+  is read, by `apcase.core.limits.RequestSizeLimitMiddleware`.
+- A Word document is a zip: its entries are inspected before it is accepted. One that
+  unpacks to more than APCASE_DOCX_MAX_UNPACKED_BYTES, or compresses an entry more
+  than APCASE_DOCX_MAX_RATIO times (a zip bomb), or carries macros, embedded objects,
+  ActiveX controls or programs, is refused with a message saying why.
 - Files are stored under MEDIA_ROOT, outside the web root, under a random name; the
   original name is kept (cleaned) only for display and download.
 - They are served only by an access-checked view through `file_response`, as an
   attachment with the detected content type and nosniff.
+- A removed document's file is deleted from disk once the removal commits
+  (`delete_after_commit`); a removal that rolls back leaves the file in place.
 """
 
+import logging
 import re
 import uuid
 import zipfile
@@ -18,11 +27,15 @@ from pathlib import PurePosixPath
 from typing import IO
 
 from django.conf import settings
+from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.base import File
 from django.core.files.storage import FileSystemStorage
+from django.db import transaction
 from django.http import FileResponse
 
 from .errors import ValidationFailed
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -72,6 +85,105 @@ def sniff(stream: IO[bytes]) -> FileKind | None:
     return None
 
 
+# --- Word documents: what may be inside the zip ---------------------------------------
+
+# Parts that carry code or other files: macros, OLE and embedded packages, ActiveX.
+_FORBIDDEN_PARTS = re.compile(
+    r"(^|/)(vbaProject\.bin|vbaData\.xml)$|(^|/)(embeddings|activeX)/", re.IGNORECASE
+)
+# Names a program, script or nested archive would have.
+_FORBIDDEN_EXTENSIONS = frozenset(
+    {"exe", "dll", "com", "scr", "bat", "cmd", "ps1", "vbs", "vbe", "js", "jse", "wsf"}
+    | {"hta", "msi", "msp", "lnk", "jar", "cpl", "sys", "ocx"}  # programs and scripts
+    | {"zip", "7z", "rar", "cab"}  # archives inside the archive
+    | {"docm", "dotm", "xlsm", "pptm"}  # macro-enabled Office files
+)
+# The only binary parts Word writes outside those: printer settings.
+_ALLOWED_BIN = re.compile(r"^word/printerSettings/printerSettings\d+\.bin$", re.IGNORECASE)
+_MACRO_CONTENT_TYPE = b"macroEnabled"
+_READ_CHUNK = 64 * 1024
+
+
+def docx_max_unpacked_bytes() -> int:
+    return int(getattr(settings, "APCASE_DOCX_MAX_UNPACKED_BYTES", 100 * 1024 * 1024))
+
+
+def docx_max_ratio() -> int:
+    return int(getattr(settings, "APCASE_DOCX_MAX_RATIO", 100))
+
+
+def docx_max_entries() -> int:
+    return int(getattr(settings, "APCASE_DOCX_MAX_ENTRIES", 1000))
+
+
+CONTAINS_CODE = (
+    "The selected Word document contains macros, embedded objects or programs, which "
+    "cannot be accepted. Save it as a plain Word document (.docx) or a PDF and try again."
+)
+TOO_BIG_UNPACKED = (
+    "The selected Word document is too large once unpacked. "
+    "Save it as a PDF, or split it into smaller documents, and try again."
+)
+DAMAGED = "The selected Word document is damaged. Save it again, or as a PDF, and try again."
+
+
+def inspect_docx(stream: IO[bytes]) -> None:
+    """Refuse a Word document that is a zip bomb or carries code; ValidationFailed says
+    why. The declared sizes are checked first (cheap), then every entry is read through
+    in chunks so a size that lies fails its checksum instead of being believed."""
+    stream.seek(0)
+    try:
+        with zipfile.ZipFile(stream) as archive:
+            entries = archive.infolist()
+            if len(entries) > docx_max_entries():
+                raise ValidationFailed(TOO_BIG_UNPACKED)
+            for entry in entries:
+                _check_entry_name(entry.filename)
+                if entry.flag_bits & 0x1:  # encrypted: its contents cannot be checked
+                    raise ValidationFailed(CONTAINS_CODE)
+            if sum(entry.file_size for entry in entries) > docx_max_unpacked_bytes():
+                raise ValidationFailed(TOO_BIG_UNPACKED)
+            ratio = docx_max_ratio()
+            for entry in entries:
+                # Small parts compress well and harmlessly; judge the ratio above 1 MB.
+                if entry.file_size > 1024 * 1024 and entry.file_size > ratio * max(
+                    entry.compress_size, 1
+                ):
+                    raise ValidationFailed(TOO_BIG_UNPACKED)
+            _read_through(archive, entries)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError, EOFError):
+        raise ValidationFailed(DAMAGED) from None
+    finally:
+        stream.seek(0)
+
+
+def _check_entry_name(name: str) -> None:
+    if name.startswith("/") or "\\" in name or ".." in name.split("/"):
+        raise ValidationFailed(DAMAGED)
+    if _FORBIDDEN_PARTS.search(name):
+        raise ValidationFailed(CONTAINS_CODE)
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name.rsplit("/", 1)[-1] else ""
+    if extension in _FORBIDDEN_EXTENSIONS:
+        raise ValidationFailed(CONTAINS_CODE)
+    if extension == "bin" and not _ALLOWED_BIN.match(name):
+        raise ValidationFailed(CONTAINS_CODE)
+
+
+def _read_through(archive: zipfile.ZipFile, entries: list[zipfile.ZipInfo]) -> None:
+    budget = docx_max_unpacked_bytes()
+    for entry in entries:
+        tail = b""
+        with archive.open(entry) as part:
+            while chunk := part.read(_READ_CHUNK):
+                budget -= len(chunk)
+                if budget < 0:
+                    raise ValidationFailed(TOO_BIG_UNPACKED)
+                if entry.filename == "[Content_Types].xml":
+                    if _MACRO_CONTENT_TYPE in tail + chunk:
+                        raise ValidationFailed(CONTAINS_CODE)
+                    tail = chunk[-len(_MACRO_CONTENT_TYPE) :]
+
+
 def clean_filename(name: str) -> str:
     """A display name with no path, no control characters and a sane length."""
     base = PurePosixPath(name.replace("\\", "/")).name
@@ -90,9 +202,12 @@ def check_upload(upload: File) -> FileKind:
         raise ValidationFailed(
             f"The selected file must be smaller than {limit // (1024 * 1024)} MB."
         )
-    kind = sniff(upload.file if hasattr(upload, "file") else upload)  # type: ignore[arg-type]
+    stream = upload.file if hasattr(upload, "file") else upload
+    kind = sniff(stream)  # type: ignore[arg-type]
     if kind is None:
         raise ValidationFailed(f"The selected file must be {ALLOWED_DESCRIPTION}.")
+    if kind is DOCX:
+        inspect_docx(stream)  # type: ignore[arg-type]
     return kind
 
 
@@ -110,6 +225,28 @@ def store_upload(upload: File, *, folder: str) -> tuple[str, FileKind, str]:
     upload.seek(0)
     stored = storage().save(name, upload)
     return stored, kind, clean_filename(upload.name or "document")
+
+
+def delete_after_commit(stored_path: str) -> None:
+    """Delete a stored file once the caller's transaction commits; nothing if it rolls
+    back. Call from the service that removes (or replaces) the record pointing at it."""
+    if not stored_path:
+        return
+    transaction.on_commit(lambda: delete_stored(stored_path))
+
+
+def delete_stored(stored_path: str) -> bool:
+    """Delete one stored file now; a file already gone is not an error. Only paths
+    under MEDIA_ROOT are touched (the storage refuses any other)."""
+    try:
+        store = storage()
+        if not store.exists(stored_path):
+            return False
+        store.delete(stored_path)
+        return True
+    except (OSError, SuspiciousFileOperation) as error:
+        logger.warning("Stored file %s not deleted: %s", stored_path, error)
+        return False
 
 
 def file_response(stored_path: str, *, download_name: str, extension: str) -> FileResponse:

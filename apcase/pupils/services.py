@@ -508,6 +508,7 @@ def set_pupil_photo(*, by: Any, pupil: Pupil, upload: Any) -> Pupil:
         old = pupil.photo_path
         Pupil.objects.filter(pk=pupil.pk).update(photo_path=stored)
         pupil.photo_path = stored
+        uploads.delete_after_commit(old)  # the replaced photo goes once this commits
         record_event(
             by=by,
             action="pupil.photo_changed",
@@ -525,8 +526,10 @@ def remove_pupil_photo(*, by: Any, pupil: Pupil) -> Pupil:
     if not pupil.photo_path:
         return pupil
     with transaction.atomic():
+        old = pupil.photo_path
         Pupil.objects.filter(pk=pupil.pk).update(photo_path="")
         pupil.photo_path = ""
+        uploads.delete_after_commit(old)  # the file goes once the removal commits
         record_event(
             by=by,
             action="pupil.photo_removed",

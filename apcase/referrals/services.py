@@ -18,7 +18,7 @@ from django.utils import timezone
 from apcase.access import policies
 from apcase.chronology.services import changed_fields, record_event
 from apcase.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
-from apcase.core.uploads import store_upload
+from apcase.core.uploads import delete_after_commit, store_upload
 from apcase.panel import selectors as panel_selectors
 
 from .models import Intervention, Referral, ReferralDocument
@@ -233,7 +233,9 @@ def remove_document(referral: Referral, *, by: Any, document_id: int) -> None:
     document = referral.documents.filter(pk=document_id).first()
     if document is None:
         raise ValidationFailed("That document is not on this referral.")
+    stored_path = document.stored_path
     document.delete()
+    delete_after_commit(stored_path)  # the file goes once the removal commits
     _touch(
         referral,
         by=by,

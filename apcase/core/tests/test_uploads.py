@@ -1,0 +1,298 @@
+"""Uploads (issue 9, data hygiene): a Word document is opened as the zip it is and
+refused when it is a zip bomb or carries macros, embedded objects or programs; a
+removed document's file is deleted once the removal commits, and kept if it rolls back.
+
+Every file here is made by the test: no real document, no real program."""
+
+import io
+import zipfile
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.test import Client
+from django.urls import reverse
+
+from apcase.accounts.roles import Role
+from apcase.core import uploads
+from apcase.core.errors import ValidationFailed
+from apcase.referrals.models import ReferralDocument
+from apcase.referrals.tests.factories import draft_referral, make_panel, make_pupil, person
+from conftest import sign_in
+
+CONTENT_TYPES = (
+    '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/'
+    'package/2006/content-types"><Override PartName="/word/document.xml" ContentType="'
+    'application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>'
+    "</Types>"
+)
+MACRO_CONTENT_TYPES = CONTENT_TYPES.replace(
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+    "application/vnd.ms-word.document.macroEnabled.main+xml",
+)
+DOCUMENT = '<w:document xmlns:w="urn:x"><w:body><w:p>Support plan</w:p></w:body></w:document>'
+
+
+def docx(*extra: tuple[str, bytes | str], content_types: str = CONTENT_TYPES) -> bytes:
+    """A minimal Word document, compressed as Word does, with extra entries."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", content_types)
+        archive.writestr("word/document.xml", DOCUMENT)
+        for name, data in extra:
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def upload(data: bytes, name: str = "plan.docx") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, data, content_type="application/octet-stream")
+
+
+def refusal(data: bytes) -> str:
+    with pytest.raises(ValidationFailed) as refused:
+        uploads.check_upload(upload(data))
+    return str(refused.value)
+
+
+# --- what a Word document may carry -----------------------------------------------
+
+
+def test_a_plain_word_document_is_accepted():
+    assert uploads.check_upload(upload(docx())) is uploads.DOCX
+
+
+def test_word_printer_settings_are_accepted():
+    data = docx(("word/printerSettings/printerSettings1.bin", b"\x00" * 64))
+    assert uploads.check_upload(upload(data)) is uploads.DOCX
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "word/embeddings/payload.exe",  # the DOCX with an .exe found in the test
+        "word/media/setup.exe",
+        "word/media/helper.DLL",
+        "word/vbaProject.bin",  # macros
+        "word/vbaData.xml",
+        "word/embeddings/oleObject1.bin",  # an OLE object
+        "word/embeddings/Microsoft_Excel_Worksheet.xlsx",  # an embedded package
+        "word/activeX/activeX1.xml",  # an ActiveX control
+        "word/media/blob.bin",  # a binary part Word does not write
+        "word/media/run.ps1",
+        "word/media/inner.zip",
+    ],
+)
+def test_a_word_document_carrying_code_or_embedded_files_is_refused(name):
+    message = refusal(docx((name, b"MZ\x90\x00 synthetic, not a program")))
+    assert message == uploads.CONTAINS_CODE
+    assert "macros, embedded objects or programs" in message
+
+
+def test_a_macro_enabled_document_renamed_docx_is_refused():
+    assert refusal(docx(content_types=MACRO_CONTENT_TYPES)) == uploads.CONTAINS_CODE
+
+
+def test_a_zip_bomb_word_document_is_refused_by_its_ratio():
+    # 20 MB of zeros deflates to about 20 KB: a ratio of about 1000 to 1.
+    data = docx(("word/media/padding.xml", b"\x00" * (20 * 1024 * 1024)))
+    assert len(data) < 100 * 1024
+    assert refusal(data) == uploads.TOO_BIG_UNPACKED
+
+
+def test_a_word_document_unpacking_past_the_limit_is_refused(settings):
+    settings.APCASE_DOCX_MAX_UNPACKED_BYTES = 1024 * 1024
+    # Random-looking text barely compresses, so only the total size is over.
+    text = "".join(f"{n:08x}" for n in range(200_000)).encode()
+    assert refusal(docx(("word/document2.xml", text))) == uploads.TOO_BIG_UNPACKED
+
+
+def test_a_word_document_with_too_many_entries_is_refused(settings):
+    settings.APCASE_DOCX_MAX_ENTRIES = 10
+    extra = [(f"word/media/image{n}.png", b"x") for n in range(10)]
+    assert refusal(docx(*extra)) == uploads.TOO_BIG_UNPACKED
+
+
+def test_a_word_document_that_lies_about_its_sizes_is_refused():
+    """A bomb that declares small sizes in its directory still fails: every entry is
+    read through, and the checksum of a lying entry does not match."""
+    data = bytearray(docx(("word/media/padding.xml", b"\x00" * (2 * 1024 * 1024))))
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as archive:
+        entry = archive.getinfo("word/media/padding.xml")
+    # Declare 1 KB unpacked in both the local header and the central directory.
+    real = (2 * 1024 * 1024).to_bytes(4, "little")
+    assert data.count(real) == 2
+    data = bytearray(bytes(data).replace(real, (1024).to_bytes(4, "little")))
+    assert entry.file_size == 2 * 1024 * 1024
+    assert refusal(bytes(data)) == uploads.DAMAGED
+
+
+def test_a_word_document_with_a_path_outside_the_package_is_refused():
+    assert refusal(docx(("../../evil.xml", "<x/>"))) == uploads.DAMAGED
+
+
+# --- through the page a user uploads on ---------------------------------------------
+
+
+@pytest.fixture
+def media(tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def lead_and_referral(world, media):
+    make_panel(world.la)
+    lead = person(Role.INCLUSION_LEAD, world.school)
+    referral = draft_referral(make_pupil(world.school), created_by=lead)
+    return sign_in(Client(), lead), referral
+
+
+def _post_document(client, referral, data, title="Support plan"):
+    return client.post(
+        reverse("referrals:documents", args=[referral.pk]),
+        {"title": title, "upload": upload(data)},
+    )
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        docx(("word/embeddings/payload.exe", b"MZ synthetic")),
+        docx(("word/media/padding.xml", b"\x00" * (20 * 1024 * 1024))),
+    ],
+    ids=["exe-inside", "zip-bomb"],
+)
+def test_the_referral_page_refuses_a_dangerous_word_document_and_stores_nothing(
+    lead_and_referral, media, data
+):
+    client, referral = lead_and_referral
+    response = _post_document(client, referral, data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "govuk-error-summary" in page
+    assert "The selected Word document" in page
+    assert not ReferralDocument.objects.exists()
+    assert not media.exists() or not any(p.is_file() for p in media.rglob("*"))
+
+
+def test_the_referral_page_still_takes_a_plain_word_document(lead_and_referral):
+    client, referral = lead_and_referral
+    assert _post_document(client, referral, docx()).status_code == 302
+    assert referral.documents.get().extension == "docx"
+
+
+# --- removal deletes the file, after the commit only ------------------------------------
+
+
+def test_delete_after_commit_deletes_only_when_the_transaction_commits(
+    db, media, django_capture_on_commit_callbacks
+):
+    stored, _, _ = uploads.store_upload(upload(docx()), folder="referrals")
+    path = media / stored
+
+    class Abandon(Exception):
+        pass
+
+    def removal_that_fails() -> None:
+        with transaction.atomic():
+            uploads.delete_after_commit(stored)
+            raise Abandon
+
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(Abandon):
+        removal_that_fails()
+    assert path.exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        with transaction.atomic():
+            uploads.delete_after_commit(stored)
+        assert path.exists()  # not before the commit
+    assert not path.exists()
+
+
+def test_deleting_a_file_already_gone_or_outside_media_is_harmless(media, tmp_path):
+    outside = tmp_path / "outside.txt"
+    outside.write_text("keep me")
+    assert uploads.delete_stored("referrals/missing.pdf") is False
+    assert uploads.delete_stored("../outside.txt") is False
+    assert uploads.delete_stored(str(outside)) is False
+    assert outside.exists()
+
+
+def test_removing_a_referral_document_deletes_its_file(
+    lead_and_referral, media, django_capture_on_commit_callbacks
+):
+    client, referral = lead_and_referral
+    assert _post_document(client, referral, docx()).status_code == 302
+    document = referral.documents.get()
+    path = media / document.stored_path
+    assert path.exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("referrals:remove_document", args=[referral.pk, document.pk])
+        )
+    assert response.status_code == 302
+    assert not path.exists()
+    download = reverse("referrals:document", args=[referral.pk, document.pk])
+    assert client.get(download).status_code == 404
+
+
+def test_a_removal_that_rolls_back_keeps_the_file(
+    lead_and_referral, media, django_capture_on_commit_callbacks
+):
+    from apcase.referrals import services
+
+    client, referral = lead_and_referral
+    assert _post_document(client, referral, docx()).status_code == 302
+    document = referral.documents.get()
+    lead = document.uploaded_by
+
+    class Abandon(Exception):
+        pass
+
+    def removal_then_failure() -> None:
+        with transaction.atomic():
+            services.remove_document(referral, by=lead, document_id=document.pk)
+            raise Abandon  # a later write in the same change fails
+
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(Abandon):
+        removal_then_failure()
+    assert referral.documents.filter(pk=document.pk).exists()
+    assert (media / document.stored_path).exists()
+    response = client.get(reverse("referrals:document", args=[referral.pk, document.pk]))
+    assert response.status_code == 200
+
+
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)
+
+
+def test_a_removed_or_replaced_pupil_photo_is_deleted_from_disk(
+    world, media, client_for, django_capture_on_commit_callbacks
+):
+    from apcase.pupils.models import Pupil
+    from apcase.pupils.tests.factories import PupilFactory
+
+    pupil = PupilFactory(school=world.school)
+    client = client_for(Role.SCHOOL_ADMIN)
+    change = f"/pupils/{pupil.pk}/photo/change/"
+
+    def send_photo():  # type: ignore[no-untyped-def]
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(change, {"photo": SimpleUploadedFile("me.png", PNG)})
+        assert response.status_code == 302
+        return media / Pupil.objects.get(pk=pupil.pk).photo_path
+
+    first = send_photo()
+    assert first.exists()
+    second = send_photo()
+    assert second.exists()
+    assert not first.exists()  # the replaced photo is gone
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(change, {"remove": "1"})
+    assert response.status_code == 302
+    assert not second.exists()
+    assert client.get(f"/pupils/{pupil.pk}/photo/").status_code == 404
