@@ -6,7 +6,8 @@ from apcase.core.models import TimeStampedModel
 class OutboxMessage(TimeStampedModel):
     """An email waiting to be sent. Written in the same transaction as the event that
     caused it, delivered after commit and retried by `send_outbox`, so neither a
-    rolled-back change nor a mail outage loses or invents a message."""
+    rolled-back change nor a mail outage loses or invents a message. Once sent (or
+    failed for good) the body's links are removed: see `services.scrub_body`."""
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"

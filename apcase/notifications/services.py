@@ -1,6 +1,12 @@
-"""Queueing and delivering email through the outbox."""
+"""Queueing and delivering email through the outbox.
+
+Once a message is sent (or given up on), the links in its body are replaced by a note:
+invitation and password-reset links are credentials, and the outbox is kept for audit
+(recipient, subject, status, times, attempts), not as a second copy of anyone's mail.
+"""
 
 import logging
+import re
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -11,6 +17,13 @@ from .models import OutboxMessage
 
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
+LINK = re.compile(r"https?://\S+|/account/password-reset/\S+|/invitations?/\S+", re.IGNORECASE)
+LINK_REMOVED = "[link removed after sending]"
+
+
+def scrub_body(body: str) -> str:
+    """The body with every link (and any bare reset or invitation path) replaced."""
+    return LINK.sub(LINK_REMOVED, body)
 
 
 def absolute_url(path: str) -> str:
@@ -44,11 +57,13 @@ def deliver(message_id: int) -> bool:
             message.last_error = str(error)[:500]
             if message.attempts >= MAX_ATTEMPTS:
                 message.status = OutboxMessage.Status.FAILED
-            message.save(update_fields=["attempts", "last_error", "status", "updated_at"])
+                message.body = scrub_body(message.body)  # never to be sent: no live links
+            message.save(update_fields=["attempts", "last_error", "status", "body", "updated_at"])
             return False
         message.status = OutboxMessage.Status.SENT
         message.sent_at = timezone.now()
-        message.save(update_fields=["attempts", "status", "sent_at", "updated_at"])
+        message.body = scrub_body(message.body)
+        message.save(update_fields=["attempts", "status", "sent_at", "body", "updated_at"])
         return True
 
 

@@ -8,7 +8,13 @@ from django.core.management import call_command
 from django.db import transaction
 
 from apcase.notifications.models import OutboxMessage
-from apcase.notifications.services import MAX_ATTEMPTS, deliver, queue_email
+from apcase.notifications.services import (
+    LINK,
+    LINK_REMOVED,
+    MAX_ATTEMPTS,
+    deliver,
+    queue_email,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -70,3 +76,79 @@ def test_a_sent_message_is_not_sent_again(mailoutbox):
     assert deliver(message.pk) is True
     assert deliver(message.pk) is False
     assert len(mailoutbox) == 1
+
+
+# --- after sending, no live links are kept (issue 9, data hygiene) --------------------
+
+RESET_BODY = (
+    "Someone asked to reset the password for jade@example.org.\n\n"
+    "https://apcase.example/account/password-reset/MQ/c4x5yz-7a8b9c0d1e2f3a4b5c6d/\n\n"
+    "The link works for one hour."
+)
+
+
+def test_a_sent_message_keeps_its_subject_and_recipient_but_not_its_links(mailoutbox):
+    message = queue_email(to="jade@example.org", subject="Reset your password", body=RESET_BODY)
+    assert deliver(message.pk) is True
+    # The person got the working link...
+    assert "c4x5yz-7a8b9c0d1e2f3a4b5c6d" in mailoutbox[0].body
+    # ...and the outbox keeps what the audit needs, without it.
+    message.refresh_from_db()
+    assert message.status == OutboxMessage.Status.SENT
+    assert (message.to, message.subject) == ("jade@example.org", "Reset your password")
+    assert message.sent_at is not None
+    assert "c4x5yz" not in message.body
+    assert "password-reset" not in message.body
+    assert LINK_REMOVED in message.body
+    assert "The link works for one hour." in message.body
+
+
+def test_an_invitation_link_is_removed_after_sending(mailoutbox):
+    body = "You have been invited.\nhttp://127.0.0.1:8000/account/invitations/Zm9vYmFy-token/\n"
+    message = queue_email(to="new@example.org", subject="You have been invited", body=body)
+    deliver(message.pk)
+    message.refresh_from_db()
+    assert "Zm9vYmFy" not in message.body
+    assert "Zm9vYmFy" in mailoutbox[0].body
+
+
+def test_a_pending_message_keeps_its_links_until_it_is_sent(mailoutbox):
+    message = queue_email(to="jade@example.org", subject="Reset", body=RESET_BODY)
+    with mock.patch("apcase.notifications.services.send_mail", side_effect=OSError("down")):
+        deliver(message.pk)
+    message.refresh_from_db()
+    assert message.status == OutboxMessage.Status.PENDING
+    assert message.body == RESET_BODY  # still needed for the retry
+
+    call_command("send_outbox", stdout=mock.MagicMock())
+    assert "c4x5yz" in mailoutbox[0].body
+    message.refresh_from_db()
+    assert "c4x5yz" not in message.body
+
+
+def test_a_message_given_up_on_keeps_no_links_either(mailoutbox):
+    message = queue_email(to="jade@example.org", subject="Reset", body=RESET_BODY)
+    with mock.patch("apcase.notifications.services.send_mail", side_effect=OSError("down")):
+        for _ in range(MAX_ATTEMPTS):
+            deliver(message.pk)
+    message.refresh_from_db()
+    assert message.status == OutboxMessage.Status.FAILED
+    assert "c4x5yz" not in message.body
+
+
+def test_the_migration_scrubs_messages_sent_before_it():
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("apcase.notifications.migrations.0002_scrub_sent_bodies")
+    sent = OutboxMessage.objects.create(
+        to="a@example.org", subject="Reset", body=RESET_BODY, status=OutboxMessage.Status.SENT
+    )
+    pending = OutboxMessage.objects.create(to="b@example.org", subject="Reset", body=RESET_BODY)
+    migration.scrub(apps, None)
+    sent.refresh_from_db()
+    pending.refresh_from_db()
+    assert "c4x5yz" not in sent.body
+    assert pending.body == RESET_BODY
+    assert migration.LINK.pattern == LINK.pattern  # the same rule as the service
