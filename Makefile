@@ -43,10 +43,12 @@ test: install ## Run the whole test suite (DATABASE_URL chooses SQLite or Postgr
 	$(BIN)/pytest -n 2 --dist loadgroup
 
 .PHONY: lint
-lint: install ## ruff check, ruff format --check, mypy with django-stubs
+lint: install ## ruff, mypy, bandit and the project's security rules (tests/test_static_rules.py)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy apcase config
+	$(BIN)/bandit -c pyproject.toml -q -r apcase config
+	$(BIN)/pytest -p no:xdist -q tests/test_static_rules.py
 
 .PHONY: format
 format: install ## Apply ruff's fixes and formatting

@@ -8,10 +8,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from apcase.accounts.models import Membership, Organisation, User
 from apcase.accounts.roles import OrganisationKind, Role
 
-DEMO_PASSWORD = "Heronsgate-demo-2026"  # noqa: S105 - published demo credential
+DEMO_PASSWORD = "Heronsgate-demo-2026"  # noqa: S105 - published demo credential  # nosec B105
 # 20 bytes; its base32 form is what people type into an authenticator app.
 DEMO_TOTP_KEY_HEX = "6170636173652d64656d6f2d746f74702d6b6579"
-DEMO_TOTP_SECRET = "MFYGGYLTMUWWIZLNN4WXI33UOAWWWZLZ"  # noqa: S105 - published demo secret
+DEMO_TOTP_SECRET = "MFYGGYLTMUWWIZLNN4WXI33UOAWWWZLZ"  # noqa: S105 - published demo secret  # nosec B105
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from .base import *  # noqa: F403
 
-SECRET_KEY = "test-only-key-not-secret-0123456789-abcdefghijklmnopqrstuvwxyz"
+SECRET_KEY = "test-only-key-not-secret-0123456789-abcdefghijklmnopqrstuvwxyz"  # nosec B105 - tests only
 DEBUG = False
 APCASE_ENV = "development"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
