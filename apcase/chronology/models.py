@@ -69,7 +69,13 @@ class AuditEvent(AppendOnlyModel):
 
 
 class AccessLogEntry(AppendOnlyModel):
-    """One read of a sensitive record (safeguarding, health, SEND, exports, panel packs)."""
+    """One read of a sensitive record (safeguarding, health, SEND, exports, panel packs),
+    or one refused attempt to read a record (outcome "denied": the record's page answered
+    404, because it does not exist or the user may not see it)."""
+
+    class Outcome(models.TextChoices):
+        READ = "read", "Read"
+        DENIED = "denied", "Denied"
 
     occurred_at = models.DateTimeField(db_index=True)
     actor_id = models.BigIntegerField(null=True, blank=True, db_index=True)
@@ -81,6 +87,7 @@ class AccessLogEntry(AppendOnlyModel):
     target_id = models.CharField(max_length=64, blank=True)
     pupil_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.READ)
 
     class Meta:
         ordering = ["-occurred_at", "-id"]
@@ -88,4 +95,5 @@ class AccessLogEntry(AppendOnlyModel):
 
     def __str__(self) -> str:
         when = f"{self.occurred_at:%Y-%m-%d %H:%M}"
-        return f"{when} {self.actor_label} read {self.target_type}:{self.target_id}"
+        verb = "was refused" if self.outcome == self.Outcome.DENIED else "read"
+        return f"{when} {self.actor_label} {verb} {self.target_type}:{self.target_id}"

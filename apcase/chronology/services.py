@@ -66,8 +66,10 @@ def log_access(
     target: Any,
     organisation: Any = None,
     pupil_id: int | None = None,
+    outcome: str = AccessLogEntry.Outcome.READ,
 ) -> AccessLogEntry:
-    """Record that `by` read a sensitive record."""
+    """Record that `by` read a sensitive record (or, with outcome "denied", was refused
+    one: see `apcase.chronology.middleware`)."""
     target_type, target_id = _target_parts(target)
     return AccessLogEntry.objects.create(
         occurred_at=timezone.now(),
@@ -80,6 +82,7 @@ def log_access(
         target_id=target_id,
         pupil_id=pupil_id,
         ip_address=current_ip(),
+        outcome=outcome,
     )
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from apcase.access import policies
 from apcase.access.rules import access_rule
+from apcase.chronology.services import log_access
 from apcase.core import idempotency
 from apcase.core.errors import DomainError, NotPermitted
 from apcase.core.exports import csv_response
@@ -20,6 +21,16 @@ from apcase.placements.selectors import get_placement_for
 from . import codes, rules, selectors, services, workflow
 from .forms import CheckInForm, CloseTaskForm, CodeAbsenceForm, LogVisitForm, ScheduleVisitForm
 from .models import Session
+
+
+def _log_read(request: HttpRequest, placement: Any, action: str) -> None:
+    log_access(
+        by=request.user,
+        action=action,
+        target=placement,
+        organisation=placement.pupil.school,
+        pupil_id=placement.pupil_id,
+    )
 
 
 def _placement_url(placement_id: int) -> str:
@@ -169,6 +180,7 @@ def close_task(request: HttpRequest, task_id: int) -> HttpResponse:
 def placement(request: HttpRequest, placement_id: int) -> HttpResponse:
     """Attendance, check-ins, visits and follow-ups for one placement."""
     found = get_placement_for(request.user, placement_id)
+    _log_read(request, found, "monitoring.placement_viewed")
     summary, weeks, marks = selectors.attendance_of_placement(found)
     check_ins = selectors.check_ins_of(found)
     visits = selectors.visits_of(found)
@@ -204,6 +216,7 @@ def attendance_csv(request: HttpRequest, placement_id: int) -> HttpResponse:
     its MIS (D, B or K; for an absence the school's code, N until it codes it)."""
     found = get_placement_for(request.user, placement_id)
     pupil = found.pupil
+    _log_read(request, found, "monitoring.attendance_csv_exported")
     rows = [
         (
             pupil.upn,

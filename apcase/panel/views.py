@@ -274,6 +274,14 @@ def decide_emergency(request: HttpRequest, meeting_id: int, emergency_id: int) -
 @access_rule(policies.can_use_service)
 def decision_detail(request: HttpRequest, decision_id: int) -> HttpResponse:
     decision = selectors.get_decision_for(request.user, decision_id)
+    item = decision.referral or decision.emergency
+    log_access(
+        by=request.user,
+        action="decision.viewed",
+        target=decision,
+        organisation=item.school if item is not None else None,
+        pupil_id=item.pupil_id if item is not None else None,
+    )
     return render(
         request,
         "panel/decision_detail.html",

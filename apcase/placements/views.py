@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from apcase.access import policies
 from apcase.access.rules import access_rule
+from apcase.chronology.services import log_access
 from apcase.core.errors import DomainError
 from apcase.core.forms import show_domain_error
 from apcase.core.pdf import pdf_response, render_pdf
@@ -57,12 +58,24 @@ def _plan_context(user: Any, placement: Any) -> dict[str, Any]:
 @access_rule(policies.can_view_placements)
 def detail(request: HttpRequest, placement_id: int) -> HttpResponse:
     placement = selectors.get_placement_for(request.user, placement_id)
+    _log_read(request, placement, "placement.viewed")
     return render(request, "placements/detail.html", _plan_context(request.user, placement))
+
+
+def _log_read(request: HttpRequest, placement: Any, action: str) -> None:
+    log_access(
+        by=request.user,
+        action=action,
+        target=placement,
+        organisation=placement.pupil.school,
+        pupil_id=placement.pupil_id,
+    )
 
 
 @access_rule(policies.can_view_placements)
 def agreement_pdf(request: HttpRequest, placement_id: int) -> HttpResponse:
     placement = selectors.get_placement_for(request.user, placement_id)
+    _log_read(request, placement, "placement.agreement_pdf_read")
     content = render_pdf("placements/agreement_pdf.html", _plan_context(request.user, placement))
     return pdf_response(content, filename=f"placement-agreement-{placement.pk}.pdf")
 

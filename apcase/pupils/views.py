@@ -180,6 +180,15 @@ def _pupil_initial(pupil: Pupil) -> dict[str, Any]:
 def pupil_edit(request: HttpRequest, pupil_id: int) -> HttpResponse:
     pupil = selectors.get_pupil_to_edit(request.user, pupil_id)
     show_cp = policies.can_see_child_protection(request.user, pupil.school)
+    if request.method == "GET":
+        # The form shows every detail held, child-protection flags included.
+        log_access(
+            by=request.user,
+            action="pupil.edit_form_viewed",
+            target=pupil,
+            organisation=pupil.school,
+            pupil_id=pupil.pk,
+        )
     form = PupilForm(
         request.POST or None,
         initial=_pupil_initial(pupil),
@@ -377,6 +386,13 @@ def pupil_photo(request: HttpRequest, pupil_id: int) -> FileResponse:
     pupil = selectors.get_pupil_for(request.user, pupil_id)
     if not pupil.photo_path:
         raise Http404("No photo.")
+    log_access(
+        by=request.user,
+        action="pupil.photo_viewed",
+        target=pupil,
+        organisation=pupil.school,
+        pupil_id=pupil.pk,
+    )
     extension = pupil.photo_path.rsplit(".", 1)[-1]
     return uploads.file_response(
         pupil.photo_path, download_name=f"pupil-{pupil.pk}", extension=extension

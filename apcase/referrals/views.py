@@ -435,6 +435,13 @@ def emergency_new(request: HttpRequest) -> HttpResponse:
 @access_rule(policies.can_use_service)
 def emergency_detail(request: HttpRequest, emergency_id: int) -> HttpResponse:
     emergency = selectors.get_emergency_for(request.user, emergency_id)
+    log_access(
+        by=request.user,
+        action="emergency.viewed",  # the risk assessment and reasons
+        target=emergency,
+        organisation=emergency.school,
+        pupil_id=emergency.pupil_id,
+    )
     return render(
         request,
         "referrals/emergency_detail.html",

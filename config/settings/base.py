@@ -67,6 +67,8 @@ MIDDLEWARE = [
     "apcase.core.middleware.NoStoreMiddleware",
     # A 404 on a record's page (missing or not the user's) is logged as a denied attempt.
     "apcase.chronology.middleware.DeniedAccessLogMiddleware",
+    # A 404 on a record's page (missing or not the user's) is logged as a denied attempt.
+    "apcase.chronology.middleware.DeniedAccessLogMiddleware",
     "apcase.accounts.middleware.SessionLifetimeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -140,3 +140,18 @@ def test_changed_fields_lists_only_values_that_differ():
     assert changed_fields(school, {"name": "New name", "postcode": "MK1 1AA"}) == {
         "name": ["Old name", "New name"]
     }
+
+
+def test_the_access_logs_triggers_survive_the_migration_that_rebuilt_its_table():
+    # On SQLite, migration 0004 rebuilt the table; its triggers must have come back.
+    entry = log_access(
+        by=UserFactory(), action="viewed_pupil", target=("pupils.pupil", 7), pupil_id=7
+    )
+    for statement in (
+        "UPDATE chronology_accesslogentry SET outcome = 'denied' WHERE id = %s",
+        "DELETE FROM chronology_accesslogentry WHERE id = %s",
+    ):
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(statement, [entry.pk])
+    entry.refresh_from_db()
+    assert entry.outcome == AccessLogEntry.Outcome.READ
