@@ -143,9 +143,10 @@ def can_grant_role(user: Any, organisation: Organisation, role: str) -> bool:
 
 
 def _has_an_admin(organisation: Organisation) -> bool:
-    """Any active admin membership or admin invitation still open there."""
+    """Any admin membership there, active or not (so deactivating the admins does not
+    reopen the "first admin" door to a system admin), or an admin invitation still open."""
     if Membership.objects.filter(
-        organisation=organisation, role__in=ORGANISATION_ADMIN_ROLES, is_active=True
+        organisation=organisation, role__in=ORGANISATION_ADMIN_ROLES
     ).exists():
         return True
     return Invitation.objects.filter(

@@ -151,6 +151,18 @@ def test_a_system_admin_can_invite_a_new_organisations_first_admin(world, user_w
     assert not Invitation.objects.filter(email="second.admin@example.org").exists()
 
 
+def test_deactivating_the_admins_does_not_let_a_system_admin_appoint_one(world, admin):
+    sysadmin = MembershipFactory(organisation=world.platform, role=Role.SYSTEM_ADMIN).user
+    client = sign_in(Client(), sysadmin)
+    membership = admin.memberships.get()
+    client.post(reverse("organisations:deactivate_member", args=[world.school.pk, membership.pk]))
+    membership.refresh_from_db()
+    assert not membership.is_active
+    page = _invite(client, world.school, Role.SCHOOL_ADMIN)
+    assert b"Select a role that sees no pupil data" in page.content
+    assert not Invitation.objects.exists()
+
+
 def test_reactivating_a_dsl_needs_someone_who_could_confirm_it(world, admin, headteacher):
     dsl = MembershipFactory(organisation=world.school, role=Role.SCHOOL_DSL, is_active=False)
     url = reverse("organisations:reactivate_member", args=[world.school.pk, dsl.pk])
