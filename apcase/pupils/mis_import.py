@@ -9,7 +9,13 @@ Carers are matched to a pupil's existing carers by name. Child protection and
 child-in-need flags are never imported: only the school's DSL records them.
 
 Cells are stored as written. Text that a spreadsheet would treat as a formula is made
-safe when it is exported (apcase.core.exports), not silently changed here."""
+safe when it is exported (apcase.core.exports), not silently changed here.
+
+Bad files get a message, never an error page (docs/security.md, "Bad input never gives
+an error page"): a UTF-16 file with its byte-order mark is read; NUL characters (a
+UTF-16 file without one, or a binary file; PostgreSQL refuses them in text), lines that
+are not CSV, and cells longer than the field holds (or MAX_CELL_CHARS for free text)
+are refused with their line and column."""
 
 import csv
 import io
@@ -31,6 +37,9 @@ from .services import clean_carer_values, clean_pupil_values
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
+# Free-text cells (medical needs, allergies, address, restriction): far above any real
+# entry, far below what would slow the pages that show them.
+MAX_CELL_CHARS = 10_000
 
 # Our field: the column names accepted for it (first is the documented one).
 PUPIL_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -103,6 +112,14 @@ def _key(header: str) -> str:
 
 
 def decode(content: bytes) -> str:
+    if content.startswith((b"\xff\xfe", b"\xfe\xff")):
+        # Excel's "Unicode text" and some MIS exports: UTF-16 with a byte-order mark.
+        try:
+            return content.decode("utf-16")
+        except UnicodeDecodeError:
+            raise ImportFailed(
+                [RowError(1, "", "The file is not readable text. Save it as CSV UTF-8.")]
+            ) from None
     try:
         return content.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -198,11 +215,53 @@ def _label_of(name: str) -> str:
     return PUPIL_COLUMNS[name][0] if name in PUPIL_COLUMNS else name
 
 
+def _refuse_nul(text: str) -> None:
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise ImportFailed(
+            [
+                RowError(
+                    line,
+                    "",
+                    "The file contains NUL characters, so it is not a CSV file as saved: "
+                    "it may be UTF-16 or a spreadsheet. Save it as CSV UTF-8 and try again.",
+                )
+            ]
+        )
+
+
+def _records(reader: Any) -> Any:
+    """The reader's rows; a line that is not CSV is refused with its number."""
+    try:
+        yield from reader
+    except csv.Error as error:
+        message = str(error)
+        if "field larger than field limit" in message:
+            message = f"A cell is longer than {MAX_CELL_CHARS:,} characters."
+        else:
+            message = f"This line cannot be read as CSV ({message})."
+        raise ImportFailed([RowError(reader.line_num, "", message)]) from None
+
+
+def _too_long(model: Any, name: str, value: Any) -> str | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        limit = model._meta.get_field(name).max_length or MAX_CELL_CHARS
+    except LookupError:
+        limit = MAX_CELL_CHARS
+    if len(value) > limit:
+        return f"This cell has {len(value):,} characters: it can hold at most {limit:,}."
+    return None
+
+
 def parse(text: str, *, school: Organisation) -> list[ParsedRow]:
     """Read and check every row; ImportFailed lists every problem found."""
+    _refuse_nul(text)
     reader = csv.reader(io.StringIO(text))
+    records = _records(reader)
     try:
-        header = next(reader)
+        header = next(records)
     except StopIteration:
         raise ImportFailed([RowError(1, "", "The file is empty.")]) from None
     pupil_cols, carer_cols, problems = _map_header(header)
@@ -211,7 +270,7 @@ def parse(text: str, *, school: Organisation) -> list[ParsedRow]:
     rows: list[ParsedRow] = []
     first_line_of: dict[str, int] = {}
     raw_rows: list[tuple[int, list[str]]] = []
-    for record in reader:
+    for record in records:
         if not any(cell.strip() for cell in record):
             continue
         raw_rows.append((reader.line_num, record))
@@ -233,6 +292,9 @@ def parse(text: str, *, school: Organisation) -> list[ParsedRow]:
             raw = cell(index)
             if name in REQUIRED and not raw:
                 row_problems.append(RowError(line, _label_of(name), "This cell is empty."))
+                continue
+            if too_long := _too_long(Pupil, name, raw):
+                row_problems.append(RowError(line, _label_of(name), too_long))
                 continue
             parser = PARSERS.get(name)
             if parser is None:
@@ -278,6 +340,11 @@ def parse(text: str, *, school: Organisation) -> list[ParsedRow]:
                 continue
             carer: dict[str, Any] = {"priority": number}
             for name, raw in raw_carer.items():
+                if too_long := _too_long(Carer, name, raw):
+                    column = f"Contact {number} {CARER_COLUMNS[name]}"
+                    row_problems.append(RowError(line, column, too_long))
+                    carer[name] = "" if name in PARSERS else raw
+                    continue
                 parser = PARSERS.get(name)
                 try:
                     carer[name] = parser(raw) if parser else raw

@@ -251,3 +251,75 @@ def test_the_management_command_reports_problems_and_changes_nothing(world, admi
         call_command("import_pupils", str(path), school_urn=110001, by=admin.email, stderr=err)
     assert "line 2 [DOB]" in err.getvalue()
     assert not Pupil.objects.exists()
+
+
+# --- bad files get a message, never an error page (issue 9) -------------------------
+
+
+def _post_file(client, content):  # type: ignore[no-untyped-def]
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("pupils.csv", content, "text/csv")
+    return client.post("/pupils/import/", {"file": upload})
+
+
+def test_a_utf16_file_with_a_byte_order_mark_is_read(world, admin, client_for):
+    """Excel's "Unicode text" is UTF-16: it gave an error page (a CSV error)."""
+    content = csv_bytes([row(**{"Legal Forename": "Zoë"})]).decode().encode("utf-16")
+    response = _post_file(client_for(Role.SCHOOL_ADMIN), content)
+    assert response.status_code == 302
+    assert Pupil.objects.get(upn=UPN_1).legal_first_name == "Zoë"
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        pytest.param(csv_bytes([row()]).decode().encode("utf-16-le"), id="utf-16-without-bom"),
+        pytest.param(csv_bytes([row(**{"Legal Surname": "Oko\x00njo"})]), id="nul-in-a-name"),
+        pytest.param(csv_bytes([row(**{"Contact 1 Name": "Ada\x00"})]), id="nul-in-a-carer"),
+    ],
+)
+def test_nul_characters_are_refused_with_a_message_and_change_nothing(world, client_for, content):
+    """PostgreSQL refuses a NUL in text: the import gave an error page there, and on
+    SQLite stored it. A UTF-16 file without a byte-order mark is full of NULs."""
+    PupilFactory(school=world.school, upn=UPN_2)
+    before = snapshot()
+    response = _post_file(client_for(Role.SCHOOL_ADMIN), content)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Nothing has been imported" in page
+    assert "NUL characters" in page
+    assert "Save it as CSV UTF-8" in page
+    assert snapshot() == before
+
+
+def test_a_128_kb_cell_is_refused_by_line_and_changes_nothing(world, client_for):
+    before = snapshot()
+    client = client_for(Role.SCHOOL_ADMIN)
+    for overrides, wanted in (
+        ({"Legal Surname": "x" * (128 * 1024)}, "it can hold at most 100"),
+        ({"Contact 1 Restriction": "x" * (128 * 1024 + 1)}, "longer than 10,000 characters"),
+        ({"Contact 1 Name": "é" * 151}, "it can hold at most 150"),
+    ):
+        response = _post_file(client, csv_bytes([row(**overrides)]))
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert "Nothing has been imported" in page
+        assert wanted in page
+    assert snapshot() == before
+
+
+def test_problems_name_the_line_and_column_of_an_overlong_cell(world, admin):
+    content = csv_bytes([row(), row(UPN=UPN_2, **{"First Language": "y" * 61})])
+    with pytest.raises(mis_import.ImportFailed) as error:
+        mis_import.import_pupils(by=admin, school=world.school, content=content)
+    assert [(p.line, p.column) for p in error.value.problems] == [(3, "First Language")]
+    with pytest.raises(mis_import.ImportFailed) as error:
+        mis_import.import_pupils(
+            by=admin,
+            school=world.school,
+            content=csv_bytes([row(), row(**{"Contact 1 Restriction": "z" * 140_000})]),
+        )
+    assert [(p.line, p.message) for p in error.value.problems] == [
+        (3, "A cell is longer than 10,000 characters.")
+    ]
