@@ -7,7 +7,10 @@ Rules:
   hide them from others.
 - A UPN is checked, check letter included, and a permanent UPN must carry a real DfE
   local authority number (`upn.py`); temporary UPNs are accepted. UPNs are unique
-  across the service.
+  across the service. A UPN already on another school's roll is refused with only "this
+  UPN cannot be used; contact the local authority": nothing says which school holds it,
+  or that any does. The attempt is audited and the school's local authority officers
+  are emailed (through the outbox) so that they can find out which is right.
 - Edits carry the version the user saw; a stale version is refused, not overwritten.
 - A suspension is a positive number of school days in halves; a pupil's suspensions
   may not total more than 45 school days in any school year, each school day counted
@@ -23,11 +26,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from apcase.access import policies
-from apcase.accounts.models import Organisation
-from apcase.accounts.roles import OrganisationKind
+from apcase.accounts.models import Membership, Organisation
+from apcase.accounts.roles import OrganisationKind, Role
 from apcase.chronology.services import changed_fields, record_event
 from apcase.core import uploads
 from apcase.core.errors import NotPermitted, ValidationFailed
+from apcase.notifications.services import queue_email
 from apcase.schooldays.calculator import school_year_label
 
 from . import selectors
@@ -96,9 +100,30 @@ def _require_editor(by: Any, school: Organisation) -> None:
         raise NotPermitted("You cannot change pupils at this school.")
 
 
-def clean_pupil_values(values: dict[str, Any], *, pupil: Pupil | None = None) -> dict[str, Any]:
-    """Check and normalise pupil values; raise ValidationFailed listing every problem."""
+UPN_CANNOT_BE_USED = (
+    "This UPN cannot be used. Check the number; if it is right, contact the local authority."
+)
+
+
+class UPNCannotBeUsed(ValidationFailed):
+    """The values broke rules, one of them a UPN on another school's roll (`holder`,
+    never shown to the user: see `alert_la_to_upn_in_use`)."""
+
+    def __init__(self, message: str, errors: dict[str | None, list[str]], holder: Pupil):
+        super().__init__(message, errors)
+        self.holder = holder
+
+
+def clean_pupil_values(
+    values: dict[str, Any], *, pupil: Pupil | None = None, school: Organisation | None = None
+) -> dict[str, Any]:
+    """Check and normalise pupil values; raise ValidationFailed listing every problem
+    (UPNCannotBeUsed when the UPN is on another school's roll). `school` is the school
+    whose roll the pupil is on or joins (the pupil's own if not given)."""
     errors: dict[str | None, list[str]] = {}
+    holder: Pupil | None = None
+    if school is None and pupil is not None:
+        school = pupil.school
     cleaned = dict(values)
     for name in REQUIRED_PUPIL_FIELDS:
         if name in cleaned and cleaned[name] in (None, ""):
@@ -112,10 +137,14 @@ def clean_pupil_values(values: dict[str, Any], *, pupil: Pupil | None = None) ->
             taken = Pupil.objects.filter(upn=cleaned["upn"])
             if pupil is not None:
                 taken = taken.exclude(pk=pupil.pk)
-            if taken.exists():
+            other = taken.select_related("school").first()
+            if other is not None and school is not None and other.school_id == school.pk:
                 errors.setdefault("upn", []).append(
-                    "Another pupil record already has this UPN. Check the number."
+                    "Another pupil on your school’s roll already has this UPN. Check the number."
                 )
+            elif other is not None:
+                holder = other
+                errors.setdefault("upn", []).append(UPN_CANNOT_BE_USED)
     for name, choices in (("sex", Sex), ("nc_year", NCYear), ("sen_status", SENStatus)):
         if cleaned.get(name) and cleaned[name] not in choices.values:
             errors.setdefault(name, []).append(f"Choose a {_label(name)} from the list.")
@@ -129,8 +158,55 @@ def clean_pupil_values(values: dict[str, Any], *, pupil: Pupil | None = None) ->
         )
     if errors:
         first = next(iter(errors.values()))[0]
+        if holder is not None:
+            raise UPNCannotBeUsed(first, errors, holder)
         raise ValidationFailed(first, errors)
     return cleaned
+
+
+def alert_la_to_upn_in_use(*, by: Any, school: Organisation, holder: Pupil) -> None:
+    """Someone at `school` tried to put on its roll a UPN that is on `holder`'s school's
+    roll. The user is told only that the UPN cannot be used; the school's local authority
+    officers are told the rest, and the attempt is audited. Its own transaction: the
+    refused change is not saved, but this is."""
+    holder_school = holder.school
+    if holder_school.local_authority_id == school.local_authority_id:
+        where = f"{holder_school.name} (URN {holder_school.urn or 'not recorded'})"
+    else:
+        # Another authority's school: name only that authority, which can be asked.
+        where = f"a school in {holder_school.local_authority or 'another local authority'}"
+    officers = list(
+        Membership.objects.filter(
+            organisation_id=school.local_authority_id,
+            role=Role.LA_OFFICER,
+            is_active=True,
+            user__is_active=True,
+        )
+        .order_by("user__email")
+        .values_list("user__email", flat=True)
+        .distinct()
+    )
+    with transaction.atomic():
+        record_event(
+            by=by,
+            action="pupil.upn_in_use_refused",
+            target=("pupils.pupil", holder.pk),
+            organisation=school,
+            changes={"upn": holder.upn, "on_roll_at": holder_school.name},
+            summary=f"{school} entered a UPN already on the roll of {holder_school}",
+        )
+        for email in officers:
+            queue_email(
+                to=email,
+                subject=f"A UPN already in use was entered at {school.name}",
+                body=(
+                    f"{by} at {school.name} entered the UPN {holder.upn} for a pupil. "
+                    f"That UPN is already on the roll of {where}.\n\n"
+                    "They were told only that the UPN cannot be used and to contact the "
+                    "local authority. Please check with the schools which record is right: "
+                    "the pupil may have moved school, or the number may have been mistyped."
+                ),
+            )
 
 
 def _label(name: str) -> str:
@@ -150,7 +226,13 @@ def create_pupil(*, by: Any, school: Organisation, values: dict[str, Any]) -> Pu
     cp_values = {k: values[k] for k in CHILD_PROTECTION_FIELDS if values.get(k)}
     if cp_values and not policies.can_see_child_protection(by, school):
         raise NotPermitted("Only the school’s designated safeguarding lead records this.")
-    cleaned = clean_pupil_values({k: values.get(k) for k in PUPIL_FIELDS if k in values})
+    try:
+        cleaned = clean_pupil_values(
+            {k: values.get(k) for k in PUPIL_FIELDS if k in values}, school=school
+        )
+    except UPNCannotBeUsed as refused:
+        alert_la_to_upn_in_use(by=by, school=school, holder=refused.holder)
+        raise
     cleaned = {k: ("" if v is None and k not in _NULLABLE else v) for k, v in cleaned.items()}
     with transaction.atomic():
         pupil = Pupil.objects.create(school=school, **cleaned, **cp_values)
@@ -194,7 +276,11 @@ def update_pupil(*, by: Any, pupil: Pupil, version: int, values: dict[str, Any])
     if cp_values and not policies.can_see_child_protection(by, pupil.school):
         raise NotPermitted("Only the school’s designated safeguarding lead changes this.")
     general = {k: values[k] for k in PUPIL_FIELDS if k in values}
-    cleaned = clean_pupil_values(general, pupil=pupil)
+    try:
+        cleaned = clean_pupil_values(general, pupil=pupil)
+    except UPNCannotBeUsed as refused:
+        alert_la_to_upn_in_use(by=by, school=pupil.school, holder=refused.holder)
+        raise
     cleaned = {k: ("" if v is None and k not in _NULLABLE else v) for k, v in cleaned.items()}
     with transaction.atomic():
         current = Pupil.objects.select_for_update().get(pk=pupil.pk)
