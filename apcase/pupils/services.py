@@ -177,7 +177,7 @@ def alert_la_to_upn_in_use(*, by: Any, school: Organisation, holder: Pupil) -> N
         where = f"a school in {holder_school.local_authority or 'another local authority'}"
     officers = list(
         Membership.objects.filter(
-            organisation_id=school.local_authority_id,
+            organisation=school.local_authority,
             role=Role.LA_OFFICER,
             is_active=True,
             user__is_active=True,
