@@ -45,14 +45,16 @@ def declared_length(request: HttpRequest) -> int:
         return 0  # Django reads a body with an unreadable length as empty
 
 
+def readable_size(limit: int) -> str:
+    """Whole megabytes, or kilobytes below one megabyte (never "0 MB")."""
+    megabyte = 1024 * 1024
+    return f"{limit // megabyte} MB" if limit >= megabyte else f"{max(limit // 1024, 1)} KB"
+
+
 def too_large_response(limit: int) -> HttpResponse:
     # Rendered without context processors: the request has not been through the
     # session or authentication middleware, and its body must not be read.
-    if limit >= 1024 * 1024:
-        size = f"{limit // (1024 * 1024)} MB"
-    else:
-        size = f"{max(limit // 1024, 1)} KB"
-    page = loader.get_template("413.html").render({"size": size})
+    page = loader.get_template("413.html").render({"size": readable_size(limit)})
     response = HttpResponse(page, status=413)
     response["Connection"] = "close"  # the unread body is not drained
     response["Cache-Control"] = "no-store"
