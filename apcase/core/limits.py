@@ -56,7 +56,8 @@ def too_large_response(limit: int) -> HttpResponse:
     # session or authentication middleware, and its body must not be read.
     page = loader.get_template("413.html").render({"size": readable_size(limit)})
     response = HttpResponse(page, status=413)
-    response["Connection"] = "close"  # the unread body is not drained
+    # No "Connection: close": WSGI forbids hop-by-hop headers from the application; the
+    # server deals with the unread body (it is not read into Django, nor onto disk).
     response["Cache-Control"] = "no-store"
     return response
 

@@ -99,6 +99,7 @@ def test_an_oversized_upload_is_refused_with_413_before_its_body_is_read(
     assert f"larger than {(LIMIT + 4 * 1024) // 1024} KB" in page
     assert "nothing has been saved" in page
     assert response["Cache-Control"] == "no-store"
+    assert not response.has_header("Connection")  # WSGI forbids hop-by-hop headers
     assert stream.bytes_read == 0  # not a byte of the body was read
     assert list((small_limits / "spool").iterdir()) == []  # nor spooled to disk
     assert not ReferralDocument.objects.exists()
