@@ -67,8 +67,6 @@ MIDDLEWARE = [
     "apcase.core.middleware.NoStoreMiddleware",
     # A 404 on a record's page (missing or not the user's) is logged as a denied attempt.
     "apcase.chronology.middleware.DeniedAccessLogMiddleware",
-    # A 404 on a record's page (missing or not the user's) is logged as a denied attempt.
-    "apcase.chronology.middleware.DeniedAccessLogMiddleware",
     "apcase.accounts.middleware.SessionLifetimeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -309,7 +307,9 @@ AXES_CLIENT_IP_CALLABLE = "apcase.core.middleware.client_ip"
 APCASE_PASSWORD_RESETS_PER_EMAIL_PER_HOUR = env.int(
     "APCASE_PASSWORD_RESETS_PER_EMAIL_PER_HOUR", default=5
 )
-APCASE_PASSWORD_RESETS_PER_IP_PER_HOUR = env.int("APCASE_PASSWORD_RESETS_PER_IP_PER_HOUR", default=20)
+APCASE_PASSWORD_RESETS_PER_IP_PER_HOUR = env.int(
+    "APCASE_PASSWORD_RESETS_PER_IP_PER_HOUR", default=20
+)
 # Retention review (apcase.core.records): child protection and SEND files from the date
 # of birth (IRMS toolkit for schools), attendance register entries from their date
 # (School Attendance (Pupil Registration) (England) Regulations 2024, reg 7).
