@@ -45,6 +45,9 @@ def _wrap(original: Callable[..., list[str]]) -> Callable[..., list[str]]:
 
 def install() -> None:
     """Wrap SQLite's flush SQL once (idempotent)."""
+    # The backend's base module first: importing its operations module on its own is a
+    # circular import when no SQLite connection has loaded the backend yet (PostgreSQL).
+    import django.db.backends.sqlite3.base  # noqa: F401
     from django.db.backends.sqlite3.operations import DatabaseOperations
 
     if getattr(DatabaseOperations.sql_flush, _INSTALLED_FLAG, False):
