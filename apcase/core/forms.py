@@ -1,4 +1,7 @@
+from typing import Any
+
 from django import forms
+from django.core.exceptions import ValidationError
 
 from .errors import DomainError, ValidationFailed
 
@@ -11,3 +14,21 @@ def show_domain_error(form: forms.BaseForm, error: DomainError) -> None:
         target = field if field in form.fields else None
         for message in messages:
             form.add_error(target, message)
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Django's field, refusing an id too large for a database integer (for example
+    99999999999999999999) as it refuses any unknown id: SQLite raised OverflowError on
+    the `id IN (...)` query, an error page (docs/security.md, "Bad input never gives an
+    error page")."""
+
+    def _check_values(self, value: Any) -> Any:
+        for pk in value or ():
+            text = str(pk).strip().removeprefix("-")
+            if text.isascii() and text.isdigit() and int(text) >= 2**63:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": pk},
+                )
+        return super()._check_values(value)

@@ -96,7 +96,8 @@ def register(request: HttpRequest) -> HttpResponse:
                     session=session,
                     marks=chosen,
                     minutes_late={
-                        pid: int(text) if text.isdigit() else None
+                        # isdigit() is true for "²", which int() refuses (a 500).
+                        pid: int(text) if text.isascii() and text.isdecimal() else None
                         for pid, text in minutes_typed.items()
                     },
                     reason=reason,

@@ -6,6 +6,7 @@ from crispy_forms_gds.layout import Field, Fieldset, Fluid, Layout, Size, Submit
 from django import forms
 
 from apcase.accounts.models import Organisation, User
+from apcase.core.forms import ModelMultipleChoiceField
 from apcase.directory.forms import ProviderChoiceField
 from apcase.placements.models import Placement
 from apcase.referrals.models import Referral
@@ -17,7 +18,7 @@ WEEKDAYS = [(0, "Monday"), (1, "Tuesday"), (2, "Wednesday"), (3, "Thursday"), (4
 ORDINALS = [(1, "First"), (2, "Second"), (3, "Third"), (4, "Fourth"), (-1, "Last")]
 
 
-class PeopleField(forms.ModelMultipleChoiceField):
+class PeopleField(ModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return obj.full_name or obj.email
 

@@ -5,6 +5,7 @@ from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
 
 from apcase.accounts.models import User
+from apcase.core.forms import ModelMultipleChoiceField
 from apcase.directory.models import Site
 from apcase.directory.selectors import active_sites_of
 from apcase.schooldays.forms import GovDateField
@@ -168,7 +169,7 @@ class ExtendForm(forms.Form):
 
 
 class SitesForm(forms.Form):
-    sites = forms.ModelMultipleChoiceField(
+    sites = ModelMultipleChoiceField(
         queryset=Site.objects.none(),
         label="Where is the pupil taught?",
         help_text="Choose every site, including satellite and sub-contracted ones.",

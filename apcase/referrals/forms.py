@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 
 from apcase.accounts.models import Organisation, User
+from apcase.core.forms import ModelMultipleChoiceField
 from apcase.core.uploads import ALLOWED_DESCRIPTION, max_upload_bytes
 from apcase.directory.forms import ProviderChoiceField
 from apcase.directory.models import Site
@@ -306,7 +307,7 @@ class EmergencyForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    sites = forms.ModelMultipleChoiceField(
+    sites = ModelMultipleChoiceField(
         queryset=Site.objects.none(),
         label="Where the pupil is taught",
         help_text="Every site of the chosen provider where the pupil will be taught. If a "
