@@ -99,7 +99,10 @@ def backup(path: Path) -> dict[str, TableSum]:
         finally:
             target.close()
     elif connection.vendor == "postgresql":
-        manifest = manifest_of(connection, tables)
+        # Read through a plain connection, as the restore check does, so both sides
+        # turn values into text the same way.
+        with _pg_connect(_pg_url(connection.settings_dict)) as source:
+            manifest = manifest_of(source, tables)
         env, args = _pg_env_and_args(connection.settings_dict)
         done = subprocess.run(  # noqa: S603  # nosec B603: fixed program, argument list
             [
@@ -121,6 +124,24 @@ def backup(path: Path) -> dict[str, TableSum]:
         raise BackupError(f"Backups of {connection.vendor} databases are not supported.")
     _write_manifest(path, manifest)
     return manifest
+
+
+def _pg_url(settings_dict: dict[str, Any]) -> str:
+    user = settings_dict.get("USER") or ""
+    if settings_dict.get("PASSWORD"):
+        user += f":{settings_dict['PASSWORD']}"
+    host = settings_dict.get("HOST") or "localhost"
+    port = settings_dict.get("PORT") or 5432
+    return f"postgresql://{user}@{host}:{port}/{settings_dict['NAME']}"
+
+
+def _pg_connect(url: str) -> Any:
+    """A plain connection in UTC, so timestamps read the same from either database."""
+    import psycopg
+
+    conn = psycopg.connect(url)
+    conn.execute("SET TIME ZONE 'UTC'")
+    return conn
 
 
 def _program(name: str) -> str:
@@ -162,10 +183,8 @@ def restore(path: Path, *, target: str) -> dict[str, TableSum]:
         )
         if done.returncode:
             raise BackupError(f"pg_restore failed: {done.stderr.strip()}")
-        import psycopg
-
-        with psycopg.connect(target) as conn:
-            found = manifest_of(conn, list(expected))
+        with _pg_connect(target) as restored:
+            found = manifest_of(restored, list(expected))
     else:
         source = sqlite3.connect(path)
         destination = sqlite3.connect(target)
