@@ -212,3 +212,31 @@ def test_a_superscript_in_the_minutes_late_of_a_register_is_not_an_error_page(
     assert minutes
     response = client.post(url, {**data, **dict.fromkeys(minutes, "²")})
     assert response.status_code in (200, 302)
+
+
+def test_a_suspension_in_the_year_9999_is_refused_with_a_message(world, user_with_role):
+    """Reported as a 500 in the attack; the form now refuses a first day more than a
+    year ahead, so the 45-day arithmetic never reaches the year 10000."""
+    from apcase.pupils.models import Exclusion
+
+    for name in ("pupils:exclusion_add", "pupils:exclusion_edit"):
+        expect = EXPECTATIONS[name]
+        url = reverse(name, kwargs=expect.kwargs(world, True))  # type: ignore[misc]
+        client = _client_for(name, expect, user_with_role)
+        before = sorted(Exclusion.objects.values_list("pk", "start_date", "length_days"))
+        for day, length in (("31", "6"), ("24", "0.5")):
+            response = client.post(
+                url,
+                {
+                    "kind": "suspension",
+                    "start_date_0": day,
+                    "start_date_1": "12",
+                    "start_date_2": "9999",
+                    "length_days": length,
+                    "reason_1": "PA",
+                },
+            )
+            assert response.status_code == 200
+            assert "cannot be more than a year from today" in response.content.decode()
+        after = sorted(Exclusion.objects.values_list("pk", "start_date", "length_days"))
+        assert after == before
