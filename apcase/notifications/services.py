@@ -1,10 +1,18 @@
 """Queueing and delivering email through the outbox.
 
+A mail outage delays a message but never loses it: a message that cannot be sent stays
+pending and is tried again by every run of `send_outbox`, in the order the messages
+were written, for `APCASE_OUTBOX_GIVE_UP_HOURS` (72) hours before it is marked failed
+(a count of attempts would give up after a few minutes of outage when the command runs
+every minute). A run stops at the first failure, so a server that is down is not tried
+once per message, and a message never overtakes an older one to the same person.
+
 Once a message is sent (or given up on), the links in its body are replaced by a note:
 invitation and password-reset links are credentials, and the outbox is kept for audit
 (recipient, subject, status, times, attempts), not as a second copy of anyone's mail.
 """
 
+import datetime
 import logging
 import re
 
@@ -16,7 +24,12 @@ from django.utils import timezone
 from .models import OutboxMessage
 
 logger = logging.getLogger(__name__)
-MAX_ATTEMPTS = 8
+
+
+def give_up_after() -> datetime.timedelta:
+    return datetime.timedelta(hours=int(getattr(settings, "APCASE_OUTBOX_GIVE_UP_HOURS", 72)))
+
+
 LINK = re.compile(r"https?://\S+|/account/password-reset/\S+|/invitations?/\S+", re.IGNORECASE)
 LINK_REMOVED = "[link removed after sending]"
 
@@ -41,6 +54,8 @@ def queue_email(*, to: str, subject: str, body: str) -> OutboxMessage:
 
 
 def deliver(message_id: int) -> bool:
+    """Send one pending message, unless an older one to the same person is still
+    waiting (then `send_outbox` sends both, in order). True when it was sent."""
     with transaction.atomic():
         message = (
             OutboxMessage.objects.select_for_update()
@@ -49,15 +64,26 @@ def deliver(message_id: int) -> bool:
         )
         if message is None:
             return False
+        if (
+            OutboxMessage.objects.filter(
+                to=message.to,
+                status=OutboxMessage.Status.PENDING,
+                created_at__lt=message.created_at,
+            )
+            .exclude(pk=message.pk)
+            .exists()
+        ):
+            return False
         message.attempts += 1
         try:
             send_mail(message.subject, message.body, settings.DEFAULT_FROM_EMAIL, [message.to])
         except Exception as error:  # any transport failure: keep it for a retry
             logger.warning("Email %s not sent: %s", message.pk, error)
             message.last_error = str(error)[:500]
-            if message.attempts >= MAX_ATTEMPTS:
+            if timezone.now() - message.created_at > give_up_after():
                 message.status = OutboxMessage.Status.FAILED
                 message.body = scrub_body(message.body)  # never to be sent: no live links
+                logger.error("Email %s given up after %s attempts", message.pk, message.attempts)
             message.save(update_fields=["attempts", "last_error", "status", "body", "updated_at"])
             return False
         message.status = OutboxMessage.Status.SENT
@@ -68,9 +94,20 @@ def deliver(message_id: int) -> bool:
 
 
 def deliver_pending() -> int:
+    """Send every pending message, oldest first; stop at the first one the mail server
+    refuses (it is down: the next run tries again from there). Returns how many were
+    sent."""
     sent = 0
-    for message_id in OutboxMessage.objects.filter(status=OutboxMessage.Status.PENDING).values_list(
-        "pk", flat=True
-    ):
-        sent += deliver(message_id)
+    pending = OutboxMessage.objects.filter(status=OutboxMessage.Status.PENDING).order_by(
+        "created_at", "pk"
+    )
+    for message_id in pending.values_list("pk", flat=True):
+        if not deliver(message_id):
+            still_pending = OutboxMessage.objects.filter(
+                pk=message_id, status=OutboxMessage.Status.PENDING
+            ).exists()
+            if still_pending:
+                break
+            continue
+        sent += 1
     return sent

@@ -315,3 +315,6 @@ APCASE_PASSWORD_RESETS_PER_IP_PER_HOUR = env.int(
 # (School Attendance (Pupil Registration) (England) Regulations 2024, reg 7).
 APCASE_RETENTION_CHILD_YEARS_FROM_BIRTH = 25
 APCASE_RETENTION_REGISTER_YEARS = 6
+# A message the mail server will not take is retried by every run of send_outbox for
+# this long before it is marked failed (apcase.notifications.services).
+APCASE_OUTBOX_GIVE_UP_HOURS = 72
