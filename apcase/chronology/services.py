@@ -16,7 +16,10 @@ def _label(obj: Any) -> str:
         return ""
     email = getattr(obj, "email", "")
     name = str(obj)
-    return f"{name} <{email}>" if email and email != name else name
+    label = f"{name} <{email}>" if email and email != name else name
+    # The column holds 300 characters; a 150-character name and a 254-character address
+    # would not fit, and the audit write (so the user's action) would fail.
+    return label[:300]
 
 
 def _target_parts(target: Any) -> tuple[str, str]:

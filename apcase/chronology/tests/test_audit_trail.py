@@ -155,3 +155,18 @@ def test_the_access_logs_triggers_survive_the_migration_that_rebuilt_its_table()
             cursor.execute(statement, [entry.pk])
     entry.refresh_from_db()
     assert entry.outcome == AccessLogEntry.Outcome.READ
+
+
+def test_a_user_with_the_longest_name_and_address_can_still_be_audited(db):
+    from django.db import transaction
+
+    from apcase.accounts.tests.factories import UserFactory
+    from apcase.chronology.models import AuditEvent
+    from apcase.chronology.services import record_event
+
+    long_user = UserFactory(full_name="N" * 150, email=("a" * 64) + "@" + ("b" * 180) + ".example")
+    with transaction.atomic():
+        event = record_event(by=long_user, action="test_long_label", target=long_user, summary="x")
+    event = AuditEvent.objects.get(pk=event.pk)
+    assert event.actor_label.startswith("N" * 150)
+    assert len(event.actor_label) == 300
