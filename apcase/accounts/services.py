@@ -198,7 +198,9 @@ def confirm_invitation(*, by: Any, invitation: Invitation, site_url: str) -> Inv
     one-time link made and sent to the invited person."""
     with transaction.atomic():
         locked = (
-            Invitation.objects.select_for_update()
+            # Only the invitation's own row: PostgreSQL refuses FOR UPDATE across the
+            # nullable local-authority join.
+            Invitation.objects.select_for_update(of=("self",))
             .select_related("organisation", "organisation__local_authority")
             .get(pk=invitation.pk)
         )

@@ -78,7 +78,8 @@ def provider_list(request: HttpRequest) -> HttpResponse:
     providers = selectors.search_providers(
         request.user,
         today=timezone.localdate(),
-        text=query.get("q", "")[:100],
+        # A NUL cannot be searched for (PostgreSQL refuses it in text); drop it.
+        text=query.get("q", "").replace("\x00", "")[:100],
         type_code=int(chosen["type"]) if chosen["type"] else None,
         assurance=chosen["assurance"],
         service=chosen["service"],

@@ -95,3 +95,18 @@ def test_the_provider_form_refuses_unicode_and_huge_numbers_with_a_message(world
 )
 def test_an_id_too_big_for_the_database_is_not_found(officer, url):
     assert officer.get(url).status_code == 404
+
+
+def test_a_nul_in_the_provider_search_is_not_an_error_page(world):
+    from django.test import Client
+    from django.urls import reverse
+
+    from apcase.accounts.roles import Role
+    from apcase.referrals.tests.factories import person
+    from conftest import sign_in
+
+    officer = person(Role.LA_OFFICER, world.la)
+    response = sign_in(Client(), officer).get(
+        reverse("directory:provider_list"), {"q": "Mil\x00ton"}
+    )
+    assert response.status_code == 200
