@@ -46,7 +46,9 @@ def test_known_and_unknown_addresses_get_identical_answers_and_no_mail_is_sent_i
         unknown = _ask(UNKNOWN)
     assert known.status_code == unknown.status_code == 200
     assert known.redirect_chain == unknown.redirect_chain
-    assert _without_per_request_values(known.content) == _without_per_request_values(unknown.content)
+    assert _without_per_request_values(known.content) == _without_per_request_values(
+        unknown.content
+    )
     # Nothing is sent while the request runs, for either address ...
     assert mailoutbox == []
     assert callbacks == []
