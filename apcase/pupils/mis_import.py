@@ -33,7 +33,7 @@ from apcase.core.errors import NotPermitted, ValidationFailed
 
 from .codes import ContactMethod, NCYear, SENStatus, Sex
 from .models import Carer, Pupil
-from .services import clean_carer_values, clean_pupil_values
+from .services import alert_la_to_upn_in_use, clean_carer_values, clean_pupil_values
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
@@ -255,8 +255,10 @@ def _too_long(model: Any, name: str, value: Any) -> str | None:
     return None
 
 
-def parse(text: str, *, school: Organisation) -> list[ParsedRow]:
-    """Read and check every row; ImportFailed lists every problem found."""
+def parse(text: str, *, school: Organisation, in_use: list[Pupil] | None = None) -> list[ParsedRow]:
+    """Read and check every row; ImportFailed lists every problem found. A UPN on
+    another school's roll is refused without saying so; its holder is added to
+    `in_use` for the local authority to be told."""
     _refuse_nul(text)
     reader = csv.reader(io.StringIO(text))
     records = _records(reader)
@@ -313,10 +315,12 @@ def parse(text: str, *, school: Organisation) -> list[ParsedRow]:
                 RowError(
                     line,
                     "UPN",
-                    "A pupil with this UPN is on another school’s roll. Check the number, "
-                    "or ask the other school to take the pupil off its roll first.",
+                    "This UPN cannot be used. Check the number; if it is right, contact "
+                    "the local authority.",
                 )
             )
+            if in_use is not None:
+                in_use.append(current)
             current = None
         if upn in first_line_of:
             row_problems.append(
@@ -375,7 +379,15 @@ def import_pupils(*, by: Any, school: Organisation, content: bytes) -> ImportRes
         raise ImportFailed(
             [RowError(1, "", f"The file must be smaller than {MAX_BYTES // (1024 * 1024)} MB.")]
         )
-    rows = parse(decode(content), school=school)
+    in_use: list[Pupil] = []
+    try:
+        rows = parse(decode(content), school=school, in_use=in_use)
+    except ImportFailed:
+        # The file is refused whole; the local authority still hears of each UPN that
+        # is on another school's roll, as it does from the pupil form.
+        for holder in in_use:
+            alert_la_to_upn_in_use(by=by, school=school, holder=holder)
+        raise
     result = ImportResult()
     try:
         with transaction.atomic():

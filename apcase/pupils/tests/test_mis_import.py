@@ -183,8 +183,12 @@ def test_a_upn_on_another_schools_roll_is_refused(world, admin):
     before = snapshot()
     with pytest.raises(mis_import.ImportFailed) as failed:
         mis_import.import_pupils(by=admin, school=world.school, content=csv_bytes([row()]))
-    assert "another school" in failed.value.problems[0].message
-    assert snapshot() == before
+    assert "This UPN cannot be used" in failed.value.problems[0].message
+    assert "another school" not in failed.value.problems[0].message
+    # No pupil or carer changed; the only new record is the audited refusal.
+    assert snapshot()[:2] == before[:2]
+    assert snapshot()[2] == before[2] + 1
+    assert AuditEvent.objects.filter(action="pupil.upn_in_use_refused").count() == 1
     assert Pupil.objects.get(upn=UPN_1).school == world.other_school
 
 

@@ -89,3 +89,22 @@ def test_staff_who_may_not_edit_pupils_cannot_probe_upns_or_raise_alerts(
     )
     assert response.status_code == 403
     assert not OutboxMessage.objects.exists()
+
+
+def test_an_mis_file_with_a_upn_on_another_schools_roll_says_only_it_cannot_be_used(
+    world, user_with_role, held_elsewhere
+):
+    from apcase.pupils import mis_import
+    from apcase.pupils.tests.test_mis_import import csv_bytes, row
+
+    admin = user_with_role(Role.SCHOOL_ADMIN)
+    with pytest.raises(mis_import.ImportFailed) as refused:
+        mis_import.import_pupils(
+            by=admin, school=world.school, content=csv_bytes([row(UPN=held_elsewhere.upn)])
+        )
+    messages = " ".join(problem.message for problem in refused.value.problems)
+    assert "This UPN cannot be used" in messages
+    for hint in (world.other_school.name, "Nell", "another school"):
+        assert hint not in messages
+    assert list(Pupil.objects.values_list("pk", flat=True)) == [held_elsewhere.pk]
+    assert_la_alerted(world, held_elsewhere)
