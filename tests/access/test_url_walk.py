@@ -1,6 +1,7 @@
 """Walks every URL pattern of the project as anonymous, as a password-only session,
 and as each role against its own and another organisation's objects, comparing with
-the expectation tables in apcase/<app>/tests/access_expectations.py."""
+the expectation tables in apcase/<app>/tests/access_expectations.py. Every refusal of
+another organisation's record (a 404) is also logged as a denied attempt."""
 
 import importlib
 import pkgutil
@@ -8,11 +9,12 @@ import pkgutil
 import pytest
 from django.db import transaction
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
 import apcase
 from apcase.access.testing import Expect
 from apcase.accounts.roles import Role
+from apcase.chronology.models import AccessLogEntry
 from conftest import sign_in
 
 
@@ -123,7 +125,17 @@ def _walk_as(role, expect, own_url, other_url, user_with_role) -> list[str]:  # 
     if response.status_code != wanted:
         return [f"{role} on {own_url}: got {response.status_code}, expected {wanted}"]
     if other_url and role in expect.roles and wanted == expect.ok:
+        denied_before = AccessLogEntry.objects.filter(outcome=AccessLogEntry.Outcome.DENIED)
+        count = denied_before.count()
         response = _request(client, expect, other_url)
         if response.status_code != 404 or b"Page not found" not in response.content:
             return [f"{role} on another organisation's {other_url}: got {response.status_code}"]
+        if _names_a_record(other_url) and denied_before.count() != count + 1:
+            return [f"{role} on another organisation's {other_url}: the denial was not logged"]
     return []
+
+
+def _names_a_record(url: str) -> bool:
+    """Whether the URL carries a record id, so a refusal there is logged as denied."""
+    kwargs = resolve(url.split("?")[0]).kwargs
+    return any(name.endswith("_id") and isinstance(v, int) for name, v in kwargs.items())
