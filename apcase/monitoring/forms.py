@@ -1,6 +1,10 @@
+from typing import Any
+
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Submit
+from crispy_forms_gds.layout import Field, Hidden, Layout, Submit
 from django import forms
+
+from apcase.schooldays.forms import GovDateField, date_field
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d %m %Y", "%d-%m-%Y"]
 
@@ -146,3 +150,26 @@ class CodeAbsenceForm(_Form):
         if recoding:
             self.fields["note"].label = "Why the code changes"
             self.fields["note"].required = True
+
+
+class RegisterDayForm(forms.Form):
+    """Which register to show: the provider (when the user works at more than one), the
+    day, as the GOV.UK date input, and the session. Read from the query string."""
+
+    provider = forms.TypedChoiceField(label="Provider", coerce=int, required=False)
+    date = GovDateField(label="Date", required=False, help_text="For example, 27 11 2026.")
+    session = forms.ChoiceField(
+        label="Session", choices=[("am", "Morning"), ("pm", "Afternoon")], required=False
+    )
+
+    def __init__(self, *args: Any, providers: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["provider"].choices = [(p.pk, p.name) for p in providers]  # type: ignore[attr-defined]
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.layout = Layout(
+            Field.select("provider") if len(providers) > 1 else Hidden("provider", providers[0].pk),
+            date_field("date"),
+            Field.select("session"),
+            Submit("show", "Show register", css_class="govuk-button--secondary"),
+        )

@@ -19,7 +19,14 @@ from apcase.placements import plan
 from apcase.placements.selectors import get_placement_for
 
 from . import codes, rules, selectors, services, workflow
-from .forms import CheckInForm, CloseTaskForm, CodeAbsenceForm, LogVisitForm, ScheduleVisitForm
+from .forms import (
+    CheckInForm,
+    CloseTaskForm,
+    CodeAbsenceForm,
+    LogVisitForm,
+    RegisterDayForm,
+    ScheduleVisitForm,
+)
 from .models import Session
 
 
@@ -47,26 +54,44 @@ def _form_page(
     )
 
 
-def _register_day(request: HttpRequest) -> tuple[datetime.date, str]:
+def _register_choice(
+    request: HttpRequest, providers: list[Any]
+) -> tuple[Any, datetime.date, str, RegisterDayForm]:
+    """The provider, day and session asked for: from the page's own form (the GOV.UK
+    date input, `date_0`–`date_2`) or from a link (`date=YYYY-MM-DD`). A day that is no
+    date, or one still to come, shows today's register, and the form says why."""
     today = timezone.localdate()
-    try:
-        day = datetime.date.fromisoformat(request.GET.get("date", ""))
-    except ValueError:
-        day = today
-    day = min(day, today)
-    session = request.GET.get("session", "")
+    query = request.GET
+    by_id = {str(p.pk): p for p in providers}
+    provider = by_id.get(query.get("provider", ""), providers[0])
+    session = query.get("session", "")
     if session not in Session.values:
         session = rules.current_session()
-    return day, session
+    day = today
+    if any(f"date_{n}" in query for n in range(3)):
+        form = RegisterDayForm(query, providers=providers)
+        if form.is_valid() and form.cleaned_data["date"]:
+            day = form.cleaned_data["date"]
+    else:
+        try:
+            day = datetime.date.fromisoformat(query.get("date", ""))
+        except ValueError:
+            day = today
+        form = RegisterDayForm(
+            providers=providers, initial={"provider": provider.pk, "date": day, "session": session}
+        )
+    if day > today:
+        if form.is_bound:
+            form.add_error("date", "A register cannot be shown for a day that has not come yet.")
+        day = today
+    return provider, day, session, form
 
 
 @access_rule(policies.can_take_registers)
 def register(request: HttpRequest) -> HttpResponse:
     """Today's register: every pupil expected this session, marked in one submit."""
     providers = selectors.providers_of(request.user)
-    provider_id = request.GET.get("provider", "")
-    provider = next((p for p in providers if str(p.pk) == provider_id), providers[0])
-    day, session = _register_day(request)
+    provider, day, session, day_form = _register_choice(request, providers)
     errors: dict[str | None, list[str]] = {}
     chosen: dict[int, str] = {}
     minutes_typed: dict[int, str] = {}
@@ -125,6 +150,7 @@ def register(request: HttpRequest) -> HttpResponse:
         {
             "provider": provider,
             "providers": providers,
+            "day_form": day_form,
             "day": day,
             "session": session,
             "session_label": Session(session).label,
@@ -146,7 +172,8 @@ def register(request: HttpRequest) -> HttpResponse:
             ],
             "choices": codes.observation_choices(),
             "errors": errors,
-            "error_list": [m for messages_ in errors.values() for m in messages_],
+            "error_list": [m for messages_ in errors.values() for m in messages_]
+            + [m for messages_ in day_form.errors.values() for m in messages_],
             "reason": reason,
             "cutoff": rules.cutoff_time(session),
         },

@@ -113,3 +113,38 @@ def test_the_csv_gives_the_home_school_code_for_present_sessions(world, staff_cl
     lines = response.content.decode("utf-8-sig").splitlines()
     assert lines[0].startswith("UPN,Surname")
     assert ",Present,B," in lines[1]
+
+
+def test_the_register_day_is_chosen_with_the_gov_uk_date_input(world, staff_client):
+    placement = _placements(world, 1)[0]
+    page = staff_client.get(_register_url())
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'type="date"' not in html
+    for part in ("date_0", "date_1", "date_2"):
+        assert f'name="{part}"' in html
+    # A weekday last week, typed as day, month and year.
+    day = TODAY - datetime.timedelta(days=7)
+    while day.weekday() >= 5:
+        day -= datetime.timedelta(days=1)
+    url = reverse("monitoring:register")
+    shown = staff_client.get(
+        url, {"date_0": day.day, "date_1": day.month, "date_2": day.year, "session": "am"}
+    )
+    assert shown.status_code == 200
+    assert f"{day:%A} {day.day} {day:%B %Y}" in shown.content.decode()
+    assert placement.pupil.display_name in shown.content.decode()
+    # A date that is no date, or one still to come, shows today's register and says why.
+    for typed, message in (
+        (("31", "2", str(TODAY.year)), "Enter a real date"),
+        (
+            (str(TODAY.day), str(TODAY.month), str(TODAY.year + 1)),
+            "a day that has not come yet",
+        ),
+    ):
+        refused = staff_client.get(
+            url, {"date_0": typed[0], "date_1": typed[1], "date_2": typed[2]}
+        )
+        assert refused.status_code == 200
+        assert message in refused.content.decode()
+        assert f"{TODAY.day} {TODAY:%B %Y}" in refused.content.decode()
