@@ -321,7 +321,13 @@ def absences_to_code_for(user: Any) -> QuerySet[AttendanceMark]:
         )
         .filter(
             Q(placement__pupil__school_id__in=school_ids)
-            | Q(placement__named_staff_member_id=user.pk)
+            # The named staff member only while they still work at the pupil's school.
+            | Q(
+                placement__named_staff_member_id=user.pk,
+                placement__pupil__school_id__in=policies.organisation_ids_for(
+                    user, policies.SCHOOL_PUPIL_ROLES
+                ),
+            )
         )
         .select_related("placement", "placement__pupil", "placement__provider", "recorded_by")
         .order_by("date", "session", "id")

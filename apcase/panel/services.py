@@ -316,7 +316,14 @@ def record_decision(
                 sessions_per_week=sessions_per_week,  # type: ignore[arg-type]
                 first_review_date=first_review_date,
                 decision=decision,
-                named_staff_member=referral.created_by,
+                # The referral's author is named only while they still work at the
+                # school; otherwise the plan asks for someone (and the inclusion lead
+                # stands in meanwhile).
+                named_staff_member=(
+                    referral.created_by
+                    if policies.roles_in(referral.created_by, referral.pupil.school)
+                    else None
+                ),
                 arranged_by=commissioned_by,
                 commissioning_power=commissioning_power,
             )

@@ -102,3 +102,26 @@ def test_the_inclusion_lead_who_holds_the_role_now_closes_the_leavers_task(world
         reverse("monitoring:close_task", kwargs={"task_id": task.pk})
     )
     assert response.status_code == 200
+
+
+def test_a_leaver_no_longer_sees_the_schools_absences_to_code(world, leaver):
+    from apcase.monitoring import selectors
+    from apcase.monitoring.models import AttendanceMark
+    from apcase.referrals.tests.factories import person as make_person
+
+    person, placement, _, _ = leaver
+    staff = make_person(Role.PROVIDER_STAFF, world.provider)
+    AttendanceMark.objects.create(
+        placement=placement,
+        pupil=placement.pupil,
+        date=TODAY,
+        session="am",
+        observed="absent_illness",
+        recorded_by=staff,
+        recorded_at=timezone.now(),
+    )
+    now = type(person).objects.get(pk=person.pk)
+    assert list(selectors.absences_to_code_for(now)) == []
+    page = sign_in(Client(), now).get(reverse("monitoring:absences"))
+    assert page.status_code in (200, 403)
+    assert placement.pupil.display_name not in page.content.decode()

@@ -89,3 +89,20 @@ def test_the_decision_page_asks_who_commissions_and_the_decision_shows_it(world,
     page = client.get(reverse("panel:decision_detail", args=[decision.pk])).content.decode()
     assert "Local authority, under Local authority: provision in an EHC plan" in page
     assert Placement.objects.get(pupil=scene.pupil).arranged_by == "la"
+
+
+def test_an_approval_names_the_referrals_author_only_while_they_work_at_the_school(world, scene):
+    from apcase.accounts.models import Membership
+
+    author = scene.referral.created_by
+    Membership.objects.filter(user=author, organisation=world.school).update(is_active=False)
+    _approve(world, scene)
+    placement = Placement.objects.get(pupil=scene.pupil)
+    assert placement.named_staff_member is None
+    # ...and so the plan asks for someone before the placement can start.
+    assert any("named member" in m for m in plan.missing_before_start(placement))
+
+
+def test_an_approval_names_the_referrals_author_who_still_works_there(world, scene):
+    _approve(world, scene)
+    assert Placement.objects.get(pupil=scene.pupil).named_staff_member == scene.referral.created_by
