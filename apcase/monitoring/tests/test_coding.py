@@ -163,8 +163,10 @@ def test_a_school_code_must_be_an_absence_code(world, provider_staff, lead):
 
 @pytest.mark.parametrize("role", [Role.INCLUSION_LEAD, Role.HEADTEACHER, Role.SCHOOL_ADMIN])
 def test_the_schools_attendance_coders_may_code(world, provider_staff, role):
-    _, mark = _absent(world, provider_staff)
+    placement, mark = _absent(world, provider_staff)
     services.code_absence(mark, by=person(role, world.school), code="I")
+    current = AttendanceMark.objects.get(placement=placement, is_current=True)
+    assert current.code == "I"
 
 
 def test_the_named_staff_member_may_code_but_not_other_staff_or_the_provider(world, provider_staff):

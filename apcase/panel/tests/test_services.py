@@ -211,6 +211,7 @@ def test_a_decision_without_a_quorum_is_refused_and_changes_nothing(world, agend
 @override_settings(APCASE_PANEL_QUORUM=2)
 def test_the_quorum_follows_the_setting(world, agenda):
     _approve(world, agenda, members_present=agenda.present[:2])
+    assert PanelDecision.objects.filter(outcome="approved").count() == 1
 
 
 def test_people_who_are_not_members_of_the_meeting_do_not_count(world, agenda):

@@ -226,6 +226,7 @@ def test_an_ended_placement_does_not_block_a_new_one(world):
     pupil = make_pupil(world.school)
     _insert(pupil, world.provider, status="ended")
     _insert(pupil, world.provider)
+    assert sorted(pupil.placements.values_list("status", flat=True)) == ["ended", "planned"]
 
 
 def ProviderFactoryNamed(name, la):  # noqa: N802
