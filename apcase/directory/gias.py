@@ -39,6 +39,7 @@ from django.utils import timezone
 from apcase.accounts.models import Organisation
 from apcase.accounts.roles import OrganisationKind
 from apcase.core.errors import ValidationFailed
+from apcase.reference.gias import ap_type_codes
 
 from .models import Inspection, ProviderProfile, Registration
 from .ofsted import Scale, legacy_grade_from_gias
@@ -102,11 +103,6 @@ TEXT_LIMITS = {
 BATCH = 2000
 
 Progress = Callable[[int], None]
-
-
-def ap_type_codes() -> set[int]:
-    """GIAS establishment types that are alternative provision (become providers)."""
-    return set(getattr(settings, "APCASE_GIAS_AP_TYPE_CODES", {14, 38, 42, 43}))
 
 
 class GiasFileError(ValidationFailed):

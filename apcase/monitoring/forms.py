@@ -4,6 +4,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Hidden, Layout, Submit
 from django import forms
 
+from apcase.reference import attendance as codes
 from apcase.schooldays.forms import GovDateField, date_field
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d %m %Y", "%d-%m-%Y"]
@@ -143,8 +144,6 @@ class CodeAbsenceForm(_Form):
     )
 
     def __init__(self, *args: object, recoding: bool = False, **kwargs: object) -> None:
-        from . import codes
-
         super().__init__(*args, **kwargs)
         self.fields["code"].choices = [("", "Choose a code"), *codes.absence_choices()]  # type: ignore[attr-defined]
         if recoding:

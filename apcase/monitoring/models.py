@@ -3,8 +3,7 @@ from django.db import models
 from django.db.models import Q
 
 from apcase.core.models import TimeStampedModel
-
-from . import codes
+from apcase.reference import attendance as codes
 
 
 class Session(models.TextChoices):

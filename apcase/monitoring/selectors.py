@@ -14,8 +14,9 @@ from django.http import Http404
 from apcase.access import policies
 from apcase.placements.models import Placement, PlacementSession
 from apcase.placements.selectors import get_placement_for, provider_ids_for
+from apcase.reference import attendance as codes
 
-from . import codes, rules
+from . import rules
 from .models import AttendanceMark, CheckIn, FollowUpTask, Visit
 
 

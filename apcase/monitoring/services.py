@@ -31,9 +31,10 @@ from apcase.core.errors import NotPermitted, TransitionNotAllowed, ValidationFai
 from apcase.notifications.services import absolute_url, queue_email
 from apcase.placements.models import Placement
 from apcase.placements.watch import emails_of, named_staff_member_now, stand_in_emails
+from apcase.reference import attendance as codes
 from apcase.schooldays.calculator import is_expected_day
 
-from . import codes, rules, selectors
+from . import rules, selectors
 from .models import AttendanceMark, CheckIn, FollowUpTask, RegisterSubmission, Session, Visit
 
 # --- alerts -----------------------------------------------------------------------

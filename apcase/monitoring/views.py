@@ -17,8 +17,9 @@ from apcase.core.forms import show_domain_error
 from apcase.monitoring.charts import check_in_trend
 from apcase.placements import plan
 from apcase.placements.selectors import get_placement_for
+from apcase.reference import attendance as codes
 
-from . import codes, rules, selectors, services, workflow
+from . import rules, selectors, services, workflow
 from .forms import (
     CheckInForm,
     CloseTaskForm,

@@ -10,8 +10,8 @@ a PRU or AP academy is dual registered unless the plan records why not
 from dataclasses import dataclass
 from typing import Any
 
-from apcase.directory.gias import ap_type_codes
-from apcase.monitoring import codes
+from apcase.reference import attendance as codes
+from apcase.reference.gias import ap_type_codes
 
 from .models import Placement, PlacementAgreement, PlacementSession
 

@@ -31,9 +31,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from apcase.reference.census import PROVISION_FROM_SCHOOL_DAY
 from apcase.schooldays.calculator import SchoolCalendar, TermDatesMissing, school_year_of
-
-from .codes import PROVISION_FROM_SCHOOL_DAY
 
 ONE_DAY = timedelta(days=1)
 _MAX_DAYS_SEARCHED = 3 * 366

@@ -6,9 +6,7 @@ from django import forms
 from django.db.models import QuerySet
 
 from apcase.accounts.models import Organisation
-from apcase.schooldays.forms import GovDateField, date_field
-
-from .codes import (
+from apcase.reference.census import (
     MAX_SUSPENSION_DAYS_PER_YEAR,
     ContactMethod,
     ExclusionKind,
@@ -17,6 +15,8 @@ from .codes import (
     SENStatus,
     Sex,
 )
+from apcase.schooldays.forms import GovDateField, date_field
+
 from .models import Carer
 from .upn import EXAMPLE_UPN
 

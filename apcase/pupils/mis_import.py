@@ -30,8 +30,8 @@ from apcase.access import policies
 from apcase.accounts.models import Organisation
 from apcase.chronology.services import changed_fields, record_event
 from apcase.core.errors import NotPermitted, ValidationFailed
+from apcase.reference.census import ContactMethod, NCYear, SENStatus, Sex
 
-from .codes import ContactMethod, NCYear, SENStatus, Sex
 from .models import Carer, Pupil
 from .services import alert_la_to_upn_in_use, clean_carer_values, clean_pupil_values
 

@@ -10,8 +10,14 @@ from django.db.models import Q
 from apcase.accounts.models import Organisation
 from apcase.accounts.roles import OrganisationKind
 from apcase.core.models import TimeStampedModel
-
-from .codes import ContactMethod, ExclusionKind, ExclusionReason, NCYear, SENStatus, Sex
+from apcase.reference.census import (
+    ContactMethod,
+    ExclusionKind,
+    ExclusionReason,
+    NCYear,
+    SENStatus,
+    Sex,
+)
 
 
 class Pupil(TimeStampedModel):

@@ -22,13 +22,13 @@ from django.http import Http404
 from apcase.access import policies
 from apcase.accounts.models import Organisation
 from apcase.accounts.roles import OrganisationKind
-from apcase.schooldays.calculator import SchoolCalendar, school_year_label, school_year_of
-
-from .codes import (
+from apcase.reference.census import (
     MAX_SUSPENSION_DAYS_PER_YEAR,
     PROVISION_FROM_SCHOOL_DAY,
     ExclusionKind,
 )
+from apcase.schooldays.calculator import SchoolCalendar, school_year_label, school_year_of
+
 from .exclusion_days import (
     Suspension,
     YearSplit,

@@ -32,10 +32,7 @@ from apcase.chronology.services import changed_fields, record_event
 from apcase.core import uploads
 from apcase.core.errors import NotPermitted, ValidationFailed
 from apcase.notifications.services import queue_email
-from apcase.schooldays.calculator import school_year_label
-
-from . import selectors
-from .codes import (
+from apcase.reference.census import (
     MAX_EXCLUSION_REASONS,
     MAX_SUSPENSION_DAYS_PER_YEAR,
     ContactMethod,
@@ -45,6 +42,9 @@ from .codes import (
     SENStatus,
     Sex,
 )
+from apcase.schooldays.calculator import school_year_label
+
+from . import selectors
 from .exclusion_days import Suspension, days_by_school_year
 from .models import Carer, Exclusion, Pupil
 from .upn import InvalidUPN, parse_upn

@@ -17,10 +17,10 @@ from apcase.core.exports import csv_response
 from apcase.core.forms import show_domain_error
 from apcase.monitoring.charts import check_in_trend
 from apcase.monitoring.selectors import check_ins_of_pupil
+from apcase.reference.census import MAX_SUSPENSION_DAYS_PER_YEAR, ExclusionKind
 from apcase.schooldays.calculator import school_year_label, school_year_of
 
 from . import mis_import, selectors, services
-from .codes import MAX_SUSPENSION_DAYS_PER_YEAR, ExclusionKind
 from .forms import (
     CarerForm,
     ExclusionForm,

@@ -17,9 +17,10 @@ from apcase.accounts.roles import Role
 from apcase.chronology.models import AuditEvent
 from apcase.core.attention import items_for
 from apcase.core.errors import NotPermitted, ValidationFailed
-from apcase.monitoring import codes, selectors, services
+from apcase.monitoring import selectors, services
 from apcase.monitoring.models import AttendanceMark, FollowUpTask
 from apcase.placements.tests.factories import START, make_placement
+from apcase.reference import attendance as codes
 from apcase.referrals.tests.factories import person
 from conftest import sign_in
 
