@@ -6,8 +6,11 @@ class MonitoringConfig(AppConfig):
 
     def ready(self) -> None:
         from apcase.core import attention
+        from apcase.pupils import registry as pupils_registry
 
+        from . import pupil_page
         from .attention import absences_to_code, items_for
 
         attention.register(items_for)
         attention.register(absences_to_code)
+        pupils_registry.register_section(pupil_page.SECTION)

@@ -6,7 +6,13 @@ class PlacementsConfig(AppConfig):
 
     def ready(self) -> None:
         from apcase.core import attention
+        from apcase.pupils import registry as pupils_registry
+        from apcase.pupils.selectors import PLACEMENT
 
         from . import attention as placement_attention
+        from . import pupil_page
+        from .selectors import pupil_placement_scope
 
         attention.register(placement_attention.items_for)
+        pupils_registry.register_scope(PLACEMENT, pupil_placement_scope, rank=2)
+        pupils_registry.register_section(pupil_page.SECTION)

@@ -114,7 +114,8 @@ def open_placements_to_watch(scope: Q) -> QuerySet[Placement]:
 
 
 def pupil_placement_scope(user: Any) -> Q | None:
-    """For pupils.selectors: pupils with an open placement with the user's provider."""
+    """The provider's pupil scope (registered in apps.py): pupils with an open placement
+    with the user's provider."""
     provider_ids = provider_ids_for(user)
     if not provider_ids:
         return None

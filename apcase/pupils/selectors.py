@@ -1,16 +1,19 @@
 """Every read of pupil data goes through these functions.
 
-Scope — who sees which pupils — is the union of one function per party, below:
-- the school: pupils on the roll of a school where the user holds a school role;
+Scope — who sees which pupils — is the union of one function per party, in `SCOPES`:
+- the school: pupils on the roll of a school where the user holds a school role
+  (`_school_scope`, below);
 - the local authority's panel: pupils referred to a panel the user sits on or serves
-  (`_panel_scope`, defined by the referrals app);
-- an AP provider: pupils with a current placement with the user's provider, and only
-  what the placement needs (none yet: the placements app adds `_placement_scope`; the
-  restricted view is `placement_view_of` and the template pupil_placement_view.html).
+  (registered by the referrals app, which holds the rule);
+- an AP provider: pupils with a current placement with the user's provider (registered
+  by the placements app), who see only what the placement needs: `placement_view_of`
+  and the template pupil_placement_view.html.
+The other parties register through apcase.pupils.registry, since pupils may not import
+the apps above it.
 
 A pupil outside every scope is "not found", never "forbidden"."""
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -29,6 +32,7 @@ from apcase.reference.census import (
 )
 from apcase.schooldays.calculator import SchoolCalendar, school_year_label, school_year_of
 
+from . import registry
 from .exclusion_days import (
     Suspension,
     YearSplit,
@@ -50,28 +54,11 @@ def _school_scope(user: Any) -> Q | None:
     return Q(school_id__in=school_ids) if school_ids else None
 
 
-def _panel_scope(user: Any) -> Q | None:
-    """Pupils referred (submitted) to the user's LA panel, or placed in an emergency
-    under it. The rule lives with the referrals it depends on."""
-    from apcase.referrals.selectors import panel_pupil_scope
-
-    return panel_pupil_scope(user)
-
-
-def _placement_scope(user: Any) -> Q | None:
-    """Pupils currently placed with the user's provider. The rule lives with placements."""
-    from apcase.placements.selectors import pupil_placement_scope
-
-    return pupil_placement_scope(user)
-
-
 # In order of how much each party may see: the first scope that admits a pupil decides
-# which view of the pupil the user gets.
-SCOPES: list[tuple[str, Callable[[Any], Q | None]]] = [
-    (SCHOOL, _school_scope),
-    (PANEL, _panel_scope),
-    (PLACEMENT, _placement_scope),
-]
+# which view of the pupil the user gets. The panel (rank 1) and the provider (rank 2)
+# are registered by referrals and placements.
+SCOPES = registry.SCOPES
+registry.register_scope(SCHOOL, _school_scope, rank=0)
 
 
 def pupils_visible_to(user: Any) -> QuerySet[Pupil]:
@@ -419,8 +406,3 @@ def schools_editable_by(user: Any) -> QuerySet[Organisation]:
 def schools_importable_by(user: Any) -> QuerySet[Organisation]:
     ids = policies.organisation_ids_for(user, policies.PUPIL_IMPORT_ROLES)
     return Organisation.objects.filter(pk__in=ids, kind=OrganisationKind.SCHOOL)
-
-
-def placements_of(pupil: Pupil) -> list[Any]:
-    """The pupil's AP history, newest first, for the school's own pupil page."""
-    return list(pupil.placements.select_related("provider").all())  # type: ignore[attr-defined]

@@ -15,12 +15,10 @@ from apcase.core import idempotency, uploads
 from apcase.core.errors import NotPermitted, ValidationFailed
 from apcase.core.exports import csv_response
 from apcase.core.forms import show_domain_error
-from apcase.monitoring.charts import check_in_trend
-from apcase.monitoring.selectors import check_ins_of_pupil
 from apcase.reference.census import MAX_SUSPENSION_DAYS_PER_YEAR, ExclusionKind
 from apcase.schooldays.calculator import school_year_label, school_year_of
 
-from . import mis_import, selectors, services
+from . import mis_import, registry, selectors, services
 from .forms import (
     CarerForm,
     ExclusionForm,
@@ -140,11 +138,10 @@ def pupil_detail(request: HttpRequest, pupil_id: int) -> HttpResponse:
         "pupil": pupil,
         "carers": list(pupil.carers.all()),
         "history": selectors.exclusion_history(pupil),
-        "placements": selectors.placements_of(pupil),
         "can_edit": policies.can_edit_pupil_at(request.user, pupil.school),
         "can_see_cp": policies.can_see_child_protection(request.user, pupil.school),
         "can_read_chronology": policies.can_read_chronology_of(request.user, pupil.school),
-        "trend": check_in_trend(check_ins_of_pupil(pupil)),
+        "sections": registry.sections_for(pupil),
     }
     return render(request, "pupils/pupil_detail.html", context)
 

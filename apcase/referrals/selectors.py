@@ -56,8 +56,8 @@ def get_emergency_for(user: Any, emergency_id: int) -> EmergencyPlacement:
 
 def panel_pupil_scope(user: Any) -> Q | None:
     """Pupils an LA case role may see: referred (submitted) to, or placed in an
-    emergency under, their LA's panel. For pupils.selectors._panel_scope; None when the
-    user holds no LA case role."""
+    emergency under, their LA's panel. The panel's pupil scope (registered in apps.py);
+    None when the user holds no LA case role."""
     la_ids = policies.organisation_ids_for(user, policies.LA_CASE_ROLES)
     if not la_ids:
         return None

@@ -1,0 +1,27 @@
+"""The pupil page's engagement and wellbeing trend, under the placements: every weekly
+check-in across the pupil's placements (registered in apps.py; see
+apcase.pupils.registry)."""
+
+from typing import Any
+
+from apcase.placements.selectors import placements_of_pupil
+from apcase.pupils.registry import PupilSection
+
+from .charts import check_in_trend
+from .selectors import check_ins_of_pupil
+
+
+def _context(pupil: Any) -> dict[str, Any]:
+    return {
+        "placed": placements_of_pupil(pupil).exists(),
+        "trend": check_in_trend(check_ins_of_pupil(pupil)),
+    }
+
+
+SECTION = PupilSection(
+    anchor="engagement",
+    title="",  # part of the "Alternative provision" section, not in the page's contents
+    template="monitoring/_pupil_engagement.html",
+    context=_context,
+    rank=20,
+)

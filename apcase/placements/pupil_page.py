@@ -1,0 +1,21 @@
+"""The pupil page's "Alternative provision" section: the pupil's placements, newest
+first, each linked to its plan (registered in apps.py; see apcase.pupils.registry)."""
+
+from typing import Any
+
+from apcase.pupils.registry import PupilSection
+
+from .selectors import placements_of_pupil
+
+
+def _context(pupil: Any) -> dict[str, Any]:
+    return {"placements": list(placements_of_pupil(pupil))}
+
+
+SECTION = PupilSection(
+    anchor="ap-history",
+    title="Alternative provision",
+    template="placements/_pupil_placements.html",
+    context=_context,
+    rank=10,
+)

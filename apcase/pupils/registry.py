@@ -1,0 +1,70 @@
+"""What the apps above pupils add to a pupil: who else may see the pupil, and sections of
+the pupil's page.
+
+pupils sits below referrals, placements and monitoring (docs/architecture.md), so it
+never imports them. Each of those apps registers what it adds from its AppConfig.ready(),
+as apps add home-page items to core.attention:
+
+- `register_scope(name, scope, rank=...)`: a party that may see pupils, e.g. the panel
+  (referrals) or the provider of a placement (placements). `scope(user)` is a Q over
+  Pupil, or None when the user is not that party. `rank` orders the parties by how much
+  each may see; the first that admits a pupil decides which view of the pupil the user
+  gets (pupils.selectors.view_of_pupil_for).
+- `register_section(PupilSection(...))`: a section of the school's view of the pupil
+  page, shown after the pupil's own sections, in `rank` order, with its template and the
+  context it needs."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q
+
+Scope = Callable[[Any], Q | None]
+
+# (view name, scope), in rank order. pupils.selectors reads it on every call, so a
+# scope registered after that module was imported counts.
+SCOPES: list[tuple[str, Scope]] = []
+_scope_ranks: dict[str, int] = {}
+
+
+def register_scope(name: str, scope: Scope, *, rank: int) -> None:
+    if name in _scope_ranks:
+        return
+    _scope_ranks[name] = rank
+    SCOPES.append((name, scope))
+    SCOPES.sort(key=lambda entry: _scope_ranks[entry[0]])
+
+
+@dataclass(frozen=True)
+class PupilSection:
+    """One section of the pupil page. `title` is its link in the page's contents (none
+    when empty, for a part of the section before it); `anchor` the id it links to.
+    `context(pupil)` gives what `template` reads, as `section`."""
+
+    anchor: str
+    title: str
+    template: str
+    context: Callable[[Any], dict[str, Any]]
+    rank: int = 0
+
+
+@dataclass(frozen=True)
+class ShownSection:
+    anchor: str
+    title: str
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+_sections: list[PupilSection] = []
+
+
+def register_section(section: PupilSection) -> None:
+    if all(s.anchor != section.anchor for s in _sections):
+        _sections.append(section)
+        _sections.sort(key=lambda s: s.rank)
+
+
+def sections_for(pupil: Any) -> list[ShownSection]:
+    return [ShownSection(s.anchor, s.title, s.template, s.context(pupil)) for s in _sections]
