@@ -3,3 +3,13 @@ from django.apps import AppConfig
 
 class PanelConfig(AppConfig):
     name = "apcase.panel"
+
+    def ready(self) -> None:
+        from apcase.core import attention
+        from apcase.referrals import panels
+
+        from . import selectors
+        from .attention import next_meeting
+
+        panels.register(selectors)
+        attention.register(next_meeting)

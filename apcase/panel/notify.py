@@ -3,12 +3,12 @@
 from typing import Any
 
 from apcase.accounts.roles import Role
-from apcase.referrals.notify import _send, people_with_roles, pupil_label, school_leads
+from apcase.referrals.notify import people_with_roles, pupil_label, school_leads, send_email
 
 
 def decision_made(decision: Any) -> None:
     referral = decision.referral
-    _send(
+    send_email(
         school_leads(referral.school),
         f"Panel decision for {pupil_label(referral.pupil)}",
         f"The {decision.meeting.panel} met on {decision.meeting.date:%-d %B %Y} and made a "
@@ -21,7 +21,7 @@ def placement_planned(decision: Any, placement: Any) -> None:
     recipients = people_with_roles(placement.provider, {Role.PROVIDER_MANAGER})
     if placement.named_staff_member is not None:
         recipients.append(placement.named_staff_member.email)
-    _send(
+    send_email(
         recipients,
         "New placement planned",
         f"The {decision.meeting.panel} has approved a placement for "

@@ -1,5 +1,6 @@
-"""What needs a user's attention on the home page from referrals, the panel and the
-emergency route. Everything is read through the same scoped selectors as the pages."""
+"""What needs a user's attention on the home page from referrals and the emergency route
+(the next panel meeting is the panel app's). Everything is read through the same scoped
+selectors as the pages."""
 
 from typing import Any
 
@@ -78,19 +79,6 @@ def referral_items(user: Any) -> list[AttentionItem]:
                     href,
                     tag="Overdue",
                     tag_colour="govuk-tag--red",
-                )
-            )
-    if policies.can_view_panel(user):
-        from apcase.panel.selectors import meetings_visible_to
-
-        meeting = meetings_visible_to(user).filter(date__gte=today, status="scheduled").first()
-        if meeting is not None:
-            count = meeting.referrals.count() + meeting.emergencies.count()
-            items.append(
-                AttentionItem(
-                    f"Next panel meeting: {meeting.date:%-d %B %Y}",
-                    reverse("panel:meeting_detail", args=[meeting.pk]),
-                    detail=f"{count} item{'' if count == 1 else 's'} on the agenda",
                 )
             )
     return items

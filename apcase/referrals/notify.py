@@ -35,7 +35,9 @@ def _service() -> str:
     return str(getattr(settings, "APCASE_SERVICE_NAME", "apcase"))
 
 
-def _send(to: Iterable[str], subject: str, body: str) -> None:
+def send_email(to: Iterable[str], subject: str, body: str) -> None:
+    """One email to each address, signed with the service's name (also for the panel's
+    emails)."""
     for address in sorted(set(to)):
         queue_email(to=address, subject=subject, body=f"{body}\n\n{_service()}")
 
@@ -46,7 +48,7 @@ def school_leads(school: Any) -> list[str]:
 
 def referral_submitted(referral: Any) -> None:
     la = referral.panel.local_authority
-    _send(
+    send_email(
         people_with_roles(la, {Role.LA_OFFICER}),
         f"New referral to {referral.panel}",
         f"{referral.school} has submitted a referral for {pupil_label(referral.pupil)}. "
@@ -56,7 +58,7 @@ def referral_submitted(referral: Any) -> None:
 
 def emergency_arranged(emergency: Any) -> None:
     la = emergency.panel.local_authority
-    _send(
+    send_email(
         people_with_roles(la, {Role.LA_OFFICER}) + school_leads(emergency.school),
         "Emergency placement arranged",
         f"An emergency placement has started for {pupil_label(emergency.pupil)} at "
@@ -65,7 +67,7 @@ def emergency_arranged(emergency: Any) -> None:
 
 
 def emergency_not_ratified(emergency: Any, decision: Any) -> None:
-    _send(
+    send_email(
         school_leads(emergency.school),
         "Emergency placement not ratified",
         f"The inclusion panel did not ratify the emergency placement for "

@@ -19,8 +19,8 @@ from apcase.access import policies
 from apcase.chronology.services import changed_fields, record_event
 from apcase.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
 from apcase.core.uploads import delete_after_commit, store_upload
-from apcase.panel import selectors as panel_selectors
 
+from . import panels
 from .models import Intervention, Referral, ReferralDocument
 from .sections import SECTIONS_BY_SLUG
 
@@ -47,7 +47,7 @@ def prefill_from_pupil_record(pupil: Any) -> dict[str, str]:
 def start_referral(*, by: Any, pupil: Any) -> Referral:
     if not (set(policies.roles_in(by, pupil.school)) & policies.REFERRAL_SCHOOL_EDITOR_ROLES):
         raise NotPermitted("You cannot refer this pupil.")
-    panel = panel_selectors.panel_for_school(pupil.school)
+    panel = panels.panel_for_school(pupil.school)
     if panel is None:
         raise ValidationFailed("Your local authority has no inclusion panel in this service yet.")
     open_statuses = [

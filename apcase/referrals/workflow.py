@@ -29,11 +29,10 @@ from apcase.access import policies
 from apcase.chronology.services import record_event
 from apcase.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
 from apcase.directory.selectors import provider_is_assured
-from apcase.panel import selectors as panel_selectors
 from apcase.placements import workflow as placement_workflow
 from apcase.placements.models import Placement
 
-from . import notify
+from . import notify, panels
 from .models import EmergencyPlacement, Referral
 from .sections import incomplete_sections
 
@@ -133,7 +132,7 @@ def submit_referral(referral: Referral, *, by: Any) -> Referral:
         summary=f"Referral submitted to {referral.panel}",
         fields={"submitted_at": now},
     )
-    meeting = panel_selectors.meeting_for_submission(referral.panel, on=timezone.localdate(now))
+    meeting = panels.meeting_for_submission(referral.panel, on=timezone.localdate(now))
     if meeting is not None:
         schedule_referral(referral, meeting=meeting, by=by)
     notify.referral_submitted(referral)
@@ -202,7 +201,7 @@ def decide_referral(referral: Referral, *, by: Any, decision: Any) -> Referral:
         fields={"decided_at": timezone.now()},
     )
     if to == S.DEFERRED:
-        later = panel_selectors.next_meeting_after(referral.panel, day=meeting.date)
+        later = panels.next_meeting_after(referral.panel, day=meeting.date)
         if later is not None:
             schedule_referral(referral, meeting=later, by=by)
     return referral
@@ -277,7 +276,7 @@ def arrange_emergency_placement(
         ]
     if errors:
         raise ValidationFailed("Check the risk assessment.", errors)
-    panel = panel_selectors.panel_for_school(pupil.school)
+    panel = panels.panel_for_school(pupil.school)
     if panel is None:
         raise ValidationFailed("The pupil's local authority has no inclusion panel.")
     la_officer = policies.Role.LA_OFFICER in policies.roles_in(by, pupil.school.local_authority)
@@ -301,7 +300,7 @@ def arrange_emergency_placement(
         ),
     )
     today = timezone.localdate()
-    meeting = panel_selectors.next_meeting_from(panel, day=today)
+    meeting = panels.next_meeting_from(panel, day=today)
     emergency = EmergencyPlacement.objects.create(
         pupil=pupil,
         school=pupil.school,

@@ -1,0 +1,55 @@
+"""Which inclusion panel hears a school's referrals, and at which meeting: answered by
+the panel app, which registers its selectors here from its AppConfig.ready().
+
+The panel app sits above referrals (it decides referrals, docs/adr/0006-app-layering.md),
+so referrals never imports it; a referral only points at its panel and meeting through
+the foreign keys "panel.InclusionPanel" and "panel.PanelMeeting"."""
+
+import datetime
+from typing import Any, Protocol
+
+from django.core.exceptions import ImproperlyConfigured
+
+
+class PanelCalendar(Protocol):
+    def panel_for_school(self, school: Any) -> Any: ...
+
+    def meeting_for_submission(self, panel: Any, *, on: datetime.date) -> Any: ...
+
+    def next_meeting_after(self, panel: Any, *, day: datetime.date) -> Any: ...
+
+    def next_meeting_from(self, panel: Any, *, day: datetime.date) -> Any: ...
+
+
+_calendar: PanelCalendar | None = None
+
+
+def register(calendar: PanelCalendar) -> None:
+    global _calendar  # set once, from the panel app's ready()
+    _calendar = calendar
+
+
+def _panels() -> PanelCalendar:
+    if _calendar is None:
+        raise ImproperlyConfigured("No panel calendar: is apcase.panel in INSTALLED_APPS?")
+    return _calendar
+
+
+def panel_for_school(school: Any) -> Any:
+    """The inclusion panel the school refers to, or None."""
+    return _panels().panel_for_school(school)
+
+
+def meeting_for_submission(panel: Any, *, on: datetime.date) -> Any:
+    """The meeting whose agenda a referral submitted on `on` joins, or None."""
+    return _panels().meeting_for_submission(panel, on=on)
+
+
+def next_meeting_after(panel: Any, *, day: datetime.date) -> Any:
+    """The first scheduled meeting after `day`, or None."""
+    return _panels().next_meeting_after(panel, day=day)
+
+
+def next_meeting_from(panel: Any, *, day: datetime.date) -> Any:
+    """The first scheduled meeting on or after `day`, or None."""
+    return _panels().next_meeting_from(panel, day=day)
