@@ -4,11 +4,8 @@ Academy's insurance expiring within 30 days: Heronsgate's inclusion lead sees it
 home page, and `check_assurance` emails her), plus:
 
 - an invented unregistered tuition service with no vetting confirmation ("not
-  assured") and five invented Heronsgate pupils planned to start there: three every
-  session (27.5 taught hours a week), one four full days (22 hours: full time though
-  not every session) and one three mornings (9 hours: part time). Four full-time pupils
-  is one short of the registration threshold, so the LA's officers see it on their
-  home page and the directory page warns;
+  assured"), where the placements demo plans five pupils, one short of the registration
+  threshold;
 - an invented registered provider whose last GIAS rating was "Special Measures" (an
   Inadequate grade), shown "not assured" with that reason.
 
@@ -16,13 +13,12 @@ People, dates and documents are invented. Dates are relative to today so the sta
 stay true on every run; idempotent (seed_demo runs on every `make run`)."""
 
 from datetime import date, timedelta
-from typing import Any
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from apcase.accounts.models import Organisation, User
-from apcase.accounts.roles import OrganisationKind, Role
+from apcase.accounts.models import Organisation
+from apcase.accounts.roles import OrganisationKind
 from apcase.core.uploads import storage
 
 from .models import (
@@ -223,63 +219,7 @@ def seed(organisations: dict[str, Organisation]) -> None:
         today - timedelta(days=30),
         today + timedelta(days=335),
     )
-    seed_threshold(organisations, tuition)
     seed_inadequate(la)
-
-
-# (first name, last name, date of birth, sex, weekly sessions at the provider)
-EVERY_SESSION = {(d, s) for d in range(5) for s in ("am", "pm")}
-THRESHOLD_PUPILS: list[tuple[str, str, date, str, set[tuple[int, str]]]] = [
-    ("Callum", "Ridgeway", date(2015, 10, 3), "M", EVERY_SESSION),
-    ("Esme", "Hartwell", date(2015, 11, 21), "F", EVERY_SESSION),
-    ("Tobias", "Kerrigan", date(2016, 1, 9), "M", EVERY_SESSION),
-    ("Nia", "Fairbrook", date(2015, 12, 14), "F", {(d, s) for d in range(4) for s in ("am", "pm")}),
-    ("Oscar", "Pennington", date(2016, 2, 2), "M", {(0, "am"), (2, "am"), (4, "am")}),
-]
-
-
-def seed_threshold(organisations: dict[str, Organisation], tuition: Organisation) -> None:
-    """Five invented Heronsgate pupils planned to start at the tuition service, arranged
-    through the placements workflow by the headteacher. A pupil who already has an open
-    placement is left alone, so running it twice adds nothing."""
-    from apcase.placements import services as placement_services
-    from apcase.placements import workflow as placement_workflow
-    from apcase.placements.models import Placement
-    from apcase.pupils.models import Pupil
-    from apcase.pupils.upn import with_check_letter
-
-    school = organisations["school"]
-    head: Any = User.objects.filter(
-        memberships__organisation=school, memberships__role=Role.HEADTEACHER
-    ).first()
-    if head is None:
-        return
-    start = timezone.localdate() + timedelta(days=21)
-    for number, (first, last, born, sex, sessions) in enumerate(THRESHOLD_PUPILS, start=1):
-        pupil, _ = Pupil.objects.update_or_create(
-            upn=with_check_letter(f"8262345220{number:02d}"),
-            defaults={
-                "school": school,
-                "legal_first_name": first,
-                "legal_last_name": last,
-                "date_of_birth": born,
-                "sex": sex,
-                "nc_year": "6",
-            },
-        )
-        if Placement.objects.filter(pupil=pupil).exclude(status=Placement.Status.ENDED).exists():
-            continue
-        placement = placement_workflow.create_planned_placement(
-            by=head,
-            pupil=pupil,
-            provider=tuition,
-            start_date=start,
-            sessions_per_week=len(sessions),
-            first_review_date=start + timedelta(weeks=6),
-            site="Example Business Park",
-            arranged_by=Placement.ArrangedBy.SCHOOL,
-        )
-        placement_services.set_timetable(placement, by=head, sessions=sessions)
 
 
 def seed_inadequate(la: Organisation) -> None:

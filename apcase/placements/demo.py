@@ -8,14 +8,23 @@
   staff member and the inclusion lead see "Placement past its end date" on their home
   pages (and by email from `check_placements`).
 
+- Five invented Heronsgate pupils are planned to start at the directory demo's
+  unregistered tuition service: three every session (27.5 taught hours a week), one four
+  full days (22 hours: full time though not every session) and one three mornings (9
+  hours: part time). Four full-time pupils is one short of the registration threshold,
+  so the LA's officers see it on their home page and the directory page warns.
+
 Tyler's emergency placement (panel demo) is on Bridge Academy's register every weekday
 session until its full plan is agreed. Idempotent."""
 
 import datetime
+from datetime import date, timedelta
+from typing import Any
 
 from django.utils import timezone
 
 from apcase.accounts.models import Organisation, User
+from apcase.accounts.roles import OrganisationKind, Role
 from apcase.directory.models import Site
 from apcase.placements.models import (
     Placement,
@@ -26,8 +35,11 @@ from apcase.placements.models import (
 from apcase.pupils.models import Pupil
 from apcase.pupils.upn import with_check_letter
 
+from . import services, workflow
+
 
 def seed(organisations: dict[str, Organisation]) -> None:
+    _threshold(organisations)
     _name_sites()
     _past_its_end(organisations)
 
@@ -101,3 +113,57 @@ def _past_its_end(organisations: dict[str, Organisation]) -> None:
             plan_version=1,
             recorded_by=lead,
         )
+
+
+# (first name, last name, date of birth, sex, weekly sessions at the provider)
+EVERY_SESSION = {(d, s) for d in range(5) for s in ("am", "pm")}
+THRESHOLD_PUPILS: list[tuple[str, str, date, str, set[tuple[int, str]]]] = [
+    ("Callum", "Ridgeway", date(2015, 10, 3), "M", EVERY_SESSION),
+    ("Esme", "Hartwell", date(2015, 11, 21), "F", EVERY_SESSION),
+    ("Tobias", "Kerrigan", date(2016, 1, 9), "M", EVERY_SESSION),
+    ("Nia", "Fairbrook", date(2015, 12, 14), "F", {(d, s) for d in range(4) for s in ("am", "pm")}),
+    ("Oscar", "Pennington", date(2016, 2, 2), "M", {(0, "am"), (2, "am"), (4, "am")}),
+]
+
+
+def _threshold(organisations: dict[str, Organisation]) -> None:
+    """Five invented Heronsgate pupils planned to start at the directory demo's tuition
+    service, arranged through the placements workflow by the headteacher. A pupil who
+    already has an open placement is left alone, so running it twice adds nothing."""
+    tuition = Organisation.objects.filter(
+        kind=OrganisationKind.PROVIDER, name="Brightpath Tuition (demo)", urn=None
+    ).first()
+    if tuition is None:
+        return
+    school = organisations["school"]
+    head: Any = User.objects.filter(
+        memberships__organisation=school, memberships__role=Role.HEADTEACHER
+    ).first()
+    if head is None:
+        return
+    start = timezone.localdate() + timedelta(days=21)
+    for number, (first, last, born, sex, sessions) in enumerate(THRESHOLD_PUPILS, start=1):
+        pupil, _ = Pupil.objects.update_or_create(
+            upn=with_check_letter(f"8262345220{number:02d}"),
+            defaults={
+                "school": school,
+                "legal_first_name": first,
+                "legal_last_name": last,
+                "date_of_birth": born,
+                "sex": sex,
+                "nc_year": "6",
+            },
+        )
+        if Placement.objects.filter(pupil=pupil).exclude(status=Placement.Status.ENDED).exists():
+            continue
+        placement = workflow.create_planned_placement(
+            by=head,
+            pupil=pupil,
+            provider=tuition,
+            start_date=start,
+            sessions_per_week=len(sessions),
+            first_review_date=start + timedelta(weeks=6),
+            site="Example Business Park",
+            arranged_by=Placement.ArrangedBy.SCHOOL,
+        )
+        services.set_timetable(placement, by=head, sessions=sessions)

@@ -26,7 +26,7 @@ def test_the_demo_has_referrals_in_several_states_and_a_held_meeting_and_runs_tw
     assert {"draft", "scheduled", "approved", "more_information"} <= states
     assert Referral.objects.count() == 4
     assert PanelMeeting.objects.filter(status=PanelMeeting.Status.HELD).count() == 1
-    # The panel's own approval (the directory's demo plans others, without a decision).
+    # The panel's own approval (the placements demo plans others, without a decision).
     assert (
         Placement.objects.filter(
             status=Placement.Status.PLANNED, created_from_decision__isnull=False
