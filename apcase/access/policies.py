@@ -16,7 +16,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from apcase.accounts.models import Invitation, Membership, Organisation
+from apcase.accounts.models import Invitation, Membership, Organisation, User
 from apcase.accounts.roles import (
     CONFIRMING_ROLE,
     NO_PUPIL_DATA_ROLES,
@@ -42,7 +42,7 @@ PROVIDER_ROLES = frozenset({Role.PROVIDER_STAFF, Role.PROVIDER_MANAGER})
 SAFEGUARDING_ROLES = frozenset({Role.SCHOOL_DSL})
 
 
-def active_memberships(user: Any) -> list[Membership]:
+def active_memberships(user: User) -> list[Membership]:
     """The user's active memberships in open organisations, cached on the user object
     for the length of one request."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -58,39 +58,39 @@ def active_memberships(user: Any) -> list[Membership]:
     return cached
 
 
-def remember_memberships(user: Any, memberships: list[Membership]) -> None:
+def remember_memberships(user: User, memberships: list[Membership]) -> None:
     """Fill the cache active_memberships reads, for many users read in one query. The
     caller passes each user's active memberships in open organisations."""
     user._apcase_memberships = memberships
 
 
-def forget_memberships(user: Any) -> None:
+def forget_memberships(user: User) -> None:
     if hasattr(user, "_apcase_memberships"):
         del user._apcase_memberships
 
 
-def roles_of(user: Any) -> set[str]:
+def roles_of(user: User) -> set[str]:
     return {m.role for m in active_memberships(user)}
 
 
-def roles_in(user: Any, organisation: Organisation | None) -> set[str]:
+def roles_in(user: User, organisation: Organisation | None) -> set[str]:
     if organisation is None:
         return set()
     return {m.role for m in active_memberships(user) if m.organisation_id == organisation.pk}
 
 
-def has_any_role(user: Any, roles: Iterable[str]) -> bool:
+def has_any_role(user: User, roles: Iterable[str]) -> bool:
     wanted = set(roles)
     return any(m.role in wanted for m in active_memberships(user))
 
 
-def organisation_ids_for(user: Any, roles: Iterable[str]) -> set[int]:
+def organisation_ids_for(user: User, roles: Iterable[str]) -> set[int]:
     """Ids of the organisations in which the user holds one of `roles`."""
     wanted = set(roles)
     return {m.organisation_id for m in active_memberships(user) if m.role in wanted}
 
 
-def organisations_of(user: Any) -> list[Organisation]:
+def organisations_of(user: User) -> list[Organisation]:
     seen: dict[int, Organisation] = {}
     for membership in active_memberships(user):
         seen.setdefault(membership.organisation_id, membership.organisation)
@@ -103,33 +103,33 @@ def organisations_of(user: Any) -> list[Organisation]:
 # --- accounts and organisations (apcase.accounts) --------------------------------
 
 
-def is_system_admin(user: Any) -> bool:
+def is_system_admin(user: User) -> bool:
     return has_any_role(user, {Role.SYSTEM_ADMIN})
 
 
-def can_use_service(user: Any) -> bool:
+def can_use_service(user: User) -> bool:
     return bool(active_memberships(user))
 
 
-def can_manage_organisations(user: Any) -> bool:
+def can_manage_organisations(user: User) -> bool:
     return is_system_admin(user)
 
 
-def can_manage_users_somewhere(user: Any) -> bool:
+def can_manage_users_somewhere(user: User) -> bool:
     return has_any_role(user, ORGANISATION_ADMIN_ROLES) or is_system_admin(user)
 
 
-def can_manage_users(user: Any, organisation: Organisation) -> bool:
+def can_manage_users(user: User, organisation: Organisation) -> bool:
     if is_system_admin(user):
         return True
     return bool(roles_in(user, organisation) & ORGANISATION_ADMIN_ROLES)
 
 
-def can_invite_users(user: Any, organisation: Organisation) -> bool:
+def can_invite_users(user: User, organisation: Organisation) -> bool:
     return can_manage_users(user, organisation)
 
 
-def can_grant_role(user: Any, organisation: Organisation, role: str) -> bool:
+def can_grant_role(user: User, organisation: Organisation, role: str) -> bool:
     """May `user` invite someone into (or restore) `role` in `organisation`? An admin of
     the organisation may grant any of its roles (some then wait for confirmation); a
     system admin only roles that see no pupil data, or an organisation's first admin."""
@@ -163,7 +163,7 @@ def grant_needs_confirmation(role: str) -> bool:
 
 
 def can_confirm_grant(
-    user: Any, organisation: Organisation, role: str, *, not_by: Iterable[int] = ()
+    user: User, organisation: Organisation, role: str, *, not_by: Iterable[int] = ()
 ) -> bool:
     """May `user` confirm a grant of `role` in `organisation`? They must hold the
     confirming role there now and not be one of `not_by` (the inviter, the person
@@ -188,7 +188,7 @@ def can_confirm_grant(
     return Role.LA_ADMIN in roles_in(user, organisation.local_authority)
 
 
-def can_confirm_invitation(user: Any, invitation: Invitation) -> bool:
+def can_confirm_invitation(user: User, invitation: Invitation) -> bool:
     if not invitation.awaiting_confirmation or not invitation.is_usable():
         return False
     if (user.email or "").lower() == invitation.email.lower():
@@ -198,11 +198,11 @@ def can_confirm_invitation(user: Any, invitation: Invitation) -> bool:
     )
 
 
-def can_confirm_role_grants_somewhere(user: Any) -> bool:
+def can_confirm_role_grants_somewhere(user: User) -> bool:
     return has_any_role(user, set(CONFIRMING_ROLE.values()) | {Role.LA_ADMIN})
 
 
-def is_own_last_admin_membership(user: Any, membership: Membership) -> bool:
+def is_own_last_admin_membership(user: User, membership: Membership) -> bool:
     """True when giving up `membership` would leave `user` unable to manage the users
     of its organisation, so nobody is left able to undo the change."""
     if membership.user_id != user.pk:
@@ -216,7 +216,7 @@ def is_own_last_admin_membership(user: Any, membership: Membership) -> bool:
     )
 
 
-def can_deactivate_membership(user: Any, membership: Membership) -> bool:
+def can_deactivate_membership(user: User, membership: Membership) -> bool:
     if not membership.is_active:
         return False
     if not can_manage_users(user, membership.organisation):
@@ -224,7 +224,7 @@ def can_deactivate_membership(user: Any, membership: Membership) -> bool:
     return not is_own_last_admin_membership(user, membership)
 
 
-def can_reactivate_membership(user: Any, membership: Membership) -> bool:
+def can_reactivate_membership(user: User, membership: Membership) -> bool:
     """Restoring a role is granting it again: the same limits as an invitation, and a
     role that needs confirmation is restored only by someone who could confirm it."""
     if membership.is_active:
@@ -242,19 +242,19 @@ def can_reactivate_membership(user: Any, membership: Membership) -> bool:
 # --- pupils (apcase.pupils) ------------------------------------------------------
 
 
-def can_view_pupils(user: Any) -> bool:
+def can_view_pupils(user: User) -> bool:
     return has_any_role(user, SCHOOL_PUPIL_ROLES | LA_CASE_ROLES | PROVIDER_ROLES)
 
 
-def can_edit_pupils(user: Any) -> bool:
+def can_edit_pupils(user: User) -> bool:
     return has_any_role(user, SCHOOL_PUPIL_EDITOR_ROLES)
 
 
-def can_edit_pupil_at(user: Any, school: Organisation) -> bool:
+def can_edit_pupil_at(user: User, school: Organisation) -> bool:
     return bool(roles_in(user, school) & SCHOOL_PUPIL_EDITOR_ROLES)
 
 
-def can_see_child_protection(user: Any, school: Organisation) -> bool:
+def can_see_child_protection(user: User, school: Organisation) -> bool:
     """Child protection plan and child-in-need status: the school's DSL only."""
     return bool(roles_in(user, school) & SAFEGUARDING_ROLES)
 
@@ -262,11 +262,11 @@ def can_see_child_protection(user: Any, school: Organisation) -> bool:
 PUPIL_IMPORT_ROLES = frozenset({Role.SCHOOL_ADMIN, Role.INCLUSION_LEAD})
 
 
-def can_import_pupils(user: Any) -> bool:
+def can_import_pupils(user: User) -> bool:
     return has_any_role(user, PUPIL_IMPORT_ROLES)
 
 
-def can_import_pupils_at(user: Any, school: Organisation) -> bool:
+def can_import_pupils_at(user: User, school: Organisation) -> bool:
     return bool(roles_in(user, school) & PUPIL_IMPORT_ROLES)
 
 
@@ -274,30 +274,30 @@ def can_import_pupils_at(user: Any, school: Organisation) -> bool:
 CLOSURE_DAY_ROLES = frozenset({Role.SCHOOL_ADMIN, Role.HEADTEACHER})
 
 
-def can_manage_terms(user: Any) -> bool:
+def can_manage_terms(user: User) -> bool:
     return has_any_role(user, {Role.LA_ADMIN})
 
 
-def can_manage_terms_for(user: Any, local_authority: Organisation) -> bool:
+def can_manage_terms_for(user: User, local_authority: Organisation) -> bool:
     return Role.LA_ADMIN in roles_in(user, local_authority)
 
 
-def can_manage_closure_days(user: Any) -> bool:
+def can_manage_closure_days(user: User) -> bool:
     return has_any_role(user, CLOSURE_DAY_ROLES)
 
 
-def can_manage_closure_days_at(user: Any, school: Organisation) -> bool:
+def can_manage_closure_days_at(user: User, school: Organisation) -> bool:
     return bool(roles_in(user, school) & CLOSURE_DAY_ROLES)
 
 
 CHRONOLOGY_ROLES = frozenset({Role.INCLUSION_LEAD, Role.HEADTEACHER, Role.SCHOOL_DSL})
 
 
-def can_read_chronologies(user: Any) -> bool:
+def can_read_chronologies(user: User) -> bool:
     return has_any_role(user, CHRONOLOGY_ROLES)
 
 
-def can_read_chronology_of(user: Any, school: Organisation) -> bool:
+def can_read_chronology_of(user: User, school: Organisation) -> bool:
     """A pupil's whole timeline: the home school's DSL, inclusion lead and headteacher."""
     return bool(roles_in(user, school) & CHRONOLOGY_ROLES)
 
@@ -305,34 +305,34 @@ def can_read_chronology_of(user: Any, school: Organisation) -> bool:
 # --- provider directory (apcase.directory) ---------------------------------------
 
 
-def can_view_directory(user: Any) -> bool:
+def can_view_directory(user: User) -> bool:
     return has_any_role(
         user, SCHOOL_PUPIL_ROLES | LA_CASE_ROLES | LA_DIRECTORY_EDITOR_ROLES | PROVIDER_ROLES
     )
 
 
-def can_edit_directory(user: Any) -> bool:
+def can_edit_directory(user: User) -> bool:
     return has_any_role(user, LA_DIRECTORY_EDITOR_ROLES)
 
 
-def can_edit_provider(user: Any, provider: Organisation) -> bool:
+def can_edit_provider(user: User, provider: Organisation) -> bool:
     """A provider is kept by the officers and admins of the LA that runs its directory."""
     la_id = provider.local_authority_id
     return la_id is not None and la_id in organisation_ids_for(user, LA_DIRECTORY_EDITOR_ROLES)
 
 
-def can_import_gias(user: Any) -> bool:
+def can_import_gias(user: User) -> bool:
     """The GIAS upload page: an LA admin (for their own authority) or a system admin
     (the national file)."""
     return has_any_role(user, {Role.LA_ADMIN}) or is_system_admin(user)
 
 
-def can_import_gias_for(user: Any, authority: Organisation) -> bool:
+def can_import_gias_for(user: User, authority: Organisation) -> bool:
     """One authority's GIAS import touches only that authority's establishments."""
     return Role.LA_ADMIN in roles_in(user, authority)
 
 
-def can_import_gias_nationally(user: Any) -> bool:
+def can_import_gias_nationally(user: User) -> bool:
     """The national file may move an establishment between authorities: the platform
     operator's job, not any one authority's."""
     return is_system_admin(user)
@@ -348,71 +348,71 @@ PANEL_SITTING_ROLES = frozenset({Role.PANEL_MEMBER, Role.PANEL_CHAIR})
 PANEL_RECORDER_ROLES = frozenset({Role.PANEL_CHAIR, Role.LA_OFFICER})
 
 
-def can_view_referrals(user: Any) -> bool:
+def can_view_referrals(user: User) -> bool:
     return has_any_role(user, REFERRAL_SCHOOL_VIEWER_ROLES | LA_CASE_ROLES)
 
 
-def can_draft_referrals(user: Any) -> bool:
+def can_draft_referrals(user: User) -> bool:
     return has_any_role(user, REFERRAL_SCHOOL_EDITOR_ROLES)
 
 
-def can_edit_referral(user: Any, referral: Any) -> bool:
+def can_edit_referral(user: User, referral: Any) -> bool:
     return bool(roles_in(user, referral.school) & REFERRAL_SCHOOL_EDITOR_ROLES)
 
 
-def can_sign_off_referral(user: Any, referral: Any) -> bool:
+def can_sign_off_referral(user: User, referral: Any) -> bool:
     return Role.HEADTEACHER in roles_in(user, referral.school)
 
 
-def can_submit_referral(user: Any, referral: Any) -> bool:
+def can_submit_referral(user: User, referral: Any) -> bool:
     return can_edit_referral(user, referral)
 
 
-def can_withdraw_referral(user: Any, referral: Any) -> bool:
+def can_withdraw_referral(user: User, referral: Any) -> bool:
     return can_edit_referral(user, referral)
 
 
-def can_view_panel(user: Any) -> bool:
+def can_view_panel(user: User) -> bool:
     return has_any_role(user, LA_CASE_ROLES)
 
 
-def can_schedule_meetings(user: Any) -> bool:
+def can_schedule_meetings(user: User) -> bool:
     return has_any_role(user, {Role.LA_OFFICER})
 
 
-def can_schedule_meetings_for(user: Any, panel: Any) -> bool:
+def can_schedule_meetings_for(user: User, panel: Any) -> bool:
     return Role.LA_OFFICER in roles_in(user, panel.local_authority)
 
 
-def is_panel_member_of(user: Any, panel: Any) -> bool:
+def is_panel_member_of(user: User, panel: Any) -> bool:
     return bool(roles_in(user, panel.local_authority) & PANEL_SITTING_ROLES)
 
 
-def can_read_panel_pack(user: Any, meeting: Any) -> bool:
+def can_read_panel_pack(user: User, meeting: Any) -> bool:
     return is_panel_member_of(user, meeting.panel)
 
 
-def can_declare_interest(user: Any, meeting: Any) -> bool:
+def can_declare_interest(user: User, meeting: Any) -> bool:
     return is_panel_member_of(user, meeting.panel)
 
 
-def can_record_panel_decisions(user: Any) -> bool:
+def can_record_panel_decisions(user: User) -> bool:
     return has_any_role(user, PANEL_RECORDER_ROLES)
 
 
-def can_record_decision(user: Any, meeting: Any) -> bool:
+def can_record_decision(user: User, meeting: Any) -> bool:
     return bool(roles_in(user, meeting.panel.local_authority) & PANEL_RECORDER_ROLES)
 
 
-def can_close_referral(user: Any, referral: Any) -> bool:
+def can_close_referral(user: User, referral: Any) -> bool:
     return Role.LA_OFFICER in roles_in(user, referral.panel.local_authority)
 
 
-def can_arrange_emergencies(user: Any) -> bool:
+def can_arrange_emergencies(user: User) -> bool:
     return has_any_role(user, {Role.HEADTEACHER, Role.LA_OFFICER})
 
 
-def can_arrange_emergency_for(user: Any, pupil: Any) -> bool:
+def can_arrange_emergency_for(user: User, pupil: Any) -> bool:
     """The pupil's headteacher, or an officer of the LA the pupil's school is in."""
     if Role.HEADTEACHER in roles_in(user, pupil.school):
         return True
@@ -420,18 +420,18 @@ def can_arrange_emergency_for(user: Any, pupil: Any) -> bool:
     return la is not None and Role.LA_OFFICER in roles_in(user, la)
 
 
-def can_end_unratified_placement(user: Any, emergency: Any) -> bool:
+def can_end_unratified_placement(user: User, emergency: Any) -> bool:
     return can_arrange_emergency_for(user, emergency.pupil)
 
 
-def can_sit_on_panels(user: Any) -> bool:
+def can_sit_on_panels(user: User) -> bool:
     return has_any_role(user, PANEL_SITTING_ROLES)
 
 
 # --- placements and monitoring (apcase.placements, apcase.monitoring) -------------
 
 
-def can_arrange_placement_for(user: Any, pupil: Any) -> bool:
+def can_arrange_placement_for(user: User, pupil: Any) -> bool:
     """Placements come from the panel (its chair or an LA officer records the decision)
     or the emergency route (the pupil's headteacher or an LA officer)."""
     if Role.HEADTEACHER in roles_in(user, pupil.school):
@@ -447,11 +447,11 @@ PLACEMENT_PLANNER_ROLES = frozenset({Role.INCLUSION_LEAD, Role.HEADTEACHER})
 FOLLOW_UP_ROLES = frozenset({Role.INCLUSION_LEAD, Role.HEADTEACHER, Role.SCHOOL_DSL})
 
 
-def can_view_placements(user: Any) -> bool:
+def can_view_placements(user: User) -> bool:
     return has_any_role(user, SCHOOL_PUPIL_ROLES | LA_CASE_ROLES | PROVIDER_ROLES)
 
 
-def is_named_staff_member(user: Any, placement: Any) -> bool:
+def is_named_staff_member(user: User, placement: Any) -> bool:
     """The named staff member acts on the placement only while they still work at the
     pupil's school: whoever holds a role now is who may act."""
     return (
@@ -461,7 +461,7 @@ def is_named_staff_member(user: Any, placement: Any) -> bool:
     )
 
 
-def can_plan_placement(user: Any, placement: Any) -> bool:
+def can_plan_placement(user: User, placement: Any) -> bool:
     if not active_memberships(user):
         return False
     if is_named_staff_member(user, placement):
@@ -474,7 +474,7 @@ def can_plan_placement(user: Any, placement: Any) -> bool:
     )
 
 
-def can_end_placement(user: Any, placement: Any) -> bool:
+def can_end_placement(user: User, placement: Any) -> bool:
     """End or extend a placement: whoever may arrange one for the pupil, or the pupil's
     inclusion lead (who leads reviews and reintegration)."""
     if can_arrange_placement_for(user, placement.pupil):
@@ -482,15 +482,15 @@ def can_end_placement(user: Any, placement: Any) -> bool:
     return Role.INCLUSION_LEAD in roles_in(user, placement.pupil.school)
 
 
-def can_start_placement(user: Any, placement: Any) -> bool:
+def can_start_placement(user: User, placement: Any) -> bool:
     return can_plan_placement(user, placement)
 
 
-def can_take_registers(user: Any) -> bool:
+def can_take_registers(user: User) -> bool:
     return has_any_role(user, PROVIDER_ROLES)
 
 
-def can_mark_attendance(user: Any, placement: Any) -> bool:
+def can_mark_attendance(user: User, placement: Any) -> bool:
     """Provider staff mark only pupils in an active placement with their own provider,
     or one that ended today (its last day)."""
     open_today = placement.status == "active" or (
@@ -501,21 +501,21 @@ def can_mark_attendance(user: Any, placement: Any) -> bool:
     return open_today and bool(roles_in(user, placement.provider) & PROVIDER_ROLES)
 
 
-def can_record_check_in(user: Any, placement: Any) -> bool:
+def can_record_check_in(user: User, placement: Any) -> bool:
     return can_mark_attendance(user, placement)
 
 
-def can_follow_up(user: Any) -> bool:
+def can_follow_up(user: User) -> bool:
     return has_any_role(user, SCHOOL_PUPIL_ROLES)
 
 
-def can_close_follow_up(user: Any, task: Any) -> bool:
+def can_close_follow_up(user: User, task: Any) -> bool:
     if task.assigned_to_id is not None and task.assigned_to_id == user.pk:
         return bool(roles_in(user, task.placement.pupil.school))
     return bool(roles_in(user, task.placement.pupil.school) & FOLLOW_UP_ROLES)
 
 
-def can_record_visit(user: Any, placement: Any) -> bool:
+def can_record_visit(user: User, placement: Any) -> bool:
     return can_plan_placement(user, placement)
 
 
@@ -524,12 +524,12 @@ def can_record_visit(user: Any, placement: Any) -> bool:
 ATTENDANCE_CODER_ROLES = frozenset({Role.INCLUSION_LEAD, Role.HEADTEACHER, Role.SCHOOL_ADMIN})
 
 
-def can_code_attendance(user: Any) -> bool:
+def can_code_attendance(user: User) -> bool:
     """The "absences to code" page: school staff (the queue shows only their pupils)."""
     return has_any_role(user, SCHOOL_PUPIL_ROLES)
 
 
-def can_code_attendance_of(user: Any, placement: Any) -> bool:
+def can_code_attendance_of(user: User, placement: Any) -> bool:
     if is_named_staff_member(user, placement) and bool(active_memberships(user)):
         return True
     return bool(roles_in(user, placement.pupil.school) & ATTENDANCE_CODER_ROLES)
@@ -541,7 +541,7 @@ COMMISSIONING_SCHOOL_ROLES = frozenset({Role.INCLUSION_LEAD, Role.HEADTEACHER})
 COMMISSIONING_LA_ROLES = frozenset({Role.PANEL_CHAIR, Role.LA_OFFICER})
 
 
-def can_correct_commissioning(user: Any, placement: Any) -> bool:
+def can_correct_commissioning(user: User, placement: Any) -> bool:
     school = placement.pupil.school
     if roles_in(user, school) & COMMISSIONING_SCHOOL_ROLES:
         return True

@@ -47,6 +47,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     EMAIL_FIELD = "email"
     REQUIRED_FIELDS = ["full_name"]
 
+    # Not a column: apcase.access.policies caches the user's active memberships on the
+    # object for the length of one request.
+    _apcase_memberships: list["Membership"]
+
     class Meta:
         ordering = ["full_name", "email"]
 

@@ -8,11 +8,12 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from apcase.access import policies
+from apcase.access.requests import SignedInRequest
 from apcase.access.rules import access_rule
 from apcase.core.errors import DomainError, NotPermitted, ValidationFailed
 from apcase.core.forms import show_domain_error
@@ -22,7 +23,7 @@ from .forms import InviteUserForm, OrganisationForm
 
 
 @access_rule(policies.can_manage_users_somewhere)
-def organisation_list(request: HttpRequest) -> HttpResponse:
+def organisation_list(request: SignedInRequest) -> HttpResponse:
     organisations = selectors.organisations_managed_by(request.user).select_related(
         "local_authority"
     )
@@ -38,7 +39,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 
 
 @access_rule(policies.can_manage_users_somewhere)
-def organisation_detail(request: HttpRequest, organisation_id: int) -> HttpResponse:
+def organisation_detail(request: SignedInRequest, organisation_id: int) -> HttpResponse:
     organisation = selectors.get_managed_organisation_for(request.user, organisation_id)
     return render(
         request,
@@ -55,7 +56,7 @@ def organisation_detail(request: HttpRequest, organisation_id: int) -> HttpRespo
 
 
 @access_rule(policies.can_manage_users_somewhere)
-def invite_user(request: HttpRequest, organisation_id: int) -> HttpResponse:
+def invite_user(request: SignedInRequest, organisation_id: int) -> HttpResponse:
     organisation = selectors.get_managed_organisation_for(request.user, organisation_id)
     form = InviteUserForm(
         request.POST if request.method == "POST" else None, organisation=organisation
@@ -91,7 +92,7 @@ def invite_user(request: HttpRequest, organisation_id: int) -> HttpResponse:
 
 @access_rule(policies.can_confirm_role_grants_somewhere)
 def confirm_invitation(
-    request: HttpRequest, organisation_id: int, invitation_id: int
+    request: SignedInRequest, organisation_id: int, invitation_id: int
 ) -> HttpResponse:
     """The headteacher's (or provider manager's) confirmation of a safeguarding-role
     invitation someone else made."""
@@ -115,7 +116,7 @@ def confirm_invitation(
     return render(request, "accounts/confirm_invitation.html", {"invitation": invitation})
 
 
-def _act(request: HttpRequest, action: Callable[..., Any], success: str, **kwargs: Any) -> None:
+def _act(request: SignedInRequest, action: Callable[..., Any], success: str, **kwargs: Any) -> None:
     try:
         action(by=request.user, **kwargs)
     except NotPermitted as error:
@@ -129,7 +130,7 @@ def _act(request: HttpRequest, action: Callable[..., Any], success: str, **kwarg
 @access_rule(policies.can_manage_users_somewhere)
 @require_POST
 def deactivate_member(
-    request: HttpRequest, organisation_id: int, membership_id: int
+    request: SignedInRequest, organisation_id: int, membership_id: int
 ) -> HttpResponse:
     organisation = selectors.get_managed_organisation_for(request.user, organisation_id)
     membership = selectors.get_membership_for(request.user, organisation, membership_id)
@@ -141,7 +142,7 @@ def deactivate_member(
 @access_rule(policies.can_manage_users_somewhere)
 @require_POST
 def reactivate_member(
-    request: HttpRequest, organisation_id: int, membership_id: int
+    request: SignedInRequest, organisation_id: int, membership_id: int
 ) -> HttpResponse:
     organisation = selectors.get_managed_organisation_for(request.user, organisation_id)
     membership = selectors.get_membership_for(request.user, organisation, membership_id)
@@ -153,7 +154,7 @@ def reactivate_member(
 @access_rule(policies.can_manage_users_somewhere)
 @require_POST
 def revoke_invitation(
-    request: HttpRequest, organisation_id: int, invitation_id: int
+    request: SignedInRequest, organisation_id: int, invitation_id: int
 ) -> HttpResponse:
     organisation = selectors.get_managed_organisation_for(request.user, organisation_id)
     invitation = selectors.get_pending_invitation_for(request.user, organisation, invitation_id)
@@ -163,7 +164,7 @@ def revoke_invitation(
 
 
 @access_rule(policies.can_manage_organisations)
-def create_organisation(request: HttpRequest) -> HttpResponse:
+def create_organisation(request: SignedInRequest) -> HttpResponse:
     form = OrganisationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -179,7 +180,7 @@ def create_organisation(request: HttpRequest) -> HttpResponse:
 
 
 @access_rule(policies.can_manage_organisations)
-def edit_organisation(request: HttpRequest, organisation_id: int) -> HttpResponse:
+def edit_organisation(request: SignedInRequest, organisation_id: int) -> HttpResponse:
     organisation = selectors.get_managed_organisation_for(request.user, organisation_id)
     form = OrganisationForm(
         request.POST if request.method == "POST" else None, instance=organisation

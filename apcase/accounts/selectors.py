@@ -14,7 +14,7 @@ from apcase.core.errors import ValidationFailed
 from .models import Invitation, Membership, Organisation, User, hash_token
 
 
-def organisations_managed_by(user: Any) -> QuerySet[Organisation]:
+def organisations_managed_by(user: User) -> QuerySet[Organisation]:
     """Organisations whose users `user` may manage: their own as an admin; all for a
     system admin."""
     if policies.is_system_admin(user):
@@ -23,7 +23,7 @@ def organisations_managed_by(user: Any) -> QuerySet[Organisation]:
     return Organisation.objects.filter(pk__in=ids)
 
 
-def get_managed_organisation_for(user: Any, organisation_id: int) -> Organisation:
+def get_managed_organisation_for(user: User, organisation_id: int) -> Organisation:
     """The organisation, if `user` may manage its users; 404 for missing and forbidden."""
     organisation = organisations_managed_by(user).filter(pk=organisation_id).first()
     if organisation is None:
@@ -35,7 +35,7 @@ def memberships_in(organisation: Organisation) -> QuerySet[Membership]:
     return Membership.objects.filter(organisation=organisation).select_related("user")
 
 
-def get_membership_for(user: Any, organisation: Organisation, membership_id: int) -> Membership:
+def get_membership_for(user: User, organisation: Organisation, membership_id: int) -> Membership:
     """A membership of an organisation `user` manages (the caller fetched
     `organisation` through get_managed_organisation_for); 404 otherwise."""
     membership = memberships_in(organisation).filter(pk=membership_id).first()
@@ -44,7 +44,7 @@ def get_membership_for(user: Any, organisation: Organisation, membership_id: int
     return membership
 
 
-def member_rows_for(user: Any, organisation: Organisation) -> list[dict[str, Any]]:
+def member_rows_for(user: User, organisation: Organisation) -> list[dict[str, Any]]:
     """The members table: each membership with the actions `user` may take on it."""
     return [
         {
@@ -75,7 +75,7 @@ def pending_invitations_in(organisation: Organisation) -> QuerySet[Invitation]:
 
 
 def get_pending_invitation_for(
-    user: Any, organisation: Organisation, invitation_id: int
+    user: User, organisation: Organisation, invitation_id: int
 ) -> Invitation:
     invitation = pending_invitations_in(organisation).filter(pk=invitation_id).first()
     if invitation is None:
@@ -113,7 +113,7 @@ def check_confirmed(invitation: Invitation) -> None:
         )
 
 
-def invitations_to_confirm_for(user: Any) -> list[Invitation]:
+def invitations_to_confirm_for(user: User) -> list[Invitation]:
     """Open invitations to safeguarding roles that `user` may confirm: in organisations
     where they hold the confirming role, or (where nobody else does) in schools and
     providers of the local authority they administer."""
@@ -129,7 +129,7 @@ def invitations_to_confirm_for(user: Any) -> list[Invitation]:
 
 
 def get_invitation_to_confirm_for(
-    user: Any, organisation_id: int, invitation_id: int
+    user: User, organisation_id: int, invitation_id: int
 ) -> Invitation:
     """An invitation `user` may confirm; 404 for missing and forbidden alike."""
     for invitation in invitations_to_confirm_for(user):

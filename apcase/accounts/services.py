@@ -70,7 +70,7 @@ ORGANISATION_FIELDS = (
 
 def invite_user(
     *,
-    by: Any,
+    by: User,
     organisation: Organisation,
     email: str,
     full_name: str,
@@ -193,7 +193,7 @@ def _ask_for_confirmation(invitation: Invitation, site_url: str) -> None:
         )
 
 
-def confirm_invitation(*, by: Any, invitation: Invitation, site_url: str) -> Invitation:
+def confirm_invitation(*, by: User, invitation: Invitation, site_url: str) -> Invitation:
     """The second person's confirmation of a safeguarding-role grant: only now is the
     one-time link made and sent to the invited person."""
     with transaction.atomic():
@@ -247,7 +247,7 @@ def pending_invitation_exists(*, organisation: Organisation, email: str, role: s
 
 
 def accept_invitation(
-    *, token: str, full_name: str = "", password: str = "", by: Any = None
+    *, token: str, full_name: str = "", password: str = "", by: User | None = None
 ) -> Membership:
     """Use the link once: create the account (name and password required) or, if the
     address already has one, add the role to it. `by` is ignored: the person accepting
@@ -301,7 +301,7 @@ def _new_user(email: str, full_name: str, password: str) -> User:
     return user
 
 
-def revoke_invitation(*, by: Any, invitation: Invitation) -> Invitation:
+def revoke_invitation(*, by: User, invitation: Invitation) -> Invitation:
     if not policies.can_invite_users(by, invitation.organisation):
         raise NotPermitted("You cannot withdraw invitations to this organisation.")
     with transaction.atomic():
@@ -396,7 +396,7 @@ def request_password_reset(
 # --- memberships -------------------------------------------------------------------
 
 
-def deactivate_membership(*, by: Any, membership: Membership) -> Membership:
+def deactivate_membership(*, by: User, membership: Membership) -> Membership:
     if not policies.can_manage_users(by, membership.organisation):
         raise NotPermitted("You cannot manage this organisation's users.")
     if policies.is_own_last_admin_membership(by, membership):
@@ -424,7 +424,7 @@ def deactivate_membership(*, by: Any, membership: Membership) -> Membership:
     return locked
 
 
-def reactivate_membership(*, by: Any, membership: Membership) -> Membership:
+def reactivate_membership(*, by: User, membership: Membership) -> Membership:
     if not policies.can_manage_users(by, membership.organisation):
         raise NotPermitted("You cannot manage this organisation's users.")
     if not role_fits_kind(membership.role, membership.organisation.kind):
@@ -466,7 +466,7 @@ def end_sessions_of(user: User) -> int:
 # --- organisations -----------------------------------------------------------------
 
 
-def create_organisation(*, by: Any, kind: str, name: str, **details: Any) -> Organisation:
+def create_organisation(*, by: User, kind: str, name: str, **details: Any) -> Organisation:
     """A new school, local authority, provider or platform organisation; `details` are
     any of ORGANISATION_FIELDS."""
     if not policies.can_manage_organisations(by):
@@ -488,7 +488,7 @@ def create_organisation(*, by: Any, kind: str, name: str, **details: Any) -> Org
     return organisation
 
 
-def update_organisation(*, by: Any, organisation: Organisation, **details: Any) -> Organisation:
+def update_organisation(*, by: User, organisation: Organisation, **details: Any) -> Organisation:
     if not policies.can_manage_organisations(by):
         raise NotPermitted("Only system administrators can change organisations.")
     with transaction.atomic():

@@ -15,15 +15,17 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from apcase.chronology.services import record_event
 
+from .models import User
+
 DEVICE_NAME = "Authenticator app"
 ATTEMPTS_KEY = "apcase_otp_failures"
 
 
-def confirmed_device(user: Any) -> TOTPDevice | None:
+def confirmed_device(user: User) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).first()
 
 
-def pending_device(user: Any) -> TOTPDevice:
+def pending_device(user: User) -> TOTPDevice:
     """The unconfirmed device being enrolled, created on first visit."""
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None:
@@ -51,7 +53,7 @@ def note_failure(session: Any) -> None:
     session[ATTEMPTS_KEY] = int(session.get(ATTEMPTS_KEY, 0)) + 1
 
 
-def confirm_device(device: TOTPDevice, *, by: Any) -> None:
+def confirm_device(device: TOTPDevice, *, by: User) -> None:
     with transaction.atomic():
         device.confirmed = True
         device.save(update_fields=["confirmed"])

@@ -17,6 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
+from apcase.access.requests import SignedInRequest
 from apcase.access.rules import PASSWORD_ONLY, PUBLIC, access_rule
 from apcase.core.errors import ValidationFailed
 from apcase.core.forms import show_domain_error
@@ -50,10 +51,10 @@ class SignInView(LoginView):
 
 
 @access_rule(PASSWORD_ONLY)
-def two_factor_view(request: HttpRequest) -> HttpResponse:
+def two_factor_view(request: SignedInRequest) -> HttpResponse:
     """Enrol (first sign-in: QR code) or verify (every later sign-in)."""
     user = request.user
-    if user.is_verified():  # type: ignore[union-attr]
+    if user.is_verified():  # type: ignore[attr-defined]
         return redirect("home")
     confirmed = two_factor.confirmed_device(user)
     enrolling = confirmed is None
@@ -83,7 +84,7 @@ def two_factor_view(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/two_factor.html", context)
 
 
-def _safe_next(request: HttpRequest) -> str | None:
+def _safe_next(request: SignedInRequest) -> str | None:
     wanted = request.GET.get("next")
     if wanted and url_has_allowed_host_and_scheme(
         wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()

@@ -1,7 +1,7 @@
 """Writing the audit trail. Services call `record_event` inside their own
 `transaction.atomic` block, so the change and its record commit or fail together."""
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models, transaction
 from django.utils import timezone
@@ -9,6 +9,9 @@ from django.utils import timezone
 from apcase.core.context import current_ip
 
 from .models import AccessLogEntry, AuditEvent
+
+if TYPE_CHECKING:
+    from apcase.accounts.models import User
 
 
 def _label(obj: Any) -> str:
@@ -32,7 +35,7 @@ def _target_parts(target: Any) -> tuple[str, str]:
 
 def record_event(
     *,
-    by: Any,
+    by: "User | None",
     action: str,
     target: Any,
     organisation: Any = None,
@@ -64,7 +67,7 @@ def record_event(
 
 def log_access(
     *,
-    by: Any,
+    by: "User | None",
     action: str,
     target: Any,
     organisation: Any = None,

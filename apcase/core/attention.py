@@ -3,7 +3,10 @@ function; the home page asks them all. Apps register in their AppConfig.ready().
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from apcase.accounts.models import User
 
 
 @dataclass(frozen=True)
@@ -28,7 +31,7 @@ def register(provider: Callable[[Any], list[AttentionItem]]) -> None:
         _providers.append(provider)
 
 
-def items_for(user: Any) -> list[AttentionItem]:
+def items_for(user: "User") -> list[AttentionItem]:
     items: list[AttentionItem] = []
     for provider in _providers:
         items.extend(provider(user))

@@ -35,7 +35,7 @@ import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django import forms
 from django.conf import settings
@@ -43,6 +43,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from .models import UsedFormKey
+
+if TYPE_CHECKING:
+    from apcase.accounts.models import User
+
 
 FIELD = "idempotency_key"
 _VALID = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
@@ -86,7 +90,7 @@ def _ttl() -> datetime.timedelta:
 
 def once(
     *,
-    user: Any,
+    user: "User",
     action: str,
     key: str | None,
     run: Callable[[], T],

@@ -18,13 +18,17 @@ import datetime
 import json
 from collections import deque
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.forms.models import model_to_dict
+
+if TYPE_CHECKING:
+    from apcase.accounts.models import User
+
 
 # Models never exported: secrets and sign-in machinery, not information about the child.
 NOT_EXPORTED = {"otp_totp.TOTPDevice", "sessions.Session"}
@@ -75,7 +79,7 @@ def _as_dict(record: models.Model) -> dict[str, Any]:
     return {k: v for k, v in values.items() if not isinstance(v, models.Model)}
 
 
-def subject_access_export(pupil: Any, *, by: Any) -> str:
+def subject_access_export(pupil: Any, *, by: "User") -> str:
     """The JSON export for a subject access request, recorded in the access log."""
     from apcase.chronology.services import log_access
 

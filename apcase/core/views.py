@@ -2,12 +2,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from apcase.access import policies
+from apcase.access.requests import SignedInRequest
 from apcase.access.rules import PUBLIC, SIGNED_IN, access_rule
 from apcase.core import attention
 
 
 @access_rule(SIGNED_IN)
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: SignedInRequest) -> HttpResponse:
     memberships = policies.active_memberships(request.user)
     return render(
         request,
@@ -30,19 +31,19 @@ def privacy_notice(request: HttpRequest) -> HttpResponse:
     return render(request, "core/privacy.html")
 
 
-def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+def bad_request(request: SignedInRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "400.html", status=400)
 
 
-def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+def permission_denied(request: SignedInRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "403.html", status=403)
 
 
-def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+def page_not_found(request: SignedInRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "404.html", status=404)
 
 
-def server_error(request: HttpRequest) -> HttpResponse:
+def server_error(request: SignedInRequest) -> HttpResponse:
     # No context processors that touch the database: the failure may be the database.
     from django.template import loader
 

@@ -7,12 +7,11 @@
   the daily email has gone), or that are "not assured".
 """
 
-from typing import Any
-
 from django.urls import reverse
 from django.utils import timezone
 
 from apcase.access import policies
+from apcase.accounts.models import User
 from apcase.accounts.roles import Role
 from apcase.core.attention import AttentionItem
 
@@ -27,7 +26,7 @@ def _provider_url(provider_id: int) -> str:
     return reverse("directory:provider_detail", kwargs={"provider_id": provider_id})
 
 
-def threshold_items(user: Any) -> list[AttentionItem]:
+def threshold_items(user: User) -> list[AttentionItem]:
     la_ids = policies.organisation_ids_for(user, THRESHOLD_WATCHERS)
     if not la_ids:
         return []
@@ -46,7 +45,7 @@ def threshold_items(user: Any) -> list[AttentionItem]:
     return items
 
 
-def assurance_items(user: Any) -> list[AttentionItem]:
+def assurance_items(user: User) -> list[AttentionItem]:
     school_ids = policies.organisation_ids_for(user, {Role.INCLUSION_LEAD})
     if not school_ids:
         return []
@@ -81,5 +80,5 @@ def assurance_items(user: Any) -> list[AttentionItem]:
     return items
 
 
-def items_for(user: Any) -> list[AttentionItem]:
+def items_for(user: User) -> list[AttentionItem]:
     return threshold_items(user) + assurance_items(user)

@@ -15,7 +15,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from apcase.access import policies
-from apcase.accounts.models import Organisation
+from apcase.accounts.models import Organisation, User
 from apcase.accounts.roles import OrganisationKind
 
 from .assurance import Status, lapsing_records, summary_for, with_assurance
@@ -29,7 +29,7 @@ DIRECTORY_ROLES = (
 )
 
 
-def directory_authority_ids(user: Any) -> set[int]:
+def directory_authority_ids(user: User) -> set[int]:
     ids = set()
     for membership in policies.active_memberships(user):
         if membership.role not in DIRECTORY_ROLES:
@@ -42,14 +42,14 @@ def directory_authority_ids(user: Any) -> set[int]:
     return ids
 
 
-def editable_authorities(user: Any) -> QuerySet[Organisation]:
+def editable_authorities(user: User) -> QuerySet[Organisation]:
     return Organisation.objects.filter(
         kind=OrganisationKind.LOCAL_AUTHORITY,
         pk__in=policies.organisation_ids_for(user, policies.LA_DIRECTORY_EDITOR_ROLES),
     )
 
 
-def gias_import_authorities(user: Any) -> list[Organisation]:
+def gias_import_authorities(user: User) -> list[Organisation]:
     """The local authorities `user` may run a GIAS import for (LA admin, with an LA code)."""
     return [
         org
@@ -72,7 +72,7 @@ def _placed_by(school_ids: set[int]) -> Any:
     ).values("pk")
 
 
-def providers_visible_to(user: Any) -> QuerySet[Organisation]:
+def providers_visible_to(user: User) -> QuerySet[Organisation]:
     """The providers of the user's local authorities' directories, and any provider
     where a pupil of the user's school is placed now (it may be in another LA's
     directory: the school still relies on its assurance)."""
@@ -111,7 +111,7 @@ def open_placements_by_provider(
 
 
 def search_providers(
-    user: Any,
+    user: User,
     *,
     today: date,
     text: str = "",
@@ -164,7 +164,7 @@ def search_providers(
     )
 
 
-def provider_types_in(user: Any) -> list[tuple[int, str]]:
+def provider_types_in(user: User) -> list[tuple[int, str]]:
     """The establishment types present in the user's directory, for the filter."""
     rows = (
         providers_visible_to(user)
@@ -176,7 +176,7 @@ def provider_types_in(user: Any) -> list[tuple[int, str]]:
     return [(code, name) for code, name in dict(rows).items() if code is not None]
 
 
-def get_provider_for(user: Any, provider_id: int) -> Organisation:
+def get_provider_for(user: User, provider_id: int) -> Organisation:
     provider = (
         providers_visible_to(user)
         .select_related("provider_profile", "local_authority")
@@ -194,7 +194,7 @@ def get_provider_for(user: Any, provider_id: int) -> Organisation:
     return provider
 
 
-def get_provider_for_edit(user: Any, provider_id: int) -> Organisation:
+def get_provider_for_edit(user: User, provider_id: int) -> Organisation:
     """The provider, if `user` may edit it; "not found" for another LA's provider."""
     provider = get_provider_for(user, provider_id)
     if not policies.can_edit_provider(user, provider):
@@ -202,7 +202,7 @@ def get_provider_for_edit(user: Any, provider_id: int) -> Organisation:
     return provider
 
 
-def get_site_for_edit(user: Any, provider_id: int, site_id: int) -> Site:
+def get_site_for_edit(user: User, provider_id: int, site_id: int) -> Site:
     provider = get_provider_for_edit(user, provider_id)
     site = (
         Site.objects.filter(organisation=provider, pk=site_id)
@@ -214,7 +214,7 @@ def get_site_for_edit(user: Any, provider_id: int, site_id: int) -> Site:
     return site
 
 
-def get_service_for_edit(user: Any, provider_id: int, service_id: int) -> ProviderService:
+def get_service_for_edit(user: User, provider_id: int, service_id: int) -> ProviderService:
     provider = get_provider_for_edit(user, provider_id)
     service = (
         ProviderService.objects.filter(organisation=provider, pk=service_id)
@@ -226,7 +226,7 @@ def get_service_for_edit(user: Any, provider_id: int, service_id: int) -> Provid
     return service
 
 
-def get_assurance_record_for(user: Any, provider_id: int, record_id: int) -> AssuranceRecord:
+def get_assurance_record_for(user: User, provider_id: int, record_id: int) -> AssuranceRecord:
     provider = get_provider_for(user, provider_id)
     record = (
         AssuranceRecord.objects.filter(organisation=provider, pk=record_id)
@@ -238,7 +238,7 @@ def get_assurance_record_for(user: Any, provider_id: int, record_id: int) -> Ass
     return record
 
 
-def provider_options_for_placement(user: Any, *, today: date) -> QuerySet[Organisation]:
+def provider_options_for_placement(user: User, *, today: date) -> QuerySet[Organisation]:
     """Open providers a placement could name, each annotated `not_assured` and
     `assurance_status`. Use with forms.ProviderChoiceField so the flag shows in every
     place a placement's provider is chosen."""

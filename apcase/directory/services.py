@@ -59,7 +59,7 @@ PROFILE_FIELDS = [
 ]
 
 
-def _require_editor(by: Any, provider: Organisation) -> None:
+def _require_editor(by: User, provider: Organisation) -> None:
     if provider.kind != OrganisationKind.PROVIDER or not policies.can_edit_provider(by, provider):
         raise NotPermitted("You cannot change this provider.")
 
@@ -88,7 +88,11 @@ def profile_of(provider: Organisation) -> ProviderProfile:
 
 
 def create_provider(
-    *, by: Any, local_authority: Organisation, organisation: dict[str, Any], profile: dict[str, Any]
+    *,
+    by: User,
+    local_authority: Organisation,
+    organisation: dict[str, Any],
+    profile: dict[str, Any],
 ) -> Organisation:
     """Add a provider GIAS does not list (usually an unregistered one)."""
     if local_authority.pk not in policies.organisation_ids_for(
@@ -122,7 +126,7 @@ def create_provider(
 
 def update_provider(
     *,
-    by: Any,
+    by: User,
     provider: Organisation,
     version: int,
     organisation: dict[str, Any],
@@ -164,7 +168,7 @@ def update_provider(
     return locked
 
 
-def add_service(*, by: Any, provider: Organisation, category: str, name: str) -> ProviderService:
+def add_service(*, by: User, provider: Organisation, category: str, name: str) -> ProviderService:
     _require_editor(by, provider)
     name = name.strip()
     if not name:
@@ -193,7 +197,7 @@ def add_service(*, by: Any, provider: Organisation, category: str, name: str) ->
     return service
 
 
-def remove_service(*, by: Any, service: ProviderService) -> None:
+def remove_service(*, by: User, service: ProviderService) -> None:
     provider = service.organisation
     _require_editor(by, provider)
     with transaction.atomic():
@@ -208,7 +212,7 @@ def remove_service(*, by: Any, service: ProviderService) -> None:
         service.delete()
 
 
-def add_site(*, by: Any, provider: Organisation, values: dict[str, Any]) -> Site:
+def add_site(*, by: User, provider: Organisation, values: dict[str, Any]) -> Site:
     _require_editor(by, provider)
     with transaction.atomic():
         if values.get("is_main"):
@@ -228,7 +232,7 @@ def add_site(*, by: Any, provider: Organisation, values: dict[str, Any]) -> Site
     return site
 
 
-def deactivate_site(*, by: Any, site: Site) -> Site:
+def deactivate_site(*, by: User, site: Site) -> Site:
     """Sites are kept for the placements that name them; this marks one as no longer used."""
     provider = site.organisation
     _require_editor(by, provider)
@@ -251,7 +255,7 @@ def deactivate_site(*, by: Any, site: Site) -> Site:
 
 def record_inspection(
     *,
-    by: Any,
+    by: User,
     provider: Organisation,
     scale: str,
     inspected_on: date,
@@ -325,7 +329,7 @@ def record_inspection(
 
 def add_assurance_record(
     *,
-    by: Any,
+    by: User,
     provider: Organisation,
     kind: str,
     received_on: date,
@@ -385,7 +389,7 @@ def add_assurance_record(
 
 def import_gias(
     *,
-    by: Any,
+    by: User | None,
     data: bytes,
     filename: str,
     skip_invalid: bool,
@@ -469,7 +473,7 @@ def import_gias(
 
 
 def _record_moves(
-    by: Any, moves: list[tuple[int, int, str, int | None, int | None]], kind: str
+    by: User | None, moves: list[tuple[int, int, str, int | None, int | None]], kind: str
 ) -> None:
     """One audit event per establishment whose local authority changed, under the
     authority it moved to (so both sides can find it), with the old and the new."""

@@ -4,13 +4,14 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from apcase.access import policies
+from apcase.access.requests import SignedInRequest
 from apcase.access.rules import access_rule
 from apcase.chronology.services import log_access
 from apcase.core.errors import NotPermitted, ValidationFailed
@@ -47,7 +48,7 @@ FILTER_LABELS = {
 
 
 def _filter_value(
-    request: HttpRequest, name: str, allowed: set[str] | Callable[[str], bool]
+    request: SignedInRequest, name: str, allowed: set[str] | Callable[[str], bool]
 ) -> str:
     """The filter's value if it is one of the choices; otherwise "" (the filter is not
     applied) and a message saying so. A type code must be ASCII digits before int():
@@ -65,7 +66,7 @@ def _filter_value(
 
 
 @access_rule(policies.can_view_directory)
-def provider_list(request: HttpRequest) -> HttpResponse:
+def provider_list(request: SignedInRequest) -> HttpResponse:
     query = request.GET
     types = selectors.provider_types_in(request.user)
     chosen = {
@@ -109,7 +110,7 @@ def provider_list(request: HttpRequest) -> HttpResponse:
 
 
 @access_rule(policies.can_view_directory)
-def provider_detail(request: HttpRequest, provider_id: int) -> HttpResponse:
+def provider_detail(request: SignedInRequest, provider_id: int) -> HttpResponse:
     provider = selectors.get_provider_for(request.user, provider_id)
     today = timezone.localdate()
     inspections = list(provider.inspections.all())  # type: ignore[attr-defined]
@@ -139,7 +140,7 @@ def provider_detail(request: HttpRequest, provider_id: int) -> HttpResponse:
 
 
 @access_rule(policies.can_edit_directory)
-def provider_add(request: HttpRequest) -> HttpResponse:
+def provider_add(request: SignedInRequest) -> HttpResponse:
     authority = selectors.editable_authorities(request.user).first()
     if authority is None:
         raise PermissionDenied
@@ -167,7 +168,7 @@ def provider_add(request: HttpRequest) -> HttpResponse:
 
 
 @access_rule(policies.can_edit_directory)
-def provider_edit(request: HttpRequest, provider_id: int) -> HttpResponse:
+def provider_edit(request: SignedInRequest, provider_id: int) -> HttpResponse:
     provider = selectors.get_provider_for_edit(request.user, provider_id)
     profile = services.profile_of(provider)
     initial = {f: getattr(provider, f) for f in ProviderForm.ORGANISATION}
@@ -196,7 +197,7 @@ def provider_edit(request: HttpRequest, provider_id: int) -> HttpResponse:
 
 
 def _provider_form_page(
-    request: HttpRequest,
+    request: SignedInRequest,
     provider_id: int,
     form_class: type[forms.Form],
     template_heading: str,
@@ -223,7 +224,7 @@ def _provider_form_page(
 
 
 @access_rule(policies.can_edit_directory)
-def site_add(request: HttpRequest, provider_id: int) -> HttpResponse:
+def site_add(request: SignedInRequest, provider_id: int) -> HttpResponse:
     def save(provider: Any, form: Any) -> None:
         services.add_site(by=request.user, provider=provider, values=form.cleaned_data)
 
@@ -231,7 +232,7 @@ def site_add(request: HttpRequest, provider_id: int) -> HttpResponse:
 
 
 @access_rule(policies.can_edit_directory)
-def service_add(request: HttpRequest, provider_id: int) -> HttpResponse:
+def service_add(request: SignedInRequest, provider_id: int) -> HttpResponse:
     def save(provider: Any, form: Any) -> None:
         services.add_service(by=request.user, provider=provider, **form.cleaned_data)
 
@@ -241,7 +242,7 @@ def service_add(request: HttpRequest, provider_id: int) -> HttpResponse:
 
 
 @access_rule(policies.can_edit_directory)
-def inspection_add(request: HttpRequest, provider_id: int) -> HttpResponse:
+def inspection_add(request: SignedInRequest, provider_id: int) -> HttpResponse:
     def save(provider: Any, form: Any) -> None:
         data = form.cleaned_data
         services.record_inspection(
@@ -266,7 +267,7 @@ def inspection_add(request: HttpRequest, provider_id: int) -> HttpResponse:
 
 
 @access_rule(policies.can_edit_directory)
-def assurance_add(request: HttpRequest, provider_id: int) -> HttpResponse:
+def assurance_add(request: SignedInRequest, provider_id: int) -> HttpResponse:
     def save(provider: Any, form: Any) -> None:
         services.add_assurance_record(
             by=request.user, provider=provider, today=timezone.localdate(), **form.cleaned_data
@@ -284,7 +285,7 @@ def assurance_add(request: HttpRequest, provider_id: int) -> HttpResponse:
 
 @access_rule(policies.can_edit_directory)
 @require_POST
-def site_deactivate(request: HttpRequest, provider_id: int, site_id: int) -> HttpResponse:
+def site_deactivate(request: SignedInRequest, provider_id: int, site_id: int) -> HttpResponse:
     site = selectors.get_site_for_edit(request.user, provider_id, site_id)
     try:
         services.deactivate_site(by=request.user, site=site)
@@ -297,7 +298,7 @@ def site_deactivate(request: HttpRequest, provider_id: int, site_id: int) -> Htt
 
 @access_rule(policies.can_edit_directory)
 @require_POST
-def service_remove(request: HttpRequest, provider_id: int, service_id: int) -> HttpResponse:
+def service_remove(request: SignedInRequest, provider_id: int, service_id: int) -> HttpResponse:
     service = selectors.get_service_for_edit(request.user, provider_id, service_id)
     services.remove_service(by=request.user, service=service)
     messages.success(request, f"{service.name} removed.")
@@ -305,7 +306,9 @@ def service_remove(request: HttpRequest, provider_id: int, service_id: int) -> H
 
 
 @access_rule(policies.can_view_directory)
-def assurance_evidence(request: HttpRequest, provider_id: int, record_id: int) -> HttpResponseBase:
+def assurance_evidence(
+    request: SignedInRequest, provider_id: int, record_id: int
+) -> HttpResponseBase:
     record = selectors.get_assurance_record_for(request.user, provider_id, record_id)
     if not record.has_document:
         raise selectors.Http404("This record has no document.")
@@ -323,7 +326,7 @@ def assurance_evidence(request: HttpRequest, provider_id: int, record_id: int) -
 
 
 @access_rule(policies.can_import_gias)
-def gias_import(request: HttpRequest) -> HttpResponse:
+def gias_import(request: SignedInRequest) -> HttpResponse:
     """Synchronous: the file is checked and applied in the request (50,000 rows take a
     few seconds), then the result page shows what was done, with the rows processed as
     a <progress> bar and in words."""

@@ -1,17 +1,16 @@
 """Home-page items: open follow-ups and overdue visits for the named staff member."""
 
-from typing import Any
-
 from django.urls import reverse
 from django.utils import timezone
 
 from apcase.access import policies
+from apcase.accounts.models import User
 from apcase.core.attention import AttentionItem
 
 from . import selectors
 
 
-def items_for(user: Any) -> list[AttentionItem]:
+def items_for(user: User) -> list[AttentionItem]:
     if not policies.can_follow_up(user):
         return []
     items = [
@@ -37,7 +36,7 @@ def items_for(user: Any) -> list[AttentionItem]:
     return items
 
 
-def absences_to_code(user: Any) -> list[AttentionItem]:
+def absences_to_code(user: User) -> list[AttentionItem]:
     """One item with the count of absences the home school has still to code."""
     if not policies.can_code_attendance(user):
         return []

@@ -12,6 +12,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from apcase.access import policies
+from apcase.accounts.models import User
 from apcase.placements.models import Placement, PlacementSession
 from apcase.placements.selectors import get_placement_for, provider_ids_for
 from apcase.reference import attendance as codes
@@ -85,7 +86,7 @@ def all_expected_placements(day: datetime.date, session: str) -> QuerySet[Placem
     )
 
 
-def providers_of(user: Any) -> list[Any]:
+def providers_of(user: User) -> list[Any]:
     return [
         m.organisation
         for m in policies.active_memberships(user)
@@ -212,7 +213,7 @@ def mark_history(placement: Placement) -> QuerySet[AttendanceMark]:
 # --- follow-ups, check-ins, visits -------------------------------------------------
 
 
-def open_follow_ups_for(user: Any) -> QuerySet[FollowUpTask]:
+def open_follow_ups_for(user: User) -> QuerySet[FollowUpTask]:
     """Open tasks assigned to the user at a school where they still work, and those at
     the schools where they are DSL, inclusion lead or headteacher. Someone who has left
     a school sees none of its pupils' tasks."""
@@ -229,7 +230,7 @@ def open_follow_ups_for(user: Any) -> QuerySet[FollowUpTask]:
     )
 
 
-def get_follow_up_to_close(user: Any, task_id: int) -> FollowUpTask:
+def get_follow_up_to_close(user: User, task_id: int) -> FollowUpTask:
     task = (
         FollowUpTask.objects.filter(pk=task_id)
         .select_related(
@@ -258,7 +259,7 @@ def check_ins_of_pupil(pupil: Any) -> list[CheckIn]:
     )
 
 
-def get_placement_to_mark(user: Any, placement_id: int) -> Placement:
+def get_placement_to_mark(user: User, placement_id: int) -> Placement:
     placement = get_placement_for(user, placement_id)
     if not policies.can_mark_attendance(user, placement):
         raise Http404("No such placement.")
@@ -275,7 +276,9 @@ def next_visit_due(placement: Placement, visits: list[Visit]) -> datetime.date:
     return max([placement.start_date, *done]) + rules.visit_interval()
 
 
-def overdue_visits_for(user: Any, *, today: datetime.date) -> list[tuple[Placement, datetime.date]]:
+def overdue_visits_for(
+    user: User, *, today: datetime.date
+) -> list[tuple[Placement, datetime.date]]:
     placements = list(
         Placement.objects.filter(
             named_staff_member_id=user.pk,
@@ -293,7 +296,7 @@ def overdue_visits_for(user: Any, *, today: datetime.date) -> list[tuple[Placeme
     return overdue
 
 
-def get_visit_for(user: Any, visit_id: int) -> Visit:
+def get_visit_for(user: User, visit_id: int) -> Visit:
     visit = Visit.objects.filter(pk=visit_id).select_related("placement").first()
     if visit is None:
         raise Http404("No such visit.")
@@ -307,7 +310,7 @@ def get_visit_for(user: Any, visit_id: int) -> Visit:
 # --- absences the home school codes ------------------------------------------------
 
 
-def absences_to_code_for(user: Any) -> QuerySet[AttendanceMark]:
+def absences_to_code_for(user: User) -> QuerySet[AttendanceMark]:
     """Current absences the provider reported that the home school has not coded yet
     (shown as N meanwhile), for pupils whose attendance the user codes: at schools where
     they hold a coding role, and any placement where they are the named staff member.
@@ -335,7 +338,7 @@ def absences_to_code_for(user: Any) -> QuerySet[AttendanceMark]:
     )
 
 
-def get_absence_to_code(user: Any, mark_id: int) -> AttendanceMark:
+def get_absence_to_code(user: User, mark_id: int) -> AttendanceMark:
     """A current absence at a placement whose attendance the user codes (coded already
     or not, so a code can be corrected); 404 otherwise."""
     mark = (

@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apcase.access import policies
-from apcase.accounts.models import Organisation
+from apcase.accounts.models import Organisation, User
 from apcase.accounts.roles import Role
 from apcase.chronology.services import record_event
 from apcase.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
@@ -47,7 +47,7 @@ def _dsl_emails(school: Any) -> list[str]:
 def _raise_follow_up(
     placement: Placement,
     *,
-    by: Any,
+    by: User | None,
     kind: str,
     day: datetime.date,
     session: str,
@@ -116,7 +116,7 @@ class RegisterResult:
 @transaction.atomic
 def submit_register(
     *,
-    by: Any,
+    by: User,
     provider: Any,
     day: datetime.date,
     session: str,
@@ -320,7 +320,7 @@ def _is_school_day(day: datetime.date, school: Any) -> bool:
 def record_check_in(
     placement: Placement,
     *,
-    by: Any,
+    by: User,
     week_of: datetime.date,
     engagement: int,
     wellbeing: int,
@@ -399,7 +399,7 @@ def record_check_in(
 
 
 @transaction.atomic
-def schedule_visit(placement: Placement, *, by: Any, scheduled_for: datetime.date) -> Visit:
+def schedule_visit(placement: Placement, *, by: User, scheduled_for: datetime.date) -> Visit:
     if not policies.can_record_visit(by, placement):
         raise NotPermitted("You cannot schedule visits for this placement.")
     if placement.status == Placement.Status.ENDED:
@@ -428,7 +428,7 @@ def schedule_visit(placement: Placement, *, by: Any, scheduled_for: datetime.dat
 def code_absence(
     mark: AttendanceMark,
     *,
-    by: Any,
+    by: User,
     code: str,
     note: str = "",
     now: datetime.datetime | None = None,

@@ -2,12 +2,13 @@ import datetime
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
 from apcase.access import policies
+from apcase.access.requests import SignedInRequest
 from apcase.access.rules import access_rule
 from apcase.chronology.services import log_access
 from apcase.core import idempotency
@@ -31,7 +32,7 @@ from .forms import (
 from .models import Session
 
 
-def _log_read(request: HttpRequest, placement: Any, action: str) -> None:
+def _log_read(request: SignedInRequest, placement: Any, action: str) -> None:
     log_access(
         by=request.user,
         action=action,
@@ -46,7 +47,7 @@ def _placement_url(placement_id: int) -> str:
 
 
 def _form_page(
-    request: HttpRequest, form: Any, *, heading: str, caption: str, back: str
+    request: SignedInRequest, form: Any, *, heading: str, caption: str, back: str
 ) -> HttpResponse:
     return render(
         request,
@@ -56,7 +57,7 @@ def _form_page(
 
 
 def _register_choice(
-    request: HttpRequest, providers: list[Any]
+    request: SignedInRequest, providers: list[Any]
 ) -> tuple[Any, datetime.date, str, RegisterDayForm]:
     """The provider, day and session asked for: from the page's own form (the GOV.UK
     date input, `date_0`–`date_2`) or from a link (`date=YYYY-MM-DD`). A day that is no
@@ -89,7 +90,7 @@ def _register_choice(
 
 
 @access_rule(policies.can_take_registers)
-def register(request: HttpRequest) -> HttpResponse:
+def register(request: SignedInRequest) -> HttpResponse:
     """Today's register: every pupil expected this session, marked in one submit."""
     providers = selectors.providers_of(request.user)
     provider, day, session, day_form = _register_choice(request, providers)
@@ -182,7 +183,7 @@ def register(request: HttpRequest) -> HttpResponse:
 
 
 @access_rule(policies.can_follow_up)
-def task_list(request: HttpRequest) -> HttpResponse:
+def task_list(request: SignedInRequest) -> HttpResponse:
     return render(
         request,
         "monitoring/task_list.html",
@@ -191,7 +192,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
 
 
 @access_rule(policies.can_follow_up)
-def close_task(request: HttpRequest, task_id: int) -> HttpResponse:
+def close_task(request: SignedInRequest, task_id: int) -> HttpResponse:
     task = selectors.get_follow_up_to_close(request.user, task_id)
     form = CloseTaskForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -206,7 +207,7 @@ def close_task(request: HttpRequest, task_id: int) -> HttpResponse:
 
 
 @access_rule(policies.can_view_placements)
-def placement(request: HttpRequest, placement_id: int) -> HttpResponse:
+def placement(request: SignedInRequest, placement_id: int) -> HttpResponse:
     """Attendance, check-ins, visits and follow-ups for one placement."""
     found = get_placement_for(request.user, placement_id)
     _log_read(request, found, "monitoring.placement_viewed")
@@ -240,7 +241,7 @@ def placement(request: HttpRequest, placement_id: int) -> HttpResponse:
 
 
 @access_rule(policies.can_view_placements)
-def attendance_csv(request: HttpRequest, placement_id: int) -> HttpResponse:
+def attendance_csv(request: SignedInRequest, placement_id: int) -> HttpResponse:
     """Every current mark: what the provider recorded, and the home school's code for
     its MIS (D, B or K; for an absence the school's code, N until it codes it)."""
     found = get_placement_for(request.user, placement_id)
@@ -287,7 +288,7 @@ def attendance_csv(request: HttpRequest, placement_id: int) -> HttpResponse:
 
 
 @access_rule(policies.can_code_attendance)
-def absences_to_code(request: HttpRequest) -> HttpResponse:
+def absences_to_code(request: SignedInRequest) -> HttpResponse:
     """The home school's queue: absences the provider reported, shown as N until coded."""
     return render(
         request,
@@ -297,7 +298,7 @@ def absences_to_code(request: HttpRequest) -> HttpResponse:
 
 
 @access_rule(policies.can_code_attendance)
-def code_absence(request: HttpRequest, mark_id: int) -> HttpResponse:
+def code_absence(request: SignedInRequest, mark_id: int) -> HttpResponse:
     mark = selectors.get_absence_to_code(request.user, mark_id)
     form = CodeAbsenceForm(request.POST or None, recoding=bool(mark.code))
     if request.method == "POST" and form.is_valid():
@@ -316,7 +317,7 @@ def code_absence(request: HttpRequest, mark_id: int) -> HttpResponse:
 
 
 @access_rule(policies.can_take_registers)
-def check_in(request: HttpRequest, placement_id: int) -> HttpResponse:
+def check_in(request: SignedInRequest, placement_id: int) -> HttpResponse:
     found = selectors.get_placement_to_mark(request.user, placement_id)
     form = CheckInForm(request.POST or None, initial={"week_of": timezone.localdate()})
     idempotency.add_key_field(form)
@@ -348,7 +349,7 @@ def check_in(request: HttpRequest, placement_id: int) -> HttpResponse:
 
 
 @access_rule(policies.can_follow_up)
-def schedule_visit(request: HttpRequest, placement_id: int) -> HttpResponse:
+def schedule_visit(request: SignedInRequest, placement_id: int) -> HttpResponse:
     found = get_placement_for(request.user, placement_id)
     if not policies.can_record_visit(request.user, found):
         raise Http404("No such placement.")
@@ -371,7 +372,7 @@ def schedule_visit(request: HttpRequest, placement_id: int) -> HttpResponse:
 
 
 @access_rule(policies.can_follow_up)
-def log_visit(request: HttpRequest, visit_id: int) -> HttpResponse:
+def log_visit(request: SignedInRequest, visit_id: int) -> HttpResponse:
     visit = selectors.get_visit_for(request.user, visit_id)
     form = LogVisitForm(
         request.POST or None,

@@ -4,12 +4,12 @@ ALLOWED_TRANSITIONS: a follow-up goes open -> closed (with who was contacted and
 the child is); a visit goes scheduled -> done (with what was seen). Neither goes back."""
 
 import datetime
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from apcase.access import policies
+from apcase.accounts.models import User
 from apcase.chronology.services import record_event
 from apcase.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
 from apcase.placements.models import Placement
@@ -28,7 +28,7 @@ ALLOWED_TRANSITIONS = {
 def close_follow_up(
     task: FollowUpTask,
     *,
-    by: Any,
+    by: User,
     who_was_contacted: str,
     where_the_child_is: str,
     action_taken: str,
@@ -76,7 +76,7 @@ def close_follow_up(
 def log_visit(
     visit: Visit,
     *,
-    by: Any,
+    by: User,
     visited_on: datetime.date,
     visitors: str,
     child_seen: bool,

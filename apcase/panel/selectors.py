@@ -7,6 +7,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from apcase.access import policies
+from apcase.accounts.models import User
 from apcase.referrals.models import EmergencyPlacement, Referral
 
 from .models import InclusionPanel, PanelDecision, PanelMeeting, cutoff_days
@@ -54,17 +55,17 @@ def next_meeting_from(panel: InclusionPanel, *, day: datetime.date) -> PanelMeet
     )
 
 
-def panels_visible_to(user: Any) -> QuerySet[InclusionPanel]:
+def panels_visible_to(user: User) -> QuerySet[InclusionPanel]:
     la_ids = policies.organisation_ids_for(user, policies.LA_CASE_ROLES)
     return InclusionPanel.objects.filter(local_authority_id__in=la_ids)
 
 
-def panels_scheduled_by(user: Any) -> QuerySet[InclusionPanel]:
+def panels_scheduled_by(user: User) -> QuerySet[InclusionPanel]:
     la_ids = policies.organisation_ids_for(user, {policies.Role.LA_OFFICER})
     return InclusionPanel.objects.filter(local_authority_id__in=la_ids)
 
 
-def meetings_visible_to(user: Any) -> QuerySet[PanelMeeting]:
+def meetings_visible_to(user: User) -> QuerySet[PanelMeeting]:
     return (
         PanelMeeting.objects.filter(panel__in=panels_visible_to(user))
         .select_related("panel", "panel__local_authority", "chair")
@@ -72,14 +73,14 @@ def meetings_visible_to(user: Any) -> QuerySet[PanelMeeting]:
     )
 
 
-def get_meeting_for(user: Any, meeting_id: int) -> PanelMeeting:
+def get_meeting_for(user: User, meeting_id: int) -> PanelMeeting:
     meeting = meetings_visible_to(user).filter(pk=meeting_id).first()
     if meeting is None:
         raise Http404("No such meeting.")
     return meeting
 
 
-def decisions_visible_to(user: Any) -> QuerySet[PanelDecision]:
+def decisions_visible_to(user: User) -> QuerySet[PanelDecision]:
     """LA case roles see their panels' decisions; the referring school's referral
     roles see decisions on their own referrals and emergency placements."""
     la_panels = panels_visible_to(user)
@@ -102,7 +103,7 @@ def decisions_visible_to(user: Any) -> QuerySet[PanelDecision]:
     )
 
 
-def get_decision_for(user: Any, decision_id: int) -> PanelDecision:
+def get_decision_for(user: User, decision_id: int) -> PanelDecision:
     decision = decisions_visible_to(user).filter(pk=decision_id).first()
     if decision is None:
         raise Http404("No such decision.")

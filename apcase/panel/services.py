@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from apcase.access import policies
+from apcase.accounts.models import User
 from apcase.chronology.services import record_event
 from apcase.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
 from apcase.directory import selectors as directory_selectors
@@ -46,7 +47,7 @@ def provider_is_assured(provider: Any) -> bool:
 @transaction.atomic
 def schedule_meeting(
     *,
-    by: Any,
+    by: User,
     panel: InclusionPanel,
     date: datetime.date,
     start_time: datetime.time = datetime.time(9, 30),
@@ -96,7 +97,7 @@ def schedule_meeting(
     return meeting
 
 
-def _gather_waiting_items(meeting: PanelMeeting, *, by: Any) -> None:
+def _gather_waiting_items(meeting: PanelMeeting, *, by: User) -> None:
     """Referrals and emergencies waiting for a meeting join this one if it is the
     first that fits them."""
     from .selectors import meeting_for_submission, next_meeting_after, next_meeting_from
@@ -121,7 +122,7 @@ def _gather_waiting_items(meeting: PanelMeeting, *, by: Any) -> None:
 @transaction.atomic
 def schedule_monthly_series(
     *,
-    by: Any,
+    by: User,
     panel: InclusionPanel,
     first_month: datetime.date,
     count: int,
@@ -178,7 +179,7 @@ def schedule_monthly_series(
 
 @transaction.atomic
 def declare_interest(
-    *, by: Any, meeting: PanelMeeting, interest: str, referral: Referral | None = None
+    *, by: User, meeting: PanelMeeting, interest: str, referral: Referral | None = None
 ) -> DeclarationOfInterest:
     if not policies.can_declare_interest(by, meeting):
         raise NotPermitted("Only panel members declare interests.")
@@ -219,7 +220,7 @@ def counting_members(
 @transaction.atomic
 def record_decision(
     *,
-    by: Any,
+    by: User,
     meeting: PanelMeeting,
     members_present: list[Any],
     outcome: str,

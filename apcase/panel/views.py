@@ -1,11 +1,12 @@
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from apcase.access import policies
+from apcase.access.requests import SignedInRequest
 from apcase.access.rules import access_rule
 from apcase.chronology.services import log_access
 from apcase.core.errors import DomainError
@@ -21,7 +22,7 @@ from .models import PanelDecision, PanelMeeting, quorum
 
 
 @access_rule(policies.can_view_panel)
-def meeting_list(request: HttpRequest) -> HttpResponse:
+def meeting_list(request: SignedInRequest) -> HttpResponse:
     meetings = selectors.meetings_visible_to(request.user)
     today = timezone.localdate()
     return render(
@@ -35,7 +36,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _meeting_form_kwargs(request: HttpRequest) -> dict[str, Any]:
+def _meeting_form_kwargs(request: SignedInRequest) -> dict[str, Any]:
     panels = selectors.panels_scheduled_by(request.user)
     panel = panels.first()
     people = selectors.la_panel_people(panel) if panel else panels.none()
@@ -43,7 +44,7 @@ def _meeting_form_kwargs(request: HttpRequest) -> dict[str, Any]:
 
 
 @access_rule(policies.can_schedule_meetings)
-def meeting_new(request: HttpRequest) -> HttpResponse:
+def meeting_new(request: SignedInRequest) -> HttpResponse:
     form = forms.MeetingForm(request.POST or None, **_meeting_form_kwargs(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -68,7 +69,7 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
 
 
 @access_rule(policies.can_schedule_meetings)
-def series_new(request: HttpRequest) -> HttpResponse:
+def series_new(request: SignedInRequest) -> HttpResponse:
     form = forms.SeriesForm(request.POST or None, **_meeting_form_kwargs(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -97,7 +98,7 @@ def series_new(request: HttpRequest) -> HttpResponse:
 
 
 @access_rule(policies.can_use_service)
-def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
+def meeting_detail(request: SignedInRequest, meeting_id: int) -> HttpResponse:
     meeting = selectors.get_meeting_for(request.user, meeting_id)
     user = request.user
     return render(
@@ -118,7 +119,7 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 
 @access_rule(policies.can_use_service)
-def panel_pack(request: HttpRequest, meeting_id: int) -> HttpResponse:
+def panel_pack(request: SignedInRequest, meeting_id: int) -> HttpResponse:
     meeting = selectors.get_meeting_for(request.user, meeting_id)
     if not policies.can_read_panel_pack(request.user, meeting):
         raise Http404("No such meeting.")
@@ -145,7 +146,7 @@ def panel_pack(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 
 @access_rule(policies.can_sit_on_panels)
-def declare_interest(request: HttpRequest, meeting_id: int) -> HttpResponse:
+def declare_interest(request: SignedInRequest, meeting_id: int) -> HttpResponse:
     meeting = selectors.get_meeting_for(request.user, meeting_id)
     if not policies.can_declare_interest(request.user, meeting):
         raise Http404("No such meeting.")
@@ -173,7 +174,7 @@ def declare_interest(request: HttpRequest, meeting_id: int) -> HttpResponse:
     )
 
 
-def _recordable_meeting(request: HttpRequest, meeting_id: int) -> PanelMeeting:
+def _recordable_meeting(request: SignedInRequest, meeting_id: int) -> PanelMeeting:
     meeting = selectors.get_meeting_for(request.user, meeting_id)
     if not policies.can_record_decision(request.user, meeting):
         raise Http404("No such meeting.")
@@ -187,7 +188,7 @@ def _decision_values(data: dict[str, Any]) -> dict[str, Any]:
 
 
 @access_rule(policies.can_record_panel_decisions)
-def decide_referral(request: HttpRequest, meeting_id: int, referral_id: int) -> HttpResponse:
+def decide_referral(request: SignedInRequest, meeting_id: int, referral_id: int) -> HttpResponse:
     meeting = _recordable_meeting(request, meeting_id)
     referral = referral_selectors.get_referral_for(request.user, referral_id)
     if referral.meeting_id != meeting.pk:
@@ -234,7 +235,7 @@ def decide_referral(request: HttpRequest, meeting_id: int, referral_id: int) -> 
 
 
 @access_rule(policies.can_record_panel_decisions)
-def decide_emergency(request: HttpRequest, meeting_id: int, emergency_id: int) -> HttpResponse:
+def decide_emergency(request: SignedInRequest, meeting_id: int, emergency_id: int) -> HttpResponse:
     meeting = _recordable_meeting(request, meeting_id)
     emergency = referral_selectors.get_emergency_for(request.user, emergency_id)
     if emergency.meeting_id != meeting.pk:
@@ -272,7 +273,7 @@ def decide_emergency(request: HttpRequest, meeting_id: int, emergency_id: int) -
 
 
 @access_rule(policies.can_use_service)
-def decision_detail(request: HttpRequest, decision_id: int) -> HttpResponse:
+def decision_detail(request: SignedInRequest, decision_id: int) -> HttpResponse:
     decision = selectors.get_decision_for(request.user, decision_id)
     item = decision.referral or decision.emergency
     log_access(
@@ -293,7 +294,7 @@ LETTERS = {"school": "panel/pdf/letter_school.html", "parents": "panel/pdf/lette
 
 
 @access_rule(policies.can_use_service)
-def decision_letter(request: HttpRequest, decision_id: int, recipient: str) -> HttpResponse:
+def decision_letter(request: SignedInRequest, decision_id: int, recipient: str) -> HttpResponse:
     decision = selectors.get_decision_for(request.user, decision_id)
     template = LETTERS.get(recipient)
     if template is None:

@@ -1,11 +1,10 @@
 """Panel meeting status: scheduled → held (when the first decision is recorded, or by
 an LA officer) or scheduled → cancelled (only with nothing decided)."""
 
-from typing import Any
-
 from django.db import transaction
 
 from apcase.access import policies
+from apcase.accounts.models import User
 from apcase.chronology.services import record_event
 from apcase.core.errors import NotPermitted, TransitionNotAllowed
 
@@ -21,7 +20,7 @@ ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
 
 
 @transaction.atomic
-def hold_meeting(meeting: PanelMeeting, *, by: Any) -> PanelMeeting:
+def hold_meeting(meeting: PanelMeeting, *, by: User) -> PanelMeeting:
     meeting = PanelMeeting.objects.select_for_update().get(pk=meeting.pk)
     if not policies.can_record_decision(by, meeting):
         raise NotPermitted("You cannot record this meeting.")

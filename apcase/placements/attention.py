@@ -4,13 +4,12 @@ person answers for (placements.watch), every day until it is put right.
 - The inclusion lead of a school sees every concern on the school's open placements.
 - The named staff member sees the concerns on the placements they are named on."""
 
-from typing import Any
-
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
 from apcase.access import policies
+from apcase.accounts.models import User
 from apcase.accounts.roles import Role
 from apcase.core.attention import AttentionItem
 
@@ -19,7 +18,7 @@ from . import selectors, watch
 TAGS = {"end_passed": "Overdue", "end_near": "Ending soon"}
 
 
-def items_for(user: Any) -> list[AttentionItem]:
+def items_for(user: User) -> list[AttentionItem]:
     school_ids = policies.organisation_ids_for(user, {Role.INCLUSION_LEAD})
     scope = Q(
         named_staff_member_id=user.pk,

@@ -31,6 +31,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from apcase.access import policies
+from apcase.accounts.models import User
 from apcase.directory.threshold import PlacementFields
 
 from .models import Placement, PlacementSession
@@ -44,11 +45,11 @@ def on_last_day() -> Q:
     return Q(status=Placement.Status.ENDED, ended_on__gte=timezone.localdate())
 
 
-def provider_ids_for(user: Any) -> set[int]:
+def provider_ids_for(user: User) -> set[int]:
     return policies.organisation_ids_for(user, policies.PROVIDER_ROLES)
 
 
-def _scope(user: Any) -> Q | None:
+def _scope(user: User) -> Q | None:
     parts = []
     if school_ids := policies.organisation_ids_for(user, policies.SCHOOL_PUPIL_ROLES):
         parts.append(Q(pupil__school_id__in=school_ids))
@@ -64,7 +65,7 @@ def _scope(user: Any) -> Q | None:
     return combined
 
 
-def placements_visible_to(user: Any) -> QuerySet[Placement]:
+def placements_visible_to(user: User) -> QuerySet[Placement]:
     scope = _scope(user)
     if scope is None:
         return Placement.objects.none()
@@ -77,14 +78,14 @@ def placements_visible_to(user: Any) -> QuerySet[Placement]:
     )
 
 
-def get_placement_for(user: Any, placement_id: int) -> Placement:
+def get_placement_for(user: User, placement_id: int) -> Placement:
     placement = placements_visible_to(user).filter(pk=placement_id).first()
     if placement is None:
         raise Http404("No such placement.")
     return placement
 
 
-def get_placement_to_plan(user: Any, placement_id: int) -> Placement:
+def get_placement_to_plan(user: User, placement_id: int) -> Placement:
     """The placement if `user` may change its plan; 404 otherwise."""
     placement = get_placement_for(user, placement_id)
     if not policies.can_plan_placement(user, placement):
@@ -92,7 +93,7 @@ def get_placement_to_plan(user: Any, placement_id: int) -> Placement:
     return placement
 
 
-def get_placement_to_end(user: Any, placement_id: int) -> Placement:
+def get_placement_to_end(user: User, placement_id: int) -> Placement:
     """The open placement if `user` may end or extend it; 404 otherwise."""
     placement = get_placement_for(user, placement_id)
     if placement.status == Placement.Status.ENDED or not policies.can_end_placement(
@@ -113,7 +114,7 @@ def open_placements_to_watch(scope: Q) -> QuerySet[Placement]:
     )
 
 
-def pupil_placement_scope(user: Any) -> Q | None:
+def pupil_placement_scope(user: User) -> Q | None:
     """The provider's pupil scope (registered in apps.py): pupils with an open placement
     with the user's provider."""
     provider_ids = provider_ids_for(user)

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apcase.access import policies
+from apcase.accounts.models import User
 from apcase.chronology.services import record_event
 from apcase.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
 
@@ -31,7 +32,7 @@ def max_length() -> datetime.timedelta:
     return datetime.timedelta(days=365 * years)
 
 
-def _locked_for_planning(placement: Placement, by: Any) -> Placement:
+def _locked_for_planning(placement: Placement, by: User) -> Placement:
     placement = (
         Placement.objects.select_for_update(of=("self",))
         .select_related("pupil", "pupil__school", "pupil__school__local_authority", "provider")
@@ -44,7 +45,7 @@ def _locked_for_planning(placement: Placement, by: Any) -> Placement:
     return placement
 
 
-def _record(by: Any, placement: Placement, action: str, summary: str, changes: dict) -> None:
+def _record(by: User, placement: Placement, action: str, summary: str, changes: dict) -> None:
     record_event(
         by=by,
         action=action,
@@ -76,7 +77,7 @@ PLAN_FIELDS = (
 def update_plan(
     placement: Placement,
     *,
-    by: Any,
+    by: User,
     site: str,
     planned_end_date: datetime.date | None,
     named_staff_member: Any,
@@ -154,7 +155,7 @@ def update_plan(
 
 
 @transaction.atomic
-def set_timetable(placement: Placement, *, by: Any, sessions: set[tuple[int, str]]) -> Placement:
+def set_timetable(placement: Placement, *, by: User, sessions: set[tuple[int, str]]) -> Placement:
     """The half-days at the provider each week; the rest of the week is at school."""
     placement = _locked_for_planning(placement, by)
     valid = {(day, s) for day in range(5) for s in PlacementSession.Session.values}
@@ -189,7 +190,7 @@ def set_timetable(placement: Placement, *, by: Any, sessions: set[tuple[int, str
 
 @transaction.atomic
 def add_objective(
-    placement: Placement, *, by: Any, what: str, baseline: str, target: str, measured_by: str
+    placement: Placement, *, by: User, what: str, baseline: str, target: str, measured_by: str
 ) -> PlacementObjective:
     placement = _locked_for_planning(placement, by)
     values = {"what": what, "baseline": baseline, "target": target, "measured_by": measured_by}
@@ -213,7 +214,7 @@ def add_objective(
 
 
 @transaction.atomic
-def remove_objective(placement: Placement, *, by: Any, objective_id: int) -> None:
+def remove_objective(placement: Placement, *, by: User, objective_id: int) -> None:
     placement = _locked_for_planning(placement, by)
     objective = placement.objectives.filter(pk=objective_id).first()  # type: ignore[attr-defined]
     if objective is None:
@@ -232,7 +233,7 @@ def remove_objective(placement: Placement, *, by: Any, objective_id: int) -> Non
 
 @transaction.atomic
 def record_agreement(
-    placement: Placement, *, by: Any, party: str, agreed_by_name: str, agreed_on: datetime.date
+    placement: Placement, *, by: User, party: str, agreed_by_name: str, agreed_on: datetime.date
 ) -> PlacementAgreement:
     """Record that the school, a parent or carer, or the provider agreed to the plan as
     it stands now (its current version)."""
@@ -271,7 +272,7 @@ def record_agreement(
     return agreement
 
 
-def _note_emergency_plan_agreed(placement: Placement, by: Any) -> None:
+def _note_emergency_plan_agreed(placement: Placement, by: User) -> None:
     """An emergency placement is watched every weekday session until its full plan is
     agreed; from the day nothing is missing any more, its timetable decides."""
     from .plan import missing_before_start
@@ -293,7 +294,7 @@ def _note_emergency_plan_agreed(placement: Placement, by: Any) -> None:
 
 
 @transaction.atomic
-def set_sites(placement: Placement, *, by: Any, sites: list[Any]) -> Placement:
+def set_sites(placement: Placement, *, by: User, sites: list[Any]) -> Placement:
     """Every site where the child is taught, from the provider's directory entry. A
     change of sites is a change of the plan (a new version, agreed again)."""
     from .workflow import check_sites
@@ -322,7 +323,7 @@ def set_sites(placement: Placement, *, by: Any, sites: list[Any]) -> Placement:
 
 @transaction.atomic
 def correct_commissioning(
-    placement: Placement, *, by: Any, arranged_by: str, commissioning_power: str, reason: str
+    placement: Placement, *, by: User, arranged_by: str, commissioning_power: str, reason: str
 ) -> Placement:
     """Correct who commissions the placement (school or LA) and under which power. It
     decides the home school's code for a session attended (B or K), so the record must

@@ -2,14 +2,16 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from apcase.access import policies
+from apcase.access.requests import SignedInRequest
 from apcase.access.rules import access_rule
+from apcase.accounts.models import User
 from apcase.chronology.services import log_access
 from apcase.core.errors import DomainError
 from apcase.core.forms import show_domain_error
@@ -33,7 +35,7 @@ def _detail_url(placement_id: int) -> str:
     return reverse("placements:detail", kwargs={"placement_id": placement_id})
 
 
-def _plan_context(user: Any, placement: Any) -> dict[str, Any]:
+def _plan_context(user: User, placement: Any) -> dict[str, Any]:
     placement = selectors.placement_with_plan(placement)
     agreements = list(placement.agreements.all())  # type: ignore[attr-defined]
     return {
@@ -56,13 +58,13 @@ def _plan_context(user: Any, placement: Any) -> dict[str, Any]:
 
 
 @access_rule(policies.can_view_placements)
-def detail(request: HttpRequest, placement_id: int) -> HttpResponse:
+def detail(request: SignedInRequest, placement_id: int) -> HttpResponse:
     placement = selectors.get_placement_for(request.user, placement_id)
     _log_read(request, placement, "placement.viewed")
     return render(request, "placements/detail.html", _plan_context(request.user, placement))
 
 
-def _log_read(request: HttpRequest, placement: Any, action: str) -> None:
+def _log_read(request: SignedInRequest, placement: Any, action: str) -> None:
     log_access(
         by=request.user,
         action=action,
@@ -73,14 +75,14 @@ def _log_read(request: HttpRequest, placement: Any, action: str) -> None:
 
 
 @access_rule(policies.can_view_placements)
-def agreement_pdf(request: HttpRequest, placement_id: int) -> HttpResponse:
+def agreement_pdf(request: SignedInRequest, placement_id: int) -> HttpResponse:
     placement = selectors.get_placement_for(request.user, placement_id)
     _log_read(request, placement, "placement.agreement_pdf_read")
     content = render_pdf("placements/agreement_pdf.html", _plan_context(request.user, placement))
     return pdf_response(content, filename=f"placement-agreement-{placement.pk}.pdf")
 
 
-def _already_ended(request: HttpRequest, placement_id: int) -> HttpResponse | None:
+def _already_ended(request: SignedInRequest, placement_id: int) -> HttpResponse | None:
     """A second press of "End the placement" (or a stale link) lands on the placement,
     saying it has ended, rather than on "Page not found"."""
     placement = selectors.get_placement_for(request.user, placement_id)
@@ -91,7 +93,7 @@ def _already_ended(request: HttpRequest, placement_id: int) -> HttpResponse | No
 
 
 def _form_page(
-    request: HttpRequest,
+    request: SignedInRequest,
     placement: Any,
     form: Any,
     *,
@@ -119,7 +121,7 @@ def _form_page(
 
 
 @access_rule(policies.can_view_placements)
-def edit_plan(request: HttpRequest, placement_id: int) -> HttpResponse:
+def edit_plan(request: SignedInRequest, placement_id: int) -> HttpResponse:
     placement = selectors.get_placement_to_plan(request.user, placement_id)
     initial = {
         "site": placement.site,
@@ -142,7 +144,7 @@ def edit_plan(request: HttpRequest, placement_id: int) -> HttpResponse:
 
 
 @access_rule(policies.can_view_placements)
-def edit_timetable(request: HttpRequest, placement_id: int) -> HttpResponse:
+def edit_timetable(request: SignedInRequest, placement_id: int) -> HttpResponse:
     placement = selectors.get_placement_to_plan(request.user, placement_id)
     current = [f"{s.weekday}-{s.session}" for s in placement.sessions.all()]  # type: ignore[attr-defined]
     form = TimetableForm(request.POST or None, initial={"sessions": current})
@@ -157,7 +159,7 @@ def edit_timetable(request: HttpRequest, placement_id: int) -> HttpResponse:
 
 
 @access_rule(policies.can_view_placements)
-def add_objective(request: HttpRequest, placement_id: int) -> HttpResponse:
+def add_objective(request: SignedInRequest, placement_id: int) -> HttpResponse:
     placement = selectors.get_placement_to_plan(request.user, placement_id)
     form = ObjectiveForm(request.POST or None)
     return _form_page(
@@ -171,7 +173,7 @@ def add_objective(request: HttpRequest, placement_id: int) -> HttpResponse:
 
 
 @access_rule(policies.can_view_placements)
-def record_agreement(request: HttpRequest, placement_id: int) -> HttpResponse:
+def record_agreement(request: SignedInRequest, placement_id: int) -> HttpResponse:
     placement = selectors.get_placement_to_plan(request.user, placement_id)
     form = AgreementForm(request.POST or None)
     return _form_page(
@@ -186,7 +188,7 @@ def record_agreement(request: HttpRequest, placement_id: int) -> HttpResponse:
 
 @access_rule(policies.can_view_placements)
 @require_POST
-def start(request: HttpRequest, placement_id: int) -> HttpResponse:
+def start(request: SignedInRequest, placement_id: int) -> HttpResponse:
     placement = selectors.get_placement_to_plan(request.user, placement_id)
     try:
         workflow.start_placement(placement, by=request.user)
@@ -198,7 +200,7 @@ def start(request: HttpRequest, placement_id: int) -> HttpResponse:
 
 
 @access_rule(policies.can_view_placements)
-def end(request: HttpRequest, placement_id: int) -> HttpResponse:
+def end(request: SignedInRequest, placement_id: int) -> HttpResponse:
     if ended := _already_ended(request, placement_id):
         return ended
     placement = selectors.get_placement_to_end(request.user, placement_id)
@@ -214,7 +216,7 @@ def end(request: HttpRequest, placement_id: int) -> HttpResponse:
 
 
 @access_rule(policies.can_view_placements)
-def extend(request: HttpRequest, placement_id: int) -> HttpResponse:
+def extend(request: SignedInRequest, placement_id: int) -> HttpResponse:
     if ended := _already_ended(request, placement_id):
         return ended
     placement = selectors.get_placement_to_end(request.user, placement_id)
@@ -230,7 +232,7 @@ def extend(request: HttpRequest, placement_id: int) -> HttpResponse:
 
 
 @access_rule(policies.can_view_placements)
-def sites(request: HttpRequest, placement_id: int) -> HttpResponse:
+def sites(request: SignedInRequest, placement_id: int) -> HttpResponse:
     placement = selectors.get_placement_to_plan(request.user, placement_id)
     if placement.status == "ended":
         raise Http404("No such placement.")
@@ -254,7 +256,7 @@ def sites(request: HttpRequest, placement_id: int) -> HttpResponse:
 
 
 @access_rule(policies.can_view_placements)
-def commissioning(request: HttpRequest, placement_id: int) -> HttpResponse:
+def commissioning(request: SignedInRequest, placement_id: int) -> HttpResponse:
     """Correct who commissions the placement and under which power (B or K follows)."""
     placement = selectors.get_placement_for(request.user, placement_id)
     if not policies.can_correct_commissioning(request.user, placement):

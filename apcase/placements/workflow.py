@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from apcase.access import policies
+from apcase.accounts.models import User
 from apcase.chronology.services import record_event
 from apcase.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
 from apcase.pupils.models import Pupil
@@ -36,7 +37,7 @@ ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
-def _check_may_arrange(by: Any, pupil: Any) -> None:
+def _check_may_arrange(by: User, pupil: Any) -> None:
     if not policies.can_arrange_placement_for(by, pupil):
         raise NotPermitted("You cannot arrange a placement for this pupil.")
 
@@ -66,7 +67,7 @@ def _check_details(*, sessions_per_week: int, start_date: datetime.date) -> None
 @transaction.atomic
 def create_planned_placement(
     *,
-    by: Any,
+    by: User,
     pupil: Any,
     provider: Any,
     start_date: datetime.date,
@@ -135,7 +136,7 @@ def check_sites(sites: list[Any], provider: Any) -> dict[str | None, list[str]]:
 @transaction.atomic
 def start_emergency_placement(
     *,
-    by: Any,
+    by: User,
     pupil: Any,
     provider: Any,
     sessions: set[tuple[int, str]],
@@ -207,7 +208,7 @@ def _locked(placement: Placement) -> Placement:
     )
 
 
-def _check_may_end(by: Any, placement: Placement) -> None:
+def _check_may_end(by: User, placement: Placement) -> None:
     if not policies.can_end_placement(by, placement):
         raise NotPermitted("You cannot end this placement.")
 
@@ -216,7 +217,7 @@ def _check_may_end(by: Any, placement: Placement) -> None:
 def end_placement(
     placement: Placement,
     *,
-    by: Any,
+    by: User,
     reason: str,
     ended_on: datetime.date | None = None,
     destination: str = "",
@@ -283,7 +284,7 @@ def end_placement(
 
 @transaction.atomic
 def extend_placement(
-    placement: Placement, *, by: Any, new_end_date: datetime.date | None, reason: str
+    placement: Placement, *, by: User, new_end_date: datetime.date | None, reason: str
 ) -> Placement:
     """Move the planned end date later, with the reason; the history is kept."""
     placement = _locked(placement)
@@ -336,7 +337,7 @@ def extend_placement(
 
 
 @transaction.atomic
-def start_placement(placement: Placement, *, by: Any) -> Placement:
+def start_placement(placement: Placement, *, by: User) -> Placement:
     """planned -> active: only with a named staff member, a planned end date, a
     timetable, objectives, and the plan's current version agreed by the school, a
     parent or carer and the provider (placements.plan.missing_before_start)."""

@@ -27,7 +27,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from apcase.access import policies
-from apcase.accounts.models import Organisation
+from apcase.accounts.models import Organisation, User
 from apcase.chronology.services import changed_fields, record_event
 from apcase.core.errors import NotPermitted, ValidationFailed
 from apcase.reference.census import ContactMethod, NCYear, SENStatus, Sex
@@ -371,7 +371,7 @@ def parse(text: str, *, school: Organisation, in_use: list[Pupil] | None = None)
     return rows
 
 
-def import_pupils(*, by: Any, school: Organisation, content: bytes) -> ImportResult:
+def import_pupils(*, by: User, school: Organisation, content: bytes) -> ImportResult:
     """Check the whole file, then apply it in one transaction (see module docstring)."""
     if not policies.can_import_pupils_at(by, school):
         raise NotPermitted("You cannot import pupils for this school.")
@@ -413,7 +413,7 @@ def import_pupils(*, by: Any, school: Organisation, content: bytes) -> ImportRes
     return result
 
 
-def _apply_row(by: Any, school: Organisation, row: ParsedRow, result: ImportResult) -> None:
+def _apply_row(by: User, school: Organisation, row: ParsedRow, result: ImportResult) -> None:
     values = {k: ("" if v is None and k != "admission_date" else v) for k, v in row.values.items()}
     if row.existing is None:
         pupil = Pupil.objects.create(school=school, **values)
@@ -453,7 +453,7 @@ def _apply_row(by: Any, school: Organisation, row: ParsedRow, result: ImportResu
 
 
 def _apply_carers(
-    by: Any, school: Organisation, pupil: Pupil, carers: list[dict[str, Any]], result: ImportResult
+    by: User, school: Organisation, pupil: Pupil, carers: list[dict[str, Any]], result: ImportResult
 ) -> bool:
     changed = False
     existing = {c.name.casefold(): c for c in pupil.carers.all()}

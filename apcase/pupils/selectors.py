@@ -17,13 +17,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from apcase.access import policies
-from apcase.accounts.models import Organisation
+from apcase.accounts.models import Organisation, User
 from apcase.accounts.roles import OrganisationKind
 from apcase.reference.census import (
     MAX_SUSPENSION_DAYS_PER_YEAR,
@@ -49,7 +48,7 @@ PANEL = "panel"
 PLACEMENT = "placement"
 
 
-def _school_scope(user: Any) -> Q | None:
+def _school_scope(user: User) -> Q | None:
     school_ids = policies.organisation_ids_for(user, policies.SCHOOL_PUPIL_ROLES)
     return Q(school_id__in=school_ids) if school_ids else None
 
@@ -61,7 +60,7 @@ SCOPES = registry.SCOPES
 registry.register_scope(SCHOOL, _school_scope, rank=0)
 
 
-def pupils_visible_to(user: Any) -> QuerySet[Pupil]:
+def pupils_visible_to(user: User) -> QuerySet[Pupil]:
     allowed = [q for _, scope in SCOPES if (q := scope(user)) is not None]
     if not allowed:
         return Pupil.objects.none()
@@ -71,7 +70,7 @@ def pupils_visible_to(user: Any) -> QuerySet[Pupil]:
     return Pupil.objects.filter(combined).select_related("school").distinct()
 
 
-def get_pupil_for(user: Any, pupil_id: int) -> Pupil:
+def get_pupil_for(user: User, pupil_id: int) -> Pupil:
     """The pupil if `user` may see them; 404 for missing and forbidden alike."""
     pupil = pupils_visible_to(user).filter(pk=pupil_id).first()
     if pupil is None:
@@ -79,7 +78,7 @@ def get_pupil_for(user: Any, pupil_id: int) -> Pupil:
     return pupil
 
 
-def view_of_pupil_for(user: Any, pupil: Pupil) -> str:
+def view_of_pupil_for(user: User, pupil: Pupil) -> str:
     """Which view of `pupil` the user gets: SCHOOL (everything their role allows),
     PANEL or PLACEMENT (only what a placement needs)."""
     for name, scope in SCOPES:
@@ -89,12 +88,12 @@ def view_of_pupil_for(user: Any, pupil: Pupil) -> str:
     raise Http404("No such pupil.")
 
 
-def pupils_editable_by(user: Any) -> QuerySet[Pupil]:
+def pupils_editable_by(user: User) -> QuerySet[Pupil]:
     school_ids = policies.organisation_ids_for(user, policies.SCHOOL_PUPIL_EDITOR_ROLES)
     return Pupil.objects.filter(school_id__in=school_ids).select_related("school")
 
 
-def get_pupil_to_edit(user: Any, pupil_id: int) -> Pupil:
+def get_pupil_to_edit(user: User, pupil_id: int) -> Pupil:
     """The pupil if `user` may edit them; 404 otherwise (also for readers, so an edit
     link never reveals more than the detail page)."""
     pupil = pupils_editable_by(user).filter(pk=pupil_id).first()
@@ -103,14 +102,14 @@ def get_pupil_to_edit(user: Any, pupil_id: int) -> Pupil:
     return pupil
 
 
-def get_carer_for(user: Any, pupil: Pupil, carer_id: int) -> Carer:
+def get_carer_for(user: User, pupil: Pupil, carer_id: int) -> Carer:
     carer = Carer.objects.filter(pupil=pupil, pk=carer_id).first()
     if carer is None:
         raise Http404("No such carer.")
     return carer
 
 
-def get_exclusion_for(user: Any, pupil: Pupil, exclusion_id: int) -> Exclusion:
+def get_exclusion_for(user: User, pupil: Pupil, exclusion_id: int) -> Exclusion:
     exclusion = Exclusion.objects.filter(pupil=pupil, pk=exclusion_id).first()
     if exclusion is None:
         raise Http404("No such exclusion.")
@@ -126,7 +125,7 @@ def _in_ap_q() -> Q:
 
 
 def search_pupils(
-    user: Any,
+    user: User,
     *,
     query: str = "",
     nc_year: str = "",
@@ -398,11 +397,11 @@ def pupil_for_school_view(pupil: Pupil) -> Pupil:
 # --- what a user may act on -----------------------------------------------------------
 
 
-def schools_editable_by(user: Any) -> QuerySet[Organisation]:
+def schools_editable_by(user: User) -> QuerySet[Organisation]:
     ids = policies.organisation_ids_for(user, policies.SCHOOL_PUPIL_EDITOR_ROLES)
     return Organisation.objects.filter(pk__in=ids, kind=OrganisationKind.SCHOOL)
 
 
-def schools_importable_by(user: Any) -> QuerySet[Organisation]:
+def schools_importable_by(user: User) -> QuerySet[Organisation]:
     ids = policies.organisation_ids_for(user, policies.PUPIL_IMPORT_ROLES)
     return Organisation.objects.filter(pk__in=ids, kind=OrganisationKind.SCHOOL)

@@ -26,7 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from apcase.access import policies
-from apcase.accounts.models import Membership, Organisation
+from apcase.accounts.models import Membership, Organisation, User
 from apcase.accounts.roles import OrganisationKind, Role
 from apcase.chronology.services import changed_fields, record_event
 from apcase.core import uploads
@@ -95,7 +95,7 @@ def _fail(field: str | None, message: str) -> ValidationFailed:
     return ValidationFailed(message, {field: [message]})
 
 
-def _require_editor(by: Any, school: Organisation) -> None:
+def _require_editor(by: User, school: Organisation) -> None:
     if not policies.can_edit_pupil_at(by, school):
         raise NotPermitted("You cannot change pupils at this school.")
 
@@ -164,7 +164,7 @@ def clean_pupil_values(
     return cleaned
 
 
-def alert_la_to_upn_in_use(*, by: Any, school: Organisation, holder: Pupil) -> None:
+def alert_la_to_upn_in_use(*, by: User, school: Organisation, holder: Pupil) -> None:
     """Someone at `school` tried to put on its roll a UPN that is on `holder`'s school's
     roll. The user is told only that the UPN cannot be used; the school's local authority
     officers are told the rest, and the attempt is audited. Its own transaction: the
@@ -219,7 +219,7 @@ def _label(name: str) -> str:
     }.get(name, name.replace("_", " "))
 
 
-def create_pupil(*, by: Any, school: Organisation, values: dict[str, Any]) -> Pupil:
+def create_pupil(*, by: User, school: Organisation, values: dict[str, Any]) -> Pupil:
     if school.kind != OrganisationKind.SCHOOL:
         raise ValidationFailed("Pupils belong to a school.")
     _require_editor(by, school)
@@ -257,7 +257,7 @@ def _plain(value: Any) -> Any:
     return value if isinstance(value, bool | int | str) or value is None else str(value)
 
 
-def _record_child_protection(by: Any, pupil: Pupil, diff: dict[str, Any]) -> None:
+def _record_child_protection(by: User, pupil: Pupil, diff: dict[str, Any]) -> None:
     record_event(
         by=by,
         action="pupil.child_protection_changed",
@@ -269,7 +269,7 @@ def _record_child_protection(by: Any, pupil: Pupil, diff: dict[str, Any]) -> Non
     )
 
 
-def update_pupil(*, by: Any, pupil: Pupil, version: int, values: dict[str, Any]) -> Pupil:
+def update_pupil(*, by: User, pupil: Pupil, version: int, values: dict[str, Any]) -> Pupil:
     """Change the given fields. `version` is the one the user's form was built from."""
     _require_editor(by, pupil.school)
     cp_values = {k: values[k] for k in CHILD_PROTECTION_FIELDS if k in values}
@@ -334,7 +334,7 @@ def clean_carer_values(values: dict[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
-def add_carer(*, by: Any, pupil: Pupil, values: dict[str, Any]) -> Carer:
+def add_carer(*, by: User, pupil: Pupil, values: dict[str, Any]) -> Carer:
     _require_editor(by, pupil.school)
     cleaned = clean_carer_values(values)
     with transaction.atomic():
@@ -351,7 +351,7 @@ def add_carer(*, by: Any, pupil: Pupil, values: dict[str, Any]) -> Carer:
     return carer
 
 
-def update_carer(*, by: Any, carer: Carer, values: dict[str, Any]) -> Carer:
+def update_carer(*, by: User, carer: Carer, values: dict[str, Any]) -> Carer:
     _require_editor(by, carer.pupil.school)
     cleaned = clean_carer_values(values)
     with transaction.atomic():
@@ -373,7 +373,7 @@ def update_carer(*, by: Any, carer: Carer, values: dict[str, Any]) -> Carer:
     return carer
 
 
-def remove_carer(*, by: Any, carer: Carer) -> None:
+def remove_carer(*, by: User, carer: Carer) -> None:
     _require_editor(by, carer.pupil.school)
     with transaction.atomic():
         record_event(
@@ -471,7 +471,7 @@ def check_suspension_limit(
 
 def record_exclusion(
     *,
-    by: Any,
+    by: User,
     pupil: Pupil,
     kind: str,
     start_date: date,
@@ -531,7 +531,7 @@ def record_exclusion(
 
 def update_exclusion(
     *,
-    by: Any,
+    by: User,
     exclusion: Exclusion,
     start_date: date,
     length_days: Any = None,
@@ -581,7 +581,7 @@ def update_exclusion(
 # --- photo --------------------------------------------------------------------------
 
 
-def set_pupil_photo(*, by: Any, pupil: Pupil, upload: Any) -> Pupil:
+def set_pupil_photo(*, by: User, pupil: Pupil, upload: Any) -> Pupil:
     """Store a PNG or JPEG photo (checked by content, not name) and use it for the pupil."""
     _require_editor(by, pupil.school)
     if not upload:
@@ -607,7 +607,7 @@ def set_pupil_photo(*, by: Any, pupil: Pupil, upload: Any) -> Pupil:
     return pupil
 
 
-def remove_pupil_photo(*, by: Any, pupil: Pupil) -> Pupil:
+def remove_pupil_photo(*, by: User, pupil: Pupil) -> Pupil:
     _require_editor(by, pupil.school)
     if not pupil.photo_path:
         return pupil

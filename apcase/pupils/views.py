@@ -2,12 +2,13 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
 from apcase.access import policies
+from apcase.access.requests import SignedInRequest
 from apcase.access.rules import access_rule
 from apcase.chronology.selectors import pupil_chronology
 from apcase.chronology.services import log_access
@@ -31,7 +32,7 @@ from .forms import (
 from .models import Pupil
 
 
-def _filtered(request: HttpRequest) -> tuple[PupilFilterForm, Any]:
+def _filtered(request: SignedInRequest) -> tuple[PupilFilterForm, Any]:
     form = PupilFilterForm(request.GET or None)
     filters: dict[str, Any] = {}
     if form.is_valid():
@@ -46,7 +47,7 @@ def _filtered(request: HttpRequest) -> tuple[PupilFilterForm, Any]:
 
 
 @access_rule(policies.can_view_pupils)
-def pupil_list(request: HttpRequest) -> HttpResponse:
+def pupil_list(request: SignedInRequest) -> HttpResponse:
     form, pupils = _filtered(request)
     context = {
         "filter_form": form,
@@ -60,7 +61,7 @@ def pupil_list(request: HttpRequest) -> HttpResponse:
 
 
 @access_rule(policies.can_view_pupils)
-def pupil_export(request: HttpRequest) -> HttpResponse:
+def pupil_export(request: SignedInRequest) -> HttpResponse:
     _, pupils = _filtered(request)
     rows = [
         [
@@ -90,7 +91,7 @@ def pupil_export(request: HttpRequest) -> HttpResponse:
 
 
 @access_rule(policies.can_edit_pupils)
-def pupil_create(request: HttpRequest) -> HttpResponse:
+def pupil_create(request: SignedInRequest) -> HttpResponse:
     schools = selectors.schools_editable_by(request.user)
     only_school = schools.first() if schools.count() == 1 else None
     show_cp = only_school is not None and policies.can_see_child_protection(
@@ -120,7 +121,7 @@ def pupil_create(request: HttpRequest) -> HttpResponse:
 
 
 @access_rule(policies.can_view_pupils)
-def pupil_detail(request: HttpRequest, pupil_id: int) -> HttpResponse:
+def pupil_detail(request: SignedInRequest, pupil_id: int) -> HttpResponse:
     pupil = selectors.get_pupil_for(request.user, pupil_id)
     view = selectors.view_of_pupil_for(request.user, pupil)
     log_access(
@@ -147,7 +148,7 @@ def pupil_detail(request: HttpRequest, pupil_id: int) -> HttpResponse:
 
 
 @access_rule(policies.can_read_chronologies)
-def pupil_chronology_view(request: HttpRequest, pupil_id: int) -> HttpResponse:
+def pupil_chronology_view(request: SignedInRequest, pupil_id: int) -> HttpResponse:
     pupil = selectors.get_pupil_for(request.user, pupil_id)
     if not policies.can_read_chronology_of(request.user, pupil.school):
         raise Http404("No such pupil.")
@@ -174,7 +175,7 @@ def _pupil_initial(pupil: Pupil) -> dict[str, Any]:
 
 
 @access_rule(policies.can_edit_pupils)
-def pupil_edit(request: HttpRequest, pupil_id: int) -> HttpResponse:
+def pupil_edit(request: SignedInRequest, pupil_id: int) -> HttpResponse:
     pupil = selectors.get_pupil_to_edit(request.user, pupil_id)
     show_cp = policies.can_see_child_protection(request.user, pupil.school)
     if request.method == "GET":
@@ -212,7 +213,7 @@ def pupil_edit(request: HttpRequest, pupil_id: int) -> HttpResponse:
 
 
 @access_rule(policies.can_edit_pupils)
-def carer_add(request: HttpRequest, pupil_id: int) -> HttpResponse:
+def carer_add(request: SignedInRequest, pupil_id: int) -> HttpResponse:
     pupil = selectors.get_pupil_to_edit(request.user, pupil_id)
     form = CarerForm(request.POST or None, submit_label="Add carer")
     if request.method == "POST" and form.is_valid():
@@ -228,7 +229,7 @@ def carer_add(request: HttpRequest, pupil_id: int) -> HttpResponse:
 
 
 @access_rule(policies.can_edit_pupils)
-def carer_edit(request: HttpRequest, pupil_id: int, carer_id: int) -> HttpResponse:
+def carer_edit(request: SignedInRequest, pupil_id: int, carer_id: int) -> HttpResponse:
     pupil = selectors.get_pupil_to_edit(request.user, pupil_id)
     carer = selectors.get_carer_for(request.user, pupil, carer_id)
     form = CarerForm(request.POST or None, initial=carer_initial(carer), submit_label="Save carer")
@@ -245,7 +246,7 @@ def carer_edit(request: HttpRequest, pupil_id: int, carer_id: int) -> HttpRespon
 
 
 @access_rule(policies.can_edit_pupils)
-def carer_remove(request: HttpRequest, pupil_id: int, carer_id: int) -> HttpResponse:
+def carer_remove(request: SignedInRequest, pupil_id: int, carer_id: int) -> HttpResponse:
     pupil = selectors.get_pupil_to_edit(request.user, pupil_id)
     carer = selectors.get_carer_for(request.user, pupil, carer_id)
     if request.method == "POST":
@@ -262,7 +263,7 @@ def _remaining_this_year(pupil: Pupil) -> Decimal:
 
 
 @access_rule(policies.can_edit_pupils)
-def exclusion_add(request: HttpRequest, pupil_id: int) -> HttpResponse:
+def exclusion_add(request: SignedInRequest, pupil_id: int) -> HttpResponse:
     pupil = selectors.get_pupil_to_edit(request.user, pupil_id)
     form = ExclusionForm(
         request.POST or None,
@@ -309,7 +310,7 @@ def exclusion_add(request: HttpRequest, pupil_id: int) -> HttpResponse:
 
 
 @access_rule(policies.can_edit_pupils)
-def exclusion_edit(request: HttpRequest, pupil_id: int, exclusion_id: int) -> HttpResponse:
+def exclusion_edit(request: SignedInRequest, pupil_id: int, exclusion_id: int) -> HttpResponse:
     pupil = selectors.get_pupil_to_edit(request.user, pupil_id)
     exclusion = selectors.get_exclusion_for(request.user, pupil, exclusion_id)
     initial = {
@@ -346,7 +347,7 @@ def exclusion_edit(request: HttpRequest, pupil_id: int, exclusion_id: int) -> Ht
 
 
 @access_rule(policies.can_import_pupils)
-def pupil_import(request: HttpRequest) -> HttpResponse:
+def pupil_import(request: SignedInRequest) -> HttpResponse:
     schools = selectors.schools_importable_by(request.user)
     form = ImportForm(request.POST or None, request.FILES or None, schools=schools)
     problems: list[mis_import.RowError] = []
@@ -379,7 +380,7 @@ def pupil_import(request: HttpRequest) -> HttpResponse:
 
 
 @access_rule(policies.can_view_pupils)
-def pupil_photo(request: HttpRequest, pupil_id: int) -> FileResponse:
+def pupil_photo(request: SignedInRequest, pupil_id: int) -> FileResponse:
     pupil = selectors.get_pupil_for(request.user, pupil_id)
     if not pupil.photo_path:
         raise Http404("No photo.")
@@ -397,7 +398,7 @@ def pupil_photo(request: HttpRequest, pupil_id: int) -> FileResponse:
 
 
 @access_rule(policies.can_edit_pupils)
-def photo_edit(request: HttpRequest, pupil_id: int) -> HttpResponse:
+def photo_edit(request: SignedInRequest, pupil_id: int) -> HttpResponse:
     pupil = selectors.get_pupil_to_edit(request.user, pupil_id)
     form = PhotoForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and "remove" in request.POST:

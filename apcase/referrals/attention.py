@@ -2,12 +2,11 @@
 (the next panel meeting is the panel app's). Everything is read through the same scoped
 selectors as the pages."""
 
-from typing import Any
-
 from django.urls import reverse
 from django.utils import timezone
 
 from apcase.access import policies
+from apcase.accounts.models import User
 from apcase.core.attention import AttentionItem
 
 from . import selectors, workflow
@@ -15,7 +14,7 @@ from .models import Referral
 from .sections import incomplete_sections
 
 
-def referral_items(user: Any) -> list[AttentionItem]:
+def referral_items(user: User) -> list[AttentionItem]:
     if not (policies.can_view_referrals(user) or policies.can_view_panel(user)):
         return []
     items: list[AttentionItem] = []

@@ -11,11 +11,12 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from apcase.access import policies
+from apcase.accounts.models import User
 
 from .models import EmergencyPlacement, Referral, ReferralDocument
 
 
-def referrals_visible_to(user: Any) -> QuerySet[Referral]:
+def referrals_visible_to(user: User) -> QuerySet[Referral]:
     school_ids = policies.organisation_ids_for(user, policies.REFERRAL_SCHOOL_VIEWER_ROLES)
     la_ids = policies.organisation_ids_for(user, policies.LA_CASE_ROLES)
     return Referral.objects.filter(
@@ -24,14 +25,14 @@ def referrals_visible_to(user: Any) -> QuerySet[Referral]:
     ).select_related("pupil", "school", "panel", "meeting", "created_by", "signed_off_by")
 
 
-def get_referral_for(user: Any, referral_id: int) -> Referral:
+def get_referral_for(user: User, referral_id: int) -> Referral:
     referral = referrals_visible_to(user).filter(pk=referral_id).first()
     if referral is None:
         raise Http404("No such referral.")
     return referral
 
 
-def get_document_for(user: Any, referral_id: int, document_id: int) -> ReferralDocument:
+def get_document_for(user: User, referral_id: int, document_id: int) -> ReferralDocument:
     referral = get_referral_for(user, referral_id)
     document = ReferralDocument.objects.filter(referral=referral, pk=document_id).first()
     if document is None:
@@ -39,7 +40,7 @@ def get_document_for(user: Any, referral_id: int, document_id: int) -> ReferralD
     return document
 
 
-def emergencies_visible_to(user: Any) -> QuerySet[EmergencyPlacement]:
+def emergencies_visible_to(user: User) -> QuerySet[EmergencyPlacement]:
     school_ids = policies.organisation_ids_for(user, policies.REFERRAL_SCHOOL_VIEWER_ROLES)
     la_ids = policies.organisation_ids_for(user, policies.LA_CASE_ROLES)
     return EmergencyPlacement.objects.filter(
@@ -47,14 +48,14 @@ def emergencies_visible_to(user: Any) -> QuerySet[EmergencyPlacement]:
     ).select_related("pupil", "school", "panel", "meeting", "placement", "placement__provider")
 
 
-def get_emergency_for(user: Any, emergency_id: int) -> EmergencyPlacement:
+def get_emergency_for(user: User, emergency_id: int) -> EmergencyPlacement:
     emergency = emergencies_visible_to(user).filter(pk=emergency_id).first()
     if emergency is None:
         raise Http404("No such emergency placement.")
     return emergency
 
 
-def panel_pupil_scope(user: Any) -> Q | None:
+def panel_pupil_scope(user: User) -> Q | None:
     """Pupils an LA case role may see: referred (submitted) to, or placed in an
     emergency under, their LA's panel. The panel's pupil scope (registered in apps.py);
     None when the user holds no LA case role."""
@@ -66,7 +67,7 @@ def panel_pupil_scope(user: Any) -> Q | None:
     ) | Q(emergency_placements__panel__local_authority_id__in=la_ids)
 
 
-def pupils_for_emergency(user: Any) -> QuerySet[Any]:
+def pupils_for_emergency(user: User) -> QuerySet[Any]:
     """Pupils the user may arrange an emergency placement for: on the roll of a school
     where they are headteacher, or of a school in an LA where they are an officer."""
     from apcase.pupils.models import Pupil
@@ -78,7 +79,7 @@ def pupils_for_emergency(user: Any) -> QuerySet[Any]:
     ).select_related("school", "school__local_authority")
 
 
-def pupils_referable_by(user: Any) -> QuerySet[Any]:
+def pupils_referable_by(user: User) -> QuerySet[Any]:
     from apcase.pupils.models import Pupil
 
     school_ids = policies.organisation_ids_for(user, policies.REFERRAL_SCHOOL_EDITOR_ROLES)

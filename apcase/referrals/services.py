@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from apcase.access import policies
+from apcase.accounts.models import User
 from apcase.chronology.services import changed_fields, record_event
 from apcase.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
 from apcase.core.uploads import delete_after_commit, store_upload
@@ -44,7 +45,7 @@ def prefill_from_pupil_record(pupil: Any) -> dict[str, str]:
 
 
 @transaction.atomic
-def start_referral(*, by: Any, pupil: Any) -> Referral:
+def start_referral(*, by: User, pupil: Any) -> Referral:
     if not (set(policies.roles_in(by, pupil.school)) & policies.REFERRAL_SCHOOL_EDITOR_ROLES):
         raise NotPermitted("You cannot refer this pupil.")
     panel = panels.panel_for_school(pupil.school)
@@ -78,7 +79,7 @@ def start_referral(*, by: Any, pupil: Any) -> Referral:
     return referral
 
 
-def _check_editable(referral: Referral, *, by: Any, version: int | None) -> None:
+def _check_editable(referral: Referral, *, by: User, version: int | None) -> None:
     if not policies.can_edit_referral(by, referral):
         raise NotPermitted("You cannot change this referral.")
     if not referral.is_editable:
@@ -93,7 +94,7 @@ def _check_editable(referral: Referral, *, by: Any, version: int | None) -> None
 
 
 def _touch(
-    referral: Referral, *, by: Any, action: str, summary: str, changes: dict[str, Any]
+    referral: Referral, *, by: User, action: str, summary: str, changes: dict[str, Any]
 ) -> None:
     """Bump the version, clear a sign-off the change invalidates, record the event."""
     fields = ["version", "updated_at"]
@@ -121,7 +122,7 @@ def _locked(referral: Referral) -> Referral:
 
 @transaction.atomic
 def update_section(
-    referral: Referral, *, by: Any, section: str, values: dict[str, Any], version: int | None
+    referral: Referral, *, by: User, section: str, values: dict[str, Any], version: int | None
 ) -> Referral:
     referral = _locked(referral)
     _check_editable(referral, by=by, version=version)
@@ -150,7 +151,7 @@ def update_section(
 def add_intervention(
     referral: Referral,
     *,
-    by: Any,
+    by: User,
     description: str,
     started_on: datetime.date,
     ended_on: datetime.date | None,
@@ -181,7 +182,7 @@ def add_intervention(
 
 
 @transaction.atomic
-def remove_intervention(referral: Referral, *, by: Any, intervention_id: int) -> None:
+def remove_intervention(referral: Referral, *, by: User, intervention_id: int) -> None:
     referral = _locked(referral)
     _check_editable(referral, by=by, version=None)
     intervention = referral.interventions.filter(pk=intervention_id).first()
@@ -198,7 +199,7 @@ def remove_intervention(referral: Referral, *, by: Any, intervention_id: int) ->
 
 
 @transaction.atomic
-def add_document(referral: Referral, *, by: Any, title: str, upload: Any) -> ReferralDocument:
+def add_document(referral: Referral, *, by: User, title: str, upload: Any) -> ReferralDocument:
     referral = _locked(referral)
     _check_editable(referral, by=by, version=None)
     if not title.strip():
@@ -227,7 +228,7 @@ def add_document(referral: Referral, *, by: Any, title: str, upload: Any) -> Ref
 
 
 @transaction.atomic
-def remove_document(referral: Referral, *, by: Any, document_id: int) -> None:
+def remove_document(referral: Referral, *, by: User, document_id: int) -> None:
     referral = _locked(referral)
     _check_editable(referral, by=by, version=None)
     document = referral.documents.filter(pk=document_id).first()
@@ -246,7 +247,7 @@ def remove_document(referral: Referral, *, by: Any, document_id: int) -> None:
 
 
 @transaction.atomic
-def sign_off_referral(referral: Referral, *, by: Any) -> Referral:
+def sign_off_referral(referral: Referral, *, by: User) -> Referral:
     referral = _locked(referral)
     if not policies.can_sign_off_referral(by, referral):
         raise NotPermitted("Only the school's headteacher can sign a referral off.")

@@ -1,13 +1,14 @@
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from apcase.access import policies
+from apcase.access.requests import SignedInRequest
 from apcase.access.rules import access_rule
 from apcase.chronology.services import log_access
 from apcase.core import idempotency
@@ -27,7 +28,7 @@ def _detail(referral: Referral) -> HttpResponse:
 
 
 @access_rule(policies.can_view_referrals)
-def referral_list(request: HttpRequest) -> HttpResponse:
+def referral_list(request: SignedInRequest) -> HttpResponse:
     referrals = selectors.referrals_visible_to(request.user).order_by("-updated_at")
     emergencies = selectors.emergencies_visible_to(request.user)
     return render(
@@ -43,7 +44,7 @@ def referral_list(request: HttpRequest) -> HttpResponse:
 
 
 @access_rule(policies.can_draft_referrals)
-def start_referral(request: HttpRequest) -> HttpResponse:
+def start_referral(request: SignedInRequest) -> HttpResponse:
     pupils = selectors.pupils_referable_by(request.user)
     form = forms.StartReferralForm(request.POST or None, pupils=pupils)
     if request.method == "POST" and form.is_valid():
@@ -57,7 +58,7 @@ def start_referral(request: HttpRequest) -> HttpResponse:
 
 
 @access_rule(policies.can_use_service)
-def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
+def referral_detail(request: SignedInRequest, referral_id: int) -> HttpResponse:
     referral = selectors.get_referral_for(request.user, referral_id)
     user = request.user
     if referral.school_id not in policies.organisation_ids_for(
@@ -113,7 +114,7 @@ def _section_url(referral: Referral, slug: str) -> str:
     return reverse("referrals:section", kwargs={"referral_id": referral.pk, "section": slug})
 
 
-def _editable_referral(request: HttpRequest, referral_id: int) -> Referral:
+def _editable_referral(request: SignedInRequest, referral_id: int) -> Referral:
     """The referral if the user may edit it; 404 when it is not theirs to see."""
     referral = selectors.get_referral_for(request.user, referral_id)
     if not policies.can_edit_referral(request.user, referral):
@@ -122,7 +123,7 @@ def _editable_referral(request: HttpRequest, referral_id: int) -> Referral:
 
 
 @access_rule(policies.can_draft_referrals)
-def edit_section(request: HttpRequest, referral_id: int, section: str) -> HttpResponse:
+def edit_section(request: SignedInRequest, referral_id: int, section: str) -> HttpResponse:
     referral = _editable_referral(request, referral_id)
     form_class = forms.SECTION_FORMS.get(section)
     if form_class is None:
@@ -160,13 +161,15 @@ def edit_section(request: HttpRequest, referral_id: int, section: str) -> HttpRe
     )
 
 
-def _finished_form(request: HttpRequest, referral: Referral, flag: str) -> forms.FinishedForm:
+def _finished_form(request: SignedInRequest, referral: Referral, flag: str) -> forms.FinishedForm:
     posted = request.POST if request.method == "POST" and "finished" in request.POST else None
     initial = {"version": referral.version, "finished": "yes" if getattr(referral, flag) else ""}
     return forms.FinishedForm(posted, initial=initial)
 
 
-def _save_finished(request: HttpRequest, referral: Referral, form: Any, *, section: str) -> bool:
+def _save_finished(
+    request: SignedInRequest, referral: Referral, form: Any, *, section: str
+) -> bool:
     if not form.is_valid():
         return False
     flag = f"{section}_complete"
@@ -185,7 +188,7 @@ def _save_finished(request: HttpRequest, referral: Referral, form: Any, *, secti
 
 
 @access_rule(policies.can_draft_referrals)
-def interventions(request: HttpRequest, referral_id: int) -> HttpResponse:
+def interventions(request: SignedInRequest, referral_id: int) -> HttpResponse:
     referral = _editable_referral(request, referral_id)
     if not referral.is_editable:
         return _detail(referral)
@@ -217,7 +220,7 @@ def interventions(request: HttpRequest, referral_id: int) -> HttpResponse:
 @require_POST
 @access_rule(policies.can_draft_referrals)
 def remove_intervention(
-    request: HttpRequest, referral_id: int, intervention_id: int
+    request: SignedInRequest, referral_id: int, intervention_id: int
 ) -> HttpResponse:
     referral = _editable_referral(request, referral_id)
     try:
@@ -230,7 +233,7 @@ def remove_intervention(
 
 
 @access_rule(policies.can_draft_referrals)
-def documents(request: HttpRequest, referral_id: int) -> HttpResponse:
+def documents(request: SignedInRequest, referral_id: int) -> HttpResponse:
     referral = _editable_referral(request, referral_id)
     if not referral.is_editable:
         return _detail(referral)
@@ -265,7 +268,9 @@ def documents(request: HttpRequest, referral_id: int) -> HttpResponse:
 
 
 @access_rule(policies.can_use_service)
-def download_document(request: HttpRequest, referral_id: int, document_id: int) -> HttpResponseBase:
+def download_document(
+    request: SignedInRequest, referral_id: int, document_id: int
+) -> HttpResponseBase:
     document = selectors.get_document_for(request.user, referral_id, document_id)
     referral = document.referral
     log_access(
@@ -285,7 +290,7 @@ def download_document(request: HttpRequest, referral_id: int, document_id: int) 
 
 @require_POST
 @access_rule(policies.can_draft_referrals)
-def remove_document(request: HttpRequest, referral_id: int, document_id: int) -> HttpResponse:
+def remove_document(request: SignedInRequest, referral_id: int, document_id: int) -> HttpResponse:
     referral = _editable_referral(request, referral_id)
     try:
         services.remove_document(referral, by=request.user, document_id=document_id)
@@ -297,7 +302,7 @@ def remove_document(request: HttpRequest, referral_id: int, document_id: int) ->
 
 
 def _confirm(
-    request: HttpRequest,
+    request: SignedInRequest,
     referral: Referral,
     *,
     action: Any,
@@ -323,7 +328,7 @@ def _confirm(
 
 
 @access_rule(policies.can_draft_referrals)
-def sign_off(request: HttpRequest, referral_id: int) -> HttpResponse:
+def sign_off(request: SignedInRequest, referral_id: int) -> HttpResponse:
     referral = _editable_referral(request, referral_id)
     return _confirm(
         request,
@@ -338,7 +343,7 @@ def sign_off(request: HttpRequest, referral_id: int) -> HttpResponse:
 
 
 @access_rule(policies.can_draft_referrals)
-def submit(request: HttpRequest, referral_id: int) -> HttpResponse:
+def submit(request: SignedInRequest, referral_id: int) -> HttpResponse:
     referral = _editable_referral(request, referral_id)
     return _confirm(
         request,
@@ -353,7 +358,7 @@ def submit(request: HttpRequest, referral_id: int) -> HttpResponse:
 
 
 @access_rule(policies.can_draft_referrals)
-def withdraw(request: HttpRequest, referral_id: int) -> HttpResponse:
+def withdraw(request: SignedInRequest, referral_id: int) -> HttpResponse:
     referral = _editable_referral(request, referral_id)
     form = forms.ReasonTextForm(
         request.POST or None,
@@ -379,7 +384,7 @@ def withdraw(request: HttpRequest, referral_id: int) -> HttpResponse:
 
 @require_POST
 @access_rule(policies.can_schedule_meetings)
-def close(request: HttpRequest, referral_id: int) -> HttpResponse:
+def close(request: SignedInRequest, referral_id: int) -> HttpResponse:
     referral = selectors.get_referral_for(request.user, referral_id)
     try:
         workflow.close_referral(referral, by=request.user)
@@ -394,7 +399,7 @@ def close(request: HttpRequest, referral_id: int) -> HttpResponse:
 
 
 @access_rule(policies.can_arrange_emergencies)
-def emergency_new(request: HttpRequest) -> HttpResponse:
+def emergency_new(request: SignedInRequest) -> HttpResponse:
     form = forms.EmergencyForm(
         request.POST or None,
         pupils=selectors.pupils_for_emergency(request.user),
@@ -433,7 +438,7 @@ def emergency_new(request: HttpRequest) -> HttpResponse:
 
 
 @access_rule(policies.can_use_service)
-def emergency_detail(request: HttpRequest, emergency_id: int) -> HttpResponse:
+def emergency_detail(request: SignedInRequest, emergency_id: int) -> HttpResponse:
     emergency = selectors.get_emergency_for(request.user, emergency_id)
     log_access(
         by=request.user,
@@ -461,7 +466,7 @@ def emergency_detail(request: HttpRequest, emergency_id: int) -> HttpResponse:
 
 
 @access_rule(policies.can_arrange_emergencies)
-def emergency_end(request: HttpRequest, emergency_id: int) -> HttpResponse:
+def emergency_end(request: SignedInRequest, emergency_id: int) -> HttpResponse:
     emergency = selectors.get_emergency_for(request.user, emergency_id)
     if not policies.can_end_unratified_placement(request.user, emergency):
         raise Http404("No such emergency placement.")

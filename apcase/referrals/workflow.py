@@ -26,6 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from apcase.access import policies
+from apcase.accounts.models import User
 from apcase.chronology.services import record_event
 from apcase.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
 from apcase.directory.selectors import provider_is_assured
@@ -70,7 +71,7 @@ def _move(
     referral: Referral,
     to: str,
     *,
-    by: Any,
+    by: User,
     action: str,
     summary: str,
     fields: dict[str, Any] | None = None,
@@ -109,7 +110,7 @@ def _locked(referral: Referral) -> Referral:
 
 
 @transaction.atomic
-def submit_referral(referral: Referral, *, by: Any) -> Referral:
+def submit_referral(referral: Referral, *, by: User) -> Referral:
     referral = _locked(referral)
     if not policies.can_submit_referral(by, referral):
         raise NotPermitted("You cannot submit this referral.")
@@ -140,7 +141,7 @@ def submit_referral(referral: Referral, *, by: Any) -> Referral:
 
 
 @transaction.atomic
-def schedule_referral(referral: Referral, *, meeting: Any, by: Any) -> Referral:
+def schedule_referral(referral: Referral, *, meeting: Any, by: User) -> Referral:
     """Put a submitted (or deferred) referral on a meeting's agenda. Called by
     submission, by deferral and when an LA officer schedules a new meeting."""
     referral = _locked(referral)
@@ -157,7 +158,7 @@ def schedule_referral(referral: Referral, *, meeting: Any, by: Any) -> Referral:
 
 
 @transaction.atomic
-def withdraw_referral(referral: Referral, *, by: Any, reason: str) -> Referral:
+def withdraw_referral(referral: Referral, *, by: User, reason: str) -> Referral:
     referral = _locked(referral)
     if not policies.can_withdraw_referral(by, referral):
         raise NotPermitted("You cannot withdraw this referral.")
@@ -181,7 +182,7 @@ def withdraw_referral(referral: Referral, *, by: Any, reason: str) -> Referral:
 
 
 @transaction.atomic
-def decide_referral(referral: Referral, *, by: Any, decision: Any) -> Referral:
+def decide_referral(referral: Referral, *, by: User, decision: Any) -> Referral:
     """Apply a recorded panel decision to the referral (panel.services.record_decision
     has checked membership, quorum and reasons). A deferral goes on to the next meeting
     when one is scheduled."""
@@ -208,7 +209,7 @@ def decide_referral(referral: Referral, *, by: Any, decision: Any) -> Referral:
 
 
 @transaction.atomic
-def close_referral(referral: Referral, *, by: Any) -> Referral:
+def close_referral(referral: Referral, *, by: User) -> Referral:
     referral = _locked(referral)
     if not policies.can_close_referral(by, referral):
         raise NotPermitted("You cannot close this referral.")
@@ -228,7 +229,7 @@ def close_referral(referral: Referral, *, by: Any) -> Referral:
 @transaction.atomic
 def arrange_emergency_placement(
     *,
-    by: Any,
+    by: User,
     pupil: Any,
     provider: Any,
     sites: list[Any],
@@ -335,7 +336,7 @@ def arrange_emergency_placement(
 
 
 @transaction.atomic
-def assign_emergency_to_meeting(emergency: EmergencyPlacement, *, meeting: Any, by: Any) -> None:
+def assign_emergency_to_meeting(emergency: EmergencyPlacement, *, meeting: Any, by: User) -> None:
     """Put an emergency awaiting ratification (with no meeting yet) on an agenda."""
     if emergency.ratification != R.AWAITING or emergency.meeting_id is not None:
         raise TransitionNotAllowed("This emergency placement is already on an agenda.")
@@ -353,7 +354,7 @@ def assign_emergency_to_meeting(emergency: EmergencyPlacement, *, meeting: Any, 
 
 
 def _move_emergency(
-    emergency: EmergencyPlacement, to: str, *, by: Any, action: str, summary: str
+    emergency: EmergencyPlacement, to: str, *, by: User, action: str, summary: str
 ) -> EmergencyPlacement:
     if to not in EMERGENCY_TRANSITIONS[emergency.ratification]:
         raise TransitionNotAllowed(
@@ -377,7 +378,7 @@ def _move_emergency(
 
 @transaction.atomic
 def ratify_emergency(
-    emergency: EmergencyPlacement, *, by: Any, decision: Any
+    emergency: EmergencyPlacement, *, by: User, decision: Any
 ) -> EmergencyPlacement:
     emergency = EmergencyPlacement.objects.select_for_update().get(pk=emergency.pk)
     if not policies.can_record_decision(by, decision.meeting):
@@ -399,7 +400,7 @@ def ratify_emergency(
 
 @transaction.atomic
 def end_unratified_emergency(
-    emergency: EmergencyPlacement, *, by: Any, reason: str
+    emergency: EmergencyPlacement, *, by: User, reason: str
 ) -> EmergencyPlacement:
     emergency = EmergencyPlacement.objects.select_for_update().get(pk=emergency.pk)
     if not policies.can_end_unratified_placement(by, emergency):

@@ -6,12 +6,12 @@ told until it is fixed: the LA admin, who enters term dates, and the school's ad
 headteacher, who keep its closure days."""
 
 from datetime import date
-from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
 
 from apcase.access import policies
+from apcase.accounts.models import User
 from apcase.core.attention import AttentionItem
 
 from . import selectors
@@ -31,7 +31,7 @@ def _detail(status: selectors.YearOfTerms, who: str) -> str:
     return f"{status.entered} of {status.needed} terms entered{who}. {CONSEQUENCE}"
 
 
-def term_date_items(user: Any) -> list[AttentionItem]:
+def term_date_items(user: User) -> list[AttentionItem]:
     if not (policies.can_manage_terms(user) or policies.can_manage_closure_days(user)):
         return []
     years = years_to_watch(today())

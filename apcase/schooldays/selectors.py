@@ -5,64 +5,63 @@ outside the user's scope is "not found"."""
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from apcase.access import policies
-from apcase.accounts.models import Organisation
+from apcase.accounts.models import Organisation, User
 from apcase.accounts.roles import OrganisationKind, Role
 
 from .calculator import school_year_label, school_year_of, terms_per_school_year
 from .models import ClosureDay, Term
 
 
-def local_authorities_kept_by(user: Any) -> QuerySet[Organisation]:
+def local_authorities_kept_by(user: User) -> QuerySet[Organisation]:
     ids = policies.organisation_ids_for(user, {Role.LA_ADMIN})
     return Organisation.objects.filter(pk__in=ids, kind=OrganisationKind.LOCAL_AUTHORITY)
 
 
-def schools_with_closures_kept_by(user: Any) -> QuerySet[Organisation]:
+def schools_with_closures_kept_by(user: User) -> QuerySet[Organisation]:
     ids = policies.organisation_ids_for(user, policies.CLOSURE_DAY_ROLES)
     return Organisation.objects.filter(pk__in=ids, kind=OrganisationKind.SCHOOL).select_related(
         "local_authority"
     )
 
 
-def terms_kept_by(user: Any) -> QuerySet[Term]:
+def terms_kept_by(user: User) -> QuerySet[Term]:
     return Term.objects.filter(local_authority__in=local_authorities_kept_by(user)).select_related(
         "local_authority"
     )
 
 
-def get_term_for(user: Any, term_id: int) -> Term:
+def get_term_for(user: User, term_id: int) -> Term:
     term = terms_kept_by(user).filter(pk=term_id).first()
     if term is None:
         raise Http404("No such term.")
     return term
 
 
-def la_closures_kept_by(user: Any) -> QuerySet[ClosureDay]:
+def la_closures_kept_by(user: User) -> QuerySet[ClosureDay]:
     return ClosureDay.objects.filter(
         local_authority__in=local_authorities_kept_by(user)
     ).select_related("local_authority")
 
 
-def get_la_closure_for(user: Any, closure_id: int) -> ClosureDay:
+def get_la_closure_for(user: User, closure_id: int) -> ClosureDay:
     closure = la_closures_kept_by(user).filter(pk=closure_id).first()
     if closure is None:
         raise Http404("No such closure day.")
     return closure
 
 
-def school_closures_kept_by(user: Any) -> QuerySet[ClosureDay]:
+def school_closures_kept_by(user: User) -> QuerySet[ClosureDay]:
     return ClosureDay.objects.filter(school__in=schools_with_closures_kept_by(user)).select_related(
         "school"
     )
 
 
-def get_school_closure_for(user: Any, closure_id: int) -> ClosureDay:
+def get_school_closure_for(user: User, closure_id: int) -> ClosureDay:
     closure = school_closures_kept_by(user).filter(pk=closure_id).first()
     if closure is None:
         raise Http404("No such closure day.")

@@ -2,12 +2,11 @@
 LA-wide days). Each change is checked, validated and audited in one transaction."""
 
 from datetime import date
-from typing import Any
 
 from django.db import IntegrityError, transaction
 
 from apcase.access import policies
-from apcase.accounts.models import Organisation
+from apcase.accounts.models import Organisation, User
 from apcase.chronology.services import changed_fields, record_event
 from apcase.core.errors import NotPermitted, ValidationFailed
 
@@ -43,7 +42,7 @@ def _check_no_overlap(la: Organisation, start: date, end: date, *, exclude: int 
 
 
 def add_term(
-    *, by: Any, local_authority: Organisation, name: str, start_date: date, end_date: date
+    *, by: User, local_authority: Organisation, name: str, start_date: date, end_date: date
 ) -> Term:
     if not policies.can_manage_terms_for(by, local_authority):
         raise NotPermitted("You cannot change this local authority’s term dates.")
@@ -64,7 +63,7 @@ def add_term(
     return term
 
 
-def update_term(*, by: Any, term: Term, name: str, start_date: date, end_date: date) -> Term:
+def update_term(*, by: User, term: Term, name: str, start_date: date, end_date: date) -> Term:
     if not policies.can_manage_terms_for(by, term.local_authority):
         raise NotPermitted("You cannot change this local authority’s term dates.")
     _check_term_dates(start_date, end_date)
@@ -88,7 +87,7 @@ def update_term(*, by: Any, term: Term, name: str, start_date: date, end_date: d
     return term
 
 
-def remove_term(*, by: Any, term: Term) -> None:
+def remove_term(*, by: User, term: Term) -> None:
     if not policies.can_manage_terms_for(by, term.local_authority):
         raise NotPermitted("You cannot change this local authority’s term dates.")
     with transaction.atomic():
@@ -105,7 +104,7 @@ def remove_term(*, by: Any, term: Term) -> None:
 
 def add_closure_day(
     *,
-    by: Any,
+    by: User,
     day: date,
     reason: str,
     school: Organisation | None = None,
@@ -141,7 +140,7 @@ def add_closure_day(
     return closure
 
 
-def remove_closure_day(*, by: Any, closure: ClosureDay) -> None:
+def remove_closure_day(*, by: User, closure: ClosureDay) -> None:
     if closure.school is not None:
         allowed = policies.can_manage_closure_days_at(by, closure.school)
     elif closure.local_authority is not None:

@@ -1,10 +1,11 @@
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from apcase.access import policies
+from apcase.access.requests import SignedInRequest
 from apcase.access.rules import access_rule
 from apcase.core.errors import ValidationFailed
 from apcase.core.forms import show_domain_error
@@ -19,7 +20,7 @@ def _years(local_authority_id: int | None) -> list[selectors.YearOfTerms]:
 
 
 @access_rule(policies.can_manage_terms)
-def term_list(request: HttpRequest) -> HttpResponse:
+def term_list(request: SignedInRequest) -> HttpResponse:
     authorities = list(selectors.local_authorities_kept_by(request.user))
     context = {
         "authorities": authorities,
@@ -32,7 +33,7 @@ def term_list(request: HttpRequest) -> HttpResponse:
 
 
 @access_rule(policies.can_manage_terms)
-def term_add(request: HttpRequest) -> HttpResponse:
+def term_add(request: SignedInRequest) -> HttpResponse:
     authorities = selectors.local_authorities_kept_by(request.user)
     form = TermForm(request.POST or None, authorities=authorities, submit_label="Add term")
     if request.method == "POST" and form.is_valid():
@@ -54,7 +55,7 @@ def term_add(request: HttpRequest) -> HttpResponse:
 
 
 @access_rule(policies.can_manage_terms)
-def term_edit(request: HttpRequest, term_id: int) -> HttpResponse:
+def term_edit(request: SignedInRequest, term_id: int) -> HttpResponse:
     term = selectors.get_term_for(request.user, term_id)
     initial = {"name": term.name, "start_date": term.start_date, "end_date": term.end_date}
     form = TermForm(request.POST or None, initial=initial)
@@ -71,7 +72,7 @@ def term_edit(request: HttpRequest, term_id: int) -> HttpResponse:
 
 
 @access_rule(policies.can_manage_terms)
-def term_remove(request: HttpRequest, term_id: int) -> HttpResponse:
+def term_remove(request: SignedInRequest, term_id: int) -> HttpResponse:
     term = selectors.get_term_for(request.user, term_id)
     form = ConfirmForm(
         request.POST if request.method == "POST" else None, submit_label="Remove term"
@@ -85,7 +86,13 @@ def term_remove(request: HttpRequest, term_id: int) -> HttpResponse:
 
 
 def _add_closure(
-    request: HttpRequest, *, owners: Any, owner_label: str, owner_kind: str, back: str, heading: str
+    request: SignedInRequest,
+    *,
+    owners: Any,
+    owner_label: str,
+    owner_kind: str,
+    back: str,
+    heading: str,
 ) -> HttpResponse:
     """Add a closure day for one of `owners` (schools, or local authorities); the owner
     is asked for only when the user keeps more than one."""
@@ -107,7 +114,7 @@ def _add_closure(
     return render(request, "schooldays/term_form.html", {"form": form, "heading": heading})
 
 
-def _remove_closure(request: HttpRequest, closure: Any, *, back: str) -> HttpResponse:
+def _remove_closure(request: SignedInRequest, closure: Any, *, back: str) -> HttpResponse:
     form = ConfirmForm(
         request.POST if request.method == "POST" else None, submit_label="Remove closure day"
     )
@@ -120,7 +127,7 @@ def _remove_closure(request: HttpRequest, closure: Any, *, back: str) -> HttpRes
 
 
 @access_rule(policies.can_manage_terms)
-def la_closure_add(request: HttpRequest) -> HttpResponse:
+def la_closure_add(request: SignedInRequest) -> HttpResponse:
     return _add_closure(
         request,
         owners=selectors.local_authorities_kept_by(request.user),
@@ -132,13 +139,13 @@ def la_closure_add(request: HttpRequest) -> HttpResponse:
 
 
 @access_rule(policies.can_manage_terms)
-def la_closure_remove(request: HttpRequest, closure_id: int) -> HttpResponse:
+def la_closure_remove(request: SignedInRequest, closure_id: int) -> HttpResponse:
     closure = selectors.get_la_closure_for(request.user, closure_id)
     return _remove_closure(request, closure, back="schooldays:terms")
 
 
 @access_rule(policies.can_manage_closure_days)
-def closure_list(request: HttpRequest) -> HttpResponse:
+def closure_list(request: SignedInRequest) -> HttpResponse:
     schools = list(selectors.schools_with_closures_kept_by(request.user))
     calendars = [
         {
@@ -153,7 +160,7 @@ def closure_list(request: HttpRequest) -> HttpResponse:
 
 
 @access_rule(policies.can_manage_closure_days)
-def closure_add(request: HttpRequest) -> HttpResponse:
+def closure_add(request: SignedInRequest) -> HttpResponse:
     return _add_closure(
         request,
         owners=selectors.schools_with_closures_kept_by(request.user),
@@ -165,6 +172,6 @@ def closure_add(request: HttpRequest) -> HttpResponse:
 
 
 @access_rule(policies.can_manage_closure_days)
-def closure_remove(request: HttpRequest, closure_id: int) -> HttpResponse:
+def closure_remove(request: SignedInRequest, closure_id: int) -> HttpResponse:
     closure = selectors.get_school_closure_for(request.user, closure_id)
     return _remove_closure(request, closure, back="schooldays:closures")
