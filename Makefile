@@ -55,6 +55,10 @@ format: install ## Apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+.PHONY: drills
+drills: install ## Reliability drills on a private PostgreSQL: database stopped under load, 200 users for 10 min
+	$(BIN)/python -m drills
+
 .PHONY: bench
 bench: install ## Run the benchmarks (figures as ratios measured in the same run)
 	$(BIN)/python -m bench

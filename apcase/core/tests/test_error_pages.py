@@ -1,6 +1,10 @@
 """Error pages keep the service's layout, answer with the right status and, for a
 server error, need nothing that might be the thing that failed."""
 
+from unittest import mock
+
+from django.contrib.sessions.backends.db import SessionStore
+from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.test import Client, RequestFactory, override_settings
 from django.urls import path
@@ -18,7 +22,16 @@ def failing_view(request: HttpRequest) -> HttpResponse:
     raise RuntimeError("simulated failure")
 
 
-urlpatterns = [path("fail/", failing_view), *project_urls.urlpatterns]
+@access_rule(PUBLIC)
+def database_gone_view(request: HttpRequest) -> HttpResponse:
+    raise OperationalError("connection to server at 127.0.0.1 failed: Connection refused")
+
+
+urlpatterns = [
+    path("fail/", failing_view),
+    path("database-gone/", database_gone_view),
+    *project_urls.urlpatterns,
+]
 handler500 = project_urls.handler500
 
 
@@ -74,3 +87,26 @@ def test_an_unexpected_error_answers_500_with_the_service_error_page(db):
     assert response.status_code == 500
     assert read(response).h1 == ["Sorry, there is a problem with the service"]
     assert "simulated failure" not in response.content.decode()
+
+
+@override_settings(ROOT_URLCONF=__name__)
+def test_a_database_that_cannot_be_reached_answers_503_service_unavailable(db):
+    response = Client(raise_request_exception=False).get("/database-gone/")
+
+    assert response.status_code == 503
+    assert response["Retry-After"] == str(views.DATABASE_RETRY_AFTER_SECONDS)
+    page = read(response)
+    assert page.h1 == ["Sorry, the service is unavailable"]
+    assert "Connection refused" not in page.html
+    assert_service_layout(page.html)
+
+
+@override_settings(ROOT_URLCONF=__name__)
+def test_the_database_failing_before_the_view_is_reached_still_answers_503(user_with_role):
+    # The session is read from the database by middleware, before any view runs.
+    client = sign_in(Client(raise_request_exception=False), user_with_role(Role.INCLUSION_LEAD))
+    with mock.patch.object(SessionStore, "load", side_effect=OperationalError("gone")):
+        response = client.get("/")
+
+    assert response.status_code == 503
+    assert read(response).h1 == ["Sorry, the service is unavailable"]
