@@ -16,22 +16,30 @@ Rules:
   attachment with the detected content type and nosniff.
 - A removed document's file is deleted from disk once the removal commits
   (`delete_after_commit`); a removal that rolls back leaves the file in place.
+- A file is written before the record that names it, inside the service's transaction;
+  if that transaction rolls back the file stays behind, named by nothing. Every column
+  that names a stored file is a `StoredFilePath`; `sweep_orphans` (the daily
+  `manage.py sweep_uploads`) deletes files no such column names once they are older than
+  a day, so a transaction still in flight never loses its file.
 """
 
+import datetime
 import logging
 import re
 import uuid
 import zipfile
 from dataclasses import dataclass
-from pathlib import PurePosixPath
-from typing import IO
+from pathlib import Path, PurePosixPath
+from typing import IO, Any
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.base import File
 from django.core.files.storage import FileSystemStorage
-from django.db import transaction
+from django.db import models, transaction
 from django.http import FileResponse
+from django.utils import timezone
 
 from .errors import ValidationFailed
 
@@ -262,3 +270,63 @@ def file_response(stored_path: str, *, download_name: str, extension: str) -> Fi
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+# --- Orphan files -----------------------------------------------------------------------
+
+
+class StoredFilePath(models.CharField):
+    """A column holding the path `store_upload` returned. The orphan sweep keeps every
+    file such a column names. To migrations it is a plain CharField (nothing in the
+    database differs), so marking a column costs no migration."""
+
+    def deconstruct(self) -> Any:
+        name, _, args, kwargs = super().deconstruct()
+        return name, "django.db.models.CharField", args, kwargs
+
+
+# A file younger than this is never swept: its transaction may still be running.
+ORPHAN_GRACE = datetime.timedelta(hours=24)
+
+
+def named_files() -> set[str]:
+    """Every stored path some record names, across all apps."""
+    named: set[str] = set()
+    for model in apps.get_models():
+        for field in model._meta.concrete_fields:
+            if isinstance(field, StoredFilePath):
+                paths = model._base_manager.exclude(**{field.attname: ""})
+                named.update(paths.values_list(field.attname, flat=True))
+    return named
+
+
+def orphan_files(*, older_than: datetime.timedelta = ORPHAN_GRACE) -> list[str]:
+    """Stored files (relative to MEDIA_ROOT) that no record names and that were last
+    written more than `older_than` ago, oldest first."""
+    root = Path(settings.MEDIA_ROOT)
+    if not root.is_dir():
+        return []
+    cutoff = (timezone.now() - older_than).timestamp()
+    named = named_files()
+    found = []
+    for path in root.rglob("*"):
+        if not path.is_file() or path.is_symlink():
+            continue
+        written = path.stat().st_mtime
+        relative = path.relative_to(root).as_posix()
+        if written < cutoff and relative not in named:
+            found.append((written, relative))
+    return [relative for _, relative in sorted(found)]
+
+
+def sweep_orphans(
+    *, older_than: datetime.timedelta = ORPHAN_GRACE, dry_run: bool = False
+) -> list[str]:
+    """Delete the orphan files (or only list them, with `dry_run`); returns their paths."""
+    orphans = orphan_files(older_than=older_than)
+    if not dry_run:
+        for relative in orphans:
+            delete_stored(relative)
+        if orphans:
+            logger.info("Deleted %d orphan upload file(s)", len(orphans))
+    return orphans

@@ -8,6 +8,7 @@ from django.db.models import Q
 
 from apcase.accounts.models import Organisation
 from apcase.core.models import TimeStampedModel
+from apcase.core.uploads import StoredFilePath
 
 from .ofsted import LegacyGrade, Scale
 
@@ -185,7 +186,7 @@ class AssuranceRecord(TimeStampedModel):
     # KCSIE: the provider undertakes to tell the commissioner of changes (e.g. staff).
     undertakes_to_report_changes = models.BooleanField(default=False)
     notes = models.TextField(blank=True)
-    document_path = models.CharField(max_length=255, blank=True)
+    document_path = StoredFilePath(max_length=255, blank=True)
     document_name = models.CharField(max_length=150, blank=True)
     document_extension = models.CharField(max_length=8, blank=True)
     recorded_by = models.ForeignKey(

@@ -10,6 +10,7 @@ from django.db.models import Q
 from apcase.accounts.models import Organisation
 from apcase.accounts.roles import OrganisationKind
 from apcase.core.models import TimeStampedModel
+from apcase.core.uploads import StoredFilePath
 from apcase.reference.census import (
     ContactMethod,
     ExclusionKind,
@@ -50,7 +51,7 @@ class Pupil(TimeStampedModel):
     medical_needs = models.TextField(blank=True)
     allergies = models.TextField(blank=True)
     first_language = models.CharField(max_length=60, blank=True)
-    photo_path = models.CharField(max_length=200, blank=True)
+    photo_path = StoredFilePath(max_length=200, blank=True)
     version = models.PositiveIntegerField(default=1)
 
     class Meta:

@@ -5,6 +5,7 @@ from django.db.models import Q
 from apcase.accounts.models import Organisation
 from apcase.accounts.roles import OrganisationKind
 from apcase.core.models import TimeStampedModel
+from apcase.core.uploads import StoredFilePath
 
 
 class Referral(TimeStampedModel):
@@ -150,7 +151,7 @@ class ReferralDocument(TimeStampedModel):
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="documents")
     title = models.CharField(max_length=200)
     original_name = models.CharField(max_length=200)
-    stored_path = models.CharField(max_length=300)
+    stored_path = StoredFilePath(max_length=300)
     extension = models.CharField(max_length=8)
     size = models.PositiveIntegerField()
     uploaded_by = models.ForeignKey(

@@ -5,6 +5,7 @@ removed document's file is deleted once the removal commits, and kept if it roll
 Every file here is made by the test: no real document, no real program."""
 
 import io
+import os
 import zipfile
 
 import pytest
@@ -296,3 +297,78 @@ def test_a_removed_or_replaced_pupil_photo_is_deleted_from_disk(
     assert response.status_code == 302
     assert not second.exists()
     assert client.get(f"/pupils/{pupil.pk}/photo/").status_code == 404
+
+
+# --- orphan files: an upload whose transaction rolled back ------------------------------
+
+
+def test_an_upload_whose_transaction_rolls_back_is_swept_and_named_files_are_kept(
+    lead_and_referral, media
+):
+    import datetime
+
+    from django.core.management import call_command
+
+    from apcase.referrals import services
+
+    client, referral = lead_and_referral
+    assert _post_document(client, referral, docx()).status_code == 302
+    kept = media / referral.documents.get().stored_path
+    lead = referral.documents.get().uploaded_by
+
+    class Abandon(Exception):
+        pass
+
+    with pytest.raises(Abandon), transaction.atomic():
+        services.add_document(referral, by=lead, title="Second plan", upload=upload(docx()))
+        raise Abandon  # a later write in the same change fails: no record, but a file
+    assert referral.documents.count() == 1
+    files = sorted(path for path in media.rglob("*") if path.is_file())
+    orphan = next(path for path in files if path != kept)
+
+    # Young files are never swept: their transaction might still be running.
+    assert uploads.orphan_files() == []
+    out = io.StringIO()
+    call_command("sweep_uploads", "--dry-run", "--older-than-hours", "1", stdout=out)
+    assert "Would delete 0 orphan file(s)." in out.getvalue()
+
+    day_old = (datetime.datetime.now() - datetime.timedelta(hours=25)).timestamp()
+    for path in (kept, orphan):
+        os.utime(path, (day_old, day_old))
+    out = io.StringIO()
+    call_command("sweep_uploads", "--dry-run", stdout=out)
+    assert f"Would delete {orphan.relative_to(media).as_posix()}" in out.getvalue()
+    assert orphan.exists()  # a dry run deletes nothing
+
+    out = io.StringIO()
+    call_command("sweep_uploads", stdout=out)
+    assert "Deleted 1 orphan file(s)." in out.getvalue()
+    assert not orphan.exists()
+    assert kept.exists()  # the file a record names stays
+    document = referral.documents.get()
+    response = client.get(reverse("referrals:document", args=[referral.pk, document.pk]))
+    assert response.status_code == 200
+
+
+def test_every_column_that_names_a_stored_file_is_known_to_the_sweep():
+    from django.apps import apps
+
+    marked = {
+        f"{model._meta.label}.{field.name}"
+        for model in apps.get_models()
+        for field in model._meta.concrete_fields
+        if isinstance(field, uploads.StoredFilePath)
+    }
+    # A path column that is not marked would have its files swept as orphans.
+    path_like = {
+        f"{model._meta.label}.{field.name}"
+        for model in apps.get_models()
+        for field in model._meta.concrete_fields
+        if field.name.endswith("_path")
+    }
+    assert path_like <= marked
+    assert {
+        "referrals.ReferralDocument.stored_path",
+        "pupils.Pupil.photo_path",
+        "directory.AssuranceRecord.document_path",
+    } <= marked
