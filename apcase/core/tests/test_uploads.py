@@ -319,9 +319,13 @@ def test_an_upload_whose_transaction_rolls_back_is_swept_and_named_files_are_kep
     class Abandon(Exception):
         pass
 
-    with pytest.raises(Abandon), transaction.atomic():
-        services.add_document(referral, by=lead, title="Second plan", upload=upload(docx()))
-        raise Abandon  # a later write in the same change fails: no record, but a file
+    def upload_then_failure() -> None:
+        with transaction.atomic():
+            services.add_document(referral, by=lead, title="Second plan", upload=upload(docx()))
+            raise Abandon  # a later write in the same change fails: no record, but a file
+
+    with pytest.raises(Abandon):
+        upload_then_failure()
     assert referral.documents.count() == 1
     files = sorted(path for path in media.rglob("*") if path.is_file())
     orphan = next(path for path in files if path != kept)
