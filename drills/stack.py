@@ -135,13 +135,10 @@ class Stack:
         if development:  # the demo loads only under the development settings
             env.update(APCASE_ENV="development", DJANGO_SETTINGS_MODULE="config.settings.local")
         done = subprocess.run(  # nosec B603
-            [PYTHON, "manage.py", *args],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            capture_output=True,
-            text=True,
+            [PYTHON, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True
         )
+        if done.returncode:
+            raise SystemExit(f"manage.py {' '.join(args)} failed:\n{done.stderr[-3000:]}")
         return done.stdout
 
     def prepare(self) -> None:
