@@ -470,7 +470,9 @@ def can_plan_placement(user: User, placement: Any) -> bool:
         return True
     la = placement.pupil.school.local_authority
     return (
-        placement.arranged_by == "la" and la is not None and Role.LA_OFFICER in roles_in(user, la)
+        placement.arranged_by == placement.ArrangedBy.LA
+        and la is not None
+        and Role.LA_OFFICER in roles_in(user, la)
     )
 
 
@@ -493,8 +495,8 @@ def can_take_registers(user: User) -> bool:
 def can_mark_attendance(user: User, placement: Any) -> bool:
     """Provider staff mark only pupils in an active placement with their own provider,
     or one that ended today (its last day)."""
-    open_today = placement.status == "active" or (
-        placement.status == "ended"
+    open_today = placement.status == placement.Status.ACTIVE or (
+        placement.status == placement.Status.ENDED
         and placement.ended_on is not None
         and placement.ended_on >= timezone.localdate()
     )

@@ -77,7 +77,7 @@ class AttendanceMark(models.Model):
             self.observed,
             self.code,
             dual_registered=placement.dual_registered,
-            arranged_by_la=placement.arranged_by == "la",
+            arranged_by_la=placement.arranged_by == placement.ArrangedBy.LA,
         )
 
     @property

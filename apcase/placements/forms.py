@@ -68,7 +68,7 @@ class PlanForm(_Form):
 
     def __init__(self, *args: Any, placement: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if placement.status == "active":
+        if placement.status == Placement.Status.ACTIVE:
             # A started placement's end date moves only by extending or ending it.
             self.fields["planned_end_date"].disabled = True
             self.fields[

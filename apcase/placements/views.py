@@ -29,13 +29,14 @@ from .forms import (
     SitesForm,
     TimetableForm,
 )
+from .models import Placement
 
 
 def _detail_url(placement_id: int) -> str:
     return reverse("placements:detail", kwargs={"placement_id": placement_id})
 
 
-def _plan_context(user: User, placement: Any) -> dict[str, Any]:
+def _plan_context(user: User, placement: Placement) -> dict[str, Any]:
     placement = selectors.placement_with_plan(placement)
     agreements = list(placement.agreements.all())  # type: ignore[attr-defined]
     return {
@@ -45,13 +46,19 @@ def _plan_context(user: User, placement: Any) -> dict[str, Any]:
         "grid": plan.timetable_grid(placement),
         "objectives": list(placement.objectives.all()),  # type: ignore[attr-defined]
         "agreements": [a for a in agreements if a.plan_version == placement.plan_version],
-        "missing": plan.missing_before_start(placement) if placement.status == "planned" else [],
-        "can_plan": policies.can_plan_placement(user, placement) and placement.status != "ended",
+        "missing": plan.missing_before_start(placement)
+        if placement.status == Placement.Status.PLANNED
+        else [],
+        "can_plan": policies.can_plan_placement(user, placement)
+        and placement.status != Placement.Status.ENDED,
         "can_correct_commissioning": policies.can_correct_commissioning(user, placement),
-        "can_end": placement.status != "ended" and policies.can_end_placement(user, placement),
+        "can_end": placement.status != Placement.Status.ENDED
+        and policies.can_end_placement(user, placement),
         "concerns": watch.concerns(placement, today=timezone.localdate()),
         "threshold_warning": (
-            threshold.warning_for_placement(placement) if placement.status != "ended" else None
+            threshold.warning_for_placement(placement)
+            if placement.status != Placement.Status.ENDED
+            else None
         ),
         "extensions": list(placement.extensions.all()),  # type: ignore[attr-defined]
     }
@@ -64,7 +71,7 @@ def detail(request: SignedInRequest, placement_id: int) -> HttpResponse:
     return render(request, "placements/detail.html", _plan_context(request.user, placement))
 
 
-def _log_read(request: SignedInRequest, placement: Any, action: str) -> None:
+def _log_read(request: SignedInRequest, placement: Placement, action: str) -> None:
     log_access(
         by=request.user,
         action=action,
@@ -86,7 +93,7 @@ def _already_ended(request: SignedInRequest, placement_id: int) -> HttpResponse 
     """A second press of "End the placement" (or a stale link) lands on the placement,
     saying it has ended, rather than on "Page not found"."""
     placement = selectors.get_placement_for(request.user, placement_id)
-    if placement.status != "ended":
+    if placement.status != Placement.Status.ENDED:
         return None
     messages.info(request, "This placement has already ended.")
     return redirect(_detail_url(placement.pk))
@@ -94,7 +101,7 @@ def _already_ended(request: SignedInRequest, placement_id: int) -> HttpResponse 
 
 def _form_page(
     request: SignedInRequest,
-    placement: Any,
+    placement: Placement,
     form: Any,
     *,
     save: Callable[[], Any],
@@ -234,7 +241,7 @@ def extend(request: SignedInRequest, placement_id: int) -> HttpResponse:
 @access_rule(policies.can_view_placements)
 def sites(request: SignedInRequest, placement_id: int) -> HttpResponse:
     placement = selectors.get_placement_to_plan(request.user, placement_id)
-    if placement.status == "ended":
+    if placement.status == Placement.Status.ENDED:
         raise Http404("No such placement.")
     form = SitesForm(
         request.POST or None,

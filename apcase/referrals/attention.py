@@ -10,8 +10,10 @@ from apcase.accounts.models import User
 from apcase.core.attention import AttentionItem
 
 from . import selectors, workflow
-from .models import Referral
+from .models import EmergencyPlacement, Referral
 from .sections import incomplete_sections
+
+R = EmergencyPlacement.Ratification
 
 
 def referral_items(user: User) -> list[AttentionItem]:
@@ -57,11 +59,11 @@ def referral_items(user: User) -> list[AttentionItem]:
             items.append(AttentionItem(f"Submit the referral for {name}", href))
     today = timezone.localdate()
     for emergency in selectors.emergencies_visible_to(user).filter(
-        ratification__in=["awaiting", "not_ratified"]
+        ratification__in=[R.AWAITING, R.NOT_RATIFIED]
     ):
         href = reverse("referrals:emergency_detail", args=[emergency.pk])
         name = emergency.pupil.display_name
-        if emergency.ratification == "not_ratified":
+        if emergency.ratification == R.NOT_RATIFIED:
             items.append(
                 AttentionItem(
                     f"End or replace the emergency placement for {name}",

@@ -37,9 +37,9 @@ def _filled(referral: Any, *names: str) -> bool:
 
 
 def _consent_complete(referral: Any) -> bool:
-    if referral.consent == "given":
+    if referral.consent == referral.Consent.GIVEN:
         return _filled(referral, "consent_given_by", "consent_given_on", "consent_recorded_how")
-    if referral.consent == "not_obtained":
+    if referral.consent == referral.Consent.NOT_OBTAINED:
         return _filled(referral, "consent_not_obtained_reason")
     return False
 

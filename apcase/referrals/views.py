@@ -455,7 +455,7 @@ def emergency_detail(request: SignedInRequest, emergency_id: int) -> HttpRespons
             "overdue": workflow.is_overdue(emergency),
             "threshold_warning": (
                 threshold.warning_for_placement(emergency.placement)
-                if emergency.placement.status != "ended"
+                if emergency.placement.status != emergency.placement.Status.ENDED
                 else None
             ),
             "decisions": emergency.decisions.select_related("meeting", "recorded_by"),

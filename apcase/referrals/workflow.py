@@ -385,7 +385,7 @@ def ratify_emergency(
         raise NotPermitted("You cannot record the panel's decisions.")
     if emergency.meeting_id != decision.meeting_id:
         raise ValidationFailed("This emergency placement is not on that meeting's agenda.")
-    to = R.RATIFIED if decision.outcome == "ratified" else R.NOT_RATIFIED
+    to = R.RATIFIED if decision.outcome == decision.Outcome.RATIFIED else R.NOT_RATIFIED
     _move_emergency(
         emergency,
         to,
