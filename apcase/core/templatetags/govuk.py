@@ -1,0 +1,265 @@
+"""GOV.UK Design System components as template tags: every page writes them one way.
+
+`{% load govuk %}` gives:
+
+- `{% summary_row "Key" value %}`, or with a body for a value that holds markup:
+  `{% summary_row "Key" %}{{ a }}<br>{{ b }}{% endsummary_row %}`. Options:
+  `value_id="…"`, `key_hint="…"` (a caption under the key), and a row action
+  `action_url=url action_text="Change" action_hidden="photo"` (shown only when the URL is
+  not empty, so `{% if can_edit %}{% url … as change_url %}{% endif %}` governs it).
+- `{% table "Caption" "Heading" "Heading" … caption_size="m" actions="Actions" %}` rows
+  `{% endtable %}`: the caption, the head and the `<tbody>`; the body holds the rows.
+  `caption_size` is s, m, l or "hidden" (read by screen readers only); a heading that is
+  empty is left out (a column shown only to some); `numeric="2,3"` right-aligns headings
+  by position; `actions="…"` adds a last heading read by screen readers only.
+- `{% govuk_tag "Overdue" "red" %}` and `{% govuk_tag obj.get_status_display obj.status|status_colour %}`.
+- `{% back_link "Back to pupils" "pupils:list" %}` (a URL name and its arguments).
+- `{% capture as name %}…{% endcapture %}` keeps rendered markup in a variable, for a key or
+  caption made of more than one value.
+
+Escaping holds everywhere: an argument is rendered as `{{ value }}` would render it
+(localised, then escaped unless already safe), and a body or a capture is rendered by the
+template itself, so its variables are escaped there and only its literal markup, written
+by the template's author, passes as markup. Nothing here marks user data safe.
+"""
+
+from collections.abc import Sequence
+from typing import Any
+
+from django import template
+from django.template.base import (
+    FilterExpression,
+    Node,
+    NodeList,
+    Parser,
+    Token,
+    render_value_in_context,
+    token_kwargs,
+)
+from django.template.context import Context
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+
+register = template.Library()
+
+# The colour of the tag for each status value used across the apps. The tag's words carry
+# the meaning; the colour only helps the eye (GOV.UK: do not rely on colour alone).
+STATUS_COLOURS = {
+    "draft": "grey",
+    "submitted": "blue",
+    "scheduled": "light-blue",
+    "approved": "green",
+    "declined": "red",
+    "deferred": "yellow",
+    "more_information": "orange",
+    "closed": "grey",
+    "withdrawn": "grey",
+    "awaiting": "yellow",
+    "ratified": "green",
+    "not_ratified": "red",
+    "ended": "grey",
+    "planned": "blue",
+    "active": "green",
+    "held": "grey",
+    "cancelled": "grey",
+}
+
+
+def _rendered(expression: FilterExpression | None, context: Context) -> str:
+    """What `{{ expression }}` would output: localised and escaped unless already safe."""
+    if expression is None:
+        return ""
+    value = expression.resolve(context)
+    return str(render_value_in_context(value, context))
+
+
+def _resolve(expression: FilterExpression | None, context: Context) -> Any:
+    return None if expression is None else expression.resolve(context)
+
+
+def _parse_arguments(
+    parser: Parser, bits: Sequence[str], allowed: set[str], tag: str
+) -> tuple[list[FilterExpression], dict[str, FilterExpression]]:
+    args: list[FilterExpression] = []
+    kwargs: dict[str, FilterExpression] = {}
+    for bit in bits:
+        kwarg = token_kwargs([bit], parser)
+        if kwarg:
+            name, expression = next(iter(kwarg.items()))
+            if name not in allowed:
+                raise template.TemplateSyntaxError(f"{tag} has no option {name!r}")
+            kwargs[name] = expression
+        elif kwargs:
+            raise template.TemplateSyntaxError(f"{tag}: a value after the options")
+        else:
+            args.append(parser.compile_filter(bit))
+    return args, kwargs
+
+
+class SummaryRowNode(Node):
+    def __init__(
+        self,
+        key: FilterExpression,
+        value: FilterExpression | None,
+        body: NodeList | None,
+        options: dict[str, FilterExpression],
+    ) -> None:
+        self.key, self.value, self.body, self.options = key, value, body, options
+
+    def render(self, context: Context) -> str:
+        option = self.options.get
+        value = (
+            self.body.render(context) if self.body is not None else _rendered(self.value, context)
+        )
+        key = _rendered(self.key, context)
+        hint = _rendered(option("key_hint"), context)
+        value_id = _rendered(option("value_id"), context)
+        action_url = _resolve(option("action_url"), context)
+        actions = ""
+        if action_url:
+            hidden = (
+                _rendered(option("action_hidden"), context)
+                if "action_hidden" in self.options
+                else key.lower()
+            )
+            actions = format_html(
+                '<dd class="govuk-summary-list__actions"><a class="govuk-link" href="{}">{}'
+                '<span class="govuk-visually-hidden"> {}</span></a></dd>',
+                action_url,
+                _rendered(option("action_text"), context)
+                if "action_text" in self.options
+                else "Change",
+                hidden,
+            )
+        return format_html(
+            '<div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">{}{}</dt>'
+            '<dd class="govuk-summary-list__value"{}>{}</dd>{}</div>',
+            key,
+            format_html(' <span class="govuk-caption-s">{}</span>', hint) if hint else "",
+            format_html(' id="{}"', value_id) if value_id else "",
+            value,
+            actions,
+        )
+
+
+@register.tag
+def summary_row(parser: Parser, token: Token) -> SummaryRowNode:
+    """One row of a GOV.UK summary list: `{% summary_row "Key" value %}` or a body."""
+    bits = token.split_contents()
+    allowed = {"value_id", "key_hint", "action_url", "action_text", "action_hidden"}
+    args, options = _parse_arguments(parser, bits[1:], allowed, bits[0])
+    if len(args) == 1:
+        body = parser.parse(("endsummary_row",))
+        parser.delete_first_token()
+        return SummaryRowNode(args[0], None, body, options)
+    if len(args) == 2:
+        return SummaryRowNode(args[0], args[1], None, options)
+    raise template.TemplateSyntaxError("summary_row takes a key, and a value or a body")
+
+
+class TableNode(Node):
+    def __init__(
+        self,
+        caption: FilterExpression,
+        headings: list[FilterExpression],
+        body: NodeList,
+        options: dict[str, FilterExpression],
+    ) -> None:
+        self.caption, self.headings, self.body, self.options = caption, headings, body, options
+
+    def render(self, context: Context) -> str:
+        option = self.options.get
+        size = str(_resolve(option("caption_size"), context) or "m")
+        caption_class = (
+            "govuk-visually-hidden" if size == "hidden" else f"govuk-table__caption--{size}"
+        )
+        numeric = {
+            int(n) for n in str(_resolve(option("numeric"), context) or "").split(",") if n.strip()
+        }
+        table_id = _rendered(option("id"), context)
+        headings = []
+        for position, heading in enumerate(self.headings, start=1):
+            text = _rendered(heading, context)
+            if text:
+                modifier = " govuk-table__header--numeric" if position in numeric else ""
+                headings.append((modifier, text))
+        actions = _rendered(option("actions"), context)
+        return format_html(
+            '<table class="govuk-table"{}>'
+            '<caption class="govuk-table__caption {}">{}</caption>'
+            '<thead class="govuk-table__head"><tr class="govuk-table__row">{}{}</tr></thead>'
+            '<tbody class="govuk-table__body">{}</tbody></table>',
+            format_html(' id="{}"', table_id) if table_id else "",
+            caption_class,
+            _rendered(self.caption, context),
+            format_html_join("", '<th scope="col" class="govuk-table__header{}">{}</th>', headings),
+            format_html(
+                '<th scope="col" class="govuk-table__header"><span class="govuk-visually-hidden">{}</span></th>',
+                actions,
+            )
+            if actions
+            else "",
+            self.body.render(context),
+        )
+
+
+@register.tag
+def table(parser: Parser, token: Token) -> TableNode:
+    """A GOV.UK table: caption, headings and options in the tag, rows in the body."""
+    bits = token.split_contents()
+    args, options = _parse_arguments(
+        parser, bits[1:], {"caption_size", "numeric", "actions", "id"}, bits[0]
+    )
+    if not args:
+        raise template.TemplateSyntaxError("table takes a caption and its headings")
+    body = parser.parse(("endtable",))
+    parser.delete_first_token()
+    return TableNode(args[0], args[1:], body, options)
+
+
+class CaptureNode(Node):
+    def __init__(self, name: str, body: NodeList) -> None:
+        self.name, self.body = name, body
+
+    def render(self, context: Context) -> str:
+        # NodeList.render returns markup already safe: the body's variables were escaped
+        # as it rendered, and its literal markup is the template author's.
+        context[self.name] = self.body.render(context)
+        return ""
+
+
+@register.tag
+def capture(parser: Parser, token: Token) -> CaptureNode:
+    """`{% capture as name %}…{% endcapture %}`: the rendered body, kept in `name`."""
+    bits = token.split_contents()
+    if len(bits) != 3 or bits[1] != "as":
+        raise template.TemplateSyntaxError("capture is written {% capture as name %}")
+    body = parser.parse(("endcapture",))
+    parser.delete_first_token()
+    return CaptureNode(bits[2], body)
+
+
+@register.filter
+def status_colour(status: Any) -> str:
+    """The GOV.UK tag colour for a status value ("" where none is set: a grey-blue tag)."""
+    return STATUS_COLOURS.get(str(status), "")
+
+
+@register.simple_tag
+def govuk_tag(text: Any, colour: str = "", id: str = "") -> str:  # noqa: A002 - the HTML attribute
+    """A GOV.UK tag; colour is a GOV.UK tag colour ("red", or "govuk-tag--red")."""
+    colour = str(colour).removeprefix("govuk-tag--")
+    return format_html(
+        '<strong class="govuk-tag{}"{}>{}</strong>',
+        f" govuk-tag--{colour}" if colour else "",
+        format_html(' id="{}"', id) if id else "",
+        text,
+    )
+
+
+@register.simple_tag
+def back_link(text: Any, viewname: str, *args: Any) -> str:
+    """The GOV.UK back link to a named URL (with its arguments)."""
+    return format_html(
+        '<a href="{}" class="govuk-back-link">{}</a>', reverse(viewname, args=args), text
+    )
