@@ -15,12 +15,7 @@ class AttentionItem:
     href: str
     detail: str = ""
     tag: str = ""  # e.g. "Overdue", shown as a GOV.UK tag
-    tag_colour: str = ""  # a GOV.UK tag colour: "red", "yellow", ...
-
-    @property
-    def tag_class(self) -> str:
-        colour = self.tag_colour.removeprefix("govuk-tag--")
-        return f"govuk-tag--{colour}" if colour else ""
+    tag_colour: str = ""  # a GOV.UK tag colour: "red" (or "govuk-tag--red"), for {% govuk_tag %}
 
 
 _providers: list[Callable[[Any], list[AttentionItem]]] = []

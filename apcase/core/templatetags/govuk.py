@@ -13,7 +13,9 @@
   empty is left out (a column shown only to some); `numeric="2,3"` right-aligns headings
   by position; `actions="…"` adds a last heading read by screen readers only.
 - `{% govuk_tag "Overdue" "red" %}` and `{% govuk_tag obj.get_status_display obj.status|status_colour %}`.
-- `{% back_link "Back to pupils" "pupils:list" %}` (a URL name and its arguments).
+- `{% govuk_back_link "Back to pupils" "pupils:list" %}` (a URL name and its arguments;
+  prefixed because crispy_forms_gds has a `back_link` that a later `{% load %}` would put
+  in its place).
 - `{% capture as name %}…{% endcapture %}` keeps rendered markup in a variable, for a key or
   caption made of more than one value.
 
@@ -258,7 +260,7 @@ def govuk_tag(text: Any, colour: str = "", id: str = "") -> str:  # noqa: A002 -
 
 
 @register.simple_tag
-def back_link(text: Any, viewname: str, *args: Any) -> str:
+def govuk_back_link(text: Any, viewname: str, *args: Any) -> str:
     """The GOV.UK back link to a named URL (with its arguments)."""
     return format_html(
         '<a href="{}" class="govuk-back-link">{}</a>', reverse(viewname, args=args), text

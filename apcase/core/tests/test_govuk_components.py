@@ -137,10 +137,10 @@ def test_a_tag_takes_a_colour_or_a_status():
 
 
 def test_a_back_link_points_at_the_named_url():
-    assert render('{% back_link "Back to referrals" "referrals:list" %}') == (
+    assert render('{% govuk_back_link "Back to referrals" "referrals:list" %}') == (
         '<a href="/referrals/" class="govuk-back-link">Back to referrals</a>'
     )
-    assert ESCAPED in render('{% back_link name "pupils:list" %}', name=SCRIPT)
+    assert ESCAPED in render('{% govuk_back_link name "pupils:list" %}', name=SCRIPT)
 
 
 @pytest.mark.parametrize(
