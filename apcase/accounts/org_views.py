@@ -2,21 +2,16 @@
 their own organisation (404 for any other); system admins reach every organisation
 and alone add or edit organisations."""
 
-from collections.abc import Callable
-from typing import Any
-
 from django.conf import settings
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from apcase.access import policies
 from apcase.access.requests import SignedInRequest
 from apcase.access.rules import access_rule
-from apcase.core.errors import DomainError, NotPermitted, ValidationFailed
-from apcase.core.forms import show_domain_error
+from apcase.core.viewhelpers import handle_form, run_action
 
 from . import selectors, services
 from .forms import InviteUserForm, OrganisationForm
@@ -61,33 +56,37 @@ def invite_user(request: SignedInRequest, organisation_id: int) -> HttpResponse:
     form = InviteUserForm(
         request.POST if request.method == "POST" else None, organisation=organisation
     )
-    if request.method == "POST" and form.is_valid():
-        site_url = request.build_absolute_uri("/")
-        try:
-            services.invite_user(
-                by=request.user, organisation=organisation, site_url=site_url, **form.cleaned_data
+
+    def invited(_invitation: object) -> str:
+        email = form.cleaned_data["email"]
+        if policies.grant_needs_confirmation(form.cleaned_data["role"]):
+            return (
+                f"The invitation for {email} is waiting for confirmation. It will be "
+                "sent once someone other than you who may confirm it has done so."
             )
-        except NotPermitted as error:
-            raise PermissionDenied(str(error)) from None
-        except ValidationFailed as error:
-            show_domain_error(form, error)
-        else:
-            email = form.cleaned_data["email"]
-            if policies.grant_needs_confirmation(form.cleaned_data["role"]):
-                messages.success(
-                    request,
-                    f"The invitation for {email} is waiting for confirmation. It will be "
-                    "sent once someone other than you who may confirm it has done so.",
-                )
-            else:
-                messages.success(request, f"Invitation sent to {email}.")
-            return redirect("organisations:detail", organisation.pk)
-    context = {
-        "form": form,
-        "organisation": organisation,
-        "invitation_hours": settings.APCASE_INVITATION_HOURS,
-    }
-    return render(request, "accounts/invite_user.html", context)
+        return f"Invitation sent to {email}."
+
+    return handle_form(
+        request,
+        form,
+        lambda: services.invite_user(
+            by=request.user,
+            organisation=organisation,
+            site_url=request.build_absolute_uri("/"),
+            **form.cleaned_data,
+        ),
+        success_message=invited,
+        redirect_to=_detail_url(organisation.pk),
+        template="accounts/invite_user.html",
+        context={
+            "organisation": organisation,
+            "invitation_hours": settings.APCASE_INVITATION_HOURS,
+        },
+    )
+
+
+def _detail_url(organisation_id: int) -> str:
+    return reverse("organisations:detail", args=[organisation_id])
 
 
 @access_rule(policies.can_confirm_role_grants_somewhere)
@@ -100,31 +99,15 @@ def confirm_invitation(
         request.user, organisation_id, invitation_id
     )
     if request.method == "POST":
-        try:
-            services.confirm_invitation(
+        return run_action(
+            request,
+            lambda: services.confirm_invitation(
                 by=request.user, invitation=invitation, site_url=request.build_absolute_uri("/")
-            )
-        except NotPermitted as error:
-            raise PermissionDenied(str(error)) from None
-        except DomainError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(
-                request, f"Confirmed. The invitation has been sent to {invitation.email}."
-            )
-        return redirect("organisations:list")
+            ),
+            success_message=f"Confirmed. The invitation has been sent to {invitation.email}.",
+            redirect_to="organisations:list",
+        )
     return render(request, "accounts/confirm_invitation.html", {"invitation": invitation})
-
-
-def _act(request: SignedInRequest, action: Callable[..., Any], success: str, **kwargs: Any) -> None:
-    try:
-        action(by=request.user, **kwargs)
-    except NotPermitted as error:
-        raise PermissionDenied(str(error)) from None
-    except DomainError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, success)
 
 
 @access_rule(policies.can_manage_users_somewhere)
@@ -135,8 +118,12 @@ def deactivate_member(
     organisation = selectors.get_managed_organisation_for(request.user, organisation_id)
     membership = selectors.get_membership_for(request.user, organisation, membership_id)
     done = f"{membership.user} is no longer {membership.get_role_display().lower()} here."
-    _act(request, services.deactivate_membership, done, membership=membership)
-    return redirect("organisations:detail", organisation.pk)
+    return run_action(
+        request,
+        lambda: services.deactivate_membership(by=request.user, membership=membership),
+        success_message=done,
+        redirect_to=_detail_url(organisation.pk),
+    )
 
 
 @access_rule(policies.can_manage_users_somewhere)
@@ -147,8 +134,12 @@ def reactivate_member(
     organisation = selectors.get_managed_organisation_for(request.user, organisation_id)
     membership = selectors.get_membership_for(request.user, organisation, membership_id)
     done = f"{membership.user} is {membership.get_role_display().lower()} here again."
-    _act(request, services.reactivate_membership, done, membership=membership)
-    return redirect("organisations:detail", organisation.pk)
+    return run_action(
+        request,
+        lambda: services.reactivate_membership(by=request.user, membership=membership),
+        success_message=done,
+        redirect_to=_detail_url(organisation.pk),
+    )
 
 
 @access_rule(policies.can_manage_users_somewhere)
@@ -159,24 +150,27 @@ def revoke_invitation(
     organisation = selectors.get_managed_organisation_for(request.user, organisation_id)
     invitation = selectors.get_pending_invitation_for(request.user, organisation, invitation_id)
     done = f"The invitation for {invitation.email} has been withdrawn."
-    _act(request, services.revoke_invitation, done, invitation=invitation)
-    return redirect("organisations:detail", organisation.pk)
+    return run_action(
+        request,
+        lambda: services.revoke_invitation(by=request.user, invitation=invitation),
+        success_message=done,
+        redirect_to=_detail_url(organisation.pk),
+    )
 
 
 @access_rule(policies.can_manage_organisations)
 def create_organisation(request: SignedInRequest) -> HttpResponse:
     form = OrganisationForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            organisation = services.create_organisation(
-                by=request.user, kind=form.cleaned_data["kind"], **form.details()
-            )
-        except ValidationFailed as error:
-            show_domain_error(form, error)
-        else:
-            messages.success(request, f"{organisation.name} has been added.")
-            return redirect("organisations:detail", organisation.pk)
-    return render(request, "accounts/organisation_form.html", {"form": form})
+    return handle_form(
+        request,
+        form,
+        lambda: services.create_organisation(
+            by=request.user, kind=form.cleaned_data["kind"], **form.details()
+        ),
+        success_message=lambda organisation: f"{organisation.name} has been added.",
+        redirect_to=lambda organisation: _detail_url(organisation.pk),
+        template="accounts/organisation_form.html",
+    )
 
 
 @access_rule(policies.can_manage_organisations)
@@ -185,16 +179,14 @@ def edit_organisation(request: SignedInRequest, organisation_id: int) -> HttpRes
     form = OrganisationForm(
         request.POST if request.method == "POST" else None, instance=organisation
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_organisation(
-                by=request.user, organisation=organisation, **form.details()
-            )
-        except ValidationFailed as error:
-            show_domain_error(form, error)
-        else:
-            messages.success(request, "The organisation's details have been saved.")
-            return redirect("organisations:detail", organisation.pk)
-    return render(
-        request, "accounts/organisation_form.html", {"form": form, "organisation": organisation}
+    return handle_form(
+        request,
+        form,
+        lambda: services.update_organisation(
+            by=request.user, organisation=organisation, **form.details()
+        ),
+        success_message="The organisation's details have been saved.",
+        redirect_to=_detail_url(organisation.pk),
+        template="accounts/organisation_form.html",
+        context={"organisation": organisation},
     )

@@ -19,8 +19,7 @@ from django_otp import login as otp_login
 
 from apcase.access.requests import SignedInRequest
 from apcase.access.rules import PASSWORD_ONLY, PUBLIC, access_rule
-from apcase.core.errors import ValidationFailed
-from apcase.core.forms import show_domain_error
+from apcase.core.viewhelpers import handle_form
 
 from . import selectors, services, two_factor
 from .forms import (
@@ -110,21 +109,19 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
         invitation=invitation,
         new_account=new_account,
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.accept_invitation(
-                token=token, full_name=data.get("full_name", ""), password=data.get("password1", "")
-            )
-        except ValidationFailed as error:
-            show_domain_error(form, error)
-        else:
-            messages.success(
-                request, f"You have joined {invitation.organisation}. Sign in to continue."
-            )
-            return redirect("accounts:login")
-    context: dict[str, Any] = {"form": form, "invitation": invitation, "new_account": new_account}
-    return render(request, "accounts/accept_invitation.html", context)
+    return handle_form(
+        request,
+        form,
+        lambda: services.accept_invitation(
+            token=token,
+            full_name=form.cleaned_data.get("full_name", ""),
+            password=form.cleaned_data.get("password1", ""),
+        ),
+        success_message=f"You have joined {invitation.organisation}. Sign in to continue.",
+        redirect_to="accounts:login",
+        template="accounts/accept_invitation.html",
+        context={"invitation": invitation, "new_account": new_account},
+    )
 
 
 @access_rule(PUBLIC)

@@ -1,5 +1,7 @@
 from typing import Any
 
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Layout, Submit
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -32,3 +34,14 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
                     params={"value": pk},
                 )
         return super()._check_values(value)  # type: ignore[misc]  # not in django-stubs
+
+
+class ConfirmForm(forms.Form):
+    """ "Are you sure?": no fields, one button. `warning` for a button that removes or
+    ends something (GOV.UK's red warning button)."""
+
+    def __init__(self, *args: Any, submit_label: str, warning: bool = False, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        css_class = "govuk-button--warning" if warning else ""
+        self.helper = FormHelper()
+        self.helper.layout = Layout(Submit("submit", submit_label, css_class=css_class))

@@ -8,6 +8,7 @@ from apcase.access import policies
 from apcase.access.requests import SignedInRequest
 from apcase.access.rules import PUBLIC, SIGNED_IN, access_rule
 from apcase.core import attention
+from apcase.core.errors import NotPermitted
 
 # What the database driver raises when the server cannot be reached or went away.
 DatabaseUnavailable = (OperationalError, InterfaceError)
@@ -42,7 +43,10 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "403.html", status=403)
+    # A service's refusal (NotPermitted, see core.viewhelpers) says why; nothing else does.
+    refusal = getattr(exception, "__cause__", None)
+    reason = str(refusal) if isinstance(refusal, NotPermitted) else ""
+    return render(request, "403.html", {"reason": reason}, status=403)
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -17,6 +17,7 @@ from django.utils import timezone
 from apcase.access import policies
 from apcase.accounts.models import Organisation, User
 from apcase.accounts.roles import OrganisationKind
+from apcase.chronology.services import log_access
 
 from .assurance import Status, lapsing_records, summary_for, with_assurance
 from .models import AssuranceRecord, Inspection, ProviderService, Site
@@ -235,6 +236,20 @@ def get_assurance_record_for(user: User, provider_id: int, record_id: int) -> As
     )
     if record is None:
         raise Http404("No such assurance record.")
+    return record
+
+
+def read_assurance_evidence_for(user: User, provider_id: int, record_id: int) -> AssuranceRecord:
+    """The record whose document is downloaded (404 when it has none); logged."""
+    record = get_assurance_record_for(user, provider_id, record_id)
+    if not record.has_document:
+        raise Http404("This record has no document.")
+    log_access(
+        by=user,
+        action="directory.assurance_evidence_downloaded",
+        target=record,
+        organisation=record.organisation,
+    )
     return record
 
 

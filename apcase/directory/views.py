@@ -5,7 +5,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, HttpResponseBase
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -13,10 +13,9 @@ from django.views.decorators.http import require_POST
 from apcase.access import policies
 from apcase.access.requests import SignedInRequest
 from apcase.access.rules import access_rule
-from apcase.chronology.services import log_access
-from apcase.core.errors import NotPermitted, ValidationFailed
-from apcase.core.forms import show_domain_error
+from apcase.core.errors import DomainError
 from apcase.core.uploads import file_response
+from apcase.core.viewhelpers import handle_form, raise_for_refusal, run_action
 
 from . import gias, selectors, services
 from .assurance import Status, assurance_status, is_unregistered
@@ -147,23 +146,19 @@ def provider_add(request: SignedInRequest) -> HttpResponse:
     form = ProviderForm(
         request.POST or None, initial={"registration": "unregistered"}, submit_label="Add provider"
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            provider = services.create_provider(
-                by=request.user,
-                local_authority=authority,
-                organisation=form.organisation_values(),
-                profile=form.profile_values(),
-            )
-        except ValidationFailed as error:
-            show_domain_error(form, error)
-        else:
-            messages.success(request, f"{provider.name} added to the directory.")
-            return redirect(_provider_url(provider.pk))
-    return render(
+    return handle_form(
         request,
-        "directory/provider_form.html",
-        {"form": form, "heading": "Add a provider", "authority": authority},
+        form,
+        lambda: services.create_provider(
+            by=request.user,
+            local_authority=authority,
+            organisation=form.organisation_values(),
+            profile=form.profile_values(),
+        ),
+        success_message=lambda provider: f"{provider.name} added to the directory.",
+        redirect_to=lambda provider: _provider_url(provider.pk),
+        template="directory/provider_form.html",
+        context={"heading": "Add a provider", "authority": authority},
     )
 
 
@@ -175,24 +170,20 @@ def provider_edit(request: SignedInRequest, provider_id: int) -> HttpResponse:
     initial.update({f: getattr(profile, f) for f in ProviderForm.PROFILE})
     initial["version"] = profile.version
     form = ProviderForm(request.POST or None, initial=initial, gias_held=provider.urn is not None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_provider(
-                by=request.user,
-                provider=provider,
-                version=form.cleaned_data["version"] or 0,
-                organisation=form.organisation_values(),
-                profile=form.profile_values(),
-            )
-        except ValidationFailed as error:
-            show_domain_error(form, error)
-        else:
-            messages.success(request, "Provider details saved.")
-            return redirect(_provider_url(provider.pk))
-    return render(
+    return handle_form(
         request,
-        "directory/provider_form.html",
-        {"form": form, "heading": f"Change {provider.name}", "provider": provider},
+        form,
+        lambda: services.update_provider(
+            by=request.user,
+            provider=provider,
+            version=form.cleaned_data["version"] or 0,
+            organisation=form.organisation_values(),
+            profile=form.profile_values(),
+        ),
+        success_message="Provider details saved.",
+        redirect_to=_provider_url(provider.pk),
+        template="directory/provider_form.html",
+        context={"heading": f"Change {provider.name}", "provider": provider},
     )
 
 
@@ -206,20 +197,14 @@ def _provider_form_page(
 ) -> HttpResponse:
     provider = selectors.get_provider_for_edit(request.user, provider_id)
     form = form_class(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            save(provider, form)
-        except ValidationFailed as error:
-            show_domain_error(form, error)
-        except NotPermitted as error:
-            raise PermissionDenied from error
-        else:
-            messages.success(request, done)
-            return redirect(_provider_url(provider.pk))
-    return render(
+    return handle_form(
         request,
-        "directory/provider_part_form.html",
-        {"form": form, "heading": template_heading, "provider": provider},
+        form,
+        lambda: save(provider, form),
+        success_message=done,
+        redirect_to=_provider_url(provider.pk),
+        template="directory/provider_part_form.html",
+        context={"heading": template_heading, "provider": provider},
     )
 
 
@@ -287,37 +272,31 @@ def assurance_add(request: SignedInRequest, provider_id: int) -> HttpResponse:
 @require_POST
 def site_deactivate(request: SignedInRequest, provider_id: int, site_id: int) -> HttpResponse:
     site = selectors.get_site_for_edit(request.user, provider_id, site_id)
-    try:
-        services.deactivate_site(by=request.user, site=site)
-    except ValidationFailed as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, f"{site.name} marked as no longer used.")
-    return redirect(_provider_url(provider_id))
+    return run_action(
+        request,
+        lambda: services.deactivate_site(by=request.user, site=site),
+        success_message=f"{site.name} marked as no longer used.",
+        redirect_to=_provider_url(provider_id),
+    )
 
 
 @access_rule(policies.can_edit_directory)
 @require_POST
 def service_remove(request: SignedInRequest, provider_id: int, service_id: int) -> HttpResponse:
     service = selectors.get_service_for_edit(request.user, provider_id, service_id)
-    services.remove_service(by=request.user, service=service)
-    messages.success(request, f"{service.name} removed.")
-    return redirect(_provider_url(provider_id))
+    return run_action(
+        request,
+        lambda: services.remove_service(by=request.user, service=service),
+        success_message=f"{service.name} removed.",
+        redirect_to=_provider_url(provider_id),
+    )
 
 
 @access_rule(policies.can_view_directory)
 def assurance_evidence(
     request: SignedInRequest, provider_id: int, record_id: int
 ) -> HttpResponseBase:
-    record = selectors.get_assurance_record_for(request.user, provider_id, record_id)
-    if not record.has_document:
-        raise selectors.Http404("This record has no document.")
-    log_access(
-        by=request.user,
-        action="directory.assurance_evidence_downloaded",
-        target=record,
-        organisation=record.organisation,
-    )
+    record = selectors.read_assurance_evidence_for(request.user, provider_id, record_id)
     return file_response(
         record.document_path,
         download_name=record.document_name,
@@ -355,8 +334,9 @@ def gias_import(request: SignedInRequest) -> HttpResponse:
             )
         except gias.GiasFileError as error:
             form.add_error("file", str(error))
-        except NotPermitted as error:
-            raise PermissionDenied from error
+        except DomainError as error:
+            raise_for_refusal(error)
+            raise
         else:
             return render(
                 request,

@@ -10,14 +10,13 @@ from django.utils import timezone
 from apcase.access import policies
 from apcase.access.requests import SignedInRequest
 from apcase.access.rules import access_rule
-from apcase.chronology.services import log_access
 from apcase.core import idempotency
-from apcase.core.errors import DomainError, NotPermitted
+from apcase.core.errors import DomainError
 from apcase.core.exports import csv_response
-from apcase.core.forms import show_domain_error
+from apcase.core.viewhelpers import Once, handle_form, raise_for_refusal
 from apcase.monitoring.charts import check_in_trend
 from apcase.placements import plan
-from apcase.placements.selectors import get_placement_for
+from apcase.placements.selectors import get_placement_for, read_placement_for
 from apcase.reference import attendance as codes
 
 from . import rules, selectors, services, workflow
@@ -32,27 +31,31 @@ from .forms import (
 from .models import Session
 
 
-def _log_read(request: SignedInRequest, placement: Any, action: str) -> None:
-    log_access(
-        by=request.user,
-        action=action,
-        target=placement,
-        organisation=placement.pupil.school,
-        pupil_id=placement.pupil_id,
-    )
-
-
 def _placement_url(placement_id: int) -> str:
     return reverse("monitoring:placement", kwargs={"placement_id": placement_id})
 
 
 def _form_page(
-    request: SignedInRequest, form: Any, *, heading: str, caption: str, back: str
+    request: SignedInRequest,
+    form: Any,
+    action: Any,
+    *,
+    done: str,
+    heading: str,
+    caption: str,
+    back: str,
+    once: Once | None = None,
 ) -> HttpResponse:
-    return render(
+    """A monitoring form's page: save through `action`, then back to the placement."""
+    return handle_form(
         request,
-        "monitoring/form.html",
-        {"form": form, "heading": heading, "caption": caption, "back": back},
+        form,
+        action,
+        success_message=done,
+        redirect_to=back,
+        template="monitoring/form.html",
+        context={"heading": heading, "caption": caption, "back": back},
+        once=once,
     )
 
 
@@ -132,6 +135,7 @@ def register(request: SignedInRequest) -> HttpResponse:
                 result_url=lambda _result: saved_url,
             )
         except DomainError as error:
+            raise_for_refusal(error)
             errors = getattr(error, "errors", {None: [str(error)]})
         else:
             if isinstance(outcome, idempotency.Replayed):
@@ -195,22 +199,21 @@ def task_list(request: SignedInRequest) -> HttpResponse:
 def close_task(request: SignedInRequest, task_id: int) -> HttpResponse:
     task = selectors.get_follow_up_to_close(request.user, task_id)
     form = CloseTaskForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            workflow.close_follow_up(task, by=request.user, **form.cleaned_data)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            messages.success(request, "Follow-up closed.")
-            return redirect("monitoring:tasks")
-    return render(request, "monitoring/close_task.html", {"form": form, "task": task})
+    return handle_form(
+        request,
+        form,
+        lambda: workflow.close_follow_up(task, by=request.user, **form.cleaned_data),
+        success_message="Follow-up closed.",
+        redirect_to="monitoring:tasks",
+        template="monitoring/close_task.html",
+        context={"task": task},
+    )
 
 
 @access_rule(policies.can_view_placements)
 def placement(request: SignedInRequest, placement_id: int) -> HttpResponse:
     """Attendance, check-ins, visits and follow-ups for one placement."""
-    found = get_placement_for(request.user, placement_id)
-    _log_read(request, found, "monitoring.placement_viewed")
+    found = read_placement_for(request.user, placement_id, action="monitoring.placement_viewed")
     summary, weeks, marks = selectors.attendance_of_placement(found)
     check_ins = selectors.check_ins_of(found)
     visits = selectors.visits_of(found)
@@ -244,9 +247,10 @@ def placement(request: SignedInRequest, placement_id: int) -> HttpResponse:
 def attendance_csv(request: SignedInRequest, placement_id: int) -> HttpResponse:
     """Every current mark: what the provider recorded, and the home school's code for
     its MIS (D, B or K; for an absence the school's code, N until it codes it)."""
-    found = get_placement_for(request.user, placement_id)
+    found = read_placement_for(
+        request.user, placement_id, action="monitoring.attendance_csv_exported"
+    )
     pupil = found.pupil
-    _log_read(request, found, "monitoring.attendance_csv_exported")
     rows = [
         (
             pupil.upn,
@@ -301,19 +305,18 @@ def absences_to_code(request: SignedInRequest) -> HttpResponse:
 def code_absence(request: SignedInRequest, mark_id: int) -> HttpResponse:
     mark = selectors.get_absence_to_code(request.user, mark_id)
     form = CodeAbsenceForm(request.POST or None, recoding=bool(mark.code))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.code_absence(mark, by=request.user, **form.cleaned_data)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            messages.success(
-                request,
-                f"{mark.placement.pupil.display_name}'s absence on {mark.date:%-d %B %Y} "
-                f"is coded {form.cleaned_data['code']}.",
-            )
-            return redirect("monitoring:absences")
-    return render(request, "monitoring/code_absence.html", {"form": form, "mark": mark})
+    return handle_form(
+        request,
+        form,
+        lambda: services.code_absence(mark, by=request.user, **form.cleaned_data),
+        success_message=lambda _coded: (
+            f"{mark.placement.pupil.display_name}'s absence on {mark.date:%-d %B %Y} "
+            f"is coded {form.cleaned_data['code']}."
+        ),
+        redirect_to="monitoring:absences",
+        template="monitoring/code_absence.html",
+        context={"mark": mark},
+    )
 
 
 @access_rule(policies.can_take_registers)
@@ -321,30 +324,19 @@ def check_in(request: SignedInRequest, placement_id: int) -> HttpResponse:
     found = selectors.get_placement_to_mark(request.user, placement_id)
     form = CheckInForm(request.POST or None, initial={"week_of": timezone.localdate()})
     idempotency.add_key_field(form)
-    if request.method == "POST" and form.is_valid():
-        values = {k: v for k, v in form.cleaned_data.items() if k != idempotency.FIELD}
-        try:
-            outcome = idempotency.once(
-                user=request.user,
-                action="monitoring.check_in",
-                key=idempotency.key_of(request.POST),
-                run=lambda: services.record_check_in(found, by=request.user, **values),
-                result_url=lambda _check_in: _placement_url(found.pk),
-            )
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            if isinstance(outcome, idempotency.Replayed):
-                messages.info(request, "This check-in was already saved.")
-                return redirect(outcome.url)
-            messages.success(request, "Check-in saved.")
-            return redirect(_placement_url(found.pk))
     return _form_page(
         request,
         form,
+        lambda: services.record_check_in(
+            found,
+            by=request.user,
+            **{k: v for k, v in form.cleaned_data.items() if k != idempotency.FIELD},
+        ),
+        done="Check-in saved.",
         heading="Weekly check-in",
         caption=found.pupil.display_name,
         back=_placement_url(found.pk),
+        once=Once("monitoring.check_in", "This check-in was already saved."),
     )
 
 
@@ -354,17 +346,11 @@ def schedule_visit(request: SignedInRequest, placement_id: int) -> HttpResponse:
     if not policies.can_record_visit(request.user, found):
         raise Http404("No such placement.")
     form = ScheduleVisitForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.schedule_visit(found, by=request.user, **form.cleaned_data)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            messages.success(request, "Visit scheduled.")
-            return redirect(_placement_url(found.pk))
     return _form_page(
         request,
         form,
+        lambda: services.schedule_visit(found, by=request.user, **form.cleaned_data),
+        done="Visit scheduled.",
         heading="Schedule a visit",
         caption=f"{found.pupil.display_name} at {found.provider}",
         back=_placement_url(found.pk),
@@ -381,20 +367,11 @@ def log_visit(request: SignedInRequest, visit_id: int) -> HttpResponse:
             "visitors": getattr(request.user, "full_name", ""),
         },
     )
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        for name in ("child_seen", "registers_checked", "supervision_suitable"):
-            data[name] = data[name] == "yes"
-        try:
-            workflow.log_visit(visit, by=request.user, **data)
-        except (DomainError, NotPermitted) as error:
-            show_domain_error(form, error)
-        else:
-            messages.success(request, "Visit logged.")
-            return redirect(_placement_url(visit.placement_id))
     return _form_page(
         request,
         form,
+        lambda: workflow.log_visit(visit, by=request.user, **form.cleaned_data),
+        done="Visit logged.",
         heading="Log a visit",
         caption=f"{visit.placement.pupil.display_name} at {visit.placement.provider}",
         back=_placement_url(visit.placement_id),

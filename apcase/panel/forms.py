@@ -55,6 +55,18 @@ class _MeetingFields(forms.Form):
             self.add_error("venue", "Enter a venue or an online meeting link.")
         return data
 
+    def place_values(self) -> dict[str, Any]:
+        """Where, when and who, as the scheduling services take them."""
+        data = self.cleaned_data
+        return {
+            "panel": data["panel"],
+            "start_time": data["start_time"],
+            "venue": data["venue"],
+            "online_link": data["online_link"],
+            "chair": data["chair"],
+            "members": list(data["members"]),
+        }
+
     def place_fields(self) -> list[Any]:
         return [
             Field.text("start_time", field_width=5),
@@ -82,6 +94,10 @@ class MeetingForm(_MeetingFields):
             Submit("submit", "Schedule meeting"),
         )
 
+    def meeting_values(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {**self.place_values(), "date": data["date"], "is_extra": data["is_extra"]}
+
 
 class SeriesForm(_MeetingFields):
     nth = forms.TypedChoiceField(label="Which week", choices=ORDINALS, coerce=int)
@@ -108,6 +124,11 @@ class SeriesForm(_MeetingFields):
             *self.place_fields(),
             Submit("submit", "Schedule monthly meetings"),
         )
+
+    def series_values(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        series = ("first_month", "count", "weekday", "nth")
+        return {**self.place_values(), **{name: data[name] for name in series}}
 
 
 class DeclarationForm(forms.Form):

@@ -8,6 +8,7 @@ from django.http import Http404
 
 from apcase.access import policies
 from apcase.accounts.models import User
+from apcase.chronology.services import log_access
 from apcase.referrals.models import EmergencyPlacement, Referral
 
 from .models import InclusionPanel, PanelDecision, PanelMeeting, cutoff_days
@@ -108,6 +109,51 @@ def get_decision_for(user: User, decision_id: int) -> PanelDecision:
     if decision is None:
         raise Http404("No such decision.")
     return decision
+
+
+def _log_decision_read(user: Any, decision: PanelDecision, action: str) -> None:
+    item = decision.referral or decision.emergency
+    log_access(
+        by=user,
+        action=action,
+        target=decision,
+        organisation=item.school if item is not None else None,
+        pupil_id=item.pupil_id if item is not None else None,
+    )
+
+
+def read_decision_for(user: Any, decision_id: int) -> PanelDecision:
+    """The decision for its page; the read is logged."""
+    decision = get_decision_for(user, decision_id)
+    _log_decision_read(user, decision, "decision.viewed")
+    return decision
+
+
+def read_decision_letter_for(user: Any, decision_id: int, recipient: str) -> PanelDecision:
+    """The decision for the letter to `recipient` ("school" or "parents"); logged."""
+    decision = get_decision_for(user, decision_id)
+    _log_decision_read(user, decision, f"decision_letter_{recipient}_read")
+    return decision
+
+
+def read_panel_pack_for(user: Any, meeting_id: int) -> tuple[PanelMeeting, dict[str, Any]]:
+    """The meeting and its agenda for the panel pack, if `user` may read the pack (404
+    otherwise). The download, and each referral in it, is logged."""
+    meeting = get_meeting_for(user, meeting_id)
+    if not policies.can_read_panel_pack(user, meeting):
+        raise Http404("No such meeting.")
+    agenda = agenda_of(meeting)
+    organisation = meeting.panel.local_authority
+    log_access(by=user, action="panel_pack_downloaded", target=meeting, organisation=organisation)
+    for referral, _ in agenda["referral_items"]:
+        log_access(
+            by=user,
+            action="panel_pack_referral_read",
+            target=referral,
+            organisation=organisation,
+            pupil_id=referral.pupil_id,
+        )
+    return meeting, agenda
 
 
 def sitting_members(meeting: PanelMeeting) -> list[Any]:

@@ -2,16 +2,15 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 
 from apcase.access import policies
 from apcase.access.requests import SignedInRequest
 from apcase.access.rules import access_rule
-from apcase.chronology.services import log_access
-from apcase.core.errors import DomainError
-from apcase.core.forms import show_domain_error
 from apcase.core.pdf import pdf_response, render_pdf
+from apcase.core.viewhelpers import handle_form
 from apcase.directory import selectors as directory_selectors
 from apcase.directory import threshold as directory_threshold
 from apcase.referrals import selectors as referral_selectors
@@ -46,54 +45,32 @@ def _meeting_form_kwargs(request: SignedInRequest) -> dict[str, Any]:
 @access_rule(policies.can_schedule_meetings)
 def meeting_new(request: SignedInRequest) -> HttpResponse:
     form = forms.MeetingForm(request.POST or None, **_meeting_form_kwargs(request))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            meeting = services.schedule_meeting(
-                by=request.user,
-                panel=data["panel"],
-                date=data["date"],
-                start_time=data["start_time"],
-                venue=data["venue"],
-                online_link=data["online_link"],
-                chair=data["chair"],
-                members=list(data["members"]),
-                is_extra=data["is_extra"],
-            )
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            messages.success(request, "Meeting scheduled.")
-            return redirect("panel:meeting_detail", meeting_id=meeting.pk)
-    return render(request, "panel/form.html", {"form": form, "heading": "Schedule a panel meeting"})
+    return handle_form(
+        request,
+        form,
+        lambda: services.schedule_meeting(by=request.user, **form.meeting_values()),
+        success_message="Meeting scheduled.",
+        redirect_to=_meeting_url,
+        template="panel/form.html",
+        context={"heading": "Schedule a panel meeting"},
+    )
+
+
+def _meeting_url(meeting: PanelMeeting) -> str:
+    return reverse("panel:meeting_detail", kwargs={"meeting_id": meeting.pk})
 
 
 @access_rule(policies.can_schedule_meetings)
 def series_new(request: SignedInRequest) -> HttpResponse:
     form = forms.SeriesForm(request.POST or None, **_meeting_form_kwargs(request))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            meetings = services.schedule_monthly_series(
-                by=request.user,
-                panel=data["panel"],
-                first_month=data["first_month"],
-                count=data["count"],
-                weekday=data["weekday"],
-                nth=data["nth"],
-                start_time=data["start_time"],
-                venue=data["venue"],
-                online_link=data["online_link"],
-                chair=data["chair"],
-                members=list(data["members"]),
-            )
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            messages.success(request, f"{len(meetings)} meetings scheduled.")
-            return redirect("panel:meeting_list")
-    return render(
-        request, "panel/form.html", {"form": form, "heading": "Schedule monthly panel meetings"}
+    return handle_form(
+        request,
+        form,
+        lambda: services.schedule_monthly_series(by=request.user, **form.series_values()),
+        success_message=lambda meetings: f"{len(meetings)} meetings scheduled.",
+        redirect_to="panel:meeting_list",
+        template="panel/form.html",
+        context={"heading": "Schedule monthly panel meetings"},
     )
 
 
@@ -120,24 +97,7 @@ def meeting_detail(request: SignedInRequest, meeting_id: int) -> HttpResponse:
 
 @access_rule(policies.can_use_service)
 def panel_pack(request: SignedInRequest, meeting_id: int) -> HttpResponse:
-    meeting = selectors.get_meeting_for(request.user, meeting_id)
-    if not policies.can_read_panel_pack(request.user, meeting):
-        raise Http404("No such meeting.")
-    agenda = selectors.agenda_of(meeting)
-    log_access(
-        by=request.user,
-        action="panel_pack_downloaded",
-        target=meeting,
-        organisation=meeting.panel.local_authority,
-    )
-    for referral, _ in agenda["referral_items"]:
-        log_access(
-            by=request.user,
-            action="panel_pack_referral_read",
-            target=referral,
-            organisation=meeting.panel.local_authority,
-            pupil_id=referral.pupil_id,
-        )
+    meeting, agenda = selectors.read_panel_pack_for(request.user, meeting_id)
     content = render_pdf(
         "panel/pdf/panel_pack.html",
         {"meeting": meeting, **agenda, "generated_at": timezone.now(), "reader": request.user},
@@ -154,23 +114,19 @@ def declare_interest(request: SignedInRequest, meeting_id: int) -> HttpResponse:
         request.POST or None,
         referrals=selectors.referrals_on_agenda(meeting),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.declare_interest(
-                by=request.user,
-                meeting=meeting,
-                interest=form.cleaned_data["interest"],
-                referral=form.cleaned_data["referral"],
-            )
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            messages.success(request, "Declaration of interest recorded.")
-            return redirect("panel:meeting_detail", meeting_id=meeting.pk)
-    return render(
+    return handle_form(
         request,
-        "panel/form.html",
-        {"form": form, "heading": "Declare an interest", "meeting": meeting},
+        form,
+        lambda: services.declare_interest(
+            by=request.user,
+            meeting=meeting,
+            interest=form.cleaned_data["interest"],
+            referral=form.cleaned_data["referral"],
+        ),
+        success_message="Declaration of interest recorded.",
+        redirect_to=_meeting_url(meeting),
+        template="panel/form.html",
+        context={"heading": "Declare an interest", "meeting": meeting},
     )
 
 
@@ -204,27 +160,26 @@ def decide_referral(request: SignedInRequest, meeting_id: int, referral_id: int)
         outcomes=PanelDecision.REFERRAL_OUTCOMES,
         providers=providers,
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            decision = services.record_decision(
-                by=request.user,
-                meeting=meeting,
-                referral=referral,
-                **_decision_values(form.cleaned_data),
-            )
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            messages.success(request, "Decision recorded.")
-            for provider, warning in threshold_warnings:
-                if decision.provider_id == provider.pk:
-                    messages.warning(request, warning)
-            return redirect("panel:meeting_detail", meeting_id=meeting.pk)
-    return render(
+
+    def decided(decision: PanelDecision) -> str:
+        for provider, warning in threshold_warnings:
+            if decision.provider_id == provider.pk:
+                messages.warning(request, warning)
+        return "Decision recorded."
+
+    return handle_form(
         request,
-        "panel/decide.html",
-        {
-            "form": form,
+        form,
+        lambda: services.record_decision(
+            by=request.user,
+            meeting=meeting,
+            referral=referral,
+            **_decision_values(form.cleaned_data),
+        ),
+        success_message=decided,
+        redirect_to=_meeting_url(meeting),
+        template="panel/decide.html",
+        context={
             "meeting": meeting,
             "item": referral,
             "heading": f"Decision: referral for {referral.pupil.display_name}",
@@ -245,24 +200,19 @@ def decide_emergency(request: SignedInRequest, meeting_id: int, emergency_id: in
         members=meeting.members.all(),
         outcomes=PanelDecision.RATIFICATION_OUTCOMES,
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.record_decision(
-                by=request.user,
-                meeting=meeting,
-                emergency=emergency,
-                **_decision_values(form.cleaned_data),
-            )
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            messages.success(request, "Decision recorded.")
-            return redirect("panel:meeting_detail", meeting_id=meeting.pk)
-    return render(
+    return handle_form(
         request,
-        "panel/decide.html",
-        {
-            "form": form,
+        form,
+        lambda: services.record_decision(
+            by=request.user,
+            meeting=meeting,
+            emergency=emergency,
+            **_decision_values(form.cleaned_data),
+        ),
+        success_message="Decision recorded.",
+        redirect_to=_meeting_url(meeting),
+        template="panel/decide.html",
+        context={
             "meeting": meeting,
             "emergency": emergency,
             "overdue": referral_workflow.is_overdue(emergency),
@@ -274,15 +224,7 @@ def decide_emergency(request: SignedInRequest, meeting_id: int, emergency_id: in
 
 @access_rule(policies.can_use_service)
 def decision_detail(request: SignedInRequest, decision_id: int) -> HttpResponse:
-    decision = selectors.get_decision_for(request.user, decision_id)
-    item = decision.referral or decision.emergency
-    log_access(
-        by=request.user,
-        action="decision.viewed",
-        target=decision,
-        organisation=item.school if item is not None else None,
-        pupil_id=item.pupil_id if item is not None else None,
-    )
+    decision = selectors.read_decision_for(request.user, decision_id)
     return render(
         request,
         "panel/decision_detail.html",
@@ -295,19 +237,13 @@ LETTERS = {"school": "panel/pdf/letter_school.html", "parents": "panel/pdf/lette
 
 @access_rule(policies.can_use_service)
 def decision_letter(request: SignedInRequest, decision_id: int, recipient: str) -> HttpResponse:
-    decision = selectors.get_decision_for(request.user, decision_id)
     template = LETTERS.get(recipient)
     if template is None:
+        selectors.get_decision_for(request.user, decision_id)  # 404 for another's decision first
         raise Http404("No such letter.")
+    decision = selectors.read_decision_letter_for(request.user, decision_id, recipient)
     item = decision.referral or decision.emergency
     assert item is not None  # noqa: S101 - a database constraint
-    log_access(
-        by=request.user,
-        action=f"decision_letter_{recipient}_read",
-        target=decision,
-        organisation=item.school,
-        pupil_id=item.pupil_id,
-    )
     content = render_pdf(
         template,
         {

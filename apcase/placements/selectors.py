@@ -32,6 +32,7 @@ from django.utils import timezone
 
 from apcase.access import policies
 from apcase.accounts.models import User
+from apcase.chronology.services import log_access
 from apcase.directory.threshold import PlacementFields
 
 from .models import Placement, PlacementSession
@@ -82,6 +83,19 @@ def get_placement_for(user: User, placement_id: int) -> Placement:
     placement = placements_visible_to(user).filter(pk=placement_id).first()
     if placement is None:
         raise Http404("No such placement.")
+    return placement
+
+
+def read_placement_for(user: User, placement_id: int, *, action: str) -> Placement:
+    """The placement for a page or a file that shows it; the read is logged as `action`."""
+    placement = get_placement_for(user, placement_id)
+    log_access(
+        by=user,
+        action=action,
+        target=placement,
+        organisation=placement.pupil.school,
+        pupil_id=placement.pupil_id,
+    )
     return placement
 
 

@@ -12,10 +12,8 @@ from apcase.access import policies
 from apcase.access.requests import SignedInRequest
 from apcase.access.rules import access_rule
 from apcase.accounts.models import User
-from apcase.chronology.services import log_access
-from apcase.core.errors import DomainError
-from apcase.core.forms import show_domain_error
 from apcase.core.pdf import pdf_response, render_pdf
+from apcase.core.viewhelpers import handle_form, run_action
 from apcase.directory import threshold
 
 from . import plan, selectors, services, watch, workflow
@@ -49,11 +47,9 @@ def _plan_context(user: User, placement: Placement) -> dict[str, Any]:
         "missing": plan.missing_before_start(placement)
         if placement.status == Placement.Status.PLANNED
         else [],
-        "can_plan": policies.can_plan_placement(user, placement)
-        and placement.status != Placement.Status.ENDED,
+        "can_plan": workflow.can_change_plan(user, placement),
         "can_correct_commissioning": policies.can_correct_commissioning(user, placement),
-        "can_end": placement.status != Placement.Status.ENDED
-        and policies.can_end_placement(user, placement),
+        "can_end": workflow.can_end(user, placement),
         "concerns": watch.concerns(placement, today=timezone.localdate()),
         "threshold_warning": (
             threshold.warning_for_placement(placement)
@@ -66,25 +62,15 @@ def _plan_context(user: User, placement: Placement) -> dict[str, Any]:
 
 @access_rule(policies.can_view_placements)
 def detail(request: SignedInRequest, placement_id: int) -> HttpResponse:
-    placement = selectors.get_placement_for(request.user, placement_id)
-    _log_read(request, placement, "placement.viewed")
+    placement = selectors.read_placement_for(request.user, placement_id, action="placement.viewed")
     return render(request, "placements/detail.html", _plan_context(request.user, placement))
-
-
-def _log_read(request: SignedInRequest, placement: Placement, action: str) -> None:
-    log_access(
-        by=request.user,
-        action=action,
-        target=placement,
-        organisation=placement.pupil.school,
-        pupil_id=placement.pupil_id,
-    )
 
 
 @access_rule(policies.can_view_placements)
 def agreement_pdf(request: SignedInRequest, placement_id: int) -> HttpResponse:
-    placement = selectors.get_placement_for(request.user, placement_id)
-    _log_read(request, placement, "placement.agreement_pdf_read")
+    placement = selectors.read_placement_for(
+        request.user, placement_id, action="placement.agreement_pdf_read"
+    )
     content = render_pdf("placements/agreement_pdf.html", _plan_context(request.user, placement))
     return pdf_response(content, filename=f"placement-agreement-{placement.pk}.pdf")
 
@@ -112,18 +98,14 @@ def _form_page(
 ) -> HttpResponse:
     """A plan form's page: on a valid post call `save` (a service), and show its refusal
     on the form, or go back to the placement with `done`."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            save()
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            messages.success(request, done)
-            return redirect(_detail_url(placement.pk))
-    return render(
+    return handle_form(
         request,
-        template,
-        {"form": form, "placement": placement, "heading": heading, **(context or {})},
+        form,
+        save,
+        success_message=done,
+        redirect_to=_detail_url(placement.pk),
+        template=template,
+        context={"placement": placement, "heading": heading, **(context or {})},
     )
 
 
@@ -197,13 +179,12 @@ def record_agreement(request: SignedInRequest, placement_id: int) -> HttpRespons
 @require_POST
 def start(request: SignedInRequest, placement_id: int) -> HttpResponse:
     placement = selectors.get_placement_to_plan(request.user, placement_id)
-    try:
-        workflow.start_placement(placement, by=request.user)
-    except DomainError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, "The placement has started.")
-    return redirect(_detail_url(placement.pk))
+    return run_action(
+        request,
+        lambda: workflow.start_placement(placement, by=request.user),
+        success_message="The placement has started.",
+        redirect_to=_detail_url(placement.pk),
+    )
 
 
 @access_rule(policies.can_view_placements)

@@ -37,6 +37,18 @@ ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
+def can_change_plan(user: User, placement: Placement) -> bool:
+    """May `user` change the plan now (their role, and the placement has not ended)?"""
+    return placement.status != S.ENDED and policies.can_plan_placement(user, placement)
+
+
+def can_end(user: User, placement: Placement) -> bool:
+    """May `user` end (or extend) the placement now?"""
+    return S.ENDED in ALLOWED_TRANSITIONS[placement.status] and policies.can_end_placement(
+        user, placement
+    )
+
+
 def _check_may_arrange(by: User, pupil: Any) -> None:
     if not policies.can_arrange_placement_for(by, pupil):
         raise NotPermitted("You cannot arrange a placement for this pupil.")

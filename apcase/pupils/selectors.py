@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -24,6 +25,7 @@ from django.http import Http404
 from apcase.access import policies
 from apcase.accounts.models import Organisation, User
 from apcase.accounts.roles import OrganisationKind
+from apcase.chronology.services import log_access
 from apcase.reference.census import (
     MAX_SUSPENSION_DAYS_PER_YEAR,
     PROVISION_FROM_SCHOOL_DAY,
@@ -88,6 +90,37 @@ def view_of_pupil_for(user: User, pupil: Pupil) -> str:
     raise Http404("No such pupil.")
 
 
+def _log_read(user: User, pupil: Pupil, action: str) -> None:
+    log_access(by=user, action=action, target=pupil, organisation=pupil.school, pupil_id=pupil.pk)
+
+
+def read_pupil_for(user: User, pupil_id: int) -> tuple[Pupil, str]:
+    """The pupil for their page and which view of them the user gets; logged as
+    `pupil.viewed.<view>`."""
+    pupil = get_pupil_for(user, pupil_id)
+    view = view_of_pupil_for(user, pupil)
+    _log_read(user, pupil, f"pupil.viewed.{view}")
+    return pupil, view
+
+
+def read_chronology_of(user: User, pupil_id: int) -> Pupil:
+    """The pupil whose chronology `user` may read (404 otherwise); the read is logged."""
+    pupil = get_pupil_for(user, pupil_id)
+    if not policies.can_read_chronology_of(user, pupil.school):
+        raise Http404("No such pupil.")
+    _log_read(user, pupil, "pupil.chronology_viewed")
+    return pupil
+
+
+def read_photo_of(user: User, pupil_id: int) -> Pupil:
+    """The pupil whose photo is asked for (404 when there is none); logged."""
+    pupil = get_pupil_for(user, pupil_id)
+    if not pupil.photo_path:
+        raise Http404("No photo.")
+    _log_read(user, pupil, "pupil.photo_viewed")
+    return pupil
+
+
 def pupils_editable_by(user: User) -> QuerySet[Pupil]:
     school_ids = policies.organisation_ids_for(user, policies.SCHOOL_PUPIL_EDITOR_ROLES)
     return Pupil.objects.filter(school_id__in=school_ids).select_related("school")
@@ -99,6 +132,14 @@ def get_pupil_to_edit(user: User, pupil_id: int) -> Pupil:
     pupil = pupils_editable_by(user).filter(pk=pupil_id).first()
     if pupil is None:
         raise Http404("No such pupil.")
+    return pupil
+
+
+def read_pupil_to_edit(user: User, pupil_id: int) -> Pupil:
+    """`get_pupil_to_edit` for the edit form, which shows every detail held (the
+    child-protection flags included): the read is logged."""
+    pupil = get_pupil_to_edit(user, pupil_id)
+    _log_read(user, pupil, "pupil.edit_form_viewed")
     return pupil
 
 
@@ -152,6 +193,12 @@ def search_pupils(
     if in_ap:
         pupils = pupils.filter(_in_ap_q())
     return pupils
+
+
+def pupils_to_export(user: User, **filters: Any) -> QuerySet[Pupil]:
+    """`search_pupils` for a CSV download; the export is logged."""
+    log_access(by=user, action="pupils.exported", target=("pupils.pupil", "list"))
+    return search_pupils(user, **filters)
 
 
 # --- exclusions: the 45-day total and the 6th day -----------------------------------

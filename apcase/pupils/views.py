@@ -2,7 +2,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -11,11 +11,9 @@ from apcase.access import policies
 from apcase.access.requests import SignedInRequest
 from apcase.access.rules import access_rule
 from apcase.chronology.selectors import pupil_chronology
-from apcase.chronology.services import log_access
 from apcase.core import idempotency, uploads
-from apcase.core.errors import NotPermitted, ValidationFailed
 from apcase.core.exports import csv_response
-from apcase.core.forms import show_domain_error
+from apcase.core.viewhelpers import Once, handle_form, run_action
 from apcase.reference.census import MAX_SUSPENSION_DAYS_PER_YEAR, ExclusionKind
 from apcase.schooldays.calculator import school_year_label, school_year_of
 
@@ -32,7 +30,7 @@ from .forms import (
 from .models import Pupil
 
 
-def _filtered(request: SignedInRequest) -> tuple[PupilFilterForm, Any]:
+def _filters(request: SignedInRequest) -> tuple[PupilFilterForm, dict[str, Any]]:
     form = PupilFilterForm(request.GET or None)
     filters: dict[str, Any] = {}
     if form.is_valid():
@@ -43,12 +41,13 @@ def _filtered(request: SignedInRequest) -> tuple[PupilFilterForm, Any]:
             "sen_status": data["sen"],
             "in_ap": data["in_ap"],
         }
-    return form, selectors.search_pupils(request.user, **filters)
+    return form, filters
 
 
 @access_rule(policies.can_view_pupils)
 def pupil_list(request: SignedInRequest) -> HttpResponse:
-    form, pupils = _filtered(request)
+    form, filters = _filters(request)
+    pupils = selectors.search_pupils(request.user, **filters)
     context = {
         "filter_form": form,
         "pupils": pupils[:500],
@@ -62,7 +61,8 @@ def pupil_list(request: SignedInRequest) -> HttpResponse:
 
 @access_rule(policies.can_view_pupils)
 def pupil_export(request: SignedInRequest) -> HttpResponse:
-    _, pupils = _filtered(request)
+    _, filters = _filters(request)
+    pupils = selectors.pupils_to_export(request.user, **filters)
     rows = [
         [
             p.upn,
@@ -76,7 +76,6 @@ def pupil_export(request: SignedInRequest) -> HttpResponse:
         ]
         for p in pupils
     ]
-    log_access(by=request.user, action="pupils.exported", target=("pupils.pupil", "list"))
     header = [
         "UPN",
         "Legal surname",
@@ -104,33 +103,28 @@ def pupil_create(request: SignedInRequest) -> HttpResponse:
         submit_label="Add pupil",
         initial={"sen_status": "N"},
     )
-    if request.method == "POST" and form.is_valid():
-        school = form.cleaned_data.get("school") or schools.get()
-        try:
-            pupil = services.create_pupil(
-                by=request.user, school=school, values=form.pupil_values()
-            )
-        except ValidationFailed as error:
-            show_domain_error(form, error)
-        except NotPermitted as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, f"{pupil.display_name} added.")
-            return redirect("pupils:detail", pupil_id=pupil.pk)
-    return render(request, "pupils/pupil_form.html", {"form": form, "heading": "Add a pupil"})
+    return handle_form(
+        request,
+        form,
+        lambda: services.create_pupil(
+            by=request.user,
+            school=form.cleaned_data.get("school") or schools.get(),
+            values=form.pupil_values(),
+        ),
+        success_message=lambda pupil: f"{pupil.display_name} added.",
+        redirect_to=lambda pupil: _detail_url(pupil),
+        template="pupils/pupil_form.html",
+        context={"heading": "Add a pupil"},
+    )
+
+
+def _detail_url(pupil: Pupil, section: str = "") -> str:
+    return reverse("pupils:detail", args=[pupil.pk]) + (f"#{section}" if section else "")
 
 
 @access_rule(policies.can_view_pupils)
 def pupil_detail(request: SignedInRequest, pupil_id: int) -> HttpResponse:
-    pupil = selectors.get_pupil_for(request.user, pupil_id)
-    view = selectors.view_of_pupil_for(request.user, pupil)
-    log_access(
-        by=request.user,
-        action=f"pupil.viewed.{view}",
-        target=pupil,
-        organisation=pupil.school,
-        pupil_id=pupil.pk,
-    )
+    pupil, view = selectors.read_pupil_for(request.user, pupil_id)
     if view != selectors.SCHOOL:
         summary = selectors.placement_view_of(pupil)
         return render(request, "pupils/pupil_placement_view.html", {"pupil": summary})
@@ -149,17 +143,8 @@ def pupil_detail(request: SignedInRequest, pupil_id: int) -> HttpResponse:
 
 @access_rule(policies.can_read_chronologies)
 def pupil_chronology_view(request: SignedInRequest, pupil_id: int) -> HttpResponse:
-    pupil = selectors.get_pupil_for(request.user, pupil_id)
-    if not policies.can_read_chronology_of(request.user, pupil.school):
-        raise Http404("No such pupil.")
+    pupil = selectors.read_chronology_of(request.user, pupil_id)
     can_see_cp = policies.can_see_child_protection(request.user, pupil.school)
-    log_access(
-        by=request.user,
-        action="pupil.chronology_viewed",
-        target=pupil,
-        organisation=pupil.school,
-        pupil_id=pupil.pk,
-    )
     entries = pupil_chronology(pupil.pk, include_child_protection=can_see_cp)
     return render(
         request,
@@ -176,39 +161,30 @@ def _pupil_initial(pupil: Pupil) -> dict[str, Any]:
 
 @access_rule(policies.can_edit_pupils)
 def pupil_edit(request: SignedInRequest, pupil_id: int) -> HttpResponse:
-    pupil = selectors.get_pupil_to_edit(request.user, pupil_id)
-    show_cp = policies.can_see_child_protection(request.user, pupil.school)
     if request.method == "GET":
-        # The form shows every detail held, child-protection flags included.
-        log_access(
-            by=request.user,
-            action="pupil.edit_form_viewed",
-            target=pupil,
-            organisation=pupil.school,
-            pupil_id=pupil.pk,
-        )
+        pupil = selectors.read_pupil_to_edit(request.user, pupil_id)
+    else:
+        pupil = selectors.get_pupil_to_edit(request.user, pupil_id)
+    show_cp = policies.can_see_child_protection(request.user, pupil.school)
     form = PupilForm(
         request.POST or None,
         initial=_pupil_initial(pupil),
         show_child_protection=show_cp,
         submit_label="Save changes",
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_pupil(
-                by=request.user,
-                pupil=pupil,
-                version=form.cleaned_data.get("version") or 0,
-                values=form.pupil_values(),
-            )
-        except ValidationFailed as error:
-            show_domain_error(form, error)
-        else:
-            messages.success(request, "Pupil details saved.")
-            return redirect("pupils:detail", pupil_id=pupil.pk)
-    heading = f"Change {pupil.display_name}’s details"
-    return render(
-        request, "pupils/pupil_form.html", {"form": form, "heading": heading, "pupil": pupil}
+    return handle_form(
+        request,
+        form,
+        lambda: services.update_pupil(
+            by=request.user,
+            pupil=pupil,
+            version=form.cleaned_data.get("version") or 0,
+            values=form.pupil_values(),
+        ),
+        success_message="Pupil details saved.",
+        redirect_to=_detail_url(pupil),
+        template="pupils/pupil_form.html",
+        context={"heading": f"Change {pupil.display_name}’s details", "pupil": pupil},
     )
 
 
@@ -216,16 +192,15 @@ def pupil_edit(request: SignedInRequest, pupil_id: int) -> HttpResponse:
 def carer_add(request: SignedInRequest, pupil_id: int) -> HttpResponse:
     pupil = selectors.get_pupil_to_edit(request.user, pupil_id)
     form = CarerForm(request.POST or None, submit_label="Add carer")
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.add_carer(by=request.user, pupil=pupil, values=form.cleaned_data)
-        except ValidationFailed as error:
-            show_domain_error(form, error)
-        else:
-            messages.success(request, "Carer added.")
-            return redirect(reverse("pupils:detail", args=[pupil.pk]) + "#carers")
-    context = {"form": form, "heading": f"Add a carer for {pupil.display_name}", "pupil": pupil}
-    return render(request, "pupils/pupil_form.html", context)
+    return handle_form(
+        request,
+        form,
+        lambda: services.add_carer(by=request.user, pupil=pupil, values=form.cleaned_data),
+        success_message="Carer added.",
+        redirect_to=_detail_url(pupil, "carers"),
+        template="pupils/pupil_form.html",
+        context={"heading": f"Add a carer for {pupil.display_name}", "pupil": pupil},
+    )
 
 
 @access_rule(policies.can_edit_pupils)
@@ -233,16 +208,15 @@ def carer_edit(request: SignedInRequest, pupil_id: int, carer_id: int) -> HttpRe
     pupil = selectors.get_pupil_to_edit(request.user, pupil_id)
     carer = selectors.get_carer_for(request.user, pupil, carer_id)
     form = CarerForm(request.POST or None, initial=carer_initial(carer), submit_label="Save carer")
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_carer(by=request.user, carer=carer, values=form.cleaned_data)
-        except ValidationFailed as error:
-            show_domain_error(form, error)
-        else:
-            messages.success(request, "Carer saved.")
-            return redirect(reverse("pupils:detail", args=[pupil.pk]) + "#carers")
-    context = {"form": form, "heading": f"Change {carer.name}’s details", "pupil": pupil}
-    return render(request, "pupils/pupil_form.html", context)
+    return handle_form(
+        request,
+        form,
+        lambda: services.update_carer(by=request.user, carer=carer, values=form.cleaned_data),
+        success_message="Carer saved.",
+        redirect_to=_detail_url(pupil, "carers"),
+        template="pupils/pupil_form.html",
+        context={"heading": f"Change {carer.name}’s details", "pupil": pupil},
+    )
 
 
 @access_rule(policies.can_edit_pupils)
@@ -250,9 +224,12 @@ def carer_remove(request: SignedInRequest, pupil_id: int, carer_id: int) -> Http
     pupil = selectors.get_pupil_to_edit(request.user, pupil_id)
     carer = selectors.get_carer_for(request.user, pupil, carer_id)
     if request.method == "POST":
-        services.remove_carer(by=request.user, carer=carer)
-        messages.success(request, f"{carer.name} removed.")
-        return redirect(reverse("pupils:detail", args=[pupil.pk]) + "#carers")
+        return run_action(
+            request,
+            lambda: services.remove_carer(by=request.user, carer=carer),
+            success_message=f"{carer.name} removed.",
+            redirect_to=_detail_url(pupil, "carers"),
+        )
     return render(request, "pupils/carer_remove.html", {"pupil": pupil, "carer": carer})
 
 
@@ -272,41 +249,29 @@ def exclusion_add(request: SignedInRequest, pupil_id: int) -> HttpResponse:
         initial={"kind": ExclusionKind.SUSPENSION},
     )
     idempotency.add_key_field(form)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        recorded_url = reverse("pupils:detail", args=[pupil.pk]) + "#exclusions"
-        try:
-            outcome = idempotency.once(
-                user=request.user,
-                action="pupils.exclusion",
-                key=idempotency.key_of(request.POST),
-                run=lambda: services.record_exclusion(
-                    by=request.user,
-                    pupil=pupil,
-                    kind=data["kind"],
-                    start_date=data["start_date"],
-                    length_days=data.get("length_days"),
-                    reasons=form.reasons(),
-                    la_notified_date=data.get("la_notified_date"),
-                    notes=data.get("notes", ""),
-                ),
-                result_url=lambda _exclusion: recorded_url,
-            )
-        except ValidationFailed as error:
-            show_domain_error(form, error)
-        else:
-            if isinstance(outcome, idempotency.Replayed):
-                messages.info(request, "This exclusion was already recorded.")
-                return redirect(outcome.url)
-            messages.success(request, "Exclusion recorded.")
-            return redirect(recorded_url)
-    context = {
-        "form": form,
-        "heading": f"Record a suspension or exclusion for {pupil.display_name}",
-        "pupil": pupil,
-        "year_label": school_year_label(school_year_of(timezone.localdate())),
-    }
-    return render(request, "pupils/pupil_form.html", context)
+    return handle_form(
+        request,
+        form,
+        lambda: services.record_exclusion(
+            by=request.user,
+            pupil=pupil,
+            kind=form.cleaned_data["kind"],
+            start_date=form.cleaned_data["start_date"],
+            length_days=form.cleaned_data.get("length_days"),
+            reasons=form.reasons(),
+            la_notified_date=form.cleaned_data.get("la_notified_date"),
+            notes=form.cleaned_data.get("notes", ""),
+        ),
+        success_message="Exclusion recorded.",
+        redirect_to=_detail_url(pupil, "exclusions"),
+        template="pupils/pupil_form.html",
+        context={
+            "heading": f"Record a suspension or exclusion for {pupil.display_name}",
+            "pupil": pupil,
+            "year_label": school_year_label(school_year_of(timezone.localdate())),
+        },
+        once=Once("pupils.exclusion", "This exclusion was already recorded."),
+    )
 
 
 @access_rule(policies.can_edit_pupils)
@@ -325,25 +290,23 @@ def exclusion_edit(request: SignedInRequest, pupil_id: int, exclusion_id: int) -
     form = ExclusionForm(
         request.POST or None, initial=initial, kind=exclusion.kind, submit_label="Save changes"
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.update_exclusion(
-                by=request.user,
-                exclusion=exclusion,
-                start_date=data["start_date"],
-                length_days=data.get("length_days"),
-                reasons=form.reasons(),
-                la_notified_date=data.get("la_notified_date"),
-                notes=data.get("notes", ""),
-            )
-        except ValidationFailed as error:
-            show_domain_error(form, error)
-        else:
-            messages.success(request, "Exclusion saved.")
-            return redirect(reverse("pupils:detail", args=[pupil.pk]) + "#exclusions")
-    context = {"form": form, "heading": f"Change {exclusion}", "pupil": pupil}
-    return render(request, "pupils/pupil_form.html", context)
+    return handle_form(
+        request,
+        form,
+        lambda: services.update_exclusion(
+            by=request.user,
+            exclusion=exclusion,
+            start_date=form.cleaned_data["start_date"],
+            length_days=form.cleaned_data.get("length_days"),
+            reasons=form.reasons(),
+            la_notified_date=form.cleaned_data.get("la_notified_date"),
+            notes=form.cleaned_data.get("notes", ""),
+        ),
+        success_message="Exclusion saved.",
+        redirect_to=_detail_url(pupil, "exclusions"),
+        template="pupils/pupil_form.html",
+        context={"heading": f"Change {exclusion}", "pupil": pupil},
+    )
 
 
 @access_rule(policies.can_import_pupils)
@@ -381,16 +344,7 @@ def pupil_import(request: SignedInRequest) -> HttpResponse:
 
 @access_rule(policies.can_view_pupils)
 def pupil_photo(request: SignedInRequest, pupil_id: int) -> FileResponse:
-    pupil = selectors.get_pupil_for(request.user, pupil_id)
-    if not pupil.photo_path:
-        raise Http404("No photo.")
-    log_access(
-        by=request.user,
-        action="pupil.photo_viewed",
-        target=pupil,
-        organisation=pupil.school,
-        pupil_id=pupil.pk,
-    )
+    pupil = selectors.read_photo_of(request.user, pupil_id)
     extension = pupil.photo_path.rsplit(".", 1)[-1]
     return uploads.file_response(
         pupil.photo_path, download_name=f"pupil-{pupil.pk}", extension=extension
@@ -402,18 +356,20 @@ def photo_edit(request: SignedInRequest, pupil_id: int) -> HttpResponse:
     pupil = selectors.get_pupil_to_edit(request.user, pupil_id)
     form = PhotoForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and "remove" in request.POST:
-        services.remove_pupil_photo(by=request.user, pupil=pupil)
-        messages.success(request, "Photo removed.")
-        return redirect("pupils:detail", pupil_id=pupil.pk)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.set_pupil_photo(
-                by=request.user, pupil=pupil, upload=form.cleaned_data.get("photo")
-            )
-        except ValidationFailed as error:
-            show_domain_error(form, error)
-        else:
-            messages.success(request, "Photo saved.")
-            return redirect("pupils:detail", pupil_id=pupil.pk)
-    context = {"form": form, "heading": f"Photo of {pupil.display_name}", "pupil": pupil}
-    return render(request, "pupils/photo_form.html", context)
+        return run_action(
+            request,
+            lambda: services.remove_pupil_photo(by=request.user, pupil=pupil),
+            success_message="Photo removed.",
+            redirect_to=_detail_url(pupil),
+        )
+    return handle_form(
+        request,
+        form,
+        lambda: services.set_pupil_photo(
+            by=request.user, pupil=pupil, upload=form.cleaned_data.get("photo")
+        ),
+        success_message="Photo saved.",
+        redirect_to=_detail_url(pupil),
+        template="pupils/photo_form.html",
+        context={"heading": f"Photo of {pupil.display_name}", "pupil": pupil},
+    )

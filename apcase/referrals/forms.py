@@ -2,7 +2,7 @@ import datetime
 from typing import Any
 
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import HTML, Field, Fieldset, Fluid, Layout, Size, Submit
+from crispy_forms_gds.layout import Field, Fieldset, Fluid, Layout, Size, Submit
 from django import forms
 from django.utils import timezone
 
@@ -276,13 +276,6 @@ class ReasonTextForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["reason"].label = label
         self.helper = _helper(_text("reason", rows=3), submit=submit)
-
-
-class ConfirmForm(forms.Form):
-    def __init__(self, *args: Any, submit: str, intro: str = "", **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        items: list[Any] = [HTML(f'<p class="govuk-body">{intro}</p>')] if intro else []
-        self.helper = _helper(*items, submit=submit)
 
 
 SECTION_FORMS: dict[str, type[SectionForm]] = {

@@ -12,6 +12,7 @@ from django.http import Http404
 
 from apcase.access import policies
 from apcase.accounts.models import User
+from apcase.chronology.services import log_access
 
 from .models import EmergencyPlacement, Referral, ReferralDocument
 
@@ -32,11 +33,41 @@ def get_referral_for(user: User, referral_id: int) -> Referral:
     return referral
 
 
+def read_referral_for(user: User, referral_id: int) -> Referral:
+    """The referral for its page. Health, SEND and family views read from outside the
+    school (the panel, LA officers) are logged."""
+    referral = get_referral_for(user, referral_id)
+    if referral.school_id not in policies.organisation_ids_for(
+        user, policies.REFERRAL_SCHOOL_VIEWER_ROLES
+    ):
+        log_access(
+            by=user,
+            action="referral_read",
+            target=referral,
+            organisation=referral.panel.local_authority,
+            pupil_id=referral.pupil_id,
+        )
+    return referral
+
+
 def get_document_for(user: User, referral_id: int, document_id: int) -> ReferralDocument:
     referral = get_referral_for(user, referral_id)
     document = ReferralDocument.objects.filter(referral=referral, pk=document_id).first()
     if document is None:
         raise Http404("No such document.")
+    return document
+
+
+def read_document_for(user: User, referral_id: int, document_id: int) -> ReferralDocument:
+    """The document to download; every download is logged."""
+    document = get_document_for(user, referral_id, document_id)
+    log_access(
+        by=user,
+        action="referral_document_read",
+        target=document,
+        organisation=document.referral.school,
+        pupil_id=document.referral.pupil_id,
+    )
     return document
 
 
@@ -52,6 +83,19 @@ def get_emergency_for(user: User, emergency_id: int) -> EmergencyPlacement:
     emergency = emergencies_visible_to(user).filter(pk=emergency_id).first()
     if emergency is None:
         raise Http404("No such emergency placement.")
+    return emergency
+
+
+def read_emergency_for(user: User, emergency_id: int) -> EmergencyPlacement:
+    """The emergency placement for its page (the risk assessment and reasons): logged."""
+    emergency = get_emergency_for(user, emergency_id)
+    log_access(
+        by=user,
+        action="emergency.viewed",
+        target=emergency,
+        organisation=emergency.school,
+        pupil_id=emergency.pupil_id,
+    )
     return emergency
 
 

@@ -10,21 +10,24 @@ from django.views.decorators.http import require_POST
 from apcase.access import policies
 from apcase.access.requests import SignedInRequest
 from apcase.access.rules import access_rule
-from apcase.chronology.services import log_access
 from apcase.core import idempotency
-from apcase.core.errors import DomainError
-from apcase.core.forms import show_domain_error
+from apcase.core.forms import ConfirmForm
 from apcase.core.uploads import file_response
+from apcase.core.viewhelpers import Once, attempt, handle_form, run_action, submit_form
 from apcase.directory import threshold
 from apcase.directory.selectors import provider_options_for_placement
 
 from . import forms, selectors, services, workflow
-from .models import Referral
+from .models import EmergencyPlacement, Referral
 from .sections import CANNOT_START, COMPLETED, SECTIONS, SECTIONS_BY_SLUG, incomplete_sections
 
 
+def _detail_url(referral: Referral) -> str:
+    return reverse("referrals:detail", kwargs={"referral_id": referral.pk})
+
+
 def _detail(referral: Referral) -> HttpResponse:
-    return redirect("referrals:detail", referral_id=referral.pk)
+    return redirect(_detail_url(referral))
 
 
 @access_rule(policies.can_view_referrals)
@@ -47,31 +50,20 @@ def referral_list(request: SignedInRequest) -> HttpResponse:
 def start_referral(request: SignedInRequest) -> HttpResponse:
     pupils = selectors.pupils_referable_by(request.user)
     form = forms.StartReferralForm(request.POST or None, pupils=pupils)
-    if request.method == "POST" and form.is_valid():
-        try:
-            referral = services.start_referral(by=request.user, pupil=form.cleaned_data["pupil"])
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            return _detail(referral)
-    return render(request, "referrals/start.html", {"form": form})
+    return handle_form(
+        request,
+        form,
+        lambda: services.start_referral(by=request.user, pupil=form.cleaned_data["pupil"]),
+        success_message=None,
+        redirect_to=_detail_url,
+        template="referrals/start.html",
+    )
 
 
 @access_rule(policies.can_use_service)
 def referral_detail(request: SignedInRequest, referral_id: int) -> HttpResponse:
-    referral = selectors.get_referral_for(request.user, referral_id)
+    referral = selectors.read_referral_for(request.user, referral_id)
     user = request.user
-    if referral.school_id not in policies.organisation_ids_for(
-        user, policies.REFERRAL_SCHOOL_VIEWER_ROLES
-    ):
-        # Health, SEND and family views read from outside the school are logged.
-        log_access(
-            by=user,
-            action="referral_read",
-            target=referral,
-            organisation=referral.panel.local_authority,
-            pupil_id=referral.pupil_id,
-        )
     all_complete = not incomplete_sections(referral)
     tasks = [
         {"section": s, "status": s.status(referral), "url": _section_url(referral, s.slug)}
@@ -94,10 +86,8 @@ def referral_detail(request: SignedInRequest, referral_id: int) -> HttpResponse:
             else ("Not yet started" if all_complete else CANNOT_START),
             "can_edit": referral.is_editable and policies.can_edit_referral(user, referral),
             "can_sign_off": referral.is_editable and policies.can_sign_off_referral(user, referral),
-            "can_withdraw": policies.can_withdraw_referral(user, referral)
-            and Referral.Status.WITHDRAWN in workflow.ALLOWED_TRANSITIONS[referral.status],
-            "can_close": policies.can_close_referral(user, referral)
-            and Referral.Status.CLOSED in workflow.ALLOWED_TRANSITIONS[referral.status],
+            "can_withdraw": workflow.can_withdraw(user, referral),
+            "can_close": workflow.can_close(user, referral),
             "decisions": decisions,
             "placement": placement,
             "interventions": referral.interventions.all(),
@@ -140,24 +130,20 @@ def edit_section(request: SignedInRequest, referral_id: int, section: str) -> Ht
             request.user, today=timezone.localdate()
         )
     form = form_class(request.POST or None, initial=initial, **extra)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_section(
-                referral,
-                by=request.user,
-                section=section,
-                values=form.section_values(),
-                version=form.cleaned_data["version"],
-            )
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            messages.success(request, f"{spec.title}: saved.")
-            return _detail(referral)
-    return render(
+    return handle_form(
         request,
-        "referrals/section_form.html",
-        {"form": form, "referral": referral, "section": spec},
+        form,
+        lambda: services.update_section(
+            referral,
+            by=request.user,
+            section=section,
+            values=form.section_values(),
+            version=form.cleaned_data["version"],
+        ),
+        success_message=f"{spec.title}: saved.",
+        redirect_to=_detail_url(referral),
+        template="referrals/section_form.html",
+        context={"referral": referral, "section": spec},
     )
 
 
@@ -173,18 +159,17 @@ def _save_finished(
     if not form.is_valid():
         return False
     flag = f"{section}_complete"
-    try:
-        services.update_section(
+    done, _ = attempt(
+        form,
+        lambda: services.update_section(
             referral,
             by=request.user,
             section=section,
             values={flag: form.cleaned_data["finished"]},
             version=form.cleaned_data["version"],
-        )
-    except DomainError as error:
-        show_domain_error(form, error)
-        return False
-    return True
+        ),
+    )
+    return done
 
 
 @access_rule(policies.can_draft_referrals)
@@ -195,14 +180,15 @@ def interventions(request: SignedInRequest, referral_id: int) -> HttpResponse:
     adding = request.method == "POST" and "finished" not in request.POST
     form = forms.InterventionForm(request.POST if adding else None)
     finished = _finished_form(request, referral, "interventions_complete")
-    if adding and form.is_valid():
-        try:
-            services.add_intervention(referral, by=request.user, **form.cleaned_data)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            messages.success(request, "Intervention added.")
-            return redirect("referrals:interventions", referral_id=referral.pk)
+    added = submit_form(
+        request,
+        form,
+        lambda: services.add_intervention(referral, by=request.user, **form.cleaned_data),
+        success_message="Intervention added.",
+        redirect_to=reverse("referrals:interventions", kwargs={"referral_id": referral.pk}),
+    )
+    if added:
+        return added
     if finished.is_bound and _save_finished(request, referral, finished, section="interventions"):
         return _detail(referral)
     return render(
@@ -217,19 +203,20 @@ def interventions(request: SignedInRequest, referral_id: int) -> HttpResponse:
     )
 
 
-@require_POST
 @access_rule(policies.can_draft_referrals)
+@require_POST
 def remove_intervention(
     request: SignedInRequest, referral_id: int, intervention_id: int
 ) -> HttpResponse:
     referral = _editable_referral(request, referral_id)
-    try:
-        services.remove_intervention(referral, by=request.user, intervention_id=intervention_id)
-    except DomainError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, "Intervention removed.")
-    return redirect("referrals:interventions", referral_id=referral.pk)
+    return run_action(
+        request,
+        lambda: services.remove_intervention(
+            referral, by=request.user, intervention_id=intervention_id
+        ),
+        success_message="Intervention removed.",
+        redirect_to=reverse("referrals:interventions", kwargs={"referral_id": referral.pk}),
+    )
 
 
 @access_rule(policies.can_draft_referrals)
@@ -240,19 +227,20 @@ def documents(request: SignedInRequest, referral_id: int) -> HttpResponse:
     adding = request.method == "POST" and "finished" not in request.POST
     form = forms.DocumentForm(request.POST if adding else None, request.FILES if adding else None)
     finished = _finished_form(request, referral, "documents_complete")
-    if adding and form.is_valid():
-        try:
-            services.add_document(
-                referral,
-                by=request.user,
-                title=form.cleaned_data["title"],
-                upload=form.cleaned_data["upload"],
-            )
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            messages.success(request, "Document uploaded.")
-            return redirect("referrals:documents", referral_id=referral.pk)
+    added = submit_form(
+        request,
+        form,
+        lambda: services.add_document(
+            referral,
+            by=request.user,
+            title=form.cleaned_data["title"],
+            upload=form.cleaned_data["upload"],
+        ),
+        success_message="Document uploaded.",
+        redirect_to=reverse("referrals:documents", kwargs={"referral_id": referral.pk}),
+    )
+    if added:
+        return added
     if finished.is_bound and _save_finished(request, referral, finished, section="documents"):
         return _detail(referral)
     return render(
@@ -271,15 +259,7 @@ def documents(request: SignedInRequest, referral_id: int) -> HttpResponse:
 def download_document(
     request: SignedInRequest, referral_id: int, document_id: int
 ) -> HttpResponseBase:
-    document = selectors.get_document_for(request.user, referral_id, document_id)
-    referral = document.referral
-    log_access(
-        by=request.user,
-        action="referral_document_read",
-        target=document,
-        organisation=referral.school,
-        pupil_id=referral.pupil_id,
-    )
+    document = selectors.read_document_for(request.user, referral_id, document_id)
     try:
         return file_response(
             document.stored_path, download_name=document.original_name, extension=document.extension
@@ -288,17 +268,16 @@ def download_document(
         raise Http404("The file is missing.") from None
 
 
-@require_POST
 @access_rule(policies.can_draft_referrals)
+@require_POST
 def remove_document(request: SignedInRequest, referral_id: int, document_id: int) -> HttpResponse:
     referral = _editable_referral(request, referral_id)
-    try:
-        services.remove_document(referral, by=request.user, document_id=document_id)
-    except DomainError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, "Document removed.")
-    return redirect("referrals:documents", referral_id=referral.pk)
+    return run_action(
+        request,
+        lambda: services.remove_document(referral, by=request.user, document_id=document_id),
+        success_message="Document removed.",
+        redirect_to=reverse("referrals:documents", kwargs={"referral_id": referral.pk}),
+    )
 
 
 def _confirm(
@@ -311,19 +290,15 @@ def _confirm(
     done: str,
     intro: str = "",
 ) -> HttpResponse:
-    form = forms.ConfirmForm(request.POST if request.method == "POST" else None, submit=submit)
-    if request.method == "POST" and form.is_valid():
-        try:
-            action()
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            messages.success(request, done)
-            return _detail(referral)
-    return render(
+    form = ConfirmForm(request.POST if request.method == "POST" else None, submit_label=submit)
+    return handle_form(
         request,
-        "referrals/confirm.html",
-        {"form": form, "referral": referral, "heading": heading, "intro": intro},
+        form,
+        action,
+        success_message=done,
+        redirect_to=_detail_url(referral),
+        template="referrals/confirm.html",
+        context={"referral": referral, "heading": heading, "intro": intro},
     )
 
 
@@ -365,34 +340,29 @@ def withdraw(request: SignedInRequest, referral_id: int) -> HttpResponse:
         label="Why is the referral being withdrawn?",
         submit="Withdraw referral",
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            workflow.withdraw_referral(
-                referral, by=request.user, reason=form.cleaned_data["reason"]
-            )
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            messages.success(request, "Referral withdrawn.")
-            return _detail(referral)
-    return render(
+    return handle_form(
         request,
-        "referrals/confirm.html",
-        {"form": form, "referral": referral, "heading": "Withdraw the referral"},
+        form,
+        lambda: workflow.withdraw_referral(
+            referral, by=request.user, reason=form.cleaned_data["reason"]
+        ),
+        success_message="Referral withdrawn.",
+        redirect_to=_detail_url(referral),
+        template="referrals/confirm.html",
+        context={"referral": referral, "heading": "Withdraw the referral"},
     )
 
 
-@require_POST
 @access_rule(policies.can_schedule_meetings)
+@require_POST
 def close(request: SignedInRequest, referral_id: int) -> HttpResponse:
     referral = selectors.get_referral_for(request.user, referral_id)
-    try:
-        workflow.close_referral(referral, by=request.user)
-    except DomainError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, "Referral closed.")
-    return _detail(referral)
+    return run_action(
+        request,
+        lambda: workflow.close_referral(referral, by=request.user),
+        success_message="Referral closed.",
+        redirect_to=_detail_url(referral),
+    )
 
 
 # --- emergency route ---------------------------------------------------------------
@@ -406,29 +376,16 @@ def emergency_new(request: SignedInRequest) -> HttpResponse:
         providers=provider_options_for_placement(request.user, today=timezone.localdate()),
     )
     idempotency.add_key_field(form)
-    if request.method == "POST" and form.is_valid():
-        try:
-            outcome = idempotency.once(
-                user=request.user,
-                action="referrals.emergency",
-                key=idempotency.key_of(request.POST),
-                run=lambda: workflow.arrange_emergency_placement(
-                    by=request.user, **form.service_values()
-                ),
-                result_url=lambda emergency: reverse(
-                    "referrals:emergency_detail", kwargs={"emergency_id": emergency.pk}
-                ),
-            )
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            if isinstance(outcome, idempotency.Replayed):
-                messages.info(request, "This emergency placement was already started.")
-                return redirect(outcome.url)
-            messages.success(
-                request, "Emergency placement started. It goes to the next panel for ratification."
-            )
-            return redirect("referrals:emergency_detail", emergency_id=outcome.pk)
+    started = submit_form(
+        request,
+        form,
+        lambda: workflow.arrange_emergency_placement(by=request.user, **form.service_values()),
+        success_message="Emergency placement started. It goes to the next panel for ratification.",
+        redirect_to=_emergency_url,
+        once=Once("referrals.emergency", "This emergency placement was already started."),
+    )
+    if started:
+        return started
     near = threshold.providers_near_threshold(form.fields["provider"].queryset)  # type: ignore[attr-defined]
     return render(
         request,
@@ -437,16 +394,13 @@ def emergency_new(request: SignedInRequest) -> HttpResponse:
     )
 
 
+def _emergency_url(emergency: EmergencyPlacement) -> str:
+    return reverse("referrals:emergency_detail", kwargs={"emergency_id": emergency.pk})
+
+
 @access_rule(policies.can_use_service)
 def emergency_detail(request: SignedInRequest, emergency_id: int) -> HttpResponse:
-    emergency = selectors.get_emergency_for(request.user, emergency_id)
-    log_access(
-        by=request.user,
-        action="emergency.viewed",  # the risk assessment and reasons
-        target=emergency,
-        organisation=emergency.school,
-        pupil_id=emergency.pupil_id,
-    )
+    emergency = selectors.read_emergency_for(request.user, emergency_id)
     return render(
         request,
         "referrals/emergency_detail.html",
@@ -459,8 +413,7 @@ def emergency_detail(request: SignedInRequest, emergency_id: int) -> HttpRespons
                 else None
             ),
             "decisions": emergency.decisions.select_related("meeting", "recorded_by"),
-            "can_end": emergency.ratification == emergency.Ratification.NOT_RATIFIED
-            and policies.can_end_unratified_placement(request.user, emergency),
+            "can_end": workflow.can_end_unratified(request.user, emergency),
         },
     )
 
@@ -475,18 +428,14 @@ def emergency_end(request: SignedInRequest, emergency_id: int) -> HttpResponse:
         label="What happens for the pupil now?",
         submit="End the placement",
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            workflow.end_unratified_emergency(
-                emergency, by=request.user, reason=form.cleaned_data["reason"]
-            )
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            messages.success(request, "Placement ended.")
-            return redirect("referrals:emergency_detail", emergency_id=emergency.pk)
-    return render(
+    return handle_form(
         request,
-        "referrals/emergency_end.html",
-        {"form": form, "emergency": emergency},
+        form,
+        lambda: workflow.end_unratified_emergency(
+            emergency, by=request.user, reason=form.cleaned_data["reason"]
+        ),
+        success_message="Placement ended.",
+        redirect_to=_emergency_url(emergency),
+        template="referrals/emergency_end.html",
+        context={"emergency": emergency},
     )

@@ -67,6 +67,27 @@ DECISION_STATUSES = {
 }
 
 
+def can_withdraw(user: Any, referral: Referral) -> bool:
+    """May `user` withdraw the referral now (their role, and its status allows it)?"""
+    return policies.can_withdraw_referral(user, referral) and (
+        S.WITHDRAWN in ALLOWED_TRANSITIONS[referral.status]
+    )
+
+
+def can_close(user: Any, referral: Referral) -> bool:
+    """May `user` close the referral now (an LA officer, after the panel's decision)?"""
+    return policies.can_close_referral(user, referral) and (
+        S.CLOSED in ALLOWED_TRANSITIONS[referral.status]
+    )
+
+
+def can_end_unratified(user: Any, emergency: EmergencyPlacement) -> bool:
+    """May `user` end the emergency placement now (the panel did not ratify it)?"""
+    return R.ENDED in EMERGENCY_TRANSITIONS[
+        emergency.ratification
+    ] and policies.can_end_unratified_placement(user, emergency)
+
+
 def _move(
     referral: Referral,
     to: str,

@@ -110,12 +110,3 @@ class ClosureDayForm(forms.Form):
             for f in fields
         ]
         self.helper.layout = Layout(*layout, Submit("submit", "Add closure day"))
-
-
-class ConfirmForm(forms.Form):
-    def __init__(self, *args: Any, submit_label: str, **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.layout = Layout(
-            Submit("submit", submit_label, css_class="govuk-button--warning")
-        )

@@ -1,18 +1,17 @@
 from typing import Any
 
-from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 
 from apcase.access import policies
 from apcase.access.requests import SignedInRequest
 from apcase.access.rules import access_rule
-from apcase.core.errors import ValidationFailed
-from apcase.core.forms import show_domain_error
+from apcase.core.forms import ConfirmForm
+from apcase.core.viewhelpers import handle_form
 
 from . import attention, selectors, services
 from .calculator import terms_per_school_year, years_to_watch
-from .forms import ClosureDayForm, ConfirmForm, TermForm
+from .forms import ClosureDayForm, TermForm
 
 
 def _years(local_authority_id: int | None) -> list[selectors.YearOfTerms]:
@@ -36,22 +35,21 @@ def term_list(request: SignedInRequest) -> HttpResponse:
 def term_add(request: SignedInRequest) -> HttpResponse:
     authorities = selectors.local_authorities_kept_by(request.user)
     form = TermForm(request.POST or None, authorities=authorities, submit_label="Add term")
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.add_term(
-                by=request.user,
-                local_authority=data.get("local_authority") or authorities.get(),
-                name=data["name"],
-                start_date=data["start_date"],
-                end_date=data["end_date"],
-            )
-        except ValidationFailed as error:
-            show_domain_error(form, error)
-        else:
-            messages.success(request, f"{data['name']} added.")
-            return redirect("schooldays:terms")
-    return render(request, "schooldays/term_form.html", {"form": form, "heading": "Add a term"})
+    return handle_form(
+        request,
+        form,
+        lambda: services.add_term(
+            by=request.user,
+            local_authority=form.cleaned_data.get("local_authority") or authorities.get(),
+            name=form.cleaned_data["name"],
+            start_date=form.cleaned_data["start_date"],
+            end_date=form.cleaned_data["end_date"],
+        ),
+        success_message=lambda term: f"{term.name} added.",
+        redirect_to="schooldays:terms",
+        template="schooldays/term_form.html",
+        context={"heading": "Add a term"},
+    )
 
 
 @access_rule(policies.can_manage_terms)
@@ -59,30 +57,32 @@ def term_edit(request: SignedInRequest, term_id: int) -> HttpResponse:
     term = selectors.get_term_for(request.user, term_id)
     initial = {"name": term.name, "start_date": term.start_date, "end_date": term.end_date}
     form = TermForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_term(by=request.user, term=term, **form.cleaned_data)
-        except ValidationFailed as error:
-            show_domain_error(form, error)
-        else:
-            messages.success(request, f"{term.name} saved.")
-            return redirect("schooldays:terms")
-    heading = f"Change {term.name}"
-    return render(request, "schooldays/term_form.html", {"form": form, "heading": heading})
+    return handle_form(
+        request,
+        form,
+        lambda: services.update_term(by=request.user, term=term, **form.cleaned_data),
+        success_message=lambda _saved: f"{term.name} saved.",
+        redirect_to="schooldays:terms",
+        template="schooldays/term_form.html",
+        context={"heading": f"Change {term.name}"},
+    )
 
 
 @access_rule(policies.can_manage_terms)
 def term_remove(request: SignedInRequest, term_id: int) -> HttpResponse:
     term = selectors.get_term_for(request.user, term_id)
     form = ConfirmForm(
-        request.POST if request.method == "POST" else None, submit_label="Remove term"
+        request.POST if request.method == "POST" else None, submit_label="Remove term", warning=True
     )
-    if request.method == "POST" and form.is_valid():
-        services.remove_term(by=request.user, term=term)
-        messages.success(request, f"{term.name} removed.")
-        return redirect("schooldays:terms")
-    context = {"form": form, "heading": f"Remove {term.name}?", "thing": term}
-    return render(request, "schooldays/confirm_remove.html", context)
+    return handle_form(
+        request,
+        form,
+        lambda: services.remove_term(by=request.user, term=term),
+        success_message=f"{term.name} removed.",
+        redirect_to="schooldays:terms",
+        template="schooldays/confirm_remove.html",
+        context={"heading": f"Remove {term.name}?", "thing": term},
+    )
 
 
 def _add_closure(
@@ -97,33 +97,37 @@ def _add_closure(
     """Add a closure day for one of `owners` (schools, or local authorities); the owner
     is asked for only when the user keeps more than one."""
     form = ClosureDayForm(request.POST or None, owners=owners, owner_label=owner_label)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.add_closure_day(
-                by=request.user,
-                day=data["day"],
-                reason=data["reason"],
-                **{owner_kind: data.get("owner") or owners.get()},
-            )
-        except ValidationFailed as error:
-            show_domain_error(form, error)
-        else:
-            messages.success(request, "Closure day added.")
-            return redirect(back)
-    return render(request, "schooldays/term_form.html", {"form": form, "heading": heading})
+    return handle_form(
+        request,
+        form,
+        lambda: services.add_closure_day(
+            by=request.user,
+            day=form.cleaned_data["day"],
+            reason=form.cleaned_data["reason"],
+            **{owner_kind: form.cleaned_data.get("owner") or owners.get()},
+        ),
+        success_message="Closure day added.",
+        redirect_to=back,
+        template="schooldays/term_form.html",
+        context={"heading": heading},
+    )
 
 
 def _remove_closure(request: SignedInRequest, closure: Any, *, back: str) -> HttpResponse:
     form = ConfirmForm(
-        request.POST if request.method == "POST" else None, submit_label="Remove closure day"
+        request.POST if request.method == "POST" else None,
+        submit_label="Remove closure day",
+        warning=True,
     )
-    if request.method == "POST" and form.is_valid():
-        services.remove_closure_day(by=request.user, closure=closure)
-        messages.success(request, "Closure day removed.")
-        return redirect(back)
-    context = {"form": form, "heading": "Remove this closure day?", "thing": closure}
-    return render(request, "schooldays/confirm_remove.html", context)
+    return handle_form(
+        request,
+        form,
+        lambda: services.remove_closure_day(by=request.user, closure=closure),
+        success_message="Closure day removed.",
+        redirect_to=back,
+        template="schooldays/confirm_remove.html",
+        context={"heading": "Remove this closure day?", "thing": closure},
+    )
 
 
 @access_rule(policies.can_manage_terms)
