@@ -1,7 +1,10 @@
+import datetime
 from typing import Any
 
+from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Layout, Submit
+from crispy_forms_gds.layout import Field, Layout, Submit
+from crispy_forms_gds.widgets import DateInputWidget
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -45,3 +48,106 @@ class ConfirmForm(forms.Form):
         css_class = "govuk-button--warning" if warning else ""
         self.helper = FormHelper()
         self.helper.layout = Layout(Submit("submit", submit_label, css_class=css_class))
+
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+
+
+def _is_yes(value: Any) -> bool:
+    return value in (True, "yes")
+
+
+class YesNoField(forms.TypedChoiceField):
+    """A yes-or-no question as GOV.UK radios; the cleaned value is True or False, and
+    True or False given as the initial value shows that radio chosen. `choices` may
+    word the answers differently (the values stay "yes" and "no"; "" for an optional
+    "not applicable")."""
+
+    def __init__(
+        self,
+        *,
+        choices: list[tuple[str, str]] = YES_NO,
+        required: bool = True,
+        widget: Any = forms.RadioSelect,
+        **kwargs: Any,
+    ):
+        super().__init__(
+            choices=choices,
+            coerce=_is_yes,
+            empty_value=None,
+            required=required,
+            widget=widget,
+            **kwargs,
+        )
+
+    def prepare_value(self, value: Any) -> Any:
+        if value is True:
+            return "yes"
+        if value is False:
+            return "no"
+        return value
+
+
+class GovDateWidget(DateInputWidget):
+    """The day, month and year boxes. A date given whole as YYYY-MM-DD (a link such as
+    `?date=2026-11-27`) fills the three boxes."""
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        if name in data and not any(f"{name}_{n}" in data for n in range(3)):
+            whole = str(data.get(name) or "").strip()
+            try:
+                found = datetime.date.fromisoformat(whole)
+            except ValueError:
+                return [whole, "", ""] if whole else ["", "", ""]
+            return [str(found.day), str(found.month), str(found.year)]
+        return super().value_from_datadict(data, files, name)
+
+
+class GovDateField(DateInputField):
+    """The project's date field: the GOV.UK date input (day, month, year boxes) with
+    plain-English errors and a four-digit year, so "26" is not read as the year 26. A
+    saved date shows in the boxes again (edit forms). Lay it out with `date_field`."""
+
+    widget = GovDateWidget
+
+    def compress(self, data_list: Any) -> datetime.date | None:
+        parts = [str(part).strip() if part not in (None, "") else "" for part in data_list]
+        day, month, year = (parts + ["", "", ""])[:3]
+        if not (day or month or year):
+            if self.required:
+                raise ValidationError(self.error_messages["required"], code="required")
+            return None
+        if not (day and month and year):
+            raise ValidationError("Enter a real date: the day, the month and the year.")
+        if len(year) != 4:
+            raise ValidationError("Enter the year as 4 digits, for example 2026.")
+        try:
+            found = datetime.date(day=int(day), month=int(month), year=int(year))
+        except (ValueError, OverflowError):
+            raise ValidationError("Enter a real date.") from None
+        if found.year < 1900:
+            raise ValidationError("Enter a real date.")
+        return found
+
+
+def date_field(name: str) -> Field:
+    """The layout of a GovDateField: its boxes in a fieldset with the label as legend."""
+    return Field(name, context={"fieldset": True})
+
+
+class SimpleForm(forms.Form):
+    """A form laid out field by field in order (a GovDateField as its fieldset), with
+    one submit button worded by `submit_label`."""
+
+    submit_label = "Save"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            *(
+                date_field(name) if isinstance(field, GovDateField) else name
+                for name, field in self.fields.items()
+            )
+        )
+        self.helper.add_input(Submit("submit", self.submit_label))

@@ -5,19 +5,15 @@ from crispy_forms_gds.layout import Field, Fieldset, Fluid, Layout, Size, Submit
 from django import forms
 
 from apcase.accounts.models import Organisation
+from apcase.core.forms import GovDateField, YesNoField, date_field
 
 from .assurance import annotated_reasons
 from .models import APSettingType, AssuranceKind, Registration, ServiceCategory
 from .ofsted import REPORT_CARD_AREAS, LegacyGrade, ReportCardGrade, Scale
 
 
-def _date_field(label: str, help_text: str = "") -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        help_text=help_text or "For example, 27 3 2025 or 2025-03-27.",
-        input_formats=["%Y-%m-%d", "%d/%m/%Y", "%d %m %Y", "%d-%m-%Y"],
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
+def _date_field(label: str, help_text: str = "For example, 27 3 2025.") -> GovDateField:
+    return GovDateField(label=label, help_text=help_text)
 
 
 class ProviderChoiceField(forms.ModelChoiceField):
@@ -220,12 +216,11 @@ class InspectionForm(forms.Form):
         choices=[("", "Not applicable"), *LegacyGrade.choices],
         required=False,
     )
-    safeguarding_met = forms.TypedChoiceField(
+    safeguarding_met = YesNoField(
         label="Safeguarding (report cards only)",
         choices=[("", "Not applicable"), ("yes", "Met"), ("no", "Not met")],
         required=False,
-        coerce=lambda v: v == "yes",
-        empty_value=None,
+        widget=forms.Select,
     )
 
     def __init__(self, *args: Any, **kwargs: Any):
@@ -238,7 +233,7 @@ class InspectionForm(forms.Form):
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Field.radios("scale", legend_size=Size.SMALL),
-            Field.text("inspected_on", field_width=10),
+            date_field("inspected_on"),
             Field.select("overall_grade"),
             Fieldset(
                 *[Field.select(f"area_{key}") for key in REPORT_CARD_AREAS],
@@ -282,8 +277,8 @@ class AssuranceForm(forms.Form):
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Field.radios("kind", legend_size=Size.SMALL),
-            Field.text("received_on", field_width=10),
-            Field.text("expires_on", field_width=10),
+            date_field("received_on"),
+            date_field("expires_on"),
             Field.checkbox("undertakes_to_report_changes"),
             Field.textarea("notes"),
             Field("document"),

@@ -4,28 +4,12 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Hidden, Layout, Submit
 from django import forms
 
+from apcase.core.forms import GovDateField, SimpleForm, YesNoField, date_field
 from apcase.reference import attendance as codes
-from apcase.schooldays.forms import GovDateField, date_field
-
-DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d %m %Y", "%d-%m-%Y"]
 
 
-def _date(label: str, **kwargs: object) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        input_formats=DATE_FORMATS,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        **kwargs,  # type: ignore[arg-type]
-    )
-
-
-class _Form(forms.Form):
-    submit_label = "Save"
-
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", self.submit_label))
+class _Form(SimpleForm):
+    pass
 
 
 class CloseTaskForm(_Form):
@@ -50,7 +34,9 @@ SCORES = [
 
 class CheckInForm(_Form):
     submit_label = "Save the check-in"
-    week_of = _date("Week of", help_text="Any day in the week: the check-in is for that week.")
+    week_of = GovDateField(
+        label="Week of", help_text="Any day in the week: the check-in is for that week."
+    )
     engagement = forms.TypedChoiceField(
         label="Engagement in learning", choices=SCORES, coerce=int, widget=forms.RadioSelect
     )
@@ -80,19 +66,14 @@ class CheckInForm(_Form):
 
 class ScheduleVisitForm(_Form):
     submit_label = "Schedule the visit"
-    scheduled_for = _date("Date of the visit")
-
-
-YES_NO = [("yes", "Yes"), ("no", "No")]
+    scheduled_for = GovDateField(label="Date of the visit")
 
 
 class LogVisitForm(_Form):
     submit_label = "Log the visit"
-    visited_on = _date("Date visited")
+    visited_on = GovDateField(label="Date visited")
     visitors = forms.CharField(label="Who visited", max_length=300)
-    child_seen = forms.ChoiceField(
-        label="Was the child seen?", choices=YES_NO, widget=forms.RadioSelect
-    )
+    child_seen = YesNoField(label="Was the child seen?")
     learning_observations = forms.CharField(
         label="Observations of learning", widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
@@ -104,16 +85,10 @@ class LogVisitForm(_Form):
     child_views = forms.CharField(
         label="The child's views", widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
-    registers_checked = forms.ChoiceField(
-        label="Safeguarding check: were the site's registers seen and in order?",
-        choices=YES_NO,
-        widget=forms.RadioSelect,
+    registers_checked = YesNoField(
+        label="Safeguarding check: were the site's registers seen and in order?"
     )
-    supervision_suitable = forms.ChoiceField(
-        label="Safeguarding check: was supervision suitable?",
-        choices=YES_NO,
-        widget=forms.RadioSelect,
-    )
+    supervision_suitable = YesNoField(label="Safeguarding check: was supervision suitable?")
     safeguarding_notes = forms.CharField(
         label="Safeguarding notes", widget=forms.Textarea(attrs={"rows": 2}), required=False
     )

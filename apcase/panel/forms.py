@@ -6,11 +6,10 @@ from crispy_forms_gds.layout import Field, Fieldset, Fluid, Layout, Size, Submit
 from django import forms
 
 from apcase.accounts.models import Organisation, User
-from apcase.core.forms import ModelMultipleChoiceField
+from apcase.core.forms import GovDateField, ModelMultipleChoiceField, date_field
 from apcase.directory.forms import ProviderChoiceField
 from apcase.placements.models import Placement
 from apcase.referrals.models import Referral
-from apcase.schooldays.forms import GovDateField, date_field
 
 from .models import InclusionPanel, PanelDecision
 

@@ -5,38 +5,21 @@ from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
 
 from apcase.accounts.models import User
-from apcase.core.forms import ModelMultipleChoiceField
+from apcase.core.forms import GovDateField, ModelMultipleChoiceField, SimpleForm, YesNoField
 from apcase.directory.models import Site
 from apcase.directory.selectors import active_sites_of
-from apcase.schooldays.forms import GovDateField
 
 from .models import Placement, PlacementAgreement, PlacementSession
 
-DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d %m %Y", "%d-%m-%Y"]
 
-
-def _date(label: str, **kwargs: Any) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        input_formats=DATE_FORMATS,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        **kwargs,
-    )
-
-
-class _Form(forms.Form):
-    submit_label = "Save"
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", self.submit_label))
+class _Form(SimpleForm):
+    pass
 
 
 class PlanForm(_Form):
     submit_label = "Save the plan"
     site = forms.ChoiceField(label="Site where the pupil is taught", required=False)
-    planned_end_date = _date("Planned end date")
+    planned_end_date = GovDateField(label="Planned end date")
     named_staff_member = forms.ModelChoiceField(
         label="Named member of staff",
         queryset=User.objects.none(),
@@ -48,14 +31,12 @@ class PlanForm(_Form):
     funding = forms.CharField(
         label="Funding and cost", widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
-    dual_registered = forms.TypedChoiceField(
+    dual_registered = YesNoField(
         label="Is the pupil dual registered at the provider?",
         choices=[
             ("no", "No"),
             ("yes", "Yes – the provider is a PRU or AP academy where the pupil is also registered"),
         ],
-        coerce=lambda v: v == "yes",
-        widget=forms.RadioSelect,
     )
     dual_registration_reason = forms.CharField(
         label="If the provider is a PRU or AP academy and the pupil is not dual registered "
@@ -121,7 +102,7 @@ class AgreementForm(_Form):
         label="Who agreed", choices=PlacementAgreement.Party.choices, widget=forms.RadioSelect
     )
     agreed_by_name = forms.CharField(label="Name of the person who agreed", max_length=150)
-    agreed_on = _date("Date they agreed")
+    agreed_on = GovDateField(label="Date they agreed")
 
 
 class EndForm(forms.Form):

@@ -118,7 +118,7 @@ def edit_plan(request: SignedInRequest, placement_id: int) -> HttpResponse:
         "named_staff_member": placement.named_staff_member,
         "transport": placement.transport,
         "funding": placement.funding,
-        "dual_registered": "yes" if placement.dual_registered else "no",
+        "dual_registered": placement.dual_registered,
         "dual_registration_reason": placement.dual_registration_reason,
     }
     form = PlanForm(request.POST or None, initial=initial, placement=placement)

@@ -6,6 +6,7 @@ from django import forms
 from django.db.models import QuerySet
 
 from apcase.accounts.models import Organisation
+from apcase.core.forms import GovDateField, YesNoField, date_field
 from apcase.reference.census import (
     MAX_SUSPENSION_DAYS_PER_YEAR,
     ContactMethod,
@@ -15,22 +16,13 @@ from apcase.reference.census import (
     SENStatus,
     Sex,
 )
-from apcase.schooldays.forms import GovDateField, date_field
 
 from .models import Carer
 from .upn import EXAMPLE_UPN
 
-YES_NO = [(True, "Yes"), (False, "No")]
 
-
-def _yes_no(label: str, help_text: str = "") -> forms.TypedChoiceField:
-    return forms.TypedChoiceField(
-        label=label,
-        help_text=help_text,
-        choices=YES_NO,
-        coerce=lambda v: v in (True, "True", "true", "1"),
-        widget=forms.RadioSelect,
-    )
+def _yes_no(label: str, help_text: str = "") -> YesNoField:
+    return YesNoField(label=label, help_text=help_text)
 
 
 class PupilForm(forms.Form):

@@ -7,13 +7,12 @@ from django import forms
 from django.utils import timezone
 
 from apcase.accounts.models import Organisation, User
-from apcase.core.forms import ModelMultipleChoiceField
+from apcase.core.forms import GovDateField, ModelMultipleChoiceField, YesNoField, date_field
 from apcase.core.uploads import ALLOWED_DESCRIPTION, max_upload_bytes
 from apcase.directory.forms import ProviderChoiceField
 from apcase.directory.models import Site
 from apcase.placements.models import PlacementSession
 from apcase.pupils.models import Pupil
-from apcase.schooldays.forms import GovDateField, date_field
 
 from .models import EmergencyPlacement, Referral
 
@@ -209,11 +208,9 @@ class FinishedForm(forms.Form):
     """ "Have you completed this section?" for the list sections."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
-    finished = forms.TypedChoiceField(
+    finished = YesNoField(
         label="Have you completed this section?",
         choices=[("yes", "Yes, I've completed this section"), ("no", "No, I'll come back later")],
-        widget=forms.RadioSelect,
-        coerce=lambda value: value == "yes",
     )
 
     def __init__(self, *args: Any, **kwargs: Any):

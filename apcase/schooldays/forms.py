@@ -1,42 +1,12 @@
-from datetime import date
 from typing import Any
 
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fluid, Layout, Submit
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
 from apcase.accounts.models import Organisation
-
-
-class GovDateField(DateInputField):
-    """The GOV.UK date input (day, month, year boxes) with plain-English errors and a
-    four-digit year, so "26" is not read as the year 26."""
-
-    def compress(self, data_list: Any) -> date | None:
-        parts = [str(part).strip() if part not in (None, "") else "" for part in data_list]
-        day, month, year = (parts + ["", "", ""])[:3]
-        if not (day or month or year):
-            if self.required:
-                raise ValidationError(self.error_messages["required"], code="required")
-            return None
-        if not (day and month and year):
-            raise ValidationError("Enter a real date: the day, the month and the year.")
-        if len(year) != 4:
-            raise ValidationError("Enter the year as 4 digits, for example 2026.")
-        try:
-            found = date(day=int(day), month=int(month), year=int(year))
-        except (ValueError, OverflowError):
-            raise ValidationError("Enter a real date.") from None
-        if found.year < 1900:
-            raise ValidationError("Enter a real date.")
-        return found
-
-
-def date_field(name: str) -> Field:
-    return Field(name, context={"fieldset": True})
+from apcase.core.forms import GovDateField, date_field
 
 
 class TermForm(forms.Form):

@@ -16,6 +16,7 @@ from apcase.placements.models import Placement
 from apcase.placements.tests.factories import START, make_placement
 from apcase.referrals.tests.factories import make_pupil, person
 from conftest import sign_in
+from tests.helpers import assert_page
 
 PRU, FREE_SCHOOL_AP, ACADEMY_AP, SPONSORED_AP = 14, 38, 42, 43
 
@@ -192,3 +193,27 @@ def test_the_plan_page_shows_who_commissions_and_the_correction_page_changes_it(
     staff = sign_in(Client(), person(Role.SCHOOL_STAFF, world.school))
     assert staff.get(url).status_code == 404
     assert Placement.objects.get(pk=placement.pk).arranged_by == "la"
+
+
+def test_the_plan_page_shows_the_saved_dates_and_answers_in_its_boxes(world, head):
+    """The planned end date is the GOV.UK date input (day, month and year boxes), and
+    an edit form shows what is saved: the date in its boxes, the yes/no answer chosen."""
+    placement = make_placement(world.school, world.provider, status="planned", dual_registered=True)
+    end = placement.planned_end_date
+    client = sign_in(Client(), head)
+    url = reverse("placements:edit_plan", kwargs={"placement_id": placement.pk})
+    page = assert_page(client.get(url))
+    for box, value in (("0", end.day), ("1", end.month), ("2", end.year)):
+        assert f'name="planned_end_date_{box}" value="{value}"' in " ".join(page.split())
+    assert 'value="yes" checked' in " ".join(page.split()).replace('checked=""', "checked")
+    moved = end + datetime.timedelta(days=7)
+    data = {
+        "planned_end_date_0": moved.day,
+        "planned_end_date_1": moved.month,
+        "planned_end_date_2": moved.year,
+        "named_staff_member": placement.named_staff_member.pk,
+        "dual_registered": "yes",
+    }
+    assert_page(client.post(url, data), status=302)
+    placement.refresh_from_db()
+    assert placement.planned_end_date == moved

@@ -9,6 +9,7 @@ from apcase.pupils.tests.factories import CarerFactory, ExclusionFactory, PupilF
 from apcase.pupils.upn import with_check_letter
 from apcase.schooldays.models import Term
 from conftest import Role
+from tests.helpers import assert_page
 
 
 def dated(name, day):  # type: ignore[no-untyped-def]
@@ -140,9 +141,9 @@ def pupil_form(**overrides):  # type: ignore[no-untyped-def]
         "sex": "F",
         "nc_year": "6",
         "sen_status": "E",
-        "looked_after": "True",
-        "free_school_meals": "False",
-        "pupil_premium": "True",
+        "looked_after": "yes",
+        "free_school_meals": "no",
+        "pupil_premium": "yes",
         "first_language": "Spanish",
     }
     data.update(overrides)
@@ -182,7 +183,7 @@ def test_an_edit_made_from_a_stale_page_is_refused(client_for, own_pupil):
 
 def test_the_dsl_records_a_child_protection_plan_as_its_own_audit_event(client_for, world):
     pupil = PupilFactory(school=world.school)
-    data = pupil_form(upn=pupil.upn, version=1, child_protection_plan="True", child_in_need="False")
+    data = pupil_form(upn=pupil.upn, version=1, child_protection_plan="yes", child_in_need="no")
     client_for(Role.SCHOOL_DSL).post(f"/pupils/{pupil.pk}/change/", data)
     event = AuditEvent.objects.get(action="pupil.child_protection_changed")
     assert event.changes == {"child_protection_plan": [False, True]}
@@ -196,8 +197,8 @@ def test_a_carer_is_added_and_removed_with_audit_events(client_for, own_pupil):
         {
             "name": "Mo Vale",
             "relationship": "Father",
-            "parental_responsibility": "True",
-            "lives_with_pupil": "False",
+            "parental_responsibility": "yes",
+            "lives_with_pupil": "no",
             "priority": "1",
             "preferred_contact_method": "text",
         },
@@ -321,15 +322,15 @@ def test_the_pupil_list_makes_the_same_number_of_queries_for_few_or_many_pupils(
 ):
     client = client_for(Role.SCHOOL_STAFF)
     PupilFactory.create_batch(2, school=world.school)
-    client.get("/pupils/")  # warm the session and membership caches
+    assert_page(client.get("/pupils/"))  # warm the session and membership caches
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as few:
-        client.get("/pupils/")
+        assert_page(client.get("/pupils/"), contains="2 pupils")
     PupilFactory.create_batch(20, school=world.school)
     with django_assert_max_num_queries(len(few.captured_queries)):
-        client.get("/pupils/")
+        assert_page(client.get("/pupils/"), contains="22 pupils")
 
 
 def test_a_provider_given_a_placement_sees_only_what_the_placement_needs(

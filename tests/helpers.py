@@ -1,0 +1,36 @@
+"""Page assertions for tests: the status code is checked first, every time, so a test
+never passes against an error page (a 403 or a 404 also has text and makes queries).
+
+    page = assert_page(client.get(url), contains=["Ada Lovelace"])
+    assert_page(client.post(url, data), status=302, redirects_to=reverse("pupils:list"))
+"""
+
+from collections.abc import Iterable
+
+from django.http import HttpResponse
+
+
+def page_text(response: HttpResponse) -> str:
+    return response.content.decode()
+
+
+def assert_page(
+    response: HttpResponse,
+    *,
+    status: int = 200,
+    contains: str | Iterable[str] = (),
+    lacks: str | Iterable[str] = (),
+    redirects_to: str | None = None,
+) -> str:
+    """Check the status code, then what the page says; return the page's text."""
+    assert response.status_code == status, (
+        f"expected {status}, got {response.status_code}: {response.content[:300]!r}"
+    )
+    if redirects_to is not None:
+        assert response["Location"] == redirects_to, response["Location"]
+    text = page_text(response) if not getattr(response, "streaming", False) else ""
+    for wanted in [contains] if isinstance(contains, str) else contains:
+        assert wanted in text, f"{wanted!r} is not on the page"
+    for unwanted in [lacks] if isinstance(lacks, str) else lacks:
+        assert unwanted not in text, f"{unwanted!r} is on the page"
+    return text
