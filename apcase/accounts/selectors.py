@@ -11,6 +11,7 @@ from apcase.accounts.roles import CONFIRMING_ROLE, ORGANISATION_ADMIN_ROLES, Org
 from apcase.chronology.models import AuditEvent
 from apcase.core.errors import ValidationFailed
 
+from .audit import AccountAction
 from .models import Invitation, Membership, Organisation, User, hash_token
 
 
@@ -139,13 +140,13 @@ def get_invitation_to_confirm_for(
 
 
 ROLE_GRANT_ACTIONS = (
-    "invitation_sent",
-    "invitation_confirmed",
-    "invitation_accepted",
-    "invitation_revoked",
-    "membership_deactivated",
-    "membership_reactivated",
-    "membership_role_changed",
+    AccountAction.INVITATION_SENT,
+    AccountAction.INVITATION_CONFIRMED,
+    AccountAction.INVITATION_ACCEPTED,
+    AccountAction.INVITATION_REVOKED,
+    AccountAction.MEMBERSHIP_DEACTIVATED,
+    AccountAction.MEMBERSHIP_REACTIVATED,
+    AccountAction.MEMBERSHIP_ROLE_CHANGED,
 )
 
 

@@ -33,11 +33,12 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from apcase.access import policies
-from apcase.chronology.services import changed_fields, record_event
+from apcase.chronology.services import added, changed_fields, record_event
 from apcase.core.errors import NotPermitted, ValidationFailed
 from apcase.notifications.models import OutboxMessage
 from apcase.notifications.services import queue_email
 
+from .audit import AccountAction
 from .models import (
     Invitation,
     Membership,
@@ -133,10 +134,10 @@ def invite_user(
         waiting = " (waiting for confirmation)" if needs_confirmation else ""
         record_event(
             by=by,
-            action="invitation_sent",
+            action=AccountAction.INVITATION_SENT,
             target=invitation,
             organisation=organisation,
-            changes={"email": email, "role": role, "needs_confirmation": needs_confirmation},
+            changes=added({"email": email, "role": role, "needs_confirmation": needs_confirmation}),
             summary=f"Invited {email} as {invitation.get_role_display()}{waiting}",
         )
         if needs_confirmation:
@@ -225,10 +226,10 @@ def confirm_invitation(*, by: User, invitation: Invitation, site_url: str) -> In
         )
         record_event(
             by=by,
-            action="invitation_confirmed",
+            action=AccountAction.INVITATION_CONFIRMED,
             target=locked,
             organisation=locked.organisation,
-            changes={"email": locked.email, "role": locked.role},
+            changes=added({"email": locked.email, "role": locked.role}),
             summary=f"Confirmed the invitation of {locked.email} as {locked.get_role_display()}",
         )
         _send_invitation_link(locked, token, site_url)
@@ -276,10 +277,10 @@ def accept_invitation(
         invitation.save(update_fields=["accepted_at", "updated_at"])
         record_event(
             by=user,
-            action="invitation_accepted",
+            action=AccountAction.INVITATION_ACCEPTED,
             target=membership,
             organisation=invitation.organisation,
-            changes={"role": invitation.role, "new_account": created},
+            changes=added({"role": invitation.role, "new_account": created}),
             summary=f"Accepted an invitation as {membership.get_role_display()}",
         )
     return membership
@@ -311,7 +312,7 @@ def revoke_invitation(*, by: User, invitation: Invitation) -> Invitation:
         locked.save(update_fields=["revoked_at", "updated_at"])
         record_event(
             by=by,
-            action="invitation_revoked",
+            action=AccountAction.INVITATION_REVOKED,
             target=locked,
             organisation=locked.organisation,
             summary=f"Withdrew the invitation for {locked.email}",
@@ -358,9 +359,9 @@ def request_password_reset(
         )
         record_event(
             by=None,
-            action="password_reset_requested",
+            action=AccountAction.PASSWORD_RESET_REQUESTED,
             target=row,
-            changes={"over_limit": over},
+            changes=added({"over_limit": over}),
             summary="A password reset link was asked for"
             + (" over the rate limit: nothing queued" if over else ""),
         )
@@ -412,7 +413,7 @@ def deactivate_membership(*, by: User, membership: Membership) -> Membership:
         locked.save(update_fields=["is_active", "updated_at"])
         record_event(
             by=by,
-            action="membership_deactivated",
+            action=AccountAction.MEMBERSHIP_DEACTIVATED,
             target=locked,
             organisation=locked.organisation,
             changes={"is_active": [True, False]},
@@ -442,7 +443,7 @@ def reactivate_membership(*, by: User, membership: Membership) -> Membership:
         locked.save(update_fields=["is_active", "updated_at"])
         record_event(
             by=by,
-            action="membership_reactivated",
+            action=AccountAction.MEMBERSHIP_REACTIVATED,
             target=locked,
             organisation=locked.organisation,
             changes={"is_active": [False, True]},
@@ -479,10 +480,10 @@ def create_organisation(*, by: User, kind: str, name: str, **details: Any) -> Or
         organisation.save()
         record_event(
             by=by,
-            action="organisation_created",
+            action=AccountAction.ORGANISATION_CREATED,
             target=organisation,
             organisation=organisation,
-            changes={"kind": kind, "name": organisation.name},
+            changes=added({"kind": kind, "name": organisation.name}),
             summary=f"Added {organisation.get_kind_display().lower()} {organisation.name}",
         )
     return organisation
@@ -500,7 +501,7 @@ def update_organisation(*, by: User, organisation: Organisation, **details: Any)
         locked.save()
         record_event(
             by=by,
-            action="organisation_updated",
+            action=AccountAction.ORGANISATION_UPDATED,
             target=locked,
             organisation=locked,
             changes=changes,

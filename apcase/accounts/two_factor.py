@@ -15,6 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from apcase.chronology.services import record_event
 
+from .audit import AccountAction
 from .models import User
 
 DEVICE_NAME = "Authenticator app"
@@ -60,7 +61,7 @@ def confirm_device(device: TOTPDevice, *, by: User) -> None:
         TOTPDevice.objects.filter(user=device.user, confirmed=False).delete()
         record_event(
             by=by,
-            action="two_factor_enrolled",
+            action=AccountAction.TWO_FACTOR_ENROLLED,
             target=device.user,
             summary="Set up two-factor authentication",
         )

@@ -7,10 +7,8 @@ from datetime import datetime
 
 from django.db.models import QuerySet
 
+from .actions import child_protection_values, lookup
 from .models import AuditEvent
-
-# Events whose very existence is child-protection information: DSLs only.
-CHILD_PROTECTION_ACTIONS = frozenset({"pupil.child_protection_changed"})
 
 
 @dataclass(frozen=True)
@@ -25,6 +23,10 @@ class ChronologyEntry:
 def _title(event: AuditEvent) -> str:
     if event.summary:
         return event.summary
+    action = lookup(event.action)
+    if action is not None:
+        return action.label
+    # A row older than the registry whose action no app declares any more.
     words = event.action.replace(".", " ").replace("_", " ").strip()
     return words[:1].upper() + words[1:]
 
@@ -32,7 +34,9 @@ def _title(event: AuditEvent) -> str:
 def pupil_events(pupil_id: int, *, include_child_protection: bool) -> QuerySet[AuditEvent]:
     events = AuditEvent.objects.filter(pupil_id=pupil_id)
     if not include_child_protection:
-        events = events.exclude(action__in=CHILD_PROTECTION_ACTIONS)
+        # Events whose very existence is child-protection information (DSLs only): the
+        # actions their app registered as such.
+        events = events.exclude(action__in=child_protection_values())
     return events.order_by("-occurred_at", "-id")
 
 

@@ -8,10 +8,14 @@ from django.utils import timezone
 
 from apcase.core.context import current_ip
 
+from .actions import AuditAction, check_registered
 from .models import AccessLogEntry, AuditEvent
 
 if TYPE_CHECKING:
     from apcase.accounts.models import User
+
+# The shape of `changes` (see record_event): name -> [before, after].
+Changes = dict[str, list[Any]]
 
 
 def _label(obj: Any) -> str:
@@ -36,18 +40,33 @@ def _target_parts(target: Any) -> tuple[str, str]:
 def record_event(
     *,
     by: "User | None",
-    action: str,
+    action: AuditAction,
     target: Any,
     organisation: Any = None,
     pupil_id: int | None = None,
-    changes: dict[str, Any] | None = None,
+    changes: Changes | None = None,
     summary: str = "",
 ) -> AuditEvent:
-    """Append one audit event. `by` may be None only for system actions (imports run
-    from the command line, scheduled jobs); `target` is a model instance or a
-    (type, id) pair. Must run inside the caller's transaction."""
+    """Append one audit event. Must run inside the caller's transaction.
+
+    - `by` may be None only for system actions (imports run from the command line,
+      scheduled jobs).
+    - `action` is a member of an app's registered enum (`<app>/audit.py`, see
+      `chronology.actions`); anything else, a plain string included, raises
+      UnregisteredAction.
+    - `target` is a model instance or a (type, id) pair.
+    - `changes` has one shape everywhere: `{name: [before, after]}`, values plain JSON.
+      A field that changed is `[old, new]` (`changed_fields` builds it from the
+      instance); something the event created is `[None, value]` and something it removed
+      `[value, None]` (`added`, `removed`); a fact the event records that is no field's
+      change (the counts of an import, the address told) is `[None, value]`, as added.
+      Anything else raises ValueError. Rows stored before this rule held some flat
+      `{name: value}` records; the chronology reads only the names, so they still show.
+    """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("record_event must be called inside the change's transaction.")
+    check_registered(action)
+    _check_changes_shape(changes or {})
     target_type, target_id = _target_parts(target)
     return AuditEvent.objects.create(
         occurred_at=timezone.now(),
@@ -55,7 +74,7 @@ def record_event(
         actor_label=_label(by) or "system",
         organisation_id=getattr(organisation, "pk", None),
         organisation_label=str(organisation) if organisation is not None else "",
-        action=action,
+        action=action.value,
         target_type=target_type,
         target_id=target_id,
         pupil_id=pupil_id,
@@ -92,9 +111,27 @@ def log_access(
     )
 
 
-def changed_fields(instance: models.Model, new_values: dict[str, Any]) -> dict[str, Any]:
+def _check_changes_shape(changes: Changes) -> None:
+    for name, pair in changes.items():
+        if not isinstance(pair, list | tuple) or len(pair) != 2:
+            raise ValueError(
+                f"changes[{name!r}] must be [before, after], not {pair!r}: see record_event."
+            )
+
+
+def added(values: dict[str, Any]) -> Changes:
+    """{name: [None, value]}: what an event created, or a fact it records."""
+    return {name: [None, _plain(value)] for name, value in values.items()}
+
+
+def removed(values: dict[str, Any]) -> Changes:
+    """{name: [value, None]}: what an event removed."""
+    return {name: [_plain(value), None] for name, value in values.items()}
+
+
+def changed_fields(instance: models.Model, new_values: dict[str, Any]) -> Changes:
     """{field: [old, new]} for each value that differs, as strings for the JSON record."""
-    diff: dict[str, Any] = {}
+    diff: Changes = {}
     for field, new in new_values.items():
         old = getattr(instance, field)
         if old != new:
@@ -105,6 +142,8 @@ def changed_fields(instance: models.Model, new_values: dict[str, Any]) -> dict[s
 def _plain(value: Any) -> Any:
     if value is None or isinstance(value, bool | int | float | str):
         return value
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
     if isinstance(value, models.Model):
         return str(value.pk)
     return str(value)

@@ -15,13 +15,14 @@ from django.utils import timezone
 from apcase.access import policies
 from apcase.accounts.models import Organisation, User
 from apcase.accounts.roles import OrganisationKind, Role
-from apcase.chronology.services import changed_fields, record_event
+from apcase.chronology.services import added, changed_fields, record_event
 from apcase.core.errors import NotPermitted, ValidationFailed
 from apcase.core.uploads import store_upload
 from apcase.notifications.services import absolute_url, queue_email
 
 from . import gias, selectors
 from .assurance import Status
+from .audit import DirectoryAction
 from .models import (
     AssuranceAlert,
     AssuranceKind,
@@ -112,7 +113,7 @@ def create_provider(
         )
         record_event(
             by=by,
-            action="directory.provider_added",
+            action=DirectoryAction.PROVIDER_ADDED,
             target=provider,
             organisation=local_authority,
             changes={
@@ -159,7 +160,7 @@ def update_provider(
         current.save()
         record_event(
             by=by,
-            action="directory.provider_changed",
+            action=DirectoryAction.PROVIDER_CHANGED,
             target=locked,
             organisation=locked.local_authority,
             changes=diff,
@@ -184,7 +185,7 @@ def add_service(*, by: User, provider: Organisation, category: str, name: str) -
         )
         record_event(
             by=by,
-            action="directory.service_added",
+            action=DirectoryAction.SERVICE_ADDED,
             target=service,
             organisation=provider.local_authority,
             changes={
@@ -203,7 +204,7 @@ def remove_service(*, by: User, service: ProviderService) -> None:
     with transaction.atomic():
         record_event(
             by=by,
-            action="directory.service_removed",
+            action=DirectoryAction.SERVICE_REMOVED,
             target=service,
             organisation=provider.local_authority,
             changes={"provider": [provider.pk, None], "name": [service.name, None]},
@@ -220,7 +221,7 @@ def add_site(*, by: User, provider: Organisation, values: dict[str, Any]) -> Sit
         site = Site.objects.create(organisation=provider, **values)
         record_event(
             by=by,
-            action="directory.site_added",
+            action=DirectoryAction.SITE_ADDED,
             target=site,
             organisation=provider.local_authority,
             changes={
@@ -244,7 +245,7 @@ def deactivate_site(*, by: User, site: Site) -> Site:
         site.save(update_fields=["is_active", "is_main", "updated_at"])
         record_event(
             by=by,
-            action="directory.site_deactivated",
+            action=DirectoryAction.SITE_DEACTIVATED,
             target=site,
             organisation=provider.local_authority,
             changes={"is_active": [True, False]},
@@ -311,7 +312,7 @@ def record_inspection(
         )
         record_event(
             by=by,
-            action="directory.inspection_recorded",
+            action=DirectoryAction.INSPECTION_RECORDED,
             target=inspection,
             organisation=provider.local_authority,
             changes={
@@ -372,7 +373,7 @@ def add_assurance_record(
         )
         record_event(
             by=by,
-            action="directory.assurance_recorded",
+            action=DirectoryAction.ASSURANCE_RECORDED,
             target=record,
             organisation=provider.local_authority,
             changes={
@@ -450,17 +451,19 @@ def import_gias(
         kind = f"LA {authority.la_code}" if authority is not None else "national"
         record_event(
             by=by,
-            action="directory.gias_imported",
+            action=DirectoryAction.GIAS_IMPORTED,
             target=("gias_file", hashlib.sha256(data).hexdigest()),
             organisation=authority,
-            changes={
-                **result.counts(),
-                "scope": kind,
-                "filename": filename,
-                "changed_urns": changed[:500],
-                "changed_urns_truncated": len(changed) > 500,
-                "skipped_lines": [e.line for e in result.errors][:500],
-            },
+            changes=added(
+                {
+                    **result.counts(),
+                    "scope": kind,
+                    "filename": filename,
+                    "changed_urns": changed[:500],
+                    "changed_urns_truncated": len(changed) > 500,
+                    "skipped_lines": [e.line for e in result.errors][:500],
+                }
+            ),
             summary=(
                 f"GIAS import ({kind}) of {filename}: {result.created} added, "
                 f"{result.updated} updated, {result.unchanged} unchanged, "
@@ -485,14 +488,14 @@ def _record_moves(
         before, after = authorities.get(old) if old else None, authorities.get(new) if new else None
         record_event(
             by=by,
-            action="directory.establishment_moved_la",
+            action=DirectoryAction.ESTABLISHMENT_MOVED_LA,
             target=(Organisation._meta.label_lower, pk),
             organisation=after or before,
             changes={
-                "urn": urn,
+                "urn": [None, urn],
                 "local_authority": [old, new],
                 "local_authority_name": [str(before or ""), str(after or "")],
-                "import": kind,
+                "import": [None, kind],
             },
             summary=(
                 f"{name} (URN {urn}) moved from {before or 'no local authority'} "
@@ -578,11 +581,11 @@ def send_assurance_alerts(*, today: date | None = None) -> AlertRun:
                 )
                 record_event(
                     by=None,
-                    action="directory.assurance_alert_sent",
+                    action=DirectoryAction.ASSURANCE_ALERT_SENT,
                     target=alert,
                     organisation=school,
                     summary=f"Told {role.lower()} of {school}: {what}",
-                    changes={"state": item.state.value, "sent_to": to},
+                    changes=added({"state": item.state.value, "sent_to": to}),
                 )
                 placed = f"{pupils} pupil{'s' if pupils != 1 else ''} from {school} "
                 placed += "is" if pupils == 1 else "are"

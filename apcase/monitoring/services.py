@@ -35,7 +35,14 @@ from apcase.reference import attendance as codes
 from apcase.schooldays.calculator import is_expected_day
 
 from . import rules, selectors
+from .audit import MonitoringAction
 from .models import AttendanceMark, CheckIn, FollowUpTask, RegisterSubmission, Session, Visit
+
+FOLLOW_UP_RAISED: dict[str, MonitoringAction] = {
+    FollowUpTask.Kind.ABSENCE: MonitoringAction.FOLLOW_UP_ABSENCE,
+    FollowUpTask.Kind.REGISTER_MISSING: MonitoringAction.FOLLOW_UP_REGISTER_MISSING,
+    FollowUpTask.Kind.CHECK_IN: MonitoringAction.FOLLOW_UP_CHECK_IN,
+}
 
 # --- alerts -----------------------------------------------------------------------
 
@@ -83,7 +90,7 @@ def _raise_follow_up(
     )
     record_event(
         by=by,
-        action=f"follow_up_{kind}",
+        action=FOLLOW_UP_RAISED[kind],
         target=task,
         organisation=pupil.school,
         pupil_id=pupil.pk,
@@ -222,7 +229,7 @@ def submit_register(
     )
     record_event(
         by=by,
-        action="register_submitted",
+        action=MonitoringAction.REGISTER_SUBMITTED,
         target=submission,
         organisation=provider,
         summary=f"Register for {day:%-d %B %Y} {session.upper()}: {len(new_marks)} marks",
@@ -233,7 +240,7 @@ def submit_register(
         before = current[pid]
         record_event(
             by=by,
-            action="attendance_corrected",
+            action=MonitoringAction.ATTENDANCE_CORRECTED,
             target=mark,
             organisation=provider,
             pupil_id=mark.pupil_id,
@@ -367,7 +374,7 @@ def record_check_in(
     pupil = placement.pupil
     record_event(
         by=by,
-        action="check_in_recorded",
+        action=MonitoringAction.CHECK_IN_RECORDED,
         target=check_in,
         organisation=placement.provider,
         pupil_id=pupil.pk,
@@ -411,7 +418,7 @@ def schedule_visit(placement: Placement, *, by: User, scheduled_for: datetime.da
     visit = Visit.objects.create(placement=placement, scheduled_for=scheduled_for, scheduled_by=by)
     record_event(
         by=by,
-        action="visit_scheduled",
+        action=MonitoringAction.VISIT_SCHEDULED,
         target=visit,
         organisation=placement.pupil.school,
         pupil_id=placement.pupil_id,
@@ -487,7 +494,7 @@ def code_absence(
     )
     record_event(
         by=by,
-        action="attendance_coded",
+        action=MonitoringAction.ATTENDANCE_CODED,
         target=coded,
         organisation=placement.pupil.school,
         pupil_id=mark.pupil_id,

@@ -14,6 +14,7 @@ from apcase.chronology.services import record_event
 from apcase.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
 from apcase.placements.models import Placement
 
+from .audit import MonitoringAction
 from .models import FollowUpTask, Visit
 
 ALLOWED_TRANSITIONS = {
@@ -61,7 +62,7 @@ def close_follow_up(
     task.save()
     record_event(
         by=by,
-        action="follow_up_closed",
+        action=MonitoringAction.FOLLOW_UP_CLOSED,
         target=task,
         organisation=task.placement.pupil.school,
         pupil_id=task.placement.pupil_id,
@@ -120,7 +121,7 @@ def log_visit(
     visit.save()
     record_event(
         by=by,
-        action="visit_logged",
+        action=MonitoringAction.VISIT_LOGGED,
         target=visit,
         organisation=placement.pupil.school,
         pupil_id=placement.pupil_id,

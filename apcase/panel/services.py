@@ -33,6 +33,7 @@ from apcase.referrals import workflow as referral_workflow
 from apcase.referrals.models import EmergencyPlacement, Referral
 
 from . import notify, workflow
+from .audit import PanelAction
 from .models import DeclarationOfInterest, InclusionPanel, PanelDecision, PanelMeeting, quorum
 from .schedule import monthly_dates
 from .selectors import la_panel_people
@@ -87,7 +88,7 @@ def schedule_meeting(
     meeting.members.set(chosen + ([chair] if chair else []))
     record_event(
         by=by,
-        action="panel_meeting_scheduled",
+        action=PanelAction.MEETING_SCHEDULED,
         target=meeting,
         organisation=panel.local_authority,
         summary=f"Panel meeting scheduled for {date:%-d %B %Y}",
@@ -192,7 +193,7 @@ def declare_interest(
     )
     record_event(
         by=by,
-        action="panel_interest_declared",
+        action=PanelAction.INTEREST_DECLARED,
         target=declaration,
         organisation=meeting.panel.local_authority,
         pupil_id=referral.pupil_id if referral else None,
@@ -292,7 +293,7 @@ def record_decision(
     assert item is not None  # noqa: S101 - checked above
     record_event(
         by=by,
-        action="panel_decision_recorded",
+        action=PanelAction.DECISION_RECORDED,
         target=decision,
         organisation=meeting.panel.local_authority,
         pupil_id=item.pupil_id,

@@ -8,6 +8,7 @@ from apcase.accounts.models import User
 from apcase.chronology.services import record_event
 from apcase.core.errors import NotPermitted, TransitionNotAllowed
 
+from .audit import PanelAction
 from .models import PanelMeeting
 
 M = PanelMeeting.Status
@@ -30,7 +31,7 @@ def hold_meeting(meeting: PanelMeeting, *, by: User) -> PanelMeeting:
     meeting.save(update_fields=["status", "updated_at"])
     record_event(
         by=by,
-        action="panel_meeting_held",
+        action=PanelAction.MEETING_HELD,
         target=meeting,
         organisation=meeting.panel.local_authority,
         changes={"status": [M.SCHEDULED, M.HELD]},

@@ -20,6 +20,7 @@ from apcase.accounts.models import User
 from apcase.chronology.services import record_event
 from apcase.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
 
+from .audit import ALERT_ACTIONS, PlacementAction
 from .models import Placement, PlacementAgreement, PlacementObjective, PlacementSession
 
 logger = logging.getLogger(__name__)
@@ -45,7 +46,9 @@ def _locked_for_planning(placement: Placement, by: User) -> Placement:
     return placement
 
 
-def _record(by: User, placement: Placement, action: str, summary: str, changes: dict) -> None:
+def _record(
+    by: User, placement: Placement, action: PlacementAction, summary: str, changes: dict
+) -> None:
     record_event(
         by=by,
         action=action,
@@ -147,7 +150,7 @@ def update_plan(
     _record(
         by,
         placement,
-        "placement_plan_updated",
+        PlacementAction.PLAN_UPDATED,
         f"Placement plan updated (version {placement.plan_version})",
         changed,
     )
@@ -181,7 +184,7 @@ def set_timetable(placement: Placement, *, by: User, sessions: set[tuple[int, st
     _record(
         by,
         placement,
-        "placement_timetable_set",
+        PlacementAction.TIMETABLE_SET,
         f"Timetable at the provider: {len(sessions)} sessions a week",
         {"sessions_per_week": [old_count, len(sessions)]},
     )
@@ -206,7 +209,7 @@ def add_objective(
     _record(
         by,
         placement,
-        "placement_objective_added",
+        PlacementAction.OBJECTIVE_ADDED,
         f"Objective added: {objective.what}"[:500],
         {"objective": [None, objective.what]},
     )
@@ -225,7 +228,7 @@ def remove_objective(placement: Placement, *, by: User, objective_id: int) -> No
     _record(
         by,
         placement,
-        "placement_objective_removed",
+        PlacementAction.OBJECTIVE_REMOVED,
         f"Objective removed: {what}"[:500],
         {"objective": [what, None]},
     )
@@ -263,7 +266,7 @@ def record_agreement(
     _record(
         by,
         placement,
-        "placement_plan_agreed",
+        PlacementAction.PLAN_AGREED,
         f"Plan version {placement.plan_version} agreed by the "
         f"{agreement.get_party_display().lower()}: {agreement.agreed_by_name}",
         {"agreement": [None, party]},
@@ -286,7 +289,7 @@ def _note_emergency_plan_agreed(placement: Placement, by: User) -> None:
     _record(
         by,
         placement,
-        "placement_emergency_plan_agreed",
+        PlacementAction.EMERGENCY_PLAN_AGREED,
         "The emergency placement's full plan is agreed: its timetable now decides which "
         "sessions the pupil is expected at the provider",
         {"full_plan_agreed_on": [None, placement.full_plan_agreed_on.isoformat()]},
@@ -313,7 +316,7 @@ def set_sites(placement: Placement, *, by: User, sites: list[Any]) -> Placement:
     _record(
         by,
         placement,
-        "placement_sites_set",
+        PlacementAction.SITES_SET,
         f"Sites where the pupil is taught: {', '.join(after)} (plan version "
         f"{placement.plan_version})",
         {"sites": [before, after]},
@@ -356,7 +359,7 @@ def correct_commissioning(
     _record(
         by,
         placement,
-        "placement_commissioning_corrected",
+        PlacementAction.COMMISSIONING_CORRECTED,
         f"Commissioned by {placement.get_arranged_by_display().lower()} under "
         f"{placement.get_commissioning_power_display()}: {reason.strip()}"[:500],
         {name: [old[name], new[name]] for name in new if old[name] != new[name]}
@@ -421,7 +424,7 @@ def _alert(placement: Placement, *, today: datetime.date, calendars: Any) -> int
             queued += 1
         record_event(
             by=None,
-            action=f"placement_alert_{concern.key}",
+            action=ALERT_ACTIONS[concern.key],
             target=placement,
             organisation=placement.pupil.school,
             pupil_id=placement.pupil_id,

@@ -25,6 +25,7 @@ from apcase.chronology.services import record_event
 from apcase.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
 from apcase.pupils.models import Pupil
 
+from .audit import PlacementAction
 from .models import Placement, PlacementExtension, PlacementSession
 from .services import max_length
 
@@ -115,7 +116,7 @@ def create_planned_placement(
     )
     record_event(
         by=by,
-        action="placement_planned",
+        action=PlacementAction.PLANNED,
         target=placement,
         organisation=pupil.school,
         pupil_id=pupil.pk,
@@ -194,7 +195,7 @@ def start_emergency_placement(
     )
     record_event(
         by=by,
-        action="placement_started_emergency",
+        action=PlacementAction.STARTED_EMERGENCY,
         target=placement,
         organisation=pupil.school,
         pupil_id=pupil.pk,
@@ -278,7 +279,7 @@ def end_placement(
     outcome = f" ({placement.get_end_destination_display()})" if destination else ""
     record_event(
         by=by,
-        action="placement_ended",
+        action=PlacementAction.ENDED,
         target=placement,
         organisation=placement.pupil.school,
         pupil_id=placement.pupil_id,
@@ -332,7 +333,7 @@ def extend_placement(
     placement.save(update_fields=["planned_end_date", "updated_at"])
     record_event(
         by=by,
-        action="placement_extended",
+        action=PlacementAction.EXTENDED,
         target=placement,
         organisation=placement.pupil.school,
         pupil_id=placement.pupil_id,
@@ -374,7 +375,7 @@ def start_placement(placement: Placement, *, by: User) -> Placement:
     placement.save(update_fields=["status", "started_at", "start_date", "updated_at"])
     record_event(
         by=by,
-        action="placement_started",
+        action=PlacementAction.STARTED,
         target=placement,
         organisation=placement.pupil.school,
         pupil_id=placement.pupil_id,

@@ -28,10 +28,11 @@ from django.db import IntegrityError, transaction
 
 from apcase.access import policies
 from apcase.accounts.models import Organisation, User
-from apcase.chronology.services import changed_fields, record_event
+from apcase.chronology.services import added, changed_fields, record_event
 from apcase.core.errors import NotPermitted, ValidationFailed
 from apcase.reference.census import ContactMethod, NCYear, SENStatus, Sex
 
+from .audit import PupilAction
 from .models import Carer, Pupil
 from .services import alert_la_to_upn_in_use, clean_carer_values, clean_pupil_values
 
@@ -395,14 +396,16 @@ def import_pupils(*, by: User, school: Organisation, content: bytes) -> ImportRe
                 _apply_row(by, school, row, result)
             record_event(
                 by=by,
-                action="pupils.imported",
+                action=PupilAction.IMPORTED,
                 target=school,
                 organisation=school,
-                changes={
-                    "created": result.created,
-                    "updated": result.updated,
-                    "unchanged": result.unchanged,
-                },
+                changes=added(
+                    {
+                        "created": result.created,
+                        "updated": result.updated,
+                        "unchanged": result.unchanged,
+                    }
+                ),
                 summary=f"Imported {len(rows)} pupils from an MIS file",
             )
     except IntegrityError:
@@ -420,7 +423,7 @@ def _apply_row(by: User, school: Organisation, row: ParsedRow, result: ImportRes
         result.created += 1
         record_event(
             by=by,
-            action="pupil.created",
+            action=PupilAction.CREATED,
             target=pupil,
             organisation=school,
             pupil_id=pupil.pk,
@@ -438,7 +441,7 @@ def _apply_row(by: User, school: Organisation, row: ParsedRow, result: ImportRes
         pupil.save()
         record_event(
             by=by,
-            action="pupil.changed",
+            action=PupilAction.CHANGED,
             target=pupil,
             organisation=school,
             pupil_id=pupil.pk,
@@ -465,7 +468,7 @@ def _apply_carers(
             changed = True
             record_event(
                 by=by,
-                action="carer.added",
+                action=PupilAction.CARER_ADDED,
                 target=carer,
                 organisation=school,
                 pupil_id=pupil.pk,
@@ -482,7 +485,7 @@ def _apply_carers(
             changed = True
             record_event(
                 by=by,
-                action="carer.changed",
+                action=PupilAction.CARER_CHANGED,
                 target=carer,
                 organisation=school,
                 pupil_id=pupil.pk,

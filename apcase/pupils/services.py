@@ -28,7 +28,7 @@ from django.utils import timezone
 from apcase.access import policies
 from apcase.accounts.models import Membership, Organisation, User
 from apcase.accounts.roles import OrganisationKind, Role
-from apcase.chronology.services import changed_fields, record_event
+from apcase.chronology.services import added, changed_fields, record_event
 from apcase.core import uploads
 from apcase.core.errors import NotPermitted, ValidationFailed
 from apcase.notifications.services import queue_email
@@ -45,6 +45,7 @@ from apcase.reference.census import (
 from apcase.schooldays.calculator import school_year_label
 
 from . import selectors
+from .audit import PupilAction
 from .exclusion_days import Suspension, days_by_school_year
 from .models import Carer, Exclusion, Pupil
 from .upn import InvalidUPN, parse_upn
@@ -189,10 +190,10 @@ def alert_la_to_upn_in_use(*, by: User, school: Organisation, holder: Pupil) -> 
     with transaction.atomic():
         record_event(
             by=by,
-            action="pupil.upn_in_use_refused",
+            action=PupilAction.UPN_IN_USE_REFUSED,
             target=("pupils.pupil", holder.pk),
             organisation=school,
-            changes={"upn": holder.upn, "on_roll_at": holder_school.name},
+            changes=added({"upn": holder.upn, "on_roll_at": holder_school.name}),
             summary=f"{school} entered a UPN already on the roll of {holder_school}",
         )
         for email in officers:
@@ -238,7 +239,7 @@ def create_pupil(*, by: User, school: Organisation, values: dict[str, Any]) -> P
         pupil = Pupil.objects.create(school=school, **cleaned, **cp_values)
         record_event(
             by=by,
-            action="pupil.created",
+            action=PupilAction.CREATED,
             target=pupil,
             organisation=school,
             pupil_id=pupil.pk,
@@ -260,7 +261,7 @@ def _plain(value: Any) -> Any:
 def _record_child_protection(by: User, pupil: Pupil, diff: dict[str, Any]) -> None:
     record_event(
         by=by,
-        action="pupil.child_protection_changed",
+        action=PupilAction.CHILD_PROTECTION_CHANGED,
         target=pupil,
         organisation=pupil.school,
         pupil_id=pupil.pk,
@@ -300,7 +301,7 @@ def update_pupil(*, by: User, pupil: Pupil, version: int, values: dict[str, Any]
         if diff:
             record_event(
                 by=by,
-                action="pupil.changed",
+                action=PupilAction.CHANGED,
                 target=current,
                 organisation=current.school,
                 pupil_id=current.pk,
@@ -341,7 +342,7 @@ def add_carer(*, by: User, pupil: Pupil, values: dict[str, Any]) -> Carer:
         carer = Carer.objects.create(pupil=pupil, **cleaned)
         record_event(
             by=by,
-            action="carer.added",
+            action=PupilAction.CARER_ADDED,
             target=carer,
             organisation=pupil.school,
             pupil_id=pupil.pk,
@@ -363,7 +364,7 @@ def update_carer(*, by: User, carer: Carer, values: dict[str, Any]) -> Carer:
         carer.save()
         record_event(
             by=by,
-            action="carer.changed",
+            action=PupilAction.CARER_CHANGED,
             target=carer,
             organisation=carer.pupil.school,
             pupil_id=carer.pupil_id,
@@ -378,7 +379,7 @@ def remove_carer(*, by: User, carer: Carer) -> None:
     with transaction.atomic():
         record_event(
             by=by,
-            action="carer.removed",
+            action=PupilAction.CARER_REMOVED,
             target=carer,
             organisation=carer.pupil.school,
             pupil_id=carer.pupil_id,
@@ -513,7 +514,7 @@ def record_exclusion(
         )
         record_event(
             by=by,
-            action="exclusion.recorded",
+            action=PupilAction.EXCLUSION_RECORDED,
             target=exclusion,
             organisation=pupil.school,
             pupil_id=pupil.pk,
@@ -568,7 +569,7 @@ def update_exclusion(
         exclusion.save()
         record_event(
             by=by,
-            action="exclusion.changed",
+            action=PupilAction.EXCLUSION_CHANGED,
             target=exclusion,
             organisation=pupil.school,
             pupil_id=pupil.pk,
@@ -597,7 +598,7 @@ def set_pupil_photo(*, by: User, pupil: Pupil, upload: Any) -> Pupil:
         uploads.delete_after_commit(old)  # the replaced photo goes once this commits
         record_event(
             by=by,
-            action="pupil.photo_changed",
+            action=PupilAction.PHOTO_CHANGED,
             target=pupil,
             organisation=pupil.school,
             pupil_id=pupil.pk,
@@ -618,7 +619,7 @@ def remove_pupil_photo(*, by: User, pupil: Pupil) -> Pupil:
         uploads.delete_after_commit(old)  # the file goes once the removal commits
         record_event(
             by=by,
-            action="pupil.photo_removed",
+            action=PupilAction.PHOTO_REMOVED,
             target=pupil,
             organisation=pupil.school,
             pupil_id=pupil.pk,

@@ -22,6 +22,7 @@ from apcase.core.errors import NotPermitted, TransitionNotAllowed, ValidationFai
 from apcase.core.uploads import delete_after_commit, store_upload
 
 from . import panels
+from .audit import ReferralAction
 from .models import Intervention, Referral, ReferralDocument
 from .sections import SECTIONS_BY_SLUG
 
@@ -69,7 +70,7 @@ def start_referral(*, by: User, pupil: Any) -> Referral:
     )
     record_event(
         by=by,
-        action="referral_started",
+        action=ReferralAction.STARTED,
         target=referral,
         organisation=pupil.school,
         pupil_id=pupil.pk,
@@ -94,7 +95,7 @@ def _check_editable(referral: Referral, *, by: User, version: int | None) -> Non
 
 
 def _touch(
-    referral: Referral, *, by: User, action: str, summary: str, changes: dict[str, Any]
+    referral: Referral, *, by: User, action: ReferralAction, summary: str, changes: dict[str, Any]
 ) -> None:
     """Bump the version, clear a sign-off the change invalidates, record the event."""
     fields = ["version", "updated_at"]
@@ -140,7 +141,7 @@ def update_section(
     _touch(
         referral,
         by=by,
-        action="referral_section_updated",
+        action=ReferralAction.SECTION_UPDATED,
         summary=f"Referral section updated: {spec.title}",
         changes=diff,
     )
@@ -174,7 +175,7 @@ def add_intervention(
     _touch(
         referral,
         by=by,
-        action="referral_intervention_added",
+        action=ReferralAction.INTERVENTION_ADDED,
         summary=f"Intervention added: {intervention.description[:80]}",
         changes={"intervention": [None, str(intervention.pk)]},
     )
@@ -192,7 +193,7 @@ def remove_intervention(referral: Referral, *, by: User, intervention_id: int) -
     _touch(
         referral,
         by=by,
-        action="referral_intervention_removed",
+        action=ReferralAction.INTERVENTION_REMOVED,
         summary="Intervention removed",
         changes={"intervention": [str(intervention_id), None]},
     )
@@ -220,7 +221,7 @@ def add_document(referral: Referral, *, by: User, title: str, upload: Any) -> Re
     _touch(
         referral,
         by=by,
-        action="referral_document_added",
+        action=ReferralAction.DOCUMENT_ADDED,
         summary=f"Document added: {document.title}",
         changes={"document": [None, str(document.pk)]},
     )
@@ -240,7 +241,7 @@ def remove_document(referral: Referral, *, by: User, document_id: int) -> None:
     _touch(
         referral,
         by=by,
-        action="referral_document_removed",
+        action=ReferralAction.DOCUMENT_REMOVED,
         summary="Document removed",
         changes={"document": [str(document_id), None]},
     )
@@ -263,7 +264,7 @@ def sign_off_referral(referral: Referral, *, by: User) -> Referral:
     referral.save(update_fields=["signed_off_by", "signed_off_at", "version", "updated_at"])
     record_event(
         by=by,
-        action="referral_signed_off",
+        action=ReferralAction.SIGNED_OFF,
         target=referral,
         organisation=referral.school,
         pupil_id=referral.pupil_id,

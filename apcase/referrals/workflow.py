@@ -34,6 +34,7 @@ from apcase.placements import workflow as placement_workflow
 from apcase.placements.models import Placement
 
 from . import notify, panels
+from .audit import ReferralAction
 from .models import EmergencyPlacement, Referral
 from .sections import incomplete_sections
 
@@ -65,6 +66,12 @@ DECISION_STATUSES = {
     "deferred": S.DEFERRED,
     "more_information": S.MORE_INFORMATION,
 }
+DECISION_ACTIONS = {
+    S.APPROVED: ReferralAction.APPROVED,
+    S.DECLINED: ReferralAction.DECLINED,
+    S.DEFERRED: ReferralAction.DEFERRED,
+    S.MORE_INFORMATION: ReferralAction.MORE_INFORMATION,
+}
 
 
 def can_withdraw(user: Any, referral: Referral) -> bool:
@@ -93,7 +100,7 @@ def _move(
     to: str,
     *,
     by: User,
-    action: str,
+    action: ReferralAction,
     summary: str,
     fields: dict[str, Any] | None = None,
 ) -> Referral:
@@ -150,7 +157,7 @@ def submit_referral(referral: Referral, *, by: User) -> Referral:
         referral,
         S.SUBMITTED,
         by=by,
-        action="referral_submitted",
+        action=ReferralAction.SUBMITTED,
         summary=f"Referral submitted to {referral.panel}",
         fields={"submitted_at": now},
     )
@@ -172,7 +179,7 @@ def schedule_referral(referral: Referral, *, meeting: Any, by: User) -> Referral
         referral,
         S.SCHEDULED,
         by=by,
-        action="referral_scheduled",
+        action=ReferralAction.SCHEDULED,
         summary=f"Referral added to the agenda of the panel meeting on {meeting.date:%-d %B %Y}",
         fields={"meeting": meeting},
     )
@@ -192,7 +199,7 @@ def withdraw_referral(referral: Referral, *, by: User, reason: str) -> Referral:
         referral,
         S.WITHDRAWN,
         by=by,
-        action="referral_withdrawn",
+        action=ReferralAction.WITHDRAWN,
         summary=f"Referral withdrawn: {reason.strip()}"[:500],
         fields={
             "withdrawn_at": timezone.now(),
@@ -218,7 +225,7 @@ def decide_referral(referral: Referral, *, by: User, decision: Any) -> Referral:
         referral,
         to,
         by=by,
-        action=f"referral_{to}",
+        action=DECISION_ACTIONS[to],
         summary=f"Panel decision on {meeting.date:%-d %B %Y}: {decision.get_outcome_display()}",
         fields={"decided_at": timezone.now()},
     )
@@ -238,7 +245,7 @@ def close_referral(referral: Referral, *, by: User) -> Referral:
         referral,
         S.CLOSED,
         by=by,
-        action="referral_closed",
+        action=ReferralAction.CLOSED,
         summary="Referral closed",
         fields={"closed_at": timezone.now()},
     )
@@ -345,7 +352,7 @@ def arrange_emergency_placement(
     when = f"the panel meeting on {meeting.date:%-d %B %Y}" if meeting else "the next panel meeting"
     record_event(
         by=by,
-        action="emergency_placement_arranged",
+        action=ReferralAction.EMERGENCY_ARRANGED,
         target=emergency,
         organisation=pupil.school,
         pupil_id=pupil.pk,
@@ -365,7 +372,7 @@ def assign_emergency_to_meeting(emergency: EmergencyPlacement, *, meeting: Any, 
     emergency.save(update_fields=["meeting", "updated_at"])
     record_event(
         by=by,
-        action="emergency_ratification_scheduled",
+        action=ReferralAction.EMERGENCY_RATIFICATION_SCHEDULED,
         target=emergency,
         organisation=emergency.school,
         pupil_id=emergency.pupil_id,
@@ -375,7 +382,7 @@ def assign_emergency_to_meeting(emergency: EmergencyPlacement, *, meeting: Any, 
 
 
 def _move_emergency(
-    emergency: EmergencyPlacement, to: str, *, by: User, action: str, summary: str
+    emergency: EmergencyPlacement, to: str, *, by: User, action: ReferralAction, summary: str
 ) -> EmergencyPlacement:
     if to not in EMERGENCY_TRANSITIONS[emergency.ratification]:
         raise TransitionNotAllowed(
@@ -411,7 +418,11 @@ def ratify_emergency(
         emergency,
         to,
         by=by,
-        action=f"emergency_placement_{to}",
+        action=(
+            ReferralAction.EMERGENCY_RATIFIED
+            if to == R.RATIFIED
+            else ReferralAction.EMERGENCY_NOT_RATIFIED
+        ),
         summary=f"Panel on {decision.meeting.date:%-d %B %Y}: {decision.get_outcome_display()}",
     )
     if to == R.NOT_RATIFIED:
@@ -439,7 +450,7 @@ def end_unratified_emergency(
         emergency,
         R.ENDED,
         by=by,
-        action="emergency_placement_ended",
+        action=ReferralAction.EMERGENCY_ENDED,
         summary="Unratified emergency placement ended",
     )
 

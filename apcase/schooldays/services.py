@@ -7,9 +7,10 @@ from django.db import IntegrityError, transaction
 
 from apcase.access import policies
 from apcase.accounts.models import Organisation, User
-from apcase.chronology.services import changed_fields, record_event
+from apcase.chronology.services import added, changed_fields, record_event, removed
 from apcase.core.errors import NotPermitted, ValidationFailed
 
+from .audit import SchoolDaysAction
 from .calculator import school_year_of
 from .models import ClosureDay, Term
 
@@ -54,10 +55,10 @@ def add_term(
         )
         record_event(
             by=by,
-            action="term.added",
+            action=SchoolDaysAction.TERM_ADDED,
             target=term,
             organisation=local_authority,
-            changes={"name": name, "start_date": str(start_date), "end_date": str(end_date)},
+            changes=added({"name": name, "start_date": start_date, "end_date": end_date}),
             summary=f"Added term {term}",
         )
     return term
@@ -78,7 +79,7 @@ def update_term(*, by: User, term: Term, name: str, start_date: date, end_date: 
         term.save(update_fields=[*values, "updated_at"])
         record_event(
             by=by,
-            action="term.changed",
+            action=SchoolDaysAction.TERM_CHANGED,
             target=term,
             organisation=term.local_authority,
             changes=diff,
@@ -93,10 +94,10 @@ def remove_term(*, by: User, term: Term) -> None:
     with transaction.atomic():
         record_event(
             by=by,
-            action="term.removed",
+            action=SchoolDaysAction.TERM_REMOVED,
             target=term,
             organisation=term.local_authority,
-            changes={"start_date": str(term.start_date), "end_date": str(term.end_date)},
+            changes=removed({"start_date": term.start_date, "end_date": term.end_date}),
             summary=f"Removed term {term}",
         )
         term.delete()
@@ -128,10 +129,10 @@ def add_closure_day(
             )
             record_event(
                 by=by,
-                action="closure_day.added",
+                action=SchoolDaysAction.CLOSURE_DAY_ADDED,
                 target=closure,
                 organisation=owner,
-                changes={"date": str(day), "reason": reason},
+                changes=added({"date": day, "reason": reason}),
                 summary=f"Added closure day {closure}",
             )
     except IntegrityError:
@@ -152,10 +153,10 @@ def remove_closure_day(*, by: User, closure: ClosureDay) -> None:
     with transaction.atomic():
         record_event(
             by=by,
-            action="closure_day.removed",
+            action=SchoolDaysAction.CLOSURE_DAY_REMOVED,
             target=closure,
             organisation=closure.school or closure.local_authority,
-            changes={"date": str(closure.date), "reason": closure.reason},
+            changes=removed({"date": closure.date, "reason": closure.reason}),
             summary=f"Removed closure day {closure}",
         )
         closure.delete()

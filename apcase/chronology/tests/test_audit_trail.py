@@ -6,6 +6,7 @@ from apcase.accounts.tests.factories import SchoolFactory, UserFactory
 from apcase.chronology.models import AccessLogEntry, AppendOnlyError, AuditEvent
 from apcase.chronology.services import changed_fields, log_access, record_event
 from apcase.core.context import reset_current_ip, set_current_ip
+from apcase.pupils.audit import PupilAction
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +17,7 @@ def _event(**overrides):
     with transaction.atomic():
         return record_event(
             by=user,
-            action="pupil_updated",
+            action=PupilAction.CHANGED,
             target=("pupils.pupil", 42),
             organisation=school,
             pupil_id=42,
@@ -47,7 +48,7 @@ def test_an_event_records_who_for_which_organisation_what_and_from_where():
 @pytest.mark.django_db(transaction=True)
 def test_an_event_must_be_written_inside_the_changes_transaction():
     with pytest.raises(RuntimeError, match="inside the change's transaction"):
-        record_event(by=None, action="x", target=("t", 1))
+        record_event(by=None, action=PupilAction.CHANGED, target=("t", 1))
 
 
 class ChangeFailed(Exception):
@@ -56,7 +57,7 @@ class ChangeFailed(Exception):
 
 def _change_that_fails() -> None:
     with transaction.atomic():
-        record_event(by=None, action="pupil_created", target=("pupils.pupil", 1))
+        record_event(by=None, action=PupilAction.CREATED, target=("pupils.pupil", 1))
         raise ChangeFailed
 
 
@@ -78,7 +79,7 @@ def test_the_application_cannot_change_or_delete_an_event():
     with pytest.raises(AppendOnlyError):
         AuditEvent.objects.filter(pk=event.pk).delete()
     event.refresh_from_db()
-    assert event.action == "pupil_updated"
+    assert event.action == "pupil.changed"
 
 
 def test_the_database_refuses_an_update_beneath_the_application():
@@ -88,7 +89,7 @@ def test_the_database_refuses_an_update_beneath_the_application():
             "UPDATE chronology_auditevent SET action = %s WHERE id = %s", ["rewritten", event.pk]
         )
     event.refresh_from_db()
-    assert event.action == "pupil_updated"
+    assert event.action == "pupil.changed"
 
 
 def test_the_database_refuses_a_delete_beneath_the_application():
@@ -163,10 +164,13 @@ def test_a_user_with_the_longest_name_and_address_can_still_be_audited(db):
     from apcase.accounts.tests.factories import UserFactory
     from apcase.chronology.models import AuditEvent
     from apcase.chronology.services import record_event
+    from apcase.pupils.audit import PupilAction
 
     long_user = UserFactory(full_name="N" * 150, email=("a" * 64) + "@" + ("b" * 180) + ".example")
     with transaction.atomic():
-        event = record_event(by=long_user, action="test_long_label", target=long_user, summary="x")
+        event = record_event(
+            by=long_user, action=PupilAction.CHANGED, target=long_user, summary="x"
+        )
     event = AuditEvent.objects.get(pk=event.pk)
     assert event.actor_label.startswith("N" * 150)
     assert len(event.actor_label) == 300

@@ -83,8 +83,8 @@ def test_skipping_invalid_rows_skips_the_refused_row_and_imports_the_las_own(wor
     assert world.provider.local_authority == world.la
     assert Organisation.objects.get(urn=990005).local_authority == world.other_la
     event = AuditEvent.objects.get(action="directory.gias_imported")
-    assert (event.changes["created"], event.changes["updated"]) == (1, 0)
-    assert event.changes["skipped_lines"] == [3]
+    assert (event.changes["created"], event.changes["updated"]) == ([None, 1], [None, 0])
+    assert event.changes["skipped_lines"] == [None, [3]]
     assert not AuditEvent.objects.filter(action="directory.establishment_moved_la").exists()
 
 
@@ -141,7 +141,7 @@ def test_an_las_own_rows_still_import_and_update_its_own_records(world, user_wit
     assert Organisation.objects.get(urn=990003).local_authority == world.la
     assert not Organisation.objects.filter(urn=990005).exists()  # Northshire's row
     event = AuditEvent.objects.get(action="directory.gias_imported")
-    assert (event.changes["scope"], event.changes["outside_scope"]) == ("LA 826", 1)
+    assert (event.changes["scope"], event.changes["outside_scope"]) == ([None, "LA 826"], [None, 1])
     assert event.organisation_id == world.la.pk
 
 
@@ -166,7 +166,7 @@ def test_a_system_admins_national_import_moves_an_establishment_and_audits_the_m
     assert move.changes["local_authority"] == [world.la.pk, world.other_la.pk]
     assert move.changes["local_authority_name"] == ["Milton Keynes Council", "Northshire Council"]
     imported = AuditEvent.objects.get(action="directory.gias_imported")
-    assert (imported.changes["scope"], imported.changes["moved"]) == ("national", 1)
+    assert (imported.changes["scope"], imported.changes["moved"]) == ([None, "national"], [None, 1])
 
 
 def test_the_national_command_moves_and_audits_as_the_system(world, tmp_path):
@@ -178,7 +178,7 @@ def test_the_national_command_moves_and_audits_as_the_system(world, tmp_path):
     world.school.refresh_from_db()
     assert world.school.local_authority == world.other_la
     move = AuditEvent.objects.get(action="directory.establishment_moved_la")
-    assert (move.actor_id, move.changes["urn"]) == (None, 990001)
+    assert (move.actor_id, move.changes["urn"]) == (None, [None, 990001])
 
 
 def test_an_la_admin_cannot_choose_the_national_import(world, attacker):
