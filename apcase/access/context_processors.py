@@ -9,7 +9,7 @@ from . import policies
 def navigation(request: HttpRequest) -> dict[str, Any]:
     """The service navigation: each signed-in, verified user sees only what they can use."""
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated or not user.is_verified():  # type: ignore[union-attr]
+    if user is None or not user.is_authenticated or not user.is_verified():
         return {"nav_items": []}
     items = [("Home", reverse("home"))]
     if policies.can_view_pupils(user):

@@ -40,7 +40,7 @@ class AccessRuleMiddleware:
             return redirect_to_login(request.get_full_path())
         if rule is PASSWORD_ONLY:
             return None
-        if not user.is_verified():  # type: ignore[union-attr,attr-defined]
+        if not user.is_verified():  # type: ignore[attr-defined]
             return redirect("accounts:two_factor")
         if rule is SIGNED_IN:
             return None

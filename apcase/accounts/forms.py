@@ -36,7 +36,7 @@ class SignInForm(AuthenticationForm):
         "inactive": "This account has been deactivated.",
     }
 
-    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.layout = Layout(
@@ -57,7 +57,7 @@ class TokenForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, submit_label: str = "Continue", **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, submit_label: str = "Continue", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.layout = Layout(
@@ -78,14 +78,14 @@ class PasswordResetRequestForm(PasswordResetForm):
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
     )
 
-    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Field.text("email", field_width=Fluid.TWO_THIRDS), Submit("submit", "Send reset link")
         )
 
-    def save(  # type: ignore[override]
+    def save(
         self,
         domain_override: str | None = None,
         subject_template_name: str = "accounts/email/password_reset_subject.txt",
@@ -113,7 +113,7 @@ class PasswordResetRequestForm(PasswordResetForm):
 
 
 class NewPasswordForm(SetPasswordForm):
-    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields[
             "new_password1"
@@ -148,7 +148,7 @@ class InviteUserForm(forms.Form):
     )
     role = forms.ChoiceField(label="Role", widget=forms.RadioSelect)
 
-    def __init__(self, *args, organisation: Organisation, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         fitting = ROLES_BY_KIND.get(organisation.kind, frozenset())
         role_field = self.fields["role"]
@@ -181,7 +181,9 @@ class AcceptInvitationForm(SetPasswordMixin, forms.Form):
         label1="Password", label2="Confirm password"
     )
 
-    def __init__(self, *args, invitation: Invitation, new_account: bool, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(
+        self, *args: Any, invitation: Invitation, new_account: bool, **kwargs: Any
+    ) -> None:
         kwargs.setdefault("initial", {"full_name": invitation.full_name})
         super().__init__(*args, **kwargs)
         self.invitation = invitation
@@ -280,7 +282,7 @@ class OrganisationForm(forms.ModelForm):
             "urn": "Unique reference number from Get Information about Schools, if it has one.",
         }
 
-    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         creating = self.instance.pk is None
         if creating:

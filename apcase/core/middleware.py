@@ -13,14 +13,15 @@ def client_ip(request: HttpRequest) -> str | None:
     """The client's address; behind N trusted proxies, the Nth-from-last forwarded one."""
     proxies = getattr(settings, "AXES_IPWARE_PROXY_COUNT", 0)
     if proxies:
-        forwarded = [
+        forwarded: list[str] = [
             part.strip()
             for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
             if part.strip()
         ]
         if len(forwarded) >= proxies:
             return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR")
+    remote: str | None = request.META.get("REMOTE_ADDR")
+    return remote
 
 
 class RequestContextMiddleware:

@@ -200,7 +200,7 @@ def clean_filename(name: str) -> str:
     return (base or "document")[:120]
 
 
-def check_upload(upload: File) -> FileKind:
+def check_upload(upload: "File[Any]") -> FileKind:
     """The upload's kind, or ValidationFailed with a message for the user."""
     size = upload.size or 0
     if size == 0:
@@ -223,7 +223,7 @@ def storage() -> FileSystemStorage:
     return FileSystemStorage(location=settings.MEDIA_ROOT, base_url=None)
 
 
-def store_upload(upload: File, *, folder: str) -> tuple[str, FileKind, str]:
+def store_upload(upload: "File[Any]", *, folder: str) -> tuple[str, FileKind, str]:
     """Validate and store an upload; returns (stored path, kind, cleaned original name).
     Call inside the service's transaction; a failed transaction leaves an orphan file,
     never a record without its file."""

@@ -112,8 +112,8 @@ def provider_list(request: SignedInRequest) -> HttpResponse:
 def provider_detail(request: SignedInRequest, provider_id: int) -> HttpResponse:
     provider = selectors.get_provider_for(request.user, provider_id)
     today = timezone.localdate()
-    inspections = list(provider.inspections.all())  # type: ignore[attr-defined]
-    records = list(provider.assurance_records.all())  # type: ignore[attr-defined]
+    inspections = list(provider.inspections.all())
+    records = list(provider.assurance_records.all())
     return render(
         request,
         "directory/provider_detail.html",

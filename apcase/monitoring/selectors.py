@@ -244,7 +244,7 @@ def get_follow_up_to_close(user: User, task_id: int) -> FollowUpTask:
 
 
 def follow_ups_of(placement: Placement) -> QuerySet[FollowUpTask]:
-    return placement.follow_ups.select_related("assigned_to", "closed_by")  # type: ignore[attr-defined]
+    return placement.follow_ups.select_related("assigned_to", "closed_by")
 
 
 def check_ins_of(placement: Placement) -> list[CheckIn]:
@@ -290,7 +290,7 @@ def overdue_visits_for(
     )
     overdue = []
     for placement in placements:
-        due = next_visit_due(placement, list(placement.visits.all()))  # type: ignore[attr-defined]
+        due = next_visit_due(placement, list(placement.visits.all()))
         if due < today:
             overdue.append((placement, due))
     return overdue

@@ -33,7 +33,7 @@ class _MeetingFields(forms.Form):
     online_link = forms.URLField(label="Online meeting link", required=False, assume_scheme="https")
     chair = forms.ModelChoiceField(
         queryset=User.objects.none(), label="Chair", required=False, empty_label="Not yet chosen"
-    )  # type: ignore[arg-type]
+    )
     members = PeopleField(
         queryset=User.objects.none(),
         label="Members",
@@ -195,7 +195,7 @@ class ReferralDecisionForm(DecisionForm):
         queryset=Organisation.objects.none(),
         label="Provider",
         required=False,
-        empty_label="Choose a provider",  # type: ignore[arg-type]
+        empty_label="Choose a provider",
     )
     provider_acceptance_reason = forms.CharField(
         label="If the provider is not assured: why the panel accepts it",

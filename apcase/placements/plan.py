@@ -87,17 +87,17 @@ def is_plan_agreed(placement: Placement, agreements: list[PlacementAgreement]) -
 
 def missing_before_start(placement: Placement) -> list[str]:
     """Why the placement cannot start yet, as sentences; empty when it can."""
-    agreements = list(placement.agreements.all())  # type: ignore[attr-defined]
+    agreements = list(placement.agreements.all())
     missing = []
     if placement.named_staff_member_id is None:
         missing.append("Choose the named member of school staff who supports the pupil.")
     if placement.planned_end_date is None:
         missing.append("Enter the planned end date.")
-    if not placement.sessions.exists():  # type: ignore[attr-defined]
+    if not placement.sessions.exists():
         missing.append("Set the weekly timetable at the provider.")
-    if not placement.sites.exists():  # type: ignore[attr-defined]
+    if not placement.sites.exists():
         missing.append("Choose every site of the provider where the pupil is taught.")
-    if not placement.objectives.exists():  # type: ignore[attr-defined]
+    if not placement.objectives.exists():
         missing.append("Add at least one objective.")
     absent = set(PlacementAgreement.Party.values) - agreed_parties(placement, agreements)
     for party in PlacementAgreement.Party:

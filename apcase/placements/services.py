@@ -171,10 +171,10 @@ def set_timetable(placement: Placement, *, by: User, sessions: set[tuple[int, st
         raise ValidationFailed("Choose sessions from Monday to Friday.")
     if placement.is_additional_part_time and len(sessions) >= 10:
         raise ValidationFailed("A second placement must be part time.")
-    before = {(s.weekday, s.session) for s in placement.sessions.all()}  # type: ignore[attr-defined]
+    before = {(s.weekday, s.session) for s in placement.sessions.all()}
     if before == sessions:
         return placement
-    placement.sessions.all().delete()  # type: ignore[attr-defined]
+    placement.sessions.all().delete()
     PlacementSession.objects.bulk_create(
         PlacementSession(placement=placement, weekday=day, session=s) for day, s in sorted(sessions)
     )
@@ -219,7 +219,7 @@ def add_objective(
 @transaction.atomic
 def remove_objective(placement: Placement, *, by: User, objective_id: int) -> None:
     placement = _locked_for_planning(placement, by)
-    objective = placement.objectives.filter(pk=objective_id).first()  # type: ignore[attr-defined]
+    objective = placement.objectives.filter(pk=objective_id).first()
     if objective is None:
         raise ValidationFailed("That objective is not part of this plan.")
     what = objective.what
@@ -253,7 +253,7 @@ def record_agreement(
             "Enter the date they agreed (not in the future).",
             {"agreed_on": ["Enter the date they agreed (not in the future)."]},
         )
-    if placement.agreements.filter(party=party, plan_version=placement.plan_version).exists():  # type: ignore[attr-defined]
+    if placement.agreements.filter(party=party, plan_version=placement.plan_version).exists():
         raise ValidationFailed("That agreement is already recorded for this version of the plan.")
     agreement = PlacementAgreement.objects.create(
         placement=placement,
@@ -306,11 +306,11 @@ def set_sites(placement: Placement, *, by: User, sites: list[Any]) -> Placement:
     errors = check_sites(sites, placement.provider)
     if errors:
         raise ValidationFailed("Choose the sites.", errors)
-    before = sorted(site.name for site in placement.sites.all())  # type: ignore[attr-defined]
+    before = sorted(site.name for site in placement.sites.all())
     after = sorted(site.name for site in sites)
-    if {s.pk for s in placement.sites.all()} == {s.pk for s in sites}:  # type: ignore[attr-defined]
+    if {s.pk for s in placement.sites.all()} == {s.pk for s in sites}:
         return placement
-    placement.sites.set(sites)  # type: ignore[attr-defined]
+    placement.sites.set(sites)
     placement.site = ", ".join(after)[:200]
     _new_version(placement, ["site"])
     _record(

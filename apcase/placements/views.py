@@ -36,13 +36,13 @@ def _detail_url(placement_id: int) -> str:
 
 def _plan_context(user: User, placement: Placement) -> dict[str, Any]:
     placement = selectors.placement_with_plan(placement)
-    agreements = list(placement.agreements.all())  # type: ignore[attr-defined]
+    agreements = list(placement.agreements.all())
     return {
         "placement": placement,
         "pupil": placement.pupil,
         "home_code": plan.home_school_code(placement),
         "grid": plan.timetable_grid(placement),
-        "objectives": list(placement.objectives.all()),  # type: ignore[attr-defined]
+        "objectives": list(placement.objectives.all()),
         "agreements": [a for a in agreements if a.plan_version == placement.plan_version],
         "missing": plan.missing_before_start(placement)
         if placement.status == Placement.Status.PLANNED
@@ -56,7 +56,7 @@ def _plan_context(user: User, placement: Placement) -> dict[str, Any]:
             if placement.status != Placement.Status.ENDED
             else None
         ),
-        "extensions": list(placement.extensions.all()),  # type: ignore[attr-defined]
+        "extensions": list(placement.extensions.all()),
     }
 
 
@@ -135,7 +135,7 @@ def edit_plan(request: SignedInRequest, placement_id: int) -> HttpResponse:
 @access_rule(policies.can_view_placements)
 def edit_timetable(request: SignedInRequest, placement_id: int) -> HttpResponse:
     placement = selectors.get_placement_to_plan(request.user, placement_id)
-    current = [f"{s.weekday}-{s.session}" for s in placement.sessions.all()]  # type: ignore[attr-defined]
+    current = [f"{s.weekday}-{s.session}" for s in placement.sessions.all()]
     form = TimetableForm(request.POST or None, initial={"sessions": current})
     return _form_page(
         request,
@@ -226,7 +226,7 @@ def sites(request: SignedInRequest, placement_id: int) -> HttpResponse:
         raise Http404("No such placement.")
     form = SitesForm(
         request.POST or None,
-        initial={"sites": list(placement.sites.all())},  # type: ignore[attr-defined]
+        initial={"sites": list(placement.sites.all())},
         placement=placement,
     )
     return _form_page(

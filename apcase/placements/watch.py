@@ -161,7 +161,7 @@ def concerns(
         return []
     found: list[Concern] = []
     name = placement.pupil.display_name
-    has_timetable = bool(placement.sessions.all())  # type: ignore[attr-defined]
+    has_timetable = bool(placement.sessions.all())
     if placement.status == Placement.Status.ACTIVE:
         if placement.is_emergency and placement.full_plan_agreed_on is None:
             from .plan import missing_before_start
@@ -202,7 +202,7 @@ def concerns(
                 urgent=True,
             )
         )
-    if not placement.sites.all():  # type: ignore[attr-defined]
+    if not placement.sites.all():
         found.append(
             Concern(
                 "no_site",
