@@ -111,7 +111,7 @@ def get_decision_for(user: User, decision_id: int) -> PanelDecision:
     return decision
 
 
-def _log_decision_read(user: Any, decision: PanelDecision, action: str) -> None:
+def _log_decision_read(user: User, decision: PanelDecision, action: str) -> None:
     item = decision.referral or decision.emergency
     log_access(
         by=user,
@@ -122,21 +122,21 @@ def _log_decision_read(user: Any, decision: PanelDecision, action: str) -> None:
     )
 
 
-def read_decision_for(user: Any, decision_id: int) -> PanelDecision:
+def read_decision_for(user: User, decision_id: int) -> PanelDecision:
     """The decision for its page; the read is logged."""
     decision = get_decision_for(user, decision_id)
     _log_decision_read(user, decision, "decision.viewed")
     return decision
 
 
-def read_decision_letter_for(user: Any, decision_id: int, recipient: str) -> PanelDecision:
+def read_decision_letter_for(user: User, decision_id: int, recipient: str) -> PanelDecision:
     """The decision for the letter to `recipient` ("school" or "parents"); logged."""
     decision = get_decision_for(user, decision_id)
     _log_decision_read(user, decision, f"decision_letter_{recipient}_read")
     return decision
 
 
-def read_panel_pack_for(user: Any, meeting_id: int) -> tuple[PanelMeeting, dict[str, Any]]:
+def read_panel_pack_for(user: User, meeting_id: int) -> tuple[PanelMeeting, dict[str, Any]]:
     """The meeting and its agenda for the panel pack, if `user` may read the pack (404
     otherwise). The download, and each referral in it, is logged."""
     meeting = get_meeting_for(user, meeting_id)

@@ -74,21 +74,21 @@ DECISION_ACTIONS = {
 }
 
 
-def can_withdraw(user: Any, referral: Referral) -> bool:
+def can_withdraw(user: User, referral: Referral) -> bool:
     """May `user` withdraw the referral now (their role, and its status allows it)?"""
     return policies.can_withdraw_referral(user, referral) and (
         S.WITHDRAWN in ALLOWED_TRANSITIONS[referral.status]
     )
 
 
-def can_close(user: Any, referral: Referral) -> bool:
+def can_close(user: User, referral: Referral) -> bool:
     """May `user` close the referral now (an LA officer, after the panel's decision)?"""
     return policies.can_close_referral(user, referral) and (
         S.CLOSED in ALLOWED_TRANSITIONS[referral.status]
     )
 
 
-def can_end_unratified(user: Any, emergency: EmergencyPlacement) -> bool:
+def can_end_unratified(user: User, emergency: EmergencyPlacement) -> bool:
     """May `user` end the emergency placement now (the panel did not ratify it)?"""
     return R.ENDED in EMERGENCY_TRANSITIONS[
         emergency.ratification
