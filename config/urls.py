@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from apcase.core import views as core_views
+from apcase.home import views as home_views
 
 handler400 = "apcase.core.views.bad_request"
 handler403 = "apcase.core.views.permission_denied"
@@ -8,9 +8,9 @@ handler404 = "apcase.core.views.page_not_found"
 handler500 = "apcase.core.views.server_error"
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
-    path("accessibility/", core_views.accessibility_statement, name="accessibility"),
-    path("privacy/", core_views.privacy_notice, name="privacy"),
+    path("", home_views.home, name="home"),
+    path("accessibility/", home_views.accessibility_statement, name="accessibility"),
+    path("privacy/", home_views.privacy_notice, name="privacy"),
     path("account/", include("apcase.accounts.urls")),
     path("organisations/", include("apcase.accounts.org_urls")),
     path("providers/", include("apcase.directory.urls")),

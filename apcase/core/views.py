@@ -1,41 +1,16 @@
+"""The error pages (400, 403, 404, 500, and 503 while the database is away), wired in
+config/urls.py."""
+
 import sys
 
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from apcase.access import policies
-from apcase.access.requests import SignedInRequest
-from apcase.access.rules import PUBLIC, SIGNED_IN, access_rule
-from apcase.core import attention
 from apcase.core.errors import NotPermitted
 
 # What the database driver raises when the server cannot be reached or went away.
 DatabaseUnavailable = (OperationalError, InterfaceError)
-
-
-@access_rule(SIGNED_IN)
-def home(request: SignedInRequest) -> HttpResponse:
-    memberships = policies.active_memberships(request.user)
-    return render(
-        request,
-        "core/home.html",
-        {
-            "memberships": memberships,
-            "attention": attention.items_for(request.user),
-            "can_manage_users": policies.can_manage_users_somewhere(request.user),
-        },
-    )
-
-
-@access_rule(PUBLIC)
-def accessibility_statement(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/accessibility.html")
-
-
-@access_rule(PUBLIC)
-def privacy_notice(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/privacy.html")
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "apcase.panel",
     "apcase.placements",
     "apcase.monitoring",
+    "apcase.home",
 ]
 
 MIDDLEWARE = [
@@ -310,7 +311,7 @@ APCASE_PASSWORD_RESETS_PER_EMAIL_PER_HOUR = env.int(
 APCASE_PASSWORD_RESETS_PER_IP_PER_HOUR = env.int(
     "APCASE_PASSWORD_RESETS_PER_IP_PER_HOUR", default=20
 )
-# Retention review (apcase.core.records): child protection and SEND files from the date
+# Retention review (apcase.home.records): child protection and SEND files from the date
 # of birth (IRMS toolkit for schools), attendance register entries from their date
 # (School Attendance (Pupil Registration) (England) Regulations 2024, reg 7).
 APCASE_RETENTION_CHILD_YEARS_FROM_BIRTH = 25

@@ -1,12 +1,14 @@
 """Export everything held about one pupil, for a subject access request, as JSON
-(apcase.core.records). The export is access-logged against the person who asked for it."""
+(apcase.home.records). The export is access-logged against the person who asked for it."""
 
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from apcase.core.records import subject_access_export
+from apcase.accounts.models import User
+from apcase.home.records import subject_access_export
+from apcase.pupils.models import Pupil
 
 
 class Command(BaseCommand):
@@ -20,13 +22,7 @@ class Command(BaseCommand):
         parser.add_argument("--output", required=True, help="The JSON file to write.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from django.apps import apps
-
-        from apcase.accounts.models import User
-
-        pupil = (
-            apps.get_model("pupils", "Pupil")._default_manager.filter(upn=options["upn"]).first()
-        )
+        pupil = Pupil.objects.filter(upn=options["upn"]).first()
         if pupil is None:
             raise CommandError("No pupil has that UPN.")
         by = User.objects.filter(email=options["by"], is_active=True).first()

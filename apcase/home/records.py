@@ -26,6 +26,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.forms.models import model_to_dict
 
+from apcase.chronology.services import log_access
+
 if TYPE_CHECKING:
     from apcase.accounts.models import User
 
@@ -81,8 +83,6 @@ def _as_dict(record: models.Model) -> dict[str, Any]:
 
 def subject_access_export(pupil: Any, *, by: "User") -> str:
     """The JSON export for a subject access request, recorded in the access log."""
-    from apcase.chronology.services import log_access
-
     log_access(
         by=by,
         action="subject_access_export",

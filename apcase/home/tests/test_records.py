@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from apcase.accounts.roles import Role
 from apcase.chronology.models import AccessLogEntry
-from apcase.core.records import due_for_review, everything_about
+from apcase.home.records import due_for_review, everything_about
 from apcase.monitoring.models import AttendanceMark
 from apcase.placements.tests.factories import make_placement
 from apcase.pupils.models import Pupil

@@ -1,12 +1,12 @@
 """List the records that have passed their retention period, for a person to review
-(apcase.core.records). It deletes nothing."""
+(apcase.home.records). It deletes nothing."""
 
 from typing import Any
 
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from apcase.core.records import due_for_review
+from apcase.home.records import due_for_review
 
 
 class Command(BaseCommand):
