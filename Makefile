@@ -47,6 +47,7 @@ lint: install ## ruff, mypy, bandit and the project's security rules (tests/test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy apcase config
+	$(BIN)/lint-imports
 	$(BIN)/bandit -c pyproject.toml -q -r apcase config
 	$(BIN)/pytest -p no:xdist -q tests/test_static_rules.py
 
