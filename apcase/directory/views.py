@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from apcase.access import policies
 from apcase.access.requests import SignedInRequest
 from apcase.access.rules import access_rule
+from apcase.accounts.models import Organisation
 from apcase.core.errors import DomainError
 from apcase.core.uploads import file_response
 from apcase.core.viewhelpers import handle_form, raise_for_refusal, run_action
@@ -210,7 +211,7 @@ def _provider_form_page(
 
 @access_rule(policies.can_edit_directory)
 def site_add(request: SignedInRequest, provider_id: int) -> HttpResponse:
-    def save(provider: Any, form: Any) -> None:
+    def save(provider: Organisation, form: Any) -> None:
         services.add_site(by=request.user, provider=provider, values=form.cleaned_data)
 
     return _provider_form_page(request, provider_id, SiteForm, "Add a site", save, "Site added.")
@@ -218,7 +219,7 @@ def site_add(request: SignedInRequest, provider_id: int) -> HttpResponse:
 
 @access_rule(policies.can_edit_directory)
 def service_add(request: SignedInRequest, provider_id: int) -> HttpResponse:
-    def save(provider: Any, form: Any) -> None:
+    def save(provider: Organisation, form: Any) -> None:
         services.add_service(by=request.user, provider=provider, **form.cleaned_data)
 
     return _provider_form_page(
@@ -228,7 +229,7 @@ def service_add(request: SignedInRequest, provider_id: int) -> HttpResponse:
 
 @access_rule(policies.can_edit_directory)
 def inspection_add(request: SignedInRequest, provider_id: int) -> HttpResponse:
-    def save(provider: Any, form: Any) -> None:
+    def save(provider: Organisation, form: Any) -> None:
         data = form.cleaned_data
         services.record_inspection(
             by=request.user,
@@ -253,7 +254,7 @@ def inspection_add(request: SignedInRequest, provider_id: int) -> HttpResponse:
 
 @access_rule(policies.can_edit_directory)
 def assurance_add(request: SignedInRequest, provider_id: int) -> HttpResponse:
-    def save(provider: Any, form: Any) -> None:
+    def save(provider: Organisation, form: Any) -> None:
         services.add_assurance_record(
             by=request.user, provider=provider, today=timezone.localdate(), **form.cleaned_data
         )

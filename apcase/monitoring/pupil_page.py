@@ -5,13 +5,14 @@ apcase.pupils.registry)."""
 from typing import Any
 
 from apcase.placements.selectors import placements_of_pupil
+from apcase.pupils.models import Pupil
 from apcase.pupils.registry import PupilSection
 
 from .charts import check_in_trend
 from .selectors import check_ins_of_pupil
 
 
-def _context(pupil: Any) -> dict[str, Any]:
+def _context(pupil: Pupil) -> dict[str, Any]:
     return {
         "placed": placements_of_pupil(pupil).exists(),
         "trend": check_in_trend(check_ins_of_pupil(pupil)),

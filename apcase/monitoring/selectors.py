@@ -12,9 +12,10 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from apcase.access import policies
-from apcase.accounts.models import User
+from apcase.accounts.models import Organisation, User
 from apcase.placements.models import Placement, PlacementSession
 from apcase.placements.selectors import get_placement_for, provider_ids_for
+from apcase.pupils.models import Pupil
 from apcase.reference import attendance as codes
 
 from . import rules
@@ -100,7 +101,7 @@ class RegisterRow:
     current: AttendanceMark | None
 
 
-def register_rows(provider: Any, day: datetime.date, session: str) -> list[RegisterRow]:
+def register_rows(provider: Organisation, day: datetime.date, session: str) -> list[RegisterRow]:
     """Every pupil expected this session with their current mark: two queries however
     many pupils."""
     placements = list(expected_placements([provider.pk], day, session))
@@ -196,7 +197,7 @@ def attendance_of_placement(
     return summarise([m.home_code for m in marks]), weekly(marks), marks
 
 
-def attendance_of_pupil(pupil: Any) -> AttendanceSummary:
+def attendance_of_pupil(pupil: Pupil) -> AttendanceSummary:
     """Across every placement the pupil has had, in the home school's codes."""
     return summarise([m.home_code for m in current_marks(pupil=pupil)])
 
@@ -251,7 +252,7 @@ def check_ins_of(placement: Placement) -> list[CheckIn]:
     return list(CheckIn.objects.filter(placement=placement).order_by("week_starting"))
 
 
-def check_ins_of_pupil(pupil: Any) -> list[CheckIn]:
+def check_ins_of_pupil(pupil: Pupil) -> list[CheckIn]:
     """Every weekly check-in across the pupil's placements, oldest first. The caller has
     already been allowed to see the pupil."""
     return list(

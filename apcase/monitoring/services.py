@@ -17,7 +17,6 @@ Rules:
 
 import datetime
 from dataclasses import dataclass
-from typing import Any
 
 from django.db import transaction
 from django.urls import reverse
@@ -47,7 +46,7 @@ FOLLOW_UP_RAISED: dict[str, MonitoringAction] = {
 # --- alerts -----------------------------------------------------------------------
 
 
-def _dsl_emails(school: Any) -> list[str]:
+def _dsl_emails(school: Organisation) -> list[str]:
     return emails_of(school, [Role.SCHOOL_DSL])
 
 
@@ -124,7 +123,7 @@ class RegisterResult:
 def submit_register(
     *,
     by: User,
-    provider: Any,
+    provider: Organisation,
     day: datetime.date,
     session: str,
     marks: dict[int, str],
@@ -313,7 +312,7 @@ def check_registers(*, now: datetime.datetime | None = None) -> int:
     return made
 
 
-def _is_school_day(day: datetime.date, school: Any) -> bool:
+def _is_school_day(day: datetime.date, school: Organisation) -> bool:
     """The home school's calendar decides. Where the local authority has not entered
     every term of that school year, every weekday that is not a closure day counts, so a
     missing or partly entered calendar never hides an absence."""

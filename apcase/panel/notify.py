@@ -1,13 +1,16 @@
 """Emails about panel decisions, queued through the outbox after commit."""
 
-from typing import Any
-
 from apcase.accounts.roles import Role
+from apcase.placements.models import Placement
 from apcase.referrals.notify import people_with_roles, pupil_label, school_leads, send_email
 
+from .models import PanelDecision
 
-def decision_made(decision: Any) -> None:
+
+def decision_made(decision: PanelDecision) -> None:
     referral = decision.referral
+    if referral is None:
+        raise ValueError("decision_made tells a school of a decision on its referral.")
     send_email(
         school_leads(referral.school),
         f"Panel decision for {pupil_label(referral.pupil)}",
@@ -17,7 +20,7 @@ def decision_made(decision: Any) -> None:
     )
 
 
-def placement_planned(decision: Any, placement: Any) -> None:
+def placement_planned(decision: PanelDecision, placement: Placement) -> None:
     recipients = people_with_roles(placement.provider, {Role.PROVIDER_MANAGER})
     if placement.named_staff_member is not None:
         recipients.append(placement.named_staff_member.email)

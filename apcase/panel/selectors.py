@@ -7,14 +7,14 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from apcase.access import policies
-from apcase.accounts.models import User
+from apcase.accounts.models import Organisation, User
 from apcase.chronology.services import log_access
 from apcase.referrals.models import EmergencyPlacement, Referral
 
 from .models import InclusionPanel, PanelDecision, PanelMeeting, cutoff_days
 
 
-def panel_for_school(school: Any) -> InclusionPanel | None:
+def panel_for_school(school: Organisation) -> InclusionPanel | None:
     """The inclusion panel a school refers to: its local authority's (the first by name
     when an LA runs several)."""
     if school.local_authority_id is None:

@@ -22,7 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from apcase.access import policies
-from apcase.accounts.models import User
+from apcase.accounts.models import Organisation, User
 from apcase.chronology.services import record_event
 from apcase.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
 from apcase.directory import selectors as directory_selectors
@@ -41,7 +41,7 @@ from .selectors import la_panel_people
 Outcome = PanelDecision.Outcome
 
 
-def provider_is_assured(provider: Any) -> bool:
+def provider_is_assured(provider: Organisation) -> bool:
     return directory_selectors.provider_is_assured(provider)
 
 
@@ -54,7 +54,7 @@ def schedule_meeting(
     start_time: datetime.time = datetime.time(9, 30),
     venue: str = "",
     online_link: str = "",
-    chair: Any = None,
+    chair: User | None = None,
     members: list[Any] | None = None,
     is_extra: bool = False,
 ) -> PanelMeeting:
@@ -132,7 +132,7 @@ def schedule_monthly_series(
     start_time: datetime.time = datetime.time(9, 30),
     venue: str = "",
     online_link: str = "",
-    chair: Any = None,
+    chair: User | None = None,
     members: list[Any] | None = None,
 ) -> list[PanelMeeting]:
     if not policies.can_schedule_meetings_for(by, panel):
@@ -339,7 +339,7 @@ def record_decision(
 
 def _approval_errors(
     *,
-    provider: Any,
+    provider: Organisation,
     provider_acceptance_reason: str,
     proposed_start_date: datetime.date | None,
     sessions_per_week: int | None,

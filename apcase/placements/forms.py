@@ -47,7 +47,7 @@ class PlanForm(_Form):
         required=False,
     )
 
-    def __init__(self, *args: Any, placement: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, placement: Placement, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if placement.status == Placement.Status.ACTIVE:
             # A started placement's end date moves only by extending or ending it.
@@ -157,7 +157,7 @@ class SitesForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args: Any, placement: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, placement: Placement, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["sites"].queryset = active_sites_of(placement.provider)  # type: ignore[attr-defined]
         self.fields["sites"].label_from_instance = lambda site: (  # type: ignore[attr-defined]

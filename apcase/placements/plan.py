@@ -10,6 +10,7 @@ a PRU or AP academy is dual registered unless the plan records why not
 from dataclasses import dataclass
 from typing import Any
 
+from apcase.accounts.models import Organisation
 from apcase.reference import attendance as codes
 from apcase.reference.gias import ap_type_codes
 
@@ -66,12 +67,12 @@ def mis_code(placement: Placement, mark: Any) -> str:
     )
 
 
-def is_ap_school(provider: Any) -> bool:
+def is_ap_school(provider: Organisation) -> bool:
     """A pupil referral unit or AP academy (its GIAS establishment type)."""
     return provider.establishment_type_code in ap_type_codes()
 
 
-def dual_registration_expected(provider: Any) -> bool:
+def dual_registration_expected(provider: Organisation) -> bool:
     """A pupil placed at a PRU or AP academy stays on the home school's roll and joins
     the provider's: dual registered, by default."""
     return is_ap_school(provider)
@@ -108,7 +109,7 @@ def missing_before_start(placement: Placement) -> list[str]:
     return missing
 
 
-def timetable_grid(placement: Any) -> list[tuple[str, bool, bool]]:
+def timetable_grid(placement: Placement) -> list[tuple[str, bool, bool]]:
     """(weekday, at provider in the morning, in the afternoon) for Monday to Friday."""
     taken = {(s.weekday, s.session) for s in placement.sessions.all()}
     return [

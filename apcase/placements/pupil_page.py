@@ -3,12 +3,13 @@ first, each linked to its plan (registered in apps.py; see apcase.pupils.registr
 
 from typing import Any
 
+from apcase.pupils.models import Pupil
 from apcase.pupils.registry import PupilSection
 
 from .selectors import placements_of_pupil
 
 
-def _context(pupil: Any) -> dict[str, Any]:
+def _context(pupil: Pupil) -> dict[str, Any]:
     return {"placements": list(placements_of_pupil(pupil))}
 
 

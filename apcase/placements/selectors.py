@@ -34,6 +34,7 @@ from apcase.access import policies
 from apcase.accounts.models import User
 from apcase.chronology.services import log_access
 from apcase.directory.threshold import PlacementFields
+from apcase.pupils.models import Pupil
 
 from .models import Placement, PlacementSession
 
@@ -143,7 +144,7 @@ def pupil_placement_scope(user: User) -> Q | None:
     )
 
 
-def placements_of_pupil(pupil: Any) -> QuerySet[Placement]:
+def placements_of_pupil(pupil: Pupil) -> QuerySet[Placement]:
     return Placement.objects.filter(pupil=pupil).select_related("provider")
 
 

@@ -83,7 +83,7 @@ def update_plan(
     by: User,
     site: str,
     planned_end_date: datetime.date | None,
-    named_staff_member: Any,
+    named_staff_member: User,
     transport: str,
     funding: str,
     dual_registered: bool,

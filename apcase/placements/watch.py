@@ -82,7 +82,7 @@ def named_staff_member_now(placement: Placement) -> Any:
 STAND_IN_ROLES = (Role.INCLUSION_LEAD, Role.HEADTEACHER, Role.SCHOOL_DSL)
 
 
-def emails_of(organisation: Any, roles: Iterable[str]) -> list[str]:
+def emails_of(organisation: Organisation | None, roles: Iterable[str]) -> list[str]:
     """The addresses of everyone who holds one of `roles` there now."""
     if organisation is None:
         return []
@@ -96,7 +96,7 @@ def emails_of(organisation: Any, roles: Iterable[str]) -> list[str]:
     )
 
 
-def stand_in_emails(school: Any) -> list[str]:
+def stand_in_emails(school: Organisation) -> list[str]:
     """Whom to tell when a placement has no named staff member who works at the school
     now: the inclusion lead(s); if the school has none, the headteacher; then the DSL;
     then the local authority's officers. Nobody named is never nobody told: if even
@@ -113,7 +113,7 @@ def stand_in_emails(school: Any) -> list[str]:
 class Calendars(dict[int, SchoolCalendar]):
     """One calendar per school, loaded once for a page or a run over many placements."""
 
-    def of(self, school: Any) -> SchoolCalendar:
+    def of(self, school: Organisation) -> SchoolCalendar:
         if school.pk not in self:
             self[school.pk] = SchoolCalendar.for_school(school)
         return self[school.pk]

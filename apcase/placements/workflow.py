@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from apcase.access import policies
-from apcase.accounts.models import User
+from apcase.accounts.models import Organisation, User
 from apcase.chronology.services import record_event
 from apcase.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
 from apcase.pupils.models import Pupil
@@ -50,12 +50,12 @@ def can_end(user: User, placement: Placement) -> bool:
     )
 
 
-def _check_may_arrange(by: User, pupil: Any) -> None:
+def _check_may_arrange(by: User, pupil: Pupil) -> None:
     if not policies.can_arrange_placement_for(by, pupil):
         raise NotPermitted("You cannot arrange a placement for this pupil.")
 
 
-def _check_no_open_placement(pupil: Any) -> None:
+def _check_no_open_placement(pupil: Pupil) -> None:
     """Lock the pupil's row first, so two people arranging a placement for the same
     pupil at once are applied one after the other: the second waits for the first to
     commit, then sees its placement and is refused with this message instead of failing
@@ -81,14 +81,14 @@ def _check_details(*, sessions_per_week: int, start_date: datetime.date) -> None
 def create_planned_placement(
     *,
     by: User,
-    pupil: Any,
-    provider: Any,
+    pupil: Pupil,
+    provider: Organisation,
     start_date: datetime.date,
     sessions_per_week: int,
     first_review_date: datetime.date | None,
     site: str = "",
     decision: Any = None,
-    named_staff_member: Any = None,
+    named_staff_member: User | None = None,
     arranged_by: str = Placement.ArrangedBy.SCHOOL,
     commissioning_power: str = "",
 ) -> Placement:
@@ -126,7 +126,7 @@ def create_planned_placement(
     return placement
 
 
-def check_named_staff_member(person: Any, pupil: Any) -> dict[str | None, list[str]]:
+def check_named_staff_member(person: User, pupil: Pupil) -> dict[str | None, list[str]]:
     if person is None:
         return {"named_staff_member": ["Choose the named member of staff."]}
     if not policies.roles_in(person, pupil.school):
@@ -136,7 +136,7 @@ def check_named_staff_member(person: Any, pupil: Any) -> dict[str | None, list[s
     return {}
 
 
-def check_sites(sites: list[Any], provider: Any) -> dict[str | None, list[str]]:
+def check_sites(sites: list[Any], provider: Organisation) -> dict[str | None, list[str]]:
     """The school must know every address where the child is taught: at least one
     site, each one of the provider's own."""
     if not sites:
@@ -150,11 +150,11 @@ def check_sites(sites: list[Any], provider: Any) -> dict[str | None, list[str]]:
 def start_emergency_placement(
     *,
     by: User,
-    pupil: Any,
-    provider: Any,
+    pupil: Pupil,
+    provider: Organisation,
     sessions: set[tuple[int, str]],
     sites: list[Any],
-    named_staff_member: Any,
+    named_staff_member: User,
     start_date: datetime.date | None = None,
     arranged_by: str = Placement.ArrangedBy.SCHOOL,
     commissioning_power: str = "",

@@ -20,6 +20,8 @@ from typing import Any
 
 from django.db.models import Q
 
+from .models import Pupil
+
 Scope = Callable[[Any], Q | None]
 
 # (view name, scope), in rank order. pupils.selectors reads it on every call, so a
@@ -66,5 +68,5 @@ def register_section(section: PupilSection) -> None:
         _sections.sort(key=lambda s: s.rank)
 
 
-def sections_for(pupil: Any) -> list[ShownSection]:
+def sections_for(pupil: Pupil) -> list[ShownSection]:
     return [ShownSection(s.anchor, s.title, s.template, s.context(pupil)) for s in _sections]

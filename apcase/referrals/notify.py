@@ -6,12 +6,15 @@ from typing import Any
 
 from django.conf import settings
 
-from apcase.accounts.models import User
+from apcase.accounts.models import Organisation, User
 from apcase.accounts.roles import Role
 from apcase.notifications.services import queue_email
+from apcase.pupils.models import Pupil
+
+from .models import EmergencyPlacement, Referral
 
 
-def people_with_roles(organisation: Any, roles: Iterable[str]) -> list[str]:
+def people_with_roles(organisation: Organisation, roles: Iterable[str]) -> list[str]:
     if organisation is None:
         return []
     return sorted(
@@ -26,7 +29,7 @@ def people_with_roles(organisation: Any, roles: Iterable[str]) -> list[str]:
     )
 
 
-def pupil_label(pupil: Any) -> str:
+def pupil_label(pupil: Pupil) -> str:
     first = pupil.preferred_name or pupil.legal_first_name
     return f"{first} {pupil.legal_last_name[:1]}."
 
@@ -42,11 +45,11 @@ def send_email(to: Iterable[str], subject: str, body: str) -> None:
         queue_email(to=address, subject=subject, body=f"{body}\n\n{_service()}")
 
 
-def school_leads(school: Any) -> list[str]:
+def school_leads(school: Organisation) -> list[str]:
     return people_with_roles(school, {Role.INCLUSION_LEAD, Role.HEADTEACHER})
 
 
-def referral_submitted(referral: Any) -> None:
+def referral_submitted(referral: Referral) -> None:
     la = referral.panel.local_authority
     send_email(
         people_with_roles(la, {Role.LA_OFFICER}),
@@ -56,7 +59,7 @@ def referral_submitted(referral: Any) -> None:
     )
 
 
-def emergency_arranged(emergency: Any) -> None:
+def emergency_arranged(emergency: EmergencyPlacement) -> None:
     la = emergency.panel.local_authority
     send_email(
         people_with_roles(la, {Role.LA_OFFICER}) + school_leads(emergency.school),
@@ -66,7 +69,7 @@ def emergency_arranged(emergency: Any) -> None:
     )
 
 
-def emergency_not_ratified(emergency: Any, decision: Any) -> None:
+def emergency_not_ratified(emergency: EmergencyPlacement, decision: Any) -> None:
     send_email(
         school_leads(emergency.school),
         "Emergency placement not ratified",

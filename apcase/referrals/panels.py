@@ -10,9 +10,11 @@ from typing import Any, Protocol
 
 from django.core.exceptions import ImproperlyConfigured
 
+from apcase.accounts.models import Organisation
+
 
 class PanelCalendar(Protocol):
-    def panel_for_school(self, school: Any) -> Any: ...
+    def panel_for_school(self, school: Organisation) -> Any: ...
 
     def meeting_for_submission(self, panel: Any, *, on: datetime.date) -> Any: ...
 
@@ -35,7 +37,7 @@ def _panels() -> PanelCalendar:
     return _calendar
 
 
-def panel_for_school(school: Any) -> Any:
+def panel_for_school(school: Organisation) -> Any:
     """The inclusion panel the school refers to, or None."""
     return _panels().panel_for_school(school)
 

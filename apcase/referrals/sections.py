@@ -5,6 +5,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from .models import Referral
+
 NOT_STARTED = "Not yet started"
 IN_PROGRESS = "In progress"
 COMPLETED = "Completed"
@@ -19,24 +21,24 @@ class Section:
     complete: Callable[[Any], bool]
     hint: str = ""
 
-    def started(self, referral: Any) -> bool:
+    def started(self, referral: Referral) -> bool:
         if self.slug == "interventions":
             return referral.interventions.exists() or referral.interventions_complete
         if self.slug == "documents":
             return referral.documents.exists() or referral.documents_complete
         return any(getattr(referral, f) not in ("", None) for f in self.fields)
 
-    def status(self, referral: Any) -> str:
+    def status(self, referral: Referral) -> str:
         if self.complete(referral):
             return COMPLETED
         return IN_PROGRESS if self.started(referral) else NOT_STARTED
 
 
-def _filled(referral: Any, *names: str) -> bool:
+def _filled(referral: Referral, *names: str) -> bool:
     return all(str(getattr(referral, name) or "").strip() for name in names)
 
 
-def _consent_complete(referral: Any) -> bool:
+def _consent_complete(referral: Referral) -> bool:
     if referral.consent == referral.Consent.GIVEN:
         return _filled(referral, "consent_given_by", "consent_given_on", "consent_recorded_how")
     if referral.consent == referral.Consent.NOT_OBTAINED:
@@ -110,5 +112,5 @@ SECTIONS: tuple[Section, ...] = (
 SECTIONS_BY_SLUG = {section.slug: section for section in SECTIONS}
 
 
-def incomplete_sections(referral: Any) -> list[Section]:
+def incomplete_sections(referral: Referral) -> list[Section]:
     return [section for section in SECTIONS if not section.complete(referral)]

@@ -20,6 +20,7 @@ from apcase.accounts.models import User
 from apcase.chronology.services import changed_fields, record_event
 from apcase.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
 from apcase.core.uploads import delete_after_commit, store_upload
+from apcase.pupils.models import Pupil
 
 from . import panels
 from .audit import ReferralAction
@@ -27,7 +28,7 @@ from .models import Intervention, Referral, ReferralDocument
 from .sections import SECTIONS_BY_SLUG
 
 
-def prefill_from_pupil_record(pupil: Any) -> dict[str, str]:
+def prefill_from_pupil_record(pupil: Pupil) -> dict[str, str]:
     """The exclusions summary, written from the pupil record's exclusion history (the
     school reviews and edits it). Attendance is not held yet: the school writes it."""
     from apcase.pupils.selectors import exclusion_history
@@ -46,7 +47,7 @@ def prefill_from_pupil_record(pupil: Any) -> dict[str, str]:
 
 
 @transaction.atomic
-def start_referral(*, by: User, pupil: Any) -> Referral:
+def start_referral(*, by: User, pupil: Pupil) -> Referral:
     if not (set(policies.roles_in(by, pupil.school)) & policies.REFERRAL_SCHOOL_EDITOR_ROLES):
         raise NotPermitted("You cannot refer this pupil.")
     panel = panels.panel_for_school(pupil.school)

@@ -26,12 +26,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from apcase.access import policies
-from apcase.accounts.models import User
+from apcase.accounts.models import Organisation, User
 from apcase.chronology.services import record_event
 from apcase.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
 from apcase.directory.selectors import provider_is_assured
 from apcase.placements import workflow as placement_workflow
 from apcase.placements.models import Placement
+from apcase.pupils.models import Pupil
 
 from . import notify, panels
 from .audit import ReferralAction
@@ -258,11 +259,11 @@ def close_referral(referral: Referral, *, by: User) -> Referral:
 def arrange_emergency_placement(
     *,
     by: User,
-    pupil: Any,
-    provider: Any,
+    pupil: Pupil,
+    provider: Organisation,
     sites: list[Any],
     sessions: set[tuple[int, str]],
-    named_staff_member: Any,
+    named_staff_member: User,
     parents_told_how: str,
     parents_told_at: datetime.datetime | None,
     why_it_cannot_wait: str,

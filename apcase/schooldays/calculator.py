@@ -27,11 +27,11 @@ Two ways to ask, for two kinds of caller:
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
 
 from django.conf import settings
 from django.db.models import Q
 
+from apcase.accounts.models import Organisation
 from apcase.core.errors import DomainError
 
 from .models import ClosureDay, Term
@@ -78,13 +78,13 @@ def years_to_watch(today: date) -> list[int]:
 class SchoolCalendar:
     """One school's calendar, loaded once and then asked many questions."""
 
-    school: Any
+    school: Organisation
     terms: list[tuple[date, date]] = field(default_factory=list)
     closures: set[date] = field(default_factory=set)
     terms_in_year: Counter[int] = field(default_factory=Counter)
 
     @classmethod
-    def for_school(cls, school: Any) -> "SchoolCalendar":
+    def for_school(cls, school: Organisation) -> "SchoolCalendar":
         la_id = getattr(school, "local_authority_id", None)
         terms = list(
             Term.objects.filter(local_authority_id=la_id)
@@ -187,21 +187,21 @@ class SchoolCalendar:
         return count
 
 
-def is_school_day(day: date, *, school: Any) -> bool:
+def is_school_day(day: date, *, school: Organisation) -> bool:
     return SchoolCalendar.for_school(school).is_school_day(day)
 
 
-def is_expected_day(day: date, *, school: Any) -> bool:
+def is_expected_day(day: date, *, school: Organisation) -> bool:
     return SchoolCalendar.for_school(school).is_expected_day(day)
 
 
-def add_school_days(start: date, n: int, *, school: Any) -> date:
+def add_school_days(start: date, n: int, *, school: Organisation) -> date:
     return SchoolCalendar.for_school(school).add_school_days(start, n)
 
 
-def nth_school_day(start: date, n: int, *, school: Any) -> date:
+def nth_school_day(start: date, n: int, *, school: Organisation) -> date:
     return SchoolCalendar.for_school(school).nth_school_day(start, n)
 
 
-def school_days_between(start: date, end: date, *, school: Any) -> int:
+def school_days_between(start: date, end: date, *, school: Organisation) -> int:
     return SchoolCalendar.for_school(school).school_days_between(start, end)

@@ -2,7 +2,8 @@
 *known* (see `calculator`: a year counts only once all its terms are entered)."""
 
 from datetime import date
-from typing import Any
+
+from apcase.accounts.models import Organisation
 
 from .models import Term
 
@@ -27,7 +28,9 @@ def half_terms(year: int) -> list[tuple[str, date, date]]:
     return out
 
 
-def enter_school_year(local_authority: Any, year: int, *, only: int | None = None) -> list[Term]:
+def enter_school_year(
+    local_authority: Organisation, year: int, *, only: int | None = None
+) -> list[Term]:
     """Enter the school year's half-terms for `local_authority` (the first `only` of
     them when given, to make a partly entered year)."""
     terms = half_terms(year)[:only] if only is not None else half_terms(year)

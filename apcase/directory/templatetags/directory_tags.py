@@ -2,6 +2,7 @@ from typing import Any
 
 from django import template
 
+from apcase.accounts.models import Organisation
 from apcase.directory.assurance import TAG_CLASSES, Status, annotated_reasons
 
 register = template.Library()
@@ -13,7 +14,7 @@ def get_item(mapping: dict[str, Any], key: str) -> Any:
 
 
 @register.filter
-def not_assured_reasons(provider: Any) -> str:
+def not_assured_reasons(provider: Organisation) -> str:
     """Why a provider annotated by assurance.with_assurance is not assured."""
     return "; ".join(annotated_reasons(provider))
 
