@@ -20,13 +20,13 @@ Numbers (URN, UKPRN, type code, LA code, dates) must be ASCII digits: `str.isdig
 also accepts "²" (which int() then refuses) and "١٢٣" (which int() reads as 123).
 
 Format: Windows-1252 text (GIAS publishes cp1252), dd-mm-yyyy dates, a header row with
-(at least) the columns in REQUIRED_COLUMNS. A file saved as UTF-8 is accepted too,
-because reading UTF-8 as cp1252 would silently garble every accented name. Anything
-else (UTF-16, binary, bytes cp1252 does not define) is refused as a whole.
+(at least) the columns in REQUIRED_COLUMNS. The bytes are read as every import reads
+them (apcase.core.csvimport): a file saved as UTF-8 is accepted too, because reading
+UTF-8 as cp1252 would silently garble every accented name; anything else (UTF-16,
+binary, bytes cp1252 does not define) is refused as a whole.
 """
 
 import csv
-import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -38,6 +38,7 @@ from django.utils import timezone
 
 from apcase.accounts.models import Organisation
 from apcase.accounts.roles import OrganisationKind
+from apcase.core import csvimport
 from apcase.core.errors import ValidationFailed
 from apcase.reference.gias import ap_type_codes
 
@@ -169,29 +170,16 @@ class ImportResult:
         }
 
 
+DOWNLOAD_AGAIN = "Download the establishment file from GIAS again and upload it unchanged."
+
+
 def decode(data: bytes) -> str:
     if not data.strip():
         raise GiasFileError("The selected file is empty.")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:4096]:
-        raise GiasFileError(
-            "The file is not a GIAS CSV file: it is UTF-16 or binary, not Windows-1252 text. "
-            "Download the establishment file from GIAS again and upload it unchanged."
-        )
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
     try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise GiasFileError(
-            f"The file is not in the GIAS format: line {line} has a byte (0x{data[error.start]:02X}) "
-            "that is not Windows-1252 text. Download the establishment file from GIAS again "
-            "and upload it unchanged."
-        ) from error
+        return csvimport.decode(data, utf16=False, advice=DOWNLOAD_AGAIN)
+    except csvimport.BadFile as error:
+        raise GiasFileError(str(error)) from None
 
 
 def is_number(text: str) -> bool:
@@ -280,13 +268,12 @@ def _row(raw: list[str], index: list[int], line: int, ap_types: set[int]) -> Gia
 
 def parse(data: bytes, *, progress: Progress | None = None) -> ParsedFile:
     """Every row checked; file-level problems raise GiasFileError."""
-    text = decode(data)
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csvimport.reader(decode(data))
     try:
         header = [h.strip() for h in next(reader, [])]
     except csv.Error as error:
         raise GiasFileError(f"The file is not a valid CSV file: {error}.") from error
-    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    missing = csvimport.missing_columns(header, REQUIRED_COLUMNS, key=str.strip)
     if missing:
         raise GiasFileError(
             "The file is not a GIAS establishment file: it has no "

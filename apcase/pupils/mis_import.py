@@ -12,14 +12,15 @@ Cells are stored as written. Text that a spreadsheet would treat as a formula is
 safe when it is exported (apcase.core.exports), not silently changed here.
 
 Bad files get a message, never an error page (docs/security.md, "Bad input never gives
-an error page"): a UTF-16 file with its byte-order mark is read; NUL characters (a
-UTF-16 file without one, or a binary file; PostgreSQL refuses them in text), lines that
-are not CSV, and cells longer than the field holds (or MAX_CELL_CHARS for free text)
-are refused with their line and column."""
+an error page"): the bytes are read as apcase.core.csvimport reads every import (a
+UTF-16 file with its byte-order mark is read here; NUL characters and bytes that are
+neither UTF-8 nor Windows-1252 are refused, never replaced); lines that are not CSV, and
+cells longer than the field holds (or MAX_CELL_CHARS for free text) are refused with
+their line and column."""
 
-import csv
-import io
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -29,6 +30,7 @@ from django.db import IntegrityError, transaction
 from apcase.access import policies
 from apcase.accounts.models import Organisation, User
 from apcase.chronology.services import added, changed_fields, record_event
+from apcase.core import csvimport
 from apcase.core.errors import NotPermitted, ValidationFailed
 from apcase.reference.census import ContactMethod, NCYear, SENStatus, Sex
 
@@ -108,24 +110,23 @@ class ImportResult:
     carers_updated: int = 0
 
 
-def _key(header: str) -> str:
-    return " ".join(header.replace("\ufeff", "").split()).casefold()
+_key = csvimport.header_key
+
+
+@contextmanager
+def _refused_whole() -> Iterator[None]:
+    """A file that cannot be read at all is one problem, on its line."""
+    try:
+        yield
+    except csvimport.BadFile as error:
+        raise ImportFailed([RowError(error.line, "", str(error))]) from None
 
 
 def decode(content: bytes) -> str:
-    if content.startswith((b"\xff\xfe", b"\xfe\xff")):
-        # Excel's "Unicode text" and some MIS exports: UTF-16 with a byte-order mark.
-        try:
-            return content.decode("utf-16")
-        except UnicodeDecodeError:
-            raise ImportFailed(
-                [RowError(1, "", "The file is not readable text. Save it as CSV UTF-8.")]
-            ) from None
-    try:
-        return content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # Older MIS exports are Windows-1252.
-        return content.decode("cp1252", errors="replace")
+    """Excel's "Unicode text" and some MIS exports are UTF-16 with a byte-order mark;
+    older MIS exports are Windows-1252; the rest UTF-8."""
+    with _refused_whole():
+        return csvimport.decode(content, utf16=True)
 
 
 def _parse_date(raw: str) -> date:
@@ -206,8 +207,7 @@ def _map_header(
         match = _CONTACT.match(" ".join(h.split()))
         if match and _key(match.group(2)) in by_suffix:
             carer_cols.setdefault(int(match.group(1)), {})[by_suffix[_key(match.group(2))]] = i
-    seen = [_key(h) for h in header if h.strip()]
-    for duplicate in sorted({h for h in seen if seen.count(h) > 1}):
+    for duplicate in csvimport.duplicate_columns(header):
         problems.append(RowError(1, duplicate, "This column appears more than once."))
     return pupil_cols, carer_cols, problems
 
@@ -216,32 +216,12 @@ def _label_of(name: str) -> str:
     return PUPIL_COLUMNS[name][0] if name in PUPIL_COLUMNS else name
 
 
-def _refuse_nul(text: str) -> None:
-    if "\x00" in text:
-        line = text.count("\n", 0, text.index("\x00")) + 1
-        raise ImportFailed(
-            [
-                RowError(
-                    line,
-                    "",
-                    "The file contains NUL characters, so it is not a CSV file as saved: "
-                    "it may be UTF-16 or a spreadsheet. Save it as CSV UTF-8 and try again.",
-                )
-            ]
-        )
-
-
-def _records(reader: Any) -> Any:
+def _records(reader: Any) -> Iterator[list[str]]:
     """The reader's rows; a line that is not CSV is refused with its number."""
-    try:
-        yield from reader
-    except csv.Error as error:
-        message = str(error)
-        if "field larger than field limit" in message:
-            message = f"A cell is longer than {MAX_CELL_CHARS:,} characters."
-        else:
-            message = f"This line cannot be read as CSV ({message})."
-        raise ImportFailed([RowError(reader.line_num, "", message)]) from None
+    with _refused_whole():
+        yield from csvimport.records(
+            reader, too_long=f"A cell is longer than {MAX_CELL_CHARS:,} characters."
+        )
 
 
 def _too_long(model: Any, name: str, value: Any) -> str | None:
@@ -260,8 +240,9 @@ def parse(text: str, *, school: Organisation, in_use: list[Pupil] | None = None)
     """Read and check every row; ImportFailed lists every problem found. A UPN on
     another school's roll is refused without saying so; its holder is added to
     `in_use` for the local authority to be told."""
-    _refuse_nul(text)
-    reader = csv.reader(io.StringIO(text))
+    with _refused_whole():
+        csvimport.refuse_nul(text)
+    reader = csvimport.reader(text)
     records = _records(reader)
     try:
         header = next(records)

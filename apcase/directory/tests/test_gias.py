@@ -224,21 +224,3 @@ def test_an_upload_in_the_wrong_encoding_shows_the_error_on_the_form(world, user
     assert response.status_code == 200
     assert "UTF-16 or binary" in response.content.decode()
     assert "govuk-error-summary" in response.content.decode()
-
-
-def test_fifty_thousand_rows_import_and_a_second_run_changes_nothing(world):
-    """The size the issue names; how fast it goes is measured by `make bench`."""
-    header, rows = _table()
-    template = rows[0]
-    urn, name = header.index("URN"), header.index("EstablishmentName")
-    big = []
-    for n in range(50_000):
-        row = list(template)
-        row[urn] = str(100_000 + n)
-        row[name] = f"Synthetic School {n}"
-        big.append(row)
-    data = _csv(header, big)
-    result = _import(data)
-    again = _import(data)
-    assert result.created == 50_000
-    assert again.unchanged == 50_000

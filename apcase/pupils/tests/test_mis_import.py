@@ -7,6 +7,7 @@ from django.core.management import CommandError, call_command
 
 from apcase.chronology.models import AuditEvent
 from apcase.core.errors import NotPermitted
+from apcase.directory import gias
 from apcase.pupils import mis_import
 from apcase.pupils.models import Carer, Pupil
 from apcase.pupils.tests.factories import PupilFactory
@@ -327,3 +328,21 @@ def test_problems_name_the_line_and_column_of_an_overlong_cell(world, admin):
     assert [(p.line, p.message) for p in error.value.problems] == [
         (3, "A cell is longer than 10,000 characters.")
     ]
+
+
+def test_a_byte_that_is_neither_utf8_nor_windows_1252_is_refused_as_the_gias_import_does(
+    world, admin, client_for
+):
+    """It was silently replaced by "?" and the pupil stored with a garbled name; now the
+    MIS import refuses the file with its line, in the words the GIAS import uses."""
+    content = csv_bytes([row(), row(UPN=UPN_2, **{"Legal Forename": "Zo\x81"})])
+    content = content.decode().replace("\x81", "").encode("cp1252")
+    content = content.replace(b"Zo", b"Zo\x81", 1)
+    response = _post_file(client_for(Role.SCHOOL_ADMIN), content)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Nothing has been imported" in page
+    assert "line 3 has a byte (0x81)" in page
+    assert not Pupil.objects.exists()
+    with pytest.raises(gias.GiasFileError, match=r"line 3 has a byte \(0x81\)"):
+        gias.decode(content)
