@@ -21,6 +21,7 @@ import threading
 import time
 import urllib.parse
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from drills import people
@@ -103,29 +104,48 @@ def run(outage_seconds: float = 20.0, warmup_seconds: float = 8.0) -> list[str]:
         return _drill(stack, keys, outage_seconds, warmup_seconds)
 
 
-def _drill(
-    stack: Stack, keys: list[str], outage_seconds: float, warmup_seconds: float
-) -> list[str]:
-    tally = Tally()
-    phase = ["before"]
-    stop = threading.Event()
-    serials = iter(range(1, 1000))
-    serial_lock = threading.Lock()
-
-    # One write first, alone: the form must be right before the drill means anything.
-    probe = Client(stack, keys[0])
-    status, location, body = probe.request("POST", "/pupils/add/", pupil_form("Probe", 999))
+def _probe(stack: Stack, key: str) -> None:
+    """One write first, alone: the form must be right before the drill means anything."""
+    status, location, body = Client(stack, key).request(
+        "POST", "/pupils/add/", pupil_form("Probe", 999)
+    )
     if status != 302 or not re.match(r"^/pupils/\d+/$", location):
         errors = re.findall(r'<a href="#[^"]*">([^<]*)</a>', body)
         raise SystemExit(f"the drill's pupil form was refused ({status} {location}): {errors}")
 
-    def writer(key: str) -> None:
-        client = Client(stack, key)
-        while not stop.is_set():
-            with serial_lock:
-                serial = next(serials)
+
+def _seconds_until_a_write(tally: Tally, restarted_at: float) -> float | None:
+    """Recovery: how long until a write is acknowledged again, with no restart of
+    gunicorn (None if none is within a minute)."""
+    deadline = restarted_at + 60
+    while time.monotonic() < deadline:
+        with tally.lock:
+            done = tally.statuses.get("after 302", 0)
+        if done:
+            return time.monotonic() - restarted_at
+        time.sleep(0.2)
+    return None
+
+
+@dataclass
+class _Load:
+    """Two writers and two readers keep the service busy until `stop` is set; `phase`
+    says which part of the drill each answer belongs to."""
+
+    stack: Stack
+    tally: Tally = field(default_factory=lambda: Tally())
+    phase: list[str] = field(default_factory=lambda: ["before"])
+    stop: threading.Event = field(default_factory=threading.Event)
+    serials: Iterator[int] = field(default_factory=lambda: iter(range(1, 1000)))
+    serial_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def writer(self, key: str) -> None:
+        client, tally = Client(self.stack, key), self.tally
+        while not self.stop.is_set():
+            with self.serial_lock:
+                serial = next(self.serials)
             surname = f"Outage{serial:03d}"
-            now = phase[0]
+            now = self.phase[0]
             try:
                 status, location, body = client.request(
                     "POST", "/pupils/add/", pupil_form(surname, serial)
@@ -142,13 +162,13 @@ def _drill(
                 tally.problems.append(f"{now}: a write answered {status}")
             time.sleep(0.05)
 
-    def reader(key: str) -> None:
-        client = Client(stack, key)
+    def reader(self, key: str) -> None:
+        client, tally = Client(self.stack, key), self.tally
         turn = 0
-        while not stop.is_set():
+        while not self.stop.is_set():
             turn += 1
             path = "/pupils/" if turn % 2 else "/"
-            now = phase[0]
+            now = self.phase[0]
             try:
                 status, _, body = client.request("GET", path)
             except OSError as error:
@@ -158,8 +178,16 @@ def _drill(
             tally.note(now, status, body, path)
             time.sleep(0.05)
 
-    threads = [threading.Thread(target=writer, args=(keys[i],)) for i in (0, 1)]
-    threads += [threading.Thread(target=reader, args=(keys[i],)) for i in (2, 3)]
+
+def _drill(
+    stack: Stack, keys: list[str], outage_seconds: float, warmup_seconds: float
+) -> list[str]:
+    load = _Load(stack)
+    tally, phase, stop = load.tally, load.phase, load.stop
+    _probe(stack, keys[0])
+
+    threads = [threading.Thread(target=load.writer, args=(keys[i],)) for i in (0, 1)]
+    threads += [threading.Thread(target=load.reader, args=(keys[i],)) for i in (2, 3)]
     for thread in threads:
         thread.start()
     time.sleep(warmup_seconds)
@@ -172,16 +200,7 @@ def _drill(
     restarted_at = time.monotonic()
     phase[0] = "after"
 
-    # Recovery: how long until a write is acknowledged again, with no restart of gunicorn.
-    recovered_after = None
-    deadline = restarted_at + 60
-    while time.monotonic() < deadline:
-        with tally.lock:
-            done = tally.statuses.get("after 302", 0)
-        if done:
-            recovered_after = time.monotonic() - restarted_at
-            break
-        time.sleep(0.2)
+    recovered_after = _seconds_until_a_write(tally, restarted_at)
     time.sleep(warmup_seconds)
     stop.set()
     for thread in threads:

@@ -17,6 +17,7 @@ Rules:
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.urls import reverse
@@ -136,7 +137,59 @@ def submit_register(
     A provider never gives a statutory code: the home school codes absences
     (code_absence)."""
     now = now or timezone.now()
-    minutes_late = minutes_late or {}
+    _check_register_request(by, provider, day, session, now=now)
+    expected = {p.pk: p for p in selectors.expected_placements([provider.pk], day, session)}
+    if set(marks) - set(expected):
+        # A pupil placed elsewhere, or whose placement ended: refuse the whole register.
+        raise NotPermitted("You can only mark pupils expected at your provider this session.")
+    seen = _observations(expected, marks, minutes_late or {})
+    # One register per provider at a time: a double-submitted register (or two staff
+    # saving it at once) waits here for the first to commit, then sees its marks, so an
+    # identical second submission changes nothing and a different one needs a reason,
+    # instead of both inserting current marks (a 500 on PostgreSQL).
+    list(Organisation.objects.select_for_update().filter(pk=provider.pk).values_list("pk"))
+    current = {
+        m.placement_id: m
+        for m in AttendanceMark.objects.select_for_update().filter(
+            placement_id__in=list(expected), date=day, session=session, is_current=True
+        )
+    }
+    sheet = _RegisterSheet(
+        by=by, provider=provider, day=day, session=session, now=now, current=current
+    )
+    changed = {
+        pid: value
+        for pid, value in seen.items()
+        if current.get(pid) is None or (current[pid].observed, current[pid].minutes_late) != value
+    }
+    corrections = [pid for pid in changed if pid in current]
+    _check_reason(sheet, changed, corrections, reason)
+    new_marks = _write_marks(sheet, expected, changed, corrections, reason.strip())
+    _record_register(sheet, new_marks, corrections)
+    alerts = _follow_up_absences(sheet, expected, new_marks)
+    return RegisterResult(marked=len(new_marks), corrected=len(corrections), alerts=alerts)
+
+
+@dataclass(frozen=True)
+class _RegisterSheet:
+    """One register being saved: who, where, which session, when, and its marks so far."""
+
+    by: User
+    provider: Organisation
+    day: datetime.date
+    session: str
+    now: datetime.datetime
+    current: dict[int, AttendanceMark]
+
+    @property
+    def late(self) -> bool:
+        """Saved after the register closed (rules.cutoff_at)."""
+        return self.now > rules.cutoff_at(self.day, self.session)
+
+
+def _check_register_request(
+    by: User, provider: Organisation, day: datetime.date, session: str, *, now: datetime.datetime
+) -> None:
     if not policies.can_take_registers(by) or not (
         policies.roles_in(by, provider) & policies.PROVIDER_ROLES
     ):
@@ -145,10 +198,13 @@ def submit_register(
         raise ValidationFailed("Choose the morning or afternoon session.")
     if day > timezone.localdate(now):
         raise ValidationFailed("A register cannot be taken for a day that has not come yet.")
-    expected = {p.pk: p for p in selectors.expected_placements([provider.pk], day, session)}
-    if set(marks) - set(expected):
-        # A pupil placed elsewhere, or whose placement ended: refuse the whole register.
-        raise NotPermitted("You can only mark pupils expected at your provider this session.")
+
+
+def _observations(
+    expected: dict[int, Placement], marks: dict[int, str], minutes_late: dict[int, int | None]
+) -> dict[int, tuple[str, int | None]]:
+    """What was observed of each expected pupil (and minutes late); ValidationFailed,
+    naming each pupil's mark, unless every pupil has a mark that is not a code."""
     errors: dict[str | None, list[str]] = {}
     seen: dict[int, tuple[str, int | None]] = {}
     for placement_id, placement in expected.items():
@@ -162,91 +218,101 @@ def submit_register(
                 f"Choose what you saw for {name}: present, late, left early or absent. "
                 "Only the home school gives an attendance code."
             ]
-        elif observed == codes.Observation.LATE:
-            late_by = minutes_late.get(placement_id)
-            if late_by is None or not 1 <= late_by <= 240:
-                errors[f"minutes_{placement_id}"] = [
-                    f"Enter how many minutes late {name} was, from 1 to 240."
-                ]
-            else:
-                seen[placement_id] = (observed, late_by)
-        else:
+        elif observed != codes.Observation.LATE:
             seen[placement_id] = (observed, None)
+        elif (late_by := minutes_late.get(placement_id)) is not None and 1 <= late_by <= 240:
+            seen[placement_id] = (observed, late_by)
+        else:
+            errors[f"minutes_{placement_id}"] = [
+                f"Enter how many minutes late {name} was, from 1 to 240."
+            ]
     if errors:
         raise ValidationFailed("Mark every pupil expected this session.", errors)
-    # One register per provider at a time: a double-submitted register (or two staff
-    # saving it at once) waits here for the first to commit, then sees its marks, so an
-    # identical second submission changes nothing and a different one needs a reason,
-    # instead of both inserting current marks (a 500 on PostgreSQL).
-    list(Organisation.objects.select_for_update().filter(pk=provider.pk).values_list("pk"))
-    current = {
-        m.placement_id: m
-        for m in AttendanceMark.objects.select_for_update().filter(
-            placement_id__in=list(expected), date=day, session=session, is_current=True
-        )
-    }
-    late = now > rules.cutoff_at(day, session)
-    changed = {
-        pid: value
-        for pid, value in seen.items()
-        if current.get(pid) is None or (current[pid].observed, current[pid].minutes_late) != value
-    }
-    corrections = [pid for pid in changed if pid in current]
-    late_new = [pid for pid in changed if pid not in current and late]
+    return seen
+
+
+def _check_reason(
+    sheet: _RegisterSheet, changed: dict[int, Any], corrections: list[int], reason: str
+) -> None:
+    """A changed mark, or a new one after the register closed, needs a reason."""
+    late = sheet.late
+    late_new = [pid for pid in changed if pid not in sheet.current and late]
     if (corrections or late_new) and not reason.strip():
         why = "change a mark" if corrections else "enter marks after the register closed"
         raise ValidationFailed(
             f"Enter a reason: you are about to {why}.",
             {"reason": [f"Enter why you {why.replace('enter', 'are entering')}."]},
         )
+
+
+def _write_marks(
+    sheet: _RegisterSheet,
+    expected: dict[int, Placement],
+    changed: dict[int, tuple[str, int | None]],
+    corrections: list[int],
+    reason: str,
+) -> list[AttendanceMark]:
+    """The new current marks; a corrected mark stays, superseded."""
+    current, late = sheet.current, sheet.late
     AttendanceMark.objects.filter(pk__in=[current[pid].pk for pid in corrections]).update(
         is_current=False
     )
-    new_marks = []
-    for pid, (observed, late_by) in changed.items():
-        placement = expected[pid]
-        new_marks.append(
-            AttendanceMark.objects.create(
-                placement=placement,
-                pupil_id=placement.pupil_id,
-                date=day,
-                session=session,
-                observed=observed,
-                minutes_late=late_by,
-                supersedes=current.get(pid),
-                reason=reason.strip() if (pid in current or late) else "",
-                is_late=late,
-                recorded_by=by,
-                recorded_at=now,
-            )
+    return [
+        AttendanceMark.objects.create(
+            placement=expected[pid],
+            pupil_id=expected[pid].pupil_id,
+            date=sheet.day,
+            session=sheet.session,
+            observed=observed,
+            minutes_late=late_by,
+            supersedes=current.get(pid),
+            reason=reason if (pid in current or late) else "",
+            is_late=late,
+            recorded_by=sheet.by,
+            recorded_at=sheet.now,
         )
+        for pid, (observed, late_by) in changed.items()
+    ]
+
+
+def _record_register(
+    sheet: _RegisterSheet, new_marks: list[AttendanceMark], corrections: list[int]
+) -> None:
+    """The submission, its audit event, and one event for each corrected mark."""
+    day, session = sheet.day, sheet.session
     submission, _ = RegisterSubmission.objects.get_or_create(
-        provider=provider,
+        provider=sheet.provider,
         date=day,
         session=session,
-        defaults={"submitted_by": by, "submitted_at": now},
+        defaults={"submitted_by": sheet.by, "submitted_at": sheet.now},
     )
     record_event(
-        by=by,
+        by=sheet.by,
         action=MonitoringAction.REGISTER_SUBMITTED,
         target=submission,
-        organisation=provider,
+        organisation=sheet.provider,
         summary=f"Register for {day:%-d %B %Y} {session.upper()}: {len(new_marks)} marks",
         changes={"marks": [None, len(new_marks)], "corrections": [None, len(corrections)]},
     )
     for pid in corrections:
         mark = next(m for m in new_marks if m.placement_id == pid)
-        before = current[pid]
+        before = sheet.current[pid]
         record_event(
-            by=by,
+            by=sheet.by,
             action=MonitoringAction.ATTENDANCE_CORRECTED,
             target=mark,
-            organisation=provider,
+            organisation=sheet.provider,
             pupil_id=mark.pupil_id,
             summary=f"Attendance for {day:%-d %B %Y} {session.upper()} corrected from "
             f"{before.observed_label} to {mark.observed_label}: {mark.reason}"[:500],
             changes={"observed": [before.observed or before.code, mark.observed]},
         )
+
+
+def _follow_up_absences(
+    sheet: _RegisterSheet, expected: dict[int, Placement], new_marks: list[AttendanceMark]
+) -> int:
+    """A follow-up task for each absence with no reason; how many were raised."""
     alerts = 0
     for mark in new_marks:
         if mark.observed in codes.NEEDS_FOLLOW_UP:
@@ -254,16 +320,16 @@ def submit_register(
             placement = expected[mark.placement_id]
             task = _raise_follow_up(
                 placement,
-                by=by,
+                by=sheet.by,
                 kind=FollowUpTask.Kind.ABSENCE,
-                day=day,
-                session=session,
+                day=sheet.day,
+                session=sheet.session,
                 detail=f"{placement.pupil.display_name} was absent with no reason given "
-                f"at {placement.provider} on {day:%-d %B %Y} "
-                f"({Session(session).label.lower()}).",
+                f"at {placement.provider} on {sheet.day:%-d %B %Y} "
+                f"({Session(sheet.session).label.lower()}).",
             )
             alerts += task is not None
-    return RegisterResult(marked=len(new_marks), corrected=len(corrections), alerts=alerts)
+    return alerts
 
 
 @transaction.atomic

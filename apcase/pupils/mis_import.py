@@ -19,7 +19,7 @@ cells longer than the field holds (or MAX_CELL_CHARS for free text) are refused 
 their line and column."""
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -251,8 +251,30 @@ def parse(text: str, *, school: Organisation, in_use: list[Pupil] | None = None)
     pupil_cols, carer_cols, problems = _map_header(header)
     if problems:
         raise ImportFailed(problems)
-    rows: list[ParsedRow] = []
-    first_line_of: dict[str, int] = {}
+    raw_rows = _non_blank_rows(reader, records)
+    upn_col = pupil_cols["upn"]
+    upns = {_upn(r[upn_col]) for _, r in raw_rows if upn_col < len(r)}
+    checker = _RowChecker(
+        school=school,
+        pupil_cols=pupil_cols,
+        carer_cols=carer_cols,
+        existing={p.upn: p for p in Pupil.objects.filter(upn__in=upns).select_related("school")},
+        in_use=in_use,
+    )
+    rows = [checker.check(line, record) for line, record in raw_rows]
+    if checker.problems:
+        raise ImportFailed(checker.problems)
+    if not rows:
+        raise ImportFailed([RowError(2, "", "The file has no pupils in it.")])
+    return rows
+
+
+def _upn(raw: str) -> str:
+    return "".join(raw.split()).upper()
+
+
+def _non_blank_rows(reader: Any, records: Iterator[list[str]]) -> list[tuple[int, list[str]]]:
+    """(line, cells) of each row with something in it; at most MAX_ROWS."""
     raw_rows: list[tuple[int, list[str]]] = []
     for record in records:
         if not any(cell.strip() for cell in record):
@@ -262,26 +284,62 @@ def parse(text: str, *, school: Organisation, in_use: list[Pupil] | None = None)
             raise ImportFailed(
                 [RowError(reader.line_num, "", f"The file has more than {MAX_ROWS} pupils.")]
             )
-    upn_col = pupil_cols["upn"]
-    upns = {"".join(r[upn_col].split()).upper() for _, r in raw_rows if upn_col < len(r)}
-    existing = {p.upn: p for p in Pupil.objects.filter(upn__in=upns).select_related("school")}
-    for line, record in raw_rows:
+    return raw_rows
 
-        def cell(index: int, rec: list[str] = record) -> str:
-            return rec[index].strip() if index < len(rec) else ""
 
+def _pupil_column(name: str | None) -> str:
+    return _label_of(name) if name else ""
+
+
+def _problems_of(
+    error: ValidationFailed, line: int, column_of: Callable[[str | None], str]
+) -> list[RowError]:
+    return [
+        RowError(line, column_of(field_name), message)
+        for field_name, messages in error.errors.items()
+        for message in messages
+    ]
+
+
+@dataclass
+class _RowChecker:
+    """Checks the rows of one file in turn, collecting every problem."""
+
+    school: Organisation
+    pupil_cols: dict[str, int]
+    carer_cols: dict[int, dict[str, int]]
+    existing: dict[str, Pupil]
+    in_use: list[Pupil] | None
+    problems: list[RowError] = field(default_factory=list)
+    first_line_of: dict[str, int] = field(default_factory=dict)
+
+    def check(self, line: int, record: list[str]) -> ParsedRow:
+        def cell(index: int) -> str:
+            return record[index].strip() if index < len(record) else ""
+
+        values, row_problems = self._pupil_values(line, cell)
+        current = self._holder(line, _upn(cell(self.pupil_cols["upn"])), row_problems)
+        if not row_problems:
+            try:
+                values = clean_pupil_values(values, pupil=current)
+            except ValidationFailed as error:
+                row_problems.extend(_problems_of(error, line, _pupil_column))
+        carers = [
+            self._carer(line, number, raw, row_problems) for number, raw in self._raw_carers(cell)
+        ]
+        self.problems.extend(row_problems)
+        return ParsedRow(line, values, carers, current)
+
+    def _pupil_values(self, line: int, cell: Any) -> tuple[dict[str, Any], list[RowError]]:
         values: dict[str, Any] = {}
-        row_problems: list[RowError] = []
-        for name, index in pupil_cols.items():
+        problems: list[RowError] = []
+        for name, index in self.pupil_cols.items():
             raw = cell(index)
             if name in REQUIRED and not raw:
-                row_problems.append(RowError(line, _label_of(name), "This cell is empty."))
-                continue
-            if too_long := _too_long(Pupil, name, raw):
-                row_problems.append(RowError(line, _label_of(name), too_long))
-                continue
-            parser = PARSERS.get(name)
-            if parser is None:
+                problems.append(RowError(line, _label_of(name), "This cell is empty."))
+            elif too_long := _too_long(Pupil, name, raw):
+                problems.append(RowError(line, _label_of(name), too_long))
+            elif (parser := PARSERS.get(name)) is None:
                 values[name] = raw
             elif not raw and name == "admission_date":
                 values[name] = None
@@ -289,11 +347,15 @@ def parse(text: str, *, school: Organisation, in_use: list[Pupil] | None = None)
                 try:
                     values[name] = parser(raw)
                 except ValueError as error:
-                    row_problems.append(RowError(line, _label_of(name), str(error)))
-        upn = "".join(cell(upn_col).split()).upper()
-        current = existing.get(upn)
-        if current is not None and current.school_id != school.pk:
-            row_problems.append(
+                    problems.append(RowError(line, _label_of(name), str(error)))
+        return values, problems
+
+    def _holder(self, line: int, upn: str, problems: list[RowError]) -> Pupil | None:
+        """The pupil already holding `upn` on this school's roll; a problem when the
+        UPN is on another school's roll or on an earlier line."""
+        current = self.existing.get(upn)
+        if current is not None and current.school_id != self.school.pk:
+            problems.append(
                 RowError(
                     line,
                     "UPN",
@@ -301,56 +363,49 @@ def parse(text: str, *, school: Organisation, in_use: list[Pupil] | None = None)
                     "the local authority.",
                 )
             )
-            if in_use is not None:
-                in_use.append(current)
+            if self.in_use is not None:
+                self.in_use.append(current)
             current = None
-        if upn in first_line_of:
-            row_problems.append(
-                RowError(line, "UPN", f"This UPN is already on line {first_line_of[upn]}.")
+        if upn in self.first_line_of:
+            problems.append(
+                RowError(line, "UPN", f"This UPN is already on line {self.first_line_of[upn]}.")
             )
         elif upn:
-            first_line_of[upn] = line
-        if not row_problems:
-            try:
-                values = clean_pupil_values(values, pupil=current)
-            except ValidationFailed as error:
-                for field_name, messages in error.errors.items():
-                    for message in messages:
-                        column = _label_of(field_name) if field_name else ""
-                        row_problems.append(RowError(line, column, message))
-        carers = []
-        for number in sorted(carer_cols):
-            columns = carer_cols[number]
-            raw_carer = {name: cell(index) for name, index in columns.items()}
-            if not any(raw_carer.values()):
+            self.first_line_of[upn] = line
+        return current
+
+    def _raw_carers(self, cell: Any) -> list[tuple[int, dict[str, str]]]:
+        found = []
+        for number in sorted(self.carer_cols):
+            raw = {name: cell(index) for name, index in self.carer_cols[number].items()}
+            if any(raw.values()):
+                found.append((number, raw))
+        return found
+
+    def _carer(
+        self, line: int, number: int, raw_carer: dict[str, str], problems: list[RowError]
+    ) -> dict[str, Any]:
+        carer: dict[str, Any] = {"priority": number}
+        for name, raw in raw_carer.items():
+            column = f"Contact {number} {CARER_COLUMNS[name]}"
+            if too_long := _too_long(Carer, name, raw):
+                problems.append(RowError(line, column, too_long))
+                carer[name] = "" if name in PARSERS else raw
                 continue
-            carer: dict[str, Any] = {"priority": number}
-            for name, raw in raw_carer.items():
-                if too_long := _too_long(Carer, name, raw):
-                    column = f"Contact {number} {CARER_COLUMNS[name]}"
-                    row_problems.append(RowError(line, column, too_long))
-                    carer[name] = "" if name in PARSERS else raw
-                    continue
-                parser = PARSERS.get(name)
-                try:
-                    carer[name] = parser(raw) if parser else raw
-                except ValueError as error:
-                    column = f"Contact {number} {CARER_COLUMNS[name]}"
-                    row_problems.append(RowError(line, column, str(error)))
+            parser = PARSERS.get(name)
             try:
-                carer = clean_carer_values({"name": "", "relationship": "", **carer})
-            except ValidationFailed as error:
-                for field_name, messages in error.errors.items():
-                    column = f"Contact {number} {CARER_COLUMNS.get(field_name or '', '')}"
-                    row_problems.extend(RowError(line, column.strip(), m) for m in messages)
-            carers.append(carer)
-        problems.extend(row_problems)
-        rows.append(ParsedRow(line, values, carers, current))
-    if problems:
-        raise ImportFailed(problems)
-    if not rows:
-        raise ImportFailed([RowError(2, "", "The file has no pupils in it.")])
-    return rows
+                carer[name] = parser(raw) if parser else raw
+            except ValueError as error:
+                problems.append(RowError(line, column, str(error)))
+        try:
+            return clean_carer_values({"name": "", "relationship": "", **carer})
+        except ValidationFailed as error:
+
+            def column_of(name: str | None) -> str:
+                return f"Contact {number} {CARER_COLUMNS.get(name or '', '')}".strip()
+
+            problems.extend(_problems_of(error, line, column_of))
+            return carer
 
 
 def import_pupils(*, by: User, school: Organisation, content: bytes) -> ImportResult:

@@ -130,25 +130,49 @@ def clean_pupil_values(
         if name in cleaned and cleaned[name] in (None, ""):
             errors.setdefault(name, []).append(f"Enter the pupil’s {_label(name)}.")
     if cleaned.get("upn"):
-        try:
-            cleaned["upn"] = parse_upn(cleaned["upn"]).value
-        except InvalidUPN as error:
-            errors.setdefault("upn", []).append(str(error))
-        else:
-            taken = Pupil.objects.filter(upn=cleaned["upn"])
-            if pupil is not None:
-                taken = taken.exclude(pk=pupil.pk)
-            other = taken.select_related("school").first()
-            if other is not None and school is not None and other.school_id == school.pk:
-                errors.setdefault("upn", []).append(
-                    "Another pupil on your school’s roll already has this UPN. Check the number."
-                )
-            elif other is not None:
-                holder = other
-                errors.setdefault("upn", []).append(UPN_CANNOT_BE_USED)
+        holder = _check_upn(cleaned, pupil=pupil, school=school, errors=errors)
     for name, choices in (("sex", Sex), ("nc_year", NCYear), ("sen_status", SENStatus)):
         if cleaned.get(name) and cleaned[name] not in choices.values:
             errors.setdefault(name, []).append(f"Choose a {_label(name)} from the list.")
+    _check_dates(cleaned, errors)
+    if errors:
+        first = next(iter(errors.values()))[0]
+        if holder is not None:
+            raise UPNCannotBeUsed(first, errors, holder)
+        raise ValidationFailed(first, errors)
+    return cleaned
+
+
+def _check_upn(
+    cleaned: dict[str, Any],
+    *,
+    pupil: Pupil | None,
+    school: Organisation | None,
+    errors: dict[str | None, list[str]],
+) -> Pupil | None:
+    """Normalise cleaned["upn"]; note in `errors` a UPN that is wrong or already held.
+    Returns the holder when the UPN is on another school's roll (not to be named)."""
+    try:
+        cleaned["upn"] = parse_upn(cleaned["upn"]).value
+    except InvalidUPN as error:
+        errors.setdefault("upn", []).append(str(error))
+        return None
+    taken = Pupil.objects.filter(upn=cleaned["upn"])
+    if pupil is not None:
+        taken = taken.exclude(pk=pupil.pk)
+    other = taken.select_related("school").first()
+    if other is None:
+        return None
+    if school is not None and other.school_id == school.pk:
+        errors.setdefault("upn", []).append(
+            "Another pupil on your school’s roll already has this UPN. Check the number."
+        )
+        return None
+    errors.setdefault("upn", []).append(UPN_CANNOT_BE_USED)
+    return other
+
+
+def _check_dates(cleaned: dict[str, Any], errors: dict[str | None, list[str]]) -> None:
     born = cleaned.get("date_of_birth")
     if isinstance(born, date) and born > timezone.localdate():
         errors.setdefault("date_of_birth", []).append("The date of birth must be in the past.")
@@ -157,12 +181,6 @@ def clean_pupil_values(
         errors.setdefault("admission_date", []).append(
             "The admission date must be after the date of birth."
         )
-    if errors:
-        first = next(iter(errors.values()))[0]
-        if holder is not None:
-            raise UPNCannotBeUsed(first, errors, holder)
-        raise ValidationFailed(first, errors)
-    return cleaned
 
 
 def alert_la_to_upn_in_use(*, by: User, school: Organisation, holder: Pupil) -> None:

@@ -115,64 +115,10 @@ def _check(world, shapes, day, terms_entered, closed, register_submitted):
         )
     if closed:
         ClosureDay.objects.create(date=day, reason="INSET day", school=world.school)
-    placements = []
-    for n, shape in enumerate(shapes):
-        staff = None
-        if shape["staff"] != "none":
-            staff = person(Role.SCHOOL_STAFF, world.school)
-            if shape["staff"] == "left":
-                Membership.objects.filter(user=staff).update(is_active=False)
-        start = day + datetime.timedelta(days=shape["start_offset"])
-        end = (
-            None
-            if shape["end_offset"] is None
-            else day + datetime.timedelta(days=shape["end_offset"])
-        )
-        placement = make_placement(
-            world.school,
-            providers[shape["provider"]],
-            pupil=make_pupil(world.school, legal_first_name=f"Child{n}"),
-            status=shape["status"],
-            start_date=start,
-            planned_end_date=max(end, start) if end else None,
-            sessions=shape["sessions"],
-            named_staff_member=staff,
-            is_emergency=shape["emergency"],
-            full_plan_agreed_on=start if shape["plan_agreed"] else None,
-        )
-        if not staff:
-            Placement.objects.filter(pk=placement.pk).update(named_staff_member=None)
-        if shape["status"] != "planned":
-            Placement.objects.filter(pk=placement.pk).update(
-                started_at=timezone.make_aware(datetime.datetime.combine(start, datetime.time(7)))
-            )
-        if shape["status"] == "ended":
-            last_day = max(start, day + datetime.timedelta(days=shape["last_day_offset"]))
-            Placement.objects.filter(pk=placement.pk).update(ended_on=last_day)
-            shape = {**shape, "last_day_offset": (last_day - day).days}
-        placements.append((placement, shape))
-
+    placements = [_place(world, providers, day, n, shape) for n, shape in enumerate(shapes)]
     provider_user = person(Role.PROVIDER_STAFF, world.provider)
-    for half in ("am", "pm"):
-        if register_submitted:
-            # Provider A marks everyone it expects as present, before the cut-off.
-            expected_at_a = [
-                p
-                for p, shape in placements
-                if shape["provider"] == "a" and _expected(shape, day, half)
-            ]
-            cutoff_minus = timezone.make_aware(
-                datetime.datetime.combine(day, datetime.time(9 if half == "am" else 13, 30))
-            )
-            if expected_at_a:
-                services.submit_register(
-                    by=provider_user,
-                    provider=world.provider,
-                    day=day,
-                    session=half,
-                    marks={p.pk: "present" for p in expected_at_a},
-                    now=cutoff_minus,
-                )
+    if register_submitted:
+        _submit_provider_a_registers(world, provider_user, day, placements)
     after_cutoff = timezone.make_aware(datetime.datetime.combine(day, datetime.time(16, 0)))
     with override_settings(APCASE_REGISTER_LOOKBACK_DAYS=0):  # only the generated day
         services.check_registers(now=after_cutoff)
@@ -180,19 +126,80 @@ def _check(world, shapes, day, terms_entered, closed, register_submitted):
     open_today = _is_open(day, terms_entered=terms_entered, closed=closed)
     for placement, shape in placements:
         for half in ("am", "pm"):
-            marked = AttendanceMark.objects.filter(
-                placement=placement, date=day, session=half, is_current=True
+            _check_session(lead, placement, shape, day, half, open_today=open_today)
+
+
+def _place(world, providers, day, n, shape):
+    """The placement `shape` describes, and the shape as it came to be."""
+    staff = None
+    if shape["staff"] != "none":
+        staff = person(Role.SCHOOL_STAFF, world.school)
+        if shape["staff"] == "left":
+            Membership.objects.filter(user=staff).update(is_active=False)
+    start = day + datetime.timedelta(days=shape["start_offset"])
+    end = (
+        None if shape["end_offset"] is None else day + datetime.timedelta(days=shape["end_offset"])
+    )
+    placement = make_placement(
+        world.school,
+        providers[shape["provider"]],
+        pupil=make_pupil(world.school, legal_first_name=f"Child{n}"),
+        status=shape["status"],
+        start_date=start,
+        planned_end_date=max(end, start) if end else None,
+        sessions=shape["sessions"],
+        named_staff_member=staff,
+        is_emergency=shape["emergency"],
+        full_plan_agreed_on=start if shape["plan_agreed"] else None,
+    )
+    if not staff:
+        Placement.objects.filter(pk=placement.pk).update(named_staff_member=None)
+    if shape["status"] != "planned":
+        Placement.objects.filter(pk=placement.pk).update(
+            started_at=timezone.make_aware(datetime.datetime.combine(start, datetime.time(7)))
+        )
+    if shape["status"] == "ended":
+        last_day = max(start, day + datetime.timedelta(days=shape["last_day_offset"]))
+        Placement.objects.filter(pk=placement.pk).update(ended_on=last_day)
+        shape = {**shape, "last_day_offset": (last_day - day).days}
+    return placement, shape
+
+
+def _submit_provider_a_registers(world, provider_user, day, placements):
+    """Provider A marks everyone it expects as present, before the cut-off."""
+    for half in ("am", "pm"):
+        expected_at_a = [
+            p for p, shape in placements if shape["provider"] == "a" and _expected(shape, day, half)
+        ]
+        cutoff_minus = timezone.make_aware(
+            datetime.datetime.combine(day, datetime.time(9 if half == "am" else 13, 30))
+        )
+        if expected_at_a:
+            services.submit_register(
+                by=provider_user,
+                provider=world.provider,
+                day=day,
+                session=half,
+                marks={p.pk: "present" for p in expected_at_a},
+                now=cutoff_minus,
+            )
+
+
+def _check_session(lead, placement, shape, day, half, *, open_today):
+    """An expected session is marked or followed up; nothing else raises an alarm."""
+    marked = AttendanceMark.objects.filter(
+        placement=placement, date=day, session=half, is_current=True
+    ).exists()
+    tasks = list(FollowUpTask.objects.filter(placement=placement, date=day, session=half))
+    if open_today and _expected(shape, day, half):
+        assert marked or tasks, (shape, day, half)
+    else:
+        assert not tasks, ("false alarm", shape, day, half)
+    for task in tasks:
+        if shape["staff"] != "named":
+            assert task.assigned_to is None
+            assert OutboxMessage.objects.filter(
+                to=lead.email, subject__contains=placement.pupil.display_name
             ).exists()
-            tasks = list(FollowUpTask.objects.filter(placement=placement, date=day, session=half))
-            if open_today and _expected(shape, day, half):
-                assert marked or tasks, (shape, day, half)
-            else:
-                assert not tasks, ("false alarm", shape, day, half)
-            for task in tasks:
-                if shape["staff"] != "named":
-                    assert task.assigned_to is None
-                    assert OutboxMessage.objects.filter(
-                        to=lead.email, subject__contains=placement.pupil.display_name
-                    ).exists()
-                else:
-                    assert task.assigned_to == placement.named_staff_member
+        else:
+            assert task.assigned_to == placement.named_staff_member
