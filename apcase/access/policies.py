@@ -12,7 +12,7 @@ Rules:
 """
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
@@ -23,6 +23,13 @@ from apcase.accounts.roles import (
     ORGANISATION_ADMIN_ROLES,
     Role,
 )
+
+if TYPE_CHECKING:
+    from apcase.monitoring.models import FollowUpTask
+    from apcase.panel.models import InclusionPanel, PanelMeeting
+    from apcase.placements.models import Placement
+    from apcase.pupils.models import Pupil
+    from apcase.referrals.models import EmergencyPlacement, Referral
 
 SCHOOL_PUPIL_ROLES = frozenset(
     {
@@ -356,19 +363,19 @@ def can_draft_referrals(user: User) -> bool:
     return has_any_role(user, REFERRAL_SCHOOL_EDITOR_ROLES)
 
 
-def can_edit_referral(user: User, referral: Any) -> bool:
+def can_edit_referral(user: User, referral: "Referral") -> bool:
     return bool(roles_in(user, referral.school) & REFERRAL_SCHOOL_EDITOR_ROLES)
 
 
-def can_sign_off_referral(user: User, referral: Any) -> bool:
+def can_sign_off_referral(user: User, referral: "Referral") -> bool:
     return Role.HEADTEACHER in roles_in(user, referral.school)
 
 
-def can_submit_referral(user: User, referral: Any) -> bool:
+def can_submit_referral(user: User, referral: "Referral") -> bool:
     return can_edit_referral(user, referral)
 
 
-def can_withdraw_referral(user: User, referral: Any) -> bool:
+def can_withdraw_referral(user: User, referral: "Referral") -> bool:
     return can_edit_referral(user, referral)
 
 
@@ -380,19 +387,19 @@ def can_schedule_meetings(user: User) -> bool:
     return has_any_role(user, {Role.LA_OFFICER})
 
 
-def can_schedule_meetings_for(user: User, panel: Any) -> bool:
+def can_schedule_meetings_for(user: User, panel: "InclusionPanel") -> bool:
     return Role.LA_OFFICER in roles_in(user, panel.local_authority)
 
 
-def is_panel_member_of(user: User, panel: Any) -> bool:
+def is_panel_member_of(user: User, panel: "InclusionPanel") -> bool:
     return bool(roles_in(user, panel.local_authority) & PANEL_SITTING_ROLES)
 
 
-def can_read_panel_pack(user: User, meeting: Any) -> bool:
+def can_read_panel_pack(user: User, meeting: "PanelMeeting") -> bool:
     return is_panel_member_of(user, meeting.panel)
 
 
-def can_declare_interest(user: User, meeting: Any) -> bool:
+def can_declare_interest(user: User, meeting: "PanelMeeting") -> bool:
     return is_panel_member_of(user, meeting.panel)
 
 
@@ -400,11 +407,11 @@ def can_record_panel_decisions(user: User) -> bool:
     return has_any_role(user, PANEL_RECORDER_ROLES)
 
 
-def can_record_decision(user: User, meeting: Any) -> bool:
+def can_record_decision(user: User, meeting: "PanelMeeting") -> bool:
     return bool(roles_in(user, meeting.panel.local_authority) & PANEL_RECORDER_ROLES)
 
 
-def can_close_referral(user: User, referral: Any) -> bool:
+def can_close_referral(user: User, referral: "Referral") -> bool:
     return Role.LA_OFFICER in roles_in(user, referral.panel.local_authority)
 
 
@@ -412,7 +419,7 @@ def can_arrange_emergencies(user: User) -> bool:
     return has_any_role(user, {Role.HEADTEACHER, Role.LA_OFFICER})
 
 
-def can_arrange_emergency_for(user: User, pupil: Any) -> bool:
+def can_arrange_emergency_for(user: User, pupil: "Pupil") -> bool:
     """The pupil's headteacher, or an officer of the LA the pupil's school is in."""
     if Role.HEADTEACHER in roles_in(user, pupil.school):
         return True
@@ -420,7 +427,7 @@ def can_arrange_emergency_for(user: User, pupil: Any) -> bool:
     return la is not None and Role.LA_OFFICER in roles_in(user, la)
 
 
-def can_end_unratified_placement(user: User, emergency: Any) -> bool:
+def can_end_unratified_placement(user: User, emergency: "EmergencyPlacement") -> bool:
     return can_arrange_emergency_for(user, emergency.pupil)
 
 
@@ -431,7 +438,7 @@ def can_sit_on_panels(user: User) -> bool:
 # --- placements and monitoring (apcase.placements, apcase.monitoring) -------------
 
 
-def can_arrange_placement_for(user: User, pupil: Any) -> bool:
+def can_arrange_placement_for(user: User, pupil: "Pupil") -> bool:
     """Placements come from the panel (its chair or an LA officer records the decision)
     or the emergency route (the pupil's headteacher or an LA officer)."""
     if Role.HEADTEACHER in roles_in(user, pupil.school):
@@ -451,7 +458,7 @@ def can_view_placements(user: User) -> bool:
     return has_any_role(user, SCHOOL_PUPIL_ROLES | LA_CASE_ROLES | PROVIDER_ROLES)
 
 
-def is_named_staff_member(user: User, placement: Any) -> bool:
+def is_named_staff_member(user: User, placement: "Placement") -> bool:
     """The named staff member acts on the placement only while they still work at the
     pupil's school: whoever holds a role now is who may act."""
     return (
@@ -461,7 +468,7 @@ def is_named_staff_member(user: User, placement: Any) -> bool:
     )
 
 
-def can_plan_placement(user: User, placement: Any) -> bool:
+def can_plan_placement(user: User, placement: "Placement") -> bool:
     if not active_memberships(user):
         return False
     if is_named_staff_member(user, placement):
@@ -476,7 +483,7 @@ def can_plan_placement(user: User, placement: Any) -> bool:
     )
 
 
-def can_end_placement(user: User, placement: Any) -> bool:
+def can_end_placement(user: User, placement: "Placement") -> bool:
     """End or extend a placement: whoever may arrange one for the pupil, or the pupil's
     inclusion lead (who leads reviews and reintegration)."""
     if can_arrange_placement_for(user, placement.pupil):
@@ -484,7 +491,7 @@ def can_end_placement(user: User, placement: Any) -> bool:
     return Role.INCLUSION_LEAD in roles_in(user, placement.pupil.school)
 
 
-def can_start_placement(user: User, placement: Any) -> bool:
+def can_start_placement(user: User, placement: "Placement") -> bool:
     return can_plan_placement(user, placement)
 
 
@@ -492,7 +499,7 @@ def can_take_registers(user: User) -> bool:
     return has_any_role(user, PROVIDER_ROLES)
 
 
-def can_mark_attendance(user: User, placement: Any) -> bool:
+def can_mark_attendance(user: User, placement: "Placement") -> bool:
     """Provider staff mark only pupils in an active placement with their own provider,
     or one that ended today (its last day)."""
     open_today = placement.status == placement.Status.ACTIVE or (
@@ -503,7 +510,7 @@ def can_mark_attendance(user: User, placement: Any) -> bool:
     return open_today and bool(roles_in(user, placement.provider) & PROVIDER_ROLES)
 
 
-def can_record_check_in(user: User, placement: Any) -> bool:
+def can_record_check_in(user: User, placement: "Placement") -> bool:
     return can_mark_attendance(user, placement)
 
 
@@ -511,13 +518,13 @@ def can_follow_up(user: User) -> bool:
     return has_any_role(user, SCHOOL_PUPIL_ROLES)
 
 
-def can_close_follow_up(user: User, task: Any) -> bool:
+def can_close_follow_up(user: User, task: "FollowUpTask") -> bool:
     if task.assigned_to_id is not None and task.assigned_to_id == user.pk:
         return bool(roles_in(user, task.placement.pupil.school))
     return bool(roles_in(user, task.placement.pupil.school) & FOLLOW_UP_ROLES)
 
 
-def can_record_visit(user: User, placement: Any) -> bool:
+def can_record_visit(user: User, placement: "Placement") -> bool:
     return can_plan_placement(user, placement)
 
 
@@ -531,7 +538,7 @@ def can_code_attendance(user: User) -> bool:
     return has_any_role(user, SCHOOL_PUPIL_ROLES)
 
 
-def can_code_attendance_of(user: User, placement: Any) -> bool:
+def can_code_attendance_of(user: User, placement: "Placement") -> bool:
     if is_named_staff_member(user, placement) and bool(active_memberships(user)):
         return True
     return bool(roles_in(user, placement.pupil.school) & ATTENDANCE_CODER_ROLES)
@@ -543,7 +550,7 @@ COMMISSIONING_SCHOOL_ROLES = frozenset({Role.INCLUSION_LEAD, Role.HEADTEACHER})
 COMMISSIONING_LA_ROLES = frozenset({Role.PANEL_CHAIR, Role.LA_OFFICER})
 
 
-def can_correct_commissioning(user: User, placement: Any) -> bool:
+def can_correct_commissioning(user: User, placement: "Placement") -> bool:
     school = placement.pupil.school
     if roles_in(user, school) & COMMISSIONING_SCHOOL_ROLES:
         return True

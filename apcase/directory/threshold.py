@@ -39,7 +39,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
@@ -48,6 +48,10 @@ from django.utils import timezone
 from apcase.accounts.models import Organisation
 
 from .assurance import is_unregistered
+
+if TYPE_CHECKING:
+    from apcase.placements.models import Placement
+    from apcase.pupils.models import Pupil
 
 
 def full_time_pupil_limit() -> int:
@@ -143,7 +147,7 @@ class PupilFacts:
     hours_unknown: bool = False
 
     @classmethod
-    def of(cls, pupil: Any, *, taught_hours: Decimal | None = None) -> "PupilFacts":
+    def of(cls, pupil: "Pupil", *, taught_hours: Decimal | None = None) -> "PupilFacts":
         """From a pupils.Pupil and the weekly taught hours planned (None: unknown)."""
         return cls(
             date_of_birth=pupil.date_of_birth,
@@ -361,7 +365,7 @@ def threshold_for(provider: Organisation, *, on: date | None = None) -> Threshol
 
 def warning_for_new_placement(
     provider: Organisation,
-    pupil: Any,
+    pupil: "Pupil",
     *,
     taught_hours: Decimal | None = None,
     on: date | None = None,
@@ -377,7 +381,7 @@ def warning_for_new_placement(
 
 def warnings_for_pupil(
     providers: Iterable[Organisation],
-    pupil: Any,
+    pupil: "Pupil",
     *,
     taught_hours: Decimal | None = None,
     on: date | None = None,
@@ -414,7 +418,7 @@ def warnings_for_pupil(
     return found
 
 
-def warning_for_placement(placement: Any, *, on: date | None = None) -> str | None:
+def warning_for_placement(placement: "Placement", *, on: date | None = None) -> str | None:
     """The warning for an open placement (e.g. on its plan page), from its timetable:
     its taught hours if it has a timetable, full time if not or if it is an emergency
     placement whose full plan is not agreed yet."""

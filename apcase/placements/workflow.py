@@ -14,7 +14,7 @@ Rules:
 """
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -28,6 +28,10 @@ from apcase.pupils.models import Pupil
 from .audit import PlacementAction
 from .models import Placement, PlacementExtension, PlacementSession
 from .services import max_length
+
+if TYPE_CHECKING:
+    from apcase.panel.models import PanelDecision
+
 
 S = Placement.Status
 
@@ -87,7 +91,7 @@ def create_planned_placement(
     sessions_per_week: int,
     first_review_date: datetime.date | None,
     site: str = "",
-    decision: Any = None,
+    decision: "PanelDecision | None" = None,
     named_staff_member: User | None = None,
     arranged_by: str = Placement.ArrangedBy.SCHOOL,
     commissioning_power: str = "",

@@ -2,7 +2,7 @@
 They name the pupil only by first name and initial: email is not a secure channel."""
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 
@@ -12,6 +12,9 @@ from apcase.notifications.services import queue_email
 from apcase.pupils.models import Pupil
 
 from .models import EmergencyPlacement, Referral
+
+if TYPE_CHECKING:
+    from apcase.panel.models import PanelDecision
 
 
 def people_with_roles(organisation: Organisation, roles: Iterable[str]) -> list[str]:
@@ -69,7 +72,7 @@ def emergency_arranged(emergency: EmergencyPlacement) -> None:
     )
 
 
-def emergency_not_ratified(emergency: EmergencyPlacement, decision: Any) -> None:
+def emergency_not_ratified(emergency: EmergencyPlacement, decision: "PanelDecision") -> None:
     send_email(
         school_leads(emergency.school),
         "Emergency placement not ratified",

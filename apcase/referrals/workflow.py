@@ -20,7 +20,7 @@ with appropriate documentation and risk assessment"):
 """
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -38,6 +38,10 @@ from . import notify, panels
 from .audit import ReferralAction
 from .models import EmergencyPlacement, Referral
 from .sections import incomplete_sections
+
+if TYPE_CHECKING:
+    from apcase.panel.models import PanelDecision, PanelMeeting
+
 
 S = Referral.Status
 R = EmergencyPlacement.Ratification
@@ -170,7 +174,7 @@ def submit_referral(referral: Referral, *, by: User) -> Referral:
 
 
 @transaction.atomic
-def schedule_referral(referral: Referral, *, meeting: Any, by: User) -> Referral:
+def schedule_referral(referral: Referral, *, meeting: "PanelMeeting", by: User) -> Referral:
     """Put a submitted (or deferred) referral on a meeting's agenda. Called by
     submission, by deferral and when an LA officer schedules a new meeting."""
     referral = _locked(referral)
@@ -211,7 +215,7 @@ def withdraw_referral(referral: Referral, *, by: User, reason: str) -> Referral:
 
 
 @transaction.atomic
-def decide_referral(referral: Referral, *, by: User, decision: Any) -> Referral:
+def decide_referral(referral: Referral, *, by: User, decision: "PanelDecision") -> Referral:
     """Apply a recorded panel decision to the referral (panel.services.record_decision
     has checked membership, quorum and reasons). A deferral goes on to the next meeting
     when one is scheduled."""
@@ -365,7 +369,9 @@ def arrange_emergency_placement(
 
 
 @transaction.atomic
-def assign_emergency_to_meeting(emergency: EmergencyPlacement, *, meeting: Any, by: User) -> None:
+def assign_emergency_to_meeting(
+    emergency: EmergencyPlacement, *, meeting: "PanelMeeting", by: User
+) -> None:
     """Put an emergency awaiting ratification (with no meeting yet) on an agenda."""
     if emergency.ratification != R.AWAITING or emergency.meeting_id is not None:
         raise TransitionNotAllowed("This emergency placement is already on an agenda.")
@@ -407,7 +413,7 @@ def _move_emergency(
 
 @transaction.atomic
 def ratify_emergency(
-    emergency: EmergencyPlacement, *, by: User, decision: Any
+    emergency: EmergencyPlacement, *, by: User, decision: "PanelDecision"
 ) -> EmergencyPlacement:
     emergency = EmergencyPlacement.objects.select_for_update().get(pk=emergency.pk)
     if not policies.can_record_decision(by, decision.meeting):
