@@ -43,12 +43,13 @@ test: install ## Run the whole test suite (DATABASE_URL chooses SQLite or Postgr
 	$(BIN)/pytest -n 2 --dist loadgroup
 
 .PHONY: lint
-lint: install ## ruff, mypy, bandit and the project's security rules (tests/test_static_rules.py)
+lint: install ## ruff, mypy, import-linter, bandit, djLint (templates) and the project's security rules (tests/test_static_rules.py)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy apcase config
 	$(BIN)/lint-imports
 	$(BIN)/bandit -c pyproject.toml -q -r apcase config
+	$(BIN)/djlint apcase --lint
 	$(BIN)/pytest -p no:xdist -q tests/test_static_rules.py
 
 .PHONY: format
