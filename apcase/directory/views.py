@@ -34,6 +34,9 @@ from .threshold import threshold_for
 
 ERRORS_SHOWN = 200
 
+# The provider list shows at most this many; a search narrows it.
+LIST_LIMIT = 500
+
 
 def _provider_url(provider_id: int) -> str:
     return reverse("directory:provider_detail", kwargs={"provider_id": provider_id})
@@ -86,12 +89,13 @@ def provider_list(request: SignedInRequest) -> HttpResponse:
         service=chosen["service"],
         registration=chosen["registration"],
         include_closed=query.get("closed") == "yes",
-    )[:500]
+    )[:LIST_LIMIT]
     return render(
         request,
         "directory/provider_list.html",
         {
             "providers": providers,
+            "list_limit": LIST_LIMIT,
             "query": query,
             "types": types,
             "statuses": [

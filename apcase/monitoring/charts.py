@@ -2,7 +2,25 @@
 with its numbers for screen readers."""
 
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
+
+from apcase.reference.attendance import PERSISTENT_ABSENCE
+
+
+@dataclass(frozen=True)
+class ThresholdLine:
+    """The attendance chart's line below which a pupil is persistently absent."""
+
+    percent: int
+    y: int
+
+
+def persistent_absence_line() -> ThresholdLine:
+    """Attendance below 100% less the persistent-absence share of sessions missed, on the
+    chart's axis (100% at y=20, 0% at y=110)."""
+    percent = round((1 - Fraction(PERSISTENT_ABSENCE)) * 100)
+    return ThresholdLine(percent=percent, y=round(110 - percent * 0.9))
 
 
 @dataclass(frozen=True)

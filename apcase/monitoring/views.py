@@ -14,7 +14,7 @@ from apcase.core import idempotency
 from apcase.core.errors import DomainError
 from apcase.core.exports import csv_response
 from apcase.core.viewhelpers import Once, handle_form, raise_for_refusal
-from apcase.monitoring.charts import check_in_trend
+from apcase.monitoring.charts import check_in_trend, persistent_absence_line
 from apcase.placements import plan
 from apcase.placements.selectors import get_placement_for, read_placement_for
 from apcase.reference import attendance as codes
@@ -227,6 +227,7 @@ def placement(request: SignedInRequest, placement_id: int) -> HttpResponse:
             "pupil_summary": selectors.attendance_of_pupil(found.pupil),
             "weeks": weeks,
             "chart_width": 60 + 40 * len(weeks),
+            "persistent_line": persistent_absence_line(),
             "home_code": plan.home_school_code(found),
             "check_ins": check_ins,
             "trend": check_in_trend(check_ins),

@@ -202,6 +202,9 @@ def pupils_to_export(user: User, **filters: Any) -> QuerySet[Pupil]:
 
 
 # --- exclusions: the 45-day total and the 6th day -----------------------------------
+# The pupil page warns when this many school days of suspension, or fewer, are left in a
+# school year (a prompt to plan, not a rule of the guidance).
+NEAR_SUSPENSION_LIMIT_DAYS = 5
 # The arithmetic is in exclusion_days.py; these functions read a pupil's exclusions
 # and the school's calendar for it.
 
@@ -284,6 +287,13 @@ class YearTotal:
     days: Decimal
     remaining: Decimal
     provisional_note: str = ""
+
+    limit = MAX_SUSPENSION_DAYS_PER_YEAR
+
+    @property
+    def near_limit(self) -> bool:
+        """Few enough days left that the pupil page warns before the next suspension."""
+        return self.remaining <= NEAR_SUSPENSION_LIMIT_DAYS
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,11 @@ from apcase.chronology.selectors import pupil_chronology
 from apcase.core import idempotency, uploads
 from apcase.core.exports import csv_response
 from apcase.core.viewhelpers import Once, handle_form, run_action
-from apcase.reference.census import MAX_SUSPENSION_DAYS_PER_YEAR, ExclusionKind
+from apcase.reference.census import (
+    MAX_SUSPENSION_DAYS_PER_YEAR,
+    PROVISION_FROM_SCHOOL_DAY,
+    ExclusionKind,
+)
 from apcase.schooldays.calculator import school_year_label, school_year_of
 
 from . import mis_import, registry, selectors, services
@@ -28,6 +32,9 @@ from .forms import (
     carer_initial,
 )
 from .models import Pupil
+
+# The pupil list shows at most this many; a search narrows it.
+LIST_LIMIT = 500
 
 
 def _filters(request: SignedInRequest) -> tuple[PupilFilterForm, dict[str, Any]]:
@@ -50,7 +57,8 @@ def pupil_list(request: SignedInRequest) -> HttpResponse:
     pupils = selectors.search_pupils(request.user, **filters)
     context = {
         "filter_form": form,
-        "pupils": pupils[:500],
+        "pupils": pupils[:LIST_LIMIT],
+        "list_limit": LIST_LIMIT,
         "count": pupils.count(),
         "can_create": policies.can_edit_pupils(request.user),
         "can_import": policies.can_import_pupils(request.user),
@@ -137,6 +145,9 @@ def pupil_detail(request: SignedInRequest, pupil_id: int) -> HttpResponse:
         "can_see_cp": policies.can_see_child_protection(request.user, pupil.school),
         "can_read_chronology": policies.can_read_chronology_of(request.user, pupil.school),
         "sections": registry.sections_for(pupil),
+        # The school's duty begins on this school day of a run of suspensions.
+        "provision_day": PROVISION_FROM_SCHOOL_DAY,
+        "days_short_of_duty": PROVISION_FROM_SCHOOL_DAY - 1,
     }
     return render(request, "pupils/pupil_detail.html", context)
 

@@ -31,6 +31,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # For the `ordinal` filter: pages say "the 6th school day" from the constant.
+    "django.contrib.humanize",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",

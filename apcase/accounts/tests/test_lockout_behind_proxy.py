@@ -41,6 +41,7 @@ def test_failures_from_one_client_behind_the_proxy_lock_out_only_that_client(per
     locked = _sign_in_via_proxy(person.email, PASSWORD, CLIENT_B)
     assert locked.status_code == 429
     assert b"Sign-in paused for this account" in locked.content
+    assert b"Wait 15 minutes and try again" in locked.content  # AXES_COOLOFF_TIME
     # ... and A, behind the same proxy, signs in.
     ok = _sign_in_via_proxy(person.email, PASSWORD, CLIENT_A)
     assert ok.status_code == 302

@@ -242,6 +242,19 @@ def test_the_pupil_page_shows_the_sixth_day_and_the_yearly_total(world, client_f
     page = client_for(Role.SCHOOL_STAFF).get(f"/pupils/{own_pupil.pk}/").content.decode()
     assert "Mon 21 Sep 2026" in page
     assert "6 of 45 school days (39 remaining)" in page
+    assert "the school’s duty from the 6th consecutive school day of suspension" in page
+    assert "Near the 45-day limit" not in page
+
+
+def test_the_pupil_page_warns_when_few_suspension_days_are_left(world, client_for, own_pupil):
+    ExclusionFactory(pupil=own_pupil, start_date=date(2026, 9, 14), length_days=41)
+
+    response = client_for(Role.SCHOOL_STAFF).get(f"/pupils/{own_pupil.pk}/")
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "41 of 45 school days (4 remaining)" in page
+    assert "Near the 45-day limit" in page
 
 
 def test_the_import_page_lists_every_problem_and_imports_nothing(client_for):
