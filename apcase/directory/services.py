@@ -337,7 +337,7 @@ def add_assurance_record(
     expires_on: date,
     undertakes_to_report_changes: bool,
     notes: str,
-    document: File,
+    document: "File[Any]",
     today: date,
 ) -> AssuranceRecord:
     _require_editor(by, provider)

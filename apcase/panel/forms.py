@@ -19,7 +19,7 @@ ORDINALS = [(1, "First"), (2, "Second"), (3, "Third"), (4, "Fourth"), (-1, "Last
 
 class PeopleField(ModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return obj.full_name or obj.email
+        return str(obj.full_name or obj.email)
 
 
 class _MeetingFields(forms.Form):

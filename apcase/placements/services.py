@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from apcase.access import policies
 from apcase.accounts.models import User
-from apcase.chronology.services import record_event
+from apcase.chronology.services import Changes, record_event
 from apcase.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
 
 from .audit import ALERT_ACTIONS, PlacementAction
@@ -47,7 +47,7 @@ def _locked_for_planning(placement: Placement, by: User) -> Placement:
 
 
 def _record(
-    by: User, placement: Placement, action: PlacementAction, summary: str, changes: dict
+    by: User, placement: Placement, action: PlacementAction, summary: str, changes: Changes
 ) -> None:
     record_event(
         by=by,

@@ -168,7 +168,7 @@ _YEAR_ALIASES = {"rec": "R", **{f"y{n}": str(n) for n in range(1, 15)}}
 _SEN_ALIASES = {"": "N", "none": "N", "sen support": "K", "ehc plan": "E", "ehcp": "E"}
 _METHOD_ALIASES = {"telephone": "phone", "mobile": "phone", "sms": "text", "post": "letter"}
 
-PARSERS = {
+PARSERS: dict[str, Callable[[str], object]] = {
     "date_of_birth": _parse_date,
     "admission_date": _parse_date,
     "looked_after": _parse_bool,
