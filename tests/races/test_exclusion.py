@@ -14,7 +14,7 @@ from apcase.referrals.tests.factories import make_pupil, person
 from .conftest import TODAY, client_of, dates, messages_of, run_together
 
 pytestmark = pytest.mark.django_db(transaction=True)
-HOLD = "apcase.pupils.services.record_event"  # after the exclusion row is written
+HOLD = "apcase.pupils.services.exclusions.record_event"  # after the exclusion row is written
 START = TODAY - datetime.timedelta(days=7)
 
 

@@ -1,0 +1,123 @@
+"""Assurance alerts, a scheduled job (`manage.py check_assurance`): schools are told
+when the evidence behind a provider their pupils attend lapses or is about to."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from apcase.accounts.models import Organisation, User
+from apcase.accounts.roles import Role
+from apcase.chronology.services import added, record_event
+from apcase.notifications.services import absolute_url, queue_email
+
+from .. import selectors
+from ..assurance import Status
+from ..audit import DirectoryAction
+from ..models import AssuranceAlert, AssuranceRecord
+
+
+@dataclass
+class AlertRun:
+    sent: int = 0  # alerts recorded (one per record, state and school)
+    emails: int = 0
+    # (school, provider, what) where nobody holds the role to be told: said out loud
+    # by the command and tried again on the next run.
+    nobody_to_tell: list[str] = field(default_factory=list)
+
+
+def lapse_text(record: AssuranceRecord, state: str) -> str:
+    """ "Insurance for Bridge Academy runs out on 20 December 2026." and the like."""
+    label = record.get_kind_display()
+    if state == Status.EXPIRED:
+        return f"{label} for {record.organisation} ran out on {record.expires_on:%-d %B %Y}."
+    return f"{label} for {record.organisation} runs out on {record.expires_on:%-d %B %Y}."
+
+
+def alert_recipients(school: Organisation) -> tuple[list[str], str]:
+    """Who at `school` is told now: its current inclusion lead(s), from their active
+    memberships; if it has none, its headteacher(s), so the alert still reaches a
+    person. Returns (addresses, the role told)."""
+    for role in (Role.INCLUSION_LEAD, Role.HEADTEACHER):
+        emails = sorted(
+            set(
+                User.objects.filter(
+                    is_active=True,
+                    memberships__organisation=school,
+                    memberships__role=role,
+                    memberships__is_active=True,
+                ).values_list("email", flat=True)
+            )
+        )
+        if emails:
+            return emails, Role(role).label
+    return [], ""
+
+
+def send_assurance_alerts(*, today: date | None = None) -> AlertRun:
+    """Tell the inclusion lead(s) of every school with a pupil in an open placement at a
+    provider whose assurance record (the latest of its kind) is expiring within
+    APCASE_ASSURANCE_WARNING_DAYS or has expired: once per record, state and school,
+    by email with a full link. A system job (no acting user); each alert is one audit
+    event. Safe to run again: what was sent is in AssuranceAlert."""
+    today = today or timezone.localdate()
+    run = AlertRun()
+    lapsing = selectors.lapsing_assurance(today=today)
+    if not lapsing:
+        return run
+    sent = set(
+        AssuranceAlert.objects.filter(record__in=[item.record for item in lapsing]).values_list(
+            "record_id", "state", "school_id"
+        )
+    )
+    school_ids = {school_id for item in lapsing for school_id in item.schools}
+    schools = Organisation.objects.in_bulk(list(school_ids))
+    for item in lapsing:
+        link = absolute_url(
+            reverse("directory:provider_detail", kwargs={"provider_id": item.provider.pk})
+        )
+        for school_id, pupils in sorted(item.schools.items()):
+            if (item.record.pk, item.state.value, school_id) in sent:
+                continue
+            school = schools[school_id]
+            with transaction.atomic():
+                to, role = alert_recipients(school)
+                what = lapse_text(item.record, item.state)
+                if not to:
+                    run.nobody_to_tell.append(f"{school}: {what}")
+                    continue
+                alert = AssuranceAlert.objects.create(
+                    record=item.record, state=item.state.value, school=school, sent_to=to
+                )
+                record_event(
+                    by=None,
+                    action=DirectoryAction.ASSURANCE_ALERT_SENT,
+                    target=alert,
+                    organisation=school,
+                    summary=f"Told {role.lower()} of {school}: {what}",
+                    changes=added({"state": item.state.value, "sent_to": to}),
+                )
+                placed = f"{pupils} pupil{'s' if pupils != 1 else ''} from {school} "
+                placed += "is" if pupils == 1 else "are"
+                fallback = (
+                    ""
+                    if role == Role.INCLUSION_LEAD.label
+                    else f"\n\nYou are told because {school} has no inclusion lead in the service."
+                )
+                for address in to:
+                    queue_email(
+                        to=address,
+                        subject=f"Assurance {item.state.value}: {item.provider}"[:200],
+                        body=(
+                            f"{what} {placed} placed there now.\n\n"
+                            "The school stays responsible for the safety of pupils it "
+                            "places. Ask the provider and the local authority for "
+                            "up-to-date evidence, and decide whether the placement can "
+                            f"continue.\n\nThe provider in the directory: {link}{fallback}"
+                        ),
+                    )
+                    run.emails += 1
+                run.sent += 1
+    return run
