@@ -90,11 +90,11 @@ def pupil_form(surname: str, serial: int) -> dict[str, str]:
         "sex": "F",
         "nc_year": "4",
         "sen_status": "N",
-        "looked_after": "False",
-        "free_school_meals": "False",
-        "pupil_premium": "False",
-        "child_protection_plan": "False",
-        "child_in_need": "False",
+        "looked_after": "no",
+        "free_school_meals": "no",
+        "pupil_premium": "no",
+        "child_protection_plan": "no",
+        "child_in_need": "no",
     }
 
 
