@@ -251,15 +251,17 @@ def _seed_cases(organisations: dict[str, Organisation], panel: InclusionPanel) -
             sites=list(organisations["bridge"].sites.filter(name="Coffee Hall")),
             sessions={(day, half) for day in range(5) for half in ("am", "pm")},
             named_staff_member=User.objects.get(email="staff@heronsgate.example"),
-            parents_told_how="Phone call from the headteacher to Tyler's father, then a letter.",
-            parents_told_at=timezone.now() - datetime.timedelta(hours=1),
-            why_it_cannot_wait="A serious incident in class; he cannot safely return to "
-            "class before the next panel meeting.",
-            risks="Harm to peers during unstructured times.",
-            likelihood="medium",
-            severity="high",
-            mitigations="Small group, adult at transitions, daily call home.",
-            assessed_by="Daniel Whitcombe, headteacher",
-            assessed_on=today,
-            risk_review_on=today + datetime.timedelta(days=14),
+            case=workflow.EmergencyCase(
+                parents_told_how="Phone call from the headteacher to Tyler's father, then a letter.",
+                parents_told_at=timezone.now() - datetime.timedelta(hours=1),
+                why_it_cannot_wait="A serious incident in class; he cannot safely return to "
+                "class before the next panel meeting.",
+                risks="Harm to peers during unstructured times.",
+                likelihood="medium",
+                severity="high",
+                mitigations="Small group, adult at transitions, daily call home.",
+                assessed_by="Daniel Whitcombe, headteacher",
+                assessed_on=today,
+                risk_review_on=today + datetime.timedelta(days=14),
+            ),
         )

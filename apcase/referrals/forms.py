@@ -1,3 +1,4 @@
+import dataclasses
 import datetime
 from typing import Any
 
@@ -15,6 +16,7 @@ from apcase.placements.models import PlacementSession
 from apcase.pupils.models import Pupil
 
 from .models import EmergencyPlacement, Referral
+from .workflow import EmergencyCase
 
 
 def _helper(*items: Any, submit: str = "Save and continue") -> FormHelper:
@@ -421,4 +423,5 @@ class EmergencyForm(forms.Form):
             if told_on and told_time
             else None
         )
-        return values
+        case = {f.name: values.pop(f.name) for f in dataclasses.fields(EmergencyCase)}
+        return {**values, "case": EmergencyCase(**case)}

@@ -20,6 +20,7 @@ with appropriate documentation and risk assessment"):
 """
 
 import datetime
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -259,6 +260,48 @@ def close_referral(referral: Referral, *, by: User) -> Referral:
 # --- emergency route ---------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class EmergencyCase:
+    """Why an emergency placement cannot wait for the panel: the risk assessment, and
+    how and when the parents or carers were told. The names are the form's fields, so
+    a refusal names the field to correct."""
+
+    why_it_cannot_wait: str
+    risks: str
+    likelihood: str
+    severity: str
+    mitigations: str
+    assessed_by: str
+    assessed_on: datetime.date
+    risk_review_on: datetime.date
+    parents_told_how: str
+    parents_told_at: datetime.datetime | None
+
+    def errors(self) -> dict[str | None, list[str]]:
+        errors: dict[str | None, list[str]] = {}
+        for name, message in (
+            ("why_it_cannot_wait", "Enter why this cannot wait for the panel."),
+            ("risks", "Enter the risks."),
+            ("mitigations", "Enter how the risks will be reduced."),
+            ("assessed_by", "Enter who assessed the risks."),
+            ("parents_told_how", "Enter how the parents or carers were told."),
+        ):
+            if not str(getattr(self, name) or "").strip():
+                errors[name] = [message]
+        if self.parents_told_at is None:
+            errors["parents_told_on"] = ["Enter when the parents or carers were told."]
+        elif self.parents_told_at > timezone.now():
+            errors["parents_told_on"] = [
+                "When the parents or carers were told cannot be in the future."
+            ]
+        return errors
+
+    def review_errors(self) -> dict[str | None, list[str]]:
+        if self.assessed_on and self.risk_review_on and self.risk_review_on < self.assessed_on:
+            return {"risk_review_on": ["The review date must be on or after the assessment date."]}
+        return {}
+
+
 @transaction.atomic
 def arrange_emergency_placement(
     *,
@@ -268,42 +311,17 @@ def arrange_emergency_placement(
     sites: list[Any],
     sessions: set[tuple[int, str]],
     named_staff_member: User,
-    parents_told_how: str,
-    parents_told_at: datetime.datetime | None,
-    why_it_cannot_wait: str,
-    risks: str,
-    likelihood: str,
-    severity: str,
-    mitigations: str,
-    assessed_by: str,
-    assessed_on: datetime.date,
-    risk_review_on: datetime.date,
+    case: EmergencyCase,
     provider_acceptance_reason: str = "",
 ) -> EmergencyPlacement:
     if not policies.can_arrange_emergency_for(by, pupil):
         raise NotPermitted("You cannot arrange an emergency placement for this pupil.")
-    errors: dict[str | None, list[str]] = {}
-    for name, value, message in (
-        ("why_it_cannot_wait", why_it_cannot_wait, "Enter why this cannot wait for the panel."),
-        ("risks", risks, "Enter the risks."),
-        ("mitigations", mitigations, "Enter how the risks will be reduced."),
-        ("assessed_by", assessed_by, "Enter who assessed the risks."),
-        ("parents_told_how", parents_told_how, "Enter how the parents or carers were told."),
-    ):
-        if not str(value or "").strip():
-            errors[name] = [message]
-    if parents_told_at is None:
-        errors["parents_told_on"] = ["Enter when the parents or carers were told."]
-    elif parents_told_at > timezone.now():
-        errors["parents_told_on"] = [
-            "When the parents or carers were told cannot be in the future."
-        ]
+    errors = case.errors()
     errors |= placement_workflow.check_named_staff_member(named_staff_member, pupil)
     errors |= placement_workflow.check_sites(sites, provider)
     if not sessions:
         errors["sessions"] = ["Choose the half-days the pupil is at the provider."]
-    if assessed_on and risk_review_on and risk_review_on < assessed_on:
-        errors["risk_review_on"] = ["The review date must be on or after the assessment date."]
+    errors |= case.review_errors()
     if not provider_is_assured(provider) and not provider_acceptance_reason.strip():
         errors["provider_acceptance_reason"] = [
             f"{provider} is not assured in the directory: enter why it is used."
@@ -342,17 +360,17 @@ def arrange_emergency_placement(
         meeting=meeting,
         placement=placement,
         arranged_by=by,
-        why_it_cannot_wait=why_it_cannot_wait.strip(),
-        risks=risks.strip(),
-        likelihood=likelihood,
-        severity=severity,
-        mitigations=mitigations.strip(),
-        assessed_by=assessed_by.strip(),
-        assessed_on=assessed_on,
-        risk_review_on=risk_review_on,
+        why_it_cannot_wait=case.why_it_cannot_wait.strip(),
+        risks=case.risks.strip(),
+        likelihood=case.likelihood,
+        severity=case.severity,
+        mitigations=case.mitigations.strip(),
+        assessed_by=case.assessed_by.strip(),
+        assessed_on=case.assessed_on,
+        risk_review_on=case.risk_review_on,
         provider_acceptance_reason=provider_acceptance_reason.strip(),
-        parents_told_how=parents_told_how.strip(),
-        parents_told_at=parents_told_at,
+        parents_told_how=case.parents_told_how.strip(),
+        parents_told_at=case.parents_told_at,
     )
     when = f"the panel meeting on {meeting.date:%-d %B %Y}" if meeting else "the next panel meeting"
     record_event(

@@ -51,16 +51,18 @@ def _arrange(world, pupil, head, staff):  # type: ignore[no-untyped-def]
         sites=[site_of(world.provider)],
         sessions={(day, "am") for day in range(5)},
         named_staff_member=staff,
-        parents_told_how="Phone call to the child's mother.",
-        parents_told_at=timezone.now() - datetime.timedelta(hours=1),
-        why_it_cannot_wait="A serious incident in class.",
-        risks="Harm to peers.",
-        likelihood="high",
-        severity="medium",
-        mitigations="Small group, adult at transitions.",
-        assessed_by="Headteacher",
-        assessed_on=today,
-        risk_review_on=today + datetime.timedelta(days=14),
+        case=workflow.EmergencyCase(
+            parents_told_how="Phone call to the child's mother.",
+            parents_told_at=timezone.now() - datetime.timedelta(hours=1),
+            why_it_cannot_wait="A serious incident in class.",
+            risks="Harm to peers.",
+            likelihood="high",
+            severity="medium",
+            mitigations="Small group, adult at transitions.",
+            assessed_by="Headteacher",
+            assessed_on=today,
+            risk_review_on=today + datetime.timedelta(days=14),
+        ),
     )
 
 

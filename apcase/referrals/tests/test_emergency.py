@@ -1,3 +1,4 @@
+import dataclasses
 import datetime
 
 import pytest
@@ -40,7 +41,8 @@ def arrange(by, pupil, provider, **overrides):
         "risk_review_on": TODAY + datetime.timedelta(days=14),
     }
     values.update(overrides)
-    return workflow.arrange_emergency_placement(**values)
+    case = {f.name: values.pop(f.name) for f in dataclasses.fields(workflow.EmergencyCase)}
+    return workflow.arrange_emergency_placement(**values, case=workflow.EmergencyCase(**case))
 
 
 @pytest.fixture
