@@ -109,9 +109,14 @@ class DueForReview:
     rule: str
 
 
+def child_record_years() -> int:
+    """For how many years from birth a child's records are kept before review."""
+    return int(getattr(settings, "APCASE_RETENTION_CHILD_YEARS_FROM_BIRTH", 25))
+
+
 def due_for_review(today: datetime.date) -> list[DueForReview]:
     """What has passed its retention period and needs a person to review it."""
-    child_years = int(getattr(settings, "APCASE_RETENTION_CHILD_YEARS_FROM_BIRTH", 25))
+    child_years = child_record_years()
     register_years = int(getattr(settings, "APCASE_RETENTION_REGISTER_YEARS", 6))
     pupil = apps.get_model("pupils", "Pupil")
     mark = apps.get_model("monitoring", "AttendanceMark")

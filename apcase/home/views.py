@@ -6,6 +6,8 @@ from apcase.access.requests import SignedInRequest
 from apcase.access.rules import PUBLIC, SIGNED_IN, access_rule
 from apcase.core import attention
 
+from . import records
+
 
 @access_rule(SIGNED_IN)
 def home(request: SignedInRequest) -> HttpResponse:
@@ -28,4 +30,7 @@ def accessibility_statement(request: HttpRequest) -> HttpResponse:
 
 @access_rule(PUBLIC)
 def privacy_notice(request: HttpRequest) -> HttpResponse:
-    return render(request, "home/privacy.html")
+    # The notice states the retention period the review (records.due_for_review) applies.
+    return render(
+        request, "home/privacy.html", {"child_record_years": records.child_record_years()}
+    )

@@ -1,7 +1,7 @@
 """The home page: who you are, where you hold roles, what needs you, where you can go."""
 
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
 
 from apcase.accounts.roles import Role
 from apcase.accounts.tests.factories import MembershipFactory
@@ -112,6 +112,17 @@ def test_accessibility_statement_and_privacy_notice_are_public(url, db):
 
     assert response.status_code == 200
     assert len(read(response).h1) == 1
+
+
+@pytest.mark.parametrize(("years", "birthday"), [(25, "25th"), (21, "21st")])
+def test_the_privacy_notice_states_the_retention_the_review_applies(years, birthday, db):
+    with override_settings(APCASE_RETENTION_CHILD_YEARS_FROM_BIRTH=years):
+        response = Client().get("/privacy/")
+
+    assert response.status_code == 200
+    assert read(response).has_text(
+        f"Child protection records are kept until the child's {birthday} birthday"
+    )
 
 
 def test_footer_links_to_the_accessibility_statement_and_privacy_notice(db):
