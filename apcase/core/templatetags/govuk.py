@@ -11,7 +11,8 @@
   `{% endtable %}`: the caption, the head and the `<tbody>`; the body holds the rows.
   `caption_size` is s, m, l or "hidden" (read by screen readers only); a heading that is
   empty is left out (a column shown only to some); `numeric="2,3"` right-aligns headings
-  by position; `actions="…"` adds a last heading read by screen readers only.
+  by position; `actions="…"` adds a last heading read by screen readers only;
+  `classes="…"` adds classes to the table, `id="…"` gives it an id.
 - `{% govuk_tag "Overdue" "red" %}` and `{% govuk_tag obj.get_status_display obj.status|status_colour %}`.
 - `{% govuk_back_link "Back to pupils" "pupils:list" %}` (a URL name and its arguments;
   prefixed because crispy_forms_gds has a `back_link` that a later `{% load %}` would put
@@ -179,6 +180,7 @@ class TableNode(Node):
             int(n) for n in str(_resolve(option("numeric"), context) or "").split(",") if n.strip()
         }
         table_id = _rendered(option("id"), context)
+        classes = _rendered(option("classes"), context)
         headings = []
         for position, heading in enumerate(self.headings, start=1):
             text = _rendered(heading, context)
@@ -187,10 +189,11 @@ class TableNode(Node):
                 headings.append((modifier, text))
         actions = _rendered(option("actions"), context)
         return format_html(
-            '<table class="govuk-table"{}>'
+            '<table class="govuk-table{}"{}>'
             '<caption class="govuk-table__caption {}">{}</caption>'
             '<thead class="govuk-table__head"><tr class="govuk-table__row">{}{}</tr></thead>'
             '<tbody class="govuk-table__body">{}</tbody></table>',
+            format_html(" {}", classes) if classes else "",
             format_html(' id="{}"', table_id) if table_id else "",
             caption_class,
             _rendered(self.caption, context),
@@ -210,7 +213,7 @@ def table(parser: Parser, token: Token) -> TableNode:
     """A GOV.UK table: caption, headings and options in the tag, rows in the body."""
     bits = token.split_contents()
     args, options = _parse_arguments(
-        parser, bits[1:], {"caption_size", "numeric", "actions", "id"}, bits[0]
+        parser, bits[1:], {"caption_size", "numeric", "actions", "id", "classes"}, bits[0]
     )
     if not args:
         raise template.TemplateSyntaxError("table takes a caption and its headings")

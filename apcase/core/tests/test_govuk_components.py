@@ -156,3 +156,9 @@ def test_a_back_link_points_at_the_named_url():
 def test_a_mistyped_component_fails_when_the_template_loads(source):
     with pytest.raises(TemplateSyntaxError):
         render(source)
+
+
+def test_a_table_takes_extra_classes_and_an_id():
+    html = render('{% table "A" "B" classes="apcase-chronology" id="history" %}{% endtable %}')
+
+    assert html.startswith('<table class="govuk-table apcase-chronology" id="history">')
