@@ -20,4 +20,5 @@ urlpatterns = [
     path("panel/", include("apcase.panel.urls")),
     path("placements/", include("apcase.placements.urls")),
     path("monitoring/", include("apcase.monitoring.urls")),
+    path("concerns/", include("apcase.safeguarding.urls")),
 ]

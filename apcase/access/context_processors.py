@@ -18,6 +18,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(("Today's register", reverse("monitoring:register")))
     if policies.can_follow_up(user):
         items.append(("Follow-ups", reverse("monitoring:tasks")))
+    if policies.can_list_concerns(user):
+        items.append(("Concerns", reverse("safeguarding:list")))
+    if policies.can_raise_concerns(user):
+        items.append(("Raise a concern", reverse("safeguarding:choose_pupil")))
     if policies.can_view_referrals(user):
         items.append(("Referrals", reverse("referrals:list")))
     if policies.can_view_panel(user):

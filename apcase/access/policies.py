@@ -556,3 +556,69 @@ def can_correct_commissioning(user: User, placement: "Placement") -> bool:
         return True
     la = school.local_authority
     return la is not None and bool(roles_in(user, la) & COMMISSIONING_LA_ROLES)
+
+
+# --- safeguarding concerns (apcase.safeguarding) ------------------------------------
+# Anyone on the staff of the pupil's school, or of the provider the pupil attends, may
+# raise a concern; raising one never needs read access to other concerns. The school's
+# DSL handles it; the provider's DSL (provider manager) sees those raised at the
+# provider; LA officers see the ones escalated to them. Which concerns a user sees is
+# decided in apcase.safeguarding.selectors.
+
+CONCERN_RAISER_ROLES = SCHOOL_PUPIL_ROLES | PROVIDER_ROLES
+PROVIDER_SAFEGUARDING_ROLES = frozenset({Role.PROVIDER_MANAGER})
+LA_SAFEGUARDING_ROLES = frozenset({Role.LA_OFFICER})
+CONCERN_READER_ROLES = SAFEGUARDING_ROLES | PROVIDER_SAFEGUARDING_ROLES | LA_SAFEGUARDING_ROLES
+
+
+def can_raise_concerns(user: User) -> bool:
+    return has_any_role(user, CONCERN_RAISER_ROLES)
+
+
+def can_list_concerns(user: User) -> bool:
+    """The concern list: DSLs, provider DSLs and LA officers (each sees its own scope)."""
+    return has_any_role(user, CONCERN_READER_ROLES)
+
+
+def is_school_dsl_of(user: User, school: Organisation) -> bool:
+    return bool(roles_in(user, school) & SAFEGUARDING_ROLES)
+
+
+def can_handle_concern(user: User, concern: Any) -> bool:
+    """Acknowledge, record actions, set a review date, escalate, close: the DSL of the
+    school the concern belongs to."""
+    return is_school_dsl_of(user, concern.school)
+
+
+def can_add_to_concern(user: User, concern: Any) -> bool:
+    """An addendum: the school's DSL, the provider's DSL for a concern raised at the
+    provider, and the reporter while they still work where they raised it."""
+    if can_handle_concern(user, concern):
+        return True
+    provider = concern.raised_at_provider
+    if provider is not None and roles_in(user, provider) & PROVIDER_SAFEGUARDING_ROLES:
+        return True
+    return concern.reported_by_id == user.pk and bool(
+        roles_in(user, concern.reporter_organisation) & CONCERN_RAISER_ROLES
+    )
+
+
+def can_open_concerns(user: User) -> bool:
+    """A concern's page: its readers, and reporters (their own, read only); which
+    concerns is the selector's business."""
+    return has_any_role(user, CONCERN_RAISER_ROLES | CONCERN_READER_ROLES)
+
+
+def can_see_concern_handling(user: User, concern: Any) -> bool:
+    """The DSL's handling (acknowledgement, actions, review, outcome): the school's DSL,
+    the provider's DSL for a concern raised there, and the LA's officers once shared;
+    not the reporter, who sees what they raised and the addenda."""
+    if can_handle_concern(user, concern):
+        return True
+    provider = concern.raised_at_provider
+    if provider is not None and roles_in(user, provider) & PROVIDER_SAFEGUARDING_ROLES:
+        return True
+    authority = concern.school.local_authority
+    return concern.escalated_at is not None and bool(
+        roles_in(user, authority) & LA_SAFEGUARDING_ROLES
+    )

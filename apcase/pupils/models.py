@@ -69,6 +69,15 @@ class Pupil(TimeStampedModel):
         return f"{first} {last}"
 
     @property
+    def initialled_name(self) -> str:
+        """First name and the last name's initial ("Jo S."): how messages that leave
+        the service (emails, alerts) name a child, so a mis-sent or glanced-at message
+        discloses as little as possible."""
+        first = self.preferred_name or self.legal_first_name
+        last = self.preferred_last_name or self.legal_last_name
+        return f"{first} {last[:1]}." if last else first
+
+    @property
     def legal_name(self) -> str:
         parts = [self.legal_first_name, self.legal_middle_names, self.legal_last_name]
         return " ".join(p for p in parts if p)

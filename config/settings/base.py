@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "apcase.panel",
     "apcase.placements",
     "apcase.monitoring",
+    "apcase.safeguarding",
     "apcase.home",
 ]
 

@@ -1,0 +1,140 @@
+import datetime
+import re
+from typing import Any
+
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Layout, Submit
+from django import forms
+from django.utils import timezone
+
+from apcase.schooldays.forms import GovDateField, date_field
+
+from .models import ActionKind, ConcernCategory
+
+TIME = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
+
+
+class _Form(forms.Form):
+    submit_label = "Save"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", self.submit_label))
+
+
+def _text(label: str, rows: int = 3, **kwargs: Any) -> forms.CharField:
+    return forms.CharField(label=label, widget=forms.Textarea(attrs={"rows": rows}), **kwargs)
+
+
+class ConcernForm(_Form):
+    submit_label = "Send the concern to the DSL"
+    occurred_on = GovDateField(
+        label="Date of the incident or disclosure", help_text="For example, 27 3 2026."
+    )
+    occurred_time = forms.CharField(
+        label="Time",
+        max_length=5,
+        help_text="Use the 24-hour clock, for example 14:30.",
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-5", "inputmode": "numeric"}),
+    )
+    category = forms.ModelChoiceField(
+        label="Category",
+        queryset=ConcernCategory.objects.filter(is_active=True),
+        empty_label="Choose a category",
+    )
+    account = _text(
+        "What was seen or disclosed",
+        rows=8,
+        help_text="Write the child's words exactly as they said them, in quotation marks. "
+        "Record facts; say who was present.",
+    )
+    body_location = forms.CharField(
+        label="Where on the body (if an injury or mark was seen)",
+        max_length=300,
+        required=False,
+    )
+    immediate_action = _text("Immediate action taken", required=False)
+    others_involved = _text(
+        "Other people involved",
+        required=False,
+        help_text="By role (for example, another pupil, a parent, a member of staff): do "
+        "not name other children.",
+    )
+    attachment = forms.FileField(
+        label="Attach a file (optional)",
+        required=False,
+        help_text="A PDF, Word document, or PNG or JPEG image, for example a body map.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper.layout = Layout(
+            date_field("occurred_on"),
+            "occurred_time",
+            "category",
+            "account",
+            "body_location",
+            "immediate_action",
+            "others_involved",
+            "attachment",
+        )
+
+    def clean_occurred_time(self) -> datetime.time:
+        found = TIME.match(self.cleaned_data["occurred_time"])
+        if found is None:
+            raise forms.ValidationError("Enter the time as hours and minutes, for example 14:30.")
+        hour, minute = int(found[1]), int(found[2])
+        if hour > 23 or minute > 59:
+            raise forms.ValidationError("Enter a real time, for example 14:30.")
+        return datetime.time(hour, minute)
+
+    def occurred_at(self) -> datetime.datetime:
+        day = self.cleaned_data["occurred_on"]
+        return timezone.make_aware(
+            datetime.datetime.combine(day, self.cleaned_data["occurred_time"])
+        )
+
+
+class AddendumForm(_Form):
+    submit_label = "Add to the record"
+    text = _text(
+        "Correction or update",
+        rows=5,
+        help_text="The original record stays as written; this is added below it with your "
+        "name and the time.",
+    )
+
+
+class ActionForm(_Form):
+    submit_label = "Record the action"
+    kind = forms.ChoiceField(label="Action", choices=ActionKind.choices, widget=forms.RadioSelect)
+    taken_on = GovDateField(label="Date of the action")
+    note = _text(
+        "Details",
+        required=False,
+        help_text="Who you spoke to, and the outcome; if parents or carers were not "
+        "informed, why not.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper.layout = Layout("kind", date_field("taken_on"), "note")
+
+
+class ReviewForm(_Form):
+    submit_label = "Set the review date"
+    review_on = GovDateField(label="Review date")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper.layout = Layout(date_field("review_on"))
+
+
+class CloseForm(_Form):
+    submit_label = "Close the concern"
+    outcome = _text("Outcome", rows=4, help_text="What was decided, and why it can close.")
+
+
+class ConfirmForm(_Form):
+    """A button with nothing to fill in (acknowledge, escalate)."""

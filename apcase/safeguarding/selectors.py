@@ -1,0 +1,179 @@
+"""Reads of safeguarding concerns: the only way to them.
+
+Who sees a concern (and so learns that it exists):
+- the designated safeguarding lead(s) of the school it belongs to;
+- the provider's DSL (provider manager) for a concern raised at that provider;
+- the local authority's officers once the school's DSL has escalated it to them;
+- the person who raised it, read only, while they still hold a role where they raised it.
+Nobody else: not the headteacher, not the inclusion lead, not the school admin. A
+concern outside the scope is "not found" (404), never "forbidden". Every read of a
+concern (its page, its attachments, the list) writes an access-log row."""
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from apcase.access import policies
+from apcase.accounts.models import Organisation, User
+from apcase.chronology.models import AccessLogEntry
+from apcase.chronology.services import log_access
+from apcase.placements.models import Placement
+from apcase.pupils.models import Pupil
+
+from .models import Concern, ConcernAttachment, ConcernStatus
+
+
+def _scope(user: User) -> Q | None:
+    parts = []
+    if dsl_of := policies.organisation_ids_for(user, policies.SAFEGUARDING_ROLES):
+        parts.append(Q(school_id__in=dsl_of))
+    if provider_dsl_of := policies.organisation_ids_for(user, policies.PROVIDER_SAFEGUARDING_ROLES):
+        parts.append(Q(raised_at_provider_id__in=provider_dsl_of))
+    if la_of := policies.organisation_ids_for(user, policies.LA_SAFEGUARDING_ROLES):
+        parts.append(Q(escalated_at__isnull=False, school__local_authority_id__in=la_of))
+    if raiser_at := policies.organisation_ids_for(user, policies.CONCERN_RAISER_ROLES):
+        parts.append(Q(reported_by_id=user.pk, reporter_organisation_id__in=raiser_at))
+    if not parts:
+        return None
+    combined = parts[0]
+    for part in parts[1:]:
+        combined |= part
+    return combined
+
+
+def concerns_visible_to(user: User) -> QuerySet[Concern]:
+    scope = _scope(user)
+    if scope is None:
+        return Concern.objects.none()
+    return Concern.objects.filter(scope).select_related(
+        "pupil", "school", "raised_at_provider", "category", "reported_by"
+    )
+
+
+def concern_list_for(
+    user: User,
+    *,
+    status: str = "",
+    category: str = "",
+    pupil_id: int | None = None,
+    provider_id: int | None = None,
+) -> list[Concern]:
+    """The concern list, filtered; reading it is access-logged (one row per list)."""
+    concerns = concerns_visible_to(user)
+    if status in ConcernStatus.values:
+        concerns = concerns.filter(status=status)
+    if category:
+        concerns = concerns.filter(category__code=category)
+    if pupil_id is not None:
+        concerns = concerns.filter(pupil_id=pupil_id)
+    if provider_id is not None:
+        concerns = concerns.filter(raised_at_provider_id=provider_id)
+    found = list(concerns)
+    log_access(by=user, action="safeguarding.concern_list_viewed", target=("concern_list", ""))
+    return found
+
+
+def get_concern_for(user: User, concern_id: int, *, purpose: str = "viewed") -> Concern:
+    """One concern for `user`, access-logged as `purpose` (viewed, printed, ...); 404
+    for missing and forbidden alike."""
+    concern = concerns_visible_to(user).filter(pk=concern_id).first()
+    if concern is None:
+        raise Http404("No such concern.")
+    log_access(
+        by=user,
+        action=f"safeguarding.concern_{purpose}",
+        target=concern,
+        organisation=concern.school,
+        pupil_id=concern.pupil_id,
+    )
+    return concern
+
+
+def get_attachment_for(user: User, concern_id: int, attachment_id: int) -> ConcernAttachment:
+    concern = concerns_visible_to(user).filter(pk=concern_id).first()
+    attachment = (
+        ConcernAttachment.objects.filter(concern=concern, pk=attachment_id).first()
+        if concern is not None
+        else None
+    )
+    if concern is None or attachment is None:
+        raise Http404("No such attachment.")
+    log_access(
+        by=user,
+        action="safeguarding.concern_attachment_downloaded",
+        target=attachment,
+        organisation=concern.school,
+        pupil_id=concern.pupil_id,
+    )
+    return attachment
+
+
+def who_viewed(concern: Concern) -> QuerySet[AccessLogEntry]:
+    """Every read of this concern and its attachments, newest first (for its DSL)."""
+    attachment_ids = [str(pk) for pk in concern.attachments.values_list("pk", flat=True)]
+    return AccessLogEntry.objects.filter(
+        Q(target_type="safeguarding.concern", target_id=str(concern.pk))
+        | Q(target_type="safeguarding.concernattachment", target_id__in=attachment_ids)
+    ).order_by("-pk")
+
+
+# --- raising: which pupils, as which organisation --------------------------------------
+
+
+def pupils_to_raise_concerns_about(user: User) -> QuerySet[Pupil]:
+    """Pupils of the user's schools, and pupils in an active placement at the user's
+    providers. Nothing else about concerns is needed to raise one."""
+    schools = policies.organisation_ids_for(user, policies.SCHOOL_PUPIL_ROLES)
+    providers = policies.organisation_ids_for(user, policies.PROVIDER_ROLES)
+    placed = Placement.objects.filter(
+        provider_id__in=providers, status=Placement.Status.ACTIVE
+    ).values("pupil_id")
+    return (
+        Pupil.objects.filter(Q(school_id__in=schools) | Q(pk__in=placed))
+        .select_related("school")
+        .order_by("legal_last_name", "legal_first_name", "pk")
+    )
+
+
+def get_pupil_to_raise_about(user: User, pupil_id: int) -> Pupil:
+    pupil = pupils_to_raise_concerns_about(user).filter(pk=pupil_id).first()
+    if pupil is None:
+        raise Http404("No such pupil.")
+    return pupil
+
+
+def raising_context(user: User, pupil: Pupil) -> tuple[Organisation, Placement | None]:
+    """As whom the user raises a concern about `pupil`: their school (the pupil's) if
+    they work there, otherwise the provider of the pupil's active placement where they
+    work; and the pupil's active placement, if any."""
+    placement = (
+        Placement.objects.filter(pupil=pupil, status=Placement.Status.ACTIVE)
+        .select_related("provider")
+        .order_by("-start_date")
+        .first()
+    )
+    if policies.roles_in(user, pupil.school) & policies.SCHOOL_PUPIL_ROLES:
+        return pupil.school, placement
+    providers = policies.organisation_ids_for(user, policies.PROVIDER_ROLES)
+    at_provider = (
+        Placement.objects.filter(
+            pupil=pupil, status=Placement.Status.ACTIVE, provider_id__in=providers
+        )
+        .select_related("provider")
+        .first()
+    )
+    if at_provider is None:
+        raise Http404("No such pupil.")
+    return at_provider.provider, at_provider
+
+
+def dsl_attention(user: User) -> tuple[int, int]:
+    """(new concerns to acknowledge, reviews due today or earlier) for a school DSL."""
+    from django.utils import timezone
+
+    schools = policies.organisation_ids_for(user, policies.SAFEGUARDING_ROLES)
+    if not schools:
+        return 0, 0
+    held = Concern.objects.filter(school_id__in=schools)
+    new = held.filter(status=ConcernStatus.NEW).count()
+    due = held.filter(status=ConcernStatus.OPEN, review_on__lte=timezone.localdate()).count()
+    return new, due
