@@ -1,0 +1,330 @@
+"""Safeguarding concerns: who may raise, who is alerted and how, who sees them, and the
+record that is never rewritten."""
+
+import datetime
+import io
+from unittest import mock
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from apcase.accounts.roles import Role
+from apcase.chronology.models import AccessLogEntry, AuditEvent
+from apcase.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
+from apcase.notifications.models import OutboxMessage
+from apcase.notifications.services import absolute_url
+from apcase.referrals.tests.factories import person
+from apcase.safeguarding import services
+from apcase.safeguarding.models import ActionKind, Concern, ConcernStatus
+from conftest import sign_in
+
+from .factories import category, concern_at_provider, placed_pupil, report
+
+
+@pytest.fixture
+def setting(world):  # type: ignore[no-untyped-def]
+    class S:
+        placement = placed_pupil(world.school, world.provider)
+        pupil = placement.pupil
+        dsl = person(Role.SCHOOL_DSL, world.school, email="dsl@school.example")
+        provider_dsl = person(Role.PROVIDER_MANAGER, world.provider, email="dsl@pru.example")
+        provider_staff = person(Role.PROVIDER_STAFF, world.provider, email="staff@pru.example")
+        teacher = person(Role.SCHOOL_STAFF, world.school, email="teacher@school.example")
+        head = person(Role.HEADTEACHER, world.school, email="head@school.example")
+        admin = person(Role.SCHOOL_ADMIN, world.school, email="admin@school.example")
+        lead = person(Role.INCLUSION_LEAD, world.school, email="lead@school.example")
+        officer = person(Role.LA_OFFICER, world.la, email="officer@la.example")
+
+    return S
+
+
+def _raise_by_form(client: Client, pupil_id: int, **changes):  # type: ignore[no-untyped-def]
+    when = timezone.localtime() - datetime.timedelta(hours=2)
+    data = {
+        "occurred_on_0": str(when.day),
+        "occurred_on_1": str(when.month),
+        "occurred_on_2": str(when.year),
+        "occurred_time": when.strftime("%H:%M"),
+        "category": str(category("physical").pk),
+        "account": 'She said "my uncle hit me with a belt".',
+        "body_location": "Back of the left arm",
+        "immediate_action": "Reassured her; told the DSL in person.",
+        "others_involved": "A teaching assistant",
+    }
+    data.update(changes)
+    return client.post(reverse("safeguarding:raise", args=[pupil_id]), data)
+
+
+def test_provider_staff_raise_a_concern_and_get_a_receipt_with_the_time(
+    setting, django_capture_on_commit_callbacks
+):
+    client = sign_in(Client(), setting.provider_staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _raise_by_form(client, setting.pupil.pk)
+
+    concern = Concern.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("safeguarding:receipt", args=[concern.pk])
+    receipt = client.get(response["Location"])
+    assert receipt.status_code == 200
+    assert "Concern sent to the DSL" in receipt.content.decode()
+    assert timezone.localtime(concern.recorded_at).strftime("%H:%M") in receipt.content.decode()
+    assert concern.raised_at_provider == setting.placement.provider
+    assert concern.placement == setting.placement
+    assert concern.status == ConcernStatus.NEW
+    assert AuditEvent.objects.filter(action="safeguarding.concern_raised").count() == 1
+
+
+def test_the_alert_goes_to_the_school_and_provider_dsls_and_names_the_child_by_initial(
+    setting, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        concern = services.raise_concern(
+            setting.pupil, by=setting.provider_staff, report=report(category=category("sexual"))
+        )
+
+    sent = {message.to[0]: message for message in mail.outbox}
+    assert set(sent) == {"dsl@school.example", "dsl@pru.example"}  # not the head, not staff
+    pupil = setting.pupil
+    for message in sent.values():
+        text = message.subject + message.body
+        assert pupil.initialled_name in message.body
+        assert pupil.legal_last_name not in text  # first name and initial only
+        assert "sexual" not in text.lower()  # never the category
+        assert "tea" not in text  # never the content
+        link = absolute_url(reverse("safeguarding:detail", args=[concern.pk]))
+        assert link.startswith("http") and link in message.body  # a full address
+
+
+def test_the_alert_is_queued_in_the_concerns_transaction_and_survives_a_mail_outage(
+    setting, django_capture_on_commit_callbacks
+):
+    with (
+        mock.patch("apcase.notifications.services.send_mail", side_effect=OSError("down")),
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+    ):
+        services.raise_concern(setting.pupil, by=setting.provider_staff, report=report())
+
+    assert len(callbacks) == 2  # one delivery a message, run only after the commit
+    pending = OutboxMessage.objects.filter(status=OutboxMessage.Status.PENDING)
+    assert pending.count() == 2  # written with the concern; the send failed, kept
+    assert mail.outbox == []
+
+    call_command("send_outbox", stdout=io.StringIO())
+    assert sorted(m.to[0] for m in mail.outbox) == ["dsl@pru.example", "dsl@school.example"]
+    assert not OutboxMessage.objects.filter(status=OutboxMessage.Status.PENDING).exists()
+
+
+def test_a_concern_that_fails_to_save_queues_no_alert(setting):
+    with pytest.raises(ValidationFailed):
+        services.raise_concern(
+            setting.pupil, by=setting.provider_staff, report=report(account="   ")
+        )
+    assert not Concern.objects.exists()
+    assert not OutboxMessage.objects.exists()
+
+
+def test_a_school_with_no_dsl_still_gets_the_alert_to_its_head_and_la(
+    world, django_capture_on_commit_callbacks
+):
+    placement = placed_pupil(world.school, world.provider)
+    person(Role.HEADTEACHER, world.school, email="head@school.example")
+    person(Role.LA_OFFICER, world.la, email="officer@la.example")
+    staff = person(Role.SCHOOL_STAFF, world.school)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.raise_concern(placement.pupil, by=staff, report=report())
+
+    assert sorted(m.to[0] for m in mail.outbox) == ["head@school.example", "officer@la.example"]
+    assert all("no DSL in apcase" in m.subject for m in mail.outbox)
+
+
+def test_who_sees_a_concern(setting):
+    concern = concern_at_provider(setting.placement.pupil.school, setting.placement.provider,
+                                  by=setting.provider_staff)  # fmt: skip
+    url = reverse("safeguarding:detail", args=[concern.pk])
+
+    def status(user) -> int:  # type: ignore[no-untyped-def]
+        return sign_in(Client(), user).get(url).status_code
+
+    assert status(setting.dsl) == 200
+    assert status(setting.provider_dsl) == 200
+    assert status(setting.provider_staff) == 200  # the reporter, their own
+    for outsider in (setting.teacher, setting.head, setting.admin, setting.lead, setting.officer):
+        assert status(outsider) == 404  # not told it exists
+    services.escalate(concern, by=setting.dsl)
+    assert status(setting.officer) == 200  # shared with the LA
+
+
+def test_a_reporter_who_has_left_no_longer_sees_their_concern(setting):
+    from apcase.accounts.models import Membership
+
+    concern = services.raise_concern(setting.pupil, by=setting.teacher, report=report())
+    client = sign_in(Client(), setting.teacher)
+    assert client.get(reverse("safeguarding:detail", args=[concern.pk])).status_code == 200
+    Membership.objects.filter(user=setting.teacher).update(is_active=False)
+    person(Role.SCHOOL_STAFF, setting.placement.provider, email="moved@example.org")
+    assert client.get(reverse("safeguarding:detail", args=[concern.pk])).status_code in (403, 404)
+
+
+def test_the_reporter_reads_their_concern_but_not_the_dsls_handling(setting):
+    concern = services.raise_concern(setting.pupil, by=setting.teacher, report=report())
+    services.acknowledge(concern, by=setting.dsl)
+    services.record_action(
+        concern, by=setting.dsl, kind=ActionKind.POLICE, taken_on=timezone.localdate(),
+        note="Called 101; reference given.",
+    )  # fmt: skip
+
+    page = sign_in(Client(), setting.teacher).get(reverse("safeguarding:detail", args=[concern.pk]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "not given any tea" in html
+    assert "Called 101" not in html
+    dsl_page = sign_in(Client(), setting.dsl).get(reverse("safeguarding:detail", args=[concern.pk]))
+    assert "Called 101" in dsl_page.content.decode()
+
+
+def test_only_pupils_of_ones_school_or_provider_can_be_raised_about(setting, world):
+    other = placed_pupil(world.other_school, world.other_provider).pupil
+    client = sign_in(Client(), setting.provider_staff)
+    assert client.get(reverse("safeguarding:raise", args=[other.pk])).status_code == 404
+    response = _raise_by_form(client, other.pk)
+    assert response.status_code == 404
+    assert not Concern.objects.exists()
+
+
+def test_addenda_keep_the_original_account_intact(setting):
+    concern = services.raise_concern(setting.pupil, by=setting.provider_staff, report=report())
+    original = Concern.objects.values().get(pk=concern.pk)
+
+    services.add_addendum(concern, by=setting.provider_staff, text="Correction: it was Tuesday.")
+    services.add_addendum(concern, by=setting.dsl, text="Spoke to the provider DSL.")
+
+    assert Concern.objects.values().get(pk=concern.pk) == original
+    assert list(concern.addenda.values_list("text", flat=True)) == [
+        "Correction: it was Tuesday.",
+        "Spoke to the provider DSL.",
+    ]
+    concern.account = "Rewritten"
+    with pytest.raises(ValueError, match="never changed"):
+        concern.save()
+    with pytest.raises(NotPermitted):
+        services.add_addendum(concern, by=setting.teacher, text="Not mine to add to.")
+
+
+def test_the_dsl_handles_a_concern_from_new_to_closed(setting):
+    concern = services.raise_concern(setting.pupil, by=setting.provider_staff, report=report())
+    with pytest.raises(TransitionNotAllowed):
+        services.close(concern, by=setting.dsl, outcome="Too soon")  # not acknowledged
+    with pytest.raises(NotPermitted):
+        services.acknowledge(concern, by=setting.head)
+
+    concern = services.acknowledge(concern, by=setting.dsl)
+    services.record_action(
+        concern, by=setting.dsl, kind=ActionKind.CHILDRENS_SOCIAL_CARE,
+        taken_on=timezone.localdate(), note="MASH consulted; advice: monitor.",
+    )  # fmt: skip
+    with pytest.raises(ValidationFailed):
+        services.record_action(
+            concern, by=setting.dsl, kind=ActionKind.PARENTS_NOT_INFORMED,
+            taken_on=timezone.localdate(), note="",
+        )  # fmt: skip
+    services.set_review_date(concern, by=setting.dsl, review_on=timezone.localdate())
+    concern = services.close(
+        concern, by=setting.dsl, outcome="Support in place; no further action."
+    )
+
+    assert concern.status == ConcernStatus.CLOSED
+    assert concern.closed_by == setting.dsl
+    actions = list(
+        AuditEvent.objects.filter(target_id=str(concern.pk), action__startswith="safeguarding.")
+        .order_by("pk")
+        .values_list("action", flat=True)
+    )
+    assert actions == [
+        "safeguarding.concern_raised",
+        "safeguarding.concern_acknowledged",
+        "safeguarding.concern_action_recorded",
+        "safeguarding.concern_review_set",
+        "safeguarding.concern_closed",
+    ]
+    with pytest.raises(TransitionNotAllowed):
+        services.acknowledge(concern, by=setting.dsl)
+
+
+def test_every_view_of_a_concern_is_access_logged_and_the_dsl_sees_who(setting):
+    concern = concern_at_provider(
+        setting.placement.pupil.school, setting.placement.provider, with_attachment=True
+    )
+    provider_dsl = sign_in(Client(), setting.provider_dsl)
+    assert provider_dsl.get(reverse("safeguarding:detail", args=[concern.pk])).status_code == 200
+    attachment = concern.attachments.get()
+    download = provider_dsl.get(
+        reverse("safeguarding:attachment", args=[concern.pk, attachment.pk])
+    )
+    assert download.status_code == 200
+    assert (
+        sign_in(Client(), setting.teacher)
+        .get(reverse("safeguarding:detail", args=[concern.pk]))
+        .status_code
+        == 404
+    )
+
+    rows = AccessLogEntry.objects.filter(pupil_id=concern.pupil_id)
+    assert (
+        rows.filter(action="safeguarding.concern_viewed", actor_id=setting.provider_dsl.pk).count()
+        == 1
+    )
+    assert rows.filter(action="safeguarding.concern_attachment_downloaded").count() == 1
+    assert (
+        AccessLogEntry.objects.filter(
+            outcome=AccessLogEntry.Outcome.DENIED, actor_id=setting.teacher.pk
+        ).count()
+        == 1
+    )
+
+    page = sign_in(Client(), setting.dsl).get(reverse("safeguarding:viewed_by", args=[concern.pk]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert setting.provider_dsl.email in html
+    assert "safeguarding.concern_attachment_downloaded" in html
+
+
+def test_the_dsls_home_page_lists_new_concerns_until_acknowledged(setting):
+    concern = services.raise_concern(setting.pupil, by=setting.provider_staff, report=report())
+    client = sign_in(Client(), setting.dsl)
+    home = client.get(reverse("home"))
+    assert home.status_code == 200
+    assert "1 new safeguarding concern to acknowledge" in home.content.decode()
+    for other in (setting.head, setting.teacher, setting.admin):
+        page = sign_in(Client(), other).get(reverse("home"))
+        assert page.status_code == 200
+        assert "safeguarding concern" not in page.content.decode()
+
+    services.acknowledge(concern, by=setting.dsl)
+    assert "new safeguarding concern" not in client.get(reverse("home")).content.decode()
+
+
+def test_the_concern_list_filters_and_is_only_the_readers(setting):
+    services.raise_concern(setting.pupil, by=setting.provider_staff, report=report())
+    closed = services.raise_concern(
+        setting.pupil, by=setting.teacher, report=report(category=category("online"))
+    )
+    services.acknowledge(closed, by=setting.dsl)
+    services.close(closed, by=setting.dsl, outcome="Resolved")
+
+    client = sign_in(Client(), setting.dsl)
+    everything = client.get(reverse("safeguarding:list"))
+    assert everything.status_code == 200
+    assert "2 concerns" in everything.content.decode()
+    only_new = client.get(reverse("safeguarding:list"), {"status": "new"})
+    assert "1 concern<" in only_new.content.decode()
+    online = client.get(reverse("safeguarding:list"), {"category": "online"})
+    assert "1 concern<" in online.content.decode()
+    # The provider DSL sees only the one raised at the provider.
+    provider = sign_in(Client(), setting.provider_dsl).get(reverse("safeguarding:list"))
+    assert "1 concern<" in provider.content.decode()
+    assert sign_in(Client(), setting.head).get(reverse("safeguarding:list")).status_code == 403
