@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from apcase.placements.models import Placement
     from apcase.pupils.models import Pupil
     from apcase.referrals.models import EmergencyPlacement, Referral
+    from apcase.safeguarding.models import Concern
 
 SCHOOL_PUPIL_ROLES = frozenset(
     {
@@ -468,6 +469,20 @@ def is_named_staff_member(user: User, placement: "Placement") -> bool:
     )
 
 
+CHECK_IN_COMMENT_READER_ROLES = frozenset({Role.INCLUSION_LEAD, Role.SCHOOL_DSL})
+
+
+def can_read_check_in_comments(user: User, placement: "Placement") -> bool:
+    """A check-in's comments and the child's words: the named staff member, the school's
+    inclusion lead and DSL, and the provider that wrote them; not every school role (the
+    school admin, for one, has no need of them)."""
+    if roles_in(user, placement.pupil.school) & CHECK_IN_COMMENT_READER_ROLES:
+        return True
+    if is_named_staff_member(user, placement):
+        return True
+    return bool(roles_in(user, placement.provider) & PROVIDER_ROLES)
+
+
 def can_plan_placement(user: User, placement: "Placement") -> bool:
     if not active_memberships(user):
         return False
@@ -584,13 +599,13 @@ def is_school_dsl_of(user: User, school: Organisation) -> bool:
     return bool(roles_in(user, school) & SAFEGUARDING_ROLES)
 
 
-def can_handle_concern(user: User, concern: Any) -> bool:
+def can_handle_concern(user: User, concern: "Concern") -> bool:
     """Acknowledge, record actions, set a review date, escalate, close: the DSL of the
     school the concern belongs to."""
     return is_school_dsl_of(user, concern.school)
 
 
-def can_add_to_concern(user: User, concern: Any) -> bool:
+def can_add_to_concern(user: User, concern: "Concern") -> bool:
     """An addendum: the school's DSL, the provider's DSL for a concern raised at the
     provider, and the reporter while they still work where they raised it."""
     if can_handle_concern(user, concern):
@@ -609,7 +624,7 @@ def can_open_concerns(user: User) -> bool:
     return has_any_role(user, CONCERN_RAISER_ROLES | CONCERN_READER_ROLES)
 
 
-def can_see_concern_handling(user: User, concern: Any) -> bool:
+def can_see_concern_handling(user: User, concern: "Concern") -> bool:
     """The DSL's handling (acknowledgement, actions, review, outcome): the school's DSL,
     the provider's DSL for a concern raised there, and the LA's officers once shared;
     not the reporter, who sees what they raised and the addenda."""

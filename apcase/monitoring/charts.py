@@ -28,9 +28,11 @@ class CheckInTrend:
     check_ins: list[Any]
     width: int
     points: dict[str, str]
+    # Placements whose check-in comments the viewer may read (the rest show a note).
+    readable: frozenset[int] = frozenset()
 
 
-def check_in_trend(check_ins: list[Any]) -> CheckInTrend:
+def check_in_trend(check_ins: list[Any], readable: frozenset[int] = frozenset()) -> CheckInTrend:
     """Polyline points for each measure: x every 50px, scores 1–5 mapped to y 100–20."""
     points = {
         name: " ".join(
@@ -38,4 +40,6 @@ def check_in_trend(check_ins: list[Any]) -> CheckInTrend:
         )
         for name in ("engagement", "wellbeing", "behaviour")
     }
-    return CheckInTrend(check_ins=check_ins, width=60 + 50 * len(check_ins), points=points)
+    return CheckInTrend(
+        check_ins=check_ins, width=60 + 50 * len(check_ins), points=points, readable=readable
+    )

@@ -32,6 +32,23 @@ SCORES = [
 ]
 
 
+SAFEGUARDING_QUESTION = "Is anything here a safeguarding concern?"
+SAFEGUARDING_HELP = (
+    "If yes, you go on to the concern form, which alerts the designated safeguarding "
+    "lead at once; what you typed below goes there, not into this record."
+)
+
+
+def _safeguarding_question() -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=SAFEGUARDING_QUESTION,
+        help_text=SAFEGUARDING_HELP,
+        choices=[("no", "No"), ("yes", "Yes")],
+        initial="no",
+        widget=forms.RadioSelect,
+    )
+
+
 class CheckInForm(_Form):
     submit_label = "Save the check-in"
     week_of = GovDateField(
@@ -62,6 +79,7 @@ class CheckInForm(_Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
     )
+    safeguarding = _safeguarding_question()
 
 
 class ScheduleVisitForm(_Form):
@@ -98,6 +116,7 @@ class LogVisitForm(_Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
     )
+    safeguarding = _safeguarding_question()
 
 
 class CodeAbsenceForm(_Form):

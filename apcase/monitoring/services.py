@@ -101,11 +101,13 @@ def _raise_follow_up(
     if notify_dsl:
         recipients.extend(_dsl_emails(pupil.school))
     link = absolute_url(reverse("monitoring:close_task", kwargs={"task_id": task.pk}))
+    # The email names the child by first name and initial only (it leaves the service).
+    told = detail.replace(pupil.display_name, pupil.initialled_name)
     for email in dict.fromkeys(recipients):
         queue_email(
             to=email,
-            subject=f"Follow up today: {task.get_kind_display().lower()} – {pupil.display_name}",
-            body=f"{detail}\n\nFind out where the child is and record what you did: {link}",
+            subject=f"Follow up today: {task.get_kind_display().lower()} – {pupil.initialled_name}",
+            body=f"{told}\n\nFind out where the child is and record what you did: {link}",
         )
     return task
 
@@ -462,7 +464,9 @@ def record_check_in(
             session="",
             detail=f"{pupil.display_name}'s check-in at {placement.provider} for the week of "
             f"{week:%-d %B %Y}: " + "; ".join(concerns) + ".",
-            notify_dsl=False,
+            # Low or falling wellbeing is the DSL's business as well as the named
+            # staff member's; engagement and behaviour alone are not.
+            notify_dsl=any(concern.startswith("wellbeing") for concern in concerns),
         )
     return check_in
 

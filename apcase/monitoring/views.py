@@ -1,4 +1,5 @@
 import datetime
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -11,9 +12,10 @@ from apcase.access import policies
 from apcase.access.requests import SignedInRequest
 from apcase.access.rules import access_rule
 from apcase.core import idempotency
+from apcase.core.drafts import stash_concern_draft
 from apcase.core.errors import DomainError
 from apcase.core.exports import csv_response
-from apcase.core.viewhelpers import Once, handle_form, raise_for_refusal
+from apcase.core.viewhelpers import Message, Once, Target, handle_form, raise_for_refusal
 from apcase.monitoring.charts import check_in_trend, persistent_absence_line
 from apcase.placements import plan
 from apcase.placements.selectors import get_placement_for, read_placement_for
@@ -40,23 +42,49 @@ def _form_page(
     form: Any,
     action: Any,
     *,
-    done: str,
+    done: Message,
     heading: str,
     caption: str,
     back: str,
     once: Once | None = None,
+    redirect_to: Target | None = None,
 ) -> HttpResponse:
-    """A monitoring form's page: save through `action`, then back to the placement."""
+    """A monitoring form's page: save through `action`, then back to the placement
+    (or to `redirect_to`)."""
     return handle_form(
         request,
         form,
         action,
         success_message=done,
-        redirect_to=back,
+        redirect_to=redirect_to or back,
         template="monitoring/form.html",
         context={"heading": heading, "caption": caption, "back": back},
         once=once,
     )
+
+
+def _concern_form(pupil_id: int) -> str:
+    return reverse("safeguarding:raise", kwargs={"pupil_id": pupil_id})
+
+
+def _concern_or_saved(
+    request: SignedInRequest,
+    pupil_id: int,
+    values: dict[str, Any],
+    words: tuple[str, ...],
+    save: Callable[[dict[str, Any]], Any],
+) -> bool:
+    """Save the record; when the form said "Yes, a safeguarding concern", without the
+    words typed in `words`: they go to the concern form (core.drafts), which alerts the
+    DSL, instead of into a record every school role reads. True for a concern."""
+    is_concern = values.pop("safeguarding", "no") == "yes"
+    if is_concern:
+        draft = "\n\n".join(values[name] for name in words if values[name].strip())
+        values.update(dict.fromkeys(words, ""))
+    save(values)
+    if is_concern:
+        stash_concern_draft(request.session, pupil_id, draft)
+    return is_concern
 
 
 def _register_choice(
@@ -230,7 +258,12 @@ def placement(request: SignedInRequest, placement_id: int) -> HttpResponse:
             "persistent_line": persistent_absence_line(),
             "home_code": plan.home_school_code(found),
             "check_ins": check_ins,
-            "trend": check_in_trend(check_ins),
+            "trend": check_in_trend(
+                check_ins,
+                frozenset({found.pk})
+                if policies.can_read_check_in_comments(request.user, found)
+                else frozenset(),
+            ),
             "visits": visits,
             "next_visit_due": selectors.next_visit_due(found, visits),
             "today": timezone.localdate(),
@@ -328,12 +361,19 @@ def check_in(request: SignedInRequest, placement_id: int) -> HttpResponse:
     return _form_page(
         request,
         form,
-        lambda: services.record_check_in(
-            found,
-            by=request.user,
-            **{k: v for k, v in form.cleaned_data.items() if k != idempotency.FIELD},
+        lambda: _concern_or_saved(
+            request,
+            found.pupil_id,
+            {k: v for k, v in form.cleaned_data.items() if k != idempotency.FIELD},
+            ("comments", "child_words"),
+            lambda values: services.record_check_in(found, by=request.user, **values),
         ),
-        done="Check-in saved.",
+        done=lambda concern: (
+            "Check-in saved without its comments." if concern else "Check-in saved."
+        ),
+        redirect_to=lambda concern: (
+            _concern_form(found.pupil_id) if concern else _placement_url(found.pk)
+        ),
         heading="Weekly check-in",
         caption=found.pupil.display_name,
         back=_placement_url(found.pk),
@@ -371,8 +411,19 @@ def log_visit(request: SignedInRequest, visit_id: int) -> HttpResponse:
     return _form_page(
         request,
         form,
-        lambda: workflow.log_visit(visit, by=request.user, **form.cleaned_data),
-        done="Visit logged.",
+        lambda: _concern_or_saved(
+            request,
+            visit.placement.pupil_id,
+            dict(form.cleaned_data),
+            ("child_views", "safeguarding_notes"),
+            lambda values: workflow.log_visit(visit, by=request.user, **values),
+        ),
+        done=lambda concern: "Visit logged without the concern." if concern else "Visit logged.",
+        redirect_to=lambda concern: (
+            _concern_form(visit.placement.pupil_id)
+            if concern
+            else _placement_url(visit.placement_id)
+        ),
         heading="Log a visit",
         caption=f"{visit.placement.pupil.display_name} at {visit.placement.provider}",
         back=_placement_url(visit.placement_id),

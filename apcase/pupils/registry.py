@@ -49,6 +49,9 @@ class PupilSection:
     template: str
     context: Callable[[Any], dict[str, Any]]
     rank: int = 0
+    # What depends on who is looking, e.g. comments only some roles may read:
+    # `for_viewer(pupil, user)`, merged into the context.
+    for_viewer: Callable[[Any, Any], dict[str, Any]] | None = None
 
 
 @dataclass(frozen=True)
@@ -68,5 +71,11 @@ def register_section(section: PupilSection) -> None:
         _sections.sort(key=lambda s: s.rank)
 
 
-def sections_for(pupil: Pupil) -> list[ShownSection]:
-    return [ShownSection(s.anchor, s.title, s.template, s.context(pupil)) for s in _sections]
+def sections_for(pupil: Pupil, viewer: Any = None) -> list[ShownSection]:
+    shown = []
+    for s in _sections:
+        context = s.context(pupil)
+        if s.for_viewer is not None:
+            context = {**context, **s.for_viewer(pupil, viewer)}
+        shown.append(ShownSection(s.anchor, s.title, s.template, context))
+    return shown

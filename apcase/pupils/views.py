@@ -144,7 +144,7 @@ def pupil_detail(request: SignedInRequest, pupil_id: int) -> HttpResponse:
         "can_edit": policies.can_edit_pupil_at(request.user, pupil.school),
         "can_see_cp": policies.can_see_child_protection(request.user, pupil.school),
         "can_read_chronology": policies.can_read_chronology_of(request.user, pupil.school),
-        "sections": registry.sections_for(pupil),
+        "sections": registry.sections_for(pupil, request.user),
         # The school's duty begins on this school day of a run of suspensions.
         "provision_day": PROVISION_FROM_SCHOOL_DAY,
         "days_short_of_duty": PROVISION_FROM_SCHOOL_DAY - 1,

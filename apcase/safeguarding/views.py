@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from apcase.access import policies
 from apcase.access.requests import SignedInRequest
 from apcase.access.rules import access_rule
+from apcase.core.drafts import take_concern_draft
 from apcase.core.errors import DomainError
 from apcase.core.forms import show_domain_error
 from apcase.core.uploads import file_response
@@ -37,7 +38,8 @@ def choose_pupil(request: SignedInRequest) -> HttpResponse:
 @access_rule(policies.can_raise_concerns)
 def raise_concern(request: SignedInRequest, pupil_id: int) -> HttpResponse:
     pupil = selectors.get_pupil_to_raise_about(request.user, pupil_id)
-    form = ConcernForm(request.POST or None, request.FILES or None)
+    draft = "" if request.method == "POST" else take_concern_draft(request.session, pupil.pk)
+    form = ConcernForm(request.POST or None, request.FILES or None, initial={"account": draft})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         report = services.ConcernReport(

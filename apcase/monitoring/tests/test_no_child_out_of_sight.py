@@ -199,7 +199,7 @@ def _check_session(lead, placement, shape, day, half, *, open_today):
         if shape["staff"] != "named":
             assert task.assigned_to is None
             assert OutboxMessage.objects.filter(
-                to=lead.email, subject__contains=placement.pupil.display_name
+                to=lead.email, subject__contains=placement.pupil.initialled_name
             ).exists()
         else:
             assert task.assigned_to == placement.named_staff_member
