@@ -39,13 +39,12 @@ SAFEGUARDING_HELP = (
 )
 
 
-def _safeguarding_question() -> forms.ChoiceField:
-    return forms.ChoiceField(
+def _safeguarding_question() -> YesNoField:
+    return YesNoField(
         label=SAFEGUARDING_QUESTION,
         help_text=SAFEGUARDING_HELP,
         choices=[("no", "No"), ("yes", "Yes")],
-        initial="no",
-        widget=forms.RadioSelect,
+        initial=False,
     )
 
 

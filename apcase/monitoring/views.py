@@ -77,7 +77,7 @@ def _concern_or_saved(
     """Save the record; when the form said "Yes, a safeguarding concern", without the
     words typed in `words`: they go to the concern form (core.drafts), which alerts the
     DSL, instead of into a record every school role reads. True for a concern."""
-    is_concern = values.pop("safeguarding", "no") == "yes"
+    is_concern = bool(values.pop("safeguarding", False))
     if is_concern:
         draft = "\n\n".join(values[name] for name in words if values[name].strip())
         values.update(dict.fromkeys(words, ""))

@@ -134,7 +134,3 @@ class ReviewForm(_Form):
 class CloseForm(_Form):
     submit_label = "Close the concern"
     outcome = _text("Outcome", rows=4, help_text="What was decided, and why it can close.")
-
-
-class ConfirmForm(_Form):
-    """A button with nothing to fill in (acknowledge, escalate)."""

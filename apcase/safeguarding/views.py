@@ -1,24 +1,24 @@
 """Safeguarding concern pages. Reads go through `selectors` (scoped, access-logged),
 changes through `services`."""
 
+from collections.abc import Callable
 from typing import Any
 
-from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from apcase.access import policies
 from apcase.access.requests import SignedInRequest
 from apcase.access.rules import access_rule
 from apcase.core.drafts import take_concern_draft
-from apcase.core.errors import DomainError
-from apcase.core.forms import show_domain_error
 from apcase.core.uploads import file_response
+from apcase.core.viewhelpers import handle_form, run_action
 
 from . import selectors, services
-from .forms import ActionForm, AddendumForm, CloseForm, ConcernForm, ConfirmForm, ReviewForm
-from .models import ConcernCategory, ConcernStatus
+from .forms import ActionForm, AddendumForm, CloseForm, ConcernForm, ReviewForm
+from .models import Concern, ConcernCategory, ConcernStatus
 
 
 def _int(value: str | None) -> int | None:
@@ -40,7 +40,8 @@ def raise_concern(request: SignedInRequest, pupil_id: int) -> HttpResponse:
     pupil = selectors.get_pupil_to_raise_about(request.user, pupil_id)
     draft = "" if request.method == "POST" else take_concern_draft(request.session, pupil.pk)
     form = ConcernForm(request.POST or None, request.FILES or None, initial={"account": draft})
-    if request.method == "POST" and form.is_valid():
+
+    def raise_it() -> Any:
         data = form.cleaned_data
         report = services.ConcernReport(
             occurred_at=form.occurred_at(),
@@ -50,15 +51,19 @@ def raise_concern(request: SignedInRequest, pupil_id: int) -> HttpResponse:
             immediate_action=data["immediate_action"],
             others_involved=data["others_involved"],
         )
-        try:
-            concern = services.raise_concern(
-                pupil, by=request.user, report=report, attachments=[data.get("attachment")]
-            )
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            return redirect("safeguarding:receipt", concern_id=concern.pk)
-    return render(request, "safeguarding/raise.html", {"form": form, "pupil": pupil})
+        return services.raise_concern(
+            pupil, by=request.user, report=report, attachments=[data.get("attachment")]
+        )
+
+    return handle_form(
+        request,
+        form,
+        raise_it,
+        success_message=None,
+        redirect_to=lambda concern: reverse("safeguarding:receipt", args=[concern.pk]),
+        template="safeguarding/raise.html",
+        context={"pupil": pupil},
+    )
 
 
 @access_rule(policies.can_open_concerns)
@@ -110,39 +115,51 @@ def detail(request: SignedInRequest, concern_id: int) -> HttpResponse:
     )
 
 
-def _handle(
+def _concern_form_page(
     request: SignedInRequest,
     concern_id: int,
     form_class: type,
-    run: Any,
+    run: Callable[[Concern, dict[str, Any]], Any],
     *,
     heading: str,
     done: str,
-    may: Any = policies.can_handle_concern,
+    may: Callable[[Any, Concern], bool] = policies.can_handle_concern,
 ) -> HttpResponse:
-    """Show a concern's form; on a valid POST run the service and go back to the concern."""
+    """One of a concern's forms: on a valid POST run the service, then back to the
+    concern. Someone who may see the concern but not do this gets "not found"."""
     concern = selectors.get_concern_for(request.user, concern_id)
     if not may(request.user, concern):
         raise Http404("No such concern.")
-    form = form_class(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            run(concern, form.cleaned_data)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            messages.success(request, done)
-            return redirect("safeguarding:detail", concern_id=concern.pk)
-    return render(
+    form = form_class(request.POST or None)
+    return handle_form(
         request,
-        "safeguarding/form.html",
-        {"form": form, "concern": concern, "heading": heading},
+        form,
+        lambda: run(concern, form.cleaned_data),
+        success_message=done,
+        redirect_to=reverse("safeguarding:detail", args=[concern.pk]),
+        template="safeguarding/form.html",
+        context={"concern": concern, "heading": heading},
+    )
+
+
+def _concern_button(
+    request: SignedInRequest, concern_id: int, run: Callable[[Concern], Any], *, done: str
+) -> HttpResponse:
+    """A button on the concern's page (acknowledge, share): the school's DSL only."""
+    concern = selectors.get_concern_for(request.user, concern_id)
+    if not policies.can_handle_concern(request.user, concern):
+        raise Http404("No such concern.")
+    return run_action(
+        request,
+        lambda: run(concern),
+        success_message=done,
+        redirect_to=reverse("safeguarding:detail", args=[concern.pk]),
     )
 
 
 @access_rule(policies.can_list_concerns)
 def add_action(request: SignedInRequest, concern_id: int) -> HttpResponse:
-    return _handle(
+    return _concern_form_page(
         request,
         concern_id,
         ActionForm,
@@ -154,7 +171,7 @@ def add_action(request: SignedInRequest, concern_id: int) -> HttpResponse:
 
 @access_rule(policies.can_open_concerns)
 def add_addendum(request: SignedInRequest, concern_id: int) -> HttpResponse:
-    return _handle(
+    return _concern_form_page(
         request,
         concern_id,
         AddendumForm,
@@ -167,7 +184,7 @@ def add_addendum(request: SignedInRequest, concern_id: int) -> HttpResponse:
 
 @access_rule(policies.can_list_concerns)
 def set_review(request: SignedInRequest, concern_id: int) -> HttpResponse:
-    return _handle(
+    return _concern_form_page(
         request,
         concern_id,
         ReviewForm,
@@ -179,7 +196,7 @@ def set_review(request: SignedInRequest, concern_id: int) -> HttpResponse:
 
 @access_rule(policies.can_list_concerns)
 def close(request: SignedInRequest, concern_id: int) -> HttpResponse:
-    return _handle(
+    return _concern_form_page(
         request,
         concern_id,
         CloseForm,
@@ -189,28 +206,24 @@ def close(request: SignedInRequest, concern_id: int) -> HttpResponse:
     )
 
 
-@require_POST
 @access_rule(policies.can_list_concerns)
+@require_POST
 def acknowledge(request: SignedInRequest, concern_id: int) -> HttpResponse:
-    return _handle(
+    return _concern_button(
         request,
         concern_id,
-        ConfirmForm,
-        lambda concern, _data: services.acknowledge(concern, by=request.user),
-        heading="Acknowledge the concern",
+        lambda concern: services.acknowledge(concern, by=request.user),
         done="Concern acknowledged.",
     )
 
 
-@require_POST
 @access_rule(policies.can_list_concerns)
+@require_POST
 def escalate(request: SignedInRequest, concern_id: int) -> HttpResponse:
-    return _handle(
+    return _concern_button(
         request,
         concern_id,
-        ConfirmForm,
-        lambda concern, _data: services.escalate(concern, by=request.user),
-        heading="Share the concern with the local authority",
+        lambda concern: services.escalate(concern, by=request.user),
         done="Concern shared with the local authority's officers.",
     )
 
