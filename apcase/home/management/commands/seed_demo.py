@@ -21,6 +21,7 @@ APP_DEMOS = [
     "apcase.panel.demo",
     "apcase.monitoring.demo",
     "apcase.placements.demo",
+    "apcase.safeguarding.demo",
 ]
 
 
