@@ -24,6 +24,7 @@ from apcase.core.uploads import store_upload
 from apcase.pupils.models import Pupil
 
 from . import notify, selectors
+from .audit import SafeguardingAction
 from .models import (
     ActionKind,
     Concern,
@@ -59,7 +60,9 @@ def _fail(field: str, message: str) -> ValidationFailed:
     return ValidationFailed(message, {field: [message]})
 
 
-def _event(by: User, action: str, concern: Concern, summary: str, **changes: Any) -> None:
+def _event(
+    by: User, action: SafeguardingAction, concern: Concern, summary: str, **changes: Any
+) -> None:
     record_event(
         by=by,
         action=action,
@@ -115,7 +118,7 @@ def raise_concern(
                 uploaded_by=by,
                 uploaded_at=now,
             )
-        _event(by, "safeguarding.concern_raised", concern, f"Concern raised at {organisation}")
+        _event(by, SafeguardingAction.CONCERN_RAISED, concern, f"Concern raised at {organisation}")
         notify.alert_concern_raised(concern)
     return concern
 
@@ -129,7 +132,7 @@ def add_addendum(concern: Concern, *, by: User, text: str) -> ConcernAddendum:
         addendum = ConcernAddendum.objects.create(
             concern=concern, text=text.strip(), written_by=by, written_at=timezone.now()
         )
-        _event(by, "safeguarding.concern_addendum_added", concern, "Addendum added")
+        _event(by, SafeguardingAction.CONCERN_ADDENDUM_ADDED, concern, "Addendum added")
     return addendum
 
 
@@ -154,7 +157,11 @@ def acknowledge(concern: Concern, *, by: User) -> Concern:
             status=S.OPEN, acknowledged_by=by, acknowledged_at=timezone.now()
         )
         _event(
-            by, "safeguarding.concern_acknowledged", locked, "Acknowledged", status=[S.NEW, S.OPEN]
+            by,
+            SafeguardingAction.CONCERN_ACKNOWLEDGED,
+            locked,
+            "Acknowledged",
+            status=[S.NEW, S.OPEN],
         )
     return Concern.objects.get(pk=concern.pk)
 
@@ -180,7 +187,7 @@ def record_action(
             recorded_by=by,
             recorded_at=timezone.now(),
         )
-        _event(by, "safeguarding.concern_action_recorded", locked, ActionKind(kind).label)
+        _event(by, SafeguardingAction.CONCERN_ACTION_RECORDED, locked, ActionKind(kind).label)
     return action
 
 
@@ -194,7 +201,7 @@ def set_review_date(concern: Concern, *, by: User, review_on: datetime.date) -> 
         old = locked.review_on.isoformat() if locked.review_on else None
         Concern.objects.filter(pk=locked.pk).update(review_on=review_on)
         _event(
-            by, "safeguarding.concern_review_set", locked, "Review date set",
+            by, SafeguardingAction.CONCERN_REVIEW_SET, locked, "Review date set",
             review_on=[old, review_on.isoformat()],
         )  # fmt: skip
 
@@ -206,7 +213,7 @@ def escalate(concern: Concern, *, by: User) -> None:
         if locked.escalated_at is not None:
             raise TransitionNotAllowed("This concern is already shared with the local authority.")
         Concern.objects.filter(pk=locked.pk).update(escalated_by=by, escalated_at=timezone.now())
-        _event(by, "safeguarding.concern_escalated", locked, "Shared with the local authority")
+        _event(by, SafeguardingAction.CONCERN_ESCALATED, locked, "Shared with the local authority")
 
 
 def close(concern: Concern, *, by: User, outcome: str) -> Concern:
@@ -218,5 +225,5 @@ def close(concern: Concern, *, by: User, outcome: str) -> Concern:
         Concern.objects.filter(pk=locked.pk).update(
             status=S.CLOSED, closed_by=by, closed_at=timezone.now(), outcome=outcome.strip()
         )
-        _event(by, "safeguarding.concern_closed", locked, "Closed", status=[S.OPEN, S.CLOSED])
+        _event(by, SafeguardingAction.CONCERN_CLOSED, locked, "Closed", status=[S.OPEN, S.CLOSED])
     return Concern.objects.get(pk=concern.pk)

@@ -329,3 +329,20 @@ def test_the_concern_list_filters_and_is_only_the_readers(setting):
     provider = sign_in(Client(), setting.provider_dsl).get(reverse("safeguarding:list"))
     assert "1 concern<" in provider.content.decode()
     assert sign_in(Client(), setting.head).get(reverse("safeguarding:list")).status_code == 403
+
+
+def test_a_concern_is_absent_from_the_chronology_of_anyone_but_the_dsl(setting):
+    concern = services.raise_concern(setting.pupil, by=setting.provider_staff, report=report())
+    services.acknowledge(concern, by=setting.dsl)
+    url = reverse("pupils:chronology", args=[setting.pupil.pk])
+
+    dsl_page = sign_in(Client(), setting.dsl).get(url)
+    assert dsl_page.status_code == 200
+    assert "Concern raised at" in dsl_page.content.decode()
+    for reader in (setting.lead, setting.head):
+        page = sign_in(Client(), reader).get(url)
+        assert page.status_code == 200
+        html = page.content.decode().lower()
+        main = html[html.index("<main") : html.index("</main>")]
+        assert "acknowledged" in dsl_page.content.decode().lower()
+        assert "concern" not in main  # absent, not a redacted stub
