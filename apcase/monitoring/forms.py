@@ -45,6 +45,7 @@ def _safeguarding_question() -> YesNoField:
         help_text=SAFEGUARDING_HELP,
         choices=[("no", "No"), ("yes", "Yes")],
         initial=False,
+        required=False,  # a page sent without the question (an older page) means No
     )
 
 

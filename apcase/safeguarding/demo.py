@@ -10,6 +10,7 @@ from apcase.accounts.models import Organisation, User
 from apcase.placements.models import Placement
 
 from . import services
+from .categories import ensure_default_categories
 from .models import ActionKind, Concern, ConcernCategory
 
 
@@ -27,6 +28,7 @@ def seed(organisations: dict[str, Organisation]) -> None:
         return
     if Concern.objects.filter(pupil=placement.pupil).exists():
         return
+    ensure_default_categories(ConcernCategory)  # a flushed test database has none
     now = timezone.now()
     today = timezone.localdate()
     pupil = placement.pupil

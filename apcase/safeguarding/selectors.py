@@ -19,7 +19,7 @@ from apcase.chronology.services import log_access
 from apcase.placements.models import Placement
 from apcase.pupils.models import Pupil
 
-from .models import Concern, ConcernAttachment, ConcernStatus
+from .models import Concern, ConcernAttachment, ConcernCategory, ConcernStatus
 
 
 def _scope(user: User) -> Q | None:
@@ -47,6 +47,10 @@ def concerns_visible_to(user: User) -> QuerySet[Concern]:
     return Concern.objects.filter(scope).select_related(
         "pupil", "school", "raised_at_provider", "category", "reported_by"
     )
+
+
+def categories() -> QuerySet[ConcernCategory]:
+    return ConcernCategory.objects.all()
 
 
 def concern_list_for(

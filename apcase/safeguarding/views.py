@@ -18,7 +18,7 @@ from apcase.core.viewhelpers import handle_form, run_action
 
 from . import selectors, services
 from .forms import ActionForm, AddendumForm, CloseForm, ConcernForm, ReviewForm
-from .models import Concern, ConcernCategory, ConcernStatus
+from .models import Concern, ConcernStatus
 
 
 def _int(value: str | None) -> int | None:
@@ -91,7 +91,7 @@ def concern_list(request: SignedInRequest) -> HttpResponse:
             "status": status,
             "category": category,
             "statuses": ConcernStatus.choices,
-            "categories": ConcernCategory.objects.all(),
+            "categories": selectors.categories(),
         },
     )
 

@@ -12,12 +12,14 @@ from apcase.placements.models import Placement
 from apcase.placements.tests.factories import make_placement
 from apcase.referrals.tests.factories import person
 from apcase.safeguarding import services
+from apcase.safeguarding.categories import ensure_default_categories
 from apcase.safeguarding.models import Concern, ConcernCategory
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def category(code: str = "neglect") -> ConcernCategory:
+    ensure_default_categories(ConcernCategory)  # transactional tests flush the seeded rows
     return ConcernCategory.objects.get(code=code)
 
 
