@@ -2,6 +2,8 @@
 safeguarding issues of Keeping children safe in education. Rows, not code: a deployment
 may add, rename or retire categories in the database (ConcernCategory)."""
 
+from typing import Any
+
 DEFAULT_CATEGORIES = [
     ("physical", "Physical abuse"),
     ("emotional", "Emotional abuse"),
@@ -17,7 +19,7 @@ DEFAULT_CATEGORIES = [
 ]
 
 
-def ensure_default_categories(model: type) -> None:
+def ensure_default_categories(model: Any) -> None:
     """Create the default categories that are missing (never re-activates a retired
     one or renames an edited one)."""
     for rank, (code, label) in enumerate(DEFAULT_CATEGORIES):

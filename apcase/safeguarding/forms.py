@@ -2,32 +2,21 @@ import datetime
 import re
 from typing import Any
 
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Layout, Submit
 from django import forms
 from django.utils import timezone
 
-from apcase.schooldays.forms import GovDateField, date_field
+from apcase.core.forms import GovDateField, SimpleForm
 
 from .models import ActionKind, ConcernCategory
 
 TIME = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
 
 
-class _Form(forms.Form):
-    submit_label = "Save"
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", self.submit_label))
-
-
 def _text(label: str, rows: int = 3, **kwargs: Any) -> forms.CharField:
     return forms.CharField(label=label, widget=forms.Textarea(attrs={"rows": rows}), **kwargs)
 
 
-class ConcernForm(_Form):
+class ConcernForm(SimpleForm):
     submit_label = "Send the concern to the DSL"
     occurred_on = GovDateField(
         label="Date of the incident or disclosure", help_text="For example, 27 3 2026."
@@ -67,19 +56,6 @@ class ConcernForm(_Form):
         help_text="A PDF, Word document, or PNG or JPEG image, for example a body map.",
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.helper.layout = Layout(
-            date_field("occurred_on"),
-            "occurred_time",
-            "category",
-            "account",
-            "body_location",
-            "immediate_action",
-            "others_involved",
-            "attachment",
-        )
-
     def clean_occurred_time(self) -> datetime.time:
         found = TIME.match(self.cleaned_data["occurred_time"])
         if found is None:
@@ -96,7 +72,7 @@ class ConcernForm(_Form):
         )
 
 
-class AddendumForm(_Form):
+class AddendumForm(SimpleForm):
     submit_label = "Add to the record"
     text = _text(
         "Correction or update",
@@ -106,7 +82,7 @@ class AddendumForm(_Form):
     )
 
 
-class ActionForm(_Form):
+class ActionForm(SimpleForm):
     submit_label = "Record the action"
     kind = forms.ChoiceField(label="Action", choices=ActionKind.choices, widget=forms.RadioSelect)
     taken_on = GovDateField(label="Date of the action")
@@ -117,20 +93,12 @@ class ActionForm(_Form):
         "informed, why not.",
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.helper.layout = Layout("kind", date_field("taken_on"), "note")
 
-
-class ReviewForm(_Form):
+class ReviewForm(SimpleForm):
     submit_label = "Set the review date"
     review_on = GovDateField(label="Review date")
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.helper.layout = Layout(date_field("review_on"))
 
-
-class CloseForm(_Form):
+class CloseForm(SimpleForm):
     submit_label = "Close the concern"
     outcome = _text("Outcome", rows=4, help_text="What was decided, and why it can close.")

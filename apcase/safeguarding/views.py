@@ -4,7 +4,7 @@ changes through `services`."""
 from collections.abc import Callable
 from typing import Any
 
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -238,7 +238,7 @@ def viewed_by(request: SignedInRequest, concern_id: int) -> HttpResponse:
 
 
 @access_rule(policies.can_open_concerns)
-def attachment(request: SignedInRequest, concern_id: int, attachment_id: int) -> HttpResponse:
+def attachment(request: SignedInRequest, concern_id: int, attachment_id: int) -> FileResponse:
     found = selectors.get_attachment_for(request.user, concern_id, attachment_id)
     return file_response(
         found.stored_path, download_name=found.original_name, extension=found.extension

@@ -346,3 +346,43 @@ def test_a_concern_is_absent_from_the_chronology_of_anyone_but_the_dsl(setting):
         main = html[html.index("<main") : html.index("</main>")]
         assert "acknowledged" in dsl_page.content.decode().lower()
         assert "concern" not in main  # absent, not a redacted stub
+
+
+def test_the_concern_form_takes_an_attachment_and_only_the_dsls_may_open_it(setting):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from .factories import PDF
+
+    client = sign_in(Client(), setting.teacher)
+    page = client.get(reverse("safeguarding:raise", args=[setting.pupil.pk]))
+    assert page.status_code == 200
+    assert 'enctype="multipart/form-data"' in page.content.decode()
+    response = _raise_by_form(
+        client, setting.pupil.pk, attachment=SimpleUploadedFile("body-map.pdf", PDF)
+    )
+    assert response.status_code == 302
+    attachment = Concern.objects.get().attachments.get()
+    url = reverse("safeguarding:attachment", args=[attachment.concern_id, attachment.pk])
+    assert sign_in(Client(), setting.dsl).get(url).status_code == 200
+    assert sign_in(Client(), setting.head).get(url).status_code == 404
+
+
+def test_the_pupil_page_offers_a_concern_and_tells_only_the_dsl_how_many(setting):
+    services.raise_concern(setting.pupil, by=setting.provider_staff, report=report())
+    url = reverse("pupils:detail", args=[setting.pupil.pk])
+    raise_link = reverse("safeguarding:raise", args=[setting.pupil.pk])
+
+    dsl = sign_in(Client(), setting.dsl).get(url)
+    assert dsl.status_code == 200
+    assert "1 open concern and 0 closed" in dsl.content.decode()
+    for other in (setting.teacher, setting.admin, setting.head):
+        page = sign_in(Client(), other).get(url)
+        assert page.status_code == 200
+        html = page.content.decode()
+        assert raise_link in html
+        assert "open concern" not in html
+    placement_page = sign_in(Client(), setting.provider_staff).get(
+        reverse("monitoring:placement", args=[setting.placement.pk])
+    )
+    assert placement_page.status_code == 200
+    assert raise_link in placement_page.content.decode()
