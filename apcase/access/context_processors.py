@@ -1,9 +1,34 @@
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
 
+from apcase.accounts.models import User
+
 from . import policies
+
+
+def _gias_only(user: User) -> bool:
+    # The platform operator sees no directory, but imports the national GIAS file.
+    return not policies.can_view_directory(user) and policies.can_import_gias_nationally(user)
+
+
+# The service navigation, in order: (label, URL name, who sees it).
+NAVIGATION: list[tuple[str, str, Callable[[User], bool]]] = [
+    ("Pupils", "pupils:list", policies.can_view_pupils),
+    ("Today's register", "monitoring:register", policies.can_take_registers),
+    ("Follow-ups", "monitoring:tasks", policies.can_follow_up),
+    ("Concerns", "safeguarding:list", policies.can_list_concerns),
+    ("Raise a concern", "safeguarding:choose_pupil", policies.can_raise_concerns),
+    ("Referrals", "referrals:list", policies.can_view_referrals),
+    ("Panel", "panel:meeting_list", policies.can_view_panel),
+    ("Providers", "directory:provider_list", policies.can_view_directory),
+    ("GIAS import", "directory:gias_import", _gias_only),
+    ("Term dates", "schooldays:terms", policies.can_manage_terms),
+    ("Closure days", "schooldays:closures", policies.can_manage_closure_days),
+    ("Users", "organisations:list", policies.can_manage_users_somewhere),
+]
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -12,39 +37,22 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if user is None or not user.is_authenticated or not user.is_verified():
         return {"nav_items": []}
     items = [("Home", reverse("home"))]
-    if policies.can_view_pupils(user):
-        items.append(("Pupils", reverse("pupils:list")))
-    if policies.can_take_registers(user):
-        items.append(("Today's register", reverse("monitoring:register")))
-    if policies.can_follow_up(user):
-        items.append(("Follow-ups", reverse("monitoring:tasks")))
-    if policies.can_list_concerns(user):
-        items.append(("Concerns", reverse("safeguarding:list")))
-    if policies.can_raise_concerns(user):
-        items.append(("Raise a concern", reverse("safeguarding:choose_pupil")))
-    if policies.can_view_referrals(user):
-        items.append(("Referrals", reverse("referrals:list")))
-    if policies.can_view_panel(user):
-        items.append(("Panel", reverse("panel:meeting_list")))
-    if policies.can_view_directory(user):
-        items.append(("Providers", reverse("directory:provider_list")))
-    elif policies.can_import_gias_nationally(user):
-        # The platform operator sees no directory, but imports the national GIAS file.
-        items.append(("GIAS import", reverse("directory:gias_import")))
-    if policies.can_manage_terms(user):
-        items.append(("Term dates", reverse("schooldays:terms")))
-    if policies.can_manage_closure_days(user):
-        items.append(("Closure days", reverse("schooldays:closures")))
-    if policies.can_manage_users_somewhere(user):
-        items.append(("Users", reverse("organisations:list")))
+    items += [(label, reverse(name)) for label, name, shown in NAVIGATION if shown(user)]
     path = request.path
     return {
         "nav_items": [
             {
                 "label": label,
                 "href": href,
-                "current": path == href or (href != "/" and path.startswith(href)),
+                # The longest matching entry is current ("/concerns/raise/" is "Raise a
+                # concern", not "Concerns").
+                "current": href == _current(path, [h for _, h in items]),
             }
             for label, href in items
         ]
     }
+
+
+def _current(path: str, hrefs: list[str]) -> str:
+    matching = [href for href in hrefs if path == href or (href != "/" and path.startswith(href))]
+    return max(matching, key=len, default="")
