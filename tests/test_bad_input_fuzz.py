@@ -56,6 +56,7 @@ NO_FORM = frozenset(
         "safeguarding:acknowledge",
         "safeguarding:escalate",
         "pupils:chronology",
+        "pupils:chronology_pdf",
         "pupils:photo",
         "pupils:export",
         "referrals:list",

@@ -2,13 +2,35 @@
 newest first. Callers have already established, through the pupils selectors, that the
 user may see the pupil; this module only decides which kinds of event they may see."""
 
+import datetime as dt
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.apps import apps
 from django.db.models import QuerySet
 
-from .actions import child_protection_values, lookup
+from .actions import child_protection_values, lookup, registered_actions
 from .models import AuditEvent
+
+
+def event_kinds() -> dict[str, str]:
+    """The kinds a chronology can be filtered by: each app that registered audit
+    actions, by its label, e.g. {"referrals": "Referrals", "safeguarding": ...}."""
+    kinds = {}
+    for action in registered_actions():
+        app = apps.get_containing_app_config(type(action).__module__)
+        if app is not None:
+            kinds[app.label] = str(app.verbose_name).capitalize()
+    return dict(sorted(kinds.items(), key=lambda item: item[1]))
+
+
+def _values_of_kind(kind: str) -> list[str]:
+    return [
+        action.value
+        for action in registered_actions()
+        if (app := apps.get_containing_app_config(type(action).__module__)) is not None
+        and app.label == kind
+    ]
 
 
 @dataclass(frozen=True)
@@ -31,8 +53,23 @@ def _title(event: AuditEvent) -> str:
     return words[:1].upper() + words[1:]
 
 
-def pupil_events(pupil_id: int, *, include_child_protection: bool) -> QuerySet[AuditEvent]:
+def pupil_events(
+    pupil_id: int,
+    *,
+    include_child_protection: bool,
+    kind: str = "",
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+) -> QuerySet[AuditEvent]:
+    """The pupil's events, newest first; `kind` (an app label from `event_kinds`) and
+    the dates `since`/`until` (inclusive, local days) narrow them."""
     events = AuditEvent.objects.filter(pupil_id=pupil_id)
+    if kind:
+        events = events.filter(action__in=_values_of_kind(kind))
+    if since is not None:
+        events = events.filter(occurred_at__date__gte=since)
+    if until is not None:
+        events = events.filter(occurred_at__date__lte=until)
     if not include_child_protection:
         # Events whose very existence is child-protection information (DSLs only): the
         # actions their app registered as such.
@@ -40,7 +77,21 @@ def pupil_events(pupil_id: int, *, include_child_protection: bool) -> QuerySet[A
     return events.order_by("-occurred_at", "-id")
 
 
-def pupil_chronology(pupil_id: int, *, include_child_protection: bool) -> list[ChronologyEntry]:
+def pupil_chronology(
+    pupil_id: int,
+    *,
+    include_child_protection: bool,
+    kind: str = "",
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+) -> list[ChronologyEntry]:
+    events = pupil_events(
+        pupil_id,
+        include_child_protection=include_child_protection,
+        kind=kind,
+        since=since,
+        until=until,
+    )
     return [
         ChronologyEntry(
             occurred_at=event.occurred_at,
@@ -53,5 +104,5 @@ def pupil_chronology(pupil_id: int, *, include_child_protection: bool) -> list[C
                 if isinstance(event.changes, dict)
             ),
         )
-        for event in pupil_events(pupil_id, include_child_protection=include_child_protection)
+        for event in events
     ]

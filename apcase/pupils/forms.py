@@ -309,3 +309,28 @@ class PhotoForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.layout = Layout(Field("photo"), Submit("submit", "Save photo"))
+
+
+class ChronologyFilterForm(forms.Form):
+    """Narrow a pupil's chronology by kind of event and by date (a GET form: the
+    filtered page can be bookmarked and printed)."""
+
+    kind = forms.ChoiceField(label="Type of event", required=False)
+    since = GovDateField(label="From", required=False)
+    until = GovDateField(label="To", required=False)
+
+    def __init__(self, *args: Any, kinds: dict[str, str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", "All types"), *kinds.items()]  # type: ignore[attr-defined]
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.layout = Layout(
+            "kind", date_field("since"), date_field("until"), Submit("filter", "Filter")
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        since, until = data.get("since"), data.get("until")
+        if since and until and since > until:
+            self.add_error("until", "The end date must be the same as or after the start date.")
+        return data

@@ -103,12 +103,13 @@ def read_pupil_for(user: User, pupil_id: int) -> tuple[Pupil, str]:
     return pupil, view
 
 
-def read_chronology_of(user: User, pupil_id: int) -> Pupil:
-    """The pupil whose chronology `user` may read (404 otherwise); the read is logged."""
+def read_chronology_of(user: User, pupil_id: int, *, purpose: str = "viewed") -> Pupil:
+    """The pupil whose chronology `user` may read (404 otherwise); the read is logged
+    as `pupil.chronology_<purpose>` (viewed, printed)."""
     pupil = get_pupil_for(user, pupil_id)
     if not policies.can_read_chronology_of(user, pupil.school):
         raise Http404("No such pupil.")
-    _log_read(user, pupil, "pupil.chronology_viewed")
+    _log_read(user, pupil, f"pupil.chronology_{purpose}")
     return pupil
 
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pupil_id>/", views.pupil_detail, name="detail"),
     path("<int:pupil_id>/change/", views.pupil_edit, name="edit"),
     path("<int:pupil_id>/chronology/", views.pupil_chronology_view, name="chronology"),
+    path("<int:pupil_id>/chronology.pdf", views.pupil_chronology_pdf, name="chronology_pdf"),
     path("<int:pupil_id>/photo/", views.pupil_photo, name="photo"),
     path("<int:pupil_id>/photo/change/", views.photo_edit, name="photo_edit"),
     path("<int:pupil_id>/carers/add/", views.carer_add, name="carer_add"),

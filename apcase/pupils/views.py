@@ -10,9 +10,10 @@ from django.utils import timezone
 from apcase.access import policies
 from apcase.access.requests import SignedInRequest
 from apcase.access.rules import access_rule
-from apcase.chronology.selectors import pupil_chronology
+from apcase.chronology.selectors import event_kinds, pupil_chronology
 from apcase.core import idempotency, uploads
 from apcase.core.exports import csv_response
+from apcase.core.pdf import pdf_response, render_pdf
 from apcase.core.viewhelpers import Once, handle_form, run_action
 from apcase.reference.census import (
     MAX_SUSPENSION_DAYS_PER_YEAR,
@@ -24,6 +25,7 @@ from apcase.schooldays.calculator import school_year_label, school_year_of
 from . import mis_import, registry, selectors, services
 from .forms import (
     CarerForm,
+    ChronologyFilterForm,
     ExclusionForm,
     ImportForm,
     PhotoForm,
@@ -152,16 +154,46 @@ def pupil_detail(request: SignedInRequest, pupil_id: int) -> HttpResponse:
     return render(request, "pupils/pupil_detail.html", context)
 
 
+def _chronology(request: SignedInRequest, pupil: Pupil) -> dict[str, Any]:
+    """The entries the user may see (child-protection events for the DSL only), by the
+    page's filter; what they are is decided in chronology.selectors."""
+    can_see_cp = policies.can_see_child_protection(request.user, pupil.school)
+    kinds = event_kinds()
+    if not can_see_cp:
+        kinds.pop("safeguarding", None)
+    form = ChronologyFilterForm(request.GET or None, kinds=kinds)
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    entries = pupil_chronology(
+        pupil.pk,
+        include_child_protection=can_see_cp,
+        kind=filters.get("kind") or "",
+        since=filters.get("since"),
+        until=filters.get("until"),
+    )
+    return {
+        "pupil": pupil,
+        "entries": entries,
+        "can_see_cp": can_see_cp,
+        "form": form,
+        "query": request.GET.urlencode(),
+        "printed_at": timezone.now(),
+        "printed_by": request.user,
+    }
+
+
 @access_rule(policies.can_read_chronologies)
 def pupil_chronology_view(request: SignedInRequest, pupil_id: int) -> HttpResponse:
     pupil = selectors.read_chronology_of(request.user, pupil_id)
-    can_see_cp = policies.can_see_child_protection(request.user, pupil.school)
-    entries = pupil_chronology(pupil.pk, include_child_protection=can_see_cp)
-    return render(
-        request,
-        "pupils/pupil_chronology.html",
-        {"pupil": pupil, "entries": entries, "can_see_cp": can_see_cp},
-    )
+    return render(request, "pupils/pupil_chronology.html", _chronology(request, pupil))
+
+
+@access_rule(policies.can_read_chronologies)
+def pupil_chronology_pdf(request: SignedInRequest, pupil_id: int) -> HttpResponse:
+    """The chronology as the user sees it (with the page's filter), as a PDF; the print
+    is access-logged as its own read."""
+    pupil = selectors.read_chronology_of(request.user, pupil_id, purpose="printed")
+    content = render_pdf("pupils/pupil_chronology_pdf.html", _chronology(request, pupil))
+    return pdf_response(content, filename=f"chronology-{pupil.pk}.pdf")
 
 
 def _pupil_initial(pupil: Pupil) -> dict[str, Any]:

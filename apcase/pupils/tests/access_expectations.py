@@ -80,6 +80,10 @@ EXPECTATIONS = {
         roles=frozenset({Role.INCLUSION_LEAD, Role.HEADTEACHER, Role.SCHOOL_DSL}),
         kwargs=pupil_kwargs,
     ),
+    "pupils:chronology_pdf": Expect(
+        roles=frozenset({Role.INCLUSION_LEAD, Role.HEADTEACHER, Role.SCHOOL_DSL}),
+        kwargs=pupil_kwargs,
+    ),
     "pupils:photo": Expect(roles=VIEWERS, kwargs=photo_kwargs, role_status=NOT_REFERRED_OR_PLACED),
     "pupils:photo_edit": Expect(roles=EDITORS, kwargs=pupil_kwargs),
     "pupils:carer_add": Expect(roles=EDITORS, kwargs=pupil_kwargs),

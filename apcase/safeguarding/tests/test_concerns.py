@@ -386,3 +386,42 @@ def test_the_pupil_page_offers_a_concern_and_tells_only_the_dsl_how_many(setting
     )
     assert placement_page.status_code == 200
     assert raise_link in placement_page.content.decode()
+
+
+def test_the_chronology_filters_by_type_and_date_and_prints_what_the_reader_may_see(setting):
+    from apcase.chronology.models import AccessLogEntry as Log
+
+    concern = services.raise_concern(setting.pupil, by=setting.provider_staff, report=report())
+    services.acknowledge(concern, by=setting.dsl)
+    url = reverse("pupils:chronology", args=[setting.pupil.pk])
+    pdf = reverse("pupils:chronology_pdf", args=[setting.pupil.pk])
+    dsl = sign_in(Client(), setting.dsl)
+
+    only_concerns = dsl.get(url, {"kind": "safeguarding"})
+    assert only_concerns.status_code == 200
+    html = only_concerns.content.decode()
+    assert "Concern raised at" in html
+    assert "2 entries" in html  # raised, acknowledged: nothing of the placement's
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    later = dsl.get(
+        url,
+        {"since_0": tomorrow.day, "since_1": tomorrow.month, "since_2": tomorrow.year},
+    )
+    assert "Nothing has been recorded yet." in later.content.decode()
+
+    printed = dsl.get(pdf, {"kind": "safeguarding"})
+    assert printed.status_code == 200
+    assert printed["Content-Type"] == "application/pdf"
+    assert printed.content.startswith(b"%PDF")
+    assert (
+        Log.objects.filter(
+            action="pupil.chronology_printed", actor_id=setting.dsl.pk, pupil_id=setting.pupil.pk
+        ).count()
+        == 1
+    )
+
+    lead = sign_in(Client(), setting.lead)
+    page = lead.get(url)
+    assert page.status_code == 200
+    assert 'value="safeguarding"' not in page.content.decode()  # not even as a filter
+    assert lead.get(pdf).status_code == 200
