@@ -55,6 +55,7 @@ NO_FORM = frozenset(
         "safeguarding:attachment",
         "safeguarding:acknowledge",
         "safeguarding:escalate",
+        "safeguarding:transfer_file",
         "pupils:chronology",
         "pupils:chronology_pdf",
         "pupils:photo",

@@ -1,6 +1,7 @@
 """The DSL's home page: new concerns to acknowledge and reviews that are due."""
 
 from django.urls import reverse
+from django.utils import timezone
 
 from apcase.core.attention import AttentionItem
 
@@ -26,6 +27,17 @@ def items_for(user: object) -> list[AttentionItem]:
                 href=f"{reverse('safeguarding:list')}?status=open",
                 tag="Due",
                 tag_colour="yellow",
+            )
+        )
+    for transfer in selectors.transfers_due(user)[:20]:  # type: ignore[arg-type]
+        late = transfer.due_by < timezone.localdate()
+        items.append(
+            AttentionItem(
+                title=f"Send the child protection file of {transfer.pupil.display_name}",
+                href=reverse("safeguarding:transfers", args=[transfer.pupil_id]),
+                detail=f"To {transfer.destination}, by {transfer.due_by:%-d %B %Y}",
+                tag="Overdue" if late else "Due",
+                tag_colour="red" if late else "yellow",
             )
         )
     return items

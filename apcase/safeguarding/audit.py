@@ -33,3 +33,18 @@ class SafeguardingAction(AuditAction):
         True,
     )
     CONCERN_CLOSED = "safeguarding.concern_closed", "Safeguarding concern closed", True
+
+
+@register
+class TransferAction(AuditAction):
+    TRANSFER_STARTED = (
+        "safeguarding.transfer_started",
+        "Child protection file: transfer started",
+        True,
+    )
+    TRANSFER_SENT = "safeguarding.transfer_sent", "Child protection file sent", True
+    TRANSFER_RECEIVED = (
+        "safeguarding.transfer_received",
+        "Child protection file: receipt confirmed",
+        True,
+    )

@@ -102,3 +102,32 @@ class ReviewForm(SimpleForm):
 class CloseForm(SimpleForm):
     submit_label = "Close the concern"
     outcome = _text("Outcome", rows=4, help_text="What was decided, and why it can close.")
+
+
+class StartTransferForm(SimpleForm):
+    submit_label = "Start the transfer"
+    destination = forms.CharField(
+        label="School or setting the child has gone to",
+        max_length=200,
+        help_text="Its name and town, for example: Oakfield Primary School, Bedford.",
+    )
+    left_on = GovDateField(label="Date the child left")
+
+
+class TransferSentForm(SimpleForm):
+    submit_label = "Record that it was sent"
+    sent_on = GovDateField(label="Date sent")
+    sent_how = forms.CharField(
+        label="How it was sent",
+        max_length=200,
+        help_text="Separately from the main school file and securely, for example by the "
+        "local authority's secure transfer service or by hand with a signature.",
+    )
+
+
+class TransferReceivedForm(SimpleForm):
+    submit_label = "Record the confirmation"
+    confirmed_on = GovDateField(label="Date receipt was confirmed")
+    confirmed_by = forms.CharField(
+        label="Who confirmed receipt", max_length=200, help_text="Their name and role."
+    )

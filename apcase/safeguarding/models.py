@@ -200,3 +200,39 @@ class ConcernAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class ChildProtectionTransfer(models.Model):
+    """A pupil's child protection file, sent to their new school or setting when they
+    leave: due within 5 school days of leaving, sent separately and securely, receipt
+    confirmed (Keeping children safe in education, Annex C). apcase produces the file
+    (a PDF of the concerns and the full chronology) and records when it was sent and
+    when the receiver confirmed it."""
+
+    pupil = models.ForeignKey(
+        "pupils.Pupil", on_delete=models.PROTECT, related_name="child_protection_transfers"
+    )
+    school = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    destination = models.CharField("Where the child has gone", max_length=200)
+    left_on = models.DateField("Date the child left")
+    due_by = models.DateField()
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    started_at = models.DateTimeField()
+    sent_on = models.DateField(null=True, blank=True)
+    sent_how = models.CharField(max_length=200, blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    receipt_confirmed_on = models.DateField(null=True, blank=True)
+    receipt_confirmed_by_name = models.CharField(max_length=200, blank=True)
+    receipt_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-left_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Child protection file transfer {self.pk}"

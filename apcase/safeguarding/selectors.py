@@ -19,7 +19,13 @@ from apcase.chronology.services import log_access
 from apcase.placements.models import Placement
 from apcase.pupils.models import Pupil
 
-from .models import Concern, ConcernAttachment, ConcernCategory, ConcernStatus
+from .models import (
+    ChildProtectionTransfer,
+    Concern,
+    ConcernAttachment,
+    ConcernCategory,
+    ConcernStatus,
+)
 
 
 def _scope(user: User) -> Q | None:
@@ -181,3 +187,56 @@ def dsl_attention(user: User) -> tuple[int, int]:
     new = held.filter(status=ConcernStatus.NEW).count()
     due = held.filter(status=ConcernStatus.OPEN, review_on__lte=timezone.localdate()).count()
     return new, due
+
+
+# --- child protection file transfers ----------------------------------------------------
+
+
+def get_pupil_for_transfer(user: User, pupil_id: int) -> Pupil:
+    """A pupil of a school where `user` is the DSL; 404 otherwise."""
+    schools = policies.organisation_ids_for(user, policies.SAFEGUARDING_ROLES)
+    pupil = (
+        Pupil.objects.filter(pk=pupil_id, school_id__in=schools).select_related("school").first()
+    )
+    if pupil is None:
+        raise Http404("No such pupil.")
+    return pupil
+
+
+def transfers_of(pupil: Pupil) -> QuerySet[ChildProtectionTransfer]:
+    return ChildProtectionTransfer.objects.filter(pupil=pupil, school=pupil.school)
+
+
+def get_transfer_for(user: User, transfer_id: int) -> ChildProtectionTransfer:
+    schools = policies.organisation_ids_for(user, policies.SAFEGUARDING_ROLES)
+    transfer = (
+        ChildProtectionTransfer.objects.filter(pk=transfer_id, school_id__in=schools)
+        .select_related("pupil", "pupil__school", "school")
+        .first()
+    )
+    if transfer is None:
+        raise Http404("No such transfer.")
+    return transfer
+
+
+def read_transfer_file(user: User, transfer_id: int) -> ChildProtectionTransfer:
+    """The transfer whose file is being produced; the print is access-logged."""
+    transfer = get_transfer_for(user, transfer_id)
+    log_access(
+        by=user,
+        action="safeguarding.child_protection_file_printed",
+        target=transfer,
+        organisation=transfer.school,
+        pupil_id=transfer.pupil_id,
+    )
+    return transfer
+
+
+def transfers_due(user: User) -> QuerySet[ChildProtectionTransfer]:
+    """Transfers at the user's DSL schools not yet sent, soonest first."""
+    schools = policies.organisation_ids_for(user, policies.SAFEGUARDING_ROLES)
+    return (
+        ChildProtectionTransfer.objects.filter(school_id__in=schools, sent_on__isnull=True)
+        .select_related("pupil")
+        .order_by("due_by")
+    )

@@ -17,6 +17,12 @@ urlpatterns = [
     path("<int:concern_id>/escalate/", views.escalate, name="escalate"),
     path("<int:concern_id>/close/", views.close, name="close"),
     path("<int:concern_id>/views/", views.viewed_by, name="viewed_by"),
+    path("pupils/<int:pupil_id>/transfers/", views.transfers, name="transfers"),
+    path("transfers/<int:transfer_id>/sent/", views.transfer_sent, name="transfer_sent"),
+    path(
+        "transfers/<int:transfer_id>/received/", views.transfer_received, name="transfer_received"
+    ),
+    path("transfers/<int:transfer_id>/file.pdf", views.transfer_file, name="transfer_file"),
     path(
         "<int:concern_id>/attachments/<int:attachment_id>/",
         views.attachment,

@@ -7,17 +7,29 @@ from typing import Any
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from apcase.access import policies
 from apcase.access.requests import SignedInRequest
 from apcase.access.rules import access_rule
 from apcase.core.drafts import take_concern_draft
+from apcase.core.pdf import pdf_response, render_pdf
 from apcase.core.uploads import file_response
 from apcase.core.viewhelpers import handle_form, run_action
 
 from . import selectors, services
-from .forms import ActionForm, AddendumForm, CloseForm, ConcernForm, ReviewForm
+from . import transfers as transfer_services
+from .forms import (
+    ActionForm,
+    AddendumForm,
+    CloseForm,
+    ConcernForm,
+    ReviewForm,
+    StartTransferForm,
+    TransferReceivedForm,
+    TransferSentForm,
+)
 from .models import Concern, ConcernStatus
 
 
@@ -243,3 +255,81 @@ def attachment(request: SignedInRequest, concern_id: int, attachment_id: int) ->
     return file_response(
         found.stored_path, download_name=found.original_name, extension=found.extension
     )
+
+
+# --- the child protection file, when a pupil leaves ------------------------------------
+
+
+@access_rule(policies.can_list_concerns)
+def transfers(request: SignedInRequest, pupil_id: int) -> HttpResponse:
+    pupil = selectors.get_pupil_for_transfer(request.user, pupil_id)
+    form = StartTransferForm(request.POST or None)
+    return handle_form(
+        request,
+        form,
+        lambda: transfer_services.start_transfer(pupil, by=request.user, **form.cleaned_data),
+        success_message=lambda t: f"Transfer started: send the file by {t.due_by:%-d %B %Y}.",
+        redirect_to=reverse("safeguarding:transfers", args=[pupil.pk]),
+        template="safeguarding/transfers.html",
+        context={"pupil": pupil, "transfers": selectors.transfers_of(pupil)},
+    )
+
+
+def _transfer_form_page(
+    request: SignedInRequest,
+    transfer_id: int,
+    form_class: type,
+    run: Callable[[Any, dict[str, Any]], Any],
+    *,
+    heading: str,
+    done: str,
+) -> HttpResponse:
+    transfer = selectors.get_transfer_for(request.user, transfer_id)
+    form = form_class(request.POST or None)
+    return handle_form(
+        request,
+        form,
+        lambda: run(transfer, form.cleaned_data),
+        success_message=done,
+        redirect_to=reverse("safeguarding:transfers", args=[transfer.pupil_id]),
+        template="safeguarding/transfer_form.html",
+        context={"transfer": transfer, "heading": heading},
+    )
+
+
+@access_rule(policies.can_list_concerns)
+def transfer_sent(request: SignedInRequest, transfer_id: int) -> HttpResponse:
+    return _transfer_form_page(
+        request,
+        transfer_id,
+        TransferSentForm,
+        lambda t, data: transfer_services.record_sent(t, by=request.user, **data),
+        heading="Record that the file was sent",
+        done="Recorded as sent.",
+    )
+
+
+@access_rule(policies.can_list_concerns)
+def transfer_received(request: SignedInRequest, transfer_id: int) -> HttpResponse:
+    return _transfer_form_page(
+        request,
+        transfer_id,
+        TransferReceivedForm,
+        lambda t, data: transfer_services.record_receipt(t, by=request.user, **data),
+        heading="Record that receipt was confirmed",
+        done="Receipt recorded.",
+    )
+
+
+@access_rule(policies.can_list_concerns)
+def transfer_file(request: SignedInRequest, transfer_id: int) -> HttpResponse:
+    """The child protection file as one PDF, for secure transfer (access-logged)."""
+    transfer = selectors.read_transfer_file(request.user, transfer_id)
+    context = {
+        **transfer_services.file_contents(transfer.pupil),
+        "transfer": transfer,
+        "printed_at": timezone.now(),
+        "printed_by": request.user,
+    }
+    content = render_pdf("safeguarding/child_protection_file.html", context)
+    return pdf_response(content, filename=f"child-protection-file-{transfer.pupil_id}.pdf")

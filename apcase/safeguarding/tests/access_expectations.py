@@ -78,3 +78,33 @@ EXPECTATIONS = {
     # An unshared concern: the LA's officers do not see it yet (404).
     "safeguarding:escalate": _dsl_page(unshared_kwargs, method="POST", ok=302),
 }
+
+
+def transfer_kwargs(world, own):  # type: ignore[no-untyped-def]
+    import datetime
+
+    from apcase.referrals.tests.factories import person
+    from apcase.safeguarding.models import ChildProtectionTransfer
+    from apcase.safeguarding.transfers import start_transfer
+
+    school, provider = _orgs(world, own)
+    pupil = placed_pupil(school, provider).pupil
+    found = ChildProtectionTransfer.objects.filter(pupil=pupil).first()
+    if found is None:
+        dsl = person(Role.SCHOOL_DSL, school)
+        found = start_transfer(
+            pupil, by=dsl, destination="Oakfield Primary School", left_on=datetime.date(2026, 9, 1)
+        )
+    return {"transfer_id": found.pk}
+
+
+# The child protection file: the school's DSL only; the other readers of concerns get
+# "not found" (the page's rule lets them in, the school's scope does not).
+EXPECTATIONS.update(
+    {
+        "safeguarding:transfers": _dsl_page(pupil_kwargs),
+        "safeguarding:transfer_sent": _dsl_page(transfer_kwargs),
+        "safeguarding:transfer_received": _dsl_page(transfer_kwargs),
+        "safeguarding:transfer_file": _dsl_page(transfer_kwargs),
+    }
+)

@@ -425,3 +425,11 @@ def test_the_chronology_filters_by_type_and_date_and_prints_what_the_reader_may_
     assert page.status_code == 200
     assert 'value="safeguarding"' not in page.content.decode()  # not even as a filter
     assert lead.get(pdf).status_code == 200
+
+
+def test_the_placement_page_offers_no_concern_link_to_those_who_cannot_raise_one(setting):
+    page = sign_in(Client(), setting.officer).get(
+        reverse("monitoring:placement", args=[setting.placement.pk])
+    )
+    assert page.status_code == 200
+    assert reverse("safeguarding:raise", args=[setting.pupil.pk]) not in page.content.decode()
