@@ -433,3 +433,24 @@ def test_the_placement_page_offers_no_concern_link_to_those_who_cannot_raise_one
     )
     assert page.status_code == 200
     assert reverse("safeguarding:raise", args=[setting.pupil.pk]) not in page.content.decode()
+
+
+def test_the_chronology_costs_the_same_queries_however_many_events_it_shows(setting):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = reverse("pupils:chronology", args=[setting.pupil.pk])
+    client = sign_in(Client(), setting.dsl)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        assert response.status_code == 200
+        return len(captured)
+
+    services.raise_concern(setting.pupil, by=setting.provider_staff, report=report())
+    few = queries()
+    for _ in range(15):
+        concern = services.raise_concern(setting.pupil, by=setting.provider_staff, report=report())
+        services.acknowledge(concern, by=setting.dsl)
+    assert queries() == few
