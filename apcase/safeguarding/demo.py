@@ -3,6 +3,7 @@ actions, raised by the PRU's staff about a pupil placed there (invented people a
 events). Idempotent: a pupil who already has demo concerns gets no more."""
 
 import datetime
+from typing import Any
 
 from django.utils import timezone
 
@@ -28,63 +29,69 @@ def seed(organisations: dict[str, Organisation]) -> None:
         return
     if Concern.objects.filter(pupil=placement.pupil).exists():
         return
-    ensure_default_categories(ConcernCategory)  # a flushed test database has none
-    now = timezone.now()
+    ensure_default_categories(ConcernCategory)
+    name = placement.pupil.preferred_name or placement.pupil.legal_first_name
+    for concern in CONCERNS:
+        _seed(concern, placement.pupil, name, reporter, dsl)
+
+
+# (days ago, category, account, immediate action, others involved, actions (days ago,
+# kind, note), outcome: closed with it, or None: left open with a review in a week)
+CONCERNS = [
+    (
+        15,
+        "neglect",
+        '{name} arrived without a coat in the rain for the third day running and said '
+        '"Mum forgot again, she is always asleep".',
+        "Lent a coat from the spare clothes box; told the PRU's DSL.",
+        "The PRU's key worker was present.",
+        [
+            (14, ActionKind.INFORMED_PARENTS,
+             "Phoned mum: she has started night shifts; agreed a coat from the uniform bank."),
+            (10, ActionKind.EARLY_HELP, "Early help assessment offered and accepted."),
+        ],
+        "Early help in place; no further concerns in two weeks.",
+    ),
+    (
+        2,
+        "online",
+        '{name} showed a classmate messages from an older "friend" met in a game, who '
+        "asked for a photo and said to keep it secret.",
+        "Screenshots not taken (not to be shared); device left with the child.",
+        "Another pupil saw the messages.",
+        [
+            (1, ActionKind.CHILDRENS_SOCIAL_CARE,
+             "Consulted the MASH: advice to inform parents and report to CEOP; done."),
+        ],
+        None,
+    ),
+]  # fmt: skip
+
+
+def _seed(entry: tuple[Any, ...], pupil: Any, name: str, reporter: User, dsl: User) -> None:
+    days_ago, category, account, immediate, others, actions, outcome = entry
     today = timezone.localdate()
-    pupil = placement.pupil
-    name = pupil.preferred_name or pupil.legal_first_name
-
-    closed = services.raise_concern(
+    concern = services.raise_concern(
         pupil,
         by=reporter,
         report=services.ConcernReport(
-            occurred_at=now - datetime.timedelta(days=15, hours=3),
-            category=ConcernCategory.objects.get(code="neglect"),
-            account=(
-                f"{name} arrived without a coat in the rain for the third day running and "
-                'said "Mum forgot again, she is always asleep".'
-            ),
-            immediate_action="Lent a coat from the spare clothes box; told the PRU's DSL.",
-            others_involved="The PRU's key worker was present.",
+            occurred_at=timezone.now() - datetime.timedelta(days=days_ago, hours=3),
+            category=ConcernCategory.objects.get(code=category),
+            account=account.format(name=name),
+            immediate_action=immediate,
+            others_involved=others,
         ),
     )
-    services.acknowledge(closed, by=dsl)
-    services.record_action(
-        closed,
-        by=dsl,
-        kind=ActionKind.INFORMED_PARENTS,
-        taken_on=today - datetime.timedelta(days=14),
-        note="Phoned mum: she has started night shifts; agreed a coat from the uniform bank.",
-    )
-    services.record_action(
-        closed,
-        by=dsl,
-        kind=ActionKind.EARLY_HELP,
-        taken_on=today - datetime.timedelta(days=10),
-        note="Early help assessment offered and accepted.",
-    )
-    services.close(closed, by=dsl, outcome="Early help in place; no further concerns in two weeks.")
-
-    open_concern = services.raise_concern(
-        pupil,
-        by=reporter,
-        report=services.ConcernReport(
-            occurred_at=now - datetime.timedelta(days=2, hours=5),
-            category=ConcernCategory.objects.get(code="online"),
-            account=(
-                f'{name} showed a classmate messages from an older "friend" met in a game, '
-                "who asked for a photo and said to keep it secret."
-            ),
-            immediate_action="Screenshots not taken (not to be shared); device left with the child.",
-            others_involved="Another pupil saw the messages.",
-        ),
-    )
-    services.acknowledge(open_concern, by=dsl)
-    services.record_action(
-        open_concern,
-        by=dsl,
-        kind=ActionKind.CHILDRENS_SOCIAL_CARE,
-        taken_on=today - datetime.timedelta(days=1),
-        note="Consulted the MASH: advice to inform parents and report to CEOP; done.",
-    )
-    services.set_review_date(open_concern, by=dsl, review_on=today + datetime.timedelta(days=7))
+    services.acknowledge(concern, by=dsl)
+    for action_days_ago, kind, note in actions:
+        services.record_action(
+            concern,
+            by=dsl,
+            kind=kind,
+            taken_on=today - datetime.timedelta(days=action_days_ago),
+            note=note,
+        )
+    if outcome:
+        services.close(concern, by=dsl, outcome=outcome)
+    else:
+        services.set_review_date(concern, by=dsl, review_on=today + datetime.timedelta(days=7))

@@ -24,9 +24,10 @@ from apcase.core.uploads import store_upload
 from apcase.pupils.models import Pupil
 
 from . import notify, selectors
-from .audit import SafeguardingAction
+from .audit import SafeguardingAction, TransferAction
 from .models import (
     ActionKind,
+    ChildProtectionTransfer,
     Concern,
     ConcernAction,
     ConcernAddendum,
@@ -60,15 +61,21 @@ def _fail(field: str, message: str) -> ValidationFailed:
     return ValidationFailed(message, {field: [message]})
 
 
-def _event(
-    by: User, action: SafeguardingAction, concern: Concern, summary: str, **changes: Any
+def record_change(
+    by: User,
+    action: SafeguardingAction | TransferAction,
+    record: Concern | ChildProtectionTransfer,
+    summary: str,
+    **changes: Any,
 ) -> None:
+    """The audit event of a change to a concern or a transfer: against the record, its
+    school and its pupil (child-protection events, the DSL's alone in the chronology)."""
     record_event(
         by=by,
         action=action,
-        target=concern,
-        organisation=concern.school,
-        pupil_id=concern.pupil_id,
+        target=record,
+        organisation=record.school,
+        pupil_id=record.pupil_id,
         summary=summary,
         changes=changes or None,
     )
@@ -118,7 +125,9 @@ def raise_concern(
                 uploaded_by=by,
                 uploaded_at=now,
             )
-        _event(by, SafeguardingAction.CONCERN_RAISED, concern, f"Concern raised at {organisation}")
+        record_change(
+            by, SafeguardingAction.CONCERN_RAISED, concern, f"Concern raised at {organisation}"
+        )
         notify.alert_concern_raised(concern)
     return concern
 
@@ -132,7 +141,7 @@ def add_addendum(concern: Concern, *, by: User, text: str) -> ConcernAddendum:
         addendum = ConcernAddendum.objects.create(
             concern=concern, text=text.strip(), written_by=by, written_at=timezone.now()
         )
-        _event(by, SafeguardingAction.CONCERN_ADDENDUM_ADDED, concern, "Addendum added")
+        record_change(by, SafeguardingAction.CONCERN_ADDENDUM_ADDED, concern, "Addendum added")
     return addendum
 
 
@@ -156,7 +165,7 @@ def acknowledge(concern: Concern, *, by: User) -> Concern:
         Concern.objects.filter(pk=locked.pk).update(
             status=S.OPEN, acknowledged_by=by, acknowledged_at=timezone.now()
         )
-        _event(
+        record_change(
             by,
             SafeguardingAction.CONCERN_ACKNOWLEDGED,
             locked,
@@ -187,7 +196,9 @@ def record_action(
             recorded_by=by,
             recorded_at=timezone.now(),
         )
-        _event(by, SafeguardingAction.CONCERN_ACTION_RECORDED, locked, ActionKind(kind).label)
+        record_change(
+            by, SafeguardingAction.CONCERN_ACTION_RECORDED, locked, ActionKind(kind).label
+        )
     return action
 
 
@@ -200,7 +211,7 @@ def set_review_date(concern: Concern, *, by: User, review_on: datetime.date) -> 
             raise TransitionNotAllowed("This concern is closed.")
         old = locked.review_on.isoformat() if locked.review_on else None
         Concern.objects.filter(pk=locked.pk).update(review_on=review_on)
-        _event(
+        record_change(
             by, SafeguardingAction.CONCERN_REVIEW_SET, locked, "Review date set",
             review_on=[old, review_on.isoformat()],
         )  # fmt: skip
@@ -213,7 +224,9 @@ def escalate(concern: Concern, *, by: User) -> None:
         if locked.escalated_at is not None:
             raise TransitionNotAllowed("This concern is already shared with the local authority.")
         Concern.objects.filter(pk=locked.pk).update(escalated_by=by, escalated_at=timezone.now())
-        _event(by, SafeguardingAction.CONCERN_ESCALATED, locked, "Shared with the local authority")
+        record_change(
+            by, SafeguardingAction.CONCERN_ESCALATED, locked, "Shared with the local authority"
+        )
 
 
 def close(concern: Concern, *, by: User, outcome: str) -> Concern:
@@ -225,5 +238,7 @@ def close(concern: Concern, *, by: User, outcome: str) -> Concern:
         Concern.objects.filter(pk=locked.pk).update(
             status=S.CLOSED, closed_by=by, closed_at=timezone.now(), outcome=outcome.strip()
         )
-        _event(by, SafeguardingAction.CONCERN_CLOSED, locked, "Closed", status=[S.OPEN, S.CLOSED])
+        record_change(
+            by, SafeguardingAction.CONCERN_CLOSED, locked, "Closed", status=[S.OPEN, S.CLOSED]
+        )
     return Concern.objects.get(pk=concern.pk)

@@ -14,13 +14,13 @@ from django.utils import timezone
 from apcase.access import policies
 from apcase.accounts.models import User
 from apcase.chronology.selectors import pupil_chronology
-from apcase.chronology.services import record_event
 from apcase.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
 from apcase.pupils.models import Pupil
 from apcase.schooldays.calculator import SchoolCalendar
 
 from .audit import TransferAction
 from .models import ChildProtectionTransfer, Concern
+from .services import record_change
 
 SCHOOL_DAYS_TO_SEND = 5  # Keeping children safe in education, Annex C
 
@@ -32,19 +32,6 @@ def _fail(field: str, message: str) -> ValidationFailed:
 def _require_dsl(by: User, pupil: Pupil) -> None:
     if not policies.is_school_dsl_of(by, pupil.school):
         raise NotPermitted("Only the school's designated safeguarding lead can do this.")
-
-
-def _event(
-    by: User, action: TransferAction, transfer: ChildProtectionTransfer, summary: str
-) -> None:
-    record_event(
-        by=by,
-        action=action,
-        target=transfer,
-        organisation=transfer.school,
-        pupil_id=transfer.pupil_id,
-        summary=summary,
-    )
 
 
 def start_transfer(
@@ -68,7 +55,7 @@ def start_transfer(
             started_by=by,
             started_at=timezone.now(),
         )
-        _event(
+        record_change(
             by,
             TransferAction.TRANSFER_STARTED,
             transfer,
@@ -95,7 +82,7 @@ def record_sent(
             sent_on=sent_on, sent_how=sent_how.strip(), sent_by=by
         )
         late = " (late)" if sent_on > locked.due_by else ""
-        _event(by, TransferAction.TRANSFER_SENT, locked, f"Sent {sent_on:%-d %B %Y}{late}")
+        record_change(by, TransferAction.TRANSFER_SENT, locked, f"Sent {sent_on:%-d %B %Y}{late}")
 
 
 def record_receipt(
@@ -117,7 +104,7 @@ def record_receipt(
             receipt_confirmed_by_name=confirmed_by.strip(),
             receipt_recorded_by=by,
         )
-        _event(
+        record_change(
             by,
             TransferAction.TRANSFER_RECEIVED,
             locked,

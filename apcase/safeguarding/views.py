@@ -169,75 +169,66 @@ def _concern_button(
     )
 
 
-@access_rule(policies.can_list_concerns)
-def add_action(request: SignedInRequest, concern_id: int) -> HttpResponse:
-    return _concern_form_page(
-        request,
-        concern_id,
-        ActionForm,
-        lambda concern, data: services.record_action(concern, by=request.user, **data),
-        heading="Record an action",
-        done="Action recorded.",
-    )
+def _concern_form_view(
+    form_class: type,
+    service: Callable[..., Any],
+    *,
+    heading: str,
+    done: str,
+    rule: Callable[[Any], bool] = policies.can_list_concerns,
+    may: Callable[[Any, Concern], bool] = policies.can_handle_concern,
+) -> Callable[..., HttpResponse]:
+    """A page with one of a concern's forms, which calls `service(concern, by=user, ...)`."""
+
+    @access_rule(rule)
+    def view(request: SignedInRequest, concern_id: int) -> HttpResponse:
+        return _concern_form_page(
+            request,
+            concern_id,
+            form_class,
+            lambda concern, data: service(concern, by=request.user, **data),
+            heading=heading,
+            done=done,
+            may=may,
+        )
+
+    return view
 
 
-@access_rule(policies.can_open_concerns)
-def add_addendum(request: SignedInRequest, concern_id: int) -> HttpResponse:
-    return _concern_form_page(
-        request,
-        concern_id,
-        AddendumForm,
-        lambda concern, data: services.add_addendum(concern, by=request.user, **data),
-        heading="Add a correction or update",
-        done="Added to the record.",
-        may=policies.can_add_to_concern,
-    )
+def _concern_button_view(service: Callable[..., Any], *, done: str) -> Callable[..., HttpResponse]:
+    """A POST-only button of the concern's page, which calls `service(concern, by=user)`."""
+
+    @access_rule(policies.can_list_concerns)
+    @require_POST
+    def view(request: SignedInRequest, concern_id: int) -> HttpResponse:
+        return _concern_button(
+            request, concern_id, lambda concern: service(concern, by=request.user), done=done
+        )
+
+    return view
 
 
-@access_rule(policies.can_list_concerns)
-def set_review(request: SignedInRequest, concern_id: int) -> HttpResponse:
-    return _concern_form_page(
-        request,
-        concern_id,
-        ReviewForm,
-        lambda concern, data: services.set_review_date(concern, by=request.user, **data),
-        heading="Set a review date",
-        done="Review date set.",
-    )
-
-
-@access_rule(policies.can_list_concerns)
-def close(request: SignedInRequest, concern_id: int) -> HttpResponse:
-    return _concern_form_page(
-        request,
-        concern_id,
-        CloseForm,
-        lambda concern, data: services.close(concern, by=request.user, **data),
-        heading="Close the concern",
-        done="Concern closed.",
-    )
-
-
-@access_rule(policies.can_list_concerns)
-@require_POST
-def acknowledge(request: SignedInRequest, concern_id: int) -> HttpResponse:
-    return _concern_button(
-        request,
-        concern_id,
-        lambda concern: services.acknowledge(concern, by=request.user),
-        done="Concern acknowledged.",
-    )
-
-
-@access_rule(policies.can_list_concerns)
-@require_POST
-def escalate(request: SignedInRequest, concern_id: int) -> HttpResponse:
-    return _concern_button(
-        request,
-        concern_id,
-        lambda concern: services.escalate(concern, by=request.user),
-        done="Concern shared with the local authority's officers.",
-    )
+add_action = _concern_form_view(
+    ActionForm, services.record_action, heading="Record an action", done="Action recorded."
+)
+add_addendum = _concern_form_view(
+    AddendumForm,
+    services.add_addendum,
+    heading="Add a correction or update",
+    done="Added to the record.",
+    rule=policies.can_open_concerns,
+    may=policies.can_add_to_concern,
+)
+set_review = _concern_form_view(
+    ReviewForm, services.set_review_date, heading="Set a review date", done="Review date set."
+)
+close = _concern_form_view(
+    CloseForm, services.close, heading="Close the concern", done="Concern closed."
+)
+acknowledge = _concern_button_view(services.acknowledge, done="Concern acknowledged.")
+escalate = _concern_button_view(
+    services.escalate, done="Concern shared with the local authority's officers."
+)
 
 
 @access_rule(policies.can_list_concerns)
@@ -275,50 +266,40 @@ def transfers(request: SignedInRequest, pupil_id: int) -> HttpResponse:
     )
 
 
-def _transfer_form_page(
-    request: SignedInRequest,
-    transfer_id: int,
-    form_class: type,
-    run: Callable[[Any, dict[str, Any]], Any],
-    *,
-    heading: str,
-    done: str,
-) -> HttpResponse:
-    transfer = selectors.get_transfer_for(request.user, transfer_id)
-    form = form_class(request.POST or None)
-    return handle_form(
-        request,
-        form,
-        lambda: run(transfer, form.cleaned_data),
-        success_message=done,
-        redirect_to=reverse("safeguarding:transfers", args=[transfer.pupil_id]),
-        template="safeguarding/transfer_form.html",
-        context={"transfer": transfer, "heading": heading},
-    )
+def _transfer_form_view(
+    form_class: type, service: Callable[..., Any], *, heading: str, done: str
+) -> Callable[..., HttpResponse]:
+    """A page with one of a transfer's forms, which calls `service(transfer, by=user, ...)`."""
+
+    @access_rule(policies.can_list_concerns)
+    def view(request: SignedInRequest, transfer_id: int) -> HttpResponse:
+        transfer = selectors.get_transfer_for(request.user, transfer_id)
+        form = form_class(request.POST or None)
+        return handle_form(
+            request,
+            form,
+            lambda: service(transfer, by=request.user, **form.cleaned_data),
+            success_message=done,
+            redirect_to=reverse("safeguarding:transfers", args=[transfer.pupil_id]),
+            template="safeguarding/transfer_form.html",
+            context={"transfer": transfer, "heading": heading},
+        )
+
+    return view
 
 
-@access_rule(policies.can_list_concerns)
-def transfer_sent(request: SignedInRequest, transfer_id: int) -> HttpResponse:
-    return _transfer_form_page(
-        request,
-        transfer_id,
-        TransferSentForm,
-        lambda t, data: transfer_services.record_sent(t, by=request.user, **data),
-        heading="Record that the file was sent",
-        done="Recorded as sent.",
-    )
-
-
-@access_rule(policies.can_list_concerns)
-def transfer_received(request: SignedInRequest, transfer_id: int) -> HttpResponse:
-    return _transfer_form_page(
-        request,
-        transfer_id,
-        TransferReceivedForm,
-        lambda t, data: transfer_services.record_receipt(t, by=request.user, **data),
-        heading="Record that receipt was confirmed",
-        done="Receipt recorded.",
-    )
+transfer_sent = _transfer_form_view(
+    TransferSentForm,
+    transfer_services.record_sent,
+    heading="Record that the file was sent",
+    done="Recorded as sent.",
+)
+transfer_received = _transfer_form_view(
+    TransferReceivedForm,
+    transfer_services.record_receipt,
+    heading="Record that receipt was confirmed",
+    done="Receipt recorded.",
+)
 
 
 @access_rule(policies.can_list_concerns)
