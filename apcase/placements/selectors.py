@@ -33,6 +33,7 @@ from django.utils import timezone
 from apcase.access import policies
 from apcase.accounts.models import User
 from apcase.chronology.services import log_access
+from apcase.core.queries import any_of
 from apcase.directory.threshold import PlacementFields
 from apcase.pupils.models import Pupil
 
@@ -59,12 +60,7 @@ def _scope(user: User) -> Q | None:
         parts.append(Q(pupil__school__local_authority_id__in=la_ids))
     if provider_ids := provider_ids_for(user):
         parts.append(Q(provider_id__in=provider_ids) & (Q(status__in=OPEN) | on_last_day()))
-    if not parts:
-        return None
-    combined = parts[0]
-    for part in parts[1:]:
-        combined |= part
-    return combined
+    return any_of(parts)
 
 
 def placements_visible_to(user: User) -> QuerySet[Placement]:

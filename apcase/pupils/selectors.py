@@ -26,6 +26,7 @@ from apcase.access import policies
 from apcase.accounts.models import Organisation, User
 from apcase.accounts.roles import OrganisationKind
 from apcase.chronology.services import log_access
+from apcase.core.queries import any_of
 from apcase.reference.census import (
     MAX_SUSPENSION_DAYS_PER_YEAR,
     PROVISION_FROM_SCHOOL_DAY,
@@ -63,12 +64,9 @@ registry.register_scope(SCHOOL, _school_scope, rank=0)
 
 
 def pupils_visible_to(user: User) -> QuerySet[Pupil]:
-    allowed = [q for _, scope in SCOPES if (q := scope(user)) is not None]
-    if not allowed:
+    combined = any_of(q for _, scope in SCOPES if (q := scope(user)) is not None)
+    if combined is None:
         return Pupil.objects.none()
-    combined = allowed[0]
-    for q in allowed[1:]:
-        combined |= q
     return Pupil.objects.filter(combined).select_related("school").distinct()
 
 

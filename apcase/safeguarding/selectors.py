@@ -16,6 +16,7 @@ from apcase.access import policies
 from apcase.accounts.models import Organisation, User
 from apcase.chronology.models import AccessLogEntry
 from apcase.chronology.services import log_access
+from apcase.core.queries import any_of
 from apcase.placements.models import Placement
 from apcase.pupils.models import Pupil
 
@@ -38,12 +39,7 @@ def _scope(user: User) -> Q | None:
         parts.append(Q(escalated_at__isnull=False, school__local_authority_id__in=la_of))
     if raiser_at := policies.organisation_ids_for(user, policies.CONCERN_RAISER_ROLES):
         parts.append(Q(reported_by_id=user.pk, reporter_organisation_id__in=raiser_at))
-    if not parts:
-        return None
-    combined = parts[0]
-    for part in parts[1:]:
-        combined |= part
-    return combined
+    return any_of(parts)
 
 
 def concerns_visible_to(user: User) -> QuerySet[Concern]:
@@ -82,19 +78,23 @@ def concern_list_for(
     return found
 
 
+def _log_read(
+    user: User,
+    action: str,
+    record: Concern | ConcernAttachment | ChildProtectionTransfer,
+    school: Organisation,
+    pupil_id: int,
+) -> None:
+    log_access(by=user, action=action, target=record, organisation=school, pupil_id=pupil_id)
+
+
 def get_concern_for(user: User, concern_id: int, *, purpose: str = "viewed") -> Concern:
     """One concern for `user`, access-logged as `purpose` (viewed, printed, ...); 404
     for missing and forbidden alike."""
     concern = concerns_visible_to(user).filter(pk=concern_id).first()
     if concern is None:
         raise Http404("No such concern.")
-    log_access(
-        by=user,
-        action=f"safeguarding.concern_{purpose}",
-        target=concern,
-        organisation=concern.school,
-        pupil_id=concern.pupil_id,
-    )
+    _log_read(user, f"safeguarding.concern_{purpose}", concern, concern.school, concern.pupil_id)
     return concern
 
 
@@ -107,12 +107,12 @@ def get_attachment_for(user: User, concern_id: int, attachment_id: int) -> Conce
     )
     if concern is None or attachment is None:
         raise Http404("No such attachment.")
-    log_access(
-        by=user,
-        action="safeguarding.concern_attachment_downloaded",
-        target=attachment,
-        organisation=concern.school,
-        pupil_id=concern.pupil_id,
+    _log_read(
+        user,
+        "safeguarding.concern_attachment_downloaded",
+        attachment,
+        concern.school,
+        concern.pupil_id,
     )
     return attachment
 
@@ -222,12 +222,12 @@ def get_transfer_for(user: User, transfer_id: int) -> ChildProtectionTransfer:
 def read_transfer_file(user: User, transfer_id: int) -> ChildProtectionTransfer:
     """The transfer whose file is being produced; the print is access-logged."""
     transfer = get_transfer_for(user, transfer_id)
-    log_access(
-        by=user,
-        action="safeguarding.child_protection_file_printed",
-        target=transfer,
-        organisation=transfer.school,
-        pupil_id=transfer.pupil_id,
+    _log_read(
+        user,
+        "safeguarding.child_protection_file_printed",
+        transfer,
+        transfer.school,
+        transfer.pupil_id,
     )
     return transfer
 
