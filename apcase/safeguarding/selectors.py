@@ -9,6 +9,8 @@ Nobody else: not the headteacher, not the inclusion lead, not the school admin. 
 concern outside the scope is "not found" (404), never "forbidden". Every read of a
 concern (its page, its attachments, the list) writes an access-log row."""
 
+import re
+
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -27,6 +29,8 @@ from .models import (
     ConcernCategory,
     ConcernStatus,
 )
+
+SLUG = re.compile(r"[a-z0-9-]{1,40}")
 
 
 def _scope(user: User) -> Q | None:
@@ -67,7 +71,7 @@ def concern_list_for(
     concerns = concerns_visible_to(user)
     if status in ConcernStatus.values:
         concerns = concerns.filter(status=status)
-    if category:
+    if category and SLUG.fullmatch(category):  # a code, never a NUL byte for PostgreSQL
         concerns = concerns.filter(category__code=category)
     if pupil_id is not None:
         concerns = concerns.filter(pupil_id=pupil_id)

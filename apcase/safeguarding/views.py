@@ -34,7 +34,8 @@ from .models import Concern, ConcernStatus
 
 
 def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() and len(value) < 10 else None
+    """An id from the address, or None for anything else ("²" and "١٢٣" included)."""
+    return int(value) if value and value.isascii() and value.isdigit() and len(value) < 10 else None
 
 
 @access_rule(policies.can_raise_concerns)

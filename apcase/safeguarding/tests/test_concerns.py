@@ -454,3 +454,12 @@ def test_the_chronology_costs_the_same_queries_however_many_events_it_shows(sett
         concern = services.raise_concern(setting.pupil, by=setting.provider_staff, report=report())
         services.acknowledge(concern, by=setting.dsl)
     assert queries() == few
+
+
+@pytest.mark.parametrize(
+    "query",
+    [{"category": "a\x00b"}, {"pupil": "²"}, {"provider": "99999999999999999999"}],
+)
+def test_the_concern_lists_filters_refuse_nonsense_quietly(setting, query):
+    response = sign_in(Client(), setting.dsl).get(reverse("safeguarding:list"), query)
+    assert response.status_code == 200
