@@ -258,19 +258,7 @@ class OrganisationForm(forms.ModelForm):
 
     class Meta:
         model = Organisation
-        fields = [
-            "kind",
-            "name",
-            "local_authority",
-            "urn",
-            "ukprn",
-            "la_code",
-            "status",
-            "street",
-            "town",
-            "postcode",
-            "website",
-        ]
+        fields = ["kind", *services.ORGANISATION_FIELDS]
         widgets = {"status": forms.RadioSelect}
         labels = {
             "local_authority": "Local authority",

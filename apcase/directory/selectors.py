@@ -8,7 +8,7 @@ Editing needs can_edit_provider as well (that LA's officers and admins)."""
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
@@ -203,40 +203,31 @@ def get_provider_for_edit(user: User, provider_id: int) -> Organisation:
     return provider
 
 
+M = TypeVar("M", Site, ProviderService, AssuranceRecord)
+
+
+def _part_of(provider: Organisation, model: type[M], pk: int, missing: str) -> M:
+    """The provider's site, service or assurance record `pk`; 404 (`missing`) if none."""
+    found = model.objects.filter(organisation=provider, pk=pk).select_related("organisation")
+    part = found.first()
+    if part is None:
+        raise Http404(missing)
+    return part
+
+
 def get_site_for_edit(user: User, provider_id: int, site_id: int) -> Site:
     provider = get_provider_for_edit(user, provider_id)
-    site = (
-        Site.objects.filter(organisation=provider, pk=site_id)
-        .select_related("organisation")
-        .first()
-    )
-    if site is None:
-        raise Http404("No such site.")
-    return site
+    return _part_of(provider, Site, site_id, "No such site.")
 
 
 def get_service_for_edit(user: User, provider_id: int, service_id: int) -> ProviderService:
     provider = get_provider_for_edit(user, provider_id)
-    service = (
-        ProviderService.objects.filter(organisation=provider, pk=service_id)
-        .select_related("organisation")
-        .first()
-    )
-    if service is None:
-        raise Http404("No such service.")
-    return service
+    return _part_of(provider, ProviderService, service_id, "No such service.")
 
 
 def get_assurance_record_for(user: User, provider_id: int, record_id: int) -> AssuranceRecord:
     provider = get_provider_for(user, provider_id)
-    record = (
-        AssuranceRecord.objects.filter(organisation=provider, pk=record_id)
-        .select_related("organisation")
-        .first()
-    )
-    if record is None:
-        raise Http404("No such assurance record.")
-    return record
+    return _part_of(provider, AssuranceRecord, record_id, "No such assurance record.")
 
 
 def read_assurance_evidence_for(user: User, provider_id: int, record_id: int) -> AssuranceRecord:
