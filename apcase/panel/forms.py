@@ -12,6 +12,7 @@ from apcase.placements.models import Placement
 from apcase.referrals.models import Referral
 
 from .models import InclusionPanel, PanelDecision
+from .services import MeetingPlace
 
 WEEKDAYS = [(0, "Monday"), (1, "Tuesday"), (2, "Wednesday"), (3, "Thursday"), (4, "Friday")]
 ORDINALS = [(1, "First"), (2, "Second"), (3, "Third"), (4, "Fourth"), (-1, "Last")]
@@ -55,16 +56,17 @@ class _MeetingFields(forms.Form):
         return data
 
     def place_values(self) -> dict[str, Any]:
-        """Where, when and who, as the scheduling services take them."""
+        """The panel, and where, when and with whom it meets, as the scheduling
+        services take them."""
         data = self.cleaned_data
-        return {
-            "panel": data["panel"],
-            "start_time": data["start_time"],
-            "venue": data["venue"],
-            "online_link": data["online_link"],
-            "chair": data["chair"],
-            "members": list(data["members"]),
-        }
+        place = MeetingPlace(
+            start_time=data["start_time"],
+            venue=data["venue"],
+            online_link=data["online_link"],
+            chair=data["chair"],
+            members=tuple(data["members"]),
+        )
+        return {"panel": data["panel"], "place": place}
 
     def place_fields(self) -> list[Any]:
         return [

@@ -16,6 +16,7 @@ Rules:
 """
 
 import datetime
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -45,21 +46,35 @@ def provider_is_assured(provider: Organisation) -> bool:
     return directory_selectors.provider_is_assured(provider)
 
 
+@dataclass(frozen=True)
+class MeetingPlace:
+    """Where, at what time and with whom a panel meets: what a single meeting and a
+    monthly series share."""
+
+    start_time: datetime.time = datetime.time(9, 30)
+    venue: str = ""
+    online_link: str = ""
+    chair: User | None = None
+    members: tuple[User, ...] = ()
+
+
 @transaction.atomic
 def schedule_meeting(
     *,
     by: User,
     panel: InclusionPanel,
     date: datetime.date,
-    start_time: datetime.time = datetime.time(9, 30),
-    venue: str = "",
-    online_link: str = "",
-    chair: User | None = None,
-    members: list[Any] | None = None,
+    place: MeetingPlace,
     is_extra: bool = False,
 ) -> PanelMeeting:
     if not policies.can_schedule_meetings_for(by, panel):
         raise NotPermitted("You cannot schedule meetings of this panel.")
+    start_time, venue, online_link, chair = (
+        place.start_time,
+        place.venue,
+        place.online_link,
+        place.chair,
+    )
     errors: dict[str | None, list[str]] = {}
     if not venue.strip() and not online_link.strip():
         errors["venue"] = ["Enter a venue or an online meeting link."]
@@ -68,7 +83,7 @@ def schedule_meeting(
     if PanelMeeting.objects.filter(panel=panel, date=date, start_time=start_time).exists():
         errors["date"] = ["The panel already meets at that date and time."]
     people = set(la_panel_people(panel).values_list("pk", flat=True))
-    chosen = list(members or [])
+    chosen = list(place.members)
     if chair is not None and chair.pk not in people:
         errors["chair"] = ["The chair must hold a panel role in this local authority."]
     if any(member.pk not in people for member in chosen):
@@ -129,11 +144,7 @@ def schedule_monthly_series(
     count: int,
     weekday: int,
     nth: int,
-    start_time: datetime.time = datetime.time(9, 30),
-    venue: str = "",
-    online_link: str = "",
-    chair: User | None = None,
-    members: list[Any] | None = None,
+    place: MeetingPlace,
 ) -> list[PanelMeeting]:
     if not policies.can_schedule_meetings_for(by, panel):
         raise NotPermitted("You cannot schedule meetings of this panel.")
@@ -161,20 +172,11 @@ def schedule_monthly_series(
     for date in dates:
         if date < today:
             continue
-        if PanelMeeting.objects.filter(panel=panel, date=date, start_time=start_time).exists():
+        if PanelMeeting.objects.filter(
+            panel=panel, date=date, start_time=place.start_time
+        ).exists():
             continue
-        meetings.append(
-            schedule_meeting(
-                by=by,
-                panel=panel,
-                date=date,
-                start_time=start_time,
-                venue=venue,
-                online_link=online_link,
-                chair=chair,
-                members=members,
-            )
-        )
+        meetings.append(schedule_meeting(by=by, panel=panel, date=date, place=place))
     return meetings
 
 

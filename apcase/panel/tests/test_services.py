@@ -24,6 +24,7 @@ from apcase.referrals.tests.factories import (
 )
 
 TODAY = timezone.localdate()
+CIVIC = services.MeetingPlace(venue="Civic")
 
 
 @pytest.fixture
@@ -85,12 +86,12 @@ def test_a_referral_submitted_with_no_meeting_waits_and_joins_the_next_one_sched
     referral.refresh_from_db()
     assert referral.status == Referral.Status.SUBMITTED
     too_soon = services.schedule_meeting(
-        by=officer, panel=panel, date=TODAY + datetime.timedelta(days=3), venue="Civic"
+        by=officer, panel=panel, date=TODAY + datetime.timedelta(days=3), place=CIVIC
     )
     referral.refresh_from_db()
     assert referral.meeting is None
     meeting = services.schedule_meeting(
-        by=officer, panel=panel, date=TODAY + datetime.timedelta(days=30), venue="Civic"
+        by=officer, panel=panel, date=TODAY + datetime.timedelta(days=30), place=CIVIC
     )
     referral.refresh_from_db()
     assert referral.status == Referral.Status.SCHEDULED
@@ -104,13 +105,21 @@ def test_only_an_officer_of_the_panels_la_schedules_meetings(world, panel):
     for outsider in (person(Role.LA_OFFICER, world.other_la), person(Role.PANEL_CHAIR, world.la)):
         with pytest.raises(NotPermitted):
             services.schedule_meeting(
-                by=outsider, panel=panel, date=TODAY + datetime.timedelta(days=9), venue="x"
+                by=outsider,
+                panel=panel,
+                date=TODAY + datetime.timedelta(days=9),
+                place=services.MeetingPlace(venue="x"),
             )
 
 
 def test_a_meeting_needs_a_venue_or_link_and_members_from_the_la(world, panel, officer):
     with pytest.raises(ValidationFailed) as error:
-        services.schedule_meeting(by=officer, panel=panel, date=TODAY + datetime.timedelta(days=9))
+        services.schedule_meeting(
+            by=officer,
+            panel=panel,
+            date=TODAY + datetime.timedelta(days=9),
+            place=services.MeetingPlace(),
+        )
     assert "venue" in error.value.errors
     stranger = person(Role.PANEL_MEMBER, world.other_la)
     with pytest.raises(ValidationFailed) as error:
@@ -118,8 +127,7 @@ def test_a_meeting_needs_a_venue_or_link_and_members_from_the_la(world, panel, o
             by=officer,
             panel=panel,
             date=TODAY + datetime.timedelta(days=9),
-            venue="Civic",
-            members=[stranger],
+            place=services.MeetingPlace(venue="Civic", members=(stranger,)),
         )
     assert "members" in error.value.errors
 
@@ -127,7 +135,7 @@ def test_a_meeting_needs_a_venue_or_link_and_members_from_the_la(world, panel, o
 def test_a_monthly_series_schedules_one_meeting_a_month(panel, officer):
     first = (TODAY.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
     meetings = services.schedule_monthly_series(
-        by=officer, panel=panel, first_month=first, count=3, weekday=1, nth=2, venue="Civic"
+        by=officer, panel=panel, first_month=first, count=3, weekday=1, nth=2, place=CIVIC
     )
     assert len(meetings) == 3
     assert all(m.date.weekday() == 1 and 8 <= m.date.day <= 14 for m in meetings)
@@ -284,7 +292,7 @@ def test_a_ratification_outcome_is_refused_for_a_referral(world, agenda):
 
 
 def test_a_series_past_december_9999_or_on_no_real_weekday_is_refused(panel, officer):
-    series = {"by": officer, "panel": panel, "weekday": 1, "nth": 2, "venue": "Civic"}
+    series = {"by": officer, "panel": panel, "weekday": 1, "nth": 2, "place": CIVIC}
     with pytest.raises(ValidationFailed) as error:
         services.schedule_monthly_series(first_month=datetime.date(9999, 2, 1), count=12, **series)
     assert "first_month" in error.value.errors

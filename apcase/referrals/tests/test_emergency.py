@@ -105,7 +105,10 @@ def test_with_no_meeting_scheduled_it_joins_the_next_meeting_created(world, scen
     assert emergency.meeting is None
     officer = person(Role.LA_OFFICER, world.la)
     meeting = panel_services.schedule_meeting(
-        by=officer, panel=scene.panel, date=TODAY + datetime.timedelta(days=40), venue="Civic"
+        by=officer,
+        panel=scene.panel,
+        date=TODAY + datetime.timedelta(days=40),
+        place=panel_services.MeetingPlace(venue="Civic"),
     )
     emergency.refresh_from_db()
     assert emergency.meeting == meeting
