@@ -1,5 +1,5 @@
 """Rules of the codebase's shape that a reviewer would otherwise have to remember
-(STYLE.md habits 1, 3 and 5): status changes only in workflow.py, views never write,
+(docs/style.md, habits 1 and 3): status changes only in workflow.py, views never write,
 and views never fetch a record by id alone."""
 
 import ast
@@ -67,3 +67,22 @@ def test_views_never_fetch_a_record_through_the_model_manager(path):
         and isinstance(node.value, ast.Name)
     ]
     assert offenders == [], "Views read through scoped selectors, never Model.objects"
+
+
+def test_the_repository_cites_nothing_outside_itself():
+    """The code and docs state each rule in their own words with its public source; they
+    never point at guidance files that are not in the repository."""
+    root = APPS.parent
+    outside = ("STYLE.md", "REGULATIONS.md", "../shared")
+    files = [
+        *root.glob("apcase/**/*.py"),
+        *root.glob("apcase/**/*.html"),
+        *root.glob("docs/**/*.md"),
+    ]
+    files += [root / "README.md", *root.glob("config/**/*.py"), *root.glob("drills/*.py")]
+    citing = sorted(
+        str(path.relative_to(root))
+        for path in files
+        if any(name in path.read_text(encoding="utf-8") for name in outside)
+    )
+    assert citing == []

@@ -1,5 +1,5 @@
 """Domain errors raised by services and workflow functions; views turn them into
-messages a user understands (see STYLE.md habit 9)."""
+messages a user understands (docs/style.md, habit 9)."""
 
 
 class DomainError(Exception):
