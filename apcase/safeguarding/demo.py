@@ -10,7 +10,7 @@ from django.utils import timezone
 from apcase.accounts.models import Organisation, User
 from apcase.placements.models import Placement
 
-from . import services
+from . import services, workflow
 from .categories import ensure_default_categories
 from .models import ActionKind, Concern, ConcernCategory
 
@@ -82,7 +82,7 @@ def _seed(entry: tuple[Any, ...], pupil: Any, name: str, reporter: User, dsl: Us
             others_involved=others,
         ),
     )
-    services.acknowledge(concern, by=dsl)
+    workflow.acknowledge(concern, by=dsl)
     for action_days_ago, kind, note in actions:
         services.record_action(
             concern,
@@ -92,6 +92,6 @@ def _seed(entry: tuple[Any, ...], pupil: Any, name: str, reporter: User, dsl: Us
             note=note,
         )
     if outcome:
-        services.close(concern, by=dsl, outcome=outcome)
+        workflow.close(concern, by=dsl, outcome=outcome)
     else:
         services.set_review_date(concern, by=dsl, review_on=today + datetime.timedelta(days=7))

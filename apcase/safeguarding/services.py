@@ -4,9 +4,9 @@ validates, writes and records its audit event in one transaction.
 - `raise_concern`: staff of the pupil's school or current provider; the alert is queued
   in the same transaction (apcase.safeguarding.notify).
 - `add_addendum`: the account is never edited; a correction is appended.
-- Handling is the school DSL's: `acknowledge`, `record_action`, `set_review_date`,
-  `escalate` (shares the concern with the LA's officers), `close` (with the outcome).
-Status moves only as ALLOWED_TRANSITIONS says: new → open (acknowledged) → closed.
+- Handling is the school DSL's: `record_action`, `set_review_date`, `escalate` (shares
+  the concern with the LA's officers); its status moves (acknowledge, close) are in
+  `workflow.py`.
 """
 
 import datetime
@@ -36,12 +36,6 @@ from .models import (
     ConcernStatus,
 )
 
-S = ConcernStatus
-ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
-    S.NEW: frozenset({S.OPEN}),
-    S.OPEN: frozenset({S.CLOSED}),
-    S.CLOSED: frozenset(),
-}
 MAX_ATTACHMENTS = 5
 
 
@@ -57,7 +51,7 @@ class ConcernReport:
     others_involved: str = ""
 
 
-def _fail(field: str, message: str) -> ValidationFailed:
+def fail(field: str, message: str) -> ValidationFailed:
     return ValidationFailed(message, {field: [message]})
 
 
@@ -87,14 +81,14 @@ def raise_concern(
     organisation, placement = selectors.raising_context(by, pupil)  # 404 if not theirs
     now = timezone.now()
     if report.occurred_at > now + datetime.timedelta(minutes=5):
-        raise _fail("occurred_at", "The date and time of the incident must be in the past.")
+        raise fail("occurred_at", "The date and time of the incident must be in the past.")
     if not report.account.strip():
-        raise _fail("account", "Enter what was seen or disclosed.")
+        raise fail("account", "Enter what was seen or disclosed.")
     if not report.category.is_active:
-        raise _fail("category", "Select a category.")
+        raise fail("category", "Select a category.")
     files = [upload for upload in attachments or [] if upload]
     if len(files) > MAX_ATTACHMENTS:
-        raise _fail("attachments", f"Attach at most {MAX_ATTACHMENTS} files.")
+        raise fail("attachments", f"Attach at most {MAX_ATTACHMENTS} files.")
     at_provider = organisation if organisation.pk != pupil.school_id else None
     with transaction.atomic():
         concern = Concern.objects.create(
@@ -116,7 +110,7 @@ def raise_concern(
             try:
                 path, kind, original = store_upload(upload, folder="concerns")
             except ValidationFailed as error:
-                raise _fail("attachments", str(error)) from error
+                raise fail("attachments", str(error)) from error
             ConcernAttachment.objects.create(
                 concern=concern,
                 stored_path=path,
@@ -136,7 +130,7 @@ def add_addendum(concern: Concern, *, by: User, text: str) -> ConcernAddendum:
     if not policies.can_add_to_concern(by, concern):
         raise NotPermitted("You cannot add to this concern.")
     if not text.strip():
-        raise _fail("text", "Enter the correction or update.")
+        raise fail("text", "Enter the correction or update.")
     with transaction.atomic():
         addendum = ConcernAddendum.objects.create(
             concern=concern, text=text.strip(), written_by=by, written_at=timezone.now()
@@ -145,48 +139,24 @@ def add_addendum(concern: Concern, *, by: User, text: str) -> ConcernAddendum:
     return addendum
 
 
-def _locked_for_dsl(concern: Concern, by: User) -> Concern:
+def locked_for_dsl(concern: Concern, by: User) -> Concern:
     if not policies.can_handle_concern(by, concern):
         raise NotPermitted("Only the school's designated safeguarding lead can do this.")
     return Concern.objects.select_for_update().get(pk=concern.pk)
-
-
-def _move(concern: Concern, to: str) -> None:
-    if to not in ALLOWED_TRANSITIONS[concern.status]:
-        raise TransitionNotAllowed(
-            f"A {concern.get_status_display().lower()} concern cannot become {S(to).label.lower()}."
-        )
-
-
-def acknowledge(concern: Concern, *, by: User) -> Concern:
-    with transaction.atomic():
-        locked = _locked_for_dsl(concern, by)
-        _move(locked, S.OPEN)
-        Concern.objects.filter(pk=locked.pk).update(
-            status=S.OPEN, acknowledged_by=by, acknowledged_at=timezone.now()
-        )
-        record_change(
-            by,
-            SafeguardingAction.CONCERN_ACKNOWLEDGED,
-            locked,
-            "Acknowledged",
-            status=[S.NEW, S.OPEN],
-        )
-    return Concern.objects.get(pk=concern.pk)
 
 
 def record_action(
     concern: Concern, *, by: User, kind: str, taken_on: datetime.date, note: str
 ) -> ConcernAction:
     if kind not in ActionKind.values:
-        raise _fail("kind", "Select the action taken.")
+        raise fail("kind", "Select the action taken.")
     if taken_on > timezone.localdate():
-        raise _fail("taken_on", "The date of the action must be today or in the past.")
+        raise fail("taken_on", "The date of the action must be today or in the past.")
     if kind in (ActionKind.PARENTS_NOT_INFORMED, ActionKind.OTHER) and not note.strip():
-        raise _fail("note", "Say why parents or carers were not informed, or what was done.")
+        raise fail("note", "Say why parents or carers were not informed, or what was done.")
     with transaction.atomic():
-        locked = _locked_for_dsl(concern, by)
-        if locked.status == S.CLOSED:
+        locked = locked_for_dsl(concern, by)
+        if locked.status == ConcernStatus.CLOSED:
             raise TransitionNotAllowed("This concern is closed: add an addendum instead.")
         action = ConcernAction.objects.create(
             concern=locked,
@@ -204,10 +174,10 @@ def record_action(
 
 def set_review_date(concern: Concern, *, by: User, review_on: datetime.date) -> None:
     if review_on < timezone.localdate():
-        raise _fail("review_on", "The review date must be today or in the future.")
+        raise fail("review_on", "The review date must be today or in the future.")
     with transaction.atomic():
-        locked = _locked_for_dsl(concern, by)
-        if locked.status == S.CLOSED:
+        locked = locked_for_dsl(concern, by)
+        if locked.status == ConcernStatus.CLOSED:
             raise TransitionNotAllowed("This concern is closed.")
         old = locked.review_on.isoformat() if locked.review_on else None
         Concern.objects.filter(pk=locked.pk).update(review_on=review_on)
@@ -220,25 +190,10 @@ def set_review_date(concern: Concern, *, by: User, review_on: datetime.date) -> 
 def escalate(concern: Concern, *, by: User) -> None:
     """Share the concern with the officers of the school's local authority."""
     with transaction.atomic():
-        locked = _locked_for_dsl(concern, by)
+        locked = locked_for_dsl(concern, by)
         if locked.escalated_at is not None:
             raise TransitionNotAllowed("This concern is already shared with the local authority.")
         Concern.objects.filter(pk=locked.pk).update(escalated_by=by, escalated_at=timezone.now())
         record_change(
             by, SafeguardingAction.CONCERN_ESCALATED, locked, "Shared with the local authority"
         )
-
-
-def close(concern: Concern, *, by: User, outcome: str) -> Concern:
-    if not outcome.strip():
-        raise _fail("outcome", "Enter the outcome.")
-    with transaction.atomic():
-        locked = _locked_for_dsl(concern, by)
-        _move(locked, S.CLOSED)
-        Concern.objects.filter(pk=locked.pk).update(
-            status=S.CLOSED, closed_by=by, closed_at=timezone.now(), outcome=outcome.strip()
-        )
-        record_change(
-            by, SafeguardingAction.CONCERN_CLOSED, locked, "Closed", status=[S.OPEN, S.CLOSED]
-        )
-    return Concern.objects.get(pk=concern.pk)

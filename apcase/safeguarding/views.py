@@ -18,7 +18,7 @@ from apcase.core.pdf import pdf_response, render_pdf
 from apcase.core.uploads import file_response
 from apcase.core.viewhelpers import handle_form, run_action
 
-from . import selectors, services
+from . import selectors, services, workflow
 from . import transfers as transfer_services
 from .forms import (
     ActionForm,
@@ -224,9 +224,9 @@ set_review = _concern_form_view(
     ReviewForm, services.set_review_date, heading="Set a review date", done="Review date set."
 )
 close = _concern_form_view(
-    CloseForm, services.close, heading="Close the concern", done="Concern closed."
+    CloseForm, workflow.close, heading="Close the concern", done="Concern closed."
 )
-acknowledge = _concern_button_view(services.acknowledge, done="Concern acknowledged.")
+acknowledge = _concern_button_view(workflow.acknowledge, done="Concern acknowledged.")
 escalate = _concern_button_view(
     services.escalate, done="Concern shared with the local authority's officers."
 )

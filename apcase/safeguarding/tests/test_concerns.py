@@ -18,7 +18,7 @@ from apcase.core.errors import NotPermitted, TransitionNotAllowed, ValidationFai
 from apcase.notifications.models import OutboxMessage
 from apcase.notifications.services import absolute_url
 from apcase.referrals.tests.factories import person
-from apcase.safeguarding import services
+from apcase.safeguarding import services, workflow
 from apcase.safeguarding.models import ActionKind, Concern, ConcernStatus
 from conftest import sign_in
 
@@ -173,7 +173,7 @@ def test_a_reporter_who_has_left_no_longer_sees_their_concern(setting):
 
 def test_the_reporter_reads_their_concern_but_not_the_dsls_handling(setting):
     concern = services.raise_concern(setting.pupil, by=setting.teacher, report=report())
-    services.acknowledge(concern, by=setting.dsl)
+    workflow.acknowledge(concern, by=setting.dsl)
     services.record_action(
         concern, by=setting.dsl, kind=ActionKind.POLICE, taken_on=timezone.localdate(),
         note="Called 101; reference given.",
@@ -219,11 +219,11 @@ def test_addenda_keep_the_original_account_intact(setting):
 def test_the_dsl_handles_a_concern_from_new_to_closed(setting):
     concern = services.raise_concern(setting.pupil, by=setting.provider_staff, report=report())
     with pytest.raises(TransitionNotAllowed):
-        services.close(concern, by=setting.dsl, outcome="Too soon")  # not acknowledged
+        workflow.close(concern, by=setting.dsl, outcome="Too soon")  # not acknowledged
     with pytest.raises(NotPermitted):
-        services.acknowledge(concern, by=setting.head)
+        workflow.acknowledge(concern, by=setting.head)
 
-    concern = services.acknowledge(concern, by=setting.dsl)
+    concern = workflow.acknowledge(concern, by=setting.dsl)
     services.record_action(
         concern, by=setting.dsl, kind=ActionKind.CHILDRENS_SOCIAL_CARE,
         taken_on=timezone.localdate(), note="MASH consulted; advice: monitor.",
@@ -234,7 +234,7 @@ def test_the_dsl_handles_a_concern_from_new_to_closed(setting):
             taken_on=timezone.localdate(), note="",
         )  # fmt: skip
     services.set_review_date(concern, by=setting.dsl, review_on=timezone.localdate())
-    concern = services.close(
+    concern = workflow.close(
         concern, by=setting.dsl, outcome="Support in place; no further action."
     )
 
@@ -253,7 +253,7 @@ def test_the_dsl_handles_a_concern_from_new_to_closed(setting):
         "safeguarding.concern_closed",
     ]
     with pytest.raises(TransitionNotAllowed):
-        services.acknowledge(concern, by=setting.dsl)
+        workflow.acknowledge(concern, by=setting.dsl)
 
 
 def test_every_view_of_a_concern_is_access_logged_and_the_dsl_sees_who(setting):
@@ -305,7 +305,7 @@ def test_the_dsls_home_page_lists_new_concerns_until_acknowledged(setting):
         assert page.status_code == 200
         assert "safeguarding concern" not in page.content.decode()
 
-    services.acknowledge(concern, by=setting.dsl)
+    workflow.acknowledge(concern, by=setting.dsl)
     assert "new safeguarding concern" not in client.get(reverse("home")).content.decode()
 
 
@@ -314,8 +314,8 @@ def test_the_concern_list_filters_and_is_only_the_readers(setting):
     closed = services.raise_concern(
         setting.pupil, by=setting.teacher, report=report(category=category("online"))
     )
-    services.acknowledge(closed, by=setting.dsl)
-    services.close(closed, by=setting.dsl, outcome="Resolved")
+    workflow.acknowledge(closed, by=setting.dsl)
+    workflow.close(closed, by=setting.dsl, outcome="Resolved")
 
     client = sign_in(Client(), setting.dsl)
     everything = client.get(reverse("safeguarding:list"))
@@ -333,7 +333,7 @@ def test_the_concern_list_filters_and_is_only_the_readers(setting):
 
 def test_a_concern_is_absent_from_the_chronology_of_anyone_but_the_dsl(setting):
     concern = services.raise_concern(setting.pupil, by=setting.provider_staff, report=report())
-    services.acknowledge(concern, by=setting.dsl)
+    workflow.acknowledge(concern, by=setting.dsl)
     url = reverse("pupils:chronology", args=[setting.pupil.pk])
 
     dsl_page = sign_in(Client(), setting.dsl).get(url)
@@ -392,7 +392,7 @@ def test_the_chronology_filters_by_type_and_date_and_prints_what_the_reader_may_
     from apcase.chronology.models import AccessLogEntry as Log
 
     concern = services.raise_concern(setting.pupil, by=setting.provider_staff, report=report())
-    services.acknowledge(concern, by=setting.dsl)
+    workflow.acknowledge(concern, by=setting.dsl)
     url = reverse("pupils:chronology", args=[setting.pupil.pk])
     pdf = reverse("pupils:chronology_pdf", args=[setting.pupil.pk])
     dsl = sign_in(Client(), setting.dsl)
@@ -452,7 +452,7 @@ def test_the_chronology_costs_the_same_queries_however_many_events_it_shows(sett
     few = queries()
     for _ in range(15):
         concern = services.raise_concern(setting.pupil, by=setting.provider_staff, report=report())
-        services.acknowledge(concern, by=setting.dsl)
+        workflow.acknowledge(concern, by=setting.dsl)
     assert queries() == few
 
 

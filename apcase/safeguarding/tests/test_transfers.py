@@ -13,7 +13,7 @@ from apcase.accounts.roles import Role
 from apcase.chronology.models import AccessLogEntry
 from apcase.core.errors import NotPermitted, TransitionNotAllowed
 from apcase.referrals.tests.factories import person
-from apcase.safeguarding import services, transfers
+from apcase.safeguarding import services, transfers, workflow
 from conftest import sign_in
 
 from .factories import placed_pupil, report
@@ -46,7 +46,7 @@ def test_the_file_is_due_five_school_days_after_the_child_left(leaver):
 
 def test_the_dsl_downloads_the_file_with_every_concern_and_the_chronology(leaver):
     concern = services.raise_concern(leaver.pupil, by=leaver.staff, report=report())
-    services.acknowledge(concern, by=leaver.dsl)
+    workflow.acknowledge(concern, by=leaver.dsl)
     transfer = transfers.start_transfer(
         leaver.pupil, by=leaver.dsl, destination="Oakfield Primary", left_on=timezone.localdate()
     )
