@@ -619,7 +619,7 @@ def can_add_to_concern(user: User, concern: "Concern") -> bool:
 
 
 def can_open_concerns(user: User) -> bool:
-    """A concern's page: its readers, and reporters (their own, read only); which
+    """A concern's page: its readers, and reporters (their own, without the handling); which
     concerns is the selector's business."""
     return has_any_role(user, CONCERN_RAISER_ROLES | CONCERN_READER_ROLES)
 

@@ -4,7 +4,8 @@ Who sees a concern (and so learns that it exists):
 - the designated safeguarding lead(s) of the school it belongs to;
 - the provider's DSL (provider manager) for a concern raised at that provider;
 - the local authority's officers once the school's DSL has escalated it to them;
-- the person who raised it, read only, while they still hold a role where they raised it.
+- the person who raised it (what they wrote and its addenda, to which they may add a
+  correction; not the DSL's handling), while they still hold a role where they raised it.
 Nobody else: not the headteacher, not the inclusion lead, not the school admin. A
 concern outside the scope is "not found" (404), never "forbidden". Every read of a
 concern (its page, its attachments, the list) writes an access-log row."""
