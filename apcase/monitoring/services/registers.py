@@ -1,116 +1,24 @@
-"""Writes for daily monitoring: registers, same-day follow-ups, check-ins, visits.
-
-Rules:
-- A provider marks only pupils expected this session in an active placement with it;
-  anyone else is refused whole (nothing is written).
-- Marks are append-only: a correction, or a mark entered after the register's cut-off,
-  needs a reason and is a new row; the old row is kept and marked superseded.
-- A provider records what it observed; only the home school codes an absence
-  (code_absence: a new row, the provider's kept). A pupil dual registered at the
-  provider is D for the home school whatever happened, so is never coded there.
-- A pupil marked absent with no reason given (codes.NEEDS_FOLLOW_UP), or missing from a
-  register after its cut-off (check_registers), makes a follow-up task for the named
-  staff member and emails them and the school's DSL at once. A task is closed with who
-  was contacted and where the child is.
-- A check-in scoring 1 or 2, or falling by 2 points since the last one, alerts the
-  named staff member."""
+"""The provider's registers, and the follow-ups for absences and missing registers."""
 
 import datetime
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from apcase.access import policies
 from apcase.accounts.models import Organisation, User
-from apcase.accounts.roles import Role
 from apcase.chronology.services import record_event
-from apcase.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
-from apcase.notifications.services import absolute_url, queue_email
+from apcase.core.errors import NotPermitted, ValidationFailed
 from apcase.placements.models import Placement
-from apcase.placements.watch import emails_of, named_staff_member_now, stand_in_emails
 from apcase.reference import attendance as codes
 from apcase.schooldays.calculator import is_expected_day
 
-from . import rules, selectors
-from .audit import MonitoringAction
-from .models import AttendanceMark, CheckIn, FollowUpTask, RegisterSubmission, Session, Visit
-
-FOLLOW_UP_RAISED: dict[str, MonitoringAction] = {
-    FollowUpTask.Kind.ABSENCE: MonitoringAction.FOLLOW_UP_ABSENCE,
-    FollowUpTask.Kind.REGISTER_MISSING: MonitoringAction.FOLLOW_UP_REGISTER_MISSING,
-    FollowUpTask.Kind.CHECK_IN: MonitoringAction.FOLLOW_UP_CHECK_IN,
-}
-
-# --- alerts -----------------------------------------------------------------------
-
-
-def _dsl_emails(school: Organisation) -> list[str]:
-    return emails_of(school, [Role.SCHOOL_DSL])
-
-
-def _raise_follow_up(
-    placement: Placement,
-    *,
-    by: User | None,
-    kind: str,
-    day: datetime.date,
-    session: str,
-    detail: str,
-    notify_dsl: bool = True,
-) -> FollowUpTask | None:
-    """Create the task (once) and tell the named staff member and the DSL. When the
-    placement has no named staff member who still works at the school, the task is
-    the inclusion lead's, says so, and they are emailed: nobody named is never nobody
-    told. None when a task for the same session already exists."""
-    if (
-        kind != FollowUpTask.Kind.CHECK_IN
-        and FollowUpTask.objects.filter(
-            placement=placement, kind=kind, date=day, session=session
-        ).exists()
-    ):
-        return None
-    pupil = placement.pupil
-    named = named_staff_member_now(placement)
-    if named is None:
-        detail += (
-            " This placement has no named member of staff who works at the school now: "
-            "the inclusion lead (or, if the school has none, the headteacher) must follow it "
-            "up and name someone on the placement plan."
-        )
-    task = FollowUpTask.objects.create(
-        placement=placement,
-        kind=kind,
-        date=day,
-        session=session,
-        detail=detail,
-        assigned_to=named,
-    )
-    record_event(
-        by=by,
-        action=FOLLOW_UP_RAISED[kind],
-        target=task,
-        organisation=pupil.school,
-        pupil_id=pupil.pk,
-        summary=detail[:500],
-        changes={"follow_up": [None, task.get_kind_display()]},
-    )
-    recipients = [named.email] if named is not None else stand_in_emails(pupil.school)
-    if notify_dsl:
-        recipients.extend(_dsl_emails(pupil.school))
-    link = absolute_url(reverse("monitoring:close_task", kwargs={"task_id": task.pk}))
-    # The email names the child by first name and initial only (it leaves the service).
-    told = detail.replace(pupil.display_name, pupil.initialled_name)
-    for email in dict.fromkeys(recipients):
-        queue_email(
-            to=email,
-            subject=f"Follow up today: {task.get_kind_display().lower()} – {pupil.initialled_name}",
-            body=f"{told}\n\nFind out where the child is and record what you did: {link}",
-        )
-    return task
-
+from .. import rules, selectors
+from ..audit import MonitoringAction
+from ..models import AttendanceMark, FollowUpTask, RegisterSubmission, Session
+from .alerts import raise_follow_up
 
 # --- registers --------------------------------------------------------------------
 
@@ -320,7 +228,7 @@ def _follow_up_absences(
         if mark.observed in codes.NEEDS_FOLLOW_UP:
             # Dual registered or not: nobody knows where the child is.
             placement = expected[mark.placement_id]
-            task = _raise_follow_up(
+            task = raise_follow_up(
                 placement,
                 by=sheet.by,
                 kind=FollowUpTask.Kind.ABSENCE,
@@ -366,7 +274,7 @@ def check_registers(*, now: datetime.datetime | None = None) -> int:
                     open_day[school.pk, day] = _is_school_day(day, school)
                 if not open_day[school.pk, day]:
                     continue  # a holiday or closure day at the home school
-                task = _raise_follow_up(
+                task = raise_follow_up(
                     placement,
                     by=None,
                     kind=FollowUpTask.Kind.REGISTER_MISSING,
@@ -385,190 +293,3 @@ def _is_school_day(day: datetime.date, school: Organisation) -> bool:
     every term of that school year, every weekday that is not a closure day counts, so a
     missing or partly entered calendar never hides an absence."""
     return is_expected_day(day, school=school)
-
-
-# --- check-ins --------------------------------------------------------------------
-
-
-@transaction.atomic
-def record_check_in(
-    placement: Placement,
-    *,
-    by: User,
-    week_of: datetime.date,
-    engagement: int,
-    wellbeing: int,
-    behaviour: int,
-    comments: str = "",
-    child_rating: int | None = None,
-    child_words: str = "",
-) -> CheckIn:
-    # Locked (its own row only: the named staff member is a nullable join), so two
-    # check-ins for the same week sent at once are applied one after the other and the
-    # second is refused with a message instead of failing on the unique week (a 500).
-    placement = (
-        Placement.objects.select_for_update(of=("self",))
-        .select_related("pupil", "pupil__school", "provider", "named_staff_member")
-        .get(pk=placement.pk)
-    )
-    if not policies.can_record_check_in(by, placement):
-        raise NotPermitted("You cannot record a check-in for this pupil.")
-    week = rules.week_start(week_of)
-    scores = {"engagement": engagement, "wellbeing": wellbeing, "behaviour": behaviour}
-    errors: dict[str | None, list[str]] = {
-        name: ["Choose a score from 1 to 5."] for name, v in scores.items() if v not in range(1, 6)
-    }
-    if child_rating is not None and child_rating not in range(1, 6):
-        errors["child_rating"] = ["Choose a score from 1 to 5, or leave it blank."]
-    if CheckIn.objects.filter(placement=placement, week_starting=week).exists():
-        errors["week_of"] = [f"There is already a check-in for the week of {week:%-d %B %Y}."]
-    if errors:
-        raise ValidationFailed("Check the check-in.", errors)
-    previous = (
-        CheckIn.objects.filter(placement=placement, week_starting__lt=week)
-        .order_by("-week_starting")
-        .first()
-    )
-    check_in = CheckIn.objects.create(
-        placement=placement,
-        week_starting=week,
-        comments=comments.strip(),
-        child_rating=child_rating,
-        child_words=child_words.strip(),
-        recorded_by=by,
-        **scores,
-    )
-    pupil = placement.pupil
-    record_event(
-        by=by,
-        action=MonitoringAction.CHECK_IN_RECORDED,
-        target=check_in,
-        organisation=placement.provider,
-        pupil_id=pupil.pk,
-        summary=f"Weekly check-in: engagement {engagement}, wellbeing {wellbeing}, "
-        f"behaviour {behaviour}",
-        changes={k: [None, v] for k, v in scores.items()},
-    )
-    concerns = [f"{name} {value}" for name, value in scores.items() if value <= rules.LOW_SCORE]
-    if previous is not None:
-        for name, value in scores.items():
-            before = getattr(previous, name)
-            if before - value >= rules.FALL_ALERT:
-                concerns.append(f"{name} fell from {before} to {value}")
-    if concerns:
-        _raise_follow_up(
-            placement,
-            by=by,
-            kind=FollowUpTask.Kind.CHECK_IN,
-            day=week,
-            session="",
-            detail=f"{pupil.display_name}'s check-in at {placement.provider} for the week of "
-            f"{week:%-d %B %Y}: " + "; ".join(concerns) + ".",
-            # Low or falling wellbeing is the DSL's business as well as the named
-            # staff member's; engagement and behaviour alone are not.
-            notify_dsl=any(concern.startswith("wellbeing") for concern in concerns),
-        )
-    return check_in
-
-
-# --- visits -----------------------------------------------------------------------
-
-
-@transaction.atomic
-def schedule_visit(placement: Placement, *, by: User, scheduled_for: datetime.date) -> Visit:
-    if not policies.can_record_visit(by, placement):
-        raise NotPermitted("You cannot schedule visits for this placement.")
-    if placement.status == Placement.Status.ENDED:
-        raise TransitionNotAllowed("This placement has ended.")
-    if scheduled_for is None:
-        raise ValidationFailed(
-            "Enter the date of the visit.", {"scheduled_for": ["Enter the date of the visit."]}
-        )
-    visit = Visit.objects.create(placement=placement, scheduled_for=scheduled_for, scheduled_by=by)
-    record_event(
-        by=by,
-        action=MonitoringAction.VISIT_SCHEDULED,
-        target=visit,
-        organisation=placement.pupil.school,
-        pupil_id=placement.pupil_id,
-        summary=f"Visit to {placement.provider} scheduled for {scheduled_for:%-d %B %Y}",
-        changes={"scheduled_for": [None, scheduled_for.isoformat()]},
-    )
-    return visit
-
-
-# --- the home school codes absences -------------------------------------------------
-
-
-@transaction.atomic
-def code_absence(
-    mark: AttendanceMark,
-    *,
-    by: User,
-    code: str,
-    note: str = "",
-    now: datetime.datetime | None = None,
-) -> AttendanceMark:
-    """The home school gives the statutory code to an absence the provider reported
-    (School Attendance (Pupil Registration) (England) Regulations 2024, reg 11: only the
-    school authorises absence). A new row supersedes the provider's, which is kept;
-    changing a code the school already gave needs a note of why."""
-    now = now or timezone.now()
-    mark = (
-        AttendanceMark.objects.select_for_update(of=("self",))
-        .select_related("placement", "placement__pupil", "placement__pupil__school")
-        .get(pk=mark.pk)
-    )
-    placement = mark.placement
-    if not policies.can_code_attendance_of(by, placement):
-        raise NotPermitted("You cannot code this pupil's attendance.")
-    if not mark.is_current:
-        raise ValidationFailed(
-            "This mark has changed since you opened it. Look at the current mark and try again."
-        )
-    if not mark.is_absence:
-        raise ValidationFailed("Only an absence the provider reported is coded by the school.")
-    if placement.dual_registered:
-        raise ValidationFailed(
-            f"{placement.pupil.display_name} is dual registered at {placement.provider}: "
-            "every session there is D for the home school, and that school codes it."
-        )
-    chosen = codes.BY_CODE.get(code)
-    if chosen is None or not chosen.for_absence:
-        raise ValidationFailed("Choose a code.", {"code": ["Choose the code for this absence."]})
-    if mark.code == code:
-        raise ValidationFailed(
-            f"This absence is already coded {code}.", {"code": [f"It is already coded {code}."]}
-        )
-    if mark.code and not note.strip():
-        raise ValidationFailed(
-            "Enter why the code changes.",
-            {"note": [f"Enter why you are changing the code from {mark.code} to {code}."]},
-        )
-    before = mark.home_code
-    AttendanceMark.objects.filter(pk=mark.pk).update(is_current=False)
-    coded = AttendanceMark.objects.create(
-        placement=placement,
-        pupil_id=mark.pupil_id,
-        date=mark.date,
-        session=mark.session,
-        observed=mark.observed,
-        minutes_late=mark.minutes_late,
-        code=code,
-        coded_by=by,
-        supersedes=mark,
-        reason=note.strip(),
-        recorded_by=by,
-        recorded_at=now,
-    )
-    record_event(
-        by=by,
-        action=MonitoringAction.ATTENDANCE_CODED,
-        target=coded,
-        organisation=placement.pupil.school,
-        pupil_id=mark.pupil_id,
-        summary=f"Absence on {mark.date:%-d %B %Y} ({Session(mark.session).label.lower()}) "
-        f"coded {code} ({chosen.meaning.lower()})" + (f": {note.strip()}" if note else ""),
-        changes={"code": [before, code]},
-    )
-    return coded
