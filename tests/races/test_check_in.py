@@ -14,7 +14,7 @@ from apcase.referrals.tests.factories import person
 from .conftest import TODAY, client_of, messages_of, run_together
 
 pytestmark = pytest.mark.django_db(transaction=True)
-HOLD = "apcase.monitoring.services.record_event"  # after the check-in row is written
+HOLD = "apcase.monitoring.services.check_ins.record_event"  # after the check-in row is written
 
 
 @pytest.fixture

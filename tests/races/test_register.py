@@ -14,7 +14,7 @@ from apcase.referrals.tests.factories import make_pupil, person
 from .conftest import TODAY, client_of, messages_of, run_together
 
 pytestmark = pytest.mark.django_db(transaction=True)
-HOLD = "apcase.monitoring.services.record_event"  # after the marks are written
+HOLD = "apcase.monitoring.services.registers.record_event"  # after the marks are written
 URL = f"{reverse('monitoring:register')}?date={TODAY}&session=am"
 
 
