@@ -1,0 +1,53 @@
+"""What every change to a placement's plan shares: the longest plan allowed, the lock
+and permission check, the audit record and the new plan version."""
+
+import datetime
+
+from django.conf import settings
+
+from apcase.access import policies
+from apcase.accounts.models import User
+from apcase.chronology.services import Changes, record_event
+from apcase.core.errors import NotPermitted, TransitionNotAllowed
+
+from ..audit import PlacementAction
+from ..models import Placement
+
+
+def max_length() -> datetime.timedelta:
+    """The longest a placement may be planned for (settings.APCASE_PLACEMENT_MAX_YEARS):
+    alternative provision is time-limited, and a date decades away is a typing slip."""
+    years = int(getattr(settings, "APCASE_PLACEMENT_MAX_YEARS", 3))
+    return datetime.timedelta(days=365 * years)
+
+
+def _locked_for_planning(placement: Placement, by: User) -> Placement:
+    placement = (
+        Placement.objects.select_for_update(of=("self",))
+        .select_related("pupil", "pupil__school", "pupil__school__local_authority", "provider")
+        .get(pk=placement.pk)
+    )
+    if not policies.can_plan_placement(by, placement):
+        raise NotPermitted("You cannot change this placement's plan.")
+    if placement.status == Placement.Status.ENDED:
+        raise TransitionNotAllowed("This placement has ended: its plan is kept as it was.")
+    return placement
+
+
+def _record(
+    by: User, placement: Placement, action: PlacementAction, summary: str, changes: Changes
+) -> None:
+    record_event(
+        by=by,
+        action=action,
+        target=placement,
+        organisation=placement.pupil.school,
+        pupil_id=placement.pupil_id,
+        summary=summary,
+        changes=changes,
+    )
+
+
+def _new_version(placement: Placement, fields: list[str]) -> None:
+    placement.plan_version += 1
+    placement.save(update_fields=[*fields, "plan_version", "updated_at"])
