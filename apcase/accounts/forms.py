@@ -85,7 +85,7 @@ class PasswordResetRequestForm(PasswordResetForm):
             Field.text("email", field_width=Fluid.TWO_THIRDS), Submit("submit", "Send reset link")
         )
 
-    def save(
+    def save(  # noqa: PLR0913 - Django's PasswordResetView passes these keywords
         self,
         domain_override: str | None = None,
         subject_template_name: str = "accounts/email/password_reset_subject.txt",

@@ -259,8 +259,14 @@ def inspection_add(request: SignedInRequest, provider_id: int) -> HttpResponse:
 @access_rule(policies.can_edit_directory)
 def assurance_add(request: SignedInRequest, provider_id: int) -> HttpResponse:
     def save(provider: Organisation, form: Any) -> None:
+        values = dict(form.cleaned_data)
+        document = values.pop("document")
         services.add_assurance_record(
-            by=request.user, provider=provider, today=timezone.localdate(), **form.cleaned_data
+            by=request.user,
+            provider=provider,
+            details=services.AssuranceDetails(**values),
+            document=document,
+            today=timezone.localdate(),
         )
 
     return _provider_form_page(

@@ -10,6 +10,7 @@ school has coded his reported absences, all but one: the single entry in Heronsg
 "absences to code" queue, shown as N until someone codes it."""
 
 import datetime
+from dataclasses import dataclass
 from typing import Any
 
 from django.utils import timezone
@@ -100,64 +101,67 @@ def seed(organisations: dict[str, Organisation]) -> None:
     for entry in PUPILS:
         values = dict(entry)
         provider = organisations[values.pop("provider")]
-        site, arranged_by = values.pop("site"), values.pop("arranged_by")
-        registration = {
-            name: values.pop(name)
-            for name in ("commissioning_power", "dual_registered", "dual_registration_reason")
-        }
-        sessions, absences = values.pop("sessions"), values.pop("absences")
+        demo = DemoPlacement(
+            provider=provider,
+            site=values.pop("site"),
+            arranged_by=values.pop("arranged_by"),
+            sessions=values.pop("sessions"),
+            absences=values.pop("absences"),
+            registration={
+                name: values.pop(name)
+                for name in ("commissioning_power", "dual_registered", "dual_registration_reason")
+            },
+        )
         upn = values.pop("upn")
         pupil, _ = Pupil.objects.update_or_create(upn=upn, defaults={"school": school, **values})
         if Placement.objects.filter(pupil=pupil).exists():
             continue
-        _seed_placement(
-            pupil,
-            provider,
-            site,
-            arranged_by,
-            sessions,
-            absences,
-            start,
-            today,
-            staff=staff,
-            lead=lead,
-            **registration,
-        )
+        _seed_placement(pupil, demo, start, today, staff=staff, lead=lead)
 
 
 def _provider_user(provider: Organisation) -> Any:
     return User.objects.filter(memberships__organisation=provider).order_by("pk").first()
 
 
+@dataclass(frozen=True)
+class DemoPlacement:
+    """One demo pupil's placement: where, the half-days a week, the sessions missed
+    (session index: what the provider recorded, the home school's code) and how the
+    pupil is registered."""
+
+    provider: Organisation
+    site: str
+    arranged_by: str
+    sessions: set[tuple[int, str]]
+    absences: dict[int, tuple[str, str]]
+    registration: dict[str, Any]
+
+
 def _seed_placement(
     pupil: Any,
-    provider: Organisation,
-    site: str,
-    arranged_by: str,
-    sessions: set[tuple[int, str]],
-    absences: dict[int, tuple[str, str]],
+    demo: DemoPlacement,
     start: datetime.date,
     today: datetime.date,
     *,
     staff: Any,
     lead: Any,
-    **registration: Any,
 ) -> None:
+    provider, sessions, absences = demo.provider, demo.sessions, demo.absences
     marker = _provider_user(provider) or lead
     placement = Placement.objects.create(
         pupil=pupil,
         provider=provider,
-        site=site,
+        site=demo.site,
         status=Placement.Status.ACTIVE,
         start_date=start,
         planned_end_date=start + datetime.timedelta(weeks=12),
         sessions_per_week=len(sessions),
-        arranged_by=arranged_by,
+        arranged_by=demo.arranged_by,
         named_staff_member=staff,
         first_review_date=start + datetime.timedelta(weeks=6),
         transport="Taxi arranged by the LA, collected 8:30",
         funding="£55 a session from the school's AP budget",
-        **registration,
+        **demo.registration,
     )
     PlacementSession.objects.bulk_create(
         PlacementSession(placement=placement, weekday=d, session=s) for d, s in sessions

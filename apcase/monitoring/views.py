@@ -1,5 +1,6 @@
 import datetime
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -11,6 +12,7 @@ from django.utils import timezone
 from apcase.access import policies
 from apcase.access.requests import SignedInRequest
 from apcase.access.rules import access_rule
+from apcase.accounts.models import User
 from apcase.core import idempotency
 from apcase.core.drafts import stash_concern_draft
 from apcase.core.errors import DomainError
@@ -18,6 +20,7 @@ from apcase.core.exports import csv_response
 from apcase.core.viewhelpers import Message, Once, Target, handle_form, raise_for_refusal
 from apcase.monitoring.charts import check_in_trend, persistent_absence_line
 from apcase.placements import plan
+from apcase.placements.models import Placement
 from apcase.placements.selectors import get_placement_for, read_placement_for
 from apcase.reference import attendance as codes
 
@@ -30,11 +33,20 @@ from .forms import (
     RegisterDayForm,
     ScheduleVisitForm,
 )
-from .models import Session
+from .models import CheckIn, Session
 
 
 def _placement_url(placement_id: int) -> str:
     return reverse("monitoring:placement", kwargs={"placement_id": placement_id})
+
+
+@dataclass(frozen=True)
+class FormPage:
+    """What a monitoring form's page says around the form, and where "Back" goes."""
+
+    heading: str
+    caption: str
+    back: str
 
 
 def _form_page(
@@ -43,9 +55,7 @@ def _form_page(
     action: Any,
     *,
     done: Message,
-    heading: str,
-    caption: str,
-    back: str,
+    page: FormPage,
     once: Once | None = None,
     redirect_to: Target | None = None,
 ) -> HttpResponse:
@@ -56,9 +66,9 @@ def _form_page(
         form,
         action,
         success_message=done,
-        redirect_to=redirect_to or back,
+        redirect_to=redirect_to or page.back,
         template="monitoring/form.html",
-        context={"heading": heading, "caption": caption, "back": back},
+        context={"heading": page.heading, "caption": page.caption, "back": page.back},
         once=once,
     )
 
@@ -85,6 +95,11 @@ def _concern_or_saved(
     if is_concern:
         stash_concern_draft(request.session, pupil_id, draft)
     return is_concern
+
+
+def _record_check_in(placement: Placement, by: User, values: dict[str, Any]) -> CheckIn:
+    child = services.ChildVoice.take_from(values)
+    return services.record_check_in(placement, by=by, child=child, **values)
 
 
 def _register_choice(
@@ -367,7 +382,7 @@ def check_in(request: SignedInRequest, placement_id: int) -> HttpResponse:
             found.pupil_id,
             {k: v for k, v in form.cleaned_data.items() if k != idempotency.FIELD},
             ("comments", "child_words"),
-            lambda values: services.record_check_in(found, by=request.user, **values),
+            lambda values: _record_check_in(found, request.user, values),
         ),
         done=lambda concern: (
             "Check-in saved without its comments." if concern else "Check-in saved."
@@ -375,9 +390,11 @@ def check_in(request: SignedInRequest, placement_id: int) -> HttpResponse:
         redirect_to=lambda concern: (
             _concern_form(found.pupil_id) if concern else _placement_url(found.pk)
         ),
-        heading="Weekly check-in",
-        caption=found.pupil.display_name,
-        back=_placement_url(found.pk),
+        page=FormPage(
+            heading="Weekly check-in",
+            caption=found.pupil.display_name,
+            back=_placement_url(found.pk),
+        ),
         once=Once("monitoring.check_in", "This check-in was already saved."),
     )
 
@@ -393,9 +410,11 @@ def schedule_visit(request: SignedInRequest, placement_id: int) -> HttpResponse:
         form,
         lambda: services.schedule_visit(found, by=request.user, **form.cleaned_data),
         done="Visit scheduled.",
-        heading="Schedule a visit",
-        caption=f"{found.pupil.display_name} at {found.provider}",
-        back=_placement_url(found.pk),
+        page=FormPage(
+            heading="Schedule a visit",
+            caption=f"{found.pupil.display_name} at {found.provider}",
+            back=_placement_url(found.pk),
+        ),
     )
 
 
@@ -417,7 +436,9 @@ def log_visit(request: SignedInRequest, visit_id: int) -> HttpResponse:
             visit.placement.pupil_id,
             dict(form.cleaned_data),
             ("child_views", "safeguarding_notes"),
-            lambda values: workflow.log_visit(visit, by=request.user, **values),
+            lambda values: workflow.log_visit(
+                visit, by=request.user, record=workflow.VisitRecord(**values)
+            ),
         ),
         done=lambda concern: "Visit logged without the concern." if concern else "Visit logged.",
         redirect_to=lambda concern: (
@@ -425,7 +446,9 @@ def log_visit(request: SignedInRequest, visit_id: int) -> HttpResponse:
             if concern
             else _placement_url(visit.placement_id)
         ),
-        heading="Log a visit",
-        caption=f"{visit.placement.pupil.display_name} at {visit.placement.provider}",
-        back=_placement_url(visit.placement_id),
+        page=FormPage(
+            heading="Log a visit",
+            caption=f"{visit.placement.pupil.display_name} at {visit.placement.provider}",
+            back=_placement_url(visit.placement_id),
+        ),
     )

@@ -4,6 +4,7 @@ ALLOWED_TRANSITIONS: a follow-up goes open -> closed (with who was contacted and
 the child is); a visit goes scheduled -> done (with what was seen). Neither goes back."""
 
 import datetime
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
@@ -73,22 +74,25 @@ def close_follow_up(
     return task
 
 
+@dataclass(frozen=True)
+class VisitRecord:
+    """What the visitor records: when and who, whether the child was seen, what was
+    observed and the child's views, the safeguarding checks, and the actions agreed."""
+
+    visited_on: datetime.date | None
+    visitors: str
+    child_seen: bool
+    learning_observations: str
+    environment_observations: str
+    child_views: str
+    registers_checked: bool
+    supervision_suitable: bool
+    safeguarding_notes: str
+    actions: str
+
+
 @transaction.atomic
-def log_visit(
-    visit: Visit,
-    *,
-    by: User,
-    visited_on: datetime.date,
-    visitors: str,
-    child_seen: bool,
-    learning_observations: str,
-    environment_observations: str,
-    child_views: str,
-    registers_checked: bool,
-    supervision_suitable: bool,
-    safeguarding_notes: str,
-    actions: str,
-) -> Visit:
+def log_visit(visit: Visit, *, by: User, record: VisitRecord) -> Visit:
     visit = Visit.objects.select_for_update(of=("self",)).get(pk=visit.pk)
     placement = Placement.objects.select_related("pupil", "pupil__school", "provider").get(
         pk=visit.placement_id
@@ -98,25 +102,25 @@ def log_visit(
     if visit.status == Visit.Status.DONE:
         raise TransitionNotAllowed("This visit is already logged.")
     errors: dict[str | None, list[str]] = {}
-    if visited_on is None or visited_on > timezone.localdate():
+    if record.visited_on is None or record.visited_on > timezone.localdate():
         errors["visited_on"] = ["Enter the date of the visit (not in the future)."]
-    if not visitors.strip():
+    if not record.visitors.strip():
         errors["visitors"] = ["Enter who visited."]
-    if not (learning_observations.strip() or environment_observations.strip()):
+    if not (record.learning_observations.strip() or record.environment_observations.strip()):
         errors["learning_observations"] = ["Enter what you observed."]
     if errors:
         raise ValidationFailed("Check the visit record.", errors)
     visit.status = Visit.Status.DONE
-    visit.visited_on = visited_on
-    visit.visitors = visitors.strip()
-    visit.child_seen = child_seen
-    visit.learning_observations = learning_observations.strip()
-    visit.environment_observations = environment_observations.strip()
-    visit.child_views = child_views.strip()
-    visit.registers_checked = registers_checked
-    visit.supervision_suitable = supervision_suitable
-    visit.safeguarding_notes = safeguarding_notes.strip()
-    visit.actions = actions.strip()
+    visit.visited_on = record.visited_on
+    visit.visitors = record.visitors.strip()
+    visit.child_seen = record.child_seen
+    visit.learning_observations = record.learning_observations.strip()
+    visit.environment_observations = record.environment_observations.strip()
+    visit.child_views = record.child_views.strip()
+    visit.registers_checked = record.registers_checked
+    visit.supervision_suitable = record.supervision_suitable
+    visit.safeguarding_notes = record.safeguarding_notes.strip()
+    visit.actions = record.actions.strip()
     visit.logged_by = by
     visit.save()
     record_event(
@@ -125,8 +129,8 @@ def log_visit(
         target=visit,
         organisation=placement.pupil.school,
         pupil_id=placement.pupil_id,
-        summary=f"Visit to {placement.provider} on {visited_on:%-d %B %Y} by {visit.visitors}; "
-        f"child {'seen' if child_seen else 'not seen'}",
+        summary=f"Visit to {placement.provider} on {record.visited_on:%-d %B %Y} by {visit.visitors}; "
+        f"child {'seen' if record.child_seen else 'not seen'}",
         changes={"status": ["scheduled", "done"]},
     )
     return visit

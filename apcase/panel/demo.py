@@ -174,11 +174,13 @@ def _decide(referral: Any, meeting: PanelMeeting, people: dict[str, Any], **deci
     # Demo only: put the referral on last month's meeting, which has passed.
     Referral.objects.filter(pk=referral.pk).update(meeting=meeting)
     referral.refresh_from_db()
+    terms = services.ApprovalTerms.take_from(decision)
     services.record_decision(
         by=people["chair"],
         meeting=meeting,
-        referral=referral,
+        item=referral,
         members_present=[people["chair"], *people["members"]],
+        terms=terms,
         **decision,
     )
 

@@ -16,7 +16,7 @@ Rules:
 """
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 from django.db import transaction
@@ -220,26 +220,45 @@ def counting_members(
     return [user for user in present if user.pk in eligible and user.pk not in conflicted]
 
 
+@dataclass(frozen=True)
+class ApprovalTerms:
+    """What an approval commissions: the provider (assured, or accepted with a recorded
+    reason), the site, proposed start date, sessions a week and first review date, and
+    who commissions the placement under which power. Kept only with an approval."""
+
+    provider: Organisation | None = None
+    provider_acceptance_reason: str = ""
+    site: str = ""
+    proposed_start_date: datetime.date | None = None
+    sessions_per_week: int | None = None
+    first_review_date: datetime.date | None = None
+    commissioned_by: str = Placement.ArrangedBy.SCHOOL
+    commissioning_power: str = Placement.CommissioningPower.SCHOOL_ARRANGED
+
+    @classmethod
+    def take_from(cls, values: dict[str, Any]) -> "ApprovalTerms":
+        """Move the terms a form's values hold out of them, into one object."""
+        return cls(**{f.name: values.pop(f.name) for f in fields(cls) if f.name in values})
+
+
+NOT_AN_APPROVAL = ApprovalTerms()
+
+
 @transaction.atomic
 def record_decision(
     *,
     by: User,
     meeting: PanelMeeting,
+    item: Referral | EmergencyPlacement,
     members_present: list[Any],
     outcome: str,
     reasons: str,
-    referral: Referral | None = None,
-    emergency: EmergencyPlacement | None = None,
     conditions: str = "",
-    provider: Any = None,
-    provider_acceptance_reason: str = "",
-    site: str = "",
-    proposed_start_date: datetime.date | None = None,
-    sessions_per_week: int | None = None,
-    first_review_date: datetime.date | None = None,
-    commissioned_by: str = Placement.ArrangedBy.SCHOOL,
-    commissioning_power: str = Placement.CommissioningPower.SCHOOL_ARRANGED,
+    terms: ApprovalTerms = NOT_AN_APPROVAL,
 ) -> PanelDecision:
+    """A decision on one agenda item: a referral, or an emergency placement to ratify."""
+    referral = item if isinstance(item, Referral) else None
+    emergency = item if isinstance(item, EmergencyPlacement) else None
     meeting = PanelMeeting.objects.select_for_update().select_related("panel").get(pk=meeting.pk)
     if not policies.can_record_decision(by, meeting):
         raise NotPermitted("Only the panel chair or an LA officer records the panel's decisions.")
@@ -260,16 +279,8 @@ def record_decision(
             f"{'' if len(counted) == 1 else 's'} present, {quorum()} needed."
         ]
     if outcome == Outcome.APPROVED:
-        errors.update(
-            _approval_errors(
-                provider=provider,
-                provider_acceptance_reason=provider_acceptance_reason,
-                proposed_start_date=proposed_start_date,
-                sessions_per_week=sessions_per_week,
-                first_review_date=first_review_date,
-            )
-        )
-        errors.update(commissioning_errors(commissioned_by, commissioning_power))
+        errors.update(_approval_errors(terms))
+        errors.update(commissioning_errors(terms.commissioned_by, terms.commissioning_power))
     if errors:
         raise ValidationFailed("The decision could not be recorded.", errors)
     approving = outcome == Outcome.APPROVED
@@ -280,19 +291,17 @@ def record_decision(
         outcome=outcome,
         reasons=reasons.strip(),
         conditions=conditions.strip(),
-        provider=provider if approving else None,
-        provider_acceptance_reason=provider_acceptance_reason.strip() if approving else "",
-        site=site.strip() if approving else "",
-        proposed_start_date=proposed_start_date if approving else None,
-        sessions_per_week=sessions_per_week if approving else None,
-        first_review_date=first_review_date if approving else None,
-        commissioned_by=commissioned_by if approving else "",
-        commissioning_power=commissioning_power if approving else "",
+        provider=terms.provider if approving else None,
+        provider_acceptance_reason=terms.provider_acceptance_reason.strip() if approving else "",
+        site=terms.site.strip() if approving else "",
+        proposed_start_date=terms.proposed_start_date if approving else None,
+        sessions_per_week=terms.sessions_per_week if approving else None,
+        first_review_date=terms.first_review_date if approving else None,
+        commissioned_by=terms.commissioned_by if approving else "",
+        commissioning_power=terms.commissioning_power if approving else "",
         recorded_by=by,
     )
     decision.members_present.set(members_present)
-    item = referral or emergency
-    assert item is not None  # noqa: S101 - checked above
     record_event(
         by=by,
         action=PanelAction.DECISION_RECORDED,
@@ -314,11 +323,16 @@ def record_decision(
             placement = placement_workflow.create_planned_placement(
                 by=by,
                 pupil=referral.pupil,
-                provider=provider,
-                site=site.strip(),
-                start_date=proposed_start_date,  # type: ignore[arg-type]
-                sessions_per_week=sessions_per_week,  # type: ignore[arg-type]
-                first_review_date=first_review_date,
+                terms=placement_workflow.PlacementTerms(
+                    provider=terms.provider,  # type: ignore[arg-type]
+                    site=terms.site.strip(),
+                    start_date=terms.proposed_start_date,  # type: ignore[arg-type]
+                    sessions_per_week=terms.sessions_per_week,  # type: ignore[arg-type]
+                    first_review_date=terms.first_review_date,
+                ),
+                commissioning=placement_workflow.Commissioning(
+                    arranged_by=terms.commissioned_by, power=terms.commissioning_power
+                ),
                 decision=decision,
                 # The referral's author is named only while they still work at the
                 # school; otherwise the plan asks for someone (and the inclusion lead
@@ -328,8 +342,6 @@ def record_decision(
                     if policies.roles_in(referral.created_by, referral.pupil.school)
                     else None
                 ),
-                arranged_by=commissioned_by,
-                commissioning_power=commissioning_power,
             )
             notify.placement_planned(decision, placement)
         notify.decision_made(decision)
@@ -339,27 +351,21 @@ def record_decision(
     return decision
 
 
-def _approval_errors(
-    *,
-    provider: Organisation,
-    provider_acceptance_reason: str,
-    proposed_start_date: datetime.date | None,
-    sessions_per_week: int | None,
-    first_review_date: datetime.date | None,
-) -> dict[str | None, list[str]]:
+def _approval_errors(terms: ApprovalTerms) -> dict[str | None, list[str]]:
     errors: dict[str | None, list[str]] = {}
+    provider, start = terms.provider, terms.proposed_start_date
     if provider is None:
         errors["provider"] = ["Select the provider."]
-    elif not provider_is_assured(provider) and not provider_acceptance_reason.strip():
+    elif not provider_is_assured(provider) and not terms.provider_acceptance_reason.strip():
         errors["provider_acceptance_reason"] = [
             f"{provider} is not assured in the directory: enter why the panel accepts it."
         ]
-    if proposed_start_date is None:
+    if start is None:
         errors["proposed_start_date"] = ["Enter the proposed start date."]
-    if sessions_per_week is None or not 1 <= sessions_per_week <= 10:
+    if terms.sessions_per_week is None or not 1 <= terms.sessions_per_week <= 10:
         errors["sessions_per_week"] = ["Enter sessions per week, from 1 to 10."]
-    if first_review_date is None:
+    if terms.first_review_date is None:
         errors["first_review_date"] = ["Enter the first review date."]
-    elif proposed_start_date and first_review_date <= proposed_start_date:
+    elif start and terms.first_review_date <= start:
         errors["first_review_date"] = ["The first review must be after the start date."]
     return errors

@@ -140,6 +140,7 @@ def _recordable_meeting(request: SignedInRequest, meeting_id: int) -> PanelMeeti
 def _decision_values(data: dict[str, Any]) -> dict[str, Any]:
     values = dict(data)
     values["members_present"] = list(values["members_present"])
+    values["terms"] = services.ApprovalTerms.take_from(values)
     return values
 
 
@@ -173,7 +174,7 @@ def decide_referral(request: SignedInRequest, meeting_id: int, referral_id: int)
         lambda: services.record_decision(
             by=request.user,
             meeting=meeting,
-            referral=referral,
+            item=referral,
             **_decision_values(form.cleaned_data),
         ),
         success_message=decided,
@@ -206,7 +207,7 @@ def decide_emergency(request: SignedInRequest, meeting_id: int, emergency_id: in
         lambda: services.record_decision(
             by=request.user,
             meeting=meeting,
-            emergency=emergency,
+            item=emergency,
             **_decision_values(form.cleaned_data),
         ),
         success_message="Decision recorded.",

@@ -159,11 +159,12 @@ def _threshold(organisations: dict[str, Organisation]) -> None:
         placement = workflow.create_planned_placement(
             by=head,
             pupil=pupil,
-            provider=tuition,
-            start_date=start,
-            sessions_per_week=len(sessions),
-            first_review_date=start + timedelta(weeks=6),
-            site="Example Business Park",
-            arranged_by=Placement.ArrangedBy.SCHOOL,
+            terms=workflow.PlacementTerms(
+                provider=tuition,
+                start_date=start,
+                sessions_per_week=len(sessions),
+                first_review_date=start + timedelta(weeks=6),
+                site="Example Business Park",
+            ),
         )
         services.set_timetable(placement, by=head, sessions=sessions)

@@ -126,7 +126,9 @@ def edit_plan(request: SignedInRequest, placement_id: int) -> HttpResponse:
         request,
         placement,
         form,
-        save=lambda: services.update_plan(placement, by=request.user, **form.cleaned_data),
+        save=lambda: services.update_plan(
+            placement, by=request.user, details=services.PlanDetails(**form.cleaned_data)
+        ),
         done="Plan saved.",
         heading="The placement plan",
     )

@@ -14,6 +14,7 @@ Rules:
 """
 
 import datetime
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -34,6 +35,32 @@ if TYPE_CHECKING:
 
 
 S = Placement.Status
+
+
+@dataclass(frozen=True)
+class Commissioning:
+    """Who commissions a placement (the school or the LA) and under which power. A
+    planned placement with no power named takes the usual one for who arranges it
+    (plan.DEFAULT_POWER)."""
+
+    arranged_by: str = Placement.ArrangedBy.SCHOOL
+    power: str = ""
+
+
+BY_THE_SCHOOL = Commissioning()
+
+
+@dataclass(frozen=True)
+class PlacementTerms:
+    """What a planned placement starts from: the provider and site, its first day, the
+    sessions a week and the first review."""
+
+    provider: Organisation
+    start_date: datetime.date
+    sessions_per_week: int
+    first_review_date: datetime.date | None
+    site: str = ""
+
 
 ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
     S.PLANNED: frozenset({S.ACTIVE, S.ENDED}),
@@ -86,33 +113,30 @@ def create_planned_placement(
     *,
     by: User,
     pupil: Pupil,
-    provider: Organisation,
-    start_date: datetime.date,
-    sessions_per_week: int,
-    first_review_date: datetime.date | None,
-    site: str = "",
+    terms: PlacementTerms,
+    commissioning: Commissioning = BY_THE_SCHOOL,
     decision: "PanelDecision | None" = None,
     named_staff_member: User | None = None,
-    arranged_by: str = Placement.ArrangedBy.SCHOOL,
-    commissioning_power: str = "",
 ) -> Placement:
     """Dual registered by default at a PRU or AP academy (plan.dual_registration_expected:
     the plan may override it, with a reason)."""
     from .plan import DEFAULT_POWER, dual_registration_expected
 
+    provider, start_date = terms.provider, terms.start_date
+    sessions_per_week, arranged_by = terms.sessions_per_week, commissioning.arranged_by
     _check_may_arrange(by, pupil)
     _check_details(sessions_per_week=sessions_per_week, start_date=start_date)
     _check_no_open_placement(pupil)
     placement = Placement.objects.create(
         pupil=pupil,
         provider=provider,
-        site=site,
+        site=terms.site,
         status=S.PLANNED,
         start_date=start_date,
         sessions_per_week=sessions_per_week,
-        first_review_date=first_review_date,
+        first_review_date=terms.first_review_date,
         arranged_by=arranged_by,
-        commissioning_power=commissioning_power or DEFAULT_POWER.get(arranged_by, ""),
+        commissioning_power=commissioning.power or DEFAULT_POWER.get(arranged_by, ""),
         dual_registered=dual_registration_expected(provider),
         is_emergency=False,
         named_staff_member=named_staff_member,
@@ -160,8 +184,7 @@ def start_emergency_placement(
     sites: list[Any],
     named_staff_member: User,
     start_date: datetime.date | None = None,
-    arranged_by: str = Placement.ArrangedBy.SCHOOL,
-    commissioning_power: str = "",
+    commissioning: Commissioning = BY_THE_SCHOOL,
 ) -> Placement:
     """Active at once. Until its full plan is agreed the pupil is expected at the
     provider every weekday session whatever the timetable says (monitoring.selectors),
@@ -185,8 +208,8 @@ def start_emergency_placement(
         status=S.ACTIVE,
         start_date=start,
         sessions_per_week=len(sessions),
-        arranged_by=arranged_by,
-        commissioning_power=commissioning_power,
+        arranged_by=commissioning.arranged_by,
+        commissioning_power=commissioning.power,
         is_emergency=True,
         started_at=timezone.now(),
         named_staff_member=named_staff_member,

@@ -344,11 +344,13 @@ def arrange_emergency_placement(
         sites=sites,
         sessions=sessions,
         named_staff_member=named_staff_member,
-        arranged_by=arranged_by,
-        commissioning_power=(
-            Placement.CommissioningPower.SCHOOL_ARRANGED
-            if arranged_by == Placement.ArrangedBy.SCHOOL
-            else Placement.CommissioningPower.LA_S19
+        commissioning=placement_workflow.Commissioning(
+            arranged_by=arranged_by,
+            power=(
+                Placement.CommissioningPower.SCHOOL_ARRANGED
+                if arranged_by == Placement.ArrangedBy.SCHOOL
+                else Placement.CommissioningPower.LA_S19
+            ),
         ),
     )
     today = timezone.localdate()

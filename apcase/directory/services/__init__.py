@@ -12,6 +12,7 @@ from .alerts import (
     send_assurance_alerts,
 )
 from .evidence import (
+    AssuranceDetails,
     add_assurance_record,
     record_inspection,
 )
@@ -31,6 +32,7 @@ from .providers import (
 )
 
 __all__ = [
+    "AssuranceDetails",
     "AlertRun",
     "ORGANISATION_FIELDS",
     "PROFILE_FIELDS",

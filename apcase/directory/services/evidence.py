@@ -2,6 +2,7 @@
 LA's assurance records (vetting confirmations, insurance, checks), each with its
 document kept outside the web root."""
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -93,27 +94,35 @@ def record_inspection(
     return inspection
 
 
+@dataclass(frozen=True)
+class AssuranceDetails:
+    """What a piece of assurance evidence is: its kind, when it was received and when it
+    expires, whether the provider undertook to report changes, and any notes."""
+
+    kind: str
+    received_on: date
+    expires_on: date
+    undertakes_to_report_changes: bool
+    notes: str
+
+
 def add_assurance_record(
     *,
     by: User,
     provider: Organisation,
-    kind: str,
-    received_on: date,
-    expires_on: date,
-    undertakes_to_report_changes: bool,
-    notes: str,
+    details: AssuranceDetails,
     document: "File[Any]",
     today: date,
 ) -> AssuranceRecord:
     _require_editor(by, provider)
     errors: dict[str | None, list[str]] = {}
-    if kind not in AssuranceKind.values:
+    if details.kind not in AssuranceKind.values:
         errors["kind"] = ["Select the kind of assurance."]
-    if received_on > today:
+    if details.received_on > today:
         errors["received_on"] = ["The date received must be today or in the past."]
-    if expires_on < received_on:
+    if details.expires_on < details.received_on:
         errors["expires_on"] = ["The expiry date must be on or after the date received."]
-    if kind == AssuranceKind.VETTING and not undertakes_to_report_changes:
+    if details.kind == AssuranceKind.VETTING and not details.undertakes_to_report_changes:
         errors["undertakes_to_report_changes"] = [
             "Confirm the provider has undertaken to report changes, such as new staff."
         ]
@@ -126,11 +135,11 @@ def add_assurance_record(
             raise ValidationFailed(str(error), {"document": [str(error)]}) from error
         record = AssuranceRecord.objects.create(
             organisation=provider,
-            kind=kind,
-            received_on=received_on,
-            expires_on=expires_on,
-            undertakes_to_report_changes=undertakes_to_report_changes,
-            notes=notes,
+            kind=details.kind,
+            received_on=details.received_on,
+            expires_on=details.expires_on,
+            undertakes_to_report_changes=details.undertakes_to_report_changes,
+            notes=details.notes,
             document_path=path,
             document_name=original,
             document_extension=file_kind.extension,
@@ -143,11 +152,11 @@ def add_assurance_record(
             organisation=provider.local_authority,
             changes={
                 "provider": [None, provider.pk],
-                "kind": [None, kind],
-                "received_on": [None, str(received_on)],
-                "expires_on": [None, str(expires_on)],
+                "kind": [None, details.kind],
+                "received_on": [None, str(details.received_on)],
+                "expires_on": [None, str(details.expires_on)],
                 "document": [None, original],
             },
-            summary=f"Recorded {AssuranceKind(kind).label.lower()} for {provider.name}",
+            summary=f"Recorded {AssuranceKind(details.kind).label.lower()} for {provider.name}",
         )
     return record

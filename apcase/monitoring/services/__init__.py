@@ -19,12 +19,13 @@ The functions live in modules by subject (alerts, registers, check_ins, visits, 
 this package re-exports them, so callers import `apcase.monitoring.services` as before."""
 
 from .alerts import FOLLOW_UP_RAISED
-from .check_ins import record_check_in
+from .check_ins import ChildVoice, record_check_in
 from .coding import code_absence
 from .registers import RegisterResult, check_registers, submit_register
 from .visits import schedule_visit
 
 __all__ = [
+    "ChildVoice",
     "FOLLOW_UP_RAISED",
     "RegisterResult",
     "check_registers",

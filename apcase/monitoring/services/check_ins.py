@@ -1,6 +1,8 @@
 """Weekly check-ins, and the alerts a low or falling score raises."""
 
 import datetime
+from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 
@@ -18,6 +20,23 @@ from .alerts import raise_follow_up
 # --- check-ins --------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class ChildVoice:
+    """The child's own part of a check-in: a score from 1 to 5 and their words, both
+    optional."""
+
+    rating: int | None = None
+    words: str = ""
+
+    @classmethod
+    def take_from(cls, values: dict[str, Any]) -> "ChildVoice":
+        """Move `child_rating` and `child_words` out of a form's values."""
+        return cls(rating=values.pop("child_rating", None), words=values.pop("child_words", ""))
+
+
+NOT_ASKED = ChildVoice()
+
+
 @transaction.atomic
 def record_check_in(
     placement: Placement,
@@ -28,8 +47,7 @@ def record_check_in(
     wellbeing: int,
     behaviour: int,
     comments: str = "",
-    child_rating: int | None = None,
-    child_words: str = "",
+    child: ChildVoice = NOT_ASKED,
 ) -> CheckIn:
     # Locked (its own row only: the named staff member is a nullable join), so two
     # check-ins for the same week sent at once are applied one after the other and the
@@ -46,7 +64,7 @@ def record_check_in(
     errors: dict[str | None, list[str]] = {
         name: ["Choose a score from 1 to 5."] for name, v in scores.items() if v not in range(1, 6)
     }
-    if child_rating is not None and child_rating not in range(1, 6):
+    if child.rating is not None and child.rating not in range(1, 6):
         errors["child_rating"] = ["Choose a score from 1 to 5, or leave it blank."]
     if CheckIn.objects.filter(placement=placement, week_starting=week).exists():
         errors["week_of"] = [f"There is already a check-in for the week of {week:%-d %B %Y}."]
@@ -61,8 +79,8 @@ def record_check_in(
         placement=placement,
         week_starting=week,
         comments=comments.strip(),
-        child_rating=child_rating,
-        child_words=child_words.strip(),
+        child_rating=child.rating,
+        child_words=child.words.strip(),
         recorded_by=by,
         **scores,
     )

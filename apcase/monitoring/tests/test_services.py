@@ -263,8 +263,7 @@ def test_a_low_score_or_a_fall_of_two_alerts_the_named_staff_member(world, provi
         engagement=2,
         wellbeing=3,
         behaviour=4,
-        child_rating=2,
-        child_words="Tired",
+        child=services.ChildVoice(rating=2, words="Tired"),
     )
     assert FollowUpTask.objects.filter(kind="check_in").count() == 2
     assert OutboxMessage.objects.filter(to=placement.named_staff_member.email).count() == 2
@@ -319,16 +318,18 @@ def test_the_next_visit_is_due_six_weeks_after_the_last_and_overdue_after_that(w
     workflow.log_visit(
         visit,
         by=staff,
-        visited_on=START + datetime.timedelta(weeks=5),
-        visitors="Tom Ellery",
-        child_seen=True,
-        learning_observations="Engaged in maths",
-        environment_observations="",
-        child_views="Likes it",
-        registers_checked=True,
-        supervision_suitable=True,
-        safeguarding_notes="",
-        actions="Send reading book – Tom",
+        record=workflow.VisitRecord(
+            visited_on=START + datetime.timedelta(weeks=5),
+            visitors="Tom Ellery",
+            child_seen=True,
+            learning_observations="Engaged in maths",
+            environment_observations="",
+            child_views="Likes it",
+            registers_checked=True,
+            supervision_suitable=True,
+            safeguarding_notes="",
+            actions="Send reading book – Tom",
+        ),
     )
     assert selectors.overdue_visits_for(staff, today=late) == []
     assert Visit.objects.get().status == "done"

@@ -19,20 +19,22 @@ from conftest import sign_in
 TODAY = timezone.localdate()
 
 
-def _approve(world, s, **extra):
+def _approve(world, s, **commissioning):
     return services.record_decision(
         by=s.chair,
         meeting=s.meeting,
-        referral=s.referral,
+        item=s.referral,
         members_present=[s.chair, *s.members],
         outcome="approved",
         reasons="A short placement will help.",
-        provider=world.provider,
-        provider_acceptance_reason="Known local PRU.",
-        proposed_start_date=TODAY + datetime.timedelta(days=30),
-        sessions_per_week=5,
-        first_review_date=TODAY + datetime.timedelta(days=72),
-        **extra,
+        terms=services.ApprovalTerms(
+            provider=world.provider,
+            provider_acceptance_reason="Known local PRU.",
+            proposed_start_date=TODAY + datetime.timedelta(days=30),
+            sessions_per_week=5,
+            first_review_date=TODAY + datetime.timedelta(days=72),
+            **commissioning,
+        ),
     )
 
 

@@ -168,7 +168,7 @@ def _approve(world, a, **overrides):
     values = {
         "by": a.chair,
         "meeting": a.meeting,
-        "referral": a.referral,
+        "item": a.referral,
         "members_present": a.present,
         "outcome": "approved",
         "reasons": "Evidence shows a short placement will help.",
@@ -180,7 +180,8 @@ def _approve(world, a, **overrides):
         "first_review_date": TODAY + datetime.timedelta(days=72),
     }
     values.update(overrides)
-    return services.record_decision(**values)
+    terms = services.ApprovalTerms.take_from(values)
+    return services.record_decision(**values, terms=terms)
 
 
 def test_an_approval_records_who_sat_creates_a_planned_placement_and_tells_everyone(world, agenda):

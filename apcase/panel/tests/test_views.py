@@ -74,16 +74,18 @@ def decision(world, scene):
     return services.record_decision(
         by=scene.chair,
         meeting=scene.meeting,
-        referral=scene.referral,
+        item=scene.referral,
         members_present=[scene.chair, *scene.members],
         outcome="approved",
         reasons="The evidence shows a short placement will help Riley.",
-        provider=world.provider,
-        provider_acceptance_reason="Known local PRU.",
-        site="Romans Field Site",
-        proposed_start_date=TODAY + datetime.timedelta(days=30),
-        sessions_per_week=5,
-        first_review_date=TODAY + datetime.timedelta(days=72),
+        terms=services.ApprovalTerms(
+            provider=world.provider,
+            provider_acceptance_reason="Known local PRU.",
+            site="Romans Field Site",
+            proposed_start_date=TODAY + datetime.timedelta(days=30),
+            sessions_per_week=5,
+            first_review_date=TODAY + datetime.timedelta(days=72),
+        ),
     )
 
 

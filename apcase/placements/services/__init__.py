@@ -13,7 +13,7 @@ from .agreements import record_agreement
 from .alerts import ALERTED_EVERY_DAY, send_daily_alerts
 from .commissioning import correct_commissioning
 from .common import max_length
-from .details import PLAN_FIELDS, update_plan
+from .details import PLAN_FIELDS, PlanDetails, update_plan
 from .objectives import add_objective, remove_objective
 from .sites import set_sites
 from .timetable import set_timetable
@@ -21,6 +21,7 @@ from .timetable import set_timetable
 __all__ = [
     "ALERTED_EVERY_DAY",
     "PLAN_FIELDS",
+    "PlanDetails",
     "add_objective",
     "correct_commissioning",
     "max_length",

@@ -2,6 +2,7 @@
 and dual registration."""
 
 import datetime
+from dataclasses import dataclass, fields
 
 from django.db import transaction
 
@@ -13,15 +14,21 @@ from ..audit import PlacementAction
 from ..models import Placement
 from .common import _locked_for_planning, _new_version, _record, max_length
 
-PLAN_FIELDS = (
-    "site",
-    "planned_end_date",
-    "named_staff_member",
-    "transport",
-    "funding",
-    "dual_registered",
-    "dual_registration_reason",
-)
+
+@dataclass(frozen=True)
+class PlanDetails:
+    """The plan's details as the plan page's form gives them."""
+
+    site: str
+    planned_end_date: datetime.date | None
+    named_staff_member: User | None
+    transport: str
+    funding: str
+    dual_registered: bool
+    dual_registration_reason: str = ""
+
+
+PLAN_FIELDS = tuple(field.name for field in fields(PlanDetails))
 
 
 @transaction.atomic
@@ -29,13 +36,7 @@ def update_plan(
     placement: Placement,
     *,
     by: User,
-    site: str,
-    planned_end_date: datetime.date | None,
-    named_staff_member: User,
-    transport: str,
-    funding: str,
-    dual_registered: bool,
-    dual_registration_reason: str = "",
+    details: PlanDetails,
 ) -> Placement:
     """A pupil placed at a PRU or AP academy is dual registered there (plan.
     dual_registration_expected); a plan that says otherwise records why."""
@@ -43,33 +44,33 @@ def update_plan(
 
     placement = _locked_for_planning(placement, by)
     errors: dict[str | None, list[str]] = {}
-    if planned_end_date is None:
+    if details.planned_end_date is None:
         errors["planned_end_date"] = ["Enter the planned end date."]
-    elif planned_end_date < placement.start_date:
+    elif details.planned_end_date < placement.start_date:
         errors["planned_end_date"] = ["The planned end date must be on or after the start date."]
     elif (
         placement.status == Placement.Status.ACTIVE
-        and planned_end_date != placement.planned_end_date
+        and details.planned_end_date != placement.planned_end_date
     ):
         errors["planned_end_date"] = [
             "The placement has started: extend it or end it to change its end date."
         ]
-    elif planned_end_date > placement.start_date + max_length():
+    elif details.planned_end_date > placement.start_date + max_length():
         errors["planned_end_date"] = [
             f"The planned end date must be within {max_length().days // 365} years of the start."
         ]
-    if named_staff_member is None:
+    if details.named_staff_member is None:
         errors["named_staff_member"] = ["Choose the named member of staff."]
-    elif not policies.roles_in(named_staff_member, placement.pupil.school):
+    elif not policies.roles_in(details.named_staff_member, placement.pupil.school):
         errors["named_staff_member"] = [
             "The named member of staff must work at the pupil's school."
         ]
-    if dual_registered and placement.provider.urn is None:
+    if details.dual_registered and placement.provider.urn is None:
         errors["dual_registered"] = [
             f"{placement.provider} is not a school, so the pupil cannot be dual registered there."
         ]
-    override = dual_registration_expected(placement.provider) and not dual_registered
-    if override and not dual_registration_reason.strip():
+    override = dual_registration_expected(placement.provider) and not details.dual_registered
+    if override and not details.dual_registration_reason.strip():
         errors["dual_registration_reason"] = [
             f"{placement.provider} is a pupil referral unit or AP academy, where a pupil is "
             "usually dual registered: enter why this pupil is not."
@@ -77,13 +78,13 @@ def update_plan(
     if errors:
         raise ValidationFailed("Check the plan.", errors)
     new = {
-        "site": site.strip(),
-        "planned_end_date": planned_end_date,
-        "named_staff_member": named_staff_member,
-        "transport": transport.strip(),
-        "funding": funding.strip(),
-        "dual_registered": dual_registered,
-        "dual_registration_reason": dual_registration_reason.strip() if override else "",
+        "site": details.site.strip(),
+        "planned_end_date": details.planned_end_date,
+        "named_staff_member": details.named_staff_member,
+        "transport": details.transport.strip(),
+        "funding": details.funding.strip(),
+        "dual_registered": details.dual_registered,
+        "dual_registration_reason": details.dual_registration_reason.strip() if override else "",
     }
     changed = {
         name: [str(getattr(placement, name) or ""), str(value or "")]

@@ -32,10 +32,12 @@ def _plan_at(world, head, type_code):
     return workflow.create_planned_placement(
         by=head,
         pupil=make_pupil(world.school),
-        provider=world.provider,
-        start_date=START,
-        sessions_per_week=5,
-        first_review_date=START + datetime.timedelta(weeks=6),
+        terms=workflow.PlacementTerms(
+            provider=world.provider,
+            start_date=START,
+            sessions_per_week=5,
+            first_review_date=START + datetime.timedelta(weeks=6),
+        ),
     )
 
 
@@ -65,7 +67,7 @@ def _plan_values(placement, **overrides):
         "funding": "",
         "dual_registered": False,
     }
-    return values | overrides
+    return services.PlanDetails(**values | overrides)
 
 
 def test_the_plan_overrides_dual_registration_at_a_pru_only_with_a_reason(world, head):
@@ -73,14 +75,14 @@ def test_the_plan_overrides_dual_registration_at_a_pru_only_with_a_reason(world,
     world.provider.save()
     placement = make_placement(world.school, world.provider, status="planned", dual_registered=True)
     with pytest.raises(ValidationFailed) as error:
-        services.update_plan(placement, by=head, **_plan_values(placement))
+        services.update_plan(placement, by=head, details=_plan_values(placement))
     assert "dual_registration_reason" in error.value.errors
     placement.refresh_from_db()
     assert placement.dual_registered
     services.update_plan(
         placement,
         by=head,
-        **_plan_values(
+        details=_plan_values(
             placement, dual_registration_reason="Stays on one roll: a six-week assessment place"
         ),
     )

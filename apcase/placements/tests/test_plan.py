@@ -71,12 +71,14 @@ def test_a_pupil_cannot_be_dual_registered_at_a_provider_that_is_not_a_school(wo
         services.update_plan(
             planned,
             by=lead,
-            site="",
-            planned_end_date=START + datetime.timedelta(weeks=6),
-            named_staff_member=planned.named_staff_member,
-            transport="",
-            funding="",
-            dual_registered=True,
+            details=services.PlanDetails(
+                site="",
+                planned_end_date=START + datetime.timedelta(weeks=6),
+                named_staff_member=planned.named_staff_member,
+                transport="",
+                funding="",
+                dual_registered=True,
+            ),
         )
     assert "dual_registered" in error.value.errors
 
@@ -94,7 +96,7 @@ def _update(placement, by, **overrides):
         "dual_registered": False,
     }
     values.update(overrides)
-    return services.update_plan(placement, by=by, **values)
+    return services.update_plan(placement, by=by, details=services.PlanDetails(**values))
 
 
 def test_the_planned_end_date_and_named_staff_member_are_required(world, planned, lead):

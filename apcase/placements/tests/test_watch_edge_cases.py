@@ -160,12 +160,14 @@ def test_once_started_the_end_date_moves_only_by_extending(world):
         services.update_plan(
             placement,
             by=named,
-            site="",
-            planned_end_date=placement.planned_end_date + datetime.timedelta(weeks=40),
-            named_staff_member=named,
-            transport="",
-            funding="",
-            dual_registered=False,
+            details=services.PlanDetails(
+                site="",
+                planned_end_date=placement.planned_end_date + datetime.timedelta(weeks=40),
+                named_staff_member=named,
+                transport="",
+                funding="",
+                dual_registered=False,
+            ),
         )
     assert "extend it or end it" in refused.value.errors["planned_end_date"][0]
 

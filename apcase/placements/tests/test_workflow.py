@@ -28,10 +28,12 @@ def _planned(pupil, by, provider):
     return workflow.create_planned_placement(
         by=by,
         pupil=pupil,
-        provider=provider,
-        start_date=START,
-        sessions_per_week=5,
-        first_review_date=START + datetime.timedelta(days=42),
+        terms=workflow.PlacementTerms(
+            provider=provider,
+            start_date=START,
+            sessions_per_week=5,
+            first_review_date=START + datetime.timedelta(days=42),
+        ),
     )
 
 

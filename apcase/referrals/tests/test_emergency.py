@@ -118,7 +118,7 @@ def _ratify(scene, emergency, outcome):
     return panel_services.record_decision(
         by=scene.chair,
         meeting=scene.meeting,
-        emergency=emergency,
+        item=emergency,
         members_present=[scene.chair, *scene.members],
         outcome=outcome,
         reasons="The risk assessment was sound." if outcome == "ratified" else "Not justified.",
