@@ -21,4 +21,5 @@ urlpatterns = [
     path("placements/", include("apcase.placements.urls")),
     path("monitoring/", include("apcase.monitoring.urls")),
     path("concerns/", include("apcase.safeguarding.urls")),
+    path("reviews/", include("apcase.reviews.urls")),
 ]

@@ -637,3 +637,54 @@ def can_see_concern_handling(user: User, concern: "Concern") -> bool:
     return concern.escalated_at is not None and bool(
         roles_in(user, authority) & LA_SAFEGUARDING_ROLES
     )
+
+
+# --- placement reviews (apcase.reviews) --------------------------------------------
+# The school holds the review: its inclusion lead, headteacher and DSL, and the
+# placement's named staff member (whatever their role, while they work at the school).
+# The provider of the placement reads the review, less its DSL-only part, and writes
+# its report before each; the LA's officers read the reviews of the placements they see.
+
+REVIEW_MANAGER_ROLES = frozenset({Role.INCLUSION_LEAD, Role.HEADTEACHER, Role.SCHOOL_DSL})
+REVIEW_LA_READER_ROLES = frozenset({Role.LA_OFFICER})
+
+
+def can_view_reviews(user: User) -> bool:
+    """The review pages' rule: whoever might hold or read a review somewhere (each
+    placement's own rule decides the rest)."""
+    return has_any_role(user, SCHOOL_PUPIL_ROLES | REVIEW_LA_READER_ROLES | PROVIDER_ROLES)
+
+
+def can_hold_reviews(user: User) -> bool:
+    return has_any_role(user, SCHOOL_PUPIL_ROLES)
+
+
+def can_write_provider_reports(user: User) -> bool:
+    return has_any_role(user, PROVIDER_ROLES)
+
+
+def can_manage_reviews(user: User, placement: "Placement") -> bool:
+    """Hold a review, record a parent's request: the school's review roles or the
+    named staff member."""
+    if roles_in(user, placement.pupil.school) & REVIEW_MANAGER_ROLES:
+        return True
+    return is_named_staff_member(user, placement)
+
+
+def can_write_provider_report(user: User, placement: "Placement") -> bool:
+    """The provider's staff, for its own open placement."""
+    return placement.status != placement.Status.ENDED and bool(
+        roles_in(user, placement.provider) & PROVIDER_ROLES
+    )
+
+
+def can_read_reviews(user: User, placement: "Placement") -> bool:
+    if can_manage_reviews(user, placement) or can_write_provider_report(user, placement):
+        return True
+    la = placement.pupil.school.local_authority
+    return la is not None and bool(roles_in(user, la) & REVIEW_LA_READER_ROLES)
+
+
+def can_see_review_concerns(user: User, placement: "Placement") -> bool:
+    """The number of safeguarding concerns in a review's period: the school's DSL only."""
+    return is_school_dsl_of(user, placement.pupil.school)

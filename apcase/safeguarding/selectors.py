@@ -10,6 +10,7 @@ Nobody else: not the headteacher, not the inclusion lead, not the school admin. 
 concern outside the scope is "not found" (404), never "forbidden". Every read of a
 concern (its page, its attachments, the list) writes an access-log row."""
 
+import datetime
 import re
 
 from django.db.models import Q, QuerySet
@@ -192,6 +193,23 @@ def dsl_attention(user: User) -> tuple[int, int]:
     new = held.filter(status=ConcernStatus.NEW).count()
     due = held.filter(status=ConcernStatus.OPEN, review_on__lte=timezone.localdate()).count()
     return new, due
+
+
+def concerns_in_period_for(
+    user: User, pupil: Pupil, start: datetime.date, end: datetime.date
+) -> int | None:
+    """How many concerns about `pupil` were recorded between `start` and `end`
+    (inclusive), for the pupil's school's DSL; None — not even zero — for anyone else,
+    so the figure never tells them whether a concern exists (a placement review shows
+    it to the DSL only)."""
+    if not policies.is_school_dsl_of(user, pupil.school):
+        return None
+    return (
+        concerns_visible_to(user)
+        .filter(pupil=pupil, school=pupil.school)
+        .filter(recorded_at__date__gte=start, recorded_at__date__lte=end)
+        .count()
+    )
 
 
 # --- child protection file transfers ----------------------------------------------------

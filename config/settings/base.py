@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "apcase.pupils",
     "apcase.referrals",
     "apcase.panel",
+    "apcase.reviews",
     "apcase.placements",
     "apcase.monitoring",
     "apcase.safeguarding",
@@ -250,6 +251,14 @@ APCASE_FULL_TIME_HOURS_ABOVE = 18
 # The named staff member and the inclusion lead are told from this many school days
 # before a placement's planned end date, and every day after it until it is ended.
 APCASE_PLACEMENT_END_WARNING_SCHOOL_DAYS = 10
+# Placement reviews (apcase.reviews). The longest gap between reviews, in weeks: the DfE
+# guide "Arranging alternative provision: a guide for local authorities and schools"
+# (2025) expects reviews between commissioner and provider at least half-termly.
+APCASE_REVIEW_INTERVAL_WEEKS = 6
+# A parent's written request for a review meeting must be met unless one was held in the
+# 10 weeks before the day of the request (The Education (Educational Provision for
+# Improving Behaviour) Regulations 2010, reg. 4A(4), inserted by SI 2012/2532).
+APCASE_REVIEW_REQUEST_WINDOW_WEEKS = 10
 # The service's public address, for the full links in emails.
 APCASE_BASE_URL = env.str("APCASE_BASE_URL", default="http://127.0.0.1:8000")
 

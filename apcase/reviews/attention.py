@@ -1,0 +1,44 @@
+"""Home-page items: placement reviews that are overdue, or that a parent asked for in
+writing and that must still be held. For the placement's named staff member and the
+officers of the school's local authority, every day until a review is held."""
+
+from django.urls import reverse
+
+from apcase.accounts.models import User
+from apcase.core.attention import AttentionItem
+
+from . import selectors
+
+
+def items_for(user: User) -> list[AttentionItem]:
+    items = []
+    for state in selectors.needing_review_for(user):
+        placement = state.placement
+        href = reverse("reviews:placement", kwargs={"placement_id": placement.pk})
+        who = f"{placement.pupil.display_name} at {placement.provider}"
+        if state.overdue and state.next is not None:
+            detail = f"Due on {state.next.due:%-d %B %Y}."
+            if state.next.missing:
+                detail = f"{state.next.missing} {detail}"
+            items.append(
+                AttentionItem(
+                    title=f"Placement review overdue: {who}",
+                    href=href,
+                    detail=detail,
+                    tag="Overdue",
+                    tag_colour="red",
+                )
+            )
+        for open_request in state.requests_due:
+            request = open_request.request
+            items.append(
+                AttentionItem(
+                    title=f"Review due, parent asked: {who}",
+                    href=href,
+                    detail=f"{request.from_name} asked in writing on "
+                    f"{request.received_on:%-d %B %Y}; no review in the 10 weeks before.",
+                    tag="Due",
+                    tag_colour="red",
+                )
+            )
+    return items

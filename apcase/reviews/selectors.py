@@ -1,0 +1,207 @@
+"""Reads of placement reviews, always through the placement's own scope
+(placements.selectors) and then the review rules of access.policies: a review outside
+them is "not found", never "forbidden". Reading a review's page or minutes is
+access-logged here."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from apcase.access import policies
+from apcase.accounts.models import User
+from apcase.chronology.services import log_access
+from apcase.core.queries import any_of
+from apcase.placements.models import Placement
+from apcase.placements.selectors import get_placement_for, placements_visible_to
+from apcase.pupils.models import Carer, Pupil
+from apcase.safeguarding.selectors import concerns_in_period_for
+
+from . import schedule
+from .models import ObjectiveProgress, ProviderReport, Review, ReviewRequest
+
+
+def get_placement_for_reviews(user: User, placement_id: int) -> Placement:
+    placement = get_placement_for(user, placement_id)
+    if not policies.can_read_reviews(user, placement):
+        raise Http404("No such placement.")
+    return placement
+
+
+def get_placement_to_review(user: User, placement_id: int) -> Placement:
+    placement = get_placement_for(user, placement_id)
+    if not policies.can_manage_reviews(user, placement):
+        raise Http404("No such placement.")
+    return placement
+
+
+def get_placement_to_report_on(user: User, placement_id: int) -> Placement:
+    placement = get_placement_for(user, placement_id)
+    if not policies.can_write_provider_report(user, placement):
+        raise Http404("No such placement.")
+    return placement
+
+
+def reviews_of(placement: Placement) -> list[Review]:
+    return list(
+        Review.objects.filter(placement=placement)
+        .select_related("held_by")
+        .prefetch_related("progress", "carers_attended")
+    )
+
+
+def requests_of(placement: Placement) -> list[ReviewRequest]:
+    return list(ReviewRequest.objects.filter(placement=placement).select_related("recorded_by"))
+
+
+def provider_reports_of(placement: Placement) -> list[ProviderReport]:
+    return list(
+        ProviderReport.objects.filter(placement=placement)
+        .select_related("written_by")
+        .prefetch_related("progress")
+    )
+
+
+def carers_of(pupil: Pupil) -> QuerySet[Carer]:
+    return Carer.objects.filter(pupil=pupil)
+
+
+def _reviews_visible_to(user: User) -> QuerySet[Review]:
+    return Review.objects.filter(placement__in=placements_visible_to(user)).select_related(
+        "placement",
+        "placement__pupil",
+        "placement__pupil__school",
+        "placement__pupil__school__local_authority",
+        "placement__provider",
+        "placement__named_staff_member",
+        "held_by",
+    )
+
+
+def read_review_for(user: User, review_id: int, *, purpose: str = "viewed") -> Review:
+    """One review for `user`, access-logged as `review.<purpose>`; 404 for a review
+    that is missing and one they may not read alike."""
+    review = (
+        _reviews_visible_to(user)
+        .filter(pk=review_id)
+        .prefetch_related(Prefetch("progress", ObjectiveProgress.objects.all()), "carers_attended")
+        .first()
+    )
+    if review is None or not policies.can_read_reviews(user, review.placement):
+        raise Http404("No such review.")
+    log_access(
+        by=user,
+        action=f"review.{purpose}",
+        target=review,
+        organisation=review.placement.pupil.school,
+        pupil_id=review.placement.pupil_id,
+    )
+    return review
+
+
+def concerns_in_period(user: User, review: Review) -> int | None:
+    """The DSL-only figure: None for everyone but the school's DSL (see safeguarding)."""
+    placement = review.placement
+    return concerns_in_period_for(user, placement.pupil, review.period_start, review.period_end)
+
+
+@dataclass(frozen=True)
+class OpenRequest:
+    request: ReviewRequest
+    due: bool  # a review must still be held for it
+    within_window: bool  # a review had been held in the window before it
+
+
+@dataclass(frozen=True)
+class ReviewState:
+    """Where a placement's reviews stand today."""
+
+    placement: Placement
+    last: Review | None
+    next: schedule.NextReview | None  # None once the placement has ended
+    overdue: bool
+    requests: list[OpenRequest]
+
+    @property
+    def requests_due(self) -> list[OpenRequest]:
+        return [r for r in self.requests if r.due]
+
+
+def state_of(
+    placement: Placement,
+    reviews: list[Review],
+    requests: list[ReviewRequest],
+    *,
+    today: datetime.date | None = None,
+) -> ReviewState:
+    today = today or timezone.localdate()
+    held = [r.held_on for r in reviews]
+    last = max(reviews, key=lambda r: (r.held_on, r.pk), default=None)
+    watched = placement.status == Placement.Status.ACTIVE
+    nxt = schedule.next_review(placement, reviews) if watched else None
+    return ReviewState(
+        placement=placement,
+        last=last,
+        next=nxt,
+        overdue=nxt is not None and nxt.is_overdue(today),
+        requests=[
+            OpenRequest(
+                request=r,
+                due=watched and schedule.request_is_due(r.received_on, held),
+                within_window=schedule.held_within_window(r.received_on, held),
+            )
+            for r in requests
+        ],
+    )
+
+
+def review_state(placement: Placement, *, today: datetime.date | None = None) -> ReviewState:
+    return state_of(placement, reviews_of(placement), requests_of(placement), today=today)
+
+
+def _active_with_reviews(scope: Q) -> list[Placement]:
+    return list(
+        Placement.objects.filter(scope, status=Placement.Status.ACTIVE)
+        .select_related("pupil", "pupil__school", "provider")
+        .prefetch_related("reviews", "review_requests")
+        .order_by("pupil__legal_last_name", "pk")
+    )
+
+
+def needing_review_for(user: User, *, today: datetime.date | None = None) -> list[ReviewState]:
+    """Active placements whose review is overdue or asked for by a parent, for the
+    placement's named staff member (while they work at the school) and for the officers
+    of the school's local authority."""
+    parts = []
+    if schools := policies.organisation_ids_for(user, policies.SCHOOL_PUPIL_ROLES):
+        parts.append(Q(named_staff_member_id=user.pk, pupil__school_id__in=schools))
+    if las := policies.organisation_ids_for(user, policies.REVIEW_LA_READER_ROLES):
+        parts.append(Q(pupil__school__local_authority_id__in=las))
+    scope = any_of(parts)
+    if scope is None:
+        return []
+    found = []
+    for placement in _active_with_reviews(scope):
+        state = state_of(
+            placement,
+            list(placement.reviews.all()),
+            list(placement.review_requests.all()),
+            today=today,
+        )
+        if state.overdue or state.requests_due:
+            found.append(state)
+    return found
+
+
+def states_of_pupil(pupil: Pupil) -> list[ReviewState]:
+    """Each of the pupil's placements that has been active (the caller may see the
+    pupil), newest first."""
+    placements = (
+        Placement.objects.filter(pupil=pupil)
+        .exclude(status=Placement.Status.PLANNED)
+        .select_related("provider")
+        .prefetch_related("reviews", "review_requests")
+    )
+    return [state_of(p, list(p.reviews.all()), list(p.review_requests.all())) for p in placements]

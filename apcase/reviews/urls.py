@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import views
+
+app_name = "reviews"
+
+urlpatterns = [
+    path("placement/<int:placement_id>/", views.placement_reviews, name="placement"),
+    path("placement/<int:placement_id>/hold/", views.hold, name="hold"),
+    path("placement/<int:placement_id>/requests/new/", views.record_request, name="request"),
+    path(
+        "placement/<int:placement_id>/provider-report/",
+        views.provider_report,
+        name="provider_report",
+    ),
+    path("<int:review_id>/", views.detail, name="detail"),
+    path("<int:review_id>/minutes.pdf", views.minutes_pdf, name="minutes_pdf"),
+]

@@ -1,0 +1,159 @@
+from typing import Any
+
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from apcase.access import policies
+from apcase.access.requests import SignedInRequest
+from apcase.access.rules import access_rule
+from apcase.core.pdf import pdf_response, render_pdf
+from apcase.core.viewhelpers import handle_form
+from apcase.placements.models import Placement, PlacementObjective
+
+from . import schedule, selectors, services
+from .forms import ProviderReportForm, RequestForm, ReviewForm
+from .models import Decision, Review
+
+
+def _placement_url(placement_id: int) -> str:
+    return reverse("reviews:placement", kwargs={"placement_id": placement_id})
+
+
+def _objectives(placement: Placement) -> list[PlacementObjective]:
+    return list(placement.objectives.all())
+
+
+def after_review(review: Review) -> str:
+    """Where the person who held the review goes next: to make the reintegration plan
+    when that was the decision (the reintegration app's page, when it is installed),
+    otherwise to the review."""
+    if review.decision == Decision.REINTEGRATE:
+        try:
+            return reverse("reintegration:create", args=[review.placement_id])
+        except NoReverseMatch:
+            return reverse("placements:detail", kwargs={"placement_id": review.placement_id})
+    return reverse("reviews:detail", kwargs={"review_id": review.pk})
+
+
+@access_rule(policies.can_view_reviews)
+def placement_reviews(request: SignedInRequest, placement_id: int) -> HttpResponse:
+    placement = selectors.get_placement_for_reviews(request.user, placement_id)
+    state = selectors.review_state(placement)
+    reviews = selectors.reviews_of(placement)
+    can_manage = policies.can_manage_reviews(request.user, placement)
+    return render(
+        request,
+        "reviews/placement.html",
+        {
+            "placement": placement,
+            "state": state,
+            "reviews": reviews,
+            "reports": selectors.provider_reports_of(placement),
+            "can_manage": can_manage and placement.status == Placement.Status.ACTIVE,
+            "can_report": policies.can_write_provider_report(request.user, placement),
+            "interval_weeks": schedule.review_interval().days // 7,
+            "request_window_weeks": schedule.request_window().days // 7,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@access_rule(policies.can_hold_reviews)
+def hold(request: SignedInRequest, placement_id: int) -> HttpResponse:
+    placement = selectors.get_placement_to_review(request.user, placement_id)
+    form = ReviewForm(
+        request.POST or None,
+        placement=placement,
+        objectives=_objectives(placement),
+        carers=selectors.carers_of(placement.pupil),
+    )
+    return handle_form(
+        request,
+        form,
+        lambda: services.hold_review(placement, by=request.user, record=form.record()),
+        success_message="Review saved.",
+        redirect_to=after_review,
+        template="reviews/form.html",
+        context={
+            "placement": placement,
+            "heading": "Record a review",
+            "state": selectors.review_state(placement),
+            "reports": selectors.provider_reports_of(placement)[:1],
+            "interval_weeks": schedule.review_interval().days // 7,
+        },
+    )
+
+
+@access_rule(policies.can_hold_reviews)
+def record_request(request: SignedInRequest, placement_id: int) -> HttpResponse:
+    placement = selectors.get_placement_to_review(request.user, placement_id)
+    form = RequestForm(request.POST or None, carers=selectors.carers_of(placement.pupil))
+    return handle_form(
+        request,
+        form,
+        lambda: services.record_request(
+            placement,
+            by=request.user,
+            received_on=form.cleaned_data["received_on"],
+            carer=form.cleaned_data["carer"],
+            how=form.cleaned_data["how"],
+        ),
+        success_message="Request recorded.",
+        redirect_to=_placement_url(placement.pk),
+        template="reviews/form.html",
+        context={
+            "placement": placement,
+            "heading": "A parent's written request for a review",
+            "request_window_weeks": schedule.request_window().days // 7,
+        },
+    )
+
+
+@access_rule(policies.can_write_provider_reports)
+def provider_report(request: SignedInRequest, placement_id: int) -> HttpResponse:
+    placement = selectors.get_placement_to_report_on(request.user, placement_id)
+    form = ProviderReportForm(request.POST or None, objectives=_objectives(placement))
+    return handle_form(
+        request,
+        form,
+        lambda: services.write_provider_report(
+            placement,
+            by=request.user,
+            attendance=form.cleaned_data["attendance"],
+            behaviour=form.cleaned_data["behaviour"],
+            child_said=form.cleaned_data["child_said"],
+            progress=form.findings(),
+        ),
+        success_message="Report sent to the school for the review.",
+        redirect_to=_placement_url(placement.pk),
+        template="reviews/form.html",
+        context={"placement": placement, "heading": "Your report for the next review"},
+    )
+
+
+def _review_context(request: SignedInRequest, review: Review) -> dict[str, Any]:
+    return {
+        "review": review,
+        "placement": review.placement,
+        "pupil": review.placement.pupil,
+        "progress": list(review.progress.all()),
+        # The DSL-only part: None (shown as nothing at all) for everyone else.
+        "concerns": selectors.concerns_in_period(request.user, review),
+        "printed_at": timezone.localtime(),
+        "printed_by": request.user,
+    }
+
+
+@access_rule(policies.can_view_reviews)
+def detail(request: SignedInRequest, review_id: int) -> HttpResponse:
+    review = selectors.read_review_for(request.user, review_id)
+    return render(request, "reviews/detail.html", _review_context(request, review))
+
+
+@access_rule(policies.can_view_reviews)
+def minutes_pdf(request: SignedInRequest, review_id: int) -> HttpResponse:
+    review = selectors.read_review_for(request.user, review_id, purpose="minutes_printed")
+    content = render_pdf("reviews/minutes_pdf.html", _review_context(request, review))
+    return pdf_response(content, filename=f"review-minutes-{review.pk}.pdf")
