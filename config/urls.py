@@ -22,4 +22,5 @@ urlpatterns = [
     path("monitoring/", include("apcase.monitoring.urls")),
     path("concerns/", include("apcase.safeguarding.urls")),
     path("reviews/", include("apcase.reviews.urls")),
+    path("reintegration/", include("apcase.reintegration.urls")),
 ]

@@ -688,3 +688,23 @@ def can_read_reviews(user: User, placement: "Placement") -> bool:
 def can_see_review_concerns(user: User, placement: "Placement") -> bool:
     """The number of safeguarding concerns in a review's period: the school's DSL only."""
     return is_school_dsl_of(user, placement.pupil.school)
+
+
+# --- reintegration plans (apcase.reintegration) ------------------------------------
+
+
+def can_view_reintegration(user: User) -> bool:
+    """Reintegration plans are read by whoever reads the placement (its own scope)."""
+    return can_view_placements(user)
+
+
+def can_manage_reintegration(user: User, placement: "Placement") -> bool:
+    """Draft, agree and review a reintegration plan: whoever plans the placement (its
+    named staff member, the school's inclusion lead or headteacher, an LA officer when
+    the LA arranged it), on their current memberships."""
+    return can_plan_placement(user, placement)
+
+
+def can_complete_reintegration(user: User, placement: "Placement") -> bool:
+    """Completing the plan ends the placement: also one who may end it."""
+    return can_manage_reintegration(user, placement) and can_end_placement(user, placement)

@@ -116,6 +116,9 @@ class EndForm(forms.Form):
         ],
         widget=forms.RadioSelect,
     )
+    destination_other = forms.CharField(
+        label="If other: where the child goes next", max_length=200, required=False
+    )
     decided_by = forms.CharField(
         label="Who decided",
         max_length=200,
@@ -129,6 +132,7 @@ class EndForm(forms.Form):
         self.helper.layout = Layout(
             Field("ended_on", context={"fieldset": True}),
             Field.radios("destination", legend_size=Size.SMALL),
+            Field.text("destination_other"),
             Field.text("decided_by"),
             Field.textarea("reason", rows=4),
             Submit("submit", "End the placement"),

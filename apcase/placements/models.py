@@ -52,11 +52,13 @@ class Placement(TimeStampedModel):
         ANOTHER_AP = "another_ap", "Moved to another alternative provision placement"
         SPECIALIST = "specialist", "Moved to specialist provision"
         ANOTHER_SCHOOL = "another_school", "Moved to another mainstream school"
+        MANAGED_MOVE = "managed_move", "Managed move to another school"
         PERMANENTLY_EXCLUDED = "permanently_excluded", "Permanently excluded"
         ELECTIVE_HOME_EDUCATION = "ehe", "Elective home education"
         LEFT_AREA = "left_area", "Left the area"
         NOT_RATIFIED = "not_ratified", "Emergency placement not ratified by the panel"
-        OTHER = "other", "Other (see the reason)"
+        NOT_STARTED = "not_started", "The placement did not start"
+        OTHER = "other", "Other"
 
     pupil = models.ForeignKey("pupils.Pupil", on_delete=models.PROTECT, related_name="placements")
     provider = models.ForeignKey(
@@ -80,6 +82,10 @@ class Placement(TimeStampedModel):
     end_decided_by = models.CharField("Who decided to end it", max_length=200, blank=True)
     end_destination = models.CharField(
         "Where the child went", max_length=24, choices=Destination.choices, blank=True
+    )
+    # What "other" means for this child: said in words, so no outcome is left unknown.
+    end_destination_other = models.CharField(
+        "Where the child went (other)", max_length=200, blank=True
     )
     sessions_per_week = models.PositiveSmallIntegerField()
     first_review_date = models.DateField(null=True, blank=True)

@@ -253,6 +253,31 @@ def _check_may_end(by: User, placement: Placement) -> None:
         raise NotPermitted("You cannot end this placement.")
 
 
+D = Placement.Destination
+
+
+def outcome_of(placement: Placement) -> str:
+    """Where the child went, in words ("Other: …" says what)."""
+    if placement.end_destination == D.OTHER and placement.end_destination_other:
+        return f"Other: {placement.end_destination_other}"
+    return placement.get_end_destination_display()
+
+
+def _check_destination(
+    placement: Placement, destination: str, other: str
+) -> dict[str | None, list[str]]:
+    """Every ended placement has an outcome from the fixed list; "other" says what."""
+    if not destination:
+        return {"destination": ["Choose where the child goes next."]}
+    if destination not in D.values:
+        return {"destination": ["Choose where the child goes next from the list."]}
+    if destination == D.NOT_STARTED and placement.status != S.PLANNED:
+        return {"destination": ["The placement has started: choose where the child goes next."]}
+    if destination == D.OTHER and not other.strip():
+        return {"destination_other": ["Say where the child goes next."]}
+    return {}
+
+
 @transaction.atomic
 def end_placement(
     placement: Placement,
@@ -262,10 +287,13 @@ def end_placement(
     ended_on: datetime.date | None = None,
     destination: str = "",
     decided_by: str = "",
+    destination_other: str = "",
 ) -> Placement:
     """planned/active -> ended, with the last day, the reason, who decided and where the
-    child went (a fixed list, so outcomes can be counted). Until this is done the
-    placement stays on the provider's register, however far past its planned end."""
+    child went (a fixed list, so outcomes can be counted; "other" said in words). Every
+    ended placement has an outcome: a planned one that never started ends as "did not
+    start". Until this is done the placement stays on the provider's register, however
+    far past its planned end."""
     placement = _locked(placement)
     _check_may_end(by, placement)
     if S.ENDED not in ALLOWED_TRANSITIONS[placement.status]:
@@ -275,10 +303,7 @@ def end_placement(
     errors: dict[str | None, list[str]] = {}
     if not reason.strip():
         errors["reason"] = ["Enter why the placement is ending."]
-    if placement.status == S.ACTIVE and not destination:
-        errors["destination"] = ["Choose where the child goes next."]
-    if destination and destination not in Placement.Destination.values:
-        errors["destination"] = ["Choose where the child goes next from the list."]
+    errors |= _check_destination(placement, destination, destination_other)
     if last_day > today:
         errors["ended_on"] = [
             "The last day cannot be in the future: end the placement on its last day."
@@ -292,6 +317,9 @@ def end_placement(
     placement.ended_on = last_day
     placement.end_reason = reason.strip()
     placement.end_destination = destination
+    placement.end_destination_other = (
+        destination_other.strip()[:200] if destination == D.OTHER else ""
+    )
     placement.end_decided_by = decided_by.strip()[:200]
     placement.save(
         update_fields=[
@@ -299,11 +327,12 @@ def end_placement(
             "ended_on",
             "end_reason",
             "end_destination",
+            "end_destination_other",
             "end_decided_by",
             "updated_at",
         ]
     )
-    outcome = f" ({placement.get_end_destination_display()})" if destination else ""
+    outcome = f" ({outcome_of(placement)})"
     record_event(
         by=by,
         action=PlacementAction.ENDED,

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "apcase.placements",
     "apcase.monitoring",
     "apcase.safeguarding",
+    "apcase.reintegration",
     "apcase.home",
 ]
 

@@ -96,7 +96,9 @@ def test_a_placement_planned_but_never_started_is_never_expected(world, lead):
         status=Placement.Status.PLANNED,
         start_date=TODAY - datetime.timedelta(weeks=3),
     )
-    workflow.end_placement(placement, by=lead, reason="Family moved away", ended_on=TODAY)
+    workflow.end_placement(
+        placement, by=lead, reason="Family moved away", ended_on=TODAY, destination="not_started"
+    )
     assert placement not in monitoring.expected_placements(
         [world.provider.pk], _weekday(TODAY - datetime.timedelta(days=7)), "am"
     )

@@ -182,12 +182,17 @@ def test_an_extension_moves_the_end_date_later_with_a_reason_and_keeps_the_histo
 def test_ending_a_placement_needs_a_reason_and_cannot_happen_twice(world, pupil, head):
     placement = _planned(pupil, head, world.provider)
     with pytest.raises(ValidationFailed):
-        workflow.end_placement(placement, by=head, reason="")
-    workflow.end_placement(placement, by=head, reason="Returned to school")
+        workflow.end_placement(placement, by=head, reason="", destination="not_started")
+    with pytest.raises(ValidationFailed) as refused:
+        workflow.end_placement(placement, by=head, reason="Family moved away")
+    assert refused.value.errors == {"destination": ["Choose where the child goes next."]}
+    workflow.end_placement(
+        placement, by=head, reason="Returned to school", destination="not_started"
+    )
     placement.refresh_from_db()
     assert placement.status == Placement.Status.ENDED
     with pytest.raises(TransitionNotAllowed):
-        workflow.end_placement(placement, by=head, reason="again")
+        workflow.end_placement(placement, by=head, reason="again", destination="not_started")
     # Once ended, a new placement can be arranged.
     _planned(pupil, head, world.provider)
 

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class ReintegrationConfig(AppConfig):
+    name = "apcase.reintegration"
+    verbose_name = "Reintegration plans"
+
+    def ready(self) -> None:
+        from apcase.core import attention
+        from apcase.pupils import registry as pupils_registry
+
+        from . import pupil_page
+        from .attention import items_for
+
+        attention.register(items_for)
+        pupils_registry.register_section(pupil_page.SECTION)

@@ -1,0 +1,82 @@
+"""The pupil page's "Reintegration and outcomes" section (registered in apps.py; see
+apcase.pupils.registry): the pupil's reintegration plans, flagged when past their
+target date; a way to start one for an active placement; and for each placement its
+outcome and attendance before, during and after it.
+
+Attendance before and after a placement would come from the home school's own
+registers, which apcase does not import: the section says so, never shows 0 or a
+blank. Attendance during a placement is the provider's registers in the home school's
+codes (monitoring.selectors)."""
+
+from typing import Any
+
+from django.utils import timezone
+
+from apcase.access import policies
+from apcase.monitoring.selectors import attendance_of_placement
+from apcase.placements.models import Placement
+from apcase.placements.selectors import placements_of_pupil
+from apcase.placements.workflow import outcome_of
+from apcase.pupils.models import Pupil
+from apcase.pupils.registry import PupilSection
+
+from . import rules
+from .selectors import plans_of_pupil
+
+# The weeks before a placement whose school attendance is the baseline.
+WEEKS_BEFORE = 12
+NOT_IMPORTED = "No school attendance imported"
+
+
+def _context(pupil: Pupil) -> dict[str, Any]:
+    today = timezone.localdate()
+    plans = [
+        {"plan": p, "past_target": rules.is_past_target(p, today)} for p in plans_of_pupil(pupil)
+    ]
+    outcomes = []
+    for placement in placements_of_pupil(pupil):
+        if placement.status == Placement.Status.PLANNED:
+            continue
+        during = attendance_of_placement(placement)[0]
+        outcomes.append(
+            {
+                "placement": placement,
+                "outcome": outcome_of(placement)
+                if placement.status == Placement.Status.ENDED
+                else "",
+                "during": during,
+            }
+        )
+    return {
+        "pupil_id": pupil.pk,
+        "plans": plans,
+        "outcomes": outcomes,
+        "weeks_before": WEEKS_BEFORE,
+        "not_imported": NOT_IMPORTED,
+    }
+
+
+def _for_viewer(pupil: Pupil, viewer: Any) -> dict[str, Any]:
+    if viewer is None:
+        return {"can_start": []}
+    open_plans = {
+        p.placement_id for p in plans_of_pupil(pupil).filter(status__in=("draft", "active"))
+    }
+    return {
+        "can_start": [
+            placement
+            for placement in placements_of_pupil(pupil).filter(status=Placement.Status.ACTIVE)
+            if placement.pk not in open_plans
+            and policies.can_manage_reintegration(viewer, placement)
+        ]
+    }
+
+
+SECTION = PupilSection(
+    anchor="reintegration",
+    title="Reintegration and outcomes",
+    template="reintegration/_pupil_section.html",
+    context=_context,
+    rank=15,
+    for_viewer=_for_viewer,
+)

@@ -1,0 +1,101 @@
+"""Reads of reintegration plans, through the placement's own scope: whoever may see the
+placement (placements.selectors) may see its plans; anything else is "not found"."""
+
+import datetime
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from apcase.access import policies
+from apcase.accounts.models import User
+from apcase.accounts.roles import Role
+from apcase.chronology.services import log_access
+from apcase.placements.selectors import placements_visible_to
+from apcase.pupils.models import Pupil
+
+from .models import PlanStatus, ReintegrationPlan, ReviewPoint
+
+OPEN = (PlanStatus.DRAFT, PlanStatus.ACTIVE)
+
+
+def plans_visible_to(user: User) -> QuerySet[ReintegrationPlan]:
+    return ReintegrationPlan.objects.filter(
+        placement__in=placements_visible_to(user).values("pk")
+    ).select_related(
+        "placement",
+        "placement__pupil",
+        "placement__pupil__school",
+        "placement__pupil__school__local_authority",
+        "placement__provider",
+        "placement__named_staff_member",
+        "named_adult",
+        "agreed_by",
+    )
+
+
+def get_plan_for(
+    user: User, plan_id: int, *, action: str = "reintegration.plan_viewed"
+) -> ReintegrationPlan:
+    plan = plans_visible_to(user).filter(pk=plan_id).first()
+    if plan is None:
+        raise Http404("No such reintegration plan.")
+    log_access(
+        by=user,
+        action=action,
+        target=plan,
+        organisation=plan.placement.pupil.school,
+        pupil_id=plan.placement.pupil_id,
+    )
+    return plan
+
+
+def get_plan_to_manage(user: User, plan_id: int) -> ReintegrationPlan:
+    """The plan if `user` may change it; 404 otherwise."""
+    plan = plans_visible_to(user).filter(pk=plan_id).first()
+    if plan is None or not policies.can_manage_reintegration(user, plan.placement):
+        raise Http404("No such reintegration plan.")
+    return plan
+
+
+def get_review_point_to_record(user: User, plan_id: int, point_id: int) -> ReviewPoint:
+    plan = get_plan_to_manage(user, plan_id)
+    point = ReviewPoint.objects.filter(plan=plan, pk=point_id).select_related("plan").first()
+    if point is None:
+        raise Http404("No such review point.")
+    point.plan = plan
+    return point
+
+
+def plan_parts(plan: ReintegrationPlan) -> tuple[list, list]:  # type: ignore[type-arg]
+    return list(plan.phases.all()), list(plan.review_points.all())
+
+
+def plans_of_pupil(pupil: Pupil) -> QuerySet[ReintegrationPlan]:
+    return ReintegrationPlan.objects.filter(placement__pupil=pupil).select_related(
+        "placement", "placement__provider", "named_adult"
+    )
+
+
+def carers_of(pupil: Pupil) -> QuerySet:  # type: ignore[type-arg]
+    return pupil.carers.all()
+
+
+def past_target_for(user: User, today: datetime.date) -> QuerySet[ReintegrationPlan]:
+    """Open plans past their target date that `user` answers for: as the plan's named
+    adult or the placement's named staff member while they work at the pupil's school,
+    or as the school's inclusion lead (current memberships)."""
+    schools = policies.organisation_ids_for(user, policies.SCHOOL_PUPIL_ROLES)
+    leads = policies.organisation_ids_for(user, {Role.INCLUSION_LEAD})
+    if not schools:
+        return ReintegrationPlan.objects.none()
+    mine = Q(named_adult_id=user.pk) | Q(placement__named_staff_member_id=user.pk)
+    return (
+        ReintegrationPlan.objects.filter(
+            status__in=OPEN,
+            target_full_time_date__lt=today,
+            placement__pupil__school_id__in=schools,
+        )
+        .filter(mine | Q(placement__pupil__school_id__in=leads))
+        .select_related("placement__pupil")
+        .order_by("target_full_time_date", "pk")
+    )

@@ -1,0 +1,271 @@
+"""Reintegration plan pages. Reads go through `selectors` (the placement's scope),
+changes through `services` and `workflow`."""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from apcase.access import policies
+from apcase.access.requests import SignedInRequest
+from apcase.access.rules import access_rule
+from apcase.core.pdf import pdf_response, render_pdf
+from apcase.core.viewhelpers import Once, handle_form, run_action
+from apcase.placements.selectors import get_placement_for
+
+from . import notify, rules, selectors, services, workflow
+from .forms import (
+    AgreementForm,
+    CompleteForm,
+    PhaseForm,
+    PlanForm,
+    ProgressForm,
+    ReviewPointForm,
+    WithdrawForm,
+)
+from .models import PlanStatus, ReintegrationPlan
+
+
+def _detail_url(plan: ReintegrationPlan) -> str:
+    return reverse("reintegration:detail", args=[plan.pk])
+
+
+def _plan_context(plan: ReintegrationPlan) -> dict[str, Any]:
+    phases, points = selectors.plan_parts(plan)
+    missing = (
+        rules.missing_before_agreeing(plan, phases, points)
+        if plan.status == PlanStatus.DRAFT
+        else []
+    )
+    part_time = any(rules.is_part_time(p) for p in phases)
+    return {
+        "plan": plan,
+        "placement": plan.placement,
+        "pupil": plan.placement.pupil,
+        "phases": [
+            {
+                "phase": p,
+                "part_time": rules.is_part_time(p),
+                "first_day": rules.first_day(plan, p),
+                "last_day": rules.last_day(plan, p),
+                "at_school": [rules.session_label(s) for s in p.at_school],
+                "at_provider": [rules.session_label(s) for s in p.at_provider],
+            }
+            for p in phases
+        ],
+        "weeks": rules.part_time_weeks(plan, phases),
+        "sessions": [rules.session_label(s) for s in rules.SESSIONS],
+        "review_points": points,
+        "missing": [m for _, m in missing],
+        "part_time": part_time,
+        "past_target": rules.is_past_target(plan),
+        "la_officers": notify.la_officer_emails(plan) if part_time else [],
+        "today": timezone.localdate(),
+        "c2": rules.PART_TIME_CODE,
+        "full_week": rules.FULL_WEEK_SESSIONS,
+    }
+
+
+@access_rule(policies.can_view_reintegration)
+def create(request: SignedInRequest, placement_id: int) -> HttpResponse:
+    placement = get_placement_for(request.user, placement_id)
+    if not policies.can_manage_reintegration(request.user, placement):
+        raise Http404("No such placement.")
+    initial = {"named_adult": placement.named_staff_member, "start_date": timezone.localdate()}
+    form = PlanForm(request.POST or None, initial=initial, pupil=placement.pupil)
+    return handle_form(
+        request,
+        form,
+        lambda: services.create_plan(placement, by=request.user, **form.cleaned_data),
+        success_message="Reintegration plan drafted. Add its phases.",
+        redirect_to=_detail_url,
+        template="reintegration/form.html",
+        context={
+            "pupil": placement.pupil,
+            "heading": "Start a reintegration plan",
+            "back": reverse("placements:detail", args=[placement.pk]),
+        },
+        once=Once("reintegration.create", "This plan was already drafted."),
+    )
+
+
+@access_rule(policies.can_view_reintegration)
+def detail(request: SignedInRequest, plan_id: int) -> HttpResponse:
+    plan = selectors.get_plan_for(request.user, plan_id)
+    context = _plan_context(plan)
+    context["can_manage"] = policies.can_manage_reintegration(request.user, plan.placement)
+    context["can_complete"] = policies.can_complete_reintegration(request.user, plan.placement)
+    return render(request, "reintegration/detail.html", context)
+
+
+@access_rule(policies.can_view_reintegration)
+def la_letter(request: SignedInRequest, plan_id: int) -> HttpResponse:
+    plan = selectors.get_plan_for(request.user, plan_id, action="reintegration.la_letter_read")
+    content = render_pdf("reintegration/la_letter.html", _plan_context(plan))
+    return pdf_response(content, filename=f"part-time-timetable-notice-{plan.pk}.pdf")
+
+
+def _form_page(
+    request: SignedInRequest,
+    plan: ReintegrationPlan,
+    form: Any,
+    save: Callable[[], Any],
+    *,
+    heading: str,
+    done: str,
+) -> HttpResponse:
+    return handle_form(
+        request,
+        form,
+        save,
+        success_message=done,
+        redirect_to=_detail_url(plan),
+        template="reintegration/form.html",
+        context={
+            "plan": plan,
+            "pupil": plan.placement.pupil,
+            "heading": heading,
+            "back": _detail_url(plan),
+        },
+    )
+
+
+@access_rule(policies.can_view_reintegration)
+def edit(request: SignedInRequest, plan_id: int) -> HttpResponse:
+    plan = selectors.get_plan_to_manage(request.user, plan_id)
+    initial = {name: getattr(plan, name) for name in services.DETAIL_FIELDS}
+    form = PlanForm(request.POST or None, initial=initial, pupil=plan.placement.pupil)
+    return _form_page(
+        request,
+        plan,
+        form,
+        lambda: services.update_plan(plan, by=request.user, **form.cleaned_data),
+        heading="The reintegration plan",
+        done="Plan saved.",
+    )
+
+
+@access_rule(policies.can_view_reintegration)
+def add_phase(request: SignedInRequest, plan_id: int) -> HttpResponse:
+    plan = selectors.get_plan_to_manage(request.user, plan_id)
+    form = PhaseForm(request.POST or None)
+
+    def save() -> Any:
+        data = form.cleaned_data
+        return services.add_phase(
+            plan,
+            by=request.user,
+            from_week=data["from_week"],
+            to_week=data["to_week"],
+            at_school=set(data["at_school"]),
+            at_provider=set(data["at_provider"]),
+        )
+
+    return _form_page(request, plan, form, save, heading="Add a phase", done="Phase added.")
+
+
+@access_rule(policies.can_view_reintegration)
+@require_POST
+def remove_phase(request: SignedInRequest, plan_id: int, phase_id: int) -> HttpResponse:
+    plan = selectors.get_plan_to_manage(request.user, plan_id)
+    return run_action(
+        request,
+        lambda: services.remove_phase(plan, by=request.user, phase_id=phase_id),
+        success_message="Phase removed.",
+        redirect_to=_detail_url(plan),
+    )
+
+
+@access_rule(policies.can_view_reintegration)
+def agreement(request: SignedInRequest, plan_id: int) -> HttpResponse:
+    plan = selectors.get_plan_to_manage(request.user, plan_id)
+    initial = {
+        "agreed_by": plan.agreed_by,
+        "agreed_on": plan.agreed_on,
+        "agreed_how": plan.agreed_how,
+        "agreed_times": plan.agreed_times,
+        "part_time_ends_on": plan.part_time_ends_on,
+    }
+    form = AgreementForm(request.POST or None, initial=initial, pupil=plan.placement.pupil)
+    return _form_page(
+        request,
+        plan,
+        form,
+        lambda: services.record_agreement(plan, by=request.user, **form.cleaned_data),
+        heading="Part-time timetable: the parent's agreement",
+        done="Agreement recorded.",
+    )
+
+
+@access_rule(policies.can_view_reintegration)
+def add_review_point(request: SignedInRequest, plan_id: int) -> HttpResponse:
+    plan = selectors.get_plan_to_manage(request.user, plan_id)
+    form = ReviewPointForm(request.POST or None)
+    return _form_page(
+        request,
+        plan,
+        form,
+        lambda: services.add_review_point(plan, by=request.user, **form.cleaned_data),
+        heading="Add a review date",
+        done="Review date added.",
+    )
+
+
+@access_rule(policies.can_view_reintegration)
+def progress(request: SignedInRequest, plan_id: int, point_id: int) -> HttpResponse:
+    point = selectors.get_review_point_to_record(request.user, plan_id, point_id)
+    form = ProgressForm(
+        request.POST or None, initial={"progress": point.progress, "note": point.note}
+    )
+    return _form_page(
+        request,
+        point.plan,
+        form,
+        lambda: services.record_progress(point, by=request.user, **form.cleaned_data),
+        heading=f"Progress at the review on {point.date:%-d %B %Y}",
+        done="Progress recorded.",
+    )
+
+
+@access_rule(policies.can_view_reintegration)
+@require_POST
+def activate(request: SignedInRequest, plan_id: int) -> HttpResponse:
+    plan = selectors.get_plan_to_manage(request.user, plan_id)
+    return run_action(
+        request,
+        lambda: workflow.activate(plan, by=request.user),
+        success_message="The plan is agreed.",
+        redirect_to=_detail_url(plan),
+    )
+
+
+@access_rule(policies.can_view_reintegration)
+def complete(request: SignedInRequest, plan_id: int) -> HttpResponse:
+    plan = selectors.get_plan_to_manage(request.user, plan_id)
+    form = CompleteForm(request.POST or None, initial={"last_day": timezone.localdate()})
+    return _form_page(
+        request,
+        plan,
+        form,
+        lambda: workflow.complete(plan, by=request.user, **form.cleaned_data),
+        heading="Complete the plan: back at school full time",
+        done="The plan is complete and the placement has ended: returned to the home school full time.",
+    )
+
+
+@access_rule(policies.can_view_reintegration)
+def withdraw(request: SignedInRequest, plan_id: int) -> HttpResponse:
+    plan = selectors.get_plan_to_manage(request.user, plan_id)
+    form = WithdrawForm(request.POST or None)
+    return _form_page(
+        request,
+        plan,
+        form,
+        lambda: workflow.withdraw(plan, by=request.user, **form.cleaned_data),
+        heading="Withdraw the plan",
+        done="The plan is withdrawn.",
+    )
