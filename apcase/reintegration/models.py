@@ -51,6 +51,14 @@ class ReintegrationPlan(TimeStampedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    # The review whose decision was to start reintegration, when the plan came from one.
+    started_by_review = models.ForeignKey(
+        "reviews.Review",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reintegration_plans",
+    )
 
     class Meta:
         ordering = ["-start_date", "-id"]

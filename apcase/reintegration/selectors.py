@@ -10,8 +10,10 @@ from apcase.access import policies
 from apcase.accounts.models import User
 from apcase.accounts.roles import Role
 from apcase.chronology.services import log_access
+from apcase.placements.models import Placement
 from apcase.placements.selectors import placements_visible_to
 from apcase.pupils.models import Pupil
+from apcase.reviews.models import Decision, Review
 
 from .models import PlanStatus, ReintegrationPlan, ReviewPoint
 
@@ -98,4 +100,16 @@ def past_target_for(user: User, today: datetime.date) -> QuerySet[ReintegrationP
         .filter(mine | Q(placement__pupil__school_id__in=leads))
         .select_related("placement__pupil")
         .order_by("target_full_time_date", "pk")
+    )
+
+
+def review_starting_reintegration(placement: Placement) -> Review | None:
+    """The latest review of the placement that decided to start reintegration and has no
+    plan yet: the plan drafted now comes from it."""
+    return (
+        Review.objects.filter(
+            placement=placement, decision=Decision.REINTEGRATE, reintegration_plans__isnull=True
+        )
+        .order_by("-held_on", "-pk")
+        .first()
     )

@@ -15,6 +15,7 @@ from apcase.chronology.services import Changes, record_event
 from apcase.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
 from apcase.placements.models import Placement
 from apcase.pupils.models import Carer
+from apcase.reviews.models import Review
 
 from . import rules
 from .audit import ReintegrationAction
@@ -93,7 +94,10 @@ def create_plan(
     target_full_time_date: datetime.date | None,
     support_strategies: str = "",
     success_measures: str = "",
+    review: Review | None = None,
 ) -> ReintegrationPlan:
+    """A draft plan for an active placement; `review` is the review whose decision was
+    to start reintegration, when the plan comes from one."""
     placement = (
         Placement.objects.select_for_update(of=("self",))
         .select_related("pupil", "pupil__school")
@@ -121,6 +125,7 @@ def create_plan(
         support_strategies=support_strategies.strip(),
         success_measures=success_measures.strip(),
         created_by=by,
+        started_by_review=review if review and review.placement_id == placement.pk else None,
     )
     plan.placement = placement
     record(

@@ -80,7 +80,12 @@ def create(request: SignedInRequest, placement_id: int) -> HttpResponse:
     return handle_form(
         request,
         form,
-        lambda: services.create_plan(placement, by=request.user, **form.cleaned_data),
+        lambda: services.create_plan(
+            placement,
+            by=request.user,
+            review=selectors.review_starting_reintegration(placement),
+            **form.cleaned_data,
+        ),
         success_message="Reintegration plan drafted. Add its phases.",
         redirect_to=_detail_url,
         template="reintegration/form.html",
@@ -99,6 +104,7 @@ def detail(request: SignedInRequest, plan_id: int) -> HttpResponse:
     context = _plan_context(plan)
     context["can_manage"] = policies.can_manage_reintegration(request.user, plan.placement)
     context["can_complete"] = policies.can_complete_reintegration(request.user, plan.placement)
+    context["can_read_review"] = policies.can_read_reviews(request.user, plan.placement)
     return render(request, "reintegration/detail.html", context)
 
 

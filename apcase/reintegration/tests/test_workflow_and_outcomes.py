@@ -373,3 +373,33 @@ def test_progress_is_recorded_at_a_review_point_once_its_day_has_come(placement,
         contains=["Behind", "Mornings only so far"],
     )
     assert "Not recorded" not in page.split('id="reviews"')[1]
+
+
+# --- from a review's decision -------------------------------------------------------
+
+
+def test_a_plan_started_from_a_reviews_decision_names_that_review(placement, lead):
+    from apcase.reviews.models import Decision
+    from apcase.reviews.tests.factories import make_review
+
+    review = make_review(
+        placement, held_on=TODAY - datetime.timedelta(days=1), decision=Decision.REINTEGRATE
+    )
+    client = sign_in(Client(), lead)
+    url = reverse("reintegration:create", args=[placement.pk])
+    target = TODAY + datetime.timedelta(weeks=6)
+    response = client.post(
+        url,
+        {
+            "named_adult": lead.pk,
+            "start_date_0": TODAY.day,
+            "start_date_1": TODAY.month,
+            "start_date_2": TODAY.year,
+            "target_full_time_date_0": target.day,
+            "target_full_time_date_1": target.month,
+            "target_full_time_date_2": target.year,
+        },
+        follow=True,
+    )
+    assert_page(response, contains=["Reintegration plan drafted", "Started by", "The review on"])
+    assert ReintegrationPlan.objects.get().started_by_review == review
