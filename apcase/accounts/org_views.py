@@ -2,6 +2,9 @@
 their own organisation (404 for any other); system admins reach every organisation
 and alone add or edit organisations."""
 
+from collections.abc import Callable
+from typing import Any
+
 from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -110,36 +113,34 @@ def confirm_invitation(
     return render(request, "accounts/confirm_invitation.html", {"invitation": invitation})
 
 
-@access_rule(policies.can_manage_users_somewhere)
-@require_POST
-def deactivate_member(
-    request: SignedInRequest, organisation_id: int, membership_id: int
-) -> HttpResponse:
-    organisation = selectors.get_managed_organisation_for(request.user, organisation_id)
-    membership = selectors.get_membership_for(request.user, organisation, membership_id)
-    done = f"{membership.user} is no longer {membership.get_role_display().lower()} here."
-    return run_action(
-        request,
-        lambda: services.deactivate_membership(by=request.user, membership=membership),
-        success_message=done,
-        redirect_to=_detail_url(organisation.pk),
-    )
+def _membership_action(
+    change: Callable[..., Any], done: str
+) -> Callable[[SignedInRequest, int, int], HttpResponse]:
+    """A button on a member's row: `change` (a service) the membership, then back to the
+    organisation saying `done` (formatted with the person and their role)."""
+
+    @access_rule(policies.can_manage_users_somewhere)
+    @require_POST
+    def view(request: SignedInRequest, organisation_id: int, membership_id: int) -> HttpResponse:
+        organisation = selectors.get_managed_organisation_for(request.user, organisation_id)
+        membership = selectors.get_membership_for(request.user, organisation, membership_id)
+        role = membership.get_role_display().lower()
+        return run_action(
+            request,
+            lambda: change(by=request.user, membership=membership),
+            success_message=done.format(person=membership.user, role=role),
+            redirect_to=_detail_url(organisation.pk),
+        )
+
+    return view
 
 
-@access_rule(policies.can_manage_users_somewhere)
-@require_POST
-def reactivate_member(
-    request: SignedInRequest, organisation_id: int, membership_id: int
-) -> HttpResponse:
-    organisation = selectors.get_managed_organisation_for(request.user, organisation_id)
-    membership = selectors.get_membership_for(request.user, organisation, membership_id)
-    done = f"{membership.user} is {membership.get_role_display().lower()} here again."
-    return run_action(
-        request,
-        lambda: services.reactivate_membership(by=request.user, membership=membership),
-        success_message=done,
-        redirect_to=_detail_url(organisation.pk),
-    )
+deactivate_member = _membership_action(
+    services.deactivate_membership, "{person} is no longer {role} here."
+)
+reactivate_member = _membership_action(
+    services.reactivate_membership, "{person} is {role} here again."
+)
 
 
 @access_rule(policies.can_manage_users_somewhere)

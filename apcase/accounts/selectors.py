@@ -10,6 +10,7 @@ from apcase.access import policies
 from apcase.accounts.roles import CONFIRMING_ROLE, ORGANISATION_ADMIN_ROLES, OrganisationKind, Role
 from apcase.chronology.models import AuditEvent
 from apcase.core.errors import ValidationFailed
+from apcase.core.queries import one_or_404
 
 from .audit import AccountAction
 from .models import Invitation, Membership, Organisation, User, hash_token
@@ -26,9 +27,9 @@ def organisations_managed_by(user: User) -> QuerySet[Organisation]:
 
 def get_managed_organisation_for(user: User, organisation_id: int) -> Organisation:
     """The organisation, if `user` may manage its users; 404 for missing and forbidden."""
-    organisation = organisations_managed_by(user).filter(pk=organisation_id).first()
-    if organisation is None:
-        raise Http404("No such organisation.")
+    organisation = one_or_404(
+        organisations_managed_by(user), organisation_id, "No such organisation."
+    )
     return organisation
 
 
@@ -39,9 +40,7 @@ def memberships_in(organisation: Organisation) -> QuerySet[Membership]:
 def get_membership_for(user: User, organisation: Organisation, membership_id: int) -> Membership:
     """A membership of an organisation `user` manages (the caller fetched
     `organisation` through get_managed_organisation_for); 404 otherwise."""
-    membership = memberships_in(organisation).filter(pk=membership_id).first()
-    if membership is None:
-        raise Http404("No such member.")
+    membership = one_or_404(memberships_in(organisation), membership_id, "No such member.")
     return membership
 
 
@@ -78,9 +77,9 @@ def pending_invitations_in(organisation: Organisation) -> QuerySet[Invitation]:
 def get_pending_invitation_for(
     user: User, organisation: Organisation, invitation_id: int
 ) -> Invitation:
-    invitation = pending_invitations_in(organisation).filter(pk=invitation_id).first()
-    if invitation is None:
-        raise Http404("No such invitation.")
+    invitation = one_or_404(
+        pending_invitations_in(organisation), invitation_id, "No such invitation."
+    )
     return invitation
 
 

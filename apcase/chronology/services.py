@@ -1,7 +1,7 @@
 """Writing the audit trail. Services call `record_event` inside their own
 `transaction.atomic` block, so the change and its record commit or fail together."""
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.db import models, transaction
 from django.utils import timezone
@@ -12,10 +12,21 @@ from .actions import AuditAction, check_registered
 from .models import AccessLogEntry, AuditEvent
 
 if TYPE_CHECKING:
-    from apcase.accounts.models import User
+    from apcase.accounts.models import Organisation, User
 
 # The shape of `changes` (see record_event): name -> [before, after].
 Changes = dict[str, list[Any]]
+
+
+class SchoolCase(Protocol):
+    """A record about one pupil that names the school it belongs to: a referral, an
+    emergency placement, a follow-up's placement..."""
+
+    pk: Any
+    pupil_id: int
+
+    @property
+    def school(self) -> "Organisation": ...
 
 
 def _label(obj: Any) -> str:
@@ -147,3 +158,24 @@ def _plain(value: Any) -> Any:
     if isinstance(value, models.Model):
         return str(value.pk)
     return str(value)
+
+
+def record_case_event(
+    case: SchoolCase,
+    *,
+    by: "User | None",
+    action: AuditAction,
+    summary: str,
+    changes: Changes | None = None,
+) -> AuditEvent:
+    """`record_event` for a change to `case`: the event is filed under its school and its
+    pupil, as every such event is."""
+    return record_event(
+        by=by,
+        action=action,
+        target=case,
+        organisation=case.school,
+        pupil_id=case.pupil_id,
+        summary=summary,
+        changes=changes,
+    )

@@ -1,8 +1,12 @@
 """Small pieces the scoped selectors share."""
 
 from collections.abc import Iterable
+from typing import TypeVar
 
-from django.db.models import Q
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404
+
+M = TypeVar("M", bound=Model)
 
 
 def any_of(parts: Iterable[Q]) -> Q | None:
@@ -12,3 +16,12 @@ def any_of(parts: Iterable[Q]) -> Q | None:
     for part in parts:
         combined = part if combined is None else combined | part
     return combined
+
+
+def one_or_404(rows: QuerySet[M], pk: int, missing: str) -> M:
+    """The row `pk` among `rows` (a scoped selector's query), or a 404 saying `missing`:
+    a row the user may not see is as missing to them as one that does not exist."""
+    found = rows.filter(pk=pk).first()
+    if found is None:
+        raise Http404(missing)
+    return found

@@ -10,6 +10,7 @@ from apcase.core.forms import GovDateField, YesNoField, date_field
 from .assurance import annotated_reasons
 from .models import APSettingType, AssuranceKind, Registration, ServiceCategory
 from .ofsted import REPORT_CARD_AREAS, LegacyGrade, ReportCardGrade, Scale
+from .services.providers import ORGANISATION_FIELDS, PROFILE_FIELDS
 
 
 def _date_field(label: str, help_text: str = "For example, 27 3 2025.") -> GovDateField:
@@ -76,20 +77,9 @@ class ProviderForm(forms.Form):
     dsl_phone = forms.CharField(label="DSL phone", max_length=30, required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    ORGANISATION = ["name", "ukprn", "website", "street", "locality", "town", "postcode", "phase"]
-    PROFILE = [
-        "registration",
-        "ap_setting_type",
-        "age_from",
-        "age_to",
-        "capacity",
-        "main_contact_name",
-        "main_contact_email",
-        "main_contact_phone",
-        "dsl_name",
-        "dsl_email",
-        "dsl_phone",
-    ]
+    # The fields the service takes for the organisation and for its profile.
+    ORGANISATION = ORGANISATION_FIELDS
+    PROFILE = PROFILE_FIELDS
 
     def __init__(
         self, *args: Any, gias_held: bool = False, submit_label: str = "Save", **kwargs: Any

@@ -23,10 +23,9 @@ from apcase.monitoring.models import (
     RegisterSubmission,
     Visit,
 )
+from apcase.placements.demo import agree_plan
 from apcase.placements.models import (
     Placement,
-    PlacementAgreement,
-    PlacementObjective,
     PlacementSession,
 )
 from apcase.pupils.models import Pupil
@@ -166,33 +165,26 @@ def _seed_placement(
     PlacementSession.objects.bulk_create(
         PlacementSession(placement=placement, weekday=d, session=s) for d, s in sessions
     )
-    PlacementObjective.objects.create(
-        placement=placement,
-        what="Attend every timetabled session",
-        baseline="Attended 70% at school last half term",
-        target="95% attendance",
-        measured_by="The provider's daily register",
+    agree_plan(
+        placement,
+        objectives=[
+            (
+                "Attend every timetabled session",
+                "Attended 70% at school last half term",
+                "95% attendance",
+                "The provider's daily register",
+            ),
+            (
+                "Manage frustration in group work",
+                "Leaves the room most days",
+                "Stays in group work with one prompt",
+                "Weekly check-in and the provider's behaviour log",
+            ),
+        ],
+        agreed_by=[("school", "Priya Sharma"), ("parent", "Parent"), ("provider", str(marker))],
+        on=start - datetime.timedelta(days=3),
+        recorded_by=lead,
     )
-    PlacementObjective.objects.create(
-        placement=placement,
-        what="Manage frustration in group work",
-        baseline="Leaves the room most days",
-        target="Stays in group work with one prompt",
-        measured_by="Weekly check-in and the provider's behaviour log",
-    )
-    for party, name in (
-        ("school", "Priya Sharma"),
-        ("parent", "Parent"),
-        ("provider", str(marker)),
-    ):
-        PlacementAgreement.objects.create(
-            placement=placement,
-            party=party,
-            agreed_by_name=name,
-            agreed_on=start - datetime.timedelta(days=3),
-            plan_version=1,
-            recorded_by=lead,
-        )
     index = 0
     marks = []
     codings: list[tuple[AttendanceMark, str]] = []

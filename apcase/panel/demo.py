@@ -144,22 +144,15 @@ def _referral(pupil: Any, *, lead: Any, head: Any, submit: bool) -> Any:
         title="Educational psychologist report (invented)",
         upload=SimpleUploadedFile("ep-report.pdf", DEMO_PDF, content_type="application/pdf"),
     )
-    referral.refresh_from_db()
-    services.update_section(
-        referral,
-        by=lead,
-        section="interventions",
-        values={"interventions_complete": True},
-        version=referral.version,
-    )
-    referral.refresh_from_db()
-    services.update_section(
-        referral,
-        by=lead,
-        section="documents",
-        values={"documents_complete": True},
-        version=referral.version,
-    )
+    for section in ("interventions", "documents"):
+        referral.refresh_from_db()
+        services.update_section(
+            referral,
+            by=lead,
+            section=section,
+            values={f"{section}_complete": True},
+            version=referral.version,
+        )
     if submit:
         services.sign_off_referral(referral, by=head)
         workflow.submit_referral(referral, by=lead)

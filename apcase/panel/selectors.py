@@ -9,6 +9,7 @@ from django.http import Http404
 from apcase.access import policies
 from apcase.accounts.models import Organisation, User
 from apcase.chronology.services import log_access
+from apcase.core.queries import one_or_404
 from apcase.referrals.models import EmergencyPlacement, Referral
 
 from .models import InclusionPanel, PanelDecision, PanelMeeting, cutoff_days
@@ -75,9 +76,7 @@ def meetings_visible_to(user: User) -> QuerySet[PanelMeeting]:
 
 
 def get_meeting_for(user: User, meeting_id: int) -> PanelMeeting:
-    meeting = meetings_visible_to(user).filter(pk=meeting_id).first()
-    if meeting is None:
-        raise Http404("No such meeting.")
+    meeting = one_or_404(meetings_visible_to(user), meeting_id, "No such meeting.")
     return meeting
 
 
@@ -105,9 +104,7 @@ def decisions_visible_to(user: User) -> QuerySet[PanelDecision]:
 
 
 def get_decision_for(user: User, decision_id: int) -> PanelDecision:
-    decision = decisions_visible_to(user).filter(pk=decision_id).first()
-    if decision is None:
-        raise Http404("No such decision.")
+    decision = one_or_404(decisions_visible_to(user), decision_id, "No such decision.")
     return decision
 
 

@@ -93,25 +93,52 @@ def _past_its_end(organisations: dict[str, Organisation]) -> None:
     PlacementSession.objects.bulk_create(
         PlacementSession(placement=placement, weekday=day, session="am") for day in (0, 2, 4)
     )
-    PlacementObjective.objects.create(
-        placement=placement,
-        what="Return to class for three mornings a week",
-        baseline="In class one morning a week",
-        target="Three mornings a week with his key adult",
-        measured_by="Heronsgate's register and the provider's report",
+    agree_plan(
+        placement,
+        objectives=[
+            (
+                "Return to class for three mornings a week",
+                "In class one morning a week",
+                "Three mornings a week with his key adult",
+                "Heronsgate's register and the provider's report",
+            )
+        ],
+        agreed_by=[
+            ("school", "Amara Okafor"),
+            ("parent", "Dana Marsh"),
+            ("provider", "Kwame Asante"),
+        ],
+        on=start - datetime.timedelta(days=3),
+        recorded_by=lead,
     )
-    for party, name in (
-        ("school", "Amara Okafor"),
-        ("parent", "Dana Marsh"),
-        ("provider", "Kwame Asante"),
-    ):
+
+
+def agree_plan(
+    placement: Placement,
+    *,
+    objectives: list[tuple[str, str, str, str]],
+    agreed_by: list[tuple[str, str]],
+    on: datetime.date,
+    recorded_by: User,
+) -> None:
+    """Give a demo placement its objectives (what, baseline, target, measured by) and
+    record who agreed to the first version of its plan (party, name), on `on`."""
+    for what, baseline, target, measured_by in objectives:
+        PlacementObjective.objects.create(
+            placement=placement,
+            what=what,
+            baseline=baseline,
+            target=target,
+            measured_by=measured_by,
+        )
+    for party, name in agreed_by:
         PlacementAgreement.objects.create(
             placement=placement,
             party=party,
             agreed_by_name=name,
-            agreed_on=start - datetime.timedelta(days=3),
+            agreed_on=on,
             plan_version=1,
-            recorded_by=lead,
+            recorded_by=recorded_by,
         )
 
 

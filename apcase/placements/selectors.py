@@ -33,7 +33,7 @@ from django.utils import timezone
 from apcase.access import policies
 from apcase.accounts.models import User
 from apcase.chronology.services import log_access
-from apcase.core.queries import any_of
+from apcase.core.queries import any_of, one_or_404
 from apcase.directory.threshold import PlacementFields
 from apcase.pupils.models import Pupil
 
@@ -77,9 +77,7 @@ def placements_visible_to(user: User) -> QuerySet[Placement]:
 
 
 def get_placement_for(user: User, placement_id: int) -> Placement:
-    placement = placements_visible_to(user).filter(pk=placement_id).first()
-    if placement is None:
-        raise Http404("No such placement.")
+    placement = one_or_404(placements_visible_to(user), placement_id, "No such placement.")
     return placement
 
 

@@ -109,18 +109,73 @@ def _form_page(
     )
 
 
+def _form_view(
+    select: Callable[[User, int], Placement],
+    form_class: type[Any],
+    save: Callable[..., Any],
+    *,
+    done: str,
+    heading: str,
+    once_ended: bool = False,
+) -> Callable[[SignedInRequest, int], HttpResponse]:
+    """A plan form whose values go to `save` as they are: the placement (from `select`),
+    the form, the service. With `once_ended`, a placement that has ended lands on its
+    page saying so (_already_ended)."""
+
+    @access_rule(policies.can_view_placements)
+    def view(request: SignedInRequest, placement_id: int) -> HttpResponse:
+        if once_ended and (ended := _already_ended(request, placement_id)):
+            return ended
+        placement = select(request.user, placement_id)
+        form = form_class(request.POST or None)
+        return _form_page(
+            request,
+            placement,
+            form,
+            save=lambda: save(placement, by=request.user, **form.cleaned_data),
+            done=done,
+            heading=heading,
+        )
+
+    return view
+
+
+add_objective = _form_view(
+    selectors.get_placement_to_plan,
+    ObjectiveForm,
+    services.add_objective,
+    done="Objective added.",
+    heading="Add an objective",
+)
+record_agreement = _form_view(
+    selectors.get_placement_to_plan,
+    AgreementForm,
+    services.record_agreement,
+    done="Agreement recorded.",
+    heading="Record agreement to the plan",
+)
+end = _form_view(
+    selectors.get_placement_to_end,
+    EndForm,
+    workflow.end_placement,
+    done="The placement has ended.",
+    heading="End the placement",
+    once_ended=True,
+)
+extend = _form_view(
+    selectors.get_placement_to_end,
+    ExtendForm,
+    workflow.extend_placement,
+    done="The placement has been extended.",
+    heading="Extend the placement",
+    once_ended=True,
+)
+
+
 @access_rule(policies.can_view_placements)
 def edit_plan(request: SignedInRequest, placement_id: int) -> HttpResponse:
     placement = selectors.get_placement_to_plan(request.user, placement_id)
-    initial = {
-        "site": placement.site,
-        "planned_end_date": placement.planned_end_date,
-        "named_staff_member": placement.named_staff_member,
-        "transport": placement.transport,
-        "funding": placement.funding,
-        "dual_registered": placement.dual_registered,
-        "dual_registration_reason": placement.dual_registration_reason,
-    }
+    initial = {name: getattr(placement, name) for name in services.PLAN_FIELDS}
     form = PlanForm(request.POST or None, initial=initial, placement=placement)
     return _form_page(
         request,
@@ -150,34 +205,6 @@ def edit_timetable(request: SignedInRequest, placement_id: int) -> HttpResponse:
 
 
 @access_rule(policies.can_view_placements)
-def add_objective(request: SignedInRequest, placement_id: int) -> HttpResponse:
-    placement = selectors.get_placement_to_plan(request.user, placement_id)
-    form = ObjectiveForm(request.POST or None)
-    return _form_page(
-        request,
-        placement,
-        form,
-        save=lambda: services.add_objective(placement, by=request.user, **form.cleaned_data),
-        done="Objective added.",
-        heading="Add an objective",
-    )
-
-
-@access_rule(policies.can_view_placements)
-def record_agreement(request: SignedInRequest, placement_id: int) -> HttpResponse:
-    placement = selectors.get_placement_to_plan(request.user, placement_id)
-    form = AgreementForm(request.POST or None)
-    return _form_page(
-        request,
-        placement,
-        form,
-        save=lambda: services.record_agreement(placement, by=request.user, **form.cleaned_data),
-        done="Agreement recorded.",
-        heading="Record agreement to the plan",
-    )
-
-
-@access_rule(policies.can_view_placements)
 @require_POST
 def start(request: SignedInRequest, placement_id: int) -> HttpResponse:
     placement = selectors.get_placement_to_plan(request.user, placement_id)
@@ -186,38 +213,6 @@ def start(request: SignedInRequest, placement_id: int) -> HttpResponse:
         lambda: workflow.start_placement(placement, by=request.user),
         success_message="The placement has started.",
         redirect_to=_detail_url(placement.pk),
-    )
-
-
-@access_rule(policies.can_view_placements)
-def end(request: SignedInRequest, placement_id: int) -> HttpResponse:
-    if ended := _already_ended(request, placement_id):
-        return ended
-    placement = selectors.get_placement_to_end(request.user, placement_id)
-    form = EndForm(request.POST or None)
-    return _form_page(
-        request,
-        placement,
-        form,
-        save=lambda: workflow.end_placement(placement, by=request.user, **form.cleaned_data),
-        done="The placement has ended.",
-        heading="End the placement",
-    )
-
-
-@access_rule(policies.can_view_placements)
-def extend(request: SignedInRequest, placement_id: int) -> HttpResponse:
-    if ended := _already_ended(request, placement_id):
-        return ended
-    placement = selectors.get_placement_to_end(request.user, placement_id)
-    form = ExtendForm(request.POST or None)
-    return _form_page(
-        request,
-        placement,
-        form,
-        save=lambda: workflow.extend_placement(placement, by=request.user, **form.cleaned_data),
-        done="The placement has been extended.",
-        heading="Extend the placement",
     )
 
 

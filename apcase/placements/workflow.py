@@ -22,13 +22,12 @@ from django.utils import timezone
 
 from apcase.access import policies
 from apcase.accounts.models import Organisation, User
-from apcase.chronology.services import record_event
 from apcase.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
 from apcase.pupils.models import Pupil
 
 from .audit import PlacementAction
 from .models import Placement, PlacementExtension, PlacementSession
-from .services import max_length
+from .services.common import max_length, record_change
 
 if TYPE_CHECKING:
     from apcase.panel.models import PanelDecision
@@ -142,14 +141,12 @@ def create_planned_placement(
         named_staff_member=named_staff_member,
         created_from_decision=decision,
     )
-    record_event(
-        by=by,
-        action=PlacementAction.PLANNED,
-        target=placement,
-        organisation=pupil.school,
-        pupil_id=pupil.pk,
-        summary=f"Placement planned at {provider} from {start_date:%-d %B %Y}",
-        changes={"status": [None, S.PLANNED], "provider": [None, provider.name]},
+    record_change(
+        by,
+        placement,
+        PlacementAction.PLANNED,
+        f"Placement planned at {provider} from {start_date:%-d %B %Y}",
+        {"status": [None, S.PLANNED], "provider": [None, provider.name]},
     )
     return placement
 
@@ -220,14 +217,12 @@ def start_emergency_placement(
         PlacementSession(placement=placement, weekday=day, session=half)
         for day, half in sorted(sessions)
     )
-    record_event(
-        by=by,
-        action=PlacementAction.STARTED_EMERGENCY,
-        target=placement,
-        organisation=pupil.school,
-        pupil_id=pupil.pk,
-        summary=f"Emergency placement started at {provider} on {start:%-d %B %Y}",
-        changes={
+    record_change(
+        by,
+        placement,
+        PlacementAction.STARTED_EMERGENCY,
+        f"Emergency placement started at {provider} on {start:%-d %B %Y}",
+        {
             "status": [None, S.ACTIVE],
             "provider": [None, provider.name],
             "named_staff_member": [None, str(named_staff_member)],
@@ -333,15 +328,13 @@ def end_placement(
         ]
     )
     outcome = f" ({outcome_of(placement)})"
-    record_event(
-        by=by,
-        action=PlacementAction.ENDED,
-        target=placement,
-        organisation=placement.pupil.school,
-        pupil_id=placement.pupil_id,
-        summary=f"Placement at {placement.provider} ended on {last_day:%-d %B %Y}{outcome}: "
+    record_change(
+        by,
+        placement,
+        PlacementAction.ENDED,
+        f"Placement at {placement.provider} ended on {last_day:%-d %B %Y}{outcome}: "
         f"{placement.end_reason}"[:500],
-        changes={
+        {
             "status": [old, S.ENDED],
             "ended_on": [None, last_day.isoformat()],
             "end_destination": [None, destination],
@@ -387,15 +380,14 @@ def extend_placement(
     )
     placement.planned_end_date = new_end_date
     placement.save(update_fields=["planned_end_date", "updated_at"])
-    record_event(
-        by=by,
-        action=PlacementAction.EXTENDED,
-        target=placement,
-        organisation=placement.pupil.school,
-        pupil_id=placement.pupil_id,
-        summary=f"Placement at {placement.provider} extended to {new_end_date:%-d %B %Y}: "
-        f"{reason.strip()}"[:500],
-        changes={
+    record_change(
+        by,
+        placement,
+        PlacementAction.EXTENDED,
+        f"Placement at {placement.provider} extended to {new_end_date:%-d %B %Y}: {reason.strip()}"[
+            :500
+        ],
+        {
             "planned_end_date": [
                 previous.isoformat() if previous else None,
                 new_end_date.isoformat(),
@@ -429,14 +421,12 @@ def start_placement(placement: Placement, *, by: User) -> Placement:
     # from a planned date already past (nor only from one still to come).
     placement.start_date = timezone.localdate()
     placement.save(update_fields=["status", "started_at", "start_date", "updated_at"])
-    record_event(
-        by=by,
-        action=PlacementAction.STARTED,
-        target=placement,
-        organisation=placement.pupil.school,
-        pupil_id=placement.pupil_id,
-        summary=f"Placement at {placement.provider} started",
-        changes={
+    record_change(
+        by,
+        placement,
+        PlacementAction.STARTED,
+        f"Placement at {placement.provider} started",
+        {
             "status": [S.PLANNED, S.ACTIVE],
             "start_date": [planned_start.isoformat(), placement.start_date.isoformat()],
         },

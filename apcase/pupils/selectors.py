@@ -26,7 +26,7 @@ from apcase.access import policies
 from apcase.accounts.models import Organisation, User
 from apcase.accounts.roles import OrganisationKind
 from apcase.chronology.services import log_access
-from apcase.core.queries import any_of
+from apcase.core.queries import any_of, one_or_404
 from apcase.reference.census import (
     MAX_SUSPENSION_DAYS_PER_YEAR,
     PROVISION_FROM_SCHOOL_DAY,
@@ -72,9 +72,7 @@ def pupils_visible_to(user: User) -> QuerySet[Pupil]:
 
 def get_pupil_for(user: User, pupil_id: int) -> Pupil:
     """The pupil if `user` may see them; 404 for missing and forbidden alike."""
-    pupil = pupils_visible_to(user).filter(pk=pupil_id).first()
-    if pupil is None:
-        raise Http404("No such pupil.")
+    pupil = one_or_404(pupils_visible_to(user), pupil_id, "No such pupil.")
     return pupil
 
 
@@ -128,9 +126,7 @@ def pupils_editable_by(user: User) -> QuerySet[Pupil]:
 def get_pupil_to_edit(user: User, pupil_id: int) -> Pupil:
     """The pupil if `user` may edit them; 404 otherwise (also for readers, so an edit
     link never reveals more than the detail page)."""
-    pupil = pupils_editable_by(user).filter(pk=pupil_id).first()
-    if pupil is None:
-        raise Http404("No such pupil.")
+    pupil = one_or_404(pupils_editable_by(user), pupil_id, "No such pupil.")
     return pupil
 
 

@@ -13,6 +13,7 @@ from django.http import Http404
 from apcase.access import policies
 from apcase.accounts.models import User
 from apcase.chronology.services import log_access
+from apcase.core.queries import one_or_404
 
 from .models import EmergencyPlacement, Referral, ReferralDocument
 
@@ -27,9 +28,7 @@ def referrals_visible_to(user: User) -> QuerySet[Referral]:
 
 
 def get_referral_for(user: User, referral_id: int) -> Referral:
-    referral = referrals_visible_to(user).filter(pk=referral_id).first()
-    if referral is None:
-        raise Http404("No such referral.")
+    referral = one_or_404(referrals_visible_to(user), referral_id, "No such referral.")
     return referral
 
 
@@ -80,9 +79,9 @@ def emergencies_visible_to(user: User) -> QuerySet[EmergencyPlacement]:
 
 
 def get_emergency_for(user: User, emergency_id: int) -> EmergencyPlacement:
-    emergency = emergencies_visible_to(user).filter(pk=emergency_id).first()
-    if emergency is None:
-        raise Http404("No such emergency placement.")
+    emergency = one_or_404(
+        emergencies_visible_to(user), emergency_id, "No such emergency placement."
+    )
     return emergency
 
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from apcase.access import policies
 from apcase.accounts.models import User
-from apcase.chronology.services import changed_fields, record_event
+from apcase.chronology.services import changed_fields, record_case_event, record_event
 from apcase.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
 from apcase.core.uploads import delete_after_commit, store_upload
 from apcase.pupils.models import Pupil
@@ -107,12 +107,10 @@ def _touch(
         referral.signed_off_at = None
         fields += ["signed_off_by", "signed_off_at"]
     referral.save(update_fields=fields)
-    record_event(
+    record_case_event(
+        referral,
         by=by,
         action=action,
-        target=referral,
-        organisation=referral.school,
-        pupil_id=referral.pupil_id,
         summary=summary,
         changes=changes,
     )
@@ -263,12 +261,10 @@ def sign_off_referral(referral: Referral, *, by: User) -> Referral:
     referral.signed_off_at = timezone.now()
     referral.version += 1
     referral.save(update_fields=["signed_off_by", "signed_off_at", "version", "updated_at"])
-    record_event(
+    record_case_event(
+        referral,
         by=by,
         action=ReferralAction.SIGNED_OFF,
-        target=referral,
-        organisation=referral.school,
-        pupil_id=referral.pupil_id,
         summary="Referral signed off by the headteacher",
         changes={"signed_off_by": [None, str(by.pk)]},
     )

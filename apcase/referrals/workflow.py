@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from apcase.access import policies
 from apcase.accounts.models import Organisation, User
-from apcase.chronology.services import record_event
+from apcase.chronology.services import record_case_event, record_event
 from apcase.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
 from apcase.directory.selectors import provider_is_assured
 from apcase.placements import workflow as placement_workflow
@@ -125,12 +125,10 @@ def _move(
     changes: dict[str, Any] = {"status": [old, to]}
     if "meeting" in extra:
         changes["meeting"] = [None, str(extra["meeting"].pk) if extra["meeting"] else None]
-    record_event(
+    record_case_event(
+        referral,
         by=by,
         action=action,
-        target=referral,
-        organisation=referral.school,
-        pupil_id=referral.pupil_id,
         summary=summary,
         changes=changes,
     )
@@ -397,12 +395,10 @@ def assign_emergency_to_meeting(
         raise TransitionNotAllowed("This emergency placement is already on an agenda.")
     emergency.meeting = meeting
     emergency.save(update_fields=["meeting", "updated_at"])
-    record_event(
+    record_case_event(
+        emergency,
         by=by,
         action=ReferralAction.EMERGENCY_RATIFICATION_SCHEDULED,
-        target=emergency,
-        organisation=emergency.school,
-        pupil_id=emergency.pupil_id,
         summary=f"Ratification added to the panel meeting on {meeting.date:%-d %B %Y}",
         changes={"meeting": [None, str(meeting.pk)]},
     )
@@ -419,12 +415,10 @@ def _move_emergency(
     old = emergency.ratification
     emergency.ratification = to
     emergency.save(update_fields=["ratification", "updated_at"])
-    record_event(
+    record_case_event(
+        emergency,
         by=by,
         action=action,
-        target=emergency,
-        organisation=emergency.school,
-        pupil_id=emergency.pupil_id,
         summary=summary,
         changes={"ratification": [old, to]},
     )

@@ -27,8 +27,15 @@ def today() -> date:
     return timezone.localdate()
 
 
-def _detail(status: selectors.YearOfTerms, who: str) -> str:
-    return f"{status.entered} of {status.needed} terms entered{who}. {CONSEQUENCE}"
+def _missing(status: selectors.YearOfTerms, page: str, who: str) -> AttentionItem:
+    """A year with terms missing, linking to `page` where they are (or can be) seen."""
+    return AttentionItem(
+        title=f"Term dates missing for {status.label}",
+        href=reverse(page),
+        detail=f"{status.entered} of {status.needed} terms entered{who}. {CONSEQUENCE}",
+        tag="Incomplete",
+        tag_colour="govuk-tag--red",
+    )
 
 
 def term_date_items(user: User) -> list[AttentionItem]:
@@ -40,15 +47,7 @@ def term_date_items(user: User) -> list[AttentionItem]:
     for la in selectors.local_authorities_kept_by(user):
         seen.add(la.pk)
         for status in selectors.incomplete_years(la.pk, years):
-            items.append(
-                AttentionItem(
-                    title=f"Term dates missing for {status.label}",
-                    href=reverse("schooldays:terms"),
-                    detail=_detail(status, f" for {la}"),
-                    tag="Incomplete",
-                    tag_colour="govuk-tag--red",
-                )
-            )
+            items.append(_missing(status, "schooldays:terms", f" for {la}"))
     for school in selectors.schools_with_closures_kept_by(user):
         if school.local_authority_id in seen:
             continue
@@ -56,12 +55,6 @@ def term_date_items(user: User) -> list[AttentionItem]:
         la_name = school.local_authority or "your local authority"
         for status in selectors.incomplete_years(school.local_authority_id, years):
             items.append(
-                AttentionItem(
-                    title=f"Term dates missing for {status.label}",
-                    href=reverse("schooldays:closures"),
-                    detail=_detail(status, f" by {la_name}; ask them to add the rest"),
-                    tag="Incomplete",
-                    tag_colour="govuk-tag--red",
-                )
+                _missing(status, "schooldays:closures", f" by {la_name}; ask them to add the rest")
             )
     return items

@@ -7,11 +7,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
-from django.http import Http404
 
 from apcase.access import policies
 from apcase.accounts.models import Organisation, User
 from apcase.accounts.roles import OrganisationKind, Role
+from apcase.core.queries import one_or_404
 
 from .calculator import school_year_label, school_year_of, terms_per_school_year
 from .models import ClosureDay, Term
@@ -36,9 +36,7 @@ def terms_kept_by(user: User) -> QuerySet[Term]:
 
 
 def get_term_for(user: User, term_id: int) -> Term:
-    term = terms_kept_by(user).filter(pk=term_id).first()
-    if term is None:
-        raise Http404("No such term.")
+    term = one_or_404(terms_kept_by(user), term_id, "No such term.")
     return term
 
 
@@ -49,9 +47,7 @@ def la_closures_kept_by(user: User) -> QuerySet[ClosureDay]:
 
 
 def get_la_closure_for(user: User, closure_id: int) -> ClosureDay:
-    closure = la_closures_kept_by(user).filter(pk=closure_id).first()
-    if closure is None:
-        raise Http404("No such closure day.")
+    closure = one_or_404(la_closures_kept_by(user), closure_id, "No such closure day.")
     return closure
 
 
@@ -62,9 +58,7 @@ def school_closures_kept_by(user: User) -> QuerySet[ClosureDay]:
 
 
 def get_school_closure_for(user: User, closure_id: int) -> ClosureDay:
-    closure = school_closures_kept_by(user).filter(pk=closure_id).first()
-    if closure is None:
-        raise Http404("No such closure day.")
+    closure = one_or_404(school_closures_kept_by(user), closure_id, "No such closure day.")
     return closure
 
 

@@ -11,7 +11,7 @@ from apcase.core.errors import ValidationFailed
 
 from ..audit import PlacementAction
 from ..models import Placement, PlacementAgreement
-from .common import _locked_for_planning, _record
+from .common import _locked_for_planning, record_change
 
 
 @transaction.atomic
@@ -43,7 +43,7 @@ def record_agreement(
         plan_version=placement.plan_version,
         recorded_by=by,
     )
-    _record(
+    record_change(
         by,
         placement,
         PlacementAction.PLAN_AGREED,
@@ -66,7 +66,7 @@ def _note_emergency_plan_agreed(placement: Placement, by: User) -> None:
         return
     placement.full_plan_agreed_on = timezone.localdate()
     placement.save(update_fields=["full_plan_agreed_on", "updated_at"])
-    _record(
+    record_change(
         by,
         placement,
         PlacementAction.EMERGENCY_PLAN_AGREED,

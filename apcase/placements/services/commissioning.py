@@ -8,7 +8,7 @@ from apcase.core.errors import NotPermitted, ValidationFailed
 
 from ..audit import PlacementAction
 from ..models import Placement
-from .common import _record
+from .common import record_change
 
 
 @transaction.atomic
@@ -43,7 +43,7 @@ def correct_commissioning(
     placement.arranged_by = arranged_by
     placement.commissioning_power = commissioning_power
     placement.save(update_fields=["arranged_by", "commissioning_power", "updated_at"])
-    _record(
+    record_change(
         by,
         placement,
         PlacementAction.COMMISSIONING_CORRECTED,

@@ -34,7 +34,7 @@ def _locked_for_planning(placement: Placement, by: User) -> Placement:
     return placement
 
 
-def _record(
+def record_change(
     by: User, placement: Placement, action: PlacementAction, summary: str, changes: Changes
 ) -> None:
     record_event(

@@ -12,7 +12,7 @@ from apcase.core.errors import ValidationFailed
 
 from ..audit import PlacementAction
 from ..models import Placement
-from .common import _locked_for_planning, _new_version, _record, max_length
+from .common import _locked_for_planning, _new_version, max_length, record_change
 
 
 @dataclass(frozen=True)
@@ -96,7 +96,7 @@ def update_plan(
     for name, value in new.items():
         setattr(placement, name, value)
     _new_version(placement, list(new))
-    _record(
+    record_change(
         by,
         placement,
         PlacementAction.PLAN_UPDATED,

@@ -7,7 +7,7 @@ from apcase.core.errors import ValidationFailed
 
 from ..audit import PlacementAction
 from ..models import Placement, PlacementObjective
-from .common import _locked_for_planning, _new_version, _record
+from .common import _locked_for_planning, _new_version, record_change
 
 
 @transaction.atomic
@@ -25,7 +25,7 @@ def add_objective(
         placement=placement, **{k: v.strip() for k, v in values.items()}
     )
     _new_version(placement, [])
-    _record(
+    record_change(
         by,
         placement,
         PlacementAction.OBJECTIVE_ADDED,
@@ -44,7 +44,7 @@ def remove_objective(placement: Placement, *, by: User, objective_id: int) -> No
     what = objective.what
     objective.delete()
     _new_version(placement, [])
-    _record(
+    record_change(
         by,
         placement,
         PlacementAction.OBJECTIVE_REMOVED,

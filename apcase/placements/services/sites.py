@@ -9,7 +9,7 @@ from apcase.core.errors import ValidationFailed
 
 from ..audit import PlacementAction
 from ..models import Placement
-from .common import _locked_for_planning, _new_version, _record
+from .common import _locked_for_planning, _new_version, record_change
 
 
 @transaction.atomic
@@ -29,7 +29,7 @@ def set_sites(placement: Placement, *, by: User, sites: list[Any]) -> Placement:
     placement.sites.set(sites)
     placement.site = ", ".join(after)[:200]
     _new_version(placement, ["site"])
-    _record(
+    record_change(
         by,
         placement,
         PlacementAction.SITES_SET,

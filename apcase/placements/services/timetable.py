@@ -7,7 +7,7 @@ from apcase.core.errors import ValidationFailed
 
 from ..audit import PlacementAction
 from ..models import Placement, PlacementSession
-from .common import _locked_for_planning, _new_version, _record
+from .common import _locked_for_planning, _new_version, record_change
 
 
 @transaction.atomic
@@ -34,7 +34,7 @@ def set_timetable(placement: Placement, *, by: User, sessions: set[tuple[int, st
     old_count = placement.sessions_per_week
     placement.sessions_per_week = len(sessions)
     _new_version(placement, ["sessions_per_week"])
-    _record(
+    record_change(
         by,
         placement,
         PlacementAction.TIMETABLE_SET,
