@@ -50,6 +50,8 @@ def _plan_context(user: User, placement: Placement) -> dict[str, Any]:
         "can_plan": workflow.can_change_plan(user, placement),
         "can_correct_commissioning": policies.can_correct_commissioning(user, placement),
         "can_end": workflow.can_end(user, placement),
+        "can_read_reviews": placement.status != Placement.Status.PLANNED
+        and policies.can_read_reviews(user, placement),
         "concerns": watch.concerns(placement, today=timezone.localdate()),
         "threshold_warning": (
             threshold.warning_for_placement(placement)

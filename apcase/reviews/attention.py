@@ -1,6 +1,7 @@
 """Home-page items: placement reviews that are overdue, or that a parent asked for in
-writing and that must still be held. For the placement's named staff member and the
-officers of the school's local authority, every day until a review is held."""
+writing and that must still be held, for the placement's named staff member and the
+officers of the school's local authority, every day until a review is held; and for the
+provider, its report when a review is near and it has not written one since the last."""
 
 from django.urls import reverse
 
@@ -41,4 +42,14 @@ def items_for(user: User) -> list[AttentionItem]:
                     tag_colour="red",
                 )
             )
+    for placement, due in selectors.reports_due_for(user):
+        items.append(
+            AttentionItem(
+                title=f"Write your report for the review of {placement.pupil.display_name}",
+                href=reverse("reviews:provider_report", kwargs={"placement_id": placement.pk}),
+                detail=f"The review is due on {due:%-d %B %Y}.",
+                tag="Due",
+                tag_colour="yellow",
+            )
+        )
     return items

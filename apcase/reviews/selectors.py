@@ -205,3 +205,38 @@ def states_of_pupil(pupil: Pupil) -> list[ReviewState]:
         .prefetch_related("reviews", "review_requests")
     )
     return [state_of(p, list(p.reviews.all()), list(p.review_requests.all())) for p in placements]
+
+
+# The provider is asked for its report this many days before a review is due.
+REPORT_ASKED_DAYS_BEFORE = 14
+
+
+def reports_due_for(
+    user: User, *, today: datetime.date | None = None
+) -> list[tuple[Placement, datetime.date]]:
+    """(placement, review due) for the provider's active placements whose review is
+    due within REPORT_ASKED_DAYS_BEFORE days (or overdue) and that have no report from
+    the provider since the last review (or the start)."""
+    today = today or timezone.localdate()
+    provider_ids = policies.organisation_ids_for(user, policies.PROVIDER_ROLES)
+    if not provider_ids:
+        return []
+    placements = (
+        Placement.objects.filter(provider_id__in=provider_ids, status=Placement.Status.ACTIVE)
+        .select_related("pupil", "provider")
+        .prefetch_related("reviews", "provider_reports")
+        .order_by("pupil__legal_last_name", "pk")
+    )
+    due = []
+    for placement in placements:
+        reviews = list(placement.reviews.all())
+        nxt = schedule.next_review(placement, reviews)
+        if nxt.due > today + datetime.timedelta(days=REPORT_ASKED_DAYS_BEFORE):
+            continue
+        last = schedule.latest(reviews)
+        since = last.held_on if last is not None else placement.start_date
+        if not any(
+            timezone.localdate(r.created_at) >= since for r in placement.provider_reports.all()
+        ):
+            due.append((placement, nxt.due))
+    return due

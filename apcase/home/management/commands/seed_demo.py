@@ -22,6 +22,7 @@ APP_DEMOS = [
     "apcase.monitoring.demo",
     "apcase.placements.demo",
     "apcase.safeguarding.demo",
+    "apcase.reviews.demo",
     "apcase.reintegration.demo",
 ]
 
