@@ -13,7 +13,7 @@ from apcase.placements.models import Placement, PlacementObjective
 from apcase.pupils.models import Carer
 
 from .models import Decision, Progress, ReviewRequest
-from .services import ObjectiveFinding, ReviewRecord
+from .services import ENDING_DESTINATIONS, ObjectiveFinding, ReviewRecord
 
 TEXT = {"rows": 3}
 
@@ -108,8 +108,12 @@ class ReviewForm(SimpleForm):
                 ),
                 "destination": forms.ChoiceField(
                     label="Where the child goes next (to end the placement)",
-                    choices=[("", "Not ending"), *Placement.Destination.choices],
+                    choices=[("", "Not ending")]
+                    + [c for c in Placement.Destination.choices if c[0] in ENDING_DESTINATIONS],
                     required=False,
+                ),
+                "destination_other": forms.CharField(
+                    label="If other: where the child goes", max_length=200, required=False
                 ),
                 "next_review_date": GovDateField(
                     label="Date of the next review",
@@ -141,6 +145,7 @@ class ReviewForm(SimpleForm):
             decision_reason=data.get("decision_reason") or "",
             new_end_date=data.get("new_end_date"),
             destination=data.get("destination") or "",
+            destination_other=data.get("destination_other") or "",
             next_review_date=data.get("next_review_date"),
         )
 

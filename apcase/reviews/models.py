@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 
 from apcase.core.models import TimeStampedModel
+from apcase.placements.models import Placement
 
 
 class Progress(models.TextChoices):
@@ -66,7 +67,9 @@ class Review(TimeStampedModel):
     decision = models.CharField(max_length=12, choices=Decision.choices)
     decision_reason = models.TextField("Reason for the decision", blank=True)
     new_end_date = models.DateField(null=True, blank=True)
+    # Where the child goes, when the review ends the placement (placements' list).
     destination = models.CharField(max_length=24, blank=True)
+    destination_other = models.CharField(max_length=200, blank=True)
     next_review_date = models.DateField(null=True, blank=True)
     held_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -89,6 +92,13 @@ class Review(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"Review on {self.held_on}"
+
+    @property
+    def destination_label(self) -> str:
+        if not self.destination:
+            return ""
+        label = Placement.Destination(self.destination).label
+        return f"{label}: {self.destination_other}" if self.destination_other else str(label)
 
     @property
     def attendance_percent(self) -> str:

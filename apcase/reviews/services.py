@@ -37,6 +37,14 @@ from .models import (
 
 Errors = dict[str | None, list[str]]
 
+# Where a child may go when a review ends an active placement (not "not ratified" nor
+# "did not start": those end placements that were never under review).
+ENDING_DESTINATIONS = [
+    value
+    for value in Placement.Destination.values
+    if value not in (Placement.Destination.NOT_RATIFIED, Placement.Destination.NOT_STARTED)
+]
+
 
 @dataclass(frozen=True)
 class ObjectiveFinding:
@@ -64,6 +72,7 @@ class ReviewRecord:
     decision_reason: str = ""
     new_end_date: datetime.date | None = None
     destination: str = ""
+    destination_other: str = ""
 
 
 def _locked(placement: Placement) -> Placement:
@@ -157,8 +166,12 @@ def _check_decision(by: User, placement: Placement, record: ReviewRecord) -> Err
         if not record.decision_reason.strip():
             errors["decision_reason"] = ["Enter why the placement is extended."]
     if record.decision == Decision.END:
-        if record.destination not in Placement.Destination.values:
+        if record.destination not in ENDING_DESTINATIONS:
             errors["destination"] = ["Choose where the child goes next."]
+        elif record.destination == Placement.Destination.OTHER and not (
+            record.destination_other.strip()
+        ):
+            errors["destination_other"] = ["Say where the child goes next."]
         if not record.decision_reason.strip():
             errors["decision_reason"] = ["Enter why the placement is ending."]
     return errors
@@ -225,6 +238,9 @@ def hold_review(placement: Placement, *, by: User, record: ReviewRecord) -> Revi
         decision_reason=record.decision_reason.strip(),
         new_end_date=record.new_end_date if record.decision == Decision.EXTEND else None,
         destination=record.destination if record.decision == Decision.END else "",
+        destination_other=record.destination_other.strip()[:200]
+        if record.decision == Decision.END and record.destination == Placement.Destination.OTHER
+        else "",
         next_review_date=record.next_review_date,
         held_by=by,
     )
@@ -277,6 +293,7 @@ def hold_review(placement: Placement, *, by: User, record: ReviewRecord) -> Revi
             reason=review.decision_reason,
             ended_on=held_on,
             destination=record.destination,
+            destination_other=record.destination_other,
             decided_by=f"Placement review of {held_on:%-d %B %Y}",
         )
     return review

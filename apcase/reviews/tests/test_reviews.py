@@ -370,3 +370,23 @@ def test_the_form_page_shows_a_refusal_on_the_form(placement, staff, today):
         contains=["Enter the date of the next review", "There is a problem"],
     )
     assert not Review.objects.exists()
+
+
+def test_ending_to_somewhere_else_says_where(placement, lead, today):
+    ending = {
+        "decision": Decision.END,
+        "next_review_date": None,
+        "decision_reason": "Family moving abroad.",
+        "destination": Placement.Destination.OTHER,
+    }
+    with pytest.raises(ValidationFailed) as refused:
+        services.hold_review(placement, by=lead, record=record(placement, today, **ending))
+    assert refused.value.errors["destination_other"] == ["Say where the child goes next."]
+    review = services.hold_review(
+        placement,
+        by=lead,
+        record=record(placement, today, **ending, destination_other="A school in Spain"),
+    )
+    assert review.destination_label == "Other: A school in Spain"
+    placement.refresh_from_db()
+    assert placement.end_destination_other == "A school in Spain"
