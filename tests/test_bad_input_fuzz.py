@@ -79,6 +79,9 @@ NO_FORM = frozenset(
         "monitoring:attendance_csv",
         "monitoring:placement",
         "monitoring:tasks",
+        "reviews:placement",
+        "reviews:detail",
+        "reviews:minutes_pdf",
     }
 )
 FORM_PAGES = [name for name in URL_NAMES if name not in NO_FORM]

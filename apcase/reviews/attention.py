@@ -1,7 +1,8 @@
 """Home-page items: placement reviews that are overdue, or that a parent asked for in
-writing and that must still be held, for the placement's named staff member and the
-officers of the school's local authority, every day until a review is held; and for the
-provider, its report when a review is near and it has not written one since the last."""
+writing and that must still be held, for the placement's named staff member, the
+school's inclusion lead and the officers of the school's local authority, every day
+until a review is held; and for the provider, its report when a review is near and it
+has not written one since the last."""
 
 from django.urls import reverse
 

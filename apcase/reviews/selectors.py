@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from apcase.access import policies
 from apcase.accounts.models import User
+from apcase.accounts.roles import Role
 from apcase.chronology.services import log_access
 from apcase.core.queries import any_of
 from apcase.placements.models import Placement
@@ -172,11 +173,15 @@ def _active_with_reviews(scope: Q) -> list[Placement]:
 
 def needing_review_for(user: User, *, today: datetime.date | None = None) -> list[ReviewState]:
     """Active placements whose review is overdue or asked for by a parent, for the
-    placement's named staff member (while they work at the school) and for the officers
-    of the school's local authority."""
+    placement's named staff member (while they work at the school), the school's
+    inclusion lead and the officers of the school's local authority."""
     parts = []
     if schools := policies.organisation_ids_for(user, policies.SCHOOL_PUPIL_ROLES):
         parts.append(Q(named_staff_member_id=user.pk, pupil__school_id__in=schools))
+    if led := policies.organisation_ids_for(user, {Role.INCLUSION_LEAD}):
+        # The inclusion lead answers for every placement of the school, whether or not
+        # its named staff member is still there to see the flag (placements.attention).
+        parts.append(Q(pupil__school_id__in=led))
     if las := policies.organisation_ids_for(user, policies.REVIEW_LA_READER_ROLES):
         parts.append(Q(pupil__school__local_authority_id__in=las))
     scope = any_of(parts)

@@ -89,11 +89,15 @@ def test_the_provider_of_another_placement_finds_nothing(world, review):
     assert_page(other.get(reverse("reviews:detail", args=[review.pk])), status=404)
 
 
-def test_an_overdue_review_is_flagged_for_the_named_staff_member_and_la_officer(
+def test_an_overdue_review_is_flagged_for_the_named_staff_member_lead_and_la_officer(
     world, placement, staff
 ):
     """Eight weeks in, no first review date and no review: overdue, and it says why."""
-    for user in (staff, person(Role.LA_OFFICER, world.la)):
+    for user in (
+        staff,
+        person(Role.INCLUSION_LEAD, world.school),
+        person(Role.LA_OFFICER, world.la),
+    ):
         assert_page(
             client_of(user).get(reverse("home")),
             contains=["Placement review overdue", "No review scheduled."],
