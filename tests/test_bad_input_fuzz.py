@@ -82,6 +82,10 @@ NO_FORM = frozenset(
         "reviews:placement",
         "reviews:detail",
         "reviews:minutes_pdf",
+        "reintegration:detail",
+        "reintegration:la_letter",
+        "reintegration:activate",
+        "reintegration:remove_phase",
     }
 )
 FORM_PAGES = [name for name in URL_NAMES if name not in NO_FORM]

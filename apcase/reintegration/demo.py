@@ -20,6 +20,49 @@ AFTERNOONS = {f"{day}-pm" for day in range(5)}
 
 
 def seed(organisations: dict[str, Organisation]) -> None:
+    _under_way(organisations)
+    _draft(organisations)
+
+
+def _draft(organisations: dict[str, Organisation]) -> None:
+    lead = User.objects.filter(email="inclusion.lead@heronsgate.example").first()
+    placement = (
+        Placement.objects.filter(
+            provider=organisations.get("bridge"),
+            status=Placement.Status.ACTIVE,
+            is_emergency=False,
+        )
+        .order_by("pk")
+        .first()
+    )
+    if lead is None or placement is None:
+        return
+    if ReintegrationPlan.objects.filter(placement=placement).exists():
+        return
+    start = timezone.localdate() + datetime.timedelta(days=7)
+    plan = services.create_plan(
+        placement,
+        by=lead,
+        named_adult=lead,
+        start_date=start,
+        target_full_time_date=start + datetime.timedelta(weeks=4),
+        support_strategies="A quiet start in the nurture room; lunch with a buddy.",
+    )
+    services.add_phase(
+        plan,
+        by=lead,
+        from_week=1,
+        to_week=2,
+        at_school=MORNINGS,
+        at_provider={"0-pm", "1-pm", "2-pm"},
+    )
+    services.add_phase(
+        plan, by=lead, from_week=3, to_week=4, at_school=MORNINGS | AFTERNOONS, at_provider=set()
+    )
+    services.add_review_point(plan, by=lead, date=start + datetime.timedelta(weeks=1))
+
+
+def _under_way(organisations: dict[str, Organisation]) -> None:
     lead = User.objects.filter(email="inclusion.lead@heronsgate.example").first()
     placement = (
         Placement.objects.filter(

@@ -17,7 +17,7 @@ def test_the_demo_has_a_reintegration_under_way_with_a_part_time_phase_agreed_by
     for _ in range(2):  # idempotent
         call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
 
-    plan = ReintegrationPlan.objects.get()
+    plan = ReintegrationPlan.objects.get(status=PlanStatus.ACTIVE)
     assert plan.status == PlanStatus.ACTIVE
     assert plan.agreed_by is not None
     assert plan.agreed_by.lives_with_pupil
@@ -30,4 +30,13 @@ def test_the_demo_has_a_reintegration_under_way_with_a_part_time_phase_agreed_by
     assert_page(
         lead.get(reverse("pupils:detail", args=[plan.placement.pupil_id])),
         contains=["Reintegration plan from", "No school attendance imported"],
+    )
+    draft = ReintegrationPlan.objects.get(status=PlanStatus.DRAFT)
+    assert_page(
+        lead.get(reverse("reintegration:detail", args=[draft.pk])),
+        contains=[
+            "Before the plan can be agreed",
+            "The agreement of a parent or carer the pupil lives with",
+            "Add a phase",
+        ],
     )
