@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from apcase.placements.models import Placement
     from apcase.pupils.models import Pupil
     from apcase.referrals.models import EmergencyPlacement, Referral
+    from apcase.reintegration.models import ReintegrationPlan
     from apcase.safeguarding.models import Concern
 
 SCHOOL_PUPIL_ROLES = frozenset(
@@ -703,6 +704,18 @@ def can_manage_reintegration(user: User, placement: "Placement") -> bool:
     named staff member, the school's inclusion lead or headteacher, an LA officer when
     the LA arranged it), on their current memberships."""
     return can_plan_placement(user, placement)
+
+
+def can_review_reintegration(user: User, plan: "ReintegrationPlan") -> bool:
+    """Record the progress found at a review point: whoever manages the plan, and its
+    named adult while they work at the pupil's school."""
+    if can_manage_reintegration(user, plan.placement):
+        return True
+    return (
+        bool(user.pk)
+        and plan.named_adult_id == user.pk
+        and bool(roles_in(user, plan.placement.pupil.school))
+    )
 
 
 def can_complete_reintegration(user: User, placement: "Placement") -> bool:

@@ -1,6 +1,12 @@
-"""Home-page items: a reintegration plan past its target date to be back full time and
-not completed, for its named adult, the placement's named staff member and the school's
-inclusion lead."""
+"""Home-page items of reintegration plans:
+
+- a plan past its target date to be back full time and not completed: its named adult,
+  the placement's named staff member and the school's inclusion lead;
+- a review point whose day has come with no progress recorded: the plan's named adult
+  and the school's inclusion lead;
+- a draft plan not yet agreed: its named adult.
+
+Each on the user's current memberships."""
 
 from django.urls import reverse
 from django.utils import timezone
@@ -10,15 +16,40 @@ from apcase.core.attention import AttentionItem
 from . import selectors
 
 
+def _url(plan_id: int) -> str:
+    return reverse("reintegration:detail", args=[plan_id])
+
+
 def items_for(user: object) -> list[AttentionItem]:
     today = timezone.localdate()
-    return [
+    items = [
         AttentionItem(
             title=f"Reintegration plan past its target date: {plan.placement.pupil.display_name}",
-            href=reverse("reintegration:detail", args=[plan.pk]),
+            href=_url(plan.pk),
             detail=f"Back full time by {plan.target_full_time_date:%-d %B %Y}; not completed.",
             tag="Overdue",
             tag_colour="red",
         )
         for plan in selectors.past_target_for(user, today)[:20]  # type: ignore[arg-type]
     ]
+    items += [
+        AttentionItem(
+            title=f"Reintegration review due: {point.plan.placement.pupil.display_name}",
+            href=_url(point.plan_id),
+            detail=f"Review on {point.date:%-d %B %Y}: record the progress against the plan.",
+            tag="Due",
+            tag_colour="yellow",
+        )
+        for point in selectors.reviews_due_for(user, today)[:20]  # type: ignore[arg-type]
+    ]
+    items += [
+        AttentionItem(
+            title=f"Reintegration plan to agree: {plan.placement.pupil.display_name}",
+            href=_url(plan.pk),
+            detail=f"Draft, to start on {plan.start_date:%-d %B %Y}.",
+            tag="Draft",
+            tag_colour="grey",
+        )
+        for plan in selectors.drafts_for(user)[:20]  # type: ignore[arg-type]
+    ]
+    return items

@@ -2,7 +2,7 @@
 weeks part time (three mornings at Heronsgate, two at the PRU, the rest C2), agreed by
 the mother the child lives with (added to the pupil if the pupils demo gave none); then three weeks of mornings at school and afternoons
 at the PRU; then two weeks full time at school. The first review has been held (on
-track). Idempotent: a placement that already has a plan gets no other."""
+track); the second is today, on the inclusion lead's home page. Idempotent: a placement that already has a plan gets no other."""
 
 import datetime
 
@@ -43,7 +43,7 @@ def _draft(organisations: dict[str, Organisation]) -> None:
     plan = services.create_plan(
         placement,
         by=lead,
-        named_adult=lead,
+        named_adult=placement.named_staff_member or lead,
         start_date=start,
         target_full_time_date=start + datetime.timedelta(weeks=4),
         support_strategies="A quiet start in the nurture room; lunch with a buddy.",
@@ -125,7 +125,8 @@ def _under_way(organisations: dict[str, Organisation]) -> None:
         "Thursday and Friday 9:00 to 12:00 at the PRU; afternoons at home with mum.",
         part_time_ends_on=start + datetime.timedelta(weeks=3, days=-1),
     )
-    first = services.add_review_point(plan, by=lead, date=today)
+    first = services.add_review_point(plan, by=lead, date=start + datetime.timedelta(weeks=1))
+    services.add_review_point(plan, by=lead, date=today)  # due: on the home page
     services.add_review_point(plan, by=lead, date=start + datetime.timedelta(weeks=5))
     workflow.activate(plan, by=lead)
     services.record_progress(

@@ -60,7 +60,9 @@ def get_plan_to_manage(user: User, plan_id: int) -> ReintegrationPlan:
 
 
 def get_review_point_to_record(user: User, plan_id: int, point_id: int) -> ReviewPoint:
-    plan = get_plan_to_manage(user, plan_id)
+    plan = plans_visible_to(user).filter(pk=plan_id).first()
+    if plan is None or not policies.can_review_reintegration(user, plan):
+        raise Http404("No such review point.")
     point = ReviewPoint.objects.filter(plan=plan, pk=point_id).select_related("plan").first()
     if point is None:
         raise Http404("No such review point.")
@@ -91,6 +93,7 @@ def past_target_for(user: User, today: datetime.date) -> QuerySet[ReintegrationP
     if not schools:
         return ReintegrationPlan.objects.none()
     mine = Q(named_adult_id=user.pk) | Q(placement__named_staff_member_id=user.pk)
+
     return (
         ReintegrationPlan.objects.filter(
             status__in=OPEN,
@@ -112,4 +115,38 @@ def review_starting_reintegration(placement: Placement) -> Review | None:
         )
         .order_by("-held_on", "-pk")
         .first()
+    )
+
+
+def reviews_due_for(user: User, today: datetime.date) -> QuerySet[ReviewPoint]:
+    """Review points of agreed plans whose day has come and whose progress is not
+    recorded: for the plan's named adult and the school's inclusion lead."""
+    schools = policies.organisation_ids_for(user, policies.SCHOOL_PUPIL_ROLES)
+    leads = policies.organisation_ids_for(user, {Role.INCLUSION_LEAD})
+    if not schools:
+        return ReviewPoint.objects.none()
+    return (
+        ReviewPoint.objects.filter(
+            plan__status=PlanStatus.ACTIVE,
+            date__lte=today,
+            progress="",
+            plan__placement__pupil__school_id__in=schools,
+        )
+        .filter(Q(plan__named_adult_id=user.pk) | Q(plan__placement__pupil__school_id__in=leads))
+        .select_related("plan__placement__pupil")
+        .order_by("date", "pk")
+    )
+
+
+def drafts_for(user: User) -> QuerySet[ReintegrationPlan]:
+    """Draft plans the user is the named adult of, while they work at the school."""
+    schools = policies.organisation_ids_for(user, policies.SCHOOL_PUPIL_ROLES)
+    return (
+        ReintegrationPlan.objects.filter(
+            status=PlanStatus.DRAFT,
+            named_adult_id=user.pk,
+            placement__pupil__school_id__in=schools,
+        )
+        .select_related("placement__pupil")
+        .order_by("start_date", "pk")
     )

@@ -39,7 +39,11 @@ def record(
 
 
 def locked(
-    plan: ReintegrationPlan, by: User, *, statuses: tuple[str, ...] = (PlanStatus.DRAFT,)
+    plan: ReintegrationPlan,
+    by: User,
+    *,
+    statuses: tuple[str, ...] = (PlanStatus.DRAFT,),
+    reviewing: bool = False,
 ) -> ReintegrationPlan:
     """The plan under a row lock, if `by` may change it and its status allows it."""
     plan = (
@@ -47,7 +51,12 @@ def locked(
         .select_related("placement", "placement__pupil", "placement__pupil__school", "agreed_by")
         .get(pk=plan.pk)
     )
-    if not policies.can_manage_reintegration(by, plan.placement):
+    allowed = (
+        policies.can_review_reintegration(by, plan)
+        if reviewing
+        else policies.can_manage_reintegration(by, plan.placement)
+    )
+    if not allowed:
         raise NotPermitted("You cannot change this reintegration plan.")
     if plan.status not in statuses:
         if plan.status == PlanStatus.ACTIVE:
@@ -337,7 +346,7 @@ def add_review_point(
 @transaction.atomic
 def record_progress(point: ReviewPoint, *, by: User, progress: str, note: str) -> ReviewPoint:
     """At a review point once its day has come: on track or behind, and a note."""
-    plan = locked(point.plan, by, statuses=(PlanStatus.ACTIVE,))
+    plan = locked(point.plan, by, statuses=(PlanStatus.ACTIVE,), reviewing=True)
     point = ReviewPoint.objects.select_for_update().get(pk=point.pk, plan=plan)
     errors: dict[str | None, list[str]] = {}
     if point.date > timezone.localdate():

@@ -104,6 +104,7 @@ def detail(request: SignedInRequest, plan_id: int) -> HttpResponse:
     context = _plan_context(plan)
     context["can_manage"] = policies.can_manage_reintegration(request.user, plan.placement)
     context["can_complete"] = policies.can_complete_reintegration(request.user, plan.placement)
+    context["can_review"] = policies.can_review_reintegration(request.user, plan)
     context["can_read_review"] = policies.can_read_reviews(request.user, plan.placement)
     return render(request, "reintegration/detail.html", context)
 

@@ -264,7 +264,7 @@ def test_a_plan_due_today_is_not_yet_flagged(placement, lead):
         start_date=TODAY - datetime.timedelta(weeks=8),
         target_full_time_date=TODAY,
     )
-    assert not [t for t in _titles(lead) if t.startswith("Reintegration plan")]
+    assert not [t for t in _titles(lead) if "past its target date" in t]
 
 
 # --- who may plan -------------------------------------------------------------------
@@ -403,3 +403,20 @@ def test_a_plan_started_from_a_reviews_decision_names_that_review(placement, lea
     )
     assert_page(response, contains=["Reintegration plan drafted", "Started by", "The review on"])
     assert ReintegrationPlan.objects.get().started_by_review == review
+
+
+def test_a_review_whose_day_has_come_and_a_draft_are_on_the_home_page(world, placement, lead):
+    staff = person(Role.SCHOOL_STAFF, world.school, full_name="Tom Ellery")
+    plan = _plan(placement, staff, start_date=TODAY - datetime.timedelta(weeks=1))
+    name = placement.pupil.display_name
+    assert f"Reintegration plan to agree: {name}" in _titles(staff)
+    assert f"Reintegration plan to agree: {name}" not in _titles(lead)  # the named adult's
+    point = services.add_review_point(plan, by=lead, date=TODAY)
+    services.add_review_point(plan, by=lead, date=TODAY + datetime.timedelta(days=1))
+    workflow.activate(plan, by=lead)
+    due = f"Reintegration review due: {name}"
+    assert [t for t in _titles(staff) if t.startswith("Reintegration")] == [due]
+    assert due in _titles(lead)  # the inclusion lead
+    assert due not in _titles(person(Role.HEADTEACHER, world.school))
+    services.record_progress(point, by=staff, progress="on_track", note="Settled")
+    assert due not in _titles(staff)  # the next review's day has not come
