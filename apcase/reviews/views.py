@@ -155,5 +155,8 @@ def detail(request: SignedInRequest, review_id: int) -> HttpResponse:
 @access_rule(policies.can_view_reviews)
 def minutes_pdf(request: SignedInRequest, review_id: int) -> HttpResponse:
     review = selectors.read_review_for(request.user, review_id, purpose="minutes_printed")
-    content = render_pdf("reviews/minutes_pdf.html", _review_context(request, review))
+    # The minutes are shared with the family and the provider: never the DSL-only part,
+    # whoever prints them.
+    context = {**_review_context(request, review), "concerns": None}
+    content = render_pdf("reviews/minutes_pdf.html", context)
     return pdf_response(content, filename=f"review-minutes-{review.pk}.pdf")
