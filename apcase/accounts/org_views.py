@@ -75,7 +75,6 @@ def invite_user(request: SignedInRequest, organisation_id: int) -> HttpResponse:
         lambda: services.invite_user(
             by=request.user,
             organisation=organisation,
-            site_url=request.build_absolute_uri("/"),
             **form.cleaned_data,
         ),
         success_message=invited,
@@ -104,9 +103,7 @@ def confirm_invitation(
     if request.method == "POST":
         return run_action(
             request,
-            lambda: services.confirm_invitation(
-                by=request.user, invitation=invitation, site_url=request.build_absolute_uri("/")
-            ),
+            lambda: services.confirm_invitation(by=request.user, invitation=invitation),
             success_message=f"Confirmed. The invitation has been sent to {invitation.email}.",
             redirect_to="organisations:list",
         )

@@ -1,5 +1,6 @@
 """Reads of organisations and users, scoped to what the acting user may manage."""
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -171,3 +172,21 @@ def usable_invitation(token: str) -> Invitation:
 
 def existing_user_for(invitation: Invitation) -> User | None:
     return User.objects.filter(email__iexact=invitation.email).first()
+
+
+def holders(organisation: Organisation | None, roles: Iterable[str]) -> list[User]:
+    """Everyone who holds one of `roles` at `organisation` now (an active membership of
+    an active account), once each, by email: whom a message goes to is decided by who
+    holds the role today, never by a name stored on a record."""
+    if organisation is None:
+        return []
+    return list(
+        User.objects.filter(
+            is_active=True,
+            memberships__organisation=organisation,
+            memberships__role__in=list(roles),
+            memberships__is_active=True,
+        )
+        .distinct()
+        .order_by("email")
+    )

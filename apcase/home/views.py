@@ -1,10 +1,13 @@
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from apcase.access import policies
 from apcase.access.requests import SignedInRequest
 from apcase.access.rules import PUBLIC, SIGNED_IN, access_rule
 from apcase.core import attention
+from apcase.notifications import centre
 
 from . import records
 
@@ -34,3 +37,21 @@ def privacy_notice(request: HttpRequest) -> HttpResponse:
     return render(
         request, "home/privacy.html", {"child_record_years": records.child_record_years()}
     )
+
+
+@access_rule(SIGNED_IN)
+def notifications(request: SignedInRequest) -> HttpResponse:
+    """The person's own alerts, newest first, the unread ones tagged "New"."""
+    return render(
+        request,
+        "home/notifications.html",
+        {"notifications": centre.latest_for(request.user), "shown": centre.SHOWN},
+    )
+
+
+@access_rule(SIGNED_IN)
+@require_POST
+def mark_notifications_read(request: SignedInRequest) -> HttpResponse:
+    marked = centre.mark_all_read(request.user)
+    messages.success(request, f"{marked} notification{'' if marked == 1 else 's'} marked as read.")
+    return redirect("notifications")

@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from apcase.core.models import TimeStampedModel
 
@@ -28,3 +30,29 @@ class OutboxMessage(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.subject} → {self.to} ({self.status})"
+
+
+class Notification(models.Model):
+    """An alert in the service itself: the same message as the email, shown in the
+    person's notification centre (the header counts the unread ones). Written with the
+    email in the event's transaction by `messages.send`, so an alert the mail server
+    delays is already waiting for them when they sign in."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    # A path inside the service (the page the alert is about); the email carries it as
+    # a full link.
+    link = models.CharField(max_length=300, blank=True)
+    urgent = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.subject} → {self.recipient_id}"

@@ -1,8 +1,13 @@
-"""Emails about panel decisions, queued through the outbox after commit."""
+"""Messages about panel decisions (through `notifications.messages`)."""
+
+from django.urls import reverse
 
 from apcase.accounts.roles import Role
+from apcase.accounts.selectors import holders
+from apcase.notifications import messages
 from apcase.placements.models import Placement
-from apcase.referrals.notify import people_with_roles, pupil_label, school_leads, send_email
+from apcase.placements.watch import named_staff_member_now
+from apcase.referrals.notify import school_leads
 
 from .models import PanelDecision
 
@@ -11,23 +16,28 @@ def decision_made(decision: PanelDecision) -> None:
     referral = decision.referral
     if referral is None:
         raise ValueError("decision_made tells a school of a decision on its referral.")
-    send_email(
-        school_leads(referral.school),
-        f"Panel decision for {pupil_label(referral.pupil)}",
-        f"The {decision.meeting.panel} met on {decision.meeting.date:%-d %B %Y} and made a "
-        f"decision on your referral: {decision.get_outcome_display()}. Sign in to read the "
-        "reasons and the decision letters.",
+    messages.send(
+        "panel/messages/decision_made.txt",
+        to=school_leads(referral.school),
+        child=referral.pupil,
+        link=reverse("panel:decision_detail", args=[decision.pk]),
+        panel=decision.meeting.panel,
+        met_on=decision.meeting.date,
+        outcome=decision.get_outcome_display(),
     )
 
 
 def placement_planned(decision: PanelDecision, placement: Placement) -> None:
-    recipients = people_with_roles(placement.provider, {Role.PROVIDER_MANAGER})
-    if placement.named_staff_member is not None:
-        recipients.append(placement.named_staff_member.email)
-    send_email(
-        recipients,
-        "New placement planned",
-        f"The {decision.meeting.panel} has approved a placement for "
-        f"{pupil_label(placement.pupil)} at {placement.provider}, starting "
-        f"{placement.start_date:%-d %B %Y}, {placement.sessions_per_week} sessions a week.",
+    recipients = holders(placement.provider, {Role.PROVIDER_MANAGER})
+    if named := named_staff_member_now(placement):
+        recipients.append(named)
+    messages.send(
+        "panel/messages/placement_planned.txt",
+        to=recipients,
+        child=placement.pupil,
+        link=reverse("placements:detail", args=[placement.pk]),
+        panel=decision.meeting.panel,
+        provider=placement.provider,
+        start=placement.start_date,
+        sessions=placement.sessions_per_week,
     )

@@ -11,8 +11,9 @@ class PlacementsConfig(AppConfig):
 
         from . import attention as placement_attention
         from . import pupil_page
-        from .selectors import pupil_placement_scope
+        from .selectors import placement_records, pupil_placement_scope
 
         attention.register(placement_attention.items_for)
         pupils_registry.register_scope(PLACEMENT, pupil_placement_scope, rank=2)
         pupils_registry.register_section(pupil_page.SECTION)
+        pupils_registry.register_records("placement", placement_records)

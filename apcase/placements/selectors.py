@@ -28,6 +28,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from apcase.access import policies
@@ -36,6 +37,7 @@ from apcase.chronology.services import log_access
 from apcase.core.queries import any_of, one_or_404
 from apcase.directory.threshold import PlacementFields
 from apcase.pupils.models import Pupil
+from apcase.pupils.registry import PupilRecord
 
 from .models import Placement, PlacementSession
 
@@ -183,3 +185,17 @@ def current_placements_for_threshold(on: date) -> tuple[QuerySet[Placement], Pla
         )
     )
     return placements, PlacementFields()
+
+
+def placement_records(pupil: Pupil, user: User) -> list[PupilRecord]:
+    """The pupil's placements `user` may see, as records a concern may be linked to."""
+    return [
+        PupilRecord(
+            kind="placement",
+            id=placement.pk,
+            label=f"Placement at {placement.provider} ({placement.get_status_display().lower()}, "
+            f"from {placement.start_date:%-d %B %Y})",
+            href=reverse("placements:detail", args=[placement.pk]),
+        )
+        for placement in placements_visible_to(user).filter(pupil=pupil).select_related("provider")
+    ]

@@ -25,8 +25,9 @@ from typing import Any
 from django.conf import settings
 
 from apcase.access import policies
-from apcase.accounts.models import Membership, Organisation
+from apcase.accounts.models import Membership, Organisation, User
 from apcase.accounts.roles import Role
+from apcase.accounts.selectors import holders
 from apcase.schooldays.calculator import SchoolCalendar
 
 from .models import Placement
@@ -84,30 +85,25 @@ STAND_IN_ROLES = (Role.INCLUSION_LEAD, Role.HEADTEACHER, Role.SCHOOL_DSL)
 
 def emails_of(organisation: Organisation | None, roles: Iterable[str]) -> list[str]:
     """The addresses of everyone who holds one of `roles` there now."""
-    if organisation is None:
-        return []
-    return list(
-        Membership.objects.filter(
-            organisation=organisation, role__in=list(roles), is_active=True, user__is_active=True
-        )
-        .order_by("user__email")
-        .values_list("user__email", flat=True)
-        .distinct()
-    )
+    return [person.email for person in holders(organisation, roles)]
 
 
-def stand_in_emails(school: Organisation) -> list[str]:
+def stand_ins(school: Organisation) -> list[User]:
     """Whom to tell when a placement has no named staff member who works at the school
     now: the inclusion lead(s); if the school has none, the headteacher; then the DSL;
     then the local authority's officers. Nobody named is never nobody told: if even
     that finds no one, it is logged as an error for the service's operators."""
     for role in STAND_IN_ROLES:
-        if found := emails_of(school, [role]):
+        if found := holders(school, [role]):
             return found
-    found = emails_of(getattr(school, "local_authority", None), [Role.LA_OFFICER])
+    found = holders(getattr(school, "local_authority", None), [Role.LA_OFFICER])
     if not found:
         logger.error("Nobody holds a role to follow up pupils at %s (id %s)", school, school.pk)
     return found
+
+
+def stand_in_emails(school: Organisation) -> list[str]:
+    return [person.email for person in stand_ins(school)]
 
 
 class Calendars(dict[int, SchoolCalendar]):

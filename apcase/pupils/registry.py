@@ -79,3 +79,38 @@ def sections_for(pupil: Pupil, viewer: Any = None) -> list[ShownSection]:
             context = {**context, **s.for_viewer(pupil, viewer)}
         shown.append(ShownSection(s.anchor, s.title, s.template, context))
     return shown
+
+
+@dataclass(frozen=True)
+class PupilRecord:
+    """One record about a pupil that another record may point to (a safeguarding
+    concern linked to the referral or placement it bears on): its kind, id, a label
+    that says which one it is, and its page."""
+
+    kind: str
+    id: int
+    label: str
+    href: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}:{self.id}"
+
+
+# kind -> records_of(pupil, user): the pupil's records of that kind `user` may see.
+RecordsOf = Callable[[Pupil, Any], list[PupilRecord]]
+_records: dict[str, RecordsOf] = {}
+
+
+def register_records(kind: str, records_of: RecordsOf) -> None:
+    _records.setdefault(kind, records_of)
+
+
+def records_of(pupil: Pupil, user: Any) -> list[PupilRecord]:
+    """Every registered kind's records of `pupil` that `user` may see."""
+    return [record for kind in sorted(_records) for record in _records[kind](pupil, user)]
+
+
+def record_of(pupil: Pupil, user: Any, key: str) -> PupilRecord | None:
+    """The record "kind:id" of `pupil`, if `user` may see it; None otherwise."""
+    return next((r for r in records_of(pupil, user) if r.key == key), None)

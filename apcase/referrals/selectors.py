@@ -9,11 +9,13 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
 
 from apcase.access import policies
 from apcase.accounts.models import User
 from apcase.chronology.services import log_access
 from apcase.core.queries import one_or_404
+from apcase.pupils.registry import PupilRecord
 
 from .models import EmergencyPlacement, Referral, ReferralDocument
 
@@ -127,3 +129,17 @@ def pupils_referable_by(user: User) -> QuerySet[Any]:
 
     school_ids = policies.organisation_ids_for(user, policies.REFERRAL_SCHOOL_EDITOR_ROLES)
     return Pupil.objects.filter(school_id__in=school_ids).select_related("school")
+
+
+def referral_records(pupil: Any, user: User) -> list[PupilRecord]:
+    """The pupil's referrals `user` may see, as records a concern may be linked to."""
+    return [
+        PupilRecord(
+            kind="referral",
+            id=referral.pk,
+            label=f"Referral to {referral.panel} ({referral.get_status_display().lower()}, "
+            f"started {referral.created_at:%-d %B %Y})",
+            href=reverse("referrals:detail", args=[referral.pk]),
+        )
+        for referral in referrals_visible_to(user).filter(pupil=pupil).select_related("panel")
+    ]

@@ -33,6 +33,11 @@ class SafeguardingAction(AuditAction):
         True,
     )
     CONCERN_CLOSED = "safeguarding.concern_closed", "Safeguarding concern closed", True
+    CONCERN_LINKED = (
+        "safeguarding.concern_linked",
+        "Safeguarding concern linked to a referral or placement",
+        True,
+    )
 
 
 @register

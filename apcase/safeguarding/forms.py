@@ -6,8 +6,9 @@ from django import forms
 from django.utils import timezone
 
 from apcase.core.forms import GovDateField, SimpleForm
+from apcase.pupils.registry import PupilRecord, records_of
 
-from .models import ActionKind, ConcernCategory
+from .models import ActionKind, Concern, ConcernCategory
 
 TIME = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
 
@@ -92,6 +93,22 @@ class ActionForm(SimpleForm):
         help_text="Who you spoke to, and the outcome; if parents or carers were not "
         "informed, why not.",
     )
+
+
+class LinkForm(SimpleForm):
+    submit_label = "Link the record"
+    record = forms.ChoiceField(
+        label="Which record does this concern bear on?", widget=forms.RadioSelect
+    )
+
+    def __init__(self, *args: Any, records: list[PupilRecord], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["record"].choices = [(r.key, r.label) for r in records]  # type: ignore[attr-defined]
+
+    @classmethod
+    def kwargs_for(cls, concern: Concern, user: Any) -> dict[str, Any]:
+        linked = {f"{link.kind}:{link.record_id}" for link in concern.links.all()}
+        return {"records": [r for r in records_of(concern.pupil, user) if r.key not in linked]}
 
 
 class ReviewForm(SimpleForm):

@@ -185,6 +185,35 @@ class ConcernAction(models.Model):
         return self.get_kind_display()
 
 
+class ConcernLink(models.Model):
+    """The DSL's link from a concern to a record it bears on (a referral or placement of
+    the same pupil, offered by `pupils.registry.records_of`). Kept like the rest of the
+    concern: added, never edited or removed. `label` is what the record was when linked,
+    so the concern still says what it points to if the record is later out of the
+    reader's sight."""
+
+    concern = models.ForeignKey(Concern, on_delete=models.PROTECT, related_name="links")
+    kind = models.CharField(max_length=20)
+    record_id = models.PositiveIntegerField()
+    label = models.CharField(max_length=300)
+    href = models.CharField(max_length=300)
+    linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    linked_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["linked_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["concern", "kind", "record_id"], name="concern_link_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
 class ConcernAttachment(models.Model):
     concern = models.ForeignKey(Concern, on_delete=models.PROTECT, related_name="attachments")
     stored_path = StoredFilePath(max_length=300)

@@ -21,6 +21,7 @@ from apcase.accounts.models import User
 from apcase.chronology.services import record_event
 from apcase.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
 from apcase.core.uploads import store_upload
+from apcase.pupils import registry
 from apcase.pupils.models import Pupil
 
 from . import notify, selectors
@@ -33,6 +34,7 @@ from .models import (
     ConcernAddendum,
     ConcernAttachment,
     ConcernCategory,
+    ConcernLink,
     ConcernStatus,
 )
 
@@ -170,6 +172,32 @@ def record_action(
             by, SafeguardingAction.CONCERN_ACTION_RECORDED, locked, ActionKind(kind).label
         )
     return action
+
+
+def link_record(concern: Concern, *, by: User, record: str) -> ConcernLink:
+    """Link the concern to one of its pupil's records that `by` may see ("kind:id", as
+    `pupils.registry.records_of` offers them); once each."""
+    with transaction.atomic():
+        locked = locked_for_dsl(concern, by)
+        found = registry.record_of(locked.pupil, by, record)
+        if found is None:
+            raise fail("record", "Select a referral or placement of this pupil.")
+        if locked.links.filter(kind=found.kind, record_id=found.id).exists():
+            raise fail("record", "The concern is already linked to that record.")
+        link = ConcernLink.objects.create(
+            concern=locked,
+            kind=found.kind,
+            record_id=found.id,
+            label=found.label[:300],
+            href=found.href,
+            linked_by=by,
+            linked_at=timezone.now(),
+        )
+        record_change(
+            by, SafeguardingAction.CONCERN_LINKED, locked, f"Linked to {found.label}"[:500],
+            linked=[None, found.key],
+        )  # fmt: skip
+    return link
 
 
 def set_review_date(concern: Concern, *, by: User, review_on: datetime.date) -> None:

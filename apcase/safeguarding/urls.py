@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:concern_id>/receipt/", views.receipt, name="receipt"),
     path("<int:concern_id>/acknowledge/", views.acknowledge, name="acknowledge"),
     path("<int:concern_id>/actions/add/", views.add_action, name="add_action"),
+    path("<int:concern_id>/links/add/", views.link_record, name="link_record"),
     path("<int:concern_id>/addenda/add/", views.add_addendum, name="add_addendum"),
     path("<int:concern_id>/review/", views.set_review, name="review"),
     path("<int:concern_id>/escalate/", views.escalate, name="escalate"),

@@ -25,6 +25,7 @@ from .forms import (
     AddendumForm,
     CloseForm,
     ConcernForm,
+    LinkForm,
     ReviewForm,
     StartTransferForm,
     TransferReceivedForm,
@@ -120,6 +121,7 @@ def detail(request: SignedInRequest, concern_id: int) -> HttpResponse:
             "concern": concern,
             "addenda": concern.addenda.select_related("written_by"),
             "actions": concern.actions.select_related("recorded_by"),
+            "links": concern.links.select_related("linked_by"),
             "attachments": concern.attachments.all(),
             "is_handler": handler,
             "sees_handling": policies.can_see_concern_handling(request.user, concern),
@@ -143,7 +145,10 @@ def _concern_form_page(
     concern = selectors.get_concern_for(request.user, concern_id)
     if not may(request.user, concern):
         raise Http404("No such concern.")
-    form = form_class(request.POST or None)
+    extra = (
+        form_class.kwargs_for(concern, request.user) if hasattr(form_class, "kwargs_for") else {}
+    )
+    form = form_class(request.POST or None, **extra)
     return handle_form(
         request,
         form,
@@ -211,6 +216,12 @@ def _concern_button_view(service: Callable[..., Any], *, done: str) -> Callable[
 
 add_action = _concern_form_view(
     ActionForm, services.record_action, heading="Record an action", done="Action recorded."
+)
+link_record = _concern_form_view(
+    LinkForm,
+    services.link_record,
+    heading="Link to a referral or placement",
+    done="Record linked.",
 )
 add_addendum = _concern_form_view(
     AddendumForm,

@@ -96,6 +96,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "apcase.access.context_processors.navigation",
+                "apcase.notifications.context_processors.unread",
             ],
         },
     }

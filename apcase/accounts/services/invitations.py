@@ -7,14 +7,13 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from apcase.access import policies
 from apcase.chronology.services import added, record_event
 from apcase.core.errors import NotPermitted, ValidationFailed
-from apcase.notifications.services import queue_email
+from apcase.notifications import messages
 
 from ..audit import AccountAction
 from ..models import Invitation, Membership, Organisation, User, hash_token, new_token
@@ -23,10 +22,11 @@ from ..selectors import check_confirmed, check_usable, existing_user_for
 
 
 def invite_user(
-    *, by: User, organisation: Organisation, email: str, full_name: str, role: str, site_url: str
+    *, by: User, organisation: Organisation, email: str, full_name: str, role: str
 ) -> Invitation:
     """Invite `email` to hold `role` in `organisation` and queue the email with the
-    one-time link (built on `site_url`, e.g. "https://apcase.example")."""
+    one-time link (a full link on the service's own address, APCASE_BASE_URL, never on
+    the address the request came in on)."""
     if not policies.can_invite_users(by, organisation):
         raise NotPermitted("You cannot invite people to this organisation.")
     email = User.objects.normalize_email(email).strip().lower()
@@ -90,58 +90,46 @@ def invite_user(
         if needs_confirmation:
             # The token just made is thrown away: the link is made and sent only on
             # confirmation, so nothing can be accepted before then.
-            _ask_for_confirmation(invitation, site_url)
+            _ask_for_confirmation(invitation)
         else:
-            _send_invitation_link(invitation, token, site_url)
+            _send_invitation_link(invitation, token)
     return invitation
 
 
-def _send_invitation_link(invitation: Invitation, token: str, site_url: str) -> None:
-    link = site_url.rstrip("/") + reverse("accounts:accept_invitation", args=[token])
-    queue_email(
-        to=invitation.email,
-        subject=f"You have been invited to {settings.APCASE_SERVICE_NAME}",
-        body=render_to_string(
-            "accounts/email/invitation.txt",
-            {
-                "invitation": invitation,
-                "link": link,
-                "hours": settings.APCASE_INVITATION_HOURS,
-                "service_name": settings.APCASE_SERVICE_NAME,
-                "has_account": User.objects.filter(email__iexact=invitation.email).exists(),
-            },
-        ),
+def _send_invitation_link(invitation: Invitation, token: str) -> None:
+    messages.send(
+        "accounts/messages/invitation.txt",
+        to=[invitation.email],  # an address: the person may have no account yet
+        link=reverse("accounts:accept_invitation", args=[token]),
+        invitation=invitation,
+        hours=settings.APCASE_INVITATION_HOURS,
+        has_account=User.objects.filter(email__iexact=invitation.email).exists(),
     )
 
 
-def _ask_for_confirmation(invitation: Invitation, site_url: str) -> None:
+def _ask_for_confirmation(invitation: Invitation) -> None:
     """Tell everyone who could confirm the grant that it is waiting for them."""
-    link = site_url.rstrip("/") + reverse(
-        "organisations:confirm_invitation", args=[invitation.organisation_id, invitation.pk]
-    )
     organisation = invitation.organisation
     candidates = Membership.objects.filter(
         is_active=True,
         user__is_active=True,
         organisation_id__in=[organisation.pk, organisation.local_authority_id],
     ).select_related("user")
-    sent: set[str] = set()
-    for membership in candidates:
-        user = membership.user
-        if user.email in sent or not policies.can_confirm_invitation(user, invitation):
-            continue
-        sent.add(user.email)
-        queue_email(
-            to=user.email,
-            subject=f"Confirm a new {invitation.get_role_display()} for {organisation}",
-            body=render_to_string(
-                "accounts/email/confirm_invitation.txt",
-                {"invitation": invitation, "link": link, "confirmer": user},
-            ),
-        )
+    messages.send(
+        "accounts/messages/confirm_invitation.txt",
+        to=[
+            membership.user
+            for membership in candidates
+            if policies.can_confirm_invitation(membership.user, invitation)
+        ],
+        link=reverse(
+            "organisations:confirm_invitation", args=[invitation.organisation_id, invitation.pk]
+        ),
+        invitation=invitation,
+    )
 
 
-def confirm_invitation(*, by: User, invitation: Invitation, site_url: str) -> Invitation:
+def confirm_invitation(*, by: User, invitation: Invitation) -> Invitation:
     """The second person's confirmation of a safeguarding-role grant: only now is the
     one-time link made and sent to the invited person."""
     with transaction.atomic():
@@ -173,7 +161,7 @@ def confirm_invitation(*, by: User, invitation: Invitation, site_url: str) -> In
             changes=added({"email": locked.email, "role": locked.role}),
             summary=f"Confirmed the invitation of {locked.email} as {locked.get_role_display()}",
         )
-        _send_invitation_link(locked, token, site_url)
+        _send_invitation_link(locked, token)
     return locked
 
 

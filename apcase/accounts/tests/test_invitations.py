@@ -204,7 +204,6 @@ def test_the_invite_service_refuses_a_role_that_does_not_fit(world, admin):
             email="x@example.org",
             full_name="X",
             role=Role.LA_ADMIN,
-            site_url="https://apcase.example",
         )
     assert _events("invitation_sent") == 0
 
@@ -218,7 +217,6 @@ def test_staff_who_are_not_admins_cannot_invite(world, user_with_role):
             email="x@example.org",
             full_name="X",
             role=Role.SCHOOL_STAFF,
-            site_url="https://apcase.example",
         )
     assert not Invitation.objects.exists()
 
@@ -247,7 +245,6 @@ def test_each_invitation_service_writes_exactly_one_audit_event(world, admin):
         email="sam.okoro@example.org",
         full_name="Sam Okoro",
         role=Role.SCHOOL_DSL,
-        site_url="https://apcase.example",
     )
     assert _events("invitation_sent") == 1
     services.revoke_invitation(by=admin, invitation=invitation)

@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from apcase.accounts.models import Organisation, User
 from apcase.accounts.roles import Role
+from apcase.accounts.selectors import holders
 from apcase.chronology.services import added, record_event
-from apcase.notifications.services import absolute_url, queue_email
+from apcase.notifications import messages
 
 from .. import selectors
 from ..assurance import Status
@@ -36,23 +37,13 @@ def lapse_text(record: AssuranceRecord, state: str) -> str:
     return f"{label} for {record.organisation} runs out on {record.expires_on:%-d %B %Y}."
 
 
-def alert_recipients(school: Organisation) -> tuple[list[str], str]:
+def alert_recipients(school: Organisation) -> tuple[list[User], str]:
     """Who at `school` is told now: its current inclusion lead(s), from their active
     memberships; if it has none, its headteacher(s), so the alert still reaches a
-    person. Returns (addresses, the role told)."""
+    person. Returns (people, the role told)."""
     for role in (Role.INCLUSION_LEAD, Role.HEADTEACHER):
-        emails = sorted(
-            set(
-                User.objects.filter(
-                    is_active=True,
-                    memberships__organisation=school,
-                    memberships__role=role,
-                    memberships__is_active=True,
-                ).values_list("email", flat=True)
-            )
-        )
-        if emails:
-            return emails, Role(role).label
+        if people := holders(school, [role]):
+            return people, Role(role).label
     return [], ""
 
 
@@ -75,9 +66,6 @@ def send_assurance_alerts(*, today: date | None = None) -> AlertRun:
     school_ids = {school_id for item in lapsing for school_id in item.schools}
     schools = Organisation.objects.in_bulk(list(school_ids))
     for item in lapsing:
-        link = absolute_url(
-            reverse("directory:provider_detail", kwargs={"provider_id": item.provider.pk})
-        )
         for school_id, pupils in sorted(item.schools.items()):
             if (item.record.pk, item.state.value, school_id) in sent:
                 continue
@@ -89,7 +77,10 @@ def send_assurance_alerts(*, today: date | None = None) -> AlertRun:
                     run.nobody_to_tell.append(f"{school}: {what}")
                     continue
                 alert = AssuranceAlert.objects.create(
-                    record=item.record, state=item.state.value, school=school, sent_to=to
+                    record=item.record,
+                    state=item.state.value,
+                    school=school,
+                    sent_to=[person.email for person in to],
                 )
                 record_event(
                     by=None,
@@ -97,27 +88,20 @@ def send_assurance_alerts(*, today: date | None = None) -> AlertRun:
                     target=alert,
                     organisation=school,
                     summary=f"Told {role.lower()} of {school}: {what}",
-                    changes=added({"state": item.state.value, "sent_to": to}),
+                    changes=added({"state": item.state.value, "sent_to": [p.email for p in to]}),
                 )
                 placed = f"{pupils} pupil{'s' if pupils != 1 else ''} from {school} "
                 placed += "is" if pupils == 1 else "are"
-                fallback = (
-                    ""
-                    if role == Role.INCLUSION_LEAD.label
-                    else f"\n\nYou are told because {school} has no inclusion lead in the service."
+                run.emails += messages.send(
+                    "directory/messages/assurance_lapsing.txt",
+                    to=to,
+                    link=reverse("directory:provider_detail", args=[item.provider.pk]),
+                    state=item.state.value,
+                    provider=item.provider,
+                    what=what,
+                    placed=placed,
+                    school=school,
+                    fallback=role != Role.INCLUSION_LEAD.label,
                 )
-                for address in to:
-                    queue_email(
-                        to=address,
-                        subject=f"Assurance {item.state.value}: {item.provider}"[:200],
-                        body=(
-                            f"{what} {placed} placed there now.\n\n"
-                            "The school stays responsible for the safety of pupils it "
-                            "places. Ask the provider and the local authority for "
-                            "up-to-date evidence, and decide whether the placement can "
-                            f"continue.\n\nThe provider in the directory: {link}{fallback}"
-                        ),
-                    )
-                    run.emails += 1
                 run.sent += 1
     return run

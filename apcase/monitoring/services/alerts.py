@@ -6,10 +6,11 @@ from django.urls import reverse
 
 from apcase.accounts.models import Organisation, User
 from apcase.accounts.roles import Role
+from apcase.accounts.selectors import holders
 from apcase.chronology.services import record_event
-from apcase.notifications.services import absolute_url, queue_email
+from apcase.notifications import messages
 from apcase.placements.models import Placement
-from apcase.placements.watch import emails_of, named_staff_member_now, stand_in_emails
+from apcase.placements.watch import named_staff_member_now, stand_ins
 
 from ..audit import MonitoringAction
 from ..models import FollowUpTask
@@ -23,8 +24,8 @@ FOLLOW_UP_RAISED: dict[str, MonitoringAction] = {
 # --- alerts -----------------------------------------------------------------------
 
 
-def dsl_emails(school: Organisation) -> list[str]:
-    return emails_of(school, [Role.SCHOOL_DSL])
+def dsls(school: Organisation) -> list[User]:
+    return holders(school, [Role.SCHOOL_DSL])
 
 
 def raise_follow_up(
@@ -73,16 +74,16 @@ def raise_follow_up(
         summary=detail[:500],
         changes={"follow_up": [None, task.get_kind_display()]},
     )
-    recipients = [named.email] if named is not None else stand_in_emails(pupil.school)
+    recipients = [named] if named is not None else stand_ins(pupil.school)
     if notify_dsl:
-        recipients.extend(dsl_emails(pupil.school))
-    link = absolute_url(reverse("monitoring:close_task", kwargs={"task_id": task.pk}))
-    # The email names the child by first name and initial only (it leaves the service).
-    told = detail.replace(pupil.display_name, pupil.initialled_name)
-    for email in dict.fromkeys(recipients):
-        queue_email(
-            to=email,
-            subject=f"Follow up today: {task.get_kind_display().lower()} – {pupil.initialled_name}",
-            body=f"{told}\n\nFind out where the child is and record what you did: {link}",
-        )
+        recipients.extend(dsls(pupil.school))
+    messages.send(
+        "monitoring/messages/follow_up.txt",
+        to=recipients,
+        child=pupil,
+        link=reverse("monitoring:close_task", kwargs={"task_id": task.pk}),
+        urgent=kind == FollowUpTask.Kind.ABSENCE,
+        kind=task.get_kind_display().lower(),
+        detail=detail,
+    )
     return task

@@ -9,11 +9,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from apcase.access import policies
-from apcase.accounts.models import Membership, Organisation, User
+from apcase.accounts.models import Organisation, User
 from apcase.accounts.roles import OrganisationKind, Role
+from apcase.accounts.selectors import holders
 from apcase.chronology.services import added, changed_fields, record_event
 from apcase.core.errors import NotPermitted, ValidationFailed
-from apcase.notifications.services import queue_email
+from apcase.notifications import messages
 from apcase.reference.census import NCYear, SENStatus, Sex
 
 from ..audit import PupilAction
@@ -164,17 +165,7 @@ def alert_la_to_upn_in_use(*, by: User, school: Organisation, holder: Pupil) -> 
     else:
         # Another authority's school: name only that authority, which can be asked.
         where = f"a school in {holder_school.local_authority or 'another local authority'}"
-    officers = list(
-        Membership.objects.filter(
-            organisation=school.local_authority,
-            role=Role.LA_OFFICER,
-            is_active=True,
-            user__is_active=True,
-        )
-        .order_by("user__email")
-        .values_list("user__email", flat=True)
-        .distinct()
-    )
+    officers = holders(school.local_authority, [Role.LA_OFFICER])
     with transaction.atomic():
         record_event(
             by=by,
@@ -184,18 +175,14 @@ def alert_la_to_upn_in_use(*, by: User, school: Organisation, holder: Pupil) -> 
             changes=added({"upn": holder.upn, "on_roll_at": holder_school.name}),
             summary=f"{school} entered a UPN already on the roll of {holder_school}",
         )
-        for email in officers:
-            queue_email(
-                to=email,
-                subject=f"A UPN already in use was entered at {school.name}",
-                body=(
-                    f"{by} at {school.name} entered the UPN {holder.upn} for a pupil. "
-                    f"That UPN is already on the roll of {where}.\n\n"
-                    "They were told only that the UPN cannot be used and to contact the "
-                    "local authority. Please check with the schools which record is right: "
-                    "the pupil may have moved school, or the number may have been mistyped."
-                ),
-            )
+        messages.send(
+            "pupils/messages/upn_in_use.txt",
+            to=officers,
+            by=by,
+            school=school.name,
+            upn_end=holder.upn[-4:],
+            where=where,
+        )
 
 
 def _label(name: str) -> str:

@@ -38,7 +38,10 @@ def assert_refused_without_a_hint(response, world) -> None:
 def assert_la_alerted(world, held) -> None:
     alerts = OutboxMessage.objects.all()
     assert [m.to for m in alerts] == ["officer@mk.example.org"]
-    assert held.upn in alerts[0].body
+    # The email leaves the service: the UPN's last four characters only, and who to ask.
+    assert held.upn not in alerts[0].body
+    assert f"UPN ending {held.upn[-4:]}" in alerts[0].body
+    assert f"ask {world.school.name} for the full number" in alerts[0].body
     assert world.school.name in alerts[0].subject
     event = AuditEvent.objects.get(action="pupil.upn_in_use_refused")
     assert event.organisation_id == world.school.pk

@@ -72,6 +72,7 @@ EXPECTATIONS = {
     ),
     "safeguarding:add_action": _dsl_page(concern_kwargs),
     "safeguarding:review": _dsl_page(concern_kwargs),
+    "safeguarding:link_record": _dsl_page(concern_kwargs),
     "safeguarding:close": _dsl_page(concern_kwargs),
     "safeguarding:viewed_by": _dsl_page(concern_kwargs),
     "safeguarding:acknowledge": _dsl_page(concern_kwargs, method="POST", ok=302),

@@ -1,0 +1,14 @@
+from typing import Any
+
+from django.http import HttpRequest
+
+from . import centre
+
+
+def unread(request: HttpRequest) -> dict[str, Any]:
+    """`unread_notifications`: the signed-in, verified user's unread alerts, for the
+    header's "Notifications" link (one count query per page)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not user.is_verified():
+        return {}
+    return {"unread_notifications": centre.unread_count(user)}
