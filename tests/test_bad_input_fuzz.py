@@ -32,6 +32,9 @@ NO_FORM = frozenset(
         "accessibility",
         "privacy",
         "home",
+        # A list with one button (no fields), and the button's action.
+        "notifications",
+        "notifications_read",
         "accounts:logout",
         "accounts:password_reset_done",
         "accounts:password_reset_complete",

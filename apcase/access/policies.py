@@ -591,6 +591,19 @@ def can_raise_concerns(user: User) -> bool:
     return has_any_role(user, CONCERN_RAISER_ROLES)
 
 
+def can_raise_concern_from(user: User, placement: "Placement") -> bool:
+    """From a placement's page: the pupil's school staff always; the provider's staff
+    while the placement is planned or active (safeguarding.selectors decides the same
+    for the concern form itself)."""
+    if not can_raise_concerns(user):
+        return False
+    if roles_in(user, placement.pupil.school) & CONCERN_RAISER_ROLES:
+        return True
+    return placement.status != placement.Status.ENDED and bool(
+        roles_in(user, placement.provider) & CONCERN_RAISER_ROLES
+    )
+
+
 def can_list_concerns(user: User) -> bool:
     """The concern list: DSLs, provider DSLs and LA officers (each sees its own scope)."""
     return has_any_role(user, CONCERN_READER_ROLES)

@@ -285,7 +285,7 @@ def placement(request: SignedInRequest, placement_id: int) -> HttpResponse:
             "follow_ups": selectors.follow_ups_of(found) if school_side else [],
             "school_side": school_side,
             "can_check_in": policies.can_record_check_in(request.user, found),
-            "can_raise_concern": policies.can_raise_concerns(request.user),
+            "can_raise_concern": policies.can_raise_concern_from(request.user, found),
             "history": selectors.mark_history(found).exclude(supersedes=None) if marks else [],
             "absences": [m for m in marks if m.is_absence],
             "can_code": policies.can_code_attendance_of(request.user, found),

@@ -83,11 +83,6 @@ def named_staff_member_now(placement: Placement) -> Any:
 STAND_IN_ROLES = (Role.INCLUSION_LEAD, Role.HEADTEACHER, Role.SCHOOL_DSL)
 
 
-def emails_of(organisation: Organisation | None, roles: Iterable[str]) -> list[str]:
-    """The addresses of everyone who holds one of `roles` there now."""
-    return [person.email for person in holders(organisation, roles)]
-
-
 def stand_ins(school: Organisation) -> list[User]:
     """Whom to tell when a placement has no named staff member who works at the school
     now: the inclusion lead(s); if the school has none, the headteacher; then the DSL;
@@ -100,10 +95,6 @@ def stand_ins(school: Organisation) -> list[User]:
     if not found:
         logger.error("Nobody holds a role to follow up pupils at %s (id %s)", school, school.pk)
     return found
-
-
-def stand_in_emails(school: Organisation) -> list[str]:
-    return [person.email for person in stand_ins(school)]
 
 
 class Calendars(dict[int, SchoolCalendar]):

@@ -11,6 +11,7 @@ from apcase.access import policies
 from apcase.pupils.models import Pupil
 from apcase.pupils.registry import PupilSection
 
+from . import selectors
 from .models import Concern, ConcernStatus
 
 
@@ -19,13 +20,14 @@ def _context(pupil: Pupil) -> dict[str, Any]:
 
 
 def _for_viewer(pupil: Pupil, viewer: Any) -> dict[str, Any]:
+    may_raise = viewer is not None and selectors.may_raise_about(viewer, pupil)
     if viewer is None or not policies.is_school_dsl_of(viewer, pupil.school):
-        return {"is_dsl": False}
+        return {"is_dsl": False, "may_raise": may_raise}
     counts = Concern.objects.filter(pupil=pupil, school=pupil.school).aggregate(
         open=Count("pk", filter=~Q(status=ConcernStatus.CLOSED)),
         closed=Count("pk", filter=Q(status=ConcernStatus.CLOSED)),
     )
-    return {"is_dsl": True, **counts}
+    return {"is_dsl": True, "may_raise": may_raise, **counts}
 
 
 SECTION = PupilSection(

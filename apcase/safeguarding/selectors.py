@@ -135,19 +135,26 @@ def who_viewed(concern: Concern) -> QuerySet[AccessLogEntry]:
 # --- raising: which pupils, as which organisation --------------------------------------
 
 
+# A placement whose provider's staff may raise a concern about the child.
+OPEN = (Placement.Status.ACTIVE, Placement.Status.PLANNED)
+
+
 def pupils_to_raise_concerns_about(user: User) -> QuerySet[Pupil]:
-    """Pupils of the user's schools, and pupils in an active placement at the user's
-    providers. Nothing else about concerns is needed to raise one."""
+    """Pupils of the user's schools, and pupils in a planned or active placement at the
+    user's providers (staff may meet a child before the placement starts). Nothing else
+    about concerns is needed to raise one."""
     schools = policies.organisation_ids_for(user, policies.SCHOOL_PUPIL_ROLES)
     providers = policies.organisation_ids_for(user, policies.PROVIDER_ROLES)
-    placed = Placement.objects.filter(
-        provider_id__in=providers, status=Placement.Status.ACTIVE
-    ).values("pupil_id")
+    placed = Placement.objects.filter(provider_id__in=providers, status__in=OPEN).values("pupil_id")
     return (
         Pupil.objects.filter(Q(school_id__in=schools) | Q(pk__in=placed))
         .select_related("school")
         .order_by("legal_last_name", "legal_first_name", "pk")
     )
+
+
+def may_raise_about(user: User, pupil: Pupil) -> bool:
+    return pupils_to_raise_concerns_about(user).filter(pk=pupil.pk).exists()
 
 
 def get_pupil_to_raise_about(user: User, pupil_id: int) -> Pupil:
@@ -159,22 +166,21 @@ def get_pupil_to_raise_about(user: User, pupil_id: int) -> Pupil:
 
 def raising_context(user: User, pupil: Pupil) -> tuple[Organisation, Placement | None]:
     """As whom the user raises a concern about `pupil`: their school (the pupil's) if
-    they work there, otherwise the provider of the pupil's active placement where they
-    work; and the pupil's active placement, if any."""
+    they work there, otherwise the provider of the pupil's open (active or planned)
+    placement where they work; and that placement, the active one first."""
     placement = (
-        Placement.objects.filter(pupil=pupil, status=Placement.Status.ACTIVE)
+        Placement.objects.filter(pupil=pupil, status__in=OPEN)
         .select_related("provider")
-        .order_by("-start_date")
+        .order_by("status", "-start_date")
         .first()
     )
     if policies.roles_in(user, pupil.school) & policies.SCHOOL_PUPIL_ROLES:
         return pupil.school, placement
     providers = policies.organisation_ids_for(user, policies.PROVIDER_ROLES)
     at_provider = (
-        Placement.objects.filter(
-            pupil=pupil, status=Placement.Status.ACTIVE, provider_id__in=providers
-        )
+        Placement.objects.filter(pupil=pupil, status__in=OPEN, provider_id__in=providers)
         .select_related("provider")
+        .order_by("status", "-start_date")  # "active" before "planned"
         .first()
     )
     if at_provider is None:

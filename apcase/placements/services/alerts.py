@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apcase.chronology.services import record_event
+from apcase.notifications import messages
 
 from ..audit import ALERT_ACTIONS
 from ..models import Placement
@@ -23,7 +24,7 @@ ALERTED_EVERY_DAY = ("end_passed", "end_near", "emergency_plan", "no_timetable",
 def send_daily_alerts(*, today: datetime.date | None = None) -> int:
     """Email what is missing or overdue on each open placement (placements.watch) to the
     named staff member and the school's current inclusion lead(s) (or whoever stands in:
-    watch.stand_in_emails), once a day each: from 10 school days before the planned end
+    watch.stand_ins), once a day each: from 10 school days before the planned end
     date and every day after it until the placement is ended or extended; every day an
     emergency placement lacks its agreed plan, or a placement lacks a timetable or a
     named staff member. Each placement is its own transaction, so one bad record never
@@ -44,8 +45,6 @@ def send_daily_alerts(*, today: datetime.date | None = None) -> int:
 
 
 def _alert(placement: Placement, *, today: datetime.date, calendars: Any) -> int:
-    from apcase.notifications.services import absolute_url, queue_email
-
     from .. import watch
     from ..models import PlacementAlert
 
@@ -58,17 +57,18 @@ def _alert(placement: Placement, *, today: datetime.date, calendars: Any) -> int
         )
         if not created:
             continue
-        recipients = watch.stand_in_emails(placement.pupil.school)
+        recipients = watch.stand_ins(placement.pupil.school)
         if named := watch.named_staff_member_now(placement):
-            recipients.insert(0, named.email)
-        link = absolute_url(reverse("placements:detail", kwargs={"placement_id": placement.pk}))
-        for email in dict.fromkeys(recipients):
-            queue_email(
-                to=email,
-                subject=concern.title,
-                body=f"{concern.detail}\n\nOpen the placement: {link}",
-            )
-            queued += 1
+            recipients.insert(0, named)
+        told = messages.send(
+            "placements/messages/watch_alert.txt",
+            to=recipients,
+            child=placement.pupil,
+            link=reverse("placements:detail", kwargs={"placement_id": placement.pk}),
+            title=concern.title,
+            detail=concern.detail,
+        )
+        queued += told
         record_event(
             by=None,
             action=ALERT_ACTIONS[concern.key],
@@ -76,6 +76,6 @@ def _alert(placement: Placement, *, today: datetime.date, calendars: Any) -> int
             organisation=placement.pupil.school,
             pupil_id=placement.pupil_id,
             summary=concern.title,
-            changes={"alerted": [None, len(recipients)]},
+            changes={"alerted": [None, told]},
         )
     return queued

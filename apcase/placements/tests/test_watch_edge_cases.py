@@ -239,4 +239,6 @@ def test_one_placement_that_cannot_be_checked_does_not_silence_the_others(world,
 
     monkeypatch.setattr(watch, "concerns", concerns)
     assert services.send_daily_alerts() == 2  # the named staff member and the lead
-    assert OutboxMessage.objects.filter(subject__contains=fine.pupil.display_name).count() == 2
+    # The email names the child by first name and initial only.
+    assert OutboxMessage.objects.filter(subject__contains=fine.pupil.initialled_name).count() == 2
+    assert not OutboxMessage.objects.filter(subject__contains=fine.pupil.display_name).exists()

@@ -71,3 +71,38 @@ def test_only_the_schools_dsl_links_records(world, concern, role) -> None:
             concern, by=person(role, organisation), record=f"placement:{concern.placement_id}"
         )
     assert not ConcernLink.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("status", "may_raise"),
+    [("planned", True), ("active", True), ("ended", False)],
+)
+def test_provider_staff_raise_concerns_about_children_placed_or_about_to_be(
+    world, client, status, may_raise
+) -> None:
+    from apcase.placements.tests.factories import make_placement
+
+    placement = make_placement(
+        world.school,
+        world.provider,
+        status=status,
+        **({"ended_on": placement_end()} if status == "ended" else {}),
+    )
+    sign_in(client, person(Role.PROVIDER_STAFF, world.provider))
+    page = client.get(reverse("monitoring:placement", args=[placement.pk]))
+    raise_url = reverse("safeguarding:raise", args=[placement.pupil_id])
+    if may_raise:
+        assert page.status_code == 200
+        assert raise_url in page.text
+    else:  # an ended placement is out of the provider's sight, or shown without the link
+        assert page.status_code in (200, 404)
+        assert raise_url not in page.text
+    assert client.get(raise_url).status_code == (200 if may_raise else 404)
+
+
+def placement_end():  # type: ignore[no-untyped-def]
+    import datetime
+
+    from django.utils import timezone
+
+    return timezone.localdate() - datetime.timedelta(days=3)
