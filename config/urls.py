@@ -10,9 +10,7 @@ handler500 = "apcase.core.views.server_error"
 urlpatterns = [
     path("", home_views.home, name="home"),
     path("notifications/", home_views.notifications, name="notifications"),
-    path(
-        "notifications/read/", home_views.mark_notifications_read, name="notifications_read"
-    ),
+    path("notifications/read/", home_views.mark_notifications_read, name="notifications_read"),
     path("accessibility/", home_views.accessibility_statement, name="accessibility"),
     path("privacy/", home_views.privacy_notice, name="privacy"),
     path("account/", include("apcase.accounts.urls")),

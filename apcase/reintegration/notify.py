@@ -6,43 +6,34 @@ the letter itself: the plan says so until someone is notified."""
 
 from django.urls import reverse
 
-from apcase.accounts.models import Membership
+from apcase.accounts.models import User
 from apcase.accounts.roles import Role
-from apcase.notifications.services import absolute_url, queue_email
+from apcase.accounts.selectors import holders
+from apcase.notifications import messages
 
 from .models import ReintegrationPlan
 
 
+def la_officers(plan: ReintegrationPlan) -> list[User]:
+    return holders(plan.placement.pupil.school.local_authority, [Role.LA_OFFICER])
+
+
 def la_officer_emails(plan: ReintegrationPlan) -> list[str]:
-    la = plan.placement.pupil.school.local_authority
-    if la is None:
-        return []
-    return sorted(
-        set(
-            Membership.objects.filter(
-                organisation=la, role=Role.LA_OFFICER, is_active=True, user__is_active=True
-            ).values_list("user__email", flat=True)
-        )
-    )
+    return [person.email for person in la_officers(plan)]
 
 
 def notify_la_of_part_time(plan: ReintegrationPlan) -> list[str]:
-    """Queue the notice to the LA's officers; returns who was told."""
-    to = la_officer_emails(plan)
+    """Send the notice to the LA's officers; returns who was told."""
+    officers = la_officers(plan)
     pupil = plan.placement.pupil
-    link = absolute_url(reverse("reintegration:detail", args=[plan.pk]))
-    body = (
-        f"{pupil.school.name} has agreed a reintegration plan with a part-time timetable "
-        f"for {pupil.initialled_name}, from {plan.start_date:%-d %B %Y}; the part-time "
-        f"timetable ends on {plan.part_time_ends_on:%-d %B %Y} and the target date to be "
-        f"back full time is {plan.target_full_time_date:%-d %B %Y}.\n\n"
-        f"The plan, its phases and the letter (PDF) are in apcase (you will be asked to "
-        f"sign in):\n{link}\n"
+    messages.send(
+        "reintegration/messages/part_time_notice.txt",
+        to=officers,
+        child=pupil,
+        link=reverse("reintegration:detail", args=[plan.pk]),
+        school=pupil.school.name,
+        start=plan.start_date,
+        part_time_ends=plan.part_time_ends_on,
+        target=plan.target_full_time_date,
     )
-    for address in to:
-        queue_email(
-            to=address,
-            subject="Part-time timetable agreed: notice to the local authority",
-            body=body,
-        )
-    return to
+    return [person.email for person in officers]
