@@ -79,6 +79,8 @@ class PupilForm(forms.Form):
     ):
         super().__init__(*args, **kwargs)
         for name in ("looked_after", "free_school_meals", "pupil_premium"):
+            if name not in self.fields:
+                continue
             self.fields[name].initial = self.initial.get(name, False)
         details = [
             Field.text("upn", field_width=Fluid.ONE_THIRD),
@@ -99,7 +101,6 @@ class PupilForm(forms.Form):
             del self.fields["school"]
         needs = [
             Field.radios("sen_status", legend_size=Size.SMALL),
-            Field.radios("looked_after", inline=True, legend_size=Size.SMALL),
             Field.radios("free_school_meals", inline=True, legend_size=Size.SMALL),
             Field.radios("pupil_premium", inline=True, legend_size=Size.SMALL),
             Field.textarea("medical_needs"),
@@ -113,6 +114,7 @@ class PupilForm(forms.Form):
         if show_child_protection:
             parts.append(
                 Fieldset(
+                    Field.radios("looked_after", inline=True, legend_size=Size.SMALL),
                     Field.radios("child_protection_plan", inline=True, legend_size=Size.SMALL),
                     Field.radios("child_in_need", inline=True, legend_size=Size.SMALL),
                     legend="Safeguarding (seen only by designated safeguarding leads)",
@@ -120,8 +122,8 @@ class PupilForm(forms.Form):
                 )
             )
         else:
-            del self.fields["child_protection_plan"]
-            del self.fields["child_in_need"]
+            for name in ("looked_after", "child_protection_plan", "child_in_need"):
+                del self.fields[name]
         self.helper = FormHelper()
         self.helper.layout = Layout(*parts, "version", Submit("submit", submit_label))
 

@@ -36,7 +36,13 @@ from apcase.reference.census import ContactMethod, NCYear, SENStatus, Sex
 
 from .audit import PupilAction
 from .models import Carer, Pupil
-from .services import alert_la_to_upn_in_use, clean_carer_values, clean_pupil_values
+from .services import (
+    CHILD_PROTECTION_FIELDS,
+    alert_la_to_upn_in_use,
+    clean_carer_values,
+    clean_pupil_values,
+)
+from .services.records import record_child_protection
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
@@ -454,8 +460,11 @@ def import_pupils(*, by: User, school: Organisation, content: bytes) -> ImportRe
 
 def _apply_row(by: User, school: Organisation, row: ParsedRow, result: ImportResult) -> None:
     values = {k: ("" if v is None and k != "admission_date" else v) for k, v in row.values.items()}
+    # The DSL-only flags (looked after) are written, but their change is a
+    # child-protection event, which the chronology shows to DSLs only.
+    flags = {k: values.pop(k) for k in CHILD_PROTECTION_FIELDS if k in values}
     if row.existing is None:
-        pupil = Pupil.objects.create(school=school, **values)
+        pupil = Pupil.objects.create(school=school, **values, **flags)
         result.created += 1
         record_event(
             by=by,
@@ -466,15 +475,21 @@ def _apply_row(by: User, school: Organisation, row: ParsedRow, result: ImportRes
             changes={k: [None, str(v)] for k, v in values.items() if v not in ("", None)},
             summary=f"Added {pupil.display_name} from an MIS import",
         )
+        if raised := {k: [False, v] for k, v in flags.items() if v}:
+            record_child_protection(by, pupil, raised)
         _apply_carers(by, school, pupil, row.carers, result)
         return
     pupil = Pupil.objects.select_for_update().get(pk=row.existing.pk)
     diff = changed_fields(pupil, values)
-    if diff:
-        for key, value in values.items():
+    flags_diff = changed_fields(pupil, flags)
+    if diff or flags_diff:
+        for key, value in {**values, **flags}.items():
             setattr(pupil, key, value)
         pupil.version += 1
         pupil.save()
+    if flags_diff:
+        record_child_protection(by, pupil, flags_diff)
+    if diff:
         record_event(
             by=by,
             action=PupilAction.CHANGED,
@@ -485,7 +500,7 @@ def _apply_row(by: User, school: Organisation, row: ParsedRow, result: ImportRes
             summary="Updated from an MIS import",
         )
     carers_changed = _apply_carers(by, school, pupil, row.carers, result)
-    if diff or carers_changed:
+    if diff or flags_diff or carers_changed:
         result.updated += 1
     else:
         result.unchanged += 1

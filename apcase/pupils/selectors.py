@@ -389,7 +389,8 @@ class PlacementCarer:
 class PlacementPupilView:
     """What an AP provider needs to teach and keep a child safe day to day: who they
     are, their needs, and whom to call (and whom not to). No exclusion detail, no
-    child protection flags, no free school meals or pupil premium."""
+    child protection flags (looked after, CP plan, child in need: the
+    school's DSL shares what the provider's DSL needs), no free school meals or pupil premium."""
 
     pupil_id: int
     display_name: str
@@ -398,7 +399,6 @@ class PlacementPupilView:
     nc_year: str
     home_school: str
     sen_status: str
-    looked_after: bool
     medical_needs: str
     allergies: str
     first_language: str
@@ -427,7 +427,6 @@ def placement_view_of(pupil: Pupil) -> PlacementPupilView:
         nc_year=pupil.get_nc_year_display(),
         home_school=str(pupil.school),
         sen_status=pupil.get_sen_status_display(),
-        looked_after=pupil.looked_after,
         medical_needs=pupil.medical_needs,
         allergies=pupil.allergies,
         first_language=pupil.first_language,

@@ -33,14 +33,15 @@ PUPIL_FIELDS = (
     "nc_year",
     "admission_date",
     "sen_status",
-    "looked_after",
     "free_school_meals",
     "pupil_premium",
     "medical_needs",
     "allergies",
     "first_language",
 )
-CHILD_PROTECTION_FIELDS = ("child_protection_plan", "child_in_need")
+# The pupil flags only the school's DSL(s) see, set and are shown in the chronology:
+# looked after (LAC), child protection plan, child in need.
+CHILD_PROTECTION_FIELDS = ("looked_after", "child_protection_plan", "child_in_need")
 REQUIRED_PUPIL_FIELDS = (
     "upn",
     "legal_first_name",
@@ -222,7 +223,7 @@ def create_pupil(*, by: User, school: Organisation, values: dict[str, Any]) -> P
             summary=f"Added {pupil.display_name} to the roll",
         )
         if cp_values:
-            _record_child_protection(by, pupil, {k: [False, v] for k, v in cp_values.items()})
+            record_child_protection(by, pupil, {k: [False, v] for k, v in cp_values.items()})
     return pupil
 
 
@@ -233,7 +234,7 @@ def _plain(value: Any) -> Any:
     return value if isinstance(value, bool | int | str) or value is None else str(value)
 
 
-def _record_child_protection(by: User, pupil: Pupil, diff: dict[str, Any]) -> None:
+def record_child_protection(by: User, pupil: Pupil, diff: dict[str, Any]) -> None:
     record_event(
         by=by,
         action=PupilAction.CHILD_PROTECTION_CHANGED,
@@ -284,5 +285,5 @@ def update_pupil(*, by: User, pupil: Pupil, version: int, values: dict[str, Any]
                 summary=f"Changed {', '.join(_label(k) for k in diff)}",
             )
         if cp_diff:
-            _record_child_protection(by, current, cp_diff)
+            record_child_protection(by, current, cp_diff)
     return current

@@ -346,3 +346,20 @@ def test_a_byte_that_is_neither_utf8_nor_windows_1252_is_refused_as_the_gias_imp
     assert not Pupil.objects.exists()
     with pytest.raises(gias.GiasFileError, match=r"line 3 has a byte \(0x81\)"):
         gias.decode(content)
+
+
+def test_looked_after_from_the_mis_is_a_child_protection_event_the_dsl_alone_sees(world, admin):
+    mis_import.import_pupils(by=admin, school=world.school, content=csv_bytes([row()]))
+    tayo = Pupil.objects.get(upn=UPN_1)
+    assert not AuditEvent.objects.filter(action="pupil.child_protection_changed").exists()
+
+    content = csv_bytes([row(**{"In LA Care": "Y"})])
+    result = mis_import.import_pupils(by=admin, school=world.school, content=content)
+    assert result.updated == 1
+    tayo.refresh_from_db()
+    assert tayo.looked_after
+    event = AuditEvent.objects.get(action="pupil.child_protection_changed", pupil_id=tayo.pk)
+    assert event.changes == {"looked_after": [False, True]}
+    # Nothing about it in the events every school role reads.
+    for seen in AuditEvent.objects.filter(pupil_id=tayo.pk).exclude(pk=event.pk):
+        assert "looked_after" not in (seen.changes or {})

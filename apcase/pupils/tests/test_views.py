@@ -156,9 +156,42 @@ def test_an_inclusion_lead_adds_a_pupil_and_the_change_is_audited(world, client_
     assert response.status_code == 302
     assert response["Location"] == f"/pupils/{pupil.pk}/"
     assert pupil.school == world.school
-    assert pupil.looked_after
+    # "Looked after" is a DSL-only flag: the inclusion lead's form has no such field.
+    assert not pupil.looked_after
     assert pupil.sen_status == "E"
     assert AuditEvent.objects.filter(action="pupil.created", pupil_id=pupil.pk).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("role", "sees"),
+    [
+        (Role.SCHOOL_DSL, True),
+        (Role.INCLUSION_LEAD, False),
+        (Role.HEADTEACHER, False),
+        (Role.SCHOOL_STAFF, False),
+        (Role.SCHOOL_ADMIN, False),
+    ],
+)
+def test_looked_after_is_shown_and_set_by_the_dsl_only(world, client_for, role, sees):
+    pupil = PupilFactory(school=world.school, looked_after=True)
+    client = client_for(role)
+    page = client.get(f"/pupils/{pupil.pk}/")
+    assert page.status_code == 200
+    assert ("Looked after" in page.text) is sees
+    form = client.get(f"/pupils/{pupil.pk}/change/")
+    if form.status_code == 200:
+        assert ('name="looked_after"' in form.text) is sees
+
+
+def test_the_provider_does_not_see_whether_a_placed_child_is_looked_after(world, client_for):
+    from apcase.placements.tests.factories import make_placement
+
+    pupil = PupilFactory(school=world.school, looked_after=True)
+    make_placement(world.school, world.provider, pupil=pupil)
+    page = client_for(Role.PROVIDER_MANAGER).get(f"/pupils/{pupil.pk}/")
+    assert page.status_code == 200
+    assert pupil.legal_last_name in page.text
+    assert "Looked after" not in page.text
 
 
 def test_a_upn_with_a_wrong_check_letter_is_shown_as_an_error_on_the_form(client_for):
@@ -183,9 +216,16 @@ def test_an_edit_made_from_a_stale_page_is_refused(client_for, own_pupil):
 
 def test_the_dsl_records_a_child_protection_plan_as_its_own_audit_event(client_for, world):
     pupil = PupilFactory(school=world.school)
-    data = pupil_form(upn=pupil.upn, version=1, child_protection_plan="yes", child_in_need="no")
+    data = pupil_form(
+        upn=pupil.upn,
+        version=1,
+        child_protection_plan="yes",
+        child_in_need="no",
+        looked_after="no",
+    )
     client_for(Role.SCHOOL_DSL).post(f"/pupils/{pupil.pk}/change/", data)
     event = AuditEvent.objects.get(action="pupil.child_protection_changed")
+    # The form's "Looked after: no" matches the record: only the plan changed.
     assert event.changes == {"child_protection_plan": [False, True]}
     assert "child_protection_plan" not in AuditEvent.objects.get(action="pupil.changed").changes
 
