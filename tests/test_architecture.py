@@ -93,3 +93,17 @@ def test_the_repository_cites_nothing_outside_itself():
         if "tests" not in path.parts and outside.search(path.read_text("utf-8"))
     )
     assert citing == []
+
+
+def test_every_race_test_holds_a_function_that_exists():
+    """The race tests (PostgreSQL only) pause a service at a named function; a refactor
+    that moves it must move the name too, or the race test fails only on PostgreSQL.
+    This checks the names on every database."""
+    import importlib
+
+    for path in sorted((APPS.parent / "tests" / "races").glob("test_*.py")):
+        found = re.search(r'^HOLD = "([\w.]+)"', path.read_text(), re.MULTILINE)
+        if found is None:
+            continue
+        module, _, name = found.group(1).rpartition(".")
+        assert hasattr(importlib.import_module(module), name), f"{path.name}: {found.group(1)}"

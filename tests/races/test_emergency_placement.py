@@ -16,7 +16,7 @@ from apcase.referrals.tests.factories import make_meeting, make_panel, make_pupi
 from .conftest import client_of, dates, messages_of, run_together
 
 pytestmark = pytest.mark.django_db(transaction=True)
-HOLD = "apcase.placements.workflow.record_event"  # after the placement row is written
+HOLD = "apcase.placements.workflow.record_change"  # after the placement row is written
 URL = reverse("referrals:emergency_new")
 
 
