@@ -63,6 +63,15 @@ def test_a_concern_from_the_provider_reaches_the_dsl_and_no_one_else(
     # The DSL sees it on the home page, opens it, acts and closes it.
     sign_in_by_cookie(context, demo_site, DSL)
     page.goto(f"{demo_site}/")
+    # The alert is in the service too: the header counts it, the centre lists it and
+    # names the child by first name and initial only.
+    page.locator(".apcase-header__link").click()
+    expect(page.locator("h1")).to_have_text("Notifications")
+    alert = page.get_by_role("link", name="Safeguarding concern raised: please open it now")
+    expect(alert.first).to_be_visible()
+    expect(page.locator("main")).to_contain_text("Ivy Q.")
+    expect(page.locator("main")).not_to_contain_text("Ivy Quarrie")
+    page.goto(f"{demo_site}/")
     page.get_by_role("link", name="1 new safeguarding concern to acknowledge").click()
     page.get_by_role("link", name="Ivy Quarrie").click()
     expect(page.locator("main")).to_contain_text("he shouts and throws things")
