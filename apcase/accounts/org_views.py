@@ -3,7 +3,6 @@ their own organisation (404 for any other); system admins reach every organisati
 and alone add or edit organisations."""
 
 from collections.abc import Callable
-from typing import Any
 
 from django.conf import settings
 from django.http import HttpResponse
@@ -111,7 +110,7 @@ def confirm_invitation(
 
 
 def _membership_action(
-    change: Callable[..., Any], done: str
+    change: Callable[..., object], done: str
 ) -> Callable[[SignedInRequest, int, int], HttpResponse]:
     """A button on a member's row: `change` (a service) the membership, then back to the
     organisation saying `done` (formatted with the person and their role)."""

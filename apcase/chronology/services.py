@@ -22,7 +22,7 @@ class SchoolCase(Protocol):
     """A record about one pupil that names the school it belongs to: a referral, an
     emergency placement, a follow-up's placement..."""
 
-    pk: Any
+    pk: int
     pupil_id: int
 
     @property

@@ -133,7 +133,7 @@ class DemoPlacement:
     arranged_by: str
     sessions: set[tuple[int, str]]
     absences: dict[int, tuple[str, str]]
-    registration: dict[str, Any]
+    registration: dict[str, str | bool]
 
 
 def _seed_placement(

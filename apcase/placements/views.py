@@ -1,6 +1,7 @@
 from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -113,8 +114,8 @@ def _form_page(
 
 def _form_view(
     select: Callable[[User, int], Placement],
-    form_class: type[Any],
-    save: Callable[..., Any],
+    form_class: type[forms.Form],
+    save: Callable[..., object],
     *,
     done: str,
     heading: str,
