@@ -32,6 +32,10 @@ HTML_TEMPLATES = sorted(APPS.rglob("*.html"))
 SAFE_FILTER_ALLOWED = {
     # An SVG QR code drawn by the qrcode library from the TOTP provisioning URI.
     ("accounts/two_factor.html", "qr_svg"),
+    # SVG charts drawn by matplotlib from numbers and dates, re-serialised (escaped) by
+    # ElementTree in core.svgchart; no name or free text goes in.
+    ("monitoring/placement.html", "attendance_chart"),
+    ("monitoring/_check_in_trend.html", "trend.svg"),
 }
 SQL_CALLS = {"execute", "executemany", "raw", "extra", "RawSQL"}
 ID_KEYWORDS = {"pk", "id"}

@@ -169,25 +169,13 @@ def current_marks(**filters: Any) -> QuerySet[AttendanceMark]:
 class WeekBar:
     week_starting: datetime.date
     summary: AttendanceSummary
-    # Geometry for the server-drawn SVG chart (a 0–100 scale).
-    x: int
-    height: int
-
-    @property
-    def y(self) -> int:
-        return 110 - self.height
 
 
 def weekly(marks: list[AttendanceMark]) -> list[WeekBar]:
     weeks: dict[datetime.date, list[str]] = defaultdict(list)
     for mark in marks:
         weeks[rules.week_start(mark.date)].append(mark.home_code)
-    bars = []
-    for index, (start, week_codes) in enumerate(sorted(weeks.items())):
-        summary = summarise(week_codes)
-        height = round(float(summary.rate or 0) * 100)
-        bars.append(WeekBar(start, summary, x=50 + index * 40, height=height))
-    return bars
+    return [WeekBar(start, summarise(week_codes)) for start, week_codes in sorted(weeks.items())]
 
 
 def attendance_of_placement(

@@ -18,7 +18,11 @@ from apcase.core.drafts import stash_concern_draft
 from apcase.core.errors import DomainError
 from apcase.core.exports import csv_response
 from apcase.core.viewhelpers import Message, Once, Target, handle_form, raise_for_refusal
-from apcase.monitoring.charts import check_in_trend, persistent_absence_line
+from apcase.monitoring.charts import (
+    attendance_chart,
+    check_in_trend,
+    persistent_absence_percent,
+)
 from apcase.placements import plan
 from apcase.placements.models import Placement
 from apcase.placements.selectors import get_placement_for, read_placement_for
@@ -269,8 +273,8 @@ def placement(request: SignedInRequest, placement_id: int) -> HttpResponse:
             "summary": summary,
             "pupil_summary": selectors.attendance_of_pupil(found.pupil),
             "weeks": weeks,
-            "chart_width": 60 + 40 * len(weeks),
-            "persistent_line": persistent_absence_line(),
+            "attendance_chart": attendance_chart(weeks) if weeks else "",
+            "persistent_line": persistent_absence_percent(),
             "home_code": plan.home_school_code(found),
             "check_ins": check_ins,
             "trend": check_in_trend(

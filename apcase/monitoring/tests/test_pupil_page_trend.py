@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from apcase.accounts.roles import Role
 from apcase.monitoring import services
+from apcase.monitoring.tests.test_charts import _by_id, _ticks, _ys, parse
 from apcase.placements.tests.factories import START, make_placement
 from apcase.referrals.tests.factories import person
 from conftest import sign_in
@@ -34,7 +35,14 @@ def test_the_pupil_page_shows_the_check_in_trend_with_its_numbers(world, user_wi
     assert "<svg" in section
     assert "Weekly check-ins" in section
     assert section.count('class="govuk-table__cell govuk-table__cell--numeric">2<') == 1
-    assert "50,40 100,60" in section  # engagement 4 then 3, plotted
+    # Engagement 4 then 3, plotted: the second point sits one score (a quarter of the
+    # 1-to-5 axis) below the first.
+    root = parse(section[section.index("<svg") : section.index("</svg>") + 6])
+    ticks = _ticks(root, "ytick")
+    ys = _ys(_by_id(root, "check-in-chart-engagement-line"))
+    step = (ticks["1"] - ticks["5"]) / 4
+    assert abs(ys[0] - (ticks["1"] - 3 * step)) <= 1
+    assert abs(ys[1] - (ticks["1"] - 2 * step)) <= 1
 
 
 def test_a_pupil_never_placed_has_no_trend_section(world, user_with_role):
