@@ -12,8 +12,6 @@ from matplotlib.figure import Figure
 
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
-ET.register_namespace("", SVG_NS)
-ET.register_namespace("xlink", XLINK_NS)
 
 # One pixel per point, text left as <text> (the page's font, readable by tools), and
 # ids that do not change from one drawing to the next.
@@ -45,8 +43,10 @@ def _prefix_ids(root: ET.Element, prefix: str) -> None:
         if "id" in element.attrib:
             element.set("id", f"{prefix}-{element.get('id')}")
         for name, value in list(element.attrib.items()):
-            if name == href and value.startswith("#"):
-                element.set(name, f"#{prefix}-{value[1:]}")
+            if name == href:
+                # SVG 2's plain href: no xlink prefix to depend on.
+                del element.attrib[name]
+                element.set("href", f"#{prefix}-{value[1:]}" if value.startswith("#") else value)
             elif "url(#" in value:
                 element.set(name, _URL_REF.sub(rf"url(#{prefix}-\1)", value))
 
@@ -76,4 +76,9 @@ def render_svg(figure: Figure, *, prefix: str, title: str) -> str:
     root.insert(0, title_element)
     # ElementTree escapes every text and attribute value it writes; the templates that
     # show it are reviewed uses of |safe (tests/test_static_rules.py).
+    # Plain tag names and an explicit xmlns: another library (qrcode) registers "svg" as
+    # a prefix for the SVG namespace, which would otherwise turn <svg> into <svg:svg>.
+    for element in root.iter():
+        element.tag = element.tag.removeprefix(f"{{{SVG_NS}}}")
+    root.set("xmlns", SVG_NS)
     return ET.tostring(root, encoding="unicode")

@@ -120,6 +120,15 @@ def test_each_check_in_point_reads_back_its_score_within_one_pixel():
             assert abs(x - columns[label]) <= 1
 
 
+def test_the_chart_stays_plain_svg_when_another_library_registers_an_svg_prefix():
+    """qrcode registers "svg:" for the SVG namespace; the chart must still be <svg>."""
+    ET.register_namespace("svg", "http://www.w3.org/2000/svg")
+    svg = charts.attendance_chart([_week(9, 10)])
+    assert svg.startswith("<svg ")
+    assert "svg:" not in svg
+    assert "xlink" not in svg
+
+
 def test_the_charts_carry_no_inline_style_and_unique_ids():
     """The content security policy allows no inline styles: none is left in the SVG."""
     svg = charts.attendance_chart([_week(9, 10)])
@@ -150,7 +159,8 @@ def test_the_placement_page_shows_the_chart_beside_its_table_under_the_csp(world
         )
     sign_in(client, staff)
     response = client.get(reverse("monitoring:placement", kwargs={"placement_id": placement.pk}))
-    html = assert_page(response, contains=["Attendance each week", "66.7%"])
+    assert_page(response, contains=["Attendance each week", "66.7%"])
+    html = response.content.decode()
     policy = response.headers["Content-Security-Policy"]
     assert "style-src 'self'" in policy
     assert "unsafe-inline" not in policy
