@@ -5,8 +5,7 @@ the ``<style>`` element is dropped. See docs/adr/0008-charts-with-matplotlib-svg
 
 import io
 import re
-# Only matplotlib's own output, made in this process, is parsed: never outside input.
-import xml.etree.ElementTree as ET  # nosec B405
+import xml.etree.ElementTree as ET  # nosec B405 - parses only matplotlib's own output
 
 import matplotlib
 from matplotlib.figure import Figure
