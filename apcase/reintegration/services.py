@@ -4,6 +4,7 @@ records its audit event in one transaction. A plan is changed while it is a draf
 agreed, only its review points and the progress found at them are added."""
 
 import datetime
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
@@ -197,8 +198,8 @@ def add_phase(
     by: User,
     from_week: int,
     to_week: int,
-    at_school: set[str],
-    at_provider: set[str],
+    at_school: Iterable[str],
+    at_provider: Iterable[str],
 ) -> Phase:
     plan = locked(plan, by)
     at_school, at_provider = rules.clean_sessions(at_school), rules.clean_sessions(at_provider)

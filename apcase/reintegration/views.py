@@ -1,9 +1,10 @@
 """Reintegration plan pages. Reads go through `selectors` (the placement's scope),
 changes through `services` and `workflow`."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
+from django import forms
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -141,38 +142,67 @@ def _form_page(
     )
 
 
-@access_rule(policies.can_view_reintegration)
-def edit(request: SignedInRequest, plan_id: int) -> HttpResponse:
-    plan = selectors.get_plan_to_manage(request.user, plan_id)
-    initial = {name: getattr(plan, name) for name in services.DETAIL_FIELDS}
-    form = PlanForm(request.POST or None, initial=initial, pupil=plan.placement.pupil)
-    return _form_page(
-        request,
-        plan,
-        form,
-        lambda: services.update_plan(plan, by=request.user, **form.cleaned_data),
-        heading="The reintegration plan",
-        done="Plan saved.",
-    )
+def _plan_form_view(
+    form_class: type[forms.Form],
+    save: Callable[..., object],
+    *,
+    heading: str,
+    done: str,
+    initial: Callable[[ReintegrationPlan], dict[str, Any]] | None = None,
+    for_pupil: bool = False,
+) -> Callable[[SignedInRequest, int], HttpResponse]:
+    """A plan form whose values go to `save(plan, by=user, **values)`: `initial` fills
+    it from the plan; `for_pupil` gives the form the pupil (whose school's staff or
+    carers it offers)."""
 
-
-@access_rule(policies.can_view_reintegration)
-def add_phase(request: SignedInRequest, plan_id: int) -> HttpResponse:
-    plan = selectors.get_plan_to_manage(request.user, plan_id)
-    form = PhaseForm(request.POST or None)
-
-    def save() -> Any:
-        data = form.cleaned_data
-        return services.add_phase(
+    @access_rule(policies.can_view_reintegration)
+    def view(request: SignedInRequest, plan_id: int) -> HttpResponse:
+        plan = selectors.get_plan_to_manage(request.user, plan_id)
+        extra: dict[str, Any] = {"pupil": plan.placement.pupil} if for_pupil else {}
+        form = form_class(request.POST or None, initial=initial(plan) if initial else None, **extra)
+        return _form_page(
+            request,
             plan,
-            by=request.user,
-            from_week=data["from_week"],
-            to_week=data["to_week"],
-            at_school=set(data["at_school"]),
-            at_provider=set(data["at_provider"]),
+            form,
+            lambda: save(plan, by=request.user, **form.cleaned_data),
+            heading=heading,
+            done=done,
         )
 
-    return _form_page(request, plan, form, save, heading="Add a phase", done="Phase added.")
+    return view
+
+
+def _fields_of(names: Iterable[str]) -> Callable[[ReintegrationPlan], dict[str, Any]]:
+    return lambda plan: {name: getattr(plan, name) for name in names}
+
+
+edit = _plan_form_view(
+    PlanForm,
+    services.update_plan,
+    heading="The reintegration plan",
+    done="Plan saved.",
+    initial=_fields_of(services.DETAIL_FIELDS),
+    for_pupil=True,
+)
+add_phase = _plan_form_view(
+    PhaseForm, services.add_phase, heading="Add a phase", done="Phase added."
+)
+agreement = _plan_form_view(
+    AgreementForm,
+    services.record_agreement,
+    heading="Part-time timetable: the parent's agreement",
+    done="Agreement recorded.",
+    initial=_fields_of(
+        ("agreed_by", "agreed_on", "agreed_how", "agreed_times", "part_time_ends_on")
+    ),
+    for_pupil=True,
+)
+add_review_point = _plan_form_view(
+    ReviewPointForm,
+    services.add_review_point,
+    heading="Add a review date",
+    done="Review date added.",
+)
 
 
 @access_rule(policies.can_view_reintegration)
@@ -184,41 +214,6 @@ def remove_phase(request: SignedInRequest, plan_id: int, phase_id: int) -> HttpR
         lambda: services.remove_phase(plan, by=request.user, phase_id=phase_id),
         success_message="Phase removed.",
         redirect_to=_detail_url(plan),
-    )
-
-
-@access_rule(policies.can_view_reintegration)
-def agreement(request: SignedInRequest, plan_id: int) -> HttpResponse:
-    plan = selectors.get_plan_to_manage(request.user, plan_id)
-    initial = {
-        "agreed_by": plan.agreed_by,
-        "agreed_on": plan.agreed_on,
-        "agreed_how": plan.agreed_how,
-        "agreed_times": plan.agreed_times,
-        "part_time_ends_on": plan.part_time_ends_on,
-    }
-    form = AgreementForm(request.POST or None, initial=initial, pupil=plan.placement.pupil)
-    return _form_page(
-        request,
-        plan,
-        form,
-        lambda: services.record_agreement(plan, by=request.user, **form.cleaned_data),
-        heading="Part-time timetable: the parent's agreement",
-        done="Agreement recorded.",
-    )
-
-
-@access_rule(policies.can_view_reintegration)
-def add_review_point(request: SignedInRequest, plan_id: int) -> HttpResponse:
-    plan = selectors.get_plan_to_manage(request.user, plan_id)
-    form = ReviewPointForm(request.POST or None)
-    return _form_page(
-        request,
-        plan,
-        form,
-        lambda: services.add_review_point(plan, by=request.user, **form.cleaned_data),
-        heading="Add a review date",
-        done="Review date added.",
     )
 
 
@@ -250,29 +245,13 @@ def activate(request: SignedInRequest, plan_id: int) -> HttpResponse:
     )
 
 
-@access_rule(policies.can_view_reintegration)
-def complete(request: SignedInRequest, plan_id: int) -> HttpResponse:
-    plan = selectors.get_plan_to_manage(request.user, plan_id)
-    form = CompleteForm(request.POST or None, initial={"last_day": timezone.localdate()})
-    return _form_page(
-        request,
-        plan,
-        form,
-        lambda: workflow.complete(plan, by=request.user, **form.cleaned_data),
-        heading="Complete the plan: back at school full time",
-        done="The plan is complete and the placement has ended: returned to the home school full time.",
-    )
-
-
-@access_rule(policies.can_view_reintegration)
-def withdraw(request: SignedInRequest, plan_id: int) -> HttpResponse:
-    plan = selectors.get_plan_to_manage(request.user, plan_id)
-    form = WithdrawForm(request.POST or None)
-    return _form_page(
-        request,
-        plan,
-        form,
-        lambda: workflow.withdraw(plan, by=request.user, **form.cleaned_data),
-        heading="Withdraw the plan",
-        done="The plan is withdrawn.",
-    )
+complete = _plan_form_view(
+    CompleteForm,
+    workflow.complete,
+    heading="Complete the plan: back at school full time",
+    done="The plan is complete and the placement has ended: returned to the home school full time.",
+    initial=lambda plan: {"last_day": timezone.localdate()},
+)
+withdraw = _plan_form_view(
+    WithdrawForm, workflow.withdraw, heading="Withdraw the plan", done="The plan is withdrawn."
+)
