@@ -1,5 +1,7 @@
-"""What needs a user's attention on their home page. Each app contributes a provider
-function; the home page asks them all. Apps register in their AppConfig.ready()."""
+"""What needs a user's attention on their home page: their work list. Each app
+contributes a provider function; the home page asks them all and groups what they give
+under the role whose work it is, then under the list it belongs to (`Heading`). Apps
+register in their AppConfig.ready()."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -9,6 +11,52 @@ if TYPE_CHECKING:
     from apcase.accounts.models import User
 
 
+class Heading:
+    """The lists of a work list, in the order the home page shows them under a role."""
+
+    IN_AP_NOW = "Children in alternative provision now"
+    REGISTERS = "Registers not yet taken today"
+    STARTING = "Pupils starting this week"
+    CHECK_INS = "Check-ins due"
+    SAFEGUARDING = "Safeguarding"
+    REFERRALS = "Referrals to finish"
+    SIGN_OFFS = "Sign-offs awaiting the headteacher"
+    RATIFICATIONS = "Emergency placements awaiting ratification"
+    FOLLOW_UPS = "Follow-ups"
+    DUE = "Reviews and visits due"
+    PLANS = "Plans awaiting agreement"
+    MEETINGS = "Next panel meeting"
+    DECISIONS = "Decisions to record"
+    SCHEDULING = "Referrals awaiting scheduling"
+    PROVIDERS = "Providers"
+    ATTENDANCE = "Attendance to code"
+    PLACEMENTS = "Placements"
+    CALENDAR = "Term dates"
+    OTHER = "Other work"
+
+    ORDER = (
+        IN_AP_NOW,
+        REGISTERS,
+        STARTING,
+        CHECK_INS,
+        SAFEGUARDING,
+        REFERRALS,
+        SIGN_OFFS,
+        RATIFICATIONS,
+        FOLLOW_UPS,
+        DUE,
+        PLANS,
+        MEETINGS,
+        DECISIONS,
+        SCHEDULING,
+        PROVIDERS,
+        ATTENDANCE,
+        PLACEMENTS,
+        CALENDAR,
+        OTHER,
+    )
+
+
 @dataclass(frozen=True)
 class AttentionItem:
     title: str
@@ -16,6 +64,10 @@ class AttentionItem:
     detail: str = ""
     tag: str = ""  # e.g. "Overdue", shown as a GOV.UK tag
     tag_colour: str = ""  # a GOV.UK tag colour: "red" (or "govuk-tag--red"), for {% govuk_tag %}
+    # Whose work it is: the home page lists it under the first of these roles the user
+    # holds (in the order of accounts.roles.Role), or under "Other work" if none.
+    roles: frozenset[str] = frozenset()
+    heading: str = Heading.OTHER  # the list it belongs to under that role
 
 
 _providers: list[Callable[[Any], list[AttentionItem]]] = []

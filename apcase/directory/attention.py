@@ -2,6 +2,8 @@
 
 - LA officers, LA admins and panel chairs: unregistered providers in their LA's
   directory at the registration threshold, or one full-time pupil short of it.
+- LA officers: providers in their LA's directory whose assurance is expiring or has
+  expired.
 - Inclusion leads: providers where their school's pupils are placed now whose
   assurance is expiring or has expired (shown while the problem lasts, whether or not
   the daily email has gone), or that are "not assured".
@@ -13,13 +15,15 @@ from django.utils import timezone
 from apcase.access import policies
 from apcase.accounts.models import User
 from apcase.accounts.roles import Role
-from apcase.core.attention import AttentionItem
+from apcase.core.attention import AttentionItem, Heading
 
 from . import selectors, threshold
 from .assurance import Status, annotated_reasons
 from .services import lapse_text
 
 THRESHOLD_WATCHERS = policies.LA_DIRECTORY_EDITOR_ROLES | policies.PANEL_RECORDER_ROLES
+SCHOOL = frozenset({Role.INCLUSION_LEAD})
+LA = frozenset({Role.LA_OFFICER})
 
 
 def _provider_url(provider_id: int) -> str:
@@ -40,6 +44,8 @@ def threshold_items(user: User) -> list[AttentionItem]:
                 detail=count.message,
                 tag="At the threshold" if count.reached else "One pupil short",
                 tag_colour="red" if count.reached else "yellow",
+                roles=THRESHOLD_WATCHERS,
+                heading=Heading.PROVIDERS,
             )
         )
     return items
@@ -63,6 +69,8 @@ def assurance_items(user: User) -> list[AttentionItem]:
                 f"{'are' if pupils != 1 else 'is'} placed there.",
                 tag="Expired" if expired else "Expiring",
                 tag_colour="red" if expired else "yellow",
+                roles=SCHOOL,
+                heading=Heading.PROVIDERS,
             )
         )
     for provider in selectors.not_assured_providers_with_pupils_of(school_ids, today=today):
@@ -75,10 +83,36 @@ def assurance_items(user: User) -> list[AttentionItem]:
                 + ".",
                 tag="Not assured",
                 tag_colour="red",
+                roles=SCHOOL,
+                heading=Heading.PROVIDERS,
+            )
+        )
+    return items
+
+
+def la_assurance_items(user: User) -> list[AttentionItem]:
+    la_ids = policies.organisation_ids_for(user, LA)
+    if not la_ids:
+        return []
+    items = []
+    for record, state in selectors.lapsing_assurance_in_authorities(
+        la_ids, today=timezone.localdate()
+    ):
+        expired = state == Status.EXPIRED
+        provider = record.organisation
+        items.append(
+            AttentionItem(
+                title=f"Assurance {'expired' if expired else 'expiring'}: {provider.name}",
+                href=_provider_url(provider.pk),
+                detail=lapse_text(record, state),
+                tag="Expired" if expired else "Expiring",
+                tag_colour="red" if expired else "yellow",
+                roles=LA,
+                heading=Heading.PROVIDERS,
             )
         )
     return items
 
 
 def items_for(user: User) -> list[AttentionItem]:
-    return threshold_items(user) + assurance_items(user)
+    return threshold_items(user) + assurance_items(user) + la_assurance_items(user)

@@ -309,6 +309,25 @@ def not_assured_providers_with_pupils_of(
     )
 
 
+def lapsing_assurance_in_authorities(
+    la_ids: Iterable[int], *, today: date
+) -> list[tuple[AssuranceRecord, Status]]:
+    """Expiring or expired assurance of the open providers in these local authorities'
+    directories, whether or not a pupil is placed there now (the LA officer's list):
+    two queries however many providers."""
+    by_provider: dict[int, list[AssuranceRecord]] = {}
+    for record in AssuranceRecord.objects.filter(
+        organisation__in=providers_of_authorities(la_ids)
+    ).select_related("organisation"):
+        by_provider.setdefault(record.organisation_id, []).append(record)
+    found = [
+        lapsing
+        for records in by_provider.values()
+        for lapsing in lapsing_records(records, today=today)
+    ]
+    return sorted(found, key=lambda item: (item[0].expires_on, item[0].organisation.name))
+
+
 def providers_of_authorities(la_ids: Iterable[int]) -> QuerySet[Organisation]:
     """The open providers in these local authorities' directories."""
     return Organisation.objects.filter(

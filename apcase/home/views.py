@@ -9,7 +9,7 @@ from apcase.access.rules import PUBLIC, SIGNED_IN, access_rule
 from apcase.core import attention
 from apcase.notifications import centre
 
-from . import records
+from . import records, worklist
 
 
 @access_rule(SIGNED_IN)
@@ -20,7 +20,7 @@ def home(request: SignedInRequest) -> HttpResponse:
         "home/home.html",
         {
             "memberships": memberships,
-            "attention": attention.items_for(request.user),
+            "work": worklist.compose(memberships, attention.items_for(request.user)),
             "can_manage_users": policies.can_manage_users_somewhere(request.user),
         },
     )

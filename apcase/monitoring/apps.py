@@ -9,8 +9,17 @@ class MonitoringConfig(AppConfig):
         from apcase.pupils import registry as pupils_registry
 
         from . import pupil_page
-        from .attention import absences_to_code, items_for
+        from .attention import (
+            absences_to_code,
+            check_ins_due,
+            in_ap_now,
+            items_for,
+            registers_not_taken,
+        )
 
+        attention.register(in_ap_now)
+        attention.register(registers_not_taken)
+        attention.register(check_ins_due)
         attention.register(items_for)
         attention.register(absences_to_code)
         pupils_registry.register_section(pupil_page.SECTION)

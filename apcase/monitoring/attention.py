@@ -1,36 +1,94 @@
-"""Home-page items: open follow-ups and overdue visits for the named staff member."""
+"""Home-page items of daily monitoring:
+
+- the school's inclusion lead and headteacher: each child in alternative provision now,
+  with today's attendance (present, absent, not yet recorded);
+- the school: open follow-ups, oldest first (the named staff member's and, at their
+  schools, the DSL's, inclusion lead's and headteacher's), overdue visits for the named
+  staff member, absences still to code;
+- the provider: today's registers not yet taken (computed when the page is shown, so a
+  missed register is listed whether or not the cut-off check has run), and the weekly
+  check-ins not yet recorded."""
 
 from django.urls import reverse
 from django.utils import timezone
 
 from apcase.access import policies
 from apcase.accounts.models import User
-from apcase.core.attention import AttentionItem
+from apcase.core.attention import AttentionItem, Heading
 
 from . import selectors
+from .models import Session
+
+SCHOOL = frozenset(policies.SCHOOL_PUPIL_ROLES)
+PROVIDER = frozenset(policies.PROVIDER_ROLES)
+FOLLOW_UPS_SHOWN = 20
+STATE_COLOURS = {
+    "Present": "green",
+    "Absent": "red",
+    "Not yet recorded": "yellow",
+    "Not expected today": "grey",
+}
+
+
+def _placement_url(placement_id: int) -> str:
+    return reverse("monitoring:placement", kwargs={"placement_id": placement_id})
+
+
+def in_ap_now(user: User) -> list[AttentionItem]:
+    return [
+        AttentionItem(
+            title=f"{row.placement.pupil.display_name} at {row.placement.provider}",
+            href=_placement_url(row.placement.pk),
+            detail="Today: "
+            + (
+                ", ".join(f"{m.get_session_display()} {m.observed_label}" for m in row.marks)
+                or "no register marks yet."
+            ),
+            tag=row.state,
+            tag_colour=STATE_COLOURS[row.state],
+            roles=frozenset(selectors.IN_AP_WATCHER_ROLES),
+            heading=Heading.IN_AP_NOW,
+        )
+        for row in selectors.in_ap_today_for(user, today=timezone.localdate())
+    ]
 
 
 def items_for(user: User) -> list[AttentionItem]:
     if not policies.can_follow_up(user):
         return []
+    tasks = selectors.open_follow_ups_for(user)
     items = [
         AttentionItem(
             title=f"Follow up: {task.placement.pupil.display_name}",
             href=reverse("monitoring:close_task", kwargs={"task_id": task.pk}),
-            detail=task.detail,
+            detail=f"{task.date:%-d %B %Y}: {task.detail}",
             tag=task.get_kind_display(),
             tag_colour="red",
+            roles=SCHOOL,
+            heading=Heading.FOLLOW_UPS,
         )
-        for task in selectors.open_follow_ups_for(user)[:20]
+        for task in tasks[:FOLLOW_UPS_SHOWN]
     ]
+    if len(items) == FOLLOW_UPS_SHOWN and (count := tasks.count()) > FOLLOW_UPS_SHOWN:
+        items.append(
+            AttentionItem(
+                title=f"All {count} open follow-ups",
+                href=reverse("monitoring:tasks"),
+                detail=f"The oldest {FOLLOW_UPS_SHOWN} are listed above.",
+                roles=SCHOOL,
+                heading=Heading.FOLLOW_UPS,
+            )
+        )
     for placement, due in selectors.overdue_visits_for(user, today=timezone.localdate()):
         items.append(
             AttentionItem(
                 title=f"Visit {placement.pupil.display_name} at {placement.provider}",
-                href=reverse("monitoring:placement", kwargs={"placement_id": placement.pk}),
+                href=_placement_url(placement.pk),
                 detail=f"A visit was due by {due:%-d %B %Y}.",
                 tag="Overdue",
                 tag_colour="red",
+                roles=SCHOOL,
+                heading=Heading.DUE,
             )
         )
     return items
@@ -51,5 +109,51 @@ def absences_to_code(user: User) -> list[AttentionItem]:
             "Until then they show as N.",
             tag="To code",
             tag_colour="orange",
+            roles=SCHOOL,
+            heading=Heading.ATTENDANCE,
         )
+    ]
+
+
+def registers_not_taken(user: User) -> list[AttentionItem]:
+    if not policies.can_take_registers(user):
+        return []
+    items = []
+    for due in selectors.registers_not_taken_for(user, now=timezone.now()):
+        label = Session(due.session).label.lower()
+        pupils = f"{due.unmarked} pupil{'' if due.unmarked == 1 else 's'}"
+        items.append(
+            AttentionItem(
+                title=f"Take the {label} register at {due.provider}",
+                href=f"{reverse('monitoring:register')}?provider={due.provider.pk}"
+                f"&date={due.day:%Y-%m-%d}&session={due.session}",
+                detail=(
+                    f"Missed: the cut-off was {timezone.localtime(due.cutoff):%H:%M}. "
+                    f"{pupils} not marked: take it now."
+                    if due.missed
+                    else f"{pupils} not marked yet. Due by {timezone.localtime(due.cutoff):%H:%M}."
+                ),
+                tag="Missed" if due.missed else "Due",
+                tag_colour="red" if due.missed else "yellow",
+                roles=PROVIDER,
+                heading=Heading.REGISTERS,
+            )
+        )
+    return items
+
+
+def check_ins_due(user: User) -> list[AttentionItem]:
+    if not policies.can_take_registers(user):
+        return []
+    return [
+        AttentionItem(
+            title=f"Weekly check-in: {placement.pupil.display_name}",
+            href=reverse("monitoring:check_in", kwargs={"placement_id": placement.pk}),
+            detail="No check-in recorded this week yet.",
+            tag="Due",
+            tag_colour="yellow",
+            roles=PROVIDER,
+            heading=Heading.CHECK_INS,
+        )
+        for placement in selectors.check_ins_due_for(user, today=timezone.localdate())
     ]

@@ -8,13 +8,19 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from apcase.access import policies
 from apcase.accounts.models import Organisation, User
+from apcase.accounts.roles import Role
 from apcase.placements.models import Placement, PlacementSession
-from apcase.placements.selectors import get_placement_for, provider_ids_for
+from apcase.placements.selectors import (
+    get_placement_for,
+    placements_visible_to,
+    provider_ids_for,
+)
 from apcase.pupils.models import Pupil
 from apcase.reference import attendance as codes
 
@@ -350,3 +356,118 @@ def get_absence_to_code(user: User, mark_id: int) -> AttendanceMark:
 
 
 __all__ = ["provider_ids_for"]
+
+
+# --- the home page's work lists ------------------------------------------------------
+
+IN_AP_WATCHER_ROLES = frozenset({Role.INCLUSION_LEAD, Role.HEADTEACHER})
+
+
+@dataclass(frozen=True)
+class InApToday:
+    """A child at a provider today, with what the provider has recorded so far."""
+
+    placement: Placement
+    expected: bool  # the timetable (or, failing safe, every weekday) expects them today
+    marks: tuple[AttendanceMark, ...]
+
+    @property
+    def state(self) -> str:
+        if any(not m.is_absence for m in self.marks):
+            return "Present"
+        if self.marks:
+            return "Absent"
+        return "Not yet recorded" if self.expected else "Not expected today"
+
+
+def in_ap_today_for(user: User, *, today: datetime.date) -> list[InApToday]:
+    """The pupils of the schools where the user is inclusion lead or headteacher who are
+    in alternative provision today, each with today's attendance: two queries however
+    many children."""
+    school_ids = policies.organisation_ids_for(user, IN_AP_WATCHER_ROLES)
+    if not school_ids:
+        return []
+    expected = ExpressionWrapper(
+        expected_on(today, "am") | expected_on(today, "pm"), output_field=BooleanField()
+    )
+    placements = list(
+        placements_visible_to(user)
+        .filter(active_on(today), pupil__school_id__in=school_ids)
+        .annotate(expected_today=expected)
+        .order_by("pupil__legal_last_name", "pupil__legal_first_name", "pk")
+    )
+    marks: dict[int, list[AttendanceMark]] = defaultdict(list)
+    for mark in AttendanceMark.objects.filter(
+        placement__in=[p.pk for p in placements], date=today, is_current=True
+    ).order_by("session"):
+        marks[mark.placement_id].append(mark)
+    return [InApToday(p, bool(p.expected_today), tuple(marks[p.pk])) for p in placements]
+
+
+@dataclass(frozen=True)
+class RegisterDue:
+    """A register of today that is not complete: how many expected pupils have no mark
+    yet, and its cut-off."""
+
+    provider: Organisation
+    day: datetime.date
+    session: str
+    unmarked: int
+    cutoff: datetime.datetime
+    missed: bool  # the cut-off has passed
+
+
+def registers_not_taken_for(user: User, *, now: datetime.datetime) -> list[RegisterDue]:
+    """Today's registers at the user's providers with pupils expected and not marked,
+    computed when asked (no scheduled job needed): the morning's from the start of the
+    day, the afternoon's once it is afternoon. Past its cut-off a register is missed,
+    and stays here until it is taken. Two queries per register."""
+    day = timezone.localdate(now)
+    sessions = ["am"] + (["pm"] if rules.current_session(now) == "pm" else [])
+    found = []
+    for provider in providers_of(user):
+        for session in sessions:
+            cutoff = rules.cutoff_at(day, session)
+            unmarked = [
+                row
+                for row in register_rows(provider, day, session)
+                if row.current is None
+                and not (row.placement.started_at and row.placement.started_at > cutoff)
+            ]
+            if unmarked:
+                found.append(
+                    RegisterDue(provider, day, session, len(unmarked), cutoff, now > cutoff)
+                )
+    return found
+
+
+def check_ins_due_for(user: User, *, today: datetime.date) -> QuerySet[Placement]:
+    """Active placements at the user's providers with no check-in for this week yet."""
+    week = rules.week_start(today)
+    return (
+        Placement.objects.filter(
+            provider_id__in=provider_ids_for(user),
+            status=Placement.Status.ACTIVE,
+            start_date__lte=today,
+        )
+        .exclude(Exists(CheckIn.objects.filter(placement=OuterRef("pk"), week_starting=week)))
+        .select_related("pupil", "provider")
+        .order_by("pupil__legal_last_name", "pupil__legal_first_name", "pk")
+    )
+
+
+def closed_follow_ups_for(user: User) -> QuerySet[FollowUpTask]:
+    """Closed follow-ups at the schools where the user is DSL, inclusion lead or
+    headteacher, and those they were assigned at a school where they still work: the
+    same people as the open list. Newest closed first."""
+    school_ids = policies.organisation_ids_for(user, policies.FOLLOW_UP_ROLES)
+    working_at = policies.organisation_ids_for(user, policies.SCHOOL_PUPIL_ROLES)
+    return (
+        FollowUpTask.objects.filter(status=FollowUpTask.Status.CLOSED)
+        .filter(
+            Q(assigned_to_id=user.pk, placement__pupil__school_id__in=working_at)
+            | Q(placement__pupil__school_id__in=school_ids)
+        )
+        .select_related("placement", "placement__pupil", "placement__provider", "closed_by")
+        .order_by("-closed_at", "-id")
+    )

@@ -9,7 +9,8 @@ class PanelConfig(AppConfig):
         from apcase.referrals import panels
 
         from . import selectors
-        from .attention import next_meeting
+        from .attention import decisions_to_record, next_meeting
 
         panels.register(selectors)
         attention.register(next_meeting)
+        attention.register(decisions_to_record)

@@ -14,6 +14,8 @@ class PlacementsConfig(AppConfig):
         from .selectors import placement_records, pupil_placement_scope
 
         attention.register(placement_attention.items_for)
+        attention.register(placement_attention.plans_to_agree)
+        attention.register(placement_attention.starting_this_week)
         pupils_registry.register_scope(PLACEMENT, pupil_placement_scope, rank=2)
         pupils_registry.register_section(pupil_page.SECTION)
         pupils_registry.register_records("placement", placement_records)

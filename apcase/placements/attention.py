@@ -1,8 +1,15 @@
-"""Home-page items for placements: what is missing or overdue on the open placements a
-person answers for (placements.watch), every day until it is put right.
+"""Home-page items for placements:
 
-- The inclusion lead of a school sees every concern on the school's open placements.
-- The named staff member sees the concerns on the placements they are named on."""
+- what is missing or overdue on the open placements a person answers for
+  (placements.watch), every day until it is put right: the school's inclusion lead sees
+  every concern on the school's open placements, the named staff member those on the
+  placements they are named on;
+- plans awaiting agreement: the school's inclusion lead and headteacher (who record the
+  parties' agreements) see each open placement whose current plan is not agreed by
+  every party; the provider sees those its own agreement is missing from;
+- the provider's pupils starting this week."""
+
+import datetime
 
 from django.db.models import Q
 from django.urls import reverse
@@ -11,11 +18,20 @@ from django.utils import timezone
 from apcase.access import policies
 from apcase.accounts.models import User
 from apcase.accounts.roles import Role
-from apcase.core.attention import AttentionItem
+from apcase.core.attention import AttentionItem, Heading
 
 from . import selectors, watch
+from .models import PlacementAgreement
+from .plan import agreed_parties
 
 TAGS = {"end_passed": "Overdue", "end_near": "Ending soon"}
+SCHOOL = frozenset({Role.INCLUSION_LEAD} | policies.SCHOOL_PUPIL_ROLES)
+PLANNERS = frozenset(policies.PLACEMENT_PLANNER_ROLES)
+PROVIDER = frozenset(policies.PROVIDER_ROLES)
+
+
+def _url(placement_id: int) -> str:
+    return reverse("placements:detail", kwargs={"placement_id": placement_id})
 
 
 def items_for(user: User) -> list[AttentionItem]:
@@ -34,10 +50,86 @@ def items_for(user: User) -> list[AttentionItem]:
             items.append(
                 AttentionItem(
                     title=concern.title,
-                    href=reverse("placements:detail", kwargs={"placement_id": placement.pk}),
+                    href=_url(placement.pk),
                     detail=concern.detail,
                     tag=TAGS.get(concern.key, "Missing"),
                     tag_colour="red" if concern.urgent else "yellow",
+                    roles=SCHOOL,
+                    heading=Heading.PLACEMENTS,
                 )
             )
     return items
+
+
+def plans_to_agree(user: User) -> list[AttentionItem]:
+    school_ids = policies.organisation_ids_for(user, PLANNERS)
+    provider_ids = selectors.provider_ids_for(user)
+    if not (school_ids or provider_ids):
+        return []
+    placements = (
+        selectors.placements_visible_to(user)
+        .filter(status__in=selectors.OPEN)
+        .filter(Q(pupil__school_id__in=school_ids) | Q(provider_id__in=provider_ids))
+        .prefetch_related("agreements")
+        .order_by("start_date", "pk")
+    )
+    items = []
+    for placement in placements:
+        agreed = agreed_parties(placement, list(placement.agreements.all()))
+        missing = [p for p in PlacementAgreement.Party if p.value not in agreed]
+        name = placement.pupil.display_name
+        if placement.pupil.school_id in school_ids and missing:
+            items.append(
+                AttentionItem(
+                    title=f"Plan awaiting agreement: {name} at {placement.provider}",
+                    href=_url(placement.pk),
+                    detail="Still to agree: " + ", ".join(p.label.lower() for p in missing) + ".",
+                    tag="To agree",
+                    tag_colour="yellow",
+                    roles=PLANNERS,
+                    heading=Heading.PLANS,
+                )
+            )
+        elif placement.provider_id in provider_ids and PlacementAgreement.Party.PROVIDER in missing:
+            items.append(
+                AttentionItem(
+                    title=f"Plan awaiting your agreement: {name}",
+                    href=_url(placement.pk),
+                    detail=f"Version {placement.plan_version} of the plan, to start on "
+                    f"{placement.start_date:%-d %B %Y}. Read it and tell the school.",
+                    tag="To agree",
+                    tag_colour="yellow",
+                    roles=PROVIDER,
+                    heading=Heading.PLANS,
+                )
+            )
+    return items
+
+
+def starting_this_week(user: User) -> list[AttentionItem]:
+    provider_ids = selectors.provider_ids_for(user)
+    if not provider_ids:
+        return []
+    today = timezone.localdate()
+    monday = today - datetime.timedelta(days=today.weekday())
+    placements = (
+        selectors.placements_visible_to(user)
+        .filter(
+            provider_id__in=provider_ids,
+            status__in=selectors.OPEN,
+            start_date__range=(monday, monday + datetime.timedelta(days=6)),
+        )
+        .order_by("start_date", "pupil__legal_last_name", "pk")
+    )
+    return [
+        AttentionItem(
+            title=f"{placement.pupil.display_name} starts on {placement.start_date:%A %-d %B}",
+            href=_url(placement.pk),
+            detail=f"From {placement.pupil.school}.",
+            tag="Starting",
+            tag_colour="blue",
+            roles=PROVIDER,
+            heading=Heading.STARTING,
+        )
+        for placement in placements
+    ]

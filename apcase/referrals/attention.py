@@ -1,85 +1,175 @@
 """What needs a user's attention on the home page from referrals and the emergency route
 (the next panel meeting is the panel app's). Everything is read through the same scoped
-selectors as the pages."""
+selectors as the pages.
 
+- The school's inclusion lead and headteacher: referrals to finish (drafts, and those
+  the panel sent back), sign-offs awaiting the headteacher, emergency placements
+  awaiting ratification or not ratified.
+- LA officers: submitted referrals waiting for a panel meeting to be scheduled, and
+  emergency placements whose ratification is overdue (also the panel's members)."""
+
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
 from apcase.access import policies
 from apcase.accounts.models import User
-from apcase.core.attention import AttentionItem
+from apcase.accounts.roles import Role
+from apcase.core.attention import AttentionItem, Heading
 
 from . import selectors, workflow
 from .models import EmergencyPlacement, Referral
 from .sections import incomplete_sections
 
 R = EmergencyPlacement.Ratification
+SCHOOL = frozenset(policies.REFERRAL_SCHOOL_EDITOR_ROLES)
+HEADTEACHER = frozenset({Role.HEADTEACHER})
+LA = frozenset({Role.LA_OFFICER})
+LA_CASE = frozenset(policies.LA_CASE_ROLES)
+
+
+def _draft_item(user: User, referral: Referral) -> AttentionItem:
+    href = reverse("referrals:detail", args=[referral.pk])
+    name = referral.pupil.display_name
+    if referral.status == Referral.Status.MORE_INFORMATION:
+        return AttentionItem(
+            f"The panel asked for more information about {name}",
+            href,
+            tag="Returned",
+            tag_colour="govuk-tag--orange",
+            roles=SCHOOL,
+            heading=Heading.REFERRALS,
+        )
+    missing = incomplete_sections(referral)
+    if not missing and referral.signed_off_by_id is None:
+        if policies.can_sign_off_referral(user, referral):
+            return AttentionItem(
+                f"Sign off the referral for {name}",
+                href,
+                roles=HEADTEACHER,
+                heading=Heading.SIGN_OFFS,
+            )
+        return AttentionItem(
+            f"The referral for {name} is waiting for the headteacher's sign-off",
+            href,
+            roles=SCHOOL,
+            heading=Heading.SIGN_OFFS,
+        )
+    if missing:
+        return AttentionItem(
+            f"Continue the referral for {name}",
+            href,
+            detail=f"{len(missing)} section{'' if len(missing) == 1 else 's'} to complete.",
+            tag="Draft",
+            tag_colour="govuk-tag--grey",
+            roles=SCHOOL,
+            heading=Heading.REFERRALS,
+        )
+    return AttentionItem(
+        f"Submit the referral for {name}", href, roles=SCHOOL, heading=Heading.REFERRALS
+    )
+
+
+def _school_referral_items(user: User) -> list[AttentionItem]:
+    referrals = (
+        selectors.referrals_visible_to(user)
+        .filter(status__in=[Referral.Status.DRAFT, Referral.Status.MORE_INFORMATION])
+        .prefetch_related("interventions", "documents")
+        .order_by("created_at", "pk")
+    )
+    return [_draft_item(user, r) for r in referrals if policies.can_edit_referral(user, r)]
+
+
+def _awaiting_scheduling(user: User) -> list[AttentionItem]:
+    la_ids = policies.organisation_ids_for(user, LA)
+    if not la_ids:
+        return []
+    referrals = (
+        selectors.referrals_visible_to(user)
+        .filter(
+            panel__local_authority_id__in=la_ids,
+            status__in=[Referral.Status.SUBMITTED, Referral.Status.DEFERRED],
+            meeting__isnull=True,
+        )
+        .order_by("submitted_at", "pk")
+    )
+    return [
+        AttentionItem(
+            f"Referral for {r.pupil.display_name} awaits a panel meeting",
+            reverse("referrals:detail", args=[r.pk]),
+            detail=f"From {r.school}, submitted on {r.submitted_at:%-d %B %Y}."
+            if r.submitted_at
+            else f"From {r.school}.",
+            tag="Not scheduled",
+            tag_colour="govuk-tag--orange",
+            roles=LA,
+            heading=Heading.SCHEDULING,
+        )
+        for r in referrals
+    ]
+
+
+def _emergency_item(emergency: EmergencyPlacement, school_side: bool) -> AttentionItem | None:
+    href = reverse("referrals:emergency_detail", args=[emergency.pk])
+    name = emergency.pupil.display_name
+    roles = SCHOOL if school_side else LA_CASE
+    if emergency.ratification == R.NOT_RATIFIED:
+        return AttentionItem(
+            f"End or replace the emergency placement for {name}",
+            href,
+            detail="The panel did not ratify it.",
+            tag="Not ratified",
+            tag_colour="govuk-tag--red",
+            roles=roles,
+            heading=Heading.RATIFICATIONS,
+        )
+    if workflow.is_overdue(emergency, today=timezone.localdate()):
+        return AttentionItem(
+            f"Emergency placement for {name} awaits ratification",
+            href,
+            detail=f"The panel meeting on {emergency.meeting.date:%-d %B %Y} did not ratify it."
+            if emergency.meeting
+            else "",
+            tag="Overdue",
+            tag_colour="govuk-tag--red",
+            roles=roles,
+            heading=Heading.RATIFICATIONS,
+        )
+    if not school_side:
+        return None  # the LA officer is told once ratification is overdue
+    meeting = emergency.meeting
+    return AttentionItem(
+        f"Emergency placement for {name} awaits ratification",
+        href,
+        detail=f"At the panel meeting on {meeting.date:%-d %B %Y}."
+        if meeting
+        else "No panel meeting is scheduled to ratify it yet.",
+        tag="Pending",
+        tag_colour="govuk-tag--yellow",
+        roles=roles,
+        heading=Heading.RATIFICATIONS,
+    )
+
+
+def _emergency_items(user: User) -> list[AttentionItem]:
+    school_ids = policies.organisation_ids_for(user, SCHOOL)
+    la_ids = policies.organisation_ids_for(user, LA_CASE)
+    if not (school_ids or la_ids):
+        return []
+    items = []
+    for emergency in (
+        selectors.emergencies_visible_to(user)
+        .filter(ratification__in=[R.AWAITING, R.NOT_RATIFIED])
+        .filter(Q(school_id__in=school_ids) | Q(panel__local_authority_id__in=la_ids))
+        .order_by("pk")
+    ):
+        item = _emergency_item(emergency, school_side=emergency.school_id in school_ids)
+        if item is not None:
+            items.append(item)
+    return items
 
 
 def referral_items(user: User) -> list[AttentionItem]:
     if not (policies.can_view_referrals(user) or policies.can_view_panel(user)):
         return []
-    items: list[AttentionItem] = []
-    for referral in selectors.referrals_visible_to(user).filter(
-        status__in=[Referral.Status.DRAFT, Referral.Status.MORE_INFORMATION]
-    ):
-        if not policies.can_edit_referral(user, referral):
-            continue
-        href = reverse("referrals:detail", args=[referral.pk])
-        name = referral.pupil.display_name
-        if referral.status == Referral.Status.MORE_INFORMATION:
-            items.append(
-                AttentionItem(
-                    f"The panel asked for more information about {name}",
-                    href,
-                    tag="Returned",
-                    tag_colour="govuk-tag--orange",
-                )
-            )
-        elif not incomplete_sections(referral) and referral.signed_off_by_id is None:
-            if policies.can_sign_off_referral(user, referral):
-                items.append(AttentionItem(f"Sign off the referral for {name}", href))
-            else:
-                items.append(
-                    AttentionItem(
-                        f"The referral for {name} is waiting for the headteacher's sign-off",
-                        href,
-                    )
-                )
-        elif incomplete_sections(referral):
-            items.append(
-                AttentionItem(
-                    f"Continue the referral for {name}",
-                    href,
-                    tag="Draft",
-                    tag_colour="govuk-tag--grey",
-                )
-            )
-        else:
-            items.append(AttentionItem(f"Submit the referral for {name}", href))
-    today = timezone.localdate()
-    for emergency in selectors.emergencies_visible_to(user).filter(
-        ratification__in=[R.AWAITING, R.NOT_RATIFIED]
-    ):
-        href = reverse("referrals:emergency_detail", args=[emergency.pk])
-        name = emergency.pupil.display_name
-        if emergency.ratification == R.NOT_RATIFIED:
-            items.append(
-                AttentionItem(
-                    f"End or replace the emergency placement for {name}",
-                    href,
-                    detail="The panel did not ratify it.",
-                    tag="Not ratified",
-                    tag_colour="govuk-tag--red",
-                )
-            )
-        elif workflow.is_overdue(emergency, today=today):
-            items.append(
-                AttentionItem(
-                    f"Emergency placement for {name} awaits ratification",
-                    href,
-                    tag="Overdue",
-                    tag_colour="govuk-tag--red",
-                )
-            )
-    return items
+    return _school_referral_items(user) + _awaiting_scheduling(user) + _emergency_items(user)

@@ -11,9 +11,12 @@ Each on the user's current memberships."""
 from django.urls import reverse
 from django.utils import timezone
 
-from apcase.core.attention import AttentionItem
+from apcase.access import policies
+from apcase.core.attention import AttentionItem, Heading
 
 from . import selectors
+
+SCHOOL = frozenset(policies.SCHOOL_PUPIL_ROLES)
 
 
 def _url(plan_id: int) -> str:
@@ -29,6 +32,8 @@ def items_for(user: object) -> list[AttentionItem]:
             detail=f"Back full time by {plan.target_full_time_date:%-d %B %Y}; not completed.",
             tag="Overdue",
             tag_colour="red",
+            roles=SCHOOL,
+            heading=Heading.DUE,
         )
         for plan in selectors.past_target_for(user, today)[:20]  # type: ignore[arg-type]
     ]
@@ -39,6 +44,8 @@ def items_for(user: object) -> list[AttentionItem]:
             detail=f"Review on {point.date:%-d %B %Y}: record the progress against the plan.",
             tag="Due",
             tag_colour="yellow",
+            roles=SCHOOL,
+            heading=Heading.DUE,
         )
         for point in selectors.reviews_due_for(user, today)[:20]  # type: ignore[arg-type]
     ]
@@ -49,6 +56,8 @@ def items_for(user: object) -> list[AttentionItem]:
             detail=f"Draft, to start on {plan.start_date:%-d %B %Y}.",
             tag="Draft",
             tag_colour="grey",
+            roles=SCHOOL,
+            heading=Heading.PLANS,
         )
         for plan in selectors.drafts_for(user)[:20]  # type: ignore[arg-type]
     ]

@@ -6,10 +6,14 @@ has not written one since the last."""
 
 from django.urls import reverse
 
+from apcase.access import policies
 from apcase.accounts.models import User
-from apcase.core.attention import AttentionItem
+from apcase.core.attention import AttentionItem, Heading
 
 from . import selectors
+
+SCHOOL_AND_LA = frozenset(policies.SCHOOL_PUPIL_ROLES | policies.REVIEW_LA_READER_ROLES)
+PROVIDER = frozenset(policies.PROVIDER_ROLES)
 
 
 def items_for(user: User) -> list[AttentionItem]:
@@ -29,6 +33,8 @@ def items_for(user: User) -> list[AttentionItem]:
                     detail=detail,
                     tag="Overdue",
                     tag_colour="red",
+                    roles=SCHOOL_AND_LA,
+                    heading=Heading.DUE,
                 )
             )
         for open_request in state.requests_due:
@@ -41,6 +47,8 @@ def items_for(user: User) -> list[AttentionItem]:
                     f"{request.received_on:%-d %B %Y}; no review in the 10 weeks before.",
                     tag="Due",
                     tag_colour="red",
+                    roles=SCHOOL_AND_LA,
+                    heading=Heading.DUE,
                 )
             )
     for placement, due in selectors.reports_due_for(user):
@@ -51,6 +59,8 @@ def items_for(user: User) -> list[AttentionItem]:
                 detail=f"The review is due on {due:%-d %B %Y}.",
                 tag="Due",
                 tag_colour="yellow",
+                roles=PROVIDER,
+                heading=Heading.DUE,
             )
         )
     return items

@@ -3,9 +3,12 @@
 from django.urls import reverse
 from django.utils import timezone
 
-from apcase.core.attention import AttentionItem
+from apcase.access import policies
+from apcase.core.attention import AttentionItem, Heading
 
 from . import selectors
+
+READERS = frozenset(policies.CONCERN_READER_ROLES)
 
 
 def items_for(user: object) -> list[AttentionItem]:
@@ -18,6 +21,8 @@ def items_for(user: object) -> list[AttentionItem]:
                 href=f"{reverse('safeguarding:list')}?status=new",
                 tag="New",
                 tag_colour="red",
+                roles=READERS,
+                heading=Heading.SAFEGUARDING,
             )
         )
     if due:
@@ -27,6 +32,8 @@ def items_for(user: object) -> list[AttentionItem]:
                 href=f"{reverse('safeguarding:list')}?status=open",
                 tag="Due",
                 tag_colour="yellow",
+                roles=READERS,
+                heading=Heading.SAFEGUARDING,
             )
         )
     for transfer in selectors.transfers_due(user)[:20]:  # type: ignore[arg-type]
@@ -38,6 +45,8 @@ def items_for(user: object) -> list[AttentionItem]:
                 detail=f"To {transfer.destination}, by {transfer.due_by:%-d %B %Y}",
                 tag="Overdue" if late else "Due",
                 tag_colour="red" if late else "yellow",
+                roles=READERS,
+                heading=Heading.SAFEGUARDING,
             )
         )
     return items

@@ -12,11 +12,13 @@ from django.utils import timezone
 
 from apcase.access import policies
 from apcase.accounts.models import User
-from apcase.core.attention import AttentionItem
+from apcase.accounts.roles import Role
+from apcase.core.attention import AttentionItem, Heading
 
 from . import selectors
 from .calculator import years_to_watch
 
+CALENDAR_KEEPERS = frozenset({Role.LA_ADMIN} | policies.CLOSURE_DAY_ROLES)
 CONSEQUENCE = (
     "Until every term is entered, every weekday counts as a school day: registers are "
     "expected in the holidays and exclusion dates are provisional."
@@ -35,6 +37,8 @@ def _missing(status: selectors.YearOfTerms, page: str, who: str) -> AttentionIte
         detail=f"{status.entered} of {status.needed} terms entered{who}. {CONSEQUENCE}",
         tag="Incomplete",
         tag_colour="govuk-tag--red",
+        roles=CALENDAR_KEEPERS,
+        heading=Heading.CALENDAR,
     )
 
 
