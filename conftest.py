@@ -4,6 +4,7 @@ import pytest
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 
+from apcase.accounts import two_factor
 from apcase.accounts.roles import ROLES_BY_KIND, OrganisationKind, Role
 from apcase.accounts.tests.factories import (
     LocalAuthorityFactory,
@@ -24,6 +25,7 @@ def sign_in(client: Client, user) -> Client:  # type: ignore[no-untyped-def]
     client.force_login(user)
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    two_factor.note_verified(session)
     session.save()
     return client
 

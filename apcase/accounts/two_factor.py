@@ -4,6 +4,8 @@ can. django-otp throttles wrong codes per device (each failure doubles the wait)
 also cap attempts per session so a stolen password cannot grind through codes."""
 
 import base64
+from collections.abc import Callable
+from functools import wraps
 from io import BytesIO
 from typing import Any
 
@@ -11,6 +13,11 @@ import qrcode
 import qrcode.image.svg
 from django.conf import settings
 from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from apcase.chronology.services import record_event
@@ -20,6 +27,9 @@ from .models import User
 
 DEVICE_NAME = "Authenticator app"
 ATTEMPTS_KEY = "apcase_otp_failures"
+# When the person last entered a correct code (seconds since the epoch): at sign-in, or
+# again before a bulk export.
+VERIFIED_AT_KEY = "apcase_otp_verified_at"
 
 
 def confirmed_device(user: User) -> TOTPDevice | None:
@@ -65,3 +75,36 @@ def confirm_device(device: TOTPDevice, *, by: User) -> None:
             target=device.user,
             summary="Set up two-factor authentication",
         )
+
+
+def note_verified(session: Any) -> None:
+    """A correct code was entered just now."""
+    session[VERIFIED_AT_KEY] = timezone.now().timestamp()
+
+
+def recently_verified(session: Any) -> bool:
+    """Whether a correct code was entered within the last few minutes
+    (`APCASE_RECENT_SECOND_FACTOR_SECONDS`)."""
+    at = session.get(VERIFIED_AT_KEY)
+    if not isinstance(at, int | float):
+        return False
+    age = timezone.now().timestamp() - at
+    return 0 <= age <= settings.APCASE_RECENT_SECOND_FACTOR_SECONDS
+
+
+ViewFunc = Callable[..., HttpResponse]
+
+
+def requires_recent_second_factor(view: ViewFunc) -> ViewFunc:
+    """For a bulk export: without a code entered in the last few minutes, the person is
+    sent to enter one, and comes back to the download afterwards. Goes inside
+    `@access_rule`, which has already checked who may ask."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not recently_verified(request.session):
+            query = urlencode({"next": request.get_full_path()})
+            return redirect(f"{reverse('accounts:confirm_code')}?{query}")
+        return view(request, *args, **kwargs)
+
+    return wrapped

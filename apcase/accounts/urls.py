@@ -7,6 +7,7 @@ app_name = "accounts"
 urlpatterns = [
     path("sign-in/", views.SignInView.as_view(), name="login"),
     path("two-factor/", views.two_factor_view, name="two_factor"),
+    path("two-factor/again/", views.confirm_code, name="confirm_code"),
     path("sign-out/", views.sign_out, name="logout"),
     path("password-reset/", views.password_reset, name="password_reset"),
     path("password-reset/sent/", views.password_reset_done, name="password_reset_done"),

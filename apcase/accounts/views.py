@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
 from apcase.access.requests import SignedInRequest
-from apcase.access.rules import PASSWORD_ONLY, PUBLIC, access_rule
+from apcase.access.rules import PASSWORD_ONLY, PUBLIC, SIGNED_IN, access_rule
 from apcase.core.viewhelpers import handle_form
 
 from . import selectors, services, two_factor
@@ -68,6 +68,7 @@ def two_factor_view(request: SignedInRequest) -> HttpResponse:
             if enrolling:
                 two_factor.confirm_device(device, by=user)
             otp_login(request, device)
+            two_factor.note_verified(request.session)
             request.session.pop(two_factor.ATTEMPTS_KEY, None)
             return redirect(_safe_next(request) or "home")
         two_factor.note_failure(request.session)
@@ -81,6 +82,27 @@ def two_factor_view(request: SignedInRequest) -> HttpResponse:
         context["qr_svg"] = two_factor.qr_svg(device)
         context["secret"] = two_factor.base32_secret(device)
     return render(request, "accounts/two_factor.html", context)
+
+
+@access_rule(SIGNED_IN)
+def confirm_code(request: SignedInRequest) -> HttpResponse:
+    """The code asked for again before a bulk export, then on to the download."""
+    device = two_factor.confirmed_device(request.user)
+    if device is None:  # every signed-in account has one; fail safe if not
+        return redirect("accounts:two_factor")
+    if two_factor.attempts_exhausted(request.session):
+        logout(request)
+        messages.error(request, "Too many wrong codes. Sign in again to try again.")
+        return redirect("accounts:login")
+    form = TokenForm(request.POST if request.method == "POST" else None, submit_label="Continue")
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"]):
+            two_factor.note_verified(request.session)
+            request.session.pop(two_factor.ATTEMPTS_KEY, None)
+            return redirect(_safe_next(request) or "home")
+        two_factor.note_failure(request.session)
+        form.add_error("token", "The code is not correct, or has expired. Enter the current code.")
+    return render(request, "accounts/confirm_code.html", {"form": form})
 
 
 def _safe_next(request: SignedInRequest) -> str | None:

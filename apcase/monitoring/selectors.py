@@ -15,6 +15,7 @@ from django.utils import timezone
 from apcase.access import policies
 from apcase.accounts.models import Organisation, User
 from apcase.accounts.roles import Role
+from apcase.chronology.services import log_access
 from apcase.placements.models import Placement, PlacementSession
 from apcase.placements.selectors import (
     get_placement_for,
@@ -471,3 +472,11 @@ def closed_follow_ups_for(user: User) -> QuerySet[FollowUpTask]:
         .select_related("placement", "placement__pupil", "placement__provider", "closed_by")
         .order_by("-closed_at", "-id")
     )
+
+
+def absences_to_export(user: User) -> QuerySet[AttendanceMark]:
+    """`absences_to_code_for` for a download; the export is logged."""
+    log_access(
+        by=user, action="monitoring.absences_exported", target=("monitoring.attendancemark", "list")
+    )
+    return absences_to_code_for(user)

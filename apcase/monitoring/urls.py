@@ -1,5 +1,7 @@
 from django.urls import path
 
+from apcase.core.spreadsheets import download_paths
+
 from . import views
 
 app_name = "monitoring"
@@ -11,8 +13,17 @@ urlpatterns = [
     path("absences/", views.absences_to_code, name="absences"),
     path("absences/<int:mark_id>/code/", views.code_absence, name="code_absence"),
     path("placements/<int:placement_id>/", views.placement, name="placement"),
-    path(
-        "placements/<int:placement_id>/attendance.csv", views.attendance_csv, name="attendance_csv"
+    *download_paths(
+        "absences/export",
+        views.absences_export,
+        csv_name="absences_export",
+        xlsx_name="absences_export_xlsx",
+    ),
+    *download_paths(
+        "placements/<int:placement_id>/attendance",
+        views.attendance_export,
+        csv_name="attendance_csv",
+        xlsx_name="attendance_xlsx",
     ),
     path("placements/<int:placement_id>/check-in/", views.check_in, name="check_in"),
     path("placements/<int:placement_id>/visits/new/", views.schedule_visit, name="schedule_visit"),

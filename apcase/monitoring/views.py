@@ -13,10 +13,11 @@ from apcase.access import policies
 from apcase.access.requests import SignedInRequest
 from apcase.access.rules import access_rule
 from apcase.accounts.models import User
+from apcase.accounts.two_factor import requires_recent_second_factor
 from apcase.core import idempotency
 from apcase.core.drafts import stash_concern_draft
 from apcase.core.errors import DomainError
-from apcase.core.exports import csv_response
+from apcase.core.spreadsheets import Sheet, download
 from apcase.core.viewhelpers import Message, Once, Target, handle_form, raise_for_refusal
 from apcase.monitoring.charts import (
     attendance_chart,
@@ -298,11 +299,12 @@ def placement(request: SignedInRequest, placement_id: int) -> HttpResponse:
 
 
 @access_rule(policies.can_view_placements)
-def attendance_csv(request: SignedInRequest, placement_id: int) -> HttpResponse:
+def attendance_export(request: SignedInRequest, placement_id: int, fmt: str) -> HttpResponse:
     """Every current mark: what the provider recorded, and the home school's code for
-    its MIS (D, B or K; for an absence the school's code, N until it codes it)."""
+    its MIS (D, B or K; for an absence the school's code, N until it codes it). One
+    pupil's records: logged, without asking for the code again."""
     found = read_placement_for(
-        request.user, placement_id, action="monitoring.attendance_csv_exported"
+        request.user, placement_id, action=f"monitoring.attendance_{fmt}_exported"
     )
     pupil = found.pupil
     rows = [
@@ -325,24 +327,30 @@ def attendance_csv(request: SignedInRequest, placement_id: int) -> HttpResponse:
         .order_by("date", "session")
         for code in [plan.mis_code(found, m)]
     ]
-    return csv_response(
-        f"attendance-{pupil.upn}-{found.pk}.csv",
-        [
-            "UPN",
-            "Surname",
-            "Forename",
-            "Date",
-            "Session",
-            "Provider recorded",
-            "Home school code",
-            "Meaning",
-            "Provider",
-            "Recorded at",
-            "Recorded by",
-            "Coded by the school",
-        ],
-        rows,
+    return download(
+        fmt,
+        Sheet(
+            f"attendance-{pupil.upn}-{found.pk}",
+            ATTENDANCE_COLUMNS,
+            rows,
+        ),
     )
+
+
+ATTENDANCE_COLUMNS = (
+    "UPN",
+    "Surname",
+    "Forename",
+    "Date",
+    "Session",
+    "Provider recorded",
+    "Home school code",
+    "Meaning",
+    "Provider",
+    "Recorded at",
+    "Recorded by",
+    "Coded by the school",
+)
 
 
 @access_rule(policies.can_code_attendance)
@@ -351,7 +359,43 @@ def absences_to_code(request: SignedInRequest) -> HttpResponse:
     return render(
         request,
         "monitoring/absences_to_code.html",
-        {"marks": list(selectors.absences_to_code_for(request.user)[:200])},
+        {"marks": list(selectors.absences_to_code_for(request.user)[:ABSENCES_SHOWN])},
+    )
+
+
+# The queue shows (and its download holds) the oldest this many.
+ABSENCES_SHOWN = 200
+ABSENCE_COLUMNS = (
+    "UPN",
+    "Pupil",
+    "Provider",
+    "Date",
+    "Session",
+    "Provider recorded",
+    "Code now",
+)
+
+
+@access_rule(policies.can_code_attendance)
+@requires_recent_second_factor
+def absences_export(request: SignedInRequest, fmt: str) -> HttpResponse:
+    """The queue as the page shows it, as CSV or XLSX: more than one pupil's
+    attendance, so the code is asked for again and the export is logged."""
+    marks = selectors.absences_to_export(request.user)[:ABSENCES_SHOWN]
+    rows = [
+        (
+            m.placement.pupil.upn,
+            m.placement.pupil.display_name,
+            m.placement.provider.name,
+            m.date,
+            m.get_session_display(),
+            m.observed_label,
+            "N",
+        )
+        for m in marks
+    ]
+    return download(
+        fmt, Sheet(f"absences-to-code-{timezone.localdate():%Y-%m-%d}", ABSENCE_COLUMNS, rows)
     )
 
 

@@ -9,7 +9,7 @@ Carers are matched to a pupil's existing carers by name. Child protection and
 child-in-need flags are never imported: only the school's DSL records them.
 
 Cells are stored as written. Text that a spreadsheet would treat as a formula is made
-safe when it is exported (apcase.core.exports), not silently changed here.
+safe when it is exported (apcase.core.spreadsheets), not silently changed here.
 
 Bad files get a message, never an error page (docs/security.md, "Bad input never gives
 an error page"): the bytes are read as apcase.core.csvimport reads every import (a

@@ -1,12 +1,14 @@
 from django.urls import path
 
+from apcase.core.spreadsheets import download_paths
+
 from . import views
 
 app_name = "pupils"
 
 urlpatterns = [
     path("", views.pupil_list, name="list"),
-    path("export.csv", views.pupil_export, name="export"),
+    *download_paths("export", views.pupil_export, csv_name="export", xlsx_name="export_xlsx"),
     path("add/", views.pupil_create, name="create"),
     path("import/", views.pupil_import, name="import"),
     path("<int:pupil_id>/", views.pupil_detail, name="detail"),

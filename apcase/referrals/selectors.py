@@ -29,6 +29,17 @@ def referrals_visible_to(user: User) -> QuerySet[Referral]:
     ).select_related("pupil", "school", "panel", "meeting", "created_by", "signed_off_by")
 
 
+def referral_list_for(user: User) -> QuerySet[Referral]:
+    """The referrals page's list, most recently changed first."""
+    return referrals_visible_to(user).order_by("-updated_at", "-pk")
+
+
+def referrals_to_export(user: User) -> QuerySet[Referral]:
+    """`referral_list_for` for a download; the export is logged."""
+    log_access(by=user, action="referrals.exported", target=("referrals.referral", "list"))
+    return referral_list_for(user)
+
+
 def get_referral_for(user: User, referral_id: int) -> Referral:
     referral = one_or_404(referrals_visible_to(user), referral_id, "No such referral.")
     return referral

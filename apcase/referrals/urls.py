@@ -1,11 +1,14 @@
 from django.urls import path
 
+from apcase.core.spreadsheets import download_paths
+
 from . import views
 
 app_name = "referrals"
 
 urlpatterns = [
     path("", views.referral_list, name="list"),
+    *download_paths("export", views.referral_export, csv_name="export", xlsx_name="export_xlsx"),
     path("new/", views.start_referral, name="start"),
     path("<int:referral_id>/", views.referral_detail, name="detail"),
     path("<int:referral_id>/section/<slug:section>/", views.edit_section, name="section"),

@@ -10,8 +10,10 @@ from django.views.decorators.http import require_POST
 from apcase.access import policies
 from apcase.access.requests import SignedInRequest
 from apcase.access.rules import access_rule
+from apcase.accounts.two_factor import requires_recent_second_factor
 from apcase.core import idempotency
 from apcase.core.forms import ConfirmForm
+from apcase.core.spreadsheets import Sheet, download
 from apcase.core.uploads import file_response
 from apcase.core.viewhelpers import Once, attempt, handle_form, run_action, submit_form
 from apcase.directory import threshold
@@ -32,7 +34,7 @@ def _detail(referral: Referral) -> HttpResponse:
 
 @access_rule(policies.can_view_referrals)
 def referral_list(request: SignedInRequest) -> HttpResponse:
-    referrals = selectors.referrals_visible_to(request.user).order_by("-updated_at")
+    referrals = selectors.referral_list_for(request.user)
     emergencies = selectors.emergencies_visible_to(request.user)
     return render(
         request,
@@ -43,6 +45,30 @@ def referral_list(request: SignedInRequest) -> HttpResponse:
             "can_draft": policies.can_draft_referrals(request.user),
             "can_arrange": policies.can_arrange_emergencies(request.user),
         },
+    )
+
+
+REFERRAL_COLUMNS = ("UPN", "Pupil", "School", "Status", "Panel meeting", "Last changed")
+
+
+@access_rule(policies.can_view_referrals)
+@requires_recent_second_factor
+def referral_export(request: SignedInRequest, fmt: str) -> HttpResponse:
+    """The page's referrals, in its order, as CSV or XLSX: a bulk export, so the code
+    is asked for again and the export is logged."""
+    rows = [
+        (
+            r.pupil.upn,
+            r.pupil.display_name,
+            r.school.name,
+            r.get_status_display(),
+            r.meeting.date if r.meeting else "Not yet scheduled",
+            r.updated_at,
+        )
+        for r in selectors.referrals_to_export(request.user)
+    ]
+    return download(
+        fmt, Sheet(f"referrals-{timezone.localdate():%Y-%m-%d}", REFERRAL_COLUMNS, rows)
     )
 
 

@@ -31,6 +31,20 @@ def get_placement_for_reviews(user: User, placement_id: int) -> Placement:
     return placement
 
 
+def reviews_to_export(user: User, placement_id: int) -> tuple[Placement, list[Review]]:
+    """The placement's reviews, as its reviews page lists them, for a download; the
+    export is logged."""
+    placement = get_placement_for_reviews(user, placement_id)
+    log_access(
+        by=user,
+        action="reviews.exported",
+        target=placement,
+        organisation=placement.pupil.school,
+        pupil_id=placement.pupil_id,
+    )
+    return placement, reviews_of(placement)
+
+
 def get_placement_to_review(user: User, placement_id: int) -> Placement:
     placement = get_placement_for(user, placement_id)
     if not policies.can_manage_reviews(user, placement):

@@ -1,11 +1,19 @@
 from django.urls import path
 
+from apcase.core.spreadsheets import download_paths
+
 from . import views
 
 app_name = "reviews"
 
 urlpatterns = [
     path("placement/<int:placement_id>/", views.placement_reviews, name="placement"),
+    *download_paths(
+        "placement/<int:placement_id>/reviews",
+        views.placement_reviews_export,
+        csv_name="placement_export",
+        xlsx_name="placement_export_xlsx",
+    ),
     path("placement/<int:placement_id>/hold/", views.hold, name="hold"),
     path("placement/<int:placement_id>/requests/new/", views.record_request, name="request"),
     path(

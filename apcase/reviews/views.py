@@ -9,6 +9,7 @@ from apcase.access import policies
 from apcase.access.requests import SignedInRequest
 from apcase.access.rules import access_rule
 from apcase.core.pdf import pdf_response, render_pdf
+from apcase.core.spreadsheets import Sheet, download
 from apcase.core.viewhelpers import handle_form
 from apcase.placements.models import Placement, PlacementObjective
 
@@ -58,6 +59,28 @@ def placement_reviews(request: SignedInRequest, placement_id: int) -> HttpRespon
             "today": timezone.localdate(),
         },
     )
+
+
+REVIEW_COLUMNS = ("UPN", "Pupil", "Provider", "Date", "Decision", "Next review")
+
+
+@access_rule(policies.can_view_reviews)
+def placement_reviews_export(request: SignedInRequest, placement_id: int, fmt: str) -> HttpResponse:
+    """The reviews the placement's page lists, as CSV or XLSX (one pupil's: logged)."""
+    placement, reviews = selectors.reviews_to_export(request.user, placement_id)
+    pupil = placement.pupil
+    rows = [
+        (
+            pupil.upn,
+            pupil.display_name,
+            placement.provider.name,
+            review.held_on,
+            review.get_decision_display(),
+            review.next_review_date or "None",
+        )
+        for review in reviews
+    ]
+    return download(fmt, Sheet(f"reviews-{pupil.upn}-{placement.pk}", REVIEW_COLUMNS, rows))
 
 
 @access_rule(policies.can_hold_reviews)

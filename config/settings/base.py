@@ -174,6 +174,9 @@ AXES_VERBOSE = False
 OTP_TOTP_ISSUER = "apcase"
 OTP_TOTP_THROTTLE_FACTOR = 1
 APCASE_OTP_MAX_ATTEMPTS = 5
+# A bulk export (more than one pupil's records in one file) asks for the code again
+# unless it was entered this many seconds ago or less (accounts.two_factor).
+APCASE_RECENT_SECOND_FACTOR_SECONDS = 5 * 60
 
 # Security headers.
 SECURE_CONTENT_TYPE_NOSNIFF = True

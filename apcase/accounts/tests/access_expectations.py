@@ -64,6 +64,7 @@ EXPECTATIONS = {
     "accounts:login": Expect(public=True),
     # Already verified: the code page sends the user home.
     "accounts:two_factor": Expect(password_only=True, roles=ALL_ROLES, ok=302),
+    "accounts:confirm_code": Expect(roles=ALL_ROLES),
     "accounts:logout": Expect(public=True, method="POST"),
     "accounts:password_reset": Expect(public=True),
     "accounts:password_reset_done": Expect(public=True),

@@ -73,6 +73,9 @@ EXPECTATIONS = {
     ),
     "monitoring:placement": Expect(roles=VIEWERS, kwargs=placement_kwargs),
     "monitoring:attendance_csv": Expect(roles=VIEWERS, kwargs=placement_kwargs),
+    "monitoring:attendance_xlsx": Expect(roles=VIEWERS, kwargs=placement_kwargs),
+    "monitoring:absences_export": Expect(roles=SCHOOL_ROLES),
+    "monitoring:absences_export_xlsx": Expect(roles=SCHOOL_ROLES),
     "monitoring:check_in": Expect(roles=PROVIDER_ROLES, kwargs=placement_kwargs),
     "monitoring:schedule_visit": Expect(
         roles=VISITORS, kwargs=placement_kwargs, denied=404, role_status=NOT_SCHOOL

@@ -72,6 +72,7 @@ NOT_REFERRED_OR_PLACED = dict.fromkeys(VIEWERS - SCHOOL_ROLES, 404)
 EXPECTATIONS = {
     "pupils:list": Expect(roles=VIEWERS),
     "pupils:export": Expect(roles=VIEWERS, note="each sees only their own scope"),
+    "pupils:export_xlsx": Expect(roles=VIEWERS, note="each sees only their own scope"),
     "pupils:create": Expect(roles=EDITORS),
     "pupils:import": Expect(roles=IMPORTERS),
     "pupils:detail": Expect(roles=VIEWERS, kwargs=pupil_kwargs, role_status=NOT_REFERRED_OR_PLACED),

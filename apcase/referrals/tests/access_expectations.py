@@ -43,6 +43,8 @@ def emergency(world, own):  # type: ignore[no-untyped-def]
 
 EXPECTATIONS = {
     "referrals:list": Expect(roles=VIEWERS),
+    "referrals:export": Expect(roles=VIEWERS),
+    "referrals:export_xlsx": Expect(roles=VIEWERS),
     "referrals:start": Expect(roles=SCHOOL_EDITORS),
     # Object pages answer "not found" to everyone who may not see the object.
     "referrals:detail": Expect(roles=VIEWERS, kwargs=referral, denied=404),

@@ -29,6 +29,12 @@ EXPECTATIONS = {
     "reviews:placement": Expect(
         roles=READERS, kwargs=placement_kwargs, denied=404, role_status=_refused(PAGE_ROLES)
     ),
+    "reviews:placement_export": Expect(
+        roles=READERS, kwargs=placement_kwargs, denied=404, role_status=_refused(PAGE_ROLES)
+    ),
+    "reviews:placement_export_xlsx": Expect(
+        roles=READERS, kwargs=placement_kwargs, denied=404, role_status=_refused(PAGE_ROLES)
+    ),
     "reviews:detail": Expect(
         roles=READERS, kwargs=review_kwargs, denied=404, role_status=_refused(PAGE_ROLES)
     ),
