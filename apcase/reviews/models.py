@@ -107,10 +107,9 @@ class Review(TimeStampedModel):
         return f"{self.sessions_present / self.sessions_possible * 100:.1f}%"
 
 
-class ObjectiveProgress(models.Model):
-    """Progress against one of the placement's objectives, as the review found it."""
+class ObjectiveFinding(models.Model):
+    """Progress against one of the placement's objectives, with its evidence."""
 
-    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="progress")
     # The objective may later be removed from the plan: its words are kept.
     objective = models.ForeignKey(
         "placements.PlacementObjective", null=True, on_delete=models.SET_NULL, related_name="+"
@@ -120,15 +119,24 @@ class ObjectiveProgress(models.Model):
     evidence = models.TextField()
 
     class Meta:
+        abstract = True
         ordering = ["objective_id"]
+
+    def __str__(self) -> str:
+        return f"{self.objective_text[:80]}: {self.get_progress_display()}"
+
+
+class ObjectiveProgress(ObjectiveFinding):
+    """Progress against one of the placement's objectives, as the review found it."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="progress")
+
+    class Meta(ObjectiveFinding.Meta):
         constraints = [
             models.UniqueConstraint(
                 fields=["review", "objective"], name="one_progress_per_objective"
             )
         ]
-
-    def __str__(self) -> str:
-        return f"{self.objective_text[:80]}: {self.get_progress_display()}"
 
 
 class ProviderReport(TimeStampedModel):
@@ -151,26 +159,15 @@ class ProviderReport(TimeStampedModel):
         return f"Provider report of {self.created_at:%Y-%m-%d}"
 
 
-class ProviderObjectiveProgress(models.Model):
+class ProviderObjectiveProgress(ObjectiveFinding):
     report = models.ForeignKey(ProviderReport, on_delete=models.CASCADE, related_name="progress")
-    # The objective may later be removed from the plan: its words are kept.
-    objective = models.ForeignKey(
-        "placements.PlacementObjective", null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    objective_text = models.TextField("Objective")
-    progress = models.CharField(max_length=16, choices=Progress.choices)
-    evidence = models.TextField()
 
-    class Meta:
-        ordering = ["objective_id"]
+    class Meta(ObjectiveFinding.Meta):
         constraints = [
             models.UniqueConstraint(
                 fields=["report", "objective"], name="one_provider_progress_per_objective"
             )
         ]
-
-    def __str__(self) -> str:
-        return f"{self.objective_text[:80]}: {self.get_progress_display()}"
 
 
 class ReviewRequest(TimeStampedModel):
