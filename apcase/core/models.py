@@ -1,5 +1,11 @@
+from typing import TYPE_CHECKING, Any, Literal, overload
+
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
+
+if TYPE_CHECKING:
+    from apcase.accounts.models import User
 
 
 class TimeStampedModel(models.Model):
@@ -8,6 +14,27 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+@overload
+def user_fk(
+    *, optional: Literal[False] = False, related_name: str = "+"
+) -> "models.ForeignKey[User, User]": ...
+@overload
+def user_fk(
+    *, optional: Literal[True], related_name: str = "+"
+) -> "models.ForeignKey[User | None, User | None]": ...
+def user_fk(*, optional: bool = False, related_name: str = "+") -> Any:
+    """A link to a user (`recorded_by = user_fk()`): PROTECT, as the user is kept as long
+    as the record is, with no reverse accessor unless `related_name` names one;
+    `optional` while nobody is named yet (`closed_by = user_fk(optional=True)`)."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=optional,
+        blank=optional,
+        on_delete=models.PROTECT,
+        related_name=related_name,
+    )
 
 
 class UsedFormKey(models.Model):

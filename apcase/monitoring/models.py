@@ -1,8 +1,7 @@
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from apcase.core.models import TimeStampedModel
+from apcase.core.models import TimeStampedModel, user_fk
 from apcase.reference import attendance as codes
 
 
@@ -38,18 +37,14 @@ class AttendanceMark(models.Model):
     code = models.CharField(
         max_length=2, choices=[(c.code, c.label) for c in codes.CODES], blank=True
     )
-    coded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    coded_by = user_fk(optional=True)
     is_current = models.BooleanField(default=True)
     supersedes = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
     )
     reason = models.TextField(blank=True)  # why a mark is late or corrected
     is_late = models.BooleanField(default=False)  # entered after the register's cut-off
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    recorded_by = user_fk()
     recorded_at = models.DateTimeField()
 
     class Meta:
@@ -108,9 +103,7 @@ class RegisterSubmission(models.Model):
     )
     date = models.DateField()
     session = models.CharField(max_length=2, choices=Session.choices)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    submitted_by = user_fk()
     submitted_at = models.DateTimeField()
 
     class Meta:
@@ -144,17 +137,9 @@ class FollowUpTask(TimeStampedModel):
     date = models.DateField()
     session = models.CharField(max_length=2, choices=Session.choices, blank=True)
     detail = models.TextField()
-    assigned_to = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="follow_up_tasks",
-    )
+    assigned_to = user_fk(optional=True, related_name="follow_up_tasks")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
-    closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    closed_by = user_fk(optional=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     who_was_contacted = models.TextField(blank=True)
     where_the_child_is = models.TextField(blank=True)
@@ -188,9 +173,7 @@ class CheckIn(TimeStampedModel):
     comments = models.TextField(blank=True)
     child_rating = models.PositiveSmallIntegerField(null=True, blank=True)
     child_words = models.TextField(blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    recorded_by = user_fk()
 
     class Meta:
         ordering = ["week_starting"]
@@ -235,12 +218,8 @@ class Visit(TimeStampedModel):
     actions = models.TextField(
         blank=True, help_text="One action a line, with its owner: 'Action – owner'."
     )
-    scheduled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    logged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    scheduled_by = user_fk()
+    logged_by = user_fk(optional=True)
 
     class Meta:
         ordering = ["-scheduled_for", "-id"]

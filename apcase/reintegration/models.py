@@ -2,11 +2,10 @@
 of weeks, each with the half-days at school and at the provider (apcase.reintegration.rules
 says when a phase is part time and what a part-time timetable needs)."""
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from apcase.core.models import TimeStampedModel
+from apcase.core.models import TimeStampedModel, user_fk
 
 
 class PlanStatus(models.TextChoices):
@@ -29,9 +28,7 @@ class ReintegrationPlan(TimeStampedModel):
     )
     status = models.CharField(max_length=10, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
     # The adult at the home school who supports the child's return.
-    named_adult = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reintegrations_named"
-    )
+    named_adult = user_fk(related_name="reintegrations_named")
     start_date = models.DateField()
     target_full_time_date = models.DateField("Target date to be back full time")
     support_strategies = models.TextField(blank=True)
@@ -48,9 +45,7 @@ class ReintegrationPlan(TimeStampedModel):
     la_notified_on = models.DateField(null=True, blank=True)
     completed_on = models.DateField(null=True, blank=True)
     withdrawn_reason = models.TextField(blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = user_fk()
     # The review whose decision was to start reintegration, when the plan came from one.
     started_by_review = models.ForeignKey(
         "reviews.Review",
@@ -116,9 +111,7 @@ class ReviewPoint(models.Model):
     date = models.DateField()
     progress = models.CharField(max_length=10, choices=Progress.choices, blank=True)
     note = models.TextField(blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    recorded_by = user_fk(optional=True)
     recorded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -5,11 +5,10 @@ Nothing here is a status: when the next review is due and whether a parent's req
 must still be met are worked out from the records (apcase.reviews.schedule), so no
 hook can be missed."""
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from apcase.core.models import TimeStampedModel
+from apcase.core.models import TimeStampedModel, user_fk
 from apcase.placements.models import Placement
 
 
@@ -71,9 +70,7 @@ class Review(TimeStampedModel):
     destination = models.CharField(max_length=24, blank=True)
     destination_other = models.CharField(max_length=200, blank=True)
     next_review_date = models.DateField(null=True, blank=True)
-    held_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    held_by = user_fk()
 
     class Meta:
         ordering = ["-held_on", "-id"]
@@ -148,9 +145,7 @@ class ProviderReport(TimeStampedModel):
     attendance = models.TextField("Attendance the provider recorded")
     behaviour = models.TextField("Behaviour")
     child_said = models.TextField("What the child said")
-    written_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    written_by = user_fk()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -188,9 +183,7 @@ class ReviewRequest(TimeStampedModel):
     )
     from_name = models.CharField("From", max_length=200)
     how = models.CharField(max_length=10, choices=How.choices)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    recorded_by = user_fk()
 
     class Meta:
         ordering = ["-received_on", "-id"]

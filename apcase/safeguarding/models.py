@@ -11,10 +11,9 @@ Rules:
 - Who may see a concern is decided in one place, `selectors.concerns_visible_to`.
 """
 
-from django.conf import settings
 from django.db import models
 
-from apcase.core.models import TimeStampedModel
+from apcase.core.models import TimeStampedModel, user_fk
 from apcase.core.uploads import StoredFilePath
 
 
@@ -80,9 +79,7 @@ class Concern(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="concerns",
     )
-    reported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="concerns_reported"
-    )
+    reported_by = user_fk(related_name="concerns_reported")
     reporter_organisation = models.ForeignKey(
         "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
     )
@@ -97,18 +94,12 @@ class Concern(TimeStampedModel):
     status = models.CharField(
         max_length=10, choices=ConcernStatus.choices, default=ConcernStatus.NEW
     )
-    acknowledged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    acknowledged_by = user_fk(optional=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     review_on = models.DateField(null=True, blank=True)
-    escalated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    escalated_by = user_fk(optional=True)
     escalated_at = models.DateTimeField(null=True, blank=True)
-    closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    closed_by = user_fk(optional=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     outcome = models.TextField(blank=True)
 
@@ -141,9 +132,7 @@ class ConcernAddendum(models.Model):
 
     concern = models.ForeignKey(Concern, on_delete=models.PROTECT, related_name="addenda")
     text = models.TextField()
-    written_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    written_by = user_fk()
     written_at = models.DateTimeField()
 
     class Meta:
@@ -173,9 +162,7 @@ class ConcernAction(models.Model):
     kind = models.CharField(max_length=30, choices=ActionKind.choices)
     taken_on = models.DateField()
     note = models.TextField(blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    recorded_by = user_fk()
     recorded_at = models.DateTimeField()
 
     class Meta:
@@ -197,9 +184,7 @@ class ConcernLink(models.Model):
     record_id = models.PositiveIntegerField()
     label = models.CharField(max_length=300)
     href = models.CharField(max_length=300)
-    linked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    linked_by = user_fk()
     linked_at = models.DateTimeField()
 
     class Meta:
@@ -219,9 +204,7 @@ class ConcernAttachment(models.Model):
     stored_path = StoredFilePath(max_length=300)
     original_name = models.CharField(max_length=200)
     extension = models.CharField(max_length=8)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    uploaded_by = user_fk()
     uploaded_at = models.DateTimeField()
 
     class Meta:
@@ -245,20 +228,14 @@ class ChildProtectionTransfer(models.Model):
     destination = models.CharField("Where the child has gone", max_length=200)
     left_on = models.DateField("Date the child left")
     due_by = models.DateField()
-    started_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    started_by = user_fk()
     started_at = models.DateTimeField()
     sent_on = models.DateField(null=True, blank=True)
     sent_how = models.CharField(max_length=200, blank=True)
-    sent_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    sent_by = user_fk(optional=True)
     receipt_confirmed_on = models.DateField(null=True, blank=True)
     receipt_confirmed_by_name = models.CharField(max_length=200, blank=True)
-    receipt_recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    receipt_recorded_by = user_fk(optional=True)
 
     class Meta:
         ordering = ["-left_on", "-pk"]
