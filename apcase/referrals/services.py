@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from apcase.access import policies
 from apcase.accounts.models import User
-from apcase.chronology.services import changed_fields, record_case_event, record_event
+from apcase.chronology.services import changed_fields, record_case_event
 from apcase.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
 from apcase.core.uploads import delete_after_commit, store_upload
 from apcase.pupils.models import Pupil
@@ -69,12 +69,10 @@ def start_referral(*, by: User, pupil: Pupil) -> Referral:
         created_by=by,
         **prefill_from_pupil_record(pupil),
     )
-    record_event(
+    record_case_event(
+        referral,
         by=by,
         action=ReferralAction.STARTED,
-        target=referral,
-        organisation=pupil.school,
-        pupil_id=pupil.pk,
         summary=f"Referral to {panel} started",
         changes={"status": [None, Referral.Status.DRAFT]},
     )

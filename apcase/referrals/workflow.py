@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from apcase.access import policies
 from apcase.accounts.models import Organisation, User
-from apcase.chronology.services import record_case_event, record_event
+from apcase.chronology.services import record_case_event
 from apcase.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
 from apcase.directory.selectors import provider_is_assured
 from apcase.placements import workflow as placement_workflow
@@ -373,12 +373,10 @@ def arrange_emergency_placement(
         parents_told_at=case.parents_told_at,
     )
     when = f"the panel meeting on {meeting.date:%-d %B %Y}" if meeting else "the next panel meeting"
-    record_event(
+    record_case_event(
+        emergency,
         by=by,
         action=ReferralAction.EMERGENCY_ARRANGED,
-        target=emergency,
-        organisation=pupil.school,
-        pupil_id=pupil.pk,
         summary=f"Emergency placement at {provider} arranged; ratification at {when}",
         changes={"ratification": [None, R.AWAITING]},
     )
