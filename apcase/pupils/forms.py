@@ -268,6 +268,17 @@ class ExclusionForm(forms.Form):
     def reasons(self) -> list[str]:
         return [self.cleaned_data.get(f"reason_{n}") or "" for n in (1, 2, 3)]
 
+    def details(self) -> dict[str, Any]:
+        """The values `record_exclusion` and `update_exclusion` both take."""
+        data = self.cleaned_data
+        return {
+            "start_date": data["start_date"],
+            "length_days": data.get("length_days"),
+            "reasons": self.reasons(),
+            "la_notified_date": data.get("la_notified_date"),
+            "notes": data.get("notes", ""),
+        }
+
 
 class PupilFilterForm(forms.Form):
     q = forms.CharField(label="Name or UPN", required=False, max_length=100)

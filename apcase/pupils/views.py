@@ -1,3 +1,4 @@
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -200,6 +201,29 @@ def pupil_chronology_pdf(request: SignedInRequest, pupil_id: int) -> HttpRespons
     return pdf_response(content, filename=f"chronology-{pupil.pk}.pdf")
 
 
+def _pupil_form_page(
+    request: SignedInRequest,
+    pupil: Pupil,
+    form: Any,
+    save: Callable[[], Any],
+    *,
+    done: str,
+    heading: str,
+    section: str = "",
+) -> HttpResponse:
+    """A form about `pupil` (its details, a carer, an exclusion): on a valid post call
+    `save` (a service), then go back to the pupil's page at `section` saying `done`."""
+    return handle_form(
+        request,
+        form,
+        save,
+        success_message=done,
+        redirect_to=_detail_url(pupil, section),
+        template="pupils/pupil_form.html",
+        context={"heading": heading, "pupil": pupil},
+    )
+
+
 def _pupil_initial(pupil: Pupil) -> dict[str, Any]:
     names = [n for n in PupilForm.base_fields if n not in ("school",)]
     initial = {n: getattr(pupil, n) for n in names if hasattr(pupil, n)}
@@ -219,8 +243,9 @@ def pupil_edit(request: SignedInRequest, pupil_id: int) -> HttpResponse:
         show_child_protection=show_cp,
         submit_label="Save changes",
     )
-    return handle_form(
+    return _pupil_form_page(
         request,
+        pupil,
         form,
         lambda: services.update_pupil(
             by=request.user,
@@ -228,10 +253,8 @@ def pupil_edit(request: SignedInRequest, pupil_id: int) -> HttpResponse:
             version=form.cleaned_data.get("version") or 0,
             values=form.pupil_values(),
         ),
-        success_message="Pupil details saved.",
-        redirect_to=_detail_url(pupil),
-        template="pupils/pupil_form.html",
-        context={"heading": f"Change {pupil.display_name}’s details", "pupil": pupil},
+        done="Pupil details saved.",
+        heading=f"Change {pupil.display_name}’s details",
     )
 
 
@@ -239,14 +262,14 @@ def pupil_edit(request: SignedInRequest, pupil_id: int) -> HttpResponse:
 def carer_add(request: SignedInRequest, pupil_id: int) -> HttpResponse:
     pupil = selectors.get_pupil_to_edit(request.user, pupil_id)
     form = CarerForm(request.POST or None, submit_label="Add carer")
-    return handle_form(
+    return _pupil_form_page(
         request,
+        pupil,
         form,
         lambda: services.add_carer(by=request.user, pupil=pupil, values=form.cleaned_data),
-        success_message="Carer added.",
-        redirect_to=_detail_url(pupil, "carers"),
-        template="pupils/pupil_form.html",
-        context={"heading": f"Add a carer for {pupil.display_name}", "pupil": pupil},
+        done="Carer added.",
+        heading=f"Add a carer for {pupil.display_name}",
+        section="carers",
     )
 
 
@@ -255,14 +278,14 @@ def carer_edit(request: SignedInRequest, pupil_id: int, carer_id: int) -> HttpRe
     pupil = selectors.get_pupil_to_edit(request.user, pupil_id)
     carer = selectors.get_carer_for(request.user, pupil, carer_id)
     form = CarerForm(request.POST or None, initial=carer_initial(carer), submit_label="Save carer")
-    return handle_form(
+    return _pupil_form_page(
         request,
+        pupil,
         form,
         lambda: services.update_carer(by=request.user, carer=carer, values=form.cleaned_data),
-        success_message="Carer saved.",
-        redirect_to=_detail_url(pupil, "carers"),
-        template="pupils/pupil_form.html",
-        context={"heading": f"Change {carer.name}’s details", "pupil": pupil},
+        done="Carer saved.",
+        heading=f"Change {carer.name}’s details",
+        section="carers",
     )
 
 
@@ -303,11 +326,7 @@ def exclusion_add(request: SignedInRequest, pupil_id: int) -> HttpResponse:
             by=request.user,
             pupil=pupil,
             kind=form.cleaned_data["kind"],
-            start_date=form.cleaned_data["start_date"],
-            length_days=form.cleaned_data.get("length_days"),
-            reasons=form.reasons(),
-            la_notified_date=form.cleaned_data.get("la_notified_date"),
-            notes=form.cleaned_data.get("notes", ""),
+            **form.details(),
         ),
         success_message="Exclusion recorded.",
         redirect_to=_detail_url(pupil, "exclusions"),
@@ -337,22 +356,18 @@ def exclusion_edit(request: SignedInRequest, pupil_id: int, exclusion_id: int) -
     form = ExclusionForm(
         request.POST or None, initial=initial, kind=exclusion.kind, submit_label="Save changes"
     )
-    return handle_form(
+    return _pupil_form_page(
         request,
+        pupil,
         form,
         lambda: services.update_exclusion(
             by=request.user,
             exclusion=exclusion,
-            start_date=form.cleaned_data["start_date"],
-            length_days=form.cleaned_data.get("length_days"),
-            reasons=form.reasons(),
-            la_notified_date=form.cleaned_data.get("la_notified_date"),
-            notes=form.cleaned_data.get("notes", ""),
+            **form.details(),
         ),
-        success_message="Exclusion saved.",
-        redirect_to=_detail_url(pupil, "exclusions"),
-        template="pupils/pupil_form.html",
-        context={"heading": f"Change {exclusion}", "pupil": pupil},
+        done="Exclusion saved.",
+        heading=f"Change {exclusion}",
+        section="exclusions",
     )
 
 
