@@ -42,7 +42,7 @@ from .services import (
     clean_carer_values,
     clean_pupil_values,
 )
-from .services.records import record_child_protection
+from .services.records import record_child_protection, save_changes
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
@@ -527,11 +527,7 @@ def _apply_carers(
                 summary=f"Added carer {carer} from an MIS import",
             )
             continue
-        diff = changed_fields(carer, values)
-        if diff:
-            for key, value in values.items():
-                setattr(carer, key, value)
-            carer.save()
+        if diff := save_changes(carer, values):
             result.carers_updated += 1
             changed = True
             record_event(

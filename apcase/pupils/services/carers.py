@@ -6,13 +6,13 @@ from typing import Any
 from django.db import transaction
 
 from apcase.accounts.models import User
-from apcase.chronology.services import changed_fields, record_event
+from apcase.chronology.services import record_event
 from apcase.core.errors import ValidationFailed
 from apcase.reference.census import ContactMethod
 
 from ..audit import PupilAction
 from ..models import Carer, Pupil
-from .records import CARER_FIELDS, _plain, _require_editor
+from .records import CARER_FIELDS, _plain, _require_editor, save_changes
 
 
 def clean_carer_values(values: dict[str, Any]) -> dict[str, Any]:
@@ -55,12 +55,9 @@ def update_carer(*, by: User, carer: Carer, values: dict[str, Any]) -> Carer:
     _require_editor(by, carer.pupil.school)
     cleaned = clean_carer_values(values)
     with transaction.atomic():
-        diff = changed_fields(carer, cleaned)
+        diff = save_changes(carer, cleaned)
         if not diff:
             return carer
-        for key, value in cleaned.items():
-            setattr(carer, key, value)
-        carer.save()
         record_event(
             by=by,
             action=PupilAction.CARER_CHANGED,

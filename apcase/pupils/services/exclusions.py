@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from apcase.accounts.models import User
-from apcase.chronology.services import changed_fields, record_event
+from apcase.chronology.services import record_event
 from apcase.reference.census import (
     MAX_EXCLUSION_REASONS,
     MAX_SUSPENSION_DAYS_PER_YEAR,
@@ -23,7 +23,7 @@ from .. import selectors
 from ..audit import PupilAction
 from ..exclusion_days import Suspension, days_by_school_year
 from ..models import Exclusion, Pupil
-from .records import _fail, _require_editor
+from .records import _fail, _require_editor, save_changes
 
 
 def _clean_length(kind: str, length: Any) -> Decimal | None:
@@ -195,12 +195,9 @@ def update_exclusion(
             check_suspension_limit(
                 pupil, start_date=start_date, length=length, exclude_id=exclusion.pk
             )
-        diff = changed_fields(exclusion, values)
+        diff = save_changes(exclusion, values)
         if not diff:
             return exclusion
-        for key, value in values.items():
-            setattr(exclusion, key, value)
-        exclusion.save()
         record_event(
             by=by,
             action=PupilAction.EXCLUSION_CHANGED,

@@ -12,7 +12,7 @@ from apcase.access import policies
 from apcase.accounts.models import Organisation, User
 from apcase.accounts.roles import OrganisationKind, Role
 from apcase.accounts.selectors import holders
-from apcase.chronology.services import added, changed_fields, record_event
+from apcase.chronology.services import Changes, added, changed_fields, record_event
 from apcase.core.errors import NotPermitted, ValidationFailed
 from apcase.notifications import messages
 from apcase.reference.census import NCYear, SENStatus, Sex
@@ -232,6 +232,17 @@ _NULLABLE = {"admission_date", "date_of_birth"}
 
 def _plain(value: Any) -> Any:
     return value if isinstance(value, bool | int | str) or value is None else str(value)
+
+
+def save_changes(record: Any, values: dict[str, Any]) -> Changes:
+    """Set `values` on `record` and save it when any of them differs; what changed, as
+    `changed_fields` gives it (empty: nothing was saved)."""
+    diff = changed_fields(record, values)
+    if diff:
+        for key, value in values.items():
+            setattr(record, key, value)
+        record.save()
+    return diff
 
 
 def record_child_protection(by: User, pupil: Pupil, diff: dict[str, Any]) -> None:
