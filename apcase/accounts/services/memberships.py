@@ -23,19 +23,10 @@ def deactivate_membership(*, by: User, membership: Membership) -> Membership:
             "Ask another administrator to do it."
         )
     with transaction.atomic():
-        locked = Membership.objects.select_for_update().select_related("user").get(pk=membership.pk)
+        locked = _locked(membership)
         if not locked.is_active:
             raise ValidationFailed("This role is already deactivated.")
-        locked.is_active = False
-        locked.save(update_fields=["is_active", "updated_at"])
-        record_event(
-            by=by,
-            action=AccountAction.MEMBERSHIP_DEACTIVATED,
-            target=locked,
-            organisation=locked.organisation,
-            changes={"is_active": [True, False]},
-            summary=f"Deactivated {locked.user} as {locked.get_role_display()}",
-        )
+        _set_active(locked, False, by=by)
         if not Membership.objects.filter(user=locked.user, is_active=True).exists():
             end_sessions_of(locked.user)
     policies.forget_memberships(by)
@@ -48,7 +39,7 @@ def reactivate_membership(*, by: User, membership: Membership) -> Membership:
     if not role_fits_kind(membership.role, membership.organisation.kind):
         raise ValidationFailed("This role is not held in this kind of organisation.")
     with transaction.atomic():
-        locked = Membership.objects.select_for_update().select_related("user").get(pk=membership.pk)
+        locked = _locked(membership)
         if locked.is_active:
             raise ValidationFailed("This role is already active.")
         if not policies.can_reactivate_membership(by, locked):
@@ -56,17 +47,31 @@ def reactivate_membership(*, by: User, membership: Membership) -> Membership:
                 "Restoring this role needs someone who could confirm it: the "
                 "headteacher or provider manager (not the person themselves)."
             )
-        locked.is_active = True
-        locked.save(update_fields=["is_active", "updated_at"])
-        record_event(
-            by=by,
-            action=AccountAction.MEMBERSHIP_REACTIVATED,
-            target=locked,
-            organisation=locked.organisation,
-            changes={"is_active": [False, True]},
-            summary=f"Reactivated {locked.user} as {locked.get_role_display()}",
-        )
+        _set_active(locked, True, by=by)
     return locked
+
+
+def _locked(membership: Membership) -> Membership:
+    return Membership.objects.select_for_update().select_related("user").get(pk=membership.pk)
+
+
+def _set_active(locked: Membership, active: bool, *, by: User) -> None:
+    """Deactivate or reactivate a locked membership, and record which."""
+    locked.is_active = active
+    locked.save(update_fields=["is_active", "updated_at"])
+    action, verb = (
+        (AccountAction.MEMBERSHIP_REACTIVATED, "Reactivated")
+        if active
+        else (AccountAction.MEMBERSHIP_DEACTIVATED, "Deactivated")
+    )
+    record_event(
+        by=by,
+        action=action,
+        target=locked,
+        organisation=locked.organisation,
+        changes={"is_active": [not active, active]},
+        summary=f"{verb} {locked.user} as {locked.get_role_display()}",
+    )
 
 
 def end_sessions_of(user: User) -> int:
