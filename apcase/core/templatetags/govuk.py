@@ -268,3 +268,19 @@ def govuk_back_link(text: Any, viewname: str, *args: Any) -> str:
     return format_html(
         '<a href="{}" class="govuk-back-link">{}</a>', reverse(viewname, args=args), text
     )
+
+
+@register.simple_tag
+def error_summary(errors: Any, anchor: str) -> str:
+    """The GOV.UK error summary for errors that are on no form (a form shows its own):
+    one message or a list, each linking to `anchor`; nothing when there is none."""
+    found = [e for e in ([errors] if isinstance(errors, str) else errors or ()) if e]
+    if not found:
+        return ""
+    return format_html(
+        '<div class="govuk-error-summary" data-module="govuk-error-summary"><div role="alert">'
+        '<h2 class="govuk-error-summary__title">There is a problem</h2>'
+        '<div class="govuk-error-summary__body"><ul class="govuk-list govuk-error-summary__list">'
+        "{}</ul></div></div></div>",
+        format_html_join("", '<li><a href="#{}">{}</a></li>', ((anchor, e) for e in found)),
+    )

@@ -162,3 +162,22 @@ def test_a_table_takes_extra_classes_and_an_id():
     html = render('{% table "A" "B" classes="apcase-chronology" id="history" %}{% endtable %}')
 
     assert html.startswith('<table class="govuk-table apcase-chronology" id="history">')
+
+
+def test_an_error_summary_links_each_message_to_its_place_and_escapes_it():
+    html = render(
+        '{% error_summary errors "register-form" %}', errors=["Mark every pupil.", SCRIPT]
+    )
+
+    assert '<h2 class="govuk-error-summary__title">There is a problem</h2>' in html
+    assert '<li><a href="#register-form">Mark every pupil.</a></li>' in html
+    assert SCRIPT not in html
+    assert ESCAPED in html
+
+
+def test_an_error_summary_takes_one_message_and_shows_nothing_without_one():
+    one = render('{% error_summary error "pupil" %}', error="Select the child.")
+
+    assert '<li><a href="#pupil">Select the child.</a></li>' in one
+    assert render('{% error_summary error "pupil" %}', error="") == ""
+    assert render('{% error_summary errors "pupil" %}', errors=[]) == ""

@@ -463,3 +463,16 @@ def test_the_chronology_costs_the_same_queries_however_many_events_it_shows(sett
 def test_the_concern_lists_filters_refuse_nonsense_quietly(setting, query):
     response = sign_in(Client(), setting.dsl).get(reverse("safeguarding:list"), query)
     assert response.status_code == 200
+
+
+def test_choosing_no_child_says_so_in_the_error_summary(setting):
+    client = sign_in(Client(), setting.teacher)
+
+    assert_page(
+        client.get(reverse("safeguarding:choose_pupil"), {"pupil": ""}),
+        contains=[
+            "<title>Error:",
+            "There is a problem",
+            '<a href="#pupil">Select the child the concern is about.</a>',
+        ],
+    )
