@@ -25,4 +25,5 @@ urlpatterns = [
     path("concerns/", include("apcase.safeguarding.urls")),
     path("reviews/", include("apcase.reviews.urls")),
     path("reintegration/", include("apcase.reintegration.urls")),
+    path("census/", include("apcase.census.urls")),
 ]

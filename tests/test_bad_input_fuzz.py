@@ -64,6 +64,7 @@ NO_FORM = frozenset(
         "pupils:photo",
         "pupils:export",
         "pupils:export_xlsx",
+        "census:export",
         "referrals:list",
         "referrals:export",
         "referrals:export_xlsx",

@@ -25,6 +25,7 @@ NAVIGATION: list[tuple[str, str, Callable[[User], bool]]] = [
     ("Panel", "panel:meeting_list", policies.can_view_panel),
     ("Providers", "directory:provider_list", policies.can_view_directory),
     ("GIAS import", "directory:gias_import", _gias_only),
+    ("School census", "census:return", policies.can_prepare_census),
     ("Term dates", "schooldays:terms", policies.can_manage_terms),
     ("Closure days", "schooldays:closures", policies.can_manage_closure_days),
     ("Users", "organisations:list", policies.can_manage_users_somewhere),

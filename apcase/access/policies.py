@@ -734,3 +734,17 @@ def can_review_reintegration(user: User, plan: "ReintegrationPlan") -> bool:
 def can_complete_reintegration(user: User, placement: "Placement") -> bool:
     """Completing the plan ends the placement: also one who may end it."""
     return can_manage_reintegration(user, placement) and can_end_placement(user, placement)
+
+
+# --- the school census return (apcase.census) ---------------------------------------
+# The school's return is prepared by whoever keeps its census: the data manager (school
+# admin), the inclusion lead and the headteacher, who authorises it.
+CENSUS_ROLES = frozenset({Role.INCLUSION_LEAD, Role.HEADTEACHER, Role.SCHOOL_ADMIN})
+
+
+def can_prepare_census(user: User) -> bool:
+    return has_any_role(user, CENSUS_ROLES)
+
+
+def can_prepare_census_for(user: User, school: Organisation) -> bool:
+    return bool(roles_in(user, school) & CENSUS_ROLES)

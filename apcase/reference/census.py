@@ -82,3 +82,52 @@ MAX_SUSPENSION_DAYS_PER_YEAR = 45
 # the run (school), or of a permanent exclusion (LA), full-time education must be
 # provided (SI 2007/1870 as amended by SI 2014/3216; see exclusion_days.py).
 PROVISION_FROM_SCHOOL_DAY = 6
+
+
+# --- Alternative provision placements arranged by schools (a school census module,
+# mandatory from 2022/23): one record per placement in the collection period. ---------
+
+
+class CensusTerm(models.TextChoices):
+    """The three school censuses of a school year."""
+
+    AUTUMN = "autumn", "Autumn"
+    SPRING = "spring", "Spring"
+    SUMMER = "summer", "Summer"
+
+
+# Census day: the autumn census is on the first Thursday of October, the spring census
+# on the third Thursday of January, the summer census on the third Thursday of May
+# (DfE school census guide, "Census dates"). As (month, which Thursday).
+CENSUS_DAY_RULE: dict[str, tuple[int, int]] = {
+    CensusTerm.AUTUMN: (10, 1),
+    CensusTerm.SPRING: (1, 3),
+    CensusTerm.SUMMER: (5, 3),
+}
+
+
+class APPlacementReason(models.TextChoices):
+    """The census item "primary reason for placement": why the placement was
+    commissioned (for a pupil who was permanently excluded and has a health need, the
+    exclusion), not the pupil's needs. The codes here are apcase's own short codes for
+    the guide's categories; confirm them against the current census code set before
+    each return and change them here only."""
+
+    PERMANENT_EXCLUSION = "PEX", "Permanent exclusion"
+    SUSPENSION = "SUS", "Suspension (provision from the sixth day)"
+    BEHAVIOUR = "BEH", "To improve behaviour (off-site direction)"
+    HEALTH = "HEA", "Health needs (physical or mental)"
+    SEND = "SEN", "Special educational needs"
+    NO_SCHOOL_PLACE = "NSP", "No school place"
+    OTHER = "OTH", "Other reason"
+
+
+class APAttendancePattern(models.TextChoices):
+    """The census item "attendance pattern": full time or part time at the placement."""
+
+    FULL_TIME = "FT", "Full time"
+    PART_TIME = "PT", "Part time"
+
+
+# Ten sessions (five days, morning and afternoon) make a full-time week.
+FULL_TIME_SESSIONS_PER_WEEK = 10

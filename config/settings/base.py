@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "apcase.monitoring",
     "apcase.safeguarding",
     "apcase.reintegration",
+    "apcase.census",
     "apcase.home",
 ]
 

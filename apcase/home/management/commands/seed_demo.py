@@ -24,6 +24,7 @@ APP_DEMOS = [
     "apcase.safeguarding.demo",
     "apcase.reviews.demo",
     "apcase.reintegration.demo",
+    "apcase.census.demo",
 ]
 
 
