@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from conftest import sign_in
 from tests.access.test_url_walk import EXPECTATIONS, URL_NAMES
 from tests.fuzz_forms import MARKER, Form, fresh, read_forms, rounds, with_value
+from tests.helpers import assert_page
 
 # Pages with no form of their own (lists, details, downloads, PDFs, pages that only
 # answer with a redirect in the walk's world), and the action-only URLs (POST, no
@@ -219,8 +220,7 @@ def test_an_id_too_large_for_the_database_in_a_multiple_choice_is_refused(world,
     before = sorted(placement.sites.values_list("pk", flat=True))
     client = _client_for("placements:sites", expect, user_with_role)
     response = client.post(url, {"sites": ["99999999999999999999"]})
-    assert response.status_code == 200
-    assert "Select a valid choice" in response.content.decode()
+    assert_page(response, contains="Select a valid choice")
     assert sorted(placement.sites.values_list("pk", flat=True)) == before
 
 
@@ -263,7 +263,6 @@ def test_a_suspension_in_the_year_9999_is_refused_with_a_message(world, user_wit
                     "reason_1": "PA",
                 },
             )
-            assert response.status_code == 200
-            assert "cannot be more than a year from today" in response.content.decode()
+            assert_page(response, contains="cannot be more than a year from today")
         after = sorted(Exclusion.objects.values_list("pk", "start_date", "length_days"))
         assert after == before

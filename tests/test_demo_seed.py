@@ -9,6 +9,7 @@ from apcase.accounts import demo
 from apcase.accounts.models import Membership, Organisation, User
 from apcase.accounts.roles import Role
 from apcase.chronology.models import AuditEvent
+from tests.helpers import assert_page
 
 pytestmark = pytest.mark.django_db
 
@@ -56,9 +57,7 @@ def test_the_published_totp_secret_and_password_sign_a_demo_user_in():
     assert response.status_code == 302
     code = f"{TOTP(bytes.fromhex(demo.DEMO_TOTP_KEY_HEX)).token():06d}"
     response = client.post("/account/two-factor/", {"token": code}, follow=True)
-    assert response.status_code == 200
-    assert b"Daniel Whitcombe" in response.content
-    assert b"Heronsgate School" in response.content
+    assert_page(response, contains=["Daniel Whitcombe", "Heronsgate School"])
 
 
 @override_settings(APCASE_ENV="production")

@@ -10,6 +10,7 @@ from apcase.accounts.roles import Role
 from apcase.monitoring.models import CheckIn
 from apcase.placements.tests.factories import make_placement
 from apcase.referrals.tests.factories import person
+from tests.helpers import assert_page
 
 from .conftest import TODAY, client_of, messages_of, run_together
 
@@ -49,8 +50,7 @@ def test_two_check_ins_for_one_week_at_once_save_one_and_tell_the_other(
         hold=HOLD,
     )
     assert first.status_code == 302
-    assert second.status_code == 200
-    assert "There is already a check-in for the week of" in second.content.decode()
+    assert_page(second, contains="There is already a check-in for the week of")
     assert CheckIn.objects.get(placement=placement).wellbeing == 4
 
 

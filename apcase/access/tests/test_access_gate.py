@@ -10,6 +10,7 @@ from apcase.access.rules import access_rule
 from apcase.accounts.roles import Role
 from config import urls as project_urls
 from conftest import sign_in
+from tests.helpers import assert_page
 
 
 def undeclared_view(request):
@@ -32,8 +33,7 @@ urlpatterns = [
 def test_a_view_that_declares_no_rule_is_refused_even_to_a_signed_in_user(user_with_role):
     client = sign_in(Client(), user_with_role(Role.HEADTEACHER))
     response = client.get("/undeclared/")
-    assert response.status_code == 403
-    assert b"secret pupil data" not in response.content
+    assert_page(response, status=403, lacks="secret pupil data")
 
 
 @override_settings(ROOT_URLCONF=__name__)

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from apcase.accounts.roles import Role
 from apcase.accounts.tests.factories import PASSWORD
+from tests.helpers import assert_page
 
 pytestmark = pytest.mark.django_db
 
@@ -39,8 +40,7 @@ def test_failures_from_one_client_behind_the_proxy_lock_out_only_that_client(per
 
     # B, even with the right password, is paused ...
     locked = _sign_in_via_proxy(person.email, PASSWORD, CLIENT_B)
-    assert locked.status_code == 429
-    assert b"Sign-in paused for this account" in locked.content
+    assert_page(locked, status=429, contains="Sign-in paused for this account")
     assert b"Wait 15 minutes and try again" in locked.content  # AXES_COOLOFF_TIME
     # ... and A, behind the same proxy, signs in.
     ok = _sign_in_via_proxy(person.email, PASSWORD, CLIENT_A)

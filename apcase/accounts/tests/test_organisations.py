@@ -11,6 +11,7 @@ from apcase.accounts.roles import OrganisationKind, Role
 from apcase.chronology.models import AuditEvent
 from apcase.core.errors import NotPermitted, ValidationFailed
 from conftest import sign_in
+from tests.helpers import assert_page
 
 pytestmark = pytest.mark.django_db
 
@@ -49,10 +50,14 @@ def test_a_school_without_a_local_authority_is_refused(world, sysadmin_client):
     response = sysadmin_client.post(
         reverse("organisations:create"), {"kind": OrganisationKind.SCHOOL, "name": "Lonely School"}
     )
-    assert response.status_code == 200
-    assert b"<title>Error: " in response.content
-    assert b"govuk-error-summary" in response.content
-    assert b"Select the local authority this school belongs to" in response.content
+    assert_page(
+        response,
+        contains=[
+            "<title>Error: ",
+            "govuk-error-summary",
+            "Select the local authority this school belongs to",
+        ],
+    )
     assert not Organisation.objects.filter(name="Lonely School").exists()
     assert not AuditEvent.objects.exists()
 

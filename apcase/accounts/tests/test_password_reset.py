@@ -14,6 +14,7 @@ from apcase.accounts.tests.factories import confirmed_totp
 from apcase.accounts.tests.helpers import link_in_latest_email, path_of, submit_password
 from apcase.notifications.models import OutboxMessage
 from apcase.notifications.services import deliver_pending
+from tests.helpers import assert_page
 
 pytestmark = pytest.mark.django_db
 
@@ -125,6 +126,4 @@ def test_a_weak_new_password_is_refused_with_an_error_summary(person):
     response = client.post(
         page.redirect_chain[-1][0], {"new_password1": "password", "new_password2": "password"}
     )
-    assert response.status_code == 200
-    assert b"<title>Error: " in response.content
-    assert b"govuk-error-summary" in response.content
+    assert_page(response, contains=["<title>Error: ", "govuk-error-summary"])

@@ -16,6 +16,7 @@ from apcase.chronology.models import AuditEvent
 from apcase.core.errors import ValidationFailed
 from apcase.notifications.models import OutboxMessage
 from conftest import sign_in
+from tests.helpers import assert_page
 
 pytestmark = pytest.mark.django_db
 
@@ -52,8 +53,7 @@ def test_an_admin_cannot_make_their_second_address_dsl_without_the_headteacher(
 ):
     attacker = sign_in(Client(), admin)
     page = _invite(attacker, world.school, Role.SCHOOL_DSL)
-    assert page.status_code == 200
-    assert b"waiting for confirmation" in page.content
+    assert_page(page, contains="waiting for confirmation")
     invitation = Invitation.objects.get(email=SECOND_ADDRESS)
     assert invitation.awaiting_confirmation
     # No link reaches the second address, so there is nothing to accept.
@@ -87,8 +87,7 @@ def test_an_unconfirmed_invitation_cannot_be_accepted_even_with_its_token(world,
     )
     url = reverse("accounts:accept_invitation", args=["leaked-token"])
     page = Client().post(url, {"full_name": "X", "password1": PASSWORD, "password2": PASSWORD})
-    assert page.status_code == 403
-    assert b"waiting for confirmation" in page.content
+    assert_page(page, status=403, contains="waiting for confirmation")
     assert not Membership.objects.filter(role=Role.SCHOOL_DSL).exists()
     with pytest.raises(ValidationFailed):
         services.accept_invitation(token="leaked-token", full_name="X", password=PASSWORD)
@@ -134,8 +133,7 @@ def test_a_system_admin_cannot_invite_into_pupil_data_roles(world, admin, user_w
     client = sign_in(Client(), sysadmin)
     for role in (Role.SCHOOL_DSL, Role.INCLUSION_LEAD, Role.SCHOOL_ADMIN):
         page = _invite(client, world.school, role)
-        assert page.status_code == 200
-        assert b"Select a role that sees no pupil data" in page.content
+        assert_page(page, contains="Select a role that sees no pupil data")
     assert not Invitation.objects.exists()
 
 

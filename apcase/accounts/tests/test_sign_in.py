@@ -12,6 +12,7 @@ from apcase.accounts.roles import Role
 from apcase.accounts.tests.factories import confirmed_totp
 from apcase.accounts.tests.helpers import code_for, submit_code, submit_password, wrong_code_for
 from apcase.chronology.models import AuditEvent
+from tests.helpers import assert_page
 
 pytestmark = pytest.mark.django_db
 
@@ -49,9 +50,7 @@ def test_password_and_the_right_code_reach_home(staff):
 def test_wrong_password_shows_an_error_and_signs_nobody_in(staff):
     client = Client()
     response = submit_password(client, staff.email, "not-the-password")
-    assert response.status_code == 200
-    assert b"Enter a correct email address and password" in response.content
-    assert b"<title>Error: " in response.content
+    assert_page(response, contains=["Enter a correct email address and password", "<title>Error: "])
     assert client.get(reverse("home")).status_code == 302
 
 
@@ -103,9 +102,7 @@ def test_a_wrong_code_is_refused_with_a_message(staff):
     client = Client()
     submit_password(client, staff.email)
     response = submit_code(client, wrong_code_for(staff.totpdevice_set.get()))
-    assert response.status_code == 200
-    assert b"The code is not correct" in response.content
-    assert b"<title>Error: " in response.content
+    assert_page(response, contains=["The code is not correct", "<title>Error: "])
     assert client.get(reverse("home"))["Location"] == reverse("accounts:two_factor")
 
 
@@ -142,8 +139,7 @@ def test_after_a_wrong_code_the_device_is_throttled_even_for_the_right_code(staf
     # the right code sent at once is refused.
     response = submit_code(client, code_for(device))
 
-    assert response.status_code == 200
-    assert b"The code is not correct" in response.content
+    assert_page(response, contains="The code is not correct")
     assert client.get(reverse("home"))["Location"] == reverse("accounts:two_factor")
 
     # Once the wait has passed, the right code works.
@@ -185,8 +181,7 @@ def test_five_wrong_passwords_lock_that_person_out_from_that_address(two_people)
 
     response = submit_password(Client(), a.email, ip="10.0.0.1")
 
-    assert response.status_code == 429
-    assert b"Sign-in paused for this account" in response.content
+    assert_page(response, status=429, contains="Sign-in paused for this account")
     assert "_auth_user_id" not in Client().session
 
 
@@ -231,5 +226,4 @@ def test_a_deactivated_person_cannot_sign_in(user_with_role):
     user.is_active = False
     user.save()
     response = submit_password(Client(), user.email)
-    assert response.status_code == 200
-    assert b"Enter a correct email address and password" in response.content
+    assert_page(response, contains="Enter a correct email address and password")

@@ -20,6 +20,7 @@ from apcase.core.errors import ValidationFailed
 from apcase.referrals.models import ReferralDocument
 from apcase.referrals.tests.factories import draft_referral, make_panel, make_pupil, person
 from conftest import sign_in
+from tests.helpers import assert_page
 
 CONTENT_TYPES = (
     '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/'
@@ -168,8 +169,7 @@ def test_the_referral_page_refuses_a_dangerous_word_document_and_stores_nothing(
 ):
     client, referral = lead_and_referral
     response = _post_document(client, referral, data)
-    assert response.status_code == 200
-    page = response.content.decode()
+    page = assert_page(response)
     assert "govuk-error-summary" in page
     assert "The selected Word document" in page
     assert not ReferralDocument.objects.exists()

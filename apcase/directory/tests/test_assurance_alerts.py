@@ -21,6 +21,7 @@ from apcase.placements.models import Placement
 from apcase.placements.tests.factories import make_placement
 from apcase.referrals.tests.factories import person
 from conftest import sign_in
+from tests.helpers import assert_page
 
 from .factories import AssuranceRecordFactory, assure_fully
 
@@ -125,8 +126,7 @@ def test_the_inclusion_leads_home_page_shows_the_problem_while_it_lasts(world, p
     lead = person(Role.INCLUSION_LEAD, world.school)
     client = sign_in(Client(), lead)
     response = client.get("/")
-    assert response.status_code == 200
-    page = response.content.decode()
+    page = assert_page(response)
     assert "Assurance expiring: Milton Keynes Primary Referral Unit" in page
     assert f"/providers/{world.provider.pk}/" in page
     assert "1 pupil from your school is placed there." in page

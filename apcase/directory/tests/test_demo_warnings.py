@@ -12,6 +12,7 @@ from apcase.directory.models import AssuranceAlert
 from apcase.directory.threshold import threshold_for
 from apcase.notifications.models import OutboxMessage
 from conftest import sign_in
+from tests.helpers import assert_page
 
 pytestmark = pytest.mark.django_db
 
@@ -25,8 +26,7 @@ def test_the_demo_shows_the_threshold_inadequate_and_expiry_warnings():
 
     officer = sign_in(Client(), User.objects.get(email="la.officer@mk-council.example"))
     response = officer.get("/")
-    assert response.status_code == 200
-    page = response.content.decode()
+    page = assert_page(response)
     assert "Registration threshold: Brightpath Tuition (demo)" in page
     assert "One pupil short" in page
 

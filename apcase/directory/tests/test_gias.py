@@ -15,6 +15,7 @@ from apcase.chronology.models import AuditEvent
 from apcase.directory import gias, services
 from apcase.directory.models import Inspection, ProviderProfile
 from conftest import sign_in
+from tests.helpers import assert_page
 
 pytestmark = pytest.mark.django_db
 FIXTURE = Path(__file__).parent / "fixtures" / "gias_sample.csv"
@@ -221,6 +222,4 @@ def test_an_upload_in_the_wrong_encoding_shows_the_error_on_the_form(world, user
     data = FIXTURE.read_bytes().decode("cp1252").encode("utf-16")
     upload = SimpleUploadedFile("gias.csv", data, content_type="text/csv")
     response = client.post("/providers/import-gias/", {"file": upload})
-    assert response.status_code == 200
-    assert "UTF-16 or binary" in response.content.decode()
-    assert "govuk-error-summary" in response.content.decode()
+    assert_page(response, contains=["UTF-16 or binary", "govuk-error-summary"])

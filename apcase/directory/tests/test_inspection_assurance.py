@@ -15,6 +15,7 @@ from apcase.directory.forms import ProviderChoiceField
 from apcase.directory.models import Inspection
 from apcase.directory.selectors import provider_is_assured, provider_options_for_placement
 from conftest import sign_in
+from tests.helpers import assert_page
 
 from .factories import assure_fully
 from .test_gias import _csv, _import, _table
@@ -51,12 +52,10 @@ def test_a_gias_ofsted_category_of_concern_is_imported_as_inadequate_and_makes_t
     lead = user_with_role(Role.INCLUSION_LEAD)
     client = sign_in(Client(), lead)
     response = client.get(f"/providers/{provider.pk}/")
-    assert response.status_code == 200
-    page = response.content.decode()
+    page = assert_page(response)
     assert "Not assured: latest Ofsted grade Inadequate (inspected 12 February 2024)" in page
     response = client.get("/providers/?assurance=not_assured")
-    assert response.status_code == 200
-    page = response.content.decode()
+    page = assert_page(response)
     assert "Kingfisher Pupil Referral Unit" in page
     assert "latest Ofsted grade Inadequate (inspected 12 February 2024)" in page
 

@@ -20,6 +20,7 @@ from apcase.directory.models import (
     Site,
 )
 from conftest import sign_in
+from tests.helpers import assert_page
 
 pytestmark = pytest.mark.django_db
 TODAY = date.today()
@@ -154,8 +155,7 @@ def test_a_vetting_confirmation_without_the_undertaking_to_report_changes_is_ref
             "document": _pdf(),
         },
     )
-    assert response.status_code == 200
-    assert "Confirm the provider has undertaken to report changes" in response.content.decode()
+    assert_page(response, contains="Confirm the provider has undertaken to report changes")
     assert not AssuranceRecord.objects.exists()
 
 

@@ -23,6 +23,7 @@ from apcase.referrals.tests.factories import (
     sitting_panel,
 )
 from conftest import sign_in
+from tests.helpers import assert_page
 
 from .factories import ProviderProfileFactory
 
@@ -54,8 +55,7 @@ def test_the_panel_decision_page_warns_before_approving_a_placement_that_reaches
     response = sign_in(Client(), chair).get(
         reverse("panel:decide_referral", args=[meeting.pk, referral.pk])
     )
-    assert response.status_code == 200
-    page = response.content.decode()
+    page = assert_page(response)
     assert 'id="registration-threshold-warning"' in page
     assert (
         "Milton Keynes Primary Referral Unit is not a registered school and teaches 4 "
@@ -86,8 +86,7 @@ def test_the_panel_decision_page_warns_before_approving_a_placement_that_reaches
     response = client.post(
         reverse("panel:decide_referral", args=[meeting.pk, referral.pk]), data, follow=True
     )
-    assert response.status_code == 200
-    page = response.content.decode()
+    page = assert_page(response)
     assert "Decision recorded." in page
     assert "With this placement it would have to register as an independent school" in page
 
@@ -104,8 +103,7 @@ def test_the_la_home_page_lists_providers_at_or_one_pupil_short_of_the_threshold
     _fill(world, tuition, 4)
     officer = sign_in(Client(), user_with_role(Role.LA_OFFICER))
     response = officer.get("/")
-    assert response.status_code == 200
-    page = response.content.decode()
+    page = assert_page(response)
     assert "Registration threshold: Milton Keynes Primary Referral Unit" in page
     assert "One pupil short" in page
     assert "One more full-time pupil would take it to the registration threshold" in page
@@ -138,7 +136,6 @@ def test_the_directory_page_shows_the_count_and_warns_one_pupil_short(
     response = sign_in(Client(), user_with_role(Role.INCLUSION_LEAD)).get(
         f"/providers/{tuition.pk}/"
     )
-    assert response.status_code == 200
-    page = response.content.decode()
+    page = assert_page(response)
     assert 'id="registration-threshold-warning"' in page
     assert "teaches 4 full-time pupils of compulsory school age" in page

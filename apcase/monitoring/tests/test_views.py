@@ -12,6 +12,7 @@ from apcase.monitoring.models import FollowUpTask
 from apcase.placements.tests.factories import make_placement
 from apcase.referrals.tests.factories import make_pupil, person
 from conftest import sign_in
+from tests.helpers import assert_page
 
 # The most recent weekday: pupils are timetabled Monday to Friday.
 TODAY = timezone.localdate() - datetime.timedelta(days=max(0, timezone.localdate().weekday() - 4))
@@ -89,8 +90,7 @@ def test_provider_submits_a_register_with_one_absence_and_the_named_staff_member
 def test_a_register_missing_a_mark_shows_an_error_and_saves_nothing(world, staff_client):
     placements = _placements(world, 2)
     response = staff_client.post(_register_url(), {f"mark_{placements[0].pk}": "/", "reason": "x"})
-    assert response.status_code == 200
-    assert "Choose a mark for" in response.content.decode()
+    assert_page(response, contains="Choose a mark for")
     assert not placements[0].marks.exists()
 
 
@@ -118,8 +118,7 @@ def test_the_csv_gives_the_home_school_code_for_present_sessions(world, staff_cl
 def test_the_register_day_is_chosen_with_the_gov_uk_date_input(world, staff_client):
     placement = _placements(world, 1)[0]
     page = staff_client.get(_register_url())
-    assert page.status_code == 200
-    html = page.content.decode()
+    html = assert_page(page)
     assert 'type="date"' not in html
     for part in ("date_0", "date_1", "date_2"):
         assert f'name="{part}"' in html
@@ -131,8 +130,7 @@ def test_the_register_day_is_chosen_with_the_gov_uk_date_input(world, staff_clie
     shown = staff_client.get(
         url, {"date_0": day.day, "date_1": day.month, "date_2": day.year, "session": "am"}
     )
-    assert shown.status_code == 200
-    assert f"{day:%A} {day.day} {day:%B %Y}" in shown.content.decode()
+    assert_page(shown, contains=f"{day:%A} {day.day} {day:%B %Y}")
     assert placement.pupil.display_name in shown.content.decode()
     # A date that is no date, or one still to come, shows today's register and says why.
     for typed, message in (

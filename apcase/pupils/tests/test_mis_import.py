@@ -13,6 +13,7 @@ from apcase.pupils.models import Carer, Pupil
 from apcase.pupils.tests.factories import PupilFactory
 from apcase.pupils.upn import with_check_letter
 from conftest import Role
+from tests.helpers import assert_page
 
 UPN_1 = with_check_letter("826202626001")
 UPN_2 = with_check_letter("826202626002")
@@ -290,8 +291,7 @@ def test_nul_characters_are_refused_with_a_message_and_change_nothing(world, cli
     PupilFactory(school=world.school, upn=UPN_2)
     before = snapshot()
     response = _post_file(client_for(Role.SCHOOL_ADMIN), content)
-    assert response.status_code == 200
-    page = response.content.decode()
+    page = assert_page(response)
     assert "Nothing has been imported" in page
     assert "NUL characters" in page
     assert "Save it as CSV UTF-8" in page
@@ -307,8 +307,7 @@ def test_a_128_kb_cell_is_refused_by_line_and_changes_nothing(world, client_for)
         ({"Contact 1 Name": "é" * 151}, "it can hold at most 150"),
     ):
         response = _post_file(client, csv_bytes([row(**overrides)]))
-        assert response.status_code == 200
-        page = response.content.decode()
+        page = assert_page(response)
         assert "Nothing has been imported" in page
         assert wanted in page
     assert snapshot() == before
@@ -339,8 +338,7 @@ def test_a_byte_that_is_neither_utf8_nor_windows_1252_is_refused_as_the_gias_imp
     content = content.decode().replace("\x81", "").encode("cp1252")
     content = content.replace(b"Zo", b"Zo\x81", 1)
     response = _post_file(client_for(Role.SCHOOL_ADMIN), content)
-    assert response.status_code == 200
-    page = response.content.decode()
+    page = assert_page(response)
     assert "Nothing has been imported" in page
     assert "line 3 has a byte (0x81)" in page
     assert not Pupil.objects.exists()

@@ -13,6 +13,7 @@ from apcase.pupils.services import UPN_CANNOT_BE_USED
 from apcase.pupils.tests.factories import PupilFactory
 from apcase.pupils.tests.test_views import pupil_form
 from apcase.referrals.tests.factories import person
+from tests.helpers import assert_page
 
 pytestmark = pytest.mark.django_db
 
@@ -77,8 +78,7 @@ def test_a_duplicate_on_the_schools_own_roll_is_named_as_such_and_alerts_nobody(
 ):
     mine = PupilFactory(school=world.school)
     response = client_for(Role.INCLUSION_LEAD).post("/pupils/add/", pupil_form(upn=mine.upn))
-    assert response.status_code == 200
-    assert "Another pupil on your school’s roll already has this UPN" in response.content.decode()
+    assert_page(response, contains="Another pupil on your school’s roll already has this UPN")
     assert UPN_CANNOT_BE_USED not in response.content.decode()
     assert not OutboxMessage.objects.exists()
     assert not AuditEvent.objects.filter(action="pupil.upn_in_use_refused").exists()

@@ -7,6 +7,7 @@ from django.urls import reverse
 from apcase.accounts.models import User
 from apcase.safeguarding.models import Concern, ConcernStatus
 from conftest import sign_in
+from tests.helpers import assert_page
 
 
 def test_the_demo_has_a_closed_and_an_open_concern_with_actions_at_the_pru(db, settings):
@@ -21,7 +22,6 @@ def test_the_demo_has_a_closed_and_an_open_concern_with_actions_at_the_pru(db, s
 
     dsl = sign_in(Client(), User.objects.get(email="dsl@heronsgate.example"))
     page = dsl.get(reverse("safeguarding:list"))
-    assert page.status_code == 200
-    assert "2 concerns" in page.content.decode()
+    assert_page(page, contains="2 concerns")
     head = sign_in(Client(), User.objects.get(email="headteacher@heronsgate.example"))
     assert head.get(reverse("safeguarding:list")).status_code == 403

@@ -15,6 +15,7 @@ from apcase.core.errors import NotPermitted, TransitionNotAllowed
 from apcase.referrals.tests.factories import person
 from apcase.safeguarding import services, transfers, workflow
 from conftest import sign_in
+from tests.helpers import assert_page
 
 from .factories import placed_pupil, report
 
@@ -76,9 +77,7 @@ def test_sent_then_received_and_overdue_until_sent(leaver):
     )
     client = sign_in(Client(), leaver.dsl)
     home = client.get(reverse("home"))
-    assert home.status_code == 200
-    assert "Send the child protection file of" in home.content.decode()
-    assert "Overdue" in home.content.decode()
+    assert_page(home, contains=["Send the child protection file of", "Overdue"])
 
     with pytest.raises(TransitionNotAllowed):
         transfers.record_receipt(
