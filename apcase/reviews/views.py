@@ -1,3 +1,4 @@
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpResponse
@@ -10,7 +11,7 @@ from apcase.access.requests import SignedInRequest
 from apcase.access.rules import access_rule
 from apcase.core.pdf import pdf_response, render_pdf
 from apcase.core.spreadsheets import Sheet, download
-from apcase.core.viewhelpers import handle_form
+from apcase.core.viewhelpers import Target, handle_form
 from apcase.placements.models import Placement, PlacementObjective
 
 from . import schedule, selectors, services
@@ -83,6 +84,30 @@ def placement_reviews_export(request: SignedInRequest, placement_id: int, fmt: s
     return download(fmt, Sheet(f"reviews-{pupil.upn}-{placement.pk}", REVIEW_COLUMNS, rows))
 
 
+def _form_page(
+    request: SignedInRequest,
+    placement: Placement,
+    form: Any,
+    save: Callable[[], Any],
+    *,
+    done: str,
+    heading: str,
+    redirect_to: Target | None = None,
+    **context: Any,
+) -> HttpResponse:
+    """A review form about `placement`: on a valid post call `save` (a service), say
+    `done` and go to `redirect_to` (the placement's reviews unless named)."""
+    return handle_form(
+        request,
+        form,
+        save,
+        success_message=done,
+        redirect_to=redirect_to or _placement_url(placement.pk),
+        template="reviews/form.html",
+        context={"placement": placement, "heading": heading, **context},
+    )
+
+
 @access_rule(policies.can_hold_reviews)
 def hold(request: SignedInRequest, placement_id: int) -> HttpResponse:
     placement = selectors.get_placement_to_review(request.user, placement_id)
@@ -92,20 +117,17 @@ def hold(request: SignedInRequest, placement_id: int) -> HttpResponse:
         objectives=_objectives(placement),
         carers=selectors.carers_of(placement.pupil),
     )
-    return handle_form(
+    return _form_page(
         request,
+        placement,
         form,
         lambda: services.hold_review(placement, by=request.user, record=form.record()),
-        success_message="Review saved.",
+        done="Review saved.",
+        heading="Record a review",
         redirect_to=after_review,
-        template="reviews/form.html",
-        context={
-            "placement": placement,
-            "heading": "Record a review",
-            "state": selectors.review_state(placement),
-            "reports": selectors.provider_reports_of(placement)[:1],
-            "interval_weeks": schedule.review_interval().days // 7,
-        },
+        state=selectors.review_state(placement),
+        reports=selectors.provider_reports_of(placement)[:1],
+        interval_weeks=schedule.review_interval().days // 7,
     )
 
 
@@ -113,8 +135,9 @@ def hold(request: SignedInRequest, placement_id: int) -> HttpResponse:
 def record_request(request: SignedInRequest, placement_id: int) -> HttpResponse:
     placement = selectors.get_placement_to_review(request.user, placement_id)
     form = RequestForm(request.POST or None, carers=selectors.carers_of(placement.pupil))
-    return handle_form(
+    return _form_page(
         request,
+        placement,
         form,
         lambda: services.record_request(
             placement,
@@ -123,14 +146,9 @@ def record_request(request: SignedInRequest, placement_id: int) -> HttpResponse:
             carer=form.cleaned_data["carer"],
             how=form.cleaned_data["how"],
         ),
-        success_message="Request recorded.",
-        redirect_to=_placement_url(placement.pk),
-        template="reviews/form.html",
-        context={
-            "placement": placement,
-            "heading": "A parent's written request for a review",
-            "request_window_weeks": schedule.request_window().days // 7,
-        },
+        done="Request recorded.",
+        heading="A parent's written request for a review",
+        request_window_weeks=schedule.request_window().days // 7,
     )
 
 
@@ -138,8 +156,9 @@ def record_request(request: SignedInRequest, placement_id: int) -> HttpResponse:
 def provider_report(request: SignedInRequest, placement_id: int) -> HttpResponse:
     placement = selectors.get_placement_to_report_on(request.user, placement_id)
     form = ProviderReportForm(request.POST or None, objectives=_objectives(placement))
-    return handle_form(
+    return _form_page(
         request,
+        placement,
         form,
         lambda: services.write_provider_report(
             placement,
@@ -149,10 +168,8 @@ def provider_report(request: SignedInRequest, placement_id: int) -> HttpResponse
             child_said=form.cleaned_data["child_said"],
             progress=form.findings(),
         ),
-        success_message="Report sent to the school for the review.",
-        redirect_to=_placement_url(placement.pk),
-        template="reviews/form.html",
-        context={"placement": placement, "heading": "Your report for the next review"},
+        done="Report sent to the school for the review.",
+        heading="Your report for the next review",
     )
 
 
