@@ -18,6 +18,7 @@ from apcase.reference.census import (
 )
 
 from .models import Carer
+from .services.exclusions import ExclusionDetails
 from .upn import EXAMPLE_UPN
 
 
@@ -268,16 +269,15 @@ class ExclusionForm(forms.Form):
     def reasons(self) -> list[str]:
         return [self.cleaned_data.get(f"reason_{n}") or "" for n in (1, 2, 3)]
 
-    def details(self) -> dict[str, Any]:
-        """The values `record_exclusion` and `update_exclusion` both take."""
+    def details(self) -> ExclusionDetails:
         data = self.cleaned_data
-        return {
-            "start_date": data["start_date"],
-            "length_days": data.get("length_days"),
-            "reasons": self.reasons(),
-            "la_notified_date": data.get("la_notified_date"),
-            "notes": data.get("notes", ""),
-        }
+        return ExclusionDetails(
+            start_date=data["start_date"],
+            length_days=data.get("length_days"),
+            reasons=self.reasons(),
+            la_notified_date=data.get("la_notified_date"),
+            notes=data.get("notes", ""),
+        )
 
 
 class PupilFilterForm(forms.Form):

@@ -326,7 +326,7 @@ def exclusion_add(request: SignedInRequest, pupil_id: int) -> HttpResponse:
             by=request.user,
             pupil=pupil,
             kind=form.cleaned_data["kind"],
-            **form.details(),
+            details=form.details(),
         ),
         success_message="Exclusion recorded.",
         redirect_to=_detail_url(pupil, "exclusions"),
@@ -363,7 +363,7 @@ def exclusion_edit(request: SignedInRequest, pupil_id: int, exclusion_id: int) -
         lambda: services.update_exclusion(
             by=request.user,
             exclusion=exclusion,
-            **form.details(),
+            details=form.details(),
         ),
         done="Exclusion saved.",
         heading=f"Change {exclusion}",

@@ -28,6 +28,7 @@ from .carers import (
     update_carer,
 )
 from .exclusions import (
+    ExclusionDetails,
     check_suspension_limit,
     record_exclusion,
     update_exclusion,
@@ -52,6 +53,7 @@ from .records import (
 __all__ = [
     "CARER_FIELDS",
     "CHILD_PROTECTION_FIELDS",
+    "ExclusionDetails",
     "PUPIL_FIELDS",
     "REQUIRED_PUPIL_FIELDS",
     "UPNCannotBeUsed",

@@ -2,6 +2,8 @@
 day counted in the year it falls in), 1 to 3 distinct DfE reason codes, and the
 version the user saw."""
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -24,6 +26,33 @@ from ..audit import PupilAction
 from ..exclusion_days import Suspension, days_by_school_year
 from ..models import Exclusion, Pupil
 from .records import _fail, _require_editor, save_changes
+
+
+@dataclass(frozen=True)
+class ExclusionDetails:
+    """What is recorded of an exclusion, as the form gives it; the services check it."""
+
+    start_date: date
+    reasons: Sequence[str]  # 1 to 3 DfE reason codes ("" for none)
+    length_days: Any = None  # school days; none for a permanent exclusion
+    la_notified_date: date | None = None
+    notes: str = ""
+
+
+def _values(kind: str, details: ExclusionDetails) -> dict[str, Any]:
+    """The exclusion's checked fields (ValidationFailed naming the field otherwise)."""
+    start_date = _clean_start(details.start_date)
+    length = _clean_length(kind, details.length_days)
+    codes = _clean_reasons(details.reasons)
+    return {
+        "start_date": start_date,
+        "length_days": length,
+        "reason_1": codes[0],
+        "reason_2": codes[1],
+        "reason_3": codes[2],
+        "la_notified_date": details.la_notified_date,
+        "notes": details.notes or "",
+    }
 
 
 def _clean_length(kind: str, length: Any) -> Decimal | None:
@@ -55,7 +84,7 @@ def _clean_start(start_date: date) -> date:
     return start_date
 
 
-def _clean_reasons(reasons: list[str]) -> list[str]:
+def _clean_reasons(reasons: Sequence[str]) -> list[str]:
     codes = [code for code in reasons if code]
     if not codes:
         raise _fail("reason_1", "Choose at least one reason for the exclusion.")
@@ -104,23 +133,13 @@ def check_suspension_limit(
         raise _fail("length_days", message)
 
 
-def record_exclusion(
-    *,
-    by: User,
-    pupil: Pupil,
-    kind: str,
-    start_date: date,
-    length_days: Any = None,
-    reasons: list[str],
-    la_notified_date: date | None = None,
-    notes: str = "",
-) -> Exclusion:
+def record_exclusion(*, by: User, pupil: Pupil, kind: str, details: ExclusionDetails) -> Exclusion:
     _require_editor(by, pupil.school)
     if kind not in ExclusionKind.values:
         raise _fail("kind", "Choose suspension or permanent exclusion.")
-    start_date = _clean_start(start_date)
-    length = _clean_length(kind, length_days)
-    codes = _clean_reasons(reasons)
+    values = _values(kind, details)
+    start_date, length = values["start_date"], values["length_days"]
+    notified = values["la_notified_date"]
     with transaction.atomic():
         locked = Pupil.objects.select_for_update().get(pk=pupil.pk)
         # Under the pupil's lock: a form sent twice (or three times) is recorded once.
@@ -135,17 +154,7 @@ def record_exclusion(
             )
         if length is not None:
             check_suspension_limit(locked, start_date=start_date, length=length)
-        exclusion = Exclusion.objects.create(
-            pupil=locked,
-            kind=kind,
-            start_date=start_date,
-            length_days=length,
-            reason_1=codes[0],
-            reason_2=codes[1],
-            reason_3=codes[2],
-            la_notified_date=la_notified_date,
-            notes=notes or "",
-        )
+        exclusion = Exclusion.objects.create(pupil=locked, kind=kind, **values)
         record_event(
             by=by,
             action=PupilAction.EXCLUSION_RECORDED,
@@ -156,39 +165,20 @@ def record_exclusion(
                 "kind": [None, kind],
                 "start_date": [None, str(start_date)],
                 "length_days": [None, None if length is None else str(length)],
-                "reasons": [None, ", ".join(c for c in codes if c)],
-                "la_notified_date": [None, str(la_notified_date) if la_notified_date else None],
+                "reasons": [None, ", ".join(c for c in details.reasons if c)],
+                "la_notified_date": [None, str(notified) if notified else None],
             },
             summary=f"Recorded {exclusion}",
         )
     return exclusion
 
 
-def update_exclusion(
-    *,
-    by: User,
-    exclusion: Exclusion,
-    start_date: date,
-    length_days: Any = None,
-    reasons: list[str],
-    la_notified_date: date | None = None,
-    notes: str = "",
-) -> Exclusion:
+def update_exclusion(*, by: User, exclusion: Exclusion, details: ExclusionDetails) -> Exclusion:
     """Correct an exclusion (its kind cannot change: record a new one instead)."""
     pupil = exclusion.pupil
     _require_editor(by, pupil.school)
-    start_date = _clean_start(start_date)
-    length = _clean_length(exclusion.kind, length_days)
-    codes = _clean_reasons(reasons)
-    values = {
-        "start_date": start_date,
-        "length_days": length,
-        "reason_1": codes[0],
-        "reason_2": codes[1],
-        "reason_3": codes[2],
-        "la_notified_date": la_notified_date,
-        "notes": notes or "",
-    }
+    values = _values(exclusion.kind, details)
+    start_date, length = values["start_date"], values["length_days"]
     with transaction.atomic():
         Pupil.objects.select_for_update().get(pk=pupil.pk)
         if length is not None:

@@ -109,7 +109,10 @@ def test_a_lunchtime_suspension_between_two_suspensions_joins_them(pupil):
 def test_a_permanent_exclusion_keeps_its_own_sixth_day(pupil, lead):
     suspension(pupil, date(2026, 9, 7), 3)
     services.record_exclusion(
-        by=lead, pupil=pupil, kind="permanent", start_date=date(2026, 9, 10), reasons=["PA"]
+        by=lead,
+        pupil=pupil,
+        kind="permanent",
+        details=services.ExclusionDetails(start_date=date(2026, 9, 10), reasons=["PA"]),
     )
     history = selectors.exclusion_history(pupil)
     permanent = next(line for line in history.lines if line.exclusion.kind == "permanent")
@@ -179,9 +182,9 @@ def test_the_limit_is_checked_in_each_year_a_suspension_falls_in(pupil, lead):
             by=lead,
             pupil=pupil,
             kind="suspension",
-            start_date=date(2026, 7, 13),
-            length_days=10,
-            reasons=["DB"],
+            details=services.ExclusionDetails(
+                start_date=date(2026, 7, 13), length_days=10, reasons=["DB"]
+            ),
         )
     message = str(refused.value)
     assert "already been suspended for 43 school days in 2026/27" in message
@@ -302,8 +305,8 @@ def test_a_suspension_longer_than_45_days_is_refused_by_the_service(pupil, lead,
             by=lead,
             pupil=pupil,
             kind="suspension",
-            start_date=date(2026, 9, 14),
-            length_days=length,
-            reasons=["DB"],
+            details=services.ExclusionDetails(
+                start_date=date(2026, 9, 14), length_days=length, reasons=["DB"]
+            ),
         )
     assert not pupil.exclusions.exists()

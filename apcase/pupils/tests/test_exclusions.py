@@ -32,9 +32,9 @@ def suspend(by, pupil, length, start=date(2026, 9, 14), reasons=("DB",)):  # typ
         by=by,
         pupil=pupil,
         kind="suspension",
-        start_date=start,
-        length_days=length,
-        reasons=list(reasons),
+        details=services.ExclusionDetails(
+            start_date=start, length_days=length, reasons=list(reasons)
+        ),
     )
 
 
@@ -74,9 +74,9 @@ def test_correcting_a_suspension_does_not_count_it_twice(pupil, lead):
     services.update_exclusion(
         by=lead,
         exclusion=exclusion,
-        start_date=exclusion.start_date,
-        length_days=45,
-        reasons=["DB"],
+        details=services.ExclusionDetails(
+            start_date=exclusion.start_date, length_days=45, reasons=["DB"]
+        ),
     )
     exclusion.refresh_from_db()
     assert exclusion.length_days == 45
@@ -143,7 +143,10 @@ def test_no_sixth_day_is_given_for_a_suspension_of_five_days_or_fewer(pupil):
 
 def test_the_sixth_school_day_is_given_for_a_permanent_exclusion(pupil, lead):
     services.record_exclusion(
-        by=lead, pupil=pupil, kind="permanent", start_date=date(2026, 9, 14), reasons=["PA"]
+        by=lead,
+        pupil=pupil,
+        kind="permanent",
+        details=services.ExclusionDetails(start_date=date(2026, 9, 14), reasons=["PA"]),
     )
     (line,) = selectors.exclusion_history(pupil).lines
     assert line.exclusion.length_days is None
