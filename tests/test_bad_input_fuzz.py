@@ -90,6 +90,7 @@ NO_FORM = frozenset(
         "monitoring:absences_export_xlsx",
         "monitoring:placement",
         "monitoring:tasks",
+        "monitoring:closed_tasks",
         "reviews:placement",
         "reviews:placement_export",
         "reviews:placement_export_xlsx",

@@ -303,12 +303,17 @@ CHRONOLOGY_ROLES = frozenset({Role.INCLUSION_LEAD, Role.HEADTEACHER, Role.SCHOOL
 
 
 def can_read_chronologies(user: User) -> bool:
-    return has_any_role(user, CHRONOLOGY_ROLES)
+    """The chronology pages: the roles below, and any member of school staff, who reads
+    only the pupils they are the named staff member for (can_read_chronology_of)."""
+    return has_any_role(user, CHRONOLOGY_ROLES | SCHOOL_PUPIL_ROLES)
 
 
-def can_read_chronology_of(user: User, school: Organisation) -> bool:
-    """A pupil's whole timeline: the home school's DSL, inclusion lead and headteacher."""
-    return bool(roles_in(user, school) & CHRONOLOGY_ROLES)
+def can_read_chronology_of(user: User, school: Organisation, *, named_for: bool = False) -> bool:
+    """A pupil's whole timeline: the home school's DSL, inclusion lead and headteacher;
+    and the named staff member of the pupil's open placement (`named_for`, which the
+    caller asks pupils.registry) while they still work at the school."""
+    roles = roles_in(user, school)
+    return bool(roles & CHRONOLOGY_ROLES) or (named_for and bool(roles & SCHOOL_PUPIL_ROLES))
 
 
 # --- provider directory (apcase.directory) ---------------------------------------

@@ -23,3 +23,4 @@ class MonitoringConfig(AppConfig):
         attention.register(items_for)
         attention.register(absences_to_code)
         pupils_registry.register_section(pupil_page.SECTION)
+        pupils_registry.register_links(pupil_page.provider_links)

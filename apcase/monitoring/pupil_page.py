@@ -4,10 +4,12 @@ apcase.pupils.registry)."""
 
 from typing import Any
 
+from django.urls import reverse
+
 from apcase.access import policies
-from apcase.placements.selectors import placements_of_pupil
+from apcase.placements.selectors import placement_group, placements_of_pupil, provider_placements_of
 from apcase.pupils.models import Pupil
-from apcase.pupils.registry import PupilSection
+from apcase.pupils.registry import PupilLink, PupilSection
 
 from .charts import check_in_trend
 from .selectors import check_ins_of_pupil
@@ -36,3 +38,27 @@ SECTION = PupilSection(
     rank=20,
     for_viewer=_for_viewer,
 )
+
+
+def provider_links(pupil: Any, user: Any) -> list[PupilLink]:
+    """The provider's way from the pupil page to each placement's monitoring: its
+    attendance, check-ins and visits, and this week's check-in while it may record one."""
+    links = []
+    for placement in provider_placements_of(pupil, user):
+        group = placement_group(placement)
+        links.append(
+            PupilLink(
+                "Attendance, check-ins and monitoring",
+                reverse("monitoring:placement", kwargs={"placement_id": placement.pk}),
+                group,
+            )
+        )
+        if policies.can_record_check_in(user, placement):
+            links.append(
+                PupilLink(
+                    "Record this week's check-in",
+                    reverse("monitoring:check_in", kwargs={"placement_id": placement.pk}),
+                    group,
+                )
+            )
+    return links

@@ -40,6 +40,8 @@ from .forms import (
 )
 from .models import CheckIn, Session
 
+CLOSED_SHOWN = 200  # the most recent closed follow-ups listed
+
 
 def _placement_url(placement_id: int) -> str:
     return reverse("monitoring:placement", kwargs={"placement_id": placement_id})
@@ -240,6 +242,16 @@ def task_list(request: SignedInRequest) -> HttpResponse:
         request,
         "monitoring/task_list.html",
         {"tasks": selectors.open_follow_ups_for(request.user)},
+    )
+
+
+@access_rule(policies.can_follow_up)
+def closed_tasks(request: SignedInRequest) -> HttpResponse:
+    """Closed follow-ups, newest first: who closed each, when, and what they found."""
+    return render(
+        request,
+        "monitoring/closed_tasks.html",
+        {"tasks": list(selectors.closed_follow_ups_for(request.user)[:CLOSED_SHOWN])},
     )
 
 

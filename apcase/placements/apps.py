@@ -11,7 +11,12 @@ class PlacementsConfig(AppConfig):
 
         from . import attention as placement_attention
         from . import pupil_page
-        from .selectors import placement_records, pupil_placement_scope
+        from .selectors import (
+            is_named_for,
+            placement_records,
+            provider_links,
+            pupil_placement_scope,
+        )
 
         attention.register(placement_attention.items_for)
         attention.register(placement_attention.plans_to_agree)
@@ -19,3 +24,5 @@ class PlacementsConfig(AppConfig):
         pupils_registry.register_scope(PLACEMENT, pupil_placement_scope, rank=2)
         pupils_registry.register_section(pupil_page.SECTION)
         pupils_registry.register_records("placement", placement_records)
+        pupils_registry.register_named_for(is_named_for)
+        pupils_registry.register_links(provider_links)

@@ -37,7 +37,7 @@ from apcase.chronology.services import log_access
 from apcase.core.queries import any_of, one_or_404
 from apcase.directory.threshold import PlacementFields
 from apcase.pupils.models import Pupil
-from apcase.pupils.registry import PupilRecord
+from apcase.pupils.registry import PupilLink, PupilRecord
 
 from .models import Placement, PlacementSession
 
@@ -138,6 +138,39 @@ def pupil_placement_scope(user: User) -> Q | None:
             placements__ended_on__gte=timezone.localdate(),
         )
     )
+
+
+def is_named_for(pupil: Pupil, user: User) -> bool:
+    """Whether `user` is the named staff member of one of the pupil's open placements
+    (registered in pupils.registry: the named staff member reads the chronology)."""
+    return (
+        bool(getattr(user, "pk", None))
+        and Placement.objects.filter(
+            pupil=pupil, named_staff_member_id=user.pk, status__in=OPEN
+        ).exists()
+    )
+
+
+def provider_placements_of(pupil: Pupil, user: User) -> QuerySet[Placement]:
+    """The pupil's placements the user sees as the provider (open, or ended today)."""
+    return (
+        placements_visible_to(user)
+        .filter(pupil=pupil, provider_id__in=provider_ids_for(user))
+        .order_by("start_date", "pk")
+    )
+
+
+def placement_group(placement: Placement) -> str:
+    """The heading the provider's links about one placement go under."""
+    return f"Placement at {placement.provider} from {placement.start_date:%-d %B %Y}"
+
+
+def provider_links(pupil: Pupil, user: User) -> list[PupilLink]:
+    """The placement plan, for the provider's pupil page (pupils.registry.links_for)."""
+    return [
+        PupilLink("Placement plan", reverse("placements:detail", args=[p.pk]), placement_group(p))
+        for p in provider_placements_of(pupil, user)
+    ]
 
 
 def placements_of_pupil(pupil: Pupil) -> QuerySet[Placement]:

@@ -97,6 +97,48 @@ class PupilRecord:
         return f"{self.kind}:{self.id}"
 
 
+@dataclass(frozen=True)
+class PupilLink:
+    """A page about the pupil another app offers someone who does not see the school's
+    pupil page (the provider): its words, where it goes, and the record it belongs to
+    (`group`, a heading such as the placement's)."""
+
+    label: str
+    href: str
+    group: str
+
+
+LinksOf = Callable[[Pupil, Any], list[PupilLink]]
+_links: list[LinksOf] = []
+
+
+def register_links(links_of: LinksOf) -> None:
+    if links_of not in _links:
+        _links.append(links_of)
+
+
+def links_for(pupil: Pupil, user: Any) -> list[PupilLink]:
+    """Every registered app's links for `user` about `pupil`, grouped in order."""
+    found = [link for links_of in _links for link in links_of(pupil, user)]
+    groups = list(dict.fromkeys(link.group for link in found))
+    return sorted(found, key=lambda link: groups.index(link.group))
+
+
+# Who is named on a pupil's placement (registered by placements): named_for(pupil, user)
+# is True when `user` is the named staff member of one of the pupil's open placements.
+NamedFor = Callable[[Pupil, Any], bool]
+_named_for: list[NamedFor] = []
+
+
+def register_named_for(named_for: NamedFor) -> None:
+    if named_for not in _named_for:
+        _named_for.append(named_for)
+
+
+def is_named_for(pupil: Pupil, user: Any) -> bool:
+    return any(named_for(pupil, user) for named_for in _named_for)
+
+
 # kind -> records_of(pupil, user): the pupil's records of that kind `user` may see.
 RecordsOf = Callable[[Pupil, Any], list[PupilRecord]]
 _records: dict[str, RecordsOf] = {}

@@ -99,11 +99,21 @@ def read_pupil_for(user: User, pupil_id: int) -> tuple[Pupil, str]:
     return pupil, view
 
 
+def may_read_chronology(user: User, pupil: Pupil) -> bool:
+    """Whether `user` may read the pupil's chronology: the school's leads, or the named
+    staff member of the pupil's open placement (pupils.registry.is_named_for)."""
+    if policies.can_read_chronology_of(user, pupil.school):
+        return True
+    return policies.can_read_chronology_of(
+        user, pupil.school, named_for=registry.is_named_for(pupil, user)
+    )
+
+
 def read_chronology_of(user: User, pupil_id: int, *, purpose: str = "viewed") -> Pupil:
     """The pupil whose chronology `user` may read (404 otherwise); the read is logged
     as `pupil.chronology_<purpose>` (viewed, printed)."""
     pupil = get_pupil_for(user, pupil_id)
-    if not policies.can_read_chronology_of(user, pupil.school):
+    if not may_read_chronology(user, pupil):
         raise Http404("No such pupil.")
     _log_read(user, pupil, f"pupil.chronology_{purpose}")
     return pupil

@@ -142,7 +142,11 @@ def pupil_detail(request: SignedInRequest, pupil_id: int) -> HttpResponse:
     pupil, view = selectors.read_pupil_for(request.user, pupil_id)
     if view != selectors.SCHOOL:
         summary = selectors.placement_view_of(pupil)
-        return render(request, "pupils/pupil_placement_view.html", {"pupil": summary})
+        return render(
+            request,
+            "pupils/pupil_placement_view.html",
+            {"pupil": summary, "links": registry.links_for(pupil, request.user)},
+        )
     pupil = selectors.pupil_for_school_view(pupil)
     context = {
         "pupil": pupil,
@@ -150,7 +154,7 @@ def pupil_detail(request: SignedInRequest, pupil_id: int) -> HttpResponse:
         "history": selectors.exclusion_history(pupil),
         "can_edit": policies.can_edit_pupil_at(request.user, pupil.school),
         "can_see_cp": policies.can_see_child_protection(request.user, pupil.school),
-        "can_read_chronology": policies.can_read_chronology_of(request.user, pupil.school),
+        "can_read_chronology": selectors.may_read_chronology(request.user, pupil),
         "sections": registry.sections_for(pupil, request.user),
         # The school's duty begins on this school day of a run of suspensions.
         "provision_day": PROVISION_FROM_SCHOOL_DAY,
