@@ -264,10 +264,10 @@ def govuk_tag(text: Any, colour: str = "", id: str = "") -> str:  # noqa: A002 -
 
 @register.simple_tag
 def govuk_back_link(text: Any, viewname: str, *args: Any) -> str:
-    """The GOV.UK back link to a named URL (with its arguments)."""
-    return format_html(
-        '<a href="{}" class="govuk-back-link">{}</a>', reverse(viewname, args=args), text
-    )
+    """The GOV.UK back link to a named URL (with its arguments), or to a path the view
+    worked out (one that starts with "/")."""
+    href = viewname if viewname.startswith("/") else reverse(viewname, args=args)
+    return format_html('<a href="{}" class="govuk-back-link">{}</a>', href, text)
 
 
 @register.simple_tag

@@ -181,3 +181,9 @@ def test_an_error_summary_takes_one_message_and_shows_nothing_without_one():
     assert '<li><a href="#pupil">Select the child.</a></li>' in one
     assert render('{% error_summary error "pupil" %}', error="") == ""
     assert render('{% error_summary errors "pupil" %}', errors=[]) == ""
+
+
+def test_a_back_link_may_point_at_a_path_the_view_worked_out():
+    assert render('{% govuk_back_link "Back" back %}', back="/placements/7/") == (
+        '<a href="/placements/7/" class="govuk-back-link">Back</a>'
+    )
