@@ -209,18 +209,23 @@ def mark_history(placement: Placement) -> QuerySet[AttendanceMark]:
 # --- follow-ups, check-ins, visits -------------------------------------------------
 
 
-def open_follow_ups_for(user: User) -> QuerySet[FollowUpTask]:
-    """Open tasks assigned to the user at a school where they still work, and those at
-    the schools where they are DSL, inclusion lead or headteacher. Someone who has left
-    a school sees none of its pupils' tasks."""
+def _follow_ups_for(user: User, status: str) -> QuerySet[FollowUpTask]:
+    """Tasks assigned to the user at a school where they still work, and those at the
+    schools where they are DSL, inclusion lead or headteacher. Someone who has left a
+    school sees none of its pupils' tasks."""
     school_ids = policies.organisation_ids_for(user, policies.FOLLOW_UP_ROLES)
     working_at = policies.organisation_ids_for(user, policies.SCHOOL_PUPIL_ROLES)
+    return FollowUpTask.objects.filter(status=status).filter(
+        Q(assigned_to_id=user.pk, placement__pupil__school_id__in=working_at)
+        | Q(placement__pupil__school_id__in=school_ids)
+    )
+
+
+def open_follow_ups_for(user: User) -> QuerySet[FollowUpTask]:
+    """Open tasks assigned to the user at a school where they still work, and those at
+    the schools where they are DSL, inclusion lead or headteacher."""
     return (
-        FollowUpTask.objects.filter(status=FollowUpTask.Status.OPEN)
-        .filter(
-            Q(assigned_to_id=user.pk, placement__pupil__school_id__in=working_at)
-            | Q(placement__pupil__school_id__in=school_ids)
-        )
+        _follow_ups_for(user, FollowUpTask.Status.OPEN)
         .select_related("placement", "placement__pupil", "placement__provider", "assigned_to")
         .order_by("date", "id")
     )
@@ -461,14 +466,8 @@ def closed_follow_ups_for(user: User) -> QuerySet[FollowUpTask]:
     """Closed follow-ups at the schools where the user is DSL, inclusion lead or
     headteacher, and those they were assigned at a school where they still work: the
     same people as the open list. Newest closed first."""
-    school_ids = policies.organisation_ids_for(user, policies.FOLLOW_UP_ROLES)
-    working_at = policies.organisation_ids_for(user, policies.SCHOOL_PUPIL_ROLES)
     return (
-        FollowUpTask.objects.filter(status=FollowUpTask.Status.CLOSED)
-        .filter(
-            Q(assigned_to_id=user.pk, placement__pupil__school_id__in=working_at)
-            | Q(placement__pupil__school_id__in=school_ids)
-        )
+        _follow_ups_for(user, FollowUpTask.Status.CLOSED)
         .select_related("placement", "placement__pupil", "placement__provider", "closed_by")
         .order_by("-closed_at", "-id")
     )
