@@ -34,3 +34,26 @@ def assert_page(
     for unwanted in [lacks] if isinstance(lacks, str) else lacks:
         assert unwanted not in text, f"{unwanted!r} is on the page"
     return text
+
+
+def travel_to(monkeypatch, day):  # type: ignore[no-untyped-def]
+    """Make `day` today for the rest of the test: `timezone.localdate()` answers `day`
+    and `timezone.now()` the same time of day on `day` (the clock keeps running), for
+    code that asks "is it the meeting's day yet?" without waiting for the calendar."""
+    import datetime
+
+    from django.utils import timezone
+
+    real_now, real_localdate = timezone.now, timezone.localdate
+    shift = day - real_localdate()
+
+    def now() -> datetime.datetime:
+        return real_now() + shift
+
+    def localdate(value=None, timezone=None):  # type: ignore[no-untyped-def]
+        if value is None:
+            return real_localdate(now(), timezone)
+        return real_localdate(value, timezone)
+
+    monkeypatch.setattr("django.utils.timezone.now", now)
+    monkeypatch.setattr("django.utils.timezone.localdate", localdate)

@@ -403,7 +403,10 @@ def is_panel_member_of(user: User, panel: "InclusionPanel") -> bool:
 
 
 def can_read_panel_pack(user: User, meeting: "PanelMeeting") -> bool:
-    return is_panel_member_of(user, meeting.panel)
+    """Those who sit on the panel, and the LA officers who record its decisions: they
+    record what the panel decided on the papers in the pack."""
+    roles = roles_in(user, meeting.panel.local_authority)
+    return bool(roles & (PANEL_SITTING_ROLES | PANEL_RECORDER_ROLES))
 
 
 def can_declare_interest(user: User, meeting: "PanelMeeting") -> bool:

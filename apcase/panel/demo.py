@@ -1,12 +1,19 @@
 """Demo panel: the Milton Keynes Primary Inclusion Panel, a monthly series of meetings
-(last month's held, the next three scheduled), and referrals from Heronsgate School in
-several states, plus an emergency placement awaiting ratification. Every person and
-pupil is invented.
+and referrals from Heronsgate School in several states, plus an emergency placement
+awaiting ratification. Every person and pupil is invented. The meetings show each state
+a meeting can be in:
+
+- last month's meeting: held (an approval recorded at it, then closed by the chair);
+- an extra meeting today: it has sat (a request for more information recorded) and
+  awaits the chair's closing;
+- the next monthly meetings: scheduled, the first with a referral on its agenda;
+- the third one ahead: postponed by a week (a new meeting took its agenda);
+- an extra meeting next month: cancelled.
 
 Idempotent: each referral is made once per demo pupil; meetings are keyed on their date.
 It goes through the same services and workflow as the pages, so the chronology and
-audit trail look as they would in use. The only shortcut is moving two referrals onto
-last month's (already past) meeting, which no page can do."""
+audit trail look as they would in use. The only shortcuts are creating meetings whose
+date has come (no page schedules one in the past) and moving two referrals onto them."""
 
 import datetime
 from typing import Any
@@ -57,26 +64,70 @@ def _people(la: Organisation) -> dict[str, Any]:
     }
 
 
-def _meetings(panel: InclusionPanel, people: dict[str, Any]) -> tuple[PanelMeeting, PanelMeeting]:
+def _meeting(
+    panel: InclusionPanel, people: dict[str, Any], date: datetime.date, **extra: Any
+) -> PanelMeeting:
+    meeting, created = PanelMeeting.objects.get_or_create(
+        panel=panel,
+        date=date,
+        start_time=extra.pop("start_time", datetime.time(9, 30)),
+        defaults={
+            "venue": VENUE,
+            "chair": people["chair"],
+            "scheduled_by": people["officer"],
+            **extra,
+        },
+    )
+    if created:
+        meeting.members.set([people["chair"], *people["members"]])
+    return meeting
+
+
+def _meetings(panel: InclusionPanel, people: dict[str, Any]) -> dict[str, PanelMeeting]:
     today = timezone.localdate()
     made = []
     for offset in (-1, 0, 1, 2, 3):
         year, month = _month(today, offset)
         date = nth_weekday(year, month, weekday=1, nth=2)  # the second Tuesday
-        if offset >= 0 and date < today:
+        if offset >= 0 and date <= today:
             continue
-        meeting, created = PanelMeeting.objects.get_or_create(
-            panel=panel,
-            date=date,
-            start_time=datetime.time(9, 30),
-            defaults={"venue": VENUE, "chair": people["chair"], "scheduled_by": people["officer"]},
+        made.append(_meeting(panel, people, date))
+    # Today's extra sitting, in the afternoon so it never clashes with the series.
+    sitting = _meeting(panel, people, today, start_time=datetime.time(14, 0), is_extra=True)
+    return {"past": made[0], "today": sitting, "later": made[-1]}
+
+
+def _change_meetings(
+    panel: InclusionPanel, meetings: dict[str, PanelMeeting], officer: Any
+) -> None:
+    """Postpone the last monthly meeting by a week; schedule an extra meeting next month
+    and cancel it. Each once."""
+    from apcase.panel import services, workflow
+
+    later = meetings["later"]
+    if later.status == PanelMeeting.Status.SCHEDULED:
+        workflow.postpone_meeting(
+            later,
+            by=officer,
+            to=later.date + datetime.timedelta(days=7),
+            reason="The civic offices are closed that day for a council election count.",
         )
-        if created:
-            meeting.members.set([people["chair"], *people["members"]])
-        made.append(meeting)
-    past = made[0]
-    upcoming = next(m for m in made if m.date >= today + datetime.timedelta(days=8))
-    return past, upcoming
+    extra_on = later.date - datetime.timedelta(days=13)
+    if not PanelMeeting.objects.filter(panel=panel, date=extra_on, is_extra=True).exists():
+        extra = services.schedule_meeting(
+            by=officer,
+            panel=panel,
+            date=extra_on,
+            place=services.MeetingPlace(
+                start_time=datetime.time(15, 30), online_link="https://meet.example/mk-panel"
+            ),
+            is_extra=True,
+        )
+        workflow.cancel_meeting(
+            extra,
+            by=officer,
+            reason="Not needed: every referral fits the monthly meeting before it.",
+        )
 
 
 SECTIONS: dict[str, Any] = {
@@ -164,7 +215,7 @@ def _decide(referral: Any, meeting: PanelMeeting, people: dict[str, Any], **deci
     from apcase.panel import services
     from apcase.referrals.models import Referral
 
-    # Demo only: put the referral on last month's meeting, which has passed.
+    # Demo only: put the referral on a meeting whose day has come.
     Referral.objects.filter(pk=referral.pk).update(meeting=meeting)
     referral.refresh_from_db()
     terms = services.ApprovalTerms.take_from(decision)
@@ -187,12 +238,14 @@ def seed(organisations: dict[str, Organisation]) -> None:
 
 
 def _seed_cases(organisations: dict[str, Organisation], panel: InclusionPanel) -> None:
+    from apcase.panel import workflow as panel_workflow
     from apcase.pupils.models import Pupil
     from apcase.referrals import workflow
     from apcase.referrals.models import EmergencyPlacement, Referral
 
     people = _people(organisations["la"])
-    past, upcoming = _meetings(panel, people)
+    meetings = _meetings(panel, people)
+    past = meetings["past"]
     school = organisations["school"]
     lead = User.objects.get(email="inclusion.lead@heronsgate.example")
     head = User.objects.get(email="headteacher@heronsgate.example")
@@ -233,11 +286,14 @@ def _seed_cases(organisations: dict[str, Organisation], panel: InclusionPanel) -
         referral = _referral(pupil, lead=lead, head=head, submit=True)
         _decide(
             referral,
-            past,
+            meetings["today"],
             people,
             outcome="more_information",
             reasons="The panel needs the speech and language assessment before deciding.",
         )
+    if past.status == PanelMeeting.Status.SCHEDULED:
+        panel_workflow.close_meeting(past, by=people["chair"])
+    _change_meetings(panel, meetings, people["officer"])
     if pupil := fresh("Tyler"):
         workflow.arrange_emergency_placement(
             by=head,

@@ -11,8 +11,8 @@ from apcase.directory.forms import ProviderChoiceField
 from apcase.placements.models import Placement
 from apcase.referrals.models import Referral
 
-from .models import InclusionPanel, PanelDecision
-from .services import MeetingPlace
+from .models import InclusionPanel, PanelDecision, PanelMeeting
+from .services import MeetingChange, MeetingPlace
 
 WEEKDAYS = [(0, "Monday"), (1, "Tuesday"), (2, "Wednesday"), (3, "Thursday"), (4, "Friday")]
 ORDINALS = [(1, "First"), (2, "Second"), (3, "Third"), (4, "Fourth"), (-1, "Last")]
@@ -268,3 +268,77 @@ class ReferralDecisionForm(DecisionForm):
             ),
         )
         return items
+
+
+REASON_HELP = "Say it plainly: the schools with items on the agenda are told."
+
+
+def _reason_field(label: str) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        help_text=REASON_HELP,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter the reason."},
+    )
+
+
+class MeetingEditForm(forms.Form):
+    date = GovDateField(label="Date", help_text="For example, 8 12 2026.")
+    start_time = forms.TimeField(label="Start time", help_text="For example, 09:30.")
+    venue = forms.CharField(label="Venue", max_length=200, required=False)
+    online_link = forms.URLField(label="Online meeting link", required=False, assume_scheme="https")
+    reason = _reason_field("Why are the details changing?")
+
+    def __init__(self, *args: Any, meeting: PanelMeeting, **kwargs: Any):
+        kwargs["initial"] = {
+            "date": meeting.date,
+            "start_time": meeting.start_time,
+            "venue": meeting.venue,
+            "online_link": meeting.online_link,
+        }
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            date_field("date"),
+            Field.text("start_time", field_width=5),
+            Field.text("venue", field_width=Fluid.TWO_THIRDS),
+            Field.text("online_link", field_width=Fluid.TWO_THIRDS),
+            Field.textarea("reason", rows=3),
+            Submit("submit", "Save changes"),
+        )
+
+    def change(self) -> MeetingChange:
+        data = self.cleaned_data
+        return MeetingChange(
+            date=data["date"],
+            start_time=data["start_time"],
+            venue=data["venue"],
+            online_link=data["online_link"],
+            reason=data["reason"],
+        )
+
+
+class PostponeForm(forms.Form):
+    date = GovDateField(label="New date", help_text="For example, 15 12 2026.")
+    reason = _reason_field("Why is the meeting postponed?")
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            date_field("date"),
+            Field.textarea("reason", rows=3),
+            Submit("submit", "Postpone meeting"),
+        )
+
+
+class CancelForm(forms.Form):
+    reason = _reason_field("Why is the meeting cancelled?")
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.textarea("reason", rows=3),
+            Submit("submit", "Cancel meeting", css_class="govuk-button--warning"),
+        )

@@ -3,6 +3,7 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from apcase.accounts.models import Organisation
 from apcase.accounts.roles import OrganisationKind
@@ -43,11 +44,16 @@ class InclusionPanel(TimeStampedModel):
 
 class PanelMeeting(TimeStampedModel):
     """One sitting of the panel. Referrals submitted on or before the cut-off date join
-    its agenda; later ones wait for the next meeting."""
+    its agenda; later ones wait for the next meeting.
+
+    A meeting stays scheduled until its chair (or an LA officer) closes it, on or after
+    its date: recording decisions does not hold it. A scheduled meeting may instead be
+    postponed (a new meeting takes its agenda) or cancelled (its agenda moves on)."""
 
     class Status(models.TextChoices):
         SCHEDULED = "scheduled", "Scheduled"
         HELD = "held", "Held"
+        POSTPONED = "postponed", "Postponed"
         CANCELLED = "cancelled", "Cancelled"
 
     panel = models.ForeignKey(InclusionPanel, on_delete=models.PROTECT, related_name="meetings")
@@ -72,6 +78,11 @@ class PanelMeeting(TimeStampedModel):
     scheduled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    # Why it was postponed or cancelled (also in the audit event), and where to.
+    status_reason = models.TextField(blank=True)
+    postponed_to = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="postponed_from"
+    )
 
     class Meta:
         ordering = ["date", "start_time"]
@@ -86,6 +97,10 @@ class PanelMeeting(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.panel} — {self.date:%-d %B %Y}"
+
+    def awaits_closure(self, today: datetime.date) -> bool:
+        """Its day has come and it is still scheduled: the chair should close it."""
+        return self.status == self.Status.SCHEDULED and self.date <= today
 
     @property
     def cutoff_date(self) -> datetime.date:
@@ -203,3 +218,8 @@ class PanelDecision(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.get_outcome_display()} at {self.meeting}"
+
+    @property
+    def decided_on(self) -> datetime.date:
+        """The day the decision was recorded: the meeting's day or later."""
+        return timezone.localdate(self.created_at)

@@ -7,9 +7,10 @@ from apcase.accounts.selectors import holders
 from apcase.notifications import messages
 from apcase.placements.models import Placement
 from apcase.placements.watch import named_staff_member_now
+from apcase.referrals.models import EmergencyPlacement, Referral
 from apcase.referrals.notify import school_leads
 
-from .models import PanelDecision
+from .models import PanelDecision, PanelMeeting
 
 
 def decision_made(decision: PanelDecision) -> None:
@@ -23,6 +24,7 @@ def decision_made(decision: PanelDecision) -> None:
         link=reverse("panel:decision_detail", args=[decision.pk]),
         panel=decision.meeting.panel,
         met_on=decision.meeting.date,
+        decided_on=decision.decided_on,
         outcome=decision.get_outcome_display(),
     )
 
@@ -41,3 +43,54 @@ def placement_planned(decision: PanelDecision, placement: Placement) -> None:
         start=placement.start_date,
         sessions=placement.sessions_per_week,
     )
+
+
+def _item_link(item: Referral | EmergencyPlacement) -> str:
+    if isinstance(item, Referral):
+        return reverse("referrals:detail", args=[item.pk])
+    return reverse("referrals:emergency_detail", args=[item.pk])
+
+
+def agenda_moved(
+    meeting: PanelMeeting,
+    items: list[Referral | EmergencyPlacement],
+    *,
+    to: PanelMeeting | None,
+    why: str,
+) -> None:
+    """Tell each school whose referral or emergency placement was on `meeting`'s agenda
+    where it has gone, and why."""
+    for item in items:
+        messages.send(
+            "panel/messages/agenda_moved.txt",
+            to=school_leads(item.school),
+            child=item.pupil,
+            link=_item_link(item),
+            panel=meeting.panel,
+            was_on=meeting.date,
+            now_on=to.date if to else None,
+            why=why,
+            is_emergency=isinstance(item, EmergencyPlacement),
+        )
+
+
+def meeting_changed(meeting: PanelMeeting, *, changed: list[str], reason: str) -> None:
+    """Tell each school with an item on the agenda that the meeting's details changed."""
+    referrals = Referral.objects.filter(
+        meeting=meeting, status=Referral.Status.SCHEDULED
+    ).select_related("pupil", "school")
+    emergencies = EmergencyPlacement.objects.filter(
+        meeting=meeting, ratification=EmergencyPlacement.Ratification.AWAITING
+    ).select_related("pupil", "school")
+    items: list[Referral | EmergencyPlacement] = [*referrals, *emergencies]
+    for item in items:
+        messages.send(
+            "panel/messages/meeting_changed.txt",
+            to=school_leads(item.school),
+            child=item.pupil,
+            link=_item_link(item),
+            meeting=meeting,
+            panel=meeting.panel,
+            changed=", ".join(changed),
+            reason=reason,
+        )

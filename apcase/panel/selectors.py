@@ -5,6 +5,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from apcase.access import policies
 from apcase.accounts.models import Organisation, User
@@ -24,8 +25,10 @@ def panel_for_school(school: Organisation) -> InclusionPanel | None:
 
 
 def meeting_for_submission(panel: InclusionPanel, *, on: datetime.date) -> PanelMeeting | None:
-    """The first scheduled meeting whose cut-off (meeting date minus the cut-off days)
-    is on or after `on`: a referral submitted that day joins its agenda."""
+    """The first scheduled (not yet held, postponed or cancelled) meeting whose cut-off
+    (meeting date minus the cut-off days) is on or after `on`: a referral submitted
+    that day joins its agenda. Decisions recorded at a meeting do not hold it, so a
+    meeting still to come is never skipped for looking held."""
     return (
         PanelMeeting.objects.filter(
             panel=panel,
@@ -38,10 +41,16 @@ def meeting_for_submission(panel: InclusionPanel, *, on: datetime.date) -> Panel
 
 
 def next_meeting_after(panel: InclusionPanel, *, day: datetime.date) -> PanelMeeting | None:
-    """The first scheduled meeting after `day` (deferred items and emergency
-    ratifications go there whatever the cut-off)."""
+    """The first scheduled meeting after `day`, and not before today (deferred items
+    and emergency ratifications go there whatever the cut-off; a past meeting still
+    awaiting closure is not where anything goes next)."""
     return (
-        PanelMeeting.objects.filter(panel=panel, status=PanelMeeting.Status.SCHEDULED, date__gt=day)
+        PanelMeeting.objects.filter(
+            panel=panel,
+            status=PanelMeeting.Status.SCHEDULED,
+            date__gt=day,
+            date__gte=timezone.localdate(),
+        )
         .order_by("date", "start_time")
         .first()
     )

@@ -33,7 +33,7 @@ from apcase.placements.plan import commissioning_errors
 from apcase.referrals import workflow as referral_workflow
 from apcase.referrals.models import EmergencyPlacement, Referral
 
-from . import notify, workflow
+from . import notify
 from .audit import PanelAction
 from .models import DeclarationOfInterest, InclusionPanel, PanelDecision, PanelMeeting, quorum
 from .schedule import monthly_dates
@@ -118,9 +118,12 @@ def _gather_waiting_items(meeting: PanelMeeting, *, by: User) -> None:
     first that fits them."""
     from .selectors import meeting_for_submission, next_meeting_after, next_meeting_from
 
+    today = timezone.localdate()
+    # A referral waiting now (submitted with no meeting open, or whose meeting was
+    # cancelled) joins the first meeting whose cut-off has not passed today.
+    takes_waiting = meeting_for_submission(meeting.panel, on=today) == meeting
     for referral in Referral.objects.filter(panel=meeting.panel, status=Referral.Status.SUBMITTED):
-        submitted_on = timezone.localdate(referral.submitted_at)
-        if meeting_for_submission(meeting.panel, on=submitted_on) == meeting:
+        if takes_waiting:
             referral_workflow.schedule_referral(referral, meeting=meeting, by=by)
     for referral in Referral.objects.filter(panel=meeting.panel, status=Referral.Status.DEFERRED):
         decided_on = timezone.localdate(referral.decided_at or timezone.now())
@@ -131,8 +134,84 @@ def _gather_waiting_items(meeting: PanelMeeting, *, by: User) -> None:
         ratification=EmergencyPlacement.Ratification.AWAITING,
         meeting__isnull=True,
     ):
-        if next_meeting_from(meeting.panel, day=timezone.localdate()) == meeting:
+        if next_meeting_from(meeting.panel, day=today) == meeting:
             referral_workflow.assign_emergency_to_meeting(emergency, meeting=meeting, by=by)
+
+
+@dataclass(frozen=True)
+class MeetingChange:
+    """What an LA officer may change on a scheduled meeting, and why."""
+
+    date: datetime.date
+    start_time: datetime.time
+    venue: str
+    online_link: str
+    reason: str
+
+
+def _change_errors(meeting: PanelMeeting, change: MeetingChange) -> dict[str | None, list[str]]:
+    errors: dict[str | None, list[str]] = {}
+    if not change.reason.strip():
+        errors["reason"] = ["Enter the reason for the change."]
+    if not change.venue.strip() and not change.online_link.strip():
+        errors["venue"] = ["Enter a venue or an online meeting link."]
+    if change.date != meeting.date:
+        if change.date < timezone.localdate():
+            errors["date"] = ["The meeting date must be today or in the future."]
+        elif meeting.decisions.exists():
+            errors["date"] = ["Decisions have been recorded at this meeting: its date stays."]
+    clash = PanelMeeting.objects.filter(
+        panel=meeting.panel, date=change.date, start_time=change.start_time
+    ).exclude(pk=meeting.pk)
+    if clash.exists():
+        errors["date"] = ["The panel already meets at that date and time."]
+    return errors
+
+
+@transaction.atomic
+def edit_meeting(*, by: User, meeting: PanelMeeting, change: MeetingChange) -> PanelMeeting:
+    """Change a scheduled meeting's date, time, venue or link, with a reason kept in
+    the audit event; the schools with items on its agenda are told."""
+    meeting = PanelMeeting.objects.select_for_update().select_related("panel").get(pk=meeting.pk)
+    if not policies.can_schedule_meetings_for(by, meeting.panel):
+        raise NotPermitted("Only an LA officer changes the panel's meetings.")
+    if meeting.status != PanelMeeting.Status.SCHEDULED:
+        raise TransitionNotAllowed(
+            f"This meeting is {meeting.get_status_display().lower()}: it is not changed."
+        )
+    errors = _change_errors(meeting, change)
+    if errors:
+        raise ValidationFailed("Check the meeting details.", errors)
+    new = {
+        "date": change.date,
+        "start_time": change.start_time,
+        "venue": change.venue.strip(),
+        "online_link": change.online_link.strip(),
+    }
+    labels = {"date": "date", "start_time": "time", "venue": "venue", "online_link": "link"}
+    changes = {
+        name: [str(getattr(meeting, name)), str(value)]
+        for name, value in new.items()
+        if getattr(meeting, name) != value
+    }
+    if not changes:
+        raise ValidationFailed("Nothing was changed.", {None: ["Change at least one detail."]})
+    for name, value in new.items():
+        setattr(meeting, name, value)
+    meeting.save(update_fields=[*new, "updated_at"])
+    record_event(
+        by=by,
+        action=PanelAction.MEETING_EDITED,
+        target=meeting,
+        organisation=meeting.panel.local_authority,
+        changes={**changes, "reason": [None, change.reason.strip()]},
+        summary=f"Panel meeting details changed ({', '.join(labels[n] for n in changes)}): "
+        f"{change.reason.strip()}"[:500],
+    )
+    notify.meeting_changed(
+        meeting, changed=[labels[n] for n in changes], reason=change.reason.strip()
+    )
+    return meeting
 
 
 @transaction.atomic
@@ -262,8 +341,7 @@ def record_decision(
     meeting = PanelMeeting.objects.select_for_update().select_related("panel").get(pk=meeting.pk)
     if not policies.can_record_decision(by, meeting):
         raise NotPermitted("Only the panel chair or an LA officer records the panel's decisions.")
-    if meeting.status == PanelMeeting.Status.CANCELLED:
-        raise TransitionNotAllowed("This meeting was cancelled.")
+    _check_meeting_sits(meeting)
     if (referral is None) == (emergency is None):
         raise ValidationFailed("A decision is on one agenda item.")
     errors: dict[str | None, list[str]] = {}
@@ -315,8 +393,6 @@ def record_decision(
             "members_present": [None, [str(user.pk) for user in members_present]],
         },
     )
-    if meeting.status == PanelMeeting.Status.SCHEDULED:
-        workflow.hold_meeting(meeting, by=by)
     if referral is not None:
         referral_workflow.decide_referral(referral, by=by, decision=decision)
         if approving:
@@ -349,6 +425,21 @@ def record_decision(
         assert emergency is not None  # noqa: S101
         referral_workflow.ratify_emergency(emergency, by=by, decision=decision)
     return decision
+
+
+def _check_meeting_sits(meeting: PanelMeeting) -> None:
+    """Decisions are recorded at a scheduled meeting, on its day or after: not at one
+    still to come, nor at one closed, postponed or cancelled."""
+    if meeting.status != PanelMeeting.Status.SCHEDULED:
+        raise TransitionNotAllowed(
+            f"This meeting is {meeting.get_status_display().lower()}: "
+            "no more decisions are recorded at it."
+        )
+    if meeting.date > timezone.localdate():
+        raise TransitionNotAllowed(
+            f"This meeting is on {meeting.date:%-d %B %Y}: record the panel's decisions "
+            "on that day or after, not before."
+        )
 
 
 def _approval_errors(terms: ApprovalTerms) -> dict[str | None, list[str]]:

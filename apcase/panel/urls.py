@@ -10,6 +10,10 @@ urlpatterns = [
     path("meetings/monthly/", views.series_new, name="series_new"),
     path("meetings/<int:meeting_id>/", views.meeting_detail, name="meeting_detail"),
     path("meetings/<int:meeting_id>/pack.pdf", views.panel_pack, name="pack"),
+    path("meetings/<int:meeting_id>/close/", views.meeting_close, name="meeting_close"),
+    path("meetings/<int:meeting_id>/edit/", views.meeting_edit, name="meeting_edit"),
+    path("meetings/<int:meeting_id>/postpone/", views.meeting_postpone, name="meeting_postpone"),
+    path("meetings/<int:meeting_id>/cancel/", views.meeting_cancel, name="meeting_cancel"),
     path("meetings/<int:meeting_id>/interests/", views.declare_interest, name="declare_interest"),
     path(
         "meetings/<int:meeting_id>/referrals/<int:referral_id>/decision/",

@@ -9,6 +9,7 @@ from django.utils import timezone
 from apcase.access import policies
 from apcase.access.requests import SignedInRequest
 from apcase.access.rules import access_rule
+from apcase.core.forms import ConfirmForm
 from apcase.core.pdf import pdf_response, render_pdf
 from apcase.core.viewhelpers import handle_form
 from apcase.directory import selectors as directory_selectors
@@ -16,7 +17,7 @@ from apcase.directory import threshold as directory_threshold
 from apcase.referrals import selectors as referral_selectors
 from apcase.referrals import workflow as referral_workflow
 
-from . import forms, selectors, services
+from . import forms, selectors, services, workflow
 from .models import PanelDecision, PanelMeeting, quorum
 
 
@@ -30,6 +31,7 @@ def meeting_list(request: SignedInRequest) -> HttpResponse:
         {
             "upcoming": [m for m in meetings if m.date >= today and m.status != m.Status.HELD],
             "past": [m for m in meetings if m.date < today or m.status == m.Status.HELD][::-1],
+            "today": today,
             "can_schedule": policies.can_schedule_meetings(request.user),
         },
     )
@@ -78,6 +80,10 @@ def series_new(request: SignedInRequest) -> HttpResponse:
 def meeting_detail(request: SignedInRequest, meeting_id: int) -> HttpResponse:
     meeting = selectors.get_meeting_for(request.user, meeting_id)
     user = request.user
+    today = timezone.localdate()
+    scheduled = meeting.status == meeting.Status.SCHEDULED
+    recorder = policies.can_record_decision(user, meeting)
+    officer = policies.can_schedule_meetings_for(user, meeting.panel)
     return render(
         request,
         "panel/meeting_detail.html",
@@ -88,10 +94,126 @@ def meeting_detail(request: SignedInRequest, meeting_id: int) -> HttpResponse:
             "declarations": meeting.declarations.select_related("member", "referral__pupil"),
             "can_read_pack": policies.can_read_panel_pack(user, meeting),
             "can_declare": policies.can_declare_interest(user, meeting),
-            "can_record": policies.can_record_decision(user, meeting)
-            and meeting.status != meeting.Status.CANCELLED,
-            "today": timezone.localdate(),
+            # Decisions and closing from the meeting's day; changes before it sits.
+            "can_record": recorder and scheduled and meeting.date <= today,
+            "can_close": recorder and meeting.awaits_closure(today),
+            "can_change": officer and scheduled and not meeting.decisions.exists(),
+            "awaits_closure": meeting.awaits_closure(today),
+            "today": today,
         },
+    )
+
+
+def _meeting_for_action(request: SignedInRequest, meeting_id: int, may: Any) -> PanelMeeting:
+    """The meeting, if the user may act on it (404 otherwise, as for another LA's)."""
+    meeting = selectors.get_meeting_for(request.user, meeting_id)
+    if not may(request.user, meeting):
+        raise Http404("No such meeting.")
+    return meeting
+
+
+def _action_context(meeting: PanelMeeting, heading: str, **extra: Any) -> dict[str, Any]:
+    referrals, emergencies = workflow.undecided_items(meeting)
+    return {
+        "meeting": meeting,
+        "heading": heading,
+        "undecided_referrals": referrals,
+        "undecided_emergencies": emergencies,
+        **extra,
+    }
+
+
+def _may_change(user: Any, meeting: PanelMeeting) -> bool:
+    return policies.can_schedule_meetings_for(user, meeting.panel)
+
+
+@access_rule(policies.can_record_panel_decisions)
+def meeting_close(request: SignedInRequest, meeting_id: int) -> HttpResponse:
+    meeting = _meeting_for_action(request, meeting_id, policies.can_record_decision)
+    form = ConfirmForm(
+        request.POST if request.method == "POST" else None, submit_label="Close this meeting"
+    )
+    return handle_form(
+        request,
+        form,
+        lambda: workflow.close_meeting(meeting, by=request.user),
+        success_message="Meeting closed: it is recorded as held.",
+        redirect_to=_meeting_url(meeting),
+        template="panel/meeting_action.html",
+        context=_action_context(
+            meeting,
+            "Close this meeting",
+            intro="Close the meeting once the panel has sat and every decision it made is "
+            "recorded. It is then recorded as held, and no more decisions are recorded at it.",
+            moves="These go to the next scheduled meeting (or wait for one), and the "
+            "schools are told.",
+        ),
+    )
+
+
+@access_rule(policies.can_schedule_meetings)
+def meeting_edit(request: SignedInRequest, meeting_id: int) -> HttpResponse:
+    meeting = _meeting_for_action(request, meeting_id, _may_change)
+    form = forms.MeetingEditForm(request.POST or None, meeting=meeting)
+    return handle_form(
+        request,
+        form,
+        lambda: services.edit_meeting(by=request.user, meeting=meeting, change=form.change()),
+        success_message="Meeting details changed. The schools with items on the agenda "
+        "have been told.",
+        redirect_to=_meeting_url,
+        template="panel/meeting_action.html",
+        context={"meeting": meeting, "heading": "Change the meeting details"},
+    )
+
+
+@access_rule(policies.can_schedule_meetings)
+def meeting_postpone(request: SignedInRequest, meeting_id: int) -> HttpResponse:
+    meeting = _meeting_for_action(request, meeting_id, _may_change)
+    form = forms.PostponeForm(request.POST or None)
+    return handle_form(
+        request,
+        form,
+        lambda: workflow.postpone_meeting(
+            meeting,
+            by=request.user,
+            to=form.cleaned_data["date"],
+            reason=form.cleaned_data["reason"],
+        ),
+        success_message="Meeting postponed. Its agenda has moved to the new date and the "
+        "schools have been told.",
+        redirect_to=_meeting_url,
+        template="panel/meeting_action.html",
+        context=_action_context(
+            meeting,
+            "Postpone this meeting",
+            intro="The meeting moves to a new date, at the same time and place, with the "
+            "same members.",
+            moves="These move with it, and the schools are told.",
+        ),
+    )
+
+
+@access_rule(policies.can_schedule_meetings)
+def meeting_cancel(request: SignedInRequest, meeting_id: int) -> HttpResponse:
+    meeting = _meeting_for_action(request, meeting_id, _may_change)
+    form = forms.CancelForm(request.POST or None)
+    return handle_form(
+        request,
+        form,
+        lambda: workflow.cancel_meeting(
+            meeting, by=request.user, reason=form.cleaned_data["reason"]
+        ),
+        success_message="Meeting cancelled. Its agenda has moved on and the schools have "
+        "been told.",
+        redirect_to=_meeting_url(meeting),
+        template="panel/meeting_action.html",
+        context=_action_context(
+            meeting,
+            "Cancel this meeting",
+            moves="These go to the next scheduled meeting (or wait for one), and the "
+            "schools are told.",
+        ),
     )
 
 
@@ -185,6 +307,7 @@ def decide_referral(request: SignedInRequest, meeting_id: int, referral_id: int)
             "item": referral,
             "heading": f"Decision: referral for {referral.pupil.display_name}",
             "quorum": quorum(),
+            "today": timezone.localdate(),
             "threshold_warnings": threshold_warnings,
         },
     )
@@ -218,6 +341,7 @@ def decide_emergency(request: SignedInRequest, meeting_id: int, emergency_id: in
             "emergency": emergency,
             "overdue": referral_workflow.is_overdue(emergency),
             "quorum": quorum(),
+            "today": timezone.localdate(),
             "heading": f"Ratify the emergency placement for {emergency.pupil.display_name}",
         },
     )

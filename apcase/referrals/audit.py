@@ -14,6 +14,8 @@ class ReferralAction(AuditAction):
     SIGNED_OFF = "referral_signed_off", "Referral signed off by the headteacher"
     SUBMITTED = "referral_submitted", "Referral submitted"
     SCHEDULED = "referral_scheduled", "Referral added to a panel meeting"
+    MOVED = "referral_moved", "Referral moved to another panel meeting"
+    UNSCHEDULED = "referral_unscheduled", "Referral waiting for a panel meeting again"
     WITHDRAWN = "referral_withdrawn", "Referral withdrawn"
     APPROVED = "referral_approved", "Referral approved"
     DECLINED = "referral_declined", "Referral declined"
@@ -24,6 +26,10 @@ class ReferralAction(AuditAction):
     EMERGENCY_RATIFICATION_SCHEDULED = (
         "emergency_ratification_scheduled",
         "Emergency placement added to a panel meeting",
+    )
+    EMERGENCY_RATIFICATION_MOVED = (
+        "emergency_ratification_moved",
+        "Emergency placement moved to another panel meeting",
     )
     EMERGENCY_RATIFIED = "emergency_placement_ratified", "Emergency placement ratified"
     EMERGENCY_NOT_RATIFIED = "emergency_placement_not_ratified", "Emergency placement not ratified"

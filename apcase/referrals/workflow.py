@@ -50,7 +50,11 @@ R = EmergencyPlacement.Ratification
 ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
     S.DRAFT: frozenset({S.SUBMITTED, S.WITHDRAWN}),
     S.SUBMITTED: frozenset({S.SCHEDULED, S.WITHDRAWN}),
-    S.SCHEDULED: frozenset({S.APPROVED, S.DECLINED, S.DEFERRED, S.MORE_INFORMATION, S.WITHDRAWN}),
+    # Back to submitted: its meeting was cancelled (or closed without it) and no other
+    # is scheduled yet; it joins the next one scheduled.
+    S.SCHEDULED: frozenset(
+        {S.SUBMITTED, S.APPROVED, S.DECLINED, S.DEFERRED, S.MORE_INFORMATION, S.WITHDRAWN}
+    ),
     S.DEFERRED: frozenset({S.SCHEDULED, S.WITHDRAWN}),
     S.MORE_INFORMATION: frozenset({S.SUBMITTED, S.WITHDRAWN}),
     S.APPROVED: frozenset({S.CLOSED}),
@@ -146,7 +150,7 @@ def submit_referral(referral: Referral, *, by: User) -> Referral:
     referral = _locked(referral)
     if not policies.can_submit_referral(by, referral):
         raise NotPermitted("You cannot submit this referral.")
-    if S.SUBMITTED not in ALLOWED_TRANSITIONS[referral.status]:
+    if referral.status == S.SCHEDULED or S.SUBMITTED not in ALLOWED_TRANSITIONS[referral.status]:
         raise TransitionNotAllowed(
             f"A referral that is {referral.get_status_display().lower()} cannot be submitted."
         )
@@ -187,6 +191,43 @@ def schedule_referral(referral: Referral, *, meeting: "PanelMeeting", by: User) 
         summary=f"Referral added to the agenda of the panel meeting on {meeting.date:%-d %B %Y}",
         fields={"meeting": meeting},
     )
+
+
+@transaction.atomic
+def move_referral(
+    referral: Referral, *, meeting: "PanelMeeting | None", by: User, why: str
+) -> Referral:
+    """Move a referral on a meeting's agenda that will not hear it (postponed, cancelled,
+    or closed without reaching it) to `meeting`, or, with none, back to waiting for the
+    next one scheduled. Called only by the panel's workflow, which checked permission."""
+    referral = _locked(referral)
+    if referral.status != S.SCHEDULED:
+        raise TransitionNotAllowed(
+            f"A referral that is {referral.get_status_display().lower()} is on no agenda."
+        )
+    if meeting is None:
+        return _move(
+            referral,
+            S.SUBMITTED,
+            by=by,
+            action=ReferralAction.UNSCHEDULED,
+            summary=f"{why} The referral waits for the next panel meeting."[:500],
+            fields={"meeting": None},
+        )
+    if meeting.panel_id != referral.panel_id:
+        raise ValidationFailed("That meeting belongs to another panel.")
+    old = referral.meeting_id
+    referral.meeting = meeting
+    referral.version += 1
+    referral.save(update_fields=["meeting", "version", "updated_at"])
+    record_case_event(
+        referral,
+        by=by,
+        action=ReferralAction.MOVED,
+        summary=f"{why} Now on the agenda of the panel meeting on {meeting.date:%-d %B %Y}."[:500],
+        changes={"meeting": [str(old) if old else None, str(meeting.pk)]},
+    )
+    return referral
 
 
 @transaction.atomic
@@ -400,6 +441,31 @@ def assign_emergency_to_meeting(
         summary=f"Ratification added to the panel meeting on {meeting.date:%-d %B %Y}",
         changes={"meeting": [None, str(meeting.pk)]},
     )
+
+
+@transaction.atomic
+def move_emergency(
+    emergency: EmergencyPlacement, *, meeting: "PanelMeeting | None", by: User, why: str
+) -> EmergencyPlacement:
+    """Move an emergency awaiting ratification to `meeting` (or to no meeting: it joins
+    the next one scheduled). Called only by the panel's workflow."""
+    emergency = EmergencyPlacement.objects.select_for_update().get(pk=emergency.pk)
+    if emergency.ratification != R.AWAITING:
+        raise TransitionNotAllowed("Only a placement awaiting ratification moves meeting.")
+    old = emergency.meeting_id
+    emergency.meeting = meeting
+    emergency.save(update_fields=["meeting", "updated_at"])
+    where = (
+        f"the panel meeting on {meeting.date:%-d %B %Y}" if meeting else "the next panel meeting"
+    )
+    record_case_event(
+        emergency,
+        by=by,
+        action=ReferralAction.EMERGENCY_RATIFICATION_MOVED,
+        summary=f"{why} Ratification now at {where}."[:500],
+        changes={"meeting": [str(old) if old else None, str(meeting.pk) if meeting else None]},
+    )
+    return emergency
 
 
 def _move_emergency(

@@ -65,6 +65,7 @@ STATUS_COLOURS = {
     "active": "green",
     "held": "grey",
     "cancelled": "grey",
+    "postponed": "yellow",
 }
 
 

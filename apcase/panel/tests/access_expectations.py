@@ -36,8 +36,13 @@ EXPECTATIONS = {
     "panel:meeting_new": Expect(roles=OFFICERS),
     "panel:series_new": Expect(roles=OFFICERS),
     "panel:meeting_detail": Expect(roles=LA_CASE, kwargs=meeting, denied=404),
-    # The pack holds every referral on the agenda: panel members of that panel only.
-    "panel:pack": Expect(roles=SITTERS, kwargs=meeting, denied=404),
+    # The pack holds every referral on the agenda: that panel's members, and its LA's
+    # officers, who record the panel's decisions.
+    "panel:pack": Expect(roles=LA_CASE, kwargs=meeting, denied=404),
+    "panel:meeting_close": Expect(roles=RECORDERS, kwargs=meeting),
+    "panel:meeting_edit": Expect(roles=OFFICERS, kwargs=meeting),
+    "panel:meeting_postpone": Expect(roles=OFFICERS, kwargs=meeting),
+    "panel:meeting_cancel": Expect(roles=OFFICERS, kwargs=meeting),
     "panel:declare_interest": Expect(roles=SITTERS, kwargs=meeting),
     "panel:decide_referral": Expect(roles=RECORDERS, kwargs=agenda_referral),
     "panel:decide_emergency": Expect(roles=RECORDERS, kwargs=agenda_emergency),

@@ -1,6 +1,7 @@
 """Fixtures shared by the panel's tests."""
 
 import pytest
+from django.utils import timezone
 
 from apcase.accounts.roles import Role
 from apcase.referrals import workflow as referral_workflow
@@ -12,10 +13,14 @@ from apcase.referrals.tests.factories import (
     person,
     sitting_panel,
 )
+from tests.helpers import travel_to
 
 
 @pytest.fixture
-def scene(world):
+def scene(world, monkeypatch):
+    """A meeting three weeks ahead with a referral on its agenda; then the clock moves
+    to the meeting's day, when the panel sits and its decisions can be recorded."""
+
     class Scene:
         pass
 
@@ -28,4 +33,6 @@ def scene(world):
     s.referral = complete_referral(s.pupil, signed_off_by=s.head)
     referral_workflow.submit_referral(s.referral, by=s.referral.created_by)
     s.referral.refresh_from_db()
+    s.submitted_on = timezone.localdate()
+    travel_to(monkeypatch, s.meeting.date)
     return s

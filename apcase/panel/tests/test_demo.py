@@ -1,4 +1,5 @@
 import pytest
+from django.utils import timezone
 
 from apcase.accounts import demo as accounts_demo
 from apcase.directory import demo as directory_demo
@@ -25,7 +26,18 @@ def test_the_demo_has_referrals_in_several_states_and_a_held_meeting_and_runs_tw
     states = set(Referral.objects.values_list("status", flat=True))
     assert {"draft", "scheduled", "approved", "more_information"} <= states
     assert Referral.objects.count() == 4
-    assert PanelMeeting.objects.filter(status=PanelMeeting.Status.HELD).count() == 1
+    today = timezone.localdate()
+    meetings = PanelMeeting.objects.all()
+    S = PanelMeeting.Status
+    assert [m.date < today for m in meetings.filter(status=S.HELD)] == [True]
+    awaiting = [m for m in meetings if m.awaits_closure(today)]
+    assert len(awaiting) == 1
+    assert awaiting[0].decisions.exists()  # it has sat; the chair has yet to close it
+    assert meetings.filter(status=S.SCHEDULED, date__gt=today).exists()
+    postponed = meetings.get(status=S.POSTPONED)
+    assert postponed.postponed_to.date > postponed.date
+    assert postponed.status_reason
+    assert meetings.get(status=S.CANCELLED).status_reason
     # The panel's own approval (the placements demo plans others, without a decision).
     assert (
         Placement.objects.filter(

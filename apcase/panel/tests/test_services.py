@@ -22,6 +22,7 @@ from apcase.referrals.tests.factories import (
     person,
     sitting_panel,
 )
+from tests.helpers import travel_to
 
 TODAY = timezone.localdate()
 CIVIC = services.MeetingPlace(venue="Civic")
@@ -146,7 +147,9 @@ def test_a_monthly_series_schedules_one_meeting_a_month(panel, officer):
 
 
 @pytest.fixture
-def agenda(world, panel):
+def agenda(world, panel, monkeypatch):
+    """A referral on a meeting three weeks ahead; then the clock moves to the meeting's
+    day, when the panel sits."""
     chair, members = sitting_panel(world.la)
     meeting = make_meeting(panel, chair=chair, members=members)
     head = person(Role.HEADTEACHER, world.school)
@@ -161,6 +164,7 @@ def agenda(world, panel):
     a = Agenda()
     a.meeting, a.chair, a.members, a.referral, a.head = meeting, chair, members, referral, head
     a.present = [chair, *members]
+    travel_to(monkeypatch, meeting.date)
     return a
 
 
@@ -198,7 +202,7 @@ def test_an_approval_records_who_sat_creates_a_planned_placement_and_tells_every
     recipients = set(OutboxMessage.objects.values_list("to", flat=True))
     assert {manager.email, agenda.head.email, agenda.referral.created_by.email} <= recipients
     agenda.meeting.refresh_from_db()
-    assert agenda.meeting.status == PanelMeeting.Status.HELD
+    assert agenda.meeting.status == PanelMeeting.Status.SCHEDULED  # until it is closed
     actions = set(
         AuditEvent.objects.filter(pupil_id=agenda.referral.pupil_id).values_list(
             "action", flat=True

@@ -144,6 +144,17 @@ def test_an_unknown_letter_is_not_found(scene, decision):
     assert client.get(reverse("panel:letter", args=[decision.pk, "provider"])).status_code == 404
 
 
+def test_the_la_officer_who_records_decisions_reads_the_pack(world, scene):
+    officer = person(Role.LA_OFFICER, world.la)
+    client = sign_in(Client(), officer)
+    response = client.get(reverse("panel:pack", args=[scene.meeting.pk]))
+    assert response.status_code == 200
+    assert response.content.startswith(b"%PDF")
+    assert AccessLogEntry.objects.filter(action="panel_pack_downloaded", actor_id=officer.pk).exists()
+    page = client.get(reverse("panel:meeting_detail", args=[scene.meeting.pk])).content.decode()
+    assert "Download panel pack (PDF)" in page
+
+
 def test_a_panel_member_downloads_the_pack_and_it_is_logged(scene):
     client = sign_in(Client(), scene.members[0])
     response = client.get(reverse("panel:pack", args=[scene.meeting.pk]))
@@ -175,14 +186,14 @@ def test_the_pack_holds_the_referral_and_the_sensitivity_marking(world, scene):
 @pytest.mark.parametrize(
     "who",
     [
-        ("la_officer", "la"),
+        ("la_officer", "other_la"),
         ("panel_member", "other_la"),
         ("panel_chair", "other_la"),
         ("provider_manager", "provider"),
         ("headteacher", "school"),
     ],
 )
-def test_the_pack_is_not_found_for_anyone_but_that_panels_members(world, scene, who):
+def test_the_pack_is_not_found_for_anyone_outside_that_panel_and_its_la(world, scene, who):
     role, where = who
     client = sign_in(Client(), person(role, getattr(world, where)))
     assert client.get(reverse("panel:pack", args=[scene.meeting.pk])).status_code == 404

@@ -14,6 +14,7 @@ from apcase.placements.models import Placement
 from apcase.placements.tests.factories import site_of
 from apcase.referrals import workflow
 from apcase.referrals.models import EmergencyPlacement
+from tests.helpers import travel_to
 
 from .factories import make_meeting, make_panel, make_pupil, person, sitting_panel
 
@@ -46,7 +47,7 @@ def arrange(by, pupil, provider, **overrides):
 
 
 @pytest.fixture
-def scene(world):
+def scene(world, monkeypatch):
     class Scene:
         pass
 
@@ -58,6 +59,7 @@ def scene(world):
     s.head = person(Role.HEADTEACHER, world.school)
     s.lead = person(Role.INCLUSION_LEAD, world.school)
     assure_fully(world.provider, expires_on=TODAY + datetime.timedelta(days=365))
+    s.monkeypatch = monkeypatch
     return s
 
 
@@ -115,6 +117,8 @@ def test_with_no_meeting_scheduled_it_joins_the_next_meeting_created(world, scen
 
 
 def _ratify(scene, emergency, outcome):
+    """On the meeting's day: the panel sits."""
+    travel_to(scene.monkeypatch, scene.meeting.date)
     return panel_services.record_decision(
         by=scene.chair,
         meeting=scene.meeting,

@@ -50,6 +50,11 @@ def _in_status(setting, status):
 
 
 def _attempt(setting, referral, to):
+    if to == S.SUBMITTED and referral.status == S.SCHEDULED:
+        # Its meeting was cancelled with no other scheduled: it waits again.
+        return workflow.move_referral(
+            referral, meeting=None, by=setting.officer, why="The meeting was cancelled."
+        )
     if to == S.SUBMITTED:
         return workflow.submit_referral(referral, by=setting.lead)
     if to == S.SCHEDULED:
@@ -88,7 +93,7 @@ def test_each_allowed_transition_changes_status_and_leaves_one_chronology_entry(
     referral.refresh_from_db()
     # Submission with a meeting open, and deferral with a later meeting, go straight on
     # to that meeting's agenda: a second move, with its own entry.
-    if to in (S.SUBMITTED, S.DEFERRED):
+    if to == S.DEFERRED or (to == S.SUBMITTED and start != S.SCHEDULED):
         assert referral.status == S.SCHEDULED
         assert [e.changes["status"] for e in events] == [[start, to], [to, S.SCHEDULED]]
     else:
