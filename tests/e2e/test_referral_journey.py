@@ -14,6 +14,7 @@ from apcase.pupils.models import Pupil
 from apcase.referrals.models import EmergencyPlacement, Referral
 from apcase.referrals.tests.factories import PDF_BYTES, make_pupil
 from tests.e2e.conftest import ConsoleWatch, sign_in_by_cookie
+from tests.helpers import travel_to
 
 pytestmark = pytest.mark.browser
 
@@ -53,7 +54,12 @@ def _open_section(page: Page, title: str) -> None:
 
 
 def test_a_referral_from_draft_to_approved_placement(
-    context: BrowserContext, page: Page, demo_site: str, console: ConsoleWatch, tmp_path
+    context: BrowserContext,
+    page: Page,
+    demo_site: str,
+    console: ConsoleWatch,
+    tmp_path,
+    monkeypatch,
 ):
     pupil = _pupil("Rowan", "Testwell")
     today = timezone.localdate()
@@ -140,7 +146,13 @@ def test_a_referral_from_draft_to_approved_placement(
     expect(agenda).to_contain_text("Rowan Testwell")
     expect(agenda.get_by_role("link", name="Referral for Rowan Testwell")).to_be_visible()
 
-    # The chair records the joint approval with the members present.
+    # Before the meeting's day the chair cannot record its decisions yet.
+    _as(context, page, demo_site, CHAIR, f"/panel/meetings/{meeting.pk}/")
+    expect(page.locator("#meeting-to-come")).to_be_visible()
+    expect(page.get_by_role("link", name="Record decision for Rowan Testwell")).to_have_count(0)
+
+    # On the meeting's day the chair records the joint approval with the members present.
+    travel_to(monkeypatch, meeting.date)
     _as(context, page, demo_site, CHAIR, f"/panel/meetings/{meeting.pk}/")
     page.get_by_role("link", name="Record decision for Rowan Testwell").click()
     for name in ("Helen Achebe", "Oliver Banerjee", "Ngozi Adeyemi", "Carys Pryce"):
@@ -158,6 +170,11 @@ def test_a_referral_from_draft_to_approved_placement(
     _date(page, "first_review_date", today + datetime.timedelta(days=63))
     _save(page, "Record decision")
     expect(page.locator("#agenda")).to_contain_text("Approved")
+    # Recording the decision does not hold the meeting: the chair closes it.
+    expect(page.locator("#meeting-status")).to_have_text("Awaiting closure")
+    page.get_by_role("link", name="Close this meeting").click()
+    _save(page, "Close this meeting")
+    expect(page.locator("#meeting-status")).to_have_text("Held")
 
     # The school sees the decision and the planned placement.
     _as(context, page, demo_site, LEAD, referral_url.removeprefix(demo_site))

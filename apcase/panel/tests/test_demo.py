@@ -28,16 +28,16 @@ def test_the_demo_has_referrals_in_several_states_and_a_held_meeting_and_runs_tw
     assert Referral.objects.count() == 4
     today = timezone.localdate()
     meetings = PanelMeeting.objects.all()
-    S = PanelMeeting.Status
-    assert [m.date < today for m in meetings.filter(status=S.HELD)] == [True]
+    status = PanelMeeting.Status
+    assert [m.date < today for m in meetings.filter(status=status.HELD)] == [True]
     awaiting = [m for m in meetings if m.awaits_closure(today)]
     assert len(awaiting) == 1
     assert awaiting[0].decisions.exists()  # it has sat; the chair has yet to close it
-    assert meetings.filter(status=S.SCHEDULED, date__gt=today).exists()
-    postponed = meetings.get(status=S.POSTPONED)
+    assert meetings.filter(status=status.SCHEDULED, date__gt=today).exists()
+    postponed = meetings.get(status=status.POSTPONED)
     assert postponed.postponed_to.date > postponed.date
     assert postponed.status_reason
-    assert meetings.get(status=S.CANCELLED).status_reason
+    assert meetings.get(status=status.CANCELLED).status_reason
     # The panel's own approval (the placements demo plans others, without a decision).
     assert (
         Placement.objects.filter(

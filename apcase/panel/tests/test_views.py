@@ -150,7 +150,9 @@ def test_the_la_officer_who_records_decisions_reads_the_pack(world, scene):
     response = client.get(reverse("panel:pack", args=[scene.meeting.pk]))
     assert response.status_code == 200
     assert response.content.startswith(b"%PDF")
-    assert AccessLogEntry.objects.filter(action="panel_pack_downloaded", actor_id=officer.pk).exists()
+    assert AccessLogEntry.objects.filter(
+        action="panel_pack_downloaded", actor_id=officer.pk
+    ).exists()
     page = client.get(reverse("panel:meeting_detail", args=[scene.meeting.pk])).content.decode()
     assert "Download panel pack (PDF)" in page
 
