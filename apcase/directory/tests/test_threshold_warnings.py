@@ -23,7 +23,7 @@ from apcase.referrals.tests.factories import (
     sitting_panel,
 )
 from conftest import sign_in
-from tests.helpers import assert_page
+from tests.helpers import assert_page, travel_to
 
 from .factories import ProviderProfileFactory
 
@@ -43,7 +43,7 @@ def _fill(world, provider, n):  # type: ignore[no-untyped-def]
 
 
 def test_the_panel_decision_page_warns_before_approving_a_placement_that_reaches_the_threshold(
-    world, tuition
+    world, tuition, monkeypatch
 ):
     _fill(world, tuition, 4)
     panel = make_panel(world.la)
@@ -52,6 +52,7 @@ def test_the_panel_decision_page_warns_before_approving_a_placement_that_reaches
     pupil = make_pupil(world.school, legal_first_name="Riley", legal_last_name="Stone")
     referral = complete_referral(pupil, signed_off_by=person(Role.HEADTEACHER, world.school))
     referral_workflow.submit_referral(referral, by=referral.created_by)
+    travel_to(monkeypatch, meeting.date)  # the panel sits
     response = sign_in(Client(), chair).get(
         reverse("panel:decide_referral", args=[meeting.pk, referral.pk])
     )
