@@ -186,8 +186,7 @@ def test_entering_the_code_again_goes_on_to_the_download_which_is_logged(world, 
     device.refresh_from_db()
     device.throttle_reset()  # django-otp's wait after a wrong code has passed
     right = client.post(asked, {"token": code_for(device)})
-    assert right.status_code == 302
-    assert right["Location"] == reverse("pupils:export_xlsx")
+    assert_page(right, status=302, redirects_to=reverse("pupils:export_xlsx"))
     response = client.get(right["Location"])
     assert response.status_code == 200
     assert len(xlsx_rows(response)) == 3

@@ -30,8 +30,7 @@ def test_password_alone_reaches_the_code_page_not_home(staff):
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:two_factor"))
     home = client.get(reverse("home"))
-    assert home.status_code == 302
-    assert home["Location"] == reverse("accounts:two_factor")
+    assert_page(home, status=302, redirects_to=reverse("accounts:two_factor"))
     page = client.get(reverse("accounts:two_factor"))
     assert b"Enter your security code" in page.content
 
@@ -40,11 +39,9 @@ def test_password_and_the_right_code_reach_home(staff):
     client = Client()
     submit_password(client, staff.email)
     response = submit_code(client, code_for(staff.totpdevice_set.get()))
-    assert response.status_code == 302
-    assert response["Location"] == reverse("home")
+    assert_page(response, status=302, redirects_to=reverse("home"))
     home = client.get(reverse("home"))
-    assert home.status_code == 200
-    assert staff.full_name.encode() in home.content
+    assert_page(home, contains=staff.full_name)
 
 
 def test_wrong_password_shows_an_error_and_signs_nobody_in(staff):
@@ -120,8 +117,7 @@ def test_too_many_wrong_codes_sign_the_session_out(staff, settings):
     for _ in range(settings.APCASE_OTP_MAX_ATTEMPTS - 1):
         assert submit_code(client, wrong_code_for(device)).status_code == 200
     response = submit_code(client, wrong_code_for(device))
-    assert response.status_code == 302
-    assert response["Location"] == reverse("accounts:login")
+    assert_page(response, status=302, redirects_to=reverse("accounts:login"))
     # Signed out entirely: the code page now asks for the password again.
     again = client.get(reverse("accounts:two_factor"))
     assert again["Location"].startswith(reverse("accounts:login"))

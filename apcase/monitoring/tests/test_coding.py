@@ -191,8 +191,7 @@ def test_the_coding_page_codes_the_absence_and_the_csv_shows_the_schools_code(
     placement, mark = _absent(world, provider_staff)
     client = sign_in(Client(), lead)
     queue = client.get(reverse("monitoring:absences"))
-    assert queue.status_code == 200
-    assert placement.pupil.display_name in queue.content.decode()
+    assert_page(queue, contains=placement.pupil.display_name)
     url = reverse("monitoring:code_absence", kwargs={"mark_id": mark.pk})
     assert client.get(url).status_code == 200
     response = client.post(url, {"code": ""})

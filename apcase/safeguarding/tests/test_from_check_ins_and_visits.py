@@ -15,6 +15,7 @@ from apcase.notifications.models import OutboxMessage
 from apcase.placements.tests.factories import START, make_placement
 from apcase.referrals.tests.factories import person
 from conftest import sign_in
+from tests.helpers import assert_page
 
 pytestmark = pytest.mark.django_db
 
@@ -41,8 +42,9 @@ def test_a_check_in_concern_goes_to_the_concern_form_not_into_the_check_in(world
 
     response = client.post(reverse("monitoring:check_in", args=[placement.pk]), _check_in_form())
 
-    assert response.status_code == 302
-    assert response["Location"] == reverse("safeguarding:raise", args=[placement.pupil_id])
+    assert_page(
+        response, status=302, redirects_to=reverse("safeguarding:raise", args=[placement.pupil_id])
+    )
     check_in = CheckIn.objects.get()
     assert (check_in.comments, check_in.child_words) == ("", "")  # not stored as a comment
     assert check_in.wellbeing == 3  # the scores are kept
@@ -84,8 +86,9 @@ def test_a_visit_concern_goes_to_the_concern_form(world):
             "safeguarding": "yes",
         },
     )
-    assert response.status_code == 302
-    assert response["Location"] == reverse("safeguarding:raise", args=[placement.pupil_id])
+    assert_page(
+        response, status=302, redirects_to=reverse("safeguarding:raise", args=[placement.pupil_id])
+    )
     visit.refresh_from_db()
     assert (visit.child_views, visit.safeguarding_notes) == ("", "")
     form = client.get(response["Location"]).content.decode()

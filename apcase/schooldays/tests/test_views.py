@@ -104,8 +104,7 @@ def test_a_weekend_or_repeated_closure_day_is_refused(world, client_for, day, me
     response = client_for(Role.HEADTEACHER).post(
         "/school-days/closure-days/add/", {**dated("day", day), "reason": "INSET"}
     )
-    assert response.status_code == 200
-    assert message in response.content.decode()
+    assert_page(response, contains=message)
     assert ClosureDay.objects.count() == 1
 
 
