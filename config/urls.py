@@ -26,4 +26,5 @@ urlpatterns = [
     path("reviews/", include("apcase.reviews.urls")),
     path("reintegration/", include("apcase.reintegration.urls")),
     path("census/", include("apcase.census.urls")),
+    path("oversight/", include("apcase.oversight.urls")),
 ]

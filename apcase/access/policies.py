@@ -756,3 +756,21 @@ def can_prepare_census(user: User) -> bool:
 
 def can_prepare_census_for(user: User, school: Organisation) -> bool:
     return bool(roles_in(user, school) & CENSUS_ROLES)
+
+
+# --- compliance board (apcase.oversight) --------------------------------------------
+# The board shows every child in AP with the state of each duty the school and the LA
+# owe them. It is for those who answer for all of a school's or an LA's placements:
+# the school's inclusion lead, headteacher and DSL; the LA's officers and the panel's
+# chair. Not plain school staff or school administrators (a member of staff sees the
+# placements they are named for on their home page; the board would show them every
+# child of the school), not panel members (they decide referrals, they do not oversee
+# placements), not an LA's administrator (accounts only) and not providers (the board
+# judges the provider too: its assurance and its registers).
+
+BOARD_SCHOOL_ROLES = frozenset({Role.INCLUSION_LEAD, Role.HEADTEACHER, Role.SCHOOL_DSL})
+BOARD_LA_ROLES = frozenset({Role.LA_OFFICER, Role.PANEL_CHAIR})
+
+
+def can_view_compliance_board(user: User) -> bool:
+    return has_any_role(user, BOARD_SCHOOL_ROLES | BOARD_LA_ROLES)

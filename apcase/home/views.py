@@ -22,6 +22,7 @@ def home(request: SignedInRequest) -> HttpResponse:
             "memberships": memberships,
             "work": worklist.compose(memberships, attention.items_for(request.user)),
             "can_manage_users": policies.can_manage_users_somewhere(request.user),
+            "can_view_board": policies.can_view_compliance_board(request.user),
         },
     )
 

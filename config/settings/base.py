@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "apcase.safeguarding",
     "apcase.reintegration",
     "apcase.census",
+    "apcase.oversight",
     "apcase.home",
 ]
 

@@ -1,0 +1,321 @@
+"""The compliance board: one row per child in AP now, one cell per duty (duties.py),
+built from what selectors.board_facts read; the counts at its top; its filters and
+its order (most red first)."""
+
+import datetime
+from dataclasses import dataclass, field, replace
+
+from django.urls import reverse
+
+from apcase.access import policies
+from apcase.accounts.models import Organisation, User
+from apcase.directory.assurance import Status as AssuranceStatus
+from apcase.directory.assurance import annotated_reasons
+from apcase.monitoring.models import Visit
+from apcase.monitoring.selectors import next_visit_due, summarise
+from apcase.placements.models import Placement, PlacementAgreement
+from apcase.placements.plan import agreed_parties
+from apcase.placements.watch import named_staff_member_now
+from apcase.reviews.selectors import state_of
+
+from . import duties
+from .duties import Cell
+from .selectors import Facts, cutoffs_passed, home_codes, provider_is_unregistered
+
+# The board's columns, in order: (key, heading). "concerns" is the DSL's only.
+COLUMNS = (
+    ("named_staff", "Named staff member"),
+    ("plan", "Placement plan"),
+    ("assurance", "Provider assurance"),
+    ("today", "Today's attendance"),
+    ("attendance", "Attendance"),
+    ("review", "Review"),
+    ("visit", "Visit"),
+    ("tasks", "Attendance alerts"),
+    ("part_time", "Part-time timetable"),
+    ("concerns", "Safeguarding concerns"),
+)
+
+# What the counts at the top of the board filter on (the `show` filter).
+SHOW = {
+    "unregistered": "In unregistered AP",
+    "review_overdue": "Overdue reviews",
+    "visit_overdue": "Overdue visits",
+    "assurance_lapsed": "Expired provider assurance",
+}
+
+
+@dataclass
+class Row:
+    placement: Placement
+    cells: dict[str, Cell | None]
+    unregistered: bool
+    flags: set[str] = field(default_factory=set)
+    shown: list[Cell | None] = field(default_factory=list)
+
+    @property
+    def commissioning(self) -> str:
+        return commissioning_words(self.placement)
+
+    @property
+    def pupil(self):  # type: ignore[no-untyped-def]
+        return self.placement.pupil
+
+    @property
+    def reds(self) -> int:
+        return sum(
+            1 for c in self.cells.values() if c is not None and c.colour is duties.Colour.RED
+        )
+
+    @property
+    def ambers(self) -> int:
+        return sum(
+            1 for c in self.cells.values() if c is not None and c.colour is duties.Colour.AMBER
+        )
+
+    def in_order(self, columns: list[str]) -> list[Cell | None]:
+        return [self.cells.get(key) for key in columns]
+
+
+def commissioning_words(placement: Placement) -> str:
+    """Who commissioned the placement, and how the LA came to know of it."""
+    if placement.arranged_by == Placement.ArrangedBy.LA:
+        return "Local authority"
+    if placement.created_from_decision_id is not None:
+        return "School, with the panel's approval"
+    return "School-commissioned, without the panel"
+
+
+def _link(cell: Cell, href: str) -> Cell:
+    return Cell(cell.colour, cell.label, cell.detail, href)
+
+
+def _staff(user: User, placement: Placement) -> Cell:
+    person = placement.named_staff_member
+    now = named_staff_member_now(placement)
+    cell = duties.named_staff(named=str(person) if person else None, left=now is None)
+    view = (
+        "placements:edit_plan"
+        if policies.can_plan_placement(user, placement)
+        else ("placements:detail")
+    )
+    return _link(cell, reverse(view, args=[placement.pk]))
+
+
+def _plan(placement: Placement) -> Cell:
+    agreements = list(placement.agreements.all())
+    words = {party.value: party.label.lower() for party in PlacementAgreement.Party}
+    facts = duties.PlanFacts(
+        has_timetable=bool(placement.sessions.all()),
+        is_emergency_unagreed=placement.is_emergency and placement.full_plan_agreed_on is None,
+        agreed_parties=frozenset(words[p] for p in agreed_parties(placement, agreements)),
+        ever_agreed=bool(agreements),
+        parties=tuple(words.values()),
+    )
+    return _link(duties.plan(facts), reverse("placements:detail", args=[placement.pk]))
+
+
+def _assurance(facts: Facts, placement: Placement) -> Cell:
+    provider = facts.providers.get(placement.provider_id)
+    cell = duties.assurance(
+        status=getattr(provider, "assurance_status", None),
+        not_assured=bool(getattr(provider, "not_assured", False)),
+        reasons=annotated_reasons(provider) if provider is not None else [],
+        expiring_label=AssuranceStatus.EXPIRING.label,
+    )
+    if placement.provider_id in facts.provider_pages:
+        return _link(cell, reverse("directory:provider_detail", args=[placement.provider_id]))
+    return cell
+
+
+def _attendance(facts: Facts, placement: Placement) -> tuple[Cell, Cell]:
+    marks = facts.marks.get(placement.pk, [])
+    summary = summarise(home_codes(placement, marks))
+    monitoring = reverse("monitoring:placement", args=[placement.pk])
+    today = duties.todays_register(
+        expected=facts.expected_today.get(placement.pk, []),
+        marked={session for day, session, _o, _c in marks if day == facts.today},
+        cutoffs_passed=cutoffs_passed(facts.today, facts.now),
+    )
+    overall = duties.attendance(present=summary.present, possible=summary.possible)
+    return _link(today, monitoring), _link(overall, monitoring)
+
+
+def _review(user: User, facts: Facts, placement: Placement) -> tuple[Cell, bool]:
+    state = state_of(
+        placement,
+        list(placement.reviews.all()),
+        list(placement.review_requests.all()),
+        today=facts.today,
+    )
+    nxt = state.next
+    if nxt is None:  # only an active placement is on the board; fail safe regardless
+        return duties.red("Unknown", "The next review date cannot be worked out."), True
+    cell = duties.review(
+        due=nxt.due, missing=nxt.missing, requested=bool(state.requests_due), today=facts.today
+    )
+    view = (
+        "reviews:placement" if policies.can_read_reviews(user, placement) else ("placements:detail")
+    )
+    return _link(cell, reverse(view, args=[placement.pk])), nxt.due < facts.today
+
+
+def _visit(facts: Facts, placement: Placement) -> tuple[Cell, bool]:
+    visits = list(placement.visits.all())
+    due = next_visit_due(placement, visits)
+    scheduled = [
+        v.scheduled_for
+        for v in visits
+        if v.status == Visit.Status.SCHEDULED and v.scheduled_for >= facts.today
+    ]
+    cell = duties.visit(due=due, scheduled=min(scheduled, default=None), today=facts.today)
+    return _link(cell, reverse("monitoring:placement", args=[placement.pk])), due < facts.today
+
+
+def _tasks(facts: Facts, placement: Placement) -> Cell:
+    cell = duties.alert_tasks(open_dates=facts.alert_dates.get(placement.pk, []), today=facts.today)
+    return _link(cell, reverse("monitoring:placement", args=[placement.pk]))
+
+
+def _part_time(facts: Facts, placement: Placement) -> Cell:
+    plan = facts.part_time.get(placement.pk)
+    if plan is None:
+        return duties.part_time(None, today=facts.today)
+    href = reverse("reintegration:detail", args=[plan.pk])
+    timetable = duties.PartTime(ends_on=plan.part_time_ends_on, plan_href=href)
+    return _link(duties.part_time(timetable, today=facts.today), href)
+
+
+def _concerns(facts: Facts, placement: Placement) -> Cell | None:
+    if facts.concerns is None or not _is_dsl_row(facts, placement):
+        return None
+    counts = facts.concerns.get(placement.pupil_id, {"new": 0, "open": 0})
+    cell = duties.concerns(new=counts["new"], open_=counts["open"] + counts["new"])
+    return _link(cell, reverse("safeguarding:list"))
+
+
+def _is_dsl_row(facts: Facts, placement: Placement) -> bool:
+    return placement.pupil.school_id in facts.dsl_schools
+
+
+def row_for(user: User, facts: Facts, placement: Placement) -> Row:
+    today, overall = _attendance(facts, placement)
+    review, review_overdue = _review(user, facts, placement)
+    visit, visit_overdue = _visit(facts, placement)
+    assurance = _assurance(facts, placement)
+    provider = facts.providers.get(placement.provider_id, placement.provider)
+    row = Row(
+        placement=placement,
+        cells={
+            "named_staff": _staff(user, placement),
+            "plan": _plan(placement),
+            "assurance": assurance,
+            "today": today,
+            "attendance": overall,
+            "review": review,
+            "visit": visit,
+            "tasks": _tasks(facts, placement),
+            "part_time": _part_time(facts, placement),
+            "concerns": _concerns(facts, placement),
+        },
+        unregistered=provider_is_unregistered(provider),
+    )
+    if row.unregistered:
+        row.flags.add("unregistered")
+    if review_overdue:
+        row.flags.add("review_overdue")
+    if visit_overdue:
+        row.flags.add("visit_overdue")
+    if assurance.is_red:
+        row.flags.add("assurance_lapsed")
+    return row
+
+
+@dataclass(frozen=True)
+class Filters:
+    school: int | None = None
+    provider: int | None = None
+    staff: int | None = None
+    show: str = ""
+
+    def keep(self, row: Row) -> bool:
+        p = row.placement
+        return (
+            (self.school is None or p.pupil.school_id == self.school)
+            and (self.provider is None or p.provider_id == self.provider)
+            and (self.staff is None or p.named_staff_member_id == self.staff)
+            and (not self.show or self.show in row.flags)
+        )
+
+
+@dataclass(frozen=True)
+class Count:
+    key: str
+    label: str
+    number: int
+
+
+@dataclass
+class Board:
+    rows: list[Row]
+    counts: list[Count]
+    columns: list[tuple[str, str]]
+    schools: list[Organisation]
+    providers: list[Organisation]
+    staff: list[User]
+    today: datetime.date
+    shown_in_all: int = 0
+
+
+def most_red_first(rows: list[Row]) -> list[Row]:
+    return sorted(
+        rows,
+        key=lambda r: (-r.reds, -r.ambers, r.pupil.legal_last_name, r.pupil.legal_first_name),
+    )
+
+
+def _counts(rows: list[Row]) -> list[Count]:
+    children = Count("", "Children in AP", len({r.placement.pupil_id for r in rows}))
+    return [children] + [
+        Count(key, label, len({r.placement.pupil_id for r in rows if key in r.flags}))
+        for key, label in SHOW.items()
+    ]
+
+
+def _options(rows: list[Row]) -> tuple[list[Organisation], list[Organisation], list[User]]:
+    schools = {r.placement.pupil.school_id: r.placement.pupil.school for r in rows}
+    providers = {r.placement.provider_id: r.placement.provider for r in rows}
+    staff = {
+        r.placement.named_staff_member_id: r.placement.named_staff_member
+        for r in rows
+        if r.placement.named_staff_member is not None
+    }
+
+    return (
+        sorted(schools.values(), key=str),
+        sorted(providers.values(), key=str),
+        sorted(staff.values(), key=str),
+    )
+
+
+def build(user: User, facts: Facts) -> Board:
+    """The whole board, most red first (filtered() narrows it)."""
+    rows = [row_for(user, facts, p) for p in facts.placements]
+    columns = [c for c in COLUMNS if c[0] != "concerns" or facts.concerns is not None]
+    for row in rows:
+        row.shown = row.in_order([key for key, _heading in columns])
+    schools, providers, staff = _options(rows)
+    return Board(
+        rows=most_red_first(rows),
+        counts=_counts(rows),
+        columns=columns,
+        schools=schools,
+        providers=providers,
+        staff=staff,
+        today=facts.today,
+        shown_in_all=len(rows),
+    )
+
+
+def filtered(board: Board, filters: Filters) -> Board:
+    return replace(board, rows=[r for r in board.rows if filters.keep(r)])

@@ -1,0 +1,190 @@
+"""Reads of the compliance board, always scoped to the user: the placements come from
+`placements.selectors.placements_visible_to`, narrowed to the schools and local
+authorities where the user holds a board role (policies.board_scope); everything
+else the board shows is read for those placements only, through each app's own
+selectors and models, in a fixed number of queries however many children there are."""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from apcase.access import policies
+from apcase.accounts.models import Organisation, User
+from apcase.core.queries import any_of
+from apcase.directory.assurance import is_unregistered, with_assurance
+from apcase.directory.selectors import providers_visible_to
+from apcase.monitoring import rules as monitoring_rules
+from apcase.monitoring.models import AttendanceMark, FollowUpTask, Visit
+from apcase.monitoring.selectors import expected_on
+from apcase.placements.models import Placement
+from apcase.placements.selectors import placements_visible_to
+from apcase.placements.watch import with_staff_memberships
+from apcase.reference import attendance as codes
+from apcase.reintegration import rules as reintegration_rules
+from apcase.reintegration.models import PlanStatus
+from apcase.reintegration.selectors import plans_visible_to
+from apcase.safeguarding.models import ConcernStatus
+from apcase.safeguarding.selectors import concerns_visible_to
+
+ALERT_KINDS = (FollowUpTask.Kind.ABSENCE, FollowUpTask.Kind.REGISTER_MISSING)
+
+
+def board_scope(user: User) -> Q | None:
+    """The placements a user's board shows: pupils of the schools where they hold a
+    school board role, and of the schools of the LAs where they hold an LA one
+    (policies.BOARD_SCHOOL_ROLES, BOARD_LA_ROLES)."""
+    parts = []
+    if schools := policies.organisation_ids_for(user, policies.BOARD_SCHOOL_ROLES):
+        parts.append(Q(pupil__school_id__in=schools))
+    if las := policies.organisation_ids_for(user, policies.BOARD_LA_ROLES):
+        parts.append(Q(pupil__school__local_authority_id__in=las))
+    return any_of(parts)
+
+
+def board_placements(user: User) -> QuerySet[Placement]:
+    """Children in AP now (active placements) whom the user's board shows."""
+    scope = board_scope(user)
+    if scope is None:
+        return Placement.objects.none()
+    return (
+        placements_visible_to(user)
+        .filter(scope, status=Placement.Status.ACTIVE)
+        .select_related("provider__provider_profile")
+        .prefetch_related(
+            "sessions",
+            "agreements",
+            Prefetch("visits", queryset=Visit.objects.order_by("scheduled_for", "pk")),
+            "reviews",
+            "review_requests",
+        )
+        .order_by("pupil__legal_last_name", "pupil__legal_first_name", "pk")
+    )
+
+
+# A current mark: (date, session, what the provider observed, the school's code).
+Mark = tuple[datetime.date, str, str, str]
+
+
+@dataclass
+class Facts:
+    """What the board read for its placements, keyed by placement id (or provider or
+    pupil id), each read once for all of them."""
+
+    placements: list[Placement]
+    marks: dict[int, list[Mark]] = field(default_factory=dict)
+    expected_today: dict[int, list[str]] = field(default_factory=dict)
+    alert_dates: dict[int, list[datetime.date]] = field(default_factory=dict)
+    providers: dict[int, Organisation] = field(default_factory=dict)
+    provider_pages: set[int] = field(default_factory=set)
+    part_time: dict[int, Any] = field(default_factory=dict)
+    concerns: dict[int, dict[str, int]] | None = None
+    dsl_schools: set[int] = field(default_factory=set)
+    today: datetime.date = field(default_factory=timezone.localdate)
+    now: datetime.datetime = field(default_factory=timezone.now)
+
+
+def _marks(ids: list[int]) -> dict[int, list[Mark]]:
+    found: dict[int, list[Mark]] = defaultdict(list)
+    for pid, day, session, observed, code in AttendanceMark.objects.filter(
+        placement_id__in=ids, is_current=True
+    ).values_list("placement_id", "date", "session", "observed", "code"):
+        found[pid].append((day, session, observed, code))
+    return found
+
+
+def home_codes(placement: Placement, marks: list[Mark]) -> list[str]:
+    """The home school's code for each mark (as monitoring's AttendanceMark.home_code)."""
+    return [
+        codes.home_code(
+            observed,
+            code,
+            dual_registered=placement.dual_registered,
+            arranged_by_la=placement.arranged_by == Placement.ArrangedBy.LA,
+        )
+        for _day, _session, observed, code in marks
+    ]
+
+
+def _expected_today(ids: list[int], today: datetime.date) -> dict[int, list[str]]:
+    found: dict[int, list[str]] = defaultdict(list)
+    for session in ("am", "pm"):
+        for pid in Placement.objects.filter(expected_on(today, session), pk__in=ids).values_list(
+            "pk", flat=True
+        ):
+            found[pid].append(session)
+    return found
+
+
+def _alert_dates(ids: list[int]) -> dict[int, list[datetime.date]]:
+    found: dict[int, list[datetime.date]] = defaultdict(list)
+    for pid, day in FollowUpTask.objects.filter(
+        placement_id__in=ids, status=FollowUpTask.Status.OPEN, kind__in=ALERT_KINDS
+    ).values_list("placement_id", "date"):
+        found[pid].append(day)
+    return found
+
+
+def _part_time(user: User, ids: list[int]) -> dict[int, Any]:
+    """{placement id: its agreed reintegration plan} where a phase is part time."""
+    plans = plans_visible_to(user).filter(placement_id__in=ids, status=PlanStatus.ACTIVE)
+    return {
+        plan.placement_id: plan
+        for plan in plans.prefetch_related("phases")
+        if any(reintegration_rules.is_part_time(p) for p in plan.phases.all())
+    }
+
+
+def _concerns(user: User, pupil_ids: list[int]) -> dict[int, dict[str, int]] | None:
+    """{pupil id: {"new": n, "open": n}} for the schools where the user is the DSL;
+    None when they are the DSL nowhere (the column is not shown)."""
+    dsl_of = policies.organisation_ids_for(user, policies.SAFEGUARDING_ROLES)
+    if not dsl_of:
+        return None
+    found: dict[int, dict[str, int]] = defaultdict(lambda: {"new": 0, "open": 0})
+    for pupil_id, status in (
+        concerns_visible_to(user)
+        .filter(school_id__in=dsl_of, pupil_id__in=pupil_ids)
+        .exclude(status=ConcernStatus.CLOSED)
+        .values_list("pupil_id", "status")
+    ):
+        found[pupil_id]["new" if status == ConcernStatus.NEW else "open"] += 1
+    return dict(found)
+
+
+def board_facts(user: User, *, today: datetime.date | None = None) -> Facts:
+    facts = Facts(placements=with_staff_memberships(board_placements(user)))
+    facts.dsl_schools = policies.organisation_ids_for(user, policies.SAFEGUARDING_ROLES)
+    if today is not None:
+        facts.today = today
+    ids = [p.pk for p in facts.placements]
+    if not ids:
+        facts.concerns = _concerns(user, [])
+        return facts
+    provider_ids = {p.provider_id for p in facts.placements}
+    facts.marks = _marks(ids)
+    facts.expected_today = _expected_today(ids, facts.today)
+    facts.alert_dates = _alert_dates(ids)
+    facts.providers = {
+        p.pk: p
+        for p in with_assurance(
+            Organisation.objects.filter(pk__in=provider_ids), today=facts.today
+        ).select_related("provider_profile")
+    }
+    facts.provider_pages = set(
+        providers_visible_to(user).filter(pk__in=provider_ids).values_list("pk", flat=True)
+    )
+    facts.part_time = _part_time(user, ids)
+    facts.concerns = _concerns(user, [p.pupil_id for p in facts.placements])
+    return facts
+
+
+def cutoffs_passed(today: datetime.date, now: datetime.datetime) -> list[str]:
+    return [s for s in ("am", "pm") if monitoring_rules.cutoff_at(today, s) <= now]
+
+
+def provider_is_unregistered(provider: Organisation) -> bool:
+    return is_unregistered(provider)

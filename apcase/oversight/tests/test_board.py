@@ -1,0 +1,248 @@
+"""The compliance board as its users meet it: who sees which rows, missing data said
+in red, the counts, filters and order, and a fixed number of queries."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from apcase.accounts.roles import Role
+from apcase.monitoring.models import AttendanceMark, FollowUpTask
+from apcase.oversight import board as compliance
+from apcase.oversight.duties import Colour
+from apcase.oversight.selectors import board_facts
+from apcase.placements.models import Placement
+from apcase.placements.tests.factories import agree_all, make_placement
+from apcase.referrals.tests.factories import make_pupil, person
+from tests.helpers import assert_page
+
+URL = reverse("oversight:board")
+# Session, user, memberships, the placements and what each duty reads: the same for one
+# child or many.
+MAX_QUERIES = 23
+
+
+def _html(response):  # type: ignore[no-untyped-def]
+    assert_page(response)
+    return response.content.decode()
+
+
+def _rows(user):  # type: ignore[no-untyped-def]
+    return compliance.build(user, board_facts(user)).rows
+
+
+def _mark(placement, day, session, observed, by):  # type: ignore[no-untyped-def]
+    return AttendanceMark.objects.create(
+        placement=placement,
+        pupil=placement.pupil,
+        date=day,
+        session=session,
+        observed=observed,
+        recorded_by=by,
+        recorded_at=timezone.now(),
+    )
+
+
+@pytest.fixture
+def lead(world, user_with_role):  # type: ignore[no-untyped-def]
+    return user_with_role(Role.INCLUSION_LEAD)
+
+
+def test_school_a_sees_its_pupils_and_never_school_bs(world, client_for):
+    ours = make_placement(
+        world.school,
+        world.provider,
+        pupil=make_pupil(world.school, legal_first_name="Ava", legal_last_name="Ours"),
+    )
+    make_placement(
+        world.other_school,
+        world.other_provider,
+        pupil=make_pupil(world.other_school, legal_first_name="Bea", legal_last_name="Theirs"),
+    )
+    client = client_for(Role.INCLUSION_LEAD)
+    text = _html(client.get(URL))
+    assert "Ava Ours" in text
+    assert "Bea Theirs" not in text
+    assert reverse("placements:detail", args=[ours.pk]) in text
+
+
+def test_missing_data_is_red_and_says_what_is_missing(world, lead):
+    placement = make_placement(world.school, world.provider, sessions=set())
+    Placement.objects.filter(pk=placement.pk).update(named_staff_member=None)
+    (row,) = _rows(lead)
+    cells = row.cells
+    assert cells["named_staff"].colour is Colour.RED
+    assert "Nobody is named" in cells["named_staff"].detail
+    assert cells["plan"].colour is Colour.RED
+    assert "No weekly timetable" in cells["plan"].detail
+    assert cells["attendance"].colour is Colour.RED
+    assert "No attendance recorded" in cells["attendance"].detail
+    assert cells["assurance"].colour is Colour.RED  # no evidence recorded at all
+    assert cells["review"].colour is Colour.RED  # no review date in the plan
+
+
+def test_a_plan_with_no_agreement_is_red_and_a_complete_one_green(world, lead):
+    placement = make_placement(world.school, world.provider)
+    (row,) = _rows(lead)
+    assert row.cells["plan"].colour is Colour.RED
+    agree_all(placement, lead)
+    (row,) = _rows(lead)
+    assert row.cells["plan"].colour is Colour.GREEN
+
+
+def test_attendance_colour_from_the_marks(world, lead):
+    placement = make_placement(world.school, world.provider)
+    day = datetime.date(2026, 9, 7)
+    for i in range(9):
+        _mark(placement, day + datetime.timedelta(days=i), "am", "present", lead)
+    _mark(placement, day, "pm", "absent", lead)
+    (row,) = _rows(lead)
+    assert (row.cells["attendance"].colour, row.cells["attendance"].label) == (
+        Colour.GREEN,
+        "90.0%",
+    )
+
+
+def test_an_old_open_attendance_alert_is_red(world, lead):
+    placement = make_placement(world.school, world.provider)
+    FollowUpTask.objects.create(
+        placement=placement,
+        kind=FollowUpTask.Kind.ABSENCE,
+        date=timezone.localdate() - datetime.timedelta(days=2),
+        session="am",
+        detail="Not seen",
+    )
+    (row,) = _rows(lead)
+    assert row.cells["tasks"].colour is Colour.RED
+
+
+def test_the_la_sees_every_school_of_its_area_with_who_commissioned(world, client_for):
+    make_placement(
+        world.school,
+        world.provider,
+        pupil=make_pupil(world.school, legal_first_name="Cal", legal_last_name="Own"),
+    )
+    make_placement(
+        world.other_school,
+        world.other_provider,
+        pupil=make_pupil(world.other_school, legal_first_name="Dee", legal_last_name="Away"),
+    )
+    text = _html(client_for(Role.LA_OFFICER).get(URL))
+    assert "Cal Own" in text
+    assert "School-commissioned, without the panel" in text
+    assert "Dee Away" not in text
+
+
+def test_plain_staff_and_providers_are_refused(client_for):
+    for role in (Role.SCHOOL_STAFF, Role.PROVIDER_MANAGER, Role.PANEL_MEMBER):
+        assert_page(client_for(role).get(URL), status=403)
+
+
+def test_most_red_first_and_filters(world, lead, client_for):
+    tidy_staff = person(Role.SCHOOL_STAFF, world.school, full_name="Nia Good")
+    tidy = make_placement(
+        world.school,
+        world.provider,
+        named_staff_member=tidy_staff,
+        pupil=make_pupil(world.school, legal_first_name="Ada", legal_last_name="Tidy"),
+    )
+    agree_all(tidy, lead)
+    messy = make_placement(
+        world.school,
+        world.provider,
+        sessions=set(),
+        pupil=make_pupil(world.school, legal_first_name="Zed", legal_last_name="Messy"),
+    )
+    Placement.objects.filter(pk=messy.pk).update(named_staff_member=None)
+    rows = _rows(lead)
+    assert [r.placement.pk for r in rows] == [messy.pk, tidy.pk]
+    assert rows[0].reds > rows[1].reds
+
+    client = client_for(Role.HEADTEACHER)
+    text = _html(client.get(URL, {"staff": tidy_staff.pk}))
+    assert "Ada Tidy" in text
+    assert "Zed Messy" not in text
+    text = _html(client.get(URL, {"staff": "999999"}))
+    assert "There is a problem" in text
+    assert "Ada Tidy" in text
+    assert "Zed Messy" in text
+
+
+def test_counts_link_to_the_filtered_board(world, client_for):
+    make_placement(
+        world.school,
+        world.provider,
+        pupil=make_pupil(world.school, legal_first_name="Eli", legal_last_name="Due"),
+    )
+    client = client_for(Role.HEADTEACHER)
+    text = _html(client.get(URL))
+    assert f'href="{URL}?show=review_overdue"' in text
+    assert f'href="{URL}?show=assurance_lapsed"' in text
+    # Started in September with no review since: the review is overdue.
+    shown = _html(client.get(URL, {"show": "review_overdue"}))
+    assert "Eli Due" in shown
+    none = _html(client.get(URL, {"show": "unregistered"}))
+    assert "No child in AP matches the filters." in none or "Eli Due" in none
+
+
+def test_the_dsl_alone_sees_the_concerns_column(world, client_for):
+    make_placement(world.school, world.provider)
+    dsl = _html(client_for(Role.SCHOOL_DSL).get(URL))
+    lead = _html(client_for(Role.INCLUSION_LEAD).get(URL))
+    assert "Safeguarding concerns" in dsl
+    assert "Safeguarding concerns" not in lead
+
+
+@pytest.mark.parametrize("children", [1, 6])
+def test_the_board_reads_in_a_fixed_number_of_queries(
+    world, client_for, django_assert_max_num_queries, children
+):
+    client = client_for(Role.SCHOOL_DSL)
+    for _ in range(children):
+        placement = make_placement(world.school, world.provider)
+        _mark(placement, datetime.date(2026, 9, 7), "am", "present", client.user)
+    with django_assert_max_num_queries(MAX_QUERIES):
+        assert_page(client.get(URL))
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    timetable=st.booleans(),
+    named=st.booleans(),
+    marks=st.booleans(),
+    agreed=st.booleans(),
+    review=st.booleans(),
+    emergency=st.booleans(),
+)
+def test_a_child_in_ap_always_has_a_row_on_its_schools_board(
+    world, lead, timetable, named, marks, agreed, review, emergency
+):
+    """Whatever is missing, a child in an active placement is on the board, and what is
+    missing is red."""
+    placement = make_placement(
+        world.school,
+        world.provider,
+        sessions=None if timetable else set(),
+        is_emergency=emergency,
+        first_review_date=timezone.localdate() + datetime.timedelta(days=20) if review else None,
+    )
+    if not named:
+        Placement.objects.filter(pk=placement.pk).update(named_staff_member=None)
+    if marks:
+        _mark(placement, datetime.date(2026, 9, 7), "am", "present", lead)
+    if agreed:
+        agree_all(placement, lead)
+    rows = [r for r in _rows(lead) if r.placement.pk == placement.pk]
+    assert len(rows) == 1
+    cells = rows[0].cells
+    if not named:
+        assert cells["named_staff"].colour is Colour.RED
+    if not timetable or emergency:
+        assert cells["plan"].colour is Colour.RED
+    if not marks:
+        assert cells["attendance"].colour is Colour.RED
+    if not agreed:
+        assert cells["plan"].colour is not Colour.GREEN
