@@ -6,6 +6,7 @@ import datetime
 from dataclasses import dataclass, field, replace
 
 from django.urls import reverse
+from django.utils import timezone
 
 from apcase.access import policies
 from apcase.accounts.models import Organisation, User
@@ -14,6 +15,7 @@ from apcase.directory.assurance import annotated_reasons
 from apcase.monitoring.models import Visit
 from apcase.monitoring.selectors import next_visit_due, summarise
 from apcase.placements.models import Placement, PlacementAgreement
+from apcase.placements.notify import needs_notice
 from apcase.placements.plan import agreed_parties
 from apcase.placements.watch import named_staff_member_now
 from apcase.reviews.selectors import state_of
@@ -45,6 +47,35 @@ SHOW = {
 }
 
 
+@dataclass(frozen=True)
+class Commissioning:
+    """Who commissioned the placement and, for one the school commissioned without
+    the panel, when the LA was told (placements.notify)."""
+
+    text: str
+    tag: str = ""
+    tag_colour: str = ""
+
+
+def commissioning_of(placement: Placement) -> Commissioning:
+    if placement.arranged_by == Placement.ArrangedBy.LA:
+        return Commissioning("Local authority")
+    if not needs_notice(placement):
+        return Commissioning("School, with the panel's approval")
+    told = placement.la_notified_at
+    if told is None:
+        return Commissioning(
+            "Without the panel: there is no record that the local authority was told.",
+            "LA not told",
+            "red",
+        )
+    return Commissioning(
+        f"Without the panel. The local authority was told on {timezone.localtime(told):%-d %B %Y}.",
+        "School-commissioned",
+        "purple",
+    )
+
+
 @dataclass
 class Row:
     placement: Placement
@@ -54,8 +85,8 @@ class Row:
     shown: list[Cell | None] = field(default_factory=list)
 
     @property
-    def commissioning(self) -> str:
-        return commissioning_words(self.placement)
+    def commissioning(self) -> Commissioning:
+        return commissioning_of(self.placement)
 
     @property
     def pupil(self):  # type: ignore[no-untyped-def]
@@ -75,15 +106,6 @@ class Row:
 
     def in_order(self, columns: list[str]) -> list[Cell | None]:
         return [self.cells.get(key) for key in columns]
-
-
-def commissioning_words(placement: Placement) -> str:
-    """Who commissioned the placement, and how the LA came to know of it."""
-    if placement.arranged_by == Placement.ArrangedBy.LA:
-        return "Local authority"
-    if placement.created_from_decision_id is not None:
-        return "School, with the panel's approval"
-    return "School-commissioned, without the panel"
 
 
 def _link(cell: Cell, href: str) -> Cell:

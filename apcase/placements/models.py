@@ -97,6 +97,12 @@ class Placement(TimeStampedModel):
         blank=True,
     )
     is_emergency = models.BooleanField(default=False)
+    # When the local authority's officers were told of a placement the school
+    # commissioned without the panel (placements.notify.tell_la): empty for one the LA
+    # arranged or the panel approved, and for one nobody at the LA could be told of.
+    la_notified_at = models.DateTimeField(
+        "When the local authority was told", null=True, blank=True
+    )
     # An emergency placement is watched every weekday session until its full plan is
     # agreed by the school, a parent or carer and the provider (then its timetable rules).
     full_plan_agreed_on = models.DateField(null=True, blank=True)

@@ -25,6 +25,7 @@ from apcase.accounts.models import Organisation, User
 from apcase.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
 from apcase.pupils.models import Pupil
 
+from . import notify
 from .audit import PlacementAction
 from .models import Placement, PlacementExtension, PlacementSession
 from .services.common import max_length, record_change
@@ -141,12 +142,15 @@ def create_planned_placement(
         named_staff_member=named_staff_member,
         created_from_decision=decision,
     )
+    changes: dict[str, Any] = {"status": [None, S.PLANNED], "provider": [None, provider.name]}
+    if notify.needs_notice(placement) and (told := notify.tell_la(placement)):
+        changes["la_notified_at"] = [None, told.isoformat()]
     record_change(
         by,
         placement,
         PlacementAction.PLANNED,
         f"Placement planned at {provider} from {start_date:%-d %B %Y}",
-        {"status": [None, S.PLANNED], "provider": [None, provider.name]},
+        changes,
     )
     return placement
 

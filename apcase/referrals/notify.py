@@ -32,16 +32,19 @@ def referral_submitted(referral: Referral) -> None:
     )
 
 
-def emergency_arranged(emergency: EmergencyPlacement) -> None:
+def emergency_arranged(emergency: EmergencyPlacement) -> bool:
+    """Tell the LA's officers and the school's leads; whether any LA officer was told
+    (the notice to the LA of a placement the school arranged without the panel)."""
+    officers = holders(emergency.panel.local_authority, {Role.LA_OFFICER})
     messages.send(
         "referrals/messages/emergency_arranged.txt",
-        to=holders(emergency.panel.local_authority, {Role.LA_OFFICER})
-        + school_leads(emergency.school),
+        to=officers + school_leads(emergency.school),
         child=emergency.pupil,
         link=reverse("referrals:emergency_detail", args=[emergency.pk]),
         urgent=True,
         provider=emergency.placement.provider,
     )
+    return bool(officers)
 
 
 def emergency_not_ratified(emergency: EmergencyPlacement, decision: "PanelDecision") -> None:

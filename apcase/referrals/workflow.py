@@ -31,6 +31,7 @@ from apcase.accounts.models import Organisation, User
 from apcase.chronology.services import record_case_event
 from apcase.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
 from apcase.directory.selectors import provider_is_assured
+from apcase.placements import notify as placement_notify
 from apcase.placements import workflow as placement_workflow
 from apcase.placements.models import Placement
 from apcase.pupils.models import Pupil
@@ -414,14 +415,19 @@ def arrange_emergency_placement(
         parents_told_at=case.parents_told_at,
     )
     when = f"the panel meeting on {meeting.date:%-d %B %Y}" if meeting else "the next panel meeting"
+    changes: dict[str, Any] = {"ratification": [None, R.AWAITING]}
+    # The emergency notice tells the LA's officers: for a placement the school arranged,
+    # it is the notice placements.notify asks for, and when is kept on the placement.
+    if notify.emergency_arranged(emergency) and placement_notify.needs_notice(placement):
+        told = placement_notify.record_la_told(placement)
+        changes["la_notified_at"] = [None, told.isoformat()]
     record_case_event(
         emergency,
         by=by,
         action=ReferralAction.EMERGENCY_ARRANGED,
         summary=f"Emergency placement at {provider} arranged; ratification at {when}",
-        changes={"ratification": [None, R.AWAITING]},
+        changes=changes,
     )
-    notify.emergency_arranged(emergency)
     return emergency
 
 

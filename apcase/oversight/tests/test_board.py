@@ -132,7 +132,7 @@ def test_the_la_sees_every_school_of_its_area_with_who_commissioned(world, clien
     )
     text = _html(client_for(Role.LA_OFFICER).get(URL))
     assert "Cal Own" in text
-    assert "School-commissioned, without the panel" in text
+    assert "LA not told" in text  # nobody at the LA to tell in this test
     assert "Dee Away" not in text
 
 
