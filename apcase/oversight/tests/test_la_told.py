@@ -19,7 +19,6 @@ from conftest import sign_in
 from tests.helpers import assert_page
 
 URL = reverse("oversight:board")
-TODAY = timezone.localdate()
 
 
 def _board_of(user):  # type: ignore[no-untyped-def]
@@ -36,7 +35,7 @@ def _plan_by_the_school(world, pupil, head):  # type: ignore[no-untyped-def]
         pupil=pupil,
         terms=workflow.PlacementTerms(
             provider=world.provider,
-            start_date=TODAY + datetime.timedelta(days=7),
+            start_date=timezone.localdate() + datetime.timedelta(days=7),
             sessions_per_week=4,
             first_review_date=None,
         ),
@@ -64,7 +63,8 @@ def test_an_off_site_direction_tells_the_la_and_shows_on_its_board(world):
     text = _board_of(officer)
     assert "Ivo Direct" in text
     assert "School-commissioned" in text
-    assert f"The local authority was told on {TODAY:%-d %B %Y}." in text
+    told = timezone.localtime(placement.la_notified_at)
+    assert f"The local authority was told on {told:%-d %B %Y}." in text
 
 
 def test_with_no_officer_to_tell_the_board_says_the_la_was_not_told(world):
