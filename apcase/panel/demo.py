@@ -164,11 +164,36 @@ SECTIONS: dict[str, Any] = {
 }
 
 
-def _referral(pupil: Any, *, lead: Any, head: Any, submit: bool) -> Any:
+# A referral shared although a parent refused consent: the lawful basis and how the
+# parents were told are recorded, and every reader sees the refusal at the top.
+CONSENT_REFUSED: dict[str, Any] = {
+    **SECTIONS["parent-views"],
+    "parent_views": "“We don't want his information passed around. He just needs the "
+    "school to try harder.”",
+    "consent": "refused",
+    "consent_given_by": "",
+    "consent_given_on": None,
+    "consent_recorded_how": "",
+    "consent_not_obtained_reason": "His father does not want the school's records of "
+    "incidents shared outside the school.",
+    "sharing_basis": "public_task",
+    "sharing_basis_detail": "The panel cannot decide on a placement without the school's "
+    "account of his needs, and the provider needs his needs and risks to keep him and "
+    "others safe.",
+    "parents_told_by": "Amara Okafor, inclusion lead",
+    "parents_told_on": datetime.date(2026, 10, 8),
+    "parents_told_how": "Phone call to his father, followed by a letter explaining what is "
+    "shared, with whom and why.",
+}
+
+
+def _referral(pupil: Any, *, lead: Any, head: Any, submit: bool, parent_views: Any = None) -> Any:
     from apcase.referrals import services, workflow
 
     referral = services.start_referral(by=lead, pupil=pupil)
     for section, values in SECTIONS.items():
+        if section == "parent-views" and parent_views is not None:
+            values = parent_views
         referral.refresh_from_db()
         services.update_section(
             referral, by=lead, section=section, values=values, version=referral.version
@@ -263,7 +288,8 @@ def _seed_cases(organisations: dict[str, Organisation], panel: InclusionPanel) -
     if pupil := fresh("Amelia"):
         _referral(pupil, lead=lead, head=head, submit=False)  # a draft, part way
     if pupil := fresh("Leo"):
-        _referral(pupil, lead=lead, head=head, submit=True)  # on the next agenda
+        # on the next agenda, shared although a parent refused consent
+        _referral(pupil, lead=lead, head=head, submit=True, parent_views=CONSENT_REFUSED)
     if pupil := fresh("Kwabena"):
         referral = _referral(pupil, lead=lead, head=head, submit=True)
         _decide(

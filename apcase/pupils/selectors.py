@@ -386,13 +386,44 @@ def needs_sixth_day_provision(exclusion: Exclusion) -> bool:
 
 @dataclass(frozen=True)
 class PlacementCarer:
+    """A carer as the provider sees them. Contact details only for a carer the child
+    lives with and who has no restriction (docs/regulations.md, "Consent to share and
+    the lawful basis for sharing without it": only what the placement needs);
+    otherwise `withheld` says why, and the provider asks the home school."""
+
     name: str
     relationship: str
     parental_responsibility: bool
+    lives_with_pupil: bool
     phone: str
     email: str
     preferred_contact_method: str
     restriction: str
+    withheld: str
+
+
+def _contact_withheld(carer: Carer) -> str:
+    """Why the provider is not given this carer's contact details ("" when it is)."""
+    if carer.is_restricted:
+        return "Withheld because of the restriction. Ask the home school."
+    if not carer.lives_with_pupil:
+        return "Withheld: the pupil does not live with this carer. Ask the home school."
+    return ""
+
+
+def _placement_carer(carer: Carer) -> PlacementCarer:
+    withheld = _contact_withheld(carer)
+    return PlacementCarer(
+        name=carer.name,
+        relationship=carer.relationship,
+        parental_responsibility=carer.parental_responsibility,
+        lives_with_pupil=carer.lives_with_pupil,
+        phone="" if withheld else carer.phone,
+        email="" if withheld else carer.email,
+        preferred_contact_method="" if withheld else carer.get_preferred_contact_method_display(),
+        restriction=carer.restriction,
+        withheld=withheld,
+    )
 
 
 @dataclass(frozen=True)
@@ -417,18 +448,7 @@ class PlacementPupilView:
 
 
 def placement_view_of(pupil: Pupil) -> PlacementPupilView:
-    carers = [
-        PlacementCarer(
-            name=c.name,
-            relationship=c.relationship,
-            parental_responsibility=c.parental_responsibility,
-            phone="" if c.is_restricted else c.phone,
-            email="" if c.is_restricted else c.email,
-            preferred_contact_method=c.get_preferred_contact_method_display(),
-            restriction=c.restriction,
-        )
-        for c in pupil.carers.all()
-    ]
+    carers = [_placement_carer(c) for c in pupil.carers.all()]
     return PlacementPupilView(
         pupil_id=pupil.pk,
         display_name=pupil.display_name,

@@ -58,7 +58,12 @@ class SectionForm(forms.Form):
         return {k: ("" if v is None and k not in NULLABLE else v) for k, v in data.items()}
 
 
-NULLABLE = {"parent_views_gathered_on", "consent_given_on", "preferred_provider"}
+NULLABLE = {
+    "parent_views_gathered_on",
+    "consent_given_on",
+    "parents_told_on",
+    "preferred_provider",
+}
 
 
 class ReasonForm(SectionForm):
@@ -129,8 +134,34 @@ class ParentViewsForm(SectionForm):
         required=False,
     )
     consent_not_obtained_reason = forms.CharField(
-        label="Why consent was not obtained (if not obtained)",
+        label="Why consent was refused or not obtained (if not given)",
         widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+    sharing_basis = forms.ChoiceField(
+        label="Lawful basis for sharing without consent (if not given)",
+        choices=Referral.SharingBasis.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    sharing_basis_detail = forms.CharField(
+        label="Why sharing without consent is necessary (if not given)",
+        help_text="What the panel and provider need to know to keep the child safe and "
+        "educated, and why it cannot wait for consent.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+    parents_told_by = forms.CharField(
+        label="Who told the parents that the information is being shared (if refused)",
+        max_length=200,
+        required=False,
+    )
+    parents_told_on = GovDateField(label="When were they told (if refused)", required=False)
+    parents_told_how = forms.CharField(
+        label="How were they told (if refused)",
+        help_text="For example, a phone call followed by a letter. If telling them would put "
+        "the child at risk, say so here.",
+        max_length=200,
         required=False,
     )
     layout_fields = (
@@ -150,24 +181,16 @@ class ParentViewsForm(SectionForm):
             legend="Consent to share",
             legend_size=Size.MEDIUM,
         ),
+        Fieldset(
+            Field.radios("sharing_basis", legend_size=Size.SMALL),
+            _text("sharing_basis_detail", rows=3),
+            Field.text("parents_told_by", field_width=Fluid.TWO_THIRDS),
+            date_field("parents_told_on"),
+            Field.text("parents_told_how", field_width=Fluid.TWO_THIRDS),
+            legend="Sharing without consent",
+            legend_size=Size.MEDIUM,
+        ),
     )
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("consent") == Referral.Consent.GIVEN:
-            for name, message in (
-                ("consent_given_by", "Enter who gave consent."),
-                ("consent_given_on", "Enter when consent was given."),
-                ("consent_recorded_how", "Enter how consent was recorded."),
-            ):
-                if not data.get(name):
-                    self.add_error(name, message)
-            data["consent_not_obtained_reason"] = ""
-        elif data.get("consent") == Referral.Consent.NOT_OBTAINED:
-            if not (data.get("consent_not_obtained_reason") or "").strip():
-                self.add_error("consent_not_obtained_reason", "Enter why consent was not obtained.")
-            data.update(consent_given_by="", consent_given_on=None, consent_recorded_how="")
-        return data
 
 
 class ChildVoiceForm(SectionForm):

@@ -32,7 +32,25 @@ class Referral(TimeStampedModel):
 
     class Consent(models.TextChoices):
         GIVEN = "given", "Consent given"
+        REFUSED = "refused", "A parent refused consent"
         NOT_OBTAINED = "not_obtained", "Consent not obtained"
+
+    class SharingBasis(models.TextChoices):
+        """The lawful basis for sharing without consent (docs/regulations.md, "Consent
+        to share and the lawful basis for sharing without it")."""
+
+        PUBLIC_TASK = (
+            "public_task",
+            "Public task of the school and local authority (UK GDPR Article 6(1)(e))",
+        )
+        SAFEGUARDING = (
+            "safeguarding",
+            "Safeguarding the child (Data Protection Act 2018, Schedule 1, paragraph 18)",
+        )
+        VITAL_INTERESTS = (
+            "vital_interests",
+            "Vital interests: to protect the child's life or safety (UK GDPR Article 6(1)(d))",
+        )
 
     pupil = models.ForeignKey("pupils.Pupil", on_delete=models.PROTECT, related_name="referrals")
     school = models.ForeignKey(
@@ -80,6 +98,13 @@ class Referral(TimeStampedModel):
     consent_given_on = models.DateField(null=True, blank=True)
     consent_recorded_how = models.CharField(max_length=200, blank=True)
     consent_not_obtained_reason = models.TextField(blank=True)
+    # Sharing without consent (refused or not obtained): the lawful basis, and how the
+    # parents were told that their child's information is shared all the same.
+    sharing_basis = models.CharField(max_length=20, choices=SharingBasis.choices, blank=True)
+    sharing_basis_detail = models.TextField(blank=True)
+    parents_told_by = models.CharField(max_length=200, blank=True)
+    parents_told_on = models.DateField(null=True, blank=True)
+    parents_told_how = models.CharField(max_length=200, blank=True)
     # The child's voice
     child_voice = models.TextField(blank=True)
     child_voice_gathered_how = models.CharField(max_length=200, blank=True)
@@ -121,6 +146,14 @@ class Referral(TimeStampedModel):
     @property
     def is_editable(self) -> bool:
         return self.status in (self.Status.DRAFT, self.Status.MORE_INFORMATION)
+
+    @property
+    def consent_refused(self) -> bool:
+        return self.consent == self.Consent.REFUSED
+
+    @property
+    def shared_without_consent(self) -> bool:
+        return self.consent in (self.Consent.REFUSED, self.Consent.NOT_OBTAINED)
 
 
 class Intervention(TimeStampedModel):

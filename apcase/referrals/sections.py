@@ -5,6 +5,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from . import consent
 from .models import Referral
 
 NOT_STARTED = "Not yet started"
@@ -39,11 +40,7 @@ def _filled(referral: Referral, *names: str) -> bool:
 
 
 def _consent_complete(referral: Referral) -> bool:
-    if referral.consent == referral.Consent.GIVEN:
-        return _filled(referral, "consent_given_by", "consent_given_on", "consent_recorded_how")
-    if referral.consent == referral.Consent.NOT_OBTAINED:
-        return _filled(referral, "consent_not_obtained_reason")
-    return False
+    return not consent.referral_problems(referral)
 
 
 SECTIONS: tuple[Section, ...] = (
@@ -79,11 +76,7 @@ SECTIONS: tuple[Section, ...] = (
             "parent_views",
             "parent_views_gathered_how",
             "parent_views_gathered_on",
-            "consent",
-            "consent_given_by",
-            "consent_given_on",
-            "consent_recorded_how",
-            "consent_not_obtained_reason",
+            *consent.CONSENT_FIELDS,
         ),
         lambda r: (
             _filled(r, "parent_views", "parent_views_gathered_how", "parent_views_gathered_on")

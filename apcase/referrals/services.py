@@ -22,7 +22,7 @@ from apcase.core.errors import NotPermitted, TransitionNotAllowed, ValidationFai
 from apcase.core.uploads import delete_after_commit, store_upload
 from apcase.pupils.models import Pupil
 
-from . import panels
+from . import consent, panels
 from .audit import ReferralAction
 from .models import Intervention, Referral, ReferralDocument
 from .sections import SECTIONS_BY_SLUG
@@ -131,6 +131,8 @@ def update_section(
     unknown = set(values) - allowed
     if unknown:
         raise ValidationFailed(f"Unexpected fields: {', '.join(sorted(unknown))}.")
+    if "consent" in values:
+        values = _checked_consent(values)
     diff = changed_fields(referral, values)
     for name, value in values.items():
         setattr(referral, name, value)
@@ -143,6 +145,18 @@ def update_section(
         changes=diff,
     )
     return referral
+
+
+def _checked_consent(values: dict[str, Any]) -> dict[str, Any]:
+    """The consent answer with what it does not use emptied; refused when it lacks what
+    sharing needs (`referrals.consent`: a lawful basis without consent, and a record of
+    telling the parents when a parent refused)."""
+    values = consent.cleared(values)
+    errors = consent.problems(values.get)
+    if errors:
+        first = next(iter(errors.values()))[0]
+        raise ValidationFailed(first, errors)
+    return values
 
 
 @transaction.atomic

@@ -315,6 +315,7 @@ def _confirm(
     submit: str,
     done: str,
     intro: str = "",
+    show_consent: bool = False,
 ) -> HttpResponse:
     form = ConfirmForm(request.POST if request.method == "POST" else None, submit_label=submit)
     return handle_form(
@@ -324,7 +325,12 @@ def _confirm(
         success_message=done,
         redirect_to=_detail_url(referral),
         template="referrals/confirm.html",
-        context={"referral": referral, "heading": heading, "intro": intro},
+        context={
+            "referral": referral,
+            "heading": heading,
+            "intro": intro,
+            "show_consent": show_consent,
+        },
     )
 
 
@@ -340,6 +346,7 @@ def sign_off(request: SignedInRequest, referral_id: int) -> HttpResponse:
         "is complete and accurate and may be sent to the panel.",
         submit="Sign off as headteacher",
         done="Referral signed off.",
+        show_consent=True,
     )
 
 
@@ -355,6 +362,7 @@ def submit(request: SignedInRequest, referral_id: int) -> HttpResponse:
         "meeting whose cut-off it meets, and you can no longer change it.",
         submit="Submit referral",
         done="Referral submitted to the panel.",
+        show_consent=True,
     )
 
 

@@ -36,7 +36,7 @@ from apcase.placements import workflow as placement_workflow
 from apcase.placements.models import Placement
 from apcase.pupils.models import Pupil
 
-from . import notify, panels
+from . import consent, notify, panels
 from .audit import ReferralAction
 from .models import EmergencyPlacement, Referral
 from .sections import incomplete_sections
@@ -146,6 +146,24 @@ def _locked(referral: Referral) -> Referral:
     )
 
 
+def _check_sharing(referral: Referral) -> None:
+    """Without consent, a referral goes to the panel only with the lawful basis for
+    sharing it, and, when a parent refused, a record of telling the parents
+    (`referrals.consent`)."""
+    if not referral.shared_without_consent:
+        return
+    problems = consent.referral_problems(referral)
+    if not problems:
+        return
+    what = referral.get_consent_display().lower()
+    missing = "; ".join(message for messages in problems.values() for message in messages)
+    raise ValidationFailed(
+        f"This referral cannot be submitted: {what}, so it needs the lawful basis for "
+        f"sharing without consent and, where a parent refused, a record of telling the "
+        f"parents. {missing}"
+    )
+
+
 @transaction.atomic
 def submit_referral(referral: Referral, *, by: User) -> Referral:
     referral = _locked(referral)
@@ -155,6 +173,7 @@ def submit_referral(referral: Referral, *, by: User) -> Referral:
         raise TransitionNotAllowed(
             f"A referral that is {referral.get_status_display().lower()} cannot be submitted."
         )
+    _check_sharing(referral)
     missing = incomplete_sections(referral)
     if missing:
         names = ", ".join(section.title for section in missing)

@@ -414,3 +414,67 @@ def test_a_provider_given_a_placement_sees_only_what_the_placement_needs(
     ):
         assert hidden not in page, hidden
     assert AccessLogEntry.objects.filter(action="pupil.viewed.placement").exists()
+
+
+def test_the_provider_gets_contact_details_only_for_carers_the_child_lives_with(
+    world, client_for, own_pupil, monkeypatch
+):
+    """Phone, email and address of a carer the child does not live with, or of a carer
+    with a restriction, never reach the provider's page; a resident carer's do."""
+    from django.db.models import Q
+
+    from apcase.access import policies
+    from apcase.pupils import selectors
+
+    def placed_with_my_provider(user):  # type: ignore[no-untyped-def]
+        ids = policies.organisation_ids_for(user, policies.PROVIDER_ROLES)
+        return Q(pk=own_pupil.pk) if world.provider.pk in ids else None
+
+    monkeypatch.setattr(
+        selectors,
+        "SCOPES",
+        [*selectors.SCOPES[:2], (selectors.PLACEMENT, placed_with_my_provider)],
+    )
+    CarerFactory(
+        pupil=own_pupil,
+        name="Mara Vale",
+        lives_with_pupil=True,
+        phone="07700 900222",
+        email="mara.vale@example.com",
+        address="1 Home Street, Milton Keynes",
+    )
+    CarerFactory(
+        pupil=own_pupil,
+        name="Dane Vale",
+        lives_with_pupil=False,
+        parental_responsibility=True,
+        phone="07700 900333",
+        email="dane.vale@example.com",
+        address="9 Away Road, Northampton",
+    )
+    CarerFactory(
+        pupil=own_pupil,
+        name="Lena Vale",
+        lives_with_pupil=True,
+        phone="07700 900444",
+        email="lena.vale@example.com",
+        address="1 Home Street, Milton Keynes",
+        restriction="Do not share contact details",
+    )
+    page = assert_page(
+        client_for(Role.PROVIDER_STAFF).get(f"/pupils/{own_pupil.pk}/"),
+        contains=[
+            "07700 900222",
+            "mara.vale@example.com",
+            "Withheld: the pupil does not live with this carer. Ask the home school.",
+        ],
+        lacks=[
+            "07700 900333",
+            "dane.vale@example.com",
+            "Away Road",
+            "07700 900444",
+            "lena.vale@example.com",
+            "Home Street",
+        ],
+    )
+    assert "Dane Vale" in page  # named, so the provider knows who to ask about
