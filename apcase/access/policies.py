@@ -515,6 +515,17 @@ def can_end_placement(user: User, placement: "Placement") -> bool:
     return Role.INCLUSION_LEAD in roles_in(user, placement.pupil.school)
 
 
+def can_agree_plans_as_provider(user: User) -> bool:
+    """The rule of the provider's agreement page: provider staff and managers."""
+    return has_any_role(user, PROVIDER_ROLES)
+
+
+def can_agree_plan_as_provider(user: User, placement: "Placement") -> bool:
+    """The provider's agreement to a placement plan is given by a current user of that
+    placement's provider, never recorded for it by the school."""
+    return bool(roles_in(user, placement.provider) & PROVIDER_ROLES)
+
+
 def can_start_placement(user: User, placement: "Placement") -> bool:
     return can_plan_placement(user, placement)
 

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from apcase.accounts.models import Organisation, User
 from apcase.accounts.roles import OrganisationKind, Role
+from apcase.accounts.selectors import holders
 from apcase.directory.models import Site
 from apcase.placements.models import (
     Placement,
@@ -32,7 +33,7 @@ from apcase.placements.models import (
     PlacementObjective,
     PlacementSession,
 )
-from apcase.pupils.models import Pupil
+from apcase.pupils.models import Carer, Pupil
 from apcase.pupils.upn import with_check_letter
 
 from . import services, workflow
@@ -71,6 +72,19 @@ def _past_its_end(organisations: dict[str, Organisation]) -> None:
     )
     if Placement.objects.filter(pupil=pupil).exists():
         return
+    Carer.objects.get_or_create(
+        pupil=pupil,
+        name="Dana Marsh",
+        defaults={
+            "relationship": "Mother",
+            "parental_responsibility": True,
+            "lives_with_pupil": True,
+            "phone": "07700 900461",
+            "email": "dana.marsh@example.com",
+            "address": "14 Fennel Drive, Milton Keynes MK4 2XX",
+            "preferred_contact_method": "phone",
+        },
+    )
     today = timezone.localdate()
     start = today - datetime.timedelta(weeks=12)
     placement = Placement.objects.create(
@@ -135,11 +149,33 @@ def agree_plan(
         PlacementAgreement.objects.create(
             placement=placement,
             party=party,
-            agreed_by_name=name,
             agreed_on=on,
             plan_version=1,
             recorded_by=recorded_by,
+            **_who_agreed(placement, party, name),
         )
+
+
+def _who_agreed(placement: Placement, party: str, name: str) -> dict[str, Any]:
+    """The demo's agreement as the pages make it: a parent is one of the pupil's carers
+    with parental responsibility (met in person), the provider one of its own users."""
+    if party == PlacementAgreement.Party.PARENT:
+        carer = (
+            placement.pupil.carers.filter(parental_responsibility=True)
+            .order_by("-lives_with_pupil", "priority")
+            .first()
+        )
+        if carer is not None:
+            return {
+                "agreed_by_name": carer.name,
+                "carer": carer,
+                "how": PlacementAgreement.How.IN_PERSON,
+            }
+    if party == PlacementAgreement.Party.PROVIDER:
+        user = next(iter(holders(placement.provider, [Role.PROVIDER_MANAGER])), None)
+        if user is not None:
+            return {"agreed_by_name": user.full_name, "agreed_by_user": user}
+    return {"agreed_by_name": name}
 
 
 # (first name, last name, date of birth, sex, weekly sessions at the provider)

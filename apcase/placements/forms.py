@@ -6,8 +6,10 @@ from django import forms
 
 from apcase.accounts.models import User
 from apcase.core.forms import GovDateField, ModelMultipleChoiceField, SimpleForm, YesNoField
+from apcase.core.uploads import ALLOWED_DESCRIPTION, max_upload_bytes
 from apcase.directory.models import Site
 from apcase.directory.selectors import active_sites_of
+from apcase.pupils.models import Carer
 
 from .models import Placement, PlacementAgreement, PlacementSession
 
@@ -44,6 +46,12 @@ class PlanForm(_Form):
         help_text="A pupil placed at a pupil referral unit or AP academy is usually on both "
         "schools' registers.",
         widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+    part_time_timetable = YesNoField(
+        label="Is the pupil on a part-time timetable?",
+        help_text="Yes if for some sessions the pupil is neither at school nor at the "
+        "provider. A parent or carer the pupil lives with must then agree to the plan.",
         required=False,
     )
 
@@ -97,12 +105,53 @@ class ObjectiveForm(_Form):
 
 
 class AgreementForm(_Form):
+    """The school's or a parent's or carer's agreement; the provider agrees for itself
+    in its own pages, so it is not a choice here."""
+
     submit_label = "Record the agreement"
     party = forms.ChoiceField(
-        label="Who agreed", choices=PlacementAgreement.Party.choices, widget=forms.RadioSelect
+        label="Who agreed",
+        choices=[
+            (PlacementAgreement.Party.SCHOOL, "The school"),
+            (PlacementAgreement.Party.PARENT, "A parent or carer"),
+        ],
+        widget=forms.RadioSelect,
     )
-    agreed_by_name = forms.CharField(label="Name of the person who agreed", max_length=150)
+    agreed_by_name = forms.CharField(
+        label="If the school: name of the person who agreed", max_length=150, required=False
+    )
+    carer = forms.ModelChoiceField(
+        label="If a parent or carer: who agreed",
+        help_text="Only the pupil's carers with parental responsibility are listed. For a "
+        "part-time plan, choose one the pupil lives with.",
+        queryset=Carer.objects.none(),
+        required=False,
+        empty_label="Choose a parent or carer",
+    )
+    how = forms.ChoiceField(
+        label="If a parent or carer: how they agreed",
+        choices=PlacementAgreement.How.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    signed_form = forms.FileField(
+        label="If they signed a form: upload it",
+        help_text=f"Upload {ALLOWED_DESCRIPTION}, smaller than "
+        f"{max_upload_bytes() // (1024 * 1024)} MB.",
+        required=False,
+    )
     agreed_on = GovDateField(label="Date they agreed")
+
+    def __init__(self, *args: Any, carers: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["carer"].queryset = carers  # type: ignore[attr-defined]
+        self.fields["carer"].label_from_instance = _carer_label  # type: ignore[attr-defined]
+        self.helper.attrs = {"enctype": "multipart/form-data"}
+
+
+def _carer_label(carer: Carer) -> str:
+    lives = "lives with the pupil" if carer.lives_with_pupil else "does not live with the pupil"
+    return f"{carer.name} ({carer.relationship}, {lives})"
 
 
 class EndForm(forms.Form):

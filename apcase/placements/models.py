@@ -7,6 +7,7 @@ from django.db.models import Q
 from apcase.accounts.models import Organisation
 from apcase.accounts.roles import OrganisationKind
 from apcase.core.models import TimeStampedModel
+from apcase.core.uploads import StoredFilePath
 
 
 class Placement(TimeStampedModel):
@@ -129,6 +130,9 @@ class Placement(TimeStampedModel):
     # A second open placement is allowed only when it is explicitly part time at
     # another provider (constraints below).
     is_additional_part_time = models.BooleanField(default=False)
+    # A part-time timetable: for some sessions the pupil is neither at school nor at the
+    # provider. A parent the pupil lives with must agree to it (services.agreements).
+    part_time_timetable = models.BooleanField(default=False)
     # Bumped by every change to the plan: agreements are for one version of it.
     plan_version = models.PositiveIntegerField(default=1)
 
@@ -248,17 +252,39 @@ class PlacementObjective(TimeStampedModel):
 
 
 class PlacementAgreement(models.Model):
-    """One party's agreement to one version of the plan: who agreed, and when."""
+    """One party's agreement to one version of the plan: who agreed, and when. A parent
+    or carer is one of the pupil's carers with parental responsibility (`carer`), with
+    how they agreed; the provider is one of its users, agreeing in apcase
+    (`agreed_by_user`). `agreed_by_name` keeps the name as it was when they agreed."""
 
     class Party(models.TextChoices):
         SCHOOL = "school", "School"
         PARENT = "parent", "Parent or carer"
         PROVIDER = "provider", "Provider"
 
+    class How(models.TextChoices):
+        IN_PERSON = "in_person", "In person"
+        PHONE = "phone", "By phone"
+        SIGNED_FORM = "signed_form", "Signed form (uploaded)"
+
     placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="agreements")
     party = models.CharField(max_length=10, choices=Party.choices)
     agreed_by_name = models.CharField("Name of the person who agreed", max_length=150)
     agreed_on = models.DateField()
+    carer = models.ForeignKey(
+        "pupils.Carer", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    how = models.CharField(max_length=12, choices=How.choices, blank=True)
+    signed_form_path = StoredFilePath(max_length=300, blank=True)
+    signed_form_name = models.CharField(max_length=200, blank=True)
+    signed_form_extension = models.CharField(max_length=8, blank=True)
+    agreed_by_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     plan_version = models.PositiveIntegerField()
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

@@ -78,6 +78,13 @@ def dual_registration_expected(provider: Organisation) -> bool:
     return is_ap_school(provider)
 
 
+def is_part_time(placement: Placement) -> bool:
+    """Whether the plan puts the pupil on a part-time timetable: for some sessions
+    neither at school nor at the provider. The timetable alone cannot tell (its other
+    sessions are at school), so the plan says so."""
+    return placement.part_time_timetable
+
+
 def agreed_parties(placement: Placement, agreements: list[PlacementAgreement]) -> set[str]:
     return {a.party for a in agreements if a.plan_version == placement.plan_version}
 
@@ -102,7 +109,11 @@ def missing_before_start(placement: Placement) -> list[str]:
         missing.append("Add at least one objective.")
     absent = set(PlacementAgreement.Party.values) - agreed_parties(placement, agreements)
     for party in PlacementAgreement.Party:
-        if party.value in absent:
+        if party.value == PlacementAgreement.Party.PROVIDER and party.value in absent:
+            missing.append(
+                "The provider agrees to this version of the plan, from its placement page."
+            )
+        elif party.value in absent:
             missing.append(
                 f"Record the {party.label.lower()}'s agreement to this version of the plan."
             )

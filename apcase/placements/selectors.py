@@ -36,7 +36,7 @@ from apcase.accounts.models import User
 from apcase.chronology.services import log_access
 from apcase.core.queries import any_of, one_or_404
 from apcase.directory.threshold import PlacementFields
-from apcase.pupils.models import Pupil
+from apcase.pupils.models import Carer, Pupil
 from apcase.pupils.registry import PupilLink, PupilRecord
 
 from .models import Placement, PlacementSession
@@ -102,6 +102,21 @@ def get_placement_to_plan(user: User, placement_id: int) -> Placement:
     if not policies.can_plan_placement(user, placement):
         raise Http404("No such placement.")
     return placement
+
+
+def get_placement_for_provider(user: User, placement_id: int) -> Placement:
+    """The placement if `user` works for its provider now; 404 otherwise (a user of
+    another provider never learns that it exists)."""
+    placement = get_placement_for(user, placement_id)
+    if not policies.can_agree_plan_as_provider(user, placement):
+        raise Http404("No such placement.")
+    return placement
+
+
+def carers_who_may_agree(placement: Placement) -> QuerySet[Carer]:
+    """The pupil's carers with parental responsibility: whom the school may record as
+    agreeing to the plan for the family."""
+    return Carer.objects.filter(pupil_id=placement.pupil_id, parental_responsibility=True)
 
 
 def get_placement_to_end(user: User, placement_id: int) -> Placement:

@@ -11,6 +11,11 @@ urlpatterns = [
     path("<int:placement_id>/timetable/", views.edit_timetable, name="timetable"),
     path("<int:placement_id>/objectives/new/", views.add_objective, name="add_objective"),
     path("<int:placement_id>/agreements/new/", views.record_agreement, name="record_agreement"),
+    path(
+        "<int:placement_id>/agreements/provider/",
+        views.provider_agreement,
+        name="provider_agreement",
+    ),
     path("<int:placement_id>/start/", views.start, name="start"),
     path("<int:placement_id>/commissioning/", views.commissioning, name="commissioning"),
     path("<int:placement_id>/sites/", views.sites, name="sites"),

@@ -13,6 +13,7 @@ from apcase.access import policies
 from apcase.access.requests import SignedInRequest
 from apcase.access.rules import access_rule
 from apcase.accounts.models import User
+from apcase.core.forms import ConfirmForm
 from apcase.core.pdf import pdf_response, render_pdf
 from apcase.core.viewhelpers import handle_form, run_action
 from apcase.directory import threshold
@@ -28,7 +29,7 @@ from .forms import (
     SitesForm,
     TimetableForm,
 )
-from .models import Placement
+from .models import Placement, PlacementAgreement
 
 
 def _detail_url(placement_id: int) -> str:
@@ -49,6 +50,9 @@ def _plan_context(user: User, placement: Placement) -> dict[str, Any]:
         if placement.status == Placement.Status.PLANNED
         else [],
         "can_plan": workflow.can_change_plan(user, placement),
+        "can_agree_as_provider": placement.status != Placement.Status.ENDED
+        and policies.can_agree_plan_as_provider(user, placement)
+        and PlacementAgreement.Party.PROVIDER not in plan.agreed_parties(placement, agreements),
         "can_correct_commissioning": policies.can_correct_commissioning(user, placement),
         "can_end": workflow.can_end(user, placement),
         "can_read_reviews": placement.status != Placement.Status.PLANNED
@@ -150,13 +154,51 @@ add_objective = _form_view(
     done="Objective added.",
     heading="Add an objective",
 )
-record_agreement = _form_view(
-    selectors.get_placement_to_plan,
-    AgreementForm,
-    services.record_agreement,
-    done="Agreement recorded.",
-    heading="Record agreement to the plan",
-)
+
+
+@access_rule(policies.can_view_placements)
+def record_agreement(request: SignedInRequest, placement_id: int) -> HttpResponse:
+    """The school's or a parent's or carer's agreement, recorded by the school."""
+    placement = selectors.get_placement_to_plan(request.user, placement_id)
+    form = AgreementForm(
+        request.POST or None,
+        request.FILES or None,
+        carers=selectors.carers_who_may_agree(placement),
+    )
+    return _form_page(
+        request,
+        placement,
+        form,
+        save=lambda: services.record_agreement(
+            placement,
+            by=request.user,
+            details=services.AgreementDetails.take_from(form.cleaned_data),
+        ),
+        done="Agreement recorded.",
+        heading="Record agreement to the plan",
+    )
+
+
+@access_rule(policies.can_agree_plans_as_provider)
+def provider_agreement(request: SignedInRequest, placement_id: int) -> HttpResponse:
+    """The provider agrees to the plan as it stands, in its own name."""
+    placement = selectors.get_placement_for_provider(request.user, placement_id)
+    form = ConfirmForm(
+        request.POST if request.method == "POST" else None,
+        submit_label="Agree to the plan for the provider",
+    )
+    return _form_page(
+        request,
+        selectors.placement_with_plan(placement),
+        form,
+        save=lambda: services.record_provider_agreement(placement, by=request.user),
+        done="Your agreement to the plan is recorded.",
+        heading="Agree to the placement plan",
+        template="placements/provider_agreement.html",
+        context=_plan_context(request.user, placement),
+    )
+
+
 end = _form_view(
     selectors.get_placement_to_end,
     EndForm,

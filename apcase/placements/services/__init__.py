@@ -9,7 +9,7 @@ The functions live in modules by subject (details, timetable, objectives, agreem
 sites, commissioning, alerts; what they share is in common); this package re-exports
 them, so callers import `apcase.placements.services` as before."""
 
-from .agreements import record_agreement
+from .agreements import AgreementDetails, record_agreement, record_provider_agreement
 from .alerts import ALERTED_EVERY_DAY, send_daily_alerts
 from .commissioning import correct_commissioning
 from .common import max_length
@@ -20,12 +20,14 @@ from .timetable import set_timetable
 
 __all__ = [
     "ALERTED_EVERY_DAY",
+    "AgreementDetails",
     "PLAN_FIELDS",
     "PlanDetails",
     "add_objective",
     "correct_commissioning",
     "max_length",
     "record_agreement",
+    "record_provider_agreement",
     "remove_objective",
     "send_daily_alerts",
     "set_sites",

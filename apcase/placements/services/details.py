@@ -26,6 +26,7 @@ class PlanDetails:
     funding: str
     dual_registered: bool
     dual_registration_reason: str = ""
+    part_time_timetable: bool | None = False
 
 
 PLAN_FIELDS = tuple(field.name for field in fields(PlanDetails))
@@ -85,6 +86,7 @@ def update_plan(
         "funding": details.funding.strip(),
         "dual_registered": details.dual_registered,
         "dual_registration_reason": details.dual_registration_reason.strip() if override else "",
+        "part_time_timetable": bool(details.part_time_timetable),
     }
     changed = {
         name: [str(getattr(placement, name) or ""), str(value or "")]

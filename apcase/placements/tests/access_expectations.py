@@ -51,6 +51,14 @@ EXPECTATIONS = {
     "placements:sites": _plan_page(),
     "placements:add_objective": _plan_page(),
     "placements:record_agreement": _plan_page(),
+    # The provider agrees for itself: its own staff and managers; every other role is
+    # refused by the page's rule, another provider's user by the placement's scope.
+    "placements:provider_agreement": Expect(
+        roles=PROVIDER_ROLES,
+        kwargs=placement_kwargs,
+        denied=404,
+        role_status=dict.fromkeys(ALL_ROLES - PROVIDER_ROLES, 403),
+    ),
     # An active placement cannot start again: the page answers with a message (302).
     "placements:start": _plan_page(method="POST", ok=302),
     # The pupil's headteacher or inclusion lead, or the LA's panel chair or officer.

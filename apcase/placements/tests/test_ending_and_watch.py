@@ -176,10 +176,27 @@ def test_an_emergency_placement_without_an_agreed_plan_is_on_the_inclusion_leads
     tuesday = TODAY + datetime.timedelta(days=(1 - TODAY.weekday()) % 7 or 7)
     assert placement in monitoring.expected_placements([world.provider.pk], tuesday, "pm")
     add_objective(placement)
-    for party in ("school", "parent", "provider"):
-        services.record_agreement(
-            placement, by=lead, party=party, agreed_by_name="Someone", agreed_on=TODAY
-        )
+    from apcase.pupils.tests.factories import CarerFactory
+
+    services.record_agreement(
+        placement,
+        by=lead,
+        details=services.AgreementDetails(
+            party="school", agreed_on=TODAY, agreed_by_name="Someone"
+        ),
+    )
+    services.record_agreement(
+        placement,
+        by=lead,
+        details=services.AgreementDetails(
+            party="parent",
+            agreed_on=TODAY,
+            carer=CarerFactory(pupil=placement.pupil),
+            how="phone",
+        ),
+    )
+    manager = person(Role.PROVIDER_MANAGER, world.provider)
+    services.record_provider_agreement(placement, by=manager)
     placement.refresh_from_db()
     assert placement.full_plan_agreed_on == TODAY
     assert placement not in monitoring.expected_placements([world.provider.pk], tuesday, "pm")

@@ -166,16 +166,22 @@ def test_the_timetable_sets_the_sessions_a_week(world, planned, lead):
 
 
 def test_an_agreement_is_recorded_once_per_party_and_version(world, planned, lead):
-    services.record_agreement(
-        planned, by=lead, party="parent", agreed_by_name="Jo Carer", agreed_on=TODAY
+    from apcase.pupils.tests.factories import CarerFactory
+
+    carer = CarerFactory(pupil=planned.pupil, name="Jo Carer")
+    by_carer = services.AgreementDetails(
+        party="parent", agreed_on=TODAY, carer=carer, how="in_person"
     )
+    services.record_agreement(planned, by=lead, details=by_carer)
     with pytest.raises(ValidationFailed):
+        services.record_agreement(planned, by=lead, details=by_carer)
+    with pytest.raises(ValidationFailed, match="The provider agrees to the plan itself"):
         services.record_agreement(
-            planned, by=lead, party="parent", agreed_by_name="Jo Carer", agreed_on=TODAY
-        )
-    with pytest.raises(ValidationFailed):
-        services.record_agreement(
-            planned, by=lead, party="provider", agreed_by_name="", agreed_on=TODAY
+            planned,
+            by=lead,
+            details=services.AgreementDetails(
+                party="provider", agreed_on=TODAY, agreed_by_name="Kim Provider"
+            ),
         )
 
 
