@@ -96,7 +96,7 @@ def plans_to_agree(user: User) -> list[AttentionItem]:
                     title=f"Plan awaiting your agreement: {name}",
                     href=_url(placement.pk),
                     detail=f"Version {placement.plan_version} of the plan, to start on "
-                    f"{placement.start_date:%-d %B %Y}. Read it and tell the school.",
+                    f"{placement.start_date:%-d %B %Y}. Read it and agree to it from the placement page.",
                     tag="To agree",
                     tag_colour="yellow",
                     roles=PROVIDER,
