@@ -68,9 +68,11 @@ def required_fields(consent: str) -> tuple[str, ...]:
     return ("consent",)
 
 
-def problems(get: Callable[[str], Any]) -> dict[str | None, list[str]]:
+def problems(get: Callable[[str], Any], *, new: bool = False) -> dict[str | None, list[str]]:
     """What is missing or wrong in a consent answer, by field (empty when none).
-    `get` reads a field: from a referral (`getattr`) or from a form's values."""
+    `get` reads a field: from a referral (`getattr`) or from a form's values. Dates in
+    the future are refused only in a `new` answer: a recorded one stays complete
+    whatever today is."""
     errors: dict[str | None, list[str]] = {}
     for name in required_fields(get("consent") or ""):
         if _blank(get(name)):
@@ -78,7 +80,7 @@ def problems(get: Callable[[str], Any]) -> dict[str | None, list[str]]:
     basis = get("sharing_basis")
     if not _blank(basis) and basis not in Referral.SharingBasis.values:
         errors["sharing_basis"] = [MESSAGES["sharing_basis"]]
-    for name in ("consent_given_on", "parents_told_on"):
+    for name in ("consent_given_on", "parents_told_on") if new else ():
         value = get(name)
         if isinstance(value, datetime.date) and value > timezone.localdate():
             errors[name] = ["The date cannot be in the future."]

@@ -152,7 +152,7 @@ def _checked_consent(values: dict[str, Any]) -> dict[str, Any]:
     sharing needs (`referrals.consent`: a lawful basis without consent, and a record of
     telling the parents when a parent refused)."""
     values = consent.cleared(values)
-    errors = consent.problems(values.get)
+    errors = consent.problems(values.get, new=True)
     if errors:
         first = next(iter(errors.values()))[0]
         raise ValidationFailed(first, errors)
