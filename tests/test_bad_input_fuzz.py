@@ -80,6 +80,8 @@ NO_FORM = frozenset(
         "panel:decision_detail",
         "panel:pack",
         "panel:letter",
+        "panel:parent_letter",
+        "panel:send_letter",
         "placements:detail",
         "placements:start",
         "placements:agreement_pdf",

@@ -26,7 +26,7 @@ from apcase.accounts.roles import (
 
 if TYPE_CHECKING:
     from apcase.monitoring.models import FollowUpTask
-    from apcase.panel.models import InclusionPanel, PanelMeeting
+    from apcase.panel.models import InclusionPanel, PanelDecision, PanelMeeting
     from apcase.placements.models import Placement
     from apcase.pupils.models import Pupil
     from apcase.referrals.models import EmergencyPlacement, Referral
@@ -419,6 +419,26 @@ def can_record_panel_decisions(user: User) -> bool:
 
 def can_record_decision(user: User, meeting: "PanelMeeting") -> bool:
     return bool(roles_in(user, meeting.panel.local_authority) & PANEL_RECORDER_ROLES)
+
+
+LETTER_SENDER_ROLES = PANEL_RECORDER_ROLES | REFERRAL_SCHOOL_EDITOR_ROLES
+
+
+def can_send_letters(user: User) -> bool:
+    """The rule of the page that sends a letter to a parent: the panel's chair and LA
+    officers, and schools' inclusion leads and headteachers."""
+    return has_any_role(user, LETTER_SENDER_ROLES)
+
+
+def can_send_decision_letters(user: User, decision: "PanelDecision") -> bool:
+    """Send the panel's decision letter to the pupil's parents: the chair or an officer
+    of the panel's local authority, or the referring school's inclusion lead or
+    headteacher."""
+    item = decision.referral or decision.emergency
+    school = item.school if item is not None else None
+    return bool(roles_in(user, decision.meeting.panel.local_authority) & PANEL_RECORDER_ROLES) or (
+        bool(roles_in(user, school) & REFERRAL_SCHOOL_EDITOR_ROLES)
+    )
 
 
 def can_close_referral(user: User, referral: "Referral") -> bool:

@@ -8,9 +8,10 @@ class PanelConfig(AppConfig):
         from apcase.core import attention
         from apcase.referrals import panels
 
-        from . import selectors
+        from . import letters, selectors
         from .attention import decisions_to_record, next_meeting
 
         panels.register(selectors)
+        panels.register_letters(letters.letters_for_referral)
         attention.register(next_meeting)
         attention.register(decisions_to_record)

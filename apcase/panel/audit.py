@@ -12,3 +12,4 @@ class PanelAction(AuditAction):
     MEETING_CANCELLED = "panel_meeting_cancelled", "Panel meeting cancelled"
     INTEREST_DECLARED = "panel_interest_declared", "Declaration of interest recorded"
     DECISION_RECORDED = "panel_decision_recorded", "Panel decision recorded"
+    LETTER_SENT = "panel_letter_sent", "Letter to a parent or carer sent"

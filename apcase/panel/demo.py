@@ -1,6 +1,9 @@
 """Demo panel: the Milton Keynes Primary Inclusion Panel, a monthly series of meetings
 and referrals from Heronsgate School in several states, plus an emergency placement
-awaiting ratification. Every person and pupil is invented. The meetings show each state
+awaiting ratification. Leo's referral is shared although a parent refused consent (its
+lawful basis and how the parents were told are recorded). The decision letter for Kwabena
+went by email to his grandmother; Noor's, to a mother with no email address, is not yet
+sent. Every person and pupil is invented. The meetings show each state
 a meeting can be in:
 
 - last month's meeting: held (an approval recorded at it, then closed by the chair);
@@ -236,7 +239,7 @@ def _referral(pupil: Any, *, lead: Any, head: Any, submit: bool, parent_views: A
     return referral
 
 
-def _decide(referral: Any, meeting: PanelMeeting, people: dict[str, Any], **decision: Any) -> None:
+def _decide(referral: Any, meeting: PanelMeeting, people: dict[str, Any], **decision: Any) -> Any:
     from apcase.panel import services
     from apcase.referrals.models import Referral
 
@@ -244,7 +247,7 @@ def _decide(referral: Any, meeting: PanelMeeting, people: dict[str, Any], **deci
     Referral.objects.filter(pk=referral.pk).update(meeting=meeting)
     referral.refresh_from_db()
     terms = services.ApprovalTerms.take_from(decision)
-    services.record_decision(
+    return services.record_decision(
         by=people["chair"],
         meeting=meeting,
         item=referral,
@@ -252,6 +255,18 @@ def _decide(referral: Any, meeting: PanelMeeting, people: dict[str, Any], **deci
         terms=terms,
         **decision,
     )
+
+
+def _send_letters(decision: Any, people: dict[str, Any]) -> None:
+    """The decision letter goes by email to each carer who has an email address; the
+    others are left for the school to post (the referral page lists them as not sent)."""
+    from apcase.panel import letters
+
+    for line in letters.letters_for_decision(decision):
+        if line.can_email:
+            letters.send_letter(
+                decision, carer_id=line.carer.pk, method="email", by=people["officer"]
+            )
 
 
 def seed(organisations: dict[str, Organisation]) -> None:
@@ -292,7 +307,7 @@ def _seed_cases(organisations: dict[str, Organisation], panel: InclusionPanel) -
         _referral(pupil, lead=lead, head=head, submit=True, parent_views=CONSENT_REFUSED)
     if pupil := fresh("Kwabena"):
         referral = _referral(pupil, lead=lead, head=head, submit=True)
-        _decide(
+        approved = _decide(
             referral,
             past,
             people,
@@ -308,6 +323,7 @@ def _seed_cases(organisations: dict[str, Organisation], panel: InclusionPanel) -
             sessions_per_week=5,
             first_review_date=today + datetime.timedelta(days=49),
         )
+        _send_letters(approved, people)
     if pupil := fresh("Noor"):
         referral = _referral(pupil, lead=lead, head=head, submit=True)
         _decide(

@@ -223,3 +223,45 @@ class PanelDecision(TimeStampedModel):
     def decided_on(self) -> datetime.date:
         """The day the decision was recorded: the meeting's day or later."""
         return timezone.localdate(self.created_at)
+
+
+class LetterSent(TimeStampedModel):
+    """A letter to one of the pupil's parents or carers, recorded as sent: which letter,
+    to whom (the name and address as they were when it went), how, when and by whom.
+    Sent by email through the outbox (`panel.letters.send_letter`), or marked as sent by
+    post or by hand."""
+
+    class Letter(models.TextChoices):
+        DECISION = "decision", "Panel decision letter"
+
+    class Method(models.TextChoices):
+        EMAIL = "email", "Email"
+        POST = "post", "Post"
+        HAND = "hand", "By hand"
+
+    decision = models.ForeignKey(
+        PanelDecision, on_delete=models.PROTECT, related_name="letters_sent"
+    )
+    letter = models.CharField(max_length=16, choices=Letter.choices, default=Letter.DECISION)
+    carer = models.ForeignKey(
+        "pupils.Carer", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    addressed_to = models.CharField(max_length=200)
+    postal_address = models.TextField(blank=True)
+    email = models.EmailField(blank=True)
+    method = models.CharField(max_length=8, choices=Method.choices)
+    sent_at = models.DateTimeField()
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["sent_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["decision", "letter", "carer"], name="one_letter_per_carer"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_letter_display()} to {self.addressed_to} ({self.get_method_display()})"

@@ -27,6 +27,16 @@ urlpatterns = [
     ),
     path("decisions/<int:decision_id>/", views.decision_detail, name="decision_detail"),
     path(
+        "decisions/<int:decision_id>/letters/parents/<int:carer_id>.pdf",
+        views.parent_letter,
+        name="parent_letter",
+    ),
+    path(
+        "decisions/<int:decision_id>/letters/parents/<int:carer_id>/send/",
+        views.send_letter,
+        name="send_letter",
+    ),
+    path(
         "decisions/<int:decision_id>/letters/<slug:recipient>.pdf",
         views.decision_letter,
         name="letter",

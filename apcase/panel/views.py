@@ -5,19 +5,20 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from apcase.access import policies
 from apcase.access.requests import SignedInRequest
 from apcase.access.rules import access_rule
 from apcase.core.forms import ConfirmForm
 from apcase.core.pdf import pdf_response, render_pdf
-from apcase.core.viewhelpers import handle_form
+from apcase.core.viewhelpers import handle_form, run_action
 from apcase.directory import selectors as directory_selectors
 from apcase.directory import threshold as directory_threshold
 from apcase.referrals import selectors as referral_selectors
 from apcase.referrals import workflow as referral_workflow
 
-from . import forms, selectors, services, workflow
+from . import forms, letters, selectors, services, workflow
 from .models import PanelDecision, PanelMeeting, quorum
 
 
@@ -353,7 +354,55 @@ def decision_detail(request: SignedInRequest, decision_id: int) -> HttpResponse:
     return render(
         request,
         "panel/decision_detail.html",
-        {"decision": decision, "present": decision.members_present.all()},
+        {
+            "decision": decision,
+            "present": decision.members_present.all(),
+            "letters": letters.letters_for_decision(decision),
+            "can_send": policies.can_send_decision_letters(request.user, decision),
+        },
+    )
+
+
+@access_rule(policies.can_use_service)
+def parent_letter(request: SignedInRequest, decision_id: int, carer_id: int) -> HttpResponse:
+    """The decision letter addressed to one of the pupil's carers (name and postal
+    address from the carer record)."""
+    decision = selectors.read_decision_letter_for(request.user, decision_id, "parents")
+    line = next((x for x in letters.letters_for_decision(decision) if x.carer.pk == carer_id), None)
+    if line is None:
+        raise Http404("No such letter.")
+    item = decision.referral or decision.emergency
+    assert item is not None  # noqa: S101 - a database constraint
+    content = render_pdf(
+        LETTERS["parents"],
+        {
+            "decision": decision,
+            "item": item,
+            "pupil": item.pupil,
+            "school": item.school,
+            "today": timezone.localdate(),
+            "carer": line.carer,
+        },
+    )
+    return pdf_response(content, filename=f"decision-letter-{decision.pk}-{carer_id}.pdf")
+
+
+@access_rule(policies.can_send_letters)
+@require_POST
+def send_letter(request: SignedInRequest, decision_id: int, carer_id: int) -> HttpResponse:
+    """Send the letter by email, or record it as sent by post or by hand (`method`)."""
+    decision = selectors.get_decision_for(request.user, decision_id)
+    method = request.POST.get("method", "")
+    done = {
+        "email": "Letter sent by email.",
+        "post": "Letter recorded as sent by post.",
+        "hand": "Letter recorded as given by hand.",
+    }
+    return run_action(
+        request,
+        lambda: letters.send_letter(decision, carer_id=carer_id, method=method, by=request.user),
+        success_message=done.get(method, "Letter recorded as sent."),
+        redirect_to=reverse("panel:decision_detail", kwargs={"decision_id": decision.pk}),
     )
 
 

@@ -6,6 +6,7 @@ so referrals never imports it; a referral only points at its panel and meeting t
 the foreign keys "panel.InclusionPanel" and "panel.PanelMeeting"."""
 
 import datetime
+from collections.abc import Callable
 from typing import Any, Protocol
 
 from django.core.exceptions import ImproperlyConfigured
@@ -55,3 +56,21 @@ def next_meeting_after(panel: Any, *, day: datetime.date) -> Any:
 def next_meeting_from(panel: Any, *, day: datetime.date) -> Any:
     """The first scheduled meeting on or after `day`, or None."""
     return _panels().next_meeting_from(panel, day=day)
+
+
+# The letters to the pupil's parents a referral's decisions call for, and whether each
+# was sent (panel.letters.letters_for_referral), for the referral page.
+_letters: Callable[[Any], list[Any]] | None = None
+
+
+def register_letters(letters_for_referral: Callable[[Any], list[Any]]) -> None:
+    global _letters  # set once, from the panel app's ready()
+    _letters = letters_for_referral
+
+
+def letters_for_referral(referral: Any) -> list[Any]:
+    """Each letter to a parent or carer about the referral's decisions (none before a
+    decision)."""
+    if _letters is None:
+        raise ImproperlyConfigured("No panel letters: is apcase.panel in INSTALLED_APPS?")
+    return _letters(referral)

@@ -19,7 +19,7 @@ from apcase.core.viewhelpers import Once, attempt, handle_form, run_action, subm
 from apcase.directory import threshold
 from apcase.directory.selectors import provider_options_for_placement
 
-from . import forms, selectors, services, workflow
+from . import forms, panels, selectors, services, workflow
 from .models import EmergencyPlacement, Referral
 from .sections import CANNOT_START, COMPLETED, SECTIONS, SECTIONS_BY_SLUG, incomplete_sections
 
@@ -115,6 +115,7 @@ def referral_detail(request: SignedInRequest, referral_id: int) -> HttpResponse:
             "can_withdraw": workflow.can_withdraw(user, referral),
             "can_close": workflow.can_close(user, referral),
             "decisions": decisions,
+            "letters": panels.letters_for_referral(referral) if decisions else [],
             "placement": placement,
             "interventions": referral.interventions.all(),
             "documents": referral.documents.all(),

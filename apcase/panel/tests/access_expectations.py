@@ -31,6 +31,23 @@ def letter(world, own):  # type: ignore[no-untyped-def]
     return {**decision(world, own), "recipient": "parents"}
 
 
+def carer_letter(world, own):  # type: ignore[no-untyped-def]
+    """A decision and one of its pupil's carers with parental responsibility."""
+    from apcase.pupils.models import Carer
+
+    found = objects.decision(world, own)
+    carer, _ = Carer.objects.get_or_create(
+        pupil=found.referral.pupil,
+        name="Walk Carer",
+        defaults={"relationship": "Parent", "parental_responsibility": True},
+    )
+    return {"decision_id": found.pk, "carer_id": carer.pk}
+
+
+# Who sends the decision letters to the parents: the panel's chair and LA officers, and
+# the referring school's inclusion lead and headteacher.
+LETTER_SENDERS = RECORDERS | frozenset({Role.INCLUSION_LEAD, Role.HEADTEACHER})
+
 EXPECTATIONS = {
     "panel:meeting_list": Expect(roles=LA_CASE),
     "panel:meeting_new": Expect(roles=OFFICERS),
@@ -48,4 +65,7 @@ EXPECTATIONS = {
     "panel:decide_emergency": Expect(roles=RECORDERS, kwargs=agenda_emergency),
     "panel:decision_detail": Expect(roles=VIEWERS, kwargs=decision, denied=404),
     "panel:letter": Expect(roles=VIEWERS, kwargs=letter, denied=404),
+    "panel:parent_letter": Expect(roles=VIEWERS, kwargs=carer_letter, denied=404),
+    # An empty post sends nothing: the page answers with the refusal (302).
+    "panel:send_letter": Expect(roles=LETTER_SENDERS, kwargs=carer_letter, method="POST", ok=302),
 }

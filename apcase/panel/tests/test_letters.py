@@ -1,0 +1,163 @@
+"""Letters to the parents about the panel's decision: addressed to each carer with
+parental responsibility, emailed through the outbox or marked as sent by post, recorded,
+and listed on the referral page."""
+
+import datetime
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from apcase.accounts.roles import Role
+from apcase.chronology.models import AuditEvent
+from apcase.core.errors import NotPermitted, ValidationFailed
+from apcase.notifications.models import OutboxMessage
+from apcase.panel import letters
+from apcase.panel.models import LetterSent
+from apcase.pupils.tests.factories import CarerFactory
+from apcase.referrals.tests.factories import person
+from conftest import sign_in
+from tests.helpers import assert_page
+
+TODAY = timezone.localdate()
+
+
+@pytest.fixture
+def decision(world, scene):
+    from apcase.panel import services
+
+    return services.record_decision(
+        by=scene.chair,
+        meeting=scene.meeting,
+        item=scene.referral,
+        members_present=[scene.chair, *scene.members],
+        outcome="declined",
+        reasons="The school's support plan has not yet had time to work.",
+    )
+
+
+@pytest.fixture
+def carers(scene):
+    class Carers:
+        pass
+
+    c = Carers()
+    c.mother = CarerFactory(
+        pupil=scene.pupil,
+        name="Jo Stone",
+        relationship="Mother",
+        email="jo.stone@example.com",
+        address="4 Willow Way\nMilton Keynes\nMK6 1AA",
+    )
+    c.father = CarerFactory(
+        pupil=scene.pupil,
+        name="Lee Stone",
+        relationship="Father",
+        lives_with_pupil=False,
+        address="9 Oak Road\nNorthampton\nNN1 1AA",
+    )
+    c.barred = CarerFactory(
+        pupil=scene.pupil, name="Rob Stone", restriction="No contact: court order"
+    )
+    c.no_pr = CarerFactory(pupil=scene.pupil, name="Ann Stone", parental_responsibility=False)
+    return c
+
+
+def test_the_letter_is_emailed_through_the_outbox_and_recorded(world, scene, decision, carers):
+    officer = person(Role.LA_OFFICER, world.la, full_name="Marcus Feld")
+    client = sign_in(Client(), officer)
+    assert_page(
+        client.post(
+            reverse("panel:send_letter", args=[decision.pk, carers.mother.pk]),
+            {"method": "email"},
+        ),
+        status=302,
+    )
+    sent = LetterSent.objects.get(decision=decision, carer=carers.mother)
+    assert (sent.method, sent.addressed_to, sent.email, sent.sent_by) == (
+        "email",
+        "Jo Stone",
+        "jo.stone@example.com",
+        officer,
+    )
+    email = OutboxMessage.objects.get(to="jo.stone@example.com")
+    assert "Dear Jo Stone" in email.body
+    assert "Riley Stone" not in email.body  # the child is named by initial
+    assert "declined" in email.body.lower()
+    assert AuditEvent.objects.filter(action="panel_letter_sent").exists()
+
+
+def test_a_carer_without_email_gets_the_letter_by_post(world, scene, decision, carers):
+    with pytest.raises(ValidationFailed, match="Lee Stone has no email address"):
+        letters.send_letter(decision, carer_id=carers.father.pk, method="email", by=scene.chair)
+    sent = letters.send_letter(decision, carer_id=carers.father.pk, method="post", by=scene.chair)
+    assert sent.postal_address.startswith("9 Oak Road")
+    assert not OutboxMessage.objects.filter(subject__startswith="What the inclusion panel").exists()
+    with pytest.raises(ValidationFailed, match="already sent"):
+        letters.send_letter(decision, carer_id=carers.father.pk, method="post", by=scene.chair)
+
+
+def test_no_letter_to_a_restricted_carer_or_one_without_parental_responsibility(
+    scene, decision, carers
+):
+    with pytest.raises(ValidationFailed, match="restriction"):
+        letters.send_letter(decision, carer_id=carers.barred.pk, method="hand", by=scene.chair)
+    with pytest.raises(ValidationFailed, match="Choose one of the pupil's parents"):
+        letters.send_letter(decision, carer_id=carers.no_pr.pk, method="hand", by=scene.chair)
+    assert not LetterSent.objects.exists()
+
+
+def test_a_school_outside_the_referral_cannot_send(world, scene, decision, carers):
+    stranger = person(Role.INCLUSION_LEAD, world.other_school)
+    with pytest.raises(NotPermitted):
+        letters.send_letter(decision, carer_id=carers.mother.pk, method="hand", by=stranger)
+    client = sign_in(Client(), stranger)
+    assert_page(
+        client.post(
+            reverse("panel:send_letter", args=[decision.pk, carers.mother.pk]),
+            {"method": "email"},
+        ),
+        status=404,
+    )
+
+
+def test_the_referral_page_lists_which_letters_went_and_which_did_not(scene, decision, carers):
+    letters.send_letter(decision, carer_id=carers.mother.pk, method="email", by=scene.chair)
+    client = sign_in(Client(), scene.head)
+    page = assert_page(
+        client.get(reverse("referrals:detail", args=[scene.referral.pk])),
+        contains=["Letters", "Jo Stone", "Sent", "Lee Stone", "Not yet sent", "Rob Stone"],
+        lacks="Ann Stone",
+    )
+    assert "Not to be sent" in page
+    assert "to jo.stone@example.com" in page
+
+
+def test_the_letter_is_addressed_to_the_carer(scene, decision, carers):
+    client = sign_in(Client(), scene.head)
+    response = client.get(reverse("panel:parent_letter", args=[decision.pk, carers.father.pk]))
+    assert response.status_code == 200
+    assert response.content.startswith(b"%PDF")
+    from django.template.loader import render_to_string
+
+    html = render_to_string(
+        "panel/pdf/letter_parents.html",
+        {
+            "decision": decision,
+            "pupil": scene.pupil,
+            "school": scene.referral.school,
+            "today": datetime.date(2026, 11, 30),
+            "carer": carers.father,
+        },
+    )
+    assert "Dear Lee Stone" in html
+    assert "9 Oak Road" in html
+
+
+def test_the_decision_page_offers_email_and_post(world, scene, decision, carers):
+    client = sign_in(Client(), scene.chair)
+    assert_page(
+        client.get(reverse("panel:decision_detail", args=[decision.pk])),
+        contains=["Send by email", "Mark as sent by post", "Not to be sent"],
+    )
