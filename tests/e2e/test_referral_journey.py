@@ -200,7 +200,8 @@ def test_an_emergency_placement_through_ratification(
     page.get_by_label("Friday morning", exact=True).uncheck()
     page.get_by_label("Named member of school staff").select_option(label="Tom Ellery")
     page.fill("[name=parents_told_how]", "Phone call from the headteacher to Sky's mother.")
-    _date(page, "parents_told_on", today)
+    # Told yesterday morning: a time that has passed whenever the test runs.
+    _date(page, "parents_told_on", today - datetime.timedelta(days=1))
     page.fill("[name=parents_told_time]", "08:40")
     page.fill("[name=why_it_cannot_wait]", "A serious incident; cannot wait three weeks.")
     page.fill("[name=risks]", "Harm to peers at unstructured times.")

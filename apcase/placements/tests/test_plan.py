@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from apcase.accounts.roles import Role
 from apcase.chronology.models import AuditEvent
@@ -130,7 +131,11 @@ def test_a_placement_starts_only_with_an_agreed_plan_and_a_named_staff_member(wo
     Placement.objects.filter(pk=planned.pk).update(named_staff_member=None)
     with pytest.raises(ValidationFailed, match="named"):
         workflow.start_placement(planned, by=lead)
-    Placement.objects.filter(pk=planned.pk).update(named_staff_member=lead)
+    # The plan runs on from today, whenever the test runs.
+    Placement.objects.filter(pk=planned.pk).update(
+        named_staff_member=lead,
+        planned_end_date=timezone.localdate() + datetime.timedelta(weeks=6),
+    )
     workflow.start_placement(planned, by=lead)
     planned.refresh_from_db()
     assert planned.status == Placement.Status.ACTIVE

@@ -281,7 +281,8 @@ def _emergency_form(pupil, provider, *, risk_review_on=None, **fields):
         "provider": provider.pk,
         "sessions": ["0-am", "0-pm", "2-am"],
         "parents_told_how": "Phone call to the child's mother.",
-        **_dates("parents_told_on", today),
+        # Told yesterday morning: a time that has passed whenever the test runs.
+        **_dates("parents_told_on", today - datetime.timedelta(days=1)),
         "parents_told_time": "08:15",
         "why_it_cannot_wait": "Serious incident.",
         "risks": "Risk to others.",
