@@ -53,11 +53,20 @@ class Anything:
     """A value for any name a template uses: attribute and method lookups answer with
     the same text, so every branch of a template renders something."""
 
+    # A date or time has none of these, so Django's date and time filters fall back to
+    # format(), which answers with the same text as every other lookup.
+    NOT_A_DATE = frozenset({"year", "month", "day", "weekday", "hour", "minute", "second"})
+
     def __init__(self, text: str) -> None:
         self.text = text
 
     def __getattr__(self, name: str) -> "Anything":
+        if name in Anything.NOT_A_DATE:
+            raise AttributeError(name)
         return self
+
+    def __format__(self, spec: str) -> str:
+        return self.text
 
     def __str__(self) -> str:
         return self.text
