@@ -16,7 +16,7 @@ from apcase.monitoring.models import Visit
 from apcase.monitoring.selectors import next_visit_due, summarise
 from apcase.placements.models import Placement, PlacementAgreement
 from apcase.placements.notify import needs_notice
-from apcase.placements.plan import agreed_parties
+from apcase.placements.plan import agreed_parties, is_part_time
 from apcase.placements.watch import named_staff_member_now
 from apcase.reviews.selectors import state_of
 
@@ -200,7 +200,14 @@ def _tasks(facts: Facts, placement: Placement) -> Cell:
 
 
 def _part_time(facts: Facts, placement: Placement) -> Cell:
+    """An agreed reintegration plan's part-time timetable; failing that, the one the
+    placement plan itself says the pupil is on, which lasts no longer than the
+    placement (its planned end date, or none)."""
     plan = facts.part_time.get(placement.pk)
+    if plan is None and is_part_time(placement):
+        href = reverse("placements:detail", args=[placement.pk])
+        timetable = duties.PartTime(ends_on=placement.planned_end_date, plan_href=href)
+        return _link(duties.part_time(timetable, today=facts.today), href)
     if plan is None:
         return duties.part_time(None, today=facts.today)
     href = reverse("reintegration:detail", args=[plan.pk])

@@ -93,6 +93,38 @@ def test_a_plan_with_no_agreement_is_red_and_a_complete_one_green(world, lead):
     assert row.cells["plan"].colour is Colour.GREEN
 
 
+def test_a_part_time_timetable_in_the_placement_plan_is_never_shown_as_none(
+    world, lead, client_for
+):
+    """The placement plan says the pupil is on a part-time timetable (no reintegration
+    plan): the board shows it, time-limited by the placement's planned end date, and
+    red when there is none or it has passed."""
+    today = timezone.localdate()
+    placement = make_placement(
+        world.school,
+        world.provider,
+        part_time_timetable=True,
+        planned_end_date=today + datetime.timedelta(days=30),
+    )
+    (row,) = _rows(lead)
+    assert (row.cells["part_time"].colour, row.cells["part_time"].label) == (
+        Colour.GREEN,
+        "In date",
+    )
+    Placement.objects.filter(pk=placement.pk).update(planned_end_date=None)
+    text = _html(client_for(Role.INCLUSION_LEAD).get(URL))
+    assert "The part-time timetable has no end date." in text
+    assert "Not on a part-time timetable." not in text
+    Placement.objects.filter(pk=placement.pk).update(
+        planned_end_date=today - datetime.timedelta(days=1)
+    )
+    (row,) = _rows(lead)
+    assert (row.cells["part_time"].colour, row.cells["part_time"].label) == (
+        Colour.RED,
+        "Expired",
+    )
+
+
 def test_attendance_colour_from_the_marks(world, lead):
     placement = make_placement(world.school, world.provider)
     day = datetime.date(2026, 9, 7)
