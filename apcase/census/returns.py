@@ -185,3 +185,16 @@ def problems_of(placements: Iterable[Placement], census: Census) -> list[Problem
         for check in CHECKS
         if (problem := check(placement, census)) is not None
     ]
+
+
+def not_started(placement: Placement) -> Problem:
+    """A placement still planned after its start date: the census cannot be told whether
+    the pupil is in alternative provision until someone records which."""
+    return Problem(
+        placement,
+        f"The placement was planned to start on {placement.start_date:%-d %B %Y}, but it is "
+        "not recorded as started, nor as not started. If the pupil attends, the return "
+        "needs its record.",
+        "Record that the placement started, or that it did not",
+        reverse("placements:detail", kwargs={"placement_id": placement.pk}),
+    )

@@ -1,5 +1,7 @@
 """Reads for the census return, scoped to the schools whose census the user keeps."""
 
+import datetime
+
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -31,6 +33,25 @@ def census_placements_for(user: User, census: Census) -> QuerySet[Placement]:
             "provider__provider_profile",
             "census_reason",
         )
+        .order_by("pupil__legal_last_name", "pupil__legal_first_name", "pupil_id", "start_date")
+    )
+
+
+def census_placements_not_started(
+    user: User, census: Census, *, today: datetime.date
+) -> QuerySet[Placement]:
+    """Placements of the user's schools still planned though their start date, in the
+    collection period, has passed: nobody recorded that they started, or that they did
+    not. Whether each belongs in the return cannot be told, so the return says so."""
+    school_ids = policies.organisation_ids_for(user, policies.CENSUS_ROLES)
+    return (
+        placements_visible_to(user)
+        .filter(
+            pupil__school_id__in=school_ids,
+            status=Placement.Status.PLANNED,
+            start_date__lte=min(census.period_end, today),
+        )
+        .select_related("pupil", "provider")
         .order_by("pupil__legal_last_name", "pupil__legal_first_name", "pupil_id", "start_date")
     )
 

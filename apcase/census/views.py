@@ -29,6 +29,17 @@ def _census(request: SignedInRequest) -> tuple[CensusForm, Census | None]:
     return form, form.census() if form.is_valid() else None
 
 
+def _problems(
+    request: SignedInRequest, census: Census, placements: list[Placement]
+) -> list[returns.Problem]:
+    """What the census would reject, and the placements still planned after their start
+    date (whether they belong in the return cannot be told)."""
+    unstarted = selectors.census_placements_not_started(
+        request.user, census, today=timezone.localdate()
+    )
+    return returns.problems_of(placements, census) + [returns.not_started(p) for p in unstarted]
+
+
 def _by_pupil(problems: Iterable[returns.Problem]) -> list[tuple[Placement, list[returns.Problem]]]:
     grouped: dict[int, tuple[Placement, list[returns.Problem]]] = {}
     for problem in problems:
@@ -43,7 +54,7 @@ def census_return(request: SignedInRequest) -> HttpResponse:
     context: dict[str, object] = {"form": form, "census": census}
     if census is not None:
         placements = list(selectors.census_placements_for(request.user, census))
-        problems = returns.problems_of(placements, census)
+        problems = _problems(request, census, placements)
         context |= {
             "columns": returns.COLUMNS,
             "rows": [[safe_cell(c) for c in returns.row_of(p, census)] for p in placements],
@@ -80,7 +91,7 @@ def census_export(request: SignedInRequest, fmt: str) -> HttpResponse:
         messages.error(request, "Choose the census and its dates first.")
         return redirect(back)
     placements = list(selectors.census_placements_for(request.user, census))
-    if returns.problems_of(placements, census):
+    if _problems(request, census, placements):
         messages.error(request, "Put right the problems listed before you download the return.")
         return redirect(back)
     chosen = selectors.census_placements_to_export(request.user, census)

@@ -273,3 +273,25 @@ def test_the_csv_has_the_census_columns_and_only_this_schools_placements(world, 
     assert theirs.pupil.upn not in response.content.decode()
     assert before.pupil.upn not in response.content.decode()
     assert AccessLogEntry.objects.filter(action="census.return_exported", actor_id=lead.pk).exists()
+
+
+def test_a_placement_never_recorded_as_started_blocks_the_return_and_says_so(world, lead):
+    """A placement still planned after its start date in the period: the pupil may be in
+    AP, so the return is not offered until someone records whether it started."""
+    placed(world, start_date=datetime.date(2026, 9, 7))
+    unstarted = placed(world, start_date=datetime.date(2026, 9, 14), status="planned")
+    client = sign_in(Client(), lead)
+    assert_page(
+        client.get(reverse("census:return") + query(AUTUMN)),
+        contains=[
+            unstarted.pupil.display_name,
+            "The placement was planned to start on 14 September 2026, but it is not "
+            "recorded as started",
+            reverse("placements:detail", args=[unstarted.pk]),
+        ],
+        lacks="Download CSV",
+    )
+    refused = client.get(reverse("census:export") + query(AUTUMN))
+    assert refused.status_code == 302
+    assert refused["Location"].startswith(reverse("census:return"))
+    assert not AccessLogEntry.objects.filter(action="census.return_exported").exists()
