@@ -161,7 +161,16 @@ def _stale(client: Client) -> None:
     session.save()
 
 
-BULK = ["pupils:export", "pupils:export_xlsx", "referrals:export", "monitoring:absences_export"]
+# Every download that holds more than one child's records, in both formats.
+BULK = [
+    "pupils:export",
+    "pupils:export_xlsx",
+    "referrals:export",
+    "referrals:export_xlsx",
+    "monitoring:absences_export",
+    "monitoring:absences_export_xlsx",
+    "census:export",
+]
 
 
 @pytest.mark.parametrize("name", BULK)
