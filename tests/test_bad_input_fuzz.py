@@ -85,6 +85,7 @@ NO_FORM = frozenset(
         "placements:detail",
         "placements:start",
         "placements:agreement_pdf",
+        "placements:signed_form",
         "monitoring:absences",
         "monitoring:attendance_csv",
         "monitoring:attendance_xlsx",

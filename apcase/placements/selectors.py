@@ -39,7 +39,7 @@ from apcase.directory.threshold import PlacementFields
 from apcase.pupils.models import Carer, Pupil
 from apcase.pupils.registry import PupilLink, PupilRecord
 
-from .models import Placement, PlacementSession
+from .models import Placement, PlacementAgreement, PlacementSession
 
 OPEN = (Placement.Status.PLANNED, Placement.Status.ACTIVE)
 
@@ -111,6 +111,28 @@ def get_placement_for_provider(user: User, placement_id: int) -> Placement:
     if not policies.can_agree_plan_as_provider(user, placement):
         raise Http404("No such placement.")
     return placement
+
+
+def get_signed_form_for(user: User, placement_id: int, agreement_id: int) -> PlacementAgreement:
+    """A parent's or carer's signed agreement form, for those who record the agreements
+    (they may change the plan); 404 otherwise, or when the agreement has no form. The
+    read is logged."""
+    placement = get_placement_to_plan(user, placement_id)
+    agreement = (
+        PlacementAgreement.objects.filter(placement=placement, pk=agreement_id)
+        .exclude(signed_form_path="")
+        .first()
+    )
+    if agreement is None:
+        raise Http404("No such signed form.")
+    log_access(
+        by=user,
+        action="placement.signed_form_downloaded",
+        target=placement,
+        organisation=placement.pupil.school,
+        pupil_id=placement.pupil_id,
+    )
+    return agreement
 
 
 def carers_who_may_agree(placement: Placement) -> QuerySet[Carer]:

@@ -16,6 +16,11 @@ urlpatterns = [
         views.provider_agreement,
         name="provider_agreement",
     ),
+    path(
+        "<int:placement_id>/agreements/<int:agreement_id>/signed-form/",
+        views.signed_form,
+        name="signed_form",
+    ),
     path("<int:placement_id>/start/", views.start, name="start"),
     path("<int:placement_id>/commissioning/", views.commissioning, name="commissioning"),
     path("<int:placement_id>/sites/", views.sites, name="sites"),

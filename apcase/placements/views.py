@@ -3,7 +3,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +15,7 @@ from apcase.access.rules import access_rule
 from apcase.accounts.models import User
 from apcase.core.forms import ConfirmForm
 from apcase.core.pdf import pdf_response, render_pdf
+from apcase.core.uploads import file_response
 from apcase.core.viewhelpers import handle_form, run_action
 from apcase.directory import threshold
 
@@ -50,6 +51,8 @@ def _plan_context(user: User, placement: Placement) -> dict[str, Any]:
         if placement.status == Placement.Status.PLANNED
         else [],
         "can_plan": workflow.can_change_plan(user, placement),
+        # Those who record the agreements open the signed forms (selectors.get_signed_form_for).
+        "can_open_signed_forms": policies.can_plan_placement(user, placement),
         "can_agree_as_provider": placement.status != Placement.Status.ENDED
         and policies.can_agree_plan_as_provider(user, placement)
         and PlacementAgreement.Party.PROVIDER not in plan.agreed_parties(placement, agreements),
@@ -80,6 +83,17 @@ def agreement_pdf(request: SignedInRequest, placement_id: int) -> HttpResponse:
     )
     content = render_pdf("placements/agreement_pdf.html", _plan_context(request.user, placement))
     return pdf_response(content, filename=f"placement-agreement-{placement.pk}.pdf")
+
+
+@access_rule(policies.can_view_placements)
+def signed_form(request: SignedInRequest, placement_id: int, agreement_id: int) -> FileResponse:
+    """The signed form a parent's or carer's agreement was recorded with."""
+    agreement = selectors.get_signed_form_for(request.user, placement_id, agreement_id)
+    return file_response(
+        agreement.signed_form_path,
+        download_name=agreement.signed_form_name,
+        extension=agreement.signed_form_extension,
+    )
 
 
 def _already_ended(request: SignedInRequest, placement_id: int) -> HttpResponse | None:

@@ -1,7 +1,13 @@
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
 from apcase.access.testing import ALL_ROLES, PROVIDER_ROLES, SCHOOL_ROLES, Expect
 from apcase.accounts.roles import Role
+from apcase.placements import services
 from apcase.placements.models import Placement
 from apcase.placements.tests.factories import make_placement
+from apcase.pupils.tests.factories import CarerFactory
+from apcase.referrals.tests.factories import PDF_BYTES, person
 
 LA_CASE = frozenset({Role.PANEL_MEMBER, Role.PANEL_CHAIR, Role.LA_OFFICER})
 VIEWERS = SCHOOL_ROLES | LA_CASE | PROVIDER_ROLES
@@ -27,10 +33,29 @@ def planned_kwargs(world, own):  # type: ignore[no-untyped-def]
     return placement_kwargs(world, own)
 
 
-def _plan_page(**extra):  # type: ignore[no-untyped-def]
-    return Expect(
-        roles=PLANNERS, kwargs=placement_kwargs, denied=404, role_status=NOT_VIEWERS, **extra
-    )
+def signed_form_kwargs(world, own):  # type: ignore[no-untyped-def]
+    """A parent's agreement to the walk's placement, recorded with a signed form."""
+    placement = walk_placement(world, own)
+    agreement = placement.agreements.exclude(signed_form_path="").first()
+    if agreement is None:
+        school = world.school if own else world.other_school
+        carer = CarerFactory(pupil=placement.pupil, name="Mara Stone")
+        agreement = services.record_agreement(
+            placement,
+            by=person(Role.INCLUSION_LEAD, school),
+            details=services.AgreementDetails(
+                party="parent",
+                agreed_on=timezone.localdate(),
+                carer=carer,
+                how="signed_form",
+                signed_form=SimpleUploadedFile("signed.pdf", PDF_BYTES, "application/pdf"),
+            ),
+        )
+    return {"placement_id": placement.pk, "agreement_id": agreement.pk}
+
+
+def _plan_page(kwargs=placement_kwargs, **extra):  # type: ignore[no-untyped-def]
+    return Expect(roles=PLANNERS, kwargs=kwargs, denied=404, role_status=NOT_VIEWERS, **extra)
 
 
 # Who may end or extend a placement (policies.can_end_placement); the walk's placement
@@ -51,6 +76,8 @@ EXPECTATIONS = {
     "placements:sites": _plan_page(),
     "placements:add_objective": _plan_page(),
     "placements:record_agreement": _plan_page(),
+    # A parent's signed agreement form: for those who record the agreements.
+    "placements:signed_form": _plan_page(kwargs=signed_form_kwargs),
     # The provider agrees for itself: its own staff and managers; every other role is
     # refused by the page's rule, another provider's user by the placement's scope.
     "placements:provider_agreement": Expect(

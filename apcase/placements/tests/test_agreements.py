@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from apcase.accounts.roles import Role
-from apcase.chronology.models import AuditEvent
+from apcase.chronology.models import AccessLogEntry, AuditEvent
 from apcase.core.errors import ValidationFailed
 from apcase.placements import services
 from apcase.placements.models import Placement, PlacementAgreement
@@ -169,3 +169,45 @@ def test_the_school_cannot_agree_for_the_provider(world, planned, lead):
     url = reverse("placements:provider_agreement", args=[planned.pk])
     assert_page(sign_in(Client(), lead).post(url, {}), status=403)
     assert not planned.agreements.exists()
+
+
+def test_the_school_opens_the_signed_form_it_uploaded(world, planned, lead):
+    carer = CarerFactory(pupil=planned.pupil, name="Mara Stone")
+    agreement = services.record_agreement(
+        planned,
+        by=lead,
+        details=_by_carer(
+            carer,
+            how="signed_form",
+            signed_form=SimpleUploadedFile("signed.pdf", PDF_BYTES, "application/pdf"),
+        ),
+    )
+    url = reverse("placements:signed_form", args=[planned.pk, agreement.pk])
+    client = sign_in(Client(), lead)
+    assert_page(client.get(reverse("placements:detail", args=[planned.pk])), contains=url)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PDF_BYTES
+    assert 'filename="signed.pdf"' in response["Content-Disposition"]
+    assert AccessLogEntry.objects.filter(
+        action="placement.signed_form_downloaded", actor_id=lead.pk
+    ).exists()
+    # The provider sees that a form was signed, not the form (the family's own paper).
+    manager = person(Role.PROVIDER_MANAGER, world.provider)
+    provider_client = sign_in(Client(), manager)
+    page = assert_page(
+        provider_client.get(reverse("placements:detail", args=[planned.pk])), contains="signed.pdf"
+    )
+    assert url not in page
+    assert_page(provider_client.get(url), status=404)
+    # An agreement without a form has nothing to open.
+    school = services.record_agreement(
+        planned,
+        by=lead,
+        details=services.AgreementDetails(
+            party="school", agreed_on=TODAY, agreed_by_name="Ann Head"
+        ),
+    )
+    assert_page(
+        client.get(reverse("placements:signed_form", args=[planned.pk, school.pk])), status=404
+    )
