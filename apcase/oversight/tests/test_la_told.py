@@ -111,3 +111,31 @@ def test_the_school_sees_the_same_mark(world, role):
     Placement.objects.filter(pk=placement.pk).update(status=Placement.Status.ACTIVE)
     text = _board_of(person(role, world.school))
     assert "School-commissioned" in text
+
+
+def test_a_placement_corrected_to_the_schools_own_tells_the_la(world):
+    """An LA-arranged placement corrected to one the school commissioned without the
+    panel is such a placement from then on: the LA's officers are told, and the board
+    says when, rather than "LA not told" with nobody ever telling them."""
+    from apcase.placements import services
+
+    officer = person(Role.LA_OFFICER, world.la)
+    head = person(Role.HEADTEACHER, world.school)
+    placement = make_placement(
+        world.school, world.provider, arranged_by="la", commissioning_power="s19"
+    )
+    assert placement.la_notified_at is None
+    services.correct_commissioning(
+        placement,
+        by=head,
+        arranged_by="school",
+        commissioning_power="school_ap",
+        reason="The school arranged it under its AP policy",
+    )
+    placement.refresh_from_db()
+    assert placement.la_notified_at is not None
+    alert = Notification.objects.get(recipient=officer)
+    assert "Placement commissioned by a school" in alert.subject
+    text = _board_of(officer)
+    assert "School-commissioned" in text
+    assert "LA not told" not in text

@@ -6,6 +6,7 @@ from apcase.access import policies
 from apcase.accounts.models import User
 from apcase.core.errors import NotPermitted, ValidationFailed
 
+from .. import notify
 from ..audit import PlacementAction
 from ..models import Placement
 from .common import record_change
@@ -43,13 +44,23 @@ def correct_commissioning(
     placement.arranged_by = arranged_by
     placement.commissioning_power = commissioning_power
     placement.save(update_fields=["arranged_by", "commissioning_power", "updated_at"])
+    changes = {name: [old[name], new[name]] for name in new if old[name] != new[name]} | {
+        "reason": [None, reason.strip()]
+    }
+    # Now the school's own placement without the panel: the LA is told, as when the
+    # school arranges one (placements.notify), unless it was told already.
+    if (
+        notify.needs_notice(placement)
+        and placement.la_notified_at is None
+        and (told := notify.tell_la(placement))
+    ):
+        changes["la_notified_at"] = [None, told.isoformat()]
     record_change(
         by,
         placement,
         PlacementAction.COMMISSIONING_CORRECTED,
         f"Commissioned by {placement.get_arranged_by_display().lower()} under "
         f"{placement.get_commissioning_power_display()}: {reason.strip()}"[:500],
-        {name: [old[name], new[name]] for name in new if old[name] != new[name]}
-        | {"reason": [None, reason.strip()]},
+        changes,
     )
     return placement
