@@ -80,26 +80,39 @@ def _school_referral_items(user: User) -> list[AttentionItem]:
     return [_draft_item(user, r) for r in referrals if policies.can_edit_referral(user, r)]
 
 
+def _waiting_detail(referral: Referral) -> str:
+    if referral.status == Referral.Status.DEFERRED and referral.meeting is not None:
+        return (
+            f"From {referral.school}, deferred at the panel meeting on "
+            f"{referral.meeting.date:%-d %B %Y}."
+        )
+    if referral.submitted_at:
+        return f"From {referral.school}, submitted on {referral.submitted_at:%-d %B %Y}."
+    return f"From {referral.school}."
+
+
 def _awaiting_scheduling(user: User) -> list[AttentionItem]:
+    """Submitted referrals on no agenda, and every deferred one: a deferral keeps the
+    meeting it was deferred at until a later meeting takes it (`schedule_referral`
+    moves it to scheduled), so a deferred referral is always waiting."""
     la_ids = policies.organisation_ids_for(user, LA)
     if not la_ids:
         return []
     referrals = (
         selectors.referrals_visible_to(user)
+        .filter(panel__local_authority_id__in=la_ids)
         .filter(
-            panel__local_authority_id__in=la_ids,
-            status__in=[Referral.Status.SUBMITTED, Referral.Status.DEFERRED],
-            meeting__isnull=True,
+            Q(status=Referral.Status.SUBMITTED, meeting__isnull=True)
+            | Q(status=Referral.Status.DEFERRED)
         )
+        .select_related("pupil", "school", "meeting")
         .order_by("submitted_at", "pk")
     )
     return [
         AttentionItem(
             f"Referral for {r.pupil.display_name} awaits a panel meeting",
             reverse("referrals:detail", args=[r.pk]),
-            detail=f"From {r.school}, submitted on {r.submitted_at:%-d %B %Y}."
-            if r.submitted_at
-            else f"From {r.school}.",
+            detail=_waiting_detail(r),
             tag="Not scheduled",
             tag_colour="govuk-tag--orange",
             roles=LA,

@@ -459,3 +459,30 @@ def test_the_meeting_list_shows_a_meeting_awaiting_closure(s, monkeypatch):
     travel_to(monkeypatch, s.meeting.date + DAY)
     client = sign_in(Client(), s.officer)
     assert_page(client.get(reverse("panel:meeting_list")), contains="Awaiting closure")
+
+
+# --- nothing waiting for a meeting drops off the LA officer's home page -------------
+
+
+def test_a_referral_deferred_with_no_later_meeting_is_on_the_officers_home_page(s, monkeypatch):
+    """A deferral keeps the meeting it was deferred at: with no later meeting scheduled,
+    the officer must still see that the referral waits for one."""
+    travel_to(monkeypatch, s.meeting.date)
+    _decline(s, outcome="deferred", reasons="Await the educational psychologist's report.")
+    s.referral.refresh_from_db()
+    assert s.referral.status == Referral.Status.DEFERRED
+    assert_page(
+        sign_in(Client(), s.officer).get(reverse("home")),
+        contains=[
+            "Referral for Riley Stone awaits a panel meeting",
+            f"deferred at the panel meeting on {s.meeting.date:%-d %B %Y}",
+        ],
+    )
+
+
+def test_a_referral_waiting_after_a_cancelled_meeting_is_on_the_officers_home_page(s):
+    workflow.cancel_meeting(s.meeting, by=s.officer, reason="The panel is being re-formed.")
+    assert_page(
+        sign_in(Client(), s.officer).get(reverse("home")),
+        contains="Referral for Riley Stone awaits a panel meeting",
+    )
