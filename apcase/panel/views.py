@@ -369,7 +369,8 @@ def parent_letter(request: SignedInRequest, decision_id: int, carer_id: int) -> 
     address from the carer record)."""
     decision = selectors.read_decision_letter_for(request.user, decision_id, "parents")
     line = next((x for x in letters.letters_for_decision(decision) if x.carer.pk == carer_id), None)
-    if line is None:
+    if line is None or line.blocked:
+        # No letter is made out to a carer under a restriction (`letters._blocked`).
         raise Http404("No such letter.")
     item = decision.referral or decision.emergency
     assert item is not None  # noqa: S101 - a database constraint

@@ -161,3 +161,17 @@ def test_the_decision_page_offers_email_and_post(world, scene, decision, carers)
         client.get(reverse("panel:decision_detail", args=[decision.pk])),
         contains=["Send by email", "Mark as sent by post", "Not to be sent"],
     )
+
+
+def test_no_letter_is_made_out_to_a_restricted_carer(scene, decision, carers):
+    """A letter addressed to a carer under a restriction is not sent, so it is not
+    printed for posting either: no link to it, and its address gives nothing."""
+    client = sign_in(Client(), scene.chair)
+    barred = reverse("panel:parent_letter", args=[decision.pk, carers.barred.pk])
+    page = assert_page(
+        client.get(reverse("panel:decision_detail", args=[decision.pk])),
+        contains=["Rob Stone", "Not to be sent"],
+    )
+    assert barred not in page
+    assert reverse("panel:parent_letter", args=[decision.pk, carers.father.pk]) in page
+    assert_page(client.get(barred), status=404)
