@@ -294,6 +294,8 @@ class Board:
     staff: list[User]
     today: datetime.date
     shown_in_all: int = 0
+    # Still planned after their start date: listed above the board whatever the filters.
+    not_started: list[Placement] = field(default_factory=list)
 
 
 def most_red_first(rows: list[Row]) -> list[Row]:
@@ -343,6 +345,7 @@ def build(user: User, facts: Facts) -> Board:
         staff=staff,
         today=facts.today,
         shown_in_all=len(rows),
+        not_started=facts.not_started,
     )
 
 

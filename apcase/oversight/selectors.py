@@ -65,6 +65,20 @@ def board_placements(user: User) -> QuerySet[Placement]:
     )
 
 
+def not_started(user: User, today: datetime.date) -> list[Placement]:
+    """Placements the board's scope holds that are still planned though their start date
+    has passed: the pupil may be at the provider, yet no register is expected and no
+    duty is watched until someone records that it started (or did not)."""
+    scope = board_scope(user)
+    if scope is None:
+        return []
+    return list(
+        placements_visible_to(user)
+        .filter(scope, status=Placement.Status.PLANNED, start_date__lte=today)
+        .order_by("start_date", "pupil__legal_last_name", "pupil__legal_first_name", "pk")
+    )
+
+
 # A current mark: (date, session, what the provider observed, the school's code).
 Mark = tuple[datetime.date, str, str, str]
 
@@ -75,6 +89,7 @@ class Facts:
     pupil id), each read once for all of them."""
 
     placements: list[Placement]
+    not_started: list[Placement] = field(default_factory=list)
     marks: dict[int, list[Mark]] = field(default_factory=dict)
     expected_today: dict[int, list[str]] = field(default_factory=dict)
     alert_dates: dict[int, list[datetime.date]] = field(default_factory=dict)
@@ -160,6 +175,7 @@ def board_facts(user: User, *, today: datetime.date | None = None) -> Facts:
     facts.dsl_schools = policies.organisation_ids_for(user, policies.SAFEGUARDING_ROLES)
     if today is not None:
         facts.today = today
+    facts.not_started = not_started(user, facts.today)
     ids = [p.pk for p in facts.placements]
     if not ids:
         facts.concerns = _concerns(user, [])

@@ -20,9 +20,9 @@ from apcase.referrals.tests.factories import make_pupil, person
 from tests.helpers import assert_page
 
 URL = reverse("oversight:board")
-# Session, user, memberships, the placements and what each duty reads: the same for one
-# child or many.
-MAX_QUERIES = 23
+# Session, user, memberships, the placements, those not yet started and what each duty
+# reads: the same for one child or many.
+MAX_QUERIES = 24
 
 
 def _html(response):  # type: ignore[no-untyped-def]
@@ -123,6 +123,42 @@ def test_a_part_time_timetable_in_the_placement_plan_is_never_shown_as_none(
         Colour.RED,
         "Expired",
     )
+
+
+def test_a_placement_past_its_start_date_but_not_started_is_listed_loudly(world, client_for):
+    """Still planned after its start date: not on the board's rows (nothing is watched
+    yet), so it is listed above them, whatever the filters, with a link to put it right."""
+    today = timezone.localdate()
+    late = make_placement(
+        world.school,
+        world.provider,
+        status=Placement.Status.PLANNED,
+        start_date=today - datetime.timedelta(days=3),
+        planned_end_date=today + datetime.timedelta(weeks=12),
+        pupil=make_pupil(world.school, legal_first_name="Lena", legal_last_name="Late"),
+    )
+    make_placement(
+        world.school,
+        world.provider,
+        status=Placement.Status.PLANNED,
+        start_date=today + datetime.timedelta(days=3),
+        pupil=make_pupil(world.school, legal_first_name="Finn", legal_last_name="Future"),
+    )
+    make_placement(
+        world.other_school,
+        world.other_provider,
+        status=Placement.Status.PLANNED,
+        start_date=today - datetime.timedelta(days=3),
+        pupil=make_pupil(world.other_school, legal_first_name="Bea", legal_last_name="Theirs"),
+    )
+    client = client_for(Role.INCLUSION_LEAD)
+    for query in ("", "?show=visit_overdue"):
+        text = _html(client.get(URL + query))
+        assert "1 placement should have started but is not recorded as started" in text
+        assert "Lena Late" in text
+        assert reverse("placements:detail", args=[late.pk]) in text
+        assert "Finn Future" not in text
+        assert "Bea Theirs" not in text
 
 
 def test_attendance_colour_from_the_marks(world, lead):
