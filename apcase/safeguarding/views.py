@@ -126,6 +126,8 @@ def detail(request: SignedInRequest, concern_id: int) -> HttpResponse:
             "is_handler": handler,
             "sees_handling": policies.can_see_concern_handling(request.user, concern),
             "can_add": policies.can_add_to_concern(request.user, concern),
+            # A reporter may open their own concern but not the list of concerns.
+            "can_list": policies.can_list_concerns(request.user),
         },
     )
 

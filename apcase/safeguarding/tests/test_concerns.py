@@ -188,6 +188,20 @@ def test_the_reporter_reads_their_concern_but_not_the_dsls_handling(setting):
     assert "Called 101" in dsl_page.content.decode()
 
 
+def test_the_back_link_of_a_concern_opens_for_its_reader_and_its_reporter(setting):
+    """The DSL goes back to the concern list; the reporter, who may not open that list,
+    goes back to their home page, not to a refusal."""
+    import re
+
+    concern = services.raise_concern(setting.pupil, by=setting.teacher, report=report())
+    for user, back in ((setting.dsl, "safeguarding:list"), (setting.teacher, "home")):
+        client = sign_in(Client(), user)
+        html = assert_page(client.get(reverse("safeguarding:detail", args=[concern.pk])))
+        [href] = re.findall(r'<a href="([^"]*)" class="govuk-back-link"', html)
+        assert href == reverse(back), (user, href)
+        assert_page(client.get(href))
+
+
 def test_only_pupils_of_ones_school_or_provider_can_be_raised_about(setting, world):
     other = placed_pupil(world.other_school, world.other_provider).pupil
     client = sign_in(Client(), setting.provider_staff)
