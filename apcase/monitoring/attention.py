@@ -4,7 +4,8 @@
   with today's attendance (present, absent, not yet recorded);
 - the school: open follow-ups, oldest first (the named staff member's and, at their
   schools, the DSL's, inclusion lead's and headteacher's), overdue visits for the named
-  staff member, absences still to code;
+  staff member (or, when nobody named works at the school now, its inclusion lead),
+  absences still to code;
 - the provider: today's registers not yet taken (computed when the page is shown, so a
   missed register is listed whether or not the cut-off check has run), and the weekly
   check-ins not yet recorded."""

@@ -16,6 +16,7 @@ from apcase.access import policies
 from apcase.accounts.models import Organisation, User
 from apcase.accounts.roles import Role
 from apcase.chronology.services import log_access
+from apcase.placements import watch
 from apcase.placements.models import Placement, PlacementSession
 from apcase.placements.selectors import (
     get_placement_for,
@@ -280,17 +281,33 @@ def next_visit_due(placement: Placement, visits: list[Visit]) -> datetime.date:
 def overdue_visits_for(
     user: User, *, today: datetime.date
 ) -> list[tuple[Placement, datetime.date]]:
-    placements = list(
-        Placement.objects.filter(
-            named_staff_member_id=user.pk,
-            status=Placement.Status.ACTIVE,
-            pupil__school_id__in=policies.organisation_ids_for(user, policies.SCHOOL_PUPIL_ROLES),
+    """Active placements whose visit is overdue that are the user's to arrange: those
+    they are the named staff member of at a school where they work now, and, at a
+    school where they stand in (placements.watch.stand_ins: the inclusion lead, failing
+    that the headteacher, then the DSL), those whose named staff member no longer works
+    there or who have none: an overdue visit never goes to nobody."""
+    school_ids = policies.organisation_ids_for(user, policies.SCHOOL_PUPIL_ROLES)
+    standing_in = [
+        school.pk
+        for school in Organisation.objects.filter(
+            pk__in=policies.organisation_ids_for(user, watch.STAND_IN_ROLES)
         )
-        .select_related("pupil", "provider")
+        if any(holder.pk == user.pk for holder in watch.stand_ins(school))
+    ]
+    placements = watch.with_staff_memberships(
+        Placement.objects.filter(status=Placement.Status.ACTIVE)
+        .filter(
+            Q(named_staff_member_id=user.pk, pupil__school_id__in=school_ids)
+            | Q(pupil__school_id__in=standing_in)
+        )
+        .select_related("pupil", "pupil__school", "provider", "named_staff_member")
         .prefetch_related("visits")
     )
     overdue = []
     for placement in placements:
+        named = watch.named_staff_member_now(placement)
+        if named is not None and named.pk != user.pk:
+            continue
         due = next_visit_due(placement, list(placement.visits.all()))
         if due < today:
             overdue.append((placement, due))

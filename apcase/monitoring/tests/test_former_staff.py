@@ -125,3 +125,31 @@ def test_a_leaver_no_longer_sees_the_schools_absences_to_code(world, leaver):
     page = sign_in(Client(), now).get(reverse("monitoring:absences"))
     assert page.status_code in (200, 403)
     assert placement.pupil.display_name not in page.content.decode()
+
+
+def test_the_leavers_overdue_visit_is_on_the_home_page_of_the_inclusion_lead_now(world, leaver):
+    """Nobody named works at the school now: the overdue visit does not vanish with the
+    leaver, it is the inclusion lead's to arrange (as the follow-ups are)."""
+    from apcase.referrals.tests.factories import person as make_person
+
+    person, placement, _, _ = leaver
+    lead = make_person(Role.INCLUSION_LEAD, world.school)
+    visit = f"Visit {placement.pupil.display_name} at {placement.provider}"
+
+    assert_page(sign_in(Client(), lead).get(reverse("home")), contains=visit)
+    assert_page(sign_in(Client(), person).get(reverse("home")), lacks=visit)
+
+
+def test_a_named_staff_members_overdue_visit_is_theirs_not_the_inclusion_leads(world):
+    from apcase.referrals.tests.factories import person as make_person
+
+    placement = make_placement(
+        world.school, world.provider, start_date=TODAY - datetime.timedelta(weeks=12)
+    )
+    lead = make_person(Role.INCLUSION_LEAD, world.school)
+    visit = f"Visit {placement.pupil.display_name} at {placement.provider}"
+
+    assert_page(
+        sign_in(Client(), placement.named_staff_member).get(reverse("home")), contains=visit
+    )
+    assert_page(sign_in(Client(), lead).get(reverse("home")), lacks=visit)
