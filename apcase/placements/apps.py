@@ -21,6 +21,7 @@ class PlacementsConfig(AppConfig):
         attention.register(placement_attention.items_for)
         attention.register(placement_attention.plans_to_agree)
         attention.register(placement_attention.starting_this_week)
+        attention.register(placement_attention.not_started)
         pupils_registry.register_scope(PLACEMENT, pupil_placement_scope, rank=2)
         pupils_registry.register_section(pupil_page.SECTION)
         pupils_registry.register_records("placement", placement_records)

@@ -7,6 +7,9 @@
 - plans awaiting agreement: the school's inclusion lead and headteacher (who record the
   parties' agreements) see each open placement whose current plan is not agreed by
   every party; the provider sees those its own agreement is missing from;
+- planned placements past their start date that nobody has started: the school's
+  inclusion lead and headteacher (who start placements), every day until it is started
+  or ended as not started, for until then the child is on no provider's register;
 - the provider's pupils starting this week."""
 
 import datetime
@@ -21,7 +24,7 @@ from apcase.accounts.roles import Role
 from apcase.core.attention import AttentionItem, Heading
 
 from . import selectors, watch
-from .models import PlacementAgreement
+from .models import Placement, PlacementAgreement
 from .plan import agreed_parties
 
 TAGS = {"end_passed": "Overdue", "end_near": "Ending soon"}
@@ -130,6 +133,36 @@ def starting_this_week(user: User) -> list[AttentionItem]:
             tag_colour="blue",
             roles=PROVIDER,
             heading=Heading.STARTING,
+        )
+        for placement in placements
+    ]
+
+
+def not_started(user: User) -> list[AttentionItem]:
+    school_ids = policies.organisation_ids_for(user, PLANNERS)
+    if not school_ids:
+        return []
+    placements = (
+        selectors.placements_visible_to(user)
+        .filter(
+            status=Placement.Status.PLANNED,
+            start_date__lt=timezone.localdate(),
+            pupil__school_id__in=school_ids,
+        )
+        .order_by("start_date", "pk")
+    )
+    return [
+        AttentionItem(
+            title=f"Placement not started: {placement.pupil.display_name}",
+            href=_url(placement.pk),
+            detail=f"It was planned to start at {placement.provider} on "
+            f"{placement.start_date:%-d %B %Y}. Until it is started the child is on no "
+            "register: record on the placement page that it started, or end it as not "
+            "started.",
+            tag="Not started",
+            tag_colour="red",
+            roles=PLANNERS,
+            heading=Heading.PLACEMENTS,
         )
         for placement in placements
     ]

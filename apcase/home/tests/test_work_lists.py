@@ -268,3 +268,29 @@ def test_the_home_page_makes_as_many_queries_for_many_children_as_for_one(
         client.get("/")
         with django_assert_max_num_queries(few[role]):
             assert client.get("/").status_code == 200
+
+
+@pytest.mark.parametrize("role", [Role.INCLUSION_LEAD, Role.HEADTEACHER])
+def test_a_planned_placement_past_its_start_date_is_on_the_schools_list_until_started(
+    role, world, clock, user_with_role
+):
+    """Nobody pressed "start": the child is on no register. The school is told every day
+    until the placement is started (or ended as not started)."""
+    placement = make_placement(
+        world.school,
+        world.provider,
+        pupil=make_pupil(world.school, legal_first_name="Lola", legal_last_name="Late"),
+        status=Placement.Status.PLANNED,
+        start_date=TODAY - datetime.timedelta(days=3),
+    )
+    client = sign_in(Client(), user_with_role(role))
+
+    lists = work_list(client.get("/").content.decode())[Role(role).label]
+
+    [(text, href)] = [item for item in lists.get("Placements", []) if "Lola Late" in item[0]]
+    assert text == "Placement not started: Lola Late"
+    assert_page(client.get(href), contains=["Lola Late"])
+    Placement.objects.filter(pk=placement.pk).update(
+        status=Placement.Status.ACTIVE, start_date=TODAY, started_at=NOW
+    )
+    assert "Placement not started" not in client.get("/").content.decode()
