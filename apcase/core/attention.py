@@ -27,6 +27,7 @@ class Heading:
     PLANS = "Plans awaiting agreement"
     MEETINGS = "Next panel meeting"
     DECISIONS = "Decisions to record"
+    LETTERS = "Letters not sent"
     SCHEDULING = "Referrals awaiting scheduling"
     PROVIDERS = "Providers"
     ATTENDANCE = "Attendance to code"
@@ -48,6 +49,7 @@ class Heading:
         PLANS,
         MEETINGS,
         DECISIONS,
+        LETTERS,
         SCHEDULING,
         PROVIDERS,
         ATTENDANCE,

@@ -9,9 +9,10 @@ class PanelConfig(AppConfig):
         from apcase.referrals import panels
 
         from . import letters, selectors
-        from .attention import decisions_to_record, next_meeting
+        from .attention import decisions_to_record, letters_not_sent, next_meeting
 
         panels.register(selectors)
         panels.register_letters(letters.letters_for_referral)
         attention.register(next_meeting)
         attention.register(decisions_to_record)
+        attention.register(letters_not_sent)

@@ -4,9 +4,12 @@ scoped selectors as the pages:
 - panel members, the chair and LA officers: the next meeting, with how many items are
   on its agenda and the cut-off date for referrals to join it;
 - the chair and LA officers (who record decisions): each meeting whose day has come
-  with items on its agenda still undecided."""
+  with items on its agenda still undecided;
+- LA officers: each of their panel's decisions whose letters to the parents have not
+  all gone."""
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,10 +17,12 @@ from apcase.access import policies
 from apcase.accounts.models import User
 from apcase.accounts.roles import Role
 from apcase.core.attention import AttentionItem, Heading
+from apcase.pupils.models import Carer
 from apcase.referrals.models import EmergencyPlacement, Referral
 
-from .models import PanelMeeting
-from .selectors import meetings_visible_to
+from .letters import letters_for_decision
+from .models import LetterSent, PanelMeeting
+from .selectors import decisions_visible_to, meetings_visible_to
 
 PANEL = frozenset({Role.PANEL_CHAIR, Role.PANEL_MEMBER, Role.LA_OFFICER})
 RECORDERS = frozenset(policies.PANEL_RECORDER_ROLES)
@@ -98,6 +103,55 @@ def decisions_to_record(user: User) -> list[AttentionItem]:
                 tag_colour="orange",
                 roles=RECORDERS,
                 heading=Heading.DECISIONS,
+            )
+        )
+    return items
+
+
+LETTER_SENDERS = frozenset({Role.LA_OFFICER})
+
+
+def _waiting_carers() -> QuerySet[Carer]:
+    """The carers of the decision's pupil (`OuterRef("item_pupil")`) a letter must still
+    go to: with parental responsibility, under no restriction, and none sent to them."""
+    sent = LetterSent.objects.filter(decision=OuterRef(OuterRef("pk"))).values("carer_id")
+    return (
+        Carer.objects.filter(pupil_id=OuterRef("item_pupil"), parental_responsibility=True)
+        .exclude(restriction__regex=r"\S")
+        .exclude(pk__in=sent)
+    )
+
+
+def letters_not_sent(user: User) -> list[AttentionItem]:
+    """The LA's own panel decisions whose letters to the pupil's parents have not all
+    gone (a carer under a restriction gets none, so is not waited for), oldest first,
+    each one click from the decision record where they are sent."""
+    la_ids = policies.organisation_ids_for(user, LETTER_SENDERS)
+    if not la_ids:
+        return []
+    decisions = (
+        decisions_visible_to(user)
+        .filter(meeting__panel__local_authority_id__in=la_ids)
+        .annotate(item_pupil=Coalesce("referral__pupil_id", "emergency__pupil_id"))
+        .filter(Exists(_waiting_carers()))
+        .order_by("meeting__date", "pk")
+    )
+    items = []
+    for decision in decisions:
+        item = decision.referral or decision.emergency
+        assert item is not None  # noqa: S101 - the annotation found the item's pupil
+        waiting = [line for line in letters_for_decision(decision) if line.can_hand]
+        items.append(
+            AttentionItem(
+                f"Send the decision letters for {item.pupil.display_name}",
+                reverse("panel:decision_detail", args=[decision.pk]) + "#letters",
+                detail=f"Panel decision of {decision.meeting.date:%-d %B %Y}: "
+                f"{_plural(len(waiting), 'letter')} to parents or carers not yet sent "
+                f"({', '.join(line.carer.name for line in waiting)}).",
+                tag="Not yet sent",
+                tag_colour="orange",
+                roles=LETTER_SENDERS,
+                heading=Heading.LETTERS,
             )
         )
     return items

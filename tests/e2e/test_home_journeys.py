@@ -33,7 +33,7 @@ EXPECTED = {
     ),
     "panel.chair@mk-council.example": ("Panel chair", set()),
     "panel.member@mk-council.example": ("Panel member", set()),
-    "la.officer@mk-council.example": ("Local authority officer", set()),
+    "la.officer@mk-council.example": ("Local authority officer", {"Letters not sent"}),
     "manager@mk-pru.example": ("Provider DSL / manager", {"Pupils starting this week"}),
     "staff@mk-pru.example": ("Provider staff", {"Check-ins due"}),
 }

@@ -13,20 +13,21 @@ from apcase.accounts.roles import Role
 from apcase.chronology.models import AuditEvent
 from apcase.core.errors import NotPermitted, ValidationFailed
 from apcase.notifications.models import OutboxMessage
-from apcase.panel import letters
+from apcase.panel import letters, services
+from apcase.panel.attention import letters_not_sent
 from apcase.panel.models import LetterSent
 from apcase.pupils.tests.factories import CarerFactory
-from apcase.referrals.tests.factories import person
+from apcase.referrals import workflow as referral_workflow
+from apcase.referrals.models import Referral
+from apcase.referrals.tests.factories import complete_referral, make_meeting, make_pupil, person
 from conftest import sign_in
-from tests.helpers import assert_page
+from tests.helpers import assert_page, travel_to
 
 TODAY = timezone.localdate()
 
 
 @pytest.fixture
 def decision(world, scene):
-    from apcase.panel import services
-
     return services.record_decision(
         by=scene.chair,
         meeting=scene.meeting,
@@ -175,3 +176,69 @@ def test_no_letter_is_made_out_to_a_restricted_carer(scene, decision, carers):
     assert barred not in page
     assert reverse("panel:parent_letter", args=[decision.pk, carers.father.pk]) in page
     assert_page(client.get(barred), status=404)
+
+
+def _letter_items(user):
+    return letters_not_sent(user)
+
+
+def test_the_la_officer_home_page_lists_a_decision_whose_letters_have_not_all_gone(
+    world, scene, decision, carers
+):
+    officer = person(Role.LA_OFFICER, world.la)
+    client = sign_in(Client(), officer)
+    href = reverse("panel:decision_detail", args=[decision.pk]) + "#letters"
+    page = assert_page(
+        client.get(reverse("home")),
+        contains=["Letters not sent", "Send the decision letters for Riley Stone", href],
+    )
+    # the carer under a restriction gets none, so is not waited for
+    assert "2 letters to parents or carers not yet sent (Jo Stone, Lee Stone)" in page
+    assert "Rob Stone" not in page
+    letters.send_letter(decision, carer_id=carers.mother.pk, method="email", by=officer)
+    page = assert_page(client.get(reverse("home")), contains=href)
+    assert "1 letter to parents or carers not yet sent (Lee Stone)" in page
+    letters.send_letter(decision, carer_id=carers.father.pk, method="post", by=officer)
+    assert_page(client.get(reverse("home")), lacks=["Letters not sent", href])
+    # the decision page it leads to is where they are sent
+    assert_page(
+        client.get(reverse("panel:decision_detail", args=[decision.pk])),
+        contains=['id="letters"', "Lee Stone", "Sent"],
+    )
+
+
+def test_only_a_restricted_carer_left_unsent_means_nothing_to_send(world, scene, decision):
+    CarerFactory(pupil=scene.pupil, name="Rob Stone", restriction="No contact: court order")
+    CarerFactory(pupil=scene.pupil, name="Ann Stone", parental_responsibility=False)
+    assert _letter_items(person(Role.LA_OFFICER, world.la)) == []
+
+
+def test_letters_not_sent_are_the_la_officers_own_and_oldest_first(
+    world, scene, decision, carers, monkeypatch
+):
+    # a later meeting's decision, for another pupil, comes after
+    later = make_meeting(scene.panel, chair=scene.chair, members=scene.members)
+    pupil = make_pupil(world.school, legal_first_name="Ada", legal_last_name="Brook")
+    CarerFactory(pupil=pupil, name="Kit Brook", address="1 Elm Row\nMK1 1AA")
+    referral = complete_referral(pupil, signed_off_by=scene.head)
+    referral_workflow.submit_referral(referral, by=referral.created_by)
+    Referral.objects.filter(pk=referral.pk).update(meeting=later)  # on the later agenda
+    referral.refresh_from_db()
+    travel_to(monkeypatch, later.date)
+    services.record_decision(
+        by=scene.chair,
+        meeting=later,
+        item=referral,
+        members_present=[scene.chair, *scene.members],
+        outcome="declined",
+        reasons="The school's plan has not yet had time to work.",
+    )
+    officer = person(Role.LA_OFFICER, world.la)
+    assert [item.title for item in _letter_items(officer)] == [
+        "Send the decision letters for Riley Stone",
+        "Send the decision letters for Ada Brook",
+    ]
+    # another LA's officer, the chair and the school's staff get no such list
+    assert _letter_items(person(Role.LA_OFFICER, world.other_la)) == []
+    assert _letter_items(scene.chair) == []
+    assert _letter_items(scene.head) == []
