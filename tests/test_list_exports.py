@@ -170,6 +170,8 @@ BULK = [
     "monitoring:absences_export",
     "monitoring:absences_export_xlsx",
     "census:export",
+    "oversight:board_export",
+    "oversight:board_export_xlsx",
 ]
 
 

@@ -351,3 +351,27 @@ def build(user: User, facts: Facts) -> Board:
 
 def filtered(board: Board, filters: Filters) -> Board:
     return replace(board, rows=[r for r in board.rows if filters.keep(r)])
+
+
+def as_sheet(board: Board) -> tuple[list[str], list[list[object]]]:
+    """The board's rows as a spreadsheet: the child, who commissioned the placement,
+    then for each duty shown its colour and tag, and what it means."""
+    header = ["UPN", "Pupil", "School", "Provider", "Commissioned"]
+    for _key, heading in board.columns:
+        header += [heading, f"{heading}: why"]
+    rows: list[list[object]] = []
+    for row in board.rows:
+        cells: list[object] = [
+            row.pupil.upn,
+            row.pupil.display_name,
+            row.pupil.school.name,
+            row.placement.provider.name,
+            row.commissioning.text,
+        ]
+        for cell in row.shown:
+            if cell is None:
+                cells += ["Shown to the school's DSL only", ""]
+            else:
+                cells += [f"{cell.colour.word.capitalize()}: {cell.label}", cell.detail]
+        rows.append(cells)
+    return header, rows

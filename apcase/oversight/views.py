@@ -1,19 +1,23 @@
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from apcase.access import policies
 from apcase.access.requests import SignedInRequest
 from apcase.access.rules import access_rule
+from apcase.accounts.two_factor import requires_recent_second_factor
+from apcase.core.spreadsheets import Sheet, download
 
 from . import board as compliance
 from .forms import BoardFilterForm
-from .selectors import board_facts
+from .selectors import Facts, board_facts, board_facts_to_export
 
 
-@access_rule(policies.can_view_compliance_board)
-def board(request: SignedInRequest) -> HttpResponse:
-    """Every child in AP the user answers for, each duty green, amber or red."""
-    facts = board_facts(request.user)
+def _shown(
+    request: SignedInRequest, facts: Facts
+) -> tuple[compliance.Board, BoardFilterForm, compliance.Filters]:
+    """The board as the page shows it: every row the user answers for, narrowed by the
+    filters in the query string (none when a choice is not one offered)."""
     everything = compliance.build(request.user, facts)
     form = BoardFilterForm(
         request.GET or None,
@@ -22,7 +26,14 @@ def board(request: SignedInRequest) -> HttpResponse:
         staff=everything.staff,
     )
     filters = form.filters() if request.GET else compliance.Filters()
-    shown = compliance.filtered(everything, filters)
+    return compliance.filtered(everything, filters), form, filters
+
+
+@access_rule(policies.can_view_compliance_board)
+def board(request: SignedInRequest) -> HttpResponse:
+    """Every child in AP the user answers for, each duty green, amber or red."""
+    facts = board_facts(request.user)
+    shown, form, filters = _shown(request, facts)
     return render(
         request,
         "oversight/board.html",
@@ -30,6 +41,18 @@ def board(request: SignedInRequest) -> HttpResponse:
             "board": shown,
             "form": form,
             "filtered": filters != compliance.Filters(),
+            "query_string": request.GET.urlencode(),
             "concerns_heading": "Safeguarding concerns" if facts.concerns is not None else "",
         },
     )
+
+
+@access_rule(policies.can_view_compliance_board)
+@requires_recent_second_factor
+def board_export(request: SignedInRequest, fmt: str) -> HttpResponse:
+    """The rows the board shows, with the same filters and in its order, as CSV or
+    XLSX: many children's records in one file, so the code is asked for again and the
+    export is logged."""
+    shown, _form, _filters = _shown(request, board_facts_to_export(request.user))
+    header, rows = compliance.as_sheet(shown)
+    return download(fmt, Sheet(f"compliance-board-{timezone.localdate():%Y-%m-%d}", header, rows))
