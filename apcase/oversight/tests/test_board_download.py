@@ -53,7 +53,8 @@ def test_the_download_holds_the_boards_rows_in_its_order_and_is_logged(
     assert response.status_code == 200
     rows = read(response)
     assert rows[0][:5] == ["UPN", "Pupil", "School", "Provider", "Commissioned"]
-    assert "Named staff member" in rows[0] and "Named staff member: why" in rows[0]
+    assert "Named staff member" in rows[0]
+    assert "Named staff member: why" in rows[0]
     # Most red first, as on the page; the other school's pupil is in neither.
     assert [r[0] for r in rows[1:]] == [messy.pupil.upn, tidy.pupil.upn]
     assert theirs.pupil.upn not in str(rows)
@@ -77,9 +78,7 @@ def test_the_download_keeps_the_boards_filters(world, client_for, placements):
     assert [r[0] for r in rows[1:]] == [tidy.pupil.upn]
 
 
-def test_the_la_downloads_its_areas_rows_and_providers_are_refused(
-    world, client_for, placements
-):
+def test_the_la_downloads_its_areas_rows_and_providers_are_refused(world, client_for, placements):
     tidy, messy, theirs = placements
     rows = csv_rows(client_for(Role.LA_OFFICER).get(reverse("oversight:board_export")))
     assert sorted(r[0] for r in rows[1:]) == sorted([tidy.pupil.upn, messy.pupil.upn])
