@@ -33,10 +33,10 @@ apcase/static/govuk/govuk-frontend.min.css: node_modules/.installed scripts/buil
 install: $(VENV)/.installed apcase/static/govuk/govuk-frontend.min.css ## Create .venv, install Python and npm packages, copy GOV.UK Frontend
 
 .PHONY: run
-run: install ## Install, migrate, load the demo and serve on http://127.0.0.1:8000
+run: install ## Install, migrate, load the demo, serve on http://127.0.0.1:8000 and run the task worker
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py seed_demo
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(BIN)/honcho -f Procfile.dev start
 
 .PHONY: test
 test: install ## Run the whole test suite (DATABASE_URL chooses SQLite or PostgreSQL)

@@ -57,3 +57,21 @@ class UsedFormKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} key used by user {self.user_id}"
+
+
+class PeriodicRun(models.Model):
+    """One slot of a periodic task, claimed by the worker that put it on the queue
+    (apcase.core.periodic): unique, so however many workers run, each slot is enqueued
+    once."""
+
+    name = models.CharField(max_length=200)
+    slot = models.DateTimeField(db_index=True)
+    enqueued_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["name", "slot"], name="one_run_per_periodic_slot")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} at {self.slot:%Y-%m-%d %H:%M}"

@@ -1,3 +1,5 @@
+import datetime
+
 from django.apps import AppConfig
 
 
@@ -5,10 +7,10 @@ class MonitoringConfig(AppConfig):
     name = "apcase.monitoring"
 
     def ready(self) -> None:
-        from apcase.core import attention
+        from apcase.core import attention, periodic
         from apcase.pupils import registry as pupils_registry
 
-        from . import pupil_page
+        from . import pupil_page, tasks
         from .attention import (
             absences_to_code,
             check_ins_due,
@@ -17,6 +19,7 @@ class MonitoringConfig(AppConfig):
             registers_not_taken,
         )
 
+        periodic.register(tasks.check_registers, every=datetime.timedelta(minutes=5))
         attention.register(in_ap_now)
         attention.register(registers_not_taken)
         attention.register(check_ins_due)

@@ -3,3 +3,12 @@ from django.apps import AppConfig
 
 class NotificationsConfig(AppConfig):
     name = "apcase.notifications"
+
+    def ready(self) -> None:
+        import datetime
+
+        from apcase.core import periodic
+
+        from . import tasks
+
+        periodic.register(tasks.send_outbox, every=datetime.timedelta(minutes=1))

@@ -5,12 +5,12 @@ class PlacementsConfig(AppConfig):
     name = "apcase.placements"
 
     def ready(self) -> None:
-        from apcase.core import attention
+        from apcase.core import attention, periodic
         from apcase.pupils import registry as pupils_registry
         from apcase.pupils.selectors import PLACEMENT
 
         from . import attention as placement_attention
-        from . import pupil_page
+        from . import pupil_page, tasks
         from .selectors import (
             is_named_for,
             placement_records,
@@ -18,6 +18,7 @@ class PlacementsConfig(AppConfig):
             pupil_placement_scope,
         )
 
+        periodic.register(tasks.check_placements, daily_at=periodic.daily())
         attention.register(placement_attention.items_for)
         attention.register(placement_attention.plans_to_agree)
         attention.register(placement_attention.starting_this_week)

@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "csp",
     "crispy_forms",
     "crispy_forms_gds",
+    "django_tasks",
+    "django_tasks_db",
     "apcase.core",
     "apcase.chronology",
     "apcase.accounts",
@@ -338,3 +340,10 @@ APCASE_RETENTION_REGISTER_YEARS = 6
 # A message the mail server will not take is retried by every run of send_outbox for
 # this long before it is marked failed (apcase.notifications.services).
 APCASE_OUTBOX_GIVE_UP_HOURS = 72
+
+# The task queue (docs/adr/0010-task-queue.md): tasks are rows in the database, run by
+# `manage.py run_worker`, which also puts the periodic tasks on the queue as they fall
+# due (apcase.core.periodic). The tests run a task the moment it is enqueued.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# The daily tasks (checks and reminders) run from this local time.
+APCASE_DAILY_TASKS_AT = (6, 0)

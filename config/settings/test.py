@@ -10,6 +10,8 @@ DEBUG = False
 APCASE_ENV = "development"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# A task runs the moment it is enqueued: no test needs a running worker.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 # Serve static files from the app folders (no collectstatic in tests).
 WHITENOISE_USE_FINDERS = True

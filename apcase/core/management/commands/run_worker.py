@@ -1,0 +1,69 @@
+"""The one worker process: puts the periodic tasks on the queue as they fall due
+(apcase.core.periodic) and runs whatever is on the queue, until stopped (Ctrl-C or
+SIGTERM: a running task is finished first). `make run` starts it beside the web server;
+production runs one (and, on PostgreSQL, as many more as wanted: docs/deployment.md).
+`--once` does one pass (enqueue what is due, run everything ready, exit), for a test or
+a cron line where no long-running process is allowed."""
+
+import datetime
+import logging
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+from django.utils import timezone
+from django.utils.crypto import get_random_string
+from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
+
+from apcase.core import periodic
+
+logger = logging.getLogger(__name__)
+
+# How long the record of enqueued slots and of finished tasks (their result or error)
+# is kept: enough to see what ran, and failed, in the last fortnight.
+KEEP = datetime.timedelta(days=14)
+TIDY_EVERY = datetime.timedelta(hours=1)
+
+
+def tidy(now: datetime.datetime) -> None:
+    """Forget periodic slots and finished tasks older than KEEP."""
+    periodic.forget_before(now - KEEP)
+    DBTaskResult.objects.finished().filter(finished_at__lt=now - KEEP).delete()
+
+
+class Command(BaseCommand):
+    help = "Run the task worker: periodic tasks as they fall due and everything queued."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--once", action="store_true", help="One pass, then exit.")
+        parser.add_argument(
+            "--interval", type=float, default=5.0, help="Seconds between passes (default 5)."
+        )
+
+    def handle(self, *args: Any, once: bool = False, interval: float = 5.0, **options: Any) -> None:
+        worker = Worker(
+            queue_names=["*"],
+            interval=0,
+            batch=True,  # run() returns once nothing is ready: then the schedule is looked at
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id=get_random_string(32),
+            excluded_queue_names=[],
+        )
+        logging.getLogger("django_tasks_db").setLevel(logging.WARNING)
+        if not once:
+            worker.configure_signals()
+            self.stdout.write("Worker started: periodic tasks and the queue (Ctrl-C stops it).")
+        tidied = timezone.now() - TIDY_EVERY
+        while worker.running:
+            for name in periodic.enqueue_due():
+                self.stdout.write(f"{timezone.localtime():%H:%M:%S} queued {name}")
+            worker.run()
+            if once:
+                break
+            if timezone.now() - tidied >= TIDY_EVERY:
+                tidied = timezone.now()
+                tidy(tidied)
+            time.sleep(interval)
