@@ -1,6 +1,8 @@
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
+from django.forms import BaseForm
 from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -204,29 +206,53 @@ def interventions(request: SignedInRequest, referral_id: int) -> HttpResponse:
     referral = _editable_referral(request, referral_id)
     if not referral.is_editable:
         return _detail(referral)
-    adding = request.method == "POST" and "finished" not in request.POST
+    adding = _adding(request)
     form = forms.InterventionForm(request.POST if adding else None)
-    finished = _finished_form(request, referral, "interventions_complete")
-    added = submit_form(
+    return _list_section(
         request,
+        referral,
         form,
         lambda: services.add_intervention(referral, by=request.user, **form.cleaned_data),
-        success_message="Intervention added.",
-        redirect_to=reverse("referrals:interventions", kwargs={"referral_id": referral.pk}),
+        section="interventions",
+        added="Intervention added.",
+        context={"interventions": referral.interventions.all()},
     )
-    if added:
-        return added
-    if finished.is_bound and _save_finished(request, referral, finished, section="interventions"):
+
+
+def _adding(request: SignedInRequest) -> bool:
+    """Is this POST the section's add form (not its "finished" form)?"""
+    return request.method == "POST" and "finished" not in request.POST
+
+
+def _list_section(
+    request: SignedInRequest,
+    referral: Referral,
+    form: BaseForm,
+    add: Callable[[], object],
+    *,
+    section: str,
+    added: str,
+    context: dict[str, Any],
+) -> HttpResponse:
+    """A section that is a list (interventions, documents): a form adds an entry (`add`,
+    then back to the section), a second form marks the section finished (then back to
+    the referral); otherwise the section's page, `referrals/<section>.html`."""
+    finished = _finished_form(request, referral, f"{section}_complete")
+    done = submit_form(
+        request,
+        form,
+        add,
+        success_message=added,
+        redirect_to=reverse(f"referrals:{section}", kwargs={"referral_id": referral.pk}),
+    )
+    if done:
+        return done
+    if finished.is_bound and _save_finished(request, referral, finished, section=section):
         return _detail(referral)
     return render(
         request,
-        "referrals/interventions.html",
-        {
-            "referral": referral,
-            "form": form,
-            "finished_form": finished,
-            "interventions": referral.interventions.all(),
-        },
+        f"referrals/{section}.html",
+        {"referral": referral, "form": form, "finished_form": finished, **context},
     )
 
 
@@ -251,11 +277,11 @@ def documents(request: SignedInRequest, referral_id: int) -> HttpResponse:
     referral = _editable_referral(request, referral_id)
     if not referral.is_editable:
         return _detail(referral)
-    adding = request.method == "POST" and "finished" not in request.POST
+    adding = _adding(request)
     form = forms.DocumentForm(request.POST if adding else None, request.FILES if adding else None)
-    finished = _finished_form(request, referral, "documents_complete")
-    added = submit_form(
+    return _list_section(
         request,
+        referral,
         form,
         lambda: services.add_document(
             referral,
@@ -263,22 +289,9 @@ def documents(request: SignedInRequest, referral_id: int) -> HttpResponse:
             title=form.cleaned_data["title"],
             upload=form.cleaned_data["upload"],
         ),
-        success_message="Document uploaded.",
-        redirect_to=reverse("referrals:documents", kwargs={"referral_id": referral.pk}),
-    )
-    if added:
-        return added
-    if finished.is_bound and _save_finished(request, referral, finished, section="documents"):
-        return _detail(referral)
-    return render(
-        request,
-        "referrals/documents.html",
-        {
-            "referral": referral,
-            "form": form,
-            "finished_form": finished,
-            "documents": referral.documents.all(),
-        },
+        section="documents",
+        added="Document uploaded.",
+        context={"documents": referral.documents.all()},
     )
 
 
@@ -370,21 +383,39 @@ def submit(request: SignedInRequest, referral_id: int) -> HttpResponse:
 @access_rule(policies.can_draft_referrals)
 def withdraw(request: SignedInRequest, referral_id: int) -> HttpResponse:
     referral = _editable_referral(request, referral_id)
-    form = forms.ReasonTextForm(
-        request.POST or None,
+    return _reason_page(
+        request,
         label="Why is the referral being withdrawn?",
         submit="Withdraw referral",
-    )
-    return handle_form(
-        request,
-        form,
-        lambda: workflow.withdraw_referral(
-            referral, by=request.user, reason=form.cleaned_data["reason"]
-        ),
-        success_message="Referral withdrawn.",
+        action=lambda reason: workflow.withdraw_referral(referral, by=request.user, reason=reason),
+        done="Referral withdrawn.",
         redirect_to=_detail_url(referral),
         template="referrals/confirm.html",
         context={"referral": referral, "heading": "Withdraw the referral"},
+    )
+
+
+def _reason_page(
+    request: SignedInRequest,
+    *,
+    label: str,
+    submit: str,
+    action: Callable[[str], object],
+    done: str,
+    redirect_to: str,
+    template: str,
+    context: dict[str, Any],
+) -> HttpResponse:
+    """A page that asks why (`label`) and hands the reason to `action` (a workflow step)."""
+    form = forms.ReasonTextForm(request.POST or None, label=label, submit=submit)
+    return handle_form(
+        request,
+        form,
+        lambda: action(form.cleaned_data["reason"]),
+        success_message=done,
+        redirect_to=redirect_to,
+        template=template,
+        context=context,
     )
 
 
@@ -458,18 +489,14 @@ def emergency_end(request: SignedInRequest, emergency_id: int) -> HttpResponse:
     emergency = selectors.get_emergency_for(request.user, emergency_id)
     if not policies.can_end_unratified_placement(request.user, emergency):
         raise Http404("No such emergency placement.")
-    form = forms.ReasonTextForm(
-        request.POST or None,
+    return _reason_page(
+        request,
         label="What happens for the pupil now?",
         submit="End the placement",
-    )
-    return handle_form(
-        request,
-        form,
-        lambda: workflow.end_unratified_emergency(
-            emergency, by=request.user, reason=form.cleaned_data["reason"]
+        action=lambda reason: workflow.end_unratified_emergency(
+            emergency, by=request.user, reason=reason
         ),
-        success_message="Placement ended.",
+        done="Placement ended.",
         redirect_to=_emergency_url(emergency),
         template="referrals/emergency_end.html",
         context={"emergency": emergency},

@@ -104,6 +104,68 @@ def test_a_stale_form_is_refused_with_a_message(school_side):
     assert "Someone else changed this referral" in html
 
 
+def test_an_intervention_is_added_then_the_section_marked_finished(school_side):
+    referral = draft_referral(school_side.pupil, created_by=school_side.lead)
+    url = reverse("referrals:interventions", args=[referral.pk])
+    started = timezone.localdate() - datetime.timedelta(days=30)
+    response = school_side.client.post(
+        url,
+        {
+            "description": "Daily check-in with a key adult.",
+            "started_on_0": started.day,
+            "started_on_1": started.month,
+            "started_on_2": started.year,
+            "outcome": "Fewer removals from class.",
+        },
+    )
+    assert response.status_code == 302
+    assert response["Location"] == url
+    html = _page(school_side.client.get(url))
+    assert "Daily check-in with a key adult." in html
+    assert "Intervention added." in html
+    response = school_side.client.post(url, {"finished": "yes", "version": referral.version + 1})
+    assert response["Location"] == reverse("referrals:detail", args=[referral.pk])
+    referral.refresh_from_db()
+    assert referral.interventions_complete is True
+
+
+def test_an_intervention_ending_before_it_started_is_refused_on_the_page(school_side):
+    referral = draft_referral(school_side.pupil, created_by=school_side.lead)
+    today = timezone.localdate()
+    before = today - datetime.timedelta(days=7)
+    html = _page(
+        school_side.client.post(
+            reverse("referrals:interventions", args=[referral.pk]),
+            {
+                "description": "Mentoring.",
+                "started_on_0": today.day,
+                "started_on_1": today.month,
+                "started_on_2": today.year,
+                "ended_on_0": before.day,
+                "ended_on_1": before.month,
+                "ended_on_2": before.year,
+                "outcome": "None yet.",
+            },
+        )
+    )
+    assert "The end date must be the same as or after the start date." in html
+    assert not referral.interventions.exists()
+
+
+def test_withdrawing_asks_why_and_withdraws_the_referral(school_side):
+    referral = draft_referral(school_side.pupil, created_by=school_side.lead)
+    url = reverse("referrals:withdraw", args=[referral.pk])
+    html = _page(school_side.client.post(url, {"reason": "  "}))
+    assert "Why is the referral being withdrawn?" in html
+    assert "<title>Error:" in html
+    referral.refresh_from_db()
+    assert referral.status == Referral.Status.DRAFT
+    response = school_side.client.post(url, {"reason": "The family moved away."})
+    assert response["Location"] == reverse("referrals:detail", args=[referral.pk])
+    referral.refresh_from_db()
+    assert referral.status == Referral.Status.WITHDRAWN
+
+
 # --- uploads -----------------------------------------------------------------------
 
 
