@@ -23,7 +23,12 @@ from django.utils import timezone
 from apcase.access import policies
 from apcase.accounts.models import User
 from apcase.chronology.services import record_event
-from apcase.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
+from apcase.core.errors import (
+    NotPermitted,
+    TransitionNotAllowed,
+    ValidationFailed,
+    check_transition,
+)
 from apcase.referrals import workflow as referral_workflow
 from apcase.referrals.models import EmergencyPlacement, Referral
 
@@ -46,11 +51,14 @@ def _locked(meeting: PanelMeeting) -> PanelMeeting:
 
 
 def _check_move(meeting: PanelMeeting, to: str) -> None:
-    if to not in ALLOWED_TRANSITIONS[meeting.status]:
-        raise TransitionNotAllowed(
-            f"This meeting is {meeting.get_status_display().lower()}: it cannot be "
-            f"{M(to).label.lower()}."
-        )
+    check_transition(
+        meeting,
+        "status",
+        to,
+        ALLOWED_TRANSITIONS,
+        states=M,
+        refused="This meeting is {now}: it cannot be {to}.",
+    )
 
 
 def _move(meeting: PanelMeeting, to: str, *, by: User, action: PanelAction, summary: str) -> None:

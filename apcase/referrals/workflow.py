@@ -29,7 +29,12 @@ from django.utils import timezone
 from apcase.access import policies
 from apcase.accounts.models import Organisation, User
 from apcase.chronology.services import record_case_event
-from apcase.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
+from apcase.core.errors import (
+    NotPermitted,
+    TransitionNotAllowed,
+    ValidationFailed,
+    check_transition,
+)
 from apcase.directory.selectors import provider_is_assured
 from apcase.placements import notify as placement_notify
 from apcase.placements import workflow as placement_workflow
@@ -115,11 +120,14 @@ def _move(
     summary: str,
     fields: dict[str, Any] | None = None,
 ) -> Referral:
-    if to not in ALLOWED_TRANSITIONS[referral.status]:
-        raise TransitionNotAllowed(
-            f"A referral that is {referral.get_status_display().lower()} cannot be "
-            f"{Referral.Status(to).label.lower()}."
-        )
+    check_transition(
+        referral,
+        "status",
+        to,
+        ALLOWED_TRANSITIONS,
+        states=S,
+        refused="A referral that is {now} cannot be {to}.",
+    )
     old = referral.status
     referral.status = to
     extra = fields or {}
@@ -496,11 +504,14 @@ def move_emergency(
 def _move_emergency(
     emergency: EmergencyPlacement, to: str, *, by: User, action: ReferralAction, summary: str
 ) -> EmergencyPlacement:
-    if to not in EMERGENCY_TRANSITIONS[emergency.ratification]:
-        raise TransitionNotAllowed(
-            f"An emergency placement that is {emergency.get_ratification_display().lower()} "
-            f"cannot become {EmergencyPlacement.Ratification(to).label.lower()}."
-        )
+    check_transition(
+        emergency,
+        "ratification",
+        to,
+        EMERGENCY_TRANSITIONS,
+        states=R,
+        refused="An emergency placement that is {now} cannot become {to}.",
+    )
     old = emergency.ratification
     emergency.ratification = to
     emergency.save(update_fields=["ratification", "updated_at"])

@@ -13,7 +13,11 @@ from django.utils import timezone
 
 from apcase.access import policies
 from apcase.accounts.models import User
-from apcase.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
+from apcase.core.errors import (
+    NotPermitted,
+    ValidationFailed,
+    check_transition,
+)
 from apcase.placements import workflow as placement_workflow
 from apcase.placements.models import Placement
 
@@ -32,11 +36,14 @@ ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
 
 
 def _move(plan: ReintegrationPlan, to: str) -> None:
-    if to not in ALLOWED_TRANSITIONS[plan.status]:
-        raise TransitionNotAllowed(
-            f"A plan that is {plan.get_status_display().lower()} cannot become "
-            f"{S(to).label.lower()}."
-        )
+    check_transition(
+        plan,
+        "status",
+        to,
+        ALLOWED_TRANSITIONS,
+        states=S,
+        refused="A plan that is {now} cannot become {to}.",
+    )
 
 
 def refusal(missing: list[tuple[str, str]]) -> ValidationFailed:

@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from apcase.accounts.models import User
-from apcase.core.errors import TransitionNotAllowed
+from apcase.core.errors import check_transition
 
 from .audit import SafeguardingAction
 from .models import Concern, ConcernStatus
@@ -20,10 +20,14 @@ ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
 
 
 def _move(concern: Concern, to: str) -> None:
-    if to not in ALLOWED_TRANSITIONS[concern.status]:
-        raise TransitionNotAllowed(
-            f"A {concern.get_status_display().lower()} concern cannot become {S(to).label.lower()}."
-        )
+    check_transition(
+        concern,
+        "status",
+        to,
+        ALLOWED_TRANSITIONS,
+        states=S,
+        refused="A {now} concern cannot become {to}.",
+    )
 
 
 def acknowledge(concern: Concern, *, by: User) -> Concern:
