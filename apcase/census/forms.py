@@ -18,8 +18,12 @@ class CensusForm(forms.Form):
 
     term = forms.ChoiceField(label="Census", choices=CensusTerm.choices, widget=forms.RadioSelect)
     census_day = GovDateField(label="Census day", help_text="For example, 1 10 2026.")
-    period_start = GovDateField(label="Collection period starts")
-    period_end = GovDateField(label="Collection period ends")
+    period_start = GovDateField(
+        label="Collection period starts", error_name="The start of the collection period"
+    )
+    period_end = GovDateField(
+        label="Collection period ends", error_name="The end of the collection period"
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

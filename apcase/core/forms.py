@@ -103,31 +103,89 @@ class GovDateWidget(DateInputWidget):
         return super().value_from_datadict(data, files, name)
 
 
+_BOXES = ("day", "month", "year")
+
+
+def _date_name(label: Any) -> str:
+    """How an error names a date: its label without a trailing question mark or a
+    bracketed aside ("End date (leave blank if …)" is "End date")."""
+    text = str(label or "The date").split(" (")[0].strip().rstrip("?").strip()
+    return text or "The date"
+
+
+def _is_number(text: str) -> bool:
+    return text.isascii() and text.isdigit()
+
+
+def _lowered(name: str) -> str:
+    return name[:1].lower() + name[1:] if name[1:2].islower() or len(name) == 1 else name
+
+
 class GovDateField(DateInputField):
-    """The project's date field: the GOV.UK date input (day, month, year boxes) with
-    plain-English errors and a four-digit year, so "26" is not read as the year 26. A
-    saved date shows in the boxes again (edit forms). Lay it out with `date_field`."""
+    """The project's date field: the GOV.UK date input (day, month, year boxes) with the
+    GOV.UK Design System's date input error messages, naming the date by its label (or
+    `error_name` where the label is a question): "Enter date of birth", "Date of birth
+    must include a month", "Date of birth must be a real date", "Date of birth year
+    must include 4 numbers" (so "26" is not read as the year 26). The box or boxes at
+    fault get the error style, the whole date when the fault is in no one box. A saved
+    date shows in the boxes again (edit forms). Lay it out with `date_field`."""
 
     widget = GovDateWidget
 
+    def __init__(self, *, error_name: str | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.error_name = error_name
+
+    @property
+    def name_in_errors(self) -> str:
+        return self.error_name or _date_name(self.label)
+
+    def clean(self, value: Any) -> datetime.date | None:
+        for box in self.fields:
+            box.widget.errors = []  # read by crispy-forms-gds
+        if self.disabled and not isinstance(value, list | tuple):
+            value = self.widget.decompress(value)
+        found = self.compress(list(value) if isinstance(value, list | tuple) else [])
+        self.validate(found)
+        self.run_validators(found)
+        return found
+
+    def _refuse(self, message: str, boxes: tuple[int, ...] = ()) -> ValidationError:
+        for index in boxes:
+            self.fields[index].widget.errors = [message]
+        return ValidationError(message, code="invalid")
+
     def compress(self, data_list: Any) -> datetime.date | None:
         parts = [str(part).strip() if part not in (None, "") else "" for part in data_list]
-        day, month, year = (parts + ["", "", ""])[:3]
-        if not (day or month or year):
+        parts = (parts + ["", "", ""])[:3]
+        name = self.name_in_errors
+        if not any(parts):
             if self.required:
-                raise ValidationError(self.error_messages["required"], code="required")
+                raise ValidationError(f"Enter {_lowered(name)}", code="required")
             return None
-        if not (day and month and year):
-            raise ValidationError("Enter a real date: the day, the month and the year.")
-        if len(year) != 4:
-            raise ValidationError("Enter the year as 4 digits, for example 2026.")
+        missing = tuple(i for i, part in enumerate(parts) if not part)
+        if missing:
+            words = " and ".join(_BOXES[i] for i in missing)
+            raise self._refuse(f"{name} must include a {words}", missing)
+        not_numbers = tuple(i for i, part in enumerate(parts) if not _is_number(part))
+        if not_numbers:
+            # One box at fault is styled alone; more, and the whole date is.
+            only = not_numbers if len(not_numbers) == 1 else ()
+            raise self._refuse(f"{name} must be a real date", only)
+        if len(parts[2]) != 4:
+            raise self._refuse(f"{name} year must include 4 numbers", (2,))
+        day, month, year = (int(part) for part in parts)
+        return self._real_date(day, month, year, name)
+
+    def _real_date(self, day: int, month: int, year: int, name: str) -> datetime.date:
+        if year < 1900:
+            raise self._refuse(f"{name} must be a real date", (2,))
+        if not 1 <= month <= 12:
+            raise self._refuse(f"{name} must be a real date", (1,) if 1 <= day <= 31 else ())
         try:
-            found = datetime.date(day=int(day), month=int(month), year=int(year))
+            return datetime.date(day=day, month=month, year=year)
         except (ValueError, OverflowError):
-            raise ValidationError("Enter a real date.") from None
-        if found.year < 1900:
-            raise ValidationError("Enter a real date.")
-        return found
+            raise self._refuse(f"{name} must be a real date", (0,)) from None
 
 
 def date_field(name: str) -> Field:

@@ -52,7 +52,9 @@ def _safeguarding_question() -> YesNoField:
 class CheckInForm(_Form):
     submit_label = "Save the check-in"
     week_of = GovDateField(
-        label="Week of", help_text="Any day in the week: the check-in is for that week."
+        label="Week of",
+        error_name="The week of the check-in",
+        help_text="Any day in the week: the check-in is for that week.",
     )
     engagement = forms.TypedChoiceField(
         label="Engagement in learning", choices=SCORES, coerce=int, widget=forms.RadioSelect

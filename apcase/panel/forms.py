@@ -107,6 +107,7 @@ class SeriesForm(_MeetingFields):
     )
     first_month = GovDateField(
         label="Start from the month of",
+        error_name="The first month",
         help_text="Any day in the first month, for example 1 1 2027.",
     )
     count = forms.IntegerField(

@@ -329,8 +329,8 @@ class ChronologyFilterForm(forms.Form):
     filtered page can be bookmarked and printed)."""
 
     kind = forms.ChoiceField(label="Type of event", required=False)
-    since = GovDateField(label="From", required=False)
-    until = GovDateField(label="To", required=False)
+    since = GovDateField(label="From", error_name="The from date", required=False)
+    until = GovDateField(label="To", error_name="The to date", required=False)
 
     def __init__(self, *args: Any, kinds: dict[str, str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

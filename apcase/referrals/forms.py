@@ -117,7 +117,9 @@ class ParentViewsForm(SectionForm):
         help_text="For example, a meeting at school or a phone call.",
         max_length=200,
     )
-    parent_views_gathered_on = GovDateField(label="When were their views gathered?")
+    parent_views_gathered_on = GovDateField(
+        label="When were their views gathered?", error_name="The date their views were gathered"
+    )
     consent = forms.ChoiceField(
         label="Consent to share information with the panel and providers",
         choices=Referral.Consent.choices,
@@ -126,7 +128,11 @@ class ParentViewsForm(SectionForm):
     consent_given_by = forms.CharField(
         label="Who gave consent (if given)", max_length=200, required=False
     )
-    consent_given_on = GovDateField(label="When was consent given (if given)", required=False)
+    consent_given_on = GovDateField(
+        label="When was consent given (if given)",
+        error_name="The date consent was given",
+        required=False,
+    )
     consent_recorded_how = forms.CharField(
         label="How was consent recorded (if given)",
         help_text="For example, a signed consent form.",
@@ -156,7 +162,11 @@ class ParentViewsForm(SectionForm):
         max_length=200,
         required=False,
     )
-    parents_told_on = GovDateField(label="When were they told (if refused)", required=False)
+    parents_told_on = GovDateField(
+        label="When were they told (if refused)",
+        error_name="The date they were told",
+        required=False,
+    )
     parents_told_how = forms.CharField(
         label="How were they told (if refused)",
         help_text="For example, a phone call followed by a letter. If telling them would put "

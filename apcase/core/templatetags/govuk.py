@@ -29,7 +29,9 @@ by the template's author, passes as markup. Nothing here marks user data safe.
 from collections.abc import Sequence
 from typing import Any
 
+from crispy_forms_gds.templatetags.crispy_forms_gds import field_errors
 from django import template
+from django.forms import BoundField
 from django.template.base import (
     FilterExpression,
     Node,
@@ -285,3 +287,18 @@ def error_summary(errors: Any, anchor: str) -> str:
         "{}</ul></div></div></div>",
         format_html_join("", '<li><a href="#{}">{}</a></li>', ((anchor, e) for e in found)),
     )
+
+
+@register.filter
+def summary_errors(field: BoundField) -> list[tuple[str, list[str]]]:
+    """crispy-forms-gds' `field_errors` (each message against the box it is about, the
+    rest against the field), listing a message once: a date missing its day and month
+    styles both boxes, and the summary links its one message to the first."""
+    listed: set[str] = set()
+    found = []
+    for field_id, errors in field_errors(field):
+        fresh = [str(e) for e in errors if str(e) not in listed]
+        listed.update(fresh)
+        if fresh:
+            found.append((field_id, fresh))
+    return found

@@ -134,7 +134,7 @@ def test_the_register_day_is_chosen_with_the_gov_uk_date_input(world, staff_clie
     assert placement.pupil.display_name in shown.content.decode()
     # A date that is no date, or one still to come, shows today's register and says why.
     for typed, message in (
-        (("31", "2", str(TODAY.year)), "Enter a real date"),
+        (("31", "2", str(TODAY.year)), "Date must be a real date"),
         (
             (str(TODAY.day), str(TODAY.month), str(TODAY.year + 1)),
             "a day that has not come yet",

@@ -210,7 +210,7 @@ def test_a_date_that_is_no_date_gets_a_message_not_an_error_page(world, lead, da
         },
     )
     assert response.status_code == 200
-    assert "Enter a real date" in response.content.decode()
+    assert "Last day of the placement must " in response.content.decode()
     placement.refresh_from_db()
     assert placement.status == Placement.Status.ACTIVE
 

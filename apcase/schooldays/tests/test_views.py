@@ -52,7 +52,35 @@ def test_an_impossible_date_gets_a_plain_message_not_an_error_page(client_for):
     data = term_form()
     data["start_date_1"] = "13"
     response = client_for(Role.LA_ADMIN).post("/school-days/terms/add/", data)
-    assert_page(response, contains="Enter a real date")
+    assert_page(response, contains="First day of term must be a real date")
+
+
+@pytest.mark.parametrize(
+    ("box", "value", "message"),
+    [
+        ("end_date_1", "", "Last day of term must include a month"),
+        ("end_date_0", "31", "Last day of term must be a real date"),  # 31 February
+        ("end_date_0", "last", "Last day of term must be a real date"),
+        ("end_date_2", "27", "Last day of term year must include 4 numbers"),
+    ],
+)
+def test_a_bad_date_on_the_term_change_form_changes_nothing(world, client_for, box, value, message):
+    term = Term.objects.create(
+        local_authority=world.la,
+        name="Spring 1",
+        start_date=date(2027, 1, 5),
+        end_date=date(2027, 2, 12),
+    )
+    data = {**term_form("Spring 1 renamed", date(2027, 1, 6), date(2027, 2, 11)), box: value}
+    response = client_for(Role.LA_ADMIN).post(f"/school-days/terms/{term.pk}/change/", data)
+    assert_page(response, contains=message)
+    term.refresh_from_db()
+    assert (term.name, term.start_date, term.end_date) == (
+        "Spring 1",
+        date(2027, 1, 5),
+        date(2027, 2, 12),
+    )
+    assert not AuditEvent.objects.filter(target_id=str(term.pk)).exists()
 
 
 def test_an_la_admin_changes_and_removes_a_term(world, client_for):
