@@ -82,9 +82,19 @@ def _profile(provider: Organisation, **values: object) -> None:
 
 
 def _site(provider: Organisation, name: str, **values: object) -> None:
-    Site.objects.update_or_create(
-        organisation=provider, name=name, defaults={"is_active": True, **values}
-    )
+    """The provider's site of that name, matched as the directory matches names (case
+    and spaces aside). A demo database made when the name was spelt otherwise keeps one
+    site: any twin is merged into it (its placements moved over), not listed twice."""
+    key = Site.name_key(name)
+    same = [s for s in Site.objects.filter(organisation=provider) if Site.name_key(s.name) == key]
+    if not same:
+        Site.objects.create(organisation=provider, name=name, is_active=True, **values)
+        return
+    kept, twins = same[0], same[1:]
+    for twin in twins:
+        kept.placements.add(*twin.placements.all())
+        twin.delete()  # demo data only: the directory itself never deletes a site
+    Site.objects.filter(pk=kept.pk).update(name=name, is_active=True, **values)
 
 
 def _assurance(provider: Organisation, slug: str, kind: str, received: date, expires: date) -> None:

@@ -122,6 +122,12 @@ class Site(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.name}, {self.postcode}"
 
+    @staticmethod
+    def name_key(name: str) -> str:
+        """What two names of one provider's sites must not share: "Romans Field site" and
+        " romans  Field Site" are the same site to a reader."""
+        return " ".join(name.split()).casefold()
+
     @property
     def address_lines(self) -> list[str]:
         return [p for p in (self.street, self.locality, self.town, self.postcode) if p]

@@ -192,9 +192,27 @@ def remove_service(*, by: User, service: ProviderService) -> None:
         service.delete()
 
 
+def _refuse_same_site(provider: Organisation, name: str) -> None:
+    """A provider's sites are told apart by name: one differing only in case or spaces
+    would be listed twice, and a placement could name either."""
+    key = Site.name_key(name)
+    same = next(
+        (s for s in Site.objects.filter(organisation=provider) if Site.name_key(s.name) == key),
+        None,
+    )
+    if same is None:
+        return
+    unused = "" if same.is_active else " (marked as no longer used)"
+    message = f"This provider already has a site called {same.name}{unused}: give the new site another name."
+    raise ValidationFailed(message, {"name": [message]})
+
+
 def add_site(*, by: User, provider: Organisation, values: dict[str, Any]) -> Site:
     _require_editor(by, provider)
     with transaction.atomic():
+        Organisation.objects.select_for_update().filter(pk=provider.pk).first()
+        values = {**values, "name": " ".join(str(values.get("name", "")).split())}
+        _refuse_same_site(provider, values["name"])
         if values.get("is_main"):
             Site.objects.filter(organisation=provider, is_main=True).update(is_main=False)
         site = Site.objects.create(organisation=provider, **values)

@@ -1,3 +1,4 @@
+import io
 from datetime import date, timedelta
 
 import pytest
@@ -7,6 +8,7 @@ from django.test import Client
 
 from apcase.accounts.models import Organisation
 from apcase.accounts.roles import Role
+from apcase.accounts.tests.factories import ProviderFactory
 from apcase.chronology.models import AccessLogEntry, AuditEvent
 from apcase.core.errors import NotPermitted, ValidationFailed
 from apcase.directory import services
@@ -254,6 +256,49 @@ def test_sites_are_added_and_marked_no_longer_used_but_never_deleted(world, user
     assert list(
         AuditEvent.objects.filter(target_type="directory.site").values_list("action", flat=True)
     ) == ["directory.site_deactivated", "directory.site_added"]
+
+
+@pytest.mark.parametrize("twin", ["Romans Field site", "  romans  FIELD Site "])
+def test_a_second_site_differing_only_in_case_or_spaces_is_refused(world, user_with_role, twin):
+    client = sign_in(Client(), user_with_role(Role.LA_ADMIN))
+    site = {"name": "Romans Field Site", "street": "Shenley Road", "town": "Milton Keynes"}
+    site["postcode"] = "MK3 7AW"
+    assert_page(client.post(f"/providers/{world.provider.pk}/sites/add/", site), status=302)
+    page = assert_page(
+        client.post(f"/providers/{world.provider.pk}/sites/add/", {**site, "name": twin}),
+        status=200,
+        contains="This provider already has a site called Romans Field Site",
+    )
+    assert "govuk-error-summary" in page
+    assert list(Site.objects.values_list("name", flat=True)) == ["Romans Field Site"]
+    # another provider may have a site of that name, and this one another site
+    neighbour = ProviderFactory(name="Bridge Academy", local_authority=world.la)
+    assert_page(client.post(f"/providers/{neighbour.pk}/sites/add/", site), status=302)
+    other = {**site, "name": "Romans Field Annexe"}
+    assert_page(client.post(f"/providers/{world.provider.pk}/sites/add/", other), status=302)
+    assert Site.objects.count() == 3
+
+
+def test_the_demo_keeps_one_site_where_an_older_demo_spelt_it_otherwise(db):
+    call_command("seed_demo", stdout=io.StringIO())
+    pru = Organisation.objects.get(urn=134310)
+    kept = Site.objects.get(organisation=pru, name="Romans Field Site")
+    Site.objects.filter(pk=kept.pk).update(is_main=False)
+    twin = Site.objects.create(
+        organisation=pru,
+        name="Romans Field site",
+        street="Shenley Road",
+        town="Milton Keynes",
+        postcode="MK3 7AW",
+        is_main=True,
+    )
+    placement = kept.placements.first()
+    assert placement is not None
+    placement.sites.set([twin])
+    call_command("seed_demo", stdout=io.StringIO())
+    names = [Site.name_key(s.name) for s in Site.objects.filter(organisation=pru)]
+    assert names == ["romans field site"]
+    assert Site.objects.get(organisation=pru).placements.filter(pk=placement.pk).exists()
 
 
 def test_services_are_added_filtered_on_and_removed(world, user_with_role):
