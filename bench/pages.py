@@ -1,0 +1,72 @@
+"""The key pages the benchmark measures (issue 16), found in a database filled by
+`generate_scale_data`: who asks for each (the role of one of `scale.accounts()`) and its
+address. The suite renders each at a tiny scale (apcase/home/tests/test_scale_data.py),
+so the benchmark never measures an error page."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from apcase.accounts.models import Organisation
+from apcase.accounts.roles import Role
+from apcase.home import scale
+from apcase.panel.models import PanelDecision, PanelMeeting
+from apcase.placements.models import Placement
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    role: str  # whose account asks for it; "" for the bare floor (no session)
+    url: str
+
+
+def key_pages() -> list[Page]:
+    school = Organisation.objects.get(urn=scale.URN_BASE)
+    placement = (
+        Placement.objects.filter(pupil__school=school, status=Placement.Status.ACTIVE)
+        .order_by("pk")
+        .first()
+    )
+    if placement is None:
+        raise RuntimeError("The first school has no active placement: run generate_scale_data.")
+    pupil_id = placement.pupil_id
+    meeting = (
+        PanelMeeting.objects.filter(
+            panel__local_authority=school.local_authority, status=PanelMeeting.Status.SCHEDULED
+        )
+        .order_by("date")
+        .first()
+    )
+    if meeting is None:
+        raise RuntimeError("The authority has no scheduled panel meeting.")
+    decision = PanelDecision.objects.filter(referral__school=school).order_by("pk").first()
+    if decision is None or decision.referral_id is None:
+        raise RuntimeError("The first school has no referral the panel decided.")
+    school_lead, officer = Role.INCLUSION_LEAD, Role.LA_OFFICER
+    return [
+        Page("bare floor (no session)", "", reverse("accessibility")),
+        Page("authenticated floor (signed in)", school_lead, reverse("accessibility")),
+        Page("home page (school)", school_lead, reverse("home")),
+        Page("home page (LA)", officer, reverse("home")),
+        Page("home page (provider)", Role.PROVIDER_STAFF, reverse("home")),
+        Page("pupil list (school)", school_lead, reverse("pupils:list")),
+        Page("pupil list (LA)", officer, reverse("pupils:list")),
+        Page("pupil page", school_lead, reverse("pupils:detail", args=[pupil_id])),
+        Page("chronology", school_lead, reverse("pupils:chronology", args=[pupil_id])),
+        Page(
+            "placement monitoring",
+            school_lead,
+            reverse("monitoring:placement", args=[placement.pk]),
+        ),
+        Page("provider's register", Role.PROVIDER_STAFF, reverse("monitoring:register")),
+        Page("referral list (school)", school_lead, reverse("referrals:list")),
+        Page("referral list (LA)", officer, reverse("referrals:list")),
+        Page("referral page", officer, reverse("referrals:detail", args=[decision.referral_id])),
+        Page("panel agenda", Role.PANEL_CHAIR, reverse("panel:meeting_detail", args=[meeting.pk])),
+        Page("panel pack PDF", Role.PANEL_CHAIR, reverse("panel:pack", args=[meeting.pk])),
+        Page("provider directory", officer, reverse("directory:provider_list")),
+        Page("pupil CSV export (LA)", officer, reverse("pupils:export")),
+        Page("referral CSV export (LA)", officer, reverse("referrals:export")),
+        Page("compliance board", officer, reverse("oversight:board")),
+    ]
