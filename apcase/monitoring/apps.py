@@ -20,6 +20,12 @@ class MonitoringConfig(AppConfig):
         )
 
         periodic.register(tasks.check_registers, every=datetime.timedelta(minutes=5))
+        from apcase.notifications import reminders as notification_reminders
+
+        from . import reminders
+
+        notification_reminders.register(reminders.visits_overdue)
+        notification_reminders.register(reminders.registers_missing)
         attention.register(in_ap_now)
         attention.register(registers_not_taken)
         attention.register(check_ins_due)

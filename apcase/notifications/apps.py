@@ -12,3 +12,4 @@ class NotificationsConfig(AppConfig):
         from . import tasks
 
         periodic.register(tasks.send_outbox, every=datetime.timedelta(minutes=1))
+        periodic.register(tasks.send_reminders, daily_at=periodic.daily())

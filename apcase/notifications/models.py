@@ -56,3 +56,18 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} → {self.recipient_id}"
+
+
+class Reminder(models.Model):
+    """A reminder that was sent (apcase.notifications.reminders): its key names its
+    kind, subject and due date, and is unique, so each reminder goes once."""
+
+    key = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=40, db_index=True)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-sent_at"]
+
+    def __str__(self) -> str:
+        return self.key

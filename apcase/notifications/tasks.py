@@ -9,3 +9,13 @@ from . import services
 def send_outbox() -> int:
     """Send the emails waiting in the outbox (every minute); returns how many went."""
     return services.deliver_pending()
+
+
+@task()
+def send_reminders() -> int:
+    """Send the reminders due today, each once (daily); returns how many were sent."""
+    from django.utils import timezone
+
+    from . import reminders
+
+    return reminders.send_due(timezone.localdate())

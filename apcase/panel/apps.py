@@ -16,3 +16,9 @@ class PanelConfig(AppConfig):
         attention.register(next_meeting)
         attention.register(decisions_to_record)
         attention.register(letters_not_sent)
+        from apcase.notifications import reminders as notification_reminders
+
+        from . import reminders
+
+        notification_reminders.register(reminders.ratifications_awaited)
+        notification_reminders.register(reminders.papers_published)

@@ -97,6 +97,13 @@ def stand_ins(school: Organisation) -> list[User]:
     return found
 
 
+def who_acts_for(placement: Placement) -> list[User]:
+    """Whom a reminder about a placement goes to: its named staff member while they work
+    at the pupil's school, otherwise whoever stands in (`stand_ins`)."""
+    named = named_staff_member_now(placement)
+    return [named] if named is not None else stand_ins(placement.pupil.school)
+
+
 class Calendars(dict[int, SchoolCalendar]):
     """One calendar per school, loaded once for a page or a run over many placements."""
 

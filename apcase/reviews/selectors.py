@@ -176,10 +176,10 @@ def review_state(placement: Placement, *, today: datetime.date | None = None) ->
     return state_of(placement, reviews_of(placement), requests_of(placement), today=today)
 
 
-def _active_with_reviews(scope: Q) -> list[Placement]:
+def active_with_reviews(scope: Q) -> list[Placement]:
     return list(
         Placement.objects.filter(scope, status=Placement.Status.ACTIVE)
-        .select_related("pupil", "pupil__school", "provider")
+        .select_related("pupil", "pupil__school", "provider", "named_staff_member")
         .prefetch_related("reviews", "review_requests")
         .order_by("pupil__legal_last_name", "pk")
     )
@@ -202,7 +202,7 @@ def needing_review_for(user: User, *, today: datetime.date | None = None) -> lis
     if scope is None:
         return []
     found = []
-    for placement in _active_with_reviews(scope):
+    for placement in active_with_reviews(scope):
         state = state_of(
             placement,
             list(placement.reviews.all()),

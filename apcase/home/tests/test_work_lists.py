@@ -15,10 +15,11 @@ from apcase.directory.tests.factories import AssuranceRecordFactory
 from apcase.monitoring.models import AttendanceMark, FollowUpTask
 from apcase.placements.models import Placement
 from apcase.placements.tests.factories import START, make_placement
-from apcase.referrals.models import EmergencyPlacement, Referral
+from apcase.referrals.models import Referral
 from apcase.referrals.tests.factories import (
     complete_referral,
     draft_referral,
+    make_emergency,
     make_meeting,
     make_panel,
     make_pupil,
@@ -40,25 +41,6 @@ def clock(monkeypatch):
     """Every `timezone.now()` (and so `localdate()`) reads NOW."""
     monkeypatch.setattr(timezone, "now", lambda: NOW)
     return NOW
-
-
-def _emergency(world, pupil, meeting, placement):
-    return EmergencyPlacement.objects.create(
-        pupil=pupil,
-        school=pupil.school,
-        panel=meeting.panel,
-        meeting=meeting,
-        placement=placement,
-        arranged_by=meeting.scheduled_by,
-        why_it_cannot_wait="Invented for a test",
-        risks="Invented",
-        likelihood="low",
-        severity="low",
-        mitigations="Invented",
-        assessed_by="Invented",
-        assessed_on=TODAY,
-        risk_review_on=TODAY,
-    )
 
 
 @pytest.fixture
@@ -113,7 +95,7 @@ def work(world, clock):
     for first, meeting in (("Finn", upcoming), ("Jon", held)):
         pupil = make_pupil(school, legal_first_name=first, legal_last_name="Urgent")
         placement = make_placement(school, provider, pupil=pupil, is_emergency=True)
-        _emergency(world, pupil, meeting, placement)
+        make_emergency(placement, meeting, assessed_on=TODAY)
     AssuranceRecordFactory(organisation=provider, expires_on=TODAY + datetime.timedelta(days=5))
     return chair
 

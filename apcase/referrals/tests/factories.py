@@ -11,7 +11,7 @@ from apcase.accounts.roles import Role
 from apcase.accounts.tests.factories import MembershipFactory, UserFactory
 from apcase.panel.models import InclusionPanel, PanelMeeting
 from apcase.pupils.models import Pupil
-from apcase.referrals.models import Intervention, Referral, ReferralDocument
+from apcase.referrals.models import EmergencyPlacement, Intervention, Referral, ReferralDocument
 
 _upn = itertools.count(100000000)
 
@@ -133,3 +133,25 @@ def docx_bytes():
         archive.writestr("[Content_Types].xml", "<Types/>")
         archive.writestr("word/document.xml", "<document/>")
     return buffer.getvalue()
+
+
+def make_emergency(placement, meeting, *, assessed_on=None):
+    """An emergency placement of `placement` awaiting ratification at `meeting`, made
+    directly (set-up, not the behaviour under test)."""
+    day = assessed_on or timezone.localdate()
+    return EmergencyPlacement.objects.create(
+        pupil=placement.pupil,
+        school=placement.pupil.school,
+        panel=meeting.panel,
+        meeting=meeting,
+        placement=placement,
+        arranged_by=meeting.scheduled_by,
+        why_it_cannot_wait="Invented for a test",
+        risks="Invented",
+        likelihood="low",
+        severity="low",
+        mitigations="Invented",
+        assessed_by="Invented",
+        assessed_on=day,
+        risk_review_on=day,
+    )

@@ -1,0 +1,71 @@
+"""Reminders (notifications.reminders) of monitoring, each once:
+
+- **visit overdue**: a visit by the named staff member is overdue, once per placement
+  and due date (the date the next visit was due: a visit recorded moves it), to
+  whoever acts for the placement (placements.watch.who_acts_for);
+- **register not submitted**: a provider left a day's register incomplete (the school
+  was told at the cut-off, `check_registers`, and follow-ups are open), once per
+  provider and day, to the provider's staff and managers, who must mark it: a
+  correction records where each child was."""
+
+import datetime
+from collections.abc import Iterator
+
+from django.urls import reverse
+
+from apcase.accounts.roles import Role
+from apcase.accounts.selectors import holders
+from apcase.notifications.reminders import Due, key
+from apcase.placements import watch
+from apcase.placements.models import Placement
+
+from . import selectors
+from .models import FollowUpTask
+
+# A register is reminded of for this many days after the day it was missed.
+REGISTER_DAYS_BACK = 7
+
+
+def visits_overdue(today: datetime.date) -> Iterator[Due]:
+    placements = watch.with_staff_memberships(
+        Placement.objects.filter(status=Placement.Status.ACTIVE)
+        .select_related("pupil", "pupil__school", "provider", "named_staff_member")
+        .prefetch_related("visits")
+        .order_by("pk")
+    )
+    for placement in placements:
+        due = selectors.next_visit_due(placement, list(placement.visits.all()))
+        if due >= today:
+            continue
+        yield Due(
+            key=key("visit_overdue", f"placement:{placement.pk}", due),
+            template="monitoring/messages/visit_overdue.txt",
+            to=watch.who_acts_for(placement),
+            child=placement.pupil,
+            link=reverse("monitoring:placement", kwargs={"placement_id": placement.pk}),
+            context={"due": due, "provider": placement.provider},
+        )
+
+
+def registers_missing(today: datetime.date) -> Iterator[Due]:
+    missing: dict[tuple[int, datetime.date], list[FollowUpTask]] = {}
+    for task in (
+        FollowUpTask.objects.filter(
+            kind=FollowUpTask.Kind.REGISTER_MISSING,
+            status=FollowUpTask.Status.OPEN,
+            date__lt=today,
+            date__gte=today - datetime.timedelta(days=REGISTER_DAYS_BACK),
+        )
+        .select_related("placement__provider")
+        .order_by("date", "pk")
+    ):
+        missing.setdefault((task.placement.provider_id, task.date), []).append(task)
+    for (_, day), tasks in missing.items():
+        provider = tasks[0].placement.provider
+        yield Due(
+            key=key("register_missing", f"provider:{provider.pk}", day),
+            template="monitoring/messages/register_missing.txt",
+            to=holders(provider, [Role.PROVIDER_MANAGER, Role.PROVIDER_STAFF]),
+            link=f"{reverse('monitoring:register')}?provider={provider.pk}&date={day}",
+            context={"day": day, "count": len({t.placement_id for t in tasks})},
+        )

@@ -1,0 +1,95 @@
+"""Reminders: the daily task (`tasks.send_reminders`) asks each app what has fallen due
+today and tells the people whose work it is, each reminder once.
+
+An app registers a *source* from its `AppConfig.ready()` (as it registers home-page
+items in `core.attention`): a function of today that returns `Due` reminders, computed
+with the app's own rules (the review schedule, the visit interval, the watch of
+placements, the panel's cut-off). Each has a `key` naming its kind, its subject and
+its due date ("review_due:placement:12:2026-12-08"): a reminder is sent once per key,
+ever. The key is written to `Reminder` (unique) in the same transaction as the message
+(`messages.send`: the email in the outbox and the alert in the notification centre), so
+a worker that stops between two reminders has sent the first exactly once and sends the
+second on its next run; and two workers never both send one.
+
+Provider assurance lapsing is reminded by `directory.tasks.check_assurance`, once per
+record, state and school (`directory.AssuranceAlert`, unique), and a register not taken
+by the cut-off is told to the school at once (`monitoring.tasks.check_registers`, a
+follow-up per session); the sources here remind of the rest."""
+
+import datetime
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import IntegrityError, transaction
+
+from . import messages
+from .models import Reminder
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Due:
+    """One reminder: `messages.send(template, to=to, child=child, link=link, **context)`
+    once per `key`."""
+
+    key: str
+    template: str
+    to: list[Any]
+    link: str
+    child: Any = None
+    context: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def kind(self) -> str:
+        return self.key.partition(":")[0]
+
+
+def key(kind: str, subject: str, due: datetime.date) -> str:
+    """ "<kind>:<subject>:<due date>", the one identity of a reminder."""
+    return f"{kind}:{subject}:{due.isoformat()}"
+
+
+Source = Callable[[datetime.date], Iterable[Due]]
+_sources: list[Source] = []
+
+
+def register(source: Source) -> None:
+    if source not in _sources:
+        _sources.append(source)
+
+
+def send_due(today: datetime.date) -> int:
+    """Send every reminder due today that has not been sent; returns how many were
+    sent. A reminder that fails is logged and left unsent (its key unwritten), for the
+    next run; it never stops the others."""
+    sent = 0
+    for source in _sources:
+        due = list(source(today))
+        done = set(
+            Reminder.objects.filter(key__in=[item.key for item in due]).values_list(
+                "key", flat=True
+            )
+        )
+        for item in due:
+            if item.key in done or not item.to:
+                continue
+            try:
+                with transaction.atomic():
+                    Reminder.objects.create(key=item.key, kind=item.kind)
+                    messages.send(
+                        item.template,
+                        to=item.to,
+                        child=item.child,
+                        link=item.link,
+                        **item.context,
+                    )
+            except IntegrityError:
+                continue  # another worker sent it meanwhile
+            except Exception:  # one reminder's failure must not silence the others
+                logger.exception("Reminder %s not sent; tried again on the next run", item.key)
+                continue
+            sent += 1
+    return sent

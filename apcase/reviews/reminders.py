@@ -1,0 +1,40 @@
+"""Reminder (notifications.reminders): a placement review falls due within
+REMIND_DAYS_BEFORE days, once per placement and due date, to whoever acts for the
+placement (placements.watch.who_acts_for)."""
+
+import datetime
+from collections.abc import Iterator
+
+from django.db.models import Q
+from django.urls import reverse
+
+from apcase.notifications.reminders import Due, key
+from apcase.placements import watch
+
+from . import selectors
+
+REMIND_DAYS_BEFORE = 7
+
+
+def reviews_due(today: datetime.date) -> Iterator[Due]:
+    placements = watch.with_staff_memberships(selectors.active_with_reviews(Q()))
+    for placement in placements:
+        state = selectors.state_of(
+            placement,
+            list(placement.reviews.all()),
+            list(placement.review_requests.all()),
+            today=today,
+        )
+        if state.next is None:
+            continue
+        due = state.next.due
+        if not today <= due <= today + datetime.timedelta(days=REMIND_DAYS_BEFORE):
+            continue
+        yield Due(
+            key=key("review_due", f"placement:{placement.pk}", due),
+            template="reviews/messages/review_due.txt",
+            to=watch.who_acts_for(placement),
+            child=placement.pupil,
+            link=reverse("reviews:placement", kwargs={"placement_id": placement.pk}),
+            context={"due": due, "provider": placement.provider},
+        )
