@@ -1,6 +1,8 @@
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
+from django.forms import BaseForm
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -12,11 +14,12 @@ from apcase.access.requests import SignedInRequest
 from apcase.access.rules import access_rule
 from apcase.core.forms import ConfirmForm
 from apcase.core.pdf import pdf_response, render_pdf
-from apcase.core.viewhelpers import handle_form, run_action
+from apcase.core.viewhelpers import Message, handle_form, run_action
 from apcase.directory import selectors as directory_selectors
 from apcase.directory import threshold as directory_threshold
 from apcase.referrals import selectors as referral_selectors
 from apcase.referrals import workflow as referral_workflow
+from apcase.referrals.models import EmergencyPlacement, Referral
 
 from . import forms, letters, selectors, services, workflow
 from .models import PanelDecision, PanelMeeting, quorum
@@ -124,6 +127,28 @@ def _action_context(meeting: PanelMeeting, heading: str, **extra: Any) -> dict[s
     }
 
 
+def _meeting_action(
+    request: SignedInRequest,
+    form: BaseForm,
+    action: Callable[[], object],
+    *,
+    done: str,
+    redirect_to: str | Callable[[PanelMeeting], str],
+    context: dict[str, Any],
+) -> HttpResponse:
+    """A change to a meeting (close, change, postpone, cancel) on the meeting-action page;
+    `redirect_to` is the meeting's page, or a function of the meeting the change gives."""
+    return handle_form(
+        request,
+        form,
+        action,
+        success_message=done,
+        redirect_to=redirect_to,
+        template="panel/meeting_action.html",
+        context=context,
+    )
+
+
 def _may_change(user: Any, meeting: PanelMeeting) -> bool:
     return policies.can_schedule_meetings_for(user, meeting.panel)
 
@@ -134,13 +159,12 @@ def meeting_close(request: SignedInRequest, meeting_id: int) -> HttpResponse:
     form = ConfirmForm(
         request.POST if request.method == "POST" else None, submit_label="Close this meeting"
     )
-    return handle_form(
+    return _meeting_action(
         request,
         form,
         lambda: workflow.close_meeting(meeting, by=request.user),
-        success_message="Meeting closed: it is recorded as held.",
+        done="Meeting closed: it is recorded as held.",
         redirect_to=_meeting_url(meeting),
-        template="panel/meeting_action.html",
         context=_action_context(
             meeting,
             "Close this meeting",
@@ -156,14 +180,12 @@ def meeting_close(request: SignedInRequest, meeting_id: int) -> HttpResponse:
 def meeting_edit(request: SignedInRequest, meeting_id: int) -> HttpResponse:
     meeting = _meeting_for_action(request, meeting_id, _may_change)
     form = forms.MeetingEditForm(request.POST or None, meeting=meeting)
-    return handle_form(
+    return _meeting_action(
         request,
         form,
         lambda: services.edit_meeting(by=request.user, meeting=meeting, change=form.change()),
-        success_message="Meeting details changed. The schools with items on the agenda "
-        "have been told.",
+        done="Meeting details changed. The schools with items on the agenda have been told.",
         redirect_to=_meeting_url,
-        template="panel/meeting_action.html",
         context={"meeting": meeting, "heading": "Change the meeting details"},
     )
 
@@ -172,7 +194,7 @@ def meeting_edit(request: SignedInRequest, meeting_id: int) -> HttpResponse:
 def meeting_postpone(request: SignedInRequest, meeting_id: int) -> HttpResponse:
     meeting = _meeting_for_action(request, meeting_id, _may_change)
     form = forms.PostponeForm(request.POST or None)
-    return handle_form(
+    return _meeting_action(
         request,
         form,
         lambda: workflow.postpone_meeting(
@@ -181,10 +203,9 @@ def meeting_postpone(request: SignedInRequest, meeting_id: int) -> HttpResponse:
             to=form.cleaned_data["date"],
             reason=form.cleaned_data["reason"],
         ),
-        success_message="Meeting postponed. Its agenda has moved to the new date and the "
+        done="Meeting postponed. Its agenda has moved to the new date and the "
         "schools have been told.",
         redirect_to=_meeting_url,
-        template="panel/meeting_action.html",
         context=_action_context(
             meeting,
             "Postpone this meeting",
@@ -199,16 +220,14 @@ def meeting_postpone(request: SignedInRequest, meeting_id: int) -> HttpResponse:
 def meeting_cancel(request: SignedInRequest, meeting_id: int) -> HttpResponse:
     meeting = _meeting_for_action(request, meeting_id, _may_change)
     form = forms.CancelForm(request.POST or None)
-    return handle_form(
+    return _meeting_action(
         request,
         form,
         lambda: workflow.cancel_meeting(
             meeting, by=request.user, reason=form.cleaned_data["reason"]
         ),
-        success_message="Meeting cancelled. Its agenda has moved on and the schools have "
-        "been told.",
+        done="Meeting cancelled. Its agenda has moved on and the schools have been told.",
         redirect_to=_meeting_url(meeting),
-        template="panel/meeting_action.html",
         context=_action_context(
             meeting,
             "Cancel this meeting",
@@ -291,24 +310,15 @@ def decide_referral(request: SignedInRequest, meeting_id: int, referral_id: int)
                 messages.warning(request, warning)
         return "Decision recorded."
 
-    return handle_form(
+    return _decide(
         request,
+        meeting,
+        referral,
         form,
-        lambda: services.record_decision(
-            by=request.user,
-            meeting=meeting,
-            item=referral,
-            **_decision_values(form.cleaned_data),
-        ),
-        success_message=decided,
-        redirect_to=_meeting_url(meeting),
-        template="panel/decide.html",
+        done=decided,
         context={
-            "meeting": meeting,
             "item": referral,
             "heading": f"Decision: referral for {referral.pupil.display_name}",
-            "quorum": quorum(),
-            "today": timezone.localdate(),
             "threshold_warnings": threshold_warnings,
         },
     )
@@ -325,26 +335,41 @@ def decide_emergency(request: SignedInRequest, meeting_id: int, emergency_id: in
         members=meeting.members.all(),
         outcomes=PanelDecision.RATIFICATION_OUTCOMES,
     )
+    return _decide(
+        request,
+        meeting,
+        emergency,
+        form,
+        done="Decision recorded.",
+        context={
+            "emergency": emergency,
+            "overdue": referral_workflow.is_overdue(emergency),
+            "heading": f"Ratify the emergency placement for {emergency.pupil.display_name}",
+        },
+    )
+
+
+def _decide(
+    request: SignedInRequest,
+    meeting: PanelMeeting,
+    item: Referral | EmergencyPlacement,
+    form: BaseForm,
+    *,
+    done: Message,
+    context: dict[str, Any],
+) -> HttpResponse:
+    """The decision page for one item on the meeting's agenda: a valid form records the
+    panel's decision on it (services.record_decision), then back to the meeting."""
     return handle_form(
         request,
         form,
         lambda: services.record_decision(
-            by=request.user,
-            meeting=meeting,
-            item=emergency,
-            **_decision_values(form.cleaned_data),
+            by=request.user, meeting=meeting, item=item, **_decision_values(form.cleaned_data)
         ),
-        success_message="Decision recorded.",
+        success_message=done,
         redirect_to=_meeting_url(meeting),
         template="panel/decide.html",
-        context={
-            "meeting": meeting,
-            "emergency": emergency,
-            "overdue": referral_workflow.is_overdue(emergency),
-            "quorum": quorum(),
-            "today": timezone.localdate(),
-            "heading": f"Ratify the emergency placement for {emergency.pupil.display_name}",
-        },
+        context={"meeting": meeting, "quorum": quorum(), "today": timezone.localdate(), **context},
     )
 
 
