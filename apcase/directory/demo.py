@@ -12,6 +12,8 @@ home page, and `check_assurance` emails her), plus:
 People, dates and documents are invented. Dates are relative to today so the statuses
 stay true on every run; idempotent (seed_demo runs on every `make run`)."""
 
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.core.files.base import ContentFile
@@ -123,70 +125,146 @@ def _legacy_grade(provider: Organisation, grade: str, on: date) -> None:
     )
 
 
-def seed(organisations: dict[str, Organisation]) -> None:
-    today = timezone.localdate()
-    la, pru, bridge = organisations["la"], organisations["pru"], organisations["bridge"]
+@dataclass(frozen=True)
+class DemoProvider:
+    """One demo provider's directory entry: its profile, main site (none: no site),
+    partner services, Ofsted grade (none: not inspected) and assurance records, received
+    `received_days_ago` and expiring `expires_in_days` from today (or the number in
+    `expires_early` for that kind)."""
 
-    _profile(
-        pru,
-        registration=Registration.REGISTERED,
-        age_from=5,
-        age_to=11,
-        capacity=48,
-        main_contact_name="Nadia Pemberton",
-        main_contact_email="office@mk-pru.example",
-        main_contact_phone="01908 000101",
-        dsl_name="Kwame Asante",
-        dsl_email="dsl@mk-pru.example",
-        dsl_phone="01908 000102",
-    )
-    _site(
-        pru,
-        "Romans Field Site",
-        street="Shenley Road",
-        locality="Bletchley",
-        town="Milton Keynes",
-        postcode="MK3 7AW",
-        is_main=True,
-    )
-    for category, name in PRU_SERVICES:
-        ProviderService.objects.update_or_create(
-            organisation=pru, name=name, defaults={"category": category}
-        )
-    _legacy_grade(pru, LegacyGrade.GOOD, date(2023, 3, 15))
-    for kind in AssuranceKind.values:
-        _assurance(pru, "mk-pru", kind, today - timedelta(days=60), today + timedelta(days=305))
+    slug: str
+    profile: dict[str, object]
+    site: dict[str, object] | None
+    received_days_ago: int
+    expires_in_days: int
+    kinds: tuple[str, ...] = tuple(AssuranceKind.values)
+    expires_early: dict[str, int] = field(default_factory=dict)
+    grade: tuple[str, date] | None = None
+    services: Sequence[tuple[str, str]] = ()
 
-    _profile(
-        bridge,
-        registration=Registration.REGISTERED,
-        age_from=5,
-        age_to=11,
-        capacity=30,
-        main_contact_name="Ruth Calloway",
-        main_contact_email="office@bridge-academy.example",
-        main_contact_phone="01908 000201",
-        dsl_name="Ruth Calloway",
-        dsl_email="dsl@bridge-academy.example",
-        dsl_phone="01908 000202",
-    )
-    _site(
-        bridge,
-        "Coffee Hall",
-        street="Jonathans",
-        locality="Coffee Hall",
-        town="Milton Keynes",
-        postcode="MK6 5DE",
-        is_main=True,
-    )
-    _legacy_grade(bridge, LegacyGrade.GOOD, date(2022, 11, 9))
-    for kind in AssuranceKind.values:
+
+PROVIDERS = {
+    "pru": DemoProvider(
+        slug="mk-pru",
+        profile={
+            "registration": Registration.REGISTERED,
+            "age_from": 5,
+            "age_to": 11,
+            "capacity": 48,
+            "main_contact_name": "Nadia Pemberton",
+            "main_contact_email": "office@mk-pru.example",
+            "main_contact_phone": "01908 000101",
+            "dsl_name": "Kwame Asante",
+            "dsl_email": "dsl@mk-pru.example",
+            "dsl_phone": "01908 000102",
+        },
+        site={
+            "name": "Romans Field Site",
+            "street": "Shenley Road",
+            "locality": "Bletchley",
+            "town": "Milton Keynes",
+            "postcode": "MK3 7AW",
+        },
+        services=PRU_SERVICES,
+        grade=(LegacyGrade.GOOD, date(2023, 3, 15)),
+        received_days_ago=60,
+        expires_in_days=305,
+    ),
+    "bridge": DemoProvider(
+        slug="bridge",
+        profile={
+            "registration": Registration.REGISTERED,
+            "age_from": 5,
+            "age_to": 11,
+            "capacity": 30,
+            "main_contact_name": "Ruth Calloway",
+            "main_contact_email": "office@bridge-academy.example",
+            "main_contact_phone": "01908 000201",
+            "dsl_name": "Ruth Calloway",
+            "dsl_email": "dsl@bridge-academy.example",
+            "dsl_phone": "01908 000202",
+        },
+        site={
+            "name": "Coffee Hall",
+            "street": "Jonathans",
+            "locality": "Coffee Hall",
+            "town": "Milton Keynes",
+            "postcode": "MK6 5DE",
+        },
+        grade=(LegacyGrade.GOOD, date(2022, 11, 9)),
+        received_days_ago=100,
+        expires_in_days=250,
         # Insurance runs out in 20 days: the demo's "expiring within 30 days".
-        days = 20 if kind == AssuranceKind.INSURANCE else 250
+        expires_early={AssuranceKind.INSURANCE: 20},
+    ),
+    "tuition": DemoProvider(
+        slug="brightpath",
+        profile={
+            "registration": Registration.UNREGISTERED,
+            "ap_setting_type": APSettingType.OOT,
+            "age_from": 11,
+            "age_to": 16,
+            "capacity": 8,
+            "main_contact_name": "Leon Farrant",
+            "main_contact_email": "hello@brightpath-tuition.example",
+            "dsl_name": "Leon Farrant",
+            "dsl_email": "hello@brightpath-tuition.example",
+        },
+        site={
+            "name": "Example Business Park",
+            "street": "Unit 4, Example Business Park",
+            "town": "Milton Keynes",
+            "postcode": "MK9 9ZZ",
+        },
+        # Insurance only: no written confirmation of staff vetting, so "not assured".
+        kinds=(AssuranceKind.INSURANCE,),
+        received_days_ago=30,
+        expires_in_days=335,
+    ),
+    "harbour-lane": DemoProvider(
+        slug="harbour-lane",
+        profile={
+            "registration": Registration.REGISTERED,
+            "age_from": 11,
+            "age_to": 16,
+            "capacity": 40,
+        },
+        site=None,
+        # As the GIAS import records "Special Measures": an Inadequate legacy grade.
+        grade=(LegacyGrade.INADEQUATE, date(2024, 5, 22)),
+        received_days_ago=40,
+        expires_in_days=320,
+    ),
+}
+
+
+def _seed_provider(provider: Organisation, demo: DemoProvider) -> None:
+    today = timezone.localdate()
+    _profile(provider, **demo.profile)
+    if demo.site is not None:
+        site = dict(demo.site)
+        _site(provider, str(site.pop("name")), **site, is_main=True)
+    for category, name in demo.services:
+        ProviderService.objects.update_or_create(
+            organisation=provider, name=name, defaults={"category": category}
+        )
+    if demo.grade is not None:
+        _legacy_grade(provider, *demo.grade)
+    for kind in demo.kinds:
+        expires = demo.expires_early.get(kind, demo.expires_in_days)
         _assurance(
-            bridge, "bridge", kind, today - timedelta(days=100), today + timedelta(days=days)
+            provider,
+            demo.slug,
+            kind,
+            today - timedelta(days=demo.received_days_ago),
+            today + timedelta(days=expires),
         )
 
+
+def seed(organisations: dict[str, Organisation]) -> None:
+    la = organisations["la"]
+    _seed_provider(organisations["pru"], PROVIDERS["pru"])
+    _seed_provider(organisations["bridge"], PROVIDERS["bridge"])
     tuition, _ = Organisation.objects.update_or_create(
         kind=OrganisationKind.PROVIDER,
         name="Brightpath Tuition (demo)",
@@ -201,34 +279,7 @@ def seed(organisations: dict[str, Organisation]) -> None:
             "phase": "Secondary",
         },
     )
-    _profile(
-        tuition,
-        registration=Registration.UNREGISTERED,
-        ap_setting_type=APSettingType.OOT,
-        age_from=11,
-        age_to=16,
-        capacity=8,
-        main_contact_name="Leon Farrant",
-        main_contact_email="hello@brightpath-tuition.example",
-        dsl_name="Leon Farrant",
-        dsl_email="hello@brightpath-tuition.example",
-    )
-    _site(
-        tuition,
-        "Example Business Park",
-        street="Unit 4, Example Business Park",
-        town="Milton Keynes",
-        postcode="MK9 9ZZ",
-        is_main=True,
-    )
-    # Insurance only: no written confirmation of staff vetting, so "not assured".
-    _assurance(
-        tuition,
-        "brightpath",
-        AssuranceKind.INSURANCE,
-        today - timedelta(days=30),
-        today + timedelta(days=335),
-    )
+    _seed_provider(tuition, PROVIDERS["tuition"])
     seed_inadequate(la)
 
 
@@ -248,11 +299,4 @@ def seed_inadequate(la: Organisation) -> None:
             "phase": "Secondary",
         },
     )
-    _profile(centre, registration=Registration.REGISTERED, age_from=11, age_to=16, capacity=40)
-    # As the GIAS import records "Special Measures": an Inadequate legacy grade.
-    _legacy_grade(centre, LegacyGrade.INADEQUATE, date(2024, 5, 22))
-    today = timezone.localdate()
-    for kind in AssuranceKind.values:
-        _assurance(
-            centre, "harbour-lane", kind, today - timedelta(days=40), today + timedelta(days=320)
-        )
+    _seed_provider(centre, PROVIDERS["harbour-lane"])
