@@ -39,6 +39,37 @@ DEMO_ACCOUNTS = [
 ]
 
 
+# The two providers the policy names, as GIAS records them: URN, then what differs
+# between them (both are primary providers in Milton Keynes).
+PROVIDERS: dict[str, tuple[int, dict[str, object]]] = {
+    "pru": (
+        134310,
+        {
+            "name": "Milton Keynes Primary Referral Unit",
+            "street": "Shenley Road",
+            "locality": "Romans Field Site",
+            "address3": "Bletchley",
+            "postcode": "MK3 7AW",
+            "website": "https://milton-keynes-pru.eschools.co.uk",
+            "establishment_type_code": 14,
+            "establishment_type": "Pupil referral unit",
+        },
+    ),
+    "bridge": (
+        140252,
+        {
+            "name": "Bridge Academy",
+            "street": "Jonathans",
+            "locality": "Coffee Hall",
+            "postcode": "MK6 5DE",
+            "website": "https://www.bridgeacademy.org.uk",
+            "establishment_type_code": 43,
+            "establishment_type": "Academy alternative provision sponsor led",
+        },
+    ),
+}
+
+
 def seed_organisations() -> dict[str, Organisation]:
     la, _ = Organisation.objects.update_or_create(
         kind=OrganisationKind.LOCAL_AUTHORITY,
@@ -56,45 +87,24 @@ def seed_organisations() -> dict[str, Organisation]:
             "establishment_type": "Community school",
         },
     )
-    pru, _ = Organisation.objects.update_or_create(
-        urn=134310,
-        defaults={
-            "kind": OrganisationKind.PROVIDER,
-            "name": "Milton Keynes Primary Referral Unit",
-            "local_authority": la,
-            "la_code": "826",
-            "street": "Shenley Road",
-            "locality": "Romans Field Site",
-            "address3": "Bletchley",
-            "town": "Milton Keynes",
-            "postcode": "MK3 7AW",
-            "website": "https://milton-keynes-pru.eschools.co.uk",
-            "phase": "Primary",
-            "establishment_type_code": 14,
-            "establishment_type": "Pupil referral unit",
-        },
-    )
-    bridge, _ = Organisation.objects.update_or_create(
-        urn=140252,
-        defaults={
-            "kind": OrganisationKind.PROVIDER,
-            "name": "Bridge Academy",
-            "local_authority": la,
-            "la_code": "826",
-            "street": "Jonathans",
-            "locality": "Coffee Hall",
-            "town": "Milton Keynes",
-            "postcode": "MK6 5DE",
-            "website": "https://www.bridgeacademy.org.uk",
-            "phase": "Primary",
-            "establishment_type_code": 43,
-            "establishment_type": "Academy alternative provision sponsor led",
-        },
-    )
+    providers = {
+        key: Organisation.objects.update_or_create(
+            urn=urn,
+            defaults={
+                "kind": OrganisationKind.PROVIDER,
+                "local_authority": la,
+                "la_code": "826",
+                "town": "Milton Keynes",
+                "phase": "Primary",
+                **values,
+            },
+        )[0]
+        for key, (urn, values) in PROVIDERS.items()
+    }
     platform, _ = Organisation.objects.update_or_create(
         kind=OrganisationKind.PLATFORM, name="apcase platform", defaults={}
     )
-    return {"la": la, "school": school, "pru": pru, "bridge": bridge, "platform": platform}
+    return {"la": la, "school": school, **providers, "platform": platform}
 
 
 def seed_accounts(organisations: dict[str, Organisation]) -> list[User]:
