@@ -24,21 +24,29 @@ def seed(organisations: dict[str, Organisation]) -> None:
     _draft(organisations)
 
 
-def _draft(organisations: dict[str, Organisation]) -> None:
+def _unplanned(provider: Organisation | None, **filters: object) -> tuple[User, Placement] | None:
+    """Heronsgate's inclusion lead and the provider's first active placement (matching
+    `filters`), when both exist and the placement has no plan yet: each demo plan is
+    made once."""
     lead = User.objects.filter(email="inclusion.lead@heronsgate.example").first()
     placement = (
-        Placement.objects.filter(
-            provider=organisations.get("bridge"),
-            status=Placement.Status.ACTIVE,
-            is_emergency=False,
-        )
+        Placement.objects.filter(provider=provider, status=Placement.Status.ACTIVE, **filters)
+        .select_related("pupil", "pupil__school")
         .order_by("pk")
         .first()
     )
     if lead is None or placement is None:
-        return
+        return None
     if ReintegrationPlan.objects.filter(placement=placement).exists():
+        return None
+    return lead, placement
+
+
+def _draft(organisations: dict[str, Organisation]) -> None:
+    found = _unplanned(organisations.get("bridge"), is_emergency=False)
+    if found is None:
         return
+    lead, placement = found
     start = timezone.localdate() + datetime.timedelta(days=7)
     plan = services.create_plan(
         placement,
@@ -63,20 +71,10 @@ def _draft(organisations: dict[str, Organisation]) -> None:
 
 
 def _under_way(organisations: dict[str, Organisation]) -> None:
-    lead = User.objects.filter(email="inclusion.lead@heronsgate.example").first()
-    placement = (
-        Placement.objects.filter(
-            provider=organisations.get("pru"),
-            status=Placement.Status.ACTIVE,
-        )
-        .select_related("pupil", "pupil__school")
-        .order_by("pk")
-        .first()
-    )
-    if lead is None or placement is None:
+    found = _unplanned(organisations.get("pru"))
+    if found is None:
         return
-    if ReintegrationPlan.objects.filter(placement=placement).exists():
-        return
+    lead, placement = found
     today = timezone.localdate()
     start = today - datetime.timedelta(weeks=2)
     plan = services.create_plan(
