@@ -6,7 +6,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Submit
 from crispy_forms_gds.widgets import DateInputWidget
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 
 from .errors import DomainError, ValidationFailed
 
@@ -61,22 +61,33 @@ class YesNoField(forms.TypedChoiceField):
     """A yes-or-no question as GOV.UK radios; the cleaned value is True or False, and
     True or False given as the initial value shows that radio chosen. `choices` may
     word the answers differently (the values stay "yes" and "no"; "" for an optional
-    "not applicable")."""
+    "not applicable"). `if_yes` says what a yes means, for the GOV.UK error when the
+    question is left blank: "Select yes if {if_yes}". A question is optional only with
+    a "" answer to choose: left blank, it would otherwise be read as "no" unasked."""
 
     def __init__(
         self,
         *,
         choices: list[tuple[str, str]] = YES_NO,
         required: bool = True,
+        if_yes: str = "",
         widget: Any = forms.RadioSelect,
         **kwargs: Any,
     ):
+        if not required and "" not in (value for value, _ in choices):
+            raise ImproperlyConfigured(
+                "An optional yes/no question needs a '' answer (such as 'Not applicable'): "
+                "left blank, it would be saved as no."
+            )
+        messages = kwargs.pop("error_messages", {})
+        messages.setdefault("required", f"Select yes if {if_yes}" if if_yes else "Select yes or no")
         super().__init__(
             choices=choices,
             coerce=_is_yes,
             empty_value=None,
             required=required,
             widget=widget,
+            error_messages=messages,
             **kwargs,
         )
 

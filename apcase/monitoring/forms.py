@@ -44,8 +44,7 @@ def _safeguarding_question() -> YesNoField:
         label=SAFEGUARDING_QUESTION,
         help_text=SAFEGUARDING_HELP,
         choices=[("no", "No"), ("yes", "Yes")],
-        initial=False,
-        required=False,  # a page sent without the question (an older page) means No
+        if_yes="anything here is a safeguarding concern",
     )
 
 
@@ -93,7 +92,7 @@ class LogVisitForm(_Form):
     submit_label = "Log the visit"
     visited_on = GovDateField(label="Date visited")
     visitors = forms.CharField(label="Who visited", max_length=300)
-    child_seen = YesNoField(label="Was the child seen?")
+    child_seen = YesNoField(label="Was the child seen?", if_yes="the child was seen")
     learning_observations = forms.CharField(
         label="Observations of learning", widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
@@ -106,9 +105,12 @@ class LogVisitForm(_Form):
         label="The child's views", widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
     registers_checked = YesNoField(
-        label="Safeguarding check: were the site's registers seen and in order?"
+        label="Safeguarding check: were the site's registers seen and in order?",
+        if_yes="the site's registers were seen and in order",
     )
-    supervision_suitable = YesNoField(label="Safeguarding check: was supervision suitable?")
+    supervision_suitable = YesNoField(
+        label="Safeguarding check: was supervision suitable?", if_yes="supervision was suitable"
+    )
     safeguarding_notes = forms.CharField(
         label="Safeguarding notes", widget=forms.Textarea(attrs={"rows": 2}), required=False
     )

@@ -35,6 +35,7 @@ class PlanForm(_Form):
     )
     dual_registered = YesNoField(
         label="Is the pupil dual registered at the provider?",
+        if_yes="the pupil is dual registered at the provider",
         choices=[
             ("no", "No"),
             ("yes", "Yes – the provider is a PRU or AP academy where the pupil is also registered"),
@@ -52,7 +53,7 @@ class PlanForm(_Form):
         label="Is the pupil on a part-time timetable?",
         help_text="Yes if for some sessions the pupil is neither at school nor at the "
         "provider. A parent or carer the pupil lives with must then agree to the plan.",
-        required=False,
+        if_yes="the pupil is on a part-time timetable",
     )
 
     def __init__(self, *args: Any, placement: Placement, **kwargs: Any) -> None:

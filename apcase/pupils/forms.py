@@ -22,8 +22,8 @@ from .services.exclusions import ExclusionDetails
 from .upn import EXAMPLE_UPN
 
 
-def _yes_no(label: str, help_text: str = "") -> YesNoField:
-    return YesNoField(label=label, help_text=help_text)
+def _yes_no(label: str, if_yes: str, help_text: str = "") -> YesNoField:
+    return YesNoField(label=label, if_yes=if_yes, help_text=help_text)
 
 
 class PupilForm(forms.Form):
@@ -56,9 +56,13 @@ class PupilForm(forms.Form):
     sen_status = forms.ChoiceField(
         label="Special educational needs", choices=SENStatus.choices, widget=forms.RadioSelect
     )
-    looked_after = _yes_no("Looked after by a local authority?")
-    free_school_meals = _yes_no("Eligible for free school meals?")
-    pupil_premium = _yes_no("Attracts pupil premium?")
+    looked_after = _yes_no(
+        "Looked after by a local authority?", "the pupil is looked after by a local authority"
+    )
+    free_school_meals = _yes_no(
+        "Eligible for free school meals?", "the pupil is eligible for free school meals"
+    )
+    pupil_premium = _yes_no("Attracts pupil premium?", "the pupil attracts pupil premium")
     medical_needs = forms.CharField(
         label="Medical needs", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -66,8 +70,10 @@ class PupilForm(forms.Form):
         label="Allergies", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     first_language = forms.CharField(label="First language", max_length=60, required=False)
-    child_protection_plan = _yes_no("Subject to a child protection plan?")
-    child_in_need = _yes_no("Child in need?")
+    child_protection_plan = _yes_no(
+        "Subject to a child protection plan?", "the pupil is subject to a child protection plan"
+    )
+    child_in_need = _yes_no("Child in need?", "the pupil is a child in need")
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(
@@ -142,9 +148,12 @@ class CarerForm(forms.Form):
         max_length=60,
         help_text="For example, mother, grandfather, foster carer.",
     )
-    parental_responsibility = _yes_no("Has parental responsibility?")
+    parental_responsibility = _yes_no(
+        "Has parental responsibility?", "they have parental responsibility"
+    )
     lives_with_pupil = _yes_no(
         "Does the pupil live with them?",
+        "the pupil lives with them",
         "Needed to agree a part-time timetable, which must be agreed with a parent the "
         "pupil normally lives with.",
     )

@@ -245,6 +245,7 @@ class FinishedForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     finished = YesNoField(
         label="Have you completed this section?",
+        if_yes="you have completed this section",
         choices=[("yes", "Yes, I've completed this section"), ("no", "No, I'll come back later")],
     )
 

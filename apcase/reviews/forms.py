@@ -67,16 +67,21 @@ class ReviewForm(SimpleForm):
         self.helper.layout.fields.clear()  # laid out again below, in the meeting's order
         fields: dict[str, forms.Field] = {
             "held_on": GovDateField(label="Date of the review"),
-            "child_attended": YesNoField(label="Did the child attend?"),
+            "child_attended": YesNoField(
+                label="Did the child attend?", if_yes="the child attended"
+            ),
             "carers_attended": ModelMultipleChoiceField(
                 label="Parents or carers who attended",
                 queryset=carers,
                 required=False,
                 widget=forms.CheckboxSelectMultiple,
             ),
-            "provider_attended": YesNoField(label=f"Did {placement.provider} attend?"),
+            "provider_attended": YesNoField(
+                label=f"Did {placement.provider} attend?", if_yes=f"{placement.provider} attended"
+            ),
             "named_staff_member_attended": YesNoField(
-                label="Did the named member of staff attend?"
+                label="Did the named member of staff attend?",
+                if_yes="the named member of staff attended",
             ),
             "others_attended": _text("Others who attended", required=False),
             "views_sent_by": _text(

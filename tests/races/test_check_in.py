@@ -35,6 +35,7 @@ def _form(**fields):
         "engagement": "4",
         "wellbeing": "4",
         "behaviour": "3",
+        "safeguarding": "no",
         **fields,
     }
 

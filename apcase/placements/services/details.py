@@ -41,8 +41,6 @@ def update_plan(
 ) -> Placement:
     """A pupil placed at a PRU or AP academy is dual registered there (plan.
     dual_registration_expected); a plan that says otherwise records why."""
-    from ..plan import dual_registration_expected
-
     placement = _locked_for_planning(placement, by)
     errors: dict[str | None, list[str]] = {}
     if details.planned_end_date is None:
@@ -66,16 +64,7 @@ def update_plan(
         errors["named_staff_member"] = [
             "The named member of staff must work at the pupil's school."
         ]
-    if details.dual_registered and placement.provider.urn is None:
-        errors["dual_registered"] = [
-            f"{placement.provider} is not a school, so the pupil cannot be dual registered there."
-        ]
-    override = dual_registration_expected(placement.provider) and not details.dual_registered
-    if override and not details.dual_registration_reason.strip():
-        errors["dual_registration_reason"] = [
-            f"{placement.provider} is a pupil referral unit or AP academy, where a pupil is "
-            "usually dual registered: enter why this pupil is not."
-        ]
+    override = _check_registration_and_timetable(placement, details, errors)
     if errors:
         raise ValidationFailed("Check the plan.", errors)
     new = {
@@ -86,7 +75,7 @@ def update_plan(
         "funding": details.funding.strip(),
         "dual_registered": details.dual_registered,
         "dual_registration_reason": details.dual_registration_reason.strip() if override else "",
-        "part_time_timetable": bool(details.part_time_timetable),
+        "part_time_timetable": details.part_time_timetable,
     }
     changed = {
         name: [str(getattr(placement, name) or ""), str(value or "")]
@@ -106,3 +95,27 @@ def update_plan(
         changed,
     )
     return placement
+
+
+def _check_registration_and_timetable(
+    placement: Placement, details: PlanDetails, errors: dict[str | None, list[str]]
+) -> bool:
+    """Adds the refusals of the plan's dual registration and part-time timetable answers
+    to `errors`; whether the plan overrides the dual registration a PRU or AP academy
+    expects (and so keeps its reason)."""
+    from ..plan import dual_registration_expected
+
+    if details.dual_registered and placement.provider.urn is None:
+        errors["dual_registered"] = [
+            f"{placement.provider} is not a school, so the pupil cannot be dual registered there."
+        ]
+    override = dual_registration_expected(placement.provider) and not details.dual_registered
+    if override and not details.dual_registration_reason.strip():
+        errors["dual_registration_reason"] = [
+            f"{placement.provider} is a pupil referral unit or AP academy, where a pupil is "
+            "usually dual registered: enter why this pupil is not."
+        ]
+    if details.part_time_timetable is None:
+        # Left blank, it was saved as "no": a part-time timetable nobody was asked about.
+        errors["part_time_timetable"] = ["Select yes if the pupil is on a part-time timetable"]
+    return override

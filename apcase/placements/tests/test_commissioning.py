@@ -102,6 +102,7 @@ def test_the_plan_page_form_asks_why_not_dual_registered(world, head):
         "planned_end_date": (START + datetime.timedelta(weeks=6)).isoformat(),
         "named_staff_member": placement.named_staff_member.pk,
         "dual_registered": "no",
+        "part_time_timetable": "no",
     }
     response = client.post(url, data)
     assert response.status_code == 200
@@ -215,7 +216,58 @@ def test_the_plan_page_shows_the_saved_dates_and_answers_in_its_boxes(world, hea
         "planned_end_date_2": moved.year,
         "named_staff_member": placement.named_staff_member.pk,
         "dual_registered": "yes",
+        "part_time_timetable": "no",
     }
     assert_page(client.post(url, data), status=302)
     placement.refresh_from_db()
     assert placement.planned_end_date == moved
+
+
+def test_the_part_time_question_left_blank_is_refused_not_saved_as_no(world, head):
+    """It was saved as "no" when left blank: a part-time timetable nobody was asked about
+    (and so no parent's agreement asked for, and no notice to the LA)."""
+    placement = make_placement(world.school, world.provider, status="planned", dual_registered=True)
+    version = placement.plan_version
+    client = sign_in(Client(), head)
+    url = reverse("placements:edit_plan", kwargs={"placement_id": placement.pk})
+    moved = placement.planned_end_date + datetime.timedelta(days=7)
+    data = {
+        "planned_end_date": moved.isoformat(),
+        "named_staff_member": placement.named_staff_member.pk,
+        "dual_registered": "yes",
+        "transport": "Taxi",
+    }
+    response = client.post(url, data)
+    assert_page(
+        response,
+        contains=["There is a problem", "Select yes if the pupil is on a part-time timetable"],
+    )
+    placement.refresh_from_db()
+    assert (placement.planned_end_date, placement.transport) != (moved, "Taxi")
+    assert placement.plan_version == version
+    assert_page(client.post(url, data | {"part_time_timetable": "yes"}), status=302)
+    placement.refresh_from_db()
+    assert placement.part_time_timetable is True
+    assert placement.planned_end_date == moved
+
+
+def test_the_service_refuses_a_plan_that_does_not_answer_the_part_time_question(world, head):
+    placement = make_placement(world.school, world.provider, status="planned")
+    with pytest.raises(ValidationFailed) as refused:
+        services.update_plan(
+            placement,
+            by=head,
+            details=services.PlanDetails(
+                site="",
+                planned_end_date=placement.planned_end_date,
+                named_staff_member=placement.named_staff_member,
+                transport="",
+                funding="",
+                dual_registered=placement.dual_registered,
+                dual_registration_reason="Kept on one roll",
+                part_time_timetable=None,
+            ),
+        )
+    assert refused.value.errors["part_time_timetable"] == [
+        "Select yes if the pupil is on a part-time timetable"
+    ]

@@ -141,3 +141,22 @@ def test_low_wellbeing_alerts_the_dsl_as_well_as_the_named_staff_member(world):
     initialled = placement.pupil.initialled_name
     assert all(subject.endswith(f"– {initialled}") for _, subject in told)
     assert all(placement.pupil.display_name not in subject for _, subject in told)
+
+
+def test_a_check_in_that_does_not_answer_the_safeguarding_question_is_refused(world):
+    """Left blank, the question was read as "no": what was typed stayed in the record
+    every school role reads, and no DSL heard of it."""
+    placement = make_placement(world.school, world.provider)
+    client = sign_in(Client(), person(Role.PROVIDER_STAFF, world.provider))
+    url = reverse("monitoring:check_in", args=[placement.pk])
+    form = client.get(url).content.decode()
+    assert 'name="safeguarding" value="no" checked' not in " ".join(form.split()).replace(
+        'checked=""', "checked"
+    )  # no answer is chosen for the person
+    data = _check_in_form()
+    del data["safeguarding"]
+    assert_page(
+        client.post(url, data),
+        contains=["There is a problem", "Select yes if anything here is a safeguarding concern"],
+    )
+    assert not CheckIn.objects.exists()
