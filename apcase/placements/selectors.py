@@ -37,7 +37,7 @@ from apcase.chronology.services import log_access
 from apcase.core.queries import any_of, one_or_404
 from apcase.directory.threshold import PlacementFields
 from apcase.pupils.models import Carer, Pupil
-from apcase.pupils.registry import PupilLink, PupilRecord
+from apcase.pupils.registry import PupilLink, PupilRecord, pupil_records
 
 from .models import Placement, PlacementAgreement, PlacementSession
 
@@ -259,13 +259,10 @@ def current_placements_for_threshold(on: date) -> tuple[QuerySet[Placement], Pla
 
 def placement_records(pupil: Pupil, user: User) -> list[PupilRecord]:
     """The pupil's placements `user` may see, as records a concern may be linked to."""
-    return [
-        PupilRecord(
-            kind="placement",
-            id=placement.pk,
-            label=f"Placement at {placement.provider} ({placement.get_status_display().lower()}, "
-            f"from {placement.start_date:%-d %B %Y})",
-            href=reverse("placements:detail", args=[placement.pk]),
-        )
-        for placement in placements_visible_to(user).filter(pupil=pupil).select_related("provider")
-    ]
+    found = placements_visible_to(user).filter(pupil=pupil).select_related("provider")
+    return pupil_records("placement", found, url="placements:detail", label=_record_label)
+
+
+def _record_label(placement: Placement) -> str:
+    status = placement.get_status_display().lower()
+    return f"Placement at {placement.provider} ({status}, from {placement.start_date:%-d %B %Y})"

@@ -14,11 +14,12 @@ as apps add home-page items to core.attention:
   page, shown after the pupil's own sections, in `rank` order, with its template and the
   context it needs."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db.models import Q
+from django.db.models import Model, Q
+from django.urls import reverse
 
 from .models import Pupil
 
@@ -95,6 +96,22 @@ class PupilRecord:
     @property
     def key(self) -> str:
         return f"{self.kind}:{self.id}"
+
+
+Found = TypeVar("Found", bound=Model)
+
+
+def pupil_records(
+    kind: str, found: Iterable[Found], *, url: str, label: Callable[[Found], str]
+) -> list[PupilRecord]:
+    """`found`, records of one kind, as PupilRecords: each worded by `label` and linked
+    to its page, the URL named `url` with the record's id."""
+    return [
+        PupilRecord(
+            kind=kind, id=record.pk, label=label(record), href=reverse(url, args=[record.pk])
+        )
+        for record in found
+    ]
 
 
 @dataclass(frozen=True)

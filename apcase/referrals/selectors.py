@@ -9,13 +9,12 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
-from django.urls import reverse
 
 from apcase.access import policies
 from apcase.accounts.models import User
 from apcase.chronology.services import log_access
 from apcase.core.queries import one_or_404
-from apcase.pupils.registry import PupilRecord
+from apcase.pupils.registry import PupilRecord, pupil_records
 
 from .models import EmergencyPlacement, Referral, ReferralDocument
 
@@ -144,13 +143,10 @@ def pupils_referable_by(user: User) -> QuerySet[Any]:
 
 def referral_records(pupil: Any, user: User) -> list[PupilRecord]:
     """The pupil's referrals `user` may see, as records a concern may be linked to."""
-    return [
-        PupilRecord(
-            kind="referral",
-            id=referral.pk,
-            label=f"Referral to {referral.panel} ({referral.get_status_display().lower()}, "
-            f"started {referral.created_at:%-d %B %Y})",
-            href=reverse("referrals:detail", args=[referral.pk]),
-        )
-        for referral in referrals_visible_to(user).filter(pupil=pupil).select_related("panel")
-    ]
+    found = referrals_visible_to(user).filter(pupil=pupil).select_related("panel")
+    return pupil_records("referral", found, url="referrals:detail", label=_record_label)
+
+
+def _record_label(referral: Referral) -> str:
+    status = referral.get_status_display().lower()
+    return f"Referral to {referral.panel} ({status}, started {referral.created_at:%-d %B %Y})"

@@ -3,6 +3,7 @@ pupil's own records the DSL may see, once each, kept like the rest of the concer
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from apcase.accounts.roles import Role
 from apcase.chronology.models import AuditEvent
@@ -36,6 +37,19 @@ def test_the_dsl_links_a_concern_to_the_pupils_referral_from_the_concern_page(
     assert f'value="referral:{referral.pk}"' in form.text
     assert f'value="placement:{concern.placement_id}"' in form.text
     assert f"referral:{other_pupils.pk}" not in form.text  # only this pupil's records
+    # Each offered record says which one it is.
+    placement = concern.placement
+    assert (
+        escape(f"Referral to {referral.panel} (draft, started {referral.created_at:%-d %B %Y})")
+        in form.text
+    )
+    assert (
+        escape(
+            f"Placement at {placement.provider} ({placement.get_status_display().lower()}, "
+            f"from {placement.start_date:%-d %B %Y})"
+        )
+        in form.text
+    )
 
     saved = client.post(url, {"record": f"referral:{referral.pk}"}, follow=True)
     assert saved.status_code == 200
