@@ -65,7 +65,7 @@ class AttentionItem:
     href: str
     detail: str = ""
     tag: str = ""  # e.g. "Overdue", shown as a GOV.UK tag
-    tag_colour: str = ""  # a GOV.UK tag colour: "red" (or "govuk-tag--red"), for {% govuk_tag %}
+    tag_colour: str = ""  # a GOV.UK tag colour ("red", "yellow"...), for {% govuk_tag %}
     # Whose work it is: the home page lists it under the first of these roles the user
     # holds (in the order of accounts.roles.Role), or under "Other work" if none.
     roles: frozenset[str] = frozenset()

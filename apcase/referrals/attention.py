@@ -36,7 +36,7 @@ def _draft_item(user: User, referral: Referral) -> AttentionItem:
             f"The panel asked for more information about {name}",
             href,
             tag="Returned",
-            tag_colour="govuk-tag--orange",
+            tag_colour="orange",
             roles=SCHOOL,
             heading=Heading.REFERRALS,
         )
@@ -61,7 +61,7 @@ def _draft_item(user: User, referral: Referral) -> AttentionItem:
             href,
             detail=f"{len(missing)} section{'' if len(missing) == 1 else 's'} to complete.",
             tag="Draft",
-            tag_colour="govuk-tag--grey",
+            tag_colour="grey",
             roles=SCHOOL,
             heading=Heading.REFERRALS,
         )
@@ -114,7 +114,7 @@ def _awaiting_scheduling(user: User) -> list[AttentionItem]:
             reverse("referrals:detail", args=[r.pk]),
             detail=_waiting_detail(r),
             tag="Not scheduled",
-            tag_colour="govuk-tag--orange",
+            tag_colour="orange",
             roles=LA,
             heading=Heading.SCHEDULING,
         )
@@ -132,7 +132,7 @@ def _emergency_item(emergency: EmergencyPlacement, school_side: bool) -> Attenti
             href,
             detail="The panel did not ratify it.",
             tag="Not ratified",
-            tag_colour="govuk-tag--red",
+            tag_colour="red",
             roles=roles,
             heading=Heading.RATIFICATIONS,
         )
@@ -144,7 +144,7 @@ def _emergency_item(emergency: EmergencyPlacement, school_side: bool) -> Attenti
             if emergency.meeting
             else "",
             tag="Overdue",
-            tag_colour="govuk-tag--red",
+            tag_colour="red",
             roles=roles,
             heading=Heading.RATIFICATIONS,
         )
@@ -158,7 +158,7 @@ def _emergency_item(emergency: EmergencyPlacement, school_side: bool) -> Attenti
         if meeting
         else "No panel meeting is scheduled to ratify it yet.",
         tag="Pending",
-        tag_colour="govuk-tag--yellow",
+        tag_colour="yellow",
         roles=roles,
         heading=Heading.RATIFICATIONS,
     )

@@ -36,7 +36,7 @@ def _missing(status: selectors.YearOfTerms, page: str, who: str) -> AttentionIte
         href=reverse(page),
         detail=f"{status.entered} of {status.needed} terms entered{who}. {CONSEQUENCE}",
         tag="Incomplete",
-        tag_colour="govuk-tag--red",
+        tag_colour="red",
         roles=CALENDAR_KEEPERS,
         heading=Heading.CALENDAR,
     )
