@@ -18,3 +18,6 @@ class AccountAction(AuditAction):
     ORGANISATION_CREATED = "organisation_created", "Organisation added"
     ORGANISATION_UPDATED = "organisation_updated", "Organisation details changed"
     TWO_FACTOR_ENROLLED = "two_factor_enrolled", "Two-factor authentication set up"
+    EMAIL_CHOICE_CHANGED = "email_choice_changed", "Email choice changed"
+    CALENDAR_FEED_CREATED = "calendar_feed_created", "Calendar feed address made"
+    CALENDAR_FEED_REVOKED = "calendar_feed_revoked", "Calendar feed address turned off"

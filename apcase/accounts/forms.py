@@ -13,6 +13,7 @@ from django.contrib.auth.tokens import default_token_generator
 from django.contrib.sites.shortcuts import get_current_site
 from django.http import HttpRequest
 
+from apcase.core.forms import SimpleForm, YesNoField
 from apcase.core.middleware import client_ip
 
 from . import services
@@ -305,3 +306,13 @@ class OrganisationForm(forms.ModelForm):
 
     def details(self) -> dict[str, Any]:
         return {k: v for k, v in self.cleaned_data.items() if k != "kind"}
+
+
+class EmailChoiceForm(SimpleForm):
+    daily_digest = YesNoField(
+        label="How do you want to get emails that are not urgent?",
+        choices=[("no", "Straight away, one email for each"), ("yes", "Once a day, in a summary")],
+        help_text="Urgent emails (a safeguarding concern, a child absent with no reason, a "
+        "missed register) always come straight away. Every message is also in your "
+        "notifications as soon as it is sent.",
+    )

@@ -17,5 +17,6 @@ urlpatterns = [
         name="password_reset_confirm",
     ),
     path("invitations/<str:token>/", views.accept_invitation, name="accept_invitation"),
+    path("emails/", views.email_choice, name="email_choice"),
     path("password-reset/done/", views.password_reset_complete, name="password_reset_complete"),
 ]

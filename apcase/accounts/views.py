@@ -17,13 +17,16 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
+from apcase.access import policies
 from apcase.access.requests import SignedInRequest
 from apcase.access.rules import PASSWORD_ONLY, PUBLIC, SIGNED_IN, access_rule
 from apcase.core.viewhelpers import handle_form
+from apcase.notifications import centre
 
 from . import selectors, services, two_factor
 from .forms import (
     AcceptInvitationForm,
+    EmailChoiceForm,
     NewPasswordForm,
     PasswordResetRequestForm,
     SignInForm,
@@ -180,3 +183,22 @@ password_reset_confirm = access_rule(PUBLIC)(
 password_reset_complete = access_rule(PUBLIC)(
     PasswordResetCompleteView.as_view(template_name="accounts/password_reset_complete.html")
 )
+
+
+@access_rule(policies.can_use_service)
+def email_choice(request: SignedInRequest) -> HttpResponse:
+    """The person's own choice: emails that are not urgent straight away or daily."""
+    form = EmailChoiceForm(
+        request.POST or None,
+        initial={"daily_digest": centre.daily_digest_chosen(request.user)},
+    )
+    return handle_form(
+        request,
+        form,
+        lambda: services.set_email_choice(
+            by=request.user, daily_digest=form.cleaned_data["daily_digest"]
+        ),
+        success_message="Your email choice is saved.",
+        redirect_to="accounts:email_choice",
+        template="accounts/email_choice.html",
+    )

@@ -56,9 +56,10 @@ class Periodic:
 _registered: dict[str, Periodic] = {}
 
 
-def daily() -> datetime.time:
-    """When the daily tasks run: APCASE_DAILY_TASKS_AT (hour, minute), local time."""
-    hour, minute = getattr(settings, "APCASE_DAILY_TASKS_AT", (6, 0))
+def daily(setting: str = "APCASE_DAILY_TASKS_AT") -> datetime.time:
+    """When the daily tasks run: APCASE_DAILY_TASKS_AT (hour, minute), local time, or
+    the time another setting names."""
+    hour, minute = getattr(settings, setting, (6, 0))
     return datetime.time(int(hour), int(minute))
 
 

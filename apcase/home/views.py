@@ -46,7 +46,11 @@ def notifications(request: SignedInRequest) -> HttpResponse:
     return render(
         request,
         "home/notifications.html",
-        {"notifications": centre.latest_for(request.user), "shown": centre.SHOWN},
+        {
+            "notifications": centre.latest_for(request.user),
+            "shown": centre.SHOWN,
+            "daily_digest": centre.daily_digest_chosen(request.user),
+        },
     )
 
 

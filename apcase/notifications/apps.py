@@ -13,3 +13,4 @@ class NotificationsConfig(AppConfig):
 
         periodic.register(tasks.send_outbox, every=datetime.timedelta(minutes=1))
         periodic.register(tasks.send_reminders, daily_at=periodic.daily())
+        periodic.register(tasks.send_digests, daily_at=periodic.daily("APCASE_DIGEST_AT"))

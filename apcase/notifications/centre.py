@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from .models import Notification
+from .models import EmailChoice, Notification
 
 if TYPE_CHECKING:
     from apcase.accounts.models import User
@@ -37,3 +37,8 @@ def latest_for(user: "User") -> list[Notification]:
 def mark_all_read(user: "User") -> int:
     """Mark every unread alert of `user` read; returns how many were."""
     return notifications_for(user).filter(read_at__isnull=True).update(read_at=timezone.now())
+
+
+def daily_digest_chosen(user: "User") -> bool:
+    """Whether `user` gets emails that are not urgent in a daily digest."""
+    return EmailChoice.objects.filter(user=user, daily_digest=True).exists()

@@ -19,7 +19,10 @@ way for every message, so no app can get them wrong on its own:
 A template is plain text (never HTML-escaped): its first line is the subject, then a
 blank line, then the body. The service's name is added at the foot of every email.
 The email goes through the outbox (`services.queue_email`): written in the caller's
-transaction with the alert, sent after commit, retried through a mail outage."""
+transaction with the alert, sent after commit, retried through a mail outage. A person
+who chose a daily digest (`EmailChoice`) gets a message that is not `urgent` in the
+next digest instead (`digest.py`); an urgent one (a safeguarding concern, a child absent
+with no reason, a missed register) is always emailed at once."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -29,7 +32,7 @@ from typing import Any, Protocol
 from django.conf import settings
 from django.template import Context, Engine
 
-from .models import Notification
+from .models import EmailChoice, Notification
 from .services import absolute_url, queue_email
 
 
@@ -109,13 +112,19 @@ def send(
     their notification centre, in the caller's transaction. Returns how many addresses
     were written to."""
     message = render(template, child=child, link=link, **context)
+    people = list(to)
+    digest = set() if urgent else _digest_takers(people)
     seen: set[str] = set()
-    for person in to:
+    for person in people:
         address = (person if isinstance(person, str) else person.email).strip().lower()
         if not address or address in seen:
             continue
         seen.add(address)
-        queue_email(to=address, subject=message.subject, body=f"{message.body}\n\n{service_name()}")
+        waits = not isinstance(person, str) and person.pk in digest
+        if not waits:
+            queue_email(
+                to=address, subject=message.subject, body=f"{message.body}\n\n{service_name()}"
+            )
         if not isinstance(person, str):
             Notification.objects.create(
                 recipient_id=person.pk,
@@ -123,5 +132,18 @@ def send(
                 body=message.body,
                 link=link,
                 urgent=urgent,
+                awaiting_digest=waits,
             )
     return len(seen)
+
+
+def _digest_takers(people: list[Person | str]) -> set[Any]:
+    """The ids of those among `people` who chose a daily digest."""
+    ids = [person.pk for person in people if not isinstance(person, str)]
+    if not ids:
+        return set()
+    return set(
+        EmailChoice.objects.filter(user_id__in=ids, daily_digest=True).values_list(
+            "user_id", flat=True
+        )
+    )

@@ -21,6 +21,8 @@ class OutboxMessage(TimeStampedModel):
     body = models.TextField()
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # After a failed attempt, not tried again before this (services.retry_wait).
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=500, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
@@ -47,6 +49,9 @@ class Notification(models.Model):
     # a full link.
     link = models.CharField(max_length=300, blank=True)
     urgent = models.BooleanField(default=False)
+    # Its email waits for the person's daily digest (they chose one; never for an urgent
+    # message): the digest task sends it and clears this.
+    awaiting_digest = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     read_at = models.DateTimeField(null=True, blank=True)
 
@@ -71,3 +76,18 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class EmailChoice(models.Model):
+    """How a person wants the email that is not urgent: at once (no row: the default)
+    or gathered in one email a day. Urgent messages (safeguarding concerns, a child
+    absent with no reason, a missed register) are always emailed at once."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="email_choice"
+    )
+    daily_digest = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {'daily digest' if self.daily_digest else 'immediately'}"

@@ -1,11 +1,13 @@
 """Queueing and delivering email through the outbox.
 
 A mail outage delays a message but never loses it: a message that cannot be sent stays
-pending and is tried again by every run of `send_outbox`, in the order the messages
-were written, for `APCASE_OUTBOX_GIVE_UP_HOURS` (72) hours before it is marked failed
-(a count of attempts would give up after a few minutes of outage when the command runs
-every minute). A run stops at the first failure, so a server that is down is not tried
-once per message, and a message never overtakes an older one to the same person.
+pending and is tried again, in the order the messages were written, after a wait that
+doubles with each attempt (`APCASE_OUTBOX_RETRY_FIRST_SECONDS`, a minute, up to
+`APCASE_OUTBOX_RETRY_MAX_SECONDS`, an hour), so a long outage is not hammered every
+minute and a short one costs a minute or two. After `APCASE_OUTBOX_MAX_ATTEMPTS` (80:
+about three days of outage) it is marked failed and the failure is logged as an error
+for the operators. A run stops at the first failure, so a server that is down is not
+tried once per message, and a message never overtakes an older one to the same person.
 
 Once a message is sent (or given up on), the links in its body are replaced by a note:
 invitation and password-reset links are credentials, and the outbox is kept for audit
@@ -19,6 +21,7 @@ import re
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from .models import OutboxMessage
@@ -26,8 +29,16 @@ from .models import OutboxMessage
 logger = logging.getLogger(__name__)
 
 
-def give_up_after() -> datetime.timedelta:
-    return datetime.timedelta(hours=int(getattr(settings, "APCASE_OUTBOX_GIVE_UP_HOURS", 72)))
+def max_attempts() -> int:
+    return int(getattr(settings, "APCASE_OUTBOX_MAX_ATTEMPTS", 80))
+
+
+def retry_wait(attempts: int) -> datetime.timedelta:
+    """How long to wait after the `attempts`-th failed attempt: doubling from the first
+    wait, never more than the longest."""
+    first = int(getattr(settings, "APCASE_OUTBOX_RETRY_FIRST_SECONDS", 60))
+    longest = int(getattr(settings, "APCASE_OUTBOX_RETRY_MAX_SECONDS", 3600))
+    return datetime.timedelta(seconds=min(first * 2 ** min(attempts - 1, 20), longest))
 
 
 LINK = re.compile(r"https?://\S+|/account/password-reset/\S+|/invitations?/\S+", re.IGNORECASE)
@@ -80,11 +91,27 @@ def deliver(message_id: int) -> bool:
         except Exception as error:  # any transport failure: keep it for a retry
             logger.warning("Email %s not sent: %s", message.pk, error)
             message.last_error = str(error)[:500]
-            if timezone.now() - message.created_at > give_up_after():
+            message.next_attempt_at = timezone.now() + retry_wait(message.attempts)
+            if message.attempts >= max_attempts():
                 message.status = OutboxMessage.Status.FAILED
                 message.body = scrub_body(message.body)  # never to be sent: no live links
-                logger.error("Email %s given up after %s attempts", message.pk, message.attempts)
-            message.save(update_fields=["attempts", "last_error", "status", "body", "updated_at"])
+                logger.error(
+                    "Email %s to %s given up after %s attempts: %s",
+                    message.pk,
+                    message.to,
+                    message.attempts,
+                    message.last_error,
+                )
+            message.save(
+                update_fields=[
+                    "attempts",
+                    "last_error",
+                    "next_attempt_at",
+                    "status",
+                    "body",
+                    "updated_at",
+                ]
+            )
             return False
         message.status = OutboxMessage.Status.SENT
         message.sent_at = timezone.now()
@@ -94,12 +121,14 @@ def deliver(message_id: int) -> bool:
 
 
 def deliver_pending() -> int:
-    """Send every pending message, oldest first; stop at the first one the mail server
-    refuses (it is down: the next run tries again from there). Returns how many were
-    sent."""
+    """Send every pending message whose wait is over, oldest first; stop at the first
+    one the mail server refuses (it is down: a later run tries again from there).
+    Returns how many were sent."""
     sent = 0
-    pending = OutboxMessage.objects.filter(status=OutboxMessage.Status.PENDING).order_by(
-        "created_at", "pk"
+    pending = (
+        OutboxMessage.objects.filter(status=OutboxMessage.Status.PENDING)
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=timezone.now()))
+        .order_by("created_at", "pk")
     )
     for message_id in pending.values_list("pk", flat=True):
         if not deliver(message_id):

@@ -19,3 +19,12 @@ def send_reminders() -> int:
     from . import reminders
 
     return reminders.send_due(timezone.localdate())
+
+
+@task()
+def send_digests() -> int:
+    """Send each daily digest that is waiting (daily, after the reminders); returns how
+    many were queued."""
+    from . import digest
+
+    return digest.send_digests()

@@ -337,9 +337,14 @@ APCASE_PASSWORD_RESETS_PER_IP_PER_HOUR = env.int(
 # (School Attendance (Pupil Registration) (England) Regulations 2024, reg 7).
 APCASE_RETENTION_CHILD_YEARS_FROM_BIRTH = 25
 APCASE_RETENTION_REGISTER_YEARS = 6
-# A message the mail server will not take is retried by every run of send_outbox for
-# this long before it is marked failed (apcase.notifications.services).
-APCASE_OUTBOX_GIVE_UP_HOURS = 72
+# A message the mail server will not take is retried after a wait that doubles from the
+# first to the longest, and marked failed (and logged) after this many attempts: about
+# three days of outage (apcase.notifications.services).
+APCASE_OUTBOX_RETRY_FIRST_SECONDS = 60
+APCASE_OUTBOX_RETRY_MAX_SECONDS = 3600
+APCASE_OUTBOX_MAX_ATTEMPTS = 80
+# The daily digest of the email a person chose to receive once a day (local time).
+APCASE_DIGEST_AT = (7, 0)
 
 # The task queue (docs/adr/0010-task-queue.md): tasks are rows in the database, run by
 # `manage.py run_worker`, which also puts the periodic tasks on the queue as they fall

@@ -40,6 +40,7 @@ from .organisations import (
 from .passwords import (
     request_password_reset,
 )
+from .preferences import set_email_choice
 
 __all__ = [
     "KINDS_UNDER_A_LOCAL_AUTHORITY",
@@ -54,5 +55,6 @@ __all__ = [
     "reactivate_membership",
     "request_password_reset",
     "revoke_invitation",
+    "set_email_choice",
     "update_organisation",
 ]

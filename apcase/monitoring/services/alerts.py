@@ -82,7 +82,8 @@ def raise_follow_up(
         to=recipients,
         child=pupil,
         link=reverse("monitoring:close_task", kwargs={"task_id": task.pk}),
-        urgent=kind == FollowUpTask.Kind.ABSENCE,
+        # Where a child is not known: never held back for a digest.
+        urgent=kind in (FollowUpTask.Kind.ABSENCE, FollowUpTask.Kind.REGISTER_MISSING),
         kind=task.get_kind_display().lower(),
         detail=detail,
     )

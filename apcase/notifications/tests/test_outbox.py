@@ -1,5 +1,6 @@
 """The outbox: email is written with the change, sent after commit, kept for a retry
-when sending fails, and never sent for a change that rolled back."""
+when sending fails (after a wait that doubles, up to an hour; given up, and logged,
+after APCASE_OUTBOX_MAX_ATTEMPTS), and never sent for a change that rolled back."""
 
 import datetime
 from unittest import mock
@@ -14,10 +15,29 @@ from apcase.notifications.services import (
     LINK,
     LINK_REMOVED,
     deliver,
+    max_attempts,
     queue_email,
+    retry_wait,
 )
 
 pytestmark = pytest.mark.django_db
+
+
+class Clock:
+    """The service's clock, moved on by the test."""
+
+    def __init__(self) -> None:
+        self.now = timezone.now()
+
+    def advance(self, **delta: float) -> None:
+        self.now += datetime.timedelta(**delta)
+
+
+@pytest.fixture
+def clock(monkeypatch):  # type: ignore[no-untyped-def]
+    moved = Clock()
+    monkeypatch.setattr(timezone, "now", lambda: moved.now)
+    return moved
 
 
 def test_an_email_is_sent_once_the_change_commits(mailoutbox, django_capture_on_commit_callbacks):
@@ -43,7 +63,7 @@ def test_a_rolled_back_change_sends_nothing(mailoutbox, django_capture_on_commit
     assert mailoutbox == []
 
 
-def test_a_failed_send_is_kept_and_retried_by_the_command(mailoutbox):
+def test_a_failed_send_is_kept_and_retried_by_the_command_after_a_wait(mailoutbox, clock):
     message = queue_email(to="jade@example.org", subject="Hello", body="Body text")
     with mock.patch(
         "apcase.notifications.services.send_mail", side_effect=ConnectionError("mail down")
@@ -52,7 +72,13 @@ def test_a_failed_send_is_kept_and_retried_by_the_command(mailoutbox):
     message.refresh_from_db()
     assert message.status == OutboxMessage.Status.PENDING
     assert message.last_error == "mail down"
+    assert message.next_attempt_at == clock.now + datetime.timedelta(seconds=60)
 
+    call_command("send_outbox", stdout=mock.MagicMock())  # the minute is not over
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == (OutboxMessage.Status.PENDING, 1)
+
+    clock.advance(seconds=61)
     call_command("send_outbox", stdout=mock.MagicMock())
 
     message.refresh_from_db()
@@ -61,23 +87,27 @@ def test_a_failed_send_is_kept_and_retried_by_the_command(mailoutbox):
     assert len(mailoutbox) == 1
 
 
-def _written_hours_ago(message, hours):
-    OutboxMessage.objects.filter(pk=message.pk).update(
-        created_at=timezone.now() - datetime.timedelta(hours=hours)
-    )
+def test_the_wait_between_attempts_doubles_up_to_an_hour() -> None:
+    waits = [retry_wait(attempt).total_seconds() for attempt in (1, 2, 3, 6, 7, 30)]
+    assert waits == [60, 120, 240, 1920, 3600, 3600]
 
 
-def test_a_message_that_keeps_failing_for_three_days_is_marked_failed(mailoutbox):
+def test_a_message_that_keeps_failing_is_given_up_after_the_last_attempt_and_logged(
+    mailoutbox, clock, caplog
+):
     message = queue_email(to="jade@example.org", subject="Hello", body="Body text")
     with mock.patch("apcase.notifications.services.send_mail", side_effect=OSError("refused")):
-        for _ in range(50):  # fifty minutes of runs: still waiting, not lost
+        for _ in range(max_attempts() - 1):  # days of outage: still waiting, not lost
             deliver(message.pk)
+            clock.advance(hours=1)
         message.refresh_from_db()
         assert message.status == OutboxMessage.Status.PENDING
-        _written_hours_ago(message, 73)
+        assert clock.now - message.created_at > datetime.timedelta(days=3)
         deliver(message.pk)
     message.refresh_from_db()
     assert message.status == OutboxMessage.Status.FAILED
+    assert message.attempts == max_attempts()
+    assert f"given up after {max_attempts()} attempts" in caplog.text
     assert deliver(message.pk) is False
     assert mailoutbox == []
 
@@ -123,7 +153,7 @@ def test_an_invitation_link_is_removed_after_sending(mailoutbox):
     assert "Zm9vYmFy" in mailoutbox[0].body
 
 
-def test_a_pending_message_keeps_its_links_until_it_is_sent(mailoutbox):
+def test_a_pending_message_keeps_its_links_until_it_is_sent(mailoutbox, clock):
     message = queue_email(to="jade@example.org", subject="Reset", body=RESET_BODY)
     with mock.patch("apcase.notifications.services.send_mail", side_effect=OSError("down")):
         deliver(message.pk)
@@ -131,6 +161,7 @@ def test_a_pending_message_keeps_its_links_until_it_is_sent(mailoutbox):
     assert message.status == OutboxMessage.Status.PENDING
     assert message.body == RESET_BODY  # still needed for the retry
 
+    clock.advance(minutes=2)
     call_command("send_outbox", stdout=mock.MagicMock())
     assert "c4x5yz" in mailoutbox[0].body
     message.refresh_from_db()
@@ -139,7 +170,7 @@ def test_a_pending_message_keeps_its_links_until_it_is_sent(mailoutbox):
 
 def test_a_message_given_up_on_keeps_no_links_either(mailoutbox):
     message = queue_email(to="jade@example.org", subject="Reset", body=RESET_BODY)
-    _written_hours_ago(message, 73)
+    OutboxMessage.objects.filter(pk=message.pk).update(attempts=max_attempts() - 1)
     with mock.patch("apcase.notifications.services.send_mail", side_effect=OSError("down")):
         deliver(message.pk)
     message.refresh_from_db()
@@ -166,10 +197,11 @@ def test_the_migration_scrubs_messages_sent_before_it():
 
 
 def test_an_hour_long_mail_outage_delays_every_alert_and_loses_none(
-    mailoutbox, django_capture_on_commit_callbacks
+    mailoutbox, django_capture_on_commit_callbacks, clock
 ):
     """The drill: the mail server is down for an hour while alerts are raised; send_outbox
-    runs every minute; afterwards every alert is delivered, in the order raised, once."""
+    runs every minute but tries the server less and less often; within the hour after
+    it is back every alert is delivered, in the order raised, once."""
     subjects = [f"Follow up today: absence {n}" for n in range(6)]
     with mock.patch("apcase.notifications.services.send_mail", side_effect=OSError("down")):
         for minute in range(60):
@@ -179,24 +211,33 @@ def test_an_hour_long_mail_outage_delays_every_alert_and_loses_none(
                         to="lead@school.example", subject=subjects[minute // 10], body="Body"
                     )
             call_command("send_outbox", stdout=mock.MagicMock())
+            clock.advance(minutes=1)
     assert mailoutbox == []
     assert OutboxMessage.objects.filter(status=OutboxMessage.Status.PENDING).count() == 6
-    call_command("send_outbox", stdout=mock.MagicMock())  # the server is back
+    first = OutboxMessage.objects.order_by("created_at").first()
+    assert first is not None
+    assert first.attempts == 6
+    clock.advance(hours=1)  # the server is back; the longest wait is over
+    call_command("send_outbox", stdout=mock.MagicMock())
     call_command("send_outbox", stdout=mock.MagicMock())  # and a second run sends nothing
     assert [m.subject for m in mailoutbox] == subjects
     assert OutboxMessage.objects.filter(status=OutboxMessage.Status.SENT).count() == 6
 
 
 def test_a_new_message_does_not_overtake_an_older_one_waiting_for_the_same_person(
-    mailoutbox, django_capture_on_commit_callbacks
+    mailoutbox, django_capture_on_commit_callbacks, clock
 ):
     with (
         mock.patch("apcase.notifications.services.send_mail", side_effect=OSError("down")),
         django_capture_on_commit_callbacks(execute=True),
     ):
         queue_email(to="lead@school.example", subject="First", body="Body")
+    clock.advance(seconds=1)
     with django_capture_on_commit_callbacks(execute=True):
         queue_email(to="lead@school.example", subject="Second", body="Body")
     assert mailoutbox == []  # the second waits for the first
+    call_command("send_outbox", stdout=mock.MagicMock())
+    assert mailoutbox == []  # and the first waits its minute
+    clock.advance(seconds=61)
     call_command("send_outbox", stdout=mock.MagicMock())
     assert [m.subject for m in mailoutbox] == ["First", "Second"]
