@@ -29,7 +29,7 @@ from django.db import IntegrityError, transaction
 
 from apcase.access import policies
 from apcase.accounts.models import Organisation, User
-from apcase.chronology.services import added, changed_fields, record_event
+from apcase.chronology.services import Changes, added, changed_fields, record_event
 from apcase.core import csvimport
 from apcase.core.errors import NotPermitted, ValidationFailed
 from apcase.reference.census import ContactMethod, NCYear, SENStatus, Sex
@@ -466,15 +466,8 @@ def _apply_row(by: User, school: Organisation, row: ParsedRow, result: ImportRes
     if row.existing is None:
         pupil = Pupil.objects.create(school=school, **values, **flags)
         result.created += 1
-        record_event(
-            by=by,
-            action=PupilAction.CREATED,
-            target=pupil,
-            organisation=school,
-            pupil_id=pupil.pk,
-            changes={k: [None, str(v)] for k, v in values.items() if v not in ("", None)},
-            summary=f"Added {pupil.display_name} from an MIS import",
-        )
+        summary = f"Added {pupil.display_name} from an MIS import"
+        _record(by, school, pupil, pupil, PupilAction.CREATED, _created(values), summary)
         if raised := {k: [False, v] for k, v in flags.items() if v}:
             record_child_protection(by, pupil, raised)
         _apply_carers(by, school, pupil, row.carers, result)
@@ -490,15 +483,7 @@ def _apply_row(by: User, school: Organisation, row: ParsedRow, result: ImportRes
     if flags_diff:
         record_child_protection(by, pupil, flags_diff)
     if diff:
-        record_event(
-            by=by,
-            action=PupilAction.CHANGED,
-            target=pupil,
-            organisation=school,
-            pupil_id=pupil.pk,
-            changes=diff,
-            summary="Updated from an MIS import",
-        )
+        _record(by, school, pupil, pupil, PupilAction.CHANGED, diff, "Updated from an MIS import")
     carers_changed = _apply_carers(by, school, pupil, row.carers, result)
     if diff or flags_diff or carers_changed:
         result.updated += 1
@@ -517,26 +502,38 @@ def _apply_carers(
             carer = Carer.objects.create(pupil=pupil, **values)
             result.carers_added += 1
             changed = True
-            record_event(
-                by=by,
-                action=PupilAction.CARER_ADDED,
-                target=carer,
-                organisation=school,
-                pupil_id=pupil.pk,
-                changes={k: [None, str(v)] for k, v in values.items() if v not in ("", None)},
-                summary=f"Added carer {carer} from an MIS import",
-            )
+            summary = f"Added carer {carer} from an MIS import"
+            _record(by, school, pupil, carer, PupilAction.CARER_ADDED, _created(values), summary)
             continue
         if diff := save_changes(carer, values):
             result.carers_updated += 1
             changed = True
-            record_event(
-                by=by,
-                action=PupilAction.CARER_CHANGED,
-                target=carer,
-                organisation=school,
-                pupil_id=pupil.pk,
-                changes=diff,
-                summary=f"Updated carer {carer} from an MIS import",
-            )
+            summary = f"Updated carer {carer} from an MIS import"
+            _record(by, school, pupil, carer, PupilAction.CARER_CHANGED, diff, summary)
     return changed
+
+
+def _record(
+    by: User,
+    school: Organisation,
+    pupil: Pupil,
+    target: Pupil | Carer,
+    action: PupilAction,
+    changes: Changes,
+    summary: str,
+) -> None:
+    """One audit event of the import, filed under the importing school and the pupil."""
+    record_event(
+        by=by,
+        action=action,
+        target=target,
+        organisation=school,
+        pupil_id=pupil.pk,
+        changes=changes,
+        summary=summary,
+    )
+
+
+def _created(values: dict[str, Any]) -> Changes:
+    """What a row created, as the import records it: each value given, as text."""
+    return {k: [None, str(v)] for k, v in values.items() if v not in ("", None)}
