@@ -3,13 +3,13 @@
 import datetime
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.utils import timezone
 
 from apcase.access import policies
 from apcase.accounts.models import Organisation, User
-from apcase.chronology.services import log_access
+from apcase.chronology.services import log_access, log_accesses
 from apcase.core.queries import one_or_404
 from apcase.referrals.models import EmergencyPlacement, Referral
 
@@ -149,16 +149,18 @@ def read_panel_pack_for(user: User, meeting_id: int) -> tuple[PanelMeeting, dict
     if not policies.can_read_panel_pack(user, meeting):
         raise Http404("No such meeting.")
     agenda = agenda_of(meeting)
+    # The pack prints every referral's interventions and documents: read them in two
+    # queries for the whole agenda, not two per referral.
+    referrals = [referral for referral, _ in agenda["referral_items"]]
+    prefetch_related_objects(referrals, "interventions", "documents")
     organisation = meeting.panel.local_authority
     log_access(by=user, action="panel_pack_downloaded", target=meeting, organisation=organisation)
-    for referral, _ in agenda["referral_items"]:
-        log_access(
-            by=user,
-            action="panel_pack_referral_read",
-            target=referral,
-            organisation=organisation,
-            pupil_id=referral.pupil_id,
-        )
+    log_accesses(
+        by=user,
+        action="panel_pack_referral_read",
+        targets=[(referral, referral.pupil_id) for referral in referrals],
+        organisation=organisation,
+    )
     return meeting, agenda
 
 

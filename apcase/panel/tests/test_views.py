@@ -299,3 +299,40 @@ def test_a_monthly_series_running_past_the_year_9999_gets_a_message_not_an_error
     assert list(PanelMeeting.objects.filter(panel=panel).values_list("date", flat=True)) == [
         datetime.date(9999, 12, 14)
     ]
+
+
+def _add_referrals_to_agenda(world, scene, count):
+    for n in range(count):
+        pupil = make_pupil(world.school, legal_first_name=f"Extra{n}", legal_last_name="Pupil")
+        referral = complete_referral(pupil, signed_off_by=scene.head)
+        Referral.objects.filter(pk=referral.pk).update(
+            status=Referral.Status.SCHEDULED, meeting=scene.meeting, submitted_at=timezone.now()
+        )
+
+
+def test_the_pack_reads_the_same_number_of_queries_whatever_the_agenda_holds(
+    world, scene, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = sign_in(Client(), scene.chair)
+    url = reverse("panel:pack", args=[scene.meeting.pk])
+    with CaptureQueriesContext(connection) as one_referral:
+        assert client.get(url).status_code == 200
+    _add_referrals_to_agenda(world, scene, 5)
+    with django_assert_max_num_queries(len(one_referral)):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert response.content.startswith(b"%PDF")
+    # Every referral in the pack is still logged as read, and each one's papers printed.
+    assert AccessLogEntry.objects.filter(action="panel_pack_referral_read").count() == 1 + 6
+    from apcase.panel.selectors import read_panel_pack_for
+
+    _, agenda = read_panel_pack_for(scene.chair, scene.meeting.pk)
+    html = render_to_string(
+        "panel/pdf/panel_pack.html",
+        {"meeting": scene.meeting, **agenda, "generated_at": timezone.now(), "reader": scene.chair},
+    )
+    assert html.count("Daily check-in with a key adult") == 6
+    assert html.count("Educational psychologist report") == 6
