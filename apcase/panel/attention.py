@@ -20,7 +20,7 @@ from apcase.core.attention import AttentionItem, Heading
 from apcase.pupils.models import Carer
 from apcase.referrals.models import EmergencyPlacement, Referral
 
-from .letters import letters_for_decision
+from .letters import letters_for_decisions
 from .models import LetterSent, PanelMeeting
 from .selectors import decisions_visible_to, meetings_visible_to
 
@@ -137,10 +137,12 @@ def letters_not_sent(user: User) -> list[AttentionItem]:
         .order_by("meeting__date", "pk")
     )
     items = []
-    for decision in decisions:
+    decisions_list = list(decisions)
+    letters = letters_for_decisions(decisions_list)
+    for decision in decisions_list:
         item = decision.referral or decision.emergency
         assert item is not None  # noqa: S101 - the annotation found the item's pupil
-        waiting = [line for line in letters_for_decision(decision) if line.can_hand]
+        waiting = [line for line in letters.get(decision.pk, []) if line.can_hand]
         items.append(
             AttentionItem(
                 f"Send the decision letters for {item.pupil.display_name}",

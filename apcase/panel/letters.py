@@ -11,10 +11,13 @@ Rules:
   address. Each letter is sent once.
 """
 
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 
 from apcase.access import policies
@@ -31,6 +34,7 @@ if TYPE_CHECKING:
     from apcase.referrals.models import Referral
 
 M = LetterSent.Method
+_SENT = Prefetch("letters_sent", queryset=LetterSent.objects.select_related("sent_by"))
 
 
 @dataclass(frozen=True)
@@ -64,20 +68,41 @@ def _blocked(carer: Carer) -> str:
 def letters_for_decision(decision: PanelDecision) -> list[LetterLine]:
     """The decision letter to each of the pupil's carers with parental responsibility,
     with whether it was sent."""
-    item = decision.referral or decision.emergency
-    if item is None:
-        return []
-    sent = {s.carer_id: s for s in decision.letters_sent.select_related("sent_by")}
-    carers = Carer.objects.filter(pupil_id=item.pupil_id, parental_responsibility=True)
+    return letters_for_decisions([decision]).get(decision.pk, [])
+
+
+def letters_for_decisions(decisions: Sequence[PanelDecision]) -> dict[int, list[LetterLine]]:
+    """`letters_for_decision` of each decision, by its id, in three queries however many
+    decisions there are (the letters sent, and the carers of all their pupils)."""
+    items = {d.pk: d.referral or d.emergency for d in decisions}
+    prefetch_related_objects(decisions, _SENT)
+    carers: dict[int, list[Carer]] = defaultdict(list)
+    pupil_ids = {item.pupil_id for item in items.values() if item is not None}
+    for carer in Carer.objects.filter(pupil_id__in=pupil_ids, parental_responsibility=True):
+        carers[carer.pupil_id].append(carer)
+    return {
+        d.pk: _lines(d, carers[item.pupil_id])
+        for d in decisions
+        if (item := items[d.pk]) is not None
+    }
+
+
+def _lines(decision: PanelDecision, carers: list[Carer]) -> list[LetterLine]:
+    """The letters of `decision` to `carers` (its `letters_sent` prefetched)."""
+    sent = {s.carer_id: s for s in decision.letters_sent.all()}
     return [LetterLine(decision, c, sent.get(c.pk), _blocked(c)) for c in carers]
 
 
 def letters_for_referral(referral: "Referral") -> list[LetterLine]:
-    """Every decision letter of a referral (registered in `referrals.panels`)."""
-    decisions = PanelDecision.objects.filter(referral=referral).select_related(
-        "meeting", "referral", "emergency"
+    """Every decision letter of a referral (registered in `referrals.panels`), in a
+    fixed number of queries however many decisions it has."""
+    decisions = list(
+        PanelDecision.objects.filter(referral=referral).select_related(
+            "meeting", "referral", "emergency"
+        )
     )
-    return [line for decision in decisions for line in letters_for_decision(decision)]
+    lines = letters_for_decisions(decisions)
+    return [line for decision in decisions for line in lines.get(decision.pk, [])]
 
 
 def _check(line: LetterLine, method: str, by: User) -> None:

@@ -74,6 +74,7 @@ def _school_referral_items(user: User) -> list[AttentionItem]:
     referrals = (
         selectors.referrals_visible_to(user)
         .filter(status__in=[Referral.Status.DRAFT, Referral.Status.MORE_INFORMATION])
+        .select_related("pupil", "school")
         .prefetch_related("interventions", "documents")
         .order_by("created_at", "pk")
     )

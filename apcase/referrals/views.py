@@ -97,7 +97,9 @@ def referral_detail(request: SignedInRequest, referral_id: int) -> HttpResponse:
         {"section": s, "status": s.status(referral), "url": _section_url(referral, s.slug)}
         for s in SECTIONS
     ]
-    decisions = list(referral.decisions.select_related("meeting", "provider", "recorded_by"))
+    decisions = list(
+        referral.decisions.select_related("meeting", "provider", "recorded_by", "placement")
+    )
     placement = None
     for decision in decisions:
         placement = getattr(decision, "placement", None) or placement
