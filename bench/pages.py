@@ -21,15 +21,22 @@ class Page:
     url: str
 
 
-def key_pages() -> list[Page]:
-    school = Organisation.objects.get(urn=scale.URN_BASE)
+def scale_school() -> Organisation:
+    """The first school of the generated authority, whose accounts `scale.accounts()` are."""
+    return Organisation.objects.get(urn=scale.URN_BASE)
+
+
+def key_pages(school: Organisation | None = None) -> list[Page]:
+    """The pages seen from `school` (the generated authority's first school by default),
+    by its inclusion lead, its LA's officer and panel chair, and a provider's staff."""
+    school = school or scale_school()
     placement = (
         Placement.objects.filter(pupil__school=school, status=Placement.Status.ACTIVE)
         .order_by("pk")
         .first()
     )
     if placement is None:
-        raise RuntimeError("The first school has no active placement: run generate_scale_data.")
+        raise RuntimeError(f"{school} has no active placement.")
     pupil_id = placement.pupil_id
     meeting = (
         PanelMeeting.objects.filter(
@@ -42,7 +49,7 @@ def key_pages() -> list[Page]:
         raise RuntimeError("The authority has no scheduled panel meeting.")
     decision = PanelDecision.objects.filter(referral__school=school).order_by("pk").first()
     if decision is None or decision.referral_id is None:
-        raise RuntimeError("The first school has no referral the panel decided.")
+        raise RuntimeError(f"{school} has no referral the panel decided.")
     school_lead, officer = Role.INCLUSION_LEAD, Role.LA_OFFICER
     return [
         Page("bare floor (no session)", "", reverse("accessibility")),

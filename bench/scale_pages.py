@@ -1,0 +1,481 @@
+"""Key pages against a whole local authority (issue 16): the production settings under
+gunicorn (2 sync workers) on a private PostgreSQL cluster holding the demo and
+`generate_scale_data` at scale S (BENCH_SCALE, 1 by default), with a second database at
+10 × S for the query counts.
+
+For each page (`bench/pages.py`):
+- SQL queries per request on the demo, at S and at 10 × S (in-process, the same
+  settings, counted with Django's own query capture);
+- req/s, p50 and p95 at one connection (each page asked for again and again for
+  BENCH_SECONDS, 3 by default), through gunicorn, by an account signed in through the
+  real sign-in pages (password, then a TOTP code computed from the seeded secret);
+- with 50 simulated users who each wait 5 s between requests (locust headless, for
+  BENCH_LOAD_SECONDS, 60 by default), p50 and p95 of each page;
+- the two floors in the same run: the accessibility statement signed in (every
+  middleware, the session and the user read) and with no session at all.
+Each page's req/s is given as a share of the signed-in floor's, and that floor's as a
+share of the bare one. Results go to bench/results/latest.json and latest.md."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import platform
+import re
+import statistics
+import subprocess  # nosec B404 - the benchmark starts gunicorn and locust on purpose
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from drills.stack import ROOT, Stack
+
+RESULTS = ROOT / "bench" / "results"
+TOTP_STEP = 30
+CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+@dataclass
+class Account:
+    email: str
+    cookies: dict[str, str]
+    last_step: int = -1
+    verified_at: float = 0.0
+
+
+class Signer:
+    """Signs accounts in through the real pages: the password, then a TOTP code from the
+    seeded key (a code is accepted once per account and step, so each account waits
+    for the next step before it gives another)."""
+
+    def __init__(self, stack: Stack, key_hex: str) -> None:
+        self.stack = stack
+        self.key = bytes.fromhex(key_hex)
+
+    def _code(self, account: Account) -> str:
+        from django_otp.oath import totp
+
+        while int(time.time()) // TOTP_STEP == account.last_step:
+            time.sleep(0.5)
+        account.last_step = int(time.time()) // TOTP_STEP
+        return f"{totp(self.key, step=TOTP_STEP, digits=6):06d}"
+
+    def _post(self, account: Account, path: str, data: dict[str, str]) -> requests.Response:
+        page = self._get(account, path)
+        token = CSRF_INPUT.search(page.text)
+        if token is None:
+            raise RuntimeError(f"No CSRF token on {path} ({page.status_code})")
+        origin = self.stack.base_url.replace("http://", "https://")
+        response = requests.post(
+            self.stack.base_url + path,
+            data={"csrfmiddlewaretoken": token.group(1), **data},
+            headers={**self.headers(account), "Origin": origin, "Referer": origin + path},
+            allow_redirects=False,
+            timeout=60,
+        )
+        account.cookies.update({c.name: c.value or "" for c in response.cookies})
+        return response
+
+    def _get(self, account: Account, path: str) -> requests.Response:
+        response = requests.get(
+            self.stack.base_url + path,
+            headers=self.headers(account),
+            allow_redirects=False,
+            timeout=60,
+        )
+        account.cookies.update({c.name: c.value or "" for c in response.cookies})
+        return response
+
+    def headers(self, account: Account | None) -> dict[str, str]:
+        headers = {"X-Forwarded-Proto": "https"}
+        if account and account.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in account.cookies.items())
+        return headers
+
+    def sign_in(self, email: str, password: str) -> Account:
+        account = Account(email=email, cookies={})
+        done = self._post(account, "/account/sign-in/", {"username": email, "password": password})
+        if done.status_code != 302:
+            raise RuntimeError(f"Sign-in refused for {email}: {done.status_code}")
+        done = self._post(account, "/account/two-factor/", {"token": self._code(account)})
+        if done.status_code != 302 or "sign-in" in done.headers.get("Location", ""):
+            raise RuntimeError(f"Two-factor refused for {email}: {done.status_code}")
+        account.verified_at = time.monotonic()
+        return account
+
+    def confirm(self, account: Account) -> None:
+        """Give a fresh code, as bulk downloads ask once the last is 5 minutes old."""
+        if time.monotonic() - account.verified_at < 180:
+            return
+        done = self._post(account, "/account/two-factor/again/", {"token": self._code(account)})
+        if done.status_code != 302:
+            raise RuntimeError(f"Code refused for {account.email}: {done.status_code}")
+        account.verified_at = time.monotonic()
+
+
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+
+
+def measure(
+    stack: Stack, signer: Signer, account: Account | None, url: str, seconds: float
+) -> dict[str, float]:
+    """One connection, one request after another, for `seconds` (at least 3 requests)."""
+    session = requests.Session()
+    headers = signer.headers(account)
+    times: list[float] = []
+    started = time.perf_counter()
+    while len(times) < 3 or time.perf_counter() - started < seconds:
+        begun = time.perf_counter()
+        response = session.get(
+            stack.base_url + url, headers=headers, allow_redirects=False, timeout=120
+        )
+        _ = response.content
+        times.append(time.perf_counter() - begun)
+        if response.status_code != 200:
+            raise RuntimeError(f"{url} answered {response.status_code}")
+    total = sum(times)
+    return {
+        "rps_c1": len(times) / total,
+        "p50_ms": statistics.median(times) * 1000,
+        "p95_ms": _percentile(times, 0.95) * 1000,
+        "requests": len(times),
+    }
+
+
+QUERY_SCRIPT = """
+import json, sys, django
+django.setup()
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django_otp import DEVICE_ID_SESSION_KEY
+from apcase.accounts import demo, two_factor
+from apcase.accounts.models import Organisation, User
+from apcase.home import scale
+from bench.pages import key_pages, scale_school
+
+which = sys.argv[1]
+if which == "demo":
+    school = Organisation.objects.get(kind="school", name="Heronsgate School")
+    emails = {a.role: a.email for a in demo.DEMO_ACCOUNTS if not a.email.startswith("manager@bridge")}
+else:
+    school = scale_school()
+    emails = {a.role: a.email for a in scale.accounts()}
+out = {}
+for page in key_pages(school):
+    client = Client(HTTP_HOST="127.0.0.1", HTTP_X_FORWARDED_PROTO="https")
+    if page.role:
+        user = User.objects.get(email=emails[page.role])
+        client.force_login(user)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = user.totpdevice_set.get(confirmed=True).persistent_id
+        two_factor.note_verified(session)
+        session.save()
+    client.get(page.url, secure=True)  # warm caches a first request fills
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(page.url, secure=True)
+        if getattr(response, "streaming", False):
+            b"".join(response.streaming_content)
+    if response.status_code != 200:
+        raise SystemExit(f"{page.name}: {response.status_code}")
+    out[page.name] = len(queries)
+print(json.dumps(out))
+"""
+
+
+def query_counts(stack: Stack, database_url: str, which: str) -> dict[str, int]:
+    env = {**stack.env(), "DATABASE_URL": database_url}
+    done = subprocess.run(  # nosec B603
+        [sys.executable, "-c", QUERY_SCRIPT, which],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode:
+        raise RuntimeError(f"query counts ({which}) failed:\n{done.stderr[-3000:]}")
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+LOCUSTFILE = """
+import json, os, random
+from locust import HttpUser, constant, task
+
+PAGES = json.loads(open(os.environ["BENCH_PAGES"], encoding="utf-8").read())
+
+class Person(HttpUser):
+    wait_time = constant(5)
+
+    @task
+    def page(self):
+        page = random.choice(PAGES)
+        self.client.get(page["url"], name=page["name"], headers=page["headers"])
+"""
+
+
+def load(stack: Stack, pages: list[dict[str, Any]], seconds: int) -> dict[str, dict[str, float]]:
+    folder = stack.folder
+    (folder / "pages.json").write_text(json.dumps(pages), encoding="utf-8")
+    (folder / "locustfile.py").write_text(LOCUSTFILE, encoding="utf-8")
+    prefix = folder / "load"
+    command = [
+        sys.executable, "-m", "locust", "-f", str(folder / "locustfile.py"), "--headless",
+        "--host", stack.base_url, "-u", "50", "-r", "10", "-t", f"{seconds}s",
+        "--csv", str(prefix), "--only-summary", "--stop-timeout", "30", "--loglevel", "WARNING",
+    ]  # fmt: skip
+    env = {**os.environ, "BENCH_PAGES": str(folder / "pages.json")}
+    subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)  # nosec B603
+    with Path(f"{prefix}_stats.csv").open(encoding="utf-8") as stats:
+        rows = list(csv.DictReader(stats))
+    return {
+        row["Name"]: {
+            "requests": int(row["Request Count"]),
+            "failures": int(row["Failure Count"]),
+            "p50_ms": float(row["50%"] or 0),
+            "p95_ms": float(row["95%"] or 0),
+        }
+        for row in rows
+    }
+
+
+@dataclass
+class BenchStack(Stack):
+    """The drills' stack, its database filled by generate_scale_data as well; gunicorn
+    serves `served` (a database URL) once it is set."""
+
+    served: str = ""
+
+    @property
+    def database_url(self) -> str:
+        return self.served or super().database_url
+
+    def database(self, name: str) -> str:
+        return self.database_url.rsplit("/", 1)[0] + f"/{name}"
+
+    def fill(self, database_url: str, scale: float) -> float:
+        started = time.monotonic()
+        env = {"DATABASE_URL": database_url}
+        for args, development in (
+            (("migrate", "--no-input"), False),
+            (("seed_demo",), True),
+            (("generate_scale_data", "--scale", str(scale), "--no-progress"), False),
+        ):
+            self._manage_with(env, args, development)
+        return time.monotonic() - started
+
+    def _manage_with(self, extra: dict[str, str], args: tuple[str, ...], development: bool) -> None:
+        env = {**self.env(), **extra}
+        if development:
+            env.update(APCASE_ENV="development", DJANGO_SETTINGS_MODULE="config.settings.local")
+        done = subprocess.run(  # nosec B603
+            [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True
+        )
+        if done.returncode:
+            raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{done.stderr[-3000:]}")
+
+
+def run() -> tuple[list[str], dict[str, Any]]:
+    import django
+
+    django.setup()
+    from apcase.accounts import demo
+    from apcase.home import scale as scale_data
+
+    scale = float(os.environ.get("BENCH_SCALE", "1"))
+    seconds = float(os.environ.get("BENCH_SECONDS", "3"))
+    load_seconds = int(os.environ.get("BENCH_LOAD_SECONDS", "60"))
+    stack = BenchStack(workers=2)
+    try:
+        stack.create_cluster()
+        fill_1x = stack.fill(stack.database_url, scale)
+        big = stack.database("apcase_bench_10x")
+        subprocess.run(  # nosec B603 B607
+            [
+                "createdb",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(stack.pg_port),
+                "-U",
+                "postgres",
+                "apcase_bench_10x",
+            ],
+            check=True,
+        )
+        fill_10x = stack.fill(big, scale * 10)
+        small = stack.database_url
+        serve_big = os.environ.get("BENCH_SERVE") == "10x"
+        stack.manage("collectstatic", "--no-input")
+        counts_demo = query_counts(stack, small, "demo")
+        counts_1x = query_counts(stack, small, "scale")
+        counts_10x = query_counts(stack, big, "scale")
+        stack.served = big if serve_big else small
+        stack.start_web()
+        signer = Signer(stack, demo.DEMO_TOTP_KEY_HEX)
+        emails = {a.role: a.email for a in scale_data.accounts()}
+        pages = _pages_in(stack)
+        accounts = {
+            role: signer.sign_in(emails[role], demo.DEMO_PASSWORD)
+            for role in sorted({p["role"] for p in pages if p["role"]})
+        }
+        measured: dict[str, dict[str, float]] = {}
+        for page in pages:
+            account = accounts.get(page["role"])
+            if account is not None:
+                signer.confirm(account)
+            measured[page["name"]] = measure(stack, signer, account, page["url"], seconds)
+        for account in accounts.values():
+            account.verified_at = 0
+            signer.confirm(account)
+        loaded = load(
+            stack,
+            [
+                {
+                    "name": p["name"],
+                    "url": p["url"],
+                    "headers": signer.headers(accounts.get(p["role"])),
+                }
+                for p in pages
+            ],
+            load_seconds,
+        )
+    finally:
+        stack.stop()
+    return _report(
+        scale * 10 if serve_big else scale,
+        scale,
+        fill_1x,
+        fill_10x,
+        seconds,
+        load_seconds,
+        pages,
+        measured,
+        loaded,
+        counts_demo,
+        counts_1x,
+        counts_10x,
+    )
+
+
+def _pages_in(stack: Stack) -> list[dict[str, str]]:
+    script = (
+        "import json, django; django.setup()\n"
+        "from bench.pages import key_pages\n"
+        "print(json.dumps([p.__dict__ for p in key_pages()]))\n"
+    )
+    done = subprocess.run(  # nosec B603
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=stack.env(),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return list(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def _report(  # noqa: PLR0913 - the run's figures, each kept apart
+    served_scale: float,
+    scale: float,
+    fill_1x: float,
+    fill_10x: float,
+    seconds: float,
+    load_seconds: int,
+    pages: list[dict[str, str]],
+    measured: dict[str, dict[str, float]],
+    loaded: dict[str, dict[str, float]],
+    counts_demo: dict[str, int],
+    counts_1x: dict[str, int],
+    counts_10x: dict[str, int],
+) -> tuple[list[str], dict[str, Any]]:
+    floor = measured["authenticated floor (signed in)"]["rps_c1"]
+    bare = measured["bare floor (no session)"]["rps_c1"]
+    rows = []
+    for page in pages:
+        name = page["name"]
+        figures = measured[name]
+        under_load = loaded.get(name, {})
+        rows.append(
+            {
+                "name": name,
+                "queries_demo": counts_demo.get(name),
+                "queries_1x": counts_1x.get(name),
+                "queries_10x": counts_10x.get(name),
+                "rps_c1": round(figures["rps_c1"], 2),
+                "floor_ratio": round(
+                    figures["rps_c1"] / (bare if page["role"] == "" else floor), 3
+                ),
+                "p50_ms": round(figures["p50_ms"], 1),
+                "p95_ms": round(figures["p95_ms"], 1),
+                "load_p50_ms": under_load.get("p50_ms"),
+                "load_p95_ms": under_load.get("p95_ms"),
+                "load_requests": under_load.get("requests"),
+                "load_failures": under_load.get("failures"),
+            }
+        )
+    total = loaded.get("Aggregated", {})
+    result = {
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "server": "gunicorn, 2 sync workers, production settings, PostgreSQL (private cluster)",
+            "scale_served": served_scale,
+            "scale_1x": scale,
+            "scale_10x": scale * 10,
+            "note": (
+                f"queries '1x' at generate_scale_data --scale {scale:g} and '10x' at "
+                f"--scale {scale * 10:g}; timings against --scale {served_scale:g}"
+                + ("" if scale == 1 else " (the base is smaller than one LA, to fit the time)")
+            ),
+            "fill_seconds_1x": round(fill_1x),
+            "fill_seconds_10x": round(fill_10x),
+            "seconds_per_page_c1": seconds,
+            "load": f"50 users, 5 s between requests, {load_seconds} s (locust headless)",
+        },
+        "floors": {
+            "authenticated_rps": round(floor, 2),
+            "bare_rps": round(bare, 2),
+            "authenticated_share_of_bare": round(floor / bare, 3),
+        },
+        "load_total": total,
+        "pages": rows,
+        "bulk": [],
+    }
+    return markdown(result), result
+
+
+def markdown(result: dict[str, Any]) -> list[str]:
+    machine, floors = result["machine"], result["floors"]
+    lines = [
+        "# Key pages against a whole local authority (`make bench`)",
+        "",
+        f"{machine['server']}; {machine['cpus']} CPUs; {machine['note']}.",
+        f"Floors: signed in {floors['authenticated_rps']} req/s, bare {floors['bare_rps']} req/s "
+        f"(signed-in floor at {floors['authenticated_share_of_bare']:.0%} of the bare one).",
+        f"Under load: {machine['load']}.",
+        "",
+        "| page | queries demo → 1x → 10x | req/s (1 conn) | share of floor | p50 ms | p95 ms | "
+        "load p50 ms | load p95 ms |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for row in result["pages"]:
+        lines.append(
+            f"| {row['name']} | {row['queries_demo']} → {row['queries_1x']} → {row['queries_10x']} "
+            f"| {row['rps_c1']} | {row['floor_ratio']:.2f} | {row['p50_ms']} | {row['p95_ms']} "
+            f"| {row['load_p50_ms']} | {row['load_p95_ms']} |"
+        )
+    return lines
+
+
+def write(lines: list[str], result: dict[str, Any]) -> None:
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "latest.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    (RESULTS / "latest.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
