@@ -9,6 +9,7 @@
   the daily email has gone), or that are "not assured".
 """
 
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 
@@ -65,7 +66,7 @@ def assurance_items(user: User) -> list[AttentionItem]:
                 title=f"Assurance {'expired' if expired else 'expiring'}: {item.provider.name}",
                 href=_provider_url(item.provider.pk),
                 detail=f"{lapse_text(item.record, item.state)} "
-                f"{pupils} pupil{'s' if pupils != 1 else ''} from your school "
+                f"{pupils} pupil{pluralize(pupils)} from your school "
                 f"{'are' if pupils != 1 else 'is'} placed there.",
                 tag="Expired" if expired else "Expiring",
                 tag_colour="red" if expired else "yellow",

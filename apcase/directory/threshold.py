@@ -43,6 +43,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from apcase.accounts.models import Organisation
@@ -199,7 +200,7 @@ class ThresholdCount:
         n = self.full_time_pupils
         text = (
             f"{self.provider_name} is not a registered school and teaches {n} full-time "
-            f"pupil{'s' if n != 1 else ''} of compulsory school age "
+            f"pupil{pluralize(n)} of compulsory school age "
             f"({self.full_time_lac_or_ehc} looked after or with an EHC plan)."
         )
         if self.hours_unknown:

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_POST
 
 from apcase.access import policies
@@ -58,5 +59,5 @@ def notifications(request: SignedInRequest) -> HttpResponse:
 @require_POST
 def mark_notifications_read(request: SignedInRequest) -> HttpResponse:
     marked = centre.mark_all_read(request.user)
-    messages.success(request, f"{marked} notification{'' if marked == 1 else 's'} marked as read.")
+    messages.success(request, f"{marked} notification{pluralize(marked)} marked as read.")
     return redirect("notifications")

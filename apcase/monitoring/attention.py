@@ -10,6 +10,7 @@
   missed register is listed whether or not the cut-off check has run), and the weekly
   check-ins not yet recorded."""
 
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 
@@ -104,7 +105,7 @@ def absences_to_code(user: User) -> list[AttentionItem]:
         return []
     return [
         AttentionItem(
-            title=f"{count} absence{'' if count == 1 else 's'} to code",
+            title=f"{count} absence{pluralize(count)} to code",
             href=reverse("monitoring:absences"),
             detail="Providers reported these absences: give each its attendance code. "
             "Until then they show as N.",
@@ -122,7 +123,7 @@ def registers_not_taken(user: User) -> list[AttentionItem]:
     items = []
     for due in selectors.registers_not_taken_for(user, now=timezone.now()):
         label = Session(due.session).label.lower()
-        pupils = f"{due.unmarked} pupil{'' if due.unmarked == 1 else 's'}"
+        pupils = f"{due.unmarked} pupil{pluralize(due.unmarked)}"
         items.append(
             AttentionItem(
                 title=f"Take the {label} register at {due.provider}",

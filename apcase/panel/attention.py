@@ -10,6 +10,7 @@ scoped selectors as the pages:
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 
@@ -48,7 +49,7 @@ def _with_counts(meetings: QuerySet[PanelMeeting]) -> QuerySet[PanelMeeting]:
 
 
 def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
+    return f"{count} {word}{pluralize(count)}"
 
 
 def next_meeting(user: User) -> list[AttentionItem]:

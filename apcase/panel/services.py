@@ -20,6 +20,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from django.db import transaction
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from apcase.access import policies
@@ -354,7 +355,7 @@ def record_decision(
     if len(counted) < quorum():
         errors["members_present"] = [
             f"The panel is not quorate: {len(counted)} eligible member"
-            f"{'' if len(counted) == 1 else 's'} present, {quorum()} needed."
+            f"{pluralize(len(counted))} present, {quorum()} needed."
         ]
     if outcome == Outcome.APPROVED:
         errors.update(_approval_errors(terms))

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.template.defaultfilters import pluralize
 
 from apcase.access import policies
 from apcase.accounts.models import Membership, Organisation, User
@@ -140,7 +141,7 @@ def end_date_concern(
             "end_near",
             f"Placement ending soon: {name}",
             f"The placement at {placement.provider} is planned to end on {end:%-d %B %Y}, "
-            f"in {left} school day{'s' if left != 1 else ''}. Plan the return, extend the "
+            f"in {left} school day{pluralize(left)}. Plan the return, extend the "
             "placement or end it.",
             urgent=False,
         )

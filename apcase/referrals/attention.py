@@ -9,6 +9,7 @@ selectors as the pages.
   emergency placements whose ratification is overdue (also the panel's members)."""
 
 from django.db.models import Q
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 
@@ -59,7 +60,7 @@ def _draft_item(user: User, referral: Referral) -> AttentionItem:
         return AttentionItem(
             f"Continue the referral for {name}",
             href,
-            detail=f"{len(missing)} section{'' if len(missing) == 1 else 's'} to complete.",
+            detail=f"{len(missing)} section{pluralize(len(missing))} to complete.",
             tag="Draft",
             tag_colour="grey",
             roles=SCHOOL,

@@ -9,6 +9,7 @@ the date."""
 import datetime
 
 from django.db import transaction
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from apcase.access import policies
@@ -81,7 +82,7 @@ def activate(plan: ReintegrationPlan, *, by: User) -> ReintegrationPlan:
                 plan,
                 ReintegrationAction.LA_NOTIFIED,
                 f"Local authority told of the part-time timetable ({len(told)} officer"
-                f"{'s' if len(told) != 1 else ''})",
+                f"{pluralize(len(told))})",
                 {"la_notified_on": [None, timezone.localdate().isoformat()], "told": [None, told]},
             )
     return plan

@@ -1,5 +1,6 @@
 """The DSL's home page: new concerns to acknowledge and reviews that are due."""
 
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,7 +18,7 @@ def items_for(user: object) -> list[AttentionItem]:
     if new:
         items.append(
             AttentionItem(
-                title=f"{new} new safeguarding concern{'s' if new != 1 else ''} to acknowledge",
+                title=f"{new} new safeguarding concern{pluralize(new)} to acknowledge",
                 href=f"{reverse('safeguarding:list')}?status=new",
                 tag="New",
                 tag_colour="red",
@@ -28,7 +29,7 @@ def items_for(user: object) -> list[AttentionItem]:
     if due:
         items.append(
             AttentionItem(
-                title=f"{due} safeguarding concern review{'s' if due != 1 else ''} due",
+                title=f"{due} safeguarding concern review{pluralize(due)} due",
                 href=f"{reverse('safeguarding:list')}?status=open",
                 tag="Due",
                 tag_colour="yellow",

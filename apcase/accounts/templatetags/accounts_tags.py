@@ -6,12 +6,13 @@ from typing import Any
 
 from django import template
 from django.conf import settings
+from django.template.defaultfilters import pluralize
 
 register = template.Library()
 
 
 def _plural(count: int, unit: str) -> str:
-    return f"{count} {unit}{'' if count == 1 else 's'}"
+    return f"{count} {unit}{pluralize(count)}"
 
 
 @register.filter

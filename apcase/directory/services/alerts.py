@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import transaction
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 
@@ -90,7 +91,7 @@ def send_assurance_alerts(*, today: date | None = None) -> AlertRun:
                     summary=f"Told {role.lower()} of {school}: {what}",
                     changes=added({"state": item.state.value, "sent_to": [p.email for p in to]}),
                 )
-                placed = f"{pupils} pupil{'s' if pupils != 1 else ''} from {school} "
+                placed = f"{pupils} pupil{pluralize(pupils)} from {school} "
                 placed += "is" if pupils == 1 else "are"
                 run.emails += messages.send(
                     "directory/messages/assurance_lapsing.txt",
