@@ -27,4 +27,5 @@ urlpatterns = [
     path("reintegration/", include("apcase.reintegration.urls")),
     path("census/", include("apcase.census.urls")),
     path("oversight/", include("apcase.oversight.urls")),
+    path("api/", include("apcase.api.urls")),
 ]

@@ -103,6 +103,20 @@ NO_FORM = frozenset(
         "reintegration:la_letter",
         "reintegration:activate",
         "reintegration:remove_phase",
+        # The API keys list (one button a key) and the button's action; the API's docs
+        # and schema are pages to read.
+        "api:keys",
+        "api:revoke_key",
+        "api:docs",
+        "api:schema",
+        # The REST API's endpoints take JSON, not forms: they are fuzzed against their
+        # own OpenAPI schema (apcase/api/tests/test_schema_conformance.py).
+        "api:register",
+        "api:check_ins",
+        "api:placements",
+        "api:placement_attendance",
+        "api:pupils",
+        "api:figures",
     }
 )
 FORM_PAGES = [name for name in URL_NAMES if name not in NO_FORM]

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
-from .rules import PASSWORD_ONLY, PUBLIC, SIGNED_IN, rule_of
+from .rules import API_KEY, PASSWORD_ONLY, PUBLIC, SIGNED_IN, rule_of
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +33,9 @@ class AccessRuleMiddleware:
         if rule is None:
             logger.error("View %s declares no access rule; refused.", view_func)
             raise PermissionDenied("This page has no access rule.")
-        if rule is PUBLIC:
+        if rule is PUBLIC or rule is API_KEY:
+            # An API view authenticates its key itself (apcase.api.authentication) and
+            # answers 401 problem+json, never a redirect to the sign-in page.
             return None
         user = request.user
         if not user.is_authenticated:

@@ -21,6 +21,7 @@ from apcase.accounts.roles import (
     CONFIRMING_ROLE,
     NO_PUPIL_DATA_ROLES,
     ORGANISATION_ADMIN_ROLES,
+    OrganisationKind,
     Role,
 )
 
@@ -805,3 +806,34 @@ BOARD_LA_ROLES = frozenset({Role.LA_OFFICER, Role.PANEL_CHAIR})
 
 def can_view_compliance_board(user: User) -> bool:
     return has_any_role(user, BOARD_SCHOOL_ROLES | BOARD_LA_ROLES)
+
+
+# --- the REST API (apcase.api) --------------------------------------------------------
+# An organisation's administrators (the roles that manage its users) create and revoke
+# its API keys. A key acts for its organisation with one role, the one a member of staff
+# doing the same work by hand would hold, and every endpoint asks the same predicates and
+# scoped selectors as the pages: a provider's key marks its own placed pupils as its
+# staff do; a school's key reads and imports as its administrator does (not its DSL: a
+# key never sees child-protection information); an LA's key reads as its officer does,
+# and the API gives it figures only. A key's scopes narrow further what it may call.
+API_KEY_ROLE: dict[str, str] = {
+    OrganisationKind.PROVIDER: Role.PROVIDER_STAFF,
+    OrganisationKind.SCHOOL: Role.SCHOOL_ADMIN,
+    OrganisationKind.LOCAL_AUTHORITY: Role.LA_OFFICER,
+}
+
+
+def can_manage_api_keys_somewhere(user: User) -> bool:
+    return has_any_role(user, ORGANISATION_ADMIN_ROLES)
+
+
+def can_manage_api_keys(user: User, organisation: Organisation) -> bool:
+    return organisation.kind in API_KEY_ROLE and bool(
+        roles_in(user, organisation) & ORGANISATION_ADMIN_ROLES
+    )
+
+
+def can_read_ap_figures(user: User) -> bool:
+    """Counts of children in AP by provider and by school, no names: those who oversee
+    an LA's placements (the compliance board's LA roles)."""
+    return has_any_role(user, BOARD_LA_ROLES)

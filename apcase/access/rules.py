@@ -19,6 +19,11 @@ class _Marker:
 PUBLIC = _Marker("PUBLIC")  # anyone, signed in or not (sign-in page, accessibility)
 PASSWORD_ONLY = _Marker("PASSWORD_ONLY")  # signed in, second factor still to come
 SIGNED_IN = _Marker("SIGNED_IN")  # signed in with both factors, any role
+# The REST API (apcase.api): no session at all. The request carries an organisation's API
+# key, which the API's own authentication checks (401 without one); its scope and the
+# named predicate of the endpoint are checked there too (403), and its scoped selectors
+# answer 404 as the pages' do.
+API_KEY = _Marker("API_KEY")
 
 Rule = _Marker | Callable[[Any], bool]
 

@@ -44,6 +44,11 @@ class Expect:
               organisation's object get 404.
     method:   "GET", or "POST" for action-only URLs (GET then answers 405).
     ok:       the status an allowed request gets (200, or 302 for an action).
+    api_key:  an endpoint of the REST API (rule API_KEY): anonymous requests and every
+              session (password only, or any role's) get 401 problem+json; instead of
+              roles, a key of each kind of organisation (with every scope of its kind)
+              is walked: a kind in `key_kinds` gets `ok` for its own organisation's
+              record (404 for another's), any other kind 403.
     """
 
     public: bool = False
@@ -55,3 +60,5 @@ class Expect:
     denied: int = 403
     role_status: dict[str, int] = field(default_factory=dict)
     note: str = ""
+    api_key: bool = False
+    key_kinds: frozenset[str] = frozenset()

@@ -48,6 +48,7 @@ def organisation_detail(request: SignedInRequest, organisation_id: int) -> HttpR
             "confirmable_ids": {i.pk for i in selectors.invitations_to_confirm_for(request.user)},
             "role_changes": selectors.role_changes_in(organisation),
             "can_edit": policies.can_manage_organisations(request.user),
+            "can_manage_api_keys": policies.can_manage_api_keys(request.user, organisation),
         },
     )
 

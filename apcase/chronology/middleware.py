@@ -38,22 +38,28 @@ class DeniedAccessLogMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> None:
-        if not isinstance(exception, Http404):
-            return
-        user = getattr(request, "user", None)
-        if user is None or not user.is_authenticated:
-            return
-        ids = _record_ids(request)
-        if not ids:
-            return
-        assert request.resolver_match is not None  # noqa: S101 - ids came from it
-        log_access(
-            by=user,
-            action=ACTION,
-            target=(
-                request.resolver_match.view_name,
-                ",".join(f"{name}={value}" for name, value in ids.items())[:64],
-            ),
-            pupil_id=ids.get("pupil_id"),
-            outcome=AccessLogEntry.Outcome.DENIED,
-        )
+        log_denied(request, exception)
+
+
+def log_denied(request: HttpRequest, exception: Exception) -> None:
+    """The access-log entry for a 404 on a record's URL (see the module docstring). Also
+    called by a view that answers the 404 itself (the REST API's problem responses)."""
+    if not isinstance(exception, Http404):
+        return
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return
+    ids = _record_ids(request)
+    if not ids:
+        return
+    assert request.resolver_match is not None  # noqa: S101 - ids came from it
+    log_access(
+        by=user,
+        action=ACTION,
+        target=(
+            request.resolver_match.view_name,
+            ",".join(f"{name}={value}" for name, value in ids.items())[:64],
+        ),
+        pupil_id=ids.get("pupil_id"),
+        outcome=AccessLogEntry.Outcome.DENIED,
+    )

@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "crispy_forms_gds",
     "django_tasks",
     "django_tasks_db",
+    "rest_framework",
+    "drf_spectacular",
     "apcase.core",
     "apcase.chronology",
     "apcase.accounts",
@@ -59,6 +61,7 @@ INSTALLED_APPS = [
     "apcase.census",
     "apcase.oversight",
     "apcase.home",
+    "apcase.api",
 ]
 
 MIDDLEWARE = [
@@ -352,3 +355,25 @@ APCASE_DIGEST_AT = (7, 0)
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 # The daily tasks (checks and reminders) run from this local time.
 APCASE_DAILY_TASKS_AT = (6, 0)
+# The REST API (apcase.api, docs/api.md, ADR 0011): an organisation's API keys only (no
+# session, no password), JSON only, every refusal as application/problem+json.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["apcase.api.authentication.ApiKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["apcase.api.authentication.KeyHasScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["apcase.api.authentication.KeyRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "EXCEPTION_HANDLER": "apcase.api.problems.handle",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "apcase API",
+    "DESCRIPTION": "Alternative provision case management: registers and check-ins for "
+    "providers, placements, attendance and pupils for schools, figures for local "
+    "authorities. Each organisation's administrators create its keys (docs/api.md).",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+# Requests per key (Django REST framework's "N/period"), counted in the default cache.
+APCASE_API_RATE = env.str("APCASE_API_RATE", default="120/minute")

@@ -13,7 +13,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
 import apcase
 from apcase.access.testing import Expect
-from apcase.accounts.roles import Role
+from apcase.accounts.roles import OrganisationKind, Role
+from apcase.api.tests.factories import make_key
 from apcase.chronology.models import AccessLogEntry
 from conftest import sign_in
 
@@ -74,9 +75,19 @@ def _url(name: str, expect: Expect, world, *, own: bool) -> str:  # type: ignore
 
 
 def _request(client: Client, expect: Expect, url: str):  # type: ignore[no-untyped-def]
+    if expect.method == "POST" and expect.api_key:
+        return client.post(url, {}, content_type="application/json")  # the API reads JSON
     if expect.method == "POST":
         return client.post(url)
     return client.get(url)
+
+
+def _is_problem(response, status: int) -> bool:  # type: ignore[no-untyped-def]
+    return (
+        response.status_code == status
+        and response["Content-Type"] == "application/problem+json"
+        and response.json()["status"] == status
+    )
 
 
 @pytest.mark.parametrize("name", URL_NAMES)
@@ -84,6 +95,13 @@ def test_anonymous_and_password_only_sessions(name, world, user_with_role):
     expect = EXPECTATIONS[name]
     url = _url(name, expect, world, own=True)
     response = _request(Client(), expect, url)
+    if expect.api_key:
+        # No key: 401 problem+json, never the sign-in page; a session is no key.
+        assert _is_problem(response, 401), response.content
+        client = Client()
+        client.force_login(user_with_role(Role.HEADTEACHER))
+        assert _is_problem(_request(client, expect, url), 401)
+        return
     if expect.public:
         assert response.status_code in (200, 302, 405)
         assert "next=" not in response.get("Location", "")
@@ -113,9 +131,50 @@ def test_each_role_against_own_and_other_organisations(name, world, user_with_ro
     for role in ROLES:
         # Each role starts from the same world: what one role's POST changed is undone.
         with transaction.atomic():
-            failures.extend(_walk_as(role, expect, own_url, other_url, user_with_role))
+            if expect.api_key:
+                failures.extend(_session_is_no_key(role, expect, own_url, user_with_role))
+            else:
+                failures.extend(_walk_as(role, expect, own_url, other_url, user_with_role))
             transaction.set_rollback(True)
+    if expect.api_key:
+        for kind in KEY_KINDS:
+            with transaction.atomic():
+                failures.extend(_walk_with_key(kind, expect, own_url, other_url, world))
+                transaction.set_rollback(True)
     assert failures == []
+
+
+KEY_KINDS = (OrganisationKind.SCHOOL, OrganisationKind.LOCAL_AUTHORITY, OrganisationKind.PROVIDER)
+
+
+def _session_is_no_key(role, expect, url, user_with_role) -> list[str]:  # type: ignore[no-untyped-def]
+    response = _request(sign_in(Client(), user_with_role(role)), expect, url)
+    return [] if _is_problem(response, 401) else [f"{role} session on {url}: not 401"]
+
+
+def _walk_with_key(kind, expect, own_url, other_url, world) -> list[str]:  # type: ignore[no-untyped-def]
+    """A key of `kind` (every scope of its kind) of the world's own organisation."""
+    organisation = {
+        OrganisationKind.SCHOOL: world.school,
+        OrganisationKind.LOCAL_AUTHORITY: world.la,
+        OrganisationKind.PROVIDER: world.provider,
+    }[kind]
+    _key, token = make_key(organisation)
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+    wanted = expect.ok if kind in expect.key_kinds else 403
+    response = _request(client, expect, own_url)
+    if response.status_code != wanted:
+        return [f"{kind} key on {own_url}: got {response.status_code}, expected {wanted}"]
+    if wanted >= 400 and not _is_problem(response, wanted):
+        return [f"{kind} key on {own_url}: the refusal is not problem+json"]
+    if other_url and kind in expect.key_kinds:
+        denied = AccessLogEntry.objects.filter(outcome=AccessLogEntry.Outcome.DENIED)
+        count = denied.count()
+        if not _is_problem(_request(client, expect, other_url), 404):
+            return [f"{kind} key on another organisation's {other_url}: not 404 problem+json"]
+        if denied.count() != count + 1:
+            return [f"{kind} key on another organisation's {other_url}: the denial was not logged"]
+    return []
 
 
 def _walk_as(role, expect, own_url, other_url, user_with_role) -> list[str]:  # type: ignore[no-untyped-def]

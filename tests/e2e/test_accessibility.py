@@ -166,3 +166,27 @@ def test_signed_out_pages_and_form_errors_pass_axe(
     sweep.check(page, "code errors")
 
     assert problems_of(sweep) == [], report(sweep)
+
+
+def test_api_keys_pages_the_key_shown_once_and_the_api_docs_pass_axe(
+    context: BrowserContext, page: Page, demo_site: str, console: ConsoleWatch
+):
+    """The keys pages as the school's administrator: the list, the form with its errors,
+    the page that shows the new key once, and the API's documentation."""
+    sweep = Sweep(demo_site, console)
+    sign_in_by_cookie(context, demo_site, "admin@heronsgate.example")
+    page.goto(f"{demo_site}/organisations/")
+    page.get_by_role("link", name="Heronsgate School").click()
+    page.get_by_role("link", name="API keys").click()
+    sweep.check(page, "api keys")
+    page.get_by_role("button", name="Create a key").click()
+    submit(page)
+    sweep.check(page, "create key errors")
+    page.get_by_label("Name of the key").fill("MIS sync")
+    page.get_by_label("Add and update pupils from the MIS (pupils:write)").check()
+    submit(page)
+    assert page.get_by_label("The key").input_value().startswith("apcase_")
+    sweep.check(page, "key created")
+    page.goto(f"{demo_site}/api/docs")
+    sweep.check(page, "api docs")
+    assert problems_of(sweep) == [], report(sweep)

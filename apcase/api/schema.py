@@ -1,0 +1,42 @@
+"""The OpenAPI schema's parts that drf-spectacular cannot infer: how a key is sent, and
+the problem responses every endpoint may give."""
+
+from typing import Any
+
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.utils import OpenApiResponse
+
+from .problems import PROBLEM
+from .serializers import ProblemSerializer
+
+
+class ApiKeyScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
+    target_class = "apcase.api.authentication.ApiKeyAuthentication"
+    name = "apiKey"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "An organisation's API key: `Authorization: Bearer apcase_...`.",
+        }
+
+
+def _problem(description: str) -> OpenApiResponse:
+    return OpenApiResponse(response=ProblemSerializer, description=description)
+
+
+REFUSALS: dict[Any, Any] = {
+    (400, PROBLEM): _problem("The request is not valid; nothing was changed."),
+    (401, PROBLEM): _problem("No API key, or one that is not valid or revoked."),
+    (403, PROBLEM): _problem("The key lacks the scope, or its organisation may not do this."),
+    (404, PROBLEM): _problem("No such record, or not one this key's organisation may see."),
+    (405, PROBLEM): _problem("This method is not allowed here."),
+    (406, PROBLEM): _problem("The API answers in JSON only."),
+    (415, PROBLEM): _problem("Send JSON (Content-Type: application/json)."),
+    (429, PROBLEM): _problem("Too many requests with this key: wait as Retry-After says."),
+}
+
+
+def responses(ok: Any, status: int = 200) -> dict[Any, Any]:
+    return {status: ok, **REFUSALS}
