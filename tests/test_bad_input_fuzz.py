@@ -117,6 +117,7 @@ NO_FORM = frozenset(
         "api:placement_attendance",
         "api:pupils",
         "api:figures",
+        "api:no_such_endpoint",
     }
 )
 FORM_PAGES = [name for name in URL_NAMES if name not in NO_FORM]

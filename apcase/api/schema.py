@@ -4,7 +4,7 @@ the problem responses every endpoint may give."""
 from typing import Any
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 
 from .problems import PROBLEM
 from .serializers import ProblemSerializer
@@ -40,3 +40,27 @@ REFUSALS: dict[Any, Any] = {
 
 def responses(ok: Any, status: int = 200) -> dict[Any, Any]:
     return {status: ok, **REFUSALS}
+
+
+def endpoint(
+    operation_id: str,
+    tag: str,
+    summary: str,
+    description: str,
+    *,
+    ok: Any,
+    request: Any = None,
+    query: Any = None,
+    status: int = 200,
+) -> Any:
+    """The schema of one endpoint: what it is for (`tag`: who uses it), what it takes
+    and what it answers, with every refusal."""
+    return extend_schema(
+        operation_id=operation_id,
+        tags=[tag],
+        summary=summary,
+        description=description,
+        request=request,
+        parameters=[query] if query is not None else None,
+        responses=responses(ok, status),
+    )

@@ -33,4 +33,6 @@ urlpatterns = [
         views.revoke_key,
         name="revoke_key",
     ),
+    # Last: every other URL under /api/ answers as the API does (404 problem+json).
+    path("<path:rest>", views.NoSuchEndpoint.as_view(), name="no_such_endpoint"),
 ]

@@ -13,14 +13,14 @@ from collections.abc import Callable
 from functools import cache
 from typing import Any
 
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
-from drf_spectacular.utils import extend_schema
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -41,7 +41,7 @@ from . import scopes, selectors, serializers, services
 from .forms import CreateKeyForm
 from .models import ApiKey
 from .problems import problem
-from .schema import responses
+from .schema import endpoint
 
 # --- the endpoints ------------------------------------------------------------------
 
@@ -70,14 +70,14 @@ class Register(KeyView):
     required_scope = scopes.ATTENDANCE_WRITE
     policy = staticmethod(policies.can_take_registers)
 
-    @extend_schema(
-        operation_id="register_read",
-        tags=["provider"],
-        summary="The pupils expected at a register",
-        description="Scope `attendance:write`. Every pupil placed with the key's provider "
+    @endpoint(
+        "register_read",
+        "provider",
+        "The pupils expected at a register",
+        "Scope `attendance:write`. Every pupil placed with the key's provider "
         "who is expected in this session, with their current mark: the register to submit.",
-        parameters=[serializers.RegisterQuerySerializer],
-        responses=responses(serializers.RegisterSerializer),
+        ok=serializers.RegisterSerializer,
+        query=serializers.RegisterQuerySerializer,
     )
     def get(self, request: Request) -> Response:
         query = _valid(serializers.RegisterQuerySerializer, request.query_params)
@@ -98,15 +98,15 @@ class Register(KeyView):
             }
         )
 
-    @extend_schema(
-        operation_id="register_submit",
-        tags=["provider"],
-        summary="Submit a register (AM or PM)",
-        description="Scope `attendance:write`. What the provider saw of every pupil "
+    @endpoint(
+        "register_submit",
+        "provider",
+        "Submit a register (AM or PM)",
+        "Scope `attendance:write`. What the provider saw of every pupil "
         "expected in the session, as on the register page: all or nothing. A placement "
         "that is not the key's provider's is not found (404).",
+        ok=serializers.RegisterResultSerializer,
         request=serializers.RegisterSubmissionSerializer,
-        responses=responses(serializers.RegisterResultSerializer),
     )
     def post(self, request: Request) -> Response:
         data = _valid(serializers.RegisterSubmissionSerializer, request.data)
@@ -131,15 +131,16 @@ class CheckIns(KeyView):
     required_scope = scopes.CHECKINS_WRITE
     policy = staticmethod(policies.can_take_registers)
 
-    @extend_schema(
-        operation_id="check_in_record",
-        tags=["provider"],
-        summary="Record a weekly check-in",
-        description="Scope `checkins:write`. Engagement, wellbeing and behaviour from 1 "
+    @endpoint(
+        "check_in_record",
+        "provider",
+        "Record a weekly check-in",
+        "Scope `checkins:write`. Engagement, wellbeing and behaviour from 1 "
         "to 5 for one week of a pupil placed with the key's provider; a low or falling "
         "score alerts the named staff member as the page does.",
+        ok=serializers.CheckInRecordedSerializer,
         request=serializers.CheckInSerializer,
-        responses=responses(serializers.CheckInRecordedSerializer, status=201),
+        status=201,
     )
     def post(self, request: Request, placement_id: int) -> Response:
         placement = monitoring.get_placement_to_mark(request.user, placement_id)
@@ -182,13 +183,12 @@ class Placements(KeyView):
     required_scope = scopes.PLACEMENTS_READ
     policy = staticmethod(policies.can_view_placements)
 
-    @extend_schema(
-        operation_id="placements_list",
-        tags=["school"],
-        summary="The school's placements",
-        description="Scope `placements:read`. Every placement of the school's pupils, "
-        "newest first.",
-        responses=responses(serializers.PlacementSerializer(many=True)),
+    @endpoint(
+        "placements_list",
+        "school",
+        "The school's placements",
+        "Scope `placements:read`. Every placement of the school's pupils, newest first.",
+        ok=serializers.PlacementSerializer(many=True),
     )
     def get(self, request: Request) -> Response:
         placements = placements_visible_to(request.user).order_by("-start_date", "-pk")
@@ -200,13 +200,13 @@ class PlacementAttendance(KeyView):
     required_scope = scopes.ATTENDANCE_READ
     policy = staticmethod(policies.can_view_placements)
 
-    @extend_schema(
-        operation_id="placement_attendance",
-        tags=["school"],
-        summary="Attendance at one placement",
-        description="Scope `attendance:read`. The current mark of every session recorded "
+    @endpoint(
+        "placement_attendance",
+        "school",
+        "Attendance at one placement",
+        "Scope `attendance:read`. The current mark of every session recorded "
         "at the placement, with the home school's code, and the attendance figures.",
-        responses=responses(serializers.AttendanceSerializer),
+        ok=serializers.AttendanceSerializer,
     )
     def get(self, request: Request, placement_id: int) -> Response:
         placement = get_placement_for(request.user, placement_id)
@@ -298,15 +298,15 @@ class Pupils(KeyView):
     required_scope = scopes.PUPILS_WRITE
     policy = staticmethod(policies.can_import_pupils)
 
-    @extend_schema(
-        operation_id="pupils_upsert",
-        tags=["school"],
-        summary="Add and update pupils (MIS-style)",
-        description="Scope `pupils:write`. The rows of an MIS import as JSON, applied by "
+    @endpoint(
+        "pupils_upsert",
+        "school",
+        "Add and update pupils (MIS-style)",
+        "Scope `pupils:write`. The rows of an MIS import as JSON, applied by "
         "the same import (docs/mis-import.md): matched by UPN, every row checked first, "
         "all or nothing. Child-protection flags are never imported.",
+        ok=serializers.ImportResultSerializer,
         request=serializers.PupilUpsertSerializer,
-        responses=responses(serializers.ImportResultSerializer),
     )
     def post(self, request: Request) -> Response:
         data = _valid(serializers.PupilUpsertSerializer, request.data)
@@ -325,13 +325,13 @@ class Figures(KeyView):
     required_scope = scopes.FIGURES_READ
     policy = staticmethod(policies.can_read_ap_figures)
 
-    @extend_schema(
-        operation_id="figures",
-        tags=["local authority"],
-        summary="Children in alternative provision now",
-        description="Scope `figures:read`. How many children of the authority's schools "
+    @endpoint(
+        "figures",
+        "local authority",
+        "Children in alternative provision now",
+        "Scope `figures:read`. How many children of the authority's schools "
         "are in an active placement today, by provider and by home school. No names.",
-        responses=responses(serializers.FiguresSerializer),
+        ok=serializers.FiguresSerializer,
     )
     def get(self, request: Request) -> Response:
         active = placements_visible_to(request.user).filter(status=Placement.Status.ACTIVE)
@@ -362,6 +362,18 @@ def _counts(counter: Counter[tuple[int, str]]) -> list[dict[str, Any]]:
         {"id": pk, "name": name, "children": n}
         for (pk, name), n in sorted(counter.items(), key=lambda item: item[0][1])
     ]
+
+
+@access_rule(API_KEY)
+class NoSuchEndpoint(APIView):
+    """Any other URL under /api/: 404 problem+json (401 without a key), not the HTML
+    page, so a client always gets the API's one shape of answer."""
+
+    permission_classes = [IsAuthenticated]
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        raise Http404("There is no such endpoint. The endpoints are listed at /api/docs.")
 
 
 # --- the schema and its documentation ------------------------------------------------

@@ -377,3 +377,7 @@ SPECTACULAR_SETTINGS = {
 }
 # Requests per key (Django REST framework's "N/period"), counted in the default cache.
 APCASE_API_RATE = env.str("APCASE_API_RATE", default="120/minute")
+# The cache counts the API's requests per key. In memory, each server process counts its
+# own; a deployment with several processes sets a shared one, e.g.
+# APCASE_CACHE_URL=dbcache://apcase_cache (then `manage.py createcachetable`).
+CACHES = {"default": env.cache_url("APCASE_CACHE_URL", default="locmemcache://")}

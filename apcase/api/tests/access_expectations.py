@@ -42,6 +42,13 @@ EXPECTATIONS = {
     "api:placement_attendance": Expect(api_key=True, key_kinds=SCHOOL, kwargs=_placement),
     "api:pupils": Expect(api_key=True, key_kinds=SCHOOL, method="POST", ok=400),
     "api:figures": Expect(api_key=True, key_kinds=frozenset({OrganisationKind.LOCAL_AUTHORITY})),
+    # Any other URL under /api/: 404 problem+json for any key (401 without one).
+    "api:no_such_endpoint": Expect(
+        api_key=True,
+        key_kinds=frozenset(OrganisationKind) - {OrganisationKind.PLATFORM},
+        kwargs=lambda w, own: {"rest": "v1/nothing-here/"},
+        ok=404,
+    ),
     "api:schema": Expect(roles=ALL_ROLES),
     "api:docs": Expect(roles=ALL_ROLES),
     "api:keys": Expect(roles=SCHOOL_ADMINS, kwargs=_school, role_status=OTHER_ADMINS),

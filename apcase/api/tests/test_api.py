@@ -292,3 +292,26 @@ def test_a_key_over_its_rate_gets_429_with_retry_after(world, settings):
     _problem(response, 429)
     assert int(response["Retry-After"]) > 0
     assert Client().get(url, **bearer(other_token)).status_code == 200
+
+
+# --- the demo ---------------------------------------------------------------------------
+
+
+def test_the_demo_makes_one_key_per_organisation_and_prints_it_only_once(db, capsys):
+    from django.core.management import call_command
+
+    from apcase.api.models import ApiKey
+
+    call_command("seed_demo")
+    out = capsys.readouterr().out
+    keys = ApiKey.objects.filter(name="Demo key")
+    assert keys.count() == 4
+    school_key = keys.get(organisation__name="Heronsgate School")
+    token = next(
+        line.split(": ", 1)[1] for line in out.splitlines() if "Heronsgate School: apcase_" in line
+    )
+    assert Client().get(reverse("api:placements"), **bearer(token)).status_code == 200
+    assert school_key.scopes == ["placements:read", "attendance:read", "pupils:write"]
+    call_command("seed_demo")
+    assert ApiKey.objects.filter(name="Demo key").count() == 4
+    assert token not in capsys.readouterr().out

@@ -25,6 +25,8 @@ APP_DEMOS = [
     "apcase.reviews.demo",
     "apcase.reintegration.demo",
     "apcase.census.demo",
+    # Returns the demo API keys to print (their only copy).
+    "apcase.api.demo",
 ]
 
 
@@ -34,6 +36,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if settings.APCASE_ENV != "development":
             raise CommandError("Demo data is only loaded when APCASE_ENV=development.")
+        printed: list[str] = []
         with transaction.atomic():
             organisations = accounts_demo.seed_organisations()
             accounts_demo.seed_accounts(organisations)
@@ -44,7 +47,7 @@ class Command(BaseCommand):
                     if error.name == module_name:
                         continue
                     raise
-                module.seed(organisations)
+                printed.extend(module.seed(organisations) or [])
         self.stdout.write(self.style.SUCCESS("Demo data loaded. Every demo account:"))
         for account in accounts_demo.DEMO_ACCOUNTS:
             self.stdout.write(f"  {account.email:<36} {account.role}")
@@ -52,3 +55,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"TOTP secret for all demo accounts (base32): {accounts_demo.DEMO_TOTP_SECRET}"
         )
+        if printed:
+            self.stdout.write("Demo API keys (shown once; docs/api.md):")
+            for line in printed:
+                self.stdout.write(line)
