@@ -60,7 +60,11 @@ class AuditEvent(AppendOnlyModel):
 
     class Meta:
         ordering = ["-occurred_at", "-id"]
-        indexes = [models.Index(fields=["target_type", "target_id"])]
+        indexes = [
+            models.Index(fields=["target_type", "target_id"]),
+            # A pupil's chronology: their events, newest first.
+            models.Index(fields=["pupil_id", "-occurred_at"], name="audit_events_by_pupil_time"),
+        ]
 
     def __str__(self) -> str:
         return (

@@ -155,6 +155,20 @@ class FollowUpTask(TimeStampedModel):
                 name="one_follow_up_per_session",
             )
         ]
+        indexes = [
+            # Home pages list the open follow-ups of a person, and of a placement: only
+            # open ones are read that way, and they are few among years of closed ones.
+            models.Index(
+                fields=["assigned_to", "date"],
+                condition=Q(status="open"),
+                name="open_follow_ups_by_assignee",
+            ),
+            models.Index(
+                fields=["placement", "date"],
+                condition=Q(status="open"),
+                name="open_follow_ups_by_placement",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.date}"

@@ -139,6 +139,10 @@ class Referral(TimeStampedModel):
                 name="scheduled_referral_has_meeting",
             ),
         ]
+        indexes = [
+            # The LA's referral list: a panel's referrals, most recently changed first.
+            models.Index(fields=["panel", "-updated_at"], name="referrals_by_panel_updated"),
+        ]
 
     def __str__(self) -> str:
         return f"Referral for {self.pupil} ({self.get_status_display()})"
