@@ -58,8 +58,9 @@ class PlanForm(_Form):
 
     def __init__(self, *args: Any, placement: Placement, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if placement.status == Placement.Status.ACTIVE:
-            # A started placement's end date moves only by extending or ending it.
+        if placement.status == Placement.Status.ACTIVE and placement.planned_end_date:
+            # A started placement's end date moves only by extending or ending it; one
+            # started without an end date gets one here (the plan is refused without).
             self.fields["planned_end_date"].disabled = True
             self.fields[
                 "planned_end_date"

@@ -49,6 +49,7 @@ def update_plan(
         errors["planned_end_date"] = ["The planned end date must be on or after the start date."]
     elif (
         placement.status == Placement.Status.ACTIVE
+        and placement.planned_end_date is not None
         and details.planned_end_date != placement.planned_end_date
     ):
         errors["planned_end_date"] = [

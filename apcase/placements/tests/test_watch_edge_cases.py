@@ -242,3 +242,29 @@ def test_one_placement_that_cannot_be_checked_does_not_silence_the_others(world,
     # The email names the child by first name and initial only.
     assert OutboxMessage.objects.filter(subject__contains=fine.pupil.initialled_name).count() == 2
     assert not OutboxMessage.objects.filter(subject__contains=fine.pupil.display_name).exists()
+
+
+def test_a_placement_started_without_an_end_date_gets_one_on_its_plan_page(world):
+    """The end date box was locked once the placement had started, and the plan refused
+    without one: a placement started with no end date could never have its plan saved."""
+    placement = make_placement(world.school, world.provider, planned_end_date=None)
+    named = placement.named_staff_member
+    client = sign_in(Client(), named)
+    url = reverse("placements:edit_plan", kwargs={"placement_id": placement.pk})
+    page = client.get(url).content.decode()
+    assert "to change its end date, extend or end it" not in page
+    end = placement.start_date + datetime.timedelta(weeks=6)
+    data = {
+        "planned_end_date_0": end.day,
+        "planned_end_date_1": end.month,
+        "planned_end_date_2": end.year,
+        "named_staff_member": named.pk,
+        "dual_registered": "no",
+        "part_time_timetable": "no",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()
+    placement.refresh_from_db()
+    assert placement.planned_end_date == end
+    # Once it has one, it moves only by extending or ending the placement.
+    assert "to change its end date, extend or end it" in client.get(url).content.decode()
