@@ -201,12 +201,14 @@ def link_record(concern: Concern, *, by: User, record: str) -> ConcernLink:
 
 
 def set_review_date(concern: Concern, *, by: User, review_on: datetime.date) -> None:
-    if review_on < timezone.localdate():
-        raise fail("review_on", "The review date must be today or in the future.")
     with transaction.atomic():
         locked = locked_for_dsl(concern, by)
         if locked.status == ConcernStatus.CLOSED:
             raise TransitionNotAllowed("This concern is closed.")
+        if review_on == locked.review_on:
+            return  # saved unchanged (even once the date has passed): nothing to record
+        if review_on < timezone.localdate():
+            raise fail("review_on", "The review date must be today or in the future.")
         old = locked.review_on.isoformat() if locked.review_on else None
         Concern.objects.filter(pk=locked.pk).update(review_on=review_on)
         record_change(

@@ -21,7 +21,7 @@ from apcase.referrals.tests.factories import person
 from apcase.safeguarding import services, workflow
 from apcase.safeguarding.models import ActionKind, Concern, ConcernStatus
 from conftest import sign_in
-from tests.helpers import assert_page
+from tests.helpers import assert_page, travel_to
 
 from .factories import category, concern_at_provider, placed_pupil, report
 
@@ -480,3 +480,36 @@ def test_choosing_no_child_says_so_in_the_error_summary(setting):
             '<a href="#pupil">Select the child the concern is about.</a>',
         ],
     )
+
+
+def test_the_review_date_form_shows_the_date_set_and_keeps_it_when_saved_unchanged(
+    setting, monkeypatch
+):
+    """The form came up empty: the DSL who opened it to check the date had to type it
+    again, and saving it blank was refused. A date set earlier that has since passed
+    is kept too, unrecorded, rather than refused as in the past."""
+    concern = services.raise_concern(setting.pupil, by=setting.provider_staff, report=report())
+    concern = workflow.acknowledge(concern, by=setting.dsl)
+    review_on = timezone.localdate() + datetime.timedelta(days=10)
+    services.set_review_date(concern, by=setting.dsl, review_on=review_on)
+    client = sign_in(Client(), setting.dsl)
+    url = reverse("safeguarding:review", args=[concern.pk])
+    page = " ".join(assert_page(client.get(url)).split())
+    for box, value in (("0", review_on.day), ("1", review_on.month), ("2", review_on.year)):
+        assert f'name="review_on_{box}" value="{value}"' in page
+    travel_to(monkeypatch, review_on + datetime.timedelta(days=3))  # the date has passed
+    client = sign_in(Client(), setting.dsl)  # a new day's session
+    events = AuditEvent.objects.filter(action="safeguarding.concern_review_set").count()
+    data = {
+        "review_on_0": review_on.day,
+        "review_on_1": review_on.month,
+        "review_on_2": review_on.year,
+    }
+    detail = reverse("safeguarding:detail", args=[concern.pk])
+    assert_page(client.post(url, data), status=302, redirects_to=detail)
+    concern.refresh_from_db()
+    assert concern.review_on == review_on
+    assert AuditEvent.objects.filter(action="safeguarding.concern_review_set").count() == events
+    earlier = review_on - datetime.timedelta(days=1)
+    moved = {"review_on_0": earlier.day, "review_on_1": earlier.month, "review_on_2": earlier.year}
+    assert_page(client.post(url, moved), contains="The review date must be today or in the future")
