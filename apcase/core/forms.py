@@ -39,6 +39,27 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
         return super()._check_values(value)  # type: ignore[misc]  # not in django-stubs
 
 
+class ReasonIfChanged(forms.Form):
+    """A form that corrects a record and asks why: the reason (field `reason`) is asked
+    for only when something else changes. Saved unchanged, the view does nothing and
+    says so (`changes_something()`), as every other edit form does, rather than refusing
+    the person who opened it to check it."""
+
+    reason_required = "Enter the reason."
+
+    def changes_something(self) -> bool:
+        return bool(set(self.changed_data) - {"reason"})
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.changes_something() and not str(data.get("reason") or "").strip():
+            self.add_error("reason", self.reason_required)
+        return data
+
+
+NOTHING_CHANGED = "Nothing was changed."
+
+
 class ConfirmForm(forms.Form):
     """ "Are you sure?": no fields, one button. `warning` for a button that removes or
     ends something (GOV.UK's red warning button)."""

@@ -5,7 +5,13 @@ from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
 
 from apcase.accounts.models import User
-from apcase.core.forms import GovDateField, ModelMultipleChoiceField, SimpleForm, YesNoField
+from apcase.core.forms import (
+    GovDateField,
+    ModelMultipleChoiceField,
+    ReasonIfChanged,
+    SimpleForm,
+    YesNoField,
+)
 from apcase.core.uploads import ALLOWED_DESCRIPTION, max_upload_bytes
 from apcase.directory.models import Site
 from apcase.directory.selectors import active_sites_of
@@ -225,7 +231,7 @@ class SitesForm(forms.Form):
         )
 
 
-class CommissioningForm(_Form):
+class CommissioningForm(ReasonIfChanged, _Form):
     """Correct who commissions the placement and under which power, with the reason."""
 
     submit_label = "Save the correction"
@@ -242,5 +248,8 @@ class CommissioningForm(_Form):
         widget=forms.RadioSelect,
     )
     reason = forms.CharField(
-        label="Why the record is being corrected", widget=forms.Textarea(attrs={"rows": 3})
+        label="Why the record is being corrected",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
     )
+    reason_required = "Enter why the record is being corrected."

@@ -13,10 +13,10 @@ from apcase.access import policies
 from apcase.access.requests import SignedInRequest
 from apcase.access.rules import access_rule
 from apcase.accounts.models import User
-from apcase.core.forms import ConfirmForm
+from apcase.core.forms import NOTHING_CHANGED, ConfirmForm
 from apcase.core.pdf import pdf_response, render_pdf
 from apcase.core.uploads import file_response
-from apcase.core.viewhelpers import handle_form, run_action
+from apcase.core.viewhelpers import Message, handle_form, run_action
 from apcase.directory import threshold
 
 from . import plan, selectors, services, watch, workflow
@@ -112,7 +112,7 @@ def _form_page(
     form: Any,
     *,
     save: Callable[[], Any],
-    done: str,
+    done: Message,
     heading: str,
     template: str = "placements/form.html",
     context: dict[str, Any] | None = None,
@@ -316,9 +316,15 @@ def commissioning(request: SignedInRequest, placement_id: int) -> HttpResponse:
         request,
         placement,
         form,
-        save=lambda: services.correct_commissioning(
-            placement, by=request.user, **form.cleaned_data
+        save=lambda: (
+            services.correct_commissioning(placement, by=request.user, **form.cleaned_data)
+            if form.changes_something()
+            else placement
         ),
-        done="Who commissions the placement is corrected.",
+        done=lambda _: (
+            "Who commissions the placement is corrected."
+            if form.changes_something()
+            else NOTHING_CHANGED
+        ),
         heading="Who commissions the placement",
     )

@@ -271,3 +271,19 @@ def test_the_service_refuses_a_plan_that_does_not_answer_the_part_time_question(
     assert refused.value.errors["part_time_timetable"] == [
         "Select yes if the pupil is on a part-time timetable"
     ]
+
+
+def test_the_correction_page_saved_unchanged_does_nothing_and_says_so(world, head):
+    """It refused the person who opened it to check it: no reason, and 'nothing
+    changed'. A change still needs its reason."""
+    placement = make_placement(world.school, world.provider, commissioning_power="school_ap")
+    client = sign_in(Client(), head)
+    url = reverse("placements:commissioning", kwargs={"placement_id": placement.pk})
+    unchanged = {"arranged_by": "school", "commissioning_power": "school_ap", "reason": ""}
+    response = client.post(url, unchanged, follow=True)
+    assert_page(response, contains="Nothing was changed.", lacks="There is a problem")
+    assert response.redirect_chain[0][1] == 302
+    assert not AuditEvent.objects.filter(action="placement_commissioning_corrected").exists()
+    changed = client.post(url, unchanged | {"arranged_by": "la", "commissioning_power": "s19"})
+    assert_page(changed, contains="Enter why the record is being corrected.")
+    assert Placement.objects.get(pk=placement.pk).arranged_by == "school"
