@@ -6,7 +6,7 @@ from crispy_forms_gds.layout import Field, Fieldset, Fluid, Layout, Size, Submit
 from django import forms
 
 from apcase.accounts.models import Organisation, User
-from apcase.core.forms import GovDateField, ModelMultipleChoiceField, date_field
+from apcase.core.forms import GovDateField, ModelMultipleChoiceField, ReasonIfChanged, date_field
 from apcase.directory.forms import ProviderChoiceField
 from apcase.placements.models import Placement
 from apcase.referrals.models import Referral
@@ -274,21 +274,22 @@ class ReferralDecisionForm(DecisionForm):
 REASON_HELP = "Say it plainly: the schools with items on the agenda are told."
 
 
-def _reason_field(label: str) -> forms.CharField:
+def _reason_field(label: str, *, required: bool = True) -> forms.CharField:
     return forms.CharField(
         label=label,
         help_text=REASON_HELP,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Enter the reason."},
+        required=required,
     )
 
 
-class MeetingEditForm(forms.Form):
+class MeetingEditForm(ReasonIfChanged):
     date = GovDateField(label="Date", help_text="For example, 8 12 2026.")
     start_time = forms.TimeField(label="Start time", help_text="For example, 09:30.")
     venue = forms.CharField(label="Venue", max_length=200, required=False)
     online_link = forms.URLField(label="Online meeting link", required=False, assume_scheme="https")
-    reason = _reason_field("Why are the details changing?")
+    reason = _reason_field("Why are the details changing?", required=False)
 
     def __init__(self, *args: Any, meeting: PanelMeeting, **kwargs: Any):
         kwargs["initial"] = {

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from apcase.access import policies
 from apcase.access.requests import SignedInRequest
 from apcase.access.rules import access_rule
-from apcase.core.forms import ConfirmForm
+from apcase.core.forms import NOTHING_CHANGED, ConfirmForm
 from apcase.core.pdf import pdf_response, render_pdf
 from apcase.core.viewhelpers import Message, handle_form, run_action
 from apcase.directory import selectors as directory_selectors
@@ -132,7 +132,7 @@ def _meeting_action(
     form: BaseForm,
     action: Callable[[], object],
     *,
-    done: str,
+    done: Message,
     redirect_to: str | Callable[[PanelMeeting], str],
     context: dict[str, Any],
 ) -> HttpResponse:
@@ -183,8 +183,16 @@ def meeting_edit(request: SignedInRequest, meeting_id: int) -> HttpResponse:
     return _meeting_action(
         request,
         form,
-        lambda: services.edit_meeting(by=request.user, meeting=meeting, change=form.change()),
-        done="Meeting details changed. The schools with items on the agenda have been told.",
+        lambda: (
+            services.edit_meeting(by=request.user, meeting=meeting, change=form.change())
+            if form.changes_something()
+            else meeting
+        ),
+        done=lambda _: (
+            "Meeting details changed. The schools with items on the agenda have been told."
+            if form.changes_something()
+            else NOTHING_CHANGED
+        ),
         redirect_to=_meeting_url,
         context={"meeting": meeting, "heading": "Change the meeting details"},
     )

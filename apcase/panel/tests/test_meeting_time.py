@@ -486,3 +486,29 @@ def test_a_referral_waiting_after_a_cancelled_meeting_is_on_the_officers_home_pa
         sign_in(Client(), s.officer).get(reverse("home")),
         contains="Referral for Riley Stone awaits a panel meeting",
     )
+
+
+def test_the_meeting_details_page_saved_unchanged_does_nothing_and_tells_nobody(s):
+    """It refused the officer who opened it to check the details ('Enter the reason',
+    then 'Change at least one detail'). A change still needs its reason."""
+    client = sign_in(Client(), s.officer)
+    url = reverse("panel:meeting_edit", args=[s.meeting.pk])
+    m = s.meeting
+    unchanged = {
+        "date_0": m.date.day,
+        "date_1": m.date.month,
+        "date_2": m.date.year,
+        "start_time": m.start_time.strftime("%H:%M"),
+        "venue": m.venue,
+        "online_link": m.online_link,
+        "reason": "",
+    }
+    response = client.post(url, unchanged, follow=True)
+    assert_page(response, contains="Nothing was changed.", lacks="There is a problem")
+    assert response.redirect_chain[0][1] == 302
+    assert not AuditEvent.objects.filter(action="panel_meeting_edited").exists()
+    assert not OutboxMessage.objects.filter(subject__icontains="details changed").exists()
+    moved = client.post(url, unchanged | {"venue": "Council Chamber"})
+    assert_page(moved, contains="Enter the reason.")
+    m.refresh_from_db()
+    assert m.venue != "Council Chamber"
