@@ -71,6 +71,7 @@ class PlacementCensusForm(SimpleForm):
         "pupil permanently excluded who also has a health need, the exclusion.",
         choices=APPlacementReason.choices,
         widget=forms.RadioSelect,
+        error_messages={"required": "Select the primary reason for placement"},
     )
     left_roll_on = GovDateField(
         label="Date the pupil left the school's roll",

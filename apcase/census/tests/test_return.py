@@ -204,6 +204,11 @@ def test_a_bad_reason_is_refused_with_a_message_and_changes_nothing(world, lead)
     response = client.post(reverse("census:placement", args=[placement.pk]), {"reason": "XXX"})
     assert_page(response, contains="Select a valid choice")
     assert not PlacementReason.objects.filter(placement=placement).exists()
+    # Left blank, the GOV.UK message naming the question, not Django's.
+    response = client.post(reverse("census:placement", args=[placement.pk]), {"reason": ""})
+    assert_page(response, contains="Select the primary reason for placement")
+    assert "This field is required" not in response.content.decode()
+    assert not PlacementReason.objects.filter(placement=placement).exists()
 
 
 def test_staff_outside_the_census_team_cannot_record_census_details(world, user_with_role):
