@@ -66,6 +66,10 @@ NO_FORM = frozenset(
         "pupils:export",
         "pupils:export_xlsx",
         "census:export",
+        # The board's rows as a file: it reads the board's filters, which are fuzzed on
+        # the board's own form (oversight:board); a choice not offered gives every row.
+        "oversight:board_export",
+        "oversight:board_export_xlsx",
         "referrals:list",
         "referrals:export",
         "referrals:export_xlsx",
