@@ -11,6 +11,7 @@ urlpatterns = [
     path("", home_views.home, name="home"),
     path("notifications/", home_views.notifications, name="notifications"),
     path("notifications/read/", home_views.mark_notifications_read, name="notifications_read"),
+    path("calendar/<str:token>.ics", home_views.calendar_feed, name="calendar_feed"),
     path("accessibility/", home_views.accessibility_statement, name="accessibility"),
     path("privacy/", home_views.privacy_notice, name="privacy"),
     path("account/", include("apcase.accounts.urls")),

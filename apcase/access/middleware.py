@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
-from .rules import API_KEY, PASSWORD_ONLY, PUBLIC, SIGNED_IN, rule_of
+from .rules import API_KEY, PASSWORD_ONLY, PUBLIC, SIGNED_IN, TOKEN, rule_of
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +37,8 @@ class AccessRuleMiddleware:
             # An API view authenticates its key itself (apcase.api.authentication) and
             # answers 401 problem+json, never a redirect to the sign-in page.
             return None
+        if rule is TOKEN:
+            return None  # a TOKEN view checks its token itself (404 when it opens nothing)
         user = request.user
         if not user.is_authenticated:
             return redirect_to_login(request.get_full_path())

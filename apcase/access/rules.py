@@ -24,6 +24,11 @@ SIGNED_IN = _Marker("SIGNED_IN")  # signed in with both factors, any role
 # named predicate of the endpoint are checked there too (403), and its scoped selectors
 # answer 404 as the pages' do.
 API_KEY = _Marker("API_KEY")
+# Reached with no session, by a secret token in the URL that the view itself checks
+# against a stored hash (answering 404 for any token that opens nothing): a calendar
+# program fetching a person's feed. The gate lets it through as it does PUBLIC; the
+# marker says the page is not public at all, and the walk proves the 404s.
+TOKEN = _Marker("TOKEN")
 
 Rule = _Marker | Callable[[Any], bool]
 

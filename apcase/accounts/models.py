@@ -206,3 +206,16 @@ class PasswordResetRequest(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"Password reset request {self.pk} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class CalendarFeed(models.Model):
+    """A person's calendar feed address (home.views.calendar_feed): only the hash of its
+    secret token is kept, as for invitations; one per person, replaced when a new
+    address is made and deleted when the feed is turned off."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="calendar_feed")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Calendar feed of user {self.user_id}"

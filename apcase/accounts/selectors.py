@@ -14,7 +14,7 @@ from apcase.core.errors import ValidationFailed
 from apcase.core.queries import one_or_404
 
 from .audit import AccountAction
-from .models import Invitation, Membership, Organisation, User, hash_token
+from .models import CalendarFeed, Invitation, Membership, Organisation, User, hash_token
 
 
 def organisations_managed_by(user: User) -> QuerySet[Organisation]:
@@ -190,3 +190,22 @@ def holders(organisation: Organisation | None, roles: Iterable[str]) -> list[Use
         .distinct()
         .order_by("email")
     )
+
+
+def calendar_feed_owner(token: str) -> User:
+    """The person whose calendar feed `token` opens (the token itself is the credential:
+    the feed is fetched by a calendar program with no session). 404, the same whatever
+    the reason, for an unknown or revoked token, an inactive account, or one that holds
+    no role now."""
+    feed = (
+        CalendarFeed.objects.select_related("user")
+        .filter(token_hash=hash_token(token), user__is_active=True)
+        .first()
+    )
+    if feed is None or not policies.can_use_service(feed.user):
+        raise Http404("No such calendar.")
+    return feed.user
+
+
+def has_calendar_feed(user: User) -> bool:
+    return CalendarFeed.objects.filter(user=user).exists()

@@ -18,5 +18,6 @@ urlpatterns = [
     ),
     path("invitations/<str:token>/", views.accept_invitation, name="accept_invitation"),
     path("emails/", views.email_choice, name="email_choice"),
+    path("calendar/", views.calendar_feed_settings, name="calendar"),
     path("password-reset/done/", views.password_reset_complete, name="password_reset_complete"),
 ]

@@ -22,6 +22,7 @@ from apcase.access.requests import SignedInRequest
 from apcase.access.rules import PASSWORD_ONLY, PUBLIC, SIGNED_IN, access_rule
 from apcase.core.viewhelpers import handle_form
 from apcase.notifications import centre
+from apcase.notifications.services import absolute_url
 
 from . import selectors, services, two_factor
 from .forms import (
@@ -201,4 +202,27 @@ def email_choice(request: SignedInRequest) -> HttpResponse:
         success_message="Your email choice is saved.",
         redirect_to="accounts:email_choice",
         template="accounts/email_choice.html",
+    )
+
+
+@access_rule(policies.can_use_service)
+def calendar_feed_settings(request: SignedInRequest) -> HttpResponse:
+    """The person's calendar feed: make a secret address (shown once: only its hash is
+    kept), make a new one (the old stops working) or turn the feed off."""
+    address = ""
+    if request.method == "POST":
+        choice = request.POST.get("action")
+        if choice == "revoke":
+            if services.revoke_calendar_feed(by=request.user):
+                messages.success(request, "Your calendar feed is turned off.")
+            return redirect("accounts:calendar")
+        if choice != "make":
+            messages.error(request, "Choose to make a new address or to turn the feed off.")
+            return redirect("accounts:calendar")
+        token = services.make_calendar_feed(by=request.user)
+        address = absolute_url(reverse("calendar_feed", args=[token]))
+    return render(
+        request,
+        "accounts/calendar.html",
+        {"address": address, "has_feed": selectors.has_calendar_feed(request.user)},
     )

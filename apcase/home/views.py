@@ -6,11 +6,12 @@ from django.views.decorators.http import require_POST
 
 from apcase.access import policies
 from apcase.access.requests import SignedInRequest
-from apcase.access.rules import PUBLIC, SIGNED_IN, access_rule
+from apcase.access.rules import PUBLIC, SIGNED_IN, TOKEN, access_rule
+from apcase.accounts import selectors as accounts_selectors
 from apcase.core import attention
 from apcase.notifications import centre
 
-from . import records, worklist
+from . import calendar, records, worklist
 
 
 @access_rule(SIGNED_IN)
@@ -61,3 +62,13 @@ def mark_notifications_read(request: SignedInRequest) -> HttpResponse:
     marked = centre.mark_all_read(request.user)
     messages.success(request, f"{marked} notification{pluralize(marked)} marked as read.")
     return redirect("notifications")
+
+
+@access_rule(TOKEN)
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """A person's calendar feed, fetched by their calendar program with no session: the
+    token in the address is the credential (404 when it opens nothing)."""
+    owner = accounts_selectors.calendar_feed_owner(token)
+    response = HttpResponse(calendar.feed_for(owner), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="apcase.ics"'
+    return response

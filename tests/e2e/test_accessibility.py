@@ -190,3 +190,24 @@ def test_api_keys_pages_the_key_shown_once_and_the_api_docs_pass_axe(
     page.goto(f"{demo_site}/api/docs")
     sweep.check(page, "api docs")
     assert problems_of(sweep) == [], report(sweep)
+
+
+def test_email_choice_and_calendar_feed_pages_pass_axe(
+    context: BrowserContext, page: Page, demo_site: str, console: ConsoleWatch
+):
+    """The settings pages linked from the notifications (the crawl reaches them too),
+    with the states only a submission shows: the choice's error and the new address."""
+    sweep = Sweep(demo_site, console)
+    sign_in_by_cookie(context, demo_site, "panel.member@mk-council.example")
+    page.goto(f"{demo_site}/notifications/")
+    page.get_by_role("link", name="Change how you get emails").click()
+    sweep.check(page, "email choice", always=True)
+    submit(page)
+    sweep.check(page, "email choice errors", always=True)
+    page.goto(f"{demo_site}/notifications/")
+    page.get_by_role("link", name="Add your dates to your calendar").click()
+    sweep.check(page, "calendar feed", always=True)
+    submit(page)
+    assert page.get_by_text("Your calendar address").is_visible()
+    sweep.check(page, "calendar feed address", always=True)
+    assert problems_of(sweep) == [], report(sweep)

@@ -40,7 +40,7 @@ from .organisations import (
 from .passwords import (
     request_password_reset,
 )
-from .preferences import set_email_choice
+from .preferences import make_calendar_feed, revoke_calendar_feed, set_email_choice
 
 __all__ = [
     "KINDS_UNDER_A_LOCAL_AUTHORITY",
@@ -51,9 +51,11 @@ __all__ = [
     "deactivate_membership",
     "end_sessions_of",
     "invite_user",
+    "make_calendar_feed",
     "pending_invitation_exists",
     "reactivate_membership",
     "request_password_reset",
+    "revoke_calendar_feed",
     "revoke_invitation",
     "set_email_choice",
     "update_organisation",

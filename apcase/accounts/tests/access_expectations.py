@@ -74,6 +74,7 @@ EXPECTATIONS = {
     "accounts:password_reset_complete": Expect(public=True),
     "accounts:accept_invitation": Expect(public=True, kwargs=_invitation_token),
     "accounts:email_choice": Expect(roles=ALL_ROLES),
+    "accounts:calendar": Expect(roles=ALL_ROLES),
     "organisations:list": Expect(roles=ORG_ADMIN_ROLES | {Role.SYSTEM_ADMIN}),
     "organisations:create": Expect(roles=frozenset({Role.SYSTEM_ADMIN})),
     # System admins only; they reach every organisation, so no 404 case applies.

@@ -1,0 +1,131 @@
+"""A person's calendar feed (RFC 5545, written by icalendar; docs/adr/0012): the panel
+meetings they sit on or chair, and for the placements they answer for (as named staff
+member, or as the school's inclusion lead) the next review and the next visit due.
+
+Everything is read through the scoped selectors the pages use, for the person the
+feed's token belongs to, with their roles now. No pupil's name is written: an event
+names the child by initials ("Review due: J. P.") and links to the page, which applies
+its own rules when opened. A calendar is read on phones and synced to other services."""
+
+import datetime
+from typing import Any
+
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from icalendar import Calendar, Event
+
+from apcase.access import policies
+from apcase.accounts.models import User
+from apcase.accounts.roles import Role
+from apcase.monitoring import selectors as monitoring_selectors
+from apcase.notifications.messages import service_name
+from apcase.notifications.services import absolute_url
+from apcase.panel import selectors as panel_selectors
+from apcase.panel.models import PanelMeeting
+from apcase.placements import selectors as placement_selectors
+from apcase.placements.models import Placement
+from apcase.reviews import selectors as review_selectors
+
+# A meeting past this many days ago drops out of the feed.
+MEETINGS_KEPT_DAYS = 30
+MEETING_HOURS = 3
+
+
+def initials(pupil: Any) -> str:
+    """ "J. P.": all a calendar says of a child."""
+    first = pupil.preferred_name or pupil.legal_first_name
+    last = pupil.preferred_last_name or pupil.legal_last_name
+    return " ".join(f"{part[:1].upper()}." for part in (first, last) if part)
+
+
+def _event(uid: str, summary: str, path: str, start: Any, **extra: Any) -> Event:
+    event = Event()
+    event.add("uid", f"{uid}@apcase")
+    event.add("summary", summary)
+    event.add("dtstart", start)
+    event.add("dtstamp", timezone.now())
+    event.add("url", absolute_url(path))
+    event.add("description", f"Open in {service_name()}: {absolute_url(path)}")
+    for name, value in extra.items():
+        event.add(name, value)
+    return event
+
+
+def _meetings(user: User, today: datetime.date) -> list[Event]:
+    meetings = (
+        panel_selectors.meetings_visible_to(user)
+        .filter(Q(members=user) | Q(chair=user))
+        .filter(
+            status=PanelMeeting.Status.SCHEDULED,
+            date__gte=today - datetime.timedelta(days=MEETINGS_KEPT_DAYS),
+        )
+        .distinct()
+    )
+    events = []
+    for meeting in meetings:
+        start = timezone.make_aware(datetime.datetime.combine(meeting.date, meeting.start_time))
+        events.append(
+            _event(
+                f"panel-meeting-{meeting.pk}",
+                f"{meeting.panel} meeting",
+                reverse("panel:meeting_detail", args=[meeting.pk]),
+                start,
+                dtend=start + datetime.timedelta(hours=MEETING_HOURS),
+                location=meeting.venue or "Online",
+            )
+        )
+    return events
+
+
+def _placements_answered_for(user: User) -> list[Placement]:
+    leads = policies.organisation_ids_for(user, {Role.INCLUSION_LEAD})
+    return list(
+        placement_selectors.placements_visible_to(user)
+        .filter(status=Placement.Status.ACTIVE)
+        .filter(Q(named_staff_member=user) | Q(pupil__school_id__in=leads))
+        .prefetch_related("reviews", "review_requests", "visits")
+        .order_by("pk")
+    )
+
+
+def _dates_due(user: User, today: datetime.date) -> list[Event]:
+    events = []
+    for placement in _placements_answered_for(user):
+        who = initials(placement.pupil)
+        state = review_selectors.state_of(
+            placement,
+            list(placement.reviews.all()),
+            list(placement.review_requests.all()),
+            today=today,
+        )
+        if state.next is not None:
+            events.append(
+                _event(
+                    f"review-{placement.pk}",
+                    f"Review due: {who}",
+                    reverse("reviews:placement", kwargs={"placement_id": placement.pk}),
+                    state.next.due,
+                )
+            )
+        visit = monitoring_selectors.next_visit_due(placement, list(placement.visits.all()))
+        events.append(
+            _event(
+                f"visit-{placement.pk}",
+                f"Visit due: {who}",
+                reverse("monitoring:placement", kwargs={"placement_id": placement.pk}),
+                visit,
+            )
+        )
+    return events
+
+
+def feed_for(user: User, *, today: datetime.date | None = None) -> bytes:
+    today = today or timezone.localdate()
+    calendar = Calendar()
+    calendar.add("prodid", "-//apcase//calendar feed//EN")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", f"{service_name()}: your dates")
+    for event in [*_meetings(user, today), *_dates_due(user, today)]:
+        calendar.add_component(event)
+    return bytes(calendar.to_ical())

@@ -1,0 +1,124 @@
+"""Each person's calendar feed: a secret address made on their settings page (shown
+once, kept only as a hash, audited), fetched with no session, listing their panel
+meetings and the reviews and visits due for the placements they answer for, with no
+pupil's name in it; a revoked or replaced address answers 404."""
+
+import datetime
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from icalendar import Calendar
+
+from apcase.accounts.models import CalendarFeed, hash_token
+from apcase.accounts.roles import Role
+from apcase.chronology.models import AuditEvent
+from apcase.monitoring import selectors as monitoring_selectors
+from apcase.placements.tests.factories import make_placement
+from apcase.referrals.tests.factories import make_meeting, make_panel, make_pupil, person
+from apcase.reviews import schedule
+from conftest import sign_in
+from tests.helpers import assert_page
+
+pytestmark = pytest.mark.django_db
+TODAY = timezone.localdate()
+
+
+def _make_address(client: Client) -> str:
+    page = assert_page(
+        client.post(reverse("accounts:calendar"), {"action": "make"}),
+        contains=["Your calendar address", "shown only this once"],
+    )
+    start = page.index("/calendar/")
+    return page[start : page.index(".ics", start) + len(".ics")]
+
+
+def _feed(path: str) -> Calendar:
+    response = Client().get(path)  # a calendar program: no session
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    return Calendar.from_ical(response.content)
+
+
+def _events(calendar: Calendar) -> dict[str, object]:
+    return {str(e["summary"]): e for e in calendar.walk("VEVENT")}
+
+
+def test_a_named_staff_member_sees_reviews_and_visits_due_by_initials_only(world) -> None:
+    named = person(Role.SCHOOL_STAFF, world.school)
+    pupil = make_pupil(world.school, legal_first_name="Jordan", legal_last_name="Pike")
+    placement = make_placement(
+        world.school, world.provider, pupil=pupil, named_staff_member=named, start_date=TODAY
+    )
+    other = make_placement(world.school, world.provider, start_date=TODAY)  # not theirs
+    path = _make_address(sign_in(Client(), named))
+
+    response = Client().get(path)
+    assert response.status_code == 200
+    text = response.content.decode()
+    for name in ("Jordan", "Pike", other.pupil.legal_first_name, other.pupil.legal_last_name):
+        assert name not in text
+    events = _events(Calendar.from_ical(response.content))
+    assert set(events) == {"Review due: J. P.", "Visit due: J. P."}
+    review = events["Review due: J. P."]
+    assert review["dtstart"].dt == schedule.next_review(placement, []).due  # type: ignore[index]
+    assert reverse("reviews:placement", args=[placement.pk]) in str(review["url"])  # type: ignore[index]
+    visit = events["Visit due: J. P."]
+    assert visit["dtstart"].dt == monitoring_selectors.next_visit_due(placement, [])  # type: ignore[index]
+
+
+def test_a_panel_member_sees_the_meetings_they_sit_on(world) -> None:
+    member = person(Role.PANEL_MEMBER, world.la)
+    panel = make_panel(world.la)
+    sitting = make_meeting(panel, date=TODAY + datetime.timedelta(days=10), members=[member])
+    make_meeting(panel, date=TODAY + datetime.timedelta(days=40))  # not on this one
+    make_meeting(make_panel(world.other_la), members=[member])  # another authority's
+    events = _events(_feed(_make_address(sign_in(Client(), member))))
+    [(summary, meeting)] = events.items()
+    assert summary == f"{panel} meeting"
+    start = meeting["dtstart"].dt  # type: ignore[index]
+    assert timezone.localtime(start).date() == sitting.date
+    assert reverse("panel:meeting_detail", args=[sitting.pk]) in str(meeting["url"])  # type: ignore[index]
+
+
+def test_the_address_is_kept_hashed_and_a_new_one_or_turning_it_off_stops_it(world) -> None:
+    user = person(Role.INCLUSION_LEAD, world.school)
+    client = sign_in(Client(), user)
+    first = _make_address(client)
+    token = first.removeprefix("/calendar/").removesuffix(".ics")
+    assert CalendarFeed.objects.get(user=user).token_hash == hash_token(token)
+    assert token not in str(list(CalendarFeed.objects.values()))
+    assert_page(client.get(reverse("accounts:calendar")), contains="Your calendar feed is on.")
+
+    second = _make_address(client)
+    assert Client().get(first).status_code == 404
+    _feed(second)
+
+    assert_page(
+        client.post(reverse("accounts:calendar"), {"action": "revoke"}, follow=True),
+        contains=["Your calendar feed is turned off.", "You have no calendar feed."],
+    )
+    assert Client().get(second).status_code == 404
+    actions = list(
+        AuditEvent.objects.filter(actor_id=user.pk).order_by("pk").values_list("action", flat=True)
+    )
+    assert actions == ["calendar_feed_created", "calendar_feed_created", "calendar_feed_revoked"]
+
+
+def test_an_unknown_token_or_an_account_without_a_role_gets_404(world) -> None:
+    user = person(Role.SCHOOL_STAFF, world.school)
+    path = _make_address(sign_in(Client(), user))
+    assert Client().get("/calendar/not-a-token.ics").status_code == 404
+    user.memberships.update(is_active=False)
+    assert Client().get(path).status_code == 404
+
+
+def test_a_nonsense_action_changes_nothing(world) -> None:
+    user = person(Role.SCHOOL_STAFF, world.school)
+    client = sign_in(Client(), user)
+    assert_page(
+        client.post(reverse("accounts:calendar"), {"action": "<script>"}, follow=True),
+        contains="Choose to make a new address or to turn the feed off.",
+    )
+    assert not CalendarFeed.objects.exists()
