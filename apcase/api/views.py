@@ -29,6 +29,9 @@ from apcase.access import policies
 from apcase.access.requests import SignedInRequest
 from apcase.access.rules import API_KEY, SIGNED_IN, access_rule
 from apcase.accounts.models import Organisation, User
+from apcase.chronology.middleware import ACTION as DENIED_ACTION
+from apcase.chronology.models import AccessLogEntry
+from apcase.chronology.services import log_access
 from apcase.core.viewhelpers import attempt, run_action
 from apcase.monitoring import selectors as monitoring
 from apcase.monitoring import services as monitoring_services
@@ -111,7 +114,7 @@ class Register(KeyView):
     def post(self, request: Request) -> Response:
         data = _valid(serializers.RegisterSubmissionSerializer, request.data)
         for mark in data["marks"]:
-            monitoring.get_placement_to_mark(request.user, mark["placement"])
+            _placement_to_mark(request.user, mark["placement"])
         result = monitoring_services.submit_register(
             by=request.user,
             provider=self.organisation(request),
@@ -124,6 +127,21 @@ class Register(KeyView):
         return Response(
             {"marked": result.marked, "corrected": result.corrected, "alerts": result.alerts}
         )
+
+
+def _placement_to_mark(user: User, placement_id: int) -> Placement:
+    """A placement named in a register's body, as one named in a URL: 404 for another
+    provider's (or none), and the attempt logged as denied."""
+    try:
+        return monitoring.get_placement_to_mark(user, placement_id)
+    except Http404:
+        log_access(
+            by=user,
+            action=DENIED_ACTION,
+            target=("api:register", f"placement_id={placement_id}"[:64]),
+            outcome=AccessLogEntry.Outcome.DENIED,
+        )
+        raise
 
 
 @access_rule(API_KEY)

@@ -142,6 +142,8 @@ def test_a_provider_key_cannot_mark_another_providers_pupil_404_and_nothing_is_w
     response = _post(Client(), reverse("api:register"), _register([own, other]), token)
     _problem(response, 404)
     assert not AttendanceMark.objects.exists()
+    denied = AccessLogEntry.objects.get(outcome="denied")
+    assert denied.target_id == f"placement_id={other.pk}"
 
 
 def test_a_register_missing_a_pupil_is_400_naming_the_pupil_and_changes_nothing(world, on_day):
