@@ -63,11 +63,15 @@ def register(source: Source) -> None:
 
 def send_due(today: datetime.date) -> int:
     """Send every reminder due today that has not been sent; returns how many were
-    sent. A reminder that fails is logged and left unsent (its key unwritten), for the
-    next run; it never stops the others."""
+    sent. A reminder (or a kind of reminder) that fails is logged and left unsent (its
+    key unwritten), for the next run; it never stops the others."""
     sent = 0
     for source in _sources:
-        due = list(source(today))
+        try:
+            due = list(source(today))
+        except Exception:  # one kind's failure must not silence the other kinds
+            logger.exception("Reminders of %s not computed; tried again on the next run", source)
+            continue
         done = set(
             Reminder.objects.filter(key__in=[item.key for item in due]).values_list(
                 "key", flat=True

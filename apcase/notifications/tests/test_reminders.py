@@ -234,3 +234,16 @@ def test_a_reminder_that_fails_is_left_for_the_next_run_and_the_others_still_go(
     monkeypatch.setattr(reminders.messages, "send", real_send)
     reminders.send_due(timezone.localdate())
     assert sorted(sent.values_list("to", flat=True)) == [p.email for p in people]
+
+
+def test_a_kind_that_cannot_be_computed_is_logged_and_the_other_kinds_still_go(  # type: ignore[no-untyped-def]
+    monkeypatch, placement, caplog
+):
+    def broken(today: datetime.date) -> list[reminders.Due]:
+        raise RuntimeError("a record the rules did not expect")
+
+    monkeypatch.setattr(reminders, "_sources", [broken, *reminders._sources])
+    due = schedule.next_review(placement, []).due
+    [mail] = run_on(monkeypatch, due - 7 * DAY, subject="review")
+    assert mail.to == "named@heronsgate.example"
+    assert "not computed; tried again on the next run" in caplog.text
