@@ -116,6 +116,10 @@ def test_the_alert_is_queued_in_the_concerns_transaction_and_survives_a_mail_out
     assert pending.count() == 2  # written with the concern; the send failed, kept
     assert mail.outbox == []
 
+    call_command("send_outbox", stdout=io.StringIO())  # too soon: each waits before a retry
+    assert mail.outbox == []
+
+    pending.update(next_attempt_at=timezone.now())  # the wait has passed; the server is back
     call_command("send_outbox", stdout=io.StringIO())
     assert sorted(m.to[0] for m in mail.outbox) == ["dsl@pru.example", "dsl@school.example"]
     assert not OutboxMessage.objects.filter(status=OutboxMessage.Status.PENDING).exists()
