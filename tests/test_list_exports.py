@@ -173,14 +173,16 @@ BULK = [
     "oversight:board_export",
     "oversight:board_export_xlsx",
 ]
+# Downloads that take an argument: (name, args).
+BULK_WITH_ARGS = [("oversight:outcomes_export", ["by-provider"])]
 
 
-@pytest.mark.parametrize("name", BULK)
-def test_a_bulk_export_without_a_recent_code_asks_for_it_again(world, lead, pupils, name):
+@pytest.mark.parametrize(("name", "args"), [(name, []) for name in BULK] + BULK_WITH_ARGS)
+def test_a_bulk_export_without_a_recent_code_asks_for_it_again(world, lead, pupils, name, args):
     client = sign_in(Client(), lead)
     _stale(client)
     before = AccessLogEntry.objects.count()
-    response = client.get(reverse(name) + "?q=Hart")
+    response = client.get(reverse(name, args=args) + "?q=Hart")
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:confirm_code") + "?next=")
     assert AccessLogEntry.objects.count() == before  # nothing was read

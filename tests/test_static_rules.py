@@ -36,6 +36,9 @@ SAFE_FILTER_ALLOWED = {
     # ElementTree in core.svgchart; no name or free text goes in.
     ("monitoring/placement.html", "attendance_chart"),
     ("monitoring/_check_in_trend.html", "trend.svg"),
+    # The outcome dashboards' charts (oversight.charts): numbers, months, and the names
+    # of providers, panels and code-list labels, all escaped by ElementTree.
+    ("oversight/outcomes.html", "svg"),
 }
 SQL_CALLS = {"execute", "executemany", "raw", "extra", "RawSQL"}
 ID_KEYWORDS = {"pk", "id"}

@@ -837,3 +837,21 @@ def can_read_ap_figures(user: User) -> bool:
     """Counts of children in AP by provider and by school, no names: those who oversee
     an LA's placements (the compliance board's LA roles)."""
     return has_any_role(user, BOARD_LA_ROLES)
+
+
+# --- outcome dashboards (apcase.oversight.outcomes) ----------------------------------
+# Figures over every placement and referral a school or an LA answers for: how many
+# children are in AP, why, where, how fast, with what attendance and outcome. For the
+# school's inclusion lead and headteacher (their own pupils) and the LA's officers
+# (every placement of a pupil at a school in their area, every referral to their
+# panels). Not the DSL or plain staff (the board and their home page show them what
+# they act on), not panel members or the chair (they decide one referral at a time),
+# not the LA's administrator (accounts only), and not providers: the figures compare
+# providers with each other.
+
+DASHBOARD_SCHOOL_ROLES = frozenset({Role.INCLUSION_LEAD, Role.HEADTEACHER})
+DASHBOARD_LA_ROLES = frozenset({Role.LA_OFFICER})
+
+
+def can_view_outcome_dashboard(user: User) -> bool:
+    return has_any_role(user, DASHBOARD_SCHOOL_ROLES | DASHBOARD_LA_ROLES)

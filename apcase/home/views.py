@@ -25,6 +25,7 @@ def home(request: SignedInRequest) -> HttpResponse:
             "work": worklist.compose(memberships, attention.items_for(request.user)),
             "can_manage_users": policies.can_manage_users_somewhere(request.user),
             "can_view_board": policies.can_view_compliance_board(request.user),
+            "can_view_outcomes": policies.can_view_outcome_dashboard(request.user),
         },
     )
 

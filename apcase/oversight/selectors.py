@@ -21,10 +21,16 @@ from apcase.directory.selectors import providers_visible_to
 from apcase.monitoring import rules as monitoring_rules
 from apcase.monitoring.models import AttendanceMark, FollowUpTask, Visit
 from apcase.monitoring.selectors import expected_on
+from apcase.panel.models import PanelDecision
+from apcase.panel.selectors import decisions_visible_to
 from apcase.placements.models import Placement
 from apcase.placements.selectors import placements_visible_to
 from apcase.placements.watch import with_staff_memberships
+from apcase.pupils.models import Exclusion
+from apcase.pupils.selectors import pupils_visible_to
 from apcase.reference import attendance as codes
+from apcase.referrals.models import Referral
+from apcase.referrals.selectors import referrals_visible_to
 from apcase.reintegration import rules as reintegration_rules
 from apcase.reintegration.models import PlanStatus
 from apcase.reintegration.selectors import plans_visible_to
@@ -212,3 +218,58 @@ def cutoffs_passed(today: datetime.date, now: datetime.datetime) -> list[str]:
 
 def provider_is_unregistered(provider: Organisation) -> bool:
     return is_unregistered(provider)
+
+
+# --- outcome dashboards (outcomes.py) ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OutcomeScope:
+    """What an outcome dashboard counts, read through each app's scoped selector and
+    narrowed to the schools and LAs where the user holds a dashboard role
+    (policies.DASHBOARD_SCHOOL_ROLES, DASHBOARD_LA_ROLES): querysets, not yet read."""
+
+    placements: QuerySet[Placement]
+    referrals: QuerySet[Referral]
+    decisions: QuerySet[PanelDecision]
+    exclusions: QuerySet[Exclusion]
+    schools: frozenset[int]
+    las: frozenset[int]
+
+
+def outcome_scope(user: User) -> OutcomeScope:
+    """A school's own pupils; an LA's every placement of a pupil at a school in its
+    area and every referral to (and decision of) its panels. Nothing for anyone else."""
+    schools = policies.organisation_ids_for(user, policies.DASHBOARD_SCHOOL_ROLES)
+    las = policies.organisation_ids_for(user, policies.DASHBOARD_LA_ROLES)
+    if not (schools or las):
+        return OutcomeScope(
+            Placement.objects.none(),
+            Referral.objects.none(),
+            PanelDecision.objects.none(),
+            Exclusion.objects.none(),
+            frozenset(),
+            frozenset(),
+        )
+    return OutcomeScope(
+        placements=placements_visible_to(user).filter(
+            Q(pupil__school_id__in=schools) | Q(pupil__school__local_authority_id__in=las)
+        ),
+        referrals=referrals_visible_to(user).filter(
+            Q(school_id__in=schools) | Q(panel__local_authority_id__in=las),
+            submitted_at__isnull=False,
+        ),
+        decisions=decisions_visible_to(user).filter(
+            Q(referral__school_id__in=schools) | Q(meeting__panel__local_authority_id__in=las),
+            referral__isnull=False,
+        ),
+        exclusions=Exclusion.objects.filter(pupil__in=pupils_visible_to(user).values("pk")),
+        schools=frozenset(schools),
+        las=frozenset(las),
+    )
+
+
+def outcome_scope_to_export(user: User, figure: str) -> OutcomeScope:
+    """`outcome_scope` for one figure's download: the export is logged."""
+    log_access(by=user, action="oversight.outcomes_exported", target=("oversight.outcomes", figure))
+    return outcome_scope(user)

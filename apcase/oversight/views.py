@@ -1,4 +1,4 @@
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -6,11 +6,18 @@ from apcase.access import policies
 from apcase.access.requests import SignedInRequest
 from apcase.access.rules import access_rule
 from apcase.accounts.two_factor import requires_recent_second_factor
-from apcase.core.spreadsheets import Sheet, download
+from apcase.core.spreadsheets import CSV, Sheet, download
 
 from . import board as compliance
+from . import charts, outcomes
 from .forms import BoardFilterForm
-from .selectors import Facts, board_facts, board_facts_to_export
+from .selectors import (
+    Facts,
+    board_facts,
+    board_facts_to_export,
+    outcome_scope,
+    outcome_scope_to_export,
+)
 
 
 def _shown(
@@ -56,3 +63,36 @@ def board_export(request: SignedInRequest, fmt: str) -> HttpResponse:
     shown, _form, _filters = _shown(request, board_facts_to_export(request.user))
     header, rows = compliance.as_sheet(shown)
     return download(fmt, Sheet(f"compliance-board-{timezone.localdate():%Y-%m-%d}", header, rows))
+
+
+@access_rule(policies.can_view_outcome_dashboard)
+def outcomes_page(request: SignedInRequest) -> HttpResponse:
+    """The outcome dashboard: the school's own pupils, or the LA's area, by who reads."""
+    scope = outcome_scope(request.user)
+    figures = outcomes.every_figure(scope, timezone.localdate())
+    return render(
+        request,
+        "oversight/outcomes.html",
+        {
+            "figures": [(f, charts.chart_of(f)) for f in figures],
+            "for_la": bool(scope.las),
+            "for_school": bool(scope.schools),
+            "months": outcomes.MONTHS,
+        },
+    )
+
+
+@access_rule(policies.can_view_outcome_dashboard)
+@requires_recent_second_factor
+def outcomes_export(request: SignedInRequest, figure: str) -> HttpResponse:
+    """One figure's table as CSV: counts over many children, so the code is asked for
+    again and the export is logged, as for the other bulk downloads."""
+    if figure not in outcomes.FIGURES:
+        raise Http404("No such figure.")
+    found = outcomes.figure(
+        outcome_scope_to_export(request.user, figure), figure, timezone.localdate()
+    )
+    if found is None:
+        raise Http404("No such figure.")
+    name = f"{found.slug}-{timezone.localdate():%Y-%m-%d}"
+    return download(CSV, Sheet(name, found.header, found.rows))

@@ -185,8 +185,11 @@ class TableNode(Node):
         table_id = _rendered(option("id"), context)
         classes = _rendered(option("classes"), context)
         headings = []
-        for position, heading in enumerate(self.headings, start=1):
-            text = _rendered(heading, context)
+        # `headings=` a list: headings known only when the page renders (a table whose
+        # columns are data), after any written in the tag.
+        texts = [_rendered(heading, context) for heading in self.headings]
+        texts += [str(h) for h in _resolve(option("headings"), context) or ()]
+        for position, text in enumerate(texts, start=1):
             if text:
                 modifier = " govuk-table__header--numeric" if position in numeric else ""
                 headings.append((modifier, text))
@@ -216,7 +219,10 @@ def table(parser: Parser, token: Token) -> TableNode:
     """A GOV.UK table: caption, headings and options in the tag, rows in the body."""
     bits = token.split_contents()
     args, options = _parse_arguments(
-        parser, bits[1:], {"caption_size", "numeric", "actions", "id", "classes"}, bits[0]
+        parser,
+        bits[1:],
+        {"caption_size", "numeric", "actions", "id", "classes", "headings"},
+        bits[0],
     )
     if not args:
         raise template.TemplateSyntaxError("table takes a caption and its headings")

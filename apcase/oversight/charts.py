@@ -1,0 +1,111 @@
+"""The outcome dashboards' charts, drawn server-side as SVG by matplotlib (see
+``core.svgchart``, ADR 0008). Each sits beside a table of its numbers (the page's
+accessible form); a chart's title says what it shows and that the numbers are in the
+table. Bars are horizontal so that long names (providers, meetings) stay readable;
+stacked series differ by hatching as well as colour, and each is named in the legend."""
+
+from typing import Any
+
+from apcase.core.svgchart import new_figure, render_svg
+
+from .outcomes import Figure
+
+# GOV.UK Design System colours, and a hatching for each so colour is not the only signal.
+COLOURS = ("#1d70b8", "#00703c", "#d4351c", "#f47738", "#4c2c92", "#505a5f", "#b58840")
+HATCHES = ("", "//", "..", "xx", "\\\\", "--", "++")
+BAR = 26
+LEFT, RIGHT, TOP, BOTTOM = 260, 24, 12, 36
+WIDTH = 640
+
+
+def _height(figure: Figure, legend: bool) -> int:
+    return (
+        TOP + BOTTOM + BAR * max(len(figure.labels), 1) + (24 * len(figure.series) if legend else 0)
+    )
+
+
+def _axes(figure: Figure, legend: bool) -> tuple[Any, Any, int]:
+    height = _height(figure, legend)
+    drawing = new_figure(WIDTH, height)
+    bottom = BOTTOM + (24 * len(figure.series) if legend else 0)
+    axes = drawing.add_axes(
+        (LEFT / WIDTH, bottom / height, 1 - (LEFT + RIGHT) / WIDTH, 1 - (TOP + bottom) / height)
+    )
+    for side in ("top", "right"):
+        axes.spines[side].set_visible(False)
+    return drawing, axes, height
+
+
+def _short(label: str, length: int = 40) -> str:
+    return label if len(label) <= length else label[: length - 1] + "…"
+
+
+def bars(figure: Figure) -> str:
+    """One bar a row; several series are stacked."""
+    legend = len(figure.series) > 1
+    drawing, axes, _height_px = _axes(figure, legend)
+    positions = list(range(len(figure.labels)))
+    left = [0.0] * len(positions)
+    for index, (name, values) in enumerate(figure.series):
+        axes.barh(
+            positions,
+            values,
+            left=left,
+            height=0.6,
+            color=COLOURS[index % len(COLOURS)],
+            hatch=HATCHES[index % len(HATCHES)],
+            edgecolor="#ffffff" if index == 0 else "#0b0c0c",
+            linewidth=0.5,
+            label=_short(name),
+            gid=f"series-{index}",
+        )
+        left = [a + b for a, b in zip(left, values, strict=True)]
+    axes.set_yticks(positions, [_short(label) for label in figure.labels])
+    axes.invert_yaxis()  # the table's first row at the top
+    axes.set_xlim(0, max([*left, 1.0]) * 1.1)
+    if figure.slug == "attendance":
+        axes.set_xlim(0, 100)
+    if legend:
+        axes.legend(loc="upper left", bbox_to_anchor=(0, -0.12), fontsize=9, frameon=False)
+    return render_svg(
+        drawing,
+        prefix=f"chart-{figure.slug}",
+        title=f"{figure.title}: a bar chart; the numbers are in the table beside it",
+    )
+
+
+def spread(figure: Figure) -> str:
+    """A box a row: the middle half between the quartiles, the median marked, whiskers
+    to the shortest and longest; nothing drawn for a row with no cases."""
+    drawing, axes, _height_px = _axes(figure, False)
+    stats = []
+    positions = []
+    for index, row in enumerate(figure.rows):
+        _name, count, median, lower, upper, shortest, longest = row
+        if not count:
+            continue
+        positions.append(index)
+        stats.append(
+            {"med": median, "q1": lower, "q3": upper, "whislo": shortest, "whishi": longest}
+        )
+    if stats:
+        axes.bxp(stats, positions=positions, orientation="horizontal", showfliers=False, widths=0.5)
+    axes.set_yticks(range(len(figure.labels)), [_short(label) for label in figure.labels])
+    axes.set_ylim(len(figure.labels) - 0.5, -0.5)
+    axes.set_xlabel("Days")
+    return render_svg(
+        drawing,
+        prefix=f"chart-{figure.slug}",
+        title=(
+            f"{figure.title}: a box for each, from the lower to the upper quartile with the "
+            "median marked and lines to the shortest and longest; the numbers are in the "
+            "table beside it"
+        ),
+    )
+
+
+def chart_of(figure: Figure) -> str:
+    """The figure's chart, or "" when it has no rows (the page says there is nothing)."""
+    if not figure.rows:
+        return ""
+    return spread(figure) if figure.chart == "spread" else bars(figure)

@@ -1,0 +1,503 @@
+"""The outcome dashboards' figures (docs/dashboards.md defines each): counted by the
+database (COUNT ... GROUP BY, one query a figure) over the querysets of
+`selectors.outcome_scope`, so a school counts its own pupils and an LA its area, and
+the number of queries does not grow with the number of children.
+
+A median and quartiles have no portable SQL (SQLite has none): for the days from
+referral to decision and from decision to start, one query reads the pairs of dates
+and the spread is worked out here. Attendance is counted by the database per
+(provider, observation, school code, how the placement is registered) and each group
+turned into the home school's code here (reference.attendance.home_code), as the
+registers do.
+
+Fail safe, never quiet: a placement with no recorded reason or outcome is counted as
+"Not recorded", never left out; attendance before and after AP is not imported and the
+page says so rather than showing nought."""
+
+import datetime
+import statistics
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from dateutil.relativedelta import relativedelta  # type: ignore[import-untyped]
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from apcase.monitoring.models import AttendanceMark
+from apcase.panel.models import PanelDecision
+from apcase.placements.models import Placement
+from apcase.reference import attendance as codes
+from apcase.reference.census import ExclusionKind, NCYear, SENStatus
+from apcase.referrals.models import Referral
+from apcase.reintegration.pupil_page import NOT_IMPORTED, WEEKS_BEFORE
+
+from .selectors import OutcomeScope
+
+# The figures look back this many months (children in AP over time, timings, panel
+# throughput) and this is how long after a referral for risk of exclusion we wait
+# before saying whether the pupil was permanently excluded.
+MONTHS = 12
+EXCLUSION_WINDOW_MONTHS = 12
+
+NOT_RECORDED = "Not recorded"
+NO_REFERRAL = "No referral (placed without the panel)"
+EMERGENCY = "Emergency placement (no referral reason)"
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One figure: its table (which is also its download) and what its chart draws.
+    `series` are the table's numeric columns the chart stacks, `labels` its rows."""
+
+    slug: str
+    title: str
+    header: tuple[str, ...]
+    rows: list[tuple[Any, ...]]
+    note: str = ""
+    labels: list[str] = field(default_factory=list)
+    series: list[tuple[str, list[float]]] = field(default_factory=list)
+    chart: str = "bars"  # "bars", or "spread" (median and quartiles)
+
+    @property
+    def numeric(self) -> str:
+        """The table's numeric columns, for the `table` tag: all but the first."""
+        return ",".join(str(n) for n in range(2, len(self.header) + 1))
+
+    @property
+    def headings(self) -> tuple[str, ...]:
+        """The table's headings after the first (written in the tag)."""
+        return self.header[1:]
+
+
+def months_back(today: datetime.date, count: int = MONTHS) -> list[datetime.date]:
+    """The first day of each of the last `count` months, this month last."""
+    first = today.replace(day=1)
+    return [first - relativedelta(months=n) for n in range(count - 1, -1, -1)]
+
+
+def ran() -> Q:
+    """Placements a child was actually at: started (active), or ended having started."""
+    return Q(status=Placement.Status.ACTIVE) | (
+        Q(status=Placement.Status.ENDED) & ~Q(end_destination=Placement.Destination.NOT_STARTED)
+    )
+
+
+def _in_month(start: datetime.date) -> Q:
+    end = start + relativedelta(months=1) - datetime.timedelta(days=1)
+    # An ended placement with no last day recorded is counted as still there (fail safe).
+    return Q(start_date__lte=end) & (Q(ended_on__isnull=True) | Q(ended_on__gte=start))
+
+
+def in_ap_by_month(scope: OutcomeScope, today: datetime.date) -> Figure:
+    months = months_back(today)
+    counts = scope.placements.filter(ran()).aggregate(
+        **{
+            f"m{i}": Count("pupil", distinct=True, filter=_in_month(month))
+            for i, month in enumerate(months)
+        }
+    )
+    rows = [(f"{month:%B %Y}", counts[f"m{i}"]) for i, month in enumerate(months)]
+    return Figure(
+        slug="in-ap-by-month",
+        title="Children in AP each month",
+        header=("Month", "Children in AP"),
+        rows=rows,
+        note=(
+            "A child counts in a month when a placement that started was open on any day "
+            "of it; a child with two placements at once counts once."
+        ),
+        labels=[f"{m:%b %y}" for m in months],
+        series=[("Children in AP", [float(n) for _m, n in rows])],
+    )
+
+
+def _now(scope: OutcomeScope) -> QuerySet[Placement]:
+    return scope.placements.filter(status=Placement.Status.ACTIVE)
+
+
+def _counted(
+    slug: str, title: str, heading: str, rows: list[tuple[str, int]], note: str = ""
+) -> Figure:
+    return Figure(
+        slug=slug,
+        title=title,
+        header=(heading, "Children in AP now"),
+        rows=rows,
+        note=note,
+        labels=[label for label, _n in rows],
+        series=[("Children in AP now", [float(n) for _label, n in rows])],
+    )
+
+
+def by_reason(scope: OutcomeScope) -> Figure:
+    found: dict[str, int] = defaultdict(int)
+    for reason, emergency, n in (
+        _now(scope)
+        .values_list("created_from_decision__referral__reason", "is_emergency")
+        .annotate(n=Count("pupil", distinct=True))
+        .order_by()
+    ):
+        if reason:
+            found[Referral.Reason(reason).label] += n
+        else:
+            found[EMERGENCY if emergency else NO_REFERRAL] += n
+    order = [r.label for r in Referral.Reason] + [EMERGENCY, NO_REFERRAL]
+    return _counted(
+        "by-reason",
+        "Children in AP now, by the reason for the referral",
+        "Reason",
+        [(label, found[label]) for label in order if found.get(label)],
+        "The reason given in the school's referral to the panel.",
+    )
+
+
+def by_provider(scope: OutcomeScope) -> Figure:
+    rows = list(
+        _now(scope)
+        .values_list("provider__name")
+        .annotate(n=Count("pupil", distinct=True))
+        .order_by("-n", "provider__name")
+    )
+    return _counted(
+        "by-provider",
+        "Children in AP now, by provider",
+        "Provider",
+        [(name, n) for name, n in rows],
+        "A child placed part time at a second provider counts at both.",
+    )
+
+
+def by_year_group(scope: OutcomeScope) -> Figure:
+    found = dict(
+        _now(scope)
+        .values_list("pupil__nc_year")
+        .annotate(n=Count("pupil", distinct=True))
+        .order_by()
+    )
+    return _counted(
+        "by-year-group",
+        "Children in AP now, by year group",
+        "Year group",
+        [(year.label, found[year.value]) for year in NCYear if found.get(year.value)],
+    )
+
+
+def by_sen(scope: OutcomeScope) -> Figure:
+    found = dict(
+        _now(scope)
+        .values_list("pupil__sen_status")
+        .annotate(n=Count("pupil", distinct=True))
+        .order_by()
+    )
+    return _counted(
+        "by-sen",
+        "Children in AP now, by SEN status",
+        "SEN status",
+        [(status.label, found.get(status.value, 0)) for status in SENStatus],
+    )
+
+
+@dataclass(frozen=True)
+class Spread:
+    count: int
+    median: float | None
+    lower_quartile: float | None
+    upper_quartile: float | None
+    shortest: int | None
+    longest: int | None
+
+
+def spread_of(days: Sequence[int]) -> Spread:
+    """Median, quartiles (inclusive method) and range of a list of day counts."""
+    if not days:
+        return Spread(0, None, None, None, None, None)
+    ordered = sorted(days)
+    if len(ordered) == 1:
+        lower = upper = float(ordered[0])
+    else:
+        lower, _middle, upper = statistics.quantiles(ordered, n=4, method="inclusive")
+    return Spread(
+        count=len(ordered),
+        median=float(statistics.median(ordered)),
+        lower_quartile=float(lower),
+        upper_quartile=float(upper),
+        shortest=ordered[0],
+        longest=ordered[-1],
+    )
+
+
+def _local(moment: datetime.datetime | None) -> datetime.date:
+    """The local day of a moment the query guarantees (submitted referrals only)."""
+    assert moment is not None  # noqa: S101  # nosec B101 - the query filters out nulls
+    return timezone.localdate(moment)
+
+
+def timings(scope: OutcomeScope, today: datetime.date) -> Figure:
+    since = months_back(today)[0]
+    decided = [
+        (_local(decided) - _local(submitted)).days
+        for submitted, decided in scope.decisions.filter(
+            outcome__in=(PanelDecision.Outcome.APPROVED, PanelDecision.Outcome.DECLINED),
+            referral__submitted_at__isnull=False,
+            meeting__date__gte=since,
+        ).values_list("referral__submitted_at", "created_at")
+    ]
+    started = [
+        (start - _local(decided)).days
+        for decided, start in scope.placements.filter(
+            ran(), created_from_decision__isnull=False, start_date__gte=since
+        ).values_list("created_from_decision__created_at", "start_date")
+    ]
+    spreads = [
+        ("From referral to the panel's decision", spread_of(decided)),
+        ("From the decision to the start of the placement", spread_of(started)),
+    ]
+    return Figure(
+        slug="timings",
+        title="Days from referral to decision, and from decision to start",
+        header=(
+            "Interval",
+            "How many",
+            "Median (days)",
+            "Lower quartile",
+            "Upper quartile",
+            "Shortest",
+            "Longest",
+        ),
+        rows=[
+            (
+                name,
+                s.count,
+                s.median,
+                s.lower_quartile,
+                s.upper_quartile,
+                s.shortest,
+                s.longest,
+            )
+            for name, s in spreads
+        ],
+        note=(
+            f"Since {since:%-d %B %Y}: referrals approved or declined (from the day the "
+            "school submitted the referral to the day the decision was recorded), and "
+            "placements the panel approved that started (from the day of the decision "
+            "to the placement's start date). Calendar days; half of them took no longer "
+            "than the median, and the middle half between the quartiles."
+        ),
+        labels=[name for name, _s in spreads],
+        chart="spread",
+    )
+
+
+@dataclass(frozen=True)
+class Sessions:
+    present: int = 0
+    possible: int = 0
+
+    def __add__(self, other: "Sessions") -> "Sessions":
+        return Sessions(self.present + other.present, self.possible + other.possible)
+
+    @property
+    def percent(self) -> float | None:
+        return round(100 * self.present / self.possible, 1) if self.possible else None
+
+
+def attendance(scope: OutcomeScope, today: datetime.date) -> Figure:
+    """Attendance during AP, from the providers' registers in the home school's codes;
+    before and after AP the home school's own registers, which are not imported."""
+    since = months_back(today)[0]
+    per_provider: dict[str, Sessions] = defaultdict(Sessions)
+    for name, dual, arranged_by, observed, code, n in (
+        AttendanceMark.objects.filter(
+            placement__in=scope.placements.filter(ran()).values("pk"),
+            is_current=True,
+            date__gte=since,
+            date__lte=today,
+        )
+        .values_list(
+            "placement__provider__name",
+            "placement__dual_registered",
+            "placement__arranged_by",
+            "observed",
+            "code",
+        )
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        home = codes.get(
+            codes.home_code(
+                observed,
+                code,
+                dual_registered=dual,
+                arranged_by_la=arranged_by == Placement.ArrangedBy.LA,
+            )
+        )
+        per_provider[name] += Sessions(
+            present=n if home.is_present else 0, possible=n if home.is_possible else 0
+        )
+    total = sum(per_provider.values(), Sessions())
+    during = [("During AP: every provider", total)] + [
+        (f"During AP: {name}", per_provider[name]) for name in sorted(per_provider)
+    ]
+    rows: list[tuple[Any, ...]] = [
+        (f"Before AP (the {WEEKS_BEFORE} weeks before each placement)", NOT_IMPORTED, "", "")
+    ]
+    rows += [(label, s.present, s.possible, s.percent) for label, s in during]
+    rows.append(("After AP (since each placement ended)", NOT_IMPORTED, "", ""))
+    return Figure(
+        slug="attendance",
+        title="Attendance before, during and after AP",
+        header=("When", "Sessions attended", "Possible sessions", "Attendance (%)"),
+        rows=rows,
+        note=(
+            f"During AP: the providers' registers since {since:%-d %B %Y}, in the home "
+            "school's codes (sessions a dual-registered pupil spends at the provider are "
+            "the provider's to count, so they count neither way here). Attendance before "
+            "and after AP is the home school's own register, which apcase does not import: "
+            "it is not nought, it is not known here."
+        ),
+        labels=[label.removeprefix("During AP: ") for label, _s in during],
+        series=[("Attendance (%)", [float(s.percent or 0) for _label, s in during])],
+    )
+
+
+def outcomes_by_provider(scope: OutcomeScope) -> Figure:
+    found: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for name, destination, n in (
+        scope.placements.filter(status=Placement.Status.ENDED)
+        .values_list("provider__name", "end_destination")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        label = Placement.Destination(destination).label if destination else NOT_RECORDED
+        found[name][label] += n
+    present = {label for outcomes in found.values() for label in outcomes}
+    columns = [d.label for d in Placement.Destination if d.label in present]
+    if NOT_RECORDED in present:
+        columns.append(NOT_RECORDED)
+    providers = sorted(found)
+    return Figure(
+        slug="outcomes",
+        title="Outcomes of ended placements, by provider",
+        header=("Provider", *columns, "Ended placements"),
+        rows=[
+            (name, *(found[name].get(c, 0) for c in columns), sum(found[name].values()))
+            for name in providers
+        ],
+        note="Every placement that has ended, by where the child went when it ended.",
+        labels=providers,
+        series=[(c, [float(found[name].get(c, 0)) for name in providers]) for c in columns],
+    )
+
+
+AVOIDED = "Not permanently excluded within 12 months"
+EXCLUDED = "Permanently excluded within 12 months"
+TOO_EARLY = "Too early to tell (referred less than 12 months ago)"
+
+
+def exclusions_avoided(scope: OutcomeScope, today: datetime.date) -> Figure:
+    first_exclusion = (
+        scope.exclusions.filter(
+            pupil=OuterRef("pupil"),
+            kind=ExclusionKind.PERMANENT,
+            start_date__gte=OuterRef("submitted_on"),
+        )
+        .order_by("start_date")
+        .values("start_date")[:1]
+    )
+    found = {AVOIDED: 0, EXCLUDED: 0, TOO_EARLY: 0}
+    for submitted, excluded_on in (
+        scope.referrals.filter(reason=Referral.Reason.RISK_OF_EXCLUSION)
+        .annotate(submitted_on=TruncDate("submitted_at"))
+        .annotate(first_exclusion=Subquery(first_exclusion))
+        .values_list("submitted_at", "first_exclusion")
+    ):
+        referred = _local(submitted)
+        window_ends = referred + relativedelta(months=EXCLUSION_WINDOW_MONTHS)
+        if window_ends >= today:
+            found[TOO_EARLY] += 1
+        elif excluded_on is not None and excluded_on <= window_ends:
+            found[EXCLUDED] += 1
+        else:
+            found[AVOIDED] += 1
+    rows = list(found.items())
+    return Figure(
+        slug="exclusions-avoided",
+        title="Exclusions avoided: referrals for risk of exclusion",
+        header=("Referrals for risk of exclusion", "Referrals"),
+        rows=rows,
+        note=(
+            "Each referral submitted giving risk of exclusion as its reason. Only a "
+            "referral made more than 12 months ago counts as decided: the pupil was "
+            "permanently excluded within 12 months of the day it was submitted, or was "
+            "not. A younger referral is too early to tell, whatever has happened since."
+        ),
+        labels=[label for label, _n in rows],
+        series=[("Referrals", [float(n) for _label, n in rows])],
+    )
+
+
+def panel_throughput(scope: OutcomeScope, today: datetime.date) -> Figure:
+    since = months_back(today)[0]
+    meetings: dict[int, tuple[str, dict[str, int]]] = {}
+    for meeting_id, day, panel, outcome, n in (
+        scope.decisions.filter(meeting__date__gte=since, meeting__date__lte=today)
+        .values_list("meeting_id", "meeting__date", "meeting__panel__name", "outcome")
+        .annotate(n=Count("pk"))
+        .order_by("meeting__date", "meeting_id")
+    ):
+        label = f"{day:%-d %B %Y}, {panel}"
+        meetings.setdefault(meeting_id, (label, defaultdict(int)))[1][
+            PanelDecision.Outcome(outcome).label
+        ] += n
+    columns = [o.label for o in PanelDecision.Outcome if o in PanelDecision.REFERRAL_OUTCOMES]
+    rows = [
+        (label, *(c.get(o, 0) for o in columns), sum(c.values())) for label, c in meetings.values()
+    ]
+    return Figure(
+        slug="panel-throughput",
+        title="Referrals decided at each panel meeting, by decision",
+        header=("Meeting", *columns, "Referrals decided"),
+        rows=rows,
+        note=f"Meetings since {since:%-d %B %Y}; a deferred referral counts at each meeting that deferred it.",
+        labels=[label for label, _c in meetings.values()],
+        series=[(o, [float(c.get(o, 0)) for _label, c in meetings.values()]) for o in columns],
+    )
+
+
+FIGURES = (
+    "in-ap-by-month",
+    "by-reason",
+    "by-provider",
+    "by-year-group",
+    "by-sen",
+    "timings",
+    "attendance",
+    "outcomes",
+    "exclusions-avoided",
+    "panel-throughput",
+)
+
+
+def figure(scope: OutcomeScope, slug: str, today: datetime.date) -> Figure | None:
+    """One figure by its slug (None for a slug that is no figure)."""
+    makers = {
+        "in-ap-by-month": lambda: in_ap_by_month(scope, today),
+        "by-reason": lambda: by_reason(scope),
+        "by-provider": lambda: by_provider(scope),
+        "by-year-group": lambda: by_year_group(scope),
+        "by-sen": lambda: by_sen(scope),
+        "timings": lambda: timings(scope, today),
+        "attendance": lambda: attendance(scope, today),
+        "outcomes": lambda: outcomes_by_provider(scope),
+        "exclusions-avoided": lambda: exclusions_avoided(scope, today),
+        "panel-throughput": lambda: panel_throughput(scope, today),
+    }
+    make = makers.get(slug)
+    return make() if make is not None else None
+
+
+def every_figure(scope: OutcomeScope, today: datetime.date) -> list[Figure]:
+    return [f for slug in FIGURES if (f := figure(scope, slug, today)) is not None]
