@@ -18,7 +18,7 @@ import datetime
 import statistics
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from dateutil.relativedelta import relativedelta  # type: ignore[import-untyped]
@@ -100,18 +100,16 @@ def in_ap_by_month(scope: OutcomeScope, today: datetime.date) -> Figure:
         }
     )
     rows = [(f"{month:%B %Y}", counts[f"m{i}"]) for i, month in enumerate(months)]
-    return Figure(
-        slug="in-ap-by-month",
-        title="Children in AP each month",
-        header=("Month", "Children in AP"),
-        rows=rows,
-        note=(
-            "A child counts in a month when a placement that started was open on any day "
-            "of it; a child with two placements at once counts once."
-        ),
-        labels=[f"{m:%b %y}" for m in months],
-        series=[("Children in AP", [float(n) for _m, n in rows])],
+    figure = _counted(
+        "in-ap-by-month",
+        "Children in AP each month",
+        "Month",
+        rows,
+        "A child counts in a month when a placement that started was open on any day "
+        "of it; a child with two placements at once counts once.",
+        measure="Children in AP",
     )
+    return replace(figure, labels=[f"{m:%b %y}" for m in months])
 
 
 def _now(scope: OutcomeScope) -> QuerySet[Placement]:
@@ -119,16 +117,22 @@ def _now(scope: OutcomeScope) -> QuerySet[Placement]:
 
 
 def _counted(
-    slug: str, title: str, heading: str, rows: list[tuple[str, int]], note: str = ""
+    slug: str,
+    title: str,
+    heading: str,
+    rows: list[tuple[str, int]],
+    note: str = "",
+    measure: str = "Children in AP now",
 ) -> Figure:
+    """A figure of one count a row, drawn as one bar a row."""
     return Figure(
         slug=slug,
         title=title,
-        header=(heading, "Children in AP now"),
+        header=(heading, measure),
         rows=rows,
         note=note,
         labels=[label for label, _n in rows],
-        series=[("Children in AP now", [float(n) for _label, n in rows])],
+        series=[(measure, [float(n) for _label, n in rows])],
     )
 
 
@@ -170,13 +174,19 @@ def by_provider(scope: OutcomeScope) -> Figure:
     )
 
 
-def by_year_group(scope: OutcomeScope) -> Figure:
-    found = dict(
+def _children_now_by(scope: OutcomeScope, field_name: str) -> dict[str, int]:
+    """{value of the pupil's field: children with an active placement}, counted by the
+    database."""
+    return dict(
         _now(scope)
-        .values_list("pupil__nc_year")
+        .values_list(f"pupil__{field_name}")
         .annotate(n=Count("pupil", distinct=True))
         .order_by()
     )
+
+
+def by_year_group(scope: OutcomeScope) -> Figure:
+    found = _children_now_by(scope, "nc_year")
     return _counted(
         "by-year-group",
         "Children in AP now, by year group",
@@ -186,12 +196,7 @@ def by_year_group(scope: OutcomeScope) -> Figure:
 
 
 def by_sen(scope: OutcomeScope) -> Figure:
-    found = dict(
-        _now(scope)
-        .values_list("pupil__sen_status")
-        .annotate(n=Count("pupil", distinct=True))
-        .order_by()
-    )
+    found = _children_now_by(scope, "sen_status")
     return _counted(
         "by-sen",
         "Children in AP now, by SEN status",
@@ -422,20 +427,16 @@ def exclusions_avoided(scope: OutcomeScope, today: datetime.date) -> Figure:
             found[EXCLUDED] += 1
         else:
             found[AVOIDED] += 1
-    rows = list(found.items())
-    return Figure(
-        slug="exclusions-avoided",
-        title="Exclusions avoided: referrals for risk of exclusion",
-        header=("Referrals for risk of exclusion", "Referrals"),
-        rows=rows,
-        note=(
-            "Each referral submitted giving risk of exclusion as its reason. Only a "
-            "referral made more than 12 months ago counts as decided: the pupil was "
-            "permanently excluded within 12 months of the day it was submitted, or was "
-            "not. A younger referral is too early to tell, whatever has happened since."
-        ),
-        labels=[label for label, _n in rows],
-        series=[("Referrals", [float(n) for _label, n in rows])],
+    return _counted(
+        "exclusions-avoided",
+        "Exclusions avoided: referrals for risk of exclusion",
+        "Referrals for risk of exclusion",
+        list(found.items()),
+        "Each referral submitted giving risk of exclusion as its reason. Only a "
+        "referral made more than 12 months ago counts as decided: the pupil was "
+        "permanently excluded within 12 months of the day it was submitted, or was "
+        "not. A younger referral is too early to tell, whatever has happened since.",
+        measure="Referrals",
     )
 
 
