@@ -14,6 +14,7 @@ Fail safe, never quiet: a placement with no recorded reason or outcome is counte
 "Not recorded", never left out; attendance before and after AP is not imported and the
 page says so rather than showing nought."""
 
+import calendar
 import datetime
 import statistics
 from collections import defaultdict
@@ -21,7 +22,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from dateutil.relativedelta import relativedelta  # type: ignore[import-untyped]
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -72,10 +72,20 @@ class Figure:
         return self.header[1:]
 
 
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` later (earlier when negative), by the calendar; a day the
+    month lacks becomes its last (31 January + 1 month is 28 or 29 February)."""
+    years, index = divmod(day.month - 1 + months, 12)
+    year, month = day.year + years, index + 1
+    return day.replace(
+        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
+    )
+
+
 def months_back(today: datetime.date, count: int = MONTHS) -> list[datetime.date]:
     """The first day of each of the last `count` months, this month last."""
     first = today.replace(day=1)
-    return [first - relativedelta(months=n) for n in range(count - 1, -1, -1)]
+    return [add_months(first, -n) for n in range(count - 1, -1, -1)]
 
 
 def ran() -> Q:
@@ -86,7 +96,7 @@ def ran() -> Q:
 
 
 def _in_month(start: datetime.date) -> Q:
-    end = start + relativedelta(months=1) - datetime.timedelta(days=1)
+    end = add_months(start, 1) - datetime.timedelta(days=1)
     # An ended placement with no last day recorded is counted as still there (fail safe).
     return Q(start_date__lte=end) & (Q(ended_on__isnull=True) | Q(ended_on__gte=start))
 
@@ -420,7 +430,7 @@ def exclusions_avoided(scope: OutcomeScope, today: datetime.date) -> Figure:
         .values_list("submitted_at", "first_exclusion")
     ):
         referred = _local(submitted)
-        window_ends = referred + relativedelta(months=EXCLUSION_WINDOW_MONTHS)
+        window_ends = add_months(referred, EXCLUSION_WINDOW_MONTHS)
         if window_ends >= today:
             found[TOO_EARLY] += 1
         elif excluded_on is not None and excluded_on <= window_ends:

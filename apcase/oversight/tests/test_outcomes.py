@@ -728,3 +728,14 @@ def test_the_home_page_links_to_the_dashboard(world, client_for, role):
 @pytest.mark.parametrize("role", [Role.SCHOOL_DSL, Role.PANEL_MEMBER, Role.PROVIDER_MANAGER])
 def test_the_home_page_of_those_refused_has_no_link(world, client_for, role):
     assert_page(client_for(role).get(reverse("home")), lacks="Outcome dashboard")
+
+
+@given(
+    st.dates(min_value=datetime.date(2000, 1, 1), max_value=datetime.date(2100, 1, 1)),
+    st.integers(-24, 24),
+)
+def test_adding_months_keeps_the_day_or_takes_the_months_last(day, months):
+    later = outcomes.add_months(day, months)
+    assert (later.year * 12 + later.month) - (day.year * 12 + day.month) == months
+    following = later + datetime.timedelta(days=1)
+    assert later.day == day.day or (later.day < day.day and following.month != later.month)
