@@ -72,6 +72,10 @@ NO_FORM = frozenset(
         # the board's own form (oversight:board); a choice not offered gives every row.
         "oversight:board_export",
         "oversight:board_export_xlsx",
+        # The outcome dashboard takes no input; a figure's download takes its name from
+        # the path (one not offered is not found).
+        "oversight:outcomes",
+        "oversight:outcomes_export",
         "referrals:list",
         "referrals:export",
         "referrals:export_xlsx",
