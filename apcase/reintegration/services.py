@@ -358,6 +358,8 @@ def record_progress(point: ReviewPoint, *, by: User, progress: str, note: str) -
         errors["note"] = ["Enter what the review found."]
     if errors:
         raise ValidationFailed("Check the review.", errors)
+    if (progress, note.strip()) == (point.progress, point.note):
+        return point  # saved unchanged: who recorded it, and when, stay
     before = point.progress or None
     point.progress = progress
     point.note = note.strip()

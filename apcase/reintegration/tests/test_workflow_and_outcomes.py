@@ -375,6 +375,29 @@ def test_progress_is_recorded_at_a_review_point_once_its_day_has_come(placement,
     assert "Not recorded" not in page.split('id="reviews"')[1]
 
 
+def test_progress_saved_unchanged_keeps_who_recorded_it_and_when(world, placement, lead):
+    """Opening the progress form and saving it as it stood stamped it again: the person
+    who saved it became its recorder, at that time, with a second audit event."""
+    plan = _plan(placement, lead, start_date=TODAY - datetime.timedelta(weeks=2))
+    point = services.add_review_point(plan, by=lead, date=TODAY)
+    workflow.activate(plan, by=lead)
+    services.record_progress(point, by=lead, progress="behind", note="Mornings only so far")
+    point.refresh_from_db()
+    recorded = (point.recorded_by_id, point.recorded_at)
+    events = AuditEvent.objects.count()
+    head = person(Role.HEADTEACHER, world.school)
+    client = sign_in(Client(), head)
+    url = reverse("reintegration:progress", args=[plan.pk, point.pk])
+    data = {"progress": "behind", "note": "Mornings only so far"}
+    assert_page(client.post(url, data), status=302)
+    point.refresh_from_db()
+    assert (point.recorded_by_id, point.recorded_at) == recorded
+    assert AuditEvent.objects.count() == events
+    assert_page(client.post(url, data | {"note": "Mornings and two afternoons"}), status=302)
+    point.refresh_from_db()
+    assert point.recorded_by_id == head.pk
+
+
 # --- from a review's decision -------------------------------------------------------
 
 
