@@ -191,6 +191,7 @@ EDIT_FORMS: tuple[EditForm, ...] = (
     ),
     EditForm("panel:meeting_edit", LA_OFFICER, _meeting),
     EditForm("organisations:edit", SYSADMIN, _organisation),
+    EditForm("accounts:email_choice", LEAD, dict, "how the signed-in person gets emails"),
     EditForm("directory:provider_edit", LA_OFFICER, _provider),
     EditForm("pupils:edit", SCHOOL_ADMIN, _pupil),
     EditForm("pupils:carer_edit", SCHOOL_ADMIN, _carer),
@@ -198,6 +199,32 @@ EDIT_FORMS: tuple[EditForm, ...] = (
     EditForm("schooldays:term_edit", LA_ADMIN, _term),
     EditForm("safeguarding:review", SCHOOL_DSL, _open_concern, "the concern's review date"),
 )
+
+# The records an edit form's URL names, by the URL's argument (app_label.Model, and how
+# to find the rows from the argument's value): the test compares them, field by field,
+# before and after the unchanged save. The signed-in person's own rows (their user and
+# their choice of emails) are compared on every form.
+RECORDS_BY_ARGUMENT: dict[str, tuple[tuple[str, str], ...]] = {
+    "placement_id": (("placements.Placement", "pk"),),
+    "plan_id": (("reintegration.ReintegrationPlan", "pk"),),
+    "point_id": (("reintegration.ReviewPoint", "pk"),),
+    "referral_id": (("referrals.Referral", "pk"),),
+    "meeting_id": (("panel.PanelMeeting", "pk"),),
+    "organisation_id": (("accounts.Organisation", "pk"),),
+    "provider_id": (("accounts.Organisation", "pk"), ("directory.ProviderProfile", "organisation")),
+    "pupil_id": (("pupils.Pupil", "pk"),),
+    "carer_id": (("pupils.Carer", "pk"),),
+    "exclusion_id": (("pupils.Exclusion", "pk"),),
+    "term_id": (("schooldays.Term", "pk"),),
+    "concern_id": (("safeguarding.Concern", "pk"),),
+}
+PERSON_RECORDS: tuple[tuple[str, str], ...] = (
+    ("accounts.User", "email"),
+    ("notifications.EmailChoice", "user__email"),
+)
+# Columns a save may change without anything being lost: when, and the version that
+# guards against two people saving at once.
+BOOKKEEPING = frozenset({"updated_at", "version", "plan_version", "last_login"})
 
 # URLs named like an edit form that are not one, with the reason (and where they are
 # tested instead).

@@ -1,18 +1,28 @@
 """Every edit form of the demo (tests/e2e/edit_forms.py), opened in a browser by the
 account whose work it is and saved unchanged: the save succeeds (a redirect, no error
-summary) and the form shows the same value in every field afterwards, so an edit form
-never loses what it does not show, turns a blank into an answer, or moves a date.
+summary), the form shows the same value in every field afterwards, and the records the
+form's URL names (and the person's own) hold the same value in every column, so an edit
+form never loses what it does not show, turns a blank into an answer, moves a date or
+re-stamps who recorded something.
 
 One browser session for all the forms; each account signs in once."""
 
+import re
 from typing import Any
 
 import pytest
+from django.apps import apps
 from django.urls import reverse
 from playwright.sync_api import BrowserContext, Locator, Page
 
 from tests.e2e.conftest import ConsoleWatch, sign_in_by_cookie
-from tests.e2e.edit_forms import EDIT_FORMS, EditForm
+from tests.e2e.edit_forms import (
+    BOOKKEEPING,
+    EDIT_FORMS,
+    PERSON_RECORDS,
+    RECORDS_BY_ARGUMENT,
+    EditForm,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -83,16 +93,48 @@ def test_every_edit_form_saved_unchanged_keeps_every_value(
     assert not console.errors, console.errors
 
 
+def _saved(form: EditForm, kwargs: dict[str, Any]) -> dict[str, Any]:
+    """What the database holds for the records the form's URL names and for the person
+    saving it, column by column."""
+    wanted = [
+        (model, lookup, value)
+        for argument, value in kwargs.items()
+        for model, lookup in RECORDS_BY_ARGUMENT.get(argument, ())
+    ] + [(model, lookup, form.email) for model, lookup in PERSON_RECORDS]
+    found: dict[str, Any] = {}
+    for model_name, lookup, value in wanted:
+        model = apps.get_model(model_name)
+        for row in model.objects.filter(**{lookup: value}):
+            for column in row._meta.concrete_fields:
+                if column.attname not in BOOKKEEPING:
+                    found[f"{model_name}#{row.pk}.{column.attname}"] = getattr(row, column.attname)
+    return found
+
+
 def _check(page: Page, base_url: str, form: EditForm) -> list[str]:
     try:
         kwargs: dict[str, Any] = form.kwargs()
         url = base_url + reverse(form.url_name, kwargs=kwargs)
-        before, after = _save_unchanged(page, url, form.fill())
+        fill = form.fill()
+        stored = _saved(form, kwargs)
+        before, after = _save_unchanged(page, url, fill)
     except AssertionError as failed:
         return [f"{form.name} as {form.email}: {failed}"]
+    problems = []
     if before != after:
         lost = [f"{b!r} became {a!r}" for b, a in zip(before, after, strict=False) if b != a]
         if len(before) != len(after):
             lost.append(f"{len(before)} fields became {len(after)}")
-        return [f"{form.name} as {form.email}: saved unchanged, " + "; ".join(lost)]
-    return []
+        problems.append(
+            f"{form.name} as {form.email}: the form saved unchanged shows " + "; ".join(lost)
+        )
+    filled = {re.sub(r"_\d$", "", name) for name, _ in fill}
+    now = _saved(form, kwargs)
+    changed = [
+        f"{key}: {stored.get(key)!r} became {now.get(key)!r}"
+        for key in sorted(stored)  # a row made by the save (a default written down) loses nothing
+        if stored[key] != now.get(key) and key.rsplit(".", 1)[-1] not in filled
+    ]
+    if changed:
+        problems.append(f"{form.name} as {form.email}: saved unchanged, " + "; ".join(changed))
+    return problems
