@@ -70,6 +70,23 @@ class RegisterSubmissionSerializer(serializers.Serializer):
         help_text="Needed to change a mark, or to mark after the register has closed.",
     )
 
+    def validate_marks(self, marks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Each pupil once: two marks for one placement would otherwise be settled by
+        whichever came last, unseen by the sender."""
+        seen: set[int] = set()
+        errors: list[dict[str, list[str]]] = []
+        for mark in marks:
+            placement = mark["placement"]
+            errors.append(
+                {"placement": ["This placement is already marked earlier in the register."]}
+                if placement in seen
+                else {}
+            )
+            seen.add(placement)
+        if any(errors):
+            raise serializers.ValidationError(errors)
+        return marks
+
 
 class RegisterResultSerializer(serializers.Serializer):
     marked = serializers.IntegerField()

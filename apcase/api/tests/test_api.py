@@ -155,6 +155,18 @@ def test_a_register_missing_a_pupil_is_400_naming_the_pupil_and_changes_nothing(
     assert not AttendanceMark.objects.exists()
 
 
+def test_a_register_naming_a_pupil_twice_is_400_and_changes_nothing(world, on_day):
+    # Two marks for one pupil (present, then absent with no reason) must not be settled
+    # by whichever comes last: the sender is told, and nothing is written.
+    own = make_placement(world.school, world.provider)
+    _key, token = make_key(world.provider)
+    data = _register([own])
+    data["marks"].append({"placement": own.pk, "mark": "N"})
+    body = _problem(_post(Client(), reverse("api:register"), data, token), 400)
+    assert "marks[1].placement" in body["errors"]
+    assert not AttendanceMark.objects.exists()
+
+
 def test_bad_json_and_bad_fields_are_400_problems(world):
     _key, token = make_key(world.provider)
     response = Client().post(
