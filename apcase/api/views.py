@@ -55,6 +55,15 @@ class KeyView(APIView):
     required_scope = ""
     policy: Callable[[User], bool] = staticmethod(lambda user: False)
 
+    def check_permissions(self, request: Request) -> None:
+        # The key's rate first (DRF checks it after the permissions): a request refused
+        # for its scope or its organisation counts against the key like any other.
+        super().check_throttles(request)
+        super().check_permissions(request)
+
+    def check_throttles(self, request: Request) -> None:
+        """Checked in check_permissions, before them."""
+
     @staticmethod
     def organisation(request: Request) -> Organisation:
         key = request.auth

@@ -308,6 +308,16 @@ def test_a_key_over_its_rate_gets_429_with_retry_after(world, settings):
     assert Client().get(url, **bearer(other_token)).status_code == 200
 
 
+def test_refused_requests_count_against_the_keys_rate(world, settings):
+    # A key hammering an endpoint outside its scope (each refusal still logged) is held
+    # to its rate like any other use: 403s count, and then the key gets 429.
+    settings.APCASE_API_RATE = "3/minute"
+    _key, token = make_key(world.school)
+    statuses = [Client().get(reverse("api:figures"), **bearer(token)).status_code for _ in range(4)]
+    assert statuses == [403, 403, 403, 429]
+    _problem(Client().get(reverse("api:placements"), **bearer(token)), 429)
+
+
 # --- the demo ---------------------------------------------------------------------------
 
 
