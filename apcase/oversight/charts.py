@@ -6,6 +6,8 @@ stacked series differ by hatching as well as colour, and each is named in the le
 
 from typing import Any
 
+from matplotlib.ticker import MaxNLocator
+
 from apcase.core.svgchart import new_figure, render_svg
 
 from .outcomes import Figure
@@ -18,16 +20,14 @@ LEFT, RIGHT, TOP, BOTTOM = 260, 24, 12, 36
 WIDTH = 640
 
 
-def _height(figure: Figure, legend: bool) -> int:
-    return (
-        TOP + BOTTOM + BAR * max(len(figure.labels), 1) + (24 * len(figure.series) if legend else 0)
-    )
+def _legend_height(figure: Figure, legend: bool) -> int:
+    return 18 * len(figure.series) + 8 if legend else 0
 
 
 def _axes(figure: Figure, legend: bool) -> tuple[Any, Any, int]:
-    height = _height(figure, legend)
+    bottom = BOTTOM + _legend_height(figure, legend)
+    height = TOP + bottom + BAR * max(len(figure.labels), 1)
     drawing = new_figure(WIDTH, height)
-    bottom = BOTTOM + (24 * len(figure.series) if legend else 0)
     axes = drawing.add_axes(
         (LEFT / WIDTH, bottom / height, 1 - (LEFT + RIGHT) / WIDTH, 1 - (TOP + bottom) / height)
     )
@@ -62,11 +62,14 @@ def bars(figure: Figure) -> str:
         left = [a + b for a, b in zip(left, values, strict=True)]
     axes.set_yticks(positions, [_short(label) for label in figure.labels])
     axes.invert_yaxis()  # the table's first row at the top
-    axes.set_xlim(0, max([*left, 1.0]) * 1.1)
     if figure.slug == "attendance":
         axes.set_xlim(0, 100)
+    else:
+        axes.set_xlim(0, max([*left, 1.0]) * 1.1)
+        axes.xaxis.set_major_locator(MaxNLocator(integer=True))  # counts: whole numbers
     if legend:
-        axes.legend(loc="upper left", bbox_to_anchor=(0, -0.12), fontsize=9, frameon=False)
+        # Below the axis and its numbers, in the space _axes left for it.
+        drawing.legend(loc="lower left", bbox_to_anchor=(8 / WIDTH, 0), fontsize=9, frameon=False)
     return render_svg(
         drawing,
         prefix=f"chart-{figure.slug}",
@@ -89,7 +92,15 @@ def spread(figure: Figure) -> str:
             {"med": median, "q1": lower, "q3": upper, "whislo": shortest, "whishi": longest}
         )
     if stats:
-        axes.bxp(stats, positions=positions, orientation="horizontal", showfliers=False, widths=0.5)
+        axes.bxp(
+            stats,
+            positions=positions,
+            orientation="horizontal",
+            showfliers=False,
+            widths=0.5,
+            medianprops={"color": "#0b0c0c", "linewidth": 3},
+            boxprops={"color": "#1d70b8", "linewidth": 2},
+        )
     axes.set_yticks(range(len(figure.labels)), [_short(label) for label in figure.labels])
     axes.set_ylim(len(figure.labels) - 0.5, -0.5)
     axes.set_xlabel("Days")
