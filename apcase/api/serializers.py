@@ -153,39 +153,44 @@ def _one_line_breaks(value: str) -> str:
 
 
 class CarerSerializer(serializers.Serializer):
+    """A carer, every field asked for, as for the pupil."""
+
     name = serializers.CharField(max_length=200)
     relationship = serializers.CharField(max_length=200)
-    parental_responsibility = serializers.BooleanField(default=False)
-    lives_with_pupil = serializers.BooleanField(default=False)
-    phone = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    email = serializers.CharField(required=False, allow_blank=True, max_length=254)
-    address = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
+    parental_responsibility = serializers.BooleanField()
+    lives_with_pupil = serializers.BooleanField()
+    phone = serializers.CharField(allow_blank=True, max_length=200)
+    email = serializers.CharField(allow_blank=True, max_length=254)
+    address = serializers.CharField(allow_blank=True, max_length=10_000)
     preferred_contact_method = serializers.ChoiceField(
-        choices=ContactMethod.values, required=False, allow_blank=True
+        choices=ContactMethod.values, allow_blank=True
     )
-    restriction = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
+    restriction = serializers.CharField(allow_blank=True, max_length=10_000)
 
 
 class PupilRecordSerializer(serializers.Serializer):
-    """One row of the MIS import (docs/mis-import.md), as JSON."""
+    """One row of the MIS import (docs/mis-import.md), as JSON. Every field is asked
+    for (an empty string or null where there is nothing): the row is applied whole, so
+    a field left out would otherwise clear what is stored (a child's medical needs, or
+    'looked after' reset to no) without anyone having said so."""
 
     upn = serializers.CharField(max_length=20)
     legal_last_name = serializers.CharField(max_length=200)
     legal_first_name = serializers.CharField(max_length=200)
-    legal_middle_names = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    preferred_last_name = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    preferred_name = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    legal_middle_names = serializers.CharField(allow_blank=True, max_length=200)
+    preferred_last_name = serializers.CharField(allow_blank=True, max_length=200)
+    preferred_name = serializers.CharField(allow_blank=True, max_length=200)
     date_of_birth = serializers.DateField()
     sex = serializers.ChoiceField(choices=Sex.values)
     nc_year = serializers.ChoiceField(choices=NCYear.values)
-    admission_date = serializers.DateField(required=False, allow_null=True)
-    sen_status = serializers.ChoiceField(choices=SENStatus.values, required=False)
-    looked_after = serializers.BooleanField(default=False)
-    free_school_meals = serializers.BooleanField(default=False)
-    pupil_premium = serializers.BooleanField(default=False)
-    first_language = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    medical_needs = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
-    allergies = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
+    admission_date = serializers.DateField(allow_null=True)
+    sen_status = serializers.ChoiceField(choices=SENStatus.values)
+    looked_after = serializers.BooleanField()
+    free_school_meals = serializers.BooleanField()
+    pupil_premium = serializers.BooleanField()
+    first_language = serializers.CharField(allow_blank=True, max_length=200)
+    medical_needs = serializers.CharField(allow_blank=True, max_length=10_000)
+    allergies = serializers.CharField(allow_blank=True, max_length=10_000)
     carers = CarerSerializer(many=True, required=False, max_length=10)
 
     def to_internal_value(self, data: Any) -> Any:

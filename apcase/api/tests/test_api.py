@@ -217,9 +217,35 @@ def _pupil(upn, **fields):
         "upn": upn,
         "legal_last_name": "Okafor",
         "legal_first_name": "Ada",
+        "legal_middle_names": "",
+        "preferred_last_name": "",
+        "preferred_name": "",
         "date_of_birth": "2016-03-27",
         "sex": "F",
         "nc_year": "5",
+        "admission_date": None,
+        "sen_status": "N",
+        "looked_after": False,
+        "free_school_meals": False,
+        "pupil_premium": False,
+        "first_language": "",
+        "medical_needs": "",
+        "allergies": "",
+        **fields,
+    }
+
+
+def _carer(name, **fields):
+    return {
+        "name": name,
+        "relationship": "Mother",
+        "parental_responsibility": True,
+        "lives_with_pupil": True,
+        "phone": "",
+        "email": "",
+        "address": "",
+        "preferred_contact_method": "",
+        "restriction": "",
         **fields,
     }
 
@@ -229,7 +255,7 @@ UPNS = [with_check_letter("826200005001"), with_check_letter("826200005002")]
 
 def test_a_school_upserts_pupils_through_the_mis_import(world):
     _key, token = make_key(world.school)
-    carer = {"name": "Grace Okafor", "relationship": "Mother", "parental_responsibility": True}
+    carer = _carer("Grace Okafor")
     first = {"pupils": [_pupil(UPNS[0], carers=[carer]), _pupil(UPNS[1], legal_first_name="Ben")]}
     response = _post(Client(), reverse("api:pupils"), first, token)
     assert response.status_code == 200, response.content
@@ -258,6 +284,43 @@ def test_a_school_key_cannot_update_another_schools_pupil(world):
     other.refresh_from_db()
     assert other.school == world.other_school
     assert other.legal_first_name == "Sam"
+
+
+@pytest.mark.parametrize("left_out", ["looked_after", "medical_needs", "admission_date"])
+def test_an_upsert_that_leaves_a_field_out_is_refused_and_keeps_what_is_stored(world, left_out):
+    """A row is applied whole, as a row of the MIS file is: a field left out would
+    otherwise clear what the school recorded (a looked-after child's flag reset to no,
+    their medical needs emptied) with nobody having said so."""
+    _key, token = make_key(world.school)
+    stored = _pupil(UPNS[0], looked_after=True, medical_needs="Asthma: inhaler in bag")
+    stored["admission_date"] = "2021-09-01"
+    assert _post(Client(), reverse("api:pupils"), {"pupils": [stored]}, token).status_code == 200
+
+    row = {**stored, "nc_year": "6"}
+    del row[left_out]
+    response = _post(Client(), reverse("api:pupils"), {"pupils": [row]}, token)
+
+    body = _problem(response, 400)
+    assert f"pupils[0].{left_out}" in body["errors"]
+    pupil = Pupil.objects.get(upn=UPNS[0])
+    assert (pupil.looked_after, pupil.medical_needs, pupil.nc_year) == (
+        True,
+        "Asthma: inhaler in bag",
+        "5",
+    )
+    assert pupil.admission_date == datetime.date(2021, 9, 1)
+
+
+def test_a_carer_row_that_leaves_a_field_out_is_refused(world):
+    _key, token = make_key(world.school)
+    carer = _carer("Grace Okafor")
+    del carer["lives_with_pupil"]
+    response = _post(
+        Client(), reverse("api:pupils"), {"pupils": [_pupil(UPNS[0], carers=[carer])]}, token
+    )
+    body = _problem(response, 400)
+    assert "pupils[0].carers[0].lives_with_pupil" in body["errors"]
+    assert not Pupil.objects.exists()
 
 
 def test_an_upsert_with_one_bad_row_applies_nothing(world):
