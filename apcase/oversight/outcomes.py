@@ -1,5 +1,5 @@
 """The outcome dashboards' figures (docs/dashboards.md defines each): counted by the
-database (COUNT ... GROUP BY, one query a figure) over the querysets of
+database (COUNT ... GROUP BY, one query a figure, two for the timings) over the querysets of
 `selectors.outcome_scope`, so a school counts its own pupils and an LA its area, and
 the number of queries does not grow with the number of children.
 
