@@ -432,10 +432,21 @@ def _operations(spec: dict[str, Any]) -> list[dict[str, Any]]:
                     "tag": (op.get("tags") or [""])[0],
                     "parameters": op.get("parameters", []),
                     "body": body.get("schema", {}).get("$ref", "").rsplit("/", 1)[-1],
-                    "responses": sorted(op.get("responses", {}).items()),
+                    "responses": [
+                        (status, answer.get("description") or _shape_of(answer))
+                        for status, answer in sorted(op.get("responses", {}).items())
+                    ],
                 }
             )
     return found
+
+
+def _shape_of(answer: dict[str, Any]) -> str:
+    """What a success answers, named by its shape (listed under Shapes)."""
+    schema = answer.get("content", {}).get("application/json", {}).get("schema", {})
+    if schema.get("type") == "array":
+        return f"a list of {schema.get('items', {}).get('$ref', '').rsplit('/', 1)[-1]}"
+    return str(schema.get("$ref", "")).rsplit("/", 1)[-1] or "done"
 
 
 @access_rule(SIGNED_IN)
