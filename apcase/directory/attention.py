@@ -9,7 +9,6 @@
   the daily email has gone), or that are "not assured".
 """
 
-from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,6 +16,7 @@ from apcase.access import policies
 from apcase.accounts.models import User
 from apcase.accounts.roles import Role
 from apcase.core.attention import AttentionItem, Heading
+from apcase.core.words import counted
 
 from . import selectors, threshold
 from .assurance import Status, annotated_reasons
@@ -66,7 +66,7 @@ def assurance_items(user: User) -> list[AttentionItem]:
                 title=f"Assurance {'expired' if expired else 'expiring'}: {item.provider.name}",
                 href=_provider_url(item.provider.pk),
                 detail=f"{lapse_text(item.record, item.state)} "
-                f"{pupils} pupil{pluralize(pupils)} from your school "
+                f"{counted(pupils, 'pupil')} from your school "
                 f"{'are' if pupils != 1 else 'is'} placed there.",
                 tag="Expired" if expired else "Expiring",
                 tag_colour="red" if expired else "yellow",

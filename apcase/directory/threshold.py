@@ -43,10 +43,10 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
-from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from apcase.accounts.models import Organisation
+from apcase.core.words import counted
 
 from .assurance import is_unregistered
 
@@ -199,8 +199,8 @@ class ThresholdCount:
     def count_text(self) -> str:
         n = self.full_time_pupils
         text = (
-            f"{self.provider_name} is not a registered school and teaches {n} full-time "
-            f"pupil{pluralize(n)} of compulsory school age "
+            f"{self.provider_name} is not a registered school and teaches "
+            f"{counted(n, 'full-time pupil')} of compulsory school age "
             f"({self.full_time_lac_or_ehc} looked after or with an EHC plan)."
         )
         if self.hours_unknown:

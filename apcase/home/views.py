@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_POST
 
 from apcase.access import policies
@@ -9,6 +8,7 @@ from apcase.access.requests import SignedInRequest
 from apcase.access.rules import PUBLIC, SIGNED_IN, TOKEN, access_rule
 from apcase.accounts import selectors as accounts_selectors
 from apcase.core import attention
+from apcase.core.words import counted
 from apcase.notifications import centre
 
 from . import calendar, records, worklist
@@ -61,7 +61,7 @@ def notifications(request: SignedInRequest) -> HttpResponse:
 @require_POST
 def mark_notifications_read(request: SignedInRequest) -> HttpResponse:
     marked = centre.mark_all_read(request.user)
-    messages.success(request, f"{marked} notification{pluralize(marked)} marked as read.")
+    messages.success(request, f"{counted(marked, 'notification')} marked as read.")
     return redirect("notifications")
 
 

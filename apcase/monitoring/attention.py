@@ -10,13 +10,13 @@
   missed register is listed whether or not the cut-off check has run), and the weekly
   check-ins not yet recorded."""
 
-from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 
 from apcase.access import policies
 from apcase.accounts.models import User
 from apcase.core.attention import AttentionItem, Heading
+from apcase.core.words import counted, govuk_time
 
 from . import selectors
 from .models import Session
@@ -105,7 +105,7 @@ def absences_to_code(user: User) -> list[AttentionItem]:
         return []
     return [
         AttentionItem(
-            title=f"{count} absence{pluralize(count)} to code",
+            title=f"{counted(count, 'absence')} to code",
             href=reverse("monitoring:absences"),
             detail="Providers reported these absences: give each its attendance code. "
             "Until then they show as N.",
@@ -123,17 +123,17 @@ def registers_not_taken(user: User) -> list[AttentionItem]:
     items = []
     for due in selectors.registers_not_taken_for(user, now=timezone.now()):
         label = Session(due.session).label.lower()
-        pupils = f"{due.unmarked} pupil{pluralize(due.unmarked)}"
+        pupils = counted(due.unmarked, "pupil")
         items.append(
             AttentionItem(
                 title=f"Take the {label} register at {due.provider}",
                 href=f"{reverse('monitoring:register')}?provider={due.provider.pk}"
                 f"&date={due.day:%Y-%m-%d}&session={due.session}",
                 detail=(
-                    f"Missed: the cut-off was {timezone.localtime(due.cutoff):%H:%M}. "
+                    f"Missed: the cut-off was {govuk_time(due.cutoff)}. "
                     f"{pupils} not marked: take it now."
                     if due.missed
-                    else f"{pupils} not marked yet. Due by {timezone.localtime(due.cutoff):%H:%M}."
+                    else f"{pupils} not marked yet. Due by {govuk_time(due.cutoff)}."
                 ),
                 tag="Missed" if due.missed else "Due",
                 tag_colour="red" if due.missed else "yellow",

@@ -19,6 +19,7 @@ from apcase.core.drafts import stash_concern_draft
 from apcase.core.errors import DomainError
 from apcase.core.spreadsheets import Sheet, download
 from apcase.core.viewhelpers import Message, Once, Target, handle_form, raise_for_refusal
+from apcase.core.words import counted
 from apcase.monitoring.charts import (
     attendance_chart,
     check_in_trend,
@@ -193,11 +194,13 @@ def register(request: SignedInRequest) -> HttpResponse:
                 return redirect(outcome.url)
             result = outcome
             note = (
-                f" {result.alerts} follow-up raised for the named staff member."
+                f" {counted(result.alerts, 'follow-up')} raised for the named staff member."
                 if result.alerts
                 else ""
             )
-            messages.success(request, f"Register saved: {result.marked} marks recorded.{note}")
+            messages.success(
+                request, f"Register saved: {counted(result.marked, 'mark')} recorded.{note}"
+            )
             return redirect(saved_url)
     rows = selectors.register_rows(provider, day, session)
     return render(

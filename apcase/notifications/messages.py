@@ -60,8 +60,11 @@ class Rendered:
 
 @cache
 def _engine() -> Engine:
-    # Email is plain text: HTML-escaping would turn "O'Neill" into "O&#x27;Neill".
-    return Engine(app_dirs=True, autoescape=False)
+    # Email is plain text: HTML-escaping would turn "O'Neill" into "O&#x27;Neill". The
+    # service's words (counts, times, dates) are written as on its pages: {% load words %}.
+    return Engine(
+        app_dirs=True, autoescape=False, libraries={"words": "apcase.core.templatetags.words"}
+    )
 
 
 def service_name() -> str:

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 
+from apcase.core.words import counted
 from apcase.reference import attendance as codes
 
 
@@ -156,7 +157,7 @@ def attendance(*, present: int, possible: int) -> Cell:
     if not possible:
         return red("No marks", "No attendance recorded yet for this placement.")
     rate = Fraction(present, possible)
-    text = f"{float(rate) * 100:.1f}% ({present} of {possible} sessions)"
+    text = f"{float(rate) * 100:.1f}% ({present} of {counted(possible, 'session')})"
     if rate >= ATTENDANCE_GREEN_FROM:
         return green(f"{float(rate) * 100:.1f}%", text)
     if rate >= ATTENDANCE_AMBER_FROM:

@@ -10,7 +10,6 @@ scoped selectors as the pages:
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
-from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,6 +17,7 @@ from apcase.access import policies
 from apcase.accounts.models import User
 from apcase.accounts.roles import Role
 from apcase.core.attention import AttentionItem, Heading
+from apcase.core.words import counted
 from apcase.pupils.models import Carer
 from apcase.referrals.models import EmergencyPlacement, Referral
 
@@ -48,10 +48,6 @@ def _with_counts(meetings: QuerySet[PanelMeeting]) -> QuerySet[PanelMeeting]:
     )
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{pluralize(count)}"
-
-
 def next_meeting(user: User) -> list[AttentionItem]:
     if not policies.can_view_panel(user):
         return []
@@ -71,7 +67,7 @@ def next_meeting(user: User) -> list[AttentionItem]:
         AttentionItem(
             f"Next panel meeting: {meeting.date:%-d %B %Y}",
             reverse("panel:meeting_detail", args=[meeting.pk]),
-            detail=f"{_plural(count, 'item')} on the agenda. {cutoff}",
+            detail=f"{counted(count, 'item')} on the agenda. {cutoff}",
             roles=PANEL,
             heading=Heading.MEETINGS,
         )
@@ -99,7 +95,7 @@ def decisions_to_record(user: User) -> list[AttentionItem]:
             AttentionItem(
                 f"Record the decisions of the panel meeting on {meeting.date:%-d %B %Y}",
                 reverse("panel:meeting_detail", args=[meeting.pk]),
-                detail=f"{_plural(count, 'item')} on its agenda without a decision.",
+                detail=f"{counted(count, 'item')} on its agenda without a decision.",
                 tag="To record",
                 tag_colour="orange",
                 roles=RECORDERS,
@@ -149,7 +145,7 @@ def letters_not_sent(user: User) -> list[AttentionItem]:
                 f"Send the decision letters for {item.pupil.display_name}",
                 reverse("panel:decision_detail", args=[decision.pk]) + "#letters",
                 detail=f"Panel decision of {decision.meeting.date:%-d %B %Y}: "
-                f"{_plural(len(waiting), 'letter')} to parents or carers not yet sent "
+                f"{counted(len(waiting), 'letter')} to parents or carers not yet sent "
                 f"({', '.join(line.carer.name for line in waiting)}).",
                 tag="Not yet sent",
                 tag_colour="orange",

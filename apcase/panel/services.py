@@ -20,12 +20,12 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from django.db import transaction
-from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from apcase.access import policies
 from apcase.accounts.models import Organisation, User
 from apcase.chronology.services import record_event
+from apcase.core import words
 from apcase.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
 from apcase.directory import selectors as directory_selectors
 from apcase.placements import workflow as placement_workflow
@@ -354,8 +354,8 @@ def record_decision(
     counted = counting_members(meeting, members_present, referral=referral)
     if len(counted) < quorum():
         errors["members_present"] = [
-            f"The panel is not quorate: {len(counted)} eligible member"
-            f"{pluralize(len(counted))} present, {quorum()} needed."
+            f"The panel is not quorate: {words.counted(len(counted), 'eligible member')} "
+            f"present, {quorum()} needed."
         ]
     if outcome == Outcome.APPROVED:
         errors.update(_approval_errors(terms))

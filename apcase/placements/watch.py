@@ -23,12 +23,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.template.defaultfilters import pluralize
 
 from apcase.access import policies
 from apcase.accounts.models import Membership, Organisation, User
 from apcase.accounts.roles import Role
 from apcase.accounts.selectors import holders
+from apcase.core.words import counted
 from apcase.schooldays.calculator import SchoolCalendar
 
 from .models import Placement
@@ -141,7 +141,7 @@ def end_date_concern(
             "end_near",
             f"Placement ending soon: {name}",
             f"The placement at {placement.provider} is planned to end on {end:%-d %B %Y}, "
-            f"in {left} school day{pluralize(left)}. Plan the return, extend the "
+            f"in {counted(left, 'school day')}. Plan the return, extend the "
             "placement or end it.",
             urgent=False,
         )

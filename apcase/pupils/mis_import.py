@@ -32,6 +32,7 @@ from apcase.accounts.models import Organisation, User
 from apcase.chronology.services import Changes, added, changed_fields, record_event
 from apcase.core import csvimport
 from apcase.core.errors import NotPermitted, ValidationFailed
+from apcase.core.words import counted
 from apcase.reference.census import ContactMethod, NCYear, SENStatus, Sex
 
 from .audit import PupilAction
@@ -448,7 +449,7 @@ def import_pupils(*, by: User, school: Organisation, content: bytes) -> ImportRe
                         "unchanged": result.unchanged,
                     }
                 ),
-                summary=f"Imported {len(rows)} pupils from an MIS file",
+                summary=f"Imported {counted(len(rows), 'pupil')} from an MIS file",
             )
     except IntegrityError:
         # Someone added one of these UPNs while the file was being checked.

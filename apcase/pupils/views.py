@@ -17,6 +17,7 @@ from apcase.core import idempotency, uploads
 from apcase.core.pdf import pdf_response, render_pdf
 from apcase.core.spreadsheets import Sheet, download
 from apcase.core.viewhelpers import Once, handle_form, run_action
+from apcase.core.words import counted
 from apcase.reference.census import (
     MAX_SUSPENSION_DAYS_PER_YEAR,
     PROVISION_FROM_SCHOOL_DAY,
@@ -394,8 +395,8 @@ def pupil_import(request: SignedInRequest) -> HttpResponse:
             messages.success(
                 request,
                 f"Import finished: {result.created} added, {result.updated} updated, "
-                f"{result.unchanged} unchanged; {result.carers_added} carers added, "
-                f"{result.carers_updated} carers updated.",
+                f"{result.unchanged} unchanged; {counted(result.carers_added, 'carer')} added, "
+                f"{counted(result.carers_updated, 'carer')} updated.",
             )
             return redirect("pupils:list")
     context = {

@@ -9,7 +9,6 @@ selectors as the pages.
   emergency placements whose ratification is overdue (also the panel's members)."""
 
 from django.db.models import Q
-from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,6 +16,7 @@ from apcase.access import policies
 from apcase.accounts.models import User
 from apcase.accounts.roles import Role
 from apcase.core.attention import AttentionItem, Heading
+from apcase.core.words import counted
 
 from . import selectors, workflow
 from .models import EmergencyPlacement, Referral
@@ -60,7 +60,7 @@ def _draft_item(user: User, referral: Referral) -> AttentionItem:
         return AttentionItem(
             f"Continue the referral for {name}",
             href,
-            detail=f"{len(missing)} section{pluralize(len(missing))} to complete.",
+            detail=f"{counted(len(missing), 'section')} to complete.",
             tag="Draft",
             tag_colour="grey",
             roles=SCHOOL,

@@ -20,6 +20,7 @@ from apcase.accounts.models import User
 from apcase.chronology.services import changed_fields, record_case_event
 from apcase.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
 from apcase.core.uploads import delete_after_commit, store_upload
+from apcase.core.words import counted
 from apcase.pupils.models import Pupil
 
 from . import consent, panels
@@ -42,7 +43,7 @@ def prefill_from_pupil_record(pupil: Pupil) -> dict[str, str]:
         codes = ", ".join(exclusion.reasons)
         lines.append(f"{exclusion}" + (f" (reason codes: {codes})" if codes else ""))
     for year in history.years:
-        lines.append(f"Suspensions in {year.label}: {year.days} school days in total.")
+        lines.append(f"Suspensions in {year.label}: {counted(year.days, 'school day')} in total.")
     return {"exclusions_summary": "\n".join(lines)}
 
 

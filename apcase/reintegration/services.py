@@ -14,6 +14,7 @@ from apcase.access import policies
 from apcase.accounts.models import User
 from apcase.chronology.services import Changes, record_event
 from apcase.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
+from apcase.core.words import counted
 from apcase.placements.models import Placement
 from apcase.pupils.models import Carer
 from apcase.reviews.models import Review
@@ -225,7 +226,7 @@ def add_phase(
         by,
         plan,
         ReintegrationAction.PHASE_ADDED,
-        f"Phase added: weeks {from_week} to {to_week}, {len(at_school)} sessions at school and "
+        f"Phase added: weeks {from_week} to {to_week}, {counted(len(at_school), 'session')} at school and "
         f"{len(at_provider)} at the provider ({kind})",
         {"phase": [None, f"weeks {from_week}-{to_week}"]},
     )

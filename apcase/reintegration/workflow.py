@@ -9,7 +9,6 @@ the date."""
 import datetime
 
 from django.db import transaction
-from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from apcase.access import policies
@@ -19,6 +18,7 @@ from apcase.core.errors import (
     ValidationFailed,
     check_transition,
 )
+from apcase.core.words import counted
 from apcase.placements import workflow as placement_workflow
 from apcase.placements.models import Placement
 
@@ -81,8 +81,7 @@ def activate(plan: ReintegrationPlan, *, by: User) -> ReintegrationPlan:
                 by,
                 plan,
                 ReintegrationAction.LA_NOTIFIED,
-                f"Local authority told of the part-time timetable ({len(told)} officer"
-                f"{pluralize(len(told))})",
+                f"Local authority told of the part-time timetable ({counted(len(told), 'officer')})",
                 {"la_notified_on": [None, timezone.localdate().isoformat()], "told": [None, told]},
             )
     return plan

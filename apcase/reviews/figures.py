@@ -5,6 +5,7 @@ pages say, and copied onto the review when it is held."""
 import datetime
 from dataclasses import dataclass
 
+from apcase.core.words import counted
 from apcase.monitoring import selectors as monitoring
 from apcase.monitoring.models import FollowUpTask, Visit
 from apcase.placements.models import Placement
@@ -42,7 +43,7 @@ def trend(scores: list[int]) -> str:
     if len(scores) == 1:
         return f"{last} of 5 (one check-in)"
     way = "up" if last > first else "down" if last < first else "steady"
-    return f"{first} to {last} of 5 ({way}, {len(scores)} check-ins)"
+    return f"{first} to {last} of 5 ({way}, {counted(len(scores), 'check-in')})"
 
 
 def period_start(placement: Placement, previous_held_on: datetime.date | None) -> datetime.date:

@@ -1,11 +1,11 @@
 """The DSL's home page: new concerns to acknowledge and reviews that are due."""
 
-from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 
 from apcase.access import policies
 from apcase.core.attention import AttentionItem, Heading
+from apcase.core.words import counted
 
 from . import selectors
 
@@ -18,7 +18,7 @@ def items_for(user: object) -> list[AttentionItem]:
     if new:
         items.append(
             AttentionItem(
-                title=f"{new} new safeguarding concern{pluralize(new)} to acknowledge",
+                title=f"{counted(new, 'new safeguarding concern')} to acknowledge",
                 href=f"{reverse('safeguarding:list')}?status=new",
                 tag="New",
                 tag_colour="red",
@@ -29,7 +29,7 @@ def items_for(user: object) -> list[AttentionItem]:
     if due:
         items.append(
             AttentionItem(
-                title=f"{due} safeguarding concern review{pluralize(due)} due",
+                title=f"{counted(due, 'safeguarding concern review')} due",
                 href=f"{reverse('safeguarding:list')}?status=open",
                 tag="Due",
                 tag_colour="yellow",

@@ -19,6 +19,7 @@ from apcase.access import policies
 from apcase.accounts.models import User
 from apcase.accounts.roles import Role
 from apcase.accounts.selectors import holders
+from apcase.core.words import govuk_date, govuk_time
 from apcase.notifications import messages
 
 from .models import Concern
@@ -43,7 +44,7 @@ def _once(people: list[User]) -> list[User]:
 def alert_concern_raised(concern: Concern) -> int:
     """Queue the alerts in the caller's transaction; returns how many were queued."""
     openers, stand_ins = recipients(concern)
-    when = concern.recorded_at.strftime("%H:%M on %-d %B %Y")
+    when = f"{govuk_time(concern.recorded_at)} on {govuk_date(concern.recorded_at)}"
     told = messages.send(
         "safeguarding/messages/concern_raised.txt",
         to=openers,

@@ -10,6 +10,7 @@ from django.utils import timezone
 from playwright.sync_api import BrowserContext, Page, expect
 
 from apcase.accounts.models import Organisation, User
+from apcase.core.words import govuk_time
 from apcase.placements.tests.factories import make_placement
 from apcase.referrals.tests.factories import make_pupil
 from apcase.safeguarding.models import Concern
@@ -56,7 +57,7 @@ def test_a_concern_from_the_provider_reaches_the_dsl_and_no_one_else(
     expect(page.locator("h1")).to_contain_text("Concern sent to the DSL")
     concern = Concern.objects.get(pupil=pupil)
     expect(page.locator(".govuk-panel__body")).to_contain_text(
-        timezone.localtime(concern.recorded_at).strftime("%H:%M")
+        f"Recorded at {govuk_time(concern.recorded_at)} on"
     )
     assert DSL in {message.to[0] for message in mail.outbox}
 

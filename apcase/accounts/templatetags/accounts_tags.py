@@ -6,13 +6,10 @@ from typing import Any
 
 from django import template
 from django.conf import settings
-from django.template.defaultfilters import pluralize
+
+from apcase.core.words import counted
 
 register = template.Library()
-
-
-def _plural(count: int, unit: str) -> str:
-    return f"{count} {unit}{pluralize(count)}"
 
 
 @register.filter
@@ -23,8 +20,8 @@ def duration_words(duration: Any) -> str:
         return ""
     minutes = int(duration.total_seconds() // 60)
     if minutes and minutes % 60 == 0:
-        return _plural(minutes // 60, "hour")
-    return _plural(minutes, "minute")
+        return counted(minutes // 60, "hour")
+    return counted(minutes, "minute")
 
 
 @register.simple_tag

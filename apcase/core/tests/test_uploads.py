@@ -334,7 +334,7 @@ def test_an_upload_whose_transaction_rolls_back_is_swept_and_named_files_are_kep
     assert uploads.orphan_files() == []
     out = io.StringIO()
     call_command("sweep_uploads", "--dry-run", "--older-than-hours", "1", stdout=out)
-    assert "Would delete 0 orphan file(s)." in out.getvalue()
+    assert "Would delete 0 orphan files." in out.getvalue()
 
     day_old = (datetime.datetime.now() - datetime.timedelta(hours=25)).timestamp()
     for path in (kept, orphan):
@@ -346,7 +346,7 @@ def test_an_upload_whose_transaction_rolls_back_is_swept_and_named_files_are_kep
 
     out = io.StringIO()
     call_command("sweep_uploads", stdout=out)
-    assert "Deleted 1 orphan file(s)." in out.getvalue()
+    assert "Deleted 1 orphan file." in out.getvalue()
     assert not orphan.exists()
     assert kept.exists()  # the file a record names stays
     document = referral.documents.get()

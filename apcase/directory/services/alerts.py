@@ -5,7 +5,6 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import transaction
-from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 
@@ -13,6 +12,7 @@ from apcase.accounts.models import Organisation, User
 from apcase.accounts.roles import Role
 from apcase.accounts.selectors import holders
 from apcase.chronology.services import added, record_event
+from apcase.core.words import counted
 from apcase.notifications import messages
 
 from .. import selectors
@@ -91,7 +91,7 @@ def send_assurance_alerts(*, today: date | None = None) -> AlertRun:
                     summary=f"Told {role.lower()} of {school}: {what}",
                     changes=added({"state": item.state.value, "sent_to": [p.email for p in to]}),
                 )
-                placed = f"{pupils} pupil{pluralize(pupils)} from {school} "
+                placed = f"{counted(pupils, 'pupil')} from {school} "
                 placed += "is" if pupils == 1 else "are"
                 run.emails += messages.send(
                     "directory/messages/assurance_lapsing.txt",

@@ -55,7 +55,7 @@ def test_the_current_inclusion_lead_is_told_once_with_a_full_link(world, placed,
 
     out = io.StringIO()
     call_command("check_assurance", stdout=out)
-    assert "1 alert(s) recorded, 1 email(s) queued." in out.getvalue()
+    assert "1 alert recorded, 1 email queued." in out.getvalue()
     [mail] = _mail_to(lead.email)
     assert mail.subject == "Assurance expiring: Milton Keynes Primary Referral Unit"
     assert (

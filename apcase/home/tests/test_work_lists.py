@@ -188,7 +188,7 @@ def test_a_register_before_its_cut_off_is_due_and_a_taken_one_is_gone(
     client = sign_in(Client(), staff)
 
     html = client.get("/").content.decode()
-    assert "Due by 10:00" in html
+    assert "Due by 10am" in html
     assert "Missed" not in html
 
     AttendanceMark.objects.create(

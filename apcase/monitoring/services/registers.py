@@ -11,6 +11,7 @@ from apcase.access import policies
 from apcase.accounts.models import Organisation, User
 from apcase.chronology.services import record_event
 from apcase.core.errors import NotPermitted, ValidationFailed
+from apcase.core.words import counted, govuk_time
 from apcase.placements.models import Placement
 from apcase.reference import attendance as codes
 from apcase.schooldays.calculator import is_expected_day
@@ -201,7 +202,7 @@ def _record_register(
         action=MonitoringAction.REGISTER_SUBMITTED,
         target=submission,
         organisation=sheet.provider,
-        summary=f"Register for {day:%-d %B %Y} {session.upper()}: {len(new_marks)} marks",
+        summary=f"Register for {day:%-d %B %Y} {session.upper()}: {counted(len(new_marks), 'mark')}",
         changes={"marks": [None, len(new_marks)], "corrections": [None, len(corrections)]},
     )
     for pid in corrections:
@@ -282,7 +283,7 @@ def check_registers(*, now: datetime.datetime | None = None) -> int:
                     session=session,
                     detail=f"{placement.provider} has not marked "
                     f"{placement.pupil.display_name} for the {Session(session).label.lower()} "
-                    f"of {day:%-d %B %Y} by {rules.cutoff_time(session):%H:%M}.",
+                    f"of {day:%-d %B %Y} by {govuk_time(rules.cutoff_time(session))}.",
                 )
                 made += task is not None
     return made

@@ -172,7 +172,7 @@ def test_a_missed_run_of_the_cut_off_check_is_made_up_on_the_next_run(world, set
 
 def test_the_check_registers_command_runs(world, placements, capsys):
     call_command("check_registers")
-    assert "follow-up task(s) raised" in capsys.readouterr().out
+    assert "follow-up tasks raised" in capsys.readouterr().out
 
 
 def test_the_named_staff_member_closes_a_task_with_what_was_done(world, placements, provider_staff):

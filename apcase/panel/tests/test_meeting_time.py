@@ -326,7 +326,7 @@ def test_editing_the_details_records_the_reason_and_tells_the_school(s):
     assert event.changes["venue"] == ["Civic Offices, Milton Keynes", "Council Chamber"]
     message = OutboxMessage.objects.get(to=s.head.email, subject__icontains="details changed")
     assert "Council Chamber" in message.body
-    assert "13:00" in message.body
+    assert "at 1pm" in message.body
 
 
 def test_editing_needs_a_reason_and_an_officer(s):

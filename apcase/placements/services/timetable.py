@@ -4,6 +4,7 @@ from django.db import transaction
 
 from apcase.accounts.models import User
 from apcase.core.errors import ValidationFailed
+from apcase.core.words import counted
 
 from ..audit import PlacementAction
 from ..models import Placement, PlacementSession
@@ -38,7 +39,7 @@ def set_timetable(placement: Placement, *, by: User, sessions: set[tuple[int, st
         by,
         placement,
         PlacementAction.TIMETABLE_SET,
-        f"Timetable at the provider: {len(sessions)} sessions a week",
+        f"Timetable at the provider: {counted(len(sessions), 'session')} a week",
         {"sessions_per_week": [old_count, len(sessions)]},
     )
     return placement

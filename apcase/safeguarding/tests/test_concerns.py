@@ -15,6 +15,7 @@ from django.utils import timezone
 from apcase.accounts.roles import Role
 from apcase.chronology.models import AccessLogEntry, AuditEvent
 from apcase.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
+from apcase.core.words import govuk_time
 from apcase.notifications.models import OutboxMessage
 from apcase.notifications.services import absolute_url
 from apcase.referrals.tests.factories import person
@@ -73,7 +74,7 @@ def test_provider_staff_raise_a_concern_and_get_a_receipt_with_the_time(
     )
     receipt = client.get(response["Location"])
     assert_page(receipt, contains="Concern sent to the DSL")
-    assert timezone.localtime(concern.recorded_at).strftime("%H:%M") in receipt.content.decode()
+    assert f"Recorded at {govuk_time(concern.recorded_at)} on" in receipt.content.decode()
     assert concern.raised_at_provider == setting.placement.provider
     assert concern.placement == setting.placement
     assert concern.status == ConcernStatus.NEW

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from apcase.core.uploads import ORPHAN_GRACE, sweep_orphans
+from apcase.core.words import counted
 
 
 class Command(BaseCommand):
@@ -30,4 +31,4 @@ class Command(BaseCommand):
         verb = "Would delete" if options["dry_run"] else "Deleted"
         for relative in orphans:
             self.stdout.write(f"{verb} {relative}")
-        self.stdout.write(f"{verb} {len(orphans)} orphan file(s).")
+        self.stdout.write(f"{verb} {counted(len(orphans), 'orphan file')}.")

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from apcase.core.words import counted
 from apcase.directory.services import send_assurance_alerts
 
 
@@ -16,7 +17,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         run = send_assurance_alerts()
-        self.stdout.write(f"{run.sent} alert(s) recorded, {run.emails} email(s) queued.")
+        self.stdout.write(
+            f"{counted(run.sent, 'alert')} recorded, {counted(run.emails, 'email')} queued."
+        )
         for problem in run.nobody_to_tell:
             self.stderr.write(
                 self.style.ERROR(

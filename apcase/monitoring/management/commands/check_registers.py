@@ -5,6 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from apcase.core.words import counted
 from apcase.monitoring.services import check_registers
 
 
@@ -13,4 +14,4 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         made = check_registers()
-        self.stdout.write(f"{made} follow-up task(s) raised.")
+        self.stdout.write(f"{counted(made, 'follow-up task')} raised.")

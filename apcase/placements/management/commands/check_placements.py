@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from apcase.core.words import counted
 from apcase.placements.services import send_daily_alerts
 
 
@@ -14,4 +15,4 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         queued = send_daily_alerts()
-        self.stdout.write(f"{queued} placement alert email(s) queued.")
+        self.stdout.write(f"{counted(queued, 'placement alert email')} queued.")

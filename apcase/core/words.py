@@ -1,0 +1,55 @@
+"""How the service writes counts, times and dates, in the GOV.UK style, one way
+everywhere (templates use them as filters: `{% load words %}`,
+`apcase/core/templatetags/words.py`).
+
+- A count with its noun, singular for one: "1 mark", "2 marks", "0 referrals".
+- A time: "9am", "12:36pm", "midday", "midnight" (never "12pm", "09:00" or "0:00").
+- A date: "1 December 2026"; a date and time: "1 December 2026 at 12:36pm".
+
+A datetime is shown in the service's time zone (settings.TIME_ZONE)."""
+
+import datetime
+from decimal import Decimal
+
+from django.utils import timezone
+
+
+def counted(count: int | Decimal, singular: str, plural: str = "") -> str:
+    """ "1 mark", "2 marks"; `plural` where adding an s is wrong ("1 child", "2 children")."""
+    return f"{count} {singular if count == 1 else (plural or singular + 's')}"
+
+
+def _local(value: datetime.datetime) -> datetime.datetime:
+    return timezone.localtime(value) if timezone.is_aware(value) else value
+
+
+def govuk_time(value: datetime.time | datetime.datetime | None) -> str:
+    """ "9am", "12:36pm", "midday", "midnight"; "" for no time."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        value = _local(value).time()
+    hour, minute = value.hour, value.minute
+    if (hour, minute) == (0, 0):
+        return "midnight"
+    if (hour, minute) == (12, 0):
+        return "midday"
+    suffix = "am" if hour < 12 else "pm"  # noqa: PLR2004 - noon
+    on_clock = hour % 12 or 12
+    return f"{on_clock}{suffix}" if minute == 0 else f"{on_clock}:{minute:02d}{suffix}"
+
+
+def govuk_date(value: datetime.date | None) -> str:
+    """ "1 December 2026"; "" for no date."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        value = _local(value).date()
+    return f"{value.day} {value:%B %Y}"
+
+
+def govuk_datetime(value: datetime.datetime | None) -> str:
+    """ "1 December 2026 at 12:36pm"; "" for none."""
+    if value is None:
+        return ""
+    return f"{govuk_date(value)} at {govuk_time(value)}"
