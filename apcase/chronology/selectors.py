@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 
 from .actions import child_protection_values, lookup, registered_actions
 from .models import AuditEvent
+from .wording import described
 
 
 def event_kinds() -> dict[str, str]:
@@ -39,7 +40,7 @@ class ChronologyEntry:
     title: str
     who: str
     organisation: str
-    changed: list[str]
+    changed: list[str]  # what changed, in words (`wording.described`)
 
 
 def _title(event: AuditEvent) -> str:
@@ -98,11 +99,7 @@ def pupil_chronology(
             title=_title(event),
             who=event.actor_label.split(" <")[0] or "System",
             organisation=event.organisation_label,
-            changed=sorted(
-                field.replace("_", " ")
-                for field in (event.changes or {})
-                if isinstance(event.changes, dict)
-            ),
+            changed=described(event),
         )
         for event in events
     ]

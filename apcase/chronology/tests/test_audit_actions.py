@@ -172,5 +172,5 @@ def test_rows_stored_before_the_registry_still_show_in_the_chronology():
     )
     entries = pupil_chronology(5, include_child_protection=False)
     assert [e.title for e in entries] == ["Pupil added", "Pupil retired action"]
-    assert entries[1].changed == ["preferred name", "year group"]
+    assert entries[1].changed == ["Preferred name recorded", "Year group recorded"]
     assert entries[1].who == "Amara Okafor"
