@@ -6,12 +6,17 @@ everywhere (templates use them as filters: `{% load words %}`,
 - A time: "9am", "12:36pm", "midday", "midnight" (never "12pm", "09:00" or "0:00").
 - A date: "1 December 2026"; a date and time: "1 December 2026 at 12:36pm".
 
+- A child's pronouns from their record (`pronouns_for`): "she", "he", or "they" where
+  none is recorded; never assumed.
+
 A datetime is shown in the service's time zone (settings.TIME_ZONE)."""
 
 import datetime
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils import timezone
+from django.utils.text import capfirst
 
 
 def counted(count: int | Decimal, singular: str, plural: str = "") -> str:
@@ -53,3 +58,32 @@ def govuk_datetime(value: datetime.datetime | None) -> str:
     if value is None:
         return ""
     return f"{govuk_date(value)} at {govuk_time(value)}"
+
+
+@dataclass(frozen=True)
+class Pronouns:
+    """How text about a child refers to them: taken from their record, never assumed."""
+
+    subject: str  # "she", "he", "they"
+    object: str  # "her", "him", "them"
+    possessive: str  # "her", "his", "their"
+
+    def fill(self, text: str) -> str:
+        """`text` with {he}, {him}, {his} (or {He}, {His}) in this child's words."""
+        return text.format(
+            he=self.subject,
+            him=self.object,
+            his=self.possessive,
+            He=capfirst(self.subject),
+            His=capfirst(self.possessive),
+        )
+
+
+THEY = Pronouns("they", "them", "their")
+# The school census records sex as F or M; anything else (not recorded) is "they".
+BY_SEX = {"F": Pronouns("she", "her", "her"), "M": Pronouns("he", "him", "his")}
+
+
+def pronouns_for(sex: str | None) -> Pronouns:
+    """A child's pronouns from the sex on their record; "they" when none is recorded."""
+    return BY_SEX.get(sex or "", THEY)

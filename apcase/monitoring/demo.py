@@ -253,7 +253,9 @@ def _seed_placement(
             behaviour=behaviour,
             comments="Settling in; good relationships with staff."
             if week < 3
-            else "A harder week at home; talked it through with his key worker.",
+            else placement.pupil.pronouns.fill(
+                "A harder week at home; talked it through with {his} key worker."
+            ),
             child_rating=engagement,
             child_words="It's OK here, I like the small group.",
             recorded_by=marker,

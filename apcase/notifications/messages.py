@@ -32,6 +32,8 @@ from typing import Any, Protocol
 from django.conf import settings
 from django.template import Context, Engine
 
+from apcase.core.words import THEY
+
 from .models import EmailChoice, Notification
 from .services import absolute_url, queue_email
 
@@ -89,6 +91,8 @@ def render(
     values = {
         **context,
         "child": child.initialled_name if child is not None else "",
+        # {{ child_pronouns.subject }}: "she", "he", or "they" where the record says none
+        "child_pronouns": getattr(child, "pronouns", THEY),
         "link": absolute_url(link) if link else "",
         "service_name": service_name(),
     }

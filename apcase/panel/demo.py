@@ -148,8 +148,8 @@ SECTIONS: dict[str, Any] = {
         "health_summary": "No known health needs.",
     },
     "parent-views": {
-        "parent_views": "“He is happier in small groups. We want him to stay at Heronsgate "
-        "but he needs a break to reset.”",
+        "parent_views": "“{He} is happier in small groups. We want {him} to stay at Heronsgate "
+        "but {he} needs a break to reset.”",
         "parent_views_gathered_how": "Meeting at school with the inclusion lead",
         "parent_views_gathered_on": datetime.date(2026, 10, 6),
         "consent": "given",
@@ -159,7 +159,7 @@ SECTIONS: dict[str, Any] = {
     },
     "child-voice": {
         "child_voice": "“I like building things and football. I don't like when it's loud.”",
-        "child_voice_gathered_how": "Conversation with his key adult, with drawings",
+        "child_voice_gathered_how": "Conversation with {his} key adult, with drawings",
     },
     "provision": {
         "provision_sought": "A 6-week part-time placement, mornings, with a plan to return."
@@ -171,23 +171,29 @@ SECTIONS: dict[str, Any] = {
 # parents were told are recorded, and every reader sees the refusal at the top.
 CONSENT_REFUSED: dict[str, Any] = {
     **SECTIONS["parent-views"],
-    "parent_views": "“We don't want his information passed around. He just needs the "
+    "parent_views": "“We don't want {his} information passed around. {He} just needs the "
     "school to try harder.”",
     "consent": "refused",
     "consent_given_by": "",
     "consent_given_on": None,
     "consent_recorded_how": "",
-    "consent_not_obtained_reason": "His father does not want the school's records of "
+    "consent_not_obtained_reason": "{His} father does not want the school's records of "
     "incidents shared outside the school.",
     "sharing_basis": "public_task",
     "sharing_basis_detail": "The panel cannot decide on a placement without the school's "
-    "account of his needs, and the provider needs his needs and risks to keep him and "
+    "account of {his} needs, and the provider needs {his} needs and risks to keep {him} and "
     "others safe.",
     "parents_told_by": "Amara Okafor, inclusion lead",
     "parents_told_on": datetime.date(2026, 10, 8),
-    "parents_told_how": "Phone call to his father, followed by a letter explaining what is "
+    "parents_told_how": "Phone call to {his} father, followed by a letter explaining what is "
     "shared, with whom and why.",
 }
+
+
+def _about(pupil: Any, values: dict[str, Any]) -> dict[str, Any]:
+    """The section's words about the pupil, with {he}, {him} and {his} taken from the
+    pupil's record ("they" where none is recorded): the demo's girls are not "he"."""
+    return {k: pupil.pronouns.fill(v) if isinstance(v, str) else v for k, v in values.items()}
 
 
 def _referral(pupil: Any, *, lead: Any, head: Any, submit: bool, parent_views: Any = None) -> Any:
@@ -199,7 +205,11 @@ def _referral(pupil: Any, *, lead: Any, head: Any, submit: bool, parent_views: A
             values = parent_views
         referral.refresh_from_db()
         services.update_section(
-            referral, by=lead, section=section, values=values, version=referral.version
+            referral,
+            by=lead,
+            section=section,
+            values=_about(pupil, values),
+            version=referral.version,
         )
     services.add_intervention(
         referral,

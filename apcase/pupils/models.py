@@ -11,6 +11,7 @@ from apcase.accounts.models import Organisation
 from apcase.accounts.roles import OrganisationKind
 from apcase.core.models import TimeStampedModel
 from apcase.core.uploads import StoredFilePath
+from apcase.core.words import Pronouns, pronouns_for
 from apcase.reference.census import (
     ContactMethod,
     ExclusionKind,
@@ -76,6 +77,12 @@ class Pupil(TimeStampedModel):
         first = self.preferred_name or self.legal_first_name
         last = self.preferred_last_name or self.legal_last_name
         return f"{first} {last[:1]}." if last else first
+
+    @property
+    def pronouns(self) -> Pronouns:
+        """How text about the pupil refers to them, from the sex on the record ("they"
+        when none is recorded): `{{ pupil.pronouns.possessive }}`."""
+        return pronouns_for(self.sex)
 
     @property
     def legal_name(self) -> str:

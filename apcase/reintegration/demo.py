@@ -83,10 +83,14 @@ def _under_way(organisations: dict[str, Organisation]) -> None:
         named_adult=lead,
         start_date=start,
         target_full_time_date=start + datetime.timedelta(weeks=8),
-        support_strategies="Meets her key adult at the gate each morning; a quiet room at "
-        "break; the PRU's mentor visits Heronsgate in week 3.",
-        success_measures="Attends every agreed session; no removals from class; says she "
-        "feels safe in class at each review.",
+        support_strategies=placement.pupil.pronouns.fill(
+            "Meets {his} key adult at the gate each morning; a quiet room at "
+            "break; the PRU's mentor visits Heronsgate in week 3."
+        ),
+        success_measures=placement.pupil.pronouns.fill(
+            "Attends every agreed session; no removals from class; says {he} "
+            "feels safe in class at each review."
+        ),
     )
     services.add_phase(
         plan,
