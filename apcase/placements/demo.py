@@ -14,6 +14,11 @@
   hours: part time). Four full-time pupils is one short of the registration threshold,
   so the LA's officers see it on their home page and the directory page warns.
 
+- Isla Brennan's plan puts her on a part-time timetable (mornings at the PRU, the
+  afternoons at neither) and her mother agreed to it on a signed form, uploaded (an
+  invented one-page PDF); Rhys Calder's placement at Bridge Academy was planned to start
+  three days ago and nobody has recorded that it started.
+
 Tyler's emergency placement (panel demo) is on Bridge Academy's register every weekday
 session until its full plan is agreed. Idempotent."""
 
@@ -43,6 +48,7 @@ def seed(organisations: dict[str, Organisation]) -> None:
     _threshold(organisations)
     _name_sites()
     _past_its_end(organisations)
+    _every_plan_feature(organisations)
 
 
 def _name_sites() -> None:
@@ -231,3 +237,95 @@ def _threshold(organisations: dict[str, Organisation]) -> None:
             ),
         )
         services.set_timetable(placement, by=head, sessions=sessions)
+
+
+def _demo_pupil(school: Organisation, upn: str, first: str, last: str, sex: str) -> Pupil:
+    pupil, _ = Pupil.objects.update_or_create(
+        upn=with_check_letter(upn),
+        defaults={
+            "school": school,
+            "legal_first_name": first,
+            "legal_last_name": last,
+            "date_of_birth": date(2016, 4, 2),
+            "sex": sex,
+            "nc_year": "5",
+        },
+    )
+    return pupil
+
+
+def _every_plan_feature(organisations: dict[str, Organisation]) -> None:
+    """A part-time timetable agreed by a parent's signed form, and a placement still
+    planned after its start date (module docstring). Skipped once each pupil has one."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from apcase.directory.demo import tiny_pdf
+
+    lead = User.objects.filter(email="inclusion.lead@heronsgate.example").first()
+    staff = User.objects.filter(email="staff@heronsgate.example").first()
+    if lead is None or staff is None:
+        return
+    school, today = organisations["school"], timezone.localdate()
+    isla = _demo_pupil(school, "826234517104", "Isla", "Brennan", "F")
+    if not Placement.objects.filter(pupil=isla).exists():
+        mother, _ = Carer.objects.get_or_create(
+            pupil=isla,
+            name="Leanne Brennan",
+            defaults={
+                "relationship": "Mother",
+                "parental_responsibility": True,
+                "lives_with_pupil": True,  # a part-time timetable needs her agreement
+                "address": "3 Larkspur Close, Milton Keynes MK4 2YY",
+            },
+        )
+        start = today - timedelta(weeks=3)
+        placement = _placement(isla, organisations["pru"], start, staff, mornings=True)
+        agree_plan(
+            placement,
+            objectives=[("Settle into mornings", "Not attending", "Every morning", "Register")],
+            agreed_by=[("school", "Amara Okafor"), ("provider", "Kwame Asante")],
+            on=start - timedelta(days=2),
+            recorded_by=lead,
+        )
+        form = tiny_pdf("Placement agreement signed by Leanne Brennan (invented)")
+        services.record_agreement(
+            placement,
+            by=lead,
+            details=services.AgreementDetails(
+                party=PlacementAgreement.Party.PARENT,
+                agreed_on=start - timedelta(days=2),
+                carer=mother,
+                how=PlacementAgreement.How.SIGNED_FORM,
+                signed_form=SimpleUploadedFile("signed-agreement.pdf", form, "application/pdf"),
+            ),
+        )
+    rhys = _demo_pupil(school, "826234517105", "Rhys", "Calder", "M")
+    if not Placement.objects.filter(pupil=rhys).exists():
+        _placement(rhys, organisations["bridge"], today - timedelta(days=3), staff, mornings=False)
+
+
+def _placement(
+    pupil: Pupil, provider: Organisation, start: date, staff: User, *, mornings: bool
+) -> Placement:
+    """Mornings only, active, on a part-time timetable; or every session, still planned."""
+    sessions = {(d, s) for d in range(5) for s in (("am",) if mornings else ("am", "pm"))}
+    placement = Placement.objects.create(
+        pupil=pupil,
+        provider=provider,
+        status=Placement.Status.ACTIVE if mornings else Placement.Status.PLANNED,
+        started_at=timezone.now() - (timezone.localdate() - start) if mornings else None,
+        start_date=start,
+        planned_end_date=start + timedelta(weeks=10),
+        first_review_date=start + timedelta(weeks=6),
+        sessions_per_week=len(sessions),
+        arranged_by=Placement.ArrangedBy.SCHOOL,
+        commissioning_power=Placement.CommissioningPower.SCHOOL_ARRANGED,
+        dual_registered=True,
+        part_time_timetable=mornings,
+        named_staff_member=staff,
+    )
+    placement.sites.set(Site.objects.filter(organisation=provider, is_main=True))
+    PlacementSession.objects.bulk_create(
+        PlacementSession(placement=placement, weekday=d, session=s) for d, s in sessions
+    )
+    return placement
