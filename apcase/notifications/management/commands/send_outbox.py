@@ -2,6 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from apcase.core.words import counted
 from apcase.notifications.services import deliver_pending
 
 
@@ -10,4 +11,4 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         sent = deliver_pending()
-        self.stdout.write(f"Sent {sent} message(s).")
+        self.stdout.write(f"Sent {counted(sent, 'message')}.")
