@@ -49,38 +49,35 @@ def test_each_change_is_told_in_words_whichever_app_recorded_it(world):
     before = placement.planned_end_date
     after = before + datetime.timedelta(weeks=6)
     workflow.extend_placement(placement, by=lead, new_end_date=after, reason="Needs a term more")
-    # monitoring: a status by its label, a date set where there was none
     visit_day = timezone.localdate() + datetime.timedelta(days=3)
+    recorded = [
+        # monitoring: a status by its label, a date set where there was none
+        (
+            MonitoringAction.FOLLOW_UP_CLOSED,
+            ("monitoring.followuptask", 1),
+            {"status": ["open", "closed"]},
+        ),
+        (
+            MonitoringAction.VISIT_SCHEDULED,
+            ("monitoring.visit", 1),
+            {"scheduled_for": [None, visit_day.isoformat()]},
+        ),
+        # referrals: free text is not repeated
+        (
+            ReferralAction.SECTION_UPDATED,
+            ("referrals.referral", 1),
+            {"withdrawal_reason": ["Old words", "New words about the child"]},
+        ),
+        # placements: the person a reference names; a list removed
+        (
+            MonitoringAction.VISIT_SCHEDULED,
+            placement,
+            {"named_staff_member": [None, str(lead.pk)], "sites": [["1"], None]},
+        ),
+    ]
     with transaction.atomic():
-        record_event(
-            by=lead,
-            action=MonitoringAction.FOLLOW_UP_CLOSED,
-            target=("monitoring.followuptask", 1),
-            pupil_id=pupil.pk,
-            changes={"status": ["open", "closed"]},
-        )
-        record_event(
-            by=lead,
-            action=MonitoringAction.VISIT_SCHEDULED,
-            target=("monitoring.visit", 1),
-            pupil_id=pupil.pk,
-            changes={"scheduled_for": [None, visit_day.isoformat()]},
-        )
-        # referrals: free text is not repeated; the person a reference names is
-        record_event(
-            by=lead,
-            action=ReferralAction.SECTION_UPDATED,
-            target=("referrals.referral", 1),
-            pupil_id=pupil.pk,
-            changes={"withdrawal_reason": ["Old words", "New words about the child"]},
-        )
-        record_event(
-            by=lead,
-            action=MonitoringAction.VISIT_SCHEDULED,
-            target=placement,
-            pupil_id=pupil.pk,
-            changes={"named_staff_member": [None, str(lead.pk)], "sites": [["1"], None]},
-        )
+        for action, target, changes in recorded:
+            record_event(by=lead, action=action, target=target, pupil_id=pupil.pk, changes=changes)
     lines = _changes(pupil)
     assert "National curriculum year changed from Year 5 to Year 6" in lines
     assert "Free school meals changed from no to yes" in lines
