@@ -30,6 +30,8 @@ forwarded_allow_ips = os.environ.get("APCASE_FORWARDED_ALLOW_IPS", "127.0.0.1")
 # Logs to standard output and error, for the platform's log collector.
 accesslog = "-"
 errorlog = "-"
+# The access log writes no calendar feed token and no API key (config/log_redaction.py).
+logger_class = "config.log_redaction.RedactingLogger"
 loglevel = os.environ.get("APCASE_LOG_LEVEL", "info")
 # Load the application in the master once, so that a bad configuration (APCASE_ENV unset,
 # no SECRET_KEY) stops the server at start rather than in every worker.

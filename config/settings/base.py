@@ -242,9 +242,15 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # No calendar feed token in a logged path (config/log_redaction.py): on the logger
+    # that logs each 404's path, and on the handler for whatever else passes through.
+    "filters": {"redact_secrets": {"()": "config.log_redaction.RedactSecrets"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_secrets"]}},
     "root": {"handlers": ["console"], "level": "WARNING"},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "django.request": {"filters": ["redact_secrets"]},
+    },
 }
 
 # Uploaded documents: content-checked PDF/DOCX/PNG/JPEG, at most this size.

@@ -122,3 +122,53 @@ def test_a_nonsense_action_changes_nothing(world) -> None:
         contains="Choose to make a new address or to turn the feed off.",
     )
     assert not CalendarFeed.objects.exists()
+
+
+# --- the token never reaches a log ------------------------------------------------------
+
+
+def test_the_servers_access_log_line_for_a_feed_does_not_hold_its_token():
+    import importlib.util
+    from types import SimpleNamespace
+
+    from django.conf import settings
+    from gunicorn.config import Config
+    from gunicorn.glogging import SafeAtoms
+
+    from config.log_redaction import RedactingLogger
+
+    conf_file = settings.BASE_DIR / "config" / "gunicorn_conf.py"
+    spec = importlib.util.spec_from_file_location("gunicorn_conf", conf_file)
+    assert spec is not None
+    assert spec.loader is not None
+    conf = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(conf)
+    assert conf.logger_class == "config.log_redaction.RedactingLogger"
+
+    token = "s3cretTokenOfAda_x-y"
+    path = f"/calendar/{token}.ics"
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "RAW_URI": path,
+        "PATH_INFO": path,
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "HTTP_REFERER": f"https://apcase.example{path}",
+        "HTTP_AUTHORIZATION": "Bearer apcase_abc_secret",
+    }
+    request = SimpleNamespace(headers=[("AUTHORIZATION", "Bearer apcase_abc_secret")])
+    response = SimpleNamespace(status="200 OK", sent=10, headers=[])
+    cfg = Config()
+    atoms = RedactingLogger(cfg).atoms(response, request, environ, datetime.timedelta(0))
+    line = (cfg.access_log_format + " %({authorization}i)s %({raw_uri}e)s") % SafeAtoms(atoms)
+    assert "/calendar/[redacted].ics" in line
+    assert token not in line
+    assert "apcase_abc_secret" not in line
+
+
+def test_a_refused_feed_address_is_logged_without_its_token(caplog):
+    token = "an-old-token-once-real"
+    with caplog.at_level("WARNING", logger="django.request"):
+        response = Client().get(reverse("calendar_feed", args=[token]))
+    assert response.status_code == 404
+    assert "/calendar/[redacted].ics" in caplog.text
+    assert token not in caplog.text
