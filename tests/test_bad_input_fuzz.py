@@ -185,7 +185,7 @@ def _send(client: Client, url: str, form: Form, data: dict) -> tuple[int, bytes]
             response = client.post(url, fresh(data))
         else:
             response = client.get(url, {k: v for k, v in data.items() if isinstance(v, str)})
-        status, content = response.status_code, response.content
+        status, content = response.status_code, response.getvalue()
         transaction.set_rollback(True)
     return status, content
 

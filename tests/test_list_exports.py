@@ -29,7 +29,7 @@ pytestmark = pytest.mark.django_db
 
 
 def csv_rows(response):
-    text = response.content.decode("utf-8-sig")
+    text = response.getvalue().decode("utf-8-sig")
     return list(csv.reader(io.StringIO(text, newline="")))
 
 

@@ -13,7 +13,7 @@ import qrcode
 import qrcode.image.svg
 from django.conf import settings
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -92,7 +92,7 @@ def recently_verified(session: Any) -> bool:
     return 0 <= age <= settings.APCASE_RECENT_SECOND_FACTOR_SECONDS
 
 
-ViewFunc = Callable[..., HttpResponse]
+ViewFunc = Callable[..., HttpResponseBase]
 
 
 def requires_recent_second_factor(view: ViewFunc) -> ViewFunc:
@@ -101,7 +101,7 @@ def requires_recent_second_factor(view: ViewFunc) -> ViewFunc:
     `@access_rule`, which has already checked who may ask."""
 
     @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not recently_verified(request.session):
             query = urlencode({"next": request.get_full_path()})
             return redirect(f"{reverse('accounts:confirm_code')}?{query}")

@@ -2,7 +2,7 @@ from collections.abc import Iterable
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -82,7 +82,7 @@ def _date_parts(name: str, day: object) -> dict[str, object]:
 
 @access_rule(policies.can_prepare_census)
 @requires_recent_second_factor
-def census_export(request: SignedInRequest, fmt: str) -> HttpResponse:
+def census_export(request: SignedInRequest, fmt: str) -> HttpResponseBase:
     """The return as CSV, only once every record passes the census's checks: every
     pupil's record in one file, so the code is asked for again and the export logged."""
     form, census = _census(request)

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -314,7 +314,7 @@ def placement(request: SignedInRequest, placement_id: int) -> HttpResponse:
 
 
 @access_rule(policies.can_view_placements)
-def attendance_export(request: SignedInRequest, placement_id: int, fmt: str) -> HttpResponse:
+def attendance_export(request: SignedInRequest, placement_id: int, fmt: str) -> HttpResponseBase:
     """Every current mark: what the provider recorded, and the home school's code for
     its MIS (D, B or K; for an absence the school's code, N until it codes it). One
     pupil's records: logged, without asking for the code again."""
@@ -393,7 +393,7 @@ ABSENCE_COLUMNS = (
 
 @access_rule(policies.can_code_attendance)
 @requires_recent_second_factor
-def absences_export(request: SignedInRequest, fmt: str) -> HttpResponse:
+def absences_export(request: SignedInRequest, fmt: str) -> HttpResponseBase:
     """The queue as the page shows it, as CSV or XLSX: more than one pupil's
     attendance, so the code is asked for again and the export is logged."""
     marks = selectors.absences_to_export(request.user)[:ABSENCES_SHOWN]

@@ -1,4 +1,4 @@
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -56,7 +56,7 @@ def board(request: SignedInRequest) -> HttpResponse:
 
 @access_rule(policies.can_view_compliance_board)
 @requires_recent_second_factor
-def board_export(request: SignedInRequest, fmt: str) -> HttpResponse:
+def board_export(request: SignedInRequest, fmt: str) -> HttpResponseBase:
     """The rows the board shows, with the same filters and in its order, as CSV or
     XLSX: many children's records in one file, so the code is asked for again and the
     export is logged."""

@@ -1,7 +1,7 @@
 from collections.abc import Callable
 from typing import Any
 
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -66,7 +66,9 @@ REVIEW_COLUMNS = ("UPN", "Pupil", "Provider", "Date", "Decision", "Next review")
 
 
 @access_rule(policies.can_view_reviews)
-def placement_reviews_export(request: SignedInRequest, placement_id: int, fmt: str) -> HttpResponse:
+def placement_reviews_export(
+    request: SignedInRequest, placement_id: int, fmt: str
+) -> HttpResponseBase:
     """The reviews the placement's page lists, as CSV or XLSX (one pupil's: logged)."""
     placement, reviews = selectors.reviews_to_export(request.user, placement_id)
     pupil = placement.pupil

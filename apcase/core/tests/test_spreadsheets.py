@@ -28,9 +28,26 @@ def test_a_csv_download_is_an_uncached_attachment_with_every_cell_made_safe():
     response = csv_response("pupils.csv", ["Name", "Note"], [["=cmd|' /C calc'!A0", "ok"]])
     assert response["Content-Disposition"] == 'attachment; filename="pupils.csv"'
     assert "no-store" in response["Cache-Control"]
-    text = response.content.decode("utf-8-sig")
+    text = response.getvalue().decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
     assert rows == [["Name", "Note"], ["'=cmd|' /C calc'!A0", "ok"]]
+
+
+def test_a_csv_download_is_streamed_row_by_row_from_a_lazy_source():
+    read = []
+
+    def rows():
+        for n in range(3):
+            read.append(n)
+            yield [f"=SUM({n})", n]
+
+    response = csv_response("big.csv", ["Formula", "n"], rows())
+    assert response.streaming
+    assert read == []  # nothing is read before the download is sent
+    chunks = [chunk.decode("utf-8") for chunk in response.streaming_content]
+    assert chunks[0] == "\ufeff"
+    assert chunks[1:] == ["Formula,n\r\n", "'=SUM(0),0\r\n", "'=SUM(1),1\r\n", "'=SUM(2),2\r\n"]
+    assert read == [0, 1, 2]
 
 
 def test_a_download_name_cannot_break_out_of_its_header():
@@ -46,7 +63,7 @@ def test_each_formula_start_is_neutralised_in_the_csv_download(start):
     from apcase.core.spreadsheets import Sheet, download
 
     response = download("csv", Sheet("list", ["Name"], [[f"{start}SUM(A1)"], ["Plain"]]))
-    text = response.content.decode("utf-8-sig")
+    text = response.getvalue().decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text, newline="")))
     assert rows[1] == [f"'{start}SUM(A1)"]
     assert rows[2] == ["Plain"]

@@ -200,7 +200,7 @@ def test_the_coding_page_codes_the_absence_and_the_csv_shows_the_schools_code(
     response = client.post(url, {"code": "O", "note": "Phoned mum at 9:40"})
     assert response.status_code == 302
     csv = client.get(reverse("monitoring:attendance_csv", kwargs={"placement_id": placement.pk}))
-    row = list(csv_module.reader(io.StringIO(csv.content.decode("utf-8-sig"))))[1]
+    row = list(csv_module.reader(io.StringIO(csv.getvalue().decode("utf-8-sig"))))[1]
     assert row[5:8] == ["Absent – no reason given", "O", "Absent, other unauthorised reason"]
     assert row[-1] == str(lead)  # coded by the school
     # Another school's coder cannot open it.
@@ -212,7 +212,7 @@ def test_an_uncoded_absence_is_n_in_the_csv_and_on_the_placement_page(world, pro
     placement, _ = _absent(world, provider_staff)
     client = sign_in(Client(), lead)
     csv = client.get(reverse("monitoring:attendance_csv", kwargs={"placement_id": placement.pk}))
-    assert ",N,Reason not yet known," in csv.content.decode("utf-8-sig").splitlines()[1]
+    assert ",N,Reason not yet known," in csv.getvalue().decode("utf-8-sig").splitlines()[1]
     page = client.get(reverse("monitoring:placement", kwargs={"placement_id": placement.pk}))
     assert "<strong>N</strong> – Reason not yet known" in page.content.decode()
 

@@ -110,7 +110,7 @@ def test_the_csv_gives_the_home_school_code_for_present_sessions(world, staff_cl
     response = staff_client.get(
         reverse("monitoring:attendance_csv", kwargs={"placement_id": placement.pk})
     )
-    lines = response.content.decode("utf-8-sig").splitlines()
+    lines = response.getvalue().decode("utf-8-sig").splitlines()
     assert lines[0].startswith("UPN,Surname")
     assert ",Present,B," in lines[1]
 

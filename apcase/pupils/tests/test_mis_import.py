@@ -218,7 +218,7 @@ def test_formula_like_cells_are_stored_as_written_and_exported_quoted(world, adm
     mis_import.import_pupils(by=admin, school=world.school, content=content)
     assert Pupil.objects.get(upn=UPN_1).legal_last_name.startswith("=HYPERLINK")
     response = client_for(Role.SCHOOL_STAFF).get("/pupils/export.csv")
-    exported = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    exported = list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
     assert exported[1][1] == '\'=HYPERLINK("http://x.example")'
 
 

@@ -56,7 +56,7 @@ def test_another_schools_pupil_is_not_found_for_reading_or_editing(client_for, o
 def test_another_schools_pupil_is_left_out_of_search_and_export(client_for, other_pupil):
     client = client_for(Role.INCLUSION_LEAD)
     assert b"Nell Ash" not in client.get("/pupils/?q=Nell").content
-    assert b"Nell" not in client.get("/pupils/export.csv").content
+    assert b"Nell" not in client.get("/pupils/export.csv").getvalue()
     assert b"There are no pupils to show" in client.get("/pupils/?q=Nell").content
 
 
@@ -313,7 +313,7 @@ def test_the_export_is_logged_as_a_sensitive_read(client_for, own_pupil):
     response = client_for(Role.SCHOOL_STAFF).get("/pupils/export.csv")
     assert response["Content-Type"].startswith("text/csv")
     assert AccessLogEntry.objects.filter(action="pupils.exported").exists()
-    assert own_pupil.upn in response.content.decode("utf-8-sig")
+    assert own_pupil.upn in response.getvalue().decode("utf-8-sig")
 
 
 def test_pages_do_not_error_with_no_data(client_for):
