@@ -580,9 +580,12 @@ class Generator:
         placements = min(scaled("placements", self.scale), count)
         self.past_meetings = [m for m in self.meetings if m.date < self.today]
         self.future_meetings = [m for m in self.meetings if m.date >= self.today]
-        # Each referral is for a different pupil, spread across the schools.
-        step = max(1, len(self.pupil_rows) // count)
-        pupils = self.pupil_rows[::step][:count]
+        # Each referral is for a different pupil, drawn from every school.
+        pupils = self.rng.sample(self.pupil_rows, min(count, len(self.pupil_rows)))
+        # The first school has a referral at every stage and some active placements:
+        # the benchmark's school accounts are there.
+        first = [p for p in self.pupil_rows if p.school_id == self.schools[0].pk]
+        pupils = first[:3] + [p for p in pupils if p not in first[:3]][: count - 3]
         states = Referral.Status
         rest = [
             (states.DRAFT, 0.25),
@@ -725,7 +728,7 @@ class Generator:
             referral = decision.referral
             if referral is None or decision.proposed_start_date is None:
                 continue
-            ended = n % int(1 / ended_share) == 0
+            ended = n >= 3 and self.rng.random() < ended_share
             start = decision.proposed_start_date
             rows.append(
                 Placement(
