@@ -106,3 +106,12 @@ def test_every_page_the_benchmark_measures_answers_for_its_account():
             assert response["Content-Type"] == "application/pdf"
         else:
             assert_page(response)
+
+
+def test_it_refuses_a_database_with_a_real_persons_account():
+    from apcase.accounts.tests.factories import UserFactory
+
+    UserFactory(email="someone@school.org.uk")
+    with pytest.raises(CommandError, match="accounts other than the demo"):
+        _generate()
+    assert not Pupil.objects.exists()
