@@ -84,7 +84,7 @@ def outcomes_page(request: SignedInRequest) -> HttpResponse:
 
 @access_rule(policies.can_view_outcome_dashboard)
 @requires_recent_second_factor
-def outcomes_export(request: SignedInRequest, figure: str) -> HttpResponse:
+def outcomes_export(request: SignedInRequest, figure: str) -> HttpResponseBase:
     """One figure's table as CSV: counts over many children, so the code is asked for
     again and the export is logged, as for the other bulk downloads."""
     if figure not in outcomes.FIGURES:

@@ -376,7 +376,7 @@ def expected_median_and_range(values: list[int]) -> tuple[float, int, int]:
 def csv_of(client, slug):  # type: ignore[no-untyped-def]
     response = client.get(reverse("oversight:outcomes_export", args=[slug]))
     assert response.status_code == 200
-    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"), newline="")))
+    return list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"), newline="")))
 
 
 @pytest.fixture
