@@ -34,6 +34,7 @@ REFUSALS: dict[Any, Any] = {
     (405, PROBLEM): _problem("This method is not allowed here."),
     (406, PROBLEM): _problem("The API answers in JSON only."),
     (409, PROBLEM): _problem("The record's state does not allow this change."),
+    (413, PROBLEM): _problem("The request is larger than the service accepts."),
     (415, PROBLEM): _problem("Send JSON (Content-Type: application/json)."),
     (429, PROBLEM): _problem("Too many requests with this key: wait as Retry-After says."),
 }

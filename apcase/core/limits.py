@@ -15,6 +15,7 @@ Limits (settings, appended at the end of config/settings/base.py):
   whole extract for an authority).
 """
 
+import json as jsonlib
 from collections.abc import Callable
 
 from django.conf import settings
@@ -51,7 +52,19 @@ def readable_size(limit: int) -> str:
     return f"{limit // megabyte} MB" if limit >= megabyte else f"{max(limit // 1024, 1)} KB"
 
 
-def too_large_response(limit: int) -> HttpResponse:
+def too_large_response(limit: int, *, json: bool = False) -> HttpResponse:
+    """The 413 page; for a JSON request (the REST API) the same refusal as
+    application/problem+json (RFC 9457), the shape every API refusal has."""
+    if json:
+        detail = f"The request must be smaller than {readable_size(limit)}."
+        problem = {"type": "about:blank", "title": "Content Too Large", "status": 413}
+        response = HttpResponse(
+            jsonlib.dumps({**problem, "detail": detail}),
+            status=413,
+            content_type="application/problem+json",
+        )
+        response["Cache-Control"] = "no-store"
+        return response
     # Rendered without context processors: the request has not been through the
     # session or authentication middleware, and its body must not be read.
     page = loader.get_template("413.html").render({"size": readable_size(limit)})
@@ -71,5 +84,6 @@ class RequestSizeLimitMiddleware:
         if length:
             limit = request_limit_for(request.path_info)
             if length > limit:
-                return too_large_response(limit)
+                json = request.content_type == "application/json"
+                return too_large_response(limit, json=json)
         return self.get_response(request)

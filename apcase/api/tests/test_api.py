@@ -402,3 +402,12 @@ def test_the_demo_makes_one_key_per_organisation_and_prints_it_only_once(db, cap
     call_command("seed_demo")
     assert ApiKey.objects.filter(name="Demo key").count() == 4
     assert token not in capsys.readouterr().out
+
+
+def test_a_request_too_large_is_a_413_problem_not_the_html_page(world, settings):
+    settings.APCASE_REQUEST_MAX_BYTES = 1024
+    _key, token = make_key(world.school)
+    rows = {"pupils": [_pupil(UPNS[0], medical_needs="x" * 2000)]}
+    body = _problem(_post(Client(), reverse("api:pupils"), rows, token), 413)
+    assert "1 KB" in body["detail"]
+    assert not Pupil.objects.exists()
