@@ -8,6 +8,7 @@ never sent twice nor a message left out."""
 import logging
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.urls import reverse
 
@@ -35,6 +36,23 @@ def send_digests() -> int:
     return sent
 
 
+def _holds_a_role_now(recipient_id: Any) -> bool:
+    """access.policies.can_use_service, read here by the relations' names (the access
+    rules sit above this app): an active account with an active membership of an
+    organisation that is not closed."""
+    return (
+        get_user_model()
+        .objects.filter(
+            pk=recipient_id,
+            is_active=True,
+            # One membership both active and in an open organisation (one join).
+            memberships__is_active=True,
+            memberships__organisation__status="open",
+        )
+        .exists()
+    )
+
+
 def _send_one(recipient_id: Any) -> int:
     items = list(
         Notification.objects.select_for_update()
@@ -43,6 +61,15 @@ def _send_one(recipient_id: Any) -> int:
         .order_by("created_at", "pk")
     )
     if not items:
+        return 0
+    if not _holds_a_role_now(recipient_id):
+        # Whoever holds a role now is who is told: a person who has left since the
+        # messages were made is sent no summary of them (they stay in the centre,
+        # which they can no longer open).
+        Notification.objects.filter(pk__in=[item.pk for item in items]).update(
+            awaiting_digest=False
+        )
+        logger.info("Digest for user %s not sent: no role in the service now", recipient_id)
         return 0
     message = render(
         "notifications/messages/digest.txt",

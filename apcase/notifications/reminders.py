@@ -41,6 +41,9 @@ class Due:
     link: str
     child: Any = None
     context: dict[str, Any] = field(default_factory=dict)
+    # Where a child is not known (a missed register): emailed at once, never held back
+    # for a digest (messages.send's `urgent`).
+    urgent: bool = False
 
     @property
     def kind(self) -> str:
@@ -63,8 +66,9 @@ def register(source: Source) -> None:
 
 def send_due(today: datetime.date) -> int:
     """Send every reminder due today that has not been sent; returns how many were
-    sent. A reminder (or a kind of reminder) that fails is logged and left unsent (its
-    key unwritten), for the next run; it never stops the others."""
+    sent. A reminder (or a kind of reminder) that fails, or that has nobody to tell, is
+    logged as an error and left unsent (its key unwritten), for the next run; it never
+    stops the others."""
     sent = 0
     for source in _sources:
         try:
@@ -78,7 +82,17 @@ def send_due(today: datetime.date) -> int:
             )
         )
         for item in due:
-            if item.key in done or not item.to:
+            if item.key in done:
+                continue
+            if not item.to:
+                # Fail safe, never quiet: a reminder nobody can be told of is an error
+                # for the operators, and stays unsent (its key unwritten) so that it
+                # goes on the first run after someone holds the role.
+                logger.error(
+                    "Reminder %s has nobody to tell (nobody holds the role); "
+                    "tried again on the next run",
+                    item.key,
+                )
                 continue
             try:
                 with transaction.atomic():
@@ -88,6 +102,7 @@ def send_due(today: datetime.date) -> int:
                         to=item.to,
                         child=item.child,
                         link=item.link,
+                        urgent=item.urgent,
                         **item.context,
                     )
             except IntegrityError:

@@ -85,3 +85,42 @@ def test_a_person_chooses_the_digest_on_their_settings_page(world, client_for) -
     assert AuditEvent.objects.filter(action="email_choice_changed").count() == 1
     assert_page(client.post(url, {"daily_digest": "sometimes"}), contains="Select")
     assert EmailChoice.objects.get(user=client.user).daily_digest is True
+
+
+def test_someone_who_has_left_gets_no_digest(world, user_with_role) -> None:
+    # Whoever holds a role now is who is told: a person whose membership ended after
+    # the messages were made gets no summary of them next morning.
+    lead = user_with_role(Role.INCLUSION_LEAD, email="leaver@heronsgate.example")
+    EmailChoice.objects.create(user=lead, daily_digest=True)
+    _send(lead, urgent=False, detail="Plan to agree.")
+    lead.memberships.update(is_active=False)
+
+    send_digests.enqueue()
+    assert not OutboxMessage.objects.exists()
+    assert not Notification.objects.filter(awaiting_digest=True).exists()
+    # Had they stayed, the same message would have been in their digest.
+    stayer = user_with_role(Role.INCLUSION_LEAD, email="stayer@heronsgate.example")
+    EmailChoice.objects.create(user=stayer, daily_digest=True)
+    _send(stayer, urgent=False, detail="Plan to agree.")
+    send_digests.enqueue()
+    assert list(OutboxMessage.objects.values_list("to", flat=True)) == [stayer.email]
+
+
+def test_a_closed_organisation_stops_the_digest_but_another_membership_keeps_it(
+    world, user_with_role
+) -> None:
+    from apcase.accounts.tests.factories import MembershipFactory
+
+    lead = user_with_role(Role.INCLUSION_LEAD, email="lead@heronsgate.example")
+    EmailChoice.objects.create(user=lead, daily_digest=True)
+    _send(lead, urgent=False, detail="Plan to agree.")
+    world.school.status = "closed"
+    world.school.save(update_fields=["status"])
+    send_digests.enqueue()
+    assert not OutboxMessage.objects.exists()
+
+    MembershipFactory(user=lead, organisation=world.other_school, role=Role.INCLUSION_LEAD)
+    _send(lead, urgent=False, detail="Review due.")
+    send_digests.enqueue()
+    [digest] = OutboxMessage.objects.all()
+    assert digest.to == lead.email

@@ -17,7 +17,7 @@ from apcase.directory.tests.factories import assure_fully
 from apcase.monitoring import selectors as monitoring_selectors
 from apcase.monitoring.models import FollowUpTask
 from apcase.notifications import reminders
-from apcase.notifications.models import OutboxMessage, Reminder
+from apcase.notifications.models import EmailChoice, OutboxMessage, Reminder
 from apcase.notifications.tasks import send_reminders
 from apcase.panel.models import cutoff_days
 from apcase.placements.tests.factories import make_placement
@@ -247,3 +247,72 @@ def test_a_kind_that_cannot_be_computed_is_logged_and_the_other_kinds_still_go( 
     [mail] = run_on(monkeypatch, due - 7 * DAY, subject="review")
     assert mail.to == "named@heronsgate.example"
     assert "not computed; tried again on the next run" in caplog.text
+
+
+def test_a_register_missing_at_a_provider_with_nobody_is_told_to_the_childs_school(  # type: ignore[no-untyped-def]
+    monkeypatch, world, placement
+):
+    # The provider has no account yet (or everyone left): the school must still hear
+    # that the register is incomplete, not nobody.
+    day = TODAY + 3 * DAY
+    FollowUpTask.objects.create(
+        placement=placement,
+        kind=FollowUpTask.Kind.REGISTER_MISSING,
+        date=day,
+        session="am",
+        detail="Not marked by the cut-off.",
+    )
+    [mail] = run_on(monkeypatch, day + DAY, subject="Register not submitted")
+    assert mail.to == "named@heronsgate.example"
+
+
+def test_a_reminder_with_nobody_to_tell_is_logged_and_tried_again(  # type: ignore[no-untyped-def]
+    monkeypatch, caplog
+):
+    def nobody(today: datetime.date) -> list[reminders.Due]:
+        return [
+            reminders.Due(
+                key=reminders.key("test_nobody", "thing:1", today),
+                template="reviews/messages/review_due.txt",
+                to=[],
+                link="/",
+            )
+        ]
+
+    monkeypatch.setattr(reminders, "_sources", [nobody])
+    assert reminders.send_due(TODAY) == 0
+    assert "test_nobody:thing:1" in caplog.text
+    assert "nobody to tell" in caplog.text
+    assert not Reminder.objects.filter(kind="test_nobody").exists()  # tried again next run
+
+
+def test_a_meeting_chair_who_has_left_is_not_reminded_of_a_ratification(  # type: ignore[no-untyped-def]
+    monkeypatch, world, placement
+):
+    officer = person(Role.LA_OFFICER, world.la, email="officer@mk.example")
+    chair = person(Role.PANEL_CHAIR, world.la, email="chair@mk.example")
+    chair.memberships.update(is_active=False)
+    meeting = make_meeting(make_panel(world.la), date=TODAY + datetime.timedelta(days=30))
+    meeting.chair = chair
+    meeting.save(update_fields=["chair"])
+    make_emergency(placement, meeting)
+    told = [m.to for m in run_on(monkeypatch, meeting.date - 7 * DAY, subject="ratification")]
+    assert officer.email in told
+    assert chair.email not in told
+
+
+def test_a_register_missing_reminder_is_never_held_for_a_digest(  # type: ignore[no-untyped-def]
+    monkeypatch, world, placement
+):
+    manager = person(Role.PROVIDER_MANAGER, world.provider, email="manager@pru.example")
+    EmailChoice.objects.create(user=manager, daily_digest=True)
+    day = TODAY + 3 * DAY
+    FollowUpTask.objects.create(
+        placement=placement,
+        kind=FollowUpTask.Kind.REGISTER_MISSING,
+        date=day,
+        session="am",
+        detail="Not marked by the cut-off.",
+    )
+    [mail] = run_on(monkeypatch, day + DAY, subject="Register not submitted")
+    assert mail.to == manager.email
