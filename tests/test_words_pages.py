@@ -21,8 +21,10 @@ def test_a_list_of_one_pupil_says_pupil_and_of_two_pupils(world):
     make_pupil(world.school, legal_first_name="Ada")
     page = assert_page(lead.get(reverse("pupils:list")), contains="1 pupil<")
     assert "1 pupils" not in page
-    make_pupil(world.school, legal_first_name="Ben")
-    assert_page(lead.get(reverse("pupils:list")), contains="2 pupils")
+    make_pupil(world.school, legal_first_name="Ben", date_of_birth=datetime.date(2016, 12, 1))
+    page = assert_page(lead.get(reverse("pupils:list")), contains="2 pupils")
+    assert "1 December 2016" in page  # dates in full, as GOV.UK writes them
+    assert "1 Dec 2016" not in page
 
 
 def test_a_chronology_of_one_entry_says_entry_and_of_two_entries(world):
