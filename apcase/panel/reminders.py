@@ -1,7 +1,7 @@
 """Reminders (notifications.reminders) of the inclusion panel, each once:
 
 - **emergency placement awaiting ratification**: to the local authority's officers and
-  the meeting's chair, once per emergency placement and meeting date, from
+  the meeting's chair while they still hold a panel role at the authority, once per emergency placement and meeting date, from
   REMIND_DAYS_BEFORE days before the meeting that is to ratify it (and once the meeting
   has passed without ratifying it); one with no meeting to ratify it is reminded at
   once, keyed on its start date: nothing may leave it unratified unnoticed;
@@ -11,6 +11,7 @@
 
 import datetime
 from collections.abc import Iterator
+from typing import Any
 
 from django.urls import reverse
 
@@ -39,8 +40,9 @@ def ratifications_awaited(today: datetime.date) -> Iterator[Due]:
             continue
         due = meeting.date if meeting is not None else emergency.placement.start_date
         to = holders(emergency.panel.local_authority, [Role.LA_OFFICER])
-        if meeting is not None and meeting.chair is not None:
-            to.append(meeting.chair)
+        chair = meeting.chair if meeting is not None else None
+        if chair is not None and chair.pk in _panel_role_holders(emergency.panel):
+            to.append(chair)
         yield Due(
             key=key("ratification", f"emergency:{emergency.pk}", due),
             template="panel/messages/ratification_awaited.txt",
@@ -49,6 +51,13 @@ def ratifications_awaited(today: datetime.date) -> Iterator[Due]:
             link=reverse("referrals:emergency_detail", args=[emergency.pk]),
             context={"meeting": meeting, "overdue": meeting is not None and meeting.date < today},
         )
+
+
+def _panel_role_holders(panel: Any) -> set[int]:
+    """The ids of whoever holds a panel role at the panel's authority now: a chair
+    named on a meeting who has since left is not told (whoever holds a role now is who
+    may act)."""
+    return {person.pk for person in holders(panel.local_authority, PANEL_ROLES)}
 
 
 def papers_published(today: datetime.date) -> Iterator[Due]:
@@ -65,7 +74,7 @@ def papers_published(today: datetime.date) -> Iterator[Due]:
     for meeting in meetings:
         if today < meeting.cutoff_date:
             continue
-        current = {person.pk for person in holders(meeting.panel.local_authority, PANEL_ROLES)}
+        current = _panel_role_holders(meeting.panel)
         people = [*meeting.members.all(), *([meeting.chair] if meeting.chair else [])]
         yield Due(
             key=key("panel_papers", f"meeting:{meeting.pk}", meeting.date),
