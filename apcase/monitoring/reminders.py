@@ -6,13 +6,18 @@
 - **register not submitted**: a provider left a day's register incomplete (the school
   was told at the cut-off, `check_registers`, and follow-ups are open), once per
   provider and day, to the provider's staff and managers, who must mark it: a
-  correction records where each child was."""
+  correction records where each child was. A provider where nobody holds a role now
+  (no account yet, or everyone has left) cannot mark it: the reminder then goes to
+  whoever acts for each child's placement at the school (who_acts_for), never to
+  nobody. Always emailed at once (urgent), never held for a digest: where each child
+  was is not known."""
 
 import datetime
 from collections.abc import Iterator
 
 from django.urls import reverse
 
+from apcase.accounts.models import Organisation, User
 from apcase.accounts.roles import Role
 from apcase.accounts.selectors import holders
 from apcase.notifications.reminders import Due, key
@@ -65,7 +70,25 @@ def registers_missing(today: datetime.date) -> Iterator[Due]:
         yield Due(
             key=key("register_missing", f"provider:{provider.pk}", day),
             template="monitoring/messages/register_missing.txt",
-            to=holders(provider, [Role.PROVIDER_MANAGER, Role.PROVIDER_STAFF]),
+            to=_who_marks(provider, tasks),
             link=f"{reverse('monitoring:register')}?provider={provider.pk}&date={day}",
             context={"day": day, "count": len({t.placement_id for t in tasks})},
+            urgent=True,
         )
+
+
+def _who_marks(provider: Organisation, tasks: list[FollowUpTask]) -> list[User]:
+    """The provider's staff and managers now; failing them, whoever acts for each
+    child's placement at their school."""
+    if found := holders(provider, [Role.PROVIDER_MANAGER, Role.PROVIDER_STAFF]):
+        return found
+    people: dict[int, User] = {}
+    placements = watch.with_staff_memberships(
+        Placement.objects.filter(pk__in={t.placement_id for t in tasks})
+        .select_related("pupil__school", "named_staff_member")
+        .order_by("pk")
+    )
+    for placement in placements:
+        for person in watch.who_acts_for(placement):
+            people.setdefault(person.pk, person)
+    return list(people.values())
