@@ -411,3 +411,15 @@ def test_a_request_too_large_is_a_413_problem_not_the_html_page(world, settings)
     body = _problem(_post(Client(), reverse("api:pupils"), rows, token), 413)
     assert "1 KB" in body["detail"]
     assert not Pupil.objects.exists()
+
+
+@pytest.mark.parametrize("week_of", ["9999-12-31", "0001-01-01"])
+def test_a_check_in_for_a_week_far_outside_the_placement_is_400_and_not_recorded(
+    world, on_day, week_of
+):
+    own = make_placement(world.school, world.provider)
+    _key, token = make_key(world.provider)
+    data = {"week_of": week_of, "engagement": 3, "wellbeing": 3, "behaviour": 3}
+    body = _problem(_post(Client(), reverse("api:check_ins", args=[own.pk]), data, token), 400)
+    assert "week_of" in body["errors"]
+    assert not CheckIn.objects.exists()

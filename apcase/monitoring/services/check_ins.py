@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from apcase.access import policies
 from apcase.accounts.models import User
@@ -66,7 +67,14 @@ def record_check_in(
     }
     if child.rating is not None and child.rating not in range(1, 6):
         errors["child_rating"] = ["Choose a score from 1 to 5, or leave it blank."]
-    if CheckIn.objects.filter(placement=placement, week_starting=week).exists():
+    if week > rules.week_start(timezone.localdate()):
+        errors["week_of"] = ["A check-in cannot be for a week that has not started yet."]
+    elif week + datetime.timedelta(days=6) < placement.start_date:
+        errors["week_of"] = [
+            f"The placement started on {placement.start_date:%-d %B %Y}: "
+            "choose a week from then on."
+        ]
+    elif CheckIn.objects.filter(placement=placement, week_starting=week).exists():
         errors["week_of"] = [f"There is already a check-in for the week of {week:%-d %B %Y}."]
     if errors:
         raise ValidationFailed("Check the check-in.", errors)
