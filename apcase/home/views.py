@@ -7,6 +7,7 @@ from apcase.access import policies
 from apcase.access.requests import SignedInRequest
 from apcase.access.rules import PUBLIC, SIGNED_IN, TOKEN, access_rule
 from apcase.accounts import selectors as accounts_selectors
+from apcase.chronology.services import log_access
 from apcase.core import attention
 from apcase.core.words import counted
 from apcase.notifications import centre
@@ -65,11 +66,17 @@ def mark_notifications_read(request: SignedInRequest) -> HttpResponse:
     return redirect("notifications")
 
 
+FEED_READ = "calendar_feed_read"
+
+
 @access_rule(TOKEN)
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     """A person's calendar feed, fetched by their calendar program with no session: the
     token in the address is the credential (404 when it opens nothing)."""
     owner = accounts_selectors.calendar_feed_owner(token)
+    # Each use of the token is logged, as each use of an API key is: a copied address
+    # shows as reads nobody made.
+    log_access(by=owner, action=FEED_READ, target=owner)
     response = HttpResponse(calendar.feed_for(owner), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="apcase.ics"'
     return response

@@ -172,3 +172,16 @@ def test_a_refused_feed_address_is_logged_without_its_token(caplog):
     assert response.status_code == 404
     assert "/calendar/[redacted].ics" in caplog.text
     assert token not in caplog.text
+
+
+def test_each_fetch_of_a_feed_is_access_logged_as_its_owner(world) -> None:
+    from apcase.chronology.models import AccessLogEntry
+
+    named = person(Role.SCHOOL_STAFF, world.school)
+    make_placement(world.school, world.provider, named_staff_member=named, start_date=TODAY)
+    path = _make_address(sign_in(Client(), named))
+    before = AccessLogEntry.objects.count()
+    _feed(path)
+    _feed(path)
+    entries = AccessLogEntry.objects.order_by("pk")[before:]
+    assert [(e.actor_id, e.action) for e in entries] == [(named.pk, "calendar_feed_read")] * 2
