@@ -72,7 +72,11 @@ def test_each_change_is_told_in_words_whichever_app_recorded_it(world):
         (
             MonitoringAction.VISIT_SCHEDULED,
             placement,
-            {"named_staff_member": [None, str(lead.pk)], "sites": [["1"], None]},
+            {
+                "named_staff_member": [None, str(lead.pk)],
+                "sites": [["1"], None],
+                "provider": [None, "Bridge Academy"],
+            },
         ),
     ]
     with transaction.atomic():
@@ -88,6 +92,7 @@ def test_each_change_is_told_in_words_whichever_app_recorded_it(world):
     assert "Withdrawal reason changed" in lines
     assert any(line.startswith("Named staff member: Nadia Pemberton") for line in lines)
     assert "Sites removed" in " ".join(lines)
+    assert "Provider: Bridge Academy" in lines  # a reference recorded by its name
     for line in lines:
         assert "_" not in line, line
         assert not line.startswith("Changed:"), line

@@ -14,7 +14,7 @@ import re
 from typing import Any
 
 from django.apps import apps
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.utils.text import capfirst
 
@@ -68,7 +68,10 @@ def _referred(field: models.Field[Any, Any], value: Any) -> str:
     related = field.related_model
     if not isinstance(related, type):
         return str(value)
-    found = related._default_manager.filter(pk=value).first()
+    try:
+        found = related._default_manager.filter(pk=value).first()
+    except (TypeError, ValueError, ValidationError):
+        return str(value)  # recorded by name, not by reference ("provider": the name)
     return str(found) if found is not None else "a record since removed"
 
 
