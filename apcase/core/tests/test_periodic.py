@@ -106,3 +106,23 @@ def test_the_worker_forgets_slots_after_a_fortnight() -> None:
     PeriodicRun.objects.create(name="recent", slot=now - datetime.timedelta(days=1))
     tidy(now)
     assert list(PeriodicRun.objects.values_list("name", flat=True)) == ["recent"]
+
+
+@pytest.mark.django_db
+@override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
+def test_a_task_left_running_by_a_worker_that_died_is_run_again(caplog) -> None:  # type: ignore[no-untyped-def]
+    """A worker killed mid-task (out of memory, the machine restarted) leaves its task
+    'running' for ever and the slot claimed: that day's reminders would never go. The
+    worker's tidying puts a task running for over an hour back on the queue."""
+    from apcase.core.management.commands.run_worker import ABANDONED_AFTER, tidy
+
+    now = timezone.now()
+    abandoned, current = (DBTaskResult.objects.get(id=note_a_run.enqueue().id) for _ in "ab")
+    DBTaskResult.objects.filter(pk=abandoned.pk).update(
+        status="RUNNING", started_at=now - ABANDONED_AFTER - datetime.timedelta(minutes=1)
+    )
+    DBTaskResult.objects.filter(pk=current.pk).update(status="RUNNING", started_at=now)
+    tidy(now)
+    assert list(DBTaskResult.objects.ready().values_list("pk", flat=True)) == [abandoned.pk]
+    assert DBTaskResult.objects.get(pk=current.pk).status == "RUNNING"
+    assert "run again" in caplog.text

@@ -2,6 +2,7 @@
 (apcase.core.periodic) and runs whatever is on the queue, until stopped (Ctrl-C or
 SIGTERM: a running task is finished first). `make run` starts it beside the web server;
 production runs one (and, on PostgreSQL, as many more as wanted: docs/deployment.md).
+A task a dead worker left running is run again after ABANDONED_AFTER (`tidy`).
 `--once` does one pass (enqueue what is due, run everything ready, exit), for a test or
 a cron line where no long-running process is allowed."""
 
@@ -13,6 +14,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 from django.utils.crypto import get_random_string
+from django_tasks.base import TaskResultStatus
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
@@ -24,12 +26,26 @@ logger = logging.getLogger(__name__)
 # is kept: enough to see what ran, and failed, in the last fortnight.
 KEEP = datetime.timedelta(days=14)
 TIDY_EVERY = datetime.timedelta(hours=1)
+# A task still 'running' this long after it started was left by a worker that died
+# (killed, out of memory, the machine restarted: SIGTERM lets a task finish): the
+# periodic tasks take seconds, and each is idempotent, so it is put back on the queue.
+ABANDONED_AFTER = datetime.timedelta(hours=1)
 
 
 def tidy(now: datetime.datetime) -> None:
-    """Forget periodic slots and finished tasks older than KEEP."""
+    """Forget periodic slots and finished tasks older than KEEP; run again any task a
+    dead worker left running (its slot is claimed, so nothing else would)."""
     periodic.forget_before(now - KEEP)
     DBTaskResult.objects.finished().filter(finished_at__lt=now - KEEP).delete()
+    abandoned = DBTaskResult.objects.running().filter(started_at__lt=now - ABANDONED_AFTER)
+    for result in abandoned:
+        logger.error(
+            "Task %s (%s) was left running since %s by a worker that stopped; run again",
+            result.task_path,
+            result.pk,
+            result.started_at.isoformat() if result.started_at else "?",
+        )
+    abandoned.update(status=TaskResultStatus.READY)
 
 
 class Command(BaseCommand):
