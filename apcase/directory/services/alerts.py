@@ -18,7 +18,16 @@ from apcase.notifications import messages
 from .. import selectors
 from ..assurance import Status
 from ..audit import DirectoryAction
-from ..models import AssuranceAlert, AssuranceRecord
+from ..models import AssuranceAlert, AssuranceKind, AssuranceRecord
+
+# Evidence that the provider keeps children safe: once it has run out while children
+# are placed there, the school is emailed at once, never in the next morning's digest.
+SAFEGUARDING_KINDS = (AssuranceKind.VETTING, AssuranceKind.SAFEGUARDING_POLICY)
+
+
+def is_urgent(record: AssuranceRecord, state: str) -> bool:
+    """Staff vetting or the safeguarding policy expired: a safeguarding matter."""
+    return state == Status.EXPIRED and record.kind in SAFEGUARDING_KINDS
 
 
 @dataclass
@@ -96,6 +105,7 @@ def send_assurance_alerts(*, today: date | None = None) -> AlertRun:
                 run.emails += messages.send(
                     "directory/messages/assurance_lapsing.txt",
                     to=to,
+                    urgent=is_urgent(item.record, item.state),
                     link=reverse("directory:provider_detail", args=[item.provider.pk]),
                     state=item.state.value,
                     provider=item.provider,

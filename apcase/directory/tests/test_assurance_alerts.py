@@ -160,3 +160,29 @@ def test_a_lapse_date_in_the_past_year_is_expired_not_expiring(world, placed):
     person(Role.INCLUSION_LEAD, world.school)
     send_assurance_alerts()
     assert AssuranceAlert.objects.get().state == "expired"
+
+
+def test_expired_vetting_is_emailed_at_once_even_to_a_digest_taker(world):
+    # Children are placed where staff vetting is no longer confirmed: a safeguarding
+    # matter, never held back for the next morning's digest.
+    from apcase.notifications.models import EmailChoice
+
+    assure_fully(world.provider, expires_on=TODAY + timedelta(days=365))
+    vetting = world.provider.assurance_records.get(kind=AssuranceKind.VETTING)
+    vetting.expires_on = TODAY - timedelta(days=1)
+    vetting.save()
+    make_placement(world.school, world.provider)
+    lead = person(Role.INCLUSION_LEAD, world.school, email="lead@heronsgate.example")
+    EmailChoice.objects.create(user=lead, daily_digest=True)
+    send_assurance_alerts(today=TODAY)
+    [mail] = _mail_to(lead.email)
+    assert mail.subject.startswith("Assurance expired")
+
+
+def test_insurance_expiring_may_wait_for_a_digest_taker(world, placed):
+    from apcase.notifications.models import EmailChoice
+
+    lead = person(Role.INCLUSION_LEAD, world.school, email="lead@heronsgate.example")
+    EmailChoice.objects.create(user=lead, daily_digest=True)
+    send_assurance_alerts(today=TODAY)
+    assert _mail_to(lead.email) == []
