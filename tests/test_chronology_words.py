@@ -76,6 +76,7 @@ def test_each_change_is_told_in_words_whichever_app_recorded_it(world):
                 "named_staff_member": [None, str(lead.pk)],
                 "sites": [["1"], None],
                 "provider": [None, "Bridge Academy"],
+                "status": [None, {"odd": "shape"}],
             },
         ),
     ]
@@ -93,6 +94,7 @@ def test_each_change_is_told_in_words_whichever_app_recorded_it(world):
     assert any(line.startswith("Named staff member: Nadia Pemberton") for line in lines)
     assert "Sites removed" in " ".join(lines)
     assert "Provider: Bridge Academy" in lines  # a reference recorded by its name
+    assert "Status changed" in lines  # a value of a shape nobody foresaw is named
     for line in lines:
         assert "_" not in line, line
         assert not line.startswith("Changed:"), line

@@ -117,4 +117,13 @@ def described(event: AuditEvent) -> list[str]:
     if not isinstance(event.changes, dict):
         return []
     model = _model(event.target_type)
-    return [_sentence(_field(model, name), name, pair) for name, pair in event.changes.items()]
+    return [_safely(_field(model, name), name, pair) for name, pair in event.changes.items()]
+
+
+def _safely(field: models.Field[Any, Any] | None, name: str, pair: Any) -> str:
+    """A value of a shape nobody foresaw (a stored row is never rewritten) is named, not
+    told: the chronology page must open whatever a past event recorded."""
+    try:
+        return _sentence(field, name, pair)
+    except (TypeError, ValueError, LookupError, ValidationError):
+        return f"{_label(field, name)} changed"
