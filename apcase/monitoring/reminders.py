@@ -17,7 +17,7 @@ from collections.abc import Iterator
 
 from django.urls import reverse
 
-from apcase.accounts.models import Organisation, User
+from apcase.accounts.models import User
 from apcase.accounts.roles import Role
 from apcase.accounts.selectors import holders
 from apcase.notifications.reminders import Due, key
@@ -67,21 +67,32 @@ def registers_missing(today: datetime.date) -> Iterator[Due]:
         missing.setdefault((task.placement.provider_id, task.date), []).append(task)
     for (_, day), tasks in missing.items():
         provider = tasks[0].placement.provider
+        to = holders(provider, [Role.PROVIDER_MANAGER, Role.PROVIDER_STAFF])
+        at_provider = bool(to)
         yield Due(
             key=key("register_missing", f"provider:{provider.pk}", day),
             template="monitoring/messages/register_missing.txt",
-            to=_who_marks(provider, tasks),
-            link=f"{reverse('monitoring:register')}?provider={provider.pk}&date={day}",
-            context={"day": day, "count": len({t.placement_id for t in tasks})},
+            to=to or _schools_acting_for(tasks),
+            # The school cannot mark a provider's register: it finds out where each
+            # child was and records it on its follow-ups.
+            link=(
+                f"{reverse('monitoring:register')}?provider={provider.pk}&date={day}"
+                if at_provider
+                else reverse("monitoring:tasks")
+            ),
+            context={
+                "day": day,
+                "count": len({t.placement_id for t in tasks}),
+                "provider": provider,
+                "at_provider": at_provider,
+            },
             urgent=True,
         )
 
 
-def _who_marks(provider: Organisation, tasks: list[FollowUpTask]) -> list[User]:
-    """The provider's staff and managers now; failing them, whoever acts for each
-    child's placement at their school."""
-    if found := holders(provider, [Role.PROVIDER_MANAGER, Role.PROVIDER_STAFF]):
-        return found
+def _schools_acting_for(tasks: list[FollowUpTask]) -> list[User]:
+    """Whoever acts for each child's placement at their school (a provider where
+    nobody holds a role cannot mark its register)."""
     people: dict[int, User] = {}
     placements = watch.with_staff_memberships(
         Placement.objects.filter(pk__in={t.placement_id for t in tasks})

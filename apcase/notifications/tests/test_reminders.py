@@ -264,6 +264,11 @@ def test_a_register_missing_at_a_provider_with_nobody_is_told_to_the_childs_scho
     )
     [mail] = run_on(monkeypatch, day + DAY, subject="Register not submitted")
     assert mail.to == "named@heronsgate.example"
+    # The school cannot mark a provider's register: it is asked to find out instead,
+    # and linked to its follow-ups, not to the provider's register page.
+    assert "nobody who can mark it" in mail.body
+    assert reverse("monitoring:tasks") in mail.body
+    assert reverse("monitoring:register") not in mail.body
 
 
 def test_a_reminder_with_nobody_to_tell_is_logged_and_tried_again(  # type: ignore[no-untyped-def]
