@@ -39,7 +39,7 @@ def initials(pupil: Any) -> str:
     return " ".join(f"{part[:1].upper()}." for part in (first, last) if part)
 
 
-def _event(uid: str, summary: str, path: str, start: Any, **extra: Any) -> Event:
+def _calendar_entry(uid: str, summary: str, path: str, start: Any, **extra: Any) -> Event:
     event = Event()
     event.add("uid", f"{uid}@apcase")
     event.add("summary", summary)
@@ -66,7 +66,7 @@ def _meetings(user: User, today: datetime.date) -> list[Event]:
     for meeting in meetings:
         start = timezone.make_aware(datetime.datetime.combine(meeting.date, meeting.start_time))
         events.append(
-            _event(
+            _calendar_entry(
                 f"panel-meeting-{meeting.pk}",
                 f"{meeting.panel} meeting",
                 reverse("panel:meeting_detail", args=[meeting.pk]),
@@ -101,7 +101,7 @@ def _dates_due(user: User, today: datetime.date) -> list[Event]:
         )
         if state.next is not None:
             events.append(
-                _event(
+                _calendar_entry(
                     f"review-{placement.pk}",
                     f"Review due: {who}",
                     reverse("reviews:placement", kwargs={"placement_id": placement.pk}),
@@ -110,7 +110,7 @@ def _dates_due(user: User, today: datetime.date) -> list[Event]:
             )
         visit = monitoring_selectors.next_visit_due(placement, list(placement.visits.all()))
         events.append(
-            _event(
+            _calendar_entry(
                 f"visit-{placement.pk}",
                 f"Visit due: {who}",
                 reverse("monitoring:placement", kwargs={"placement_id": placement.pk}),
