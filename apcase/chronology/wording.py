@@ -113,11 +113,16 @@ def _sentence(field: models.Field[Any, Any] | None, name: str, pair: Any) -> str
 
 
 def described(event: AuditEvent) -> list[str]:
-    """Each change the event records, in words, in the order it was recorded."""
+    """Each change the event records, in words, in the order of the record's form (the
+    model's fields), then any other name alphabetically. Not the order written: a
+    PostgreSQL JSON column keeps its keys in its own order, so that would differ
+    between databases."""
     if not isinstance(event.changes, dict):
         return []
     model = _model(event.target_type)
-    return [_safely(_field(model, name), name, pair) for name, pair in event.changes.items()]
+    order = {f.name: i for i, f in enumerate(model._meta.get_fields())} if model else {}
+    names = sorted(event.changes, key=lambda name: (order.get(name, len(order)), name))
+    return [_safely(_field(model, name), name, event.changes[name]) for name in names]
 
 
 def _safely(field: models.Field[Any, Any] | None, name: str, pair: Any) -> str:
