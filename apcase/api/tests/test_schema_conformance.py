@@ -4,6 +4,7 @@ schema, valid and not, for every operation, sends them with a key that may use i
 answer keeps to the schema (its status, its content type and its body). Bounded and
 deterministic: a few examples per operation, the same ones every run."""
 
+import contextlib
 import copy
 import datetime
 
@@ -11,6 +12,8 @@ import pytest
 import schemathesis
 from django.core.cache import cache
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from schemathesis import GenerationMode
@@ -54,6 +57,20 @@ def test_every_operation_of_the_schema_is_fuzzed():
     assert operations == set(CALLER)
 
 
+@contextlib.contextmanager
+def _connection_kept():
+    """Schemathesis calls the real WSGI handler, whose request signals close the
+    database connection a request leaves in a transaction: here, the test's own, on
+    PostgreSQL. Django's test client keeps it open in the same way."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        for signal in (request_started, request_finished):
+            signal.connect(close_old_connections)
+
+
 @pytest.mark.parametrize("operation_id", sorted(CALLER))
 def test_no_request_the_schema_allows_or_refuses_breaks_the_server_or_the_schema(
     operation_id, world, monkeypatch, settings
@@ -87,4 +104,5 @@ def test_no_request_the_schema_allows_or_refuses_breaks_the_server_or_the_schema
         response = case.call(headers=headers)
         case.validate_response(response, checks=CHECKS)
 
-    call()
+    with _connection_kept():
+        call()
