@@ -159,6 +159,27 @@ def test_an_emergency_awaiting_ratification_is_reminded_a_week_before_its_meetin
     assert run_on(monkeypatch, meeting.date - 6 * DAY, subject=subject) == []
 
 
+def test_a_meeting_that_passes_without_ratifying_an_emergency_is_told_once(  # type: ignore[no-untyped-def]
+    monkeypatch, world, placement
+):
+    # Reminded a week before the meeting; the meeting then passes with the emergency
+    # placement still awaiting ratification: the officers are told that too (the
+    # home page's 'Overdue'), once, not only if the first reminder was never sent.
+    officer = person(Role.LA_OFFICER, world.la, email="officer@mk.example")
+    meeting = make_meeting(make_panel(world.la), date=TODAY + datetime.timedelta(days=30))
+    make_emergency(placement, meeting)
+    subject = "awaiting ratification"
+    before = run_on(monkeypatch, meeting.date - 7 * DAY, subject=subject)
+    assert officer.email in [m.to for m in before]
+    assert not any("has passed" in m.body for m in before)
+    assert run_on(monkeypatch, meeting.date, subject=subject) == []
+    after = run_on(monkeypatch, meeting.date + DAY, subject=subject)
+    assert officer.email in [m.to for m in after]
+    passed = f"The panel meeting on {meeting.date:%-d %B %Y} has passed"
+    assert all(passed in m.body for m in after)
+    assert run_on(monkeypatch, meeting.date + 2 * DAY, subject=subject) == []
+
+
 def test_panel_papers_are_announced_to_the_members_at_the_cut_off_once(monkeypatch, world):  # type: ignore[no-untyped-def]
     la = world.la
     member = person(Role.PANEL_MEMBER, la, email="member@mk.example")
