@@ -1,10 +1,12 @@
 """Reminders (notifications.reminders) of the inclusion panel, each once:
 
 - **emergency placement awaiting ratification**: to the local authority's officers and
-  the meeting's chair while they still hold a panel role at the authority, once per emergency placement and meeting date, from
-  REMIND_DAYS_BEFORE days before the meeting that is to ratify it (and once the meeting
-  has passed without ratifying it); one with no meeting to ratify it is reminded at
-  once, keyed on its start date: nothing may leave it unratified unnoticed;
+  the meeting's chair while they still hold a panel role at the authority, once per
+  emergency placement and meeting date from REMIND_DAYS_BEFORE days before the meeting
+  that is to ratify it, and once more when that meeting has passed without ratifying it
+  (`referrals.workflow.is_overdue`, the rule of the home page's 'Overdue'); one with no
+  meeting to ratify it is reminded at once, keyed on its start date: nothing may leave
+  it unratified unnoticed;
 - **panel papers published**: to the meeting's members and chair who still hold a panel
   role at the authority, once per meeting and date, from the meeting's cut-off (when
   the agenda closes and the pack is complete) until the meeting."""
@@ -18,6 +20,7 @@ from django.urls import reverse
 from apcase.accounts.roles import Role
 from apcase.accounts.selectors import holders
 from apcase.notifications.reminders import Due, key
+from apcase.referrals import workflow
 from apcase.referrals.models import EmergencyPlacement
 
 from .models import PanelMeeting
@@ -43,13 +46,19 @@ def ratifications_awaited(today: datetime.date) -> Iterator[Due]:
         chair = meeting.chair if meeting is not None else None
         if chair is not None and chair.pk in _panel_role_holders(emergency.panel):
             to.append(chair)
+        overdue = workflow.is_overdue(emergency, today=today)
         yield Due(
-            key=key("ratification", f"emergency:{emergency.pk}", due),
+            # The meeting passing unratified is news of its own, not the same reminder.
+            key=key(
+                "ratification_overdue" if overdue else "ratification",
+                f"emergency:{emergency.pk}",
+                due,
+            ),
             template="panel/messages/ratification_awaited.txt",
             to=to,
             child=emergency.pupil,
             link=reverse("referrals:emergency_detail", args=[emergency.pk]),
-            context={"meeting": meeting, "overdue": meeting is not None and meeting.date < today},
+            context={"meeting": meeting, "overdue": overdue},
         )
 
 
