@@ -739,3 +739,38 @@ def test_adding_months_keeps_the_day_or_takes_the_months_last(day, months):
     assert (later.year * 12 + later.month) - (day.year * 12 + day.month) == months
     following = later + datetime.timedelta(days=1)
     assert later.day == day.day or (later.day < day.day and following.month != later.month)
+
+
+def test_a_child_with_no_year_group_or_sen_status_recorded_is_counted_not_dropped(
+    world, client_for
+):
+    """A pupil row may hold no year group or SEN status (a record written before the
+    field was required, or a value the census has since retired): the child is still in
+    AP, so the figures count them as "Not recorded" rather than leave them out."""
+    placement = make_placement(world.school, world.provider, start_date=ago(10))
+    type(placement.pupil).objects.filter(pk=placement.pupil_id).update(nc_year="", sen_status="")
+    client = client_for(Role.INCLUSION_LEAD)
+    for slug in ("by-year-group", "by-sen"):
+        rows = csv_of(client, slug)
+        assert {r[0]: int(r[1]) for r in rows[1:] if int(r[1])} == {"Not recorded": 1}, slug
+
+
+def test_a_placement_past_its_start_yet_not_recorded_as_started_is_said_on_the_page(
+    world, client_for
+):
+    """A planned placement whose start date has passed may have a child at the provider,
+    yet it counts in no figure until someone records that it started: the page says so,
+    and sends the reader to the board that lists it."""
+    make_placement(world.school, world.provider, status=Placement.Status.PLANNED, start_date=ago(3))
+    make_placement(  # planned for next week: nothing is overdue about it
+        world.school, world.provider, status=Placement.Status.PLANNED, start_date=ago(-7)
+    )
+    response = client_for(Role.INCLUSION_LEAD).get(URL)
+    assert_page(
+        response,
+        contains=[
+            "1 placement should have started but is not recorded as started",
+            "not counted in these figures",
+        ],
+    )
+    assert f'href="{reverse("oversight:board")}#not-started"' in response.content.decode()
