@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Choices, Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -184,34 +184,40 @@ def by_provider(scope: OutcomeScope) -> Figure:
     )
 
 
-def _children_now_by(scope: OutcomeScope, field_name: str) -> dict[str, int]:
-    """{value of the pupil's field: children with an active placement}, counted by the
-    database."""
-    return dict(
+def _children_now_by(
+    scope: OutcomeScope, field_name: str, choices: type[Choices], *, every: bool = False
+) -> list[tuple[str, int]]:
+    """Children with an active placement by a field of the pupil's, counted by the
+    database, one row a choice in the census order (every choice when `every`, else
+    those with a child). A value that is no choice (blank, or retired) is counted as
+    "Not recorded", never left out."""
+    found: dict[str, int] = defaultdict(int)
+    for value, n in (
         _now(scope)
         .values_list(f"pupil__{field_name}")
         .annotate(n=Count("pupil", distinct=True))
         .order_by()
-    )
+    ):
+        found[value if value in choices.values else NOT_RECORDED] += n
+    rows = [(c.label, found.get(c.value, 0)) for c in choices if every or found.get(c.value)]
+    return rows + ([(NOT_RECORDED, found[NOT_RECORDED])] if found.get(NOT_RECORDED) else [])
 
 
 def by_year_group(scope: OutcomeScope) -> Figure:
-    found = _children_now_by(scope, "nc_year")
     return _counted(
         "by-year-group",
         "Children in AP now, by year group",
         "Year group",
-        [(year.label, found[year.value]) for year in NCYear if found.get(year.value)],
+        _children_now_by(scope, "nc_year", NCYear),
     )
 
 
 def by_sen(scope: OutcomeScope) -> Figure:
-    found = _children_now_by(scope, "sen_status")
     return _counted(
         "by-sen",
         "Children in AP now, by SEN status",
         "SEN status",
-        [(status.label, found.get(status.value, 0)) for status in SENStatus],
+        _children_now_by(scope, "sen_status", SENStatus, every=True),
     )
 
 
