@@ -122,6 +122,13 @@ def in_ap_by_month(scope: OutcomeScope, today: datetime.date) -> Figure:
     return replace(figure, labels=[f"{m:%b %y}" for m in months])
 
 
+def not_started(scope: OutcomeScope, today: datetime.date) -> int:
+    """Placements still planned though their start date has passed (as the compliance
+    board lists them): the child may be at the provider, yet counts in no figure until
+    someone records that the placement started, so the page says how many."""
+    return scope.placements.filter(status=Placement.Status.PLANNED, start_date__lte=today).count()
+
+
 def _now(scope: OutcomeScope) -> QuerySet[Placement]:
     return scope.placements.filter(status=Placement.Status.ACTIVE)
 

@@ -69,7 +69,8 @@ def board_export(request: SignedInRequest, fmt: str) -> HttpResponseBase:
 def outcomes_page(request: SignedInRequest) -> HttpResponse:
     """The outcome dashboard: the school's own pupils, or the LA's area, by who reads."""
     scope = outcome_scope(request.user)
-    figures = outcomes.every_figure(scope, timezone.localdate())
+    today = timezone.localdate()
+    figures = outcomes.every_figure(scope, today)
     return render(
         request,
         "oversight/outcomes.html",
@@ -78,6 +79,7 @@ def outcomes_page(request: SignedInRequest) -> HttpResponse:
             "for_la": bool(scope.las),
             "for_school": bool(scope.schools),
             "months": outcomes.MONTHS,
+            "not_started": outcomes.not_started(scope, today),
         },
     )
 
