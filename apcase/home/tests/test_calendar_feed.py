@@ -68,6 +68,39 @@ def test_a_named_staff_member_sees_reviews_and_visits_due_by_initials_only(world
     assert visit["dtstart"].dt == monitoring_selectors.next_visit_due(placement, [])  # type: ignore[index]
 
 
+def test_a_child_whose_named_staff_member_left_is_in_the_stand_ins_feed(world) -> None:
+    """A school with no inclusion lead: its headteacher stands in (as for reminders) for
+    a placement whose named staff member has left or who has none, so the child's
+    review and visit are in somebody's calendar; the leaver's feed no longer has them."""
+    head = person(Role.HEADTEACHER, world.school)
+    leaver = person(Role.SCHOOL_STAFF, world.school)
+    make_placement(
+        world.school,
+        world.provider,
+        pupil=make_pupil(world.school, legal_first_name="Ada", legal_last_name="Lane"),
+        named_staff_member=leaver,
+        start_date=TODAY,
+    )
+    make_placement(
+        world.school,
+        world.provider,
+        pupil=make_pupil(world.school, legal_first_name="Ben", legal_last_name="Moss"),
+        start_date=TODAY,
+    )
+    leaver_path = _make_address(sign_in(Client(), leaver))
+    leaver.memberships.filter(organisation=world.school).update(is_active=False)
+    leaver.memberships.create(organisation=world.other_school, role=Role.SCHOOL_STAFF)
+
+    events = _events(_feed(_make_address(sign_in(Client(), head))))
+    assert set(events) == {
+        "Review due: A. L.",
+        "Visit due: A. L.",
+        "Review due: B. M.",
+        "Visit due: B. M.",
+    }
+    assert _events(_feed(leaver_path)) == {}
+
+
 def test_a_panel_member_sees_the_meetings_they_sit_on(world) -> None:
     member = person(Role.PANEL_MEMBER, world.la)
     panel = make_panel(world.la)
