@@ -1,6 +1,8 @@
 """A person's calendar feed (RFC 5545, written by icalendar; docs/adr/0012): the panel
 meetings they sit on or chair, and for the placements they answer for (as named staff
-member, or as the school's inclusion lead) the next review and the next visit due.
+member while they work at the school, or as whoever stands in there: the inclusion lead,
+failing that the headteacher, then the DSL, then the authority's officers) the next
+review and the next visit due.
 
 Everything is read through the scoped selectors the pages use, for the person the
 feed's token belongs to, with their roles now. No pupil's name is written: an event
@@ -10,20 +12,21 @@ its own rules when opened. A calendar is read on phones and synced to other serv
 import datetime
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar, Event
 
 from apcase.access import policies
-from apcase.accounts.models import User
-from apcase.accounts.roles import Role
+from apcase.accounts.models import Organisation, User
+from apcase.accounts.roles import OrganisationKind, Role
 from apcase.monitoring import selectors as monitoring_selectors
 from apcase.notifications.messages import service_name
 from apcase.notifications.services import absolute_url
 from apcase.panel import selectors as panel_selectors
 from apcase.panel.models import PanelMeeting
 from apcase.placements import selectors as placement_selectors
+from apcase.placements import watch
 from apcase.placements.models import Placement
 from apcase.reviews import selectors as review_selectors
 
@@ -78,15 +81,45 @@ def _meetings(user: User, today: datetime.date) -> list[Event]:
     return events
 
 
+def _schools_stood_in_for(user: User) -> set[int]:
+    """The schools where `user` is who stands in (placements.watch.stand_ins: the
+    inclusion lead, failing that the headteacher, then the DSL, then the authority's
+    officers), decided by who holds each role now, as reminders are."""
+    schools = Organisation.objects.filter(
+        Q(pk__in=policies.organisation_ids_for(user, set(watch.STAND_IN_ROLES)))
+        | Q(
+            kind=OrganisationKind.SCHOOL,
+            local_authority_id__in=policies.organisation_ids_for(user, {Role.LA_OFFICER}),
+        )
+    ).select_related("local_authority")
+    return {
+        school.pk
+        for school in schools
+        if any(holder.pk == user.pk for holder in watch.stand_ins(school))
+    }
+
+
 def _placements_answered_for(user: User) -> list[Placement]:
-    leads = policies.organisation_ids_for(user, {Role.INCLUSION_LEAD})
-    return list(
+    """The active placements `user` answers for, as a reminder about them would go
+    (placements.watch.who_acts_for): those they are the named staff member of while they
+    work at the pupil's school, and every one at a school where they stand in, so a
+    child whose named staff member has left, or who has none, is in somebody's feed."""
+    standing_in = _schools_stood_in_for(user)
+    candidates = watch.with_staff_memberships(
         placement_selectors.placements_visible_to(user)
         .filter(status=Placement.Status.ACTIVE)
-        .filter(Q(named_staff_member=user) | Q(pupil__school_id__in=leads))
-        .prefetch_related("reviews", "review_requests", "visits")
+        .filter(Q(named_staff_member=user) | Q(pupil__school_id__in=standing_in))
+        .select_related("pupil", "pupil__school", "named_staff_member")
         .order_by("pk")
     )
+    mine = [
+        placement
+        for placement in candidates
+        if placement.pupil.school_id in standing_in
+        or getattr(watch.named_staff_member_now(placement), "pk", None) == user.pk
+    ]
+    prefetch_related_objects(mine, "reviews", "review_requests", "visits")
+    return mine
 
 
 def _dates_due(user: User, today: datetime.date) -> list[Event]:
