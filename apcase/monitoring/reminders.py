@@ -15,6 +15,7 @@
 import datetime
 from collections.abc import Iterator
 
+from django.db.models import Q
 from django.urls import reverse
 
 from apcase.accounts.models import User
@@ -32,16 +33,7 @@ REGISTER_DAYS_BACK = 7
 
 
 def visits_overdue(today: datetime.date) -> Iterator[Due]:
-    placements = watch.with_staff_memberships(
-        Placement.objects.filter(status=Placement.Status.ACTIVE)
-        .select_related("pupil", "pupil__school", "provider", "named_staff_member")
-        .prefetch_related("visits")
-        .order_by("pk")
-    )
-    for placement in placements:
-        due = selectors.next_visit_due(placement, list(placement.visits.all()))
-        if due >= today:
-            continue
+    for placement, due in selectors.overdue_visits(Q(), today=today):
         yield Due(
             key=key("visit_overdue", f"placement:{placement.pk}", due),
             template="monitoring/messages/visit_overdue.txt",

@@ -278,6 +278,24 @@ def next_visit_due(placement: Placement, visits: list[Visit]) -> datetime.date:
     return max([placement.start_date, *done]) + rules.visit_interval()
 
 
+def overdue_visits(scope: Q, *, today: datetime.date) -> list[tuple[Placement, datetime.date]]:
+    """The active placements in `scope` whose visit is overdue, with the day it was due
+    (next_visit_due before today), their named staff members' memberships read for
+    placements.watch: the one rule of the home page's 'Overdue' visits and the
+    reminder (monitoring.reminders)."""
+    placements = watch.with_staff_memberships(
+        Placement.objects.filter(scope, status=Placement.Status.ACTIVE)
+        .select_related("pupil", "pupil__school", "provider", "named_staff_member")
+        .prefetch_related("visits")
+    )
+    overdue = []
+    for placement in placements:
+        due = next_visit_due(placement, list(placement.visits.all()))
+        if due < today:
+            overdue.append((placement, due))
+    return overdue
+
+
 def overdue_visits_for(
     user: User, *, today: datetime.date
 ) -> list[tuple[Placement, datetime.date]]:
@@ -294,24 +312,14 @@ def overdue_visits_for(
         )
         if any(holder.pk == user.pk for holder in watch.stand_ins(school))
     ]
-    placements = watch.with_staff_memberships(
-        Placement.objects.filter(status=Placement.Status.ACTIVE)
-        .filter(
-            Q(named_staff_member_id=user.pk, pupil__school_id__in=school_ids)
-            | Q(pupil__school_id__in=standing_in)
-        )
-        .select_related("pupil", "pupil__school", "provider", "named_staff_member")
-        .prefetch_related("visits")
+    scope = Q(named_staff_member_id=user.pk, pupil__school_id__in=school_ids) | Q(
+        pupil__school_id__in=standing_in
     )
-    overdue = []
-    for placement in placements:
-        named = watch.named_staff_member_now(placement)
-        if named is not None and named.pk != user.pk:
-            continue
-        due = next_visit_due(placement, list(placement.visits.all()))
-        if due < today:
-            overdue.append((placement, due))
-    return overdue
+    return [
+        (placement, due)
+        for placement, due in overdue_visits(scope, today=today)
+        if (named := watch.named_staff_member_now(placement)) is None or named.pk == user.pk
+    ]
 
 
 def get_visit_for(user: User, visit_id: int) -> Visit:
