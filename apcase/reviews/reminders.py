@@ -18,13 +18,8 @@ REMIND_DAYS_BEFORE = 7
 
 def reviews_due(today: datetime.date) -> Iterator[Due]:
     placements = watch.with_staff_memberships(selectors.active_with_reviews(Q()))
-    for placement in placements:
-        state = selectors.state_of(
-            placement,
-            list(placement.reviews.all()),
-            list(placement.review_requests.all()),
-            today=today,
-        )
+    for state in selectors.states_of(placements, today=today):
+        placement = state.placement
         if state.next is None:
             continue
         due = state.next.due
