@@ -89,6 +89,13 @@ def roles_in(user: User, organisation: Organisation | None) -> set[str]:
     return {m.role for m in active_memberships(user) if m.organisation_id == organisation.pk}
 
 
+def works_at(user: User, organisation: Organisation | None) -> bool:
+    """Whether the user's account is active and they hold a role at the organisation
+    now: a person named on a record (a placement's staff member, a plan's named adult)
+    acts, and is told, only while this holds."""
+    return user.is_active and bool(roles_in(user, organisation))
+
+
 def has_any_role(user: User, roles: Iterable[str]) -> bool:
     wanted = set(roles)
     return any(m.role in wanted for m in active_memberships(user))

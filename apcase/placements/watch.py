@@ -72,9 +72,7 @@ def named_staff_member_now(placement: Placement) -> Any:
     nobody is named or they have left (then the inclusion lead acts instead): whoever
     holds a role now is who may act."""
     person = placement.named_staff_member
-    if person is None or not person.is_active:
-        return None
-    if not policies.roles_in(person, placement.pupil.school):
+    if person is None or not policies.works_at(person, placement.pupil.school):
         return None
     return person
 

@@ -39,7 +39,7 @@ def part_time_ending(today: datetime.date) -> Iterator[Due]:
         placement = plan.placement
         to = watch.who_acts_for(placement)
         adult = plan.named_adult
-        if adult.is_active and policies.roles_in(adult, placement.pupil.school):
+        if policies.works_at(adult, placement.pupil.school):
             to.insert(0, adult)
         yield Due(
             key=key("part_time_ending", f"reintegration_plan:{plan.pk}", ends),

@@ -81,7 +81,7 @@ def _check_details(
     errors: dict[str | None, list[str]] = {}
     if named_adult is None:
         errors["named_adult"] = ["Choose the named adult at the home school."]
-    elif not named_adult.is_active or not policies.roles_in(named_adult, placement.pupil.school):
+    elif not policies.works_at(named_adult, placement.pupil.school):
         errors["named_adult"] = [f"The named adult must work at {placement.pupil.school.name} now."]
     if start_date is None:
         errors["start_date"] = ["Enter the start date."]
