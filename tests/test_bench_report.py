@@ -1,0 +1,42 @@
+"""The benchmark's committed report says what was measured, and no more: the scales by
+their real size (scale 1 is one local authority), how many requests each figure rests
+on, a figure with no measurement said to be so, and a saturated load run said to be
+saturated. Read from the committed results, so a stale or misleading latest.md fails."""
+
+import json
+
+from bench.scale_pages import RESULTS, markdown
+
+
+def _result() -> dict:  # type: ignore[type-arg]
+    return json.loads((RESULTS / "latest.json").read_text(encoding="utf-8"))
+
+
+def test_latest_md_is_what_latest_json_holds():
+    assert (RESULTS / "latest.md").read_text(encoding="utf-8") == "\n".join(
+        markdown(_result())
+    ) + "\n"
+
+
+def test_the_report_names_each_scale_by_its_size_and_says_what_was_not_measured():
+    result = _result()
+    text = "\n".join(markdown(result))
+    machine = result["machine"]
+    assert "1x" not in text  # "1x" was a tenth of one LA
+    assert "10x" not in text
+    assert f"scale {machine['scale_1x']:g} → scale {machine['scale_10x']:g}" in text
+    assert "None" not in text
+    unmeasured = [p["name"] for p in result["pages"] if p["load_p50_ms"] is None]
+    for name in unmeasured:
+        row = next(line for line in text.splitlines() if line.startswith(f"| {name} |"))
+        assert row.endswith("| not measured | not measured | not measured |"), row
+
+
+def test_a_saturated_load_run_is_said_to_be_saturated():
+    result = _result()
+    machine = result["machine"]
+    result["machine"] = {**machine, "users": 50, "think_seconds": 5, "load_seconds": 60}
+    result["load_total"] = {"requests": 82, "failures": 0}
+    assert "the 2 workers were saturated" in "\n".join(markdown(result))
+    result["load_total"] = {"requests": 590, "failures": 0}
+    assert "saturated" not in "\n".join(markdown(result))
