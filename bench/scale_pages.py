@@ -36,6 +36,8 @@ import requests
 from drills.stack import ROOT, Stack
 
 RESULTS = ROOT / "bench" / "results"
+USERS = 50  # locust's simulated users under load
+THINK_SECONDS = 5  # each waits this long between requests
 TOTP_STEP = 30
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
@@ -211,7 +213,7 @@ from locust import HttpUser, constant, task
 PAGES = json.loads(open(os.environ["BENCH_PAGES"], encoding="utf-8").read())
 
 class Person(HttpUser):
-    wait_time = constant(5)
+    wait_time = constant({think})
 
     @task
     def page(self):
@@ -223,11 +225,13 @@ class Person(HttpUser):
 def load(stack: Stack, pages: list[dict[str, Any]], seconds: int) -> dict[str, dict[str, float]]:
     folder = stack.folder
     (folder / "pages.json").write_text(json.dumps(pages), encoding="utf-8")
-    (folder / "locustfile.py").write_text(LOCUSTFILE, encoding="utf-8")
+    (folder / "locustfile.py").write_text(
+        LOCUSTFILE.replace("{think}", str(THINK_SECONDS)), encoding="utf-8"
+    )
     prefix = folder / "load"
     command = [
         sys.executable, "-m", "locust", "-f", str(folder / "locustfile.py"), "--headless",
-        "--host", stack.base_url, "-u", "50", "-r", "10", "-t", f"{seconds}s",
+        "--host", stack.base_url, "-u", str(USERS), "-r", "10", "-t", f"{seconds}s",
         "--csv", str(prefix), "--only-summary", "--stop-timeout", "30", "--loglevel", "WARNING",
     ]  # fmt: skip
     env = {**os.environ, "BENCH_PAGES": str(folder / "pages.json")}
@@ -409,6 +413,7 @@ def _report(  # noqa: PLR0913 - the run's figures, each kept apart
                 "queries_1x": counts_1x.get(name),
                 "queries_10x": counts_10x.get(name),
                 "rps_c1": round(figures["rps_c1"], 2),
+                "requests_c1": figures.get("requests"),
                 "floor_ratio": round(
                     figures["rps_c1"] / (bare if page["role"] == "" else floor), 3
                 ),
@@ -431,14 +436,20 @@ def _report(  # noqa: PLR0913 - the run's figures, each kept apart
             "scale_1x": scale,
             "scale_10x": scale * 10,
             "note": (
-                f"queries '1x' at generate_scale_data --scale {scale:g} and '10x' at "
-                f"--scale {scale * 10:g}; timings against --scale {served_scale:g}"
-                + ("" if scale == 1 else " (the base is smaller than one LA, to fit the time)")
+                f"query counts on the demo, at generate_scale_data --scale {scale:g} and at "
+                f"--scale {scale * 10:g}; timings against --scale {served_scale:g} "
+                "(--scale 1 is one local authority)"
             ),
+            "users": USERS,
+            "think_seconds": THINK_SECONDS,
+            "load_seconds": load_seconds,
             "fill_seconds_1x": round(fill_1x),
             "fill_seconds_10x": round(fill_10x),
             "seconds_per_page_c1": seconds,
-            "load": f"50 users, 5 s between requests, {load_seconds} s (locust headless)",
+            "load": (
+                f"{USERS} users, {THINK_SECONDS} s between requests, {load_seconds} s "
+                "(locust headless)"
+            ),
         },
         "floors": {
             "authenticated_rps": round(floor, 2),
@@ -452,25 +463,65 @@ def _report(  # noqa: PLR0913 - the run's figures, each kept apart
     return markdown(result), result
 
 
+def _scale_words(scale: float) -> str:
+    return "a whole local authority" if scale == 1 else f"{scale:g} of one local authority"
+
+
+def _cell(value: object, missing: str = "not measured") -> str:
+    return missing if value is None else str(value)
+
+
+def _saturation(result: dict[str, Any]) -> str:
+    """Whether the load run kept up: each user asks, waits, asks again, so a server that
+    answers at once serves about users × seconds / wait requests; far fewer means the
+    requests queued, and the load timings are mostly that queue."""
+    machine, total = result["machine"], result.get("load_total") or {}
+    users = machine.get("users", USERS)
+    think = machine.get("think_seconds", THINK_SECONDS)
+    seconds = machine.get("load_seconds")
+    served = total.get("requests")
+    if not seconds or served is None:
+        return "The load run's totals were not kept."
+    unqueued = round(users * seconds / think)
+    said = (
+        f"Under load the server answered {served} requests ({total.get('failures', 0)} "
+        f"failed) where {users} users waiting {think} s would ask about {unqueued} if each "
+        "answer came at once"
+    )
+    if served < unqueued / 2:
+        return (
+            said + ": the 2 workers were saturated, so the load timings are mostly time "
+            "spent queueing behind the slowest pages, not each page's own, and a page's "
+            "load p95 from a handful of requests is its slowest one. Locust rounds times "
+            "of a second or more to two significant figures."
+        )
+    return said + "."
+
+
 def markdown(result: dict[str, Any]) -> list[str]:
     machine, floors = result["machine"], result["floors"]
+    small, big = machine["scale_1x"], machine["scale_10x"]
     lines = [
-        "# Key pages against a whole local authority (`make bench`)",
+        f"# Key pages against {_scale_words(machine['scale_served'])} (`make bench`)",
         "",
         f"{machine['server']}; {machine['cpus']} CPUs; {machine['note']}.",
         f"Floors: signed in {floors['authenticated_rps']} req/s, bare {floors['bare_rps']} req/s "
         f"(signed-in floor at {floors['authenticated_share_of_bare']:.0%} of the bare one).",
-        f"Under load: {machine['load']}.",
+        f"Each page at one connection was asked for at least 3 times and for at least "
+        f"{machine['seconds_per_page_c1']:g} s, so a slow page's p95 comes from a few requests.",
+        f"Under load: {machine['load']}. {_saturation(result)}",
         "",
-        "| page | queries demo → 1x → 10x | req/s (1 conn) | share of floor | p50 ms | p95 ms | "
+        f"| page | queries demo → scale {small:g} → scale {big:g} | req/s (1 conn) | "
+        "requests (1 conn) | share of floor | p50 ms | p95 ms | load requests | "
         "load p50 ms | load p95 ms |",
-        "|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for row in result["pages"]:
         lines.append(
             f"| {row['name']} | {row['queries_demo']} → {row['queries_1x']} → {row['queries_10x']} "
-            f"| {row['rps_c1']} | {row['floor_ratio']:.2f} | {row['p50_ms']} | {row['p95_ms']} "
-            f"| {row['load_p50_ms']} | {row['load_p95_ms']} |"
+            f"| {row['rps_c1']} | {_cell(row.get('requests_c1'), 'not kept')} | {row['floor_ratio']:.2f} "
+            f"| {row['p50_ms']} | {row['p95_ms']} | {_cell(row.get('load_requests'))} "
+            f"| {_cell(row['load_p50_ms'])} | {_cell(row['load_p95_ms'])} |"
         )
     return lines
 
