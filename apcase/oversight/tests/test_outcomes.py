@@ -195,6 +195,10 @@ OTHER_DECISIONS = [
     ("ivy", "m3", PanelDecision.Outcome.DECLINED),
     ("zed", "mz", PanelDecision.Outcome.DECLINED),
 ]
+# The meetings of those decisions: days ago (the fixture and every recount read this).
+MEETING_DAYS_AGO = {"m2": 60, "m3": 20, "mz": 15}
+# Who reads the figures in the recounts: the LA's officer, and a school's inclusion lead.
+VIEWERS = ((Role.LA_OFFICER, "la"), (Role.INCLUSION_LEAD, "school"))
 
 
 @dataclass
@@ -282,10 +286,9 @@ def build(world) -> Built:  # type: ignore[no-untyped-def]
         )
     for pupil_key, days in RISK_ONLY:
         refer(pupil_key, Referral.Reason.RISK_OF_EXCLUSION, ago(days))
-    day_of = {"m2": ago(60), "m3": ago(20), "mz": ago(15)}
     for pupil_key, meeting_key, outcome in OTHER_DECISIONS:
         referral, on_panel = refer(pupil_key, Referral.Reason.OTHER, ago(80))
-        decide(referral, on_panel, outcome, day_of[meeting_key])
+        decide(referral, on_panel, outcome, ago(MEETING_DAYS_AGO[meeting_key]))
     for pupil_key, days in EXCLUSIONS:
         Exclusion.objects.create(
             pupil=pupils[pupil_key], kind="permanent", start_date=ago(days), reason_1="PP"
@@ -436,7 +439,7 @@ def test_children_in_ap_now_by_reason_provider_year_and_sen_match_a_recount(
 
 def test_timings_match_a_recount(world, built, client_for):
     since = month_starts(timezone.localdate())[0]
-    for role, viewer in ((Role.LA_OFFICER, "la"), (Role.INCLUSION_LEAD, "school")):
+    for role, viewer in VIEWERS:
         rows = csv_of(client_for(role), "timings")
         decided = [
             days_between(s.submitted, s.decided)
@@ -445,7 +448,7 @@ def test_timings_match_a_recount(world, built, client_for):
         ]
         # Declined decisions at meetings in the window count too (they were submitted 80 days ago).
         for pupil_key, meeting_key, outcome in OTHER_DECISIONS:
-            day = {"m2": ago(60), "m3": ago(20), "mz": ago(15)}[meeting_key]
+            day = ago(MEETING_DAYS_AGO[meeting_key])
             if outcome == PanelDecision.Outcome.DECLINED and seen(PUPILS[pupil_key][0], viewer):
                 decided.append(days_between(ago(80), day))
         started = [
@@ -466,7 +469,7 @@ def test_attendance_during_ap_matches_a_recount_and_before_and_after_say_not_imp
     present_observations = {"present", "late"}
     since = month_starts(timezone.localdate())[0]
     by_key = {s.key: s for s in specs()}
-    for role, viewer in ((Role.LA_OFFICER, "la"), (Role.INCLUSION_LEAD, "school")):
+    for role, viewer in VIEWERS:
         totals: dict[str, list[int]] = {}
         for key, days, _session, observed, _code, current in MARKS:
             s = by_key[key]
@@ -487,7 +490,7 @@ def test_attendance_during_ap_matches_a_recount_and_before_and_after_say_not_imp
 
 def test_outcomes_by_provider_match_a_recount(world, built, client_for):
     labels = {d.value: d.label for d in D}
-    for role, viewer in ((Role.LA_OFFICER, "la"), (Role.INCLUSION_LEAD, "school")):
+    for role, viewer in VIEWERS:
         expected: dict[tuple[str, str], int] = {}
         for s in specs():
             if s.status == "ended" and seen(s.school, viewer):
@@ -512,7 +515,7 @@ def test_exclusions_avoided_match_a_recount(world, built, client_for):
     today = timezone.localdate()
     referrals = [(s.pupil, s.submitted) for s in specs() if s.reason == "risk_of_exclusion"]
     referrals += [(p, ago(days)) for p, days in RISK_ONLY]
-    for role, viewer in ((Role.LA_OFFICER, "la"), (Role.INCLUSION_LEAD, "school")):
+    for role, viewer in VIEWERS:
         avoided = excluded = early = 0
         for pupil_key, submitted in referrals:
             if not seen(PUPILS[pupil_key][0], viewer):
@@ -545,12 +548,12 @@ def test_panel_throughput_matches_a_recount(world, built, client_for):
         if s.decided and s.decided >= since and seen(s.school, "la"):
             per_meeting.setdefault(s.decided, {}).setdefault("Approved", 0)
             per_meeting[s.decided]["Approved"] += 1
-    day_of = {"m2": ago(60), "m3": ago(20), "mz": ago(15)}
     for pupil_key, meeting_key, outcome in OTHER_DECISIONS:
         if seen(PUPILS[pupil_key][0], "la"):
             label = PanelDecision.Outcome(outcome).label
-            per_meeting.setdefault(day_of[meeting_key], {}).setdefault(label, 0)
-            per_meeting[day_of[meeting_key]][label] += 1
+            day = ago(MEETING_DAYS_AGO[meeting_key])
+            per_meeting.setdefault(day, {}).setdefault(label, 0)
+            per_meeting[day][label] += 1
     rows = csv_of(client_for(Role.LA_OFFICER), "panel-throughput")
     header = rows[0]
     shown = {
