@@ -126,3 +126,27 @@ def test_a_task_left_running_by_a_worker_that_died_is_run_again(caplog) -> None:
     assert list(DBTaskResult.objects.ready().values_list("pk", flat=True)) == [abandoned.pk]
     assert DBTaskResult.objects.get(pk=current.pk).status == "RUNNING"
     assert "run again" in caplog.text
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
+def test_a_worker_run_by_cron_once_a_minute_also_runs_again_what_a_dead_worker_left(  # type: ignore[no-untyped-def]
+    only, caplog
+) -> None:
+    """On a host where only cron may run things (`run_worker --once` every minute, as
+    docs/deployment.md says) a task a killed worker left running must be run again too,
+    and old slots forgotten: each pass does the tidying a long-running worker does
+    hourly, before it runs the queue."""
+    from apcase.core.management.commands.run_worker import ABANDONED_AFTER, KEEP
+
+    now = timezone.now()
+    left = DBTaskResult.objects.get(id=note_a_run.enqueue().id)
+    DBTaskResult.objects.filter(pk=left.pk).update(
+        status="RUNNING", started_at=now - ABANDONED_AFTER - datetime.timedelta(minutes=1)
+    )
+    PeriodicRun.objects.create(name="old", slot=now - KEEP - datetime.timedelta(minutes=1))
+    call_command("run_worker", "--once")
+    assert DBTaskResult.objects.get(pk=left.pk).status == "SUCCESSFUL"
+    assert RUNS == ["ran"]
+    assert not PeriodicRun.objects.filter(name="old").exists()
+    assert "run again" in caplog.text
