@@ -100,6 +100,6 @@ def enqueue_due(now: datetime.datetime | None = None) -> list[str]:
 
 
 def forget_before(moment: datetime.datetime) -> int:
-    """Delete the record of slots before `moment` (kept a week by the worker)."""
+    """Delete the record of slots before `moment` (kept a fortnight by the worker, run_worker.KEEP)."""
     deleted, _ = PeriodicRun.objects.filter(slot__lt=moment).delete()
     return deleted

@@ -2,7 +2,8 @@
 (apcase.core.periodic) and runs whatever is on the queue, until stopped (Ctrl-C or
 SIGTERM: a running task is finished first). `make run` starts it beside the web server;
 production runs one (and, on PostgreSQL, as many more as wanted: docs/deployment.md).
-A task a dead worker left running is run again after ABANDONED_AFTER (`tidy`).
+A task a dead worker left running is run again after ABANDONED_AFTER (`tidy`, on the
+first pass, hourly after, and on every pass of `--once`).
 `--once` does one pass (enqueue what is due, run everything ready, exit), for a test or
 a cron line where no long-running process is allowed."""
 
@@ -72,14 +73,16 @@ class Command(BaseCommand):
         if not once:
             worker.configure_signals()
             self.stdout.write("Worker started: periodic tasks and the queue (Ctrl-C stops it).")
-        tidied = timezone.now() - TIDY_EVERY
+        tidied: datetime.datetime | None = None
         while worker.running:
+            # Every pass of --once (a cron line), the first pass and then hourly:
+            # before the queue is run, so a task a dead worker left is run in this pass.
+            if tidied is None or timezone.now() - tidied >= TIDY_EVERY:
+                tidied = timezone.now()
+                tidy(tidied)
             for name in periodic.enqueue_due():
                 self.stdout.write(f"{timezone.localtime():%H:%M:%S} queued {name}")
             worker.run()
             if once:
                 break
-            if timezone.now() - tidied >= TIDY_EVERY:
-                tidied = timezone.now()
-                tidy(tidied)
             time.sleep(interval)
