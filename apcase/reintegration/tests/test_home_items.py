@@ -1,0 +1,86 @@
+"""The home page's reintegration items never hide work silently: past the number shown
+of a kind, one more item says how many there are in all and links to the page that
+lists every one."""
+
+import datetime
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from apcase.accounts.roles import Role
+from apcase.placements.tests.factories import make_placement
+from apcase.referrals.tests.factories import make_pupil, person
+from apcase.reintegration import attention
+from apcase.reintegration.models import PlanStatus
+from conftest import sign_in
+from tests.helpers import assert_page
+
+from .factories import make_plan, review_on
+
+TODAY = timezone.localdate()
+NAMES = ("Ada", "Bea", "Cal")
+
+
+@pytest.fixture
+def lead(world):
+    return person(Role.INCLUSION_LEAD, world.school, full_name="Amara Okafor")
+
+
+@pytest.fixture
+def plans(world, lead, monkeypatch):
+    """Three plans of each kind for the inclusion lead, with two shown of each kind."""
+    monkeypatch.setattr(attention, "SHOWN", 2)
+    made = []
+    for kind, status, start in (
+        ("Late", PlanStatus.ACTIVE, TODAY - datetime.timedelta(weeks=10)),
+        ("Due", PlanStatus.ACTIVE, TODAY - datetime.timedelta(weeks=1)),
+        ("Draft", PlanStatus.DRAFT, TODAY + datetime.timedelta(days=7)),
+    ):
+        for name in NAMES:
+            pupil = make_pupil(world.school, legal_first_name=name, legal_last_name=kind)
+            placement = make_placement(world.school, world.provider, pupil=pupil)
+            plan = make_plan(placement, named_adult=lead, status=status, start_date=start)
+            if kind == "Due":
+                review_on(plan, TODAY)
+            made.append(plan)
+    return made
+
+
+def test_past_the_number_shown_the_home_page_says_how_many_more_and_where(lead, plans):
+    client = sign_in(Client(), lead)
+    where = reverse("reintegration:list")
+    page = assert_page(
+        client.get(reverse("home")),
+        contains=[
+            "All 3 reintegration plans past their target date",
+            "All 3 reintegration reviews due",
+            "All 3 reintegration plans to agree",
+            "The first 2 are listed above.",
+            where,
+        ],
+    )
+    assert "Cal Late" not in page  # the third of each kind is on the list page, not here
+    page = assert_page(
+        client.get(where),
+        contains=[f"{name} {kind}" for kind in ("Late", "Due", "Draft") for name in NAMES],
+    )
+    for plan in plans:
+        assert reverse("reintegration:detail", args=[plan.pk]) in page
+
+
+def test_no_more_item_when_all_fit(lead, plans, monkeypatch):
+    monkeypatch.setattr(attention, "SHOWN", 3)
+    page = assert_page(sign_in(Client(), lead).get(reverse("home")), contains="Cal Late")
+    assert "The first" not in page
+    assert reverse("reintegration:list") not in page
+
+
+def test_the_list_page_shows_only_the_users_own_work(world, plans):
+    other = person(Role.INCLUSION_LEAD, world.other_school)
+    page = assert_page(
+        sign_in(Client(), other).get(reverse("reintegration:list")),
+        contains="Nothing about reintegration plans needs you now.",
+    )
+    assert "Ada Late" not in page
