@@ -5,10 +5,14 @@ register in their AppConfig.ready()."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.db.models import Model, QuerySet
 
 if TYPE_CHECKING:
     from apcase.accounts.models import User
+
+T = TypeVar("T", bound=Model)
 
 
 class Heading:
@@ -84,4 +88,20 @@ def items_for(user: "User") -> list[AttentionItem]:
     items: list[AttentionItem] = []
     for provider in _providers:
         items.extend(provider(user))
+    return items
+
+
+def capped(
+    rows: QuerySet[T],
+    item: Callable[[T], AttentionItem],
+    *,
+    shown: int,
+    more: Callable[[int], AttentionItem],
+) -> list[AttentionItem]:
+    """The items of the first `shown` rows and, when there are more rows than that, one
+    item `more(count)` that says how many there are in all and links to the page listing
+    every one: a home page keeps its length without hiding work silently."""
+    items = [item(row) for row in rows[:shown]]
+    if len(items) == shown and (count := rows.count()) > shown:
+        items.append(more(count))
     return items

@@ -15,11 +15,11 @@ from django.utils import timezone
 
 from apcase.access import policies
 from apcase.accounts.models import User
-from apcase.core.attention import AttentionItem, Heading
+from apcase.core.attention import AttentionItem, Heading, capped
 from apcase.core.words import counted, govuk_time
 
 from . import selectors
-from .models import Session
+from .models import FollowUpTask, Session
 
 SCHOOL = frozenset(policies.SCHOOL_PUPIL_ROLES)
 PROVIDER = frozenset(policies.PROVIDER_ROLES)
@@ -55,32 +55,33 @@ def in_ap_now(user: User) -> list[AttentionItem]:
     ]
 
 
+def _follow_up(task: FollowUpTask) -> AttentionItem:
+    return AttentionItem(
+        title=f"Follow up: {task.placement.pupil.display_name}",
+        href=reverse("monitoring:close_task", kwargs={"task_id": task.pk}),
+        detail=f"{task.date:%-d %B %Y}: {task.detail}",
+        tag=task.get_kind_display(),
+        tag_colour="red",
+        roles=SCHOOL,
+        heading=Heading.FOLLOW_UPS,
+    )
+
+
 def items_for(user: User) -> list[AttentionItem]:
     if not policies.can_follow_up(user):
         return []
-    tasks = selectors.open_follow_ups_for(user)
-    items = [
-        AttentionItem(
-            title=f"Follow up: {task.placement.pupil.display_name}",
-            href=reverse("monitoring:close_task", kwargs={"task_id": task.pk}),
-            detail=f"{task.date:%-d %B %Y}: {task.detail}",
-            tag=task.get_kind_display(),
-            tag_colour="red",
+    items = capped(
+        selectors.open_follow_ups_for(user),
+        _follow_up,
+        shown=FOLLOW_UPS_SHOWN,
+        more=lambda count: AttentionItem(
+            title=f"All {count} open follow-ups",
+            href=reverse("monitoring:tasks"),
+            detail=f"The oldest {FOLLOW_UPS_SHOWN} are listed above.",
             roles=SCHOOL,
             heading=Heading.FOLLOW_UPS,
-        )
-        for task in tasks[:FOLLOW_UPS_SHOWN]
-    ]
-    if len(items) == FOLLOW_UPS_SHOWN and (count := tasks.count()) > FOLLOW_UPS_SHOWN:
-        items.append(
-            AttentionItem(
-                title=f"All {count} open follow-ups",
-                href=reverse("monitoring:tasks"),
-                detail=f"The oldest {FOLLOW_UPS_SHOWN} are listed above.",
-                roles=SCHOOL,
-                heading=Heading.FOLLOW_UPS,
-            )
-        )
+        ),
+    )
     for placement, due in selectors.overdue_visits_for(user, today=timezone.localdate()):
         items.append(
             AttentionItem(

@@ -6,34 +6,60 @@
   and the school's inclusion lead;
 - a draft plan not yet agreed: its named adult.
 
-Each on the user's current memberships."""
+Each on the user's current memberships; past SHOWN of a kind, one item says how many
+there are in all and links to the page that lists them all (`views.work_list`)."""
+
+from collections.abc import Callable
 
 from django.urls import reverse
 from django.utils import timezone
 
 from apcase.access import policies
 from apcase.accounts.models import User
-from apcase.core.attention import AttentionItem, Heading
+from apcase.core.attention import AttentionItem, Heading, capped
 
 from . import selectors
 from .models import ReintegrationPlan, ReviewPoint
 
 SCHOOL = frozenset(policies.SCHOOL_PUPIL_ROLES)
+SHOWN = 20  # the most items of each kind on a home page; past it, one says how many
 
 
 def _url(plan_id: int) -> str:
     return reverse("reintegration:detail", args=[plan_id])
 
 
-SHOWN = 20  # the most items of each kind on a home page
+def _more(what: str, heading: str) -> Callable[[int], AttentionItem]:
+    return lambda count: AttentionItem(
+        title=f"All {count} {what}",
+        href=reverse("reintegration:list"),
+        detail=f"The first {SHOWN} are listed above.",
+        roles=SCHOOL,
+        heading=heading,
+    )
 
 
 def items_for(user: User) -> list[AttentionItem]:
     today = timezone.localdate()
     return [
-        *(_past_target(plan) for plan in selectors.past_target_for(user, today)[:SHOWN]),
-        *(_review_due(point) for point in selectors.reviews_due_for(user, today)[:SHOWN]),
-        *(_to_agree(plan) for plan in selectors.drafts_for(user)[:SHOWN]),
+        *capped(
+            selectors.past_target_for(user, today),
+            _past_target,
+            shown=SHOWN,
+            more=_more("reintegration plans past their target date", Heading.DUE),
+        ),
+        *capped(
+            selectors.reviews_due_for(user, today),
+            _review_due,
+            shown=SHOWN,
+            more=_more("reintegration reviews due", Heading.DUE),
+        ),
+        *capped(
+            selectors.drafts_for(user),
+            _to_agree,
+            shown=SHOWN,
+            more=_more("reintegration plans to agree", Heading.PLANS),
+        ),
     ]
 
 

@@ -5,6 +5,7 @@ from . import views
 app_name = "reintegration"
 
 urlpatterns = [
+    path("", views.work_list, name="list"),
     path("placements/<int:placement_id>/new/", views.create, name="create"),
     path("<int:plan_id>/", views.detail, name="detail"),
     path("<int:plan_id>/edit/", views.edit, name="edit"),

@@ -100,6 +100,23 @@ def create(request: SignedInRequest, placement_id: int) -> HttpResponse:
 
 
 @access_rule(policies.can_view_reintegration)
+def work_list(request: SignedInRequest) -> HttpResponse:
+    """Every reintegration item of the user's home page, none left out: the plans past
+    their target date, the reviews due and the plans to agree (the home page shows the
+    first of each kind and links here for the rest)."""
+    today = timezone.localdate()
+    return render(
+        request,
+        "reintegration/work_list.html",
+        {
+            "past_target": selectors.past_target_for(request.user, today),
+            "reviews_due": selectors.reviews_due_for(request.user, today),
+            "drafts": selectors.drafts_for(request.user),
+        },
+    )
+
+
+@access_rule(policies.can_view_reintegration)
 def detail(request: SignedInRequest, plan_id: int) -> HttpResponse:
     plan = selectors.get_plan_for(request.user, plan_id)
     context = _plan_context(plan)

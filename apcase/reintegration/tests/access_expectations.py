@@ -45,6 +45,7 @@ def _manage(kwargs=plan_kwargs, **extra):  # type: ignore[no-untyped-def]
 
 
 EXPECTATIONS = {
+    "reintegration:list": Expect(roles=VIEWERS),
     "reintegration:create": _manage(placement_kwargs),
     "reintegration:detail": Expect(roles=VIEWERS, kwargs=plan_kwargs),
     "reintegration:la_letter": Expect(roles=VIEWERS, kwargs=plan_kwargs),
