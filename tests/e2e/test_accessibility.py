@@ -211,3 +211,16 @@ def test_email_choice_and_calendar_feed_pages_pass_axe(
     assert page.get_by_text("Your calendar address").is_visible()
     sweep.check(page, "calendar feed address", always=True)
     assert problems_of(sweep) == [], report(sweep)
+
+
+def test_reintegration_work_list_passes_axe(
+    context: BrowserContext, page: Page, demo_site: str, console: ConsoleWatch
+):
+    """The page listing every reintegration item of a home page, which the home page
+    links to only when there are more than it shows (so the crawl may not reach it)."""
+    sweep = Sweep(demo_site, console)
+    sign_in_by_cookie(context, demo_site, "inclusion.lead@heronsgate.example")
+    page.goto(f"{demo_site}/reintegration/")
+    assert page.get_by_role("heading", name="Reintegration plans that need you").is_visible()
+    sweep.check(page, "reintegration work list", always=True)
+    assert problems_of(sweep) == [], report(sweep)
