@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from apcase.accounts.models import Membership, User
 from apcase.accounts.roles import Role
 from apcase.chronology.models import AuditEvent
 from apcase.core.errors import NotPermitted, ValidationFailed
@@ -242,3 +243,16 @@ def test_letters_not_sent_are_the_la_officers_own_and_oldest_first(
     assert _letter_items(person(Role.LA_OFFICER, world.other_la)) == []
     assert _letter_items(scene.chair) == []
     assert _letter_items(scene.head) == []
+
+
+def test_letters_not_sent_follow_the_officers_current_role(world, scene, decision, carers):
+    """The list is the LA officer's while they hold the role at the panel's authority:
+    not once their membership ends, nor to one who moved to another authority."""
+    officer = person(Role.LA_OFFICER, world.la)
+    client = sign_in(Client(), officer)
+    assert_page(client.get(reverse("home")), contains="Send the decision letters for Riley Stone")
+    Membership.objects.filter(user=officer, organisation=world.la).update(is_active=False)
+    Membership.objects.create(user=officer, organisation=world.other_la, role=Role.LA_OFFICER)
+    assert letters_not_sent(User.objects.get(pk=officer.pk)) == []
+    page = assert_page(client.get(reverse("home")))
+    assert "Send the decision letters for Riley Stone" not in page
