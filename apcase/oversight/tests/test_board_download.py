@@ -2,8 +2,11 @@
 its order, every cell a spreadsheet could run as a formula neutralised, the export
 access-logged. (tests/test_list_exports.py checks that the code is asked for again.)"""
 
+import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from apcase.accounts.roles import Role
 from apcase.chronology.models import AccessLogEntry
@@ -87,3 +90,24 @@ def test_the_la_downloads_its_areas_rows_and_providers_are_refused(world, client
         assert_page(response, status=403)
     # Only the LA officer's download was read and logged.
     assert AccessLogEntry.objects.filter(action="oversight.board_exported").count() == 1
+
+
+def test_a_placement_past_its_start_yet_not_recorded_as_started_is_in_the_download(
+    world, client_for, placements
+):
+    """The page warns of a placement still planned after its start date, above the
+    board; the file taken to a meeting must not lose that child either."""
+    late = make_placement(
+        world.school,
+        world.provider,
+        pupil=make_pupil(world.school, legal_first_name="Cy", legal_last_name="Late"),
+        status=Placement.Status.PLANNED,
+        start_date=timezone.localdate() - datetime.timedelta(days=2),
+    )
+    client = client_for(Role.INCLUSION_LEAD)
+    assert_page(client.get(URL), contains="should have started but is not recorded as started")
+    rows = csv_rows(client.get(reverse("oversight:board_export")))
+    row = next((r for r in rows[1:] if r[0] == late.pupil.upn), None)
+    assert row is not None, "the late placement's child is not in the download"
+    assert row[5].startswith("Red: Not recorded as started")
+    assert f"{late.start_date:%-d %B %Y}" in row[6]
