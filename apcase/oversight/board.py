@@ -353,9 +353,14 @@ def filtered(board: Board, filters: Filters) -> Board:
     return replace(board, rows=[r for r in board.rows if filters.keep(r)])
 
 
+NOT_STARTED_TAG = "Red: Not recorded as started"
+
+
 def as_sheet(board: Board) -> tuple[list[str], list[list[object]]]:
     """The board's rows as a spreadsheet: the child, who commissioned the placement,
-    then for each duty shown its colour and tag, and what it means."""
+    then for each duty shown its colour and tag, and what it means. A placement still
+    planned after its start date (which the page warns of above the board) follows, one
+    row each, every duty red as not watched: the file never loses that child."""
     header = ["UPN", "Pupil", "School", "Provider", "Commissioned"]
     for _key, heading in board.columns:
         header += [heading, f"{heading}: why"]
@@ -374,4 +379,20 @@ def as_sheet(board: Board) -> tuple[list[str], list[list[object]]]:
             else:
                 cells += [f"{cell.colour.word.capitalize()}: {cell.label}", cell.detail]
         rows.append(cells)
+    for placement in board.not_started:
+        why = (
+            f"Planned to start on {placement.start_date:%-d %B %Y} but not recorded as "
+            "started, so no register is expected and no duty is watched. Record that the "
+            "placement started, or that it did not."
+        )
+        rows.append(
+            [
+                placement.pupil.upn,
+                placement.pupil.display_name,
+                placement.pupil.school.name,
+                placement.provider.name,
+                commissioning_of(placement).text,
+                *[part for _column in board.columns for part in (NOT_STARTED_TAG, why)],
+            ]
+        )
     return header, rows
