@@ -241,3 +241,38 @@ def test_a_new_message_does_not_overtake_an_older_one_waiting_for_the_same_perso
     clock.advance(seconds=61)
     call_command("send_outbox", stdout=mock.MagicMock())
     assert [m.subject for m in mailoutbox] == ["First", "Second"]
+
+
+def test_a_person_whose_mail_waits_does_not_hold_up_everyone_elses(
+    mailoutbox, django_capture_on_commit_callbacks, clock
+):
+    """An address the mail server keeps refusing (a mistyped one) waits between its
+    attempts, and so does a newer message to that person behind it; a message to anyone
+    else that could not go during a short outage is sent once the server is back, not
+    held for days behind them."""
+
+    def refuse(to: str):  # type: ignore[no-untyped-def]
+        def send(subject, body, sender, recipients):  # type: ignore[no-untyped-def]
+            if to in ("*", *recipients):
+                raise OSError("refused")
+            return mock.DEFAULT
+
+        return mock.patch("apcase.notifications.services.send_mail", side_effect=send)
+
+    with refuse("tyop@school.example"), django_capture_on_commit_callbacks(execute=True):
+        queue_email(to="tyop@school.example", subject="First", body="Body")
+    OutboxMessage.objects.filter(subject="First").update(
+        attempts=8, next_attempt_at=clock.now + datetime.timedelta(hours=1)
+    )
+    clock.advance(seconds=1)
+    with refuse("tyop@school.example"), django_capture_on_commit_callbacks(execute=True):
+        queue_email(to="tyop@school.example", subject="Second", body="Body")
+    clock.advance(seconds=1)
+    with refuse("*"), django_capture_on_commit_callbacks(execute=True):  # a short outage
+        queue_email(to="lead@school.example", subject="Absent: no reason given", body="Body")
+    assert mailoutbox == []
+
+    clock.advance(seconds=61)  # the server is back
+    call_command("send_outbox", stdout=mock.MagicMock())
+    assert [m.subject for m in mailoutbox] == ["Absent: no reason given"]
+    assert OutboxMessage.objects.get(subject="Second").status == OutboxMessage.Status.PENDING
