@@ -7,7 +7,9 @@ doubles with each attempt (`APCASE_OUTBOX_RETRY_FIRST_SECONDS`, a minute, up to
 minute and a short one costs a minute or two. After `APCASE_OUTBOX_MAX_ATTEMPTS` (80:
 about three days of outage) it is marked failed and the failure is logged as an error
 for the operators. A run stops at the first failure, so a server that is down is not
-tried once per message, and a message never overtakes an older one to the same person.
+tried once per message, and a message never overtakes an older one to the same person
+(one waiting behind such a message is passed over, so one person's mail waiting, an
+address the server keeps refusing, never holds up anyone else's).
 
 Once a message is sent (or given up on), the links in its body are replaced by a note:
 invitation and password-reset links are credentials, and the outbox is kept for audit
@@ -21,7 +23,6 @@ import re
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from .models import OutboxMessage
@@ -122,21 +123,28 @@ def deliver(message_id: int) -> bool:
 
 def deliver_pending() -> int:
     """Send every pending message whose wait is over, oldest first; stop at the first
-    one the mail server refuses (it is down: a later run tries again from there).
-    Returns how many were sent."""
+    one the mail server refuses (it is down: a later run tries again from there). A
+    message behind an older one to the same person that is still waiting is left for
+    later without stopping the run: one person's mail waiting never holds up everyone
+    else's. Returns how many were sent."""
     sent = 0
-    pending = (
-        OutboxMessage.objects.filter(status=OutboxMessage.Status.PENDING)
-        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=timezone.now()))
-        .order_by("created_at", "pk")
+    now = timezone.now()
+    pending = OutboxMessage.objects.filter(status=OutboxMessage.Status.PENDING).order_by(
+        "created_at", "pk"
     )
-    for message_id in pending.values_list("pk", flat=True):
+    held: set[str] = set()  # people with an older message still waiting
+    for message_id, to, next_attempt_at in pending.values_list("pk", "to", "next_attempt_at"):
+        if to in held:
+            continue
+        if next_attempt_at is not None and next_attempt_at > now:
+            held.add(to)
+            continue
         if not deliver(message_id):
             still_pending = OutboxMessage.objects.filter(
                 pk=message_id, status=OutboxMessage.Status.PENDING
             ).exists()
             if still_pending:
                 break
-            continue
+            continue  # sent meanwhile by another run
         sent += 1
     return sent
