@@ -1,6 +1,7 @@
 """The OpenAPI schema's parts that drf-spectacular cannot infer: how a key is sent, and
 the problem responses every endpoint may give."""
 
+from collections.abc import Callable
 from typing import Any
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
@@ -56,8 +57,9 @@ def endpoint(
     status: int = 200,
 ) -> Any:
     """The schema of one endpoint: what it is for (`tag`: who uses it), what it takes
-    and what it answers, with every refusal."""
-    return extend_schema(
+    and what it answers, with every refusal. What it takes (the body by `request`, or the
+    query string by `query`) is what the method's KeyView.taken checks."""
+    schema = extend_schema(
         operation_id=operation_id,
         tags=[tag],
         summary=summary,
@@ -66,3 +68,13 @@ def endpoint(
         parameters=[query] if query is not None else None,
         responses=responses(ok, status),
     )
+
+    def decorate(method: Callable[..., Any]) -> Any:
+        # What KeyView.taken checks: the serializer the schema documents, named once.
+        if request is not None:
+            method.takes = (request, "data")  # type: ignore[attr-defined]
+        elif query is not None:
+            method.takes = (query, "query_params")  # type: ignore[attr-defined]
+        return schema(method)
+
+    return decorate
