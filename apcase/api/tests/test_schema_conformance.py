@@ -57,6 +57,17 @@ def test_every_operation_of_the_schema_is_fuzzed():
     assert operations == set(CALLER)
 
 
+def test_each_operation_documents_the_scope_its_endpoint_checks():
+    """The docs page and the schema tell a client which scope to ask for: the one the
+    endpoint's view requires (KeyView.required_scope), never a second spelling of it."""
+    from django.urls import resolve
+
+    for path, methods in openapi_schema()["paths"].items():
+        view = resolve(path.replace("{placement_id}", "1")).func.view_class
+        for op in methods.values():
+            assert op["description"].startswith(f"Scope `{view.required_scope}`. "), path
+
+
 @contextlib.contextmanager
 def _connection_kept():
     """Schemathesis calls the real WSGI handler, whose request signals close the
