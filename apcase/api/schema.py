@@ -5,6 +5,7 @@ from collections.abc import Callable
 from typing import Any
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 
 from .problems import PROBLEM
@@ -21,6 +22,18 @@ class ApiKeyScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-c
             "scheme": "bearer",
             "description": "An organisation's API key: `Authorization: Bearer apcase_...`.",
         }
+
+
+class KeyEndpointSchema(AutoSchema):
+    """Each operation's description begins with the scope its view requires
+    (KeyView.required_scope): the docs name the scope the code checks, spelled once."""
+
+    def get_operation(self, *args: Any, **kwargs: Any) -> dict[str, Any] | None:
+        operation: dict[str, Any] | None = super().get_operation(*args, **kwargs)
+        if operation is not None:
+            scope = f"Scope `{self.view.required_scope}`."
+            operation["description"] = f"{scope} {operation.get('description', '')}".strip()
+        return operation
 
 
 def _problem(description: str) -> OpenApiResponse:

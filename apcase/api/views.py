@@ -44,7 +44,7 @@ from . import scopes, selectors, serializers, services
 from .forms import CreateKeyForm
 from .models import ApiKey
 from .problems import problem
-from .schema import endpoint
+from .schema import KeyEndpointSchema, endpoint
 
 # --- the endpoints ------------------------------------------------------------------
 
@@ -54,6 +54,7 @@ class KeyView(APIView):
 
     required_scope = ""
     policy: Callable[[User], bool] = staticmethod(lambda user: False)
+    schema = KeyEndpointSchema()
 
     def check_permissions(self, request: Request) -> None:
         # The key's rate first (DRF checks it after the permissions): a request refused
@@ -89,7 +90,7 @@ class Register(KeyView):
         "register_read",
         "provider",
         "The pupils expected at a register",
-        "Scope `attendance:write`. Every pupil placed with the key's provider "
+        "Every pupil placed with the key's provider "
         "who is expected in this session, with their current mark: the register to submit.",
         ok=serializers.RegisterSerializer,
         query=serializers.RegisterQuerySerializer,
@@ -117,7 +118,7 @@ class Register(KeyView):
         "register_submit",
         "provider",
         "Submit a register (AM or PM)",
-        "Scope `attendance:write`. What the provider saw of every pupil "
+        "What the provider saw of every pupil "
         "expected in the session, as on the register page: all or nothing. A placement "
         "that is not the key's provider's is not found (404).",
         ok=serializers.RegisterResultSerializer,
@@ -165,7 +166,7 @@ class CheckIns(KeyView):
         "check_in_record",
         "provider",
         "Record a weekly check-in",
-        "Scope `checkins:write`. Engagement, wellbeing and behaviour from 1 "
+        "Engagement, wellbeing and behaviour from 1 "
         "to 5 for one week of a pupil placed with the key's provider; a low or falling "
         "score alerts the named staff member as the page does.",
         ok=serializers.CheckInRecordedSerializer,
@@ -217,7 +218,7 @@ class Placements(KeyView):
         "placements_list",
         "school",
         "The school's placements",
-        "Scope `placements:read`. Every placement of the school's pupils, newest first.",
+        "Every placement of the school's pupils, newest first.",
         ok=serializers.PlacementSerializer(many=True),
     )
     def get(self, request: Request) -> Response:
@@ -234,7 +235,7 @@ class PlacementAttendance(KeyView):
         "placement_attendance",
         "school",
         "Attendance at one placement",
-        "Scope `attendance:read`. The current mark of every session recorded "
+        "The current mark of every session recorded "
         "at the placement, with the home school's code, and the attendance figures.",
         ok=serializers.AttendanceSerializer,
     )
@@ -332,7 +333,7 @@ class Pupils(KeyView):
         "pupils_upsert",
         "school",
         "Add and update pupils (MIS-style)",
-        "Scope `pupils:write`. The rows of an MIS import as JSON, applied by "
+        "The rows of an MIS import as JSON, applied by "
         "the same import (docs/mis-import.md): matched by UPN, every row checked first, "
         "all or nothing. Child-protection flags are never imported.",
         ok=serializers.ImportResultSerializer,
@@ -359,7 +360,7 @@ class Figures(KeyView):
         "figures",
         "local authority",
         "Children in alternative provision now",
-        "Scope `figures:read`. How many children of the authority's schools "
+        "How many children of the authority's schools "
         "are in an active placement today, by provider and by home school. No names.",
         ok=serializers.FiguresSerializer,
     )
