@@ -63,37 +63,37 @@ def items_for(user: User) -> list[AttentionItem]:
     ]
 
 
+def _item(
+    plan_id: int, title: str, detail: str, tag: tuple[str, str], heading: str
+) -> AttentionItem:
+    return AttentionItem(title, _url(plan_id), detail, *tag, roles=SCHOOL, heading=heading)
+
+
 def _past_target(plan: ReintegrationPlan) -> AttentionItem:
-    return AttentionItem(
-        title=f"Reintegration plan past its target date: {plan.placement.pupil.display_name}",
-        href=_url(plan.pk),
-        detail=f"Back full time by {plan.target_full_time_date:%-d %B %Y}; not completed.",
-        tag="Overdue",
-        tag_colour="red",
-        roles=SCHOOL,
-        heading=Heading.DUE,
+    return _item(
+        plan.pk,
+        f"Reintegration plan past its target date: {plan.placement.pupil.display_name}",
+        f"Back full time by {plan.target_full_time_date:%-d %B %Y}; not completed.",
+        ("Overdue", "red"),
+        Heading.DUE,
     )
 
 
 def _review_due(point: ReviewPoint) -> AttentionItem:
-    return AttentionItem(
-        title=f"Reintegration review due: {point.plan.placement.pupil.display_name}",
-        href=_url(point.plan_id),
-        detail=f"Review on {point.date:%-d %B %Y}: record the progress against the plan.",
-        tag="Due",
-        tag_colour="yellow",
-        roles=SCHOOL,
-        heading=Heading.DUE,
+    return _item(
+        point.plan_id,
+        f"Reintegration review due: {point.plan.placement.pupil.display_name}",
+        f"Review on {point.date:%-d %B %Y}: record the progress against the plan.",
+        ("Due", "yellow"),
+        Heading.DUE,
     )
 
 
 def _to_agree(plan: ReintegrationPlan) -> AttentionItem:
-    return AttentionItem(
-        title=f"Reintegration plan to agree: {plan.placement.pupil.display_name}",
-        href=_url(plan.pk),
-        detail=f"Draft, to start on {plan.start_date:%-d %B %Y}.",
-        tag="Draft",
-        tag_colour="grey",
-        roles=SCHOOL,
-        heading=Heading.PLANS,
+    return _item(
+        plan.pk,
+        f"Reintegration plan to agree: {plan.placement.pupil.display_name}",
+        f"Draft, to start on {plan.start_date:%-d %B %Y}.",
+        ("Draft", "grey"),
+        Heading.PLANS,
     )
