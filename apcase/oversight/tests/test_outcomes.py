@@ -777,3 +777,33 @@ def test_a_placement_past_its_start_yet_not_recorded_as_started_is_said_on_the_p
         ],
     )
     assert f'href="{reverse("oversight:board")}#not-started"' in response.content.decode()
+
+
+def test_a_panel_placement_whose_referral_gives_no_reason_is_not_recorded_not_no_referral(
+    world, client_for
+):
+    """A placement the panel approved came from a referral: when that referral holds no
+    reason the child counts as "Not recorded", never as placed without the panel."""
+    pupil = make_pupil(world.school, legal_first_name="Rae")
+    referral = complete_referral(pupil, reason="")
+    officer = person(Role.LA_OFFICER, world.la)
+    decision = PanelDecision.objects.create(
+        meeting=make_meeting(make_panel(world.la), date=ago(20), by=officer),
+        referral=referral,
+        outcome=PanelDecision.Outcome.APPROVED,
+        reasons="The panel's reasons.",
+        provider=world.provider,
+        proposed_start_date=ago(10),
+        sessions_per_week=10,
+        first_review_date=ago(-30),
+        recorded_by=officer,
+    )
+    make_placement(
+        world.school,
+        world.provider,
+        pupil=pupil,
+        start_date=ago(10),
+        created_from_decision=decision,
+    )
+    rows = csv_of(client_for(Role.INCLUSION_LEAD), "by-reason")
+    assert {r[0]: int(r[1]) for r in rows[1:]} == {outcomes.NOT_RECORDED: 1}
