@@ -155,17 +155,21 @@ def _counted(
 
 def by_reason(scope: OutcomeScope) -> Figure:
     found: dict[str, int] = defaultdict(int)
-    for reason, emergency, n in (
+    for reason, decided, emergency, n in (
         _now(scope)
-        .values_list("created_from_decision__referral__reason", "is_emergency")
+        .values_list(
+            "created_from_decision__referral__reason", "created_from_decision", "is_emergency"
+        )
         .annotate(n=Count("pupil", distinct=True))
         .order_by()
     ):
-        if reason:
+        if reason in Referral.Reason.values:
             found[Referral.Reason(reason).label] += n
+        elif decided is not None:  # the panel's referral, but no reason (or a retired one)
+            found[NOT_RECORDED] += n
         else:
             found[EMERGENCY if emergency else NO_REFERRAL] += n
-    order = [r.label for r in Referral.Reason] + [EMERGENCY, NO_REFERRAL]
+    order = [r.label for r in Referral.Reason] + [NOT_RECORDED, EMERGENCY, NO_REFERRAL]
     return _counted(
         "by-reason",
         "Children in AP now, by the reason for the referral",
