@@ -101,6 +101,21 @@ def test_a_child_whose_named_staff_member_left_is_in_the_stand_ins_feed(world) -
     assert _events(_feed(leaver_path)) == {}
 
 
+def test_a_review_with_no_date_set_says_so_in_the_calendar(world) -> None:
+    """A placement with no review scheduled still has its review in the feed (on the
+    latest date allowed), and the entry says loudly that no date was set."""
+    named = person(Role.SCHOOL_STAFF, world.school)
+    placement = make_placement(
+        world.school, world.provider, named_staff_member=named, start_date=TODAY
+    )
+    placement.first_review_date = None
+    placement.save(update_fields=["first_review_date"])
+    events = _events(_feed(_make_address(sign_in(Client(), named))))
+    [review] = [e for summary, e in events.items() if summary.startswith("Review due")]
+    assert str(review["description"]).startswith("No review scheduled.")  # type: ignore[index]
+    assert review["dtstart"].dt == schedule.next_review(placement, []).due  # type: ignore[index]
+
+
 def test_a_panel_member_sees_the_meetings_they_sit_on(world) -> None:
     member = person(Role.PANEL_MEMBER, world.la)
     panel = make_panel(world.la)
