@@ -42,14 +42,18 @@ def initials(pupil: Any) -> str:
     return " ".join(f"{part[:1].upper()}." for part in (first, last) if part)
 
 
-def _calendar_entry(uid: str, summary: str, path: str, start: Any, **extra: Any) -> Event:
+def _calendar_entry(
+    uid: str, summary: str, path: str, start: Any, *, missing: str = "", **extra: Any
+) -> Event:
+    """One entry; `missing` (what the date could not be read from) heads its text."""
     event = Event()
     event.add("uid", f"{uid}@apcase")
     event.add("summary", summary)
     event.add("dtstart", start)
     event.add("dtstamp", timezone.now())
     event.add("url", absolute_url(path))
-    event.add("description", f"Open in {service_name()}: {absolute_url(path)}")
+    opening = f"Open in {service_name()}: {absolute_url(path)}"
+    event.add("description", f"{missing} {opening}" if missing else opening)
     for name, value in extra.items():
         event.add(name, value)
     return event
@@ -139,6 +143,7 @@ def _dates_due(user: User, today: datetime.date) -> list[Event]:
                     f"Review due: {who}",
                     reverse("reviews:placement", kwargs={"placement_id": placement.pk}),
                     state.next.due,
+                    missing=state.next.missing,
                 )
             )
         visit = monitoring_selectors.next_visit_due(placement, list(placement.visits.all()))
