@@ -233,3 +233,25 @@ def test_a_provider_that_is_not_assured_needs_a_recorded_reason(world, scene):
     )
     assert emergency.provider_acceptance_reason.startswith("The only provider")
     assert emergency.placement.status == Placement.Status.ACTIVE
+
+
+def test_an_emergency_with_no_meeting_to_ratify_it_stays_on_the_la_officers_home_page(world, scene):
+    """No panel meeting is scheduled to ratify it: the officers were reminded once (the
+    reminder is sent once per emergency), so their home page must keep it in sight
+    every day until a meeting takes it, not only once a meeting has passed."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from apcase.panel.models import PanelMeeting
+    from conftest import sign_in
+
+    PanelMeeting.objects.all().delete()
+    emergency = arrange(scene.head, scene.pupil, world.provider)
+    assert emergency.meeting is None
+    client = sign_in(Client(), person(Role.LA_OFFICER, world.la))
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "awaits ratification" in html
+    assert "No panel meeting is scheduled to ratify it yet" in html
+    assert reverse("referrals:emergency_detail", args=[emergency.pk]) in html
