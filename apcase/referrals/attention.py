@@ -6,7 +6,8 @@ selectors as the pages.
   the panel sent back), sign-offs awaiting the headteacher, emergency placements
   awaiting ratification or not ratified.
 - LA officers: submitted referrals waiting for a panel meeting to be scheduled, and
-  emergency placements whose ratification is overdue (also the panel's members)."""
+  emergency placements whose ratification is overdue (also the panel's members) or that
+  no meeting is scheduled to ratify."""
 
 from django.db.models import Q
 from django.urls import reverse
@@ -150,8 +151,10 @@ def _emergency_item(emergency: EmergencyPlacement, school_side: bool) -> Attenti
             roles=roles,
             heading=Heading.RATIFICATIONS,
         )
-    if not school_side:
-        return None  # the LA officer is told once ratification is overdue
+    if not school_side and emergency.meeting is not None:
+        # The LA officer is told once ratification is overdue, and every day while no
+        # meeting is to ratify it (its reminder goes once: panel.reminders).
+        return None
     meeting = emergency.meeting
     return AttentionItem(
         f"Emergency placement for {name} awaits ratification",
