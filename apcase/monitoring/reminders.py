@@ -34,13 +34,12 @@ REGISTER_DAYS_BACK = 7
 
 def visits_overdue(today: datetime.date) -> Iterator[Due]:
     for placement, due in selectors.overdue_visits(Q(), today=today):
-        yield Due(
-            key=key("visit_overdue", f"placement:{placement.pk}", due),
+        yield watch.reminder(
+            "visit_overdue",
+            placement,
+            due,
             template="monitoring/messages/visit_overdue.txt",
-            to=watch.who_acts_for(placement),
-            child=placement.pupil,
             link=reverse("monitoring:placement", kwargs={"placement_id": placement.pk}),
-            context={"due": due, "provider": placement.provider},
         )
 
 

@@ -29,6 +29,7 @@ from apcase.accounts.models import Membership, Organisation, User
 from apcase.accounts.roles import Role
 from apcase.accounts.selectors import holders
 from apcase.core.words import counted
+from apcase.notifications.reminders import Due, key
 from apcase.schooldays.calculator import SchoolCalendar
 
 from .models import Placement
@@ -101,6 +102,22 @@ def who_acts_for(placement: Placement) -> list[User]:
     at the pupil's school, otherwise whoever stands in (`stand_ins`)."""
     named = named_staff_member_now(placement)
     return [named] if named is not None else stand_ins(placement.pupil.school)
+
+
+def reminder(
+    kind: str, placement: Placement, due: datetime.date, *, template: str, link: str
+) -> Due:
+    """A reminder (notifications.reminders) of something due on a placement: once per
+    placement and due date, to whoever acts for it now (`who_acts_for`), about its
+    child; the template sees `due` and `provider`."""
+    return Due(
+        key=key(kind, f"placement:{placement.pk}", due),
+        template=template,
+        to=who_acts_for(placement),
+        child=placement.pupil,
+        link=link,
+        context={"due": due, "provider": placement.provider},
+    )
 
 
 class Calendars(dict[int, SchoolCalendar]):

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from django.db.models import Q
 from django.urls import reverse
 
-from apcase.notifications.reminders import Due, key
+from apcase.notifications.reminders import Due
 from apcase.placements import watch
 
 from . import selectors
@@ -25,11 +25,10 @@ def reviews_due(today: datetime.date) -> Iterator[Due]:
         due = state.next.due
         if not today <= due <= today + datetime.timedelta(days=REMIND_DAYS_BEFORE):
             continue
-        yield Due(
-            key=key("review_due", f"placement:{placement.pk}", due),
+        yield watch.reminder(
+            "review_due",
+            placement,
+            due,
             template="reviews/messages/review_due.txt",
-            to=watch.who_acts_for(placement),
-            child=placement.pupil,
             link=reverse("reviews:placement", kwargs={"placement_id": placement.pk}),
-            context={"due": due, "provider": placement.provider},
         )
