@@ -7,10 +7,12 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from apcase.api.tests.factories import bearer, make_key
 from apcase.chronology.models import AccessLogEntry, AuditEvent
 from apcase.monitoring.models import AttendanceMark, CheckIn
+from apcase.placements.models import Placement
 from apcase.placements.tests.factories import START, make_placement
 from apcase.pupils.models import Pupil
 from apcase.pupils.upn import with_check_letter
@@ -353,6 +355,30 @@ def test_an_la_reads_counts_of_its_schools_children_in_ap_and_no_names(world):
     ]
     assert body["by_school"] == [{"id": world.school.pk, "name": world.school.name, "children": 2}]
     assert b"Sam" not in response.content
+
+
+def test_a_placement_past_its_start_but_not_recorded_as_started_is_counted_aloud(world):
+    """A child whose placement should have started but is still planned is in no count
+    of children in AP: the figures say how many such placements there are."""
+    today = timezone.localdate()
+    make_placement(world.school, world.provider)
+    make_placement(
+        world.school,
+        world.provider,
+        status=Placement.Status.PLANNED,
+        start_date=today - datetime.timedelta(days=3),
+    )
+    make_placement(  # planned for later: nothing is wrong yet
+        world.school,
+        world.provider,
+        status=Placement.Status.PLANNED,
+        start_date=today + datetime.timedelta(days=3),
+    )
+    _key, token = make_key(world.la)
+    response = Client().get(reverse("api:figures"), **bearer(token))
+    assert response.status_code == 200
+    assert response.json()["children_in_ap"] == 1
+    assert response.json()["not_started"] == 1
 
 
 # --- rate limits ------------------------------------------------------------------------------
