@@ -222,5 +222,9 @@ class CountSerializer(serializers.Serializer):
 class FiguresSerializer(serializers.Serializer):
     date = serializers.DateField()
     children_in_ap = serializers.IntegerField()
+    not_started = serializers.IntegerField(
+        help_text="Placements past their start date still not recorded as started: their "
+        "children are in no count here until someone records that they started (or not)."
+    )
     by_provider = CountSerializer(many=True)
     by_school = CountSerializer(many=True)

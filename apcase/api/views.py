@@ -361,11 +361,15 @@ class Figures(KeyView):
         "local authority",
         "Children in alternative provision now",
         "How many children of the authority's schools "
-        "are in an active placement today, by provider and by home school. No names.",
+        "are in an active placement today, by provider and by home school, and how many "
+        "placements are past their start date but not recorded as started (their children "
+        "are not in those counts). No names.",
         ok=serializers.FiguresSerializer,
     )
     def get(self, request: Request) -> Response:
-        active = placements_visible_to(request.user).filter(status=Placement.Status.ACTIVE)
+        today = timezone.localdate()
+        visible = placements_visible_to(request.user)
+        active = visible.filter(status=Placement.Status.ACTIVE)
         rows = set(
             active.values_list(
                 "pupil_id",
@@ -380,8 +384,13 @@ class Figures(KeyView):
         by_school = Counter((pk, name) for _, pk, name in {(r[0], r[3], r[4]) for r in rows})
         return Response(
             {
-                "date": timezone.localdate(),
+                "date": today,
                 "children_in_ap": len({r[0] for r in rows}),
+                # Not counted above, and said aloud: the child may be at the provider
+                # (the compliance board's and the outcome dashboard's rule).
+                "not_started": visible.filter(
+                    status=Placement.Status.PLANNED, start_date__lte=today
+                ).count(),
                 "by_provider": _counts(by_provider),
                 "by_school": _counts(by_school),
             }
