@@ -807,3 +807,23 @@ def test_a_panel_placement_whose_referral_gives_no_reason_is_not_recorded_not_no
     )
     rows = csv_of(client_for(Role.INCLUSION_LEAD), "by-reason")
     assert {r[0]: int(r[1]) for r in rows[1:]} == {outcomes.NOT_RECORDED: 1}
+
+
+def test_an_ended_placement_with_a_destination_no_longer_offered_is_not_recorded(world, client_for):
+    """A destination the service no longer offers (a retired choice) still leaves the
+    page working and the placement counted, as "Not recorded"."""
+    placement = make_placement(
+        world.school,
+        world.provider,
+        status=Placement.Status.ENDED,
+        start_date=ago(60),
+        planned_end_date=None,
+        ended_on=ago(10),
+        end_destination=D.RETURNED_FULL_TIME,
+    )
+    Placement.objects.filter(pk=placement.pk).update(end_destination="retired_code")
+    client = client_for(Role.INCLUSION_LEAD)
+    assert_page(client.get(URL), contains="Outcomes of ended placements")
+    rows = csv_of(client, "outcomes")
+    assert rows[0] == ["Provider", outcomes.NOT_RECORDED, "Ended placements"]
+    assert rows[1][1:] == ["1", "1"]
