@@ -403,7 +403,8 @@ def outcomes_by_provider(scope: OutcomeScope) -> Figure:
         .annotate(n=Count("pk"))
         .order_by()
     ):
-        label = Placement.Destination(destination).label if destination else NOT_RECORDED
+        known = destination in Placement.Destination.values
+        label = Placement.Destination(destination).label if known else NOT_RECORDED
         found[name][label] += n
     present = {label for outcomes in found.values() for label in outcomes}
     columns = [d.label for d in Placement.Destination if d.label in present]
