@@ -145,6 +145,22 @@ def test_a_part_time_timetable_ending_is_reminded_a_week_before_once(monkeypatch
     assert run_on(monkeypatch, ends - 6 * DAY, subject="Part-time") == []
 
 
+def test_a_part_time_timetable_that_ends_with_the_plan_still_under_way_is_told_once(  # type: ignore[no-untyped-def]
+    monkeypatch, placement
+):
+    # Reminded a week before; the end date then passes with the plan still under way
+    # (the child may still be on the part-time timetable): told once more, as 'ended'.
+    ends = TODAY + datetime.timedelta(days=40)
+    plan = make_plan(placement, status=PlanStatus.ACTIVE, part_time_ends_on=ends)
+    [before, _] = run_on(monkeypatch, ends - 7 * DAY, subject="Part-time")
+    assert "ending on" in before.subject
+    assert run_on(monkeypatch, ends, subject="Part-time") == []
+    mails = run_on(monkeypatch, ends + DAY, subject="Part-time")
+    assert [m.to for m in mails] == sorted([plan.named_adult.email, "named@heronsgate.example"])
+    assert mails[0].subject == f"Part-time timetable ended on {ends:%-d %B %Y} – Jordan P."
+    assert run_on(monkeypatch, ends + 2 * DAY, subject="Part-time") == []
+
+
 def test_an_emergency_awaiting_ratification_is_reminded_a_week_before_its_meeting_once(  # type: ignore[no-untyped-def]
     monkeypatch, world, placement
 ):
