@@ -1,8 +1,9 @@
 """Reminder (notifications.reminders): an agreed reintegration plan's part-time
-timetable ends within REMIND_DAYS_BEFORE days (or has ended while the plan is still
-under way), once per plan and end date, to the plan's named adult while they work at
-the school and to whoever acts for the placement (placements.watch.who_acts_for):
-the child returns full time, or the timetable is reviewed and agreed again."""
+timetable ends within REMIND_DAYS_BEFORE days, once per plan and end date, and once
+more when the end date has passed with the plan still under way (the child may still
+be on it), to the plan's named adult while they work at the school and to whoever acts
+for the placement (placements.watch.who_acts_for): the child returns full time, or the
+timetable is reviewed and agreed again."""
 
 import datetime
 from collections.abc import Iterator
@@ -41,11 +42,17 @@ def part_time_ending(today: datetime.date) -> Iterator[Due]:
         adult = plan.named_adult
         if policies.works_at(adult, placement.pupil.school):
             to.insert(0, adult)
+        ended = ends < today
         yield Due(
-            key=key("part_time_ending", f"reintegration_plan:{plan.pk}", ends),
+            # Its end passing is news of its own, not the same reminder.
+            key=key(
+                "part_time_ended" if ended else "part_time_ending",
+                f"reintegration_plan:{plan.pk}",
+                ends,
+            ),
             template="reintegration/messages/part_time_ending.txt",
             to=to,
             child=placement.pupil,
             link=reverse("reintegration:detail", args=[plan.pk]),
-            context={"ends": ends, "ended": ends < today},
+            context={"ends": ends, "ended": ended},
         )
