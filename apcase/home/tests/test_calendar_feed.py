@@ -101,6 +101,21 @@ def test_a_child_whose_named_staff_member_left_is_in_the_stand_ins_feed(world) -
     assert _events(_feed(leaver_path)) == {}
 
 
+def test_at_a_school_where_nobody_stands_in_the_authoritys_officer_has_the_child(world) -> None:
+    officer = person(Role.LA_OFFICER, world.la)
+    person(Role.LA_OFFICER, world.other_la)
+    make_placement(
+        world.school,
+        world.provider,
+        pupil=make_pupil(world.school, legal_first_name="Cal", legal_last_name="Reed"),
+        start_date=TODAY,
+    )
+    path = _make_address(sign_in(Client(), officer))
+    assert set(_events(_feed(path))) == {"Review due: C. R.", "Visit due: C. R."}
+    person(Role.SCHOOL_DSL, world.school)  # now the school has someone to stand in
+    assert _events(_feed(path)) == {}
+
+
 def test_a_review_with_no_date_set_says_so_in_the_calendar(world) -> None:
     """A placement with no review scheduled still has its review in the feed (on the
     latest date allowed), and the entry says loudly that no date was set."""
