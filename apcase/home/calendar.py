@@ -18,7 +18,7 @@ from django.utils import timezone
 from icalendar import Calendar, Event
 
 from apcase.access import policies
-from apcase.accounts.models import Organisation, User
+from apcase.accounts.models import Membership, Organisation, User
 from apcase.accounts.roles import OrganisationKind, Role
 from apcase.monitoring import selectors as monitoring_selectors
 from apcase.notifications.messages import service_name
@@ -89,18 +89,23 @@ def _schools_stood_in_for(user: User) -> set[int]:
     """The schools where `user` is who stands in (placements.watch.stand_ins: the
     inclusion lead, failing that the headteacher, then the DSL, then the authority's
     officers), decided by who holds each role now, as reminders are."""
-    schools = Organisation.objects.filter(
-        Q(pk__in=policies.organisation_ids_for(user, set(watch.STAND_IN_ROLES)))
-        | Q(
-            kind=OrganisationKind.SCHOOL,
-            local_authority_id__in=policies.organisation_ids_for(user, {Role.LA_OFFICER}),
-        )
-    ).select_related("local_authority")
+    own = Organisation.objects.filter(
+        pk__in=policies.organisation_ids_for(user, set(watch.STAND_IN_ROLES))
+    )
+    # An authority's officers stand in at its schools where nobody holds any of those
+    # roles now (the condition of accounts.selectors.holders): one query, not one per school.
+    held = Membership.objects.filter(
+        role__in=watch.STAND_IN_ROLES, is_active=True, user__is_active=True
+    ).values("organisation_id")
+    unheld = Organisation.objects.filter(
+        kind=OrganisationKind.SCHOOL,
+        local_authority_id__in=policies.organisation_ids_for(user, {Role.LA_OFFICER}),
+    ).exclude(pk__in=held)
     return {
         school.pk
-        for school in schools
+        for school in own
         if any(holder.pk == user.pk for holder in watch.stand_ins(school))
-    }
+    } | set(unheld.values_list("pk", flat=True))
 
 
 def _placements_answered_for(user: User) -> list[Placement]:
