@@ -96,7 +96,7 @@ def test_a_key_of_a_closed_organisation_is_refused(world):
 
 def test_each_use_is_access_logged_as_the_key(world):
     key, token = make_key(world.school)
-    Client().get(reverse("api:placements"), **bearer(token))
+    assert Client().get(reverse("api:placements"), **bearer(token)).status_code == 200
     entry = AccessLogEntry.objects.get(actor_id=key.acting_user_id)
     assert entry.action == "api_request GET api:placements"
     assert entry.organisation_id == world.school.pk
