@@ -50,6 +50,19 @@ def run_on(monkeypatch, day: datetime.date, *, subject: str) -> list[OutboxMessa
     )
 
 
+def register_missed(placement, day: datetime.date, *sessions: str) -> None:  # type: ignore[no-untyped-def]
+    """The follow-ups check_registers raises when the day's register was not taken by
+    the cut-off (one per session)."""
+    for session in sessions or ("am",):
+        FollowUpTask.objects.create(
+            placement=placement,
+            kind=FollowUpTask.Kind.REGISTER_MISSING,
+            date=day,
+            session=session,
+            detail="Not marked by the cut-off.",
+        )
+
+
 @pytest.fixture
 def named(world):  # type: ignore[no-untyped-def]
     return person(Role.SCHOOL_STAFF, world.school, email="named@heronsgate.example")
@@ -119,14 +132,7 @@ def test_a_register_not_submitted_is_reminded_to_the_provider_the_next_day_once(
 ):
     manager = person(Role.PROVIDER_MANAGER, world.provider, email="manager@pru.example")
     day = TODAY + 3 * DAY
-    for session in ("am", "pm"):
-        FollowUpTask.objects.create(
-            placement=placement,
-            kind=FollowUpTask.Kind.REGISTER_MISSING,
-            date=day,
-            session=session,
-            detail="Not marked by the cut-off.",
-        )
+    register_missed(placement, day, "am", "pm")
     assert run_on(monkeypatch, day, subject="Register not submitted") == []
     [mail] = run_on(monkeypatch, day + DAY, subject="Register not submitted")
     assert mail.to == manager.email
@@ -292,13 +298,7 @@ def test_a_register_missing_at_a_provider_with_nobody_is_told_to_the_childs_scho
     # The provider has no account yet (or everyone left): the school must still hear
     # that the register is incomplete, not nobody.
     day = TODAY + 3 * DAY
-    FollowUpTask.objects.create(
-        placement=placement,
-        kind=FollowUpTask.Kind.REGISTER_MISSING,
-        date=day,
-        session="am",
-        detail="Not marked by the cut-off.",
-    )
+    register_missed(placement, day)
     [mail] = run_on(monkeypatch, day + DAY, subject="Register not submitted")
     assert mail.to == "named@heronsgate.example"
     # The school cannot mark a provider's register: it is asked to find out instead,
@@ -349,12 +349,6 @@ def test_a_register_missing_reminder_is_never_held_for_a_digest(  # type: ignore
     manager = person(Role.PROVIDER_MANAGER, world.provider, email="manager@pru.example")
     EmailChoice.objects.create(user=manager, daily_digest=True)
     day = TODAY + 3 * DAY
-    FollowUpTask.objects.create(
-        placement=placement,
-        kind=FollowUpTask.Kind.REGISTER_MISSING,
-        date=day,
-        session="am",
-        detail="Not marked by the cut-off.",
-    )
+    register_missed(placement, day)
     [mail] = run_on(monkeypatch, day + DAY, subject="Register not submitted")
     assert mail.to == manager.email
