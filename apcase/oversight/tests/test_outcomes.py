@@ -640,8 +640,8 @@ def _add_children(world, count: int) -> None:  # type: ignore[no-untyped-def]
         )
 
 
-# Session, user, memberships, then one query a figure (two for the timings), whatever
-# the number of children.
+# Session, user, memberships, then one query a figure (two for the timings) and one
+# for the placements not recorded as started, whatever the number of children.
 MAX_QUERIES = 20
 
 
