@@ -103,3 +103,36 @@ def test_sent_then_received_and_overdue_until_sent(leaver):
     assert page.status_code == 200
     assert "Late" in page.content.decode()  # sent after its due date
     assert "Send the child protection file" not in client.get(reverse("home")).content.decode()
+
+
+def test_past_the_files_shown_the_home_page_says_how_many_more_and_where(
+    world, leaver, monkeypatch
+):
+    """The DSL's home page lists the first files due; one more item counts them all and
+    links to the page that lists every one, so a file due is never left off unsaid."""
+    from apcase.referrals.tests.factories import make_pupil
+    from apcase.safeguarding import attention
+
+    monkeypatch.setattr(attention, "TRANSFERS_SHOWN", 2)
+    for name in ("Ada", "Bea", "Cal"):
+        pupil = make_pupil(world.school, legal_first_name=name, legal_last_name="Leaver")
+        transfers.start_transfer(
+            pupil, by=leaver.dsl, destination="Oakfield Primary", left_on=timezone.localdate()
+        )
+    client = sign_in(Client(), leaver.dsl)
+    where = reverse("safeguarding:transfers_due")
+    page = assert_page(
+        client.get(reverse("home")),
+        contains=["All 3 child protection files to send", f'href="{where}"'],
+    )
+    assert "Send the child protection file of Cal Leaver" not in page
+    page = assert_page(
+        client.get(where), contains=[f"{name} Leaver" for name in ("Ada", "Bea", "Cal")]
+    )
+    assert AccessLogEntry.objects.filter(
+        action="safeguarding.transfers_due_viewed", actor_id=leaver.dsl.pk
+    ).exists()
+    # another school's DSL sees none of them
+    other = person(Role.SCHOOL_DSL, world.other_school)
+    page = assert_page(sign_in(Client(), other).get(where), contains="No child protection file")
+    assert "Ada Leaver" not in page
