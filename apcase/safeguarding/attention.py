@@ -4,12 +4,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apcase.access import policies
-from apcase.core.attention import AttentionItem, Heading
+from apcase.core.attention import AttentionItem, Heading, capped
 from apcase.core.words import counted
 
 from . import selectors
+from .models import ChildProtectionTransfer
 
 READERS = frozenset(policies.CONCERN_READER_ROLES)
+TRANSFERS_SHOWN = 20  # past it, one item says how many and links to them all
 
 
 def items_for(user: object) -> list[AttentionItem]:
@@ -37,17 +39,29 @@ def items_for(user: object) -> list[AttentionItem]:
                 heading=Heading.SAFEGUARDING,
             )
         )
-    for transfer in selectors.transfers_due(user)[:20]:  # type: ignore[arg-type]
-        late = transfer.due_by < timezone.localdate()
-        items.append(
-            AttentionItem(
-                title=f"Send the child protection file of {transfer.pupil.display_name}",
-                href=reverse("safeguarding:transfers", args=[transfer.pupil_id]),
-                detail=f"To {transfer.destination}, by {transfer.due_by:%-d %B %Y}",
-                tag="Overdue" if late else "Due",
-                tag_colour="red" if late else "yellow",
-                roles=READERS,
-                heading=Heading.SAFEGUARDING,
-            )
-        )
+    items += capped(
+        selectors.transfers_due(user),  # type: ignore[arg-type]
+        _transfer,
+        shown=TRANSFERS_SHOWN,
+        more=lambda count: AttentionItem(
+            title=f"All {count} child protection files to send",
+            href=reverse("safeguarding:transfers_due"),
+            detail=f"The {TRANSFERS_SHOWN} due soonest are listed above.",
+            roles=READERS,
+            heading=Heading.SAFEGUARDING,
+        ),
+    )
     return items
+
+
+def _transfer(transfer: ChildProtectionTransfer) -> AttentionItem:
+    late = transfer.due_by < timezone.localdate()
+    return AttentionItem(
+        title=f"Send the child protection file of {transfer.pupil.display_name}",
+        href=reverse("safeguarding:transfers", args=[transfer.pupil_id]),
+        detail=f"To {transfer.destination}, by {transfer.due_by:%-d %B %Y}",
+        tag="Overdue" if late else "Due",
+        tag_colour="red" if late else "yellow",
+        roles=READERS,
+        heading=Heading.SAFEGUARDING,
+    )

@@ -261,6 +261,14 @@ def read_transfer_file(user: User, transfer_id: int) -> ChildProtectionTransfer:
     return transfer
 
 
+def transfers_due_read_by(user: User) -> list[ChildProtectionTransfer]:
+    """Every transfer `transfers_due` gives, for the page that lists them all: the
+    children whose child protection file is to go are named, so the read is logged."""
+    found = list(transfers_due(user))
+    log_access(by=user, action="safeguarding.transfers_due_viewed", target=("transfers_due", ""))
+    return found
+
+
 def transfers_due(user: User) -> QuerySet[ChildProtectionTransfer]:
     """Transfers at the user's DSL schools not yet sent, soonest first."""
     schools = policies.organisation_ids_for(user, policies.SAFEGUARDING_ROLES)

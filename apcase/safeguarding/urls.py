@@ -18,6 +18,7 @@ urlpatterns = [
     path("<int:concern_id>/escalate/", views.escalate, name="escalate"),
     path("<int:concern_id>/close/", views.close, name="close"),
     path("<int:concern_id>/views/", views.viewed_by, name="viewed_by"),
+    path("transfers/", views.transfers_due, name="transfers_due"),
     path("pupils/<int:pupil_id>/transfers/", views.transfers, name="transfers"),
     path("transfers/<int:transfer_id>/sent/", views.transfer_sent, name="transfer_sent"),
     path(

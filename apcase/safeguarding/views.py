@@ -266,6 +266,17 @@ def attachment(request: SignedInRequest, concern_id: int, attachment_id: int) ->
 
 
 @access_rule(policies.can_list_concerns)
+def transfers_due(request: SignedInRequest) -> HttpResponse:
+    """Every child protection file still to send at the DSL's schools, soonest due first
+    (the home page lists the first and links here for the rest)."""
+    return render(
+        request,
+        "safeguarding/transfers_due.html",
+        {"transfers": selectors.transfers_due_read_by(request.user), "today": timezone.localdate()},
+    )
+
+
+@access_rule(policies.can_list_concerns)
 def transfers(request: SignedInRequest, pupil_id: int) -> HttpResponse:
     pupil = selectors.get_pupil_for_transfer(request.user, pupil_id)
     form = StartTransferForm(request.POST or None)

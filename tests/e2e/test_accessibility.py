@@ -224,3 +224,16 @@ def test_reintegration_work_list_passes_axe(
     assert page.get_by_role("heading", name="Reintegration plans that need you").is_visible()
     sweep.check(page, "reintegration work list", always=True)
     assert problems_of(sweep) == [], report(sweep)
+
+
+def test_child_protection_files_to_send_passes_axe(
+    context: BrowserContext, page: Page, demo_site: str, console: ConsoleWatch
+):
+    """The DSL's list of every file still to send, which the home page links to only
+    past the number it shows (so the crawl may not reach it)."""
+    sweep = Sweep(demo_site, console)
+    sign_in_by_cookie(context, demo_site, "dsl@heronsgate.example")
+    page.goto(f"{demo_site}/concerns/transfers/")
+    assert page.get_by_role("heading", name="Child protection files to send").is_visible()
+    sweep.check(page, "child protection files to send", always=True)
+    assert problems_of(sweep) == [], report(sweep)

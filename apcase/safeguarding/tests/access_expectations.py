@@ -53,6 +53,7 @@ def _dsl_page(kwargs, **extra):  # type: ignore[no-untyped-def]
 
 EXPECTATIONS = {
     "safeguarding:list": Expect(roles=READERS),
+    "safeguarding:transfers_due": Expect(roles=READERS),
     "safeguarding:choose_pupil": Expect(roles=RAISERS),
     "safeguarding:raise": Expect(roles=RAISERS, kwargs=pupil_kwargs),
     "safeguarding:detail": Expect(
