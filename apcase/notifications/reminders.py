@@ -55,6 +55,13 @@ def key(kind: str, subject: str, due: datetime.date) -> str:
     return f"{kind}:{subject}:{due.isoformat()}"
 
 
+def key_ahead_or_passed(kind: str, subject: str, due: datetime.date, *, passed: bool) -> str:
+    """The key of a reminder sent ahead of a date and once more when the date has passed
+    with nothing done ("<kind>_passed:..."): news of its own, which the reminder sent
+    ahead must not silence."""
+    return key(f"{kind}_passed" if passed else kind, subject, due)
+
+
 Source = Callable[[datetime.date], Iterable[Due]]
 _sources: list[Source] = []
 

@@ -19,7 +19,7 @@ from django.urls import reverse
 
 from apcase.accounts.roles import Role
 from apcase.accounts.selectors import holders
-from apcase.notifications.reminders import Due, key
+from apcase.notifications.reminders import Due, key, key_ahead_or_passed
 from apcase.referrals import workflow
 from apcase.referrals.models import EmergencyPlacement
 
@@ -48,11 +48,8 @@ def ratifications_awaited(today: datetime.date) -> Iterator[Due]:
             to.append(chair)
         overdue = workflow.is_overdue(emergency, today=today)
         yield Due(
-            # The meeting passing unratified is news of its own, not the same reminder.
-            key=key(
-                "ratification_overdue" if overdue else "ratification",
-                f"emergency:{emergency.pk}",
-                due,
+            key=key_ahead_or_passed(
+                "ratification", f"emergency:{emergency.pk}", due, passed=overdue
             ),
             template="panel/messages/ratification_awaited.txt",
             to=to,

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from django.urls import reverse
 
 from apcase.access import policies
-from apcase.notifications.reminders import Due, key
+from apcase.notifications.reminders import Due, key_ahead_or_passed
 from apcase.placements import watch
 
 from .models import PlanStatus, ReintegrationPlan
@@ -44,11 +44,8 @@ def part_time_ending(today: datetime.date) -> Iterator[Due]:
             to.insert(0, adult)
         ended = ends < today
         yield Due(
-            # Its end passing is news of its own, not the same reminder.
-            key=key(
-                "part_time_ended" if ended else "part_time_ending",
-                f"reintegration_plan:{plan.pk}",
-                ends,
+            key=key_ahead_or_passed(
+                "part_time_ending", f"reintegration_plan:{plan.pk}", ends, passed=ended
             ),
             template="reintegration/messages/part_time_ending.txt",
             to=to,
