@@ -312,3 +312,26 @@ def test_home_code_is_d_first_then_b_or_k_then_the_schools_code_then_n():
     assert codes.home_code("absent_illness", "", dual_registered=False, arranged_by_la=True) == (
         "N"
     )
+
+
+def test_past_the_absences_shown_the_queue_counts_them_all(
+    world, provider_staff, lead, monkeypatch
+):
+    """The queue shows the oldest absences; its caption counts every one still to code,
+    not just those shown, and says how many are shown."""
+    from apcase.monitoring import views
+
+    monkeypatch.setattr(views, "ABSENCES_SHOWN", 2)
+    placements = [make_placement(world.school, world.provider) for _ in range(3)]
+    _submit(provider_staff, world.provider, {p.pk: "absent_no_reason" for p in placements})
+    page = assert_page(
+        sign_in(Client(), lead).get(reverse("monitoring:absences")),
+        contains="3 absences to code, oldest first: the oldest 2 are listed",
+    )
+    assert page.count("/code/") == 2
+    monkeypatch.setattr(views, "ABSENCES_SHOWN", 3)
+    page = assert_page(
+        sign_in(Client(), lead).get(reverse("monitoring:absences")),
+        contains="3 absences to code, oldest first",
+    )
+    assert "are listed" not in page
