@@ -370,11 +370,15 @@ ATTENDANCE_COLUMNS = (
 
 @access_rule(policies.can_code_attendance)
 def absences_to_code(request: SignedInRequest) -> HttpResponse:
-    """The home school's queue: absences the provider reported, shown as N until coded."""
+    """The home school's queue: absences the provider reported, shown as N until coded;
+    the oldest ABSENCES_SHOWN listed, every one counted."""
+    queue = selectors.absences_to_code_for(request.user)
+    marks = list(queue[:ABSENCES_SHOWN])
+    total = queue.count() if len(marks) == ABSENCES_SHOWN else len(marks)
     return render(
         request,
         "monitoring/absences_to_code.html",
-        {"marks": list(selectors.absences_to_code_for(request.user)[:ABSENCES_SHOWN])},
+        {"marks": marks, "total": total},
     )
 
 
