@@ -91,6 +91,19 @@ def test_a_review_is_reminded_seven_days_before_it_is_due_once(monkeypatch, plac
     assert run_on(monkeypatch, due, subject="review") == []
 
 
+def test_a_review_still_not_held_after_its_due_date_is_told_once_more(monkeypatch, placement):  # type: ignore[no-untyped-def]
+    # As an overdue visit is: the day after the due date passes with no review held,
+    # whoever acts for the placement is told once (the home page's 'Overdue').
+    due = schedule.next_review(placement, []).due
+    assert len(run_on(monkeypatch, due - 7 * DAY, subject="review")) == 1
+    assert run_on(monkeypatch, due, subject="review") == []
+    [mail] = run_on(monkeypatch, due + DAY, subject="review")
+    assert mail.to == "named@heronsgate.example"
+    assert mail.subject == f"Placement review overdue since {due:%-d %B %Y} – Jordan P."
+    assert reverse("reviews:placement", args=[placement.pk]) in mail.body
+    assert run_on(monkeypatch, due + 2 * DAY, subject="review") == []
+
+
 def test_an_overdue_visit_is_reminded_once_the_day_after_it_was_due(monkeypatch, placement):  # type: ignore[no-untyped-def]
     due = monitoring_selectors.next_visit_due(placement, [])
     assert run_on(monkeypatch, due, subject="Visit overdue") == []
