@@ -29,7 +29,7 @@ from apcase.accounts.models import Membership, Organisation, User
 from apcase.accounts.roles import Role
 from apcase.accounts.selectors import holders
 from apcase.core.words import counted
-from apcase.notifications.reminders import Due, key
+from apcase.notifications.reminders import Due, key_ahead_or_passed
 from apcase.schooldays.calculator import SchoolCalendar
 
 from .models import Placement
@@ -105,18 +105,25 @@ def who_acts_for(placement: Placement) -> list[User]:
 
 
 def reminder(
-    kind: str, placement: Placement, due: datetime.date, *, template: str, link: str
+    kind: str,
+    placement: Placement,
+    due: datetime.date,
+    *,
+    template: str,
+    link: str,
+    passed: bool = False,
 ) -> Due:
     """A reminder (notifications.reminders) of something due on a placement: once per
-    placement and due date, to whoever acts for it now (`who_acts_for`), about its
-    child; the template sees `due` and `provider`."""
+    placement and due date (and once more when the date has `passed`,
+    `key_ahead_or_passed`), to whoever acts for it now (`who_acts_for`), about its
+    child; the template sees `due`, `provider` and `passed`."""
     return Due(
-        key=key(kind, f"placement:{placement.pk}", due),
+        key=key_ahead_or_passed(kind, f"placement:{placement.pk}", due, passed=passed),
         template=template,
         to=who_acts_for(placement),
         child=placement.pupil,
         link=link,
-        context={"due": due, "provider": placement.provider},
+        context={"due": due, "provider": placement.provider, "passed": passed},
     )
 
 

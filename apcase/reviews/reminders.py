@@ -1,6 +1,8 @@
 """Reminder (notifications.reminders): a placement review falls due within
-REMIND_DAYS_BEFORE days, once per placement and due date, to whoever acts for the
-placement (placements.watch.who_acts_for)."""
+REMIND_DAYS_BEFORE days, once per placement and due date, and once more when the due
+date has passed with no review held (the review state's `overdue`, the rule of the
+home page's 'Overdue'), to whoever acts for the placement
+(placements.watch.who_acts_for)."""
 
 import datetime
 from collections.abc import Iterator
@@ -23,7 +25,7 @@ def reviews_due(today: datetime.date) -> Iterator[Due]:
         if state.next is None:
             continue
         due = state.next.due
-        if not today <= due <= today + datetime.timedelta(days=REMIND_DAYS_BEFORE):
+        if due > today + datetime.timedelta(days=REMIND_DAYS_BEFORE):
             continue
         yield watch.reminder(
             "review_due",
@@ -31,4 +33,5 @@ def reviews_due(today: datetime.date) -> Iterator[Due]:
             due,
             template="reviews/messages/review_due.txt",
             link=reverse("reviews:placement", kwargs={"placement_id": placement.pk}),
+            passed=state.overdue,
         )
