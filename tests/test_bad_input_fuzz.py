@@ -62,6 +62,10 @@ NO_FORM = frozenset(
         "safeguarding:acknowledge",
         "safeguarding:escalate",
         "safeguarding:transfer_file",
+        # Lists that take no input: every file still to send, every reintegration item
+        # of the home page (each row links to a page with its own form).
+        "safeguarding:transfers_due",
+        "reintegration:list",
         "pupils:chronology",
         "pupils:chronology_pdf",
         "pupils:photo",
