@@ -37,7 +37,11 @@ from apcase.monitoring import selectors as monitoring
 from apcase.monitoring import services as monitoring_services
 from apcase.monitoring.services import ChildVoice
 from apcase.placements.models import Placement
-from apcase.placements.selectors import get_placement_for, placements_visible_to
+from apcase.placements.selectors import (
+    get_placement_for,
+    not_started_by,
+    placements_visible_to,
+)
 from apcase.pupils import mis_import
 
 from . import scopes, selectors, serializers, services
@@ -388,9 +392,7 @@ class Figures(KeyView):
                 "children_in_ap": len({r[0] for r in rows}),
                 # Not counted above, and said aloud: the child may be at the provider
                 # (the compliance board's and the outcome dashboard's rule).
-                "not_started": visible.filter(
-                    status=Placement.Status.PLANNED, start_date__lte=today
-                ).count(),
+                "not_started": not_started_by(visible, today).count(),
                 "by_provider": _counts(by_provider),
                 "by_school": _counts(by_school),
             }

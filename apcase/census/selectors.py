@@ -9,7 +9,11 @@ from apcase.access import policies
 from apcase.accounts.models import User
 from apcase.chronology.services import log_access
 from apcase.placements.models import Placement
-from apcase.placements.selectors import get_placement_for, placements_visible_to
+from apcase.placements.selectors import (
+    get_placement_for,
+    not_started_by,
+    placements_visible_to,
+)
 
 from .dates import Census
 
@@ -45,12 +49,8 @@ def census_placements_not_started(
     not. Whether each belongs in the return cannot be told, so the return says so."""
     school_ids = policies.organisation_ids_for(user, policies.CENSUS_ROLES)
     return (
-        placements_visible_to(user)
-        .filter(
-            pupil__school_id__in=school_ids,
-            status=Placement.Status.PLANNED,
-            start_date__lte=min(census.period_end, today),
-        )
+        not_started_by(placements_visible_to(user), min(census.period_end, today))
+        .filter(pupil__school_id__in=school_ids)
         .select_related("pupil", "provider")
         .order_by("pupil__legal_last_name", "pupil__legal_first_name", "pupil_id", "start_date")
     )

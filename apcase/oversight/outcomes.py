@@ -29,6 +29,7 @@ from django.utils import timezone
 from apcase.monitoring.models import AttendanceMark
 from apcase.panel.models import PanelDecision
 from apcase.placements.models import Placement
+from apcase.placements.selectors import not_started_by
 from apcase.reference import attendance as codes
 from apcase.reference.census import ExclusionKind, NCYear, SENStatus
 from apcase.referrals.models import Referral
@@ -126,7 +127,7 @@ def not_started(scope: OutcomeScope, today: datetime.date) -> int:
     """Placements still planned though their start date has passed (as the compliance
     board lists them): the child may be at the provider, yet counts in no figure until
     someone records that the placement started, so the page says how many."""
-    return scope.placements.filter(status=Placement.Status.PLANNED, start_date__lte=today).count()
+    return not_started_by(scope.placements, today).count()
 
 
 def _now(scope: OutcomeScope) -> QuerySet[Placement]:

@@ -24,7 +24,7 @@ from apcase.monitoring.selectors import expected_on
 from apcase.panel.models import PanelDecision
 from apcase.panel.selectors import decisions_visible_to
 from apcase.placements.models import Placement
-from apcase.placements.selectors import placements_visible_to
+from apcase.placements.selectors import not_started_by, placements_visible_to
 from apcase.placements.watch import with_staff_memberships
 from apcase.pupils.models import Exclusion
 from apcase.pupils.selectors import pupils_visible_to
@@ -80,8 +80,8 @@ def not_started(user: User, today: datetime.date) -> list[Placement]:
     if scope is None:
         return []
     return list(
-        placements_visible_to(user)
-        .filter(scope, status=Placement.Status.PLANNED, start_date__lte=today)
+        not_started_by(placements_visible_to(user), today)
+        .filter(scope)
         .order_by("start_date", "pupil__legal_last_name", "pupil__legal_first_name", "pk")
     )
 

@@ -24,7 +24,7 @@ from apcase.accounts.roles import Role
 from apcase.core.attention import AttentionItem, Heading
 
 from . import selectors, watch
-from .models import Placement, PlacementAgreement
+from .models import PlacementAgreement
 from .plan import agreed_parties
 
 TAGS = {"end_passed": "Overdue", "end_near": "Ending soon"}
@@ -143,12 +143,8 @@ def not_started(user: User) -> list[AttentionItem]:
     if not school_ids:
         return []
     placements = (
-        selectors.placements_visible_to(user)
-        .filter(
-            status=Placement.Status.PLANNED,
-            start_date__lt=timezone.localdate(),
-            pupil__school_id__in=school_ids,
-        )
+        selectors.not_started_by(selectors.placements_visible_to(user), timezone.localdate())
+        .filter(pupil__school_id__in=school_ids)
         .order_by("start_date", "pk")
     )
     return [

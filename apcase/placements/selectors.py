@@ -44,6 +44,14 @@ from .models import Placement, PlacementAgreement, PlacementSession
 OPEN = (Placement.Status.PLANNED, Placement.Status.ACTIVE)
 
 
+def not_started_by(placements: QuerySet[Placement], day: date) -> QuerySet[Placement]:
+    """The placements still planned though their start date has come (`day` or before):
+    the child may be at the provider, yet is on no register and no duty is watched until
+    someone records that the placement started, or did not. The one rule for the home
+    page, the compliance board, the outcome dashboard, the census return and the API."""
+    return placements.filter(status=Placement.Status.PLANNED, start_date__lte=day)
+
+
 def on_last_day() -> Q:
     """A placement ended today (its last day) is still the provider's to register until
     the day is over."""

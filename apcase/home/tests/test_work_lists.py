@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from apcase.accounts.roles import Role
@@ -276,3 +277,26 @@ def test_a_planned_placement_past_its_start_date_is_on_the_schools_list_until_st
         status=Placement.Status.ACTIVE, start_date=TODAY, started_at=NOW
     )
     assert "Placement not started" not in client.get("/").content.decode()
+
+
+def test_a_placement_due_to_start_today_and_not_started_is_on_the_home_page_and_the_board(
+    world, clock, user_with_role
+):
+    """One rule for "not started" (placements.selectors.not_started_by): on its start day
+    the child is due at the provider, so the home page says so as the compliance board
+    does; the home page used to wait until the next day."""
+    make_placement(
+        world.school,
+        world.provider,
+        pupil=make_pupil(world.school, legal_first_name="Tess", legal_last_name="Today"),
+        status=Placement.Status.PLANNED,
+        start_date=TODAY,
+    )
+    client = sign_in(Client(), user_with_role(Role.INCLUSION_LEAD))
+
+    lists = work_list(assert_page(client.get("/")))
+    placements = lists[Role.INCLUSION_LEAD.label].get("Placements", [])
+    assert [text for text, _href in placements if "Tess Today" in text] == [
+        "Placement not started: Tess Today"
+    ]
+    assert_page(client.get(reverse("oversight:board")), contains="Tess Today")
