@@ -81,7 +81,11 @@ class Sweep:
         return not SKIP_PATHS.match(parts.path) and not parts.path.endswith(SKIP_SUFFIXES)
 
     def check(self, page: Page, who: str, *, always: bool = False) -> None:
-        """Run axe on the page as it stands and note serious or critical violations."""
+        """Run axe on the page as it stands and note serious or critical violations.
+        First wait until the page has loaded: a click's navigation may still be under
+        way (no body yet), and its request still running on the server's thread, which
+        shares the test's SQLite connection."""
+        page.wait_for_load_state("load")
         fingerprint = hashlib.sha256(page.evaluate(FINGERPRINT).encode()).hexdigest()
         if fingerprint in self.fingerprints and not always:
             return
