@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from apcase.access import policies
 from apcase.accounts.models import User
-from apcase.chronology.services import record_event
+from apcase.chronology.services import record_pupil_event
 from apcase.core.errors import NotPermitted, ValidationFailed
 from apcase.placements.models import Placement
 from apcase.reference.census import APPlacementReason
@@ -47,12 +47,11 @@ def record_census_details(
         changes = {"reason": [before_reason.reason if before_reason else None, reason]}
         if old_roll != new_roll:
             changes["left_roll_on"] = [old_roll, new_roll]
-        record_event(
+        record_pupil_event(
+            pupil,
             by=by,
             action=CensusAction.DETAILS_RECORDED,
             target=placement,
-            organisation=pupil.school,
-            pupil_id=pupil.pk,
             changes=changes,
             summary=f"Census: primary reason {APPlacementReason(reason).label}",
         )

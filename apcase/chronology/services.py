@@ -29,6 +29,15 @@ class SchoolCase(Protocol):
     def school(self) -> "Organisation": ...
 
 
+class SchoolPupil(Protocol):
+    """A pupil on a school's roll (pupils.Pupil), as the audit trail files it."""
+
+    pk: int
+
+    @property
+    def school(self) -> "Organisation": ...
+
+
 def _label(obj: Any) -> str:
     if obj is None:
         return ""
@@ -208,6 +217,30 @@ def record_case_event(
         target=case,
         organisation=case.school,
         pupil_id=case.pupil_id,
+        summary=summary,
+        changes=changes,
+    )
+
+
+def record_pupil_event(
+    pupil: SchoolPupil,
+    *,
+    by: "User | None",
+    action: AuditAction,
+    summary: str,
+    target: Any = None,
+    changes: Changes | None = None,
+) -> AuditEvent:
+    """`record_event` for a change to `pupil`'s record, or to `target` (a record of the
+    pupil's: a carer, an exclusion, a placement's census details): the event is filed
+    under the pupil's school and the pupil, so the school's trail and the pupil's
+    chronology both show it."""
+    return record_event(
+        by=by,
+        action=action,
+        target=pupil if target is None else target,
+        organisation=pupil.school,
+        pupil_id=pupil.pk,
         summary=summary,
         changes=changes,
     )

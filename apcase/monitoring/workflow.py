@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from apcase.access import policies
 from apcase.accounts.models import User
-from apcase.chronology.services import record_event
+from apcase.chronology.services import record_pupil_event
 from apcase.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
 from apcase.placements.models import Placement
 
@@ -61,12 +61,11 @@ def close_follow_up(
     task.where_the_child_is = where_the_child_is.strip()
     task.action_taken = action_taken.strip()
     task.save()
-    record_event(
+    record_pupil_event(
+        task.placement.pupil,
         by=by,
         action=MonitoringAction.FOLLOW_UP_CLOSED,
         target=task,
-        organisation=task.placement.pupil.school,
-        pupil_id=task.placement.pupil_id,
         summary=f"Follow-up closed ({task.get_kind_display().lower()}): "
         f"{task.where_the_child_is or task.action_taken}"[:500],
         changes={"status": ["open", "closed"]},
@@ -123,12 +122,11 @@ def log_visit(visit: Visit, *, by: User, record: VisitRecord) -> Visit:
     visit.actions = record.actions.strip()
     visit.logged_by = by
     visit.save()
-    record_event(
+    record_pupil_event(
+        placement.pupil,
         by=by,
         action=MonitoringAction.VISIT_LOGGED,
         target=visit,
-        organisation=placement.pupil.school,
-        pupil_id=placement.pupil_id,
         summary=f"Visit to {placement.provider} on {record.visited_on:%-d %B %Y} by {visit.visitors}; "
         f"child {'seen' if record.child_seen else 'not seen'}",
         changes={"status": ["scheduled", "done"]},

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from apcase.access import policies
 from apcase.accounts.models import User
-from apcase.chronology.services import record_event
+from apcase.chronology.services import record_pupil_event
 from apcase.core.errors import NotPermitted, ValidationFailed
 from apcase.placements import workflow as placement_workflow
 from apcase.placements.models import Placement, PlacementObjective
@@ -93,12 +93,11 @@ def _event(
     summary: str,
     changes: dict[str, list[Any]],
 ) -> None:
-    record_event(
+    record_pupil_event(
+        placement.pupil,
         by=by,
         action=action,
         target=target,
-        organisation=placement.pupil.school,
-        pupil_id=placement.pupil_id,
         summary=summary[:500],
         changes=changes,
     )

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from apcase.access import policies
 from apcase.accounts.models import User
-from apcase.chronology.services import record_event
+from apcase.chronology.services import record_case_event
 from apcase.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
 from apcase.core.uploads import store_upload
 from apcase.pupils import registry
@@ -66,15 +66,7 @@ def record_change(
 ) -> None:
     """The audit event of a change to a concern or a transfer: against the record, its
     school and its pupil (child-protection events, the DSL's alone in the chronology)."""
-    record_event(
-        by=by,
-        action=action,
-        target=record,
-        organisation=record.school,
-        pupil_id=record.pupil_id,
-        summary=summary,
-        changes=changes or None,
-    )
+    record_case_event(record, by=by, action=action, summary=summary, changes=changes or None)
 
 
 def raise_concern(

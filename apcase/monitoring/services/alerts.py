@@ -7,7 +7,7 @@ from django.urls import reverse
 from apcase.accounts.models import Organisation, User
 from apcase.accounts.roles import Role
 from apcase.accounts.selectors import holders
-from apcase.chronology.services import record_event
+from apcase.chronology.services import record_pupil_event
 from apcase.notifications import messages
 from apcase.placements.models import Placement
 from apcase.placements.watch import named_staff_member_now, stand_ins
@@ -65,12 +65,11 @@ def raise_follow_up(
         detail=detail,
         assigned_to=named,
     )
-    record_event(
+    record_pupil_event(
+        pupil,
         by=by,
         action=FOLLOW_UP_RAISED[kind],
         target=task,
-        organisation=pupil.school,
-        pupil_id=pupil.pk,
         summary=detail[:500],
         changes={"follow_up": [None, task.get_kind_display()]},
     )

@@ -6,7 +6,7 @@ from django.db import transaction
 
 from apcase.access import policies
 from apcase.accounts.models import User
-from apcase.chronology.services import record_event
+from apcase.chronology.services import record_pupil_event
 from apcase.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
 from apcase.placements.models import Placement
 
@@ -27,12 +27,11 @@ def schedule_visit(placement: Placement, *, by: User, scheduled_for: datetime.da
             "Enter the date of the visit.", {"scheduled_for": ["Enter the date of the visit."]}
         )
     visit = Visit.objects.create(placement=placement, scheduled_for=scheduled_for, scheduled_by=by)
-    record_event(
+    record_pupil_event(
+        placement.pupil,
         by=by,
         action=MonitoringAction.VISIT_SCHEDULED,
         target=visit,
-        organisation=placement.pupil.school,
-        pupil_id=placement.pupil_id,
         summary=f"Visit to {placement.provider} scheduled for {scheduled_for:%-d %B %Y}",
         changes={"scheduled_for": [None, scheduled_for.isoformat()]},
     )

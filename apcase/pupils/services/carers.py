@@ -6,7 +6,7 @@ from typing import Any
 from django.db import transaction
 
 from apcase.accounts.models import User
-from apcase.chronology.services import record_event
+from apcase.chronology.services import record_pupil_event
 from apcase.core.errors import ValidationFailed
 from apcase.reference.census import ContactMethod
 
@@ -39,12 +39,11 @@ def add_carer(*, by: User, pupil: Pupil, values: dict[str, Any]) -> Carer:
     cleaned = clean_carer_values(values)
     with transaction.atomic():
         carer = Carer.objects.create(pupil=pupil, **cleaned)
-        record_event(
+        record_pupil_event(
+            pupil,
             by=by,
             action=PupilAction.CARER_ADDED,
             target=carer,
-            organisation=pupil.school,
-            pupil_id=pupil.pk,
             changes={k: [None, _plain(v)] for k, v in cleaned.items() if v not in ("", None)},
             summary=f"Added carer {carer}",
         )
@@ -58,12 +57,11 @@ def update_carer(*, by: User, carer: Carer, values: dict[str, Any]) -> Carer:
         diff = save_changes(carer, cleaned)
         if not diff:
             return carer
-        record_event(
+        record_pupil_event(
+            carer.pupil,
             by=by,
             action=PupilAction.CARER_CHANGED,
             target=carer,
-            organisation=carer.pupil.school,
-            pupil_id=carer.pupil_id,
             changes=diff,
             summary=f"Changed carer {carer}",
         )
@@ -73,12 +71,11 @@ def update_carer(*, by: User, carer: Carer, values: dict[str, Any]) -> Carer:
 def remove_carer(*, by: User, carer: Carer) -> None:
     _require_editor(by, carer.pupil.school)
     with transaction.atomic():
-        record_event(
+        record_pupil_event(
+            carer.pupil,
             by=by,
             action=PupilAction.CARER_REMOVED,
             target=carer,
-            organisation=carer.pupil.school,
-            pupil_id=carer.pupil_id,
             changes={"name": [carer.name, None], "relationship": [carer.relationship, None]},
             summary=f"Removed carer {carer}",
         )

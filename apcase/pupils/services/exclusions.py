@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from apcase.accounts.models import User
-from apcase.chronology.services import record_event
+from apcase.chronology.services import record_pupil_event
 from apcase.reference.census import (
     MAX_EXCLUSION_REASONS,
     MAX_SUSPENSION_DAYS_PER_YEAR,
@@ -155,12 +155,11 @@ def record_exclusion(*, by: User, pupil: Pupil, kind: str, details: ExclusionDet
         if length is not None:
             check_suspension_limit(locked, start_date=start_date, length=length)
         exclusion = Exclusion.objects.create(pupil=locked, kind=kind, **values)
-        record_event(
+        record_pupil_event(
+            pupil,
             by=by,
             action=PupilAction.EXCLUSION_RECORDED,
             target=exclusion,
-            organisation=pupil.school,
-            pupil_id=pupil.pk,
             changes={
                 "kind": [None, kind],
                 "start_date": [None, str(start_date)],
@@ -188,12 +187,11 @@ def update_exclusion(*, by: User, exclusion: Exclusion, details: ExclusionDetail
         diff = save_changes(exclusion, values)
         if not diff:
             return exclusion
-        record_event(
+        record_pupil_event(
+            pupil,
             by=by,
             action=PupilAction.EXCLUSION_CHANGED,
             target=exclusion,
-            organisation=pupil.school,
-            pupil_id=pupil.pk,
             changes=diff,
             summary=f"Changed {exclusion}",
         )

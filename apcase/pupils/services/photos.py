@@ -6,7 +6,7 @@ from typing import Any
 from django.db import transaction
 
 from apcase.accounts.models import User
-from apcase.chronology.services import record_event
+from apcase.chronology.services import record_pupil_event
 from apcase.core import uploads
 
 from ..audit import PupilAction
@@ -28,12 +28,10 @@ def set_pupil_photo(*, by: User, pupil: Pupil, upload: Any) -> Pupil:
         Pupil.objects.filter(pk=pupil.pk).update(photo_path=stored)
         pupil.photo_path = stored
         uploads.delete_after_commit(old)  # the replaced photo goes once this commits
-        record_event(
+        record_pupil_event(
+            pupil,
             by=by,
             action=PupilAction.PHOTO_CHANGED,
-            target=pupil,
-            organisation=pupil.school,
-            pupil_id=pupil.pk,
             changes={"photo": ["replaced" if old else None, "added"]},
             summary="Photo added" if not old else "Photo replaced",
         )
@@ -49,12 +47,10 @@ def remove_pupil_photo(*, by: User, pupil: Pupil) -> Pupil:
         Pupil.objects.filter(pk=pupil.pk).update(photo_path="")
         pupil.photo_path = ""
         uploads.delete_after_commit(old)  # the file goes once the removal commits
-        record_event(
+        record_pupil_event(
+            pupil,
             by=by,
             action=PupilAction.PHOTO_REMOVED,
-            target=pupil,
-            organisation=pupil.school,
-            pupil_id=pupil.pk,
             changes={"photo": ["present", None]},
             summary="Photo removed",
         )

@@ -12,7 +12,13 @@ from apcase.access import policies
 from apcase.accounts.models import Organisation, User
 from apcase.accounts.roles import OrganisationKind, Role
 from apcase.accounts.selectors import holders
-from apcase.chronology.services import Changes, added, changed_fields, record_event
+from apcase.chronology.services import (
+    Changes,
+    added,
+    changed_fields,
+    record_event,
+    record_pupil_event,
+)
 from apcase.core.errors import NotPermitted, ValidationFailed
 from apcase.notifications import messages
 from apcase.reference.census import NCYear, SENStatus, Sex
@@ -213,12 +219,10 @@ def create_pupil(*, by: User, school: Organisation, values: dict[str, Any]) -> P
     cleaned = {k: ("" if v is None and k not in _NULLABLE else v) for k, v in cleaned.items()}
     with transaction.atomic():
         pupil = Pupil.objects.create(school=school, **cleaned, **cp_values)
-        record_event(
+        record_pupil_event(
+            pupil,
             by=by,
             action=PupilAction.CREATED,
-            target=pupil,
-            organisation=school,
-            pupil_id=pupil.pk,
             changes={k: [None, _plain(v)] for k, v in cleaned.items() if v not in ("", None)},
             summary=f"Added {pupil.display_name} to the roll",
         )
@@ -246,12 +250,10 @@ def save_changes(record: Any, values: dict[str, Any]) -> Changes:
 
 
 def record_child_protection(by: User, pupil: Pupil, diff: dict[str, Any]) -> None:
-    record_event(
+    record_pupil_event(
+        pupil,
         by=by,
         action=PupilAction.CHILD_PROTECTION_CHANGED,
-        target=pupil,
-        organisation=pupil.school,
-        pupil_id=pupil.pk,
         changes=diff,
         summary="Child protection status changed",
     )
@@ -286,12 +288,10 @@ def update_pupil(*, by: User, pupil: Pupil, version: int, values: dict[str, Any]
         current.version = version + 1
         current.save()
         if diff:
-            record_event(
+            record_pupil_event(
+                current,
                 by=by,
                 action=PupilAction.CHANGED,
-                target=current,
-                organisation=current.school,
-                pupil_id=current.pk,
                 changes=diff,
                 summary=f"Changed {', '.join(_label(k) for k in diff)}",
             )
