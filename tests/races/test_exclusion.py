@@ -15,7 +15,7 @@ from tests.helpers import assert_page
 from .conftest import TODAY, client_of, dates, messages_of, run_together
 
 pytestmark = pytest.mark.django_db(transaction=True)
-HOLD = "apcase.pupils.services.exclusions.record_event"  # after the exclusion row is written
+HOLD = "apcase.pupils.services.exclusions.record_pupil_event"  # after the exclusion row is written
 START = TODAY - datetime.timedelta(days=7)
 
 
