@@ -112,12 +112,7 @@ def placement_census(request: SignedInRequest, placement_id: int) -> HttpRespons
     return handle_form(
         request,
         form,
-        lambda: services.record_census_details(
-            placement,
-            by=request.user,
-            reason=form.cleaned_data["reason"],
-            left_roll_on=form.cleaned_data["left_roll_on"],
-        ),
+        lambda: services.record_census_details(placement, by=request.user, **form.cleaned_data),
         success_message=f"Census details saved for {placement.pupil.display_name}.",
         redirect_to="census:return",
         template="census/placement.html",
