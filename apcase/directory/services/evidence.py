@@ -10,14 +10,13 @@ from django.core.files.base import File
 from django.db import transaction
 
 from apcase.accounts.models import Organisation, User
-from apcase.chronology.services import record_event
 from apcase.core.errors import ValidationFailed
 from apcase.core.uploads import store_upload
 
 from ..audit import DirectoryAction
 from ..models import AssuranceKind, AssuranceRecord, Inspection
 from ..ofsted import REPORT_CARD_AREAS, LegacyGrade, ReportCardGrade, Scale
-from .providers import _require_editor
+from .providers import _require_editor, record_directory_event
 
 
 def record_inspection(
@@ -76,11 +75,11 @@ def record_inspection(
             area_grades=area_grades if scale == Scale.REPORT_CARD else {},
             safeguarding_met=safeguarding_met if scale == Scale.REPORT_CARD else None,
         )
-        record_event(
+        record_directory_event(
+            provider,
             by=by,
             action=DirectoryAction.INSPECTION_RECORDED,
             target=inspection,
-            organisation=provider.local_authority,
             changes={
                 "provider": [None, provider.pk],
                 "scale": [None, scale],
@@ -145,11 +144,11 @@ def add_assurance_record(
             document_extension=file_kind.extension,
             recorded_by=by,
         )
-        record_event(
+        record_directory_event(
+            provider,
             by=by,
             action=DirectoryAction.ASSURANCE_RECORDED,
             target=record,
-            organisation=provider.local_authority,
             changes={
                 "provider": [None, provider.pk],
                 "kind": [None, details.kind],

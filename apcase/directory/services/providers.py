@@ -8,7 +8,7 @@ from django.db import transaction
 from apcase.access import policies
 from apcase.accounts.models import Organisation, User
 from apcase.accounts.roles import OrganisationKind
-from apcase.chronology.services import changed_fields, record_event
+from apcase.chronology.services import Changes, changed_fields, record_event
 from apcase.core.errors import NotPermitted, ValidationFailed
 
 from ..audit import DirectoryAction
@@ -42,6 +42,28 @@ PROFILE_FIELDS = [
 def _require_editor(by: User, provider: Organisation) -> None:
     if provider.kind != OrganisationKind.PROVIDER or not policies.can_edit_provider(by, provider):
         raise NotPermitted("You cannot change this provider.")
+
+
+def record_directory_event(
+    provider: Organisation,
+    *,
+    by: User,
+    action: DirectoryAction,
+    target: Any,
+    summary: str,
+    changes: Changes,
+) -> None:
+    """The audit event of a change to `provider`'s entry (its details, a service, a site,
+    an inspection, an assurance record): filed under the local authority whose directory
+    it is, which owns its edits."""
+    record_event(
+        by=by,
+        action=action,
+        target=target,
+        organisation=provider.local_authority,
+        changes=changes,
+        summary=summary,
+    )
 
 
 def _check_profile(values: dict[str, Any]) -> None:
@@ -90,11 +112,11 @@ def create_provider(
         ProviderProfile.objects.create(
             organisation=provider, **{f: profile[f] for f in PROFILE_FIELDS if f in profile}
         )
-        record_event(
+        record_directory_event(
+            provider,
             by=by,
             action=DirectoryAction.PROVIDER_ADDED,
             target=provider,
-            organisation=local_authority,
             changes={
                 "name": [None, provider.name],
                 **{f: [None, str(v)] for f, v in profile.items()},
@@ -137,11 +159,11 @@ def update_provider(
         if org_values:
             locked.save(update_fields=[*org_values, "updated_at"])
         current.save()
-        record_event(
+        record_directory_event(
+            locked,
             by=by,
             action=DirectoryAction.PROVIDER_CHANGED,
             target=locked,
-            organisation=locked.local_authority,
             changes=diff,
             summary=f"Changed the details of {locked.name}",
         )
@@ -162,11 +184,11 @@ def add_service(*, by: User, provider: Organisation, category: str, name: str) -
         service = ProviderService.objects.create(
             organisation=provider, category=category, name=name
         )
-        record_event(
+        record_directory_event(
+            provider,
             by=by,
             action=DirectoryAction.SERVICE_ADDED,
             target=service,
-            organisation=provider.local_authority,
             changes={
                 "provider": [None, provider.pk],
                 "category": [None, category],
@@ -181,11 +203,11 @@ def remove_service(*, by: User, service: ProviderService) -> None:
     provider = service.organisation
     _require_editor(by, provider)
     with transaction.atomic():
-        record_event(
+        record_directory_event(
+            provider,
             by=by,
             action=DirectoryAction.SERVICE_REMOVED,
             target=service,
-            organisation=provider.local_authority,
             changes={"provider": [provider.pk, None], "name": [service.name, None]},
             summary=f"Removed service {service.name} from {provider.name}",
         )
@@ -216,11 +238,11 @@ def add_site(*, by: User, provider: Organisation, values: dict[str, Any]) -> Sit
         if values.get("is_main"):
             Site.objects.filter(organisation=provider, is_main=True).update(is_main=False)
         site = Site.objects.create(organisation=provider, **values)
-        record_event(
+        record_directory_event(
+            provider,
             by=by,
             action=DirectoryAction.SITE_ADDED,
             target=site,
-            organisation=provider.local_authority,
             changes={
                 "provider": [None, provider.pk],
                 **{k: [None, str(v)] for k, v in values.items()},
@@ -240,11 +262,11 @@ def deactivate_site(*, by: User, site: Site) -> Site:
         site.is_active = False
         site.is_main = False
         site.save(update_fields=["is_active", "is_main", "updated_at"])
-        record_event(
+        record_directory_event(
+            provider,
             by=by,
             action=DirectoryAction.SITE_DEACTIVATED,
             target=site,
-            organisation=provider.local_authority,
             changes={"is_active": [True, False]},
             summary=f"Marked site {site.name} of {provider.name} as no longer used",
         )
