@@ -174,3 +174,50 @@ def test_a_user_with_the_longest_name_and_address_can_still_be_audited(db):
     event = AuditEvent.objects.get(pk=event.pk)
     assert event.actor_label.startswith("N" * 150)
     assert len(event.actor_label) == 300
+
+
+def test_record_events_writes_many_events_as_record_event_would_in_a_few_statements(
+    django_assert_max_num_queries,
+):
+    from apcase.chronology.services import Event, record_events
+
+    user = UserFactory(full_name="Amara Okafor", email="amara@example.org")
+    school = SchoolFactory(name="Heronsgate School")
+    events = [
+        Event(
+            PupilAction.CHANGED,
+            ("pupils.pupil", n),
+            pupil_id=n,
+            changes={"preferred_name": ["Sam", f"Sam {n}"]},
+            summary=f"Changed {n}",
+        )
+        for n in range(1, 301)
+    ]
+    # One INSERT on PostgreSQL; SQLite takes at most 999 parameters a statement, so 4.
+    with transaction.atomic(), django_assert_max_num_queries(4):
+        record_events(by=user, organisation=school, events=events)
+    stored = AuditEvent.objects.filter(action=PupilAction.CHANGED.value).order_by("pupil_id")
+    assert stored.count() == 300
+    last = stored.last()
+    assert last is not None
+    assert (last.actor_id, last.actor_label) == (user.pk, "Amara Okafor <amara@example.org>")
+    assert (last.organisation_id, last.organisation_label) == (school.pk, "Heronsgate School")
+    assert (last.target_type, last.target_id, last.pupil_id) == ("pupils.pupil", "300", 300)
+    assert last.changes == {"preferred_name": ["Sam", "Sam 300"]}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_record_events_keeps_record_events_rules_and_writes_nothing_when_one_breaks_them():
+    from apcase.chronology.actions import UnregisteredAction
+    from apcase.chronology.services import Event, record_events
+
+    good = Event(PupilAction.CHANGED, ("pupils.pupil", 1), changes={"a": [1, 2]})
+    with pytest.raises(RuntimeError, match="inside the change's transaction"):
+        record_events(by=None, events=[good])
+    for bad in (
+        Event("pupil.changed", ("pupils.pupil", 2)),  # type: ignore[arg-type]
+        Event(PupilAction.CHANGED, ("pupils.pupil", 2), changes={"a": "flat"}),  # type: ignore[dict-item]
+    ):
+        with pytest.raises((UnregisteredAction, ValueError)), transaction.atomic():
+            record_events(by=None, events=[good, bad])
+    assert not AuditEvent.objects.exists()
