@@ -21,15 +21,16 @@ their line and column."""
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from apcase.access import policies
 from apcase.accounts.models import Organisation, User
-from apcase.chronology.services import Changes, added, changed_fields, record_event
+from apcase.chronology.services import Changes, Event, added, changed_fields, record_events
 from apcase.core import csvimport
 from apcase.core.errors import NotPermitted, ValidationFailed
 from apcase.core.words import counted
@@ -43,7 +44,7 @@ from .services import (
     clean_carer_values,
     clean_pupil_values,
 )
-from .services.records import record_child_protection, save_changes
+from .services.records import child_protection_event
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
@@ -261,11 +262,14 @@ def parse(text: str, *, school: Organisation, in_use: list[Pupil] | None = None)
     raw_rows = _non_blank_rows(reader, records)
     upn_col = pupil_cols["upn"]
     upns = {_upn(r[upn_col]) for _, r in raw_rows if upn_col < len(r)}
+    # Who holds each UPN of the file, read at once (None: nobody yet), so no row asks.
+    holders: dict[str, Pupil | None] = dict.fromkeys(upns)
+    holders.update((p.upn, p) for p in Pupil.objects.filter(upn__in=upns).select_related("school"))
     checker = _RowChecker(
         school=school,
         pupil_cols=pupil_cols,
         carer_cols=carer_cols,
-        existing={p.upn: p for p in Pupil.objects.filter(upn__in=upns).select_related("school")},
+        existing=holders,
         in_use=in_use,
     )
     rows = [checker.check(line, record) for line, record in raw_rows]
@@ -315,7 +319,7 @@ class _RowChecker:
     school: Organisation
     pupil_cols: dict[str, int]
     carer_cols: dict[int, dict[str, int]]
-    existing: dict[str, Pupil]
+    existing: dict[str, Pupil | None]
     in_use: list[Pupil] | None
     problems: list[RowError] = field(default_factory=list)
     first_line_of: dict[str, int] = field(default_factory=dict)
@@ -328,7 +332,9 @@ class _RowChecker:
         current = self._holder(line, _upn(cell(self.pupil_cols["upn"])), row_problems)
         if not row_problems:
             try:
-                values = clean_pupil_values(values, pupil=current)
+                values = clean_pupil_values(
+                    values, pupil=current, school=self.school, upn_holders=self.existing
+                )
             except ValidationFailed as error:
                 row_problems.extend(_problems_of(error, line, _pupil_column))
         carers = [
@@ -416,7 +422,12 @@ class _RowChecker:
 
 
 def import_pupils(*, by: User, school: Organisation, content: bytes) -> ImportResult:
-    """Check the whole file, then apply it in one transaction (see module docstring)."""
+    """Check the whole file, then apply it in one transaction (see module docstring).
+
+    The writes are made in batches, whatever the number of rows: the pupils already on
+    the roll and their carers are read (and locked) in a few queries, then new pupils,
+    new carers, changed pupils, changed carers and the audit events are each written
+    with a few bulk statements, one event per change as before."""
     if not policies.can_import_pupils_at(by, school):
         raise NotPermitted("You cannot import pupils for this school.")
     if len(content) > MAX_BYTES:
@@ -435,57 +446,148 @@ def import_pupils(*, by: User, school: Organisation, content: bytes) -> ImportRe
     result = ImportResult()
     try:
         with transaction.atomic():
+            writes = _Writes.for_rows(school, rows)
             for row in rows:
-                _apply_row(by, school, row, result)
-            record_event(
-                by=by,
-                action=PupilAction.IMPORTED,
-                target=school,
-                organisation=school,
-                changes=added(
-                    {
-                        "created": result.created,
-                        "updated": result.updated,
-                        "unchanged": result.unchanged,
-                    }
-                ),
-                summary=f"Imported {counted(len(rows), 'pupil')} from an MIS file",
+                _apply_row(writes, row, result)
+            writes.save()
+            writes.events.append(
+                (
+                    None,
+                    Event(
+                        action=PupilAction.IMPORTED,
+                        target=school,
+                        changes=added(
+                            {
+                                "created": result.created,
+                                "updated": result.updated,
+                                "unchanged": result.unchanged,
+                            }
+                        ),
+                        summary=f"Imported {counted(len(rows), 'pupil')} from an MIS file",
+                    ),
+                )
             )
-    except IntegrityError:
-        # Someone added one of these UPNs while the file was being checked.
+            record_events(
+                by=by,
+                organisation=school,
+                events=[
+                    replace(event, pupil_id=pupil.pk) if pupil is not None else event
+                    for pupil, event in writes.events
+                ],
+                batch_size=BATCH,
+            )
+    except (IntegrityError, _RollChanged):
+        # Someone added one of these UPNs (or removed one of these pupils) while the
+        # file was being checked.
         raise ImportFailed(
             [RowError(1, "UPN", "The pupils changed while the file was imported. Try again.")]
         ) from None
     return result
 
 
-def _apply_row(by: User, school: Organisation, row: ParsedRow, result: ImportResult) -> None:
+BATCH = 1000
+
+
+class _RollChanged(Exception):
+    """A pupil read while the file was checked was gone when it was applied."""
+
+
+def _chunks(ids: list[int]) -> Iterator[list[int]]:
+    for start in range(0, len(ids), BATCH):
+        yield ids[start : start + BATCH]
+
+
+@dataclass
+class _Writes:
+    """What applying the file writes, gathered row by row, then written in batches.
+    `events` pairs each audit event with its pupil, whose id a new pupil has only once
+    it is written."""
+
+    school: Organisation
+    locked: dict[int, Pupil]
+    carers_of: dict[int, list[Carer]]
+    new_pupils: list[Pupil] = field(default_factory=list)
+    new_carers: list[Carer] = field(default_factory=list)
+    changed_pupils: list[Pupil] = field(default_factory=list)
+    changed_carers: list[Carer] = field(default_factory=list)
+    pupil_fields: set[str] = field(default_factory=set)
+    carer_fields: set[str] = field(default_factory=set)
+    events: list[tuple[Pupil | None, Event]] = field(default_factory=list)
+
+    @classmethod
+    def for_rows(cls, school: Organisation, rows: list[ParsedRow]) -> "_Writes":
+        """The pupils already on the roll that the file names, locked for the
+        transaction, with their carers: a few queries however many rows."""
+        ids = [row.existing.pk for row in rows if row.existing is not None]
+        locked: dict[int, Pupil] = {}
+        carers_of: dict[int, list[Carer]] = {pk: [] for pk in ids}
+        for chunk in _chunks(ids):
+            locked.update((p.pk, p) for p in Pupil.objects.select_for_update().filter(pk__in=chunk))
+            for carer in Carer.objects.filter(pupil_id__in=chunk).order_by("pk"):
+                carers_of[carer.pupil_id].append(carer)
+        return cls(school=school, locked=locked, carers_of=carers_of)
+
+    def event(
+        self,
+        pupil: Pupil,
+        target: Pupil | Carer,
+        action: PupilAction,
+        changes: Changes,
+        summary: str,
+    ) -> None:
+        """One audit event of the import, filed under the importing school and the pupil."""
+        self.events.append(
+            (pupil, Event(action=action, target=target, changes=changes, summary=summary))
+        )
+
+    def save(self) -> None:
+        now = timezone.now()
+        Pupil.objects.bulk_create(self.new_pupils, batch_size=BATCH)
+        Carer.objects.bulk_create(self.new_carers, batch_size=BATCH)
+        if self.changed_pupils:
+            for pupil in self.changed_pupils:
+                pupil.updated_at = now
+            fields = sorted(self.pupil_fields | {"version", "updated_at"})
+            Pupil.objects.bulk_update(self.changed_pupils, fields, batch_size=BATCH)
+        if self.changed_carers:
+            for carer in self.changed_carers:
+                carer.updated_at = now
+            fields = sorted(self.carer_fields | {"updated_at"})
+            Carer.objects.bulk_update(self.changed_carers, fields, batch_size=BATCH)
+
+
+def _apply_row(writes: _Writes, row: ParsedRow, result: ImportResult) -> None:
     values = {k: ("" if v is None and k != "admission_date" else v) for k, v in row.values.items()}
     # The DSL-only flags (looked after) are written, but their change is a
     # child-protection event, which the chronology shows to DSLs only.
     flags = {k: values.pop(k) for k in CHILD_PROTECTION_FIELDS if k in values}
     if row.existing is None:
-        pupil = Pupil.objects.create(school=school, **values, **flags)
+        pupil = Pupil(school=writes.school, **values, **flags)
+        writes.new_pupils.append(pupil)
         result.created += 1
         summary = f"Added {pupil.display_name} from an MIS import"
-        _record(by, school, pupil, pupil, PupilAction.CREATED, _created(values), summary)
+        writes.event(pupil, pupil, PupilAction.CREATED, _created(values), summary)
         if raised := {k: [False, v] for k, v in flags.items() if v}:
-            record_child_protection(by, pupil, raised)
-        _apply_carers(by, school, pupil, row.carers, result)
+            writes.events.append((pupil, child_protection_event(pupil, raised)))
+        _apply_carers(writes, pupil, [], row.carers, result)
         return
-    pupil = Pupil.objects.select_for_update().get(pk=row.existing.pk)
+    pupil = writes.locked.get(row.existing.pk)  # type: ignore[assignment]
+    if pupil is None:
+        raise _RollChanged
     diff = changed_fields(pupil, values)
     flags_diff = changed_fields(pupil, flags)
     if diff or flags_diff:
         for key, value in {**values, **flags}.items():
             setattr(pupil, key, value)
         pupil.version += 1
-        pupil.save()
+        writes.changed_pupils.append(pupil)
+        writes.pupil_fields.update(values, flags)
     if flags_diff:
-        record_child_protection(by, pupil, flags_diff)
+        writes.events.append((pupil, child_protection_event(pupil, flags_diff)))
     if diff:
-        _record(by, school, pupil, pupil, PupilAction.CHANGED, diff, "Updated from an MIS import")
-    carers_changed = _apply_carers(by, school, pupil, row.carers, result)
+        writes.event(pupil, pupil, PupilAction.CHANGED, diff, "Updated from an MIS import")
+    carers = writes.carers_of.get(pupil.pk, [])
+    carers_changed = _apply_carers(writes, pupil, carers, row.carers, result)
     if diff or flags_diff or carers_changed:
         result.updated += 1
     else:
@@ -493,46 +595,34 @@ def _apply_row(by: User, school: Organisation, row: ParsedRow, result: ImportRes
 
 
 def _apply_carers(
-    by: User, school: Organisation, pupil: Pupil, carers: list[dict[str, Any]], result: ImportResult
+    writes: _Writes,
+    pupil: Pupil,
+    current: list[Carer],
+    carers: list[dict[str, Any]],
+    result: ImportResult,
 ) -> bool:
     changed = False
-    existing = {c.name.casefold(): c for c in pupil.carers.all()}
+    existing = {c.name.casefold(): c for c in current}
     for values in carers:
         carer = existing.get(values["name"].casefold())
         if carer is None:
-            carer = Carer.objects.create(pupil=pupil, **values)
+            carer = Carer(pupil=pupil, **values)
+            writes.new_carers.append(carer)
             result.carers_added += 1
             changed = True
             summary = f"Added carer {carer} from an MIS import"
-            _record(by, school, pupil, carer, PupilAction.CARER_ADDED, _created(values), summary)
+            writes.event(pupil, carer, PupilAction.CARER_ADDED, _created(values), summary)
             continue
-        if diff := save_changes(carer, values):
+        if diff := changed_fields(carer, values):
+            for key, value in values.items():
+                setattr(carer, key, value)
+            writes.changed_carers.append(carer)
+            writes.carer_fields.update(values)
             result.carers_updated += 1
             changed = True
             summary = f"Updated carer {carer} from an MIS import"
-            _record(by, school, pupil, carer, PupilAction.CARER_CHANGED, diff, summary)
+            writes.event(pupil, carer, PupilAction.CARER_CHANGED, diff, summary)
     return changed
-
-
-def _record(
-    by: User,
-    school: Organisation,
-    pupil: Pupil,
-    target: Pupil | Carer,
-    action: PupilAction,
-    changes: Changes,
-    summary: str,
-) -> None:
-    """One audit event of the import, filed under the importing school and the pupil."""
-    record_event(
-        by=by,
-        action=action,
-        target=target,
-        organisation=school,
-        pupil_id=pupil.pk,
-        changes=changes,
-        summary=summary,
-    )
 
 
 def _created(values: dict[str, Any]) -> Changes:

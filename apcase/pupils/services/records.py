@@ -2,6 +2,7 @@
 changing one. Child protection plan and child in need change only by the school's DSL
 and are audited as their own event."""
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -14,6 +15,7 @@ from apcase.accounts.roles import OrganisationKind, Role
 from apcase.accounts.selectors import holders
 from apcase.chronology.services import (
     Changes,
+    Event,
     added,
     changed_fields,
     record_event,
@@ -94,11 +96,17 @@ class UPNCannotBeUsed(ValidationFailed):
 
 
 def clean_pupil_values(
-    values: dict[str, Any], *, pupil: Pupil | None = None, school: Organisation | None = None
+    values: dict[str, Any],
+    *,
+    pupil: Pupil | None = None,
+    school: Organisation | None = None,
+    upn_holders: Mapping[str, Pupil | None] | None = None,
 ) -> dict[str, Any]:
     """Check and normalise pupil values; raise ValidationFailed listing every problem
     (UPNCannotBeUsed when the UPN is on another school's roll). `school` is the school
-    whose roll the pupil is on or joins (the pupil's own if not given)."""
+    whose roll the pupil is on or joins (the pupil's own if not given). `upn_holders`:
+    who holds each UPN already looked up (None: nobody), so an import checking many rows
+    reads them in one query; a UPN missing from it is looked up."""
     errors: dict[str | None, list[str]] = {}
     holder: Pupil | None = None
     if school is None and pupil is not None:
@@ -108,7 +116,9 @@ def clean_pupil_values(
         if name in cleaned and cleaned[name] in (None, ""):
             errors.setdefault(name, []).append(f"Enter the pupil’s {_label(name)}.")
     if cleaned.get("upn"):
-        holder = _check_upn(cleaned, pupil=pupil, school=school, errors=errors)
+        holder = _check_upn(
+            cleaned, pupil=pupil, school=school, errors=errors, upn_holders=upn_holders or {}
+        )
     for name, choices in (("sex", Sex), ("nc_year", NCYear), ("sen_status", SENStatus)):
         if cleaned.get(name) and cleaned[name] not in choices.values:
             errors.setdefault(name, []).append(f"Choose a {_label(name)} from the list.")
@@ -127,6 +137,7 @@ def _check_upn(
     pupil: Pupil | None,
     school: Organisation | None,
     errors: dict[str | None, list[str]],
+    upn_holders: Mapping[str, Pupil | None],
 ) -> Pupil | None:
     """Normalise cleaned["upn"]; note in `errors` a UPN that is wrong or already held.
     Returns the holder when the UPN is on another school's roll (not to be named)."""
@@ -135,10 +146,15 @@ def _check_upn(
     except InvalidUPN as error:
         errors.setdefault("upn", []).append(str(error))
         return None
-    taken = Pupil.objects.filter(upn=cleaned["upn"])
-    if pupil is not None:
-        taken = taken.exclude(pk=pupil.pk)
-    other = taken.select_related("school").first()
+    if cleaned["upn"] in upn_holders:
+        other = upn_holders[cleaned["upn"]]
+        if other is not None and pupil is not None and other.pk == pupil.pk:
+            other = None
+    else:
+        taken = Pupil.objects.filter(upn=cleaned["upn"])
+        if pupil is not None:
+            taken = taken.exclude(pk=pupil.pk)
+        other = taken.select_related("school").first()
     if other is None:
         return None
     if school is not None and other.school_id == school.pk:
@@ -250,10 +266,19 @@ def save_changes(record: Any, values: dict[str, Any]) -> Changes:
 
 
 def record_child_protection(by: User, pupil: Pupil, diff: dict[str, Any]) -> None:
+    event = child_protection_event(pupil, diff)
     record_pupil_event(
-        pupil,
-        by=by,
+        pupil, by=by, action=event.action, changes=event.changes, summary=event.summary
+    )
+
+
+def child_protection_event(pupil: Pupil, diff: dict[str, Any]) -> Event:
+    """The event of a change to a pupil's child-protection flags (shown to DSLs only),
+    as record_child_protection records it and an import records it in bulk."""
+    return Event(
         action=PupilAction.CHILD_PROTECTION_CHANGED,
+        target=pupil,
+        pupil_id=pupil.pk,
         changes=diff,
         summary="Child protection status changed",
     )
