@@ -28,7 +28,7 @@ from apcase.pupils.models import Pupil
 from . import notify
 from .audit import PlacementAction
 from .models import Placement, PlacementExtension, PlacementSession
-from .services.common import max_length, record_change
+from .services.common import locked_placement, max_length, record_change
 
 if TYPE_CHECKING:
     from apcase.panel.models import PanelDecision
@@ -236,17 +236,6 @@ def start_emergency_placement(
     return placement
 
 
-def _locked(placement: Placement) -> Placement:
-    """Re-read the placement under a row lock (only its own row: PostgreSQL refuses FOR
-    UPDATE across the nullable local-authority join), so two people ending or
-    extending it at once are applied one after the other."""
-    return (
-        Placement.objects.select_for_update(of=("self",))
-        .select_related("pupil", "pupil__school", "pupil__school__local_authority", "provider")
-        .get(pk=placement.pk)
-    )
-
-
 def _check_may_end(by: User, placement: Placement) -> None:
     if not policies.can_end_placement(by, placement):
         raise NotPermitted("You cannot end this placement.")
@@ -293,7 +282,7 @@ def end_placement(
     ended placement has an outcome: a planned one that never started ends as "did not
     start". Until this is done the placement stays on the provider's register, however
     far past its planned end."""
-    placement = _locked(placement)
+    placement = locked_placement(placement)
     _check_may_end(by, placement)
     if S.ENDED not in ALLOWED_TRANSITIONS[placement.status]:
         raise TransitionNotAllowed("This placement has already ended.")
@@ -353,7 +342,7 @@ def extend_placement(
     placement: Placement, *, by: User, new_end_date: datetime.date | None, reason: str
 ) -> Placement:
     """Move the planned end date later, with the reason; the history is kept."""
-    placement = _locked(placement)
+    placement = locked_placement(placement)
     _check_may_end(by, placement)
     if placement.status == S.ENDED:
         raise TransitionNotAllowed("This placement has ended: it cannot be extended.")

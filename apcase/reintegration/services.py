@@ -16,6 +16,7 @@ from apcase.chronology.services import Changes, record_event
 from apcase.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
 from apcase.core.words import counted
 from apcase.placements.models import Placement
+from apcase.placements.services import locked_placement
 from apcase.pupils.models import Carer
 from apcase.reviews.models import Review
 
@@ -109,11 +110,7 @@ def create_plan(
 ) -> ReintegrationPlan:
     """A draft plan for an active placement; `review` is the review whose decision was
     to start reintegration, when the plan comes from one."""
-    placement = (
-        Placement.objects.select_for_update(of=("self",))
-        .select_related("pupil", "pupil__school")
-        .get(pk=placement.pk)
-    )
+    placement = locked_placement(placement)
     if not policies.can_manage_reintegration(by, placement):
         raise NotPermitted("You cannot plan this pupil's reintegration.")
     if placement.status != Placement.Status.ACTIVE:

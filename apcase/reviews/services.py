@@ -21,6 +21,7 @@ from apcase.chronology.services import record_pupil_event
 from apcase.core.errors import NotPermitted, ValidationFailed
 from apcase.placements import workflow as placement_workflow
 from apcase.placements.models import Placement, PlacementObjective
+from apcase.placements.services import locked_placement
 from apcase.pupils.models import Carer
 
 from . import figures, schedule
@@ -73,16 +74,6 @@ class ReviewRecord:
     new_end_date: datetime.date | None = None
     destination: str = ""
     destination_other: str = ""
-
-
-def _locked(placement: Placement) -> Placement:
-    """The placement under a row lock (its own row only), so two people holding a review
-    of it at once are applied one after the other."""
-    return (
-        Placement.objects.select_for_update(of=("self",))
-        .select_related("pupil", "pupil__school", "pupil__school__local_authority", "provider")
-        .get(pk=placement.pk)
-    )
 
 
 def _event(
@@ -199,7 +190,7 @@ def _check_record(
 @transaction.atomic
 def hold_review(placement: Placement, *, by: User, record: ReviewRecord) -> Review:
     """Record a review that was held, with the figures for its period and its decision."""
-    placement = _locked(placement)
+    placement = locked_placement(placement)
     if not policies.can_manage_reviews(by, placement):
         raise NotPermitted("You cannot hold a review of this placement.")
     if placement.status != Placement.Status.ACTIVE:
@@ -308,7 +299,7 @@ def record_request(
     how: str,
 ) -> ReviewRequest:
     """A parent's or carer's written request for a review meeting."""
-    placement = _locked(placement)
+    placement = locked_placement(placement)
     if not policies.can_manage_reviews(by, placement):
         raise NotPermitted("You cannot record requests for reviews of this placement.")
     if placement.status != Placement.Status.ACTIVE:
@@ -357,7 +348,7 @@ def write_provider_report(
     progress: dict[int, ObjectiveFinding],
 ) -> ProviderReport:
     """The provider's report for the next review."""
-    placement = _locked(placement)
+    placement = locked_placement(placement)
     if not policies.can_write_provider_report(by, placement):
         raise NotPermitted("You cannot write a report on this placement.")
     objectives = list(PlacementObjective.objects.filter(placement=placement))

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from apcase.access import policies
 from apcase.accounts.models import User
-from apcase.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
+from apcase.core.errors import ValidationFailed
 from apcase.core.uploads import store_upload
 from apcase.pupils.models import Carer
 
@@ -151,15 +151,12 @@ def record_agreement(
 def record_provider_agreement(placement: Placement, *, by: User) -> PlacementAgreement:
     """The provider agrees to the plan as it stands now: one of its current users,
     today, in their own name."""
-    placement = (
-        Placement.objects.select_for_update(of=("self",))
-        .select_related("pupil", "pupil__school", "provider")
-        .get(pk=placement.pk)
+    placement = _locked_for_planning(
+        placement,
+        by,
+        may=policies.can_agree_plan_as_provider,
+        refused="Only the placement's provider can agree to the plan as the provider.",
     )
-    if not policies.can_agree_plan_as_provider(by, placement):
-        raise NotPermitted("Only the placement's provider can agree to the plan as the provider.")
-    if placement.status == Placement.Status.ENDED:
-        raise TransitionNotAllowed("This placement has ended: its plan is kept as it was.")
     _check_new(placement, P.PROVIDER)
     agreement = PlacementAgreement.objects.create(
         placement=placement,

@@ -9,7 +9,7 @@ from apcase.core.errors import NotPermitted, ValidationFailed
 from .. import notify
 from ..audit import PlacementAction
 from ..models import Placement
-from .common import record_change
+from .common import locked_placement, record_change
 
 
 @transaction.atomic
@@ -22,11 +22,7 @@ def correct_commissioning(
     kept in the audit trail."""
     from ..plan import commissioning_errors
 
-    placement = (
-        Placement.objects.select_for_update(of=("self",))
-        .select_related("pupil", "pupil__school", "pupil__school__local_authority", "provider")
-        .get(pk=placement.pk)
-    )
+    placement = locked_placement(placement)
     if not policies.can_correct_commissioning(by, placement):
         raise NotPermitted("You cannot change who commissions this placement.")
     errors = commissioning_errors(arranged_by, commissioning_power)

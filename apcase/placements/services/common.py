@@ -2,6 +2,7 @@
 and permission check, the audit record and the new plan version."""
 
 import datetime
+from collections.abc import Callable
 
 from django.conf import settings
 
@@ -21,14 +22,28 @@ def max_length() -> datetime.timedelta:
     return datetime.timedelta(days=365 * years)
 
 
-def _locked_for_planning(placement: Placement, by: User) -> Placement:
-    placement = (
+def locked_placement(placement: Placement) -> Placement:
+    """Re-read the placement under a row lock, with its pupil, school, local authority
+    and provider, so two changes to it at once (ending and extending it, holding a review,
+    agreeing its plan) are applied one after the other. Only its own row is locked:
+    PostgreSQL refuses FOR UPDATE across the nullable local-authority join."""
+    return (
         Placement.objects.select_for_update(of=("self",))
         .select_related("pupil", "pupil__school", "pupil__school__local_authority", "provider")
         .get(pk=placement.pk)
     )
-    if not policies.can_plan_placement(by, placement):
-        raise NotPermitted("You cannot change this placement's plan.")
+
+
+def _locked_for_planning(
+    placement: Placement,
+    by: User,
+    may: Callable[[User, Placement], bool] = policies.can_plan_placement,
+    refused: str = "You cannot change this placement's plan.",
+) -> Placement:
+    """The placement locked, once `may` lets `by` change its plan and it has not ended."""
+    placement = locked_placement(placement)
+    if not may(by, placement):
+        raise NotPermitted(refused)
     if placement.status == Placement.Status.ENDED:
         raise TransitionNotAllowed("This placement has ended: its plan is kept as it was.")
     return placement
