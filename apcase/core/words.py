@@ -2,7 +2,8 @@
 everywhere (templates use them as filters: `{% load words %}`,
 `apcase/core/templatetags/words.py`).
 
-- A count with its noun, singular for one: "1 mark", "2 marks", "0 referrals".
+- A count with its noun, singular for one: "1 mark", "2 marks", "0 referrals", with
+  commas in a number over 999: "2,765 referrals".
 - A time: "9am", "12:36pm", "midday", "midnight" (never "12pm", "09:00" or "0:00").
 - A date: "1 December 2026"; a date and time: "1 December 2026 at 12:36pm".
 
@@ -20,8 +21,9 @@ from django.utils.text import capfirst
 
 
 def counted(count: int | Decimal, singular: str, plural: str = "") -> str:
-    """ "1 mark", "2 marks"; `plural` where adding an s is wrong ("1 child", "2 children")."""
-    return f"{count} {singular if count == 1 else (plural or singular + 's')}"
+    """ "1 mark", "2 marks", "2,765 marks"; `plural` where adding an s is wrong ("1 child",
+    "2 children")."""
+    return f"{count:,} {singular if count == 1 else (plural or singular + 's')}"
 
 
 def _local(value: datetime.datetime) -> datetime.datetime:

@@ -1,0 +1,147 @@
+"""One way to show a long list a page at a time (issue 16, "Scale").
+
+A list view hands its scoped, ordered queryset to `paginate(request, rows, noun=...)` and
+passes the `Paged` it gets to its template, which loops over `paged.rows`, says
+`paged.summary` ("Showing 51 to 100 of 2,765 referrals") and ends the list with
+`{% include "includes/pagination.html" with paged=paged only %}` (the GOV.UK Design
+System's pagination component: "Previous" and "Next", the numbered pages around this
+one with ellipses between, the current page marked `aria-current="page"`).
+
+- A page holds `PAGE_SIZE` rows. The database counts the rows once (one COUNT) and reads
+  only the page's rows, so a page's query count does not grow with the list.
+- Each link keeps the page's other query parameters (its filters), changing only `page`.
+- A `page` that is not a whole number, or is below 1, shows the first page; one past
+  the end shows the last page. Never an error page.
+- The rows must be in a total order (end the `order_by` with `pk`), or two pages could
+  show the same row and leave another out; `paginate` refuses an unordered queryset.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from django.core.paginator import Paginator
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest, QueryDict
+
+from .words import counted
+
+PAGE_SIZE = 50  # rows on one page of a long list
+PAGE_PARAMETER = "page"
+# The numbered links around the current page: the first, the last, and this many on
+# either side of the current one; the gaps between are an ellipsis.
+AROUND_CURRENT = 1
+
+M = TypeVar("M", bound=Model)
+
+
+@dataclass(frozen=True)
+class PageLink:
+    """One item of the numbered links: a page (`number`, `url`, `current`) or, with
+    `number` 0, an ellipsis standing for the pages left out."""
+
+    number: int
+    url: str = ""
+    current: bool = False
+
+    @property
+    def is_ellipsis(self) -> bool:
+        return self.number == 0
+
+
+@dataclass(frozen=True)
+class Paged(Generic[M]):
+    """One page of a list: its rows and what the page says about the rest."""
+
+    rows: Sequence[M]
+    number: int  # this page, from 1
+    pages: int  # how many pages there are (1 for an empty list)
+    total: int  # how many rows in all, on every page
+    first_index: int  # the position of the page's first row in the list, from 1 (0 if none)
+    last_index: int
+    noun: str  # "referral"
+    plural: str  # "" where adding an s is right
+    links: tuple[PageLink, ...]
+    previous_url: str
+    next_url: str
+
+    @property
+    def summary(self) -> str:
+        """ "Showing 51 to 100 of 2,765 referrals"; "3 referrals" when they fit on one page."""
+        everything = counted(self.total, self.noun, self.plural)
+        if self.pages == 1:
+            return everything
+        return f"Showing {self.first_index:,} to {self.last_index:,} of {everything}"
+
+    @property
+    def plural_noun(self) -> str:
+        """ "referrals": for "There are no referrals to show"."""
+        return self.plural or f"{self.noun}s"
+
+    @property
+    def is_paginated(self) -> bool:
+        return self.pages > 1
+
+
+def page_number(value: str | None) -> int:
+    """The page asked for: a whole number of at least 1, else 1 (never an error)."""
+    text = (value or "").strip()
+    if not text.isascii() or not text.isdigit() or len(text) > len(str(2**31)):
+        return 1
+    return max(1, int(text))
+
+
+def _url(query: QueryDict, number: int) -> str:
+    params = query.copy()
+    params[PAGE_PARAMETER] = str(number)
+    return f"?{params.urlencode()}"
+
+
+def _numbered(query: QueryDict, current: int, pages: int) -> tuple[PageLink, ...]:
+    around = range(max(1, current - AROUND_CURRENT), min(pages, current + AROUND_CURRENT) + 1)
+    shown = sorted({1, pages, *around})
+    links: list[PageLink] = []
+    for number in shown:
+        if links and number - links[-1].number > 1:
+            links.append(PageLink(0))
+        links.append(PageLink(number, _url(query, number), number == current))
+    return tuple(links)
+
+
+def paginate(
+    request: HttpRequest,
+    rows: "QuerySet[M]",
+    *,
+    noun: str,
+    plural: str = "",
+    per_page: int = PAGE_SIZE,
+) -> Paged[M]:
+    """The page of `rows` that `?page=` asks for (see the module's docstring)."""
+    if not rows.ordered:
+        raise ValueError("Order the rows (ending with pk) before paginating them.")
+    paginator: Paginator[M] = Paginator(rows, per_page, allow_empty_first_page=True)
+    total = paginator.count  # one COUNT
+    number = min(page_number(request.GET.get(PAGE_PARAMETER)), paginator.num_pages)
+    page = paginator.page(number)
+    found: list[M] = list(page.object_list)
+    query = request.GET
+    return Paged(
+        rows=found,
+        number=number,
+        pages=paginator.num_pages,
+        total=total,
+        first_index=page.start_index() if total else 0,
+        last_index=page.end_index() if total else 0,
+        noun=noun,
+        plural=plural,
+        links=_numbered(query, number, paginator.num_pages),
+        previous_url=_url(query, number - 1) if page.has_previous() else "",
+        next_url=_url(query, number + 1) if page.has_next() else "",
+    )
+
+
+def without_page(request: HttpRequest) -> str:
+    """The page's query string less `page`: a download of the whole filtered list."""
+    params: Any = request.GET.copy()
+    params.pop(PAGE_PARAMETER, None)
+    return str(params.urlencode())
