@@ -80,7 +80,6 @@ NO_FORM = frozenset(
         # the path (one not offered is not found).
         "oversight:outcomes",
         "oversight:outcomes_export",
-        "referrals:list",
         "referrals:export",
         "referrals:export_xlsx",
         "referrals:detail",

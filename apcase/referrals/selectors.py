@@ -16,7 +16,19 @@ from apcase.chronology.services import log_access
 from apcase.core.queries import one_or_404
 from apcase.pupils.registry import PupilRecord, pupil_records
 
+from . import workflow
 from .models import EmergencyPlacement, Referral, ReferralDocument
+
+# A referral is open while its workflow can still move it (drafts, those waiting for the
+# panel, and decided ones the LA has still to close); closed once it can move no more
+# (closed or withdrawn). The referrals page shows the open ones unless asked otherwise.
+OPEN_STATUSES = frozenset(s for s, moves in workflow.ALLOWED_TRANSITIONS.items() if moves)
+SHOW_OPEN, SHOW_CLOSED, SHOW_ALL = "open", "closed", "all"
+SHOW_CHOICES = (
+    (SHOW_OPEN, "Open referrals"),
+    (SHOW_CLOSED, "Closed and withdrawn referrals"),
+    (SHOW_ALL, "All referrals"),
+)
 
 
 def referrals_visible_to(user: User) -> QuerySet[Referral]:
@@ -28,15 +40,27 @@ def referrals_visible_to(user: User) -> QuerySet[Referral]:
     ).select_related("pupil", "school", "panel", "meeting", "created_by", "signed_off_by")
 
 
-def referral_list_for(user: User) -> QuerySet[Referral]:
-    """The referrals page's list, most recently changed first."""
-    return referrals_visible_to(user).order_by("-updated_at", "-pk")
+def shown(value: str | None) -> str:
+    """Which referrals the list shows for its `show` parameter: open ones unless it asks
+    for closed ones or all (anything else is read as the default)."""
+    return value if value in {SHOW_CLOSED, SHOW_ALL} else SHOW_OPEN
 
 
-def referrals_to_export(user: User) -> QuerySet[Referral]:
-    """`referral_list_for` for a download; the export is logged."""
+def referral_list_for(user: User, show: str = SHOW_OPEN) -> QuerySet[Referral]:
+    """The referrals page's list (`show`: open, closed or all), most recently changed
+    first, in a total order so its pages never overlap."""
+    referrals = referrals_visible_to(user)
+    if show == SHOW_OPEN:
+        referrals = referrals.filter(status__in=OPEN_STATUSES)
+    elif show == SHOW_CLOSED:
+        referrals = referrals.exclude(status__in=OPEN_STATUSES)
+    return referrals.order_by("-updated_at", "-pk")
+
+
+def referrals_to_export(user: User, show: str = SHOW_OPEN) -> QuerySet[Referral]:
+    """`referral_list_for` for a download (every row, not one page); the export is logged."""
     log_access(by=user, action="referrals.exported", target=("referrals.referral", "list"))
-    return referral_list_for(user)
+    return referral_list_for(user, show)
 
 
 def get_referral_for(user: User, referral_id: int) -> Referral:

@@ -1,5 +1,6 @@
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.forms import BaseForm
@@ -15,6 +16,7 @@ from apcase.access.rules import access_rule
 from apcase.accounts.two_factor import requires_recent_second_factor
 from apcase.core import idempotency
 from apcase.core.forms import ConfirmForm
+from apcase.core.pagination import paginate
 from apcase.core.spreadsheets import Sheet, download
 from apcase.core.uploads import file_response
 from apcase.core.viewhelpers import Once, attempt, handle_form, run_action, submit_form
@@ -36,13 +38,19 @@ def _detail(referral: Referral) -> HttpResponse:
 
 @access_rule(policies.can_view_referrals)
 def referral_list(request: SignedInRequest) -> HttpResponse:
-    referrals = selectors.referral_list_for(request.user)
+    """The referrals, a page at a time: the open ones unless the user asks for closed
+    ones or all (`?status=`)."""
+    show = selectors.shown(request.GET.get("status"))
+    referrals = selectors.referral_list_for(request.user, show)
     emergencies = selectors.emergencies_visible_to(request.user)
     return render(
         request,
         "referrals/referral_list.html",
         {
-            "referrals": referrals,
+            "paged": paginate(request, referrals, noun=_REFERRAL_NOUNS[show]),
+            "status": show,
+            "statuses": selectors.SHOW_CHOICES,
+            "download_query": urlencode({"status": show}),
             "emergencies": [(e, workflow.is_overdue(e)) for e in emergencies],
             "can_draft": policies.can_draft_referrals(request.user),
             "can_arrange": policies.can_arrange_emergencies(request.user),
@@ -50,14 +58,22 @@ def referral_list(request: SignedInRequest) -> HttpResponse:
     )
 
 
+_REFERRAL_NOUNS = {
+    selectors.SHOW_OPEN: "open referral",
+    selectors.SHOW_CLOSED: "closed or withdrawn referral",
+    selectors.SHOW_ALL: "referral",
+}
+
 REFERRAL_COLUMNS = ("UPN", "Pupil", "School", "Status", "Panel meeting", "Last changed")
 
 
 @access_rule(policies.can_view_referrals)
 @requires_recent_second_factor
 def referral_export(request: SignedInRequest, fmt: str) -> HttpResponseBase:
-    """The page's referrals, in its order, as CSV or XLSX: a bulk export, so the code
-    is asked for again and the export is logged."""
+    """The page's referrals (open, closed or all, as `?status=` asks; every page of
+    them), in its order, as CSV or XLSX: a bulk export, so the code is asked for again
+    and the export is logged."""
+    show = selectors.shown(request.GET.get("status"))
     rows = (
         (
             r.pupil.upn,
@@ -68,7 +84,7 @@ def referral_export(request: SignedInRequest, fmt: str) -> HttpResponseBase:
             r.updated_at,
         )
         # Read in chunks as the CSV streams out, not all at once.
-        for r in selectors.referrals_to_export(request.user).iterator(chunk_size=2000)
+        for r in selectors.referrals_to_export(request.user, show).iterator(chunk_size=2000)
     )
     return download(
         fmt, Sheet(f"referrals-{timezone.localdate():%Y-%m-%d}", REFERRAL_COLUMNS, rows)
