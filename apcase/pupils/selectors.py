@@ -197,7 +197,8 @@ def search_pupils(
         pupils = pupils.filter(sen_status=sen_status)
     if in_ap:
         pupils = pupils.filter(_in_ap_q())
-    return pupils
+    # By name, then pk: a total order, so the list's pages never overlap.
+    return pupils.order_by("legal_last_name", "legal_first_name", "pk")
 
 
 def pupils_to_export(user: User, **filters: Any) -> QuerySet[Pupil]:

@@ -14,6 +14,7 @@ from apcase.access.rules import access_rule
 from apcase.accounts.two_factor import requires_recent_second_factor
 from apcase.chronology.selectors import event_kinds, pupil_chronology
 from apcase.core import idempotency, uploads
+from apcase.core.pagination import paginate, without_page
 from apcase.core.pdf import pdf_response, render_pdf
 from apcase.core.spreadsheets import Sheet, download
 from apcase.core.viewhelpers import Once, handle_form, run_action
@@ -38,9 +39,6 @@ from .forms import (
 )
 from .models import Pupil
 
-# The pupil list shows at most this many; a search narrows it.
-LIST_LIMIT = 500
-
 
 def _filters(request: SignedInRequest) -> tuple[PupilFilterForm, dict[str, Any]]:
     form = PupilFilterForm(request.GET or None)
@@ -62,12 +60,10 @@ def pupil_list(request: SignedInRequest) -> HttpResponse:
     pupils = selectors.search_pupils(request.user, **filters)
     context = {
         "filter_form": form,
-        "pupils": pupils[:LIST_LIMIT],
-        "list_limit": LIST_LIMIT,
-        "count": pupils.count(),
+        "paged": paginate(request, pupils, noun="pupil"),
         "can_create": policies.can_edit_pupils(request.user),
         "can_import": policies.can_import_pupils(request.user),
-        "query_string": request.GET.urlencode(),
+        "query_string": without_page(request),
     }
     return render(request, "pupils/pupil_list.html", context)
 
