@@ -9,6 +9,7 @@ class MonitoringAction(AuditAction):
     REGISTER_SUBMITTED = "register_submitted", "Register submitted"
     ATTENDANCE_CORRECTED = "attendance_corrected", "Attendance corrected"
     ATTENDANCE_CODED = "attendance_coded", "Absence coded"
+    MARKS_IMPORTED = "marks_imported", "Attendance marks imported"
     CHECK_IN_RECORDED = "check_in_recorded", "Weekly check-in recorded"
     FOLLOW_UP_ABSENCE = "follow_up_absence", "Follow-up raised: unexplained absence"
     FOLLOW_UP_REGISTER_MISSING = (

@@ -71,6 +71,38 @@ def expected_on(day: datetime.date, session: str) -> Q:
     return active_on(day) & (in_timetable | ~timetable_is_trusted())
 
 
+class ExpectedSessions:
+    """`expected_on` for many days and sessions of the placements read once (a bulk
+    import of marks asks it of each row): the same rule, the same answers (a test holds
+    the two together). `timetable` is every (placement id, weekday, session) of theirs."""
+
+    def __init__(self, timetable: frozenset[tuple[int, int, str]]) -> None:
+        self.timetable = timetable
+        self.timetabled = frozenset(pid for pid, _, _ in timetable)
+
+    @classmethod
+    def of(cls, placements: QuerySet[Placement]) -> "ExpectedSessions":
+        rows = PlacementSession.objects.filter(placement__in=placements).values_list(
+            "placement_id", "weekday", "session"
+        )
+        return cls(frozenset(rows))
+
+    def __call__(self, placement: Placement, day: datetime.date, session: str) -> bool:
+        if day.weekday() >= 5 or placement.start_date > day:
+            return False
+        if placement.status == Placement.Status.ENDED:
+            if placement.started_at is None or placement.ended_on is None:
+                return False
+            if placement.ended_on < day:
+                return False
+        elif placement.status != Placement.Status.ACTIVE:
+            return False
+        trusted = placement.pk in self.timetabled and (
+            not placement.is_emergency or placement.full_plan_agreed_on is not None
+        )
+        return (placement.pk, day.weekday(), session) in self.timetable or not trusted
+
+
 def expected_placements(
     provider_ids: set[int] | list[int], day: datetime.date, session: str
 ) -> QuerySet[Placement]:

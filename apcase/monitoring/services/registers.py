@@ -98,13 +98,18 @@ class _RegisterSheet:
         return self.now > rules.cutoff_at(self.day, self.session)
 
 
-def _check_register_request(
-    by: User, provider: Organisation, day: datetime.date, session: str, *, now: datetime.datetime
-) -> None:
+def check_can_take_register(by: User, provider: Organisation) -> None:
+    """NotPermitted unless `by` takes registers at `provider` (its staff or manager)."""
     if not policies.can_take_registers(by) or not (
         policies.roles_in(by, provider) & policies.PROVIDER_ROLES
     ):
         raise NotPermitted("You cannot take this provider's register.")
+
+
+def _check_register_request(
+    by: User, provider: Organisation, day: datetime.date, session: str, *, now: datetime.datetime
+) -> None:
+    check_can_take_register(by, provider)
     if session not in Session.values:
         raise ValidationFailed("Choose the morning or afternoon session.")
     if day > timezone.localdate(now):
@@ -228,19 +233,26 @@ def _follow_up_absences(
     for mark in new_marks:
         if mark.observed in codes.NEEDS_FOLLOW_UP:
             # Dual registered or not: nobody knows where the child is.
-            placement = expected[mark.placement_id]
-            task = raise_follow_up(
-                placement,
-                by=sheet.by,
-                kind=FollowUpTask.Kind.ABSENCE,
-                day=sheet.day,
-                session=sheet.session,
-                detail=f"{placement.pupil.display_name} was absent with no reason given "
-                f"at {placement.provider} on {sheet.day:%-d %B %Y} "
-                f"({Session(sheet.session).label.lower()}).",
+            task = follow_up_absence(
+                expected[mark.placement_id], by=sheet.by, day=sheet.day, session=sheet.session
             )
             alerts += task is not None
     return alerts
+
+
+def follow_up_absence(
+    placement: Placement, *, by: User | None, day: datetime.date, session: str
+) -> FollowUpTask | None:
+    """The follow-up of an absence with no reason given (None: it exists already)."""
+    return raise_follow_up(
+        placement,
+        by=by,
+        kind=FollowUpTask.Kind.ABSENCE,
+        day=day,
+        session=session,
+        detail=f"{placement.pupil.display_name} was absent with no reason given "
+        f"at {placement.provider} on {day:%-d %B %Y} ({Session(session).label.lower()}).",
+    )
 
 
 @transaction.atomic
