@@ -7,9 +7,12 @@ from django.template.loader import render_to_string
 
 
 def render_pdf(template_name: str, context: dict[str, Any]) -> bytes:
+    return pdf_from_html(render_to_string(template_name, context))
+
+
+def pdf_from_html(html: str) -> bytes:
     from weasyprint import HTML  # imported here: it is slow to load and only PDFs need it
 
-    html = render_to_string(template_name, context)
     return bytes(HTML(string=html).write_pdf())
 
 

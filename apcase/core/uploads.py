@@ -289,6 +289,16 @@ class StoredFilePath(models.CharField):
 ORPHAN_GRACE = datetime.timedelta(hours=24)
 
 
+# Folders under MEDIA_ROOT whose files an app keeps and deletes itself, with no record
+# naming each one (the panel's stored packs, `panel.pack`): the sweep leaves them be.
+_kept_folders: set[str] = set()
+
+
+def register_kept_folder(folder: str) -> None:
+    """Called from an app's `AppConfig.ready()` for a folder it manages itself."""
+    _kept_folders.add(folder)
+
+
 def named_files() -> set[str]:
     """Every stored path some record names, across all apps."""
     named: set[str] = set()
@@ -314,6 +324,8 @@ def orphan_files(*, older_than: datetime.timedelta = ORPHAN_GRACE) -> list[str]:
             continue
         written = path.stat().st_mtime
         relative = path.relative_to(root).as_posix()
+        if relative.split("/", 1)[0] in _kept_folders:
+            continue
         if written < cutoff and relative not in named:
             found.append((written, relative))
     return [relative for _, relative in sorted(found)]

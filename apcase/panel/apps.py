@@ -8,11 +8,15 @@ class PanelConfig(AppConfig):
         from apcase.core import attention
         from apcase.referrals import panels
 
-        from . import letters, selectors
+        from . import letters, pack, selectors
         from .attention import decisions_to_record, letters_not_sent, next_meeting
 
         panels.register(selectors)
         panels.register_letters(letters.letters_for_referral)
+        panels.register_agenda_watch(pack.prepare_after_commit)
+        from apcase.core import uploads
+
+        uploads.register_kept_folder(pack.FOLDER)  # the packs delete their own old versions
         attention.register(next_meeting)
         attention.register(decisions_to_record)
         attention.register(letters_not_sent)

@@ -148,11 +148,8 @@ def read_panel_pack_for(user: User, meeting_id: int) -> tuple[PanelMeeting, dict
     meeting = get_meeting_for(user, meeting_id)
     if not policies.can_read_panel_pack(user, meeting):
         raise Http404("No such meeting.")
-    agenda = agenda_of(meeting)
-    # The pack prints every referral's interventions and documents: read them in two
-    # queries for the whole agenda, not two per referral.
+    agenda = pack_agenda_of(meeting)
     referrals = [referral for referral, _ in agenda["referral_items"]]
-    prefetch_related_objects(referrals, "interventions", "documents")
     organisation = meeting.panel.local_authority
     log_access(by=user, action="panel_pack_downloaded", target=meeting, organisation=organisation)
     log_accesses(
@@ -162,6 +159,15 @@ def read_panel_pack_for(user: User, meeting_id: int) -> tuple[PanelMeeting, dict
         organisation=organisation,
     )
     return meeting, agenda
+
+
+def pack_agenda_of(meeting: PanelMeeting) -> dict[str, Any]:
+    """The agenda with all the pack prints: every referral's interventions and
+    documents read in two queries for the whole agenda, not two per referral."""
+    agenda = agenda_of(meeting)
+    referrals = [referral for referral, _ in agenda["referral_items"]]
+    prefetch_related_objects(referrals, "interventions", "documents")
+    return agenda
 
 
 def sitting_members(meeting: PanelMeeting) -> list[Any]:
@@ -200,10 +206,12 @@ def agenda_of(meeting: PanelMeeting) -> dict[str, Any]:
         .distinct()
         .select_related("pupil", "school", "signed_off_by", "preferred_provider")
         .annotate(document_count=Count("documents", distinct=True))
-        .order_by("submitted_at")
+        .order_by("submitted_at", "pk")
     )
-    emergencies = EmergencyPlacement.objects.filter(meeting=meeting).select_related(
-        "pupil", "school", "placement__provider"
+    emergencies = (
+        EmergencyPlacement.objects.filter(meeting=meeting)
+        .select_related("pupil", "school", "placement__provider")
+        .order_by("-created_at", "-pk")
     )
     decisions: dict[Any, PanelDecision] = {}
     for decision in meeting.decisions.all():

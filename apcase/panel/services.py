@@ -34,7 +34,7 @@ from apcase.placements.plan import commissioning_errors
 from apcase.referrals import workflow as referral_workflow
 from apcase.referrals.models import EmergencyPlacement, Referral
 
-from . import notify
+from . import notify, pack
 from .audit import PanelAction
 from .models import DeclarationOfInterest, InclusionPanel, PanelDecision, PanelMeeting, quorum
 from .schedule import monthly_dates
@@ -200,6 +200,7 @@ def edit_meeting(*, by: User, meeting: PanelMeeting, change: MeetingChange) -> P
     for name, value in new.items():
         setattr(meeting, name, value)
     meeting.save(update_fields=[*new, "updated_at"])
+    pack.prepare_after_commit({meeting.pk})  # the pack prints the meeting's details
     record_event(
         by=by,
         action=PanelAction.MEETING_EDITED,

@@ -1,3 +1,4 @@
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -21,8 +22,10 @@ from apcase.referrals import selectors as referral_selectors
 from apcase.referrals import workflow as referral_workflow
 from apcase.referrals.models import EmergencyPlacement, Referral
 
-from . import forms, letters, selectors, services, workflow
+from . import forms, letters, pack, selectors, services, workflow
 from .models import PanelDecision, PanelMeeting, quorum
+
+logger = logging.getLogger(__name__)
 
 
 @access_rule(policies.can_view_panel)
@@ -247,11 +250,16 @@ def meeting_cancel(request: SignedInRequest, meeting_id: int) -> HttpResponse:
 
 @access_rule(policies.can_use_service)
 def panel_pack(request: SignedInRequest, meeting_id: int) -> HttpResponse:
+    """The pack of the agenda as it is now: the stored render of this version (or one
+    rendered now, never an older version), stamped with the reader's name."""
     meeting, agenda = selectors.read_panel_pack_for(request.user, meeting_id)
-    content = render_pdf(
-        "panel/pdf/panel_pack.html",
-        {"meeting": meeting, **agenda, "generated_at": timezone.now(), "reader": request.user},
-    )
+    try:
+        content, version = pack.current(meeting, agenda)
+    except Exception:
+        # The renderer failed: say so on a page the reader can act on, not a 500.
+        logger.exception("The panel pack of meeting %s could not be rendered", meeting.pk)
+        return render(request, "panel/pack_unavailable.html", {"meeting": meeting}, status=503)
+    content = pack.stamp(content, reader_name=request.user.full_name, version=version)
     return pdf_response(content, filename=f"panel-pack-{meeting.date:%Y-%m-%d}.pdf")
 
 

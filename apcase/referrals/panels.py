@@ -74,3 +74,21 @@ def letters_for_referral(referral: Any) -> list[Any]:
     if _letters is None:
         raise ImproperlyConfigured("No panel letters: is apcase.panel in INSTALLED_APPS?")
     return _letters(referral)
+
+
+# Who is told that a meeting's agenda changed (a referral or an emergency placement
+# joined or left it): the panel app, which prepares the meeting's pack again once the
+# change commits (panel.pack.prepare_after_commit, docs/adr/0013-panel-pack-stored.md).
+_agenda_watch: Callable[[set[int]], None] | None = None
+
+
+def register_agenda_watch(watch: Callable[[set[int]], None]) -> None:
+    global _agenda_watch  # set once, from the panel app's ready()
+    _agenda_watch = watch
+
+
+def agenda_changed(*meeting_ids: int | None) -> None:
+    """The agendas of these meetings changed (None, for no meeting, is left out)."""
+    ids = {meeting_id for meeting_id in meeting_ids if meeting_id}
+    if ids and _agenda_watch is not None:
+        _agenda_watch(ids)

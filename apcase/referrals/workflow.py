@@ -129,6 +129,7 @@ def _move(
         refused="A referral that is {now} cannot be {to}.",
     )
     old = referral.status
+    old_meeting = referral.meeting_id
     referral.status = to
     extra = fields or {}
     for name, value in extra.items():
@@ -138,6 +139,7 @@ def _move(
     changes: dict[str, Any] = {"status": [old, to]}
     if "meeting" in extra:
         changes["meeting"] = [None, str(extra["meeting"].pk) if extra["meeting"] else None]
+        panels.agenda_changed(old_meeting, referral.meeting_id)
     record_case_event(
         referral,
         by=by,
@@ -248,6 +250,7 @@ def move_referral(
     referral.meeting = meeting
     referral.version += 1
     referral.save(update_fields=["meeting", "version", "updated_at"])
+    panels.agenda_changed(old, meeting.pk)
     record_case_event(
         referral,
         by=by,
@@ -441,6 +444,7 @@ def arrange_emergency_placement(
         parents_told_how=case.parents_told_how.strip(),
         parents_told_at=case.parents_told_at,
     )
+    panels.agenda_changed(emergency.meeting_id)
     when = f"the panel meeting on {meeting.date:%-d %B %Y}" if meeting else "the next panel meeting"
     changes: dict[str, Any] = {"ratification": [None, R.AWAITING]}
     # The emergency notice tells the LA's officers: for a placement the school arranged,
@@ -467,6 +471,7 @@ def assign_emergency_to_meeting(
         raise TransitionNotAllowed("This emergency placement is already on an agenda.")
     emergency.meeting = meeting
     emergency.save(update_fields=["meeting", "updated_at"])
+    panels.agenda_changed(meeting.pk)
     record_case_event(
         emergency,
         by=by,
@@ -488,6 +493,7 @@ def move_emergency(
     old = emergency.meeting_id
     emergency.meeting = meeting
     emergency.save(update_fields=["meeting", "updated_at"])
+    panels.agenda_changed(old, emergency.meeting_id)
     where = (
         f"the panel meeting on {meeting.date:%-d %B %Y}" if meeting else "the next panel meeting"
     )

@@ -1,0 +1,176 @@
+"""The panel pack PDF: rendered once per agenda version, kept in private storage, and
+stamped with its reader's name at each download (docs/adr/0013-panel-pack-stored.md).
+
+The agenda version is a digest of the pack's own HTML without the reader's stamp: it
+changes exactly when something the pack shows changes (the meeting's details, a
+referral or emergency on the agenda, a pupil's name, a document's title, the template
+itself), and is computed from the reads the download makes anyway, a fixed number of
+queries whatever the agenda holds. Rendering that HTML to PDF (WeasyPrint, seconds for
+a full agenda) is the slow part, done once per version: by `tasks.prepare_pack` after
+a change commits, or by the first download that finds no stored pack.
+
+The stored file is under MEDIA_ROOT, which no URL serves (MEDIA_URL is not routed): it
+is read only by the access-checked `views.panel_pack`. A version superseded by another
+is deleted when the new one is stored."""
+
+import hashlib
+import io
+import logging
+import threading
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from apcase.core import words
+from apcase.core.pdf import pdf_from_html
+from apcase.core.uploads import storage
+
+from .models import PanelMeeting
+
+logger = logging.getLogger(__name__)
+
+TEMPLATE = "panel/pdf/panel_pack.html"
+FOLDER = "panel-packs"
+
+
+def html_of(meeting: PanelMeeting, agenda: dict[str, Any]) -> str:
+    """The pack's HTML for everyone who reads it (no reader, no time of reading)."""
+    return render_to_string(TEMPLATE, {"meeting": meeting, **agenda})
+
+
+def version_of(html: str) -> str:
+    """The agenda version: a digest of everything the pack shows."""
+    return hashlib.sha256(html.encode()).hexdigest()[:32]
+
+
+def _name(meeting_id: int, version: str) -> str:
+    return f"{FOLDER}/{meeting_id}/{version}.pdf"
+
+
+def stored(meeting_id: int, version: str) -> bytes | None:
+    """The stored pack of that version, or None if it has not been rendered."""
+    name = _name(meeting_id, version)
+    files = storage()
+    if not files.exists(name):
+        return None
+    with files.open(name, "rb") as stored_file:
+        return bytes(stored_file.read())
+
+
+def render_and_store(meeting_id: int, html: str) -> bytes:
+    """Render the pack's HTML to PDF, store it as its version, and delete the versions
+    it supersedes. Raises whatever the renderer raises (nothing is stored then)."""
+    version = version_of(html)
+    content = pdf_from_html(html)
+    files = storage()
+    name = _name(meeting_id, version)
+    if not files.exists(name):
+        saved = files.save(name, ContentFile(content))
+        if saved != name:  # another worker stored the same version meanwhile
+            files.delete(saved)
+    _delete_superseded(meeting_id, keep=version)
+    return content
+
+
+def _delete_superseded(meeting_id: int, *, keep: str) -> None:
+    files = storage()
+    folder = f"{FOLDER}/{meeting_id}"
+    if not files.exists(folder):
+        return
+    for filename in files.listdir(folder)[1]:
+        if filename != f"{keep}.pdf":
+            files.delete(f"{folder}/{filename}")
+
+
+def current(meeting: PanelMeeting, agenda: dict[str, Any]) -> tuple[bytes, str]:
+    """The pack of the agenda as it is now, and its version: the stored one, or
+    rendered now (and stored) when no pack of this version is stored yet. Never an
+    older version."""
+    html = html_of(meeting, agenda)
+    version = version_of(html)
+    content = stored(meeting.pk, version)
+    if content is None:
+        content = render_and_store(meeting.pk, html)
+    return content, version
+
+
+# The reader's stamp: one line in the top margin of the first page, where the pack
+# printed "Generated for … on …" before it was stored. fpdf2 draws it on a page of the
+# pack's size (A4) and pypdf lays it over the stored first page, adding the change to
+# the end of the file (an incremental update), so the rest is copied, not rewritten.
+STAMP_LEFT = 56.7  # the pack's 2 cm margin, in points
+STAMP_TOP = 22.0
+STAMP_SIZE = 8
+
+
+def stamp_line(reader_name: str, when: Any, version: str) -> str:
+    return (
+        f"OFFICIAL-SENSITIVE. Generated for {reader_name} on {words.govuk_datetime(when)} "
+        f"(agenda version {version[:8]})."
+    )
+
+
+def _stamp_page(text: str, width: float, height: float) -> bytes:
+    from fpdf import FPDF
+
+    page = FPDF(unit="pt", format=(width, height))
+    page.set_margin(0)
+    page.set_auto_page_break(False)
+    page.add_page()
+    try:
+        text.encode("latin-1")
+        page.set_font("Helvetica", style="B", size=STAMP_SIZE)
+    except UnicodeEncodeError:
+        # A name outside Latin-1: the font matplotlib ships (a base dependency) has it.
+        import matplotlib
+
+        font = f"{matplotlib.get_data_path()}/fonts/ttf/DejaVuSans-Bold.ttf"
+        page.add_font("DejaVu", style="B", fname=font)
+        page.set_font("DejaVu", style="B", size=STAMP_SIZE)
+    page.set_text_color(212, 53, 28)  # the pack's red for sensitivity
+    page.set_xy(STAMP_LEFT, STAMP_TOP)
+    page.cell(text=text)
+    return bytes(page.output())
+
+
+def stamp(content: bytes, *, reader_name: str, version: str) -> bytes:
+    """The stored pack with its reader's name and the time of reading on page one."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(io.BytesIO(content), incremental=True)
+    first = writer.pages[0]
+    width, height = float(first.mediabox.width), float(first.mediabox.height)
+    text = stamp_line(reader_name, timezone.now(), version)
+    first.merge_page(PdfReader(io.BytesIO(_stamp_page(text, width, height))).pages[0])
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+# Preparing after a change: the services that change an agenda call
+# `prepare_after_commit` with the meetings concerned; once their transaction commits,
+# one task per meeting is queued, however many items the change moved.
+_pending = threading.local()
+
+
+def prepare_after_commit(meeting_ids: set[int]) -> None:
+    waiting: set[int] = _pending.__dict__.setdefault("ids", set())
+    waiting.update(i for i in meeting_ids if i)
+    if meeting_ids:
+        transaction.on_commit(_enqueue_waiting)
+
+
+def _enqueue_waiting() -> None:
+    from .tasks import prepare_pack
+
+    waiting: set[int] = _pending.__dict__.setdefault("ids", set())
+    ids = sorted(waiting)
+    waiting.clear()  # the later callbacks of the same transaction find nothing to queue
+    for meeting_id in ids:
+        try:
+            prepare_pack.enqueue(meeting_id)
+        except Exception:  # the download renders it then: never fail the change for it
+            logger.exception("Could not queue the panel pack of meeting %s", meeting_id)

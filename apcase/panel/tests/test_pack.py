@@ -1,0 +1,288 @@
+"""The panel pack rendered once per agenda version, stored privately, and stamped with
+its reader's name at each download (panel.pack, docs/adr/0013-panel-pack-stored.md)."""
+
+import datetime
+import io
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from pypdf import PdfReader
+
+from apcase.accounts.roles import Role
+from apcase.chronology.models import AccessLogEntry
+from apcase.core import words
+from apcase.core.uploads import storage
+from apcase.panel import pack, selectors, services
+from apcase.panel import workflow as panel_workflow
+from apcase.panel.models import PanelMeeting
+from apcase.pupils.models import Pupil
+from apcase.referrals.models import Referral, ReferralDocument
+from apcase.referrals.tests.factories import complete_referral, make_pupil, person
+from conftest import sign_in
+
+
+@pytest.fixture(autouse=True)
+def _own_media_root(settings, tmp_path):
+    """Each test its own storage: meeting ids repeat from one test to the next."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def _text(content: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+
+
+def _first_page(content: bytes) -> str:
+    return PdfReader(io.BytesIO(content)).pages[0].extract_text()
+
+
+def _version(meeting: PanelMeeting) -> str:
+    meeting = PanelMeeting.objects.select_related("panel").get(pk=meeting.pk)
+    return pack.version_of(pack.html_of(meeting, selectors.pack_agenda_of(meeting)))
+
+
+def _stored_files(meeting: PanelMeeting) -> list[str]:
+    folder = f"{pack.FOLDER}/{meeting.pk}"
+    return sorted(storage().listdir(folder)[1]) if storage().exists(folder) else []
+
+
+def _download(user, meeting):
+    return sign_in(Client(), user).get(reverse("panel:pack", args=[meeting.pk]))
+
+
+def _no_rendering(monkeypatch):
+    """From here on the renderer fails: a download that succeeds was served stored."""
+
+    def fail(html):
+        raise AssertionError("the pack was rendered again")
+
+    monkeypatch.setattr(pack, "pdf_from_html", fail)
+
+
+def _add_referral(world, scene, first_name):
+    pupil = make_pupil(world.school, legal_first_name=first_name, legal_last_name="Pupil")
+    referral = complete_referral(pupil, signed_off_by=scene.head)
+    Referral.objects.filter(pk=referral.pk).update(
+        status=Referral.Status.SCHEDULED, meeting=scene.meeting, submitted_at=timezone.now()
+    )
+    return referral
+
+
+def test_each_reader_gets_the_stored_pack_stamped_with_their_own_name(scene, monkeypatch):
+    response = _download(scene.chair, scene.meeting)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert "no-store" in response["Cache-Control"]
+    first = _first_page(response.content)
+    assert f"Generated for {scene.chair.full_name} on" in first
+    assert words.govuk_date(timezone.localdate()) in first
+    assert "OFFICIAL-SENSITIVE" in first
+    assert "Do not copy or forward" in first
+    assert "Referral for Riley Stone" in _text(response.content)
+
+    # One stored file, of the current version, naming no reader.
+    version = _version(scene.meeting)
+    assert _stored_files(scene.meeting) == [f"{version}.pdf"]
+    stored = pack.stored(scene.meeting.pk, version)
+    assert stored is not None
+    assert "Referral for Riley Stone" in _text(stored)
+    assert scene.chair.full_name not in _text(stored)
+
+    # The next reader is served the stored pack, with their name and not the chair's.
+    _no_rendering(monkeypatch)
+    member = scene.members[0]
+    response = _download(member, scene.meeting)
+    assert response.status_code == 200
+    first = _first_page(response.content)
+    assert f"Generated for {member.full_name} on" in first
+    assert scene.chair.full_name not in first
+    # The access log of each read is kept exactly as before.
+    assert AccessLogEntry.objects.filter(action="panel_pack_downloaded").count() == 2
+    assert (
+        AccessLogEntry.objects.filter(
+            action="panel_pack_referral_read", pupil_id=scene.pupil.pk
+        ).count()
+        == 2
+    )
+
+
+def test_a_reader_whose_name_is_outside_latin_1_sees_it_stamped(world, scene):
+    reader = person(Role.PANEL_MEMBER, world.la, full_name="Łucja Żak-Nowak")
+    scene.meeting.members.add(reader)
+    response = _download(reader, scene.meeting)
+    assert response.status_code == 200
+    assert "Generated for Łucja Żak-Nowak on" in _first_page(response.content)
+
+
+def test_the_version_changes_when_what_the_pack_shows_changes_and_not_otherwise(
+    world, scene, monkeypatch
+):
+    before = _version(scene.meeting)
+    # Reading it, a referral elsewhere, the clock: none is in the pack.
+    assert _download(scene.chair, scene.meeting).status_code == 200
+    elsewhere = complete_referral(make_pupil(world.school), signed_off_by=scene.head)
+    Referral.objects.filter(pk=elsewhere.pk).update(reason_description="Not on this agenda.")
+    from tests.helpers import travel_to
+
+    travel_to(monkeypatch, scene.meeting.date + datetime.timedelta(days=1))
+    assert _version(scene.meeting) == before
+
+    # A referral on the agenda changes.
+    Referral.objects.filter(pk=scene.referral.pk).update(parent_views="Dad wants a small group.")
+    changed = _version(scene.meeting)
+    assert changed != before
+    # Its pupil's name, one of its documents, the meeting's venue, a new item.
+    Pupil.objects.filter(pk=scene.pupil.pk).update(preferred_name="Ri")
+    renamed = _version(scene.meeting)
+    assert renamed != changed
+    ReferralDocument.objects.filter(referral=scene.referral).update(title="New report")
+    retitled = _version(scene.meeting)
+    assert retitled != renamed
+    PanelMeeting.objects.filter(pk=scene.meeting.pk).update(venue="Another room")
+    moved = _version(scene.meeting)
+    assert moved != retitled
+    _add_referral(world, scene, "Extra")
+    assert _version(scene.meeting) not in {before, changed, renamed, retitled, moved}
+
+
+def test_the_download_after_a_change_gets_the_new_content_and_the_old_file_goes(scene):
+    first = _download(scene.chair, scene.meeting)
+    assert "Mum says he is happier" in _text(first.content)
+    old = _stored_files(scene.meeting)
+    assert len(old) == 1
+
+    Referral.objects.filter(pk=scene.referral.pk).update(parent_views="Dad wants a small group.")
+    second = _download(scene.chair, scene.meeting)
+    assert second.status_code == 200
+    text = _text(second.content)
+    assert "Dad wants a small group." in text
+    assert "Mum says he is happier" not in text
+    # The superseded version is deleted when the new one is stored.
+    new = _stored_files(scene.meeting)
+    assert len(new) == 1
+    assert new != old
+    assert new == [f"{_version(scene.meeting)}.pdf"]
+
+
+def test_the_stored_pack_is_reachable_only_through_the_access_checked_download(world, scene):
+    assert _download(scene.chair, scene.meeting).status_code == 200
+    name = f"{pack.FOLDER}/{scene.meeting.pk}/{_stored_files(scene.meeting)[0]}"
+    path = Path(storage().path(name))
+    assert path.is_file()
+    assert Path(settings.MEDIA_ROOT) in path.parents
+    assert Path(settings.STATIC_ROOT) not in path.parents
+    # No address serves the file itself, even to a reader of the pack...
+    client = sign_in(Client(), scene.chair)
+    assert client.get(f"{settings.MEDIA_URL}{name}").status_code == 404
+    assert client.get(f"/{name}").status_code == 404
+    # ...and the download, its one way out, is refused to anyone outside the panel.
+    outsider = person(Role.LA_OFFICER, world.other_la)
+    assert _download(outsider, scene.meeting).status_code == 404
+    assert (
+        not AccessLogEntry.objects.filter(actor_id=outsider.pk)
+        .filter(action="panel_pack_downloaded")
+        .exists()
+    )
+
+
+def test_the_sweep_of_orphan_uploads_leaves_the_stored_packs_alone(scene):
+    import os
+
+    from apcase.core.uploads import sweep_orphans
+
+    assert _download(scene.chair, scene.meeting).status_code == 200
+    name = f"{pack.FOLDER}/{scene.meeting.pk}/{_stored_files(scene.meeting)[0]}"
+    week_ago = (timezone.now() - datetime.timedelta(days=7)).timestamp()
+    os.utime(storage().path(name), (week_ago, week_ago))
+    assert name not in sweep_orphans()
+    assert storage().exists(name)
+
+
+def test_a_download_reads_a_fixed_number_of_queries_stored_or_rendered(
+    world, scene, django_assert_max_num_queries
+):
+    client = sign_in(Client(), scene.chair)
+    url = reverse("panel:pack", args=[scene.meeting.pk])
+    with CaptureQueriesContext(connection) as rendered:
+        assert client.get(url).status_code == 200
+    with CaptureQueriesContext(connection) as served:
+        assert client.get(url).status_code == 200
+    served_count = len(served)  # read now: each request clears the connection's log
+    assert served_count == len(rendered) > 0
+    for n in range(5):
+        _add_referral(world, scene, f"Extra{n}")
+    assert client.get(url).status_code == 200  # renders the new version
+    with django_assert_max_num_queries(served_count):
+        response = client.get(url)  # served stored
+    assert response.status_code == 200
+    assert _text(response.content).count("Daily check-in with a key adult") == 6
+
+
+def test_a_render_failure_shows_a_clear_page_and_stores_nothing(scene, monkeypatch):
+    def broken(html):
+        raise OSError("renderer crashed")
+
+    monkeypatch.setattr(pack, "pdf_from_html", broken)
+    response = _download(scene.chair, scene.meeting)
+    assert response.status_code == 503
+    page = response.content.decode()
+    assert "The panel pack could not be prepared" in page
+    assert reverse("panel:pack", args=[scene.meeting.pk]) in page  # try again
+    assert _stored_files(scene.meeting) == []
+
+
+def test_a_change_through_the_services_prepares_the_new_pack_after_commit(
+    world, scene, monkeypatch, django_capture_on_commit_callbacks
+):
+    officer = person(Role.LA_OFFICER, world.la)
+    meeting = scene.meeting
+    change = services.MeetingChange(
+        date=meeting.date,
+        start_time=meeting.start_time,
+        venue="Council Chamber, Civic Offices",
+        online_link="",
+        reason="The usual room is being painted.",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.edit_meeting(by=officer, meeting=meeting, change=change)
+        assert _stored_files(meeting) == []  # nothing before the change commits
+    assert _stored_files(meeting) == [f"{_version(meeting)}.pdf"]
+
+    _no_rendering(monkeypatch)
+    response = _download(scene.chair, meeting)
+    assert response.status_code == 200
+    assert "Council Chamber, Civic Offices" in _text(response.content)
+
+
+def test_an_agenda_moved_by_the_workflow_has_its_pack_prepared(
+    world, scene, monkeypatch, django_capture_on_commit_callbacks
+):
+    officer = person(Role.LA_OFFICER, world.la)
+    with django_capture_on_commit_callbacks(execute=True):
+        later = panel_workflow.postpone_meeting(
+            scene.meeting,
+            by=officer,
+            to=scene.meeting.date + datetime.timedelta(days=7),
+            reason="The chair is unwell.",
+        )
+    assert len(_stored_files(later)) == 1
+    _no_rendering(monkeypatch)
+    response = _download(scene.chair, later)
+    assert response.status_code == 200
+    assert "Referral for Riley Stone" in _text(response.content)
+
+
+@pytest.mark.parametrize("status", [PanelMeeting.Status.CANCELLED, PanelMeeting.Status.HELD])
+def test_the_task_leaves_a_meeting_no_longer_scheduled_to_its_download(scene, status):
+    from apcase.panel.tasks import prepare_pack
+
+    PanelMeeting.objects.filter(pk=scene.meeting.pk).update(status=status)
+    assert prepare_pack.call(scene.meeting.pk) == ""
+    assert _stored_files(scene.meeting) == []
+    assert _download(scene.chair, scene.meeting).status_code == 200
+    assert len(_stored_files(scene.meeting)) == 1
