@@ -150,6 +150,18 @@ def stamp(content: bytes, *, reader_name: str, version: str) -> bytes:
     return out.getvalue()
 
 
+def for_reader(meeting: PanelMeeting, agenda: dict[str, Any], *, reader_name: str) -> bytes:
+    """The current pack (`current`) stamped for its reader (`stamp`). A stored file that
+    cannot be read (cut short on disk, say) is deleted before the error goes on, so the
+    next download renders it again rather than failing the same way."""
+    content, version = current(meeting, agenda)
+    try:
+        return stamp(content, reader_name=reader_name, version=version)
+    except Exception:
+        storage().delete(_name(meeting.pk, version))
+        raise
+
+
 # Preparing after a change: the services that change an agenda call
 # `prepare_after_commit` with the meetings concerned; once their transaction commits,
 # one task per meeting is queued, however many items the change moved.

@@ -254,12 +254,11 @@ def panel_pack(request: SignedInRequest, meeting_id: int) -> HttpResponse:
     rendered now, never an older version), stamped with the reader's name."""
     meeting, agenda = selectors.read_panel_pack_for(request.user, meeting_id)
     try:
-        content, version = pack.current(meeting, agenda)
+        content = pack.for_reader(meeting, agenda, reader_name=request.user.full_name)
     except Exception:
-        # The renderer failed: say so on a page the reader can act on, not a 500.
-        logger.exception("The panel pack of meeting %s could not be rendered", meeting.pk)
+        # Rendering or stamping failed: say so on a page the reader can act on, not a 500.
+        logger.exception("The panel pack of meeting %s could not be prepared", meeting.pk)
         return render(request, "panel/pack_unavailable.html", {"meeting": meeting}, status=503)
-    content = pack.stamp(content, reader_name=request.user.full_name, version=version)
     return pdf_response(content, filename=f"panel-pack-{meeting.date:%Y-%m-%d}.pdf")
 
 

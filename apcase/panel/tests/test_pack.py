@@ -236,6 +236,19 @@ def test_a_render_failure_shows_a_clear_page_and_stores_nothing(scene, monkeypat
     assert _stored_files(scene.meeting) == []
 
 
+def test_a_stored_pack_that_cannot_be_read_is_rendered_again_at_the_next_download(scene):
+    assert _download(scene.chair, scene.meeting).status_code == 200
+    name = f"{pack.FOLDER}/{scene.meeting.pk}/{_stored_files(scene.meeting)[0]}"
+    Path(storage().path(name)).write_bytes(b"%PDF-1.7 cut short")
+    response = _download(scene.chair, scene.meeting)
+    assert response.status_code == 503
+    assert "The panel pack could not be prepared" in response.content.decode()
+    assert _stored_files(scene.meeting) == []  # the broken file is gone
+    response = _download(scene.chair, scene.meeting)
+    assert response.status_code == 200
+    assert "Referral for Riley Stone" in _text(response.content)
+
+
 def test_a_change_through_the_services_prepares_the_new_pack_after_commit(
     world, scene, monkeypatch, django_capture_on_commit_callbacks
 ):
