@@ -68,8 +68,9 @@ def concern_list_for(
     category: str = "",
     pupil_id: int | None = None,
     provider_id: int | None = None,
-) -> list[Concern]:
-    """The concern list, filtered; reading it is access-logged (one row per list)."""
+) -> QuerySet[Concern]:
+    """The concern list, filtered, newest first (then by pk: a total order, so its pages
+    never overlap); reading it is access-logged (one row per list)."""
     concerns = concerns_visible_to(user)
     if status in ConcernStatus.values:
         concerns = concerns.filter(status=status)
@@ -79,9 +80,8 @@ def concern_list_for(
         concerns = concerns.filter(pupil_id=pupil_id)
     if provider_id is not None:
         concerns = concerns.filter(raised_at_provider_id=provider_id)
-    found = list(concerns)
     log_access(by=user, action="safeguarding.concern_list_viewed", target=("concern_list", ""))
-    return found
+    return concerns.order_by("-recorded_at", "-pk")
 
 
 def _log_read(

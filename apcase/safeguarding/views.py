@@ -14,6 +14,7 @@ from apcase.access import policies
 from apcase.access.requests import SignedInRequest
 from apcase.access.rules import access_rule
 from apcase.core.drafts import take_concern_draft
+from apcase.core.pagination import paginate
 from apcase.core.pdf import pdf_response, render_pdf
 from apcase.core.uploads import file_response
 from apcase.core.viewhelpers import handle_form, run_action
@@ -101,7 +102,7 @@ def concern_list(request: SignedInRequest) -> HttpResponse:
         request,
         "safeguarding/list.html",
         {
-            "concerns": concerns,
+            "paged": paginate(request, concerns, noun="concern"),
             "status": status,
             "category": category,
             "statuses": ConcernStatus.choices,
