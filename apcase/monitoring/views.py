@@ -17,6 +17,7 @@ from apcase.accounts.two_factor import requires_recent_second_factor
 from apcase.core import idempotency
 from apcase.core.drafts import stash_concern_draft
 from apcase.core.errors import DomainError
+from apcase.core.pagination import paginate
 from apcase.core.spreadsheets import Sheet, download
 from apcase.core.viewhelpers import Message, Once, Target, handle_form, raise_for_refusal
 from apcase.core.words import counted
@@ -40,8 +41,6 @@ from .forms import (
     ScheduleVisitForm,
 )
 from .models import CheckIn, Session
-
-CLOSED_SHOWN = 200  # the most recent closed follow-ups listed
 
 
 def _placement_url(placement_id: int) -> str:
@@ -250,11 +249,13 @@ def task_list(request: SignedInRequest) -> HttpResponse:
 
 @access_rule(policies.can_follow_up)
 def closed_tasks(request: SignedInRequest) -> HttpResponse:
-    """Closed follow-ups, newest first: who closed each, when, and what they found."""
+    """Closed follow-ups, newest first, a page at a time (every one, however old): who
+    closed each, when, and what they found."""
+    closed = selectors.closed_follow_ups_for(request.user)
     return render(
         request,
         "monitoring/closed_tasks.html",
-        {"tasks": list(selectors.closed_follow_ups_for(request.user)[:CLOSED_SHOWN])},
+        {"paged": paginate(request, closed, noun="closed follow-up")},
     )
 
 

@@ -62,3 +62,54 @@ def test_someone_who_sees_no_follow_ups_is_refused_the_closed_list(world):
     client = sign_in(Client(), person(Role.PROVIDER_STAFF, world.provider))
 
     assert_page(client.get(reverse("monitoring:closed_tasks")), status=403)
+
+
+def test_every_closed_follow_up_is_listed_a_page_at_a_time_newest_first(world):
+    """The list stopped at the latest 200, leaving older ones unsaid; now every one is
+    on a page, and the page reads as many queries for 120 as for 3."""
+    import datetime
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from apcase.core.pagination import PAGE_SIZE
+
+    lead = person(Role.INCLUSION_LEAD, world.school)
+    placement = make_placement(world.school, world.provider, pupil=make_pupil(world.school))
+    now = timezone.now()
+
+    def closed(start: int, count: int) -> None:
+        FollowUpTask.objects.bulk_create(
+            FollowUpTask(
+                placement=placement,
+                kind=FollowUpTask.Kind.ABSENCE,
+                date=placement.start_date - datetime.timedelta(days=n),
+                session="am",
+                detail=f"Absence number {n:03d}.",
+                status=FollowUpTask.Status.CLOSED,
+                closed_by=lead,
+                closed_at=now - datetime.timedelta(minutes=n),
+            )
+            for n in range(start, start + count)
+        )
+
+    client = sign_in(Client(), lead)
+    url = reverse("monitoring:closed_tasks")
+    closed(0, 3)
+    assert_page(client.get(url), contains="3 closed follow-ups, the most recently closed first")
+    with CaptureQueriesContext(connection) as few:
+        assert_page(client.get(url))
+    closed(3, 117)
+    with CaptureQueriesContext(connection) as many:
+        first = assert_page(client.get(url), contains=f"Showing 1 to {PAGE_SIZE} of 120 closed")
+    assert len(many) == len(few)
+    assert "Absence number 000." in first
+    assert f"Absence number {PAGE_SIZE:03d}." not in first
+    last = assert_page(
+        client.get(url, {"page": "3"}),
+        contains=["Showing 101 to 120 of 120", "Absence number 119.", 'rel="prev"'],
+        lacks="Absence number 099.",
+    )
+    assert 'aria-current="page">3</a>' in last
+    assert_page(client.get(url, {"page": "nonsense"}), contains="Absence number 000.")
