@@ -122,7 +122,8 @@ def search_providers(
     registration: str = "",
     include_closed: bool = False,
 ) -> QuerySet[Organisation]:
-    """The directory list: each provider annotated with its assurance status."""
+    """The directory list: each provider annotated with its assurance status, by name
+    (then pk: a total order, so the list's pages never overlap)."""
     providers = providers_visible_to(user)
     if not include_closed:
         providers = providers.filter(status=Organisation.Status.OPEN)
@@ -161,7 +162,7 @@ def search_providers(
         .prefetch_related(
             Prefetch("provider_services", queryset=ProviderService.objects.order_by("name"))
         )
-        .order_by("name")
+        .order_by("name", "pk")
     )
 
 

@@ -15,6 +15,7 @@ from apcase.access.requests import SignedInRequest
 from apcase.access.rules import access_rule
 from apcase.accounts.models import Organisation
 from apcase.core.errors import DomainError
+from apcase.core.pagination import paginate
 from apcase.core.uploads import file_response
 from apcase.core.viewhelpers import handle_form, raise_for_refusal, run_action
 
@@ -33,9 +34,6 @@ from .ofsted import REPORT_CARD_AREAS, ReportCardGrade, Scale
 from .threshold import threshold_for
 
 ERRORS_SHOWN = 200
-
-# The provider list shows at most this many; a search narrows it.
-LIST_LIMIT = 500
 
 
 def _provider_url(provider_id: int) -> str:
@@ -89,13 +87,12 @@ def provider_list(request: SignedInRequest) -> HttpResponse:
         service=chosen["service"],
         registration=chosen["registration"],
         include_closed=query.get("closed") == "yes",
-    )[:LIST_LIMIT]
+    )
     return render(
         request,
         "directory/provider_list.html",
         {
-            "providers": providers,
-            "list_limit": LIST_LIMIT,
+            "paged": paginate(request, providers, noun="provider"),
             "query": query,
             "types": types,
             "statuses": [
