@@ -105,3 +105,17 @@ def capped(
     if len(items) == shown and (count := rows.count()) > shown:
         items.append(more(count))
     return items
+
+
+def all_listed_at(
+    what: str, href: str, *, shown: str, roles: frozenset[str], heading: str
+) -> Callable[[int], AttentionItem]:
+    """`capped`'s `more` item: "All 31 <what>", linking to `href`, the page that lists
+    every one; `shown` says which the home page lists ("The oldest 20")."""
+    return lambda count: AttentionItem(
+        title=f"All {count} {what}",
+        href=href,
+        detail=f"{shown} are listed above.",
+        roles=roles,
+        heading=heading,
+    )

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from apcase.access import policies
 from apcase.accounts.models import User
-from apcase.core.attention import AttentionItem, Heading, capped
+from apcase.core.attention import AttentionItem, Heading, all_listed_at, capped
 from apcase.core.words import counted, govuk_time
 
 from . import selectors
@@ -74,10 +74,10 @@ def items_for(user: User) -> list[AttentionItem]:
         selectors.open_follow_ups_for(user),
         _follow_up,
         shown=FOLLOW_UPS_SHOWN,
-        more=lambda count: AttentionItem(
-            title=f"All {count} open follow-ups",
-            href=reverse("monitoring:tasks"),
-            detail=f"The oldest {FOLLOW_UPS_SHOWN} are listed above.",
+        more=all_listed_at(
+            "open follow-ups",
+            reverse("monitoring:tasks"),
+            shown=f"The oldest {FOLLOW_UPS_SHOWN}",
             roles=SCHOOL,
             heading=Heading.FOLLOW_UPS,
         ),

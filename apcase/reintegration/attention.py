@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from apcase.access import policies
 from apcase.accounts.models import User
-from apcase.core.attention import AttentionItem, Heading, capped
+from apcase.core.attention import AttentionItem, Heading, all_listed_at, capped
 
 from . import selectors
 from .models import ReintegrationPlan, ReviewPoint
@@ -30,10 +30,10 @@ def _url(plan_id: int) -> str:
 
 
 def _more(what: str, heading: str) -> Callable[[int], AttentionItem]:
-    return lambda count: AttentionItem(
-        title=f"All {count} {what}",
-        href=reverse("reintegration:list"),
-        detail=f"The first {SHOWN} are listed above.",
+    return all_listed_at(
+        what,
+        reverse("reintegration:list"),
+        shown=f"The first {SHOWN}",
         roles=SCHOOL,
         heading=heading,
     )

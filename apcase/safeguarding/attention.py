@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apcase.access import policies
-from apcase.core.attention import AttentionItem, Heading, capped
+from apcase.core.attention import AttentionItem, Heading, all_listed_at, capped
 from apcase.core.words import counted
 
 from . import selectors
@@ -43,10 +43,10 @@ def items_for(user: object) -> list[AttentionItem]:
         selectors.transfers_due(user),  # type: ignore[arg-type]
         _transfer,
         shown=TRANSFERS_SHOWN,
-        more=lambda count: AttentionItem(
-            title=f"All {count} child protection files to send",
-            href=reverse("safeguarding:transfers_due"),
-            detail=f"The {TRANSFERS_SHOWN} due soonest are listed above.",
+        more=all_listed_at(
+            "child protection files to send",
+            reverse("safeguarding:transfers_due"),
+            shown=f"The {TRANSFERS_SHOWN} due soonest",
             roles=READERS,
             heading=Heading.SAFEGUARDING,
         ),

@@ -145,3 +145,27 @@ def test_the_register_day_is_chosen_with_the_gov_uk_date_input(world, staff_clie
         )
         assert_page(refused, contains=message)
         assert f"{TODAY.day} {TODAY:%B %Y}" in refused.content.decode()
+
+
+def test_past_the_follow_ups_shown_the_home_page_says_how_many_more_and_where(
+    world, client, monkeypatch
+):
+    """The school's home page lists the oldest open follow-ups; one more item counts
+    them all and links to the page that lists every one, so none is left off unsaid."""
+    from apcase.monitoring import attention
+
+    monkeypatch.setattr(attention, "FOLLOW_UPS_SHOWN", 2)
+    for days_ago, placement in enumerate(_placements(world, 3), start=1):
+        FollowUpTask.objects.create(
+            placement=placement,
+            kind=FollowUpTask.Kind.CHECK_IN,
+            date=TODAY - datetime.timedelta(days=days_ago),
+            detail="Low wellbeing score",
+        )
+    lead = sign_in(client, person(Role.INCLUSION_LEAD, world.school))
+    where = reverse("monitoring:tasks")
+    page = assert_page(
+        lead.get(reverse("home")),
+        contains=["All 3 open follow-ups", "The oldest 2 are listed above.", f'href="{where}"'],
+    )
+    assert page.count("Follow up: ") == 2
