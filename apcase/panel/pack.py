@@ -132,7 +132,8 @@ def _stamp_page(text: str, width: float, height: float) -> bytes:
         page.set_font("DejaVu", style="B", size=STAMP_SIZE)
     page.set_text_color(212, 53, 28)  # the pack's red for sensitivity
     page.set_xy(STAMP_LEFT, STAMP_TOP)
-    page.cell(text=text)
+    # Within the margins, over two lines for a long name (still above the 2 cm margin).
+    page.multi_cell(w=width - 2 * STAMP_LEFT, h=STAMP_SIZE * 1.25, text=text)
     return bytes(page.output())
 
 
