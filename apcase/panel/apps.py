@@ -17,6 +17,11 @@ class PanelConfig(AppConfig):
         from apcase.core import uploads
 
         uploads.register_kept_folder(pack.FOLDER)  # the packs delete their own old versions
+        from apcase.core import periodic
+
+        from . import tasks
+
+        periodic.register(tasks.prepare_coming_packs, daily_at=periodic.daily())
         attention.register(next_meeting)
         attention.register(decisions_to_record)
         attention.register(letters_not_sent)

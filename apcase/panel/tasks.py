@@ -1,15 +1,17 @@
 """The panel app's background work (django-tasks, docs/adr/0010-task-queue.md)."""
 
+import datetime
+
+from django.utils import timezone
 from django_tasks import task
 
 from .models import PanelMeeting
 
+# How far ahead the daily pass prepares packs: the meetings of the coming week.
+PACKS_AHEAD = datetime.timedelta(days=7)
 
-@task()
-def prepare_pack(meeting_id: int) -> str:
-    """Render and store the pack of a scheduled meeting's agenda as it is now, if no
-    pack of that version is stored (docs/adr/0013-panel-pack-stored.md); returns the
-    version. A meeting no longer scheduled is left to be rendered when downloaded."""
+
+def _prepare(meeting_id: int) -> str:
     from . import pack, selectors
 
     meeting = (
@@ -21,3 +23,26 @@ def prepare_pack(meeting_id: int) -> str:
         return ""
     _, version = pack.current(meeting, selectors.pack_agenda_of(meeting))
     return version
+
+
+@task()
+def prepare_pack(meeting_id: int) -> str:
+    """Render and store the pack of a scheduled meeting's agenda as it is now, if no
+    pack of that version is stored (docs/adr/0013-panel-pack-stored.md); returns the
+    version. A meeting no longer scheduled is left to be rendered when downloaded."""
+    return _prepare(meeting_id)
+
+
+@task()
+def prepare_coming_packs() -> int:
+    """Each morning, the packs of the week's scheduled meetings, for a change that
+    reached no task (a pupil's name corrected, say), so the panel's own morning finds
+    them ready; returns how many meetings were checked."""
+    today = timezone.localdate()
+    meetings = PanelMeeting.objects.filter(
+        status=PanelMeeting.Status.SCHEDULED, date__gte=today, date__lte=today + PACKS_AHEAD
+    ).values_list("pk", flat=True)
+    ids = list(meetings)
+    for meeting_id in ids:
+        _prepare(meeting_id)
+    return len(ids)

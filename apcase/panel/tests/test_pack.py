@@ -299,3 +299,22 @@ def test_the_task_leaves_a_meeting_no_longer_scheduled_to_its_download(scene, st
     assert _stored_files(scene.meeting) == []
     assert _download(scene.chair, scene.meeting).status_code == 200
     assert len(_stored_files(scene.meeting)) == 1
+
+
+def test_each_morning_the_packs_of_the_coming_week_are_prepared(world, scene):
+    from apcase.core import periodic
+    from apcase.panel.tasks import PACKS_AHEAD, prepare_coming_packs
+    from apcase.referrals.tests.factories import make_meeting
+
+    [entry] = [e for e in periodic.registered() if e.name.endswith("prepare_coming_packs")]
+    assert entry.daily_at == periodic.daily()
+    today = timezone.localdate()  # the scene's meeting day
+    later = make_meeting(scene.panel, date=today + PACKS_AHEAD + datetime.timedelta(days=1))
+    # A change that reached no task: the pupil's name corrected.
+    Pupil.objects.filter(pk=scene.pupil.pk).update(legal_last_name="Stoner")
+    assert prepare_coming_packs.call() == 1
+    assert _stored_files(scene.meeting) == [f"{_version(scene.meeting)}.pdf"]
+    assert _stored_files(later) == []  # beyond the week: rendered when downloaded
+    stored = pack.stored(scene.meeting.pk, _version(scene.meeting))
+    assert stored is not None
+    assert "Referral for Riley Stoner" in _text(stored)
