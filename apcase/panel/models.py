@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from apcase.accounts.models import Organisation
+from apcase.accounts.fields import organisation_fk
 from apcase.accounts.roles import OrganisationKind
 from apcase.core.models import TimeStampedModel
 from apcase.placements.models import Placement
@@ -23,12 +23,7 @@ class InclusionPanel(TimeStampedModel):
     """A local authority's inclusion panel (e.g. Milton Keynes Primary Inclusion Panel),
     to which its schools refer pupils for alternative provision."""
 
-    local_authority = models.ForeignKey(
-        Organisation,
-        on_delete=models.PROTECT,
-        related_name="panels",
-        limit_choices_to={"kind": OrganisationKind.LOCAL_AUTHORITY},
-    )
+    local_authority = organisation_fk(OrganisationKind.LOCAL_AUTHORITY, related_name="panels")
     name = models.CharField(max_length=200)
     phase = models.CharField(max_length=40, blank=True, help_text="For example, Primary.")
 
@@ -161,14 +156,7 @@ class PanelDecision(TimeStampedModel):
     outcome = models.CharField(max_length=20, choices=Outcome.choices)
     reasons = models.TextField()
     conditions = models.TextField(blank=True)
-    provider = models.ForeignKey(
-        Organisation,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        limit_choices_to={"kind": OrganisationKind.PROVIDER},
-    )
+    provider = organisation_fk(OrganisationKind.PROVIDER, optional=True)
     provider_acceptance_reason = models.TextField(
         blank=True, help_text="Why a provider that is not assured was accepted."
     )

@@ -4,9 +4,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from apcase.accounts.models import Organisation
+from apcase.accounts.fields import organisation_fk
 from apcase.accounts.roles import OrganisationKind
-from apcase.core.models import TimeStampedModel
+from apcase.core.models import TimeStampedModel, user_fk
 from apcase.core.uploads import StoredFilePath
 
 
@@ -62,12 +62,7 @@ class Placement(TimeStampedModel):
         OTHER = "other", "Other"
 
     pupil = models.ForeignKey("pupils.Pupil", on_delete=models.PROTECT, related_name="placements")
-    provider = models.ForeignKey(
-        Organisation,
-        on_delete=models.PROTECT,
-        related_name="placements",
-        limit_choices_to={"kind": OrganisationKind.PROVIDER},
-    )
+    provider = organisation_fk(OrganisationKind.PROVIDER, related_name="placements")
     # Free text kept from before sites were picked from the directory; `sites` is the
     # list of every address where the child is taught.
     site = models.CharField(max_length=200, blank=True)
@@ -107,13 +102,7 @@ class Placement(TimeStampedModel):
     # An emergency placement is watched every weekday session until its full plan is
     # agreed by the school, a parent or carer and the provider (then its timetable rules).
     full_plan_agreed_on = models.DateField(null=True, blank=True)
-    named_staff_member = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="placements_named_for",
-    )
+    named_staff_member = user_fk(optional=True, related_name="placements_named_for")
     created_from_decision = models.OneToOneField(
         "panel.PanelDecision",
         null=True,
@@ -225,9 +214,7 @@ class PlacementExtension(models.Model):
     previous_end_date = models.DateField(null=True, blank=True)
     new_end_date = models.DateField()
     reason = models.TextField()
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    recorded_by = user_fk()
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -278,17 +265,9 @@ class PlacementAgreement(models.Model):
     signed_form_path = StoredFilePath(max_length=300, blank=True)
     signed_form_name = models.CharField(max_length=200, blank=True)
     signed_form_extension = models.CharField(max_length=8, blank=True)
-    agreed_by_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    agreed_by_user = user_fk(optional=True)
     plan_version = models.PositiveIntegerField()
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    recorded_by = user_fk()
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

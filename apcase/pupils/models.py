@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.db import models
 from django.db.models import Q
 
-from apcase.accounts.models import Organisation
+from apcase.accounts.fields import organisation_fk
 from apcase.accounts.roles import OrganisationKind
 from apcase.core.models import TimeStampedModel
 from apcase.core.uploads import StoredFilePath
@@ -25,12 +25,7 @@ from apcase.reference.census import (
 class Pupil(TimeStampedModel):
     """A child on a school's roll. The school stays responsible throughout any placement."""
 
-    school = models.ForeignKey(
-        Organisation,
-        on_delete=models.PROTECT,
-        related_name="pupils",
-        limit_choices_to={"kind": OrganisationKind.SCHOOL},
-    )
+    school = organisation_fk(OrganisationKind.SCHOOL, related_name="pupils")
     upn = models.CharField("UPN", max_length=13)
     legal_first_name = models.CharField(max_length=100)
     legal_middle_names = models.CharField(max_length=100, blank=True)

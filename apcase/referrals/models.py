@@ -1,10 +1,10 @@
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from apcase.accounts.fields import organisation_fk
 from apcase.accounts.models import Organisation
 from apcase.accounts.roles import OrganisationKind
-from apcase.core.models import TimeStampedModel
+from apcase.core.models import TimeStampedModel, user_fk
 from apcase.core.uploads import StoredFilePath
 
 
@@ -53,12 +53,7 @@ class Referral(TimeStampedModel):
         )
 
     pupil = models.ForeignKey("pupils.Pupil", on_delete=models.PROTECT, related_name="referrals")
-    school = models.ForeignKey(
-        Organisation,
-        on_delete=models.PROTECT,
-        related_name="referrals_made",
-        limit_choices_to={"kind": OrganisationKind.SCHOOL},
-    )
+    school = organisation_fk(OrganisationKind.SCHOOL, related_name="referrals_made")
     panel = models.ForeignKey(
         "panel.InclusionPanel", on_delete=models.PROTECT, related_name="referrals"
     )
@@ -70,9 +65,7 @@ class Referral(TimeStampedModel):
         related_name="referrals",
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="referrals_drafted"
-    )
+    created_by = user_fk(related_name="referrals_drafted")
     submitted_at = models.DateTimeField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
@@ -110,25 +103,12 @@ class Referral(TimeStampedModel):
     child_voice_gathered_how = models.CharField(max_length=200, blank=True)
     # Provision sought
     provision_sought = models.TextField(blank=True)
-    preferred_provider = models.ForeignKey(
-        Organisation,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        limit_choices_to={"kind": OrganisationKind.PROVIDER},
-    )
+    preferred_provider = organisation_fk(OrganisationKind.PROVIDER, optional=True)
     # Section flags a user sets when a section has nothing more to add
     interventions_complete = models.BooleanField(default=False)
     documents_complete = models.BooleanField(default=False)
     # Headteacher sign-off; cleared whenever a section changes afterwards
-    signed_off_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="referrals_signed_off",
-    )
+    signed_off_by = user_fk(optional=True, related_name="referrals_signed_off")
     signed_off_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -191,9 +171,7 @@ class ReferralDocument(TimeStampedModel):
     stored_path = StoredFilePath(max_length=300)
     extension = models.CharField(max_length=8)
     size = models.PositiveIntegerField()
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    uploaded_by = user_fk()
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -237,9 +215,7 @@ class EmergencyPlacement(TimeStampedModel):
     ratification = models.CharField(
         max_length=16, choices=Ratification.choices, default=Ratification.AWAITING
     )
-    arranged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    arranged_by = user_fk()
     why_it_cannot_wait = models.TextField()
     # Risk assessment
     risks = models.TextField()

@@ -9,7 +9,7 @@ file) is counted with `apcase.schooldays.calculator`, never by hand."""
 from django.db import models
 from django.db.models import F, Q
 
-from apcase.accounts.models import Organisation
+from apcase.accounts.fields import organisation_fk
 from apcase.accounts.roles import OrganisationKind
 from apcase.core.models import TimeStampedModel
 
@@ -18,11 +18,8 @@ class Term(TimeStampedModel):
     """A stretch of teaching days (usually a half term) set by a local authority.
     Days between two terms are holidays."""
 
-    local_authority = models.ForeignKey(
-        Organisation,
-        on_delete=models.CASCADE,
-        related_name="terms",
-        limit_choices_to={"kind": OrganisationKind.LOCAL_AUTHORITY},
+    local_authority = organisation_fk(
+        OrganisationKind.LOCAL_AUTHORITY, related_name="terms", on_delete=models.CASCADE
     )
     name = models.CharField(max_length=60)
     start_date = models.DateField()
@@ -50,21 +47,17 @@ class ClosureDay(TimeStampedModel):
 
     date = models.DateField()
     reason = models.CharField(max_length=120)
-    school = models.ForeignKey(
-        Organisation,
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
+    school = organisation_fk(
+        OrganisationKind.SCHOOL,
         related_name="closure_days",
-        limit_choices_to={"kind": OrganisationKind.SCHOOL},
-    )
-    local_authority = models.ForeignKey(
-        Organisation,
-        null=True,
-        blank=True,
+        optional=True,
         on_delete=models.CASCADE,
+    )
+    local_authority = organisation_fk(
+        OrganisationKind.LOCAL_AUTHORITY,
         related_name="la_closure_days",
-        limit_choices_to={"kind": OrganisationKind.LOCAL_AUTHORITY},
+        optional=True,
+        on_delete=models.CASCADE,
     )
 
     class Meta:
