@@ -241,3 +241,46 @@ def test_child_protection_files_to_send_passes_axe(
     assert page.get_by_role("heading", name="Child protection files to send").is_visible()
     sweep.check(page, "child protection files to send", always=True)
     assert problems_of(sweep) == [], report(sweep)
+
+
+def test_a_paginated_list_and_its_filter_pass_axe(
+    context: BrowserContext, page: Page, demo_site: str, console: ConsoleWatch
+):
+    """The demo's lists fit on one page, so the crawl never meets the pagination: the
+    pupil list with more pupils than a page holds, its second page reached by the "Next"
+    link, and the referral list's filter chosen without JavaScript."""
+    from apcase.accounts.models import Organisation
+    from apcase.core.pagination import PAGE_SIZE
+    from apcase.pupils.models import Pupil
+
+    school = Organisation.objects.get(name="Heronsgate School")
+    Pupil.objects.bulk_create(
+        Pupil(
+            school=school,
+            upn=f"P{n:012d}",
+            legal_first_name="Paged",
+            legal_last_name=f"Pupil {n:03d}",
+            date_of_birth="2016-03-04",
+        )
+        for n in range(PAGE_SIZE + 5)
+    )
+    sweep = Sweep(demo_site, console)
+    sign_in_by_cookie(context, demo_site, "inclusion.lead@heronsgate.example")
+    page.goto(f"{demo_site}/pupils/?q=Paged")
+    pagination = page.get_by_role("navigation", name="Pagination")
+    assert pagination.is_visible()
+    sweep.check(page, "pupil list, first page", always=True)
+    pagination.get_by_role("link", name="Next page").click()
+    page.wait_for_load_state("load")
+    assert "q=Paged" in page.url
+    assert "page=2" in page.url
+    assert page.get_by_text(f"Showing {PAGE_SIZE + 1} to {PAGE_SIZE + 5} of").is_visible()
+    assert pagination.locator('[aria-current="page"]').inner_text() == "2"
+    sweep.check(page, "pupil list, second page", always=True)
+    page.goto(f"{demo_site}/referrals/")
+    page.get_by_label("Show").select_option("all")
+    page.get_by_role("button", name="Show").click()
+    page.wait_for_load_state("load")
+    assert "status=all" in page.url
+    sweep.check(page, "referral list, all referrals", always=True)
+    assert problems_of(sweep) == [], report(sweep)
