@@ -84,6 +84,26 @@ def meetings_visible_to(user: User) -> QuerySet[PanelMeeting]:
     )
 
 
+def upcoming_meetings_for(user: User, today: datetime.date) -> QuerySet[PanelMeeting]:
+    """Meetings from today on not yet held, soonest first."""
+    return (
+        meetings_visible_to(user)
+        .filter(date__gte=today)
+        .exclude(status=PanelMeeting.Status.HELD)
+        .order_by("date", "start_time", "pk")
+    )
+
+
+def past_meetings_for(user: User, today: datetime.date) -> QuerySet[PanelMeeting]:
+    """Meetings held or dated before today, the latest first (then by pk: a total order,
+    so the list's pages never overlap). They grow every month, so the page pages them."""
+    return (
+        meetings_visible_to(user)
+        .filter(Q(date__lt=today) | Q(status=PanelMeeting.Status.HELD))
+        .order_by("-date", "-start_time", "-pk")
+    )
+
+
 def get_meeting_for(user: User, meeting_id: int) -> PanelMeeting:
     meeting = one_or_404(meetings_visible_to(user), meeting_id, "No such meeting.")
     return meeting

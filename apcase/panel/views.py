@@ -14,6 +14,7 @@ from apcase.access import policies
 from apcase.access.requests import SignedInRequest
 from apcase.access.rules import access_rule
 from apcase.core.forms import NOTHING_CHANGED, ConfirmForm
+from apcase.core.pagination import paginate
 from apcase.core.pdf import pdf_response, render_pdf
 from apcase.core.viewhelpers import Message, handle_form, run_action
 from apcase.directory import selectors as directory_selectors
@@ -30,14 +31,14 @@ logger = logging.getLogger(__name__)
 
 @access_rule(policies.can_view_panel)
 def meeting_list(request: SignedInRequest) -> HttpResponse:
-    meetings = selectors.meetings_visible_to(request.user)
     today = timezone.localdate()
+    past = selectors.past_meetings_for(request.user, today)
     return render(
         request,
         "panel/meeting_list.html",
         {
-            "upcoming": [m for m in meetings if m.date >= today and m.status != m.Status.HELD],
-            "past": [m for m in meetings if m.date < today or m.status == m.Status.HELD][::-1],
+            "upcoming": selectors.upcoming_meetings_for(request.user, today),
+            "paged": paginate(request, past, noun="past meeting"),
             "today": today,
             "can_schedule": policies.can_schedule_meetings(request.user),
         },
