@@ -4,6 +4,7 @@ placement."""
 
 import datetime
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -196,6 +197,18 @@ def summarise(mark_codes: list[str]) -> AttendanceSummary:
         present=sum(1 for c in found if c.is_present),
         recorded=len(found),
     )
+
+
+def summarise_counted(counted_codes: Iterable[tuple[str, int]]) -> AttendanceSummary:
+    """`summarise` over (code, how many marks have it): the same figures from marks the
+    database has already counted, so a page over many placements never loads each mark."""
+    possible = present = recorded = 0
+    for code, n in counted_codes:
+        found = codes.get(code)
+        possible += n if found.is_possible else 0
+        present += n if found.is_present else 0
+        recorded += n
+    return AttendanceSummary(possible=possible, present=present, recorded=recorded)
 
 
 def current_marks(**filters: Any) -> QuerySet[AttendanceMark]:

@@ -13,7 +13,7 @@ from apcase.accounts.models import Organisation, User
 from apcase.directory.assurance import Status as AssuranceStatus
 from apcase.directory.assurance import annotated_reasons
 from apcase.monitoring.models import Visit
-from apcase.monitoring.selectors import next_visit_due, summarise
+from apcase.monitoring.selectors import next_visit_due, summarise_counted
 from apcase.placements.models import Placement, PlacementAgreement
 from apcase.placements.notify import needs_notice
 from apcase.placements.plan import agreed_parties, is_part_time
@@ -22,7 +22,7 @@ from apcase.reviews.selectors import state_of
 
 from . import duties
 from .duties import Cell
-from .selectors import Facts, cutoffs_passed, home_codes, provider_is_unregistered
+from .selectors import Facts, cutoffs_passed, home_code_counts, provider_is_unregistered
 
 # The board's columns, in order: (key, heading). "concerns" is the DSL's only.
 COLUMNS = (
@@ -151,12 +151,13 @@ def _assurance(facts: Facts, placement: Placement) -> Cell:
 
 
 def _attendance(facts: Facts, placement: Placement) -> tuple[Cell, Cell]:
-    marks = facts.marks.get(placement.pk, [])
-    summary = summarise(home_codes(placement, marks))
+    summary = summarise_counted(
+        home_code_counts(placement, facts.mark_counts.get(placement.pk, []))
+    )
     monitoring = reverse("monitoring:placement", args=[placement.pk])
     today = duties.todays_register(
         expected=facts.expected_today.get(placement.pk, []),
-        marked={session for day, session, _o, _c in marks if day == facts.today},
+        marked=facts.marked_today.get(placement.pk, set()),
         cutoffs_passed=cutoffs_passed(facts.today, facts.now),
     )
     overall = duties.attendance(present=summary.present, possible=summary.possible)

@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from apcase.access import policies
@@ -32,11 +32,12 @@ from apcase.reference import attendance as codes
 from apcase.referrals.models import Referral
 from apcase.referrals.selectors import referrals_visible_to
 from apcase.reintegration import rules as reintegration_rules
-from apcase.reintegration.models import PlanStatus
+from apcase.reintegration.models import Phase, PlanStatus
 from apcase.reintegration.selectors import plans_visible_to
 from apcase.safeguarding.models import ConcernStatus
 from apcase.safeguarding.selectors import concerns_visible_to
 
+SESSIONS = ("am", "pm")
 ALERT_KINDS = (FollowUpTask.Kind.ABSENCE, FollowUpTask.Kind.REGISTER_MISSING)
 
 
@@ -86,8 +87,9 @@ def not_started(user: User, today: datetime.date) -> list[Placement]:
     )
 
 
-# A current mark: (date, session, what the provider observed, the school's code).
-Mark = tuple[datetime.date, str, str, str]
+# The current marks of a placement counted by what they say: (what the provider
+# observed, the school's code, how many marks say so).
+MarkCount = tuple[str, str, int]
 
 
 @dataclass
@@ -97,7 +99,8 @@ class Facts:
 
     placements: list[Placement]
     not_started: list[Placement] = field(default_factory=list)
-    marks: dict[int, list[Mark]] = field(default_factory=dict)
+    mark_counts: dict[int, list[MarkCount]] = field(default_factory=dict)
+    marked_today: dict[int, set[str]] = field(default_factory=dict)
     expected_today: dict[int, list[str]] = field(default_factory=dict)
     alert_dates: dict[int, list[datetime.date]] = field(default_factory=dict)
     providers: dict[int, Organisation] = field(default_factory=dict)
@@ -109,25 +112,43 @@ class Facts:
     now: datetime.datetime = field(default_factory=timezone.now)
 
 
-def _marks(ids: list[int]) -> dict[int, list[Mark]]:
-    found: dict[int, list[Mark]] = defaultdict(list)
-    for pid, day, session, observed, code in AttendanceMark.objects.filter(
-        placement_id__in=ids, is_current=True
-    ).values_list("placement_id", "date", "session", "observed", "code"):
-        found[pid].append((day, session, observed, code))
-    return found
-
-
-def home_codes(placement: Placement, marks: list[Mark]) -> list[str]:
-    """The home school's code for each mark (as monitoring's AttendanceMark.home_code)."""
-    return [
-        codes.home_code(
-            observed,
-            code,
-            dual_registered=placement.dual_registered,
-            arranged_by_la=placement.arranged_by == Placement.ArrangedBy.LA,
+def _mark_counts(
+    ids: list[int], today: datetime.date
+) -> tuple[dict[int, list[MarkCount]], dict[int, set[str]]]:
+    """Each placement's current marks counted by the database, grouped by what decides
+    the home school's code (a year of registers is a few rows, not hundreds), and the
+    sessions of today it has a mark for, in the same query."""
+    counts: dict[int, list[MarkCount]] = defaultdict(list)
+    marked_today: dict[int, set[str]] = defaultdict(set)
+    rows = (
+        AttendanceMark.objects.filter(placement_id__in=ids, is_current=True)
+        .values_list("placement_id", "observed", "code")
+        .annotate(
+            n=Count("pk"),
+            **{session: Count("pk", filter=Q(date=today, session=session)) for session in SESSIONS},
         )
-        for _day, _session, observed, code in marks
+        .order_by()
+    )
+    for pid, observed, code, n, *today_counts in rows:
+        counts[pid].append((observed, code, n))
+        marked_today[pid].update(s for s, k in zip(SESSIONS, today_counts, strict=True) if k)
+    return counts, marked_today
+
+
+def home_code_counts(placement: Placement, counts: list[MarkCount]) -> list[tuple[str, int]]:
+    """The home school's code for each group of marks (as monitoring's
+    AttendanceMark.home_code), with how many marks it stands for."""
+    return [
+        (
+            codes.home_code(
+                observed,
+                code,
+                dual_registered=placement.dual_registered,
+                arranged_by_la=placement.arranged_by == Placement.ArrangedBy.LA,
+            ),
+            n,
+        )
+        for observed, code, n in counts
     ]
 
 
@@ -153,11 +174,18 @@ def _alert_dates(ids: list[int]) -> dict[int, list[datetime.date]]:
 def _part_time(user: User, ids: list[int]) -> dict[int, Any]:
     """{placement id: its agreed reintegration plan} where a phase is part time."""
     plans = plans_visible_to(user).filter(placement_id__in=ids, status=PlanStatus.ACTIVE)
-    return {
-        plan.placement_id: plan
-        for plan in plans.prefetch_related("phases")
-        if any(reintegration_rules.is_part_time(p) for p in plan.phases.all())
-    }
+    # One query of the plans' phases with their plan, in the plans' order (a later plan
+    # of the same placement wins, as it always has): asked whether or not there is a
+    # plan, so every board asks the same queries.
+    found: dict[int, Any] = {}
+    for phase in (
+        Phase.objects.filter(plan__in=plans.values("pk"))
+        .select_related("plan")
+        .order_by("-plan__start_date", "-plan__id", "from_week", "id")
+    ):
+        if reintegration_rules.is_part_time(phase):
+            found[phase.plan.placement_id] = phase.plan
+    return found
 
 
 def _concerns(user: User, pupil_ids: list[int]) -> dict[int, dict[str, int]] | None:
@@ -188,7 +216,7 @@ def board_facts(user: User, *, today: datetime.date | None = None) -> Facts:
         facts.concerns = _concerns(user, [])
         return facts
     provider_ids = {p.provider_id for p in facts.placements}
-    facts.marks = _marks(ids)
+    facts.mark_counts, facts.marked_today = _mark_counts(ids, facts.today)
     facts.expected_today = _expected_today(ids, facts.today)
     facts.alert_dates = _alert_dates(ids)
     facts.providers = {
