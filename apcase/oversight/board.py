@@ -128,7 +128,7 @@ def _plan(placement: Placement) -> Cell:
     agreements = list(placement.agreements.all())
     words = {party.value: party.label.lower() for party in PlacementAgreement.Party}
     facts = duties.PlanFacts(
-        has_timetable=bool(placement.sessions.all()),
+        has_timetable=placement.has_timetable,  # type: ignore[attr-defined]
         is_emergency_unagreed=placement.is_emergency and placement.full_plan_agreed_on is None,
         agreed_parties=frozenset(words[p] for p in agreed_parties(placement, agreements)),
         ever_agreed=bool(agreements),

@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from apcase.access import policies
@@ -23,7 +23,7 @@ from apcase.monitoring.models import AttendanceMark, FollowUpTask, Visit
 from apcase.monitoring.selectors import expected_on
 from apcase.panel.models import PanelDecision
 from apcase.panel.selectors import decisions_visible_to
-from apcase.placements.models import Placement
+from apcase.placements.models import Placement, PlacementAgreement, PlacementSession
 from apcase.placements.selectors import not_started_by, placements_visible_to
 from apcase.placements.watch import with_staff_memberships
 from apcase.pupils.models import Exclusion
@@ -34,6 +34,7 @@ from apcase.referrals.selectors import referrals_visible_to
 from apcase.reintegration import rules as reintegration_rules
 from apcase.reintegration.models import Phase, PlanStatus
 from apcase.reintegration.selectors import plans_visible_to
+from apcase.reviews.models import Review
 from apcase.safeguarding.models import ConcernStatus
 from apcase.safeguarding.selectors import concerns_visible_to
 
@@ -62,11 +63,24 @@ def board_placements(user: User) -> QuerySet[Placement]:
         placements_visible_to(user)
         .filter(scope, status=Placement.Status.ACTIVE)
         .select_related("provider__provider_profile")
+        # Only what the duties read of each: a child's visits, reviews and agreements
+        # are many rows, and their other fields (notes, timestamps) are never shown.
+        .annotate(has_timetable=Exists(PlacementSession.objects.filter(placement=OuterRef("pk"))))
         .prefetch_related(
-            "sessions",
-            "agreements",
-            Prefetch("visits", queryset=Visit.objects.order_by("scheduled_for", "pk")),
-            "reviews",
+            Prefetch(
+                "agreements",
+                queryset=PlacementAgreement.objects.only("placement_id", "party", "plan_version"),
+            ),
+            Prefetch(
+                "visits",
+                queryset=Visit.objects.only(
+                    "placement_id", "status", "scheduled_for", "visited_on"
+                ).order_by("scheduled_for", "pk"),
+            ),
+            Prefetch(
+                "reviews",
+                queryset=Review.objects.only("placement_id", "held_on", "next_review_date"),
+            ),
             "review_requests",
         )
         .order_by("pupil__legal_last_name", "pupil__legal_first_name", "pk")

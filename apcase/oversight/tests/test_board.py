@@ -22,7 +22,7 @@ from tests.helpers import assert_page
 URL = reverse("oversight:board")
 # Session, user, memberships, the placements, those not yet started and what each duty
 # reads: the same for one child or many.
-MAX_QUERIES = 24
+MAX_QUERIES = 23
 
 
 def _html(response):  # type: ignore[no-untyped-def]
