@@ -10,6 +10,7 @@ from django.core.files.base import File
 from django.db import transaction
 
 from apcase.accounts.models import Organisation, User
+from apcase.chronology.services import added
 from apcase.core.errors import ValidationFailed
 from apcase.core.uploads import store_upload
 
@@ -149,13 +150,15 @@ def add_assurance_record(
             by=by,
             action=DirectoryAction.ASSURANCE_RECORDED,
             target=record,
-            changes={
-                "provider": [None, provider.pk],
-                "kind": [None, details.kind],
-                "received_on": [None, str(details.received_on)],
-                "expires_on": [None, str(details.expires_on)],
-                "document": [None, original],
-            },
+            changes=added(
+                {
+                    "provider": provider.pk,
+                    "kind": details.kind,
+                    "received_on": details.received_on,
+                    "expires_on": details.expires_on,
+                    "document": original,
+                }
+            ),
             summary=f"Recorded {AssuranceKind(details.kind).label.lower()} for {provider.name}",
         )
     return record

@@ -8,7 +8,7 @@ from django.db import transaction
 from apcase.access import policies
 from apcase.accounts.models import Organisation, User
 from apcase.accounts.roles import OrganisationKind
-from apcase.chronology.services import Changes, changed_fields, record_event
+from apcase.chronology.services import Changes, added, changed_fields, record_event
 from apcase.core.errors import NotPermitted, ValidationFailed
 
 from ..audit import DirectoryAction
@@ -189,11 +189,7 @@ def add_service(*, by: User, provider: Organisation, category: str, name: str) -
             by=by,
             action=DirectoryAction.SERVICE_ADDED,
             target=service,
-            changes={
-                "provider": [None, provider.pk],
-                "category": [None, category],
-                "name": [None, name],
-            },
+            changes=added({"provider": provider.pk, "category": category, "name": name}),
             summary=f"Added service {name} to {provider.name}",
         )
     return service

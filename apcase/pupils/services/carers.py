@@ -6,13 +6,13 @@ from typing import Any
 from django.db import transaction
 
 from apcase.accounts.models import User
-from apcase.chronology.services import record_pupil_event
+from apcase.chronology.services import added, record_pupil_event
 from apcase.core.errors import ValidationFailed
 from apcase.reference.census import ContactMethod
 
 from ..audit import PupilAction
 from ..models import Carer, Pupil
-from .records import CARER_FIELDS, _plain, _require_editor, save_changes
+from .records import CARER_FIELDS, _require_editor, save_changes
 
 
 def clean_carer_values(values: dict[str, Any]) -> dict[str, Any]:
@@ -44,7 +44,7 @@ def add_carer(*, by: User, pupil: Pupil, values: dict[str, Any]) -> Carer:
             by=by,
             action=PupilAction.CARER_ADDED,
             target=carer,
-            changes={k: [None, _plain(v)] for k, v in cleaned.items() if v not in ("", None)},
+            changes=added({k: v for k, v in cleaned.items() if v not in ("", None)}),
             summary=f"Added carer {carer}",
         )
     return carer

@@ -239,7 +239,7 @@ def create_pupil(*, by: User, school: Organisation, values: dict[str, Any]) -> P
             pupil,
             by=by,
             action=PupilAction.CREATED,
-            changes={k: [None, _plain(v)] for k, v in cleaned.items() if v not in ("", None)},
+            changes=added({k: v for k, v in cleaned.items() if v not in ("", None)}),
             summary=f"Added {pupil.display_name} to the roll",
         )
         if cp_values:
@@ -248,10 +248,6 @@ def create_pupil(*, by: User, school: Organisation, values: dict[str, Any]) -> P
 
 
 _NULLABLE = {"admission_date", "date_of_birth"}
-
-
-def _plain(value: Any) -> Any:
-    return value if isinstance(value, bool | int | str) or value is None else str(value)
 
 
 def save_changes(record: Any, values: dict[str, Any]) -> Changes:
