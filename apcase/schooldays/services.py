@@ -30,6 +30,26 @@ def _check_term_dates(start_date: date, end_date: date) -> None:
         raise ValidationFailed(message, {"end_date": [message]})
 
 
+def _require_term_keeper(by: User, local_authority: Organisation) -> None:
+    if not policies.can_manage_terms_for(by, local_authority):
+        raise NotPermitted("You cannot change this local authority’s term dates.")
+
+
+def _require_closure_keeper(
+    by: User, school: Organisation | None, local_authority: Organisation | None
+) -> None:
+    """A school's closure days are its admins' to change, an LA's (every school in the
+    area) its term keepers'."""
+    if school is not None:
+        if not policies.can_manage_closure_days_at(by, school):
+            raise NotPermitted("You cannot change this school’s closure days.")
+    elif local_authority is not None:
+        if not policies.can_manage_terms_for(by, local_authority):
+            raise NotPermitted("You cannot change this local authority’s closure days.")
+    else:  # national closures are kept by the seed data, not in pages
+        raise NotPermitted("National closure days are not changed here.")
+
+
 def _check_no_overlap(la: Organisation, start: date, end: date, *, exclude: int | None) -> None:
     overlapping = Term.objects.filter(local_authority=la, start_date__lte=end, end_date__gte=start)
     if exclude is not None:
@@ -45,8 +65,7 @@ def _check_no_overlap(la: Organisation, start: date, end: date, *, exclude: int 
 def add_term(
     *, by: User, local_authority: Organisation, name: str, start_date: date, end_date: date
 ) -> Term:
-    if not policies.can_manage_terms_for(by, local_authority):
-        raise NotPermitted("You cannot change this local authority’s term dates.")
+    _require_term_keeper(by, local_authority)
     _check_term_dates(start_date, end_date)
     with transaction.atomic():
         _check_no_overlap(local_authority, start_date, end_date, exclude=None)
@@ -65,8 +84,7 @@ def add_term(
 
 
 def update_term(*, by: User, term: Term, name: str, start_date: date, end_date: date) -> Term:
-    if not policies.can_manage_terms_for(by, term.local_authority):
-        raise NotPermitted("You cannot change this local authority’s term dates.")
+    _require_term_keeper(by, term.local_authority)
     _check_term_dates(start_date, end_date)
     values = {"name": name, "start_date": start_date, "end_date": end_date}
     with transaction.atomic():
@@ -89,8 +107,7 @@ def update_term(*, by: User, term: Term, name: str, start_date: date, end_date: 
 
 
 def remove_term(*, by: User, term: Term) -> None:
-    if not policies.can_manage_terms_for(by, term.local_authority):
-        raise NotPermitted("You cannot change this local authority’s term dates.")
+    _require_term_keeper(by, term.local_authority)
     with transaction.atomic():
         record_event(
             by=by,
@@ -114,10 +131,7 @@ def add_closure_day(
     """A closure for one school (school admins) or a whole LA (LA admins)."""
     if (school is None) == (local_authority is None):
         raise ValueError("Give exactly one of school or local_authority.")
-    if school is not None and not policies.can_manage_closure_days_at(by, school):
-        raise NotPermitted("You cannot change this school’s closure days.")
-    if local_authority is not None and not policies.can_manage_terms_for(by, local_authority):
-        raise NotPermitted("You cannot change this local authority’s closure days.")
+    _require_closure_keeper(by, school, local_authority)
     if day.weekday() >= 5:
         message = "Choose a weekday: weekends are never school days."
         raise ValidationFailed(message, {"day": [message]})
@@ -142,14 +156,7 @@ def add_closure_day(
 
 
 def remove_closure_day(*, by: User, closure: ClosureDay) -> None:
-    if closure.school is not None:
-        allowed = policies.can_manage_closure_days_at(by, closure.school)
-    elif closure.local_authority is not None:
-        allowed = policies.can_manage_terms_for(by, closure.local_authority)
-    else:
-        allowed = False  # national closures are kept by the seed data, not in pages
-    if not allowed:
-        raise NotPermitted("You cannot remove this closure day.")
+    _require_closure_keeper(by, closure.school, closure.local_authority)
     with transaction.atomic():
         record_event(
             by=by,

@@ -154,3 +154,43 @@ def test_an_la_admin_adds_an_area_wide_closure_day(world, client_for):
         {**dated("day", date(2027, 5, 3)), "reason": "Area closure"},
     )
     assert ClosureDay.objects.get().local_authority == world.la
+
+
+@pytest.mark.parametrize(
+    ("owner", "message"),
+    [
+        ("school", "You cannot change this school’s closure days."),
+        ("la", "You cannot change this local authority’s closure days."),
+        (None, "National closure days are not changed here."),
+    ],
+)
+def test_a_closure_day_is_added_or_removed_only_by_whoever_keeps_it(
+    world, user_with_role, owner, message
+):
+    """A school's closure days are its admins', an area's the LA's term keepers', and the
+    national ones nobody's here: the service refuses anyone else and changes nothing."""
+    from apcase.core.errors import NotPermitted
+    from apcase.schooldays import services
+
+    kept_by = {"school": world.other_school, "la": world.other_la, None: None}[owner]
+    closure = ClosureDay.objects.create(
+        school=kept_by if owner == "school" else None,
+        local_authority=kept_by if owner == "la" else None,
+        date=date(2027, 5, 3),
+        reason="Kept elsewhere",
+    )
+    la_admin, school_admin = user_with_role(Role.LA_ADMIN), user_with_role(Role.SCHOOL_ADMIN)
+    for by in (la_admin, school_admin):
+        with pytest.raises(NotPermitted, match=message):
+            services.remove_closure_day(by=by, closure=closure)
+    assert ClosureDay.objects.filter(pk=closure.pk).exists()
+    if owner is not None:
+        with pytest.raises(NotPermitted, match=message):
+            services.add_closure_day(
+                by=la_admin if owner == "la" else school_admin,
+                day=date(2027, 5, 4),
+                reason="Not theirs",
+                **{"school" if owner == "school" else "local_authority": kept_by},
+            )
+    assert ClosureDay.objects.count() == 1
+    assert not AuditEvent.objects.exists()
