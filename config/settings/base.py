@@ -71,6 +71,8 @@ MIDDLEWARE = [
     # Before anything reads the body: refuses an oversized request with a 413.
     "apcase.core.limits.RequestSizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Restarts the idle clock of a session in use (SESSION_RENEW_SECONDS).
+    "apcase.accounts.middleware.SessionIdleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -153,11 +155,15 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 PASSWORD_RESET_TIMEOUT = 60 * 60
 
 # Sessions: stored server-side so sign-out and deactivation end them; idle expiry by
-# re-saving on every request; absolute expiry enforced by SessionLifetimeMiddleware.
+# re-saving with a new expiry, at most once a minute (SessionIdleMiddleware: writing it
+# on every request cost every page a transaction, docs/adr/0014); absolute expiry
+# enforced by SessionLifetimeMiddleware.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_IDLE_TIMEOUT = env.int("APCASE_SESSION_IDLE_MINUTES", default=30) * 60
 SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
+# An idle session may end up to this much before SESSION_IDLE_TIMEOUT, never after.
+SESSION_RENEW_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_ABSOLUTE_TIMEOUT = 12 * 60 * 60
 SESSION_COOKIE_HTTPONLY = True
