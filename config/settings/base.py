@@ -126,6 +126,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "transaction_mode": "IMMEDIATE",
         }
     )
+else:
+    # A worker keeps its connection between requests: opening one took most of a
+    # signed-in page's floor (docs/adr/0014). Django checks a kept connection before a
+    # request uses it and opens a new one if the database has gone away, so the
+    # workers still recover from an outage by themselves.
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("APCASE_DB_CONN_MAX_AGE", default=600)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
