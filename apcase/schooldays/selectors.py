@@ -36,8 +36,7 @@ def terms_kept_by(user: User) -> QuerySet[Term]:
 
 
 def get_term_for(user: User, term_id: int) -> Term:
-    term = one_or_404(terms_kept_by(user), term_id, "No such term.")
-    return term
+    return one_or_404(terms_kept_by(user), term_id, "No such term.")
 
 
 def la_closures_kept_by(user: User) -> QuerySet[ClosureDay]:
@@ -47,8 +46,7 @@ def la_closures_kept_by(user: User) -> QuerySet[ClosureDay]:
 
 
 def get_la_closure_for(user: User, closure_id: int) -> ClosureDay:
-    closure = one_or_404(la_closures_kept_by(user), closure_id, "No such closure day.")
-    return closure
+    return one_or_404(la_closures_kept_by(user), closure_id, "No such closure day.")
 
 
 def school_closures_kept_by(user: User) -> QuerySet[ClosureDay]:
@@ -58,8 +56,7 @@ def school_closures_kept_by(user: User) -> QuerySet[ClosureDay]:
 
 
 def get_school_closure_for(user: User, closure_id: int) -> ClosureDay:
-    closure = one_or_404(school_closures_kept_by(user), closure_id, "No such closure day.")
-    return closure
+    return one_or_404(school_closures_kept_by(user), closure_id, "No such closure day.")
 
 
 def closures_affecting(school: Organisation) -> QuerySet[ClosureDay]:
