@@ -104,22 +104,11 @@ def backup(path: Path) -> dict[str, TableSum]:
         with _pg_connect(_pg_url(connection.settings_dict)) as source:
             manifest = manifest_of(source, tables)
         env, args = _pg_env_and_args(connection.settings_dict)
-        done = subprocess.run(  # noqa: S603  # nosec B603: fixed program, argument list
-            [
-                _program("pg_dump"),
-                "--format=custom",
-                "--file",
-                str(path),
-                *args,
-                connection.settings_dict["NAME"],
-            ],
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
+        _run_pg(
+            "pg_dump",
+            ["--format=custom", "--file", str(path), *args, connection.settings_dict["NAME"]],
+            env,
         )
-        if done.returncode:
-            raise BackupError(f"pg_dump failed: {done.stderr.strip()}")
     else:
         raise BackupError(f"Backups of {connection.vendor} databases are not supported.")
     _write_manifest(path, manifest)
@@ -151,6 +140,15 @@ def _program(name: str) -> str:
     return found
 
 
+def _run_pg(program: str, args: list[str], env: dict[str, str]) -> None:
+    """Run pg_dump or pg_restore; a failure is a BackupError in the program's words."""
+    done = subprocess.run(  # noqa: S603  # nosec B603: fixed program, argument list
+        [_program(program), *args], env=env, capture_output=True, text=True, check=False
+    )
+    if done.returncode:
+        raise BackupError(f"{program} failed: {done.stderr.strip()}")
+
+
 def restore(path: Path, *, target: str) -> dict[str, TableSum]:
     """Restore the backup at `path` into `target` (a SQLite file path, or a PostgreSQL
     URL) and check it against the backup's manifest; raise BackupError on any
@@ -158,31 +156,20 @@ def restore(path: Path, *, target: str) -> dict[str, TableSum]:
     expected = read_manifest(path)
     if target.startswith(("postgres://", "postgresql://")):
         url = urlparse(target)
-        env = dict(os.environ)
-        if url.password:
-            env["PGPASSWORD"] = url.password
-        args = ["--host", url.hostname or "localhost", "--port", str(url.port or 5432)]
-        if url.username:
-            args += ["--username", url.username]
-        dbname = url.path.lstrip("/")
-        done = subprocess.run(  # noqa: S603  # nosec B603: fixed program, argument list
-            [
-                _program("pg_restore"),
-                "--clean",
-                "--if-exists",
-                "--no-owner",
-                "--dbname",
-                dbname,
-                *args,
-                str(path),
-            ],
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
+        env, args = _pg_env_and_args(
+            {
+                "HOST": url.hostname or "localhost",
+                "PORT": url.port or 5432,
+                "USER": url.username,
+                "PASSWORD": url.password,
+            }
         )
-        if done.returncode:
-            raise BackupError(f"pg_restore failed: {done.stderr.strip()}")
+        dbname = url.path.lstrip("/")
+        _run_pg(
+            "pg_restore",
+            ["--clean", "--if-exists", "--no-owner", "--dbname", dbname, *args, str(path)],
+            env,
+        )
         with _pg_connect(target) as restored:
             found = manifest_of(restored, list(expected))
     else:
