@@ -2,7 +2,8 @@
 
 1. A summary-list row, a table, a coloured tag or a back link comes from `{% load govuk %}`
    (apcase/core/templatetags/govuk.py), never hand-typed markup, so their markup and
-   escaping are decided in one place.
+   escaping are decided in one place; a list's pagination comes from its one include
+   (`includes/pagination.html`).
 2. No comparison in a template tests a figure of two digits or more (`== 500`,
    `<= 45`): the view passes the constant the code enforces.
 
@@ -20,7 +21,10 @@ HAND_TYPED = {
     "table": re.compile(r'<table class="govuk-table'),
     "coloured tag": re.compile(r'class="govuk-tag govuk-tag--|class="govuk-tag \{\{'),
     "back link": re.compile(r'class="govuk-back-link'),
+    "pagination": re.compile(r'class="govuk-pagination"'),
 }
+# The one template that writes a component's markup, where a tag does not.
+HOME_OF = {"pagination": "apcase/templates/includes/pagination.html"}
 FIGURE_IN_COMPARISON = re.compile(r"\{%\s*(?:el)?if\b[^%]*(?:==|!=|<=|>=|<|>)\s*\d{2,}[^%]*%\}")
 
 
@@ -40,10 +44,17 @@ def test_templates_use_the_govuk_components():
     offenders = {
         _name(path): found
         for path in TEMPLATES
-        if (found := hand_typed_components(path.read_text(encoding="utf-8")))
+        if (
+            found := [
+                name
+                for name in hand_typed_components(path.read_text(encoding="utf-8"))
+                if HOME_OF.get(name) != _name(path)
+            ]
+        )
     }
     assert offenders == {}, (
-        "Use {% summary_row %}, {% table %}, {% govuk_tag %}, {% govuk_back_link %}"
+        "Use {% summary_row %}, {% table %}, {% govuk_tag %}, {% govuk_back_link %}, "
+        '{% include "includes/pagination.html" %}'
     )
 
 
@@ -61,6 +72,7 @@ BAD_TEMPLATE = """
 <table class="govuk-table"></table>
 <strong class="govuk-tag govuk-tag--red">Overdue</strong>
 <a href="/" class="govuk-back-link">Back</a>
+<nav class="govuk-pagination" aria-label="Pagination"></nav>
 {% if providers|length == 500 %}, the first 500{% endif %}
 {% if year.remaining <= 5 %}near{% endif %}{% elif count > list_limit %}{% endif %}
 """
