@@ -114,12 +114,13 @@ def paginate(
     *,
     noun: str,
     plural: str = "",
-    per_page: int = PAGE_SIZE,
+    per_page: int | None = None,
 ) -> Paged[M]:
-    """The page of `rows` that `?page=` asks for (see the module's docstring)."""
+    """The page of `rows` that `?page=` asks for (see the module's docstring), of
+    `per_page` rows (PAGE_SIZE unless given)."""
     if not rows.ordered:
         raise ValueError("Order the rows (ending with pk) before paginating them.")
-    paginator: Paginator[M] = Paginator(rows, per_page, allow_empty_first_page=True)
+    paginator: Paginator[M] = Paginator(rows, per_page or PAGE_SIZE, allow_empty_first_page=True)
     total = paginator.count  # one COUNT
     number = min(page_number(request.GET.get(PAGE_PARAMETER)), paginator.num_pages)
     page = paginator.page(number)

@@ -372,19 +372,15 @@ ATTENDANCE_COLUMNS = (
 @access_rule(policies.can_code_attendance)
 def absences_to_code(request: SignedInRequest) -> HttpResponse:
     """The home school's queue: absences the provider reported, shown as N until coded;
-    the oldest ABSENCES_SHOWN listed, every one counted."""
+    every one, oldest first, a page at a time."""
     queue = selectors.absences_to_code_for(request.user)
-    marks = list(queue[:ABSENCES_SHOWN])
-    total = queue.count() if len(marks) == ABSENCES_SHOWN else len(marks)
     return render(
         request,
         "monitoring/absences_to_code.html",
-        {"marks": marks, "total": total},
+        {"paged": paginate(request, queue, noun="absence to code", plural="absences to code")},
     )
 
 
-# The queue shows (and its download holds) the oldest this many.
-ABSENCES_SHOWN = 200
 ABSENCE_COLUMNS = (
     "UPN",
     "Pupil",
@@ -399,10 +395,10 @@ ABSENCE_COLUMNS = (
 @access_rule(policies.can_code_attendance)
 @requires_recent_second_factor
 def absences_export(request: SignedInRequest, fmt: str) -> HttpResponseBase:
-    """The queue as the page shows it, as CSV or XLSX: more than one pupil's
-    attendance, so the code is asked for again and the export is logged."""
-    marks = selectors.absences_to_export(request.user)[:ABSENCES_SHOWN]
-    rows = [
+    """The whole queue (every page of it), oldest first, as CSV or XLSX: more than one
+    pupil's attendance, so the code is asked for again and the export is logged."""
+    marks = selectors.absences_to_export(request.user)
+    rows = (
         (
             m.placement.pupil.upn,
             m.placement.pupil.display_name,
@@ -412,8 +408,9 @@ def absences_export(request: SignedInRequest, fmt: str) -> HttpResponseBase:
             m.observed_label,
             "N",
         )
-        for m in marks
-    ]
+        # Read in chunks as the file streams out, not all at once.
+        for m in marks.iterator(chunk_size=2000)
+    )
     return download(
         fmt, Sheet(f"absences-to-code-{timezone.localdate():%Y-%m-%d}", ABSENCE_COLUMNS, rows)
     )

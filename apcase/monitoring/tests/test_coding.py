@@ -314,24 +314,33 @@ def test_home_code_is_d_first_then_b_or_k_then_the_schools_code_then_n():
     )
 
 
-def test_past_the_absences_shown_the_queue_counts_them_all(
+def test_past_a_page_the_queue_counts_them_all_and_lists_the_rest_on_the_next(
     world, provider_staff, lead, monkeypatch
 ):
-    """The queue shows the oldest absences; its caption counts every one still to code,
-    not just those shown, and says how many are shown."""
-    from apcase.monitoring import views
+    """The queue listed the oldest 200 and its download held only those; now every
+    absence to code is on a page, oldest first (the caption counts them all), and the
+    download holds every one."""
+    from apcase.core import pagination
 
-    monkeypatch.setattr(views, "ABSENCES_SHOWN", 2)
+    monkeypatch.setattr(pagination, "PAGE_SIZE", 2)
     placements = [make_placement(world.school, world.provider) for _ in range(3)]
     _submit(provider_staff, world.provider, {p.pk: "absent_no_reason" for p in placements})
-    page = assert_page(
-        sign_in(Client(), lead).get(reverse("monitoring:absences")),
-        contains="3 absences to code, oldest first: the oldest 2 are listed",
+    client = sign_in(Client(), lead)
+    first = assert_page(
+        client.get(reverse("monitoring:absences")),
+        contains="Showing 1 to 2 of 3 absences to code, oldest first",
     )
-    assert page.count("/code/") == 2
-    monkeypatch.setattr(views, "ABSENCES_SHOWN", 3)
-    page = assert_page(
-        sign_in(Client(), lead).get(reverse("monitoring:absences")),
-        contains="3 absences to code, oldest first",
+    assert first.count("/code/") == 2
+    second = assert_page(
+        client.get(reverse("monitoring:absences"), {"page": "2"}),
+        contains=["Showing 3 to 3 of 3 absences to code", 'aria-current="page">2</a>'],
     )
-    assert "are listed" not in page
+    assert second.count("/code/") == 1
+    response = client.get(reverse("monitoring:absences_export"))
+    assert response.status_code == 200
+    assert len(b"".join(response.streaming_content).decode().splitlines()) == 1 + 3
+    monkeypatch.setattr(pagination, "PAGE_SIZE", 3)
+    page = assert_page(
+        client.get(reverse("monitoring:absences")), contains="3 absences to code, oldest first"
+    )
+    assert "Showing" not in page
