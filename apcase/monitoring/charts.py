@@ -2,6 +2,8 @@
 ``core.svgchart``); every chart sits beside a table with its numbers, and none carries
 the pupil's name (the title names only what is measured)."""
 
+import datetime
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -41,6 +43,18 @@ def _week_label(week: Any) -> str:
 def attendance_chart(weeks: Sequence[WeekBar]) -> str:
     """One bar a week, its height the share of possible sessions attended (0 when none
     were possible), against a 0–100% axis with the persistent-absence line."""
+    return _attendance_svg(tuple((w.week_starting, w.summary.rate) for w in weeks))
+
+
+# Drawing a chart with matplotlib takes longer than reading everything else on the
+# page, and a child's weeks rarely change between two views: each chart is drawn once
+# for the figures it shows (the whole key; the same figures always give the same SVG)
+# and kept for the next view, a bounded number of them per process.
+CHARTS_KEPT = 128
+
+
+@functools.lru_cache(maxsize=CHARTS_KEPT)
+def _attendance_svg(weeks: tuple[tuple[datetime.date, Fraction | None], ...]) -> str:
     figure, axes = _axes_for(len(weeks), 40)
     line = persistent_absence_percent()
     axes.set_ylim(0, 100)
@@ -48,10 +62,9 @@ def attendance_chart(weeks: Sequence[WeekBar]) -> str:
     axes.set_yticks([0, 50, line, 100], ["0%", "50%", f"{line}%", "100%"])
     axes.axhline(100, color=GREY, linewidth=1, linestyle=(0, (4, 4)), gid="full-line")
     axes.axhline(line, color=RED, linewidth=1.5, linestyle=(0, (2, 2)), gid="persistent-line")
-    for index, week in enumerate(weeks):
-        rate = week.summary.rate
+    for index, (_week, rate) in enumerate(weeks):
         axes.bar(index, float(rate or 0) * 100, width=0.6, color=BLUE, gid=f"bar-{index}")
-    axes.set_xticks(range(len(weeks)), [_week_label(w.week_starting) for w in weeks])
+    axes.set_xticks(range(len(weeks)), [_week_label(week) for week, _rate in weeks])
     return render_svg(
         figure,
         prefix="attendance-chart",
@@ -79,21 +92,31 @@ class CheckInTrend:
 
 def check_in_chart(check_ins: Sequence[Any]) -> str:
     """A line a measure, scores 1 (serious concern) to 5 (excellent), one point a week."""
-    figure, axes = _axes_for(len(check_ins), 50)
+    return _check_in_svg(
+        tuple(
+            (c.week_starting, *(getattr(c, name) for name, _c, _s, _m in MEASURES))
+            for c in check_ins
+        )
+    )
+
+
+@functools.lru_cache(maxsize=CHARTS_KEPT)
+def _check_in_svg(weeks: tuple[tuple[Any, ...], ...]) -> str:
+    figure, axes = _axes_for(len(weeks), 50)
     axes.set_ylim(0.5, 5.5)
-    axes.set_xlim(-0.5, max(len(check_ins), 1) - 0.5)
+    axes.set_xlim(-0.5, max(len(weeks), 1) - 0.5)
     axes.set_yticks([1, 2, 3, 4, 5], ["1", "2", "3", "4", "5"])
-    for name, colour, style, marker in MEASURES:
+    for measure, (name, colour, style, marker) in enumerate(MEASURES, start=1):
         axes.plot(
-            range(len(check_ins)),
-            [getattr(c, name) for c in check_ins],
+            range(len(weeks)),
+            [week[measure] for week in weeks],
             color=colour,
             linestyle=style,
             linewidth=2,
             marker=marker,
             gid=f"{name}-line",
         )
-    axes.set_xticks(range(len(check_ins)), [_week_label(c.week_starting) for c in check_ins])
+    axes.set_xticks(range(len(weeks)), [_week_label(week[0]) for week in weeks])
     return render_svg(
         figure,
         prefix="check-in-chart",

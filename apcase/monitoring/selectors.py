@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -239,8 +239,28 @@ def attendance_of_placement(
 
 
 def attendance_of_pupil(pupil: Pupil) -> AttendanceSummary:
-    """Across every placement the pupil has had, in the home school's codes."""
-    return summarise([m.home_code for m in current_marks(pupil=pupil)])
+    """Across every placement the pupil has had, in the home school's codes: the
+    database counts the marks by what decides each one's code (AttendanceMark.home_code:
+    the placement's dual registration and who arranged it, what the provider observed,
+    the school's code), so years of registers are a few rows."""
+    groups = (
+        AttendanceMark.objects.filter(pupil=pupil, is_current=True)
+        .values_list("placement__dual_registered", "placement__arranged_by", "observed", "code")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return summarise_counted(
+        (
+            codes.home_code(
+                observed,
+                code,
+                dual_registered=dual,
+                arranged_by_la=arranged_by == Placement.ArrangedBy.LA,
+            ),
+            n,
+        )
+        for dual, arranged_by, observed, code, n in groups
+    )
 
 
 def mark_history(placement: Placement) -> QuerySet[AttendanceMark]:

@@ -176,3 +176,15 @@ def test_the_placement_page_shows_the_chart_beside_its_table_under_the_csp(world
     ys = _ys(_by_id(root, "attendance-chart-bar-0"))
     height = (max(ys) - min(ys)) / (ticks["0%"] - ticks["100%"])
     assert abs(height * (ticks["0%"] - ticks["100%"]) - 2 / 3 * (ticks["0%"] - ticks["100%"])) <= 1
+
+
+def test_a_chart_is_drawn_once_for_its_figures_and_again_when_they_change():
+    charts._attendance_svg.cache_clear()
+    first = charts.attendance_chart([_week(9, 10)])
+    assert charts.attendance_chart([_week(9, 10)]) is first
+    changed = parse(charts.attendance_chart([_week(4, 10)]))
+    ticks = _ticks(changed, "ytick")
+    ys = _ys(_by_id(changed, "attendance-chart-bar-0"))
+    assert abs((max(ys) - min(ys)) - 0.4 * (ticks["0%"] - ticks["100%"])) <= 1
+    charts._attendance_svg.cache_clear()
+    assert charts.attendance_chart([_week(9, 10)]) == first

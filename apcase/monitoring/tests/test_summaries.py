@@ -3,10 +3,18 @@ themselves: the compliance board counts a year of registers per child in SQL."""
 
 from collections import Counter
 
+import pytest
+from django.core.management import call_command
 from hypothesis import given
 from hypothesis import strategies as st
 
-from apcase.monitoring.selectors import summarise, summarise_counted
+from apcase.monitoring.selectors import (
+    attendance_of_pupil,
+    current_marks,
+    summarise,
+    summarise_counted,
+)
+from apcase.pupils.models import Pupil
 from apcase.reference import attendance as codes
 
 
@@ -18,3 +26,14 @@ def test_counted_marks_give_the_same_figures_as_the_marks(marks):
 def test_counts_weigh_each_code():
     summary = summarise_counted([("B", 3), ("N", 1), ("D", 2)])
     assert (summary.present, summary.possible, summary.recorded) == (3, 4, 6)
+
+
+@pytest.mark.django_db
+def test_a_pupils_attendance_counted_by_the_database_is_that_of_their_marks():
+    call_command("generate_scale_data", "--scale", "0.002", "--no-progress", stdout=None)
+    pupils = Pupil.objects.filter(marks__isnull=False).distinct()
+    assert pupils.exists()
+    for pupil in pupils:
+        marks = [m.home_code for m in current_marks(pupil=pupil)]
+        assert attendance_of_pupil(pupil) == summarise(marks), pupil.pk
+        assert attendance_of_pupil(pupil).recorded == len(marks) > 0
