@@ -238,13 +238,13 @@ def attendance_of_placement(
     return summarise([m.home_code for m in marks]), weekly(marks), marks
 
 
-def attendance_of_pupil(pupil: Pupil) -> AttendanceSummary:
-    """Across every placement the pupil has had, in the home school's codes: the
-    database counts the marks by what decides each one's code (AttendanceMark.home_code:
-    the placement's dual registration and who arranged it, what the provider observed,
-    the school's code), so years of registers are a few rows."""
+def _counted(marks: QuerySet[AttendanceMark]) -> AttendanceSummary:
+    """`summarise` over current marks, counted by the database by what decides each
+    one's home-school code (AttendanceMark.home_code: the placement's dual registration
+    and who arranged it, what the provider observed, the school's code), so years of
+    registers are a few rows, never loaded one by one."""
     groups = (
-        AttendanceMark.objects.filter(pupil=pupil, is_current=True)
+        marks.filter(is_current=True)
         .values_list("placement__dual_registered", "placement__arranged_by", "observed", "code")
         .annotate(n=Count("pk"))
         .order_by()
@@ -261,6 +261,16 @@ def attendance_of_pupil(pupil: Pupil) -> AttendanceSummary:
         )
         for dual, arranged_by, observed, code, n in groups
     )
+
+
+def attendance_summary_of_placement(placement: Placement) -> AttendanceSummary:
+    """`attendance_of_placement`'s summary alone, for a page that shows no marks."""
+    return _counted(AttendanceMark.objects.filter(placement=placement))
+
+
+def attendance_of_pupil(pupil: Pupil) -> AttendanceSummary:
+    """Across every placement the pupil has had, in the home school's codes."""
+    return _counted(AttendanceMark.objects.filter(pupil=pupil))
 
 
 def mark_history(placement: Placement) -> QuerySet[AttendanceMark]:

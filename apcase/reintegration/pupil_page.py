@@ -13,7 +13,7 @@ from typing import Any
 from django.utils import timezone
 
 from apcase.access import policies
-from apcase.monitoring.selectors import attendance_of_placement
+from apcase.monitoring.selectors import attendance_summary_of_placement
 from apcase.placements.models import Placement
 from apcase.placements.selectors import placements_of_pupil
 from apcase.placements.workflow import outcome_of
@@ -37,7 +37,7 @@ def _context(pupil: Pupil) -> dict[str, Any]:
     for placement in placements_of_pupil(pupil):
         if placement.status == Placement.Status.PLANNED:
             continue
-        during = attendance_of_placement(placement)[0]
+        during = attendance_summary_of_placement(placement)
         outcomes.append(
             {
                 "placement": placement,

@@ -9,11 +9,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from apcase.monitoring.selectors import (
+    attendance_of_placement,
     attendance_of_pupil,
+    attendance_summary_of_placement,
     current_marks,
     summarise,
     summarise_counted,
 )
+from apcase.placements.models import Placement
 from apcase.pupils.models import Pupil
 from apcase.reference import attendance as codes
 
@@ -29,7 +32,7 @@ def test_counts_weigh_each_code():
 
 
 @pytest.mark.django_db
-def test_a_pupils_attendance_counted_by_the_database_is_that_of_their_marks():
+def test_attendance_counted_by_the_database_is_that_of_the_marks():
     call_command("generate_scale_data", "--scale", "0.002", "--no-progress", stdout=None)
     pupils = Pupil.objects.filter(marks__isnull=False).distinct()
     assert pupils.exists()
@@ -37,3 +40,6 @@ def test_a_pupils_attendance_counted_by_the_database_is_that_of_their_marks():
         marks = [m.home_code for m in current_marks(pupil=pupil)]
         assert attendance_of_pupil(pupil) == summarise(marks), pupil.pk
         assert attendance_of_pupil(pupil).recorded == len(marks) > 0
+    for placement in Placement.objects.filter(marks__isnull=False).distinct():
+        summary, _weeks, _marks = attendance_of_placement(placement)
+        assert attendance_summary_of_placement(placement) == summary, placement.pk
