@@ -197,6 +197,23 @@ def active_with_reviews(scope: Q) -> list[Placement]:
     )
 
 
+# What the schedule reads of a review (reviews.schedule.HeldReview): a home page that
+# works out every placement's next review reads these, not each review's record.
+HELD = Prefetch(
+    "reviews", queryset=Review.objects.only("placement_id", "held_on", "next_review_date")
+)
+
+
+def _active_with_review_dates(scope: Q) -> list[Placement]:
+    """`active_with_reviews` with only the dates of each review read."""
+    return list(
+        Placement.objects.filter(scope, status=Placement.Status.ACTIVE)
+        .select_related("pupil", "pupil__school", "provider", "named_staff_member")
+        .prefetch_related(HELD, "review_requests")
+        .order_by("pupil__legal_last_name", "pk")
+    )
+
+
 def needing_review_for(user: User, *, today: datetime.date | None = None) -> list[ReviewState]:
     """Active placements whose review is overdue or asked for by a parent, for the
     placement's named staff member (while they work at the school), the school's
@@ -215,7 +232,7 @@ def needing_review_for(user: User, *, today: datetime.date | None = None) -> lis
         return []
     return [
         state
-        for state in states_of(active_with_reviews(scope), today=today)
+        for state in states_of(_active_with_review_dates(scope), today=today)
         if state.overdue or state.requests_due
     ]
 
@@ -249,7 +266,13 @@ def reports_due_for(
     placements = (
         Placement.objects.filter(provider_id__in=provider_ids, status=Placement.Status.ACTIVE)
         .select_related("pupil", "provider")
-        .prefetch_related("reviews", "provider_reports")
+        .prefetch_related(
+            HELD,
+            Prefetch(
+                "provider_reports",
+                queryset=ProviderReport.objects.only("placement_id", "created_at"),
+            ),
+        )
         .order_by("pupil__legal_last_name", "pk")
     )
     due = []
