@@ -13,8 +13,8 @@ The same rules as the register page (monitoring.services.submit_register), for e
 
 All or nothing: every row is read and checked first; any problem is reported with its
 line and column (the first MAX_LISTED, and how many there are) and nothing is written.
-A file with no problems is written in one transaction, in batches (BATCH marks a
-statement), with no query per row: the provider's placements and their timetables are
+A file with no problems is written in one transaction, with COPY on PostgreSQL
+(core.bulk.insert_rows; batches of INSERTs elsewhere), with no query per row: the provider's placements and their timetables are
 read once, the sessions already marked in one query.
 
 Audit: one event for each placement whose marks were imported (how many, the first and
@@ -35,6 +35,7 @@ from django.utils import timezone
 from apcase.accounts.models import Organisation, User
 from apcase.chronology.services import Event, added, record_events
 from apcase.core import csvimport
+from apcase.core.bulk import insert_rows
 from apcase.core.errors import ValidationFailed
 from apcase.core.words import counted
 from apcase.placements.models import Placement
@@ -50,7 +51,6 @@ from .services.registers import check_can_take_register, follow_up_absence
 MAX_BYTES = 100 * 1024 * 1024
 MAX_ROWS = 1_000_000
 MAX_LISTED = 100  # problems listed; the count says how many there are
-BATCH = 2000
 
 COLUMNS = {
     "upn": "UPN",
@@ -340,28 +340,29 @@ def _refuse_sessions_marked(provider: Organisation, rows: list[_Row]) -> None:
     problems.raise_any()
 
 
+_MARK_FIELDS = (
+    "placement_id", "pupil_id", "date", "session", "observed", "minutes_late", "code",
+    "coded_by_id", "is_current", "supersedes_id", "reason", "is_late", "recorded_by_id",
+    "recorded_at",
+)  # fmt: skip
+
+
 def _write(rows: list[_Row], *, by: User, reason: str, now: datetime.datetime) -> None:
+    """Every mark, as submit_register writes one (a current mark, no code yet), with
+    COPY on PostgreSQL (core.bulk)."""
     late: dict[tuple[datetime.date, str], bool] = {}
-    for start in range(0, len(rows), BATCH):
-        marks = []
-        for _line, placement, day, session, observed, minutes in rows[start : start + BATCH]:
-            if (day, session) not in late:
-                late[day, session] = now > rules.cutoff_at(day, session)
-            marks.append(
-                AttendanceMark(
-                    placement_id=placement.pk,
-                    pupil_id=placement.pupil_id,
-                    date=day,
-                    session=session,
-                    observed=observed,
-                    minutes_late=minutes,
-                    reason=reason,
-                    is_late=late[day, session],
-                    recorded_by=by,
-                    recorded_at=now,
-                )
-            )
-        AttendanceMark.objects.bulk_create(marks, batch_size=BATCH)
+    for _line, _placement, day, session, _observed, _minutes in rows:
+        if (day, session) not in late:
+            late[day, session] = now > rules.cutoff_at(day, session)
+    insert_rows(
+        AttendanceMark,
+        _MARK_FIELDS,
+        (
+            (placement.pk, placement.pupil_id, day, session, observed, minutes, "", None,
+             True, None, reason, late[day, session], by.pk, now)
+            for _line, placement, day, session, observed, minutes in rows
+        ),
+    )  # fmt: skip
 
 
 def _record(rows: list[_Row], *, by: User, provider: Organisation, reason: str) -> int:
