@@ -18,6 +18,7 @@ neither UTF-8 nor Windows-1252 are refused, never replaced); lines that are not 
 cells longer than the field holds (or MAX_CELL_CHARS for free text) are refused with
 their line and column."""
 
+import functools
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -160,13 +161,23 @@ def _parse_bool(raw: str) -> bool:
     raise ValueError(f"“{raw}” is not Yes or No.")
 
 
+@functools.cache
+def _choice_words(choices: Any) -> dict[str, str]:
+    """Each choice's value and label, folded, to its value (read once, not each cell)."""
+    words: dict[str, str] = {}
+    for value, label in reversed(choices.choices):
+        words[str(label).casefold()] = str(value)
+        words[str(value).casefold()] = str(value)
+    return words
+
+
 def _parse_choice(raw: str, choices: Any, aliases: dict[str, str]) -> str:
-    text = raw.strip()
-    for value, label in choices.choices:
-        if text.casefold() in (str(value).casefold(), str(label).casefold()):
-            return str(value)
-    if text.casefold() in aliases:
-        return aliases[text.casefold()]
+    text = raw.strip().casefold()
+    found = _choice_words(choices).get(text)
+    if found is not None:
+        return found
+    if text in aliases:
+        return aliases[text]
     allowed = ", ".join(str(v) for v in choices.values)
     raise ValueError(f"“{raw}” is not one of {allowed}.")
 
@@ -474,7 +485,6 @@ def import_pupils(*, by: User, school: Organisation, content: bytes) -> ImportRe
                     replace(event, pupil_id=pupil.pk) if pupil is not None else event
                     for pupil, event in writes.events
                 ],
-                batch_size=BATCH,
             )
     except (IntegrityError, _RollChanged):
         # Someone added one of these UPNs (or removed one of these pupils) while the

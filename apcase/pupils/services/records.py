@@ -95,6 +95,14 @@ class UPNCannotBeUsed(ValidationFailed):
         self.holder = holder
 
 
+# The values each choice field takes (read once: an import checks thousands of rows).
+_CHOICE_VALUES = {
+    "sex": frozenset(Sex.values),
+    "nc_year": frozenset(NCYear.values),
+    "sen_status": frozenset(SENStatus.values),
+}
+
+
 def clean_pupil_values(
     values: dict[str, Any],
     *,
@@ -119,8 +127,8 @@ def clean_pupil_values(
         holder = _check_upn(
             cleaned, pupil=pupil, school=school, errors=errors, upn_holders=upn_holders or {}
         )
-    for name, choices in (("sex", Sex), ("nc_year", NCYear), ("sen_status", SENStatus)):
-        if cleaned.get(name) and cleaned[name] not in choices.values:
+    for name, allowed in _CHOICE_VALUES.items():
+        if cleaned.get(name) and cleaned[name] not in allowed:
             errors.setdefault(name, []).append(f"Choose a {_label(name)} from the list.")
     _check_dates(cleaned, errors)
     if errors:
