@@ -33,6 +33,7 @@ from apcase.access import policies
 from apcase.accounts.models import Organisation, User
 from apcase.chronology.services import Changes, Event, added, changed_fields, record_events
 from apcase.core import csvimport
+from apcase.core.bulk import insert_objects
 from apcase.core.errors import NotPermitted, ValidationFailed
 from apcase.core.words import counted
 from apcase.reference.census import ContactMethod, NCYear, SENStatus, Sex
@@ -552,8 +553,8 @@ class _Writes:
 
     def save(self) -> None:
         now = timezone.now()
-        Pupil.objects.bulk_create(self.new_pupils, batch_size=BATCH)
-        Carer.objects.bulk_create(self.new_carers, batch_size=BATCH)
+        insert_objects(Pupil, self.new_pupils)
+        insert_objects(Carer, self.new_carers)
         if self.changed_pupils:
             for pupil in self.changed_pupils:
                 pupil.updated_at = now
