@@ -62,5 +62,5 @@ drills: install ## Reliability drills on a private PostgreSQL: database stopped 
 	$(BIN)/python -m drills
 
 .PHONY: bench
-bench: install ## Run the benchmarks (figures as ratios measured in the same run)
-	$(BIN)/python -m bench
+bench: install ## Run the benchmarks (figures as ratios measured in the same run); BENCH=gias|pages|bulk runs one
+	$(BIN)/python -m bench $(BENCH)

@@ -60,7 +60,9 @@ def markdown(rows: list[dict[str, Any]]) -> list[str]:
         "## Bulk imports against PostgreSQL COPY of the same rows (`python -m bench bulk`)",
         "",
         "Each import through its service (every row checked, audit events recorded), then "
-        "COPY of the rows it wrote into the same tables, in the same run.",
+        "COPY of every row it wrote (pupils, carers and events; marks and events) into the "
+        "same tables, in the same run. rows/s counts the file's rows (pupils, marks) for "
+        "both, so the share is the import's time against COPY's.",
         "",
         "| import | rows | rows/s | COPY rows/s | share of COPY |",
         "|---|---|---|---|---|",

@@ -33,6 +33,7 @@ from typing import Any
 
 import requests
 
+from bench.bulk_import import markdown as bulk_markdown
 from drills.stack import ROOT, Stack
 
 RESULTS = ROOT / "bench" / "results"
@@ -523,7 +524,7 @@ def markdown(result: dict[str, Any]) -> list[str]:
             f"| {row['p50_ms']} | {row['p95_ms']} | {_cell(row.get('load_requests'))} "
             f"| {_cell(row['load_p50_ms'])} | {_cell(row['load_p95_ms'])} |"
         )
-    return lines
+    return lines + bulk_markdown(result.get("bulk", []))
 
 
 def write(lines: list[str], result: dict[str, Any]) -> None:

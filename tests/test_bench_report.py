@@ -40,3 +40,29 @@ def test_a_saturated_load_run_is_said_to_be_saturated():
     assert "the 2 workers were saturated" in "\n".join(markdown(result))
     result["load_total"] = {"requests": 590, "failures": 0}
     assert "saturated" not in "\n".join(markdown(result))
+
+
+def test_the_bulk_imports_are_reported_against_copy_of_the_same_rows():
+    result = _result()
+    result["bulk"] = [
+        {
+            "name": "Attendance import (1,000,000 marks)",
+            "rows": 1_000_000,
+            "rows_per_s": 25_000.4,
+            "copy_rows_per_s": 100_000.0,
+            "share_of_copy": 0.25,
+        }
+    ]
+    text = "\n".join(markdown(result))
+    assert "against PostgreSQL COPY of the same rows" in text
+    assert "| Attendance import (1,000,000 marks) | 1,000,000 | 25,000 | 100,000 | 25% |" in text
+    result["bulk"] = []
+    assert "COPY" not in "\n".join(markdown(result))
+
+
+def test_the_committed_bulk_figures_say_how_many_rows_and_what_share_of_copy():
+    bulk = _result()["bulk"]
+    assert {row["name"].split(" (")[0] for row in bulk} == {"MIS pupil import", "Attendance import"}
+    for row in bulk:
+        assert row["rows"] > 0
+        assert abs(row["share_of_copy"] - row["rows_per_s"] / row["copy_rows_per_s"]) < 0.002
