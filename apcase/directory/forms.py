@@ -130,28 +130,19 @@ class ProviderForm(forms.Form):
         )
 
     def organisation_values(self) -> dict[str, Any]:
-        values = {f: self.cleaned_data[f] for f in self.ORGANISATION}
-        for f in ORGANISATION_TEXT:
-            values[f] = values[f] or ""
-        return values
+        return self._values(self.ORGANISATION)
 
     def profile_values(self) -> dict[str, Any]:
-        values = {f: self.cleaned_data[f] for f in self.PROFILE}
-        for f in PROFILE_TEXT:
-            values[f] = values[f] or ""
-        return values
+        return self._values(self.PROFILE)
 
-
-ORGANISATION_TEXT = ["name", "website", "street", "locality", "town", "postcode", "phase"]
-PROFILE_TEXT = [
-    "ap_setting_type",
-    "main_contact_name",
-    "main_contact_email",
-    "main_contact_phone",
-    "dsl_name",
-    "dsl_email",
-    "dsl_phone",
-]
+    def _values(self, names: list[str]) -> dict[str, Any]:
+        """The values of `names`, a text one with none (a field GIAS holds, shown
+        disabled with an empty initial value) as "": only numbers are saved as none."""
+        values = {f: self.cleaned_data[f] for f in names}
+        return {
+            f: "" if v is None and not isinstance(self.fields[f], forms.IntegerField) else v
+            for f, v in values.items()
+        }
 
 
 class SiteForm(forms.Form):
