@@ -3,28 +3,51 @@ JavaScript) and made safe to inline under the site's content security policy, wh
 allows no inline styles: every ``style`` attribute becomes presentation attributes and
 the ``<style>`` element is dropped. See docs/adr/0008-charts-with-matplotlib-svg.md."""
 
+from __future__ import annotations
+
 import io
 import re
 import xml.etree.ElementTree as ET  # nosec B405 - parses only matplotlib's own output
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
-import matplotlib
-from matplotlib.figure import Figure
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
 
-# One pixel per point, text left as <text> (the page's font, readable by tools), and
-# ids that do not change from one drawing to the next.
-matplotlib.rcParams.update(
-    {"svg.fonttype": "none", "svg.hashsalt": "apcase", "figure.dpi": 72, "savefig.dpi": 72}
-)
+
+@cache
+def _matplotlib() -> Any:
+    """matplotlib, imported on the first chart rather than when the app starts: it
+    takes about a second to import, which every process (each worker, each management
+    command) would otherwise pay whether or not it draws a chart."""
+    import matplotlib  # noqa: PLC0415 - deliberately lazy, see above
+    import matplotlib.figure  # noqa: PLC0415
+
+    # One pixel per point, text left as <text> (the page's font, readable by tools), and
+    # ids that do not change from one drawing to the next.
+    matplotlib.rcParams.update(
+        {"svg.fonttype": "none", "svg.hashsalt": "apcase", "figure.dpi": 72, "savefig.dpi": 72}
+    )
+    return matplotlib
+
 
 _URL_REF = re.compile(r"url\(#([^)]+)\)")
 
 
 def new_figure(width: int, height: int) -> Figure:
     """A figure measured in pixels (the SVG backend writes 72 units an inch)."""
-    return Figure(figsize=(width / 72, height / 72), dpi=72)
+    figure: Figure = _matplotlib().figure.Figure(figsize=(width / 72, height / 72), dpi=72)
+    return figure
+
+
+def whole_number_ticks(axis: Any) -> None:
+    """Ticks on whole numbers only, for an axis of counts."""
+    from matplotlib.ticker import MaxNLocator  # noqa: PLC0415 - lazy, see _matplotlib
+
+    axis.set_major_locator(MaxNLocator(integer=True))
 
 
 def _to_attributes(element: ET.Element) -> None:

@@ -6,9 +6,7 @@ stacked series differ by hatching as well as colour, and each is named in the le
 
 from typing import Any
 
-from matplotlib.ticker import MaxNLocator
-
-from apcase.core.svgchart import new_figure, render_svg
+from apcase.core.svgchart import new_figure, render_svg, whole_number_ticks
 
 from .outcomes import Figure
 
@@ -66,7 +64,7 @@ def bars(figure: Figure) -> str:
         axes.set_xlim(0, 100)
     else:
         axes.set_xlim(0, max([*left, 1.0]) * 1.1)
-        axes.xaxis.set_major_locator(MaxNLocator(integer=True))  # counts: whole numbers
+        whole_number_ticks(axes.xaxis)  # counts: whole numbers
     if legend:
         # Below the axis and its numbers, in the space _axes left for it.
         drawing.legend(loc="lower left", bbox_to_anchor=(8 / WIDTH, 0), fontsize=9, frameon=False)
