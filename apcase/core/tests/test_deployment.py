@@ -8,7 +8,6 @@ Each check runs in a fresh interpreter: settings are read once per process."""
 
 import json
 import os
-import secrets
 import socket
 import subprocess
 import sys
@@ -17,37 +16,12 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from apcase.core.tests.conftest import PRODUCTION_DATABASE_GROUP, clean_environment, production
+
 BASE_DIR = Path(__file__).resolve().parents[3]
 PYTHON = Path(sys.executable)
 GUNICORN = PYTHON.with_name("gunicorn")
 GUNICORN_CONF = BASE_DIR / "config" / "gunicorn_conf.py"
-
-# The variables a test run sets in this process that no server would have.
-NOT_INHERITED = {
-    "APCASE_ENV",
-    "DJANGO_SETTINGS_MODULE",
-    "DATABASE_URL",
-    "DEBUG",
-    "DJANGO_ALLOW_ASYNC_UNSAFE",
-    "SECRET_KEY",
-    "WEB_CONCURRENCY",
-    "APCASE_BIND",
-}
-
-
-def clean_environment(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in NOT_INHERITED and k[:6] != "EMAIL_"}
-    env.update(extra)
-    return env
-
-
-def production(**extra: str) -> dict[str, str]:
-    return clean_environment(
-        APCASE_ENV="production",
-        SECRET_KEY=secrets.token_urlsafe(64),
-        ALLOWED_HOSTS="apcase.example.org",
-        **extra,
-    )
 
 
 def run_python(code: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -191,10 +165,13 @@ def test_gunicorn_refuses_to_start_with_apcase_env_unset():
     assert "APCASE_ENV must be set" in stderr
 
 
-def test_gunicorn_serves_the_sign_in_page_with_production_settings(tmp_path):
-    # As docs/deployment.md says: migrate, collectstatic, then start gunicorn.
+@PRODUCTION_DATABASE_GROUP
+def test_gunicorn_serves_the_sign_in_page_with_production_settings(tmp_path, production_sqlite):
+    # As docs/deployment.md says: migrate, collectstatic, then start gunicorn. The
+    # database is a copy of one migrated once for the run, so `migrate` finds nothing to
+    # apply; it is still run, as the deployment steps say.
     env = production(
-        DATABASE_URL=f"sqlite:///{tmp_path / 'served.sqlite3'}",
+        DATABASE_URL=f"sqlite:///{production_sqlite}",
         APCASE_STATIC_ROOT=str(tmp_path / "static"),
     )
     for command in (["migrate", "--no-input"], ["collectstatic", "--no-input"]):

@@ -14,6 +14,7 @@ from django.db.utils import ConnectionHandler
 from django.test import Client
 
 from apcase.accounts.roles import Role
+from apcase.core.tests.conftest import PRODUCTION_DATABASE_GROUP
 from conftest import sign_in
 
 BASE_DIR = Path(settings.BASE_DIR)
@@ -104,11 +105,14 @@ def test_production_settings_pass_djangos_deployment_checks_without_a_warning():
     assert "no issues" in result.stdout
 
 
-def test_production_cookies_are_secure_http_only_same_site_and_https_is_enforced(tmp_path):
+@PRODUCTION_DATABASE_GROUP
+def test_production_cookies_are_secure_http_only_same_site_and_https_is_enforced(
+    production_sqlite,
+):
     result = subprocess.run(  # noqa: S603 - our own interpreter and probe script
         [str(PYTHON), str(Path(__file__).with_name("production_probe.py"))],
         cwd=BASE_DIR,
-        env=production_environment(DATABASE_URL=f"sqlite:///{tmp_path / 'probe.sqlite3'}"),
+        env=production_environment(DATABASE_URL=f"sqlite:///{production_sqlite}"),
         capture_output=True,
         text=True,
         timeout=120,
