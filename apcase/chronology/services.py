@@ -137,13 +137,19 @@ def record_events(
     organisation_id = getattr(organisation, "pk", None)
     organisation_label = str(organisation) if organisation is not None else ""
     rows = []
+    # Each action checked once, not each event; keyed by its type too, since a plain
+    # string equals the member it spells (and must still be refused).
+    values: dict[tuple[type, str], str] = {}
     for event in events:
-        check_registered(event.action)
+        key = (type(event.action), event.action)
+        value = values.get(key)
+        if value is None:
+            value = values[key] = check_registered(event.action).value
         _check_changes_shape(event.changes or {})
         target_type, target_id = _target_parts(event.target)
         rows.append(
             (now, actor_id, actor_label, organisation_id, organisation_label,
-             event.action.value, target_type, target_id, event.pupil_id,
+             value, target_type, target_id, event.pupil_id,
              event.summary[:500], event.changes or {}, ip)
         )  # fmt: skip
     return insert_rows(AuditEvent, _EVENT_FIELDS, rows)

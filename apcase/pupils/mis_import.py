@@ -139,6 +139,7 @@ def decode(content: bytes) -> str:
         return csvimport.decode(content, utf16=True)
 
 
+@functools.lru_cache(maxsize=4096)  # a file's dates repeat (birthdays, admissions)
 def _parse_date(raw: str) -> date:
     text = raw.strip()
     for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"):
@@ -244,13 +245,19 @@ def _records(reader: Any) -> Iterator[list[str]]:
         )
 
 
+@functools.cache
+def _limit(model: Any, name: str) -> int:
+    """The most characters `name` holds (read once, not for each cell)."""
+    try:
+        return int(model._meta.get_field(name).max_length or MAX_CELL_CHARS)
+    except LookupError:
+        return MAX_CELL_CHARS
+
+
 def _too_long(model: Any, name: str, value: Any) -> str | None:
     if not isinstance(value, str):
         return None
-    try:
-        limit = model._meta.get_field(name).max_length or MAX_CELL_CHARS
-    except LookupError:
-        limit = MAX_CELL_CHARS
+    limit = _limit(model, name)
     if len(value) > limit:
         return f"This cell has {len(value):,} characters: it can hold at most {limit:,}."
     return None
