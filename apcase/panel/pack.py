@@ -17,6 +17,7 @@ import hashlib
 import io
 import logging
 import threading
+import time
 from typing import Any
 
 from django.core.files.base import ContentFile
@@ -54,16 +55,20 @@ def stored(meeting_id: int, version: str) -> bytes | None:
     """The stored pack of that version, or None if it has not been rendered."""
     name = _name(meeting_id, version)
     files = storage()
-    if not files.exists(name):
+    try:
+        with files.open(name, "rb") as stored_file:
+            return bytes(stored_file.read())
+    except FileNotFoundError:  # never stored, or superseded a moment ago
         return None
-    with files.open(name, "rb") as stored_file:
-        return bytes(stored_file.read())
 
 
 def render_and_store(meeting_id: int, html: str) -> bytes:
     """Render the pack's HTML to PDF, store it as its version, and delete the versions
-    it supersedes. Raises whatever the renderer raises (nothing is stored then)."""
+    it supersedes: those stored before this render began (one stored while it ran may
+    be newer than it, and stays). Raises whatever the renderer raises (nothing is
+    stored then)."""
     version = version_of(html)
+    began = time.time()  # the file system's clock, as the files' times are
     content = pdf_from_html(html)
     files = storage()
     name = _name(meeting_id, version)
@@ -71,18 +76,19 @@ def render_and_store(meeting_id: int, html: str) -> bytes:
         saved = files.save(name, ContentFile(content))
         if saved != name:  # another worker stored the same version meanwhile
             files.delete(saved)
-    _delete_superseded(meeting_id, keep=version)
+    _delete_superseded(meeting_id, keep=version, before=began)
     return content
 
 
-def _delete_superseded(meeting_id: int, *, keep: str) -> None:
+def _delete_superseded(meeting_id: int, *, keep: str, before: float) -> None:
     files = storage()
     folder = f"{FOLDER}/{meeting_id}"
     if not files.exists(folder):
         return
     for filename in files.listdir(folder)[1]:
-        if filename != f"{keep}.pdf":
-            files.delete(f"{folder}/{filename}")
+        path = f"{folder}/{filename}"
+        if filename != f"{keep}.pdf" and files.get_modified_time(path).timestamp() < before:
+            files.delete(path)
 
 
 def current(meeting: PanelMeeting, agenda: dict[str, Any]) -> tuple[bytes, str]:

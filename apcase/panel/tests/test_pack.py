@@ -3,10 +3,13 @@ its reader's name at each download (panel.pack, docs/adr/0013-panel-pack-stored.
 
 import datetime
 import io
+import os
+import time
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -191,8 +194,6 @@ def test_the_stored_pack_is_reachable_only_through_the_access_checked_download(w
 
 
 def test_the_sweep_of_orphan_uploads_leaves_the_stored_packs_alone(scene):
-    import os
-
     from apcase.core.uploads import sweep_orphans
 
     assert _download(scene.chair, scene.meeting).status_code == 200
@@ -204,9 +205,13 @@ def test_the_sweep_of_orphan_uploads_leaves_the_stored_packs_alone(scene):
 
 
 def test_a_download_reads_a_fixed_number_of_queries_stored_or_rendered(
-    world, scene, django_assert_max_num_queries
+    world, scene, settings, django_assert_max_num_queries
 ):
+    # The session is written on its first request, then once a renewal period: here
+    # once, before counting, so the count is the download's own.
+    settings.SESSION_RENEW_SECONDS = 24 * 3600
     client = sign_in(Client(), scene.chair)
+    assert client.get(reverse("panel:meeting_detail", args=[scene.meeting.pk])).status_code == 200
     url = reverse("panel:pack", args=[scene.meeting.pk])
     with CaptureQueriesContext(connection) as rendered:
         assert client.get(url).status_code == 200
@@ -318,3 +323,28 @@ def test_each_morning_the_packs_of_the_coming_week_are_prepared(world, scene):
     stored = pack.stored(scene.meeting.pk, _version(scene.meeting))
     assert stored is not None
     assert "Referral for Riley Stoner" in _text(stored)
+
+
+def test_a_render_deletes_the_versions_stored_before_it_began_not_one_stored_meanwhile(
+    scene, monkeypatch
+):
+    """Two renders of one meeting can overlap (the worker and a reader, or two workers):
+    the slower, of an older agenda, must not delete the newer pack stored meanwhile."""
+    folder = f"{pack.FOLDER}/{scene.meeting.pk}"
+    older = f"{folder}/{'a' * 32}.pdf"
+    storage().save(older, ContentFile(b"%PDF older"))
+    week_ago = time.time() - 7 * 24 * 3600
+    os.utime(storage().path(older), (week_ago, week_ago))
+    render = pack.pdf_from_html
+    newer = f"{folder}/{'b' * 32}.pdf"
+
+    def slow_render(html):
+        storage().save(newer, ContentFile(b"%PDF newer"))  # stored while this one ran
+        return render(html)
+
+    monkeypatch.setattr(pack, "pdf_from_html", slow_render)
+    html = pack.html_of(scene.meeting, selectors.pack_agenda_of(scene.meeting))
+    pack.render_and_store(scene.meeting.pk, html)
+    assert not storage().exists(older)
+    assert storage().exists(newer)
+    assert storage().exists(f"{folder}/{pack.version_of(html)}.pdf")
