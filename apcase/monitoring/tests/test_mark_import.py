@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from apcase.accounts.models import Membership
 from apcase.accounts.roles import Role
 from apcase.chronology.models import AuditEvent
 from apcase.core.errors import NotPermitted, ValidationFailed
@@ -245,3 +246,46 @@ def test_the_command_imports_in_a_named_users_name_or_lists_the_problems(
     path.write_bytes(_csv(rows))
     call_command("import_register_marks", *args, f"--reason={REASON}")
     assert AttendanceMark.objects.count() == 12
+
+
+def _while_checking(monkeypatch, change):  # type: ignore[no-untyped-def]
+    """Make `change` happen after the file is checked and before it is written (a file
+    of a million rows takes minutes to check)."""
+    check = mark_import._Checker.check
+
+    def check_then_change(self, text):  # type: ignore[no-untyped-def]
+        rows = check(self, text)
+        change()
+        return rows
+
+    monkeypatch.setattr(mark_import._Checker, "check", check_then_change)
+
+
+def test_a_membership_ended_while_the_file_was_checked_writes_nothing(
+    world, placements, provider_staff, monkeypatch
+):
+    _while_checking(
+        monkeypatch,
+        lambda: Membership.objects.filter(user=provider_staff).update(is_active=False),
+    )
+    with pytest.raises(NotPermitted):
+        _import(provider_staff, world.provider, _csv(_rows(placements, days=DAYS[:2])))
+    assert _nothing_written()
+
+
+def test_a_placement_ended_while_the_file_was_checked_writes_nothing(
+    world, placements, provider_staff, monkeypatch
+):
+    ended = placements[1]
+    # Its last day was the first of the file's: the later rows are no longer expected.
+    _while_checking(
+        monkeypatch,
+        lambda: Placement.objects.filter(pk=ended.pk).update(
+            status=Placement.Status.ENDED, ended_on=DAYS[0]
+        ),
+    )
+    with pytest.raises(mark_import.MarkImportFailed) as refused:
+        _import(provider_staff, world.provider, _csv(_rows(placements, days=DAYS[:2])))
+    assert "Nothing has been imported" in str(refused.value)
+    assert refused.value.problems[0].message.startswith("This pupil is not expected")
+    assert _nothing_written()
