@@ -15,7 +15,9 @@ All or nothing: every row is read and checked first; any problem is reported wit
 line and column (the first MAX_LISTED, and how many there are) and nothing is written.
 A file with no problems is written in one transaction, with COPY on PostgreSQL
 (core.bulk.insert_rows; batches of INSERTs elsewhere), with no query per row: the provider's placements and their timetables are
-read once, the sessions already marked in one query.
+read once, the sessions already marked in one query. Inside that transaction the
+importer's memberships and the file's placements are read again (the placements locked):
+a membership or placement that ended while a long file was checked refuses the file.
 
 Audit: one event for each placement whose marks were imported (how many, the first and
 last day, the reason), and one for the import as a whole, written together
@@ -32,6 +34,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from apcase.access import policies
 from apcase.accounts.models import Organisation, User
 from apcase.chronology.services import Event, added, record_events
 from apcase.core import csvimport
@@ -151,6 +154,10 @@ def import_marks(
         with transaction.atomic():
             # One register of this provider changes at a time (as submit_register).
             Organisation.objects.select_for_update().filter(pk=provider.pk).exists()
+            # Checking a long file takes minutes: what it was checked against may have
+            # changed since. Who imports and each placement are checked again, as now.
+            _check_still_permitted(by, provider)
+            _refuse_placements_changed(provider, rows)
             _refuse_sessions_marked(provider, rows)
             _write(rows, by=by, reason=reason, now=now)
             placements_marked = _record(rows, by=by, provider=provider, reason=reason)
@@ -315,6 +322,37 @@ def _parse_day(raw: str, today: datetime.date) -> datetime.date | str:
             return "A register cannot be taken for a day that has not come yet."
         return day
     return f"“{raw}” is not a date. Use DD/MM/YYYY, for example 27/03/2026."
+
+
+def _check_still_permitted(by: User, provider: Organisation) -> None:
+    """NotPermitted unless `by` takes this provider's registers now: their account and
+    memberships read again, not as they were when the file's check began."""
+    by.refresh_from_db(fields=["is_active"])
+    policies.forget_memberships(by)
+    check_can_take_register(by, provider)
+
+
+def _refuse_placements_changed(provider: Organisation, rows: list[_Row]) -> None:
+    """Every row's pupil still expected at this provider that session, by the
+    placements as they are now, locked until the marks are written (a placement ended
+    or moved while the file was checked refuses the file). One query each for the
+    placements and their timetables."""
+    ids = {row[1].pk for row in rows}
+    now_placements = Placement.objects.select_for_update().filter(pk__in=ids, provider=provider)
+    fresh = {p.pk: p for p in now_placements}
+    expected = ExpectedSessions.of(Placement.objects.filter(pk__in=list(fresh)))
+    problems = _Problems()
+    for line, placement, day, session, _observed, _minutes in rows:
+        current = fresh.get(placement.pk)
+        if current is None or not expected(current, day, session):
+            problems.add(
+                line,
+                "UPN",
+                f"This pupil is not expected at {provider} on {day:%-d %B %Y} "
+                f"({Session(session).label.lower()}): their placement changed while the "
+                "file was checked.",
+            )
+    problems.raise_any()
 
 
 def _refuse_sessions_marked(provider: Organisation, rows: list[_Row]) -> None:
