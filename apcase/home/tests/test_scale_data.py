@@ -5,8 +5,9 @@ database, and every page the benchmark measures answers for the account it uses.
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
 
 from apcase.accounts.models import Organisation, User
 from apcase.accounts.tests.factories import SchoolFactory
@@ -115,3 +116,48 @@ def test_it_refuses_a_database_with_a_real_persons_account():
     with pytest.raises(CommandError, match="accounts other than the demo"):
         _generate()
     assert not Pupil.objects.exists()
+
+
+# Key pages whose number of queries does not depend on the data: the provider's home
+# page, the pupil page, the placement's monitoring page and the compliance board. (A
+# school's and an LA's home pages ask one more query for a list that runs past what
+# they show, to say how many there are in all: core.attention.capped.)
+COUNTED = (
+    "home page (provider)",
+    "pupil page",
+    "placement monitoring",
+    "compliance board",
+)
+
+
+def _queries_per_page() -> dict[str, int]:
+    users = {account.role: User.objects.get(email=account.email) for account in scale.accounts()}
+    found = {}
+    for page in key_pages():
+        if page.name not in COUNTED:
+            continue
+        client = sign_in(Client(), users[page.role])
+        client.get(page.url)  # the first request of a session writes it; count the next
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(page.url).status_code == 200, page.name
+        found[page.name] = len(queries.captured_queries)
+    return found
+
+
+def test_the_key_pages_ask_as_many_queries_with_ten_times_the_data():
+    class Undo(Exception):
+        pass
+
+    small: dict[str, int] = {}
+
+    def count_then_undo() -> None:
+        with transaction.atomic():
+            _generate()
+            small.update(_queries_per_page())
+            raise Undo
+
+    with pytest.raises(Undo):
+        count_then_undo()
+    call_command("generate_scale_data", "--scale", "0.02", "--no-progress", stdout=None)
+    assert Placement.objects.count() > 10 * 4 // 2
+    assert _queries_per_page() == small
