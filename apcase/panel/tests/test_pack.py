@@ -122,6 +122,19 @@ def test_a_reader_whose_name_is_outside_latin_1_sees_it_stamped(world, scene):
     assert "Generated for Łucja Żak-Nowak on" in _first_page(response.content)
 
 
+def test_a_reader_whose_name_the_stamps_font_cannot_draw_is_still_named_on_the_pack(world, scene):
+    """The stamp's font has no Chinese characters (nor emoji, nor many scripts): such a
+    name came out blank ("Generated for  on …"), so the copy named no one. The reader's
+    sign-in email is stamped beside it."""
+    reader = person(Role.PANEL_MEMBER, world.la, full_name="李小龙")
+    scene.meeting.members.add(reader)
+    response = _download(reader, scene.meeting)
+    assert response.status_code == 200
+    first = " ".join(_first_page(response.content).split())  # the line may be justified
+    assert f"({reader.email}) on" in first
+    assert "Generated for on" not in first
+
+
 def test_the_version_changes_when_what_the_pack_shows_changes_and_not_otherwise(
     world, scene, monkeypatch
 ):
