@@ -119,13 +119,7 @@ def stamp_line(reader_name: str, when: Any, version: str) -> str:
     )
 
 
-def _stamp_page(text: str, width: float, height: float) -> bytes:
-    from fpdf import FPDF
-
-    page = FPDF(unit="pt", format=(width, height))
-    page.set_margin(0)
-    page.set_auto_page_break(False)
-    page.add_page()
+def _set_font(page: Any, text: str) -> None:
     try:
         text.encode("latin-1")
         page.set_font("Helvetica", style="B", size=STAMP_SIZE)
@@ -136,6 +130,33 @@ def _stamp_page(text: str, width: float, height: float) -> bytes:
         font = f"{matplotlib.get_data_path()}/fonts/ttf/DejaVuSans-Bold.ttf"
         page.add_font("DejaVu", style="B", fname=font)
         page.set_font("DejaVu", style="B", size=STAMP_SIZE)
+
+
+def _draws(page: Any, text: str) -> bool:
+    """Whether the page's font has a glyph for every character of `text` (a missing
+    one is left out of the PDF altogether, text layer included)."""
+    cmap = getattr(page.current_font, "cmap", None)
+    if cmap is None:  # Helvetica, chosen only for Latin-1 text
+        return True
+    return all(ord(c) in cmap for c in text if not c.isspace())
+
+
+def _stamp_page(
+    reader_name: str, reader_email: str, version: str, width: float, height: float
+) -> bytes:
+    from fpdf import FPDF
+
+    page = FPDF(unit="pt", format=(width, height))
+    page.set_margin(0)
+    page.set_auto_page_break(False)
+    page.add_page()
+    when = timezone.now()
+    text = stamp_line(reader_name, when, version)
+    _set_font(page, text)
+    if reader_email and not _draws(page, reader_name):
+        # The font cannot draw the whole name (Chinese characters, say): the copy would
+        # name no one, so the reader's sign-in email goes beside it.
+        text = stamp_line(f"{reader_name} ({reader_email})", when, version)
     page.set_text_color(212, 53, 28)  # the pack's red for sensitivity
     page.set_xy(STAMP_LEFT, STAMP_TOP)
     # Within the margins, over two lines for a long name (still above the 2 cm margin).
@@ -143,27 +164,30 @@ def _stamp_page(text: str, width: float, height: float) -> bytes:
     return bytes(page.output())
 
 
-def stamp(content: bytes, *, reader_name: str, version: str) -> bytes:
-    """The stored pack with its reader's name and the time of reading on page one."""
+def stamp(content: bytes, *, reader_name: str, version: str, reader_email: str = "") -> bytes:
+    """The stored pack with its reader's name (and email, if the font cannot draw the
+    name) and the time of reading on page one."""
     from pypdf import PdfReader, PdfWriter
 
     writer = PdfWriter(io.BytesIO(content), incremental=True)
     first = writer.pages[0]
     width, height = float(first.mediabox.width), float(first.mediabox.height)
-    text = stamp_line(reader_name, timezone.now(), version)
-    first.merge_page(PdfReader(io.BytesIO(_stamp_page(text, width, height))).pages[0])
+    overlay = _stamp_page(reader_name, reader_email, version, width, height)
+    first.merge_page(PdfReader(io.BytesIO(overlay)).pages[0])
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
 
 
-def for_reader(meeting: PanelMeeting, agenda: dict[str, Any], *, reader_name: str) -> bytes:
+def for_reader(
+    meeting: PanelMeeting, agenda: dict[str, Any], *, reader_name: str, reader_email: str = ""
+) -> bytes:
     """The current pack (`current`) stamped for its reader (`stamp`). A stored file that
     cannot be read (cut short on disk, say) is deleted before the error goes on, so the
     next download renders it again rather than failing the same way."""
     content, version = current(meeting, agenda)
     try:
-        return stamp(content, reader_name=reader_name, version=version)
+        return stamp(content, reader_name=reader_name, version=version, reader_email=reader_email)
     except Exception:
         storage().delete(_name(meeting.pk, version))
         raise

@@ -255,7 +255,9 @@ def panel_pack(request: SignedInRequest, meeting_id: int) -> HttpResponse:
     rendered now, never an older version), stamped with the reader's name."""
     meeting, agenda = selectors.read_panel_pack_for(request.user, meeting_id)
     try:
-        content = pack.for_reader(meeting, agenda, reader_name=request.user.full_name)
+        content = pack.for_reader(
+            meeting, agenda, reader_name=request.user.full_name, reader_email=request.user.email
+        )
     except Exception:
         # Rendering or stamping failed: say so on a page the reader can act on, not a 500.
         logger.exception("The panel pack of meeting %s could not be prepared", meeting.pk)
