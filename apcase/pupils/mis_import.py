@@ -140,6 +140,11 @@ def decode(content: bytes) -> str:
 
 
 @functools.lru_cache(maxsize=4096)  # a file's dates repeat (birthdays, admissions)
+def _quoted(raw: str, most: int = 40) -> str:
+    """A cell quoted in a message, cut short: a cell may hold thousands of characters."""
+    return raw if len(raw) <= most else raw[: most - 1] + "…"
+
+
 def _parse_date(raw: str) -> date:
     text = raw.strip()
     for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"):
@@ -147,7 +152,7 @@ def _parse_date(raw: str) -> date:
             return datetime.strptime(text, fmt).date()  # noqa: DTZ007 - a date, no time
         except ValueError:
             continue
-    raise ValueError(f"“{raw}” is not a date. Use DD/MM/YYYY, for example 27/03/2016.")
+    raise ValueError(f"“{_quoted(raw)}” is not a date. Use DD/MM/YYYY, for example 27/03/2016.")
 
 
 _TRUE = {"y", "yes", "true", "1", "t"}
@@ -181,7 +186,7 @@ def _parse_choice(raw: str, choices: Any, aliases: dict[str, str]) -> str:
     if text in aliases:
         return aliases[text]
     allowed = ", ".join(str(v) for v in choices.values)
-    raise ValueError(f"“{raw}” is not one of {allowed}.")
+    raise ValueError(f"“{_quoted(raw)}” is not one of {allowed}.")
 
 
 _SEX_ALIASES = {"female": "F", "male": "M", "girl": "F", "boy": "M"}
@@ -365,13 +370,15 @@ class _RowChecker:
     def _pupil_values(self, line: int, cell: Any) -> tuple[dict[str, Any], list[RowError]]:
         values: dict[str, Any] = {}
         problems: list[RowError] = []
+        # A parsed cell (a date, yes/no, a choice) is checked by its parser: the length
+        # that counts is the stored value's, not the spelling's ("Female" for F).
         for name, index in self.pupil_cols.items():
             raw = cell(index)
             if name in REQUIRED and not raw:
                 problems.append(RowError(line, _label_of(name), "This cell is empty."))
-            elif too_long := _too_long(Pupil, name, raw):
-                problems.append(RowError(line, _label_of(name), too_long))
             elif (parser := PARSERS.get(name)) is None:
+                if too_long := _too_long(Pupil, name, raw):
+                    problems.append(RowError(line, _label_of(name), too_long))
                 values[name] = raw
             elif not raw and name == "admission_date":
                 values[name] = None
@@ -420,11 +427,13 @@ class _RowChecker:
         carer: dict[str, Any] = {"priority": number}
         for name, raw in raw_carer.items():
             column = f"Contact {number} {CARER_COLUMNS[name]}"
-            if too_long := _too_long(Carer, name, raw):
-                problems.append(RowError(line, column, too_long))
-                carer[name] = "" if name in PARSERS else raw
-                continue
             parser = PARSERS.get(name)
+            # A parsed cell (a date, yes/no, a choice) is checked by its parser: the
+            # length that counts is the stored value's, not the spelling's ("Telephone").
+            if parser is None and (too_long := _too_long(Carer, name, raw)):
+                problems.append(RowError(line, column, too_long))
+                carer[name] = raw
+                continue
             try:
                 carer[name] = parser(raw) if parser else raw
             except ValueError as error:

@@ -421,3 +421,38 @@ def test_a_bad_last_row_of_hundreds_refuses_the_whole_file(world, admin):
         mis_import.import_pupils(by=admin, school=world.school, content=csv_bytes(rows))
     assert [(p.line, p.column) for p in refused.value.problems] == [(301, "DOB")]
     assert snapshot() == before
+
+
+def test_the_spellings_the_import_accepts_are_not_refused_as_too_long(world, admin):
+    # "Female" is six characters and the sex field holds one: the length of the stored
+    # value counts, not the length of the spelling the MIS exported.
+    content = csv_bytes(
+        [
+            row(**{"Gender": "Female", "NC Year Actual": "Year 5", "SEN Provision": "SEN Support"}),
+            row(UPN=UPN_2, **{"Gender": "boy", "NC Year Actual": "Rec", "SEN Provision": "EHCP"}),
+        ]
+    )
+    result = mis_import.import_pupils(by=admin, school=world.school, content=content)
+    assert (result.created, result.updated) == (2, 0)
+    assert Pupil.objects.filter(upn=UPN_1).values_list("sex", "nc_year", "sen_status").get() == (
+        "F",
+        "5",
+        "K",
+    )
+    assert Pupil.objects.filter(upn=UPN_2).values_list("sex", "nc_year", "sen_status").get() == (
+        "M",
+        "R",
+        "E",
+    )
+
+
+def test_a_long_cell_that_is_not_a_choice_is_quoted_short_in_its_message(world, admin):
+    content = csv_bytes([row(Gender="F" + "x" * 5_000)])
+    with pytest.raises(mis_import.ImportFailed) as error:
+        mis_import.import_pupils(by=admin, school=world.school, content=content)
+    [problem] = error.value.problems
+    assert (problem.line, problem.column) == (2, "Gender")
+    assert problem.message.startswith("“Fxxx")
+    assert "…” is not one of" in problem.message
+    assert len(problem.message) < 120
+    assert not Pupil.objects.exists()
