@@ -213,6 +213,31 @@ def test_a_failure_while_applying_leaves_the_database_unchanged(world, admin, mo
     assert snapshot() == before
 
 
+def test_a_pupil_moved_to_another_school_while_the_file_was_checked_is_not_overwritten(
+    world, admin, monkeypatch
+):
+    """The file names a pupil on this school's roll when it is checked; by the time it
+    is applied the pupil is on another school's roll. That school's record of the
+    pupil is not this file's to change."""
+    mis_import.import_pupils(by=admin, school=world.school, content=csv_bytes([row()]))
+    real_parse = mis_import.parse
+
+    def parse_then_move(*args, **kwargs):  # type: ignore[no-untyped-def]
+        rows = real_parse(*args, **kwargs)
+        Pupil.objects.filter(upn=UPN_1).update(school=world.other_school)
+        return rows
+
+    monkeypatch.setattr(mis_import, "parse", parse_then_move)
+    before = snapshot()
+    changed = row(**{"Legal Surname": "Renamed", "Contact 1 Telephone": "07700 900999"})
+    with pytest.raises(mis_import.ImportFailed) as failed:
+        mis_import.import_pupils(by=admin, school=world.school, content=csv_bytes([changed]))
+    assert "The pupils changed while the file was imported" in failed.value.problems[0].message
+    assert snapshot() == before
+    pupil = Pupil.objects.get(upn=UPN_1)
+    assert (pupil.school, pupil.legal_last_name) == (world.other_school, "Okonjo")
+
+
 def test_formula_like_cells_are_stored_as_written_and_exported_quoted(world, admin, client_for):
     content = csv_bytes([row(**{"Legal Surname": '=HYPERLINK("http://x.example")'})])
     mis_import.import_pupils(by=admin, school=world.school, content=content)
