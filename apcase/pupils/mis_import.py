@@ -504,7 +504,8 @@ def import_pupils(*, by: User, school: Organisation, content: bytes) -> ImportRe
                 ],
             )
     except (IntegrityError, _RollChanged):
-        # Someone added one of these UPNs (or removed one of these pupils) while the
+        # Someone added one of these UPNs (or removed one of these pupils, or moved one
+        # to another school's roll) while the
         # file was being checked.
         raise ImportFailed(
             [RowError(1, "UPN", "The pupils changed while the file was imported. Try again.")]
@@ -549,7 +550,11 @@ class _Writes:
         locked: dict[int, Pupil] = {}
         carers_of: dict[int, list[Carer]] = {pk: [] for pk in ids}
         for chunk in _chunks(ids):
-            locked.update((p.pk, p) for p in Pupil.objects.select_for_update().filter(pk__in=chunk))
+            locked.update(
+                (p.pk, p)
+                # Still on this school's roll: one moved away meanwhile is not ours to change.
+                for p in Pupil.objects.select_for_update().filter(pk__in=chunk, school=school)
+            )
             for carer in Carer.objects.filter(pupil_id__in=chunk).order_by("pk"):
                 carers_of[carer.pupil_id].append(carer)
         return cls(school=school, locked=locked, carers_of=carers_of)
