@@ -505,8 +505,7 @@ def import_pupils(*, by: User, school: Organisation, content: bytes) -> ImportRe
             )
     except (IntegrityError, _RollChanged):
         # Someone added one of these UPNs (or removed one of these pupils, or moved one
-        # to another school's roll) while the
-        # file was being checked.
+        # to another school's roll) while the file was being checked.
         raise ImportFailed(
             [RowError(1, "UPN", "The pupils changed while the file was imported. Try again.")]
         ) from None
