@@ -84,3 +84,18 @@ def test_the_template_filters_say_the_same() -> None:
         )
     )
     assert rendered == "1 pupil; 2 entries; 9:30am; 1 December 2026; 1 July 2026 at midday; []"
+
+
+def test_the_home_pages_all_listed_item_writes_a_large_count_with_commas():
+    """The home page's "All 2,765 open follow-ups" says its count as counted() does."""
+    from apcase.core.attention import Heading, all_listed_at
+
+    more = all_listed_at(
+        "open follow-ups",
+        "/follow-ups/",
+        shown="The oldest 20",
+        roles=frozenset(),
+        heading=Heading.FOLLOW_UPS,
+    )
+    assert more(2765).title == "All 2,765 open follow-ups"
+    assert more(31).title == "All 31 open follow-ups"
