@@ -113,7 +113,7 @@ def all_listed_at(
     """`capped`'s `more` item: "All 31 <what>", linking to `href`, the page that lists
     every one; `shown` says which the home page lists ("The oldest 20")."""
     return lambda count: AttentionItem(
-        title=f"All {count} {what}",
+        title=f"All {count:,} {what}",
         href=href,
         detail=f"{shown} are listed above.",
         roles=roles,
