@@ -14,6 +14,8 @@ one with ellipses between, the current page marked `aria-current="page"`).
   the end shows the last page. Never an error page.
 - The rows must be in a total order (end the `order_by` with `pk`), or two pages could
   show the same row and leave another out; `paginate` refuses an unordered queryset.
+  A list already built in Python (the compliance board's rows, sorted most red first)
+  may be paginated too; its sort must then be total.
 """
 
 from collections.abc import Sequence
@@ -21,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from django.core.paginator import Paginator
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, QueryDict
 
 from .words import counted
@@ -32,7 +34,7 @@ PAGE_PARAMETER = "page"
 # either side of the current one; the gaps between are an ellipsis.
 AROUND_CURRENT = 1
 
-M = TypeVar("M", bound=Model)
+M = TypeVar("M")
 
 
 @dataclass(frozen=True)
@@ -110,7 +112,7 @@ def _numbered(query: QueryDict, current: int, pages: int) -> tuple[PageLink, ...
 
 def paginate(
     request: HttpRequest,
-    rows: "QuerySet[M]",
+    rows: "QuerySet[Any] | Sequence[M]",
     *,
     noun: str,
     plural: str = "",
@@ -118,7 +120,7 @@ def paginate(
 ) -> Paged[M]:
     """The page of `rows` that `?page=` asks for (see the module's docstring), of
     `per_page` rows (PAGE_SIZE unless given)."""
-    if not rows.ordered:
+    if isinstance(rows, QuerySet) and not rows.ordered:
         raise ValueError("Order the rows (ending with pk) before paginating them.")
     paginator: Paginator[M] = Paginator(rows, per_page or PAGE_SIZE, allow_empty_first_page=True)
     total = paginator.count  # one COUNT

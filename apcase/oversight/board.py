@@ -302,7 +302,13 @@ class Board:
 def most_red_first(rows: list[Row]) -> list[Row]:
     return sorted(
         rows,
-        key=lambda r: (-r.reds, -r.ambers, r.pupil.legal_last_name, r.pupil.legal_first_name),
+        key=lambda r: (
+            -r.reds,
+            -r.ambers,
+            r.pupil.legal_last_name,
+            r.pupil.legal_first_name,
+            r.placement.pk,  # a total order: the board's pages never overlap
+        ),
     )
 
 

@@ -6,6 +6,7 @@ from apcase.access import policies
 from apcase.access.requests import SignedInRequest
 from apcase.access.rules import access_rule
 from apcase.accounts.two_factor import requires_recent_second_factor
+from apcase.core.pagination import paginate
 from apcase.core.spreadsheets import CSV, Sheet, download
 
 from . import board as compliance
@@ -46,6 +47,10 @@ def board(request: SignedInRequest) -> HttpResponse:
         "oversight/board.html",
         {
             "board": shown,
+            # A page of rows (most red first): at one authority's scale the whole board
+            # was over a thousand rows and megabytes of HTML. The counts above it, and
+            # the downloads, still cover every row the filters keep.
+            "paged": paginate(request, shown.rows, noun="placement"),
             "form": form,
             "filtered": filters != compliance.Filters(),
             "query_string": request.GET.urlencode(),

@@ -314,3 +314,35 @@ def test_a_child_in_ap_always_has_a_row_on_its_schools_board(
         assert cells["attendance"].colour is Colour.RED
     if not agreed:
         assert cells["plan"].colour is not Colour.GREEN
+
+
+def test_the_board_comes_a_page_at_a_time_most_red_first_counting_every_row(
+    world, lead, client_for, monkeypatch
+):
+    monkeypatch.setattr("apcase.core.pagination.PAGE_SIZE", 2)
+    names = ["Ada Able", "Ben Bold", "Cy Calm"]
+    for full in names:
+        first, last = full.split()
+        make_placement(
+            world.school,
+            world.provider,
+            pupil=make_pupil(world.school, legal_first_name=first, legal_last_name=last),
+        )
+    order = [f"{r.pupil.legal_first_name} {r.pupil.legal_last_name}" for r in _rows(lead)]
+    assert sorted(order) == names
+    client = client_for(Role.HEADTEACHER)
+
+    first_page = _html(client.get(URL))
+    assert "Showing 1 to 2 of 3 placements, most red first" in first_page
+    assert [name in first_page for name in order] == [True, True, False]
+    assert '<span class="govuk-!-font-weight-bold">3</span> children in ap' in first_page
+    assert 'aria-label="Pagination"' in first_page
+
+    second_page = _html(client.get(URL, {"page": "2"}))
+    assert "Showing 3 to 3 of 3 placements, most red first" in second_page
+    assert [name in second_page for name in order] == [False, False, True]
+
+    # A filter is kept from page to page and the caption says what it narrowed.
+    filtered = _html(client.get(URL, {"show": "review_overdue", "page": "2"}))
+    assert "that match the filters (3 placements in all)" in filtered
+    assert "show=review_overdue&amp;page=1" in filtered
