@@ -33,6 +33,7 @@ from typing import Any
 
 import requests
 
+from bench import explain
 from bench.bulk_import import markdown as bulk_markdown
 from drills.stack import ROOT, Stack
 
@@ -321,6 +322,7 @@ def run() -> tuple[list[str], dict[str, Any]]:
         counts_demo = query_counts(stack, small, "demo")
         counts_1x = query_counts(stack, small, "scale")
         counts_10x = query_counts(stack, big, "scale")
+        explained = explain.run(stack.env(), big)
         stack.served = big if serve_big else small
         stack.start_web()
         signer = Signer(stack, demo.DEMO_TOTP_KEY_HEX)
@@ -353,7 +355,7 @@ def run() -> tuple[list[str], dict[str, Any]]:
         )
     finally:
         stack.stop()
-    return _report(
+    lines, result = _report(
         scale * 10 if serve_big else scale,
         scale,
         fill_1x,
@@ -367,6 +369,8 @@ def run() -> tuple[list[str], dict[str, Any]]:
         counts_1x,
         counts_10x,
     )
+    result["explain"], result["explain_scale"] = explained, scale * 10
+    return markdown(result), result
 
 
 def _pages_in(stack: Stack) -> list[dict[str, str]]:
@@ -524,7 +528,7 @@ def markdown(result: dict[str, Any]) -> list[str]:
             f"| {row['p50_ms']} | {row['p95_ms']} | {_cell(row.get('load_requests'))} "
             f"| {_cell(row['load_p50_ms'])} | {_cell(row['load_p95_ms'])} |"
         )
-    return lines + bulk_markdown(result.get("bulk", []))
+    return lines + bulk_markdown(result.get("bulk", [])) + explain.markdown(result)
 
 
 def write(lines: list[str], result: dict[str, Any]) -> None:

@@ -66,3 +66,85 @@ def test_the_committed_bulk_figures_say_how_many_rows_and_what_share_of_copy():
     for row in bulk:
         assert row["rows"] > 0
         assert abs(row["share_of_copy"] - row["rows_per_s"] / row["copy_rows_per_s"]) < 0.002
+
+
+EXPLAINED = {"name", "page", "table", "table_rows", "index", "uses_index", "seq_scans", "plan"}
+
+
+def test_the_committed_report_explains_each_query_an_index_is_for():
+    result = _result()
+    explained = result["explain"]
+    names = {row["name"] for row in explained}
+    assert names == {
+        "open follow-ups by assignee",
+        "open follow-ups by placement",
+        "referrals by panel, latest change first",
+        "audit events by pupil and time",
+    }
+    for row in explained:
+        assert set(row) >= EXPLAINED, row["name"]
+        assert isinstance(row["uses_index"], bool)
+        assert row["plan"].strip(), f"{row['name']}: no plan kept"
+        # "used" is what the plans say (one per query the page ran), not a copy of it.
+        plans = row["plan"].split("\n\n")
+        assert row["uses_index"] == all(row["index"] in plan for plan in plans), row["name"]
+    text = "\n".join(markdown(result))
+    assert "## EXPLAIN of the queries the indexes are for" in text
+    assert f"--scale {result['explain_scale']:g}" in text
+
+
+def test_an_index_not_used_and_a_whole_big_table_read_are_flagged():
+    result = _result()
+    result["explain"] = [
+        {
+            "name": "open follow-ups by assignee",
+            "page": "home page",
+            "table": "monitoring_followuptask",
+            "table_rows": 90000,
+            "index": "open_follow_ups_by_assignee",
+            "uses_index": False,
+            "seq_scans": ["monitoring_followuptask"],
+            "plan": "Seq Scan on monitoring_followuptask",
+        }
+    ]
+    result["explain_scale"] = 1
+    row = next(line for line in markdown(result) if line.startswith("| open follow-ups"))
+    assert row.endswith(
+        "| open_follow_ups_by_assignee | **no** | no index | **monitoring_followuptask** |"
+    )
+
+
+def test_a_seq_scan_is_flagged_only_on_a_big_table():
+    from bench.explain import BIG_ROWS, seq_scans
+
+    plan = "Nested Loop\n  -> Seq Scan on accounts_organisation\n  -> Seq Scan on pupils_pupil"
+    rows = {"accounts_organisation": 40, "pupils_pupil": BIG_ROWS * 3}
+    assert seq_scans(plan, rows) == ["pupils_pupil"]
+
+
+def test_only_the_pages_own_reads_of_the_table_are_explained():
+    from bench.explain import reads_of
+
+    ran = [
+        'SELECT "x" FROM "monitoring_followuptask" WHERE "status" = \'open\'',
+        'SELECT "y" FROM "placements_placement" INNER JOIN "monitoring_followuptask" ON 1',
+        'INSERT INTO "monitoring_followuptask" ("x") VALUES (1)',
+    ]
+    assert reads_of("monitoring_followuptask", ran) == [ran[0]]
+
+
+def test_the_indexes_a_plan_reads_a_table_by_are_named():
+    from bench.explain import indexes_read
+
+    plan = """Nested Loop
+  ->  Bitmap Heap Scan on chronology_auditevent
+        Recheck Cond: (pupil_id = 16)
+        ->  Bitmap Index Scan on chronology_auditevent_pupil_id
+  ->  Index Scan using pupils_pupil_pkey on pupils_pupil
+  ->  Index Scan Backward using audit_events_by_pupil_time on chronology_auditevent"""
+    assert indexes_read(plan, "chronology_auditevent") == [
+        "audit_events_by_pupil_time",
+        "chronology_auditevent_pupil_id",
+    ]
+    assert indexes_read(plan, "pupils_pupil") == ["pupils_pupil_pkey"]
+    assert indexes_read("Seq Scan on pupils_pupil", "pupils_pupil") == []
