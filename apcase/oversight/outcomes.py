@@ -469,6 +469,11 @@ def exclusions_avoided(scope: OutcomeScope, today: datetime.date) -> Figure:
     )
 
 
+OUTCOME_LABELS = dict(PanelDecision.Outcome.choices)
+# A decision recorded under an outcome the service no longer offers: still counted.
+OTHER_DECISION = "Another decision (no longer offered)"
+
+
 def panel_throughput(scope: OutcomeScope, today: datetime.date) -> Figure:
     since = months_back(today)[0]
     meetings: dict[int, tuple[str, dict[str, int]]] = {}
@@ -480,9 +485,11 @@ def panel_throughput(scope: OutcomeScope, today: datetime.date) -> Figure:
     ):
         label = f"{day:%-d %B %Y}, {panel}"
         meetings.setdefault(meeting_id, (label, defaultdict(int)))[1][
-            PanelDecision.Outcome(outcome).label
+            OUTCOME_LABELS.get(outcome, OTHER_DECISION)
         ] += n
     columns = [o.label for o in PanelDecision.Outcome if o in PanelDecision.REFERRAL_OUTCOMES]
+    if any(OTHER_DECISION in c for _label, c in meetings.values()):
+        columns.append(OTHER_DECISION)
     rows = [
         (label, *(c.get(o, 0) for o in columns), sum(c.values())) for label, c in meetings.values()
     ]

@@ -827,3 +827,25 @@ def test_an_ended_placement_with_a_destination_no_longer_offered_is_not_recorded
     rows = csv_of(client, "outcomes")
     assert rows[0] == ["Provider", outcomes.NOT_RECORDED, "Ended placements"]
     assert rows[1][1:] == ["1", "1"]
+
+
+def test_a_panel_decision_no_longer_offered_still_counts_in_the_throughput(
+    world, built, client_for
+):
+    """A decision recorded under an outcome the service no longer offers (a retired
+    choice) leaves the page working and is counted at its meeting, under its own column."""
+    decision = PanelDecision.objects.filter(
+        outcome=PanelDecision.Outcome.DECLINED, meeting__panel__local_authority=world.la
+    ).first()
+    assert decision is not None
+    PanelDecision.objects.filter(pk=decision.pk).update(outcome="retired_code")
+    client = client_for(Role.LA_OFFICER)
+    assert_page(client.get(URL), contains="Referrals decided at each panel meeting")
+    rows = csv_of(client, "panel-throughput")
+    header = rows[0]
+    assert outcomes.OTHER_DECISION in header
+    column = header.index(outcomes.OTHER_DECISION)
+    assert sum(int(row[column]) for row in rows[1:]) == 1
+    assert all(
+        sum(int(cell) for cell in row[1:-1]) == int(row[-1]) for row in rows[1:]
+    )  # each meeting's total is still the sum of its columns
