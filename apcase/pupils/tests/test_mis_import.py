@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 from django.core.management import CommandError, call_command
 
+from apcase.accounts.models import Membership
 from apcase.chronology.models import AuditEvent
 from apcase.core.errors import NotPermitted
 from apcase.directory import gias
@@ -236,6 +237,23 @@ def test_a_pupil_moved_to_another_school_while_the_file_was_checked_is_not_overw
     assert snapshot() == before
     pupil = Pupil.objects.get(upn=UPN_1)
     assert (pupil.school, pupil.legal_last_name) == (world.other_school, "Okonjo")
+
+
+def test_an_importer_whose_membership_ended_while_the_file_was_checked_imports_nothing(
+    world, admin, monkeypatch
+):
+    real_parse = mis_import.parse
+
+    def parse_then_end_membership(*args, **kwargs):  # type: ignore[no-untyped-def]
+        rows = real_parse(*args, **kwargs)
+        Membership.objects.filter(user=admin).update(is_active=False)
+        return rows
+
+    monkeypatch.setattr(mis_import, "parse", parse_then_end_membership)
+    before = snapshot()
+    with pytest.raises(NotPermitted):
+        mis_import.import_pupils(by=admin, school=world.school, content=csv_bytes([row()]))
+    assert snapshot() == before
 
 
 def test_formula_like_cells_are_stored_as_written_and_exported_quoted(world, admin, client_for):
