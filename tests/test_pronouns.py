@@ -26,6 +26,11 @@ def test_the_pronouns_come_from_the_record(sex, subject, possessive):
         f"{possessive.capitalize()} key adult; {subject} agreed"
     )
     assert pronouns_for(None) == pronouns_for("X") == pronouns_for("")
+    verb = "are" if subject == "they" else "is"
+    needs = "need" if subject == "they" else "needs"
+    assert pupil.pronouns.fill("{He} {is} calm; {he} need{s} time") == (
+        f"{subject.capitalize()} {verb} calm; {subject} {needs} time"
+    )
 
 
 @pytest.mark.parametrize(("sex", "subject", "possessive"), CHILDREN)

@@ -69,19 +69,26 @@ class Pronouns:
     subject: str  # "she", "he", "they"
     object: str  # "her", "him", "them"
     possessive: str  # "her", "his", "their"
+    plural_verb: bool = False  # "they are", "they need"
 
     def fill(self, text: str) -> str:
-        """`text` with {he}, {him}, {his} (or {He}, {His}) in this child's words."""
-        return text.format(
-            he=self.subject,
-            him=self.object,
-            his=self.possessive,
-            He=capfirst(self.subject),
-            His=capfirst(self.possessive),
+        """`text` with {he}, {him}, {his} (or {He}, {His}) in this child's words, and
+        the verb after {he} agreeing with it: "{he} {is}" is "she is" or "they are",
+        "{he} need{s}" is "he needs" or "they need"."""
+        return text.format_map(
+            {
+                "he": self.subject,
+                "him": self.object,
+                "his": self.possessive,
+                "He": capfirst(self.subject),
+                "His": capfirst(self.possessive),
+                "is": "are" if self.plural_verb else "is",
+                "s": "" if self.plural_verb else "s",
+            }
         )
 
 
-THEY = Pronouns("they", "them", "their")
+THEY = Pronouns("they", "them", "their", plural_verb=True)
 # The school census records sex as F or M; anything else (not recorded) is "they".
 BY_SEX = {"F": Pronouns("she", "her", "her"), "M": Pronouns("he", "him", "his")}
 

@@ -148,8 +148,8 @@ SECTIONS: dict[str, Any] = {
         "health_summary": "No known health needs.",
     },
     "parent-views": {
-        "parent_views": "“{He} is happier in small groups. We want {him} to stay at Heronsgate "
-        "but {he} needs a break to reset.”",
+        "parent_views": "“{He} {is} happier in small groups. We want {him} to stay at "
+        "Heronsgate but {he} need{s} a break to reset.”",
         "parent_views_gathered_how": "Meeting at school with the inclusion lead",
         "parent_views_gathered_on": datetime.date(2026, 10, 6),
         "consent": "given",
@@ -171,7 +171,7 @@ SECTIONS: dict[str, Any] = {
 # parents were told are recorded, and every reader sees the refusal at the top.
 CONSENT_REFUSED: dict[str, Any] = {
     **SECTIONS["parent-views"],
-    "parent_views": "“We don't want {his} information passed around. {He} just needs the "
+    "parent_views": "“We don't want {his} information passed around. {He} just need{s} the "
     "school to try harder.”",
     "consent": "refused",
     "consent_given_by": "",

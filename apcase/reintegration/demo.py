@@ -89,7 +89,7 @@ def _under_way(organisations: dict[str, Organisation]) -> None:
         ),
         success_measures=placement.pupil.pronouns.fill(
             "Attends every agreed session; no removals from class; says {he} "
-            "feels safe in class at each review."
+            "feel{s} safe in class at each review."
         ),
     )
     services.add_phase(
