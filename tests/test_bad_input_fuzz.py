@@ -66,6 +66,7 @@ NO_FORM = frozenset(
         # of the home page (each row links to a page with its own form).
         "safeguarding:transfers_due",
         "reintegration:list",
+        "panel:letters_not_sent",
         "pupils:chronology",
         "pupils:chronology_pdf",
         "pupils:photo",

@@ -402,6 +402,12 @@ def can_schedule_meetings(user: User) -> bool:
     return has_any_role(user, {Role.LA_OFFICER})
 
 
+def can_chase_decision_letters(user: User) -> bool:
+    """The list of every panel decision whose letters to the parents have not all gone:
+    the LA officers who send them."""
+    return has_any_role(user, {Role.LA_OFFICER})
+
+
 def can_schedule_meetings_for(user: User, panel: "InclusionPanel") -> bool:
     return Role.LA_OFFICER in roles_in(user, panel.local_authority)
 

@@ -8,22 +8,21 @@ scoped selectors as the pages:
 - LA officers: each of their panel's decisions whose letters to the parents have not
   all gone."""
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
 from apcase.access import policies
 from apcase.accounts.models import User
 from apcase.accounts.roles import Role
-from apcase.core.attention import AttentionItem, Heading
+from apcase.core.attention import AttentionItem, Heading, all_listed_at
 from apcase.core.words import counted
-from apcase.pupils.models import Carer
 from apcase.referrals.models import EmergencyPlacement, Referral
 
-from .letters import letters_for_decisions
-from .models import LetterSent, PanelMeeting
-from .selectors import decisions_visible_to, meetings_visible_to
+from . import selectors
+from .letters import LetterLine, letters_for_decisions
+from .models import PanelDecision, PanelMeeting
+from .selectors import meetings_visible_to
 
 PANEL = frozenset({Role.PANEL_CHAIR, Role.PANEL_MEMBER, Role.LA_OFFICER})
 RECORDERS = frozenset(policies.PANEL_RECORDER_ROLES)
@@ -105,52 +104,43 @@ def decisions_to_record(user: User) -> list[AttentionItem]:
     return items
 
 
-LETTER_SENDERS = frozenset({Role.LA_OFFICER})
-
-
-def _waiting_carers() -> QuerySet[Carer]:
-    """The carers of the decision's pupil (`OuterRef("item_pupil")`) a letter must still
-    go to: with parental responsibility, under no restriction, and none sent to them."""
-    sent = LetterSent.objects.filter(decision=OuterRef(OuterRef("pk"))).values("carer_id")
-    return (
-        Carer.objects.filter(pupil_id=OuterRef("item_pupil"), parental_responsibility=True)
-        .exclude(restriction__regex=r"\S")
-        .exclude(pk__in=sent)
-    )
+LETTER_SENDERS = selectors.LETTER_SENDER_ROLES
+LETTERS_SHOWN = 20  # past it, one item says how many and links to them all
 
 
 def letters_not_sent(user: User) -> list[AttentionItem]:
     """The LA's own panel decisions whose letters to the pupil's parents have not all
-    gone (a carer under a restriction gets none, so is not waited for), oldest first,
-    each one click from the decision record where they are sent."""
-    la_ids = policies.organisation_ids_for(user, LETTER_SENDERS)
-    if not la_ids:
-        return []
-    decisions = (
-        decisions_visible_to(user)
-        .filter(meeting__panel__local_authority_id__in=la_ids)
-        .annotate(item_pupil=Coalesce("referral__pupil_id", "emergency__pupil_id"))
-        .filter(Exists(_waiting_carers()))
-        .order_by("meeting__date", "pk")
-    )
-    items = []
-    decisions_list = list(decisions)
-    letters = letters_for_decisions(decisions_list)
-    for decision in decisions_list:
-        item = decision.referral or decision.emergency
-        assert item is not None  # noqa: S101 - the annotation found the item's pupil
-        waiting = [line for line in letters.get(decision.pk, []) if line.can_hand]
-        items.append(
-            AttentionItem(
-                f"Send the decision letters for {item.pupil.display_name}",
-                reverse("panel:decision_detail", args=[decision.pk]) + "#letters",
-                detail=f"Panel decision of {decision.meeting.date:%-d %B %Y}: "
-                f"{counted(len(waiting), 'letter')} to parents or carers not yet sent "
-                f"({', '.join(line.carer.name for line in waiting)}).",
-                tag="Not yet sent",
-                tag_colour="orange",
-                roles=LETTER_SENDERS,
-                heading=Heading.LETTERS,
-            )
+    gone (`selectors.letters_not_sent_for`), the oldest LETTERS_SHOWN, each one click
+    from the decision record where they are sent; past them, one item says how many
+    there are in all and links to the page listing every one."""
+    rows = selectors.letters_not_sent_for(user)
+    shown = list(rows[:LETTERS_SHOWN])
+    letters = letters_for_decisions(shown)
+    items = [_letters_item(decision, letters.get(decision.pk, [])) for decision in shown]
+    if len(shown) == LETTERS_SHOWN and (count := rows.count()) > LETTERS_SHOWN:
+        more = all_listed_at(
+            "decisions whose letters have not all been sent",
+            reverse("panel:letters_not_sent"),
+            shown=f"The oldest {LETTERS_SHOWN}",
+            roles=LETTER_SENDERS,
+            heading=Heading.LETTERS,
         )
+        items.append(more(count))
     return items
+
+
+def _letters_item(decision: PanelDecision, lines: list[LetterLine]) -> AttentionItem:
+    item = decision.referral or decision.emergency
+    assert item is not None  # noqa: S101 - the selector found the item's pupil
+    waiting = [line for line in lines if line.can_hand]
+    return AttentionItem(
+        f"Send the decision letters for {item.pupil.display_name}",
+        reverse("panel:decision_detail", args=[decision.pk]) + "#letters",
+        detail=f"Panel decision of {decision.meeting.date:%-d %B %Y}: "
+        f"{counted(len(waiting), 'letter')} to parents or carers not yet sent "
+        f"({', '.join(line.carer.name for line in waiting)}).",
+        tag="Not yet sent",
+        tag_colour="orange",
+        roles=LETTER_SENDERS,
+        heading=Heading.LETTERS,
+    )

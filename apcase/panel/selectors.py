@@ -3,17 +3,20 @@
 import datetime
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, prefetch_related_objects
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, prefetch_related_objects
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
 from apcase.access import policies
 from apcase.accounts.models import Organisation, User
+from apcase.accounts.roles import Role
 from apcase.chronology.services import log_access, log_accesses
 from apcase.core.queries import one_or_404
+from apcase.pupils.models import Carer
 from apcase.referrals.models import EmergencyPlacement, Referral
 
-from .models import InclusionPanel, PanelDecision, PanelMeeting, cutoff_days
+from .models import InclusionPanel, LetterSent, PanelDecision, PanelMeeting, cutoff_days
 
 
 def panel_for_school(school: Organisation) -> InclusionPanel | None:
@@ -244,3 +247,34 @@ def agenda_of(meeting: PanelMeeting) -> dict[str, Any]:
 
 def referrals_on_agenda(meeting: PanelMeeting) -> QuerySet[Referral]:
     return Referral.objects.filter(meeting=meeting).select_related("pupil")
+
+
+LETTER_SENDER_ROLES = frozenset({Role.LA_OFFICER})
+
+
+def _waiting_carers() -> QuerySet[Carer]:
+    """The carers of the decision's pupil (`OuterRef("item_pupil")`) a letter must still
+    go to: with parental responsibility, under no restriction, and none sent to them."""
+    sent = LetterSent.objects.filter(decision=OuterRef(OuterRef("pk"))).values("carer_id")
+    return (
+        Carer.objects.filter(pupil_id=OuterRef("item_pupil"), parental_responsibility=True)
+        .exclude(restriction__regex=r"\S")
+        .exclude(pk__in=sent)
+    )
+
+
+def letters_not_sent_for(user: User) -> QuerySet[PanelDecision]:
+    """The decisions of the LA officer's own panels whose letters to the pupil's parents
+    have not all gone (a carer under a restriction gets none, so is not waited for),
+    oldest meeting first: the home page lists the first of them, the page
+    `panel:letters_not_sent` every one. Nothing for anyone who is not an LA officer."""
+    la_ids = policies.organisation_ids_for(user, LETTER_SENDER_ROLES)
+    if not la_ids:
+        return PanelDecision.objects.none()
+    return (
+        decisions_visible_to(user)
+        .filter(meeting__panel__local_authority_id__in=la_ids)
+        .annotate(item_pupil=Coalesce("referral__pupil_id", "emergency__pupil_id"))
+        .filter(Exists(_waiting_carers()))
+        .order_by("meeting__date", "pk")
+    )

@@ -25,6 +25,7 @@ urlpatterns = [
         views.decide_emergency,
         name="decide_emergency",
     ),
+    path("letters-not-sent/", views.letters_not_sent, name="letters_not_sent"),
     path("decisions/<int:decision_id>/", views.decision_detail, name="decision_detail"),
     path(
         "decisions/<int:decision_id>/letters/parents/<int:carer_id>.pdf",

@@ -391,6 +391,24 @@ def _decide(
     )
 
 
+@access_rule(policies.can_chase_decision_letters)
+def letters_not_sent(request: SignedInRequest) -> HttpResponse:
+    """Every decision of the officer's panels whose letters to the parents have not all
+    gone, oldest first, a page at a time (the home page lists the oldest and links here
+    for the rest), each with the carers still waiting for one."""
+    paged = paginate(request, selectors.letters_not_sent_for(request.user), noun="decision")
+    lines = letters.letters_for_decisions(paged.rows)
+    rows = [
+        {
+            "decision": decision,
+            "item": decision.referral or decision.emergency,
+            "waiting": [line.carer for line in lines.get(decision.pk, []) if line.can_hand],
+        }
+        for decision in paged.rows
+    ]
+    return render(request, "panel/letters_not_sent.html", {"paged": paged, "rows": rows})
+
+
 @access_rule(policies.can_use_service)
 def decision_detail(request: SignedInRequest, decision_id: int) -> HttpResponse:
     decision = selectors.read_decision_for(request.user, decision_id)

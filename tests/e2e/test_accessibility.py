@@ -255,6 +255,19 @@ def test_child_protection_files_to_send_passes_axe(
     assert problems_of(sweep) == [], report(sweep)
 
 
+def test_decision_letters_not_yet_sent_passes_axe(
+    context: BrowserContext, page: Page, demo_site: str, console: ConsoleWatch
+):
+    """The LA officer's list of every decision whose letters have not all gone, which
+    the home page links to only past the number it shows (so the crawl may not reach it)."""
+    sweep = Sweep(demo_site, console)
+    sign_in_by_cookie(context, demo_site, "la.officer@mk-council.example")
+    page.goto(f"{demo_site}/panel/letters-not-sent/")
+    assert page.get_by_role("heading", name="Decision letters not yet sent").is_visible()
+    sweep.check(page, "decision letters not yet sent", always=True)
+    assert problems_of(sweep) == [], report(sweep)
+
+
 def test_a_paginated_list_and_its_filter_pass_axe(
     context: BrowserContext, page: Page, demo_site: str, console: ConsoleWatch
 ):

@@ -63,6 +63,9 @@ EXPECTATIONS = {
     "panel:declare_interest": Expect(roles=SITTERS, kwargs=meeting),
     "panel:decide_referral": Expect(roles=RECORDERS, kwargs=agenda_referral),
     "panel:decide_emergency": Expect(roles=RECORDERS, kwargs=agenda_emergency),
+    # Every decision whose letters to the parents have not all gone: the LA officers who
+    # send them (the home page lists the oldest and links here).
+    "panel:letters_not_sent": Expect(roles=OFFICERS),
     "panel:decision_detail": Expect(roles=VIEWERS, kwargs=decision, denied=404),
     "panel:letter": Expect(roles=VIEWERS, kwargs=letter, denied=404),
     "panel:parent_letter": Expect(roles=VIEWERS, kwargs=carer_letter, denied=404),
