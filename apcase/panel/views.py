@@ -14,7 +14,7 @@ from apcase.access import policies
 from apcase.access.requests import SignedInRequest
 from apcase.access.rules import access_rule
 from apcase.core.forms import NOTHING_CHANGED, ConfirmForm
-from apcase.core.pagination import paginate
+from apcase.core.pagination import Paged, paginate
 from apcase.core.pdf import pdf_response, render_pdf
 from apcase.core.viewhelpers import Message, handle_form, run_action
 from apcase.directory import selectors as directory_selectors
@@ -396,7 +396,9 @@ def letters_not_sent(request: SignedInRequest) -> HttpResponse:
     """Every decision of the officer's panels whose letters to the parents have not all
     gone, oldest first, a page at a time (the home page lists the oldest and links here
     for the rest), each with the carers still waiting for one."""
-    paged = paginate(request, selectors.letters_not_sent_for(request.user), noun="decision")
+    paged: Paged[PanelDecision] = paginate(
+        request, selectors.letters_not_sent_for(request.user), noun="decision"
+    )
     lines = letters.letters_for_decisions(paged.rows)
     rows = [
         {
