@@ -7,7 +7,7 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -214,6 +214,34 @@ def _active_with_review_dates(scope: Q) -> list[Placement]:
     )
 
 
+def _may_need_review(today: datetime.date) -> Q:
+    """The placements whose review may be overdue or asked for on `today`, narrowed by
+    the database so a home page does not work out every placement of an authority: it
+    keeps every placement the rules (`schedule.next_review`, `schedule.request_is_due`)
+    could flag, and may keep more (they are worked out in full after), never fewer.
+
+    - a latest review (none held after it) naming a next review before today, or naming
+      none and held more than an interval ago;
+    - no review held, and the start more than an interval ago or the plan's first review
+      date before today (whichever the rules take, it is before today);
+    - a parent's request for a review (their rule is worked out for each)."""
+    interval_ago = today - schedule.review_interval()
+    latest_overdue = Review.objects.filter(placement_id=OuterRef("pk")).filter(
+        ~Exists(
+            Review.objects.filter(
+                placement_id=OuterRef("placement_id"), held_on__gt=OuterRef("held_on")
+            )
+        ),
+        Q(next_review_date__lt=today) | Q(next_review_date__isnull=True, held_on__lt=interval_ago),
+    )
+    any_review = Review.objects.filter(placement_id=OuterRef("pk"))
+    never_reviewed_overdue = ~Exists(any_review) & (
+        Q(start_date__lt=interval_ago) | Q(first_review_date__lt=today)
+    )
+    asked = Exists(ReviewRequest.objects.filter(placement_id=OuterRef("pk")))
+    return Q(Exists(latest_overdue)) | never_reviewed_overdue | Q(asked)
+
+
 def needing_review_for(user: User, *, today: datetime.date | None = None) -> list[ReviewState]:
     """Active placements whose review is overdue or asked for by a parent, for the
     placement's named staff member (while they work at the school), the school's
@@ -230,9 +258,12 @@ def needing_review_for(user: User, *, today: datetime.date | None = None) -> lis
     scope = any_of(parts)
     if scope is None:
         return []
+    today = today or timezone.localdate()
     return [
         state
-        for state in states_of(_active_with_review_dates(scope), today=today)
+        for state in states_of(
+            _active_with_review_dates(scope & _may_need_review(today)), today=today
+        )
         if state.overdue or state.requests_due
     ]
 
