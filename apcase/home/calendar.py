@@ -17,9 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar, Event
 
-from apcase.access import policies
-from apcase.accounts.models import Membership, Organisation, User
-from apcase.accounts.roles import OrganisationKind, Role
+from apcase.accounts.models import User
 from apcase.monitoring import selectors as monitoring_selectors
 from apcase.notifications.messages import service_name
 from apcase.notifications.services import absolute_url
@@ -85,35 +83,12 @@ def _meetings(user: User, today: datetime.date) -> list[Event]:
     return events
 
 
-def _schools_stood_in_for(user: User) -> set[int]:
-    """The schools where `user` is who stands in (placements.watch.stand_ins: the
-    inclusion lead, failing that the headteacher, then the DSL, then the authority's
-    officers), decided by who holds each role now, as reminders are."""
-    own = Organisation.objects.filter(
-        pk__in=policies.organisation_ids_for(user, set(watch.STAND_IN_ROLES))
-    )
-    # An authority's officers stand in at its schools where nobody holds any of those
-    # roles now (the condition of accounts.selectors.holders): one query, not one per school.
-    held = Membership.objects.filter(
-        role__in=watch.STAND_IN_ROLES, is_active=True, user__is_active=True
-    ).values("organisation_id")
-    unheld = Organisation.objects.filter(
-        kind=OrganisationKind.SCHOOL,
-        local_authority_id__in=policies.organisation_ids_for(user, {Role.LA_OFFICER}),
-    ).exclude(pk__in=held)
-    return {
-        school.pk
-        for school in own
-        if any(holder.pk == user.pk for holder in watch.stand_ins(school))
-    } | set(unheld.values_list("pk", flat=True))
-
-
 def _placements_answered_for(user: User) -> list[Placement]:
     """The active placements `user` answers for, as a reminder about them would go
     (placements.watch.who_acts_for): those they are the named staff member of while they
     work at the pupil's school, and every one at a school where they stand in, so a
     child whose named staff member has left, or who has none, is in somebody's feed."""
-    standing_in = _schools_stood_in_for(user)
+    standing_in = watch.schools_stood_in_for(user)
     candidates = watch.with_staff_memberships(
         placement_selectors.placements_visible_to(user)
         .filter(status=Placement.Status.ACTIVE)

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from apcase.access import policies
 from apcase.accounts.models import User
+from apcase.accounts.roles import Role
 from apcase.core.attention import AttentionItem, Heading, all_listed_at, capped
 from apcase.core.words import counted, govuk_time
 
@@ -68,9 +69,13 @@ def _follow_up(task: FollowUpTask) -> AttentionItem:
 
 
 def items_for(user: User) -> list[AttentionItem]:
+    return _follow_ups(user) + _overdue_visits(user)
+
+
+def _follow_ups(user: User) -> list[AttentionItem]:
     if not policies.can_follow_up(user):
         return []
-    items = capped(
+    return capped(
         selectors.open_follow_ups_for(user),
         _follow_up,
         shown=FOLLOW_UPS_SHOWN,
@@ -82,19 +87,23 @@ def items_for(user: User) -> list[AttentionItem]:
             heading=Heading.FOLLOW_UPS,
         ),
     )
-    for placement, due in selectors.overdue_visits_for(user, today=timezone.localdate()):
-        items.append(
-            AttentionItem(
-                title=f"Visit {placement.pupil.display_name} at {placement.provider}",
-                href=_placement_url(placement.pk),
-                detail=f"A visit was due by {due:%-d %B %Y}.",
-                tag="Overdue",
-                tag_colour="red",
-                roles=SCHOOL,
-                heading=Heading.DUE,
-            )
+
+
+def _overdue_visits(user: User) -> list[AttentionItem]:
+    """Overdue visits the user is to arrange: the school's staff, and an authority's
+    officers at a school where nobody else can stand in (selectors.overdue_visits_for)."""
+    return [
+        AttentionItem(
+            title=f"Visit {placement.pupil.display_name} at {placement.provider}",
+            href=_placement_url(placement.pk),
+            detail=f"A visit was due by {due:%-d %B %Y}.",
+            tag="Overdue",
+            tag_colour="red",
+            roles=SCHOOL | {Role.LA_OFFICER},
+            heading=Heading.DUE,
         )
-    return items
+        for placement, due in selectors.overdue_visits_for(user, today=timezone.localdate())
+    ]
 
 
 def absences_to_code(user: User) -> list[AttentionItem]:

@@ -377,16 +377,11 @@ def overdue_visits_for(
     """Active placements whose visit is overdue that are the user's to arrange: those
     they are the named staff member of at a school where they work now, and, at a
     school where they stand in (placements.watch.stand_ins: the inclusion lead, failing
-    that the headteacher, then the DSL), those whose named staff member no longer works
-    there or who have none: an overdue visit never goes to nobody."""
+    that the headteacher, then the DSL, then the authority's officers), those whose named
+    staff member no longer works there or who have none: an overdue visit never goes to
+    nobody."""
     school_ids = policies.organisation_ids_for(user, policies.SCHOOL_PUPIL_ROLES)
-    standing_in = [
-        school.pk
-        for school in Organisation.objects.filter(
-            pk__in=policies.organisation_ids_for(user, watch.STAND_IN_ROLES)
-        )
-        if any(holder.pk == user.pk for holder in watch.stand_ins(school))
-    ]
+    standing_in = watch.schools_stood_in_for(user)
     scope = Q(named_staff_member_id=user.pk, pupil__school_id__in=school_ids) | Q(
         pupil__school_id__in=standing_in
     )

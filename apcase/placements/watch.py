@@ -26,7 +26,7 @@ from django.conf import settings
 
 from apcase.access import policies
 from apcase.accounts.models import Membership, Organisation, User
-from apcase.accounts.roles import Role
+from apcase.accounts.roles import OrganisationKind, Role
 from apcase.accounts.selectors import holders
 from apcase.core.words import counted
 from apcase.notifications.reminders import Due, key_ahead_or_passed
@@ -95,6 +95,28 @@ def stand_ins(school: Organisation) -> list[User]:
     if not found:
         logger.error("Nobody holds a role to follow up pupils at %s (id %s)", school, school.pk)
     return found
+
+
+def schools_stood_in_for(user: User) -> set[int]:
+    """The schools where `user` is who stands in (`stand_ins`: the inclusion lead,
+    failing that the headteacher, then the DSL, then the authority's officers), decided
+    by who holds each role now, as reminders are: what a home page or a calendar feed
+    lists for them beside what they are named for."""
+    own = Organisation.objects.filter(
+        pk__in=policies.organisation_ids_for(user, set(STAND_IN_ROLES))
+    )
+    # An authority's officers stand in at its schools where nobody holds any of those
+    # roles now (the condition of accounts.selectors.holders): one query, not one per school.
+    held = Membership.objects.filter(
+        role__in=STAND_IN_ROLES, is_active=True, user__is_active=True
+    ).values("organisation_id")
+    unheld = Organisation.objects.filter(
+        kind=OrganisationKind.SCHOOL,
+        local_authority_id__in=policies.organisation_ids_for(user, {Role.LA_OFFICER}),
+    ).exclude(pk__in=held)
+    return {
+        school.pk for school in own if any(holder.pk == user.pk for holder in stand_ins(school))
+    } | set(unheld.values_list("pk", flat=True))
 
 
 def who_acts_for(placement: Placement) -> list[User]:

@@ -153,3 +153,22 @@ def test_a_named_staff_members_overdue_visit_is_theirs_not_the_inclusion_leads(w
         sign_in(Client(), placement.named_staff_member).get(reverse("home")), contains=visit
     )
     assert_page(sign_in(Client(), lead).get(reverse("home")), lacks=visit)
+
+
+def test_at_a_school_with_nobody_to_stand_in_the_overdue_visit_is_the_las(world, leaver):
+    """The leaver named nobody behind them and the school has no inclusion lead,
+    headteacher or DSL: the reminder already goes to the authority's officers, and the
+    overdue visit is on their home page too, not on nobody's (another LA's never)."""
+    from apcase.referrals.tests.factories import person as make_person
+
+    _person, placement, _, _ = leaver
+    officer = make_person(Role.LA_OFFICER, world.la)
+    other_officer = make_person(Role.LA_OFFICER, world.other_la)
+    visit = f"Visit {placement.pupil.display_name} at {placement.provider}"
+
+    assert_page(sign_in(Client(), officer).get(reverse("home")), contains=visit)
+    assert_page(sign_in(Client(), other_officer).get(reverse("home")), lacks=visit)
+    # Once someone at the school can stand in, it is theirs and no longer the LA's.
+    lead = make_person(Role.INCLUSION_LEAD, world.school)
+    assert_page(sign_in(Client(), lead).get(reverse("home")), contains=visit)
+    assert_page(sign_in(Client(), officer).get(reverse("home")), lacks=visit)
