@@ -67,6 +67,7 @@ NO_FORM = frozenset(
         "safeguarding:transfers_due",
         "reintegration:list",
         "panel:letters_not_sent",
+        "reviews:due",
         "pupils:chronology",
         "pupils:chronology_pdf",
         "pupils:photo",

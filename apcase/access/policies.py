@@ -722,6 +722,12 @@ def can_view_reviews(user: User) -> bool:
     return has_any_role(user, SCHOOL_PUPIL_ROLES | REVIEW_LA_READER_ROLES | PROVIDER_ROLES)
 
 
+def can_see_reviews_due(user: User) -> bool:
+    """The list of every placement review overdue or asked for by a parent: whoever the
+    home page tells of them (the school's staff, the authority's officers)."""
+    return has_any_role(user, SCHOOL_PUPIL_ROLES | REVIEW_LA_READER_ROLES)
+
+
 def can_hold_reviews(user: User) -> bool:
     return has_any_role(user, SCHOOL_PUPIL_ROLES)
 

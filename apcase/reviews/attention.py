@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from apcase.access import policies
 from apcase.accounts.models import User
-from apcase.core.attention import AttentionItem, Heading
+from apcase.core.attention import AttentionItem, Heading, all_listed_at
 
 from . import selectors
 
@@ -16,41 +16,23 @@ SCHOOL_AND_LA = frozenset(policies.SCHOOL_PUPIL_ROLES | policies.REVIEW_LA_READE
 PROVIDER = frozenset(policies.PROVIDER_ROLES)
 
 
+REVIEWS_SHOWN = 20  # past it, one item says how many and links to them all
+
+
 def items_for(user: User) -> list[AttentionItem]:
-    items = []
-    for state in selectors.needing_review_for(user):
-        placement = state.placement
-        href = reverse("reviews:placement", kwargs={"placement_id": placement.pk})
-        who = f"{placement.pupil.display_name} at {placement.provider}"
-        if state.overdue and state.next is not None:
-            detail = f"Due on {state.next.due:%-d %B %Y}."
-            if state.next.missing:
-                detail = f"{state.next.missing} {detail}"
-            items.append(
-                AttentionItem(
-                    title=f"Placement review overdue: {who}",
-                    href=href,
-                    detail=detail,
-                    tag="Overdue",
-                    tag_colour="red",
-                    roles=SCHOOL_AND_LA,
-                    heading=Heading.DUE,
-                )
-            )
-        for open_request in state.requests_due:
-            request = open_request.request
-            items.append(
-                AttentionItem(
-                    title=f"Review due, parent asked: {who}",
-                    href=href,
-                    detail=f"{request.from_name} asked in writing on "
-                    f"{request.received_on:%-d %B %Y}; no review in the 10 weeks before.",
-                    tag="Due",
-                    tag_colour="red",
-                    roles=SCHOOL_AND_LA,
-                    heading=Heading.DUE,
-                )
-            )
+    items: list[AttentionItem] = []
+    states = selectors.most_urgent_first(selectors.needing_review_for(user))
+    for state in states[:REVIEWS_SHOWN]:
+        items.extend(_due_items(state))
+    if len(states) > REVIEWS_SHOWN:
+        more = all_listed_at(
+            "placement reviews overdue or asked for",
+            reverse("reviews:due"),
+            shown=f"The {REVIEWS_SHOWN} most overdue",
+            roles=SCHOOL_AND_LA,
+            heading=Heading.DUE,
+        )
+        items.append(more(len(states)))
     for placement, due in selectors.reports_due_for(user):
         items.append(
             AttentionItem(
@@ -60,6 +42,45 @@ def items_for(user: User) -> list[AttentionItem]:
                 tag="Due",
                 tag_colour="yellow",
                 roles=PROVIDER,
+                heading=Heading.DUE,
+            )
+        )
+    return items
+
+
+def _due_items(state: selectors.ReviewState) -> list[AttentionItem]:
+    """What a placement's review state asks of the school: its review overdue, and each
+    parent's request a review must still answer."""
+    items: list[AttentionItem] = []
+    placement = state.placement
+    href = reverse("reviews:placement", kwargs={"placement_id": placement.pk})
+    who = f"{placement.pupil.display_name} at {placement.provider}"
+    if state.overdue and state.next is not None:
+        detail = f"Due on {state.next.due:%-d %B %Y}."
+        if state.next.missing:
+            detail = f"{state.next.missing} {detail}"
+        items.append(
+            AttentionItem(
+                title=f"Placement review overdue: {who}",
+                href=href,
+                detail=detail,
+                tag="Overdue",
+                tag_colour="red",
+                roles=SCHOOL_AND_LA,
+                heading=Heading.DUE,
+            )
+        )
+    for open_request in state.requests_due:
+        request = open_request.request
+        items.append(
+            AttentionItem(
+                title=f"Review due, parent asked: {who}",
+                href=href,
+                detail=f"{request.from_name} asked in writing on "
+                f"{request.received_on:%-d %B %Y}; no review in the 10 weeks before.",
+                tag="Due",
+                tag_colour="red",
+                roles=SCHOOL_AND_LA,
                 heading=Heading.DUE,
             )
         )

@@ -268,6 +268,21 @@ def needing_review_for(user: User, *, today: datetime.date | None = None) -> lis
     ]
 
 
+def since(state: ReviewState) -> datetime.date:
+    """The day a state needing review has been waiting since: its review's due date when
+    overdue, else the earliest parent's request a review must still answer."""
+    days = [r.request.received_on for r in state.requests_due]
+    if state.overdue and state.next is not None:
+        days.append(state.next.due)
+    return min(days, default=datetime.date.max)
+
+
+def most_urgent_first(states: list[ReviewState]) -> list[ReviewState]:
+    """States needing review, the longest waiting first (then by placement, a total
+    order: a page of them never overlaps the next)."""
+    return sorted(states, key=lambda state: (since(state), state.placement.pk))
+
+
 def states_of_pupil(pupil: Pupil) -> list[ReviewState]:
     """Each of the pupil's placements that has been active (the caller may see the
     pupil), newest first."""

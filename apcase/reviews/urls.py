@@ -7,6 +7,7 @@ from . import views
 app_name = "reviews"
 
 urlpatterns = [
+    path("due/", views.due, name="due"),
     path("placement/<int:placement_id>/", views.placement_reviews, name="placement"),
     *download_paths(
         "placement/<int:placement_id>/reviews",

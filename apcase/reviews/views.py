@@ -9,6 +9,7 @@ from django.utils import timezone
 from apcase.access import policies
 from apcase.access.requests import SignedInRequest
 from apcase.access.rules import access_rule
+from apcase.core.pagination import paginate
 from apcase.core.pdf import pdf_response, render_pdf
 from apcase.core.spreadsheets import Sheet, download
 from apcase.core.viewhelpers import Target, handle_form
@@ -196,3 +197,14 @@ def minutes_pdf(request: SignedInRequest, review_id: int) -> HttpResponse:
     context = {**_review_context(request, review), "concerns": None}
     content = render_pdf("reviews/minutes_pdf.html", context)
     return pdf_response(content, filename=f"review-minutes-{review.pk}.pdf")
+
+
+@access_rule(policies.can_see_reviews_due)
+def due(request: SignedInRequest) -> HttpResponse:
+    """Every placement review overdue or asked for by a parent that the user is told of
+    (the home page lists the most overdue and links here for the rest), longest waiting
+    first, a page at a time."""
+    states = selectors.most_urgent_first(selectors.needing_review_for(request.user))
+    paged = paginate(request, states, noun="placement")
+    rows = [{"state": state, "since": selectors.since(state)} for state in paged.rows]
+    return render(request, "reviews/due.html", {"paged": paged, "rows": rows})

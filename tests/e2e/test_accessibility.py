@@ -268,6 +268,19 @@ def test_decision_letters_not_yet_sent_passes_axe(
     assert problems_of(sweep) == [], report(sweep)
 
 
+def test_placement_reviews_due_passes_axe(
+    context: BrowserContext, page: Page, demo_site: str, console: ConsoleWatch
+):
+    """Every placement review overdue or asked for, which the home page links to only
+    past the number it shows (so the crawl may not reach it)."""
+    sweep = Sweep(demo_site, console)
+    sign_in_by_cookie(context, demo_site, "la.officer@mk-council.example")
+    page.goto(f"{demo_site}/reviews/due/")
+    assert page.get_by_role("heading", name="Placement reviews due").is_visible()
+    sweep.check(page, "placement reviews due", always=True)
+    assert problems_of(sweep) == [], report(sweep)
+
+
 def test_a_paginated_list_and_its_filter_pass_axe(
     context: BrowserContext, page: Page, demo_site: str, console: ConsoleWatch
 ):

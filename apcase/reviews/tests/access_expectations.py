@@ -26,6 +26,9 @@ def review_kwargs(world, own):  # type: ignore[no-untyped-def]
 
 
 EXPECTATIONS = {
+    # Every placement review overdue or asked for, for those the home page tells of them
+    # (it lists the most overdue and links here for the rest).
+    "reviews:due": Expect(roles=SCHOOL_ROLES | {Role.LA_OFFICER}),
     "reviews:placement": Expect(
         roles=READERS, kwargs=placement_kwargs, denied=404, role_status=_refused(PAGE_ROLES)
     ),
