@@ -20,6 +20,7 @@ import threading
 import time
 from typing import Any
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -200,6 +201,8 @@ _pending = threading.local()
 
 
 def prepare_after_commit(meeting_ids: set[int]) -> None:
+    if not settings.APCASE_PREPARE_PANEL_PACKS:
+        return  # rendered at the first download instead
     waiting: set[int] = _pending.__dict__.setdefault("ids", set())
     waiting.update(i for i in meeting_ids if i)
     if meeting_ids:

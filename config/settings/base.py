@@ -374,6 +374,9 @@ APCASE_DIGEST_AT = (7, 0)
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 # The daily tasks (checks and reminders) run from this local time.
 APCASE_DAILY_TASKS_AT = (6, 0)
+# Render a panel meeting's pack in the background once a change to its agenda commits
+# (docs/adr/0013-panel-pack-stored.md); off, a pack is rendered at its first download.
+APCASE_PREPARE_PANEL_PACKS = True
 # The REST API (apcase.api, docs/api.md, ADR 0011): an organisation's API keys only (no
 # session, no password), JSON only, every refusal as application/problem+json.
 REST_FRAMEWORK = {

@@ -25,3 +25,9 @@ MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="apcase-test-media-"))
 # PostgreSQL's owner-only TRUNCATE does (apcase.chronology.sqlite_flush, installed by
 # the chronology app). Production and development leave it off.
 APCASE_FLUSH_LIFTS_SQLITE_AUDIT_TRIGGERS = True
+
+# Tasks run the moment they are queued (above), so every change to an agenda in a test
+# that commits (the browser tests' demo, every seed_demo) rendered two PDF packs there
+# and then: about two thirds of the demo's seeding time. The packs are rendered at their
+# first download instead; the tests of the background preparation turn it on.
+APCASE_PREPARE_PANEL_PACKS = False

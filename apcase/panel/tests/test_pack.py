@@ -268,8 +268,9 @@ def test_a_stored_pack_that_cannot_be_read_is_rendered_again_at_the_next_downloa
 
 
 def test_a_change_through_the_services_prepares_the_new_pack_after_commit(
-    world, scene, monkeypatch, django_capture_on_commit_callbacks
+    world, scene, monkeypatch, django_capture_on_commit_callbacks, settings
 ):
+    settings.APCASE_PREPARE_PANEL_PACKS = True
     officer = person(Role.LA_OFFICER, world.la)
     meeting = scene.meeting
     change = services.MeetingChange(
@@ -291,8 +292,9 @@ def test_a_change_through_the_services_prepares_the_new_pack_after_commit(
 
 
 def test_an_agenda_moved_by_the_workflow_has_its_pack_prepared(
-    world, scene, monkeypatch, django_capture_on_commit_callbacks
+    world, scene, monkeypatch, django_capture_on_commit_callbacks, settings
 ):
+    settings.APCASE_PREPARE_PANEL_PACKS = True
     officer = person(Role.LA_OFFICER, world.la)
     with django_capture_on_commit_callbacks(execute=True):
         later = panel_workflow.postpone_meeting(
@@ -361,3 +363,22 @@ def test_a_render_deletes_the_versions_stored_before_it_began_not_one_stored_mea
     assert not storage().exists(older)
     assert storage().exists(newer)
     assert storage().exists(f"{folder}/{pack.version_of(html)}.pdf")
+
+
+def test_with_preparation_off_a_change_renders_nothing_until_the_first_download(
+    world, scene, django_capture_on_commit_callbacks, settings
+):
+    settings.APCASE_PREPARE_PANEL_PACKS = False
+    officer = person(Role.LA_OFFICER, world.la)
+    with django_capture_on_commit_callbacks(execute=True):
+        later = panel_workflow.postpone_meeting(
+            scene.meeting,
+            by=officer,
+            to=scene.meeting.date + datetime.timedelta(days=7),
+            reason="The chair is unwell.",
+        )
+    assert _stored_files(later) == []
+    response = _download(scene.chair, later)
+    assert response.status_code == 200
+    assert "Referral for Riley Stone" in _text(response.content)
+    assert len(_stored_files(later)) == 1
