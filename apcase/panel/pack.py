@@ -92,6 +92,30 @@ def _delete_superseded(meeting_id: int, *, keep: str, before: float) -> None:
             files.delete(path)
 
 
+def forget_past(today: Any) -> int:
+    """Delete the stored packs of meetings dated before `today` (and of meetings no
+    longer recorded): a pack holds the children's referrals, so it is kept only while
+    its meeting is to come; a later download renders it again. Returns how many files
+    were deleted."""
+    files = storage()
+    if not files.exists(FOLDER):
+        return 0
+    folders = [name for name in files.listdir(FOLDER)[0] if name.isdigit()]
+    coming = set(
+        PanelMeeting.objects.filter(
+            pk__in=[int(name) for name in folders], date__gte=today
+        ).values_list("pk", flat=True)
+    )
+    deleted = 0
+    for name in folders:
+        if int(name) in coming:
+            continue
+        for filename in files.listdir(f"{FOLDER}/{name}")[1]:
+            files.delete(f"{FOLDER}/{name}/{filename}")
+            deleted += 1
+    return deleted
+
+
 def current(meeting: PanelMeeting, agenda: dict[str, Any]) -> tuple[bytes, str]:
     """The pack of the agenda as it is now, and its version: the stored one, or
     rendered now (and stored) when no pack of this version is stored yet. Never an

@@ -37,7 +37,8 @@ def prepare_pack(meeting_id: int) -> str:
 def prepare_coming_packs() -> int:
     """Each morning, the packs of the week's scheduled meetings, for a change that
     reached no task (a pupil's name corrected, say), so the panel's own morning finds
-    them ready; returns how many meetings were checked."""
+    them ready, and the stored packs of past meetings deleted; returns how many
+    meetings were checked."""
     today = timezone.localdate()
     meetings = PanelMeeting.objects.filter(
         status=PanelMeeting.Status.SCHEDULED, date__gte=today, date__lte=today + PACKS_AHEAD
@@ -45,4 +46,7 @@ def prepare_coming_packs() -> int:
     ids = list(meetings)
     for meeting_id in ids:
         _prepare(meeting_id)
+    from . import pack
+
+    pack.forget_past(today)  # past meetings' packs are not kept (pack.forget_past)
     return len(ids)

@@ -382,3 +382,21 @@ def test_with_preparation_off_a_change_renders_nothing_until_the_first_download(
     assert response.status_code == 200
     assert "Referral for Riley Stone" in _text(response.content)
     assert len(_stored_files(later)) == 1
+
+
+def test_each_morning_the_stored_packs_of_past_meetings_are_deleted(world, scene):
+    """A stored pack holds the children's referrals: once its meeting has passed it is
+    not kept (a later download renders it again), so it never outlives the records."""
+    from apcase.panel.tasks import prepare_coming_packs
+
+    assert _download(scene.chair, scene.meeting).status_code == 200
+    assert len(_stored_files(scene.meeting)) == 1
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    PanelMeeting.objects.filter(pk=scene.meeting.pk).update(date=yesterday)
+
+    prepare_coming_packs.call()
+
+    assert _stored_files(scene.meeting) == []
+    response = _download(scene.chair, scene.meeting)
+    assert response.status_code == 200
+    assert "Referral for Riley Stone" in _text(response.content)
