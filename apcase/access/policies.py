@@ -11,7 +11,7 @@ Rules:
   `organisation_ids_for`; a record outside the scope is "not found", never "forbidden".
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from django.utils import timezone
@@ -77,6 +77,29 @@ def remember_memberships(user: User, memberships: list[Membership]) -> None:
 def forget_memberships(user: User) -> None:
     if hasattr(user, "_apcase_memberships"):
         del user._apcase_memberships
+
+
+# Where an account's roles come from other than its memberships (an API key's account:
+# apcase.api registers it): given a user, the memberships it stands for now, or None if
+# the user is not one of its accounts.
+_MEMBERSHIP_SOURCES: list[Callable[[User], list[Membership] | None]] = []
+
+
+def register_membership_source(source: Callable[[User], list[Membership] | None]) -> None:
+    _MEMBERSHIP_SOURCES.append(source)
+
+
+def read_memberships_again(user: User) -> None:
+    """Read `user`'s account and roles as they are now, for a change decided long after
+    the request began (an import checked for minutes): whoever holds a role now is who
+    may act. An API key's account has its key read again (revoked: no role)."""
+    user.refresh_from_db(fields=["is_active"])
+    forget_memberships(user)
+    for source in _MEMBERSHIP_SOURCES:
+        found = source(user)
+        if found is not None:
+            remember_memberships(user, found)
+            return
 
 
 def roles_of(user: User) -> set[str]:

@@ -38,6 +38,24 @@ def _token_of(request: Any) -> str | None:
         return None
 
 
+def _key_membership(key: ApiKey) -> Membership:
+    user = key.acting_user
+    return Membership(user=user, organisation=key.organisation, role=key.role, is_active=True)
+
+
+def memberships_of_key_account(user: User) -> list[Membership] | None:
+    """The role a key's account holds now: the key's while the key is usable (not
+    revoked, its organisation open), none once it is not; None for any other user."""
+    key = (
+        ApiKey.objects.select_related("organisation", "acting_user")
+        .filter(acting_user=user)
+        .first()
+    )
+    if key is None:
+        return None
+    return [_key_membership(key)] if _usable(key) else []
+
+
 def _usable(key: ApiKey | None) -> bool:
     return (
         key is not None
@@ -65,10 +83,7 @@ class ApiKeyAuthentication(BaseAuthentication):
         if key is None or not _usable(key):
             raise exceptions.AuthenticationFailed(NOT_VALID)
         user = key.acting_user
-        policies.remember_memberships(
-            user,
-            [Membership(user=user, organisation=key.organisation, role=key.role, is_active=True)],
-        )
+        policies.remember_memberships(user, [_key_membership(key)])
         now = timezone.now()
         ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
         _log_use(request, key)

@@ -327,8 +327,7 @@ def _parse_day(raw: str, today: datetime.date) -> datetime.date | str:
 def _check_still_permitted(by: User, provider: Organisation) -> None:
     """NotPermitted unless `by` takes this provider's registers now: their account and
     memberships read again, not as they were when the file's check began."""
-    by.refresh_from_db(fields=["is_active"])
-    policies.forget_memberships(by)
+    policies.read_memberships_again(by)
     check_can_take_register(by, provider)
 
 

@@ -475,8 +475,7 @@ def import_pupils(*, by: User, school: Organisation, content: bytes) -> ImportRe
     try:
         with transaction.atomic():
             # Who imports, as now: not as when the file's check began.
-            by.refresh_from_db(fields=["is_active"])
-            policies.forget_memberships(by)
+            policies.read_memberships_again(by)
             if not policies.can_import_pupils_at(by, school):
                 raise NotPermitted("You cannot import pupils for this school.")
             writes = _Writes.for_rows(school, rows)

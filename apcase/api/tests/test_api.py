@@ -449,3 +449,23 @@ def test_a_check_in_for_a_week_far_outside_the_placement_is_400_and_not_recorded
     body = _problem(_post(Client(), reverse("api:check_ins", args=[own.pk]), data, token), 400)
     assert "week_of" in body["errors"]
     assert not CheckIn.objects.exists()
+
+
+def test_a_key_revoked_while_its_upsert_is_checked_writes_nothing(world, monkeypatch):
+    """The import reads who acts again before it writes; for a key's account that is
+    the key itself, so a key revoked meanwhile writes nothing (a 403)."""
+    from apcase.api.models import ApiKey
+    from apcase.pupils import mis_import
+
+    key, token = make_key(world.school)
+    checked = mis_import.parse
+
+    def parse_then_revoke(*args, **kwargs):  # type: ignore[no-untyped-def]
+        rows = checked(*args, **kwargs)
+        ApiKey.objects.filter(pk=key.pk).update(revoked_at=timezone.now())
+        return rows
+
+    monkeypatch.setattr(mis_import, "parse", parse_then_revoke)
+    response = _post(Client(), reverse("api:pupils"), {"pupils": [_pupil(UPNS[0])]}, token)
+    _problem(response, 403)
+    assert not Pupil.objects.filter(upn=UPNS[0]).exists()
