@@ -7,10 +7,14 @@ as the database stores them: no model instance is made, so no default is filled 
 no save() or signal runs. Give every column the model has except its id. Must run
 inside the caller's transaction, so the rows commit or fail with the rest."""
 
-from collections.abc import Iterable, Sequence
+import functools
+import operator
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import date
 from typing import Any
 
 from django.db import connection, models, transaction
+from django.utils import timezone
 
 BATCH = 2000  # bulk_create's batch, where COPY is not used
 
@@ -75,14 +79,12 @@ def insert_objects(model: type[models.Model], objs: Sequence[models.Model]) -> N
     pk = opts.pk
     if pk is None:  # an abstract model: never given here
         raise ValueError(f"{model.__name__} has no table.")
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [opts.db_table, pk.column, len(objs)],
-        )
-        ids = [row[0] for row in cursor.fetchall()]
+    ids = new_ids(model, len(objs))
     fields = [f for f in opts.concrete_fields if not f.primary_key]
     related = [f for f in fields if isinstance(f, models.ForeignKey)]
+    # Only a field whose class changes the value as it is saved (the automatic dates)
+    # is asked: the others' pre_save returns the value as it is.
+    saving = [f for f in fields if type(f).pre_save is not models.Field.pre_save]
     for obj, new_id in zip(objs, ids, strict=True):
         # A foreign key to a row written just before (a new pupil's carer), as
         # bulk_create takes it from the related object.
@@ -90,11 +92,87 @@ def insert_objects(model: type[models.Model], objs: Sequence[models.Model]) -> N
             if getattr(obj, key.attname) is None and key.is_cached(obj):
                 setattr(obj, key.attname, getattr(key.get_cached_value(obj), "pk", None))
         obj.pk = new_id
-        for f in fields:
+        for f in saving:
             f.pre_save(obj, add=True)  # sets the automatic dates, as a save would
         obj._state.adding = False
+    names = [f.attname for f in fields] + [pk.attname]
+    insert_rows(model, names, map(operator.attrgetter(*names), objs))
+
+
+def new_ids(model: type[models.Model], count: int) -> list[int]:
+    """`count` ids from `model`'s table's own sequence, as INSERT would take them
+    (PostgreSQL), for rows written with COPY that others must point at first."""
+    opts = model._meta
+    if opts.pk is None:  # an abstract model: never given here
+        raise ValueError(f"{model.__name__} has no table.")
+    if not count:
+        return []
+    with connection.cursor() as cursor:
+        # The sequence named first: asked inside the SELECT, PostgreSQL would look it
+        # up again for every id (ten times the cost of the ids themselves).
+        cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [opts.db_table, opts.pk.column])
+        (sequence,) = cursor.fetchone()
+        cursor.execute(
+            "SELECT nextval(%s::regclass) FROM generate_series(1, %s)", [sequence, count]
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+@functools.cache
+def _defaults(model: type[models.Model]) -> tuple[tuple[str, Any, Callable[[], Any] | None], ...]:
+    """Each concrete field but the id: its attname, and its value where a row gives
+    none: the default when that is one value, else what makes it afresh for each row
+    (a `default=timezone.now`; an automatic date, as a save would set it)."""
+    found: list[tuple[str, Any, Callable[[], Any] | None]] = []
+    for f in model._meta.concrete_fields:
+        if f.primary_key:
+            continue
+        if isinstance(f, models.DateField) and (f.auto_now or f.auto_now_add):
+            make = timezone.now if isinstance(f, models.DateTimeField) else date.today
+            found.append((f.attname, None, make))
+        elif type(f).pre_save is not models.Field.pre_save and not isinstance(f, models.DateField):
+            raise ValueError(f"{model.__name__}.{f.name} is set as it is saved: use save().")
+        elif f.has_default() and callable(f.default):
+            found.append((f.attname, None, f.get_default))
+        else:
+            found.append((f.attname, f.get_default(), None))
+    return tuple(found)
+
+
+def insert_values(model: type[models.Model], rows: Sequence[Mapping[str, Any]]) -> list[int]:
+    """Insert new rows of `model`, each given as {attname: value} (a foreign key by its
+    `_id`), every other field taking its default and the automatic dates set as a save
+    sets them: what `bulk_create([model(**row) ...])` writes, without making a model
+    instance per row on PostgreSQL (COPY, ids from the table's sequence). The new ids,
+    in the rows' order. Must run inside the caller's transaction."""
+    defaults = _defaults(model)
+    known = {name for name, _, _ in defaults}
+    for row in rows:
+        if unknown := row.keys() - known:
+            raise TypeError(f"{model.__name__} has no field {sorted(unknown)}.")
+    if connection.vendor != "postgresql":
+        objs = [model(**row) for row in rows]
+        model._default_manager.bulk_create(objs, batch_size=BATCH)
+        ids = [obj.pk for obj in objs]
+        if None in ids:
+            raise RuntimeError(f"The database did not say the ids of the new {model.__name__}s.")
+        return ids
+    ids = new_ids(model, len(rows))
+    pk = model._meta.pk
+    assert pk is not None  # noqa: S101 - new_ids refused a model without one  # nosec B101
+    names = [name for name, _, _ in defaults]
     insert_rows(
         model,
-        [f.attname for f in fields] + [pk.attname],
-        (tuple(getattr(obj, f.attname) for f in fields) + (obj.pk,) for obj in objs),
+        [*names, pk.attname],
+        (
+            (
+                *(
+                    row[name] if name in row else (default if make is None else make())
+                    for name, default, make in defaults
+                ),
+                new_id,
+            )
+            for row, new_id in zip(rows, ids, strict=True)
+        ),
     )
+    return ids

@@ -22,7 +22,7 @@ import functools
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -33,20 +33,20 @@ from apcase.access import policies
 from apcase.accounts.models import Organisation, User
 from apcase.chronology.services import Changes, Event, added, changed_fields, record_events
 from apcase.core import csvimport
-from apcase.core.bulk import insert_objects
+from apcase.core.bulk import insert_values
 from apcase.core.errors import NotPermitted, ValidationFailed
 from apcase.core.words import counted
 from apcase.reference.census import ContactMethod, NCYear, SENStatus, Sex
 
 from .audit import PupilAction
-from .models import Carer, Pupil
+from .models import Carer, Pupil, carer_label, display_name_of
 from .services import (
     CHILD_PROTECTION_FIELDS,
     alert_la_to_upn_in_use,
     clean_carer_values,
     clean_pupil_values,
 )
-from .services.records import child_protection_event
+from .services.records import CHILD_PROTECTION_SUMMARY
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
@@ -145,8 +145,19 @@ def _quoted(raw: str, most: int = 40) -> str:
     return raw if len(raw) <= most else raw[: most - 1] + "…"
 
 
+# DD/MM/YYYY as MIS files write it, read without strptime's cost; anything else (and
+# any date this does not make) goes through strptime, whose answer is the same.
+_DMY = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")
+
+
 def _parse_date(raw: str) -> date:
     text = raw.strip()
+    if match := _DMY.fullmatch(text):
+        day, month, year = match.groups()
+        try:
+            return date(int(year), int(month), int(day))
+        except ValueError:
+            pass
     for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"):
         try:
             return datetime.strptime(text, fmt).date()  # noqa: DTZ007 - a date, no time
@@ -347,6 +358,8 @@ class _RowChecker:
     in_use: list[Pupil] | None
     problems: list[RowError] = field(default_factory=list)
     first_line_of: dict[str, int] = field(default_factory=dict)
+    # Read once for the file, not for each row's date of birth.
+    today: date = field(default_factory=timezone.localdate)
 
     def check(self, line: int, record: list[str]) -> ParsedRow:
         def cell(index: int) -> str:
@@ -357,7 +370,11 @@ class _RowChecker:
         if not row_problems:
             try:
                 values = clean_pupil_values(
-                    values, pupil=current, school=self.school, upn_holders=self.existing
+                    values,
+                    pupil=current,
+                    school=self.school,
+                    upn_holders=self.existing,
+                    today=self.today,
                 )
             except ValidationFailed as error:
                 row_problems.extend(_problems_of(error, line, _pupil_column))
@@ -482,31 +499,20 @@ def import_pupils(*, by: User, school: Organisation, content: bytes) -> ImportRe
             for row in rows:
                 _apply_row(writes, row, result)
             writes.save()
-            writes.events.append(
-                (
-                    None,
-                    Event(
-                        action=PupilAction.IMPORTED,
-                        target=school,
-                        changes=added(
-                            {
-                                "created": result.created,
-                                "updated": result.updated,
-                                "unchanged": result.unchanged,
-                            }
-                        ),
-                        summary=f"Imported {counted(len(rows), 'pupil')} from an MIS file",
-                    ),
-                )
+            writes.event(
+                None,
+                school,
+                PupilAction.IMPORTED,
+                added(
+                    {
+                        "created": result.created,
+                        "updated": result.updated,
+                        "unchanged": result.unchanged,
+                    }
+                ),
+                f"Imported {counted(len(rows), 'pupil')} from an MIS file",
             )
-            record_events(
-                by=by,
-                organisation=school,
-                events=[
-                    replace(event, pupil_id=pupil.pk) if pupil is not None else event
-                    for pupil, event in writes.events
-                ],
-            )
+            record_events(by=by, organisation=school, events=writes.audit_events())
     except (IntegrityError, _RollChanged):
         # Someone added one of these UPNs (or removed one of these pupils, or moved one
         # to another school's roll) while the file was being checked.
@@ -528,22 +534,38 @@ def _chunks(ids: list[int]) -> Iterator[list[int]]:
         yield ids[start : start + BATCH]
 
 
+@dataclass(slots=True)
+class _New:
+    """A row the import adds: its values, written without making a model instance
+    (core.bulk.insert_values); `pk` once written. A carer's `owner` is its pupil."""
+
+    label: str
+    values: dict[str, Any]
+    owner: "Pupil | _New | None" = None
+    pk: int | None = None
+
+
+# An audit event of the import, its pupil and target named once all rows are written:
+# (pupil, target, action, changes, summary).
+_Pending = tuple["Pupil | _New | None", "Any", PupilAction, Changes, str]
+
+
 @dataclass
 class _Writes:
     """What applying the file writes, gathered row by row, then written in batches.
-    `events` pairs each audit event with its pupil, whose id a new pupil has only once
+    `events` holds each audit event with its pupil, whose id a new pupil has only once
     it is written."""
 
     school: Organisation
     locked: dict[int, Pupil]
     carers_of: dict[int, list[Carer]]
-    new_pupils: list[Pupil] = field(default_factory=list)
-    new_carers: list[Carer] = field(default_factory=list)
+    new_pupils: list[_New] = field(default_factory=list)
+    new_carers: list[_New] = field(default_factory=list)
     changed_pupils: list[Pupil] = field(default_factory=list)
     changed_carers: list[Carer] = field(default_factory=list)
     pupil_fields: set[str] = field(default_factory=set)
     carer_fields: set[str] = field(default_factory=set)
-    events: list[tuple[Pupil | None, Event]] = field(default_factory=list)
+    events: list[_Pending] = field(default_factory=list)
 
     @classmethod
     def for_rows(cls, school: Organisation, rows: list[ParsedRow]) -> "_Writes":
@@ -564,21 +586,42 @@ class _Writes:
 
     def event(
         self,
-        pupil: Pupil,
-        target: Pupil | Carer,
+        pupil: "Pupil | _New | None",
+        target: Any,
         action: PupilAction,
         changes: Changes,
         summary: str,
     ) -> None:
         """One audit event of the import, filed under the importing school and the pupil."""
-        self.events.append(
-            (pupil, Event(action=action, target=target, changes=changes, summary=summary))
-        )
+        self.events.append((pupil, target, action, changes, summary))
+
+    def audit_events(self) -> list[Event]:
+        """The events, each naming its pupil and target (written by now)."""
+        return [
+            Event(
+                action=action,
+                target=(target.label, target.pk) if isinstance(target, _New) else target,
+                pupil_id=pupil.pk if pupil is not None else None,
+                changes=changes,
+                summary=summary,
+            )
+            for pupil, target, action, changes, summary in self.events
+        ]
 
     def save(self) -> None:
         now = timezone.now()
-        insert_objects(Pupil, self.new_pupils)
-        insert_objects(Carer, self.new_carers)
+        for new, pk in zip(
+            self.new_pupils,
+            insert_values(Pupil, [new.values for new in self.new_pupils]),
+            strict=True,
+        ):
+            new.pk = pk
+        carer_rows = [
+            {**new.values, "pupil_id": new.owner.pk if new.owner is not None else None}
+            for new in self.new_carers
+        ]
+        for new, pk in zip(self.new_carers, insert_values(Carer, carer_rows), strict=True):
+            new.pk = pk
         if self.changed_pupils:
             for pupil in self.changed_pupils:
                 pupil.updated_at = now
@@ -597,16 +640,25 @@ def _apply_row(writes: _Writes, row: ParsedRow, result: ImportResult) -> None:
     # child-protection event, which the chronology shows to DSLs only.
     flags = {k: values.pop(k) for k in CHILD_PROTECTION_FIELDS if k in values}
     if row.existing is None:
-        pupil = Pupil(school=writes.school, **values, **flags)
-        writes.new_pupils.append(pupil)
+        # Checked already: written as values, without making a Pupil (core.bulk).
+        new = _New(_PUPIL, {"school_id": writes.school.pk, **values, **flags})
+        writes.new_pupils.append(new)
         result.created += 1
-        summary = f"Added {pupil.display_name} from an MIS import"
-        writes.event(pupil, pupil, PupilAction.CREATED, _created(values), summary)
+        name = display_name_of(
+            values["legal_first_name"],
+            values["legal_last_name"],
+            values.get("preferred_name", ""),
+            values.get("preferred_last_name", ""),
+        )
+        summary = f"Added {name} from an MIS import"
+        writes.event(new, new, PupilAction.CREATED, _created(values), summary)
         if raised := {k: [False, v] for k, v in flags.items() if v}:
-            writes.events.append((pupil, child_protection_event(pupil, raised)))
-        _apply_carers(writes, pupil, [], row.carers, result)
+            writes.event(
+                new, new, PupilAction.CHILD_PROTECTION_CHANGED, raised, CHILD_PROTECTION_SUMMARY
+            )
+        _apply_carers(writes, new, [], row.carers, result)
         return
-    pupil = writes.locked.get(row.existing.pk)  # type: ignore[assignment]
+    pupil = writes.locked.get(row.existing.pk)
     if pupil is None:
         raise _RollChanged
     diff = changed_fields(pupil, values)
@@ -618,7 +670,9 @@ def _apply_row(writes: _Writes, row: ParsedRow, result: ImportResult) -> None:
         writes.changed_pupils.append(pupil)
         writes.pupil_fields.update(values, flags)
     if flags_diff:
-        writes.events.append((pupil, child_protection_event(pupil, flags_diff)))
+        writes.event(
+            pupil, pupil, PupilAction.CHILD_PROTECTION_CHANGED, flags_diff, CHILD_PROTECTION_SUMMARY
+        )
     if diff:
         writes.event(pupil, pupil, PupilAction.CHANGED, diff, "Updated from an MIS import")
     carers = writes.carers_of.get(pupil.pk, [])
@@ -629,9 +683,13 @@ def _apply_row(writes: _Writes, row: ParsedRow, result: ImportResult) -> None:
         result.unchanged += 1
 
 
+_PUPIL = Pupil._meta.label_lower
+_CARER = Carer._meta.label_lower
+
+
 def _apply_carers(
     writes: _Writes,
-    pupil: Pupil,
+    pupil: Pupil | _New,
     current: list[Carer],
     carers: list[dict[str, Any]],
     result: ImportResult,
@@ -641,12 +699,15 @@ def _apply_carers(
     for values in carers:
         carer = existing.get(values["name"].casefold())
         if carer is None:
-            carer = Carer(pupil=pupil, **values)
-            writes.new_carers.append(carer)
+            new = _New(_CARER, values, owner=pupil)
+            writes.new_carers.append(new)
             result.carers_added += 1
             changed = True
-            summary = f"Added carer {carer} from an MIS import"
-            writes.event(pupil, carer, PupilAction.CARER_ADDED, _created(values), summary)
+            summary = (
+                f"Added carer {carer_label(values['name'], values['relationship'])} "
+                "from an MIS import"
+            )
+            writes.event(pupil, new, PupilAction.CARER_ADDED, _created(values), summary)
             continue
         if diff := changed_fields(carer, values):
             for key, value in values.items():

@@ -22,6 +22,19 @@ from apcase.reference.census import (
 )
 
 
+def display_name_of(
+    legal_first_name: str, legal_last_name: str, preferred_name: str, preferred_last_name: str
+) -> str:
+    """The name a pupil is shown by, from their record's names (a pupil's, or those of
+    a row an import writes without making a Pupil)."""
+    return f"{preferred_name or legal_first_name} {preferred_last_name or legal_last_name}"
+
+
+def carer_label(name: str, relationship: str) -> str:
+    """How a carer is named in messages and the chronology ("Sam Smith (Mother)")."""
+    return f"{name} ({relationship})"
+
+
 class Pupil(TimeStampedModel):
     """A child on a school's roll. The school stays responsible throughout any placement."""
 
@@ -60,9 +73,12 @@ class Pupil(TimeStampedModel):
 
     @property
     def display_name(self) -> str:
-        first = self.preferred_name or self.legal_first_name
-        last = self.preferred_last_name or self.legal_last_name
-        return f"{first} {last}"
+        return display_name_of(
+            self.legal_first_name,
+            self.legal_last_name,
+            self.preferred_name,
+            self.preferred_last_name,
+        )
 
     @property
     def initialled_name(self) -> str:
@@ -112,7 +128,7 @@ class Carer(TimeStampedModel):
         ordering = ["priority", "name"]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.relationship})"
+        return carer_label(self.name, self.relationship)
 
     @property
     def is_restricted(self) -> bool:

@@ -61,3 +61,42 @@ def test_insert_objects_names_each_new_row_so_the_next_can_point_at_it(world):
     stored = Carer.objects.select_related("pupil").get(pk=carer.pk)
     assert (stored.pupil.upn, stored.name) == ("A826202626001", "Ada Okonjo")
     assert stored.created_at is not None
+
+
+def test_insert_values_writes_what_the_model_would_and_gives_the_new_ids(world):
+    from datetime import date
+
+    from apcase.core.bulk import insert_values
+    from apcase.pupils.models import Carer, Pupil
+
+    given = {
+        "school_id": world.school.pk,
+        "upn": "A826202626002",
+        "legal_first_name": "Ada",
+        "legal_last_name": "Okonjo",
+        "date_of_birth": date(2015, 3, 27),
+        "sex": "F",
+        "nc_year": "5",
+    }
+    with transaction.atomic():
+        (pupil_id,) = insert_values(Pupil, [given])
+        (carer_id,) = insert_values(
+            Carer, [{"pupil_id": pupil_id, "name": "Sam Okonjo", "relationship": "Father"}]
+        )
+    stored = Pupil.objects.get(pk=pupil_id)
+    # Every field not given holds its default, as Pupil(**given).save() would write it.
+    assert (stored.sen_status, stored.version, stored.looked_after) == ("N", 1, False)
+    assert (stored.medical_needs, stored.admission_date) == ("", None)
+    assert stored.created_at is not None
+    assert stored.updated_at is not None
+    carer = Carer.objects.get(pk=carer_id)
+    assert (carer.pupil_id, carer.priority, carer.phone) == (pupil_id, 1, "")
+
+
+def test_insert_values_refuses_a_name_that_is_no_field_before_writing(world):
+    from apcase.core.bulk import insert_values
+    from apcase.pupils.models import Carer
+
+    with pytest.raises(TypeError, match="no field"), transaction.atomic():
+        insert_values(Carer, [{"name": "Sam", "relationship": "Father", "nickname": "S"}])
+    assert not Carer.objects.exists()

@@ -109,12 +109,14 @@ def clean_pupil_values(
     pupil: Pupil | None = None,
     school: Organisation | None = None,
     upn_holders: Mapping[str, Pupil | None] | None = None,
+    today: date | None = None,
 ) -> dict[str, Any]:
     """Check and normalise pupil values; raise ValidationFailed listing every problem
     (UPNCannotBeUsed when the UPN is on another school's roll). `school` is the school
     whose roll the pupil is on or joins (the pupil's own if not given). `upn_holders`:
     who holds each UPN already looked up (None: nobody), so an import checking many rows
-    reads them in one query; a UPN missing from it is looked up."""
+    reads them in one query; a UPN missing from it is looked up. `today`: the date
+    a date of birth must be before, read once by an import checking many rows."""
     errors: dict[str | None, list[str]] = {}
     holder: Pupil | None = None
     if school is None and pupil is not None:
@@ -130,7 +132,7 @@ def clean_pupil_values(
     for name, allowed in _CHOICE_VALUES.items():
         if cleaned.get(name) and cleaned[name] not in allowed:
             errors.setdefault(name, []).append(f"Choose a {_label(name)} from the list.")
-    _check_dates(cleaned, errors)
+    _check_dates(cleaned, errors, today or timezone.localdate())
     if errors:
         first = next(iter(errors.values()))[0]
         if holder is not None:
@@ -174,9 +176,9 @@ def _check_upn(
     return other
 
 
-def _check_dates(cleaned: dict[str, Any], errors: dict[str | None, list[str]]) -> None:
+def _check_dates(cleaned: dict[str, Any], errors: dict[str | None, list[str]], today: date) -> None:
     born = cleaned.get("date_of_birth")
-    if isinstance(born, date) and born > timezone.localdate():
+    if isinstance(born, date) and born > today:
         errors.setdefault("date_of_birth", []).append("The date of birth must be in the past.")
     admitted = cleaned.get("admission_date")
     if isinstance(born, date) and isinstance(admitted, date) and admitted < born:
@@ -276,6 +278,9 @@ def record_child_protection(by: User, pupil: Pupil, diff: dict[str, Any]) -> Non
     )
 
 
+CHILD_PROTECTION_SUMMARY = "Child protection status changed"
+
+
 def child_protection_event(pupil: Pupil, diff: dict[str, Any]) -> Event:
     """The event of a change to a pupil's child-protection flags (shown to DSLs only),
     as record_child_protection records it and an import records it in bulk."""
@@ -284,7 +289,7 @@ def child_protection_event(pupil: Pupil, diff: dict[str, Any]) -> Event:
         target=pupil,
         pupil_id=pupil.pk,
         changes=diff,
-        summary="Child protection status changed",
+        summary=CHILD_PROTECTION_SUMMARY,
     )
 
 

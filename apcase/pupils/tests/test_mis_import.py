@@ -4,6 +4,8 @@ from datetime import date
 
 import pytest
 from django.core.management import CommandError, call_command
+from hypothesis import given
+from hypothesis import strategies as st
 
 from apcase.accounts.models import Membership
 from apcase.chronology.models import AuditEvent
@@ -499,3 +501,32 @@ def test_a_long_cell_that_is_not_a_choice_is_quoted_short_in_its_message(world, 
     assert "…” is not one of" in problem.message
     assert len(problem.message) < 120
     assert not Pupil.objects.exists()
+
+
+def _strptime_date(raw: str) -> date | None:
+    """The dates the import accepts, read by strptime alone (as before the quick path)."""
+    from datetime import datetime
+
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"):
+        try:
+            return datetime.strptime(raw.strip(), fmt).date()  # noqa: DTZ007
+        except ValueError:
+            continue
+    return None
+
+
+@given(
+    st.one_of(
+        st.from_regex(r"\A[0-9]{1,3}/[0-9]{1,3}/[0-9]{3,5}\Z"),
+        st.dates().map(lambda d: f"{d.day}/{d.month}/{d.year:04d}"),
+        st.text(alphabet="0123456789/- ", max_size=12),
+    )
+)
+def test_a_date_cell_is_read_as_strptime_reads_it(raw):
+    # DD/MM/YYYY is read without strptime; the answer (a date, or the refusal) is the same.
+    expected = _strptime_date(raw)
+    if expected is None:
+        with pytest.raises(ValueError, match="is not a date"):
+            mis_import._parse_date(raw)
+    else:
+        assert mis_import._parse_date(raw) == expected
