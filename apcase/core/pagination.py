@@ -117,16 +117,30 @@ def paginate(
     noun: str,
     plural: str = "",
     per_page: int | None = None,
+    pick_page_first: bool = False,
 ) -> Paged[M]:
     """The page of `rows` that `?page=` asks for (see the module's docstring), of
-    `per_page` rows (PAGE_SIZE unless given)."""
+    `per_page` rows (PAGE_SIZE unless given).
+
+    `pick_page_first` (a queryset of model rows only): the page's rows are picked by
+    their primary keys in a subquery that leaves out the joins of `select_related`, and
+    only they are then read with those joins, still in one query. For a list whose
+    order the database cannot read from an index through the joins (the LA's referral
+    list joins every referral's pupil), it stops PostgreSQL joining and sorting every
+    row to keep a page of them."""
     if isinstance(rows, QuerySet) and not rows.ordered:
         raise ValueError("Order the rows (ending with pk) before paginating them.")
     paginator: Paginator[M] = Paginator(rows, per_page or PAGE_SIZE, allow_empty_first_page=True)
     total = paginator.count  # one COUNT
     number = min(page_number(request.GET.get(PAGE_PARAMETER)), paginator.num_pages)
     page = paginator.page(number)
-    found: list[M] = list(page.object_list)
+    found: list[M]
+    if pick_page_first and isinstance(rows, QuerySet):
+        start = page.start_index() - 1 if total else 0
+        picked = rows.select_related(None).values("pk")[start : start + paginator.per_page]
+        found = list(rows.filter(pk__in=picked))
+    else:
+        found = list(page.object_list)
     query = request.GET
     return Paged(
         rows=found,

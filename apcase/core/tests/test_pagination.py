@@ -134,3 +134,25 @@ def test_a_page_reads_one_count_and_one_page_of_rows(organisations):
 def test_an_unordered_list_is_refused_rather_than_paged_with_overlaps():
     with pytest.raises(ValueError, match="Order the rows"):
         _page(Organisation.objects.filter(kind=OrganisationKind.SCHOOL).order_by())
+
+
+@pytest.mark.parametrize("query", ["page=1", "page=2", "page=3", "page=99"])
+def test_picking_the_page_first_shows_the_same_rows_in_the_same_queries(organisations, query):
+    """`pick_page_first` reads a page's rows by their keys first: every page holds the
+    rows it holds without it, in the same order, with the related rows already read,
+    in one COUNT and one query for the page."""
+    request = RequestFactory().get(f"/list/?{query}")
+    # Names repeat, so the order rests on pk to be total, as the referral list's does.
+    Organisation.objects.filter(name__startswith="Paging School 00").update(
+        name="Paging School 000"
+    )
+    rows = organisations.select_related("local_authority")
+    plain = paginate(request, rows, noun="school")
+    with CaptureQueriesContext(connection) as queries:
+        picked = paginate(request, rows, noun="school", pick_page_first=True)
+    assert len(queries) == 2
+    # The related rows came with the page (select_related kept), not one query each.
+    assert all("local_authority" in o._state.fields_cache for o in picked.rows)
+    assert [o.pk for o in picked.rows] == [o.pk for o in plain.rows]
+    assert len(picked.rows) == (20 if query in {"page=3", "page=99"} else PAGE_SIZE)
+    assert (picked.summary, picked.number) == (plain.summary, plain.number)
