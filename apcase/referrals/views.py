@@ -47,9 +47,7 @@ def referral_list(request: SignedInRequest) -> HttpResponse:
         request,
         "referrals/referral_list.html",
         {
-            "paged": paginate(
-                request, referrals, noun=_REFERRAL_NOUNS[show], pick_page_first=True
-            ),
+            "paged": paginate(request, referrals, noun=_REFERRAL_NOUNS[show], pick_page_first=True),
             "status": show,
             "statuses": selectors.SHOW_CHOICES,
             "download_query": urlencode({"status": show}),
