@@ -58,7 +58,9 @@ def assurance_items(user: User) -> list[AttentionItem]:
         return []
     today = timezone.localdate()
     items = []
-    for item in selectors.lapsing_assurance(today=today, school_ids=school_ids):
+    # Where the school's pupils are placed now: read once for both lists below.
+    placed = selectors.open_placements_by_provider(school_ids=school_ids)
+    for item in selectors.lapsing_assurance(today=today, school_ids=school_ids, placed=placed):
         pupils = sum(n for school_id, n in item.schools.items() if school_id in school_ids)
         expired = item.state == Status.EXPIRED
         items.append(
@@ -74,7 +76,9 @@ def assurance_items(user: User) -> list[AttentionItem]:
                 heading=Heading.PROVIDERS,
             )
         )
-    for provider in selectors.not_assured_providers_with_pupils_of(school_ids, today=today):
+    for provider in selectors.not_assured_providers_with_pupils_of(
+        school_ids, today=today, placed=placed
+    ):
         items.append(
             AttentionItem(
                 title=f"Not assured: {provider.name}",

@@ -278,11 +278,16 @@ class LapsingAssurance:
 
 
 def lapsing_assurance(
-    *, today: date, school_ids: Iterable[int] | None = None
+    *,
+    today: date,
+    school_ids: Iterable[int] | None = None,
+    placed: dict[int, dict[int, int]] | None = None,
 ) -> list[LapsingAssurance]:
     """Every lapsing assurance record of a provider with an open placement (of a pupil
-    at one of `school_ids`, if given)."""
-    placed = open_placements_by_provider(school_ids=school_ids)
+    at one of `school_ids`, if given). `placed`: `open_placements_by_provider` for those
+    schools, when the caller has read it already."""
+    if placed is None:
+        placed = open_placements_by_provider(school_ids=school_ids)
     if not placed:
         return []
     by_provider: dict[int, list[AssuranceRecord]] = {}
@@ -298,11 +303,13 @@ def lapsing_assurance(
 
 
 def not_assured_providers_with_pupils_of(
-    school_ids: Iterable[int], *, today: date
+    school_ids: Iterable[int], *, today: date, placed: dict[int, dict[int, int]] | None = None
 ) -> QuerySet[Organisation]:
     """Providers flagged "not assured" where a pupil of one of `school_ids` is placed
-    now, annotated as `with_assurance` does."""
-    ids = list(open_placements_by_provider(school_ids=school_ids))
+    now, annotated as `with_assurance` does (`placed` as `lapsing_assurance` takes it)."""
+    if placed is None:
+        placed = open_placements_by_provider(school_ids=school_ids)
+    ids = list(placed)
     return (
         with_assurance(Organisation.objects.filter(pk__in=ids), today=today)
         .filter(Q(not_assured=True))

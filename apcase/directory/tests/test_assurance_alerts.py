@@ -7,13 +7,16 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from apcase.accounts.models import Membership
 from apcase.accounts.roles import Role
 from apcase.accounts.tests.factories import SchoolFactory
 from apcase.chronology.models import AuditEvent
+from apcase.directory import services
 from apcase.directory.models import AssuranceAlert, AssuranceKind
 from apcase.directory.services import send_assurance_alerts
 from apcase.notifications.models import OutboxMessage
@@ -186,3 +189,37 @@ def test_insurance_expiring_may_wait_for_a_digest_taker(world, placed):
     EmailChoice.objects.create(user=lead, daily_digest=True)
     send_assurance_alerts(today=TODAY)
     assert _mail_to(lead.email) == []
+
+
+def test_the_inclusion_leads_home_page_lists_lapsing_and_not_assured_providers_of_its_pupils(
+    world, placed
+):
+    """Both of the lead's provider lists, from one reading of where the school's pupils
+    are placed now."""
+    inspected = TODAY - timedelta(days=30)
+    services.record_inspection(
+        by=person(Role.LA_OFFICER, world.la),
+        provider=world.provider,
+        scale="report_card",
+        inspected_on=inspected,
+        area_grades={"inclusion": "expected"},
+        safeguarding_met=False,
+        today=TODAY,
+    )
+    client = sign_in(Client(), person(Role.INCLUSION_LEAD, world.school))
+    client.get("/")  # the first request after signing in restarts the idle clock
+    with CaptureQueriesContext(connection) as queries:
+        page = assert_page(client.get("/"))
+    assert "Assurance expiring: Milton Keynes Primary Referral Unit" in page
+    assert "Not assured: Milton Keynes Primary Referral Unit" in page
+    assert (
+        "Your pupils are placed at a provider that is not assured: latest Ofsted report "
+        f"card: safeguarding not met (inspected {inspected:%-d %B %Y})." in page
+    )
+    placed_reads = [
+        q for q in queries if 'COUNT(DISTINCT "placements_placement"."pupil_id")' in q["sql"]
+    ]
+    assert len(placed_reads) == 1
+    # A school with no pupil at the provider is shown neither.
+    other = sign_in(Client(), person(Role.INCLUSION_LEAD, SchoolFactory(local_authority=world.la)))
+    assert "Milton Keynes Primary Referral Unit" not in assert_page(other.get("/"))
