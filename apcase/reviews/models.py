@@ -86,12 +86,6 @@ class Review(TimeStampedModel):
                 name="review_next_date_after_held",
             ),
         ]
-        indexes = [
-            # A placement's reviews by date: the home page's "is there a later review?"
-            # (reviews.selectors._may_need_review) reads one placement's later reviews
-            # by it; without it PostgreSQL compared every review with every other.
-            models.Index(fields=["placement", "-held_on"], name="reviews_by_placement_held"),
-        ]
 
     def __str__(self) -> str:
         return f"Review on {self.held_on}"
