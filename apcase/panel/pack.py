@@ -17,7 +17,7 @@ import hashlib
 import io
 import logging
 import threading
-import time
+import uuid
 from typing import Any
 
 from django.conf import settings
@@ -69,7 +69,7 @@ def render_and_store(meeting_id: int, html: str) -> bytes:
     be newer than it, and stays). Raises whatever the renderer raises (nothing is
     stored then)."""
     version = version_of(html)
-    began = time.time()  # the file system's clock, as the files' times are
+    began = _file_clock(meeting_id)
     content = pdf_from_html(html)
     files = storage()
     name = _name(meeting_id, version)
@@ -81,6 +81,19 @@ def render_and_store(meeting_id: int, html: str) -> bytes:
     return content
 
 
+def _file_clock(meeting_id: int) -> float:
+    """Now, as the file system stamps a file's time: a file stored after this moment
+    has a time at or after it. Python's clock will not do: the kernel stamps files with
+    a coarser clock that can lag it by a few milliseconds, so a pack stored just after a
+    render began could seem older than the render and be deleted as superseded."""
+    files = storage()
+    marker = files.save(f"{FOLDER}/{meeting_id}/.clock-{uuid.uuid4().hex}", ContentFile(b""))
+    try:
+        return files.get_modified_time(marker).timestamp()
+    finally:
+        files.delete(marker)
+
+
 def _delete_superseded(meeting_id: int, *, keep: str, before: float) -> None:
     files = storage()
     folder = f"{FOLDER}/{meeting_id}"
@@ -88,7 +101,13 @@ def _delete_superseded(meeting_id: int, *, keep: str, before: float) -> None:
         return
     for filename in files.listdir(folder)[1]:
         path = f"{folder}/{filename}"
-        if filename != f"{keep}.pdf" and files.get_modified_time(path).timestamp() < before:
+        if filename == f"{keep}.pdf" or not filename.endswith(".pdf"):
+            continue  # the new pack, or another render's clock marker
+        try:
+            stored_at = files.get_modified_time(path).timestamp()
+        except FileNotFoundError:  # deleted by another render meanwhile
+            continue
+        if stored_at < before:
             files.delete(path)
 
 
