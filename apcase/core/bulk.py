@@ -8,7 +8,6 @@ no save() or signal runs. Give every column the model has except its id. Must ru
 inside the caller's transaction, so the rows commit or fail with the rest."""
 
 import functools
-import operator
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
@@ -63,40 +62,6 @@ def insert_rows(
             count, batch = count + len(batch), []
     model._default_manager.bulk_create(batch)
     return count + len(batch)
-
-
-def insert_objects(model: type[models.Model], objs: Sequence[models.Model]) -> None:
-    """bulk_create for new, unsaved `objs`, with COPY on PostgreSQL: each is given an
-    id from the table's own sequence first (as INSERT would take it) and its automatic
-    dates (auto_now_add, auto_now) as a save would, so the caller can name the rows
-    (a foreign key, an audit event's target) once this returns."""
-    if connection.vendor != "postgresql":
-        model._default_manager.bulk_create(objs, batch_size=BATCH)
-        return
-    if not objs:
-        return
-    opts = model._meta
-    pk = opts.pk
-    if pk is None:  # an abstract model: never given here
-        raise ValueError(f"{model.__name__} has no table.")
-    ids = new_ids(model, len(objs))
-    fields = [f for f in opts.concrete_fields if not f.primary_key]
-    related = [f for f in fields if isinstance(f, models.ForeignKey)]
-    # Only a field whose class changes the value as it is saved (the automatic dates)
-    # is asked: the others' pre_save returns the value as it is.
-    saving = [f for f in fields if type(f).pre_save is not models.Field.pre_save]
-    for obj, new_id in zip(objs, ids, strict=True):
-        # A foreign key to a row written just before (a new pupil's carer), as
-        # bulk_create takes it from the related object.
-        for key in related:
-            if getattr(obj, key.attname) is None and key.is_cached(obj):
-                setattr(obj, key.attname, getattr(key.get_cached_value(obj), "pk", None))
-        obj.pk = new_id
-        for f in saving:
-            f.pre_save(obj, add=True)  # sets the automatic dates, as a save would
-        obj._state.adding = False
-    names = [f.attname for f in fields] + [pk.attname]
-    insert_rows(model, names, map(operator.attrgetter(*names), objs))
 
 
 def new_ids(model: type[models.Model], count: int) -> list[int]:

@@ -46,23 +46,6 @@ def test_it_must_run_inside_the_changes_transaction():
     assert not AccessLogEntry.objects.exists()
 
 
-def test_insert_objects_names_each_new_row_so_the_next_can_point_at_it(world):
-    from apcase.core.bulk import insert_objects
-    from apcase.pupils.models import Carer
-    from apcase.pupils.tests.factories import PupilFactory
-
-    pupil = PupilFactory.build(school=world.school, upn="A826202626001")
-    carer = Carer(pupil=pupil, name="Ada Okonjo", relationship="Mother")
-    with transaction.atomic():
-        insert_objects(type(pupil), [pupil])
-        insert_objects(Carer, [carer])
-    assert pupil.pk is not None
-    assert carer.pk is not None
-    stored = Carer.objects.select_related("pupil").get(pk=carer.pk)
-    assert (stored.pupil.upn, stored.name) == ("A826202626001", "Ada Okonjo")
-    assert stored.created_at is not None
-
-
 def test_insert_values_writes_what_the_model_would_and_gives_the_new_ids(world):
     from datetime import date
 
