@@ -9,7 +9,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from apcase.accounts.models import Organisation, User
+from apcase.accounts.import_commands import acting_user, read_file, write_problems
+from apcase.accounts.models import Organisation
 from apcase.accounts.roles import OrganisationKind
 from apcase.core.errors import NotPermitted, ValidationFailed
 from apcase.core.words import counted
@@ -39,24 +40,16 @@ class Command(BaseCommand):
         ).first()
         if provider is None:
             raise CommandError(f"No provider has the number {options['provider']}.")
-        user = User.objects.filter(email__iexact=options["by"], is_active=True).first()
-        if user is None:
-            raise CommandError(f"No active user has the email {options['by']}.")
-        path: Path = options["csv_file"]
-        if not path.is_file():
-            raise CommandError(f"{path} is not a file.")
+        user = acting_user(options["by"])
+        content = read_file(options["csv_file"])
         try:
             result = mark_import.import_marks(
-                by=user, provider=provider, content=path.read_bytes(), reason=options["reason"]
+                by=user, provider=provider, content=content, reason=options["reason"]
             )
         except NotPermitted as error:
             raise CommandError(str(error)) from None
         except mark_import.MarkImportFailed as error:
-            for problem in error.problems:
-                column = f" [{problem.column}]" if problem.column else ""
-                self.stderr.write(f"line {problem.line}{column}: {problem.message}")
-            if error.total > len(error.problems):
-                self.stderr.write(f"… and {error.total - len(error.problems):,} more.")
+            write_problems(self.stderr, error.problems, error.total)
             raise CommandError(str(error)) from None
         except ValidationFailed as error:
             raise CommandError(str(error)) from None

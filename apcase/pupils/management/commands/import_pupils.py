@@ -8,7 +8,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from apcase.accounts.models import Organisation, User
+from apcase.accounts.import_commands import acting_user, read_file, write_problems
+from apcase.accounts.models import Organisation
 from apcase.accounts.roles import OrganisationKind
 from apcase.core.errors import NotPermitted
 from apcase.pupils import mis_import
@@ -30,20 +31,14 @@ class Command(BaseCommand):
         ).first()
         if school is None:
             raise CommandError(f"No school has URN {options['school_urn']}.")
-        user = User.objects.filter(email__iexact=options["by"], is_active=True).first()
-        if user is None:
-            raise CommandError(f"No active user has the email {options['by']}.")
-        path: Path = options["csv_file"]
-        if not path.is_file():
-            raise CommandError(f"{path} is not a file.")
+        user = acting_user(options["by"])
+        content = read_file(options["csv_file"])
         try:
-            result = mis_import.import_pupils(by=user, school=school, content=path.read_bytes())
+            result = mis_import.import_pupils(by=user, school=school, content=content)
         except NotPermitted as error:
             raise CommandError(str(error)) from None
         except mis_import.ImportFailed as error:
-            for problem in error.problems:
-                column = f" [{problem.column}]" if problem.column else ""
-                self.stderr.write(f"line {problem.line}{column}: {problem.message}")
+            write_problems(self.stderr, error.problems)
             raise CommandError(str(error)) from None
         self.stdout.write(
             self.style.SUCCESS(
