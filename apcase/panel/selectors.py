@@ -263,6 +263,14 @@ def _waiting_carers() -> QuerySet[Carer]:
     )
 
 
+def letters_not_sent_read_by(user: User) -> QuerySet[PanelDecision]:
+    """`letters_not_sent_for`, for the page that lists them all: it names every child
+    waiting and their carers, so the read is logged (the home page's few are not)."""
+    decisions = letters_not_sent_for(user)
+    log_access(by=user, action="panel.letters_not_sent_viewed", target=("letters_not_sent", ""))
+    return decisions
+
+
 def letters_not_sent_for(user: User) -> QuerySet[PanelDecision]:
     """The decisions of the LA officer's own panels whose letters to the pupil's parents
     have not all gone (a carer under a restriction gets none, so is not waited for),

@@ -397,7 +397,7 @@ def letters_not_sent(request: SignedInRequest) -> HttpResponse:
     gone, oldest first, a page at a time (the home page lists the oldest and links here
     for the rest), each with the carers still waiting for one."""
     paged: Paged[PanelDecision] = paginate(
-        request, selectors.letters_not_sent_for(request.user), noun="decision"
+        request, selectors.letters_not_sent_read_by(request.user), noun="decision"
     )
     lines = letters.letters_for_decisions(paged.rows)
     rows = [

@@ -242,6 +242,15 @@ def _may_need_review(today: datetime.date) -> Q:
     return Q(Exists(latest_overdue)) | never_reviewed_overdue | Q(asked)
 
 
+def needing_review_read_by(user: User) -> list[ReviewState]:
+    """`needing_review_for`, for the page that lists them all: it names every child
+    whose review is overdue or asked for, so the read is logged (the home page's few
+    are not)."""
+    states = needing_review_for(user)
+    log_access(by=user, action="reviews.due_viewed", target=("reviews_due", ""))
+    return states
+
+
 def needing_review_for(user: User, *, today: datetime.date | None = None) -> list[ReviewState]:
     """Active placements whose review is overdue or asked for by a parent, for the
     placement's named staff member (while they work at the school), the school's

@@ -204,7 +204,7 @@ def due(request: SignedInRequest) -> HttpResponse:
     """Every placement review overdue or asked for by a parent that the user is told of
     (the home page lists the most overdue and links here for the rest), longest waiting
     first, a page at a time."""
-    states = selectors.most_urgent_first(selectors.needing_review_for(request.user))
+    states = selectors.most_urgent_first(selectors.needing_review_read_by(request.user))
     paged = paginate(request, states, noun="placement")
     rows = [{"state": state, "since": selectors.since(state)} for state in paged.rows]
     return render(request, "reviews/due.html", {"paged": paged, "rows": rows})

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from apcase.accounts.roles import Role
+from apcase.chronology.models import AccessLogEntry
 from apcase.core import pagination
 from apcase.panel import attention, letters, services
 from apcase.pupils.tests.factories import CarerFactory
@@ -134,3 +135,12 @@ def test_the_page_reads_the_same_number_of_queries_however_many_decisions(world,
     with CaptureQueriesContext(connection) as four:
         assert_page(client.get(WHERE), contains=["Ada Brook", "Dee Brook"])
     assert len(four) == len(one)
+
+
+def test_reading_the_page_is_access_logged(officer, decisions):
+    # It names every child whose panel decision is waiting and their carers: a read of
+    # many pupils' panel records, logged like the other lists of sensitive records.
+    assert_page(sign_in(Client(), officer).get(WHERE), contains="Ada Brook")
+    assert AccessLogEntry.objects.filter(
+        action="panel.letters_not_sent_viewed", actor_id=officer.pk
+    ).exists()

@@ -8,6 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from apcase.accounts.roles import Role
+from apcase.chronology.models import AccessLogEntry
 from apcase.placements.tests.factories import make_placement
 from apcase.referrals.tests.factories import make_pupil, person
 from conftest import sign_in
@@ -75,3 +76,11 @@ def test_the_list_is_refused_to_providers_and_the_panel(world, overdue):
     ):
         response = sign_in(Client(), person(role, organisation)).get(URL)
         assert response.status_code == 403
+
+
+def test_reading_the_list_is_access_logged(world, overdue):
+    # It names every child whose review is overdue or asked for: a read of many
+    # pupils' placements, logged like the other lists of sensitive records.
+    officer = person(Role.LA_OFFICER, world.la)
+    assert_page(sign_in(Client(), officer).get(URL), contains="Ada Waiting")
+    assert AccessLogEntry.objects.filter(action="reviews.due_viewed", actor_id=officer.pk).exists()
