@@ -2,6 +2,7 @@
 placement (placements.selectors) may see its plans; anything else is "not found"."""
 
 import datetime
+from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -82,6 +83,19 @@ def plans_of_pupil(pupil: Pupil) -> QuerySet[ReintegrationPlan]:
 
 def carers_of(pupil: Pupil) -> QuerySet:  # type: ignore[type-arg]
     return pupil.carers.all()
+
+
+def work_list_read_by(user: User, today: datetime.date) -> dict[str, QuerySet[Any]]:
+    """Every item of the page `reintegration:list` (plans past target, reviews due,
+    drafts to agree): it names every child with such a plan, so the read is logged
+    (the home page's few are not)."""
+    found: dict[str, QuerySet[Any]] = {
+        "past_target": past_target_for(user, today),
+        "reviews_due": reviews_due_for(user, today),
+        "drafts": drafts_for(user),
+    }
+    log_access(by=user, action="reintegration.work_list_viewed", target=("work_list", ""))
+    return found
 
 
 def past_target_for(user: User, today: datetime.date) -> QuerySet[ReintegrationPlan]:

@@ -108,11 +108,7 @@ def work_list(request: SignedInRequest) -> HttpResponse:
     return render(
         request,
         "reintegration/work_list.html",
-        {
-            "past_target": selectors.past_target_for(request.user, today),
-            "reviews_due": selectors.reviews_due_for(request.user, today),
-            "drafts": selectors.drafts_for(request.user),
-        },
+        selectors.work_list_read_by(request.user, today),
     )
 
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apcase.accounts.roles import Role
+from apcase.chronology.models import AccessLogEntry
 from apcase.placements.tests.factories import make_placement
 from apcase.referrals.tests.factories import make_pupil, person
 from apcase.reintegration import attention
@@ -87,3 +88,12 @@ def test_the_list_page_shows_only_the_users_own_work(world, plans):
         contains="Nothing about reintegration plans needs you now.",
     )
     assert "Ada Late" not in page
+
+
+def test_reading_the_list_page_is_access_logged(lead, plans):
+    # It names every child with a plan late, due a review or to agree: a read of many
+    # pupils' plans, logged as reading one plan is.
+    assert_page(sign_in(Client(), lead).get(reverse("reintegration:list")), contains="Ada Late")
+    assert AccessLogEntry.objects.filter(
+        action="reintegration.work_list_viewed", actor_id=lead.pk
+    ).exists()
