@@ -57,3 +57,26 @@ def travel_to(monkeypatch, day):  # type: ignore[no-untyped-def]
 
     monkeypatch.setattr("django.utils.timezone.now", now)
     monkeypatch.setattr("django.utils.timezone.localdate", localdate)
+
+
+def generate_authority(monkeypatch, day):  # type: ignore[no-untyped-def]
+    """Make `day` today and write the demo plus a generated authority at 1% of its size
+    (seed_demo, then generate_scale_data --scale 0.01): a year of registers, visits,
+    reviews and alerts for each child, for tests that compare a page with the rules at
+    scale. Sign in as one of its people with `scale_user`."""
+    from django.core.management import call_command
+    from django.test import override_settings
+
+    travel_to(monkeypatch, day)
+    with override_settings(APCASE_ENV="development"):
+        call_command("seed_demo", stdout=None)
+    call_command("generate_scale_data", "--scale", "0.01", "--no-progress", stdout=None)
+
+
+def scale_user(role: str):  # type: ignore[no-untyped-def]
+    """The generated authority's account with this role (see generate_authority)."""
+    from apcase.accounts.models import User
+    from apcase.home import scale
+
+    email = next(a.email for a in scale.accounts() if a.role == role)
+    return User.objects.get(email=email)

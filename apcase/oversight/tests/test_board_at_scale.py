@@ -15,7 +15,6 @@ from django.urls import reverse
 
 from apcase.accounts.models import User
 from apcase.accounts.roles import Role
-from apcase.home import scale
 from apcase.monitoring.models import FollowUpTask
 from apcase.monitoring.selectors import attendance_of_placement, current_marks, next_visit_due
 from apcase.oversight import board as compliance
@@ -24,7 +23,7 @@ from apcase.oversight.selectors import ALERT_KINDS, board_facts, board_placement
 from apcase.placements.models import Placement
 from apcase.reviews.selectors import review_state
 from conftest import sign_in
-from tests.helpers import assert_page, travel_to
+from tests.helpers import assert_page, generate_authority, scale_user, travel_to
 
 pytestmark = pytest.mark.django_db
 
@@ -33,16 +32,13 @@ TODAY = datetime.date(2026, 11, 18)
 
 
 def _officer() -> User:
-    email = next(a.email for a in scale.accounts() if a.role == Role.LA_OFFICER)
-    return User.objects.get(email=email)
+    user: User = scale_user(Role.LA_OFFICER)
+    return user
 
 
 @pytest.fixture
 def authority(monkeypatch):  # type: ignore[no-untyped-def]
-    travel_to(monkeypatch, TODAY)
-    with override_settings(APCASE_ENV="development"):
-        call_command("seed_demo", stdout=None)
-    call_command("generate_scale_data", "--scale", "0.01", "--no-progress", stdout=None)
+    generate_authority(monkeypatch, TODAY)
     return _officer()
 
 

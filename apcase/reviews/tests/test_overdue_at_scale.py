@@ -7,17 +7,14 @@ answer. A placement with no review ever held still shows once its first is overd
 import datetime
 
 import pytest
-from django.core.management import call_command
 from django.db.models import Q
-from django.test import override_settings
 
 from apcase.accounts.models import User
 from apcase.accounts.roles import Role
-from apcase.home import scale
 from apcase.placements.models import Placement
 from apcase.placements.tests.factories import make_placement
 from apcase.reviews import selectors
-from tests.helpers import travel_to
+from tests.helpers import generate_authority, scale_user
 
 pytestmark = pytest.mark.django_db
 
@@ -28,16 +25,13 @@ DAYS = [TODAY + datetime.timedelta(days=d) for d in range(-90, 91)]
 
 
 def _user(role: str) -> User:
-    email = next(a.email for a in scale.accounts() if a.role == role)
-    return User.objects.get(email=email)
+    user: User = scale_user(role)
+    return user
 
 
 @pytest.fixture
 def authority(monkeypatch):  # type: ignore[no-untyped-def]
-    travel_to(monkeypatch, TODAY)
-    with override_settings(APCASE_ENV="development"):
-        call_command("seed_demo", stdout=None)
-    call_command("generate_scale_data", "--scale", "0.01", "--no-progress", stdout=None)
+    generate_authority(monkeypatch, TODAY)
     # Placements with no review ever held: no first review date, one later than the
     # interval allows, and one within it (each fails safe to start + interval or its date).
     lead = _user(Role.INCLUSION_LEAD)
