@@ -11,6 +11,7 @@ from apcase.access import policies
 from apcase.accounts.models import User
 from apcase.accounts.roles import Role
 from apcase.chronology.services import log_access
+from apcase.placements import watch
 from apcase.placements.models import Placement
 from apcase.placements.selectors import placements_visible_to
 from apcase.pupils.models import Pupil
@@ -98,12 +99,23 @@ def work_list_read_by(user: User, today: datetime.date) -> dict[str, QuerySet[An
     return found
 
 
+def _standing_in(user: User, schools: set[int]) -> set[int]:
+    """The schools among `schools` where `user` answers for every plan: the inclusion
+    lead, and where the school has none, whoever stands in there now
+    (placements.watch.stand_ins: the headteacher, failing that the DSL), so a plan whose
+    named adult has left is on somebody's list at a school with no inclusion lead."""
+    if not schools:
+        return set()
+    leads = policies.organisation_ids_for(user, {Role.INCLUSION_LEAD})
+    return leads | (watch.schools_stood_in_for(user) & schools)
+
+
 def past_target_for(user: User, today: datetime.date) -> QuerySet[ReintegrationPlan]:
     """Open plans past their target date that `user` answers for: as the plan's named
     adult or the placement's named staff member while they work at the pupil's school,
-    or as the school's inclusion lead (current memberships)."""
+    or as whoever stands in at the school (`_standing_in`; current memberships)."""
     schools = policies.organisation_ids_for(user, policies.SCHOOL_PUPIL_ROLES)
-    leads = policies.organisation_ids_for(user, {Role.INCLUSION_LEAD})
+    leads = _standing_in(user, schools)
     if not schools:
         return ReintegrationPlan.objects.none()
     mine = Q(named_adult_id=user.pk) | Q(placement__named_staff_member_id=user.pk)
@@ -134,9 +146,10 @@ def review_starting_reintegration(placement: Placement) -> Review | None:
 
 def reviews_due_for(user: User, today: datetime.date) -> QuerySet[ReviewPoint]:
     """Review points of agreed plans whose day has come and whose progress is not
-    recorded: for the plan's named adult and the school's inclusion lead."""
+    recorded: for the plan's named adult and whoever stands in at the school
+    (`_standing_in`)."""
     schools = policies.organisation_ids_for(user, policies.SCHOOL_PUPIL_ROLES)
-    leads = policies.organisation_ids_for(user, {Role.INCLUSION_LEAD})
+    leads = _standing_in(user, schools)
     if not schools:
         return ReviewPoint.objects.none()
     return (

@@ -97,3 +97,26 @@ def test_reading_the_list_page_is_access_logged(lead, plans):
     assert AccessLogEntry.objects.filter(
         action="reintegration.work_list_viewed", actor_id=lead.pk
     ).exists()
+
+
+def test_a_plan_whose_named_adult_left_a_school_with_no_inclusion_lead_reaches_the_head(world):
+    """A school with no inclusion lead: the headteacher stands in
+    (placements.watch.stand_ins), so a plan past its target date, or a review point due,
+    whose named adult has left is on the headteacher's home page and list, not nobody's."""
+    from apcase.accounts.models import Membership
+    from apcase.reintegration import selectors
+
+    head = person(Role.HEADTEACHER, world.school, full_name="Hana Head")
+    adult = person(Role.SCHOOL_STAFF, world.school, full_name="Sam Staff")
+    pupil = make_pupil(world.school, legal_first_name="Cal", legal_last_name="Late")
+    placement = make_placement(world.school, world.provider, pupil=pupil)
+    start = TODAY - datetime.timedelta(weeks=10)
+    plan = make_plan(placement, named_adult=adult, status=PlanStatus.ACTIVE, start_date=start)
+    review_on(plan, TODAY)
+    Membership.objects.filter(user=adult).update(is_active=False)
+
+    assert list(selectors.past_target_for(head, TODAY)) == [plan]
+    assert [p.plan for p in selectors.reviews_due_for(head, TODAY)] == [plan]
+    client = sign_in(Client(), head)
+    assert_page(client.get(reverse("home")), contains=[LATE_CAL])
+    assert_page(client.get(reverse("reintegration:list")), contains=["Cal Late"])
