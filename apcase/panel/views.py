@@ -15,10 +15,11 @@ from apcase.access.requests import SignedInRequest
 from apcase.access.rules import access_rule
 from apcase.core.forms import NOTHING_CHANGED, ConfirmForm
 from apcase.core.pagination import Paged, paginate
-from apcase.core.pdf import pdf_response, render_pdf
+from apcase.core.pdf import pdf_download, pdf_response
 from apcase.core.viewhelpers import Message, handle_form, run_action
 from apcase.directory import selectors as directory_selectors
 from apcase.directory import threshold as directory_threshold
+from apcase.pupils.models import Carer
 from apcase.referrals import selectors as referral_selectors
 from apcase.referrals import workflow as referral_workflow
 from apcase.referrals.models import EmergencyPlacement, Referral
@@ -435,20 +436,12 @@ def parent_letter(request: SignedInRequest, decision_id: int, carer_id: int) -> 
     if line is None or line.blocked:
         # No letter is made out to a carer under a restriction (`letters._blocked`).
         raise Http404("No such letter.")
-    item = decision.referral or decision.emergency
-    assert item is not None  # noqa: S101 - a database constraint
-    content = render_pdf(
+    return _letter(
+        decision,
         LETTERS["parents"],
-        {
-            "decision": decision,
-            "item": item,
-            "pupil": item.pupil,
-            "school": item.school,
-            "today": timezone.localdate(),
-            "carer": line.carer,
-        },
+        filename=f"decision-letter-{decision.pk}-{carer_id}.pdf",
+        carer=line.carer,
     )
-    return pdf_response(content, filename=f"decision-letter-{decision.pk}-{carer_id}.pdf")
 
 
 @access_rule(policies.can_send_letters)
@@ -480,16 +473,22 @@ def decision_letter(request: SignedInRequest, decision_id: int, recipient: str) 
         selectors.get_decision_for(request.user, decision_id)  # 404 for another's decision first
         raise Http404("No such letter.")
     decision = selectors.read_decision_letter_for(request.user, decision_id, recipient)
+    return _letter(decision, template, filename=f"decision-letter-{recipient}-{decision.pk}.pdf")
+
+
+def _letter(
+    decision: PanelDecision, template: str, *, filename: str, carer: Carer | None = None
+) -> HttpResponse:
+    """A decision letter, to the school or to one of the pupil's carers, dated today."""
     item = decision.referral or decision.emergency
     assert item is not None  # noqa: S101 - a database constraint
-    content = render_pdf(
-        template,
-        {
-            "decision": decision,
-            "item": item,
-            "pupil": item.pupil,
-            "school": item.school,
-            "today": timezone.localdate(),
-        },
-    )
-    return pdf_response(content, filename=f"decision-letter-{recipient}-{decision.pk}.pdf")
+    context: dict[str, object] = {
+        "decision": decision,
+        "item": item,
+        "pupil": item.pupil,
+        "school": item.school,
+        "today": timezone.localdate(),
+    }
+    if carer is not None:
+        context["carer"] = carer
+    return pdf_download(template, context, filename=filename)

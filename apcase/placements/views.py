@@ -14,7 +14,7 @@ from apcase.access.requests import SignedInRequest
 from apcase.access.rules import access_rule
 from apcase.accounts.models import User
 from apcase.core.forms import NOTHING_CHANGED, ConfirmForm
-from apcase.core.pdf import pdf_response, render_pdf
+from apcase.core.pdf import pdf_download
 from apcase.core.uploads import file_response
 from apcase.core.viewhelpers import Message, handle_form, run_action
 from apcase.directory import threshold
@@ -81,8 +81,11 @@ def agreement_pdf(request: SignedInRequest, placement_id: int) -> HttpResponse:
     placement = selectors.read_placement_for(
         request.user, placement_id, action="placement.agreement_pdf_read"
     )
-    content = render_pdf("placements/agreement_pdf.html", _plan_context(request.user, placement))
-    return pdf_response(content, filename=f"placement-agreement-{placement.pk}.pdf")
+    return pdf_download(
+        "placements/agreement_pdf.html",
+        _plan_context(request.user, placement),
+        filename=f"placement-agreement-{placement.pk}.pdf",
+    )
 
 
 @access_rule(policies.can_view_placements)

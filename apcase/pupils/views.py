@@ -15,7 +15,7 @@ from apcase.accounts.two_factor import requires_recent_second_factor
 from apcase.chronology.selectors import event_kinds, pupil_chronology
 from apcase.core import idempotency, uploads
 from apcase.core.pagination import paginate, without_page
-from apcase.core.pdf import pdf_response, render_pdf
+from apcase.core.pdf import pdf_download, printed
 from apcase.core.spreadsheets import Sheet, download
 from apcase.core.viewhelpers import Once, handle_form, run_action
 from apcase.core.words import counted
@@ -183,8 +183,7 @@ def _chronology(request: SignedInRequest, pupil: Pupil) -> dict[str, Any]:
         "can_see_cp": can_see_cp,
         "form": form,
         "query": request.GET.urlencode(),
-        "printed_at": timezone.now(),
-        "printed_by": request.user,
+        **printed(request.user),
     }
 
 
@@ -199,8 +198,11 @@ def pupil_chronology_pdf(request: SignedInRequest, pupil_id: int) -> HttpRespons
     """The chronology as the user sees it (with the page's filter), as a PDF; the print
     is access-logged as its own read."""
     pupil = selectors.read_chronology_of(request.user, pupil_id, purpose="printed")
-    content = render_pdf("pupils/pupil_chronology_pdf.html", _chronology(request, pupil))
-    return pdf_response(content, filename=f"chronology-{pupil.pk}.pdf")
+    return pdf_download(
+        "pupils/pupil_chronology_pdf.html",
+        _chronology(request, pupil),
+        filename=f"chronology-{pupil.pk}.pdf",
+    )
 
 
 def _pupil_form_page(

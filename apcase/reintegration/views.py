@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from apcase.access import policies
 from apcase.access.requests import SignedInRequest
 from apcase.access.rules import access_rule
-from apcase.core.pdf import pdf_response, render_pdf
+from apcase.core.pdf import pdf_download
 from apcase.core.viewhelpers import Once, handle_form, run_action
 from apcase.placements.selectors import get_placement_for
 
@@ -126,8 +126,11 @@ def detail(request: SignedInRequest, plan_id: int) -> HttpResponse:
 @access_rule(policies.can_view_reintegration)
 def la_letter(request: SignedInRequest, plan_id: int) -> HttpResponse:
     plan = selectors.get_plan_for(request.user, plan_id, action="reintegration.la_letter_read")
-    content = render_pdf("reintegration/la_letter.html", _plan_context(plan))
-    return pdf_response(content, filename=f"part-time-timetable-notice-{plan.pk}.pdf")
+    return pdf_download(
+        "reintegration/la_letter.html",
+        _plan_context(plan),
+        filename=f"part-time-timetable-notice-{plan.pk}.pdf",
+    )
 
 
 def _form_page(

@@ -10,7 +10,7 @@ from apcase.access import policies
 from apcase.access.requests import SignedInRequest
 from apcase.access.rules import access_rule
 from apcase.core.pagination import paginate
-from apcase.core.pdf import pdf_response, render_pdf
+from apcase.core.pdf import pdf_download, printed
 from apcase.core.spreadsheets import Sheet, download
 from apcase.core.viewhelpers import Target, handle_form
 from apcase.placements.models import Placement, PlacementObjective
@@ -178,8 +178,7 @@ def _review_context(request: SignedInRequest, review: Review) -> dict[str, Any]:
         "progress": list(review.progress.all()),
         # The DSL-only part: None (shown as nothing at all) for everyone else.
         "concerns": selectors.concerns_in_period(request.user, review),
-        "printed_at": timezone.localtime(),
-        "printed_by": request.user,
+        **printed(request.user),
     }
 
 
@@ -195,8 +194,9 @@ def minutes_pdf(request: SignedInRequest, review_id: int) -> HttpResponse:
     # The minutes are shared with the family and the provider: never the DSL-only part,
     # whoever prints them.
     context = {**_review_context(request, review), "concerns": None}
-    content = render_pdf("reviews/minutes_pdf.html", context)
-    return pdf_response(content, filename=f"review-minutes-{review.pk}.pdf")
+    return pdf_download(
+        "reviews/minutes_pdf.html", context, filename=f"review-minutes-{review.pk}.pdf"
+    )
 
 
 @access_rule(policies.can_see_reviews_due)

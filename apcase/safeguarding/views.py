@@ -15,7 +15,7 @@ from apcase.access.requests import SignedInRequest
 from apcase.access.rules import access_rule
 from apcase.core.drafts import take_concern_draft
 from apcase.core.pagination import paginate
-from apcase.core.pdf import pdf_response, render_pdf
+from apcase.core.pdf import pdf_download, printed
 from apcase.core.uploads import file_response
 from apcase.core.viewhelpers import handle_form, run_action
 
@@ -335,8 +335,10 @@ def transfer_file(request: SignedInRequest, transfer_id: int) -> HttpResponse:
     context = {
         **transfer_services.file_contents(transfer.pupil),
         "transfer": transfer,
-        "printed_at": timezone.now(),
-        "printed_by": request.user,
+        **printed(request.user),
     }
-    content = render_pdf("safeguarding/child_protection_file.html", context)
-    return pdf_response(content, filename=f"child-protection-file-{transfer.pupil_id}.pdf")
+    return pdf_download(
+        "safeguarding/child_protection_file.html",
+        context,
+        filename=f"child-protection-file-{transfer.pupil_id}.pdf",
+    )

@@ -230,7 +230,7 @@ def test_school_staff_who_are_not_named_cannot_hold_a_review(world, placement):
 def test_the_minutes_hold_no_dsl_only_part_even_when_the_dsl_prints_them(
     world, review, monkeypatch
 ):
-    from apcase.reviews import views
+    from apcase.core import pdf
 
     rendered = {}
 
@@ -238,7 +238,7 @@ def test_the_minutes_hold_no_dsl_only_part_even_when_the_dsl_prints_them(
         rendered["context"] = context
         return b"%PDF-1.4"
 
-    monkeypatch.setattr(views, "render_pdf", capture)
+    monkeypatch.setattr(pdf, "render_pdf", capture)
     dsl = client_of(person(Role.SCHOOL_DSL, world.school))
     assert dsl.get(reverse("reviews:minutes_pdf", args=[review.pk])).status_code == 200
     assert rendered["context"]["concerns"] is None
