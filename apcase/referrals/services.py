@@ -97,22 +97,31 @@ def _check_editable(referral: Referral, *, by: User, version: int | None) -> Non
 def _touch(
     referral: Referral, *, by: User, action: ReferralAction, summary: str, changes: dict[str, Any]
 ) -> None:
-    """Bump the version, clear a sign-off the change invalidates, record the event."""
-    fields = ["version", "updated_at"]
-    referral.version += 1
+    """Clear a sign-off the change invalidates, then save the next version."""
+    fields = []
     if referral.signed_off_by_id is not None:
         changes["signed_off_by"] = [str(referral.signed_off_by_id), None]
         referral.signed_off_by = None
         referral.signed_off_at = None
-        fields += ["signed_off_by", "signed_off_at"]
-    referral.save(update_fields=fields)
-    record_case_event(
-        referral,
-        by=by,
-        action=action,
-        summary=summary,
-        changes=changes,
-    )
+        fields = ["signed_off_by", "signed_off_at"]
+    save_new_version(referral, fields, by=by, action=action, summary=summary, changes=changes)
+
+
+def save_new_version(
+    referral: Referral,
+    fields: list[str],
+    *,
+    by: User,
+    action: ReferralAction,
+    summary: str,
+    changes: dict[str, Any],
+) -> None:
+    """Save `fields` as the referral's next version, so a form open on an older one is
+    refused, and record the change in its chronology. The edits here and the status
+    changes of referrals.workflow all end with it, in the caller's transaction and lock."""
+    referral.version += 1
+    referral.save(update_fields=[*fields, "version", "updated_at"])
+    record_case_event(referral, by=by, action=action, summary=summary, changes=changes)
 
 
 def _locked(referral: Referral) -> Referral:
@@ -272,10 +281,9 @@ def sign_off_referral(referral: Referral, *, by: User) -> Referral:
         raise ValidationFailed("Complete every section before signing the referral off.")
     referral.signed_off_by = by
     referral.signed_off_at = timezone.now()
-    referral.version += 1
-    referral.save(update_fields=["signed_off_by", "signed_off_at", "version", "updated_at"])
-    record_case_event(
+    save_new_version(
         referral,
+        ["signed_off_by", "signed_off_at"],
         by=by,
         action=ReferralAction.SIGNED_OFF,
         summary="Referral signed off by the headteacher",

@@ -45,6 +45,7 @@ from . import consent, notify, panels
 from .audit import ReferralAction
 from .models import EmergencyPlacement, Referral
 from .sections import incomplete_sections
+from .services import save_new_version
 
 if TYPE_CHECKING:
     from apcase.panel.models import PanelDecision, PanelMeeting
@@ -134,19 +135,14 @@ def _move(
     extra = fields or {}
     for name, value in extra.items():
         setattr(referral, name, value)
-    referral.version += 1
-    referral.save(update_fields=["status", "version", "updated_at", *extra])
     changes: dict[str, Any] = {"status": [old, to]}
     if "meeting" in extra:
         changes["meeting"] = [None, str(extra["meeting"].pk) if extra["meeting"] else None]
-        panels.agenda_changed(old_meeting, referral.meeting_id)
-    record_case_event(
-        referral,
-        by=by,
-        action=action,
-        summary=summary,
-        changes=changes,
+    save_new_version(
+        referral, ["status", *extra], by=by, action=action, summary=summary, changes=changes
     )
+    if "meeting" in extra:
+        panels.agenda_changed(old_meeting, referral.meeting_id)
     return referral
 
 
@@ -248,16 +244,15 @@ def move_referral(
         raise ValidationFailed("That meeting belongs to another panel.")
     old = referral.meeting_id
     referral.meeting = meeting
-    referral.version += 1
-    referral.save(update_fields=["meeting", "version", "updated_at"])
-    panels.agenda_changed(old, meeting.pk)
-    record_case_event(
+    save_new_version(
         referral,
+        ["meeting"],
         by=by,
         action=ReferralAction.MOVED,
         summary=f"{why} Now on the agenda of the panel meeting on {meeting.date:%-d %B %Y}."[:500],
         changes={"meeting": [str(old) if old else None, str(meeting.pk)]},
     )
+    panels.agenda_changed(old, meeting.pk)
     return referral
 
 
