@@ -19,25 +19,13 @@ def items_for(user: object) -> list[AttentionItem]:
     items = []
     if new:
         items.append(
-            AttentionItem(
-                title=f"{counted(new, 'new safeguarding concern')} to acknowledge",
-                href=f"{reverse('safeguarding:list')}?status=new",
-                tag="New",
-                tag_colour="red",
-                roles=READERS,
-                heading=Heading.SAFEGUARDING,
+            _concerns(
+                f"{counted(new, 'new safeguarding concern')} to acknowledge", "new", "New", "red"
             )
         )
     if due:
         items.append(
-            AttentionItem(
-                title=f"{counted(due, 'safeguarding concern review')} due",
-                href=f"{reverse('safeguarding:list')}?status=open",
-                tag="Due",
-                tag_colour="yellow",
-                roles=READERS,
-                heading=Heading.SAFEGUARDING,
-            )
+            _concerns(f"{counted(due, 'safeguarding concern review')} due", "open", "Due", "yellow")
         )
     items += capped(
         selectors.transfers_due(user),  # type: ignore[arg-type]
@@ -52,6 +40,18 @@ def items_for(user: object) -> list[AttentionItem]:
         ),
     )
     return items
+
+
+def _concerns(title: str, status: str, tag: str, tag_colour: str) -> AttentionItem:
+    """An item linking to the list of concerns of this `status`."""
+    return AttentionItem(
+        title=title,
+        href=f"{reverse('safeguarding:list')}?status={status}",
+        tag=tag,
+        tag_colour=tag_colour,
+        roles=READERS,
+        heading=Heading.SAFEGUARDING,
+    )
 
 
 def _transfer(transfer: ChildProtectionTransfer) -> AttentionItem:

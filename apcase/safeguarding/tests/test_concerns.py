@@ -14,12 +14,13 @@ from django.utils import timezone
 
 from apcase.accounts.roles import Role
 from apcase.chronology.models import AccessLogEntry, AuditEvent
+from apcase.core.attention import Heading
 from apcase.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
 from apcase.core.words import govuk_time
 from apcase.notifications.models import OutboxMessage
 from apcase.notifications.services import absolute_url
 from apcase.referrals.tests.factories import person
-from apcase.safeguarding import services, workflow
+from apcase.safeguarding import attention, services, workflow
 from apcase.safeguarding.models import ActionKind, Concern, ConcernStatus
 from conftest import sign_in
 from tests.helpers import assert_page, travel_to
@@ -323,6 +324,25 @@ def test_the_dsls_home_page_lists_new_concerns_until_acknowledged(setting):
 
     workflow.acknowledge(concern, by=setting.dsl)
     assert "new safeguarding concern" not in client.get(reverse("home")).content.decode()
+
+
+def test_the_dsls_home_page_links_new_concerns_and_reviews_due_to_their_lists(setting):
+    services.raise_concern(setting.pupil, by=setting.provider_staff, report=report())
+    reviewed = services.raise_concern(setting.pupil, by=setting.provider_staff, report=report())
+    workflow.acknowledge(reviewed, by=setting.dsl)
+    services.set_review_date(reviewed, by=setting.dsl, review_on=timezone.localdate())
+    items = {
+        item.title: item
+        for item in attention.items_for(setting.dsl)
+        if item.heading == Heading.SAFEGUARDING
+    }
+    new = items["1 new safeguarding concern to acknowledge"]
+    due = items["1 safeguarding concern review due"]
+    listed = reverse("safeguarding:list")
+    assert (new.href, new.tag, new.tag_colour) == (f"{listed}?status=new", "New", "red")
+    assert (due.href, due.tag, due.tag_colour) == (f"{listed}?status=open", "Due", "yellow")
+    home = sign_in(Client(), setting.dsl).get(reverse("home"))
+    assert_page(home, contains=[f'href="{listed}?status=new"', f'href="{listed}?status=open"'])
 
 
 def test_the_concern_list_filters_and_is_only_the_readers(setting):
