@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from apcase.accounts.fields import organisation_fk
 from apcase.accounts.roles import OrganisationKind
-from apcase.core.models import TimeStampedModel
+from apcase.core.models import TimeStampedModel, user_fk
 from apcase.placements.models import Placement
 
 
@@ -56,13 +56,7 @@ class PanelMeeting(TimeStampedModel):
     start_time = models.TimeField(default=datetime.time(9, 30))
     venue = models.CharField(max_length=200, blank=True)
     online_link = models.URLField(blank=True)
-    chair = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="meetings_chaired",
-    )
+    chair = user_fk(optional=True, related_name="meetings_chaired")
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="panel_meetings"
     )
@@ -70,9 +64,7 @@ class PanelMeeting(TimeStampedModel):
         default=False, help_text="An extra meeting outside the monthly series."
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
-    scheduled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    scheduled_by = user_fk()
     # Why it was postponed or cancelled (also in the audit event), and where to.
     status_reason = models.TextField(blank=True)
     postponed_to = models.ForeignKey(
@@ -105,7 +97,7 @@ class PanelMeeting(TimeStampedModel):
 
 class DeclarationOfInterest(TimeStampedModel):
     meeting = models.ForeignKey(PanelMeeting, on_delete=models.PROTECT, related_name="declarations")
-    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    member = user_fk()
     referral = models.ForeignKey(
         "referrals.Referral", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -179,9 +171,7 @@ class PanelDecision(TimeStampedModel):
         blank=True,
     )
     members_present = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+")
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    recorded_by = user_fk()
 
     class Meta:
         ordering = ["-created_at"]
@@ -239,9 +229,7 @@ class LetterSent(TimeStampedModel):
     email = models.EmailField(blank=True)
     method = models.CharField(max_length=8, choices=Method.choices)
     sent_at = models.DateTimeField()
-    sent_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    sent_by = user_fk()
 
     class Meta:
         ordering = ["sent_at", "id"]
