@@ -155,9 +155,7 @@ class RegisterDayForm(forms.Form):
 
     provider = forms.TypedChoiceField(label="Provider", coerce=int, required=False)
     date = GovDateField(label="Date", required=False, help_text="For example, 27 11 2026.")
-    session = forms.ChoiceField(
-        label="Session", choices=[("am", "Morning"), ("pm", "Afternoon")], required=False
-    )
+    session = forms.ChoiceField(label="Session", choices=codes.Session.choices, required=False)
 
     def __init__(self, *args: Any, providers: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -3,11 +3,7 @@ from django.db.models import Q
 
 from apcase.core.models import TimeStampedModel, user_fk
 from apcase.reference import attendance as codes
-
-
-class Session(models.TextChoices):
-    AM = "am", "Morning"
-    PM = "pm", "Afternoon"
+from apcase.reference.attendance import Session
 
 
 class AttendanceMark(models.Model):

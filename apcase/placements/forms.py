@@ -16,6 +16,7 @@ from apcase.core.uploads import ALLOWED_DESCRIPTION, max_upload_bytes
 from apcase.directory.models import Site
 from apcase.directory.selectors import active_sites_of
 from apcase.pupils.models import Carer
+from apcase.reference.attendance import Session
 
 from .models import Placement, PlacementAgreement, PlacementSession
 
@@ -91,7 +92,7 @@ class TimetableForm(_Form):
         choices=[
             (f"{day}-{s}", f"{day_label} {s_label.lower()}")
             for day, day_label in PlacementSession.Weekday.choices
-            for s, s_label in PlacementSession.Session.choices
+            for s, s_label in Session.choices
         ],
         widget=forms.CheckboxSelectMultiple,
     )

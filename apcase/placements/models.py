@@ -8,6 +8,7 @@ from apcase.accounts.fields import organisation_fk
 from apcase.accounts.roles import OrganisationKind
 from apcase.core.models import TimeStampedModel, user_fk
 from apcase.core.uploads import StoredFilePath
+from apcase.reference.attendance import Session
 
 
 class Placement(TimeStampedModel):
@@ -173,10 +174,6 @@ class PlacementSession(models.Model):
         WEDNESDAY = 2, "Wednesday"
         THURSDAY = 3, "Thursday"
         FRIDAY = 4, "Friday"
-
-    class Session(models.TextChoices):
-        AM = "am", "Morning"
-        PM = "pm", "Afternoon"
 
     placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="sessions")
     weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)

@@ -38,6 +38,7 @@ from apcase.core.queries import any_of, one_or_404
 from apcase.directory.threshold import PlacementFields
 from apcase.pupils.models import Carer, Pupil
 from apcase.pupils.registry import PupilLink, PupilRecord, pupil_records
+from apcase.reference.attendance import Session
 
 from .models import Placement, PlacementAgreement, PlacementSession
 
@@ -242,7 +243,7 @@ def current_placements_for_threshold(on: date) -> tuple[QuerySet[Placement], Pla
     per_session = Coalesce(
         "hours",
         Case(
-            When(session=PlacementSession.Session.AM, then=Value(Decimal(str(usual["am"])))),
+            When(session=Session.AM, then=Value(Decimal(str(usual["am"])))),
             default=Value(Decimal(str(usual["pm"]))),
             output_field=hours,
         ),

@@ -20,6 +20,16 @@ from dataclasses import dataclass
 from enum import StrEnum
 from fractions import Fraction
 
+from django.db import models
+
+
+class Session(models.TextChoices):
+    """The two sessions of a school day: a register is taken for each, and a placement's
+    weekly timetable is made of them."""
+
+    AM = "am", "Morning"
+    PM = "pm", "Afternoon"
+
 
 class Category(StrEnum):
     PRESENT = "present"

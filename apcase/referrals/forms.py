@@ -14,6 +14,7 @@ from apcase.directory.forms import ProviderChoiceField
 from apcase.directory.models import Site
 from apcase.placements.models import PlacementSession
 from apcase.pupils.models import Pupil
+from apcase.reference.attendance import Session
 
 from .models import EmergencyPlacement, Referral
 from .workflow import EmergencyCase
@@ -347,7 +348,7 @@ class EmergencyForm(forms.Form):
         choices=[
             (f"{day}-{half}", f"{day_label} {half_label.lower()}")
             for day, day_label in PlacementSession.Weekday.choices
-            for half, half_label in PlacementSession.Session.choices
+            for half, half_label in Session.choices
         ],
         widget=forms.CheckboxSelectMultiple,
     )

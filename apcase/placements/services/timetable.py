@@ -5,6 +5,7 @@ from django.db import transaction
 from apcase.accounts.models import User
 from apcase.core.errors import ValidationFailed
 from apcase.core.words import counted
+from apcase.reference.attendance import Session
 
 from ..audit import PlacementAction
 from ..models import Placement, PlacementSession
@@ -15,7 +16,7 @@ from .common import _locked_for_planning, _new_version, record_change
 def set_timetable(placement: Placement, *, by: User, sessions: set[tuple[int, str]]) -> Placement:
     """The half-days at the provider each week; the rest of the week is at school."""
     placement = _locked_for_planning(placement, by)
-    valid = {(day, s) for day in range(5) for s in PlacementSession.Session.values}
+    valid = {(day, s) for day in range(5) for s in Session.values}
     if not sessions:
         raise ValidationFailed(
             "Choose at least one session at the provider.",
