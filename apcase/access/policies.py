@@ -14,6 +14,7 @@ Rules:
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from apcase.accounts.models import Invitation, Membership, Organisation, User
@@ -117,6 +118,20 @@ def works_at(user: User, organisation: Organisation | None) -> bool:
     now: a person named on a record (a placement's staff member, a plan's named adult)
     acts, and is told, only while this holds."""
     return user.is_active and bool(roles_in(user, organisation))
+
+
+def works_there(user_field: str, organisation_field: str) -> Exists:
+    """`works_at` for many records in one query: whether the user named in
+    `user_field` of each row holds a role now at the organisation in
+    `organisation_field` (active account, active membership, open organisation)."""
+    return Exists(
+        Membership.objects.filter(
+            user_id=OuterRef(user_field),
+            organisation_id=OuterRef(organisation_field),
+            is_active=True,
+            user__is_active=True,
+        ).exclude(organisation__status=Organisation.Status.CLOSED)
+    )
 
 
 def has_any_role(user: User, roles: Iterable[str]) -> bool:

@@ -1,10 +1,12 @@
 """Home-page items of reintegration plans:
 
 - a plan past its target date to be back full time and not completed: its named adult,
-  the placement's named staff member and the school's inclusion lead;
+  the placement's named staff member and whoever stands in at the school (the
+  inclusion lead; at a school with none, the headteacher, then the DSL);
 - a review point whose day has come with no progress recorded: the plan's named adult
-  and the school's inclusion lead;
-- a draft plan not yet agreed: its named adult.
+  and whoever stands in at the school;
+- a draft plan not yet agreed: its named adult, and where they no longer work at the
+  school (or there is none), whoever stands in there.
 
 Each on the user's current memberships; past SHOWN of a kind, one item says how many
 there are in all and links to the page that lists them all (`views.work_list`)."""

@@ -166,14 +166,20 @@ def reviews_due_for(user: User, today: datetime.date) -> QuerySet[ReviewPoint]:
 
 
 def drafts_for(user: User) -> QuerySet[ReintegrationPlan]:
-    """Draft plans the user is the named adult of, while they work at the school."""
+    """Draft plans for the user to agree: those they are the named adult of while they
+    work at the school, and, where they stand in (`_standing_in`), those whose named
+    adult no longer works there (or who have none), so a draft never waits for nobody."""
     schools = policies.organisation_ids_for(user, policies.SCHOOL_PUPIL_ROLES)
+    if not schools:
+        return ReintegrationPlan.objects.none()
+    orphaned = Q(placement__pupil__school_id__in=_standing_in(user, schools)) & ~Q(
+        policies.works_there("named_adult_id", "placement__pupil__school_id")
+    )
     return (
         ReintegrationPlan.objects.filter(
-            status=PlanStatus.DRAFT,
-            named_adult_id=user.pk,
-            placement__pupil__school_id__in=schools,
+            status=PlanStatus.DRAFT, placement__pupil__school_id__in=schools
         )
+        .filter(Q(named_adult_id=user.pk) | orphaned)
         .select_related("placement__pupil")
         .order_by("start_date", "pk")
     )

@@ -120,3 +120,35 @@ def test_a_plan_whose_named_adult_left_a_school_with_no_inclusion_lead_reaches_t
     client = sign_in(Client(), head)
     assert_page(client.get(reverse("home")), contains=[LATE_CAL])
     assert_page(client.get(reverse("reintegration:list")), contains=["Cal Late"])
+
+
+DRAFT_CAL = "Reintegration plan to agree: Cal Draft"
+
+
+@pytest.mark.parametrize("stand_in_role", [Role.INCLUSION_LEAD, Role.HEADTEACHER])
+def test_a_draft_whose_named_adult_left_is_on_the_stand_ins_list_to_agree(world, stand_in_role):
+    """A draft plan waits for its named adult to agree it. Once they no longer work at
+    the school it waits for nobody unless whoever stands in there (the inclusion lead,
+    or at a school with none the headteacher) is asked to agree it: on their home page
+    and the list. A draft whose named adult still works there stays theirs alone."""
+    from apcase.accounts.models import Membership
+    from apcase.reintegration import selectors
+
+    stand_in = person(stand_in_role, world.school, full_name="Hana Stand")
+    gone = person(Role.SCHOOL_STAFF, world.school, full_name="Sam Gone")
+    here = person(Role.SCHOOL_STAFF, world.school, full_name="Pat Here")
+    start = TODAY + datetime.timedelta(days=7)
+    plans = {}
+    for adult, last_name in ((gone, "Draft"), (here, "Kept")):
+        pupil = make_pupil(world.school, legal_first_name="Cal", legal_last_name=last_name)
+        placement = make_placement(world.school, world.provider, pupil=pupil)
+        plans[last_name] = make_plan(
+            placement, named_adult=adult, status=PlanStatus.DRAFT, start_date=start
+        )
+    Membership.objects.filter(user=gone).update(is_active=False)
+
+    assert list(selectors.drafts_for(stand_in)) == [plans["Draft"]]
+    assert list(selectors.drafts_for(here)) == [plans["Kept"]]
+    client = sign_in(Client(), stand_in)
+    assert_page(client.get(reverse("home")), contains=[DRAFT_CAL])
+    assert_page(client.get(reverse("reintegration:list")), contains=["Cal Draft"])
