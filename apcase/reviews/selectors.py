@@ -13,9 +13,9 @@ from django.utils import timezone
 
 from apcase.access import policies
 from apcase.accounts.models import User
-from apcase.accounts.roles import Role
 from apcase.chronology.services import log_access
 from apcase.core.queries import any_of
+from apcase.placements import watch
 from apcase.placements.models import Placement
 from apcase.placements.selectors import get_placement_for, placements_visible_to
 from apcase.pupils.models import Carer, Pupil
@@ -253,15 +253,17 @@ def needing_review_read_by(user: User) -> list[ReviewState]:
 
 def needing_review_for(user: User, *, today: datetime.date | None = None) -> list[ReviewState]:
     """Active placements whose review is overdue or asked for by a parent, for the
-    placement's named staff member (while they work at the school), the school's
-    inclusion lead and the officers of the school's local authority."""
+    placement's named staff member (while they work at the school), whoever stands in
+    at the school (placements.watch.stand_ins) and the officers of the school's local
+    authority."""
     parts = []
     if schools := policies.organisation_ids_for(user, policies.SCHOOL_PUPIL_ROLES):
         parts.append(Q(named_staff_member_id=user.pk, pupil__school_id__in=schools))
-    if led := policies.organisation_ids_for(user, {Role.INCLUSION_LEAD}):
-        # The inclusion lead answers for every placement of the school, whether or not
-        # its named staff member is still there to see the flag (placements.attention).
-        parts.append(Q(pupil__school_id__in=led))
+    if stood_in := watch.schools_stood_in_for(user):
+        # Whoever stands in (the inclusion lead; at a school with none, the headteacher,
+        # then the DSL) answers for every placement of the school, whether or not its
+        # named staff member is still there to see the flag (placements.attention).
+        parts.append(Q(pupil__school_id__in=stood_in))
     if las := policies.organisation_ids_for(user, policies.REVIEW_LA_READER_ROLES):
         parts.append(Q(pupil__school__local_authority_id__in=las))
     scope = any_of(parts)

@@ -84,3 +84,25 @@ def test_reading_the_list_is_access_logged(world, overdue):
     officer = person(Role.LA_OFFICER, world.la)
     assert_page(sign_in(Client(), officer).get(URL), contains="Ada Waiting")
     assert AccessLogEntry.objects.filter(action="reviews.due_viewed", actor_id=officer.pk).exists()
+
+
+def test_at_a_school_with_no_inclusion_lead_the_head_is_told_of_an_overdue_review(world, today):
+    """Nobody holds the inclusion lead's role and the named staff member has left: the
+    headteacher stands in (placements.watch.stand_ins), so the overdue review is on their
+    home page and list, as it would be on an inclusion lead's, not only the LA's."""
+    from apcase.accounts.models import Membership
+
+    head = person(Role.HEADTEACHER, world.school, full_name="Hana Head")
+    gone = person(Role.SCHOOL_STAFF, world.school, full_name="Sam Gone")
+    make_placement(
+        world.school,
+        world.provider,
+        pupil=make_pupil(world.school, legal_first_name="Ada", legal_last_name="Waiting"),
+        start_date=today - datetime.timedelta(weeks=20),
+        named_staff_member=gone,
+    )
+    Membership.objects.filter(user=gone).update(is_active=False)
+
+    client = sign_in(Client(), head)
+    assert_page(client.get(reverse("home")), contains="Ada Waiting")
+    assert_page(client.get(URL), contains=["Ada Waiting", "1 placement"])
