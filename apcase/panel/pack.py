@@ -16,6 +16,7 @@ is deleted when the new one is stored."""
 import hashlib
 import io
 import logging
+import os
 import threading
 import uuid
 from typing import Any
@@ -71,14 +72,23 @@ def render_and_store(meeting_id: int, html: str) -> bytes:
     version = version_of(html)
     began = _file_clock(meeting_id)
     content = pdf_from_html(html)
-    files = storage()
-    name = _name(meeting_id, version)
-    if not files.exists(name):
-        saved = files.save(name, ContentFile(content))
-        if saved != name:  # another worker stored the same version meanwhile
-            files.delete(saved)
+    _store(_name(meeting_id, version), content)
     _delete_superseded(meeting_id, keep=version, before=began)
     return content
+
+
+def _store(name: str, content: bytes) -> None:
+    """Write the pack beside its place and move it there in one step (os.replace), so
+    a download reading at that moment finds the whole pack or none, never part of one.
+    Another worker storing the same version meanwhile writes the same bytes."""
+    files = storage()
+    folder, _, _ = name.rpartition("/")
+    partial = files.save(f"{folder}/.{uuid.uuid4().hex}.part", ContentFile(content))
+    try:
+        os.replace(files.path(partial), files.path(name))
+    except OSError:
+        files.delete(partial)
+        raise
 
 
 def _file_clock(meeting_id: int) -> float:

@@ -400,3 +400,29 @@ def test_each_morning_the_stored_packs_of_past_meetings_are_deleted(world, scene
     response = _download(scene.chair, scene.meeting)
     assert response.status_code == 200
     assert "Referral for Riley Stone" in _text(response.content)
+
+
+def test_a_download_while_the_pack_is_being_stored_finds_the_whole_pack_or_none(scene, monkeypatch):
+    """The pack is written beside its place and moved there in one step: a reader asking
+    at any moment of the write gets nothing stored (and renders it) or every byte, never
+    the first part of a pack; no partial file is left behind."""
+    version = _version(scene.meeting)
+    seen = []
+    real_replace = os.replace
+
+    def replace_and_look(source, target):
+        seen.append(pack.stored(scene.meeting.pk, version))  # before the move
+        real_replace(source, target)
+        seen.append(pack.stored(scene.meeting.pk, version))  # after it
+
+    monkeypatch.setattr(pack.os, "replace", replace_and_look)
+    response = _download(scene.chair, scene.meeting)
+    assert response.status_code == 200
+    before, after = seen
+    assert before is None
+    assert after is not None
+    assert "Referral for Riley Stone" in _text(after)
+    assert _stored_files(scene.meeting) == [f"{version}.pdf"]
+    assert not [
+        n for n in storage().listdir(f"{pack.FOLDER}/{scene.meeting.pk}")[1] if n.endswith(".part")
+    ]
