@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from apcase.access import policies
 from apcase.access.requests import SignedInRequest
 from apcase.access.rules import access_rule
-from apcase.core.viewhelpers import handle_form, run_action
+from apcase.core.viewhelpers import handle_form, posted, run_action
 
 from . import selectors, services
 from .forms import InviteUserForm, OrganisationForm
@@ -56,9 +56,7 @@ def organisation_detail(request: SignedInRequest, organisation_id: int) -> HttpR
 @access_rule(policies.can_manage_users_somewhere)
 def invite_user(request: SignedInRequest, organisation_id: int) -> HttpResponse:
     organisation = selectors.get_managed_organisation_for(request.user, organisation_id)
-    form = InviteUserForm(
-        request.POST if request.method == "POST" else None, organisation=organisation
-    )
+    form = InviteUserForm(posted(request), organisation=organisation)
 
     def invited(_invitation: object) -> str:
         email = form.cleaned_data["email"]
@@ -158,7 +156,7 @@ def revoke_invitation(
 
 @access_rule(policies.can_manage_organisations)
 def create_organisation(request: SignedInRequest) -> HttpResponse:
-    form = OrganisationForm(request.POST if request.method == "POST" else None)
+    form = OrganisationForm(posted(request))
     return handle_form(
         request,
         form,
@@ -174,9 +172,7 @@ def create_organisation(request: SignedInRequest) -> HttpResponse:
 @access_rule(policies.can_manage_organisations)
 def edit_organisation(request: SignedInRequest, organisation_id: int) -> HttpResponse:
     organisation = selectors.get_managed_organisation_for(request.user, organisation_id)
-    form = OrganisationForm(
-        request.POST if request.method == "POST" else None, instance=organisation
-    )
+    form = OrganisationForm(posted(request), instance=organisation)
     return handle_form(
         request,
         form,

@@ -28,10 +28,7 @@ def organisations_managed_by(user: User) -> QuerySet[Organisation]:
 
 def get_managed_organisation_for(user: User, organisation_id: int) -> Organisation:
     """The organisation, if `user` may manage its users; 404 for missing and forbidden."""
-    organisation = one_or_404(
-        organisations_managed_by(user), organisation_id, "No such organisation."
-    )
-    return organisation
+    return one_or_404(organisations_managed_by(user), organisation_id, "No such organisation.")
 
 
 def memberships_in(organisation: Organisation) -> QuerySet[Membership]:
@@ -41,8 +38,7 @@ def memberships_in(organisation: Organisation) -> QuerySet[Membership]:
 def get_membership_for(user: User, organisation: Organisation, membership_id: int) -> Membership:
     """A membership of an organisation `user` manages (the caller fetched
     `organisation` through get_managed_organisation_for); 404 otherwise."""
-    membership = one_or_404(memberships_in(organisation), membership_id, "No such member.")
-    return membership
+    return one_or_404(memberships_in(organisation), membership_id, "No such member.")
 
 
 def member_rows_for(user: User, organisation: Organisation) -> list[dict[str, Any]]:
@@ -78,10 +74,7 @@ def pending_invitations_in(organisation: Organisation) -> QuerySet[Invitation]:
 def get_pending_invitation_for(
     user: User, organisation: Organisation, invitation_id: int
 ) -> Invitation:
-    invitation = one_or_404(
-        pending_invitations_in(organisation), invitation_id, "No such invitation."
-    )
-    return invitation
+    return one_or_404(pending_invitations_in(organisation), invitation_id, "No such invitation.")
 
 
 def local_authorities() -> QuerySet[Organisation]:

@@ -20,7 +20,7 @@ from django_otp import login as otp_login
 from apcase.access import policies
 from apcase.access.requests import SignedInRequest
 from apcase.access.rules import PASSWORD_ONLY, PUBLIC, SIGNED_IN, access_rule
-from apcase.core.viewhelpers import handle_form
+from apcase.core.viewhelpers import handle_form, posted
 from apcase.notifications import centre
 from apcase.notifications.services import absolute_url
 
@@ -62,7 +62,7 @@ def two_factor_view(request: SignedInRequest) -> HttpResponse:
     confirmed = two_factor.confirmed_device(user)
     enrolling = confirmed is None
     device = confirmed or two_factor.pending_device(user)
-    form = TokenForm(request.POST if request.method == "POST" else None, submit_label="Continue")
+    form = TokenForm(posted(request), submit_label="Continue")
     if two_factor.attempts_exhausted(request.session):
         logout(request)
         messages.error(request, "Too many wrong codes. Sign in again to try again.")
@@ -98,7 +98,7 @@ def confirm_code(request: SignedInRequest) -> HttpResponse:
         logout(request)
         messages.error(request, "Too many wrong codes. Sign in again to try again.")
         return redirect("accounts:login")
-    form = TokenForm(request.POST if request.method == "POST" else None, submit_label="Continue")
+    form = TokenForm(posted(request), submit_label="Continue")
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"]):
             two_factor.note_verified(request.session)
@@ -130,11 +130,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
         reason = {"reason": error.reason}
         return render(request, "accounts/invitation_unusable.html", reason, status=status)
     new_account = selectors.existing_user_for(invitation) is None
-    form = AcceptInvitationForm(
-        request.POST if request.method == "POST" else None,
-        invitation=invitation,
-        new_account=new_account,
-    )
+    form = AcceptInvitationForm(posted(request), invitation=invitation, new_account=new_account)
     return handle_form(
         request,
         form,

@@ -32,7 +32,7 @@ from apcase.accounts.models import Organisation, User
 from apcase.chronology.middleware import ACTION as DENIED_ACTION
 from apcase.chronology.models import AccessLogEntry
 from apcase.chronology.services import log_access
-from apcase.core.viewhelpers import attempt, run_action
+from apcase.core.viewhelpers import attempt, posted, run_action
 from apcase.monitoring import selectors as monitoring
 from apcase.monitoring import services as monitoring_services
 from apcase.monitoring.services import ChildVoice
@@ -498,9 +498,7 @@ def keys(request: SignedInRequest, organisation_id: int) -> HttpResponse:
 @access_rule(policies.can_manage_api_keys_somewhere)
 def create_key(request: SignedInRequest, organisation_id: int) -> HttpResponse:
     organisation = selectors.get_key_organisation_for(request.user, organisation_id)
-    form = CreateKeyForm(
-        request.POST if request.method == "POST" else None, organisation=organisation
-    )
+    form = CreateKeyForm(posted(request), organisation=organisation)
     if request.method == "POST" and form.is_valid():
         done, new = attempt(
             form,

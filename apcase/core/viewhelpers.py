@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, cast
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render, resolve_url
 
 from . import idempotency
@@ -65,6 +65,13 @@ def _say(request: HttpRequest, message: Message, result: Any) -> None:
     text = message(result) if callable(message) else message
     if text:
         messages.success(request, text)
+
+
+def posted(request: HttpRequest) -> QueryDict | None:
+    """What a POST sent, else None (the form is shown unbound). Unlike
+    `request.POST or None` it binds a form whose submission holds no field, such as a
+    confirm button's."""
+    return request.POST if request.method == "POST" else None
 
 
 def attempt(form: forms.BaseForm, action: Callable[[], Any]) -> tuple[bool, Any]:

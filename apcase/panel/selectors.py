@@ -108,8 +108,7 @@ def past_meetings_for(user: User, today: datetime.date) -> QuerySet[PanelMeeting
 
 
 def get_meeting_for(user: User, meeting_id: int) -> PanelMeeting:
-    meeting = one_or_404(meetings_visible_to(user), meeting_id, "No such meeting.")
-    return meeting
+    return one_or_404(meetings_visible_to(user), meeting_id, "No such meeting.")
 
 
 def decisions_visible_to(user: User) -> QuerySet[PanelDecision]:
@@ -136,8 +135,7 @@ def decisions_visible_to(user: User) -> QuerySet[PanelDecision]:
 
 
 def get_decision_for(user: User, decision_id: int) -> PanelDecision:
-    decision = one_or_404(decisions_visible_to(user), decision_id, "No such decision.")
-    return decision
+    return one_or_404(decisions_visible_to(user), decision_id, "No such decision.")
 
 
 def _log_decision_read(user: User, decision: PanelDecision, action: str) -> None:

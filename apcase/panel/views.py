@@ -16,7 +16,7 @@ from apcase.access.rules import access_rule
 from apcase.core.forms import NOTHING_CHANGED, ConfirmForm
 from apcase.core.pagination import Paged, paginate
 from apcase.core.pdf import pdf_download, pdf_response
-from apcase.core.viewhelpers import Message, handle_form, run_action
+from apcase.core.viewhelpers import Message, handle_form, posted, run_action
 from apcase.directory import selectors as directory_selectors
 from apcase.directory import threshold as directory_threshold
 from apcase.pupils.models import Carer
@@ -161,9 +161,7 @@ def _may_change(user: Any, meeting: PanelMeeting) -> bool:
 @access_rule(policies.can_record_panel_decisions)
 def meeting_close(request: SignedInRequest, meeting_id: int) -> HttpResponse:
     meeting = _meeting_for_action(request, meeting_id, policies.can_record_decision)
-    form = ConfirmForm(
-        request.POST if request.method == "POST" else None, submit_label="Close this meeting"
-    )
+    form = ConfirmForm(posted(request), submit_label="Close this meeting")
     return _meeting_action(
         request,
         form,

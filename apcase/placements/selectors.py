@@ -88,8 +88,7 @@ def placements_visible_to(user: User) -> QuerySet[Placement]:
 
 
 def get_placement_for(user: User, placement_id: int) -> Placement:
-    placement = one_or_404(placements_visible_to(user), placement_id, "No such placement.")
-    return placement
+    return one_or_404(placements_visible_to(user), placement_id, "No such placement.")
 
 
 def read_placement_for(user: User, placement_id: int, *, action: str) -> Placement:

@@ -16,7 +16,7 @@ from apcase.accounts.models import User
 from apcase.core.forms import NOTHING_CHANGED, ConfirmForm
 from apcase.core.pdf import pdf_download
 from apcase.core.uploads import file_response
-from apcase.core.viewhelpers import Message, handle_form, run_action
+from apcase.core.viewhelpers import Message, handle_form, posted, run_action
 from apcase.directory import threshold
 
 from . import plan, selectors, services, watch, workflow
@@ -200,10 +200,7 @@ def record_agreement(request: SignedInRequest, placement_id: int) -> HttpRespons
 def provider_agreement(request: SignedInRequest, placement_id: int) -> HttpResponse:
     """The provider agrees to the plan as it stands, in its own name."""
     placement = selectors.get_placement_for_provider(request.user, placement_id)
-    form = ConfirmForm(
-        request.POST if request.method == "POST" else None,
-        submit_label="Agree to the plan for the provider",
-    )
+    form = ConfirmForm(posted(request), submit_label="Agree to the plan for the provider")
     return _form_page(
         request,
         selectors.placement_with_plan(placement),

@@ -72,8 +72,7 @@ def pupils_visible_to(user: User) -> QuerySet[Pupil]:
 
 def get_pupil_for(user: User, pupil_id: int) -> Pupil:
     """The pupil if `user` may see them; 404 for missing and forbidden alike."""
-    pupil = one_or_404(pupils_visible_to(user), pupil_id, "No such pupil.")
-    return pupil
+    return one_or_404(pupils_visible_to(user), pupil_id, "No such pupil.")
 
 
 def view_of_pupil_for(user: User, pupil: Pupil) -> str:
@@ -136,8 +135,7 @@ def pupils_editable_by(user: User) -> QuerySet[Pupil]:
 def get_pupil_to_edit(user: User, pupil_id: int) -> Pupil:
     """The pupil if `user` may edit them; 404 otherwise (also for readers, so an edit
     link never reveals more than the detail page)."""
-    pupil = one_or_404(pupils_editable_by(user), pupil_id, "No such pupil.")
-    return pupil
+    return one_or_404(pupils_editable_by(user), pupil_id, "No such pupil.")
 
 
 def read_pupil_to_edit(user: User, pupil_id: int) -> Pupil:

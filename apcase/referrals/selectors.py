@@ -64,8 +64,7 @@ def referrals_to_export(user: User, show: str = SHOW_OPEN) -> QuerySet[Referral]
 
 
 def get_referral_for(user: User, referral_id: int) -> Referral:
-    referral = one_or_404(referrals_visible_to(user), referral_id, "No such referral.")
-    return referral
+    return one_or_404(referrals_visible_to(user), referral_id, "No such referral.")
 
 
 def read_referral_for(user: User, referral_id: int) -> Referral:
@@ -115,10 +114,7 @@ def emergencies_visible_to(user: User) -> QuerySet[EmergencyPlacement]:
 
 
 def get_emergency_for(user: User, emergency_id: int) -> EmergencyPlacement:
-    emergency = one_or_404(
-        emergencies_visible_to(user), emergency_id, "No such emergency placement."
-    )
-    return emergency
+    return one_or_404(emergencies_visible_to(user), emergency_id, "No such emergency placement.")
 
 
 def read_emergency_for(user: User, emergency_id: int) -> EmergencyPlacement:

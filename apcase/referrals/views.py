@@ -19,7 +19,7 @@ from apcase.core.forms import ConfirmForm
 from apcase.core.pagination import paginate
 from apcase.core.spreadsheets import Sheet, download
 from apcase.core.uploads import file_response
-from apcase.core.viewhelpers import Once, attempt, handle_form, run_action, submit_form
+from apcase.core.viewhelpers import Once, attempt, handle_form, posted, run_action, submit_form
 from apcase.directory import threshold
 from apcase.directory.selectors import provider_options_for_placement
 
@@ -350,7 +350,7 @@ def _confirm(
     intro: str = "",
     show_consent: bool = False,
 ) -> HttpResponse:
-    form = ConfirmForm(request.POST if request.method == "POST" else None, submit_label=submit)
+    form = ConfirmForm(posted(request), submit_label=submit)
     return handle_form(
         request,
         form,

@@ -7,7 +7,7 @@ from apcase.access import policies
 from apcase.access.requests import SignedInRequest
 from apcase.access.rules import access_rule
 from apcase.core.forms import ConfirmForm
-from apcase.core.viewhelpers import handle_form
+from apcase.core.viewhelpers import handle_form, posted
 
 from . import attention, selectors, services
 from .calculator import terms_per_school_year, years_to_watch
@@ -71,9 +71,7 @@ def term_edit(request: SignedInRequest, term_id: int) -> HttpResponse:
 @access_rule(policies.can_manage_terms)
 def term_remove(request: SignedInRequest, term_id: int) -> HttpResponse:
     term = selectors.get_term_for(request.user, term_id)
-    form = ConfirmForm(
-        request.POST if request.method == "POST" else None, submit_label="Remove term", warning=True
-    )
+    form = ConfirmForm(posted(request), submit_label="Remove term", warning=True)
     return handle_form(
         request,
         form,
@@ -114,11 +112,7 @@ def _add_closure(
 
 
 def _remove_closure(request: SignedInRequest, closure: Any, *, back: str) -> HttpResponse:
-    form = ConfirmForm(
-        request.POST if request.method == "POST" else None,
-        submit_label="Remove closure day",
-        warning=True,
-    )
+    form = ConfirmForm(posted(request), submit_label="Remove closure day", warning=True)
     return handle_form(
         request,
         form,
