@@ -9,7 +9,7 @@ from apcase.monitoring.models import Session
 from apcase.reference import attendance as codes
 from apcase.reference.census import ContactMethod, NCYear, SENStatus, Sex
 
-MARKS = sorted({*codes.OBSERVATION_LABELS, *codes.SHORTHAND})
+MARKS = sorted({*codes.Observation.values, *codes.SHORTHAND})
 
 
 class ProblemSerializer(serializers.Serializer):

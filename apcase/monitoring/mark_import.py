@@ -70,13 +70,13 @@ _SESSIONS = {
     "afternoon": Session.PM,
 }
 _MARK_WORDS = {
-    **{value.casefold(): value for value in codes.OBSERVATION_LABELS},
-    **{codes.observation_label(v).casefold(): v for v in codes.OBSERVATION_LABELS},
+    **{value.casefold(): value for value in codes.Observation.values},
+    **{codes.observation_label(v).casefold(): v for v in codes.Observation.values},
     **{short.casefold(): value for short, value in codes.SHORTHAND.items()},
 }
 _MARK_HELP = (
     "Give what you saw: "
-    + ", ".join(str(v) for v in codes.OBSERVATION_LABELS)
+    + ", ".join(codes.Observation.values)
     + " (or /, L, N). Only the home school gives an attendance code."
 )
 

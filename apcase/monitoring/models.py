@@ -25,7 +25,7 @@ class AttendanceMark(models.Model):
     observed = models.CharField(
         "What the provider recorded",
         max_length=20,
-        choices=codes.observation_choices(),
+        choices=codes.Observation.choices,
         blank=True,
     )
     minutes_late = models.PositiveSmallIntegerField(null=True, blank=True)

@@ -228,7 +228,7 @@ def register(request: SignedInRequest) -> HttpResponse:
                 }
                 for row in rows
             ],
-            "choices": codes.observation_choices(),
+            "choices": codes.Observation.choices,
             "errors": errors,
             "error_list": [m for messages_ in errors.values() for m in messages_]
             + [m for messages_ in day_form.errors.values() for m in messages_],

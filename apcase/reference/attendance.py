@@ -125,30 +125,22 @@ def absence_choices() -> list[tuple[str, list[tuple[str, str]]]]:
 # --- what a provider records --------------------------------------------------------
 
 
-class Observation(StrEnum):
+class Observation(models.TextChoices):
     """What the provider saw, or was told, for one session."""
 
-    PRESENT = "present"
-    LATE = "late"
-    LEFT_EARLY = "left_early"
-    ABSENT_ILLNESS = "absent_illness"
-    ABSENT_MEDICAL = "absent_medical"
-    ABSENT_NO_REASON = "absent_no_reason"
+    PRESENT = "present", "Present"
+    LATE = "late", "Late (give the minutes)"
+    LEFT_EARLY = "left_early", "Left early"
+    ABSENT_ILLNESS = "absent_illness", "Absent – parent or carer reported illness"
+    ABSENT_MEDICAL = "absent_medical", "Absent – parent or carer reported a medical appointment"
+    ABSENT_NO_REASON = "absent_no_reason", "Absent – no reason given"
 
 
-OBSERVATION_LABELS: dict[str, str] = {
-    Observation.PRESENT: "Present",
-    Observation.LATE: "Late (give the minutes)",
-    Observation.LEFT_EARLY: "Left early",
-    Observation.ABSENT_ILLNESS: "Absent – parent or carer reported illness",
-    Observation.ABSENT_MEDICAL: "Absent – parent or carer reported a medical appointment",
-    Observation.ABSENT_NO_REASON: "Absent – no reason given",
-}
 # The pupil was at the provider for (some of) the session.
 ATTENDED: frozenset[str] = frozenset(
     {Observation.PRESENT, Observation.LATE, Observation.LEFT_EARLY}
 )
-ABSENT: frozenset[str] = frozenset(o.value for o in Observation) - ATTENDED
+ABSENT: frozenset[str] = frozenset(Observation.values) - ATTENDED
 # Nobody has said why the child is not there: the named staff member finds out today.
 NEEDS_FOLLOW_UP: frozenset[str] = frozenset({Observation.ABSENT_NO_REASON})
 # Register shorthand still accepted for an observation (never for a school decision).
@@ -159,14 +151,14 @@ SHORTHAND: dict[str, str] = {
 }
 
 
-def observation_choices() -> list[tuple[str, str]]:
-    return [(o.value, OBSERVATION_LABELS[o]) for o in Observation]
-
-
 def observation_label(observed: str, minutes_late: int | None = None) -> str:
+    """The observation in words, without the form's hint; "" for none (a mark kept from
+    before providers recorded observations)."""
+    if observed not in Observation.values:
+        return ""
     if observed == Observation.LATE and minutes_late:
         return f"Late ({minutes_late} minutes)"
-    return OBSERVATION_LABELS.get(observed, "").split(" (")[0]
+    return Observation(observed).label.split(" (")[0]
 
 
 def home_code(

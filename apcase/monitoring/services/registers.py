@@ -129,7 +129,7 @@ def _observations(
         observed = codes.SHORTHAND.get(given, given)
         if not given:
             errors[f"mark_{placement_id}"] = [f"Choose a mark for {name}."]
-        elif observed not in codes.OBSERVATION_LABELS:
+        elif observed not in codes.Observation.values:
             errors[f"mark_{placement_id}"] = [
                 f"Choose what you saw for {name}: present, late, left early or absent. "
                 "Only the home school gives an attendance code."
