@@ -5,7 +5,8 @@ referrals, 2,000 placements, a school year of AM/PM register marks for every pla
 (about 760,000 marks on term days, plus the school's coded rows), weekly check-ins,
 visits, reviews, concerns, follow-ups, panel meetings and about 300,000 audit events.
 Counts of schools, pupils and what hangs off them grow with the scale; the calendar
-(a year of terms, monthly panel meetings) does not.
+(a year of terms, monthly panel meetings) does not. Referrals decided more than four
+weeks ago are closed, as an officer closes them once the decision is acted on.
 
 Everything is invented and deterministic: the same seed on the same day gives the same
 rows (dates are counted back from today, so the data is never stale). Rows are written
@@ -48,6 +49,7 @@ from apcase.placements.models import Placement, PlacementSession
 from apcase.pupils.models import Carer, Pupil
 from apcase.reference.attendance import Observation
 from apcase.reference.census import NCYear, Sex
+from apcase.referrals.audit import ReferralAction
 from apcase.referrals.models import Referral
 from apcase.reviews.models import Decision, Review
 from apcase.safeguarding.models import Concern, ConcernCategory, ConcernStatus
@@ -79,6 +81,9 @@ SCHOOL_ROLES = (
 )
 LA_ROLES = (Role.PANEL_CHAIR, Role.LA_OFFICER, Role.LA_ADMIN)
 PANEL_MEMBERS = 3
+# An officer closes a decided referral about four weeks after the panel's meeting.
+CLOSED_AFTER = datetime.timedelta(weeks=4)
+CLOSED_OUTCOMES = (PanelDecision.Outcome.APPROVED, PanelDecision.Outcome.DECLINED)
 PROVIDER_ROLES = (Role.PROVIDER_STAFF, Role.PROVIDER_MANAGER)
 FIRST_NAMES = [
     "Ada",
@@ -684,6 +689,7 @@ class Generator:
                 for m in self.panel_members
             ),
         )
+        self.close_decided_referrals()
         for referral in self.referral_rows:
             author = referral.created_by
             self.event(
@@ -712,6 +718,30 @@ class Generator:
                     organisation=self.org[referral.school_id],
                     pupil_id=referral.pupil_id,
                 )
+
+    def close_decided_referrals(self) -> None:
+        """Officers close a referral once the panel's decision has been acted on (the
+        placement made, or the school told): the decisions older than CLOSED_AFTER are
+        closed, so that "open referrals" holds what it holds in use, not a year of them."""
+        officer = self.staff[(self.la.pk, Role.LA_OFFICER)]
+        closed = []
+        for decision in self.decisions:
+            referral = decision.referral
+            day = decision.meeting.date + CLOSED_AFTER
+            if referral is None or decision.outcome not in CLOSED_OUTCOMES or day >= self.today:
+                continue
+            referral.status = Referral.Status.CLOSED
+            referral.closed_at = self.moment(day)
+            closed.append(referral)
+            self.event(
+                referral.closed_at,
+                ReferralAction.CLOSED,
+                referral,
+                actor=officer,
+                organisation=self.org[self.la.pk],
+                pupil_id=referral.pupil_id,
+            )
+        Referral.objects.bulk_update(closed, ["status", "closed_at"], batch_size=500)
 
     def placements(self) -> None:
         approved = [d for d in self.decisions if d.outcome == PanelDecision.Outcome.APPROVED]

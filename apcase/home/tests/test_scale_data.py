@@ -8,6 +8,7 @@ from django.core.management.base import CommandError
 from django.db import connection, transaction
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from apcase.accounts.models import Organisation, User
 from apcase.accounts.tests.factories import SchoolFactory
@@ -46,6 +47,14 @@ def test_a_tiny_authority_has_pupils_referrals_placements_and_a_year_of_register
     assert AttendanceMark.objects.filter(is_current=False, superseded_by__isnull=False).exists()
     assert FollowUpTask.objects.exists()
     assert AuditEvent.objects.filter(action="pupil.created").count() == 60
+    # Decisions more than four weeks old have been acted on and their referrals closed,
+    # each with its event: "open referrals" is not a year of them.
+    closed = Referral.objects.filter(status=Referral.Status.CLOSED, closed_at__isnull=False)
+    assert closed.exists()
+    assert AuditEvent.objects.filter(action="referral_closed").count() == closed.count()
+    assert not Referral.objects.filter(
+        status=Referral.Status.APPROVED, meeting__date__lt=timezone.localdate() - scale.CLOSED_AFTER
+    ).exists()
 
 
 def test_the_same_seed_gives_the_same_data():
