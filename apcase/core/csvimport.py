@@ -1,6 +1,8 @@
-"""What every CSV import shares: reading the bytes as text, the header check, and rows
-read with their line numbers. The GIAS import (apcase.directory.gias) and the MIS
-import (apcase.pupils.mis_import) build on it; each reports `BadFile` in its own words.
+"""What every CSV import shares: reading the bytes as text, the header check, rows
+read with their line numbers, and an all-or-nothing import's refusal (`RowsRefused`,
+each problem a `RowError`). The GIAS import (apcase.directory.gias), the MIS import
+(apcase.pupils.mis_import) and the mark import (apcase.monitoring.mark_import) build on
+it; each reports `BadFile` in its own words.
 
 Bad bytes are refused, never replaced: a file is read as UTF-8 (with or without its
 byte-order mark), else as Windows-1252 (older MIS exports, and GIAS, publish it); a
@@ -18,6 +20,7 @@ the GIAS import may skip invalid rows when the person importing asks it to).
 import csv
 import io
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from .errors import ValidationFailed
@@ -32,6 +35,29 @@ class BadFile(ValidationFailed):
     def __init__(self, message: str, *, line: int = 1):
         super().__init__(message)
         self.line = line
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem of a file: its line, its column ("" for the line or the file as a
+    whole) and what is wrong."""
+
+    line: int
+    column: str
+    message: str
+
+
+class RowsRefused(ValidationFailed):
+    """An all-or-nothing import found problems in the file and imported nothing.
+    `problems` lists them (the first only, where the importer lists at most so many) and
+    `total` counts them all."""
+
+    def __init__(self, problems: list[RowError], total: int | None = None):
+        total = len(problems) if total is None else total
+        noun = "problem" if total == 1 else "problems"
+        super().__init__(f"The file has {total:,} {noun}. Nothing has been imported.")
+        self.problems = problems
+        self.total = total
 
 
 def _line_of(data: bytes, index: int) -> int:

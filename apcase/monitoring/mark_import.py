@@ -39,6 +39,7 @@ from apcase.accounts.models import Organisation, User
 from apcase.chronology.services import Event, added, record_events
 from apcase.core import csvimport
 from apcase.core.bulk import insert_rows
+from apcase.core.csvimport import RowError
 from apcase.core.errors import ValidationFailed
 from apcase.core.words import counted
 from apcase.placements.models import Placement
@@ -81,20 +82,9 @@ _MARK_HELP = (
 )
 
 
-@dataclass(frozen=True)
-class RowError:
-    line: int
-    column: str
-    message: str
-
-
-class MarkImportFailed(ValidationFailed):
-    def __init__(self, problems: list[RowError], total: int | None = None):
-        total = len(problems) if total is None else total
-        noun = "problem" if total == 1 else "problems"
-        super().__init__(f"The file has {total:,} {noun}. Nothing has been imported.")
-        self.problems = problems
-        self.total = total
+class MarkImportFailed(csvimport.RowsRefused):
+    """The marks file's problems (the first MAX_LISTED, and how many in all); no mark
+    was imported."""
 
 
 @dataclass(frozen=True)

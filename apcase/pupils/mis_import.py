@@ -34,6 +34,7 @@ from apcase.accounts.models import Organisation, User
 from apcase.chronology.services import Changes, Event, added, changed_fields, record_events
 from apcase.core import csvimport
 from apcase.core.bulk import insert_values
+from apcase.core.csvimport import RowError
 from apcase.core.errors import NotPermitted, ValidationFailed
 from apcase.core.words import counted
 from apcase.reference.census import ContactMethod, NCYear, SENStatus, Sex
@@ -89,18 +90,8 @@ CARER_COLUMNS: dict[str, str] = {
 _CONTACT = re.compile(r"^contact\s+(\d+)\s+(.+)$", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
-class RowError:
-    line: int
-    column: str
-    message: str
-
-
-class ImportFailed(ValidationFailed):
-    def __init__(self, problems: list[RowError]):
-        noun = "problem" if len(problems) == 1 else "problems"
-        super().__init__(f"The file has {len(problems)} {noun}. Nothing has been imported.")
-        self.problems = problems
+class ImportFailed(csvimport.RowsRefused):
+    """The MIS file's problems, every one listed; no pupil or carer was imported."""
 
 
 @dataclass

@@ -1,5 +1,5 @@
-"""accounts.import_commands: what both CSV import commands say when the person, the
-file or the rows are wrong."""
+"""accounts.import_commands: what both CSV import commands say when the organisation,
+the person, the file or the rows are wrong."""
 
 import io
 from dataclasses import dataclass
@@ -9,8 +9,17 @@ import pytest
 from django.core.management import CommandError
 from django.core.management.base import OutputWrapper
 
-from apcase.accounts.import_commands import acting_user, read_file, write_problems
-from apcase.accounts.tests.factories import UserFactory
+from apcase.accounts.import_commands import (
+    acting_user,
+    organisation,
+    read_file,
+    refusals_reported,
+    write_problems,
+)
+from apcase.accounts.roles import OrganisationKind
+from apcase.accounts.tests.factories import ProviderFactory, SchoolFactory, UserFactory
+from apcase.core.csvimport import RowError, RowsRefused
+from apcase.core.errors import NotPermitted, ValidationFailed
 
 pytestmark = pytest.mark.django_db
 
@@ -48,3 +57,24 @@ def test_each_problem_is_written_with_its_line_and_column_and_how_many_more():
         "line 3: Empty",
         "… and 3 more.",
     ]
+
+
+def test_the_organisation_is_found_by_its_kind_and_lookup_else_the_command_says_so():
+    school = SchoolFactory(urn=110001)
+    provider = ProviderFactory()
+    assert organisation(OrganisationKind.SCHOOL, "No school", urn=110001) == school
+    assert organisation(OrganisationKind.PROVIDER, "No provider", pk=provider.pk) == provider
+    with pytest.raises(CommandError, match="^No provider has the number"):
+        organisation(OrganisationKind.PROVIDER, "No provider has the number", pk=school.pk)
+
+
+def test_a_refused_import_ends_the_command_with_its_message_after_its_problems():
+    out = io.StringIO()
+    refused = pytest.raises(CommandError, match="^The file has 3 problems. Nothing has been")
+    with refused, refusals_reported(OutputWrapper(out)):
+        raise RowsRefused([RowError(2, "DOB", "Not a date")], 3)
+    assert out.getvalue().splitlines() == ["line 2 [DOB]: Not a date", "… and 2 more."]
+    for refusal in (NotPermitted("You cannot import here."), ValidationFailed("Give a reason.")):
+        ended = pytest.raises(CommandError, match=f"^{refusal}$")
+        with ended, refusals_reported(OutputWrapper(io.StringIO())):
+            raise refusal

@@ -7,12 +7,10 @@ a person and the same permission rule applies as on the register page."""
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 
-from apcase.accounts.import_commands import acting_user, read_file, write_problems
-from apcase.accounts.models import Organisation
+from apcase.accounts.import_commands import acting_user, organisation, read_file, refusals_reported
 from apcase.accounts.roles import OrganisationKind
-from apcase.core.errors import NotPermitted, ValidationFailed
 from apcase.core.words import counted
 from apcase.monitoring import mark_import
 
@@ -35,24 +33,17 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        provider = Organisation.objects.filter(
-            kind=OrganisationKind.PROVIDER, pk=options["provider"]
-        ).first()
-        if provider is None:
-            raise CommandError(f"No provider has the number {options['provider']}.")
+        provider = organisation(
+            OrganisationKind.PROVIDER,
+            f"No provider has the number {options['provider']}.",
+            pk=options["provider"],
+        )
         user = acting_user(options["by"])
         content = read_file(options["csv_file"])
-        try:
+        with refusals_reported(self.stderr):
             result = mark_import.import_marks(
                 by=user, provider=provider, content=content, reason=options["reason"]
             )
-        except NotPermitted as error:
-            raise CommandError(str(error)) from None
-        except mark_import.MarkImportFailed as error:
-            write_problems(self.stderr, error.problems, error.total)
-            raise CommandError(str(error)) from None
-        except ValidationFailed as error:
-            raise CommandError(str(error)) from None
         self.stdout.write(
             self.style.SUCCESS(
                 f"{provider}: {counted(result.marks, 'mark')} imported for "

@@ -6,12 +6,10 @@ trail names a person and the same permission rule applies as on the upload page.
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 
-from apcase.accounts.import_commands import acting_user, read_file, write_problems
-from apcase.accounts.models import Organisation
+from apcase.accounts.import_commands import acting_user, organisation, read_file, refusals_reported
 from apcase.accounts.roles import OrganisationKind
-from apcase.core.errors import NotPermitted
 from apcase.pupils import mis_import
 
 
@@ -26,20 +24,15 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        school = Organisation.objects.filter(
-            kind=OrganisationKind.SCHOOL, urn=options["school_urn"]
-        ).first()
-        if school is None:
-            raise CommandError(f"No school has URN {options['school_urn']}.")
+        school = organisation(
+            OrganisationKind.SCHOOL,
+            f"No school has URN {options['school_urn']}.",
+            urn=options["school_urn"],
+        )
         user = acting_user(options["by"])
         content = read_file(options["csv_file"])
-        try:
+        with refusals_reported(self.stderr):
             result = mis_import.import_pupils(by=user, school=school, content=content)
-        except NotPermitted as error:
-            raise CommandError(str(error)) from None
-        except mis_import.ImportFailed as error:
-            write_problems(self.stderr, error.problems)
-            raise CommandError(str(error)) from None
         self.stdout.write(
             self.style.SUCCESS(
                 f"{school}: {result.created} added, {result.updated} updated, "
