@@ -130,9 +130,6 @@ def assurance(
     return green("In date")
 
 
-SESSION_WORDS = {"am": "morning", "pm": "afternoon"}
-
-
 def todays_register(
     *, expected: Iterable[str], marked: Iterable[str], cutoffs_passed: Iterable[str]
 ) -> Cell:
@@ -144,10 +141,10 @@ def todays_register(
     late = [s for s in expected if s not in marked and s in passed]
     waiting = [s for s in expected if s not in marked and s not in passed]
     if late:
-        words = " and ".join(SESSION_WORDS[s] for s in late)
+        words = " and ".join(codes.Session(s).label.lower() for s in late)
         return red("Missing", f"No register for the {words}, past its cut-off.")
     if waiting:
-        words = " and ".join(SESSION_WORDS[s] for s in waiting)
+        words = " and ".join(codes.Session(s).label.lower() for s in waiting)
         return amber("Awaited", f"The {words} register is not in yet (before its cut-off).")
     return green("Received", "Every session today is marked.")
 

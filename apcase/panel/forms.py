@@ -9,12 +9,12 @@ from apcase.accounts.models import Organisation, User
 from apcase.core.forms import GovDateField, ModelMultipleChoiceField, ReasonIfChanged, date_field
 from apcase.directory.forms import ProviderChoiceField
 from apcase.placements.models import Placement
+from apcase.reference.attendance import Weekday
 from apcase.referrals.models import Referral
 
 from .models import InclusionPanel, PanelDecision, PanelMeeting
 from .services import MeetingChange, MeetingPlace
 
-WEEKDAYS = [(0, "Monday"), (1, "Tuesday"), (2, "Wednesday"), (3, "Thursday"), (4, "Friday")]
 ORDINALS = [(1, "First"), (2, "Second"), (3, "Third"), (4, "Fourth"), (-1, "Last")]
 
 
@@ -103,7 +103,7 @@ class MeetingForm(_MeetingFields):
 class SeriesForm(_MeetingFields):
     nth = forms.TypedChoiceField(label="Which week", choices=ORDINALS, coerce=int)
     weekday = forms.TypedChoiceField(
-        label="Day of the week", choices=WEEKDAYS, coerce=int, initial=1
+        label="Day of the week", choices=Weekday.choices, coerce=int, initial=Weekday.TUESDAY
     )
     first_month = GovDateField(
         label="Start from the month of",

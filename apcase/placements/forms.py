@@ -16,9 +16,9 @@ from apcase.core.uploads import ALLOWED_DESCRIPTION, max_upload_bytes
 from apcase.directory.models import Site
 from apcase.directory.selectors import active_sites_of
 from apcase.pupils.models import Carer
-from apcase.reference.attendance import Session
+from apcase.reference.attendance import Session, Weekday
 
-from .models import Placement, PlacementAgreement, PlacementSession
+from .models import Placement, PlacementAgreement
 
 
 class _Form(SimpleForm):
@@ -91,7 +91,7 @@ class TimetableForm(_Form):
         label="Half-days at the provider (the rest of the week is at school)",
         choices=[
             (f"{day}-{s}", f"{day_label} {s_label.lower()}")
-            for day, day_label in PlacementSession.Weekday.choices
+            for day, day_label in Weekday.choices
             for s, s_label in Session.choices
         ],
         widget=forms.CheckboxSelectMultiple,

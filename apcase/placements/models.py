@@ -8,7 +8,7 @@ from apcase.accounts.fields import organisation_fk
 from apcase.accounts.roles import OrganisationKind
 from apcase.core.models import TimeStampedModel, user_fk
 from apcase.core.uploads import StoredFilePath
-from apcase.reference.attendance import Session
+from apcase.reference.attendance import Session, Weekday
 
 
 class Placement(TimeStampedModel):
@@ -167,13 +167,6 @@ class Placement(TimeStampedModel):
 
 class PlacementSession(models.Model):
     """One half-day of the weekly timetable spent at the provider; the rest is at school."""
-
-    class Weekday(models.IntegerChoices):
-        MONDAY = 0, "Monday"
-        TUESDAY = 1, "Tuesday"
-        WEDNESDAY = 2, "Wednesday"
-        THURSDAY = 3, "Thursday"
-        FRIDAY = 4, "Friday"
 
     placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="sessions")
     weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)

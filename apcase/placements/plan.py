@@ -14,7 +14,7 @@ from apcase.accounts.models import Organisation
 from apcase.reference import attendance as codes
 from apcase.reference.gias import ap_type_codes
 
-from .models import Placement, PlacementAgreement, PlacementSession
+from .models import Placement, PlacementAgreement
 
 
 @dataclass(frozen=True)
@@ -124,8 +124,7 @@ def timetable_grid(placement: Placement) -> list[tuple[str, bool, bool]]:
     """(weekday, at provider in the morning, in the afternoon) for Monday to Friday."""
     taken = {(s.weekday, s.session) for s in placement.sessions.all()}
     return [
-        (label, (day, "am") in taken, (day, "pm") in taken)
-        for day, label in PlacementSession.Weekday.choices
+        (label, (day, "am") in taken, (day, "pm") in taken) for day, label in codes.Weekday.choices
     ]
 
 

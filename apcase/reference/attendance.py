@@ -31,6 +31,16 @@ class Session(models.TextChoices):
     PM = "pm", "Afternoon"
 
 
+class Weekday(models.IntegerChoices):
+    """The days of the school week, numbered as `date.weekday()` numbers them."""
+
+    MONDAY = 0, "Monday"
+    TUESDAY = 1, "Tuesday"
+    WEDNESDAY = 2, "Wednesday"
+    THURSDAY = 3, "Thursday"
+    FRIDAY = 4, "Friday"
+
+
 class Category(StrEnum):
     PRESENT = "present"
     ATTENDING = "attending"  # approved educational activity off-site: counts as present

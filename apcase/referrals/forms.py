@@ -12,9 +12,8 @@ from apcase.core.forms import GovDateField, ModelMultipleChoiceField, YesNoField
 from apcase.core.uploads import ALLOWED_DESCRIPTION, max_upload_bytes
 from apcase.directory.forms import ProviderChoiceField
 from apcase.directory.models import Site
-from apcase.placements.models import PlacementSession
 from apcase.pupils.models import Pupil
-from apcase.reference.attendance import Session
+from apcase.reference.attendance import Session, Weekday
 
 from .models import EmergencyPlacement, Referral
 from .workflow import EmergencyCase
@@ -347,7 +346,7 @@ class EmergencyForm(forms.Form):
         "weekday session, so an absence on any day is followed up.",
         choices=[
             (f"{day}-{half}", f"{day_label} {half_label.lower()}")
-            for day, day_label in PlacementSession.Weekday.choices
+            for day, day_label in Weekday.choices
             for half, half_label in Session.choices
         ],
         widget=forms.CheckboxSelectMultiple,

@@ -22,14 +22,16 @@ from typing import Any
 
 from django.utils import timezone
 
+from apcase.reference.attendance import Session, Weekday
+
 from .models import Phase, PlanStatus, ReintegrationPlan, ReviewPoint
 
 # Two sessions a day, five days a week (the School Attendance (Pupil Registration)
 # (England) Regulations 2024 take the register each morning and afternoon session).
 FULL_WEEK_SESSIONS = 10
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")
-HALVES = ("am", "pm")
-SESSIONS: tuple[str, ...] = tuple(f"{day}-{half}" for day in range(5) for half in HALVES)
+SESSIONS: tuple[str, ...] = tuple(
+    f"{day}-{half}" for day in Weekday.values for half in Session.values
+)
 # The code for a session missed because of the part-time timetable: leave of absence
 # for a part-time timetable (School Attendance (Pupil Registration) (England) Regulations
 # 2024, Schedule; "Working together to improve school attendance", 2024).
@@ -39,7 +41,7 @@ SCHOOL, PROVIDER = "school", "provider"
 
 def session_label(key: str) -> str:
     day, half = key.split("-")
-    return f"{WEEKDAYS[int(day)]} {'morning' if half == 'am' else 'afternoon'}"
+    return f"{Weekday(int(day)).label} {Session(half).label.lower()}"
 
 
 def clean_sessions(values: Iterable[Any]) -> set[str]:
