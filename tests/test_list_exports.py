@@ -18,9 +18,11 @@ from apcase.accounts import two_factor
 from apcase.accounts.roles import Role
 from apcase.accounts.tests.helpers import code_for, wrong_code_for
 from apcase.chronology.models import AccessLogEntry
+from apcase.core.spreadsheets import safe_cell
 from apcase.monitoring.tests.access_expectations import absence_kwargs
 from apcase.placements.tests.access_expectations import walk_placement
-from apcase.referrals.tests.factories import complete_referral, make_pupil
+from apcase.referrals.tests.factories import complete_referral, make_meeting, make_panel, make_pupil
+from apcase.referrals.views import REFERRAL_COLUMNS
 from apcase.reviews.tests.factories import make_review
 from conftest import sign_in
 from tests.helpers import assert_page
@@ -223,3 +225,115 @@ def test_the_code_page_sends_only_to_a_page_of_this_site(world, lead):
     url = reverse("accounts:confirm_code") + "?next=https://example.com/"
     response = client.post(url, {"token": code_for(device)})
     assert response["Location"] == reverse("home")
+
+
+def _csv_bytes(rows) -> bytes:
+    """The download's bytes for these rows: a byte-order mark, then each row through
+    csv's writer, every cell made safe as the download makes it."""
+    out = io.StringIO(newline="")
+    writer = csv.writer(out)
+    for row in rows:
+        writer.writerow([safe_cell(cell) for cell in row])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def test_the_la_pupil_csv_holds_every_column_of_every_pupil_once(world, user_with_role):
+    """Every column read from the pupil's record as the page reads it (names, the
+    year's and SEN status's labels, the school's name), in the list's order; a pupil
+    referred twice to the panel is one row."""
+    school = world.school
+    pupils = [
+        make_pupil(
+            school,
+            legal_first_name="Amelia",
+            legal_last_name="Hart",
+            preferred_name="Millie",
+            nc_year="9",
+            sen_status="E",
+        ),
+        make_pupil(school, legal_first_name="=SUM(1)", legal_last_name="Quill, Jr", nc_year="R"),
+        make_pupil(
+            school,
+            legal_first_name="Zoë",
+            legal_last_name='O"Brien',
+            nc_year="11",
+            sen_status="K",
+            date_of_birth=datetime.date(2010, 12, 31),
+        ),
+    ]
+    for pupil in pupils:
+        complete_referral(pupil, submitted_at=timezone.now(), status="submitted")
+    complete_referral(pupils[0], submitted_at=timezone.now(), status="declined")
+    make_pupil(world.other_school, legal_first_name="Zara")
+    client = sign_in(Client(), user_with_role(Role.LA_OFFICER))
+    response = client.get(reverse("pupils:export"))
+    assert response.status_code == 200
+    expected = [
+        (
+            p.upn,
+            p.legal_last_name,
+            p.legal_first_name,
+            p.preferred_name,
+            p.date_of_birth,
+            p.get_nc_year_display(),
+            p.get_sen_status_display(),
+            p.school.name,
+        )
+        for p in sorted(pupils, key=lambda p: (p.legal_last_name, p.legal_first_name, p.pk))
+    ]
+    body = response.getvalue()
+    header = ["UPN", "Legal surname", "Legal forename", "Preferred forename", "Date of birth",
+              "Year", "SEN", "School"]  # fmt: skip
+    assert body == _csv_bytes([header, *expected])
+    assert list(csv.reader(io.StringIO(body.decode("utf-8-sig"), newline="")))[1:] == [
+        [pupils[0].upn, "Hart", "Amelia", "Millie", "2016-03-04", "Year 9",
+         "Education, health and care plan", "Heronsgate School"],
+        [pupils[2].upn, 'O"Brien', "Zoë", "", "2010-12-31", "Year 11", "SEN support",
+         "Heronsgate School"],
+        [pupils[1].upn, "Quill, Jr", "'=SUM(1)", "", "2016-03-04", "Reception",
+         "No special educational needs", "Heronsgate School"],
+    ]  # fmt: skip
+
+
+def test_the_la_referral_csv_holds_every_column_of_every_referral(world, user_with_role):
+    """Each referral's pupil (by the name they are known by), school, status label,
+    meeting date or "Not yet scheduled", and when it last changed, newest first."""
+    school = world.school
+    meeting = make_meeting(make_panel(world.la), date=datetime.date(2026, 12, 9))
+    known_as = make_pupil(
+        school,
+        legal_first_name="Amelia",
+        legal_last_name="Hart",
+        preferred_name="Millie",
+        preferred_last_name="Stone",
+    )
+    formula = make_pupil(school, legal_first_name="+Ned", legal_last_name="Quill")
+    referrals = [
+        complete_referral(known_as, submitted_at=timezone.now(), status="submitted"),
+        complete_referral(
+            formula, submitted_at=timezone.now(), status="scheduled", meeting=meeting
+        ),
+    ]
+    complete_referral(make_pupil(school, legal_first_name="Draft"))  # never sent: not the LA's
+    client = sign_in(Client(), user_with_role(Role.LA_OFFICER))
+    response = client.get(reverse("referrals:export"))
+    assert response.status_code == 200
+    expected = [
+        (
+            r.pupil.upn,
+            r.pupil.display_name,
+            r.school.name,
+            r.get_status_display(),
+            r.meeting.date if r.meeting else "Not yet scheduled",
+            r.updated_at,
+        )
+        for r in sorted(referrals, key=lambda r: (r.updated_at, r.pk), reverse=True)
+    ]
+    body = response.getvalue()
+    assert body == _csv_bytes([REFERRAL_COLUMNS, *expected])
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"), newline="")))[1:]
+    assert [r[:5] for r in rows] == [
+        [formula.upn, "'+Ned Quill", "Heronsgate School", "Scheduled for a meeting", "2026-12-09"],
+        [known_as.upn, "Millie Stone", "Heronsgate School", "Submitted", "Not yet scheduled"],
+    ]
+    assert rows[0][5] == timezone.localtime(referrals[1].updated_at).isoformat(timespec="minutes")

@@ -23,6 +23,8 @@ from apcase.reference.census import (
     MAX_SUSPENSION_DAYS_PER_YEAR,
     PROVISION_FROM_SCHOOL_DAY,
     ExclusionKind,
+    NCYear,
+    SENStatus,
 )
 from apcase.schooldays.calculator import school_year_label, school_year_of
 
@@ -75,19 +77,21 @@ def pupil_export(request: SignedInRequest, fmt: str) -> HttpResponseBase:
     a bulk export, so the code is asked for again and the export is logged."""
     _, filters = _filters(request)
     pupils = selectors.pupils_to_export(request.user, **filters)
+    years, sen = dict(NCYear.choices), dict(SENStatus.choices)
     rows = (
-        [
-            p.upn,
-            p.legal_last_name,
-            p.legal_first_name,
-            p.preferred_name,
-            p.date_of_birth,
-            p.get_nc_year_display(),
-            p.get_sen_status_display(),
-            p.school.name,
-        ]
-        # Read in chunks as the CSV streams out, not all at once.
-        for p in pupils.iterator(chunk_size=2000)
+        (upn, last, first, preferred, born, years.get(year, year), sen.get(need, need), school)
+        # Only the columns written, as tuples, read in chunks as the CSV streams out.
+        for upn, last, first, preferred, born, year, need, school, _ in pupils.values_list(
+            "upn",
+            "legal_last_name",
+            "legal_first_name",
+            "preferred_name",
+            "date_of_birth",
+            "nc_year",
+            "sen_status",
+            "school__name",
+            "pk",  # in the order (and so in DISTINCT) already: one row per pupil
+        ).iterator(chunk_size=2000)
     )
     header = [
         "UPN",
