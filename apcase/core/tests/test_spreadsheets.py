@@ -1,11 +1,15 @@
 import csv
 import io
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import timezone
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from apcase.core.spreadsheets import csv_response, safe_cell
+from apcase.core.spreadsheets import CSV_ROWS_PER_PIECE, csv_lines, csv_response, safe_cell
 
 
 @pytest.mark.parametrize(
@@ -33,21 +37,28 @@ def test_a_csv_download_is_an_uncached_attachment_with_every_cell_made_safe():
     assert rows == [["Name", "Note"], ["'=cmd|' /C calc'!A0", "ok"]]
 
 
-def test_a_csv_download_is_streamed_row_by_row_from_a_lazy_source():
+def test_a_csv_download_is_streamed_a_piece_at_a_time_from_a_lazy_source():
     read = []
+    count = 2 * CSV_ROWS_PER_PIECE + 3
 
     def rows():
-        for n in range(3):
+        for n in range(count):
             read.append(n)
             yield [f"=SUM({n})", n]
 
     response = csv_response("big.csv", ["Formula", "n"], rows())
     assert response.streaming
     assert read == []  # nothing is read before the download is sent
-    chunks = [chunk.decode("utf-8") for chunk in response.streaming_content]
-    assert chunks[0] == "\ufeff"
-    assert chunks[1:] == ["Formula,n\r\n", "'=SUM(0),0\r\n", "'=SUM(1),1\r\n", "'=SUM(2),2\r\n"]
-    assert read == [0, 1, 2]
+    pieces = iter(response.streaming_content)
+    assert next(pieces).decode("utf-8") == "\ufeff"
+    assert next(pieces).decode("utf-8") == "Formula,n\r\n"
+    first = next(pieces).decode("utf-8")
+    assert len(read) == CSV_ROWS_PER_PIECE  # sent before the rest is read
+    assert first.startswith("'=SUM(0),0\r\n'=SUM(1),1\r\n")
+    rest = [piece.decode("utf-8") for piece in pieces]
+    assert [len(p.splitlines()) for p in [first, *rest]] == [CSV_ROWS_PER_PIECE] * 2 + [3]
+    assert "".join([first, *rest]).splitlines() == [f"'=SUM({n}),{n}" for n in range(count)]
+    assert read == list(range(count))
 
 
 def test_a_download_name_cannot_break_out_of_its_header():
@@ -105,3 +116,30 @@ def test_a_format_not_offered_is_not_found():
 
     with pytest.raises(Http404):
         download("ods", Sheet("list", ["Name"], []))
+
+
+# Moments a record can hold (the extremes of datetime cannot move into another zone).
+EARLIEST, LATEST = datetime(1900, 1, 1), datetime(2200, 1, 1)
+CELLS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.decimals(allow_nan=False, allow_infinity=False),
+    st.text(),
+    st.sampled_from(LEADING).flatmap(lambda start: st.text().map(lambda t: start + t)),
+    st.dates(),
+    st.datetimes(EARLIEST, LATEST, timezones=st.sampled_from([UTC, ZoneInfo("Europe/London")])),
+    st.datetimes(EARLIEST, LATEST),
+)
+
+
+@given(rows=st.lists(st.lists(CELLS, max_size=6), max_size=5))
+@settings(max_examples=200, deadline=None)
+def test_every_cell_of_a_csv_download_is_written_as_safe_cell_writes_it(rows):
+    """The download writes its common cells (text, dates, moments) without asking
+    safe_cell each time: every kind of cell still comes out as safe_cell has it."""
+    with timezone.override("Europe/London"):
+        text = "".join(csv_lines(["Head"], rows))
+        expected = io.StringIO(newline="")
+        csv.writer(expected).writerows([["Head"], *[[safe_cell(c) for c in r] for r in rows]])
+    assert text == "\ufeff" + expected.getvalue()
