@@ -20,6 +20,7 @@ from apcase.chronology.services import log_access
 from apcase.placements import watch
 from apcase.placements.models import Placement, PlacementSession
 from apcase.placements.selectors import (
+    PLACEMENT_RELATED,
     get_placement_for,
     placements_visible_to,
     provider_ids_for,
@@ -119,13 +120,7 @@ def expected_placements(
 def all_expected_placements(day: datetime.date, session: str) -> QuerySet[Placement]:
     """Every placement, at any provider, whose pupil is expected this session: what the
     cut-off check walks."""
-    return Placement.objects.filter(expected_on(day, session)).select_related(
-        "pupil",
-        "pupil__school",
-        "pupil__school__local_authority",
-        "provider",
-        "named_staff_member",
-    )
+    return Placement.objects.filter(expected_on(day, session)).select_related(*PLACEMENT_RELATED)
 
 
 def providers_of(user: User) -> list[Any]:

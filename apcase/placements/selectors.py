@@ -74,17 +74,29 @@ def _scope(user: User) -> Q | None:
     return any_of(parts)
 
 
+# Read with a placement wherever one is shown or changed: its pupil with their school
+# and authority (whose staff may see it, and whose record an audit event names), its
+# provider and its named staff member.
+PLACEMENT_RELATED = (
+    "pupil",
+    "pupil__school",
+    "pupil__school__local_authority",
+    "provider",
+    "named_staff_member",
+)
+
+
+def placement_related(link: str) -> list[str]:
+    """For select_related on a record that links to a placement by `link`: the
+    placement, and PLACEMENT_RELATED through it."""
+    return [link, *(f"{link}__{name}" for name in PLACEMENT_RELATED)]
+
+
 def placements_visible_to(user: User) -> QuerySet[Placement]:
     scope = _scope(user)
     if scope is None:
         return Placement.objects.none()
-    return Placement.objects.filter(scope).select_related(
-        "pupil",
-        "pupil__school",
-        "pupil__school__local_authority",
-        "provider",
-        "named_staff_member",
-    )
+    return Placement.objects.filter(scope).select_related(*PLACEMENT_RELATED)
 
 
 def get_placement_for(user: User, placement_id: int) -> Placement:

@@ -13,7 +13,7 @@ from apcase.accounts.roles import Role
 from apcase.chronology.services import log_access
 from apcase.placements import watch
 from apcase.placements.models import Placement
-from apcase.placements.selectors import placements_visible_to
+from apcase.placements.selectors import placement_related, placements_visible_to
 from apcase.pupils.models import Pupil
 from apcase.reviews.models import Decision, Review
 
@@ -25,16 +25,7 @@ OPEN = (PlanStatus.DRAFT, PlanStatus.ACTIVE)
 def plans_visible_to(user: User) -> QuerySet[ReintegrationPlan]:
     return ReintegrationPlan.objects.filter(
         placement__in=placements_visible_to(user).values("pk")
-    ).select_related(
-        "placement",
-        "placement__pupil",
-        "placement__pupil__school",
-        "placement__pupil__school__local_authority",
-        "placement__provider",
-        "placement__named_staff_member",
-        "named_adult",
-        "agreed_by",
-    )
+    ).select_related(*placement_related("placement"), "named_adult", "agreed_by")
 
 
 def get_plan_for(

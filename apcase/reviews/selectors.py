@@ -17,7 +17,11 @@ from apcase.chronology.services import log_access
 from apcase.core.queries import any_of
 from apcase.placements import watch
 from apcase.placements.models import Placement
-from apcase.placements.selectors import get_placement_for, placements_visible_to
+from apcase.placements.selectors import (
+    get_placement_for,
+    placement_related,
+    placements_visible_to,
+)
 from apcase.pupils.models import Carer, Pupil
 from apcase.safeguarding.selectors import concerns_in_period_for
 
@@ -86,13 +90,7 @@ def carers_of(pupil: Pupil) -> QuerySet[Carer]:
 
 def _reviews_visible_to(user: User) -> QuerySet[Review]:
     return Review.objects.filter(placement__in=placements_visible_to(user)).select_related(
-        "placement",
-        "placement__pupil",
-        "placement__pupil__school",
-        "placement__pupil__school__local_authority",
-        "placement__provider",
-        "placement__named_staff_member",
-        "held_by",
+        *placement_related("placement"), "held_by"
     )
 
 
