@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db.models import (
     Case,
     DecimalField,
+    Model,
     OuterRef,
     Q,
     QuerySet,
@@ -103,16 +104,24 @@ def get_placement_for(user: User, placement_id: int) -> Placement:
     return one_or_404(placements_visible_to(user), placement_id, "No such placement.")
 
 
-def read_placement_for(user: User, placement_id: int, *, action: str) -> Placement:
-    """The placement for a page or a file that shows it; the read is logged as `action`."""
-    placement = get_placement_for(user, placement_id)
+def log_placement_read(
+    user: User, placement: Placement, action: str, target: Model | None = None
+) -> None:
+    """Log that `user` read `target` (the placement itself, or one of its records: a
+    review, a reintegration plan) as `action`, under the pupil and their school."""
     log_access(
         by=user,
         action=action,
-        target=placement,
+        target=placement if target is None else target,
         organisation=placement.pupil.school,
         pupil_id=placement.pupil_id,
     )
+
+
+def read_placement_for(user: User, placement_id: int, *, action: str) -> Placement:
+    """The placement for a page or a file that shows it; the read is logged as `action`."""
+    placement = get_placement_for(user, placement_id)
+    log_placement_read(user, placement, action)
     return placement
 
 
@@ -145,13 +154,7 @@ def get_signed_form_for(user: User, placement_id: int, agreement_id: int) -> Pla
     )
     if agreement is None:
         raise Http404("No such signed form.")
-    log_access(
-        by=user,
-        action="placement.signed_form_downloaded",
-        target=placement,
-        organisation=placement.pupil.school,
-        pupil_id=placement.pupil_id,
-    )
+    log_placement_read(user, placement, "placement.signed_form_downloaded")
     return agreement
 
 

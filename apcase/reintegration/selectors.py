@@ -13,7 +13,11 @@ from apcase.accounts.roles import Role
 from apcase.chronology.services import log_access
 from apcase.placements import watch
 from apcase.placements.models import Placement
-from apcase.placements.selectors import placement_related, placements_visible_to
+from apcase.placements.selectors import (
+    log_placement_read,
+    placement_related,
+    placements_visible_to,
+)
 from apcase.pupils.models import Pupil
 from apcase.reviews.models import Decision, Review
 
@@ -34,13 +38,7 @@ def get_plan_for(
     plan = plans_visible_to(user).filter(pk=plan_id).first()
     if plan is None:
         raise Http404("No such reintegration plan.")
-    log_access(
-        by=user,
-        action=action,
-        target=plan,
-        organisation=plan.placement.pupil.school,
-        pupil_id=plan.placement.pupil_id,
-    )
+    log_placement_read(user, plan.placement, action, target=plan)
     return plan
 
 

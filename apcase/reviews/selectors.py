@@ -19,6 +19,7 @@ from apcase.placements import watch
 from apcase.placements.models import Placement
 from apcase.placements.selectors import (
     get_placement_for,
+    log_placement_read,
     placement_related,
     placements_visible_to,
 )
@@ -40,13 +41,7 @@ def reviews_to_export(user: User, placement_id: int) -> tuple[Placement, list[Re
     """The placement's reviews, as its reviews page lists them, for a download; the
     export is logged."""
     placement = get_placement_for_reviews(user, placement_id)
-    log_access(
-        by=user,
-        action="reviews.exported",
-        target=placement,
-        organisation=placement.pupil.school,
-        pupil_id=placement.pupil_id,
-    )
+    log_placement_read(user, placement, "reviews.exported")
     return placement, reviews_of(placement)
 
 
@@ -105,13 +100,7 @@ def read_review_for(user: User, review_id: int, *, purpose: str = "viewed") -> R
     )
     if review is None or not policies.can_read_reviews(user, review.placement):
         raise Http404("No such review.")
-    log_access(
-        by=user,
-        action=f"review.{purpose}",
-        target=review,
-        organisation=review.placement.pupil.school,
-        pupil_id=review.placement.pupil_id,
-    )
+    log_placement_read(user, review.placement, f"review.{purpose}", target=review)
     return review
 
 
