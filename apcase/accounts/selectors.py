@@ -17,6 +17,19 @@ from .audit import AccountAction
 from .models import CalendarFeed, Invitation, Membership, Organisation, User, hash_token
 
 
+def staff_of(organisation: Organisation) -> QuerySet[User]:
+    """The people who work at `organisation` now (an active account and an active
+    membership there, as policies.works_at asks), by name: whom a form may name as a
+    child's named staff member or named adult."""
+    return (
+        User.objects.filter(
+            is_active=True, memberships__organisation=organisation, memberships__is_active=True
+        )
+        .distinct()
+        .order_by("full_name")
+    )
+
+
 def organisations_managed_by(user: User) -> QuerySet[Organisation]:
     """Organisations whose users `user` may manage: their own as an admin; all for a
     system admin."""

@@ -5,6 +5,7 @@ from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
 
 from apcase.accounts.models import User
+from apcase.accounts.selectors import staff_of
 from apcase.core.forms import (
     GovDateField,
     ModelMultipleChoiceField,
@@ -76,13 +77,7 @@ class PlanForm(_Form):
         if placement.site and placement.site not in sites:
             sites.insert(0, placement.site)
         self.fields["site"].choices = [("", "Main site / not given"), *[(s, s) for s in sites]]  # type: ignore[attr-defined]
-        self.fields["named_staff_member"].queryset = (  # type: ignore[attr-defined]
-            User.objects.filter(
-                memberships__organisation=placement.pupil.school, memberships__is_active=True
-            )
-            .distinct()
-            .order_by("full_name")
-        )
+        self.fields["named_staff_member"].queryset = staff_of(placement.pupil.school)  # type: ignore[attr-defined]
 
 
 class TimetableForm(_Form):

@@ -3,6 +3,7 @@ from typing import Any
 from django import forms
 
 from apcase.accounts.models import User
+from apcase.accounts.selectors import staff_of
 from apcase.core.forms import GovDateField, SimpleForm
 from apcase.pupils.models import Carer, Pupil
 
@@ -34,16 +35,7 @@ class PlanForm(SimpleForm):
 
     def __init__(self, *args: Any, pupil: Pupil, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # Current, active members of the pupil's school only.
-        self.fields["named_adult"].queryset = (  # type: ignore[attr-defined]
-            User.objects.filter(
-                is_active=True,
-                memberships__organisation=pupil.school,
-                memberships__is_active=True,
-            )
-            .distinct()
-            .order_by("full_name")
-        )
+        self.fields["named_adult"].queryset = staff_of(pupil.school)  # type: ignore[attr-defined]
 
 
 class PhaseForm(SimpleForm):

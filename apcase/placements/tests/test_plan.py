@@ -2,6 +2,8 @@ import datetime
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from apcase.accounts.roles import Role
@@ -18,6 +20,7 @@ from apcase.placements.tests.factories import (
     make_placement,
 )
 from apcase.referrals.tests.factories import make_pupil, person
+from conftest import sign_in
 
 TODAY = datetime.date(2026, 9, 1)
 
@@ -110,6 +113,25 @@ def test_the_named_staff_member_must_work_at_the_pupils_school(world, planned, l
     outsider = person(Role.SCHOOL_STAFF, world.other_school)
     with pytest.raises(ValidationFailed):
         _update(planned, lead, named_staff_member=outsider)
+
+
+def test_the_plan_page_offers_as_named_staff_member_only_people_working_at_the_school(
+    world, planned, lead
+):
+    """The choices are those the service accepts (policies.works_at): a deactivated
+    account, or someone whose membership has ended, is not offered."""
+    current = person(Role.SCHOOL_STAFF, world.school, full_name="Current Colleague")
+    person(Role.SCHOOL_STAFF, world.school, full_name="Deactivated Account", is_active=False)
+    left = person(Role.SCHOOL_STAFF, world.school, full_name="Left The School")
+    left.memberships.update(is_active=False)
+    person(Role.SCHOOL_STAFF, world.other_school, full_name="Other School")
+    client = sign_in(Client(), lead)
+    response = client.get(reverse("placements:edit_plan", kwargs={"placement_id": planned.pk}))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert current.full_name in page
+    for absent in ("Deactivated Account", "Left The School", "Other School"):
+        assert absent not in page
 
 
 def test_changing_the_plan_needs_agreement_again(world, planned, lead):
