@@ -12,11 +12,11 @@ from django.utils import timezone
 
 from apcase.access import policies
 from apcase.accounts.models import User
-from apcase.chronology.services import Changes, record_event
+from apcase.chronology.services import Changes
 from apcase.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
 from apcase.core.words import counted
 from apcase.placements.models import Placement
-from apcase.placements.services import locked_placement
+from apcase.placements.services import locked_placement, record_change
 from apcase.pupils.models import Carer
 from apcase.reviews.models import Review
 
@@ -30,15 +30,7 @@ OPEN = (PlanStatus.DRAFT, PlanStatus.ACTIVE)
 def record(
     by: User, plan: ReintegrationPlan, action: ReintegrationAction, summary: str, changes: Changes
 ) -> None:
-    record_event(
-        by=by,
-        action=action,
-        target=plan,
-        organisation=plan.placement.pupil.school,
-        pupil_id=plan.placement.pupil_id,
-        summary=summary[:500],
-        changes=changes,
-    )
+    record_change(by, plan.placement, action, summary[:500], changes, target=plan)
 
 
 def locked(

@@ -12,7 +12,7 @@ them, so callers import `apcase.placements.services` as before."""
 from .agreements import AgreementDetails, record_agreement, record_provider_agreement
 from .alerts import ALERTED_EVERY_DAY, send_daily_alerts
 from .commissioning import correct_commissioning
-from .common import locked_placement, max_length
+from .common import locked_placement, max_length, record_change
 from .details import PLAN_FIELDS, PlanDetails, update_plan
 from .objectives import add_objective, remove_objective
 from .sites import set_sites
@@ -27,6 +27,7 @@ __all__ = [
     "correct_commissioning",
     "locked_placement",
     "max_length",
+    "record_change",
     "record_agreement",
     "record_provider_agreement",
     "remove_objective",

@@ -5,13 +5,14 @@ import datetime
 from collections.abc import Callable
 
 from django.conf import settings
+from django.db.models import Model
 
 from apcase.access import policies
 from apcase.accounts.models import User
+from apcase.chronology.actions import AuditAction
 from apcase.chronology.services import Changes, record_event
 from apcase.core.errors import NotPermitted, TransitionNotAllowed
 
-from ..audit import PlacementAction
 from ..models import Placement
 
 
@@ -50,12 +51,20 @@ def _locked_for_planning(
 
 
 def record_change(
-    by: User, placement: Placement, action: PlacementAction, summary: str, changes: Changes
+    by: User,
+    placement: Placement,
+    action: AuditAction,
+    summary: str,
+    changes: Changes,
+    *,
+    target: Model | None = None,
 ) -> None:
+    """Record a change to the placement, or to `target` (one of its records, such as a
+    reintegration plan), under the pupil and their school."""
     record_event(
         by=by,
         action=action,
-        target=placement,
+        target=placement if target is None else target,
         organisation=placement.pupil.school,
         pupil_id=placement.pupil_id,
         summary=summary,
