@@ -24,6 +24,7 @@ from apcase.access import policies
 from apcase.accounts.models import Organisation, User
 from apcase.core.errors import NotPermitted, TransitionNotAllowed, ValidationFailed
 from apcase.pupils.models import Pupil
+from apcase.reference.attendance import WEEK_SESSIONS
 
 from . import notify
 from .audit import PlacementAction
@@ -195,8 +196,7 @@ def start_emergency_placement(
     _check_may_arrange(by, pupil)
     start = start_date or timezone.localdate()
     errors = check_named_staff_member(named_staff_member, pupil) | check_sites(sites, provider)
-    valid = {(day, half) for day in range(5) for half in ("am", "pm")}
-    if not sessions or not set(sessions) <= valid:
+    if not sessions or not set(sessions) <= WEEK_SESSIONS:
         errors["sessions"] = ["Choose the half-days the pupil is at the provider."]
     if errors:
         raise ValidationFailed("Check the placement.", errors)

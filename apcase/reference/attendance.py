@@ -41,6 +41,12 @@ class Weekday(models.IntegerChoices):
     FRIDAY = 4, "Friday"
 
 
+# Every half-day of the school week, as (weekday, session): what a timetable chooses from.
+WEEK_SESSIONS: frozenset[tuple[int, str]] = frozenset(
+    (day, session) for day in Weekday.values for session in Session.values
+)
+
+
 class Category(StrEnum):
     PRESENT = "present"
     ATTENDING = "attending"  # approved educational activity off-site: counts as present

@@ -5,7 +5,8 @@ from django.db import transaction
 from apcase.accounts.models import User
 from apcase.core.errors import ValidationFailed
 from apcase.core.words import counted
-from apcase.reference.attendance import Session
+from apcase.reference.attendance import WEEK_SESSIONS
+from apcase.reference.census import FULL_TIME_SESSIONS_PER_WEEK
 
 from ..audit import PlacementAction
 from ..models import Placement, PlacementSession
@@ -16,15 +17,14 @@ from .common import _locked_for_planning, _new_version, record_change
 def set_timetable(placement: Placement, *, by: User, sessions: set[tuple[int, str]]) -> Placement:
     """The half-days at the provider each week; the rest of the week is at school."""
     placement = _locked_for_planning(placement, by)
-    valid = {(day, s) for day in range(5) for s in Session.values}
     if not sessions:
         raise ValidationFailed(
             "Choose at least one session at the provider.",
             {"sessions": ["Choose at least one session at the provider."]},
         )
-    if not sessions <= valid:
+    if not sessions <= WEEK_SESSIONS:
         raise ValidationFailed("Choose sessions from Monday to Friday.")
-    if placement.is_additional_part_time and len(sessions) >= 10:
+    if placement.is_additional_part_time and len(sessions) >= FULL_TIME_SESSIONS_PER_WEEK:
         raise ValidationFailed("A second placement must be part time.")
     before = {(s.weekday, s.session) for s in placement.sessions.all()}
     if before == sessions:
