@@ -69,6 +69,11 @@ def max_upload_bytes() -> int:
     return int(getattr(settings, "APCASE_UPLOAD_MAX_BYTES", 10 * 1024 * 1024))
 
 
+def upload_hint() -> str:
+    """An upload field's hint: the kinds and the size `check_upload` accepts."""
+    return f"Upload {ALLOWED_DESCRIPTION}, smaller than {max_upload_bytes() // (1024 * 1024)} MB."
+
+
 def sniff(stream: IO[bytes]) -> FileKind | None:
     """What the file is, judged by its first bytes (and, for DOCX, its zip contents)."""
     stream.seek(0)
@@ -223,11 +228,19 @@ def storage() -> FileSystemStorage:
     return FileSystemStorage(location=settings.MEDIA_ROOT, base_url=None)
 
 
-def store_upload(upload: "File[Any]", *, folder: str) -> tuple[str, FileKind, str]:
+def store_upload(
+    upload: "File[Any]", *, folder: str, field: str | None = None
+) -> tuple[str, FileKind, str]:
     """Validate and store an upload; returns (stored path, kind, cleaned original name).
-    Call inside the service's transaction; a failed transaction leaves an orphan file,
-    never a record without its file."""
-    kind = check_upload(upload)
+    A refusal names `field`, the form field the file came from, so the form shows it
+    there. Call inside the service's transaction; a failed transaction leaves an orphan
+    file, never a record without its file."""
+    try:
+        kind = check_upload(upload)
+    except ValidationFailed as error:
+        if field is None:
+            raise
+        raise ValidationFailed(str(error), {field: [str(error)]}) from error
     safe_folder = re.sub(r"[^a-z0-9_-]", "", folder.lower()) or "uploads"
     name = f"{safe_folder}/{uuid.uuid4().hex}.{kind.extension}"
     upload.seek(0)

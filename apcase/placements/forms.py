@@ -13,7 +13,7 @@ from apcase.core.forms import (
     SimpleForm,
     YesNoField,
 )
-from apcase.core.uploads import ALLOWED_DESCRIPTION, max_upload_bytes
+from apcase.core.uploads import upload_hint
 from apcase.directory.models import Site
 from apcase.directory.selectors import active_sites_of
 from apcase.pupils.models import Carer
@@ -140,8 +140,7 @@ class AgreementForm(_Form):
     )
     signed_form = forms.FileField(
         label="If they signed a form: upload it",
-        help_text=f"Upload {ALLOWED_DESCRIPTION}, smaller than "
-        f"{max_upload_bytes() // (1024 * 1024)} MB.",
+        help_text=upload_hint(),
         required=False,
     )
     agreed_on = GovDateField(label="Date they agreed")

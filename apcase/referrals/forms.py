@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from apcase.accounts.models import Organisation, User
 from apcase.core.forms import GovDateField, ModelMultipleChoiceField, YesNoField, date_field
-from apcase.core.uploads import ALLOWED_DESCRIPTION, max_upload_bytes
+from apcase.core.uploads import upload_hint
 from apcase.directory.forms import ProviderChoiceField
 from apcase.directory.models import Site
 from apcase.pupils.models import Pupil
@@ -287,8 +287,7 @@ class DocumentForm(forms.Form):
     )
     upload = forms.FileField(
         label="Upload a file",
-        help_text=f"Upload {ALLOWED_DESCRIPTION}, smaller than "
-        f"{max_upload_bytes() // (1024 * 1024)} MB.",
+        help_text=upload_hint(),
         error_messages={"required": "Select a file to upload."},
     )
 

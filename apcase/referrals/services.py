@@ -226,10 +226,7 @@ def add_document(referral: Referral, *, by: User, title: str, upload: Any) -> Re
     _check_editable(referral, by=by, version=None)
     if not title.strip():
         raise ValidationFailed("Enter a title for the document.", {"title": ["Enter a title."]})
-    try:
-        stored, kind, original = store_upload(upload, folder="referrals")
-    except ValidationFailed as error:
-        raise ValidationFailed(str(error), {"upload": [str(error)]}) from error
+    stored, kind, original = store_upload(upload, folder="referrals", field="upload")
     document = ReferralDocument.objects.create(
         referral=referral,
         title=title.strip(),

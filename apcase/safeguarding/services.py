@@ -101,10 +101,7 @@ def raise_concern(
             others_involved=report.others_involved.strip(),
         )
         for upload in files:
-            try:
-                path, kind, original = store_upload(upload, folder="concerns")
-            except ValidationFailed as error:
-                raise fail("attachments", str(error)) from error
+            path, kind, original = store_upload(upload, folder="concerns", field="attachments")
             ConcernAttachment.objects.create(
                 concern=concern,
                 stored_path=path,

@@ -182,6 +182,17 @@ def test_the_referral_page_still_takes_a_plain_word_document(lead_and_referral):
     assert referral.documents.get().extension == "docx"
 
 
+def test_a_refused_upload_names_the_form_field_it_came_from(media):
+    """So the form shows the refusal beside the file field, not only in the summary."""
+    with pytest.raises(ValidationFailed) as named:
+        uploads.store_upload(upload(b""), folder="referrals", field="upload")
+    assert named.value.errors == {"upload": ["The selected file is empty."]}
+    with pytest.raises(ValidationFailed) as unnamed:
+        uploads.store_upload(upload(b""), folder="referrals")
+    assert unnamed.value.errors == {None: ["The selected file is empty."]}
+    assert not media.exists() or not any(p.is_file() for p in media.rglob("*"))
+
+
 # --- removal deletes the file, after the commit only ------------------------------------
 
 

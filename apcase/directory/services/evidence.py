@@ -129,10 +129,7 @@ def add_assurance_record(
     if errors:
         raise ValidationFailed("Check the assurance record.", errors)
     with transaction.atomic():
-        try:
-            path, file_kind, original = store_upload(document, folder="assurance")
-        except ValidationFailed as error:
-            raise ValidationFailed(str(error), {"document": [str(error)]}) from error
+        path, file_kind, original = store_upload(document, folder="assurance", field="document")
         record = AssuranceRecord.objects.create(
             organisation=provider,
             kind=details.kind,

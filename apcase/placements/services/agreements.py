@@ -95,10 +95,9 @@ def _check_carer(placement: Placement, details: AgreementDetails) -> Carer:
 def _stored_form(details: AgreementDetails) -> dict[str, str]:
     if details.how != HOW.SIGNED_FORM or details.signed_form is None:
         return {}
-    try:
-        stored, kind, original = store_upload(details.signed_form, folder="agreements")
-    except ValidationFailed as error:
-        raise _refuse("signed_form", str(error)) from error
+    stored, kind, original = store_upload(
+        details.signed_form, folder="agreements", field="signed_form"
+    )
     return {
         "signed_form_path": stored,
         "signed_form_name": original,
