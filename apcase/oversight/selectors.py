@@ -38,7 +38,7 @@ from apcase.reviews.models import Review
 from apcase.safeguarding.models import ConcernStatus
 from apcase.safeguarding.selectors import concerns_visible_to
 
-SESSIONS = ("am", "pm")
+SESSIONS = codes.Session.values
 ALERT_KINDS = (FollowUpTask.Kind.ABSENCE, FollowUpTask.Kind.REGISTER_MISSING)
 
 
@@ -168,7 +168,7 @@ def home_code_counts(placement: Placement, counts: list[MarkCount]) -> list[tupl
 
 def _expected_today(ids: list[int], today: datetime.date) -> dict[int, list[str]]:
     found: dict[int, list[str]] = defaultdict(list)
-    for session in ("am", "pm"):
+    for session in SESSIONS:
         for pid in Placement.objects.filter(expected_on(today, session), pk__in=ids).values_list(
             "pk", flat=True
         ):
@@ -255,7 +255,7 @@ def board_facts_to_export(user: User) -> Facts:
 
 
 def cutoffs_passed(today: datetime.date, now: datetime.datetime) -> list[str]:
-    return [s for s in ("am", "pm") if monitoring_rules.cutoff_at(today, s) <= now]
+    return [s for s in SESSIONS if monitoring_rules.cutoff_at(today, s) <= now]
 
 
 def provider_is_unregistered(provider: Organisation) -> bool:
