@@ -229,7 +229,17 @@ def weekly(marks: list[AttendanceMark]) -> list[WeekBar]:
 def attendance_of_placement(
     placement: Placement,
 ) -> tuple[AttendanceSummary, list[WeekBar], list[AttendanceMark]]:
-    marks = list(current_marks(placement=placement).order_by("date", "session"))
+    """The placement's current marks in order, with its summary and weekly bars. Each
+    mark holds `placement` itself, all its `home_code` reads: joining the placement,
+    the pupil and who recorded it to every mark cost the page most of its time (with
+    a whole authority's pupils, PostgreSQL hashed them all to join one)."""
+    marks = list(
+        AttendanceMark.objects.filter(placement=placement, is_current=True).order_by(
+            "date", "session"
+        )
+    )
+    for mark in marks:
+        mark.placement = placement
     return summarise([m.home_code for m in marks]), weekly(marks), marks
 
 

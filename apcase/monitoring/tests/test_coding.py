@@ -9,7 +9,9 @@ import io
 
 import pytest
 from django.apps import apps
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -233,6 +235,43 @@ def test_a_provider_correction_after_coding_goes_back_to_the_queue(world, provid
     current = selectors.current_marks(placement=placement).get()
     assert (current.observed, current.home_code) == ("absent_illness", "N")
     assert list(selectors.absences_to_code_for(lead)) == [current]
+
+
+def _placement_page(client, placement):
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("monitoring:placement", kwargs={"placement_id": placement.pk}))
+    assert page.status_code == 200
+    return page.content.decode(), len(queries)
+
+
+def test_the_placement_page_reads_as_many_queries_for_ten_days_of_marks_as_for_one(
+    world, provider_staff, lead
+):
+    """Every current mark's home code is worked out from the placement the page read,
+    so more marks (coded, uncoded, corrected) cost no more queries and each absence is
+    still listed with the school's code or N."""
+    placement, first = _absent(world, provider_staff)
+    client = sign_in(Client(), lead)
+    _placement_page(client, placement)  # warm the session and caches
+    html, one_day = _placement_page(client, placement)
+    assert html.count("<strong>N</strong> – Reason not yet known") == 1
+    services.code_absence(first, by=lead, code="O")
+    for n in range(1, 10):
+        day = DAY + datetime.timedelta(days=n + 2 * (n // 5))  # weekdays only
+        observed = "absent_no_reason" if n % 3 == 0 else "present"
+        services.submit_register(
+            by=provider_staff,
+            provider=world.provider,
+            day=day,
+            session="am",
+            marks={placement.pk: observed},
+            now=timezone.make_aware(datetime.datetime.combine(day, datetime.time(9, 15))),
+        )
+    html, ten_days = _placement_page(client, placement)
+    assert ten_days == one_day
+    assert html.count("<strong>O</strong> – Absent, other unauthorised reason") == 1
+    assert html.count("<strong>N</strong> – Reason not yet known") == 3
+    assert "Home school coded it O" in html  # the correction is in the history
 
 
 # --- dual registration -------------------------------------------------------------
