@@ -6,6 +6,7 @@ from django import forms
 
 from apcase.accounts.models import Organisation
 from apcase.core.forms import GovDateField, YesNoField, date_field
+from apcase.core.uploads import upload_hint
 
 from .assurance import annotated_reasons
 from .models import APSettingType, AssuranceKind, Registration, ServiceCategory
@@ -250,7 +251,7 @@ class AssuranceForm(forms.Form):
     )
     document = forms.FileField(
         label="Evidence document",
-        help_text="A PDF, a Word document (.docx), or a PNG or JPEG image, up to 10 MB.",
+        help_text=upload_hint(),
     )
 
     def __init__(self, *args: Any, **kwargs: Any):

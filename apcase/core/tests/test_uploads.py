@@ -193,6 +193,27 @@ def test_a_refused_upload_names_the_form_field_it_came_from(media):
     assert not media.exists() or not any(p.is_file() for p in media.rglob("*"))
 
 
+def test_every_file_field_stored_by_store_upload_states_the_kinds_and_the_size_allowed():
+    """The hint beside each such field says what check_upload accepts, so a user is
+    not refused a file the hint invited (the evidence field said 10 MB whatever the
+    setting; the concern attachment gave no size)."""
+    from apcase.directory.forms import AssuranceForm
+    from apcase.placements.forms import AgreementForm
+    from apcase.referrals.forms import DocumentForm
+    from apcase.safeguarding.forms import ConcernForm
+
+    size = f"smaller than {uploads.max_upload_bytes() // (1024 * 1024)} MB"
+    for form, field in [
+        (DocumentForm, "upload"),
+        (AgreementForm, "signed_form"),
+        (AssuranceForm, "document"),
+        (ConcernForm, "attachment"),
+    ]:
+        hint = str(form.base_fields[field].help_text)
+        assert uploads.ALLOWED_DESCRIPTION in hint, form
+        assert size in hint, form
+
+
 # --- removal deletes the file, after the commit only ------------------------------------
 
 
