@@ -722,26 +722,31 @@ class Generator:
     def close_decided_referrals(self) -> None:
         """Officers close a referral once the panel's decision has been acted on (the
         placement made, or the school told): the decisions older than CLOSED_AFTER are
-        closed, so that "open referrals" holds what it holds in use, not a year of them."""
+        closed, so that "open referrals" holds what it holds in use, not a year of them.
+        One UPDATE per meeting (the rows in memory keep the status they were decided in,
+        which is what the placements and events made from them follow)."""
         officer = self.staff[(self.la.pk, Role.LA_OFFICER)]
-        closed = []
+        by_meeting: dict[PanelMeeting, list[int]] = {}
         for decision in self.decisions:
             referral = decision.referral
-            day = decision.meeting.date + CLOSED_AFTER
-            if referral is None or decision.outcome not in CLOSED_OUTCOMES or day >= self.today:
+            if referral is None or decision.outcome not in CLOSED_OUTCOMES:
                 continue
-            referral.status = Referral.Status.CLOSED
-            referral.closed_at = self.moment(day)
-            closed.append(referral)
+            if decision.meeting.date + CLOSED_AFTER >= self.today:
+                continue
+            by_meeting.setdefault(decision.meeting, []).append(referral.pk)
             self.event(
-                referral.closed_at,
+                self.moment(decision.meeting.date + CLOSED_AFTER),
                 ReferralAction.CLOSED,
                 referral,
                 actor=officer,
                 organisation=self.org[self.la.pk],
                 pupil_id=referral.pupil_id,
             )
-        Referral.objects.bulk_update(closed, ["status", "closed_at"], batch_size=500)
+        for meeting, ids in by_meeting.items():
+            Referral.objects.filter(pk__in=ids).update(
+                status=Referral.Status.CLOSED,
+                closed_at=self.moment(meeting.date + CLOSED_AFTER),
+            )
 
     def placements(self) -> None:
         approved = [d for d in self.decisions if d.outcome == PanelDecision.Outcome.APPROVED]
