@@ -191,13 +191,12 @@ def pupil_placement_scope(user: User) -> Q | None:
     provider_ids = provider_ids_for(user)
     if not provider_ids:
         return None
-    return Q(placements__provider_id__in=provider_ids) & (
-        Q(placements__status__in=OPEN)
-        | Q(
-            placements__status=Placement.Status.ENDED,
-            placements__ended_on__gte=timezone.localdate(),
-        )
+    # A subquery rather than a join: one row per pupil, so no DISTINCT is needed.
+    placed = Placement.objects.filter(
+        Q(status__in=OPEN) | Q(status=Placement.Status.ENDED, ended_on__gte=timezone.localdate()),
+        provider_id__in=provider_ids,
     )
+    return Q(pk__in=placed.values("pupil_id"))
 
 
 def is_named_for(pupil: Pupil, user: User) -> bool:

@@ -67,7 +67,9 @@ def pupils_visible_to(user: User) -> QuerySet[Pupil]:
     combined = any_of(q for _, scope in SCOPES if (q := scope(user)) is not None)
     if combined is None:
         return Pupil.objects.none()
-    return Pupil.objects.filter(combined).select_related("school").distinct()
+    # Every scope is a condition on the pupil's own row (EXISTS, not a join), so each
+    # pupil is one row and no DISTINCT is needed.
+    return Pupil.objects.filter(combined).select_related("school")
 
 
 def get_pupil_for(user: User, pupil_id: int) -> Pupil:
@@ -165,7 +167,8 @@ def get_exclusion_for(user: User, pupil: Pupil, exclusion_id: int) -> Exclusion:
 
 def _in_ap_q() -> Q:
     """Pupils taught in an active AP placement now."""
-    return Q(placements__status="active")
+    # A subquery rather than a join, so a pupil stays one row of the list.
+    return Q(pk__in=Pupil.objects.filter(placements__status="active").values("pk"))
 
 
 def search_pupils(

@@ -137,9 +137,13 @@ def panel_pupil_scope(user: User) -> Q | None:
     la_ids = policies.organisation_ids_for(user, policies.LA_CASE_ROLES)
     if not la_ids:
         return None
-    return Q(
-        referrals__panel__local_authority_id__in=la_ids, referrals__submitted_at__isnull=False
-    ) | Q(emergency_placements__panel__local_authority_id__in=la_ids)
+    # Subqueries rather than joins: a pupil is one row however many referrals they
+    # have, so the pupil list needs no DISTINCT over every column to drop repeats.
+    referred = Referral.objects.filter(
+        panel__local_authority_id__in=la_ids, submitted_at__isnull=False
+    ).values("pupil_id")
+    placed = EmergencyPlacement.objects.filter(panel__local_authority_id__in=la_ids)
+    return Q(pk__in=referred) | Q(pk__in=placed.values("pupil_id"))
 
 
 def pupils_for_emergency(user: User) -> QuerySet[Any]:
