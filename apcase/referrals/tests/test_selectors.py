@@ -1,12 +1,21 @@
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from apcase.accounts.roles import Role
+from apcase.placements.tests.factories import make_placement
 from apcase.pupils.models import Pupil
 from apcase.referrals import selectors
 from apcase.referrals.models import Referral
 
-from .factories import complete_referral, draft_referral, make_pupil, person
+from .factories import (
+    complete_referral,
+    draft_referral,
+    make_emergency,
+    make_meeting,
+    make_pupil,
+    person,
+)
 
 
 def _visible(user):
@@ -44,3 +53,19 @@ def test_the_school_sees_its_drafts_but_the_la_does_not(world):
     assert list(selectors.referrals_visible_to(lead)) == [referral]
     assert list(selectors.referrals_visible_to(officer)) == []
     assert list(selectors.referrals_visible_to(person(Role.SCHOOL_STAFF, world.school))) == []
+
+
+def test_a_pupil_referred_twice_and_placed_in_an_emergency_is_listed_once_for_the_la(
+    world, referred, client_for
+):
+    again = complete_referral(referred)
+    Referral.objects.filter(pk=again.pk).update(
+        status=Referral.Status.SUBMITTED, submitted_at=timezone.now()
+    )
+    placement = make_placement(world.school, world.provider, pupil=referred)
+    make_emergency(placement, make_meeting(again.panel))
+    response = client_for(Role.LA_OFFICER).get(reverse("pupils:list"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.count(f'href="/pupils/{referred.pk}/"') == 1
+    assert "1 pupil" in html
