@@ -73,9 +73,15 @@ def _draft_item(user: User, referral: Referral) -> AttentionItem:
 
 
 def _school_referral_items(user: User) -> list[AttentionItem]:
+    # Only a school's editors finish its referrals (policies.can_edit_referral, asked of
+    # each below): read theirs alone, not every returned referral an LA officer sees.
+    school_ids = policies.organisation_ids_for(user, policies.REFERRAL_SCHOOL_EDITOR_ROLES)
+    if not school_ids:
+        return []
     referrals = (
         selectors.referrals_visible_to(user)
         .filter(status__in=[Referral.Status.DRAFT, Referral.Status.MORE_INFORMATION])
+        .filter(school_id__in=school_ids)
         .select_related("pupil", "school")
         .prefetch_related("interventions", "documents")
         .order_by("created_at", "pk")
