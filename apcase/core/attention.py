@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db.models import Model, QuerySet
 
+from .memo import one_page
+
 if TYPE_CHECKING:
     from apcase.accounts.models import User
 
@@ -85,9 +87,12 @@ def register(provider: Callable[[Any], list[AttentionItem]]) -> None:
 
 
 def items_for(user: "User") -> list[AttentionItem]:
+    """Every provider's items. The providers only read, so what several of them ask
+    (where the user stands in, say) is read once for them all (memo.one_page)."""
     items: list[AttentionItem] = []
-    for provider in _providers:
-        items.extend(provider(user))
+    with one_page():
+        for provider in _providers:
+            items.extend(provider(user))
     return items
 
 

@@ -387,6 +387,8 @@ def overdue_visits_for(
     nobody."""
     school_ids = policies.organisation_ids_for(user, policies.SCHOOL_PUPIL_ROLES)
     standing_in = watch.schools_stood_in_for(user)
+    if not (school_ids or standing_in):
+        return []
     scope = Q(named_staff_member_id=user.pk, pupil__school_id__in=school_ids) | Q(
         pupil__school_id__in=standing_in
     )

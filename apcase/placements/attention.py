@@ -39,10 +39,10 @@ def _url(placement_id: int) -> str:
 
 def items_for(user: User) -> list[AttentionItem]:
     school_ids = policies.organisation_ids_for(user, {Role.INCLUSION_LEAD})
-    scope = Q(
-        named_staff_member_id=user.pk,
-        pupil__school_id__in=policies.organisation_ids_for(user, policies.SCHOOL_PUPIL_ROLES),
-    )
+    named_at = policies.organisation_ids_for(user, policies.SCHOOL_PUPIL_ROLES)
+    if not (school_ids or named_at):
+        return []
+    scope = Q(named_staff_member_id=user.pk, pupil__school_id__in=named_at)
     if school_ids:
         scope |= Q(pupil__school_id__in=school_ids)
     today = timezone.localdate()

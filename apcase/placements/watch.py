@@ -28,6 +28,7 @@ from apcase.access import policies
 from apcase.accounts.models import Membership, Organisation, User
 from apcase.accounts.roles import OrganisationKind, Role
 from apcase.accounts.selectors import holders
+from apcase.core.memo import per_page
 from apcase.core.words import counted
 from apcase.notifications.reminders import Due, key_ahead_or_passed
 from apcase.schooldays.calculator import SchoolCalendar
@@ -97,14 +98,17 @@ def stand_ins(school: Organisation) -> list[User]:
     return found
 
 
-def schools_stood_in_for(user: User) -> set[int]:
+@per_page(key=lambda user: user.pk)
+def schools_stood_in_for(user: User) -> frozenset[int]:
     """The schools where `user` is who stands in (`stand_ins`: the inclusion lead,
     failing that the headteacher, then the DSL, then the authority's officers), decided
     by who holds each role now, as reminders are: what a home page or a calendar feed
     lists for them beside what they are named for."""
-    own = Organisation.objects.filter(
-        pk__in=policies.organisation_ids_for(user, set(STAND_IN_ROLES))
-    )
+    own_ids = policies.organisation_ids_for(user, set(STAND_IN_ROLES))
+    officer_of = policies.organisation_ids_for(user, {Role.LA_OFFICER})
+    if not (own_ids or officer_of):
+        return frozenset()
+    own = Organisation.objects.filter(pk__in=own_ids)
     # An authority's officers stand in at its schools where nobody holds any of those
     # roles now (the condition of accounts.selectors.holders): one query, not one per school.
     held = Membership.objects.filter(
@@ -112,11 +116,12 @@ def schools_stood_in_for(user: User) -> set[int]:
     ).values("organisation_id")
     unheld = Organisation.objects.filter(
         kind=OrganisationKind.SCHOOL,
-        local_authority_id__in=policies.organisation_ids_for(user, {Role.LA_OFFICER}),
+        local_authority_id__in=officer_of,
     ).exclude(pk__in=held)
-    return {
-        school.pk for school in own if any(holder.pk == user.pk for holder in stand_ins(school))
-    } | set(unheld.values_list("pk", flat=True))
+    return frozenset(
+        {school.pk for school in own if any(holder.pk == user.pk for holder in stand_ins(school))}
+        | set(unheld.values_list("pk", flat=True))
+    )
 
 
 def who_acts_for(placement: Placement) -> list[User]:
