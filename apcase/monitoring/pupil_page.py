@@ -7,7 +7,11 @@ from typing import Any
 from django.urls import reverse
 
 from apcase.access import policies
-from apcase.placements.selectors import placement_group, placements_of_pupil, provider_placements_of
+from apcase.placements.selectors import (
+    placement_group,
+    placements_on_pupil_page,
+    provider_placements_of,
+)
 from apcase.pupils.models import Pupil
 from apcase.pupils.registry import PupilLink, PupilSection
 
@@ -16,7 +20,7 @@ from .selectors import check_ins_of_pupil
 
 
 def _context(pupil: Pupil) -> dict[str, Any]:
-    return {"placed": placements_of_pupil(pupil).exists()}
+    return {"placed": bool(placements_on_pupil_page(pupil))}
 
 
 def _for_viewer(pupil: Pupil, viewer: Any) -> dict[str, Any]:
@@ -24,7 +28,7 @@ def _for_viewer(pupil: Pupil, viewer: Any) -> dict[str, Any]:
     read (policies.can_read_check_in_comments)."""
     readable = frozenset(
         placement.pk
-        for placement in placements_of_pupil(pupil).select_related("pupil__school", "provider")
+        for placement in placements_on_pupil_page(pupil)
         if viewer is not None and policies.can_read_check_in_comments(viewer, placement)
     )
     return {"trend": check_in_trend(check_ins_of_pupil(pupil), readable)}

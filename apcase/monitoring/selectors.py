@@ -248,29 +248,48 @@ def _counted(marks: QuerySet[AttendanceMark]) -> AttendanceSummary:
     one's home-school code (AttendanceMark.home_code: the placement's dual registration
     and who arranged it, what the provider observed, the school's code), so years of
     registers are a few rows, never loaded one by one."""
-    groups = (
+    return summarise_counted(
+        (_home_code(dual, arranged_by, observed, code), n)
+        for dual, arranged_by, observed, code, n in _groups(marks)
+    )
+
+
+def _groups(marks: QuerySet[AttendanceMark], *by: str) -> QuerySet[Any]:
+    """The current marks counted by `by` (if given), then by what decides their home
+    code."""
+    return (
         marks.filter(is_current=True)
-        .values_list("placement__dual_registered", "placement__arranged_by", "observed", "code")
+        .values_list(
+            *by, "placement__dual_registered", "placement__arranged_by", "observed", "code"
+        )
         .annotate(n=Count("pk"))
         .order_by()
     )
-    return summarise_counted(
-        (
-            codes.home_code(
-                observed,
-                code,
-                dual_registered=dual,
-                arranged_by_la=arranged_by == Placement.ArrangedBy.LA,
-            ),
-            n,
-        )
-        for dual, arranged_by, observed, code, n in groups
+
+
+def _home_code(dual: bool, arranged_by: str, observed: str, code: str) -> str:
+    return codes.home_code(
+        observed, code, dual_registered=dual, arranged_by_la=arranged_by == Placement.ArrangedBy.LA
     )
 
 
 def attendance_summary_of_placement(placement: Placement) -> AttendanceSummary:
     """`attendance_of_placement`'s summary alone, for a page that shows no marks."""
     return _counted(AttendanceMark.objects.filter(placement=placement))
+
+
+def attendance_summaries_of_placements(
+    placements: list[Placement],
+) -> dict[int, AttendanceSummary]:
+    """`attendance_summary_of_placement` of each placement (by id), in one query."""
+    if not placements:
+        return {}
+    counted: dict[int, list[tuple[str, int]]] = {p.pk: [] for p in placements}
+    for placement_id, dual, arranged_by, observed, code, n in _groups(
+        AttendanceMark.objects.filter(placement__in=list(counted)), "placement_id"
+    ):
+        counted[placement_id].append((_home_code(dual, arranged_by, observed, code), n))
+    return {placement_id: summarise_counted(found) for placement_id, found in counted.items()}
 
 
 def attendance_of_pupil(pupil: Pupil) -> AttendanceSummary:

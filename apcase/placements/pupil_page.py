@@ -6,11 +6,11 @@ from typing import Any
 from apcase.pupils.models import Pupil
 from apcase.pupils.registry import PupilSection
 
-from .selectors import placements_of_pupil
+from .selectors import placements_on_pupil_page
 
 
 def _context(pupil: Pupil) -> dict[str, Any]:
-    return {"placements": list(placements_of_pupil(pupil))}
+    return {"placements": placements_on_pupil_page(pupil)}
 
 
 SECTION = PupilSection(

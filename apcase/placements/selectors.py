@@ -35,6 +35,7 @@ from django.utils import timezone
 from apcase.access import policies
 from apcase.accounts.models import User
 from apcase.chronology.services import log_access
+from apcase.core.memo import per_page
 from apcase.core.queries import any_of, one_or_404
 from apcase.directory.threshold import PlacementFields
 from apcase.pupils.models import Carer, Pupil
@@ -234,6 +235,13 @@ def provider_links(pupil: Pupil, user: User) -> list[PupilLink]:
 
 def placements_of_pupil(pupil: Pupil) -> QuerySet[Placement]:
     return Placement.objects.filter(pupil=pupil).select_related("provider")
+
+
+@per_page(key=lambda pupil: pupil.pk)
+def placements_on_pupil_page(pupil: Pupil) -> list[Placement]:
+    """`placements_of_pupil` read once for the sections of one pupil page
+    (core.memo), with the pupil's school that their permission checks read."""
+    return list(placements_of_pupil(pupil).select_related("pupil__school"))
 
 
 def placement_with_plan(placement: Placement) -> Placement:

@@ -21,6 +21,8 @@ from typing import Any, TypeVar
 from django.db.models import Model, Q
 from django.urls import reverse
 
+from apcase.core.memo import one_page
+
 from .models import Pupil
 
 Scope = Callable[[Any], Q | None]
@@ -73,12 +75,15 @@ def register_section(section: PupilSection) -> None:
 
 
 def sections_for(pupil: Pupil, viewer: Any = None) -> list[ShownSection]:
+    """Each section with its context. The sections only read, so what several of
+    them ask (the pupil's placements) is read once for them all (core.memo)."""
     shown = []
-    for s in _sections:
-        context = s.context(pupil)
-        if s.for_viewer is not None:
-            context = {**context, **s.for_viewer(pupil, viewer)}
-        shown.append(ShownSection(s.anchor, s.title, s.template, context))
+    with one_page():
+        for s in _sections:
+            context = s.context(pupil)
+            if s.for_viewer is not None:
+                context = {**context, **s.for_viewer(pupil, viewer)}
+            shown.append(ShownSection(s.anchor, s.title, s.template, context))
     return shown
 
 

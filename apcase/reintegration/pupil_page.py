@@ -13,14 +13,16 @@ from typing import Any
 from django.utils import timezone
 
 from apcase.access import policies
-from apcase.monitoring.selectors import attendance_summary_of_placement
+from apcase.core.memo import per_page
+from apcase.monitoring.selectors import attendance_summaries_of_placements
 from apcase.placements.models import Placement
-from apcase.placements.selectors import placements_of_pupil
+from apcase.placements.selectors import placements_on_pupil_page
 from apcase.placements.workflow import outcome_of
 from apcase.pupils.models import Pupil
 from apcase.pupils.registry import PupilSection
 
 from . import rules
+from .models import ReintegrationPlan
 from .selectors import plans_of_pupil
 
 # The weeks before a placement whose school attendance is the baseline.
@@ -28,16 +30,20 @@ WEEKS_BEFORE = 12
 NOT_IMPORTED = "No school attendance imported"
 
 
+@per_page(key=lambda pupil: pupil.pk)
+def _plans(pupil: Pupil) -> list[ReintegrationPlan]:
+    """The pupil's plans, read once for the section and what the viewer may do."""
+    return list(plans_of_pupil(pupil))
+
+
 def _context(pupil: Pupil) -> dict[str, Any]:
     today = timezone.localdate()
-    plans = [
-        {"plan": p, "past_target": rules.is_past_target(p, today)} for p in plans_of_pupil(pupil)
-    ]
+    plans = [{"plan": p, "past_target": rules.is_past_target(p, today)} for p in _plans(pupil)]
     outcomes = []
-    for placement in placements_of_pupil(pupil):
-        if placement.status == Placement.Status.PLANNED:
-            continue
-        during = attendance_summary_of_placement(placement)
+    placed = [p for p in placements_on_pupil_page(pupil) if p.status != Placement.Status.PLANNED]
+    summaries = attendance_summaries_of_placements(placed)
+    for placement in placed:
+        during = summaries[placement.pk]
         outcomes.append(
             {
                 "placement": placement,
@@ -59,14 +65,13 @@ def _context(pupil: Pupil) -> dict[str, Any]:
 def _for_viewer(pupil: Pupil, viewer: Any) -> dict[str, Any]:
     if viewer is None:
         return {"can_start": []}
-    open_plans = {
-        p.placement_id for p in plans_of_pupil(pupil).filter(status__in=("draft", "active"))
-    }
+    open_plans = {p.placement_id for p in _plans(pupil) if p.status in ("draft", "active")}
     return {
         "can_start": [
             placement
-            for placement in placements_of_pupil(pupil).filter(status=Placement.Status.ACTIVE)
-            if placement.pk not in open_plans
+            for placement in placements_on_pupil_page(pupil)
+            if placement.status == Placement.Status.ACTIVE
+            and placement.pk not in open_plans
             and policies.can_manage_reintegration(viewer, placement)
         ]
     }

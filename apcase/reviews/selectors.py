@@ -14,6 +14,7 @@ from django.utils import timezone
 from apcase.access import policies
 from apcase.accounts.models import User
 from apcase.chronology.services import log_access
+from apcase.core.memo import per_page
 from apcase.core.queries import any_of
 from apcase.placements import watch
 from apcase.placements.models import Placement
@@ -281,13 +282,14 @@ def most_urgent_first(states: list[ReviewState]) -> list[ReviewState]:
     return sorted(states, key=lambda state: (since(state), state.placement.pk))
 
 
+@per_page(key=lambda pupil: pupil.pk)
 def states_of_pupil(pupil: Pupil) -> list[ReviewState]:
     """Each of the pupil's placements that has been active (the caller may see the
-    pupil), newest first."""
+    pupil), newest first; read once for one pupil page (core.memo)."""
     placements = (
         Placement.objects.filter(pupil=pupil)
         .exclude(status=Placement.Status.PLANNED)
-        .select_related("provider")
+        .select_related("provider", "pupil__school")
         .prefetch_related("reviews", "review_requests")
     )
     return states_of(placements)

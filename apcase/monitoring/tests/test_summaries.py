@@ -8,9 +8,11 @@ from django.core.management import call_command
 from hypothesis import given
 from hypothesis import strategies as st
 
+from apcase.monitoring.models import AttendanceMark
 from apcase.monitoring.selectors import (
     attendance_of_placement,
     attendance_of_pupil,
+    attendance_summaries_of_placements,
     attendance_summary_of_placement,
     current_marks,
     summarise,
@@ -43,3 +45,10 @@ def test_attendance_counted_by_the_database_is_that_of_the_marks():
     for placement in Placement.objects.filter(marks__isnull=False).distinct():
         summary, _weeks, _marks = attendance_of_placement(placement)
         assert attendance_summary_of_placement(placement) == summary, placement.pk
+    # Read together (the pupil page's outcomes), each placement's figures are its own,
+    # one with no current mark included.
+    placements = list(Placement.objects.order_by("pk"))
+    AttendanceMark.objects.filter(placement=placements[0]).update(is_current=False)
+    together = attendance_summaries_of_placements(placements)
+    assert together == {p.pk: attendance_summary_of_placement(p) for p in placements}
+    assert together[placements[0].pk].recorded == 0 < together[placements[1].pk].recorded
