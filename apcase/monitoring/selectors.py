@@ -374,7 +374,13 @@ def visits_of(placement: Placement) -> list[Visit]:
 def next_visit_due(placement: Placement, visits: list[Visit]) -> datetime.date:
     """Every visit interval after the last visit done, or after the start."""
     done = [v.visited_on for v in visits if v.status == Visit.Status.DONE and v.visited_on]
-    return max([placement.start_date, *done]) + rules.visit_interval()
+    return visit_due_after(placement.start_date, max(done, default=None))
+
+
+def visit_due_after(start: datetime.date, last_done: datetime.date | None) -> datetime.date:
+    """`next_visit_due` from the placement's start and its latest visit done (None if
+    none), for a page that has the database find that latest date for many at once."""
+    return max(start, last_done or start) + rules.visit_interval()
 
 
 def overdue_visits(scope: Q, *, today: datetime.date) -> list[tuple[Placement, datetime.date]]:

@@ -3,7 +3,9 @@ built from what selectors.board_facts read; the counts at its top; its filters a
 its order (most red first)."""
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import partial
 
 from django.urls import reverse
 from django.utils import timezone
@@ -12,17 +14,22 @@ from apcase.access import policies
 from apcase.accounts.models import Organisation, User
 from apcase.directory.assurance import Status as AssuranceStatus
 from apcase.directory.assurance import annotated_reasons
-from apcase.monitoring.models import Visit
-from apcase.monitoring.selectors import next_visit_due, summarise_counted
+from apcase.monitoring.selectors import summarise_counted, visit_due_after
 from apcase.placements.models import Placement, PlacementAgreement
 from apcase.placements.notify import needs_notice
 from apcase.placements.plan import agreed_parties, is_part_time
 from apcase.placements.watch import named_staff_member_now
-from apcase.reviews.selectors import state_of
+from apcase.reviews import schedule
 
 from . import duties
 from .duties import Cell
-from .selectors import Facts, cutoffs_passed, home_code_counts, provider_is_unregistered
+from .selectors import (
+    Facts,
+    Visits,
+    cutoffs_passed,
+    home_code_counts,
+    provider_is_unregistered,
+)
 
 # The board's columns, in order: (key, heading). "concerns" is the DSL's only.
 COLUMNS = (
@@ -108,33 +115,42 @@ class Row:
         return [self.cells.get(key) for key in columns]
 
 
-def _link(cell: Cell, href: str) -> Cell:
-    return Cell(cell.colour, cell.label, cell.detail, href)
+def _link(cell: Cell, view: str, pk: int) -> Cell:
+    """The cell, linked to the page `view` of `pk` (its address worked out if shown)."""
+    return Cell(cell.colour, cell.label, cell.detail, partial(reverse, view, args=[pk]))
+
+
+def _linked_by(cell: Cell, view: Callable[[], str], pk: int) -> Cell:
+    """The cell, linked to the page `view()` names, asked only when the link is shown."""
+    return Cell(cell.colour, cell.label, cell.detail, lambda: reverse(view(), args=[pk]))
 
 
 def _staff(user: User, placement: Placement) -> Cell:
     person = placement.named_staff_member
     now = named_staff_member_now(placement)
     cell = duties.named_staff(named=str(person) if person else None, left=now is None)
-    view = (
-        "placements:edit_plan"
-        if policies.can_plan_placement(user, placement)
-        else ("placements:detail")
-    )
-    return _link(cell, reverse(view, args=[placement.pk]))
+
+    def view() -> str:
+        if policies.can_plan_placement(user, placement):
+            return "placements:edit_plan"
+        return "placements:detail"
+
+    return _linked_by(cell, view, placement.pk)
 
 
-def _plan(placement: Placement) -> Cell:
-    agreements = list(placement.agreements.all())
-    words = {party.value: party.label.lower() for party in PlacementAgreement.Party}
-    facts = duties.PlanFacts(
+PARTY_WORDS = {party.value: party.label.lower() for party in PlacementAgreement.Party}
+
+
+def _plan(facts: Facts, placement: Placement) -> Cell:
+    agreements = facts.agreements.get(placement.pk, [])
+    plan = duties.PlanFacts(
         has_timetable=placement.has_timetable,  # type: ignore[attr-defined]
         is_emergency_unagreed=placement.is_emergency and placement.full_plan_agreed_on is None,
-        agreed_parties=frozenset(words[p] for p in agreed_parties(placement, agreements)),
+        agreed_parties=frozenset(PARTY_WORDS[p] for p in agreed_parties(placement, agreements)),
         ever_agreed=bool(agreements),
-        parties=tuple(words.values()),
+        parties=tuple(PARTY_WORDS.values()),
     )
-    return _link(duties.plan(facts), reverse("placements:detail", args=[placement.pk]))
+    return _link(duties.plan(plan), "placements:detail", placement.pk)
 
 
 def _assurance(facts: Facts, placement: Placement) -> Cell:
@@ -146,7 +162,7 @@ def _assurance(facts: Facts, placement: Placement) -> Cell:
         expiring_label=AssuranceStatus.EXPIRING.label,
     )
     if placement.provider_id in facts.provider_pages:
-        return _link(cell, reverse("directory:provider_detail", args=[placement.provider_id]))
+        return _link(cell, "directory:provider_detail", placement.provider_id)
     return cell
 
 
@@ -154,50 +170,48 @@ def _attendance(facts: Facts, placement: Placement) -> tuple[Cell, Cell]:
     summary = summarise_counted(
         home_code_counts(placement, facts.mark_counts.get(placement.pk, []))
     )
-    monitoring = reverse("monitoring:placement", args=[placement.pk])
     today = duties.todays_register(
         expected=facts.expected_today.get(placement.pk, []),
         marked=facts.marked_today.get(placement.pk, set()),
         cutoffs_passed=cutoffs_passed(facts.today, facts.now),
     )
     overall = duties.attendance(present=summary.present, possible=summary.possible)
-    return _link(today, monitoring), _link(overall, monitoring)
+    return (
+        _link(today, "monitoring:placement", placement.pk),
+        _link(overall, "monitoring:placement", placement.pk),
+    )
 
 
 def _review(user: User, facts: Facts, placement: Placement) -> tuple[Cell, bool]:
-    state = state_of(
-        placement,
-        list(placement.reviews.all()),
-        list(placement.review_requests.all()),
-        today=facts.today,
+    """As reviews.selectors.state_of works out an active placement's next review and
+    whether a parent's request is due, from the dates the board read for every child."""
+    held = facts.reviews.get(placement.pk, [])
+    nxt = schedule.next_review(placement, held)
+    days = [review.held_on for review in held]
+    requested = any(
+        schedule.request_is_due(received_on, days)
+        for received_on in facts.requests.get(placement.pk, [])
     )
-    nxt = state.next
-    if nxt is None:  # only an active placement is on the board; fail safe regardless
-        return duties.red("Unknown", "The next review date cannot be worked out."), True
-    cell = duties.review(
-        due=nxt.due, missing=nxt.missing, requested=bool(state.requests_due), today=facts.today
-    )
-    view = (
-        "reviews:placement" if policies.can_read_reviews(user, placement) else ("placements:detail")
-    )
-    return _link(cell, reverse(view, args=[placement.pk])), nxt.due < facts.today
+    cell = duties.review(due=nxt.due, missing=nxt.missing, requested=requested, today=facts.today)
+
+    def view() -> str:
+        if policies.can_read_reviews(user, placement):
+            return "reviews:placement"
+        return "placements:detail"
+
+    return _linked_by(cell, view, placement.pk), nxt.due < facts.today
 
 
 def _visit(facts: Facts, placement: Placement) -> tuple[Cell, bool]:
-    visits = list(placement.visits.all())
-    due = next_visit_due(placement, visits)
-    scheduled = [
-        v.scheduled_for
-        for v in visits
-        if v.status == Visit.Status.SCHEDULED and v.scheduled_for >= facts.today
-    ]
-    cell = duties.visit(due=due, scheduled=min(scheduled, default=None), today=facts.today)
-    return _link(cell, reverse("monitoring:placement", args=[placement.pk])), due < facts.today
+    visits = facts.visits.get(placement.pk, Visits())
+    due = visit_due_after(placement.start_date, visits.last_done)
+    cell = duties.visit(due=due, scheduled=visits.next_scheduled, today=facts.today)
+    return _link(cell, "monitoring:placement", placement.pk), due < facts.today
 
 
 def _tasks(facts: Facts, placement: Placement) -> Cell:
     cell = duties.alert_tasks(open_dates=facts.alert_dates.get(placement.pk, []), today=facts.today)
-    return _link(cell, reverse("monitoring:placement", args=[placement.pk]))
+    return _link(cell, "monitoring:placement", placement.pk)
 
 
 def _part_time(facts: Facts, placement: Placement) -> Cell:
@@ -206,14 +220,14 @@ def _part_time(facts: Facts, placement: Placement) -> Cell:
     placement (its planned end date, or none)."""
     plan = facts.part_time.get(placement.pk)
     if plan is None and is_part_time(placement):
-        href = reverse("placements:detail", args=[placement.pk])
-        timetable = duties.PartTime(ends_on=placement.planned_end_date, plan_href=href)
-        return _link(duties.part_time(timetable, today=facts.today), href)
+        timetable = duties.PartTime(ends_on=placement.planned_end_date)
+        return _link(
+            duties.part_time(timetable, today=facts.today), "placements:detail", placement.pk
+        )
     if plan is None:
         return duties.part_time(None, today=facts.today)
-    href = reverse("reintegration:detail", args=[plan.pk])
-    timetable = duties.PartTime(ends_on=plan.part_time_ends_on, plan_href=href)
-    return _link(duties.part_time(timetable, today=facts.today), href)
+    timetable = duties.PartTime(ends_on=plan.part_time_ends_on)
+    return _link(duties.part_time(timetable, today=facts.today), "reintegration:detail", plan.pk)
 
 
 def _concerns(facts: Facts, placement: Placement) -> Cell | None:
@@ -221,7 +235,7 @@ def _concerns(facts: Facts, placement: Placement) -> Cell | None:
         return None
     counts = facts.concerns.get(placement.pupil_id, {"new": 0, "open": 0})
     cell = duties.concerns(new=counts["new"], open_=counts["open"] + counts["new"])
-    return _link(cell, reverse("safeguarding:list"))
+    return Cell(cell.colour, cell.label, cell.detail, partial(reverse, "safeguarding:list"))
 
 
 def _is_dsl_row(facts: Facts, placement: Placement) -> bool:
@@ -238,7 +252,7 @@ def row_for(user: User, facts: Facts, placement: Placement) -> Row:
         placement=placement,
         cells={
             "named_staff": _staff(user, placement),
-            "plan": _plan(placement),
+            "plan": _plan(facts, placement),
             "assurance": assurance,
             "today": today,
             "attendance": overall,

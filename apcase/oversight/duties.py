@@ -9,9 +9,10 @@ no timetable, no marks), the duty is red and says what is missing; it is never g
 
 import datetime
 import enum
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import cached_property
 
 from apcase.core.words import counted
 from apcase.reference import attendance as codes
@@ -32,12 +33,20 @@ class Colour(enum.Enum):
 
 @dataclass(frozen=True)
 class Cell:
-    """One duty of one child: its colour, the tag's words, what it means, where to fix it."""
+    """One duty of one child: its colour, the tag's words, what it means, where to fix it.
+
+    Where to fix it (`href`) is worked out only when asked for: a page of the board
+    links fifty rows, while its order and counts (and the download) read every row's
+    colours and words but no link."""
 
     colour: Colour
     label: str
     detail: str
-    href: str = ""
+    link: Callable[[], str] | None = field(default=None, compare=False, repr=False)
+
+    @cached_property
+    def href(self) -> str:
+        return self.link() if self.link is not None else ""
 
     @property
     def is_red(self) -> bool:
@@ -208,7 +217,6 @@ class PartTime:
     """A reintegration plan's part-time timetable in effect (agreed)."""
 
     ends_on: datetime.date | None
-    plan_href: str
 
 
 def part_time(timetable: PartTime | None, *, today: datetime.date) -> Cell:

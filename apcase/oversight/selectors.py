@@ -7,9 +7,9 @@ selectors and models, in a fixed number of queries however many children there a
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from apcase.access import policies
@@ -34,7 +34,7 @@ from apcase.referrals.selectors import referrals_visible_to
 from apcase.reintegration import rules as reintegration_rules
 from apcase.reintegration.models import Phase, PlanStatus
 from apcase.reintegration.selectors import plans_visible_to
-from apcase.reviews.models import Review
+from apcase.reviews.models import Review, ReviewRequest
 from apcase.safeguarding.models import ConcernStatus
 from apcase.safeguarding.selectors import concerns_visible_to
 
@@ -63,26 +63,7 @@ def board_placements(user: User) -> QuerySet[Placement]:
         placements_visible_to(user)
         .filter(scope, status=Placement.Status.ACTIVE)
         .select_related("provider__provider_profile")
-        # Only what the duties read of each: a child's visits, reviews and agreements
-        # are many rows, and their other fields (notes, timestamps) are never shown.
         .annotate(has_timetable=Exists(PlacementSession.objects.filter(placement=OuterRef("pk"))))
-        .prefetch_related(
-            Prefetch(
-                "agreements",
-                queryset=PlacementAgreement.objects.only("placement_id", "party", "plan_version"),
-            ),
-            Prefetch(
-                "visits",
-                queryset=Visit.objects.only(
-                    "placement_id", "status", "scheduled_for", "visited_on"
-                ).order_by("scheduled_for", "pk"),
-            ),
-            Prefetch(
-                "reviews",
-                queryset=Review.objects.only("placement_id", "held_on", "next_review_date"),
-            ),
-            "review_requests",
-        )
         .order_by("pupil__legal_last_name", "pupil__legal_first_name", "pk")
     )
 
@@ -106,6 +87,30 @@ def not_started(user: User, today: datetime.date) -> list[Placement]:
 MarkCount = tuple[str, str, int]
 
 
+class Agreed(NamedTuple):
+    """What the plan duty reads of one agreement (placements.plan.agreed_parties)."""
+
+    party: str
+    plan_version: int
+
+
+@dataclass(slots=True)
+class Held:
+    """What the review schedule reads of one review held (reviews.schedule.HeldReview)."""
+
+    held_on: datetime.date
+    next_review_date: datetime.date | None
+
+
+@dataclass(frozen=True)
+class Visits:
+    """What the visit duty reads of a placement's visits, found by the database: the
+    latest visit done and the earliest still scheduled for today or later."""
+
+    last_done: datetime.date | None = None
+    next_scheduled: datetime.date | None = None
+
+
 @dataclass
 class Facts:
     """What the board read for its placements, keyed by placement id (or provider or
@@ -120,6 +125,12 @@ class Facts:
     providers: dict[int, Organisation] = field(default_factory=dict)
     provider_pages: set[int] = field(default_factory=set)
     part_time: dict[int, Any] = field(default_factory=dict)
+    # Each placement's agreements, its reviews held (latest first, as the schedule reads
+    # them), the days its parents' requests for a review were received, and its visits.
+    agreements: dict[int, list[Agreed]] = field(default_factory=dict)
+    reviews: dict[int, list[Held]] = field(default_factory=dict)
+    requests: dict[int, list[datetime.date]] = field(default_factory=dict)
+    visits: dict[int, Visits] = field(default_factory=dict)
     concerns: dict[int, dict[str, int]] | None = None
     dsl_schools: set[int] = field(default_factory=set)
     today: datetime.date = field(default_factory=timezone.localdate)
@@ -164,6 +175,54 @@ def home_code_counts(placement: Placement, counts: list[MarkCount]) -> list[tupl
         )
         for observed, code, n in counts
     ]
+
+
+def _agreements(ids: list[int]) -> dict[int, list[Agreed]]:
+    found: dict[int, list[Agreed]] = defaultdict(list)
+    for pid, party, version in PlacementAgreement.objects.filter(placement_id__in=ids).values_list(
+        "placement_id", "party", "plan_version"
+    ):
+        found[pid].append(Agreed(party, version))
+    return found
+
+
+def _reviews(
+    ids: list[int],
+) -> tuple[dict[int, list[Held]], dict[int, list[datetime.date]]]:
+    """The reviews held, in the order a placement's reviews are read everywhere (latest
+    first: of two held the same day, the later recorded decides), and the requests."""
+    held: dict[int, list[Held]] = defaultdict(list)
+    for pid, held_on, next_date in (
+        Review.objects.filter(placement_id__in=ids)
+        .order_by("-held_on", "-id")
+        .values_list("placement_id", "held_on", "next_review_date")
+    ):
+        held[pid].append(Held(held_on, next_date))
+    asked: dict[int, list[datetime.date]] = defaultdict(list)
+    for pid, received_on in ReviewRequest.objects.filter(placement_id__in=ids).values_list(
+        "placement_id", "received_on"
+    ):
+        asked[pid].append(received_on)
+    return held, asked
+
+
+def _visits(ids: list[int], today: datetime.date) -> dict[int, Visits]:
+    return {
+        pid: Visits(last_done, next_scheduled)
+        for pid, last_done, next_scheduled in Visit.objects.filter(placement_id__in=ids)
+        .values("placement_id")
+        .annotate(
+            last_done=Max(
+                "visited_on", filter=Q(status=Visit.Status.DONE, visited_on__isnull=False)
+            ),
+            next_scheduled=Min(
+                "scheduled_for",
+                filter=Q(status=Visit.Status.SCHEDULED, scheduled_for__gte=today),
+            ),
+        )
+        .values_list("placement_id", "last_done", "next_scheduled")
+        .order_by()
+    }
 
 
 def _expected_today(ids: list[int], today: datetime.date) -> dict[int, list[str]]:
@@ -233,6 +292,9 @@ def board_facts(user: User, *, today: datetime.date | None = None) -> Facts:
     facts.mark_counts, facts.marked_today = _mark_counts(ids, facts.today)
     facts.expected_today = _expected_today(ids, facts.today)
     facts.alert_dates = _alert_dates(ids)
+    facts.agreements = _agreements(ids)
+    facts.reviews, facts.requests = _reviews(ids)
+    facts.visits = _visits(ids, facts.today)
     facts.providers = {
         p.pk: p
         for p in with_assurance(

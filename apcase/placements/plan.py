@@ -7,8 +7,9 @@ pupil is dual registered at the provider school (a PRU or AP academy). A pupil p
 a PRU or AP academy is dual registered unless the plan records why not
 (`dual_registration_expected`)."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from apcase.accounts.models import Organisation
 from apcase.reference import attendance as codes
@@ -85,7 +86,18 @@ def is_part_time(placement: Placement) -> bool:
     return placement.part_time_timetable
 
 
-def agreed_parties(placement: Placement, agreements: list[PlacementAgreement]) -> set[str]:
+class Agreement(Protocol):
+    """What `agreed_parties` reads of an agreement (a PlacementAgreement, or the two
+    values of one that a page over many placements reads)."""
+
+    @property
+    def party(self) -> str: ...
+
+    @property
+    def plan_version(self) -> int: ...
+
+
+def agreed_parties(placement: Placement, agreements: Iterable[Agreement]) -> set[str]:
     return {a.party for a in agreements if a.plan_version == placement.plan_version}
 
 

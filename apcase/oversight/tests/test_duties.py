@@ -160,7 +160,7 @@ def test_open_attendance_alerts():
     ],
 )
 def test_part_time_timetable(ends_on, colour):
-    cell = duties.part_time(duties.PartTime(ends_on=ends_on, plan_href="/"), today=TODAY)
+    cell = duties.part_time(duties.PartTime(ends_on=ends_on), today=TODAY)
     assert cell.colour is colour
 
 
