@@ -8,6 +8,8 @@ from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 
 from apcase.access import policies
 from apcase.access.requests import SignedInRequest
@@ -142,6 +144,25 @@ def _register_choice(
     return provider, day, session, form
 
 
+class _MarkOptions(dict[Any, SafeString]):
+    """The options of a register row's mark, the chosen one selected: written once for
+    each mark chosen on the page rather than once for each of its rows (for a provider
+    with a hundred pupils, rendering the options in the template was most of the page's
+    time)."""
+
+    def __call__(self, chosen: Any) -> SafeString:
+        if chosen not in self:
+            self[chosen] = format_html_join(
+                "",
+                '<option value="{}"{}>{}</option>',
+                (
+                    (value, " selected" if value == chosen else "", label)
+                    for value, label in codes.Observation.choices
+                ),
+            )
+        return self[chosen]
+
+
 @access_rule(policies.can_take_registers)
 def register(request: SignedInRequest) -> HttpResponse:
     """Today's register: every pupil expected this session, marked in one submit."""
@@ -202,6 +223,7 @@ def register(request: SignedInRequest) -> HttpResponse:
             )
             return redirect(saved_url)
     rows = selectors.register_rows(provider, day, session)
+    options = _MarkOptions()
     return render(
         request,
         "monitoring/register.html",
@@ -216,9 +238,12 @@ def register(request: SignedInRequest) -> HttpResponse:
             "rows": [
                 {
                     "row": row,
-                    "value": codes.SHORTHAND.get(chosen.get(row.placement.pk, ""))
-                    or chosen.get(row.placement.pk)
-                    or (row.current.observed if row.current else ""),
+                    "id": str(row.placement.pk),
+                    "options": options(
+                        codes.SHORTHAND.get(chosen.get(row.placement.pk, ""))
+                        or chosen.get(row.placement.pk)
+                        or (row.current.observed if row.current else "")
+                    ),
                     "minutes": minutes_typed.get(row.placement.pk)
                     or (
                         row.current.minutes_late if row.current and row.current.minutes_late else ""
@@ -228,7 +253,6 @@ def register(request: SignedInRequest) -> HttpResponse:
                 }
                 for row in rows
             ],
-            "choices": codes.Observation.choices,
             "errors": errors,
             "error_list": [m for messages_ in errors.values() for m in messages_]
             + [m for messages_ in day_form.errors.values() for m in messages_],

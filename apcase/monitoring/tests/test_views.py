@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -10,6 +11,7 @@ from apcase.accounts.roles import Role
 from apcase.core.attention import items_for
 from apcase.monitoring.models import FollowUpTask
 from apcase.placements.tests.factories import make_placement
+from apcase.reference.attendance import Observation
 from apcase.referrals.tests.factories import make_pupil, person
 from conftest import sign_in
 from tests.helpers import assert_page
@@ -169,3 +171,30 @@ def test_past_the_follow_ups_shown_the_home_page_says_how_many_more_and_where(
         contains=["All 3 open follow-ups", "The oldest 2 are listed above.", f'href="{where}"'],
     )
     assert page.count("Follow up: ") == 2
+
+
+def _selected(html: str, placement) -> list[str]:
+    """The values offered in a row's mark list, the selected one marked with a *."""
+    select = html.split(f'name="mark_{placement.pk}">', 1)[1].split("</select>", 1)[0]
+    return [
+        value + ("*" if selected else "")
+        for value, selected in re.findall(r'<option value="([^"]*)"( selected)?>', select)
+    ]
+
+
+def test_each_register_row_offers_every_observation_with_its_own_mark_selected(world, staff_client):
+    """A submission refused for a missing mark keeps what was chosen in each row; once
+    saved, each row shows its recorded mark."""
+    late, present, missing = _placements(world, 3)
+    offered = ["", *Observation.values]
+    chosen = {f"mark_{late.pk}": "late", f"minutes_{late.pk}": "10", f"mark_{present.pk}": "/"}
+    refused = assert_page(staff_client.post(_register_url(), chosen), contains="Choose a mark")
+    assert _selected(refused, late) == [v + "*" if v == "late" else v for v in offered]
+    assert _selected(refused, present) == [v + "*" if v == "present" else v for v in offered]
+    assert _selected(refused, missing) == offered
+    chosen |= {f"mark_{missing.pk}": "absent_illness", "reason": "Taken late"}
+    assert staff_client.post(_register_url(), chosen).status_code == 302
+    saved = assert_page(staff_client.get(_register_url()))
+    for placement, mark in ((late, "late"), (present, "present"), (missing, "absent_illness")):
+        assert _selected(saved, placement) == [v + "*" if v == mark else v for v in offered]
+    assert f'id="minutes_{late.pk}" name="minutes_{late.pk}"' in saved
