@@ -114,6 +114,8 @@ def _awaiting_scheduling(user: User) -> list[AttentionItem]:
             Q(status=Referral.Status.SUBMITTED, meeting__isnull=True)
             | Q(status=Referral.Status.DEFERRED)
         )
+        # Every one is listed (a long list at scale): joined only to what its item says.
+        .select_related(None)
         .select_related("pupil", "school", "meeting")
         .order_by("submitted_at", "pk")
     )
