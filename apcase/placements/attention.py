@@ -73,6 +73,10 @@ def plans_to_agree(user: User) -> list[AttentionItem]:
         selectors.placements_visible_to(user)
         .filter(status__in=selectors.OPEN)
         .filter(Q(pupil__school_id__in=school_ids) | Q(provider_id__in=provider_ids))
+        # A provider's list is every open placement (156 at a large provider at scale 1):
+        # each joined only to the pupil and provider its item names.
+        .select_related(None)
+        .select_related("pupil", "provider")
         .prefetch_related("agreements")
         .order_by("start_date", "pk")
     )
