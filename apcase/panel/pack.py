@@ -159,8 +159,8 @@ def current(meeting: PanelMeeting, agenda: dict[str, Any]) -> tuple[bytes, str]:
 
 # The reader's stamp: one line in the top margin of the first page, where the pack
 # printed "Generated for … on …" before it was stored. fpdf2 draws it on a page of the
-# pack's size (A4) and pypdf lays it over the stored first page, adding the change to
-# the end of the file (an incremental update), so the rest is copied, not rewritten.
+# pack's size (A4) and pikepdf (qpdf) lays it over the stored first page and writes the
+# file out again; the other pages are copied as they are.
 STAMP_LEFT = 56.7  # the pack's 2 cm margin, in points
 STAMP_TOP = 22.0
 STAMP_SIZE = 8
@@ -220,16 +220,19 @@ def _stamp_page(
 
 def stamp(content: bytes, *, reader_name: str, version: str, reader_email: str = "") -> bytes:
     """The stored pack with its reader's name (and email, if the font cannot draw the
-    name) and the time of reading on page one."""
-    from pypdf import PdfReader, PdfWriter
+    name) and the time of reading on page one. A stored file that is not a whole PDF
+    raises (pikepdf.PdfError): it is never repaired, which could serve a pack missing
+    pages without a word."""
+    import pikepdf
 
-    writer = PdfWriter(io.BytesIO(content), incremental=True)
-    first = writer.pages[0]
-    width, height = float(first.mediabox.width), float(first.mediabox.height)
-    overlay = _stamp_page(reader_name, reader_email, version, width, height)
-    first.merge_page(PdfReader(io.BytesIO(overlay)).pages[0])
-    out = io.BytesIO()
-    writer.write(out)
+    with pikepdf.open(io.BytesIO(content), attempt_recovery=False) as pack:
+        first = pack.pages[0]
+        page = pikepdf.Rectangle(first.mediabox)
+        overlay = _stamp_page(reader_name, reader_email, version, page.width, page.height)
+        with pikepdf.open(io.BytesIO(overlay)) as reader_line:
+            first.add_overlay(reader_line.pages[0], rect=page)
+            out = io.BytesIO()
+            pack.save(out)
     return out.getvalue()
 
 

@@ -254,10 +254,21 @@ def test_a_render_failure_shows_a_clear_page_and_stores_nothing(scene, monkeypat
     assert _stored_files(scene.meeting) == []
 
 
-def test_a_stored_pack_that_cannot_be_read_is_rendered_again_at_the_next_download(scene):
+@pytest.mark.parametrize("damage", ["replaced", "cut_in_half", "end_cut_off"])
+def test_a_stored_pack_that_cannot_be_read_is_rendered_again_at_the_next_download(scene, damage):
+    """A damaged stored file is never repaired and served (a repair could leave pages
+    out without a word): the reader is told, and the next download renders it anew."""
     assert _download(scene.chair, scene.meeting).status_code == 200
     name = f"{pack.FOLDER}/{scene.meeting.pk}/{_stored_files(scene.meeting)[0]}"
-    Path(storage().path(name)).write_bytes(b"%PDF-1.7 cut short")
+    path = Path(storage().path(name))
+    whole = path.read_bytes()
+    path.write_bytes(
+        {
+            "replaced": b"%PDF-1.7 cut short",
+            "cut_in_half": whole[: len(whole) // 2],
+            "end_cut_off": whole[:-40],
+        }[damage]
+    )
     response = _download(scene.chair, scene.meeting)
     assert response.status_code == 503
     assert "The panel pack could not be prepared" in response.content.decode()
