@@ -91,6 +91,34 @@ class AttendanceMark(models.Model):
         return self.is_absence and not self.code and not self.placement.dual_registered
 
 
+class MarkCount(models.Model):
+    """How many current marks of a placement say the same (`observed`, `code`): the
+    compliance board's attendance over a year of registers for a whole authority, read
+    as a few rows a child instead of counting every mark on every request.
+
+    Kept by the database, never by the application: triggers on AttendanceMark
+    (migration 0005) add and take away in the same statement as every insert, update
+    or delete of a mark, whichever code path writes it, so a count is never behind the
+    marks it stands for (docs/adr/0015-attendance-counts-kept-by-the-database.md)."""
+
+    placement = models.ForeignKey(
+        "placements.Placement", on_delete=models.CASCADE, related_name="+"
+    )
+    observed = models.CharField(max_length=20, blank=True)
+    code = models.CharField(max_length=2, blank=True)
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["placement", "observed", "code"], name="one_count_per_kind_of_mark"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.placement_id} {self.observed}/{self.code}: {self.n}"
+
+
 class RegisterSubmission(models.Model):
     """A provider submitted its register for one session (the cut-off check reads it)."""
 

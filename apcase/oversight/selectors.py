@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet
+from django.db.models import Exists, Max, Min, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from apcase.access import policies
@@ -20,6 +20,7 @@ from apcase.directory.assurance import is_unregistered, with_assurance
 from apcase.directory.selectors import providers_visible_to
 from apcase.monitoring import rules as monitoring_rules
 from apcase.monitoring.models import AttendanceMark, FollowUpTask, Visit
+from apcase.monitoring.models import MarkCount as KeptMarkCount
 from apcase.monitoring.selectors import expected_on
 from apcase.panel.models import PanelDecision
 from apcase.panel.selectors import decisions_visible_to
@@ -140,23 +141,19 @@ class Facts:
 def _mark_counts(
     ids: list[int], today: datetime.date
 ) -> tuple[dict[int, list[MarkCount]], dict[int, set[str]]]:
-    """Each placement's current marks counted by the database, grouped by what decides
-    the home school's code (a year of registers is a few rows, not hundreds), and the
-    sessions of today it has a mark for, in the same query."""
+    """Each placement's current marks counted by what decides the home school's code,
+    as the database keeps them (monitoring.models.MarkCount, changed in the same
+    statement as every mark), and the sessions of today each has a current mark for."""
     counts: dict[int, list[MarkCount]] = defaultdict(list)
-    marked_today: dict[int, set[str]] = defaultdict(set)
-    rows = (
-        AttendanceMark.objects.filter(placement_id__in=ids, is_current=True)
-        .values_list("placement_id", "observed", "code")
-        .annotate(
-            n=Count("pk"),
-            **{session: Count("pk", filter=Q(date=today, session=session)) for session in SESSIONS},
-        )
-        .order_by()
-    )
-    for pid, observed, code, n, *today_counts in rows:
+    for pid, observed, code, n in KeptMarkCount.objects.filter(
+        placement_id__in=ids, n__gt=0
+    ).values_list("placement_id", "observed", "code", "n"):
         counts[pid].append((observed, code, n))
-        marked_today[pid].update(s for s, k in zip(SESSIONS, today_counts, strict=True) if k)
+    marked_today: dict[int, set[str]] = defaultdict(set)
+    for pid, session in AttendanceMark.objects.filter(
+        placement_id__in=ids, is_current=True, date=today
+    ).values_list("placement_id", "session"):
+        marked_today[pid].add(session)
     return counts, marked_today
 
 

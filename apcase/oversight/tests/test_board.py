@@ -11,18 +11,19 @@ from hypothesis import strategies as st
 
 from apcase.accounts.roles import Role
 from apcase.monitoring.models import AttendanceMark, FollowUpTask
+from apcase.monitoring.services import submit_register
 from apcase.oversight import board as compliance
 from apcase.oversight.duties import Colour
 from apcase.oversight.selectors import board_facts
 from apcase.placements.models import Placement
-from apcase.placements.tests.factories import agree_all, make_placement
+from apcase.placements.tests.factories import START, agree_all, make_placement
 from apcase.referrals.tests.factories import make_pupil, person
 from tests.helpers import assert_page
 
 URL = reverse("oversight:board")
 # Session, user, memberships, the placements, those not yet started and what each duty
-# reads: the same for one child or many.
-MAX_QUERIES = 23
+# reads (the marks' kept counts and today's marks are two): the same for one child or many.
+MAX_QUERIES = 24
 
 
 def _html(response):  # type: ignore[no-untyped-def]
@@ -346,3 +347,23 @@ def test_the_board_comes_a_page_at_a_time_most_red_first_counting_every_row(
     filtered = _html(client.get(URL, {"show": "review_overdue", "page": "2"}))
     assert "that match the filters (3 placements in all)" in filtered
     assert "show=review_overdue&amp;page=1" in filtered
+
+
+def test_a_register_and_its_correction_show_on_the_board_at_once(world, lead):
+    """The board's attendance comes from counts the database keeps with each mark: a
+    register, then a correction of it, change the child's row on the next read."""
+    staff = person(Role.PROVIDER_STAFF, world.provider)
+    placement = make_placement(world.school, world.provider)
+    day = START + datetime.timedelta(days=7)  # a Monday
+    now = timezone.make_aware(datetime.datetime.combine(day, datetime.time(9, 15)))
+
+    def attendance():  # type: ignore[no-untyped-def]
+        (row,) = [r for r in _rows(lead) if r.placement.pk == placement.pk]
+        return row.cells["attendance"].colour, row.cells["attendance"].label
+
+    assert attendance() == (Colour.RED, "No marks")
+    register = {"by": staff, "provider": world.provider, "day": day, "session": "am", "now": now}
+    submit_register(**register, marks={placement.pk: "present"})
+    assert attendance() == (Colour.GREEN, "100.0%")
+    submit_register(**register, marks={placement.pk: "absent_no_reason"}, reason="Misread.")
+    assert attendance() == (Colour.RED, "0.0%")
