@@ -122,12 +122,13 @@ def paginate(
     """The page of `rows` that `?page=` asks for (see the module's docstring), of
     `per_page` rows (PAGE_SIZE unless given).
 
-    `pick_page_first` (a queryset of model rows only): the page's rows are picked by
-    their primary keys in a subquery that leaves out the joins of `select_related`, and
-    only they are then read with those joins, still in one query. For a list whose
-    order the database cannot read from an index through the joins (the LA's referral
-    list joins every referral's pupil), it stops PostgreSQL joining and sorting every
-    row to keep a page of them."""
+    `pick_page_first` (a queryset of model rows only): the page's primary keys are read
+    first, without the joins of `select_related`, and only those rows are then read with
+    the joins (two short queries). For a list whose order the database cannot read from
+    an index through the joins (the LA's referral list joins every referral's pupil), it
+    stops PostgreSQL joining and sorting every row to keep a page of them; the keys are
+    passed as values, not as a subquery, so the second read goes by primary key rather
+    than reading every row the filters admit to match them."""
     if isinstance(rows, QuerySet) and not rows.ordered:
         raise ValueError("Order the rows (ending with pk) before paginating them.")
     paginator: Paginator[M] = Paginator(rows, per_page or PAGE_SIZE, allow_empty_first_page=True)
@@ -137,8 +138,8 @@ def paginate(
     found: list[M]
     if pick_page_first and isinstance(rows, QuerySet):
         start = page.start_index() - 1 if total else 0
-        picked = rows.select_related(None).values("pk")[start : start + paginator.per_page]
-        found = list(rows.filter(pk__in=picked))
+        picked = rows.select_related(None).values_list("pk", flat=True)
+        found = list(rows.filter(pk__in=list(picked[start : start + paginator.per_page])))
     else:
         found = list(page.object_list)
     query = request.GET

@@ -7,6 +7,7 @@ likewise: the school, and the LA whose panel ratifies them."""
 
 from typing import Any
 
+from django.apps import apps
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -34,9 +35,17 @@ SHOW_CHOICES = (
 def referrals_visible_to(user: User) -> QuerySet[Referral]:
     school_ids = policies.organisation_ids_for(user, policies.REFERRAL_SCHOOL_VIEWER_ROLES)
     la_ids = policies.organisation_ids_for(user, policies.LA_CASE_ROLES)
+    # The LA's panels read first, by id, not joined: PostgreSQL then reads a page of
+    # the list from the index of a panel's referrals by date (referrals_by_panel_updated)
+    # instead of reading and sorting every referral the LA's panels hold.
+    panels = apps.get_model("panel", "InclusionPanel").objects
+    panel_ids = (
+        list(panels.filter(local_authority_id__in=la_ids).order_by().values_list("pk", flat=True))
+        if la_ids
+        else []
+    )
     return Referral.objects.filter(
-        Q(school_id__in=school_ids)
-        | Q(panel__local_authority_id__in=la_ids, submitted_at__isnull=False)
+        Q(school_id__in=school_ids) | Q(panel_id__in=panel_ids, submitted_at__isnull=False)
     ).select_related("pupil", "school", "panel", "meeting", "created_by", "signed_off_by")
 
 
