@@ -640,9 +640,10 @@ def _add_children(world, count: int) -> None:  # type: ignore[no-untyped-def]
         )
 
 
-# Session, user, memberships, then one query a figure (two for the timings) and one
-# for the placements not recorded as started, whatever the number of children.
-MAX_QUERIES = 20
+# Session, user, memberships, the LA's panels, then one query a figure (two for the
+# timings) and one for the placements not recorded as started, whatever the number of
+# children.
+MAX_QUERIES = 21
 
 
 @pytest.mark.parametrize("children", [1, 12])
