@@ -3,7 +3,15 @@
 import datetime
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, prefetch_related_objects
+from django.db.models import (
+    Count,
+    Exists,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -14,7 +22,7 @@ from apcase.accounts.roles import Role
 from apcase.chronology.services import log_access, log_accesses
 from apcase.core.queries import one_or_404
 from apcase.pupils.models import Carer
-from apcase.referrals.models import EmergencyPlacement, Referral
+from apcase.referrals.models import EmergencyPlacement, Referral, ReferralDocument
 
 from .models import InclusionPanel, LetterSent, PanelDecision, PanelMeeting, cutoff_days
 
@@ -222,11 +230,20 @@ def la_panel_people(panel: InclusionPanel) -> QuerySet[Any]:
 def agenda_of(meeting: PanelMeeting) -> dict[str, Any]:
     """The items of a meeting the caller fetched through get_meeting_for: referrals on it (or decided at it and since moved on, as a
     deferral does) and emergency placements to ratify, each with its decision if any."""
+    # Subqueries rather than joins to the decisions and documents: each referral is one
+    # row, so no DISTINCT over every column of the referral and what it is read with.
+    decided_here = meeting.decisions.filter(referral__isnull=False).values("referral_id")
+    documents = (
+        ReferralDocument.objects.filter(referral=OuterRef("pk"))
+        .order_by()
+        .values("referral")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
     referrals = (
-        Referral.objects.filter(Q(meeting=meeting) | Q(decisions__meeting=meeting))
-        .distinct()
+        Referral.objects.filter(Q(meeting=meeting) | Q(pk__in=decided_here))
         .select_related("pupil", "school", "signed_off_by", "preferred_provider")
-        .annotate(document_count=Count("documents", distinct=True))
+        .annotate(document_count=Coalesce(Subquery(documents), 0))
         .order_by("submitted_at", "pk")
     )
     emergencies = (
