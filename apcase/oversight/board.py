@@ -26,7 +26,6 @@ from .duties import Cell
 from .selectors import (
     Facts,
     Visits,
-    cutoffs_passed,
     home_code_counts,
     provider_is_unregistered,
 )
@@ -173,7 +172,7 @@ def _attendance(facts: Facts, placement: Placement) -> tuple[Cell, Cell]:
     today = duties.todays_register(
         expected=facts.expected_today.get(placement.pk, []),
         marked=facts.marked_today.get(placement.pk, set()),
-        cutoffs_passed=cutoffs_passed(facts.today, facts.now),
+        cutoffs_passed=facts.sessions_past_cutoff,
     )
     overall = duties.attendance(present=summary.present, possible=summary.possible)
     return (

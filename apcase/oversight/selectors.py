@@ -7,6 +7,7 @@ selectors and models, in a fixed number of queries however many children there a
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, NamedTuple
 
 from django.db.models import Exists, Max, Min, OuterRef, Q, QuerySet
@@ -136,6 +137,11 @@ class Facts:
     dsl_schools: set[int] = field(default_factory=set)
     today: datetime.date = field(default_factory=timezone.localdate)
     now: datetime.datetime = field(default_factory=timezone.now)
+
+    @cached_property
+    def sessions_past_cutoff(self) -> list[str]:
+        """Today's sessions whose register cut-off has passed: the same for every row."""
+        return cutoffs_passed(self.today, self.now)
 
 
 def _mark_counts(

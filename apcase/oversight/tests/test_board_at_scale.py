@@ -19,7 +19,7 @@ from apcase.monitoring.models import FollowUpTask
 from apcase.monitoring.selectors import attendance_of_placement, current_marks, next_visit_due
 from apcase.oversight import board as compliance
 from apcase.oversight import duties
-from apcase.oversight.selectors import ALERT_KINDS, board_facts, board_placements
+from apcase.oversight.selectors import ALERT_KINDS, board_facts, board_placements, cutoffs_passed
 from apcase.placements.models import Placement
 from apcase.reviews.selectors import review_state
 from conftest import sign_in
@@ -52,7 +52,7 @@ def _expected(placement: Placement, facts, cell: str):  # type: ignore[no-untype
         return duties.todays_register(
             expected=facts.expected_today.get(placement.pk, []),
             marked=marked,
-            cutoffs_passed=compliance.cutoffs_passed(TODAY, facts.now),
+            cutoffs_passed=cutoffs_passed(TODAY, facts.now),
         )
     if cell == "visit":
         visits = list(placement.visits.order_by("scheduled_for", "pk"))
