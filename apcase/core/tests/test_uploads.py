@@ -214,6 +214,26 @@ def test_every_file_field_stored_by_store_upload_states_the_kinds_and_the_size_a
         assert size in hint, form
 
 
+def test_each_file_fields_hint_says_the_upload_limit_in_force(settings):
+    """The hint must follow the limit check_upload applies now, not the one read when
+    the forms module was imported: with a 2 MB limit the fields must say 2 MB, or a user
+    is invited to send a 5 MB file the service then refuses."""
+    from apcase.directory.forms import AssuranceForm
+    from apcase.placements.forms import AgreementForm
+    from apcase.referrals.forms import DocumentForm
+    from apcase.safeguarding.forms import ConcernForm
+
+    settings.APCASE_UPLOAD_MAX_BYTES = 2 * 1024 * 1024
+    for form, field in [
+        (DocumentForm, "upload"),
+        (AgreementForm, "signed_form"),
+        (AssuranceForm, "document"),
+        (ConcernForm, "attachment"),
+    ]:
+        hint = str(form.base_fields[field].help_text)
+        assert "smaller than 2 MB" in hint, (form, hint)
+
+
 # --- removal deletes the file, after the commit only ------------------------------------
 
 
