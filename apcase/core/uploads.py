@@ -40,6 +40,7 @@ from django.core.files.storage import FileSystemStorage
 from django.db import models, transaction
 from django.http import FileResponse
 from django.utils import timezone
+from django.utils.functional import lazy
 
 from .errors import ValidationFailed
 
@@ -69,9 +70,15 @@ def max_upload_bytes() -> int:
     return int(getattr(settings, "APCASE_UPLOAD_MAX_BYTES", 10 * 1024 * 1024))
 
 
-def upload_hint() -> str:
-    """An upload field's hint: the kinds and the size `check_upload` accepts."""
-    return f"Upload {ALLOWED_DESCRIPTION}, smaller than {max_upload_bytes() // (1024 * 1024)} MB."
+def upload_hint(more: str = "") -> str:
+    """An upload field's hint: the kinds and the size `check_upload` accepts, then
+    `more`. Worked out each time a form is shown (`lazy_upload_hint`), so it follows the
+    limit in force rather than the one read when the form's module was imported."""
+    hint = f"Upload {ALLOWED_DESCRIPTION}, smaller than {max_upload_bytes() // (1024 * 1024)} MB."
+    return f"{hint} {more}" if more else hint
+
+
+lazy_upload_hint = lazy(upload_hint, str)
 
 
 def sniff(stream: IO[bytes]) -> FileKind | None:

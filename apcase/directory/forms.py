@@ -6,7 +6,7 @@ from django import forms
 
 from apcase.accounts.models import Organisation
 from apcase.core.forms import GovDateField, YesNoField, date_field
-from apcase.core.uploads import upload_hint
+from apcase.core.uploads import lazy_upload_hint
 
 from .assurance import annotated_reasons
 from .models import APSettingType, AssuranceKind, Registration, ServiceCategory
@@ -251,7 +251,7 @@ class AssuranceForm(forms.Form):
     )
     document = forms.FileField(
         label="Evidence document",
-        help_text=upload_hint(),
+        help_text=lazy_upload_hint(),
     )
 
     def __init__(self, *args: Any, **kwargs: Any):

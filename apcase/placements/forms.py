@@ -13,7 +13,7 @@ from apcase.core.forms import (
     SimpleForm,
     YesNoField,
 )
-from apcase.core.uploads import upload_hint
+from apcase.core.uploads import lazy_upload_hint
 from apcase.directory.models import Site
 from apcase.directory.selectors import active_sites_of
 from apcase.pupils.models import Carer
@@ -140,7 +140,7 @@ class AgreementForm(_Form):
     )
     signed_form = forms.FileField(
         label="If they signed a form: upload it",
-        help_text=upload_hint(),
+        help_text=lazy_upload_hint(),
         required=False,
     )
     agreed_on = GovDateField(label="Date they agreed")

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from apcase.accounts.models import Organisation, User
 from apcase.core.forms import GovDateField, ModelMultipleChoiceField, YesNoField, date_field
-from apcase.core.uploads import upload_hint
+from apcase.core.uploads import lazy_upload_hint
 from apcase.directory.forms import ProviderChoiceField
 from apcase.directory.models import Site
 from apcase.pupils.models import Pupil
@@ -287,7 +287,7 @@ class DocumentForm(forms.Form):
     )
     upload = forms.FileField(
         label="Upload a file",
-        help_text=upload_hint(),
+        help_text=lazy_upload_hint(),
         error_messages={"required": "Select a file to upload."},
     )
 

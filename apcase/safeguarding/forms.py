@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from apcase.core.forms import GovDateField, SimpleForm
-from apcase.core.uploads import upload_hint
+from apcase.core.uploads import lazy_upload_hint
 from apcase.pupils.registry import PupilRecord, records_of
 
 from .models import ActionKind, Concern, ConcernCategory
@@ -55,7 +55,7 @@ class ConcernForm(SimpleForm):
     attachment = forms.FileField(
         label="Attach a file (optional)",
         required=False,
-        help_text=f"{upload_hint()} For example, a body map.",
+        help_text=lazy_upload_hint("For example, a body map."),
     )
 
     def clean_occurred_time(self) -> datetime.time:
