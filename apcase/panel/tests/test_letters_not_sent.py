@@ -144,3 +144,30 @@ def test_reading_the_page_is_access_logged(officer, decisions):
     assert AccessLogEntry.objects.filter(
         action="panel.letters_not_sent_viewed", actor_id=officer.pk
     ).exists()
+
+
+def test_a_letter_sent_while_the_home_page_reads_the_oldest_never_breaks_the_page(
+    officer, decisions, monkeypatch
+):
+    """The home page reads the oldest decisions' ids (with the count), then those
+    decisions by id with the same filter. A colleague who sends the last letter of one
+    of them between the two reads takes it out of the second: the page must still be
+    shown (the others listed), not fail with a server error."""
+    from django.db.models import QuerySet
+
+    real_in_bulk = QuerySet.in_bulk
+
+    def colleague_sends_first(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        carer = decisions[0].referral.pupil.carers.get()
+        letters.send_letter(decisions[0], carer_id=carer.pk, method="post", by=officer)
+        return real_in_bulk(self, *args, **kwargs)
+
+    monkeypatch.setattr(QuerySet, "in_bulk", colleague_sends_first)
+    page = assert_page(
+        sign_in(Client(), officer).get(reverse("home")),
+        contains=[
+            "Send the decision letters for Bea Brook",
+            "Send the decision letters for Cal Brook",
+        ],
+    )
+    assert "Send the decision letters for Ada Brook" not in page
