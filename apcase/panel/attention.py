@@ -122,7 +122,9 @@ def letters_not_sent(user: User) -> list[AttentionItem]:
         rows.annotate(in_all=Window(Count("pk"))).values_list("pk", "in_all")[:LETTERS_SHOWN]
     )
     found = rows.in_bulk([pk for pk, _ in oldest])
-    shown = [found[pk] for pk, _ in oldest]
+    # A decision whose last letter went between the two reads is no longer waiting:
+    # left out, never a failed page.
+    shown = [found[pk] for pk, _ in oldest if pk in found]
     letters = letters_for_decisions(shown)
     items = [_letters_item(decision, letters.get(decision.pk, [])) for decision in shown]
     if oldest and (count := oldest[0][1]) > LETTERS_SHOWN:
