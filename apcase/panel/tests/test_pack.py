@@ -4,6 +4,7 @@ its reader's name at each download (panel.pack, docs/adr/0013-panel-pack-stored.
 import datetime
 import io
 import os
+import re
 import time
 from pathlib import Path
 
@@ -437,3 +438,37 @@ def test_a_download_while_the_pack_is_being_stored_finds_the_whole_pack_or_none(
     assert not [
         n for n in storage().listdir(f"{pack.FOLDER}/{scene.meeting.pk}")[1] if n.endswith(".part")
     ]
+
+
+@pytest.mark.parametrize("damage", ["object_blanked", "block_zeroed"])
+def test_a_stored_pack_damaged_in_the_middle_is_never_served_with_a_page_emptied(scene, damage):
+    """Damage inside the stored file, its cross-reference table and end intact (a disk
+    or a copy that lost a block), must not reach a reader as a pack whose second page is
+    quietly blank: they get the page as it was, or are told the pack could not be
+    prepared (and the next download renders it anew)."""
+    import pikepdf
+
+    first = _download(scene.chair, scene.meeting)
+    assert first.status_code == 200
+    second_page = PdfReader(io.BytesIO(first.content)).pages[1].extract_text()
+    assert "Riley Stone" in second_page
+    name = f"{pack.FOLDER}/{scene.meeting.pk}/{_stored_files(scene.meeting)[0]}"
+    path = Path(storage().path(name))
+    whole = path.read_bytes()
+    with pikepdf.open(io.BytesIO(whole)) as stored:
+        number = stored.pages[1].obj.Contents.objgen[0]
+    start = re.search(rb"(^|\s)%d 0 obj\b" % number, whole).end()
+    end = whole.index(b"endobj", start)
+    if damage == "object_blanked":  # the page's content, gone where it lay
+        damaged = whole[:start] + b" " * (end - start) + whole[end:]
+    else:  # a block of its compressed text lost to zeros
+        body = whole.index(b"stream", start) + len(b"stream\n") + 40
+        damaged = whole[:body] + b"\0" * 200 + whole[body + 200 :]
+    assert len(damaged) == len(whole)
+    path.write_bytes(damaged)
+    response = _download(scene.chair, scene.meeting)
+    if response.status_code == 503:
+        assert "The panel pack could not be prepared" in response.content.decode()
+    else:
+        assert response.status_code == 200
+        assert PdfReader(io.BytesIO(response.content)).pages[1].extract_text() == second_page
