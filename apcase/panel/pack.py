@@ -218,6 +218,20 @@ def _stamp_page(
     return bytes(page.output())
 
 
+def _check_whole(pack: Any) -> None:
+    """Raise pikepdf.PdfError unless every object of the opened pack reads as written.
+    Opening reads only the file's end and its table of objects; a page's content is
+    read when asked, and damage there (a block lost inside the file) would otherwise be
+    served as a blank page, or leave a page's text out, without a word."""
+    import pikepdf
+
+    for obj in pack.objects:
+        if isinstance(obj, pikepdf.Stream):
+            obj.read_bytes()  # decompressed: a damaged stream raises
+    if problems := pack.get_warnings():
+        raise pikepdf.PdfError("The stored pack is damaged: " + "; ".join(problems))
+
+
 def stamp(content: bytes, *, reader_name: str, version: str, reader_email: str = "") -> bytes:
     """The stored pack with its reader's name (and email, if the font cannot draw the
     name) and the time of reading on page one. A stored file that is not a whole PDF
@@ -226,6 +240,7 @@ def stamp(content: bytes, *, reader_name: str, version: str, reader_email: str =
     import pikepdf
 
     with pikepdf.open(io.BytesIO(content), attempt_recovery=False) as pack:
+        _check_whole(pack)
         first = pack.pages[0]
         page = pikepdf.Rectangle(first.mediabox)
         overlay = _stamp_page(reader_name, reader_email, version, page.width, page.height)
