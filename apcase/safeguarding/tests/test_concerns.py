@@ -539,3 +539,22 @@ def test_the_review_date_form_shows_the_date_set_and_keeps_it_when_saved_unchang
     earlier = review_on - datetime.timedelta(days=1)
     moved = {"review_on_0": earlier.day, "review_on_1": earlier.month, "review_on_2": earlier.year}
     assert_page(client.post(url, moved), contains="The review date must be today or in the future")
+
+
+def test_a_refused_attachment_is_named_by_the_concern_forms_own_field(setting, settings, tmp_path):
+    """store_upload names the form field a refused file came from so the form shows the
+    refusal beside that field (the GOV.UK error pattern) and its summary links there.
+    The concern form's file field is `attachment`: a refusal named anything else falls
+    back to the top of the summary, with nothing beside the field."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from apcase.safeguarding.forms import ConcernForm
+
+    settings.MEDIA_ROOT = tmp_path
+    not_a_document = SimpleUploadedFile("map.exe", b"MZ this is not a document")
+    with pytest.raises(ValidationFailed) as refused:
+        services.raise_concern(
+            setting.pupil, by=setting.provider_staff, report=report(), attachments=[not_a_document]
+        )
+    assert list(refused.value.errors) == ["attachment"]
+    assert "attachment" in ConcernForm.base_fields
