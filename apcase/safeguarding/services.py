@@ -82,7 +82,7 @@ def raise_concern(
         raise fail("category", "Select a category.")
     files = [upload for upload in attachments or [] if upload]
     if len(files) > MAX_ATTACHMENTS:
-        raise fail("attachments", f"Attach at most {MAX_ATTACHMENTS} files.")
+        raise fail("attachment", f"Attach at most {MAX_ATTACHMENTS} files.")
     at_provider = organisation if organisation.pk != pupil.school_id else None
     with transaction.atomic():
         concern = Concern.objects.create(
@@ -101,7 +101,7 @@ def raise_concern(
             others_involved=report.others_involved.strip(),
         )
         for upload in files:
-            path, kind, original = store_upload(upload, folder="concerns", field="attachments")
+            path, kind, original = store_upload(upload, folder="concerns", field="attachment")
             ConcernAttachment.objects.create(
                 concern=concern,
                 stored_path=path,
