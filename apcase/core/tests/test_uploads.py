@@ -193,45 +193,41 @@ def test_a_refused_upload_names_the_form_field_it_came_from(media):
     assert not media.exists() or not any(p.is_file() for p in media.rglob("*"))
 
 
-def test_every_file_field_stored_by_store_upload_states_the_kinds_and_the_size_allowed():
-    """The hint beside each such field says what check_upload accepts, so a user is
-    not refused a file the hint invited (the evidence field said 10 MB whatever the
-    setting; the concern attachment gave no size)."""
+def _file_field_hints() -> list[str]:
+    """The hint of every file field whose file store_upload stores, as a form shows it."""
     from apcase.directory.forms import AssuranceForm
     from apcase.placements.forms import AgreementForm
     from apcase.referrals.forms import DocumentForm
     from apcase.safeguarding.forms import ConcernForm
 
+    return [
+        str(form.base_fields[field].help_text)
+        for form, field in [
+            (DocumentForm, "upload"),
+            (AgreementForm, "signed_form"),
+            (AssuranceForm, "document"),
+            (ConcernForm, "attachment"),
+        ]
+    ]
+
+
+def test_every_file_field_stored_by_store_upload_states_the_kinds_and_the_size_allowed():
+    """The hint beside each such field says what check_upload accepts, so a user is
+    not refused a file the hint invited (the evidence field said 10 MB whatever the
+    setting; the concern attachment gave no size)."""
     size = f"smaller than {uploads.max_upload_bytes() // (1024 * 1024)} MB"
-    for form, field in [
-        (DocumentForm, "upload"),
-        (AgreementForm, "signed_form"),
-        (AssuranceForm, "document"),
-        (ConcernForm, "attachment"),
-    ]:
-        hint = str(form.base_fields[field].help_text)
-        assert uploads.ALLOWED_DESCRIPTION in hint, form
-        assert size in hint, form
+    for hint in _file_field_hints():
+        assert uploads.ALLOWED_DESCRIPTION in hint, hint
+        assert size in hint, hint
 
 
 def test_each_file_fields_hint_says_the_upload_limit_in_force(settings):
     """The hint must follow the limit check_upload applies now, not the one read when
     the forms module was imported: with a 2 MB limit the fields must say 2 MB, or a user
     is invited to send a 5 MB file the service then refuses."""
-    from apcase.directory.forms import AssuranceForm
-    from apcase.placements.forms import AgreementForm
-    from apcase.referrals.forms import DocumentForm
-    from apcase.safeguarding.forms import ConcernForm
-
     settings.APCASE_UPLOAD_MAX_BYTES = 2 * 1024 * 1024
-    for form, field in [
-        (DocumentForm, "upload"),
-        (AgreementForm, "signed_form"),
-        (AssuranceForm, "document"),
-        (ConcernForm, "attachment"),
-    ]:
-        hint = str(form.base_fields[field].help_text)
-        assert "smaller than 2 MB" in hint, (form, hint)
+    for hint in _file_field_hints():
+        assert "smaller than 2 MB" in hint, hint
 
 
 # --- removal deletes the file, after the commit only ------------------------------------
