@@ -84,12 +84,20 @@ def named_staff_member_now(placement: Placement) -> Any:
 STAND_IN_ROLES = (Role.INCLUSION_LEAD, Role.HEADTEACHER, Role.SCHOOL_DSL)
 
 
-def stand_ins(school: Organisation) -> list[User]:
+# Who agrees and reviews a plan for a placement when nobody named can: the placement's
+# planners at the school (policies.PLACEMENT_PLANNER_ROLES: the inclusion lead, failing
+# that the headteacher), and failing both the officers of its local authority. The DSL,
+# who stands in to be told, may not agree a plan, so is not one of them.
+PLANNER_STAND_IN_ROLES = (Role.INCLUSION_LEAD, Role.HEADTEACHER)
+
+
+def stand_ins(school: Organisation, roles: tuple[str, ...] = STAND_IN_ROLES) -> list[User]:
     """Whom to tell when a placement has no named staff member who works at the school
     now: the inclusion lead(s); if the school has none, the headteacher; then the DSL;
-    then the local authority's officers. Nobody named is never nobody told: if even
-    that finds no one, it is logged as an error for the service's operators."""
-    for role in STAND_IN_ROLES:
+    then the local authority's officers (`roles`: the chain to walk before the officers).
+    Nobody named is never nobody told: if even that finds no one, it is logged as an
+    error for the service's operators."""
+    for role in roles:
         if found := holders(school, [role]):
             return found
     found = holders(getattr(school, "local_authority", None), [Role.LA_OFFICER])
@@ -98,30 +106,48 @@ def stand_ins(school: Organisation) -> list[User]:
     return found
 
 
-@per_page(key=lambda user: user.pk)
-def schools_stood_in_for(user: User) -> frozenset[int]:
-    """The schools where `user` is who stands in (`stand_ins`: the inclusion lead,
-    failing that the headteacher, then the DSL, then the authority's officers), decided
-    by who holds each role now, as reminders are: what a home page or a calendar feed
-    lists for them beside what they are named for."""
-    own_ids = policies.organisation_ids_for(user, set(STAND_IN_ROLES))
+def _schools_stood_in_for(user: User, roles: tuple[str, ...]) -> frozenset[int]:
+    own_ids = policies.organisation_ids_for(user, set(roles))
     officer_of = policies.organisation_ids_for(user, {Role.LA_OFFICER})
     if not (own_ids or officer_of):
         return frozenset()
     own = Organisation.objects.filter(pk__in=own_ids)
     # An authority's officers stand in at its schools where nobody holds any of those
     # roles now (the condition of accounts.selectors.holders): one query, not one per school.
-    held = Membership.objects.filter(
-        role__in=STAND_IN_ROLES, is_active=True, user__is_active=True
-    ).values("organisation_id")
+    held = Membership.objects.filter(role__in=roles, is_active=True, user__is_active=True).values(
+        "organisation_id"
+    )
     unheld = Organisation.objects.filter(
         kind=OrganisationKind.SCHOOL,
         local_authority_id__in=officer_of,
     ).exclude(pk__in=held)
     return frozenset(
-        {school.pk for school in own if any(holder.pk == user.pk for holder in stand_ins(school))}
+        {
+            school.pk
+            for school in own
+            if any(holder.pk == user.pk for holder in stand_ins(school, roles))
+        }
         | set(unheld.values_list("pk", flat=True))
     )
+
+
+@per_page(key=lambda user: user.pk)
+def schools_stood_in_for(user: User) -> frozenset[int]:
+    """The schools where `user` is who stands in (`stand_ins`: the inclusion lead,
+    failing that the headteacher, then the DSL, then the authority's officers), decided
+    by who holds each role now, as reminders are: what a home page or a calendar feed
+    lists for them beside what they are named for."""
+    return _schools_stood_in_for(user, STAND_IN_ROLES)
+
+
+@per_page(key=lambda user: user.pk)
+def schools_planned_for(user: User) -> frozenset[int]:
+    """The schools where `user` agrees and reviews the reintegration plans nobody named
+    there can (PLANNER_STAND_IN_ROLES: the inclusion lead, failing that the headteacher,
+    then the authority's officers), on who holds each role now: whoever a plan's work is
+    listed for may act on it, or, at a school where no planner is left, is the officer
+    told so."""
+    return _schools_stood_in_for(user, PLANNER_STAND_IN_ROLES)
 
 
 def who_acts_for(placement: Placement) -> list[User]:

@@ -9,7 +9,6 @@ from django.http import Http404
 
 from apcase.access import policies
 from apcase.accounts.models import User
-from apcase.accounts.roles import Role
 from apcase.chronology.services import log_access
 from apcase.placements import watch
 from apcase.placements.models import Placement
@@ -88,34 +87,21 @@ def work_list_read_by(user: User, today: datetime.date) -> dict[str, QuerySet[An
     return found
 
 
-def _standing_in(user: User, schools: set[int]) -> set[int]:
-    """The schools among `schools` where `user` answers for every plan: the inclusion
-    lead, and where the school has none, whoever stands in there now
-    (placements.watch.stand_ins: the headteacher, failing that the DSL), so a plan whose
-    named adult has left is on somebody's list at a school with no inclusion lead."""
-    if not schools:
-        return set()
-    leads = policies.organisation_ids_for(user, {Role.INCLUSION_LEAD})
-    return leads | (watch.schools_stood_in_for(user) & schools)
-
-
 def past_target_for(user: User, today: datetime.date) -> QuerySet[ReintegrationPlan]:
     """Open plans past their target date that `user` answers for: as the plan's named
     adult or the placement's named staff member while they work at the pupil's school,
-    or as whoever stands in at the school (`_standing_in`; current memberships)."""
+    or as whoever agrees plans at the school when nobody named can
+    (placements.watch.schools_planned_for; current memberships)."""
     schools = policies.organisation_ids_for(user, policies.SCHOOL_PUPIL_ROLES)
-    leads = _standing_in(user, schools)
-    if not schools:
+    planned = watch.schools_planned_for(user)
+    if not (schools or planned):
         return ReintegrationPlan.objects.none()
-    mine = Q(named_adult_id=user.pk) | Q(placement__named_staff_member_id=user.pk)
-
+    mine = Q(placement__pupil__school_id__in=schools) & (
+        Q(named_adult_id=user.pk) | Q(placement__named_staff_member_id=user.pk)
+    )
     return (
-        ReintegrationPlan.objects.filter(
-            status__in=OPEN,
-            target_full_time_date__lt=today,
-            placement__pupil__school_id__in=schools,
-        )
-        .filter(mine | Q(placement__pupil__school_id__in=leads))
+        ReintegrationPlan.objects.filter(status__in=OPEN, target_full_time_date__lt=today)
+        .filter(mine | Q(placement__pupil__school_id__in=planned))
         .select_related("placement__pupil")
         .order_by("target_full_time_date", "pk")
     )
@@ -135,20 +121,16 @@ def review_starting_reintegration(placement: Placement) -> Review | None:
 
 def reviews_due_for(user: User, today: datetime.date) -> QuerySet[ReviewPoint]:
     """Review points of agreed plans whose day has come and whose progress is not
-    recorded: for the plan's named adult and whoever stands in at the school
-    (`_standing_in`)."""
+    recorded: for the plan's named adult while they work at the school, and whoever
+    agrees plans there (placements.watch.schools_planned_for)."""
     schools = policies.organisation_ids_for(user, policies.SCHOOL_PUPIL_ROLES)
-    leads = _standing_in(user, schools)
-    if not schools:
+    planned = watch.schools_planned_for(user)
+    if not (schools or planned):
         return ReviewPoint.objects.none()
+    mine = Q(plan__named_adult_id=user.pk, plan__placement__pupil__school_id__in=schools)
     return (
-        ReviewPoint.objects.filter(
-            plan__status=PlanStatus.ACTIVE,
-            date__lte=today,
-            progress="",
-            plan__placement__pupil__school_id__in=schools,
-        )
-        .filter(Q(plan__named_adult_id=user.pk) | Q(plan__placement__pupil__school_id__in=leads))
+        ReviewPoint.objects.filter(plan__status=PlanStatus.ACTIVE, date__lte=today, progress="")
+        .filter(mine | Q(plan__placement__pupil__school_id__in=planned))
         .select_related("plan__placement__pupil")
         .order_by("date", "pk")
     )
@@ -156,19 +138,20 @@ def reviews_due_for(user: User, today: datetime.date) -> QuerySet[ReviewPoint]:
 
 def drafts_for(user: User) -> QuerySet[ReintegrationPlan]:
     """Draft plans for the user to agree: those they are the named adult of while they
-    work at the school, and, where they stand in (`_standing_in`), those whose named
-    adult no longer works there (or who have none), so a draft never waits for nobody."""
+    work at the school, and, where they agree plans when nobody named can
+    (placements.watch.schools_planned_for), those whose named adult no longer works
+    there (or who have none), so a draft never waits for nobody."""
     schools = policies.organisation_ids_for(user, policies.SCHOOL_PUPIL_ROLES)
-    if not schools:
+    planned = watch.schools_planned_for(user)
+    if not (schools or planned):
         return ReintegrationPlan.objects.none()
-    orphaned = Q(placement__pupil__school_id__in=_standing_in(user, schools)) & ~Q(
+    mine = Q(named_adult_id=user.pk, placement__pupil__school_id__in=schools)
+    orphaned = Q(placement__pupil__school_id__in=planned) & ~Q(
         policies.works_there("named_adult_id", "placement__pupil__school_id")
     )
     return (
-        ReintegrationPlan.objects.filter(
-            status=PlanStatus.DRAFT, placement__pupil__school_id__in=schools
-        )
-        .filter(Q(named_adult_id=user.pk) | orphaned)
+        ReintegrationPlan.objects.filter(status=PlanStatus.DRAFT)
+        .filter(mine | orphaned)
         .select_related("placement__pupil")
         .order_by("start_date", "pk")
     )

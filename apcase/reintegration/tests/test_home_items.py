@@ -152,3 +152,43 @@ def test_a_draft_whose_named_adult_left_is_on_the_stand_ins_list_to_agree(world,
     client = sign_in(Client(), stand_in)
     assert_page(client.get(reverse("home")), contains=[DRAFT_CAL])
     assert_page(client.get(reverse("reintegration:list")), contains=["Cal Draft"])
+
+
+def test_at_a_school_with_no_planner_left_the_las_officer_is_given_the_plans_not_the_dsl(world):
+    """At a school where nobody holds the inclusion lead's or the headteacher's role,
+    the DSL (who stands in to be told) may not agree or review a plan
+    (policies.can_manage_reintegration). A plan whose named adult has left goes to the
+    authority's officers instead: its draft to agree, its review point due, its target
+    date passed; never to someone who cannot act on it, never to nobody."""
+    from apcase.access import policies
+    from apcase.accounts.models import Membership
+    from apcase.placements.models import Placement
+    from apcase.reintegration import selectors
+
+    dsl = person(Role.SCHOOL_DSL, world.school, full_name="Dana Safe")
+    officer = person(Role.LA_OFFICER, world.la, full_name="Olu Officer")
+    other_officer = person(Role.LA_OFFICER, world.other_la, full_name="Ola Elsewhere")
+    gone = person(Role.SCHOOL_STAFF, world.school, full_name="Sam Gone")
+    made = {}
+    for last_name, status, start in (
+        ("Draft", PlanStatus.DRAFT, TODAY + datetime.timedelta(days=7)),
+        ("Late", PlanStatus.ACTIVE, TODAY - datetime.timedelta(weeks=10)),
+    ):
+        pupil = make_pupil(world.school, legal_first_name="Cal", legal_last_name=last_name)
+        placement = make_placement(
+            world.school, world.provider, pupil=pupil, arranged_by=Placement.ArrangedBy.LA
+        )
+        made[last_name] = make_plan(placement, named_adult=gone, status=status, start_date=start)
+    review_on(made["Late"], TODAY)
+    Membership.objects.filter(user=gone).update(is_active=False)
+
+    assert list(selectors.drafts_for(dsl)) == []
+    assert list(selectors.past_target_for(dsl, TODAY)) == []
+    assert list(selectors.drafts_for(officer)) == [made["Draft"]]
+    assert list(selectors.past_target_for(officer, TODAY)) == [made["Late"]]
+    assert [p.plan for p in selectors.reviews_due_for(officer, TODAY)] == [made["Late"]]
+    assert policies.can_manage_reintegration(officer, made["Draft"].placement)
+    assert list(selectors.drafts_for(other_officer)) == []  # another authority's school
+    home = assert_page(sign_in(Client(), officer).get(reverse("home")))
+    assert DRAFT_CAL in home
+    assert LATE_CAL in home
