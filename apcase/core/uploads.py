@@ -70,11 +70,19 @@ def max_upload_bytes() -> int:
     return int(getattr(settings, "APCASE_UPLOAD_MAX_BYTES", 10 * 1024 * 1024))
 
 
+def size_words(limit: int) -> str:
+    """The upload limit as the hint and the refusal say it: whole megabytes, or whole
+    kilobytes under one megabyte (never "0 MB")."""
+    if limit >= 1024 * 1024:
+        return f"{limit // (1024 * 1024)} MB"
+    return f"{max(1, limit // 1024)} KB"
+
+
 def upload_hint(more: str = "") -> str:
     """An upload field's hint: the kinds and the size `check_upload` accepts, then
     `more`. Worked out each time a form is shown (`lazy_upload_hint`), so it follows the
     limit in force rather than the one read when the form's module was imported."""
-    hint = f"Upload {ALLOWED_DESCRIPTION}, smaller than {max_upload_bytes() // (1024 * 1024)} MB."
+    hint = f"Upload {ALLOWED_DESCRIPTION}, smaller than {size_words(max_upload_bytes())}."
     return f"{hint} {more}" if more else hint
 
 
@@ -219,9 +227,7 @@ def check_upload(upload: "File[Any]") -> FileKind:
         raise ValidationFailed("The selected file is empty.")
     limit = max_upload_bytes()
     if size > limit:
-        raise ValidationFailed(
-            f"The selected file must be smaller than {limit // (1024 * 1024)} MB."
-        )
+        raise ValidationFailed(f"The selected file must be smaller than {size_words(limit)}.")
     stream = upload.file if hasattr(upload, "file") else upload
     kind = sniff(stream)  # type: ignore[arg-type]
     if kind is None:

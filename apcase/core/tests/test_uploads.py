@@ -427,3 +427,19 @@ def test_every_column_that_names_a_stored_file_is_known_to_the_sweep():
         "pupils.Pupil.photo_path",
         "directory.AssuranceRecord.document_path",
     } <= marked
+
+
+@pytest.mark.parametrize(
+    ("limit", "words"),
+    [(10 * 1024 * 1024, "10 MB"), (1024 * 1024, "1 MB"), (512 * 1024, "512 KB"), (100, "1 KB")],
+)
+def test_the_hint_and_the_refusal_say_a_limit_under_a_megabyte_in_kilobytes(settings, limit, words):
+    """A limit under 1 MB was said as "smaller than 0 MB" by both the hint and the
+    refusal: they now say it in whole kilobytes, and the two always agree."""
+    settings.APCASE_UPLOAD_MAX_BYTES = limit
+    assert f"smaller than {words}." in uploads.upload_hint()
+    for hint in _file_field_hints():
+        assert f"smaller than {words}" in hint, hint
+    with pytest.raises(ValidationFailed) as refused:
+        uploads.check_upload(upload(b"x" * (limit + 1)))
+    assert str(refused.value) == f"The selected file must be smaller than {words}."
