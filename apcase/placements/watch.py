@@ -88,7 +88,7 @@ STAND_IN_ROLES = (Role.INCLUSION_LEAD, Role.HEADTEACHER, Role.SCHOOL_DSL)
 # planners at the school (policies.PLACEMENT_PLANNER_ROLES: the inclusion lead, failing
 # that the headteacher), and failing both the officers of its local authority. The DSL,
 # who stands in to be told, may not agree a plan, so is not one of them.
-PLANNER_STAND_IN_ROLES = (Role.INCLUSION_LEAD, Role.HEADTEACHER)
+PLANNER_STAND_IN_ROLES = tuple(r for r in STAND_IN_ROLES if r in policies.PLACEMENT_PLANNER_ROLES)
 
 
 def stand_ins(school: Organisation, roles: tuple[str, ...] = STAND_IN_ROLES) -> list[User]:
