@@ -106,29 +106,54 @@ def stand_ins(school: Organisation, roles: tuple[str, ...] = STAND_IN_ROLES) -> 
     return found
 
 
+@per_page(key=lambda user: user.pk)
+def _stand_in_roles_held(user: User) -> dict[int, frozenset[str]]:
+    """At each school where `user` holds one of STAND_IN_ROLES, which of those roles
+    anyone holds there now (the condition of accounts.selectors.holders): one query
+    for both chains below, however many schools."""
+    own_ids = policies.organisation_ids_for(user, set(STAND_IN_ROLES))
+    held: dict[int, set[str]] = {school_id: set() for school_id in own_ids}
+    if own_ids:
+        for school_id, role in Membership.objects.filter(
+            organisation_id__in=own_ids,
+            role__in=STAND_IN_ROLES,
+            is_active=True,
+            user__is_active=True,
+        ).values_list("organisation_id", "role"):
+            held[school_id].add(role)
+    return {school_id: frozenset(roles) for school_id, roles in held.items()}
+
+
 def _schools_stood_in_for(user: User, roles: tuple[str, ...]) -> frozenset[int]:
     own_ids = policies.organisation_ids_for(user, set(roles))
     officer_of = policies.organisation_ids_for(user, {Role.LA_OFFICER})
     if not (own_ids or officer_of):
         return frozenset()
-    own = Organisation.objects.filter(pk__in=own_ids)
+    # At a school where the user holds one of `roles`, `stand_ins` stops at the first
+    # of them anyone holds (the user's own, if none before it): the user stands in
+    # there if they hold that first one. Never the officers, as someone holds a role.
+    held = _stand_in_roles_held(user) if own_ids else {}
+    mine: dict[int, set[str]] = {}
+    for membership in policies.active_memberships(user):
+        mine.setdefault(membership.organisation_id, set()).add(membership.role)
+    own = {
+        school_id
+        for school_id in own_ids
+        if next((role for role in roles if role in held[school_id]), None)
+        in mine.get(school_id, set())
+    }
+    if not officer_of:
+        return frozenset(own)
     # An authority's officers stand in at its schools where nobody holds any of those
     # roles now (the condition of accounts.selectors.holders): one query, not one per school.
-    held = Membership.objects.filter(role__in=roles, is_active=True, user__is_active=True).values(
-        "organisation_id"
-    )
+    held_anywhere = Membership.objects.filter(
+        role__in=roles, is_active=True, user__is_active=True
+    ).values("organisation_id")
     unheld = Organisation.objects.filter(
         kind=OrganisationKind.SCHOOL,
         local_authority_id__in=officer_of,
-    ).exclude(pk__in=held)
-    return frozenset(
-        {
-            school.pk
-            for school in own
-            if any(holder.pk == user.pk for holder in stand_ins(school, roles))
-        }
-        | set(unheld.values_list("pk", flat=True))
-    )
+    ).exclude(pk__in=held_anywhere)
+    return frozenset(own | set(unheld.values_list("pk", flat=True)))
 
 
 @per_page(key=lambda user: user.pk)
