@@ -204,13 +204,11 @@ def _has_an_admin(organisation: Organisation) -> bool:
         organisation=organisation, role__in=ORGANISATION_ADMIN_ROLES
     ).exists():
         return True
-    return Invitation.objects.filter(
-        organisation=organisation,
-        role__in=ORGANISATION_ADMIN_ROLES,
-        accepted_at__isnull=True,
-        revoked_at__isnull=True,
-        expires_at__gt=timezone.now(),
-    ).exists()
+    return (
+        Invitation.objects.usable()
+        .filter(organisation=organisation, role__in=ORGANISATION_ADMIN_ROLES)
+        .exists()
+    )
 
 
 def grant_needs_confirmation(role: str) -> bool:

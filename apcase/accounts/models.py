@@ -149,6 +149,15 @@ def new_token() -> str:
     return secrets.token_urlsafe(32)
 
 
+class InvitationQuerySet(models.QuerySet["Invitation"]):
+    def usable(self) -> "InvitationQuerySet":
+        """The invitations still open: neither accepted nor withdrawn, and not expired
+        (the rows of which `Invitation.is_usable` is true now)."""
+        return self.filter(
+            accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+        )
+
+
 class Invitation(TimeStampedModel):
     """A one-time link inviting someone to take a role in an organisation. Only the
     token's hash is stored, so a database reader cannot use a pending invitation."""
@@ -176,6 +185,8 @@ class Invitation(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="invitations_confirmed",
     )
+
+    objects = InvitationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

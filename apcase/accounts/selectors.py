@@ -69,11 +69,7 @@ def member_rows_for(user: User, organisation: Organisation) -> list[dict[str, An
 
 
 def pending_invitations_in_any() -> QuerySet[Invitation]:
-    return Invitation.objects.filter(
-        accepted_at__isnull=True,
-        revoked_at__isnull=True,
-        expires_at__gt=timezone.now(),
-    )
+    return Invitation.objects.usable()
 
 
 def pending_invitations_in(organisation: Organisation) -> QuerySet[Invitation]:

@@ -166,14 +166,11 @@ def confirm_invitation(*, by: User, invitation: Invitation) -> Invitation:
 
 
 def pending_invitation_exists(*, organisation: Organisation, email: str, role: str) -> bool:
-    return Invitation.objects.filter(
-        organisation=organisation,
-        email__iexact=email,
-        role=role,
-        accepted_at__isnull=True,
-        revoked_at__isnull=True,
-        expires_at__gt=timezone.now(),
-    ).exists()
+    return (
+        Invitation.objects.usable()
+        .filter(organisation=organisation, email__iexact=email, role=role)
+        .exists()
+    )
 
 
 def accept_invitation(

@@ -220,6 +220,20 @@ def test_a_second_invitation_for_the_same_role_is_refused_while_one_waits(world,
     assert Invitation.objects.count() == 1
 
 
+@pytest.mark.parametrize("ended", ["expired", "withdrawn"])
+def test_an_invitation_no_longer_waiting_does_not_block_a_new_one(world, admin_client, ended):
+    _invite_through_the_page(admin_client, world.school)
+    first = Invitation.objects.get()
+    if ended == "expired":
+        first.expires_at = timezone.now() - timedelta(minutes=1)
+    else:
+        first.revoked_at = timezone.now()
+    first.save()
+    response = _invite_through_the_page(admin_client, world.school)
+    assert_page(response, status=302)
+    assert Invitation.objects.count() == 2
+
+
 def test_someone_who_already_has_the_role_is_not_invited_again(world, user_with_role, admin_client):
     colleague = user_with_role(Role.SCHOOL_STAFF)
     response = _invite_through_the_page(

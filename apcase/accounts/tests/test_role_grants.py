@@ -3,9 +3,12 @@ safeguarding role, and a system admin cannot invite into pupil-data roles. A gra
 school DSL, headteacher or provider DSL/manager waits for a second person's
 confirmation (roles.CONFIRMING_ROLE); every grant shows on the members page."""
 
+from datetime import timedelta
+
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from apcase.accounts import services
 from apcase.accounts.models import Invitation, Membership
@@ -147,6 +150,17 @@ def test_a_system_admin_can_invite_a_new_organisations_first_admin(world, user_w
     page = _invite(client, school, Role.SCHOOL_ADMIN, email="second.admin@example.org")
     assert b"Select a role that sees no pupil data" in page.content
     assert not Invitation.objects.filter(email="second.admin@example.org").exists()
+
+
+def test_an_expired_first_admin_invitation_lets_a_system_admin_invite_again(world, user_with_role):
+    sysadmin = user_with_role(Role.SYSTEM_ADMIN)
+    client = sign_in(Client(), sysadmin)
+    school = SchoolFactory(local_authority=world.la)
+    _invite(client, school, Role.SCHOOL_ADMIN, email="first.admin@example.org")
+    Invitation.objects.update(expires_at=timezone.now() - timedelta(minutes=1))
+    page = _invite(client, school, Role.SCHOOL_ADMIN, email="second.admin@example.org")
+    assert_page(page, contains="Invitation sent to second.admin@example.org.")
+    assert OutboxMessage.objects.filter(to="second.admin@example.org").exists()
 
 
 def test_deactivating_the_admins_does_not_let_a_system_admin_appoint_one(world, admin):
