@@ -137,10 +137,26 @@ class RegisterRow:
     current: AttendanceMark | None
 
 
+# What a register row shows of its placement: the pupil's name (Pupil.display_name).
+REGISTER_ROW_FIELDS = (
+    "pupil__legal_first_name",
+    "pupil__legal_last_name",
+    "pupil__preferred_name",
+    "pupil__preferred_last_name",
+)
+
+
 def register_rows(provider: Organisation, day: datetime.date, session: str) -> list[RegisterRow]:
     """Every pupil expected this session with their current mark: two queries however
-    many pupils."""
-    placements = list(expected_placements([provider.pk], day, session))
+    many pupils. A row reads only the placement's id and the pupil's name (the page
+    and the API show nothing else of them), not every column of the placement, the
+    pupil, the provider and the named staff member, for each of a hundred pupils."""
+    placements = list(
+        Placement.objects.filter(expected_on(day, session), provider_id=provider.pk)
+        .select_related("pupil")
+        .only("pk", "pupil_id", *REGISTER_ROW_FIELDS)
+        .order_by("pupil__legal_last_name", "pupil__legal_first_name", "pk")
+    )
     marks = {
         m.placement_id: m
         for m in AttendanceMark.objects.filter(

@@ -9,8 +9,9 @@ from django.utils import timezone
 
 from apcase.accounts.roles import Role
 from apcase.core.attention import items_for
-from apcase.monitoring.models import FollowUpTask
+from apcase.monitoring.models import AttendanceMark, FollowUpTask
 from apcase.placements.tests.factories import make_placement
+from apcase.pupils.models import Pupil
 from apcase.reference.attendance import Observation
 from apcase.referrals.tests.factories import make_pupil, person
 from conftest import sign_in
@@ -54,6 +55,50 @@ def test_the_register_page_uses_the_same_number_of_queries_for_40_pupils_as_for_
         response = staff_client.get(_register_url())
     assert response.content.count(b'class="govuk-select" id="mark_') == 40
     assert len(many) == len(few)
+
+
+def test_the_register_shows_each_pupils_name_and_mark_in_as_many_queries_for_40_as_for_2(
+    world, staff_client
+):
+    """A row reads only the pupil's name and the current mark: the preferred name where
+    there is one, the mark chosen and the minutes late, with no query per pupil."""
+
+    def marked(placements, observed, minutes=None):
+        for placement in placements:
+            AttendanceMark.objects.create(
+                placement=placement,
+                pupil=placement.pupil,
+                date=TODAY,
+                session="am",
+                observed=observed,
+                minutes_late=minutes,
+                recorded_by=person(Role.PROVIDER_STAFF, world.provider),
+                recorded_at=timezone.now(),
+            )
+
+    first = _placements(world, 2)
+    Pupil.objects.filter(pk=first[0].pupil_id).update(
+        preferred_name="Sunny", preferred_last_name="Day"
+    )
+    marked(first[:1], Observation.LATE, minutes=12)
+    staff_client.get(_register_url())  # warm the session and caches
+    with CaptureQueriesContext(connection) as few:
+        assert staff_client.get(_register_url()).status_code == 200
+    more = _placements(world, 38)
+    marked(more[:20], Observation.PRESENT)
+    with CaptureQueriesContext(connection) as many:
+        response = staff_client.get(_register_url())
+    assert response.status_code == 200
+    assert len(many) == len(few)
+    page = response.content.decode()
+    assert "Sunny Day" in page
+    for placement in more:
+        assert placement.pupil.display_name in page
+    assert page.count("(recorded: Present)") == 20
+    late = re.search(rf'id="mark_{first[0].pk}".*?</select>', page, re.S)
+    assert late
+    assert f'value="{Observation.LATE}" selected' in late.group(0)
+    assert re.search(rf'id="minutes_{first[0].pk}"[^>]*value="12"', page)
 
 
 def test_provider_submits_a_register_with_one_absence_and_the_named_staff_member_closes_it(
