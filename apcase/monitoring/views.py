@@ -264,10 +264,16 @@ def register(request: SignedInRequest) -> HttpResponse:
 
 @access_rule(policies.can_follow_up)
 def task_list(request: SignedInRequest) -> HttpResponse:
+    """Every open follow-up the user answers for, oldest first, a page at a time (the
+    home page lists the oldest and links here for the rest)."""
     return render(
         request,
         "monitoring/task_list.html",
-        {"tasks": selectors.open_follow_ups_for(request.user)},
+        {
+            "paged": paginate(
+                request, selectors.open_follow_ups_for(request.user), noun="open follow-up"
+            )
+        },
     )
 
 

@@ -113,3 +113,47 @@ def test_every_closed_follow_up_is_listed_a_page_at_a_time_newest_first(world):
     )
     assert 'aria-current="page">3</a>' in last
     assert_page(client.get(url, {"page": "nonsense"}), contains="Absence number 000.")
+
+
+def test_every_open_follow_up_is_listed_a_page_at_a_time_oldest_first(world):
+    """The home page lists the oldest open follow-ups and links here for every one: the
+    list is read a page at a time, as many queries for 120 as for 3."""
+    import datetime
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from apcase.core.pagination import PAGE_SIZE
+
+    lead = person(Role.INCLUSION_LEAD, world.school)
+    placement = make_placement(world.school, world.provider, pupil=make_pupil(world.school))
+
+    def open_tasks(start: int, count: int) -> None:
+        FollowUpTask.objects.bulk_create(
+            FollowUpTask(
+                placement=placement,
+                kind=FollowUpTask.Kind.ABSENCE,
+                date=placement.start_date + datetime.timedelta(days=n),
+                session="am",
+                detail=f"Absence number {n:03d}.",
+            )
+            for n in range(start, start + count)
+        )
+
+    client = sign_in(Client(), lead)
+    url = reverse("monitoring:tasks")
+    open_tasks(0, 3)
+    assert_page(client.get(url), contains="3 open follow-ups, the oldest first")
+    with CaptureQueriesContext(connection) as few:
+        assert_page(client.get(url))
+    open_tasks(3, 117)
+    with CaptureQueriesContext(connection) as many:
+        first = assert_page(client.get(url), contains=f"Showing 1 to {PAGE_SIZE} of 120 open")
+    assert len(many) == len(few)
+    assert "Absence number 000." in first
+    assert f"Absence number {PAGE_SIZE:03d}." not in first
+    assert_page(
+        client.get(url, {"page": "3"}),
+        contains=["Showing 101 to 120 of 120", "Absence number 119."],
+        lacks="Absence number 099.",
+    )
