@@ -11,6 +11,7 @@ from apcase.referrals.models import EmergencyPlacement, Referral
 from apcase.referrals.notify import school_leads
 
 from .models import PanelDecision, PanelMeeting
+from .selectors import undecided_items
 
 
 def decision_made(decision: PanelDecision) -> None:
@@ -76,12 +77,7 @@ def agenda_moved(
 
 def meeting_changed(meeting: PanelMeeting, *, changed: list[str], reason: str) -> None:
     """Tell each school with an item on the agenda that the meeting's details changed."""
-    referrals = Referral.objects.filter(
-        meeting=meeting, status=Referral.Status.SCHEDULED
-    ).select_related("pupil", "school")
-    emergencies = EmergencyPlacement.objects.filter(
-        meeting=meeting, ratification=EmergencyPlacement.Ratification.AWAITING
-    ).select_related("pupil", "school")
+    referrals, emergencies = undecided_items(meeting)
     items: list[Referral | EmergencyPlacement] = [*referrals, *emergencies]
     for item in items:
         messages.send(

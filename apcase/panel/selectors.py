@@ -260,6 +260,22 @@ def agenda_of(meeting: PanelMeeting) -> dict[str, Any]:
     }
 
 
+def undecided_items(meeting: PanelMeeting) -> tuple[list[Referral], list[EmergencyPlacement]]:
+    """What is on the meeting's agenda with no decision yet: what moves when the meeting
+    is cancelled or postponed, and whose schools hear when its details change."""
+    referrals = list(
+        Referral.objects.filter(meeting=meeting, status=Referral.Status.SCHEDULED).select_related(
+            "pupil", "school"
+        )
+    )
+    emergencies = list(
+        EmergencyPlacement.objects.filter(
+            meeting=meeting, ratification=EmergencyPlacement.Ratification.AWAITING
+        ).select_related("pupil", "school")
+    )
+    return referrals, emergencies
+
+
 def referrals_on_agenda(meeting: PanelMeeting) -> QuerySet[Referral]:
     return Referral.objects.filter(meeting=meeting).select_related("pupil")
 

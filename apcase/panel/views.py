@@ -122,7 +122,7 @@ def _meeting_for_action(request: SignedInRequest, meeting_id: int, may: Any) -> 
 
 
 def _action_context(meeting: PanelMeeting, heading: str, **extra: Any) -> dict[str, Any]:
-    referrals, emergencies = workflow.undecided_items(meeting)
+    referrals, emergencies = selectors.undecided_items(meeting)
     return {
         "meeting": meeting,
         "heading": heading,

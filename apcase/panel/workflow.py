@@ -30,11 +30,11 @@ from apcase.core.errors import (
     check_transition,
 )
 from apcase.referrals import workflow as referral_workflow
-from apcase.referrals.models import EmergencyPlacement, Referral
 
 from . import notify
 from .audit import PanelAction
 from .models import PanelMeeting
+from .selectors import undecided_items
 
 M = PanelMeeting.Status
 
@@ -84,21 +84,6 @@ def _required_reason(reason: str) -> str:
     if not reason.strip():
         raise ValidationFailed("Enter the reason.", {"reason": ["Enter the reason."]})
     return reason.strip()
-
-
-def undecided_items(meeting: PanelMeeting) -> tuple[list[Referral], list[EmergencyPlacement]]:
-    """What is on the meeting's agenda with no decision yet."""
-    referrals = list(
-        Referral.objects.filter(meeting=meeting, status=Referral.Status.SCHEDULED).select_related(
-            "pupil", "school"
-        )
-    )
-    emergencies = list(
-        EmergencyPlacement.objects.filter(
-            meeting=meeting, ratification=EmergencyPlacement.Ratification.AWAITING
-        ).select_related("pupil", "school")
-    )
-    return referrals, emergencies
 
 
 def _next_meeting(meeting: PanelMeeting) -> PanelMeeting | None:
