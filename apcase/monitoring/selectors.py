@@ -19,6 +19,7 @@ from django.db.models import (
     QuerySet,
     Subquery,
 )
+from django.db.models.functions import TruncWeek
 from django.http import Http404
 from django.utils import timezone
 
@@ -38,7 +39,7 @@ from apcase.pupils.models import Pupil
 from apcase.reference import attendance as codes
 
 from . import rules
-from .models import AttendanceMark, CheckIn, FollowUpTask, Visit
+from .models import AttendanceMark, CheckIn, FollowUpTask, MarkCount, Visit
 
 
 def active_on(day: datetime.date) -> Q:
@@ -268,27 +269,65 @@ def attendance_of_placement(
     return summarise([m.home_code for m in marks]), weekly(marks), marks
 
 
-def _counted(marks: QuerySet[AttendanceMark]) -> AttendanceSummary:
-    """`summarise` over current marks, counted by the database by what decides each
-    one's home-school code (AttendanceMark.home_code: the placement's dual registration
-    and who arranged it, what the provider observed, the school's code), so years of
-    registers are a few rows, never loaded one by one."""
-    return summarise_counted(
-        (_home_code(dual, arranged_by, observed, code), n)
-        for dual, arranged_by, observed, code, n in _groups(marks)
+@dataclass(frozen=True)
+class PlacementAttendance:
+    """What a placement's monitoring page shows of its current marks: the summary, the
+    weekly bars, and the absences themselves in order."""
+
+    summary: AttendanceSummary
+    weeks: list[WeekBar]
+    absences: list[AttendanceMark]
+
+
+def attendance_shown_for(placement: Placement) -> PlacementAttendance:
+    """`attendance_of_placement`'s summary and weekly bars, counted by the database (a
+    row for each week and kind of mark, not a model built for each of a year of
+    marks), and its absences, the only marks the page lists, with their home-school
+    codes read from `placement` itself as each mark's are there."""
+    weeks: dict[datetime.date, list[tuple[str, int]]] = defaultdict(list)
+    for week, observed, code, n in (
+        AttendanceMark.objects.filter(placement=placement, is_current=True)
+        .annotate(week=TruncWeek("date"))
+        .values_list("week", "observed", "code")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        weeks[week].append((_home_code_in(placement, observed, code), n))
+    absences = list(
+        AttendanceMark.objects.filter(
+            placement=placement, is_current=True, observed__in=sorted(codes.ABSENT)
+        ).order_by("date", "session")
+    )
+    for mark in absences:
+        mark.placement = placement
+    return PlacementAttendance(
+        summary=summarise_counted(counted for week in weeks.values() for counted in week),
+        weeks=[WeekBar(start, summarise_counted(weeks[start])) for start in sorted(weeks)],
+        absences=absences,
     )
 
 
-def _groups(marks: QuerySet[AttendanceMark], *by: str) -> QuerySet[Any]:
-    """The current marks counted by `by` (if given), then by what decides their home
-    code."""
-    return (
-        marks.filter(is_current=True)
-        .values_list(
-            *by, "placement__dual_registered", "placement__arranged_by", "observed", "code"
-        )
-        .annotate(n=Count("pk"))
-        .order_by()
+def _home_code_in(placement: Placement, observed: str, code: str) -> str:
+    return _home_code(placement.dual_registered, placement.arranged_by, observed, code)
+
+
+def _counted(counts: QuerySet[MarkCount]) -> AttendanceSummary:
+    """`summarise` over current marks, as the database keeps them counted (MarkCount,
+    changed in the same statement as each mark: docs/adr/0015) by what decides each
+    one's home-school code (AttendanceMark.home_code: the placement's dual registration
+    and who arranged it, what the provider observed, the school's code), so years of
+    registers are a few rows, never counted nor loaded one by one."""
+    return summarise_counted(
+        (_home_code(dual, arranged_by, observed, code), n)
+        for dual, arranged_by, observed, code, n in _kept(counts)
+    )
+
+
+def _kept(counts: QuerySet[MarkCount], *by: str) -> QuerySet[Any]:
+    """The kept counts of current marks, each with `by` (if given), then what decides
+    their home code, then how many marks."""
+    return counts.filter(n__gt=0).values_list(
+        *by, "placement__dual_registered", "placement__arranged_by", "observed", "code", "n"
     )
 
 
@@ -300,7 +339,7 @@ def _home_code(dual: bool, arranged_by: str, observed: str, code: str) -> str:
 
 def attendance_summary_of_placement(placement: Placement) -> AttendanceSummary:
     """`attendance_of_placement`'s summary alone, for a page that shows no marks."""
-    return _counted(AttendanceMark.objects.filter(placement=placement))
+    return _counted(MarkCount.objects.filter(placement=placement))
 
 
 def attendance_summaries_of_placements(
@@ -310,8 +349,8 @@ def attendance_summaries_of_placements(
     if not placements:
         return {}
     counted: dict[int, list[tuple[str, int]]] = {p.pk: [] for p in placements}
-    for placement_id, dual, arranged_by, observed, code, n in _groups(
-        AttendanceMark.objects.filter(placement__in=list(counted)), "placement_id"
+    for placement_id, dual, arranged_by, observed, code, n in _kept(
+        MarkCount.objects.filter(placement__in=list(counted)), "placement_id"
     ):
         counted[placement_id].append((_home_code(dual, arranged_by, observed, code), n))
     return {placement_id: summarise_counted(found) for placement_id, found in counted.items()}
@@ -319,7 +358,7 @@ def attendance_summaries_of_placements(
 
 def attendance_of_pupil(pupil: Pupil) -> AttendanceSummary:
     """Across every placement the pupil has had, in the home school's codes."""
-    return _counted(AttendanceMark.objects.filter(pupil=pupil))
+    return _counted(MarkCount.objects.filter(placement__pupil=pupil))
 
 
 def mark_history(placement: Placement) -> QuerySet[AttendanceMark]:

@@ -308,7 +308,8 @@ def close_task(request: SignedInRequest, task_id: int) -> HttpResponse:
 def placement(request: SignedInRequest, placement_id: int) -> HttpResponse:
     """Attendance, check-ins, visits and follow-ups for one placement."""
     found = read_placement_for(request.user, placement_id, action="monitoring.placement_viewed")
-    summary, weeks, marks = selectors.attendance_of_placement(found)
+    shown = selectors.attendance_shown_for(found)
+    weeks = shown.weeks
     check_ins = selectors.check_ins_of(found)
     visits = selectors.visits_of(found)
     school_side = policies.can_record_visit(request.user, found)
@@ -317,7 +318,7 @@ def placement(request: SignedInRequest, placement_id: int) -> HttpResponse:
         "monitoring/placement.html",
         {
             "placement": found,
-            "summary": summary,
+            "summary": shown.summary,
             "pupil_summary": selectors.attendance_of_pupil(found.pupil),
             "weeks": weeks,
             "attendance_chart": attendance_chart(weeks) if weeks else "",
@@ -337,8 +338,10 @@ def placement(request: SignedInRequest, placement_id: int) -> HttpResponse:
             "school_side": school_side,
             "can_check_in": policies.can_record_check_in(request.user, found),
             "can_raise_concern": policies.can_raise_concern_from(request.user, found),
-            "history": selectors.mark_history(found).exclude(supersedes=None) if marks else [],
-            "absences": [m for m in marks if m.is_absence],
+            "history": selectors.mark_history(found).exclude(supersedes=None)
+            if shown.summary.recorded
+            else [],
+            "absences": shown.absences,
             "can_code": policies.can_code_attendance_of(request.user, found),
         },
     )

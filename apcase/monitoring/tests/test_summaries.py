@@ -12,6 +12,7 @@ from apcase.monitoring.models import AttendanceMark
 from apcase.monitoring.selectors import (
     attendance_of_placement,
     attendance_of_pupil,
+    attendance_shown_for,
     attendance_summaries_of_placements,
     attendance_summary_of_placement,
     current_marks,
@@ -52,3 +53,30 @@ def test_attendance_counted_by_the_database_is_that_of_the_marks():
     together = attendance_summaries_of_placements(placements)
     assert together == {p.pk: attendance_summary_of_placement(p) for p in placements}
     assert together[placements[0].pk].recorded == 0 < together[placements[1].pk].recorded
+
+
+@pytest.mark.django_db
+def test_the_monitoring_pages_counted_weeks_and_absences_are_those_of_the_marks():
+    """The placement's monitoring page counts its weeks in the database and reads only
+    the absences: the same summary, bars and absences (in order, with their home-school
+    codes) as from every current mark loaded."""
+    call_command("generate_scale_data", "--scale", "0.002", "--no-progress", stdout=None)
+    placements = Placement.objects.filter(marks__isnull=False).distinct()
+    assert placements.exists()
+    for placement in placements:
+        summary, weeks, marks = attendance_of_placement(placement)
+        shown = attendance_shown_for(placement)
+        assert shown.summary == summary, placement.pk
+        assert shown.weeks == weeks, placement.pk
+        absences = [(m.pk, m.home_code, m.meaning) for m in marks if m.is_absence]
+        assert [(m.pk, m.home_code, m.meaning) for m in shown.absences] == absences
+    assert any(attendance_shown_for(p).absences for p in placements)
+
+
+@pytest.mark.django_db
+def test_a_placement_with_no_current_mark_shows_no_weeks_and_no_absences():
+    call_command("generate_scale_data", "--scale", "0.002", "--no-progress", stdout=None)
+    placement = Placement.objects.filter(marks__isnull=False).first()
+    AttendanceMark.objects.filter(placement=placement).update(is_current=False)
+    shown = attendance_shown_for(placement)
+    assert (shown.summary.recorded, shown.weeks, shown.absences) == (0, [], [])
