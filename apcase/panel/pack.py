@@ -1,30 +1,43 @@
 """The panel pack PDF: rendered once per agenda version, kept in private storage, and
 stamped with its reader's name at each download (docs/adr/0013-panel-pack-stored.md).
 
-The agenda version is a digest of the pack's own HTML without the reader's stamp: it
-changes exactly when something the pack shows changes (the meeting's details, a
-referral or emergency on the agenda, a pupil's name, a document's title, the template
-itself), and is computed from the reads the download makes anyway, a fixed number of
-queries whatever the agenda holds. Rendering that HTML to PDF (WeasyPrint, seconds for
-a full agenda) is the slow part, done once per version: by `tasks.prepare_pack` after
-a change commits, or by the first download that finds no stored pack.
+The agenda version is a digest of everything the pack is made from: every column of
+every row it prints from (the meeting, its panel, each referral or emergency on the
+agenda with its pupil, school and people, interventions and documents), save the few
+that change without anything printed changing (`UNPRINTED`), and the template and
+code that turn them into the pack. It changes whenever something the pack shows
+changes (the meeting's details, an item joining or leaving, a pupil's name, a
+document's title, the template itself), and is computed from the reads the download
+makes anyway, a fixed number of queries whatever the agenda holds, without rendering
+the pack's HTML. Rendering that HTML to PDF (WeasyPrint, seconds for a full agenda) is
+the slow part, done once per version: by `tasks.prepare_pack` after a change commits,
+or by the first download that finds no stored pack.
 
 The stored file is under MEDIA_ROOT, which no URL serves (MEDIA_URL is not routed): it
-is read only by the access-checked `views.panel_pack`. A version superseded by another
-is deleted when the new one is stored."""
+is read only by the access-checked `views.panel_pack`. It ends with the SHA-256 of the
+PDF before it (a PDF comment after its end, so the file is still a PDF), checked at
+each download: a file whose bytes are not those stored is refused and deleted, never
+stamped and served. A version superseded by another is deleted when the new one is
+stored."""
 
+import functools
 import hashlib
+import inspect
 import io
 import logging
 import os
+import sys
 import threading
 import uuid
+from collections.abc import Iterator
 from typing import Any
 
+import django
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.template.loader import render_to_string
+from django.db.models import Model
+from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 
 from apcase.core import words
@@ -44,35 +57,125 @@ def html_of(meeting: PanelMeeting, agenda: dict[str, Any]) -> str:
     return render_to_string(TEMPLATE, {"meeting": meeting, **agenda})
 
 
-def version_of(html: str) -> str:
-    """The agenda version: a digest of everything the pack shows."""
-    return hashlib.sha256(html.encode()).hexdigest()[:32]
+# The templates the pack is rendered from (the pack's own and what it includes; a test
+# checks the list holds every include), and the code that words what they print.
+TEMPLATES = (TEMPLATE, "includes/pdf_style.html")
+CODE = ("apcase.core.words", "apcase.core.templatetags.words")
+
+# Columns of the rows the pack is made from that it never prints and that change while
+# nothing printed does (a test checks the templates name none of them): a signatory's
+# sign-in, a row touched by an edit of something else.
+UNPRINTED = frozenset({"created_at", "updated_at", "password", "last_login"})
+
+
+def _rows(meeting: PanelMeeting, agenda: dict[str, Any]) -> Iterator[Model | None]:
+    """Every row the pack prints from, in the order it prints them (the decisions,
+    which it does not print, left out)."""
+    yield meeting
+    yield meeting.panel
+    for referral, _decision in agenda["referral_items"]:
+        yield referral
+        yield referral.pupil
+        yield referral.school
+        yield referral.signed_off_by
+        yield referral.preferred_provider
+        yield from referral.pack_interventions
+        yield from referral.pack_documents
+    for emergency, _decision in agenda["emergency_items"]:
+        yield emergency
+        yield emergency.pupil
+        yield emergency.school
+        yield emergency.placement
+        yield emergency.placement.provider
+
+
+@functools.cache
+def _code_digest(models: tuple[type[Model], ...]) -> bytes:
+    """The code that words the pack (the template filters, the models' properties and
+    choices' labels), as this process runs it: read once, as code changes only with a
+    restart."""
+    digest = hashlib.sha256(f"Django {django.get_version()} {settings.TIME_ZONE}".encode())
+    modules = {*CODE, *(model.__module__ for model in models)}
+    for name in sorted(modules):
+        digest.update(inspect.getsource(sys.modules[name]).encode())
+    return digest.digest()
+
+
+def version_of(meeting: PanelMeeting, agenda: dict[str, Any]) -> str:
+    """The agenda version: a digest of everything the pack shows (every column of the
+    rows it is made from save `UNPRINTED`, its templates as they are loaded now, and the
+    code that words them), without rendering it."""
+    digest = hashlib.sha256()
+    models: set[type[Model]] = set()
+    for row in _rows(meeting, agenda):
+        if row is None:
+            digest.update(b"\x00none\x00")
+            continue
+        model = type(row)
+        models.add(model)
+        digest.update(f"\x00{model._meta.label}".encode())
+        for field in model._meta.concrete_fields:
+            if field.name not in UNPRINTED:
+                digest.update(f"\x00{field.attname}={getattr(row, field.attname)!r}".encode())
+    for name in TEMPLATES:
+        # Loaded as the renderer loads it: cached by a production process, read afresh
+        # in development, so an edited template is a new version wherever it is rendered.
+        digest.update(b"\x00" + get_template(name).template.source.encode())  # type: ignore[attr-defined]
+    digest.update(_code_digest(tuple(sorted(models, key=lambda m: m._meta.label))))
+    return digest.hexdigest()[:32]
 
 
 def _name(meeting_id: int, version: str) -> str:
     return f"{FOLDER}/{meeting_id}/{version}.pdf"
 
 
+class DamagedPack(Exception):
+    """A stored pack whose bytes are not those that were stored."""
+
+
+# The SHA-256 of the PDF, written after its end as a PDF comment when it is stored, and
+# checked at each download: far cheaper than reading every object of the file, and it
+# also catches a change inside a stream that would still decompress.
+SEAL = b"\n%apcase-sha256 "
+
+
+def _sealed(content: bytes) -> bytes:
+    return content + SEAL + hashlib.sha256(content).hexdigest().encode() + b"\n"
+
+
+def _unsealed(data: bytes) -> bytes:
+    content, seal, checksum = data.rpartition(SEAL)
+    if not seal or checksum.rstrip(b"\n") != hashlib.sha256(content).hexdigest().encode():
+        raise DamagedPack("The stored pack is not the file that was stored.")
+    return content
+
+
 def stored(meeting_id: int, version: str) -> bytes | None:
-    """The stored pack of that version, or None if it has not been rendered."""
+    """The stored pack of that version, or None if it has not been rendered. A stored
+    file that is not byte for byte the one stored (cut short, a block lost) is deleted,
+    so the next download renders it again, and raises DamagedPack."""
     name = _name(meeting_id, version)
     files = storage()
     try:
         with files.open(name, "rb") as stored_file:
-            return bytes(stored_file.read())
+            data = bytes(stored_file.read())
     except FileNotFoundError:  # never stored, or superseded a moment ago
         return None
+    try:
+        return _unsealed(data)
+    except DamagedPack:
+        files.delete(name)
+        raise
 
 
-def render_and_store(meeting_id: int, html: str) -> bytes:
+def render_and_store(meeting_id: int, version: str, html: str) -> bytes:
     """Render the pack's HTML to PDF, store it as its version, and delete the versions
     it supersedes: those stored before this render began (one stored while it ran may
     be newer than it, and stays). Raises whatever the renderer raises (nothing is
     stored then)."""
-    version = version_of(html)
     began = _file_clock(meeting_id)
     content = pdf_from_html(html)
-    _store(_name(meeting_id, version), content)
+    _store(_name(meeting_id, version), _sealed(content))
     _delete_superseded(meeting_id, keep=version, before=began)
     return content
 
@@ -149,11 +252,10 @@ def current(meeting: PanelMeeting, agenda: dict[str, Any]) -> tuple[bytes, str]:
     """The pack of the agenda as it is now, and its version: the stored one, or
     rendered now (and stored) when no pack of this version is stored yet. Never an
     older version."""
-    html = html_of(meeting, agenda)
-    version = version_of(html)
+    version = version_of(meeting, agenda)
     content = stored(meeting.pk, version)
     if content is None:
-        content = render_and_store(meeting.pk, html)
+        content = render_and_store(meeting.pk, version, html_of(meeting, agenda))
     return content, version
 
 
@@ -218,29 +320,14 @@ def _stamp_page(
     return bytes(page.output())
 
 
-def _check_whole(pack: Any) -> None:
-    """Raise pikepdf.PdfError unless every object of the opened pack reads as written.
-    Opening reads only the file's end and its table of objects; a page's content is
-    read when asked, and damage there (a block lost inside the file) would otherwise be
-    served as a blank page, or leave a page's text out, without a word."""
-    import pikepdf
-
-    for obj in pack.objects:
-        if isinstance(obj, pikepdf.Stream):
-            obj.read_bytes()  # decompressed: a damaged stream raises
-    if problems := pack.get_warnings():
-        raise pikepdf.PdfError("The stored pack is damaged: " + "; ".join(problems))
-
-
 def stamp(content: bytes, *, reader_name: str, version: str, reader_email: str = "") -> bytes:
     """The stored pack with its reader's name (and email, if the font cannot draw the
-    name) and the time of reading on page one. A stored file that is not a whole PDF
-    raises (pikepdf.PdfError): it is never repaired, which could serve a pack missing
-    pages without a word."""
+    name) and the time of reading on page one. A file that is not a whole PDF raises
+    (pikepdf.PdfError): it is never repaired, which could serve a pack missing pages
+    without a word."""
     import pikepdf
 
     with pikepdf.open(io.BytesIO(content), attempt_recovery=False) as pack:
-        _check_whole(pack)
         first = pack.pages[0]
         page = pikepdf.Rectangle(first.mediabox)
         overlay = _stamp_page(reader_name, reader_email, version, page.width, page.height)
@@ -255,8 +342,9 @@ def for_reader(
     meeting: PanelMeeting, agenda: dict[str, Any], *, reader_name: str, reader_email: str = ""
 ) -> bytes:
     """The current pack (`current`) stamped for its reader (`stamp`). A stored file that
-    cannot be read (cut short on disk, say) is deleted before the error goes on, so the
-    next download renders it again rather than failing the same way."""
+    is damaged (`stored`: not the bytes stored) or cannot be read is deleted before the
+    error goes on, so the next download renders it again rather than failing the same
+    way."""
     content, version = current(meeting, agenda)
     try:
         return stamp(content, reader_name=reader_name, version=version, reader_email=reader_email)

@@ -7,6 +7,7 @@ from django.db.models import (
     Count,
     Exists,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -192,10 +193,16 @@ def read_panel_pack_for(user: User, meeting_id: int) -> tuple[PanelMeeting, dict
 
 def pack_agenda_of(meeting: PanelMeeting) -> dict[str, Any]:
     """The agenda with all the pack prints: every referral's interventions and
-    documents read in two queries for the whole agenda, not two per referral."""
+    documents read in two queries for the whole agenda, not two per referral, and kept
+    as lists on each referral (`pack_interventions`, `pack_documents`, in their
+    models' order), which spares building two querysets per referral to hold them."""
     agenda = agenda_of(meeting)
     referrals = [referral for referral, _ in agenda["referral_items"]]
-    prefetch_related_objects(referrals, "interventions", "documents")
+    prefetch_related_objects(
+        referrals,
+        Prefetch("interventions", to_attr="pack_interventions"),
+        Prefetch("documents", to_attr="pack_documents"),
+    )
     return agenda
 
 

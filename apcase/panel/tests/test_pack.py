@@ -47,7 +47,7 @@ def _first_page(content: bytes) -> str:
 
 def _version(meeting: PanelMeeting) -> str:
     meeting = PanelMeeting.objects.select_related("panel").get(pk=meeting.pk)
-    return pack.version_of(pack.html_of(meeting, selectors.pack_agenda_of(meeting)))
+    return pack.version_of(meeting, selectors.pack_agenda_of(meeting))
 
 
 def _stored_files(meeting: PanelMeeting) -> list[str]:
@@ -370,11 +370,12 @@ def test_a_render_deletes_the_versions_stored_before_it_began_not_one_stored_mea
         return render(html)
 
     monkeypatch.setattr(pack, "pdf_from_html", slow_render)
-    html = pack.html_of(scene.meeting, selectors.pack_agenda_of(scene.meeting))
-    pack.render_and_store(scene.meeting.pk, html)
+    agenda = selectors.pack_agenda_of(scene.meeting)
+    version = pack.version_of(scene.meeting, agenda)
+    pack.render_and_store(scene.meeting.pk, version, pack.html_of(scene.meeting, agenda))
     assert not storage().exists(older)
     assert storage().exists(newer)
-    assert storage().exists(f"{folder}/{pack.version_of(html)}.pdf")
+    assert storage().exists(f"{folder}/{version}.pdf")
 
 
 def test_with_preparation_off_a_change_renders_nothing_until_the_first_download(
@@ -472,3 +473,55 @@ def test_a_stored_pack_damaged_in_the_middle_is_never_served_with_a_page_emptied
     else:
         assert response.status_code == 200
         assert PdfReader(io.BytesIO(response.content)).pages[1].extract_text() == second_page
+
+
+def test_a_stored_pack_is_served_without_rendering_its_html(scene, monkeypatch):
+    """The version of the agenda is worked out from what the pack is made from, not
+    from its HTML: a download of a stored pack renders no template of the pack."""
+    assert _download(scene.chair, scene.meeting).status_code == 200
+
+    def fail(*args, **kwargs):
+        raise AssertionError("the pack's HTML was rendered")
+
+    monkeypatch.setattr(pack, "render_to_string", fail)
+    response = _download(scene.chair, scene.meeting)
+    assert response.status_code == 200
+    assert "Referral for Riley Stone" in _text(response.content)
+    assert f"Generated for {scene.chair.full_name}" in _first_page(response.content)
+
+
+def test_a_stored_pack_changed_where_it_still_reads_as_a_pdf_is_never_served(scene):
+    """A change the PDF's own structure cannot show (a byte its reader never checks, the
+    file still whole and readable) is caught by the checksum stored with it: the reader
+    is told, the file deleted, and the next download renders it anew."""
+    assert _download(scene.chair, scene.meeting).status_code == 200
+    name = f"{pack.FOLDER}/{scene.meeting.pk}/{_stored_files(scene.meeting)[0]}"
+    path = Path(storage().path(name))
+    whole = path.read_bytes()
+    # The second line, a comment saying the file holds binary data, one byte changed.
+    marker = whole.index(b"\n%") + 2
+    changed = whole[:marker] + bytes([whole[marker] ^ 1]) + whole[marker + 1 :]
+    assert _text(changed) == _text(whole)  # still the same PDF to its reader
+    path.write_bytes(changed)
+
+    response = _download(scene.chair, scene.meeting)
+    assert response.status_code == 503
+    assert "The panel pack could not be prepared" in response.content.decode()
+    assert _stored_files(scene.meeting) == []
+    response = _download(scene.chair, scene.meeting)
+    assert response.status_code == 200
+    assert "Referral for Riley Stone" in _text(response.content)
+
+
+def test_the_version_covers_every_template_of_the_pack_and_no_column_it_prints():
+    """The version digests the templates in `pack.TEMPLATES` and every column but
+    `pack.UNPRINTED`: the pack's template includes none beyond the list, and prints
+    none of the columns left out, so nothing it shows can change with the version."""
+    from django.template.loader import get_template
+
+    sources = [get_template(name).template.source for name in pack.TEMPLATES]
+    included = set(re.findall(r"{%\s*include\s+[\"']([^\"']+)", "".join(sources)))
+    assert included
+    assert included <= set(pack.TEMPLATES)
+    for column in pack.UNPRINTED:
+        assert all(column not in source for source in sources), column
