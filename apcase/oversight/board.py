@@ -3,7 +3,7 @@ built from what selectors.board_facts read; the counts at its top; its filters a
 its order (most red first)."""
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
 
@@ -18,7 +18,6 @@ from apcase.monitoring.selectors import summarise_counted, visit_due_after
 from apcase.placements.models import Placement, PlacementAgreement
 from apcase.placements.notify import needs_notice
 from apcase.placements.plan import agreed_parties, is_part_time
-from apcase.placements.watch import named_staff_member_now
 from apcase.reviews import schedule
 
 from . import duties
@@ -26,6 +25,7 @@ from .duties import Cell
 from .selectors import (
     Facts,
     Visits,
+    board_placements_shown,
     home_code_counts,
     provider_is_unregistered,
 )
@@ -126,8 +126,10 @@ def _linked_by(cell: Cell, view: Callable[[], str], pk: int) -> Cell:
 
 def _staff(user: User, placement: Placement) -> Cell:
     person = placement.named_staff_member
-    now = named_staff_member_now(placement)
-    cell = duties.named_staff(named=str(person) if person else None, left=now is None)
+    # placements.watch.named_staff_member_now, asked of the database for every row at
+    # once (selectors.board_placements): nobody named, or they no longer work there.
+    works_there = person is not None and placement.staff_works_there  # type: ignore[attr-defined]
+    cell = duties.named_staff(named=str(person) if person else None, left=not works_there)
 
     def view() -> str:
         if policies.can_plan_placement(user, placement):
@@ -246,7 +248,7 @@ def row_for(user: User, facts: Facts, placement: Placement) -> Row:
     review, review_overdue = _review(user, facts, placement)
     visit, visit_overdue = _visit(facts, placement)
     assurance = _assurance(facts, placement)
-    provider = facts.providers.get(placement.provider_id, placement.provider)
+    provider = facts.providers.get(placement.provider_id) or placement.provider
     row = Row(
         placement=placement,
         cells={
@@ -333,9 +335,13 @@ def _counts(rows: list[Row]) -> list[Count]:
     ]
 
 
-def _options(rows: list[Row]) -> tuple[list[Organisation], list[Organisation], list[User]]:
-    schools = {r.placement.pupil.school_id: r.placement.pupil.school for r in rows}
-    providers = {r.placement.provider_id: r.placement.provider for r in rows}
+def _options(
+    facts: Facts, rows: list[Row]
+) -> tuple[list[Organisation], list[Organisation], list[User]]:
+    """The schools, providers and named staff members of the rows (in the rows' order
+    where two have the same name); the providers as board_facts read them, once each."""
+    schools = {r.pupil.school_id: r.pupil.school for r in rows}
+    providers = {r.placement.provider_id: facts.providers[r.placement.provider_id] for r in rows}
     staff = {
         r.placement.named_staff_member_id: r.placement.named_staff_member
         for r in rows
@@ -349,13 +355,17 @@ def _options(rows: list[Row]) -> tuple[list[Organisation], list[Organisation], l
     )
 
 
+def _columns(facts: Facts) -> list[tuple[str, str]]:
+    return [c for c in COLUMNS if c[0] != "concerns" or facts.concerns is not None]
+
+
 def build(user: User, facts: Facts) -> Board:
     """The whole board, most red first (filtered() narrows it)."""
     rows = [row_for(user, facts, p) for p in facts.placements]
-    columns = [c for c in COLUMNS if c[0] != "concerns" or facts.concerns is not None]
+    columns = _columns(facts)
     for row in rows:
         row.shown = row.in_order([key for key, _heading in columns])
-    schools, providers, staff = _options(rows)
+    schools, providers, staff = _options(facts, rows)
     return Board(
         rows=most_red_first(rows),
         counts=_counts(rows),
@@ -367,6 +377,27 @@ def build(user: User, facts: Facts) -> Board:
         shown_in_all=len(rows),
         not_started=facts.not_started,
     )
+
+
+def shown(user: User, facts: Facts, rows: Sequence[Row]) -> list[Row]:
+    """The rows a page (or a download) shows, in the same order, each built again from
+    its placement read whole (selectors.board_placements_shown: the pupil's school, the
+    provider and who is named, for the row's words and links) and the same facts, so
+    every cell is what it was when the rows were sorted and filtered. The board's
+    colours, order, counts and filters are worked out for every row from the narrow
+    read of `board_facts`; only the rows shown are read whole."""
+    whole = board_placements_shown(user, [row.placement.pk for row in rows])
+    columns = [key for key, _heading in _columns(facts)]
+    dressed = []
+    for row in rows:
+        placement = whole.get(row.placement.pk)
+        if placement is None:  # no longer active since the rows were read: shown as read
+            dressed.append(row)
+            continue
+        again = row_for(user, facts, placement)
+        again.shown = again.in_order(columns)
+        dressed.append(again)
+    return dressed
 
 
 def filtered(board: Board, filters: Filters) -> Board:

@@ -27,7 +27,6 @@ from apcase.panel.models import PanelDecision
 from apcase.panel.selectors import decisions_visible_to
 from apcase.placements.models import Placement, PlacementAgreement, PlacementSession
 from apcase.placements.selectors import not_started_by, placements_visible_to
-from apcase.placements.watch import with_staff_memberships
 from apcase.pupils.models import Exclusion
 from apcase.pupils.selectors import pupils_visible_to
 from apcase.reference import attendance as codes
@@ -57,7 +56,10 @@ def board_scope(user: User) -> Q | None:
 
 
 def board_placements(user: User) -> QuerySet[Placement]:
-    """Children in AP now (active placements) whom the user's board shows."""
+    """Children in AP now (active placements) whom the user's board shows, each with
+    what its duties read of it: whether it has a timetable and whether its named staff
+    member works at the pupil's school now (`policies.works_there`, the rule of
+    `placements.watch.named_staff_member_now` asked of the database)."""
     scope = board_scope(user)
     if scope is None:
         return Placement.objects.none()
@@ -65,9 +67,31 @@ def board_placements(user: User) -> QuerySet[Placement]:
         placements_visible_to(user)
         .filter(scope, status=Placement.Status.ACTIVE)
         .select_related("provider__provider_profile")
-        .annotate(has_timetable=Exists(PlacementSession.objects.filter(placement=OuterRef("pk"))))
+        .annotate(
+            has_timetable=Exists(PlacementSession.objects.filter(placement=OuterRef("pk"))),
+            staff_works_there=policies.works_there("named_staff_member_id", "pupil__school_id"),
+        )
         .order_by("pupil__legal_last_name", "pupil__legal_first_name", "pk")
     )
+
+
+def board_rows_read(user: User) -> QuerySet[Placement]:
+    """`board_placements` as every row's colours, order and filters read them: the
+    placement, its pupil, the pupil's school and the named staff member, not the
+    authority, provider or its profile (the providers are read once each by
+    `board_facts`). The page's own rows are read again whole (`board_placements_shown`)."""
+    return (
+        board_placements(user)
+        .select_related(None)
+        .select_related("pupil__school", "named_staff_member")
+    )
+
+
+def board_placements_shown(user: User, ids: list[int]) -> dict[int, Placement]:
+    """The placements of the rows a page (or a download) shows, whole: the pupil's
+    school and authority, the provider and the named staff member, for the row's
+    words and links."""
+    return {p.pk: p for p in board_placements(user).filter(pk__in=ids)}
 
 
 def not_started(user: User, today: datetime.date) -> list[Placement]:
@@ -282,7 +306,7 @@ def _concerns(user: User, pupil_ids: list[int]) -> dict[int, dict[str, int]] | N
 
 
 def board_facts(user: User, *, today: datetime.date | None = None) -> Facts:
-    facts = Facts(placements=with_staff_memberships(board_placements(user)))
+    facts = Facts(placements=list(board_rows_read(user)))
     facts.dsl_schools = policies.organisation_ids_for(user, policies.SAFEGUARDING_ROLES)
     if today is not None:
         facts.today = today

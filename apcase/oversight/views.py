@@ -1,3 +1,5 @@
+from dataclasses import replace
+
 from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
@@ -42,15 +44,18 @@ def board(request: SignedInRequest) -> HttpResponse:
     """Every child in AP the user answers for, each duty green, amber or red."""
     facts = board_facts(request.user)
     shown, form, filters = _shown(request, facts)
+    # A page of rows (most red first): at one authority's scale the whole board was
+    # over a thousand rows and megabytes of HTML. The counts above it, and the
+    # downloads, still cover every row the filters keep; only the page's rows are read
+    # whole for their words and links.
+    paged = paginate(request, shown.rows, noun="placement")
+    paged = replace(paged, rows=compliance.shown(request.user, facts, paged.rows))
     return render(
         request,
         "oversight/board.html",
         {
             "board": shown,
-            # A page of rows (most red first): at one authority's scale the whole board
-            # was over a thousand rows and megabytes of HTML. The counts above it, and
-            # the downloads, still cover every row the filters keep.
-            "paged": paginate(request, shown.rows, noun="placement"),
+            "paged": paged,
             "form": form,
             "filtered": filters != compliance.Filters(),
             "query_string": request.GET.urlencode(),
@@ -65,8 +70,11 @@ def board_export(request: SignedInRequest, fmt: str) -> HttpResponseBase:
     """The rows the board shows, with the same filters and in its order, as CSV or
     XLSX: many children's records in one file, so the code is asked for again and the
     export is logged."""
-    shown, _form, _filters = _shown(request, board_facts_to_export(request.user))
-    header, rows = compliance.as_sheet(shown)
+    facts = board_facts_to_export(request.user)
+    shown, _form, _filters = _shown(request, facts)
+    header, rows = compliance.as_sheet(
+        replace(shown, rows=compliance.shown(request.user, facts, shown.rows))
+    )
     return download(fmt, Sheet(f"compliance-board-{timezone.localdate():%Y-%m-%d}", header, rows))
 
 

@@ -17,6 +17,7 @@ from apcase.oversight.duties import Colour
 from apcase.oversight.selectors import board_facts
 from apcase.placements.models import Placement
 from apcase.placements.tests.factories import START, agree_all, make_placement
+from apcase.placements.watch import named_staff_member_now
 from apcase.referrals.tests.factories import make_pupil, person
 from tests.helpers import assert_page
 
@@ -367,3 +368,94 @@ def test_a_register_and_its_correction_show_on_the_board_at_once(world, lead):
     assert attendance() == (Colour.GREEN, "100.0%")
     submit_register(**register, marks={placement.pk: "absent_no_reason"}, reason="Misread.")
     assert attendance() == (Colour.RED, "0.0%")
+
+
+def _as_shown(rows):  # type: ignore[no-untyped-def]
+    """What a user sees of each row: the child, the flags and every cell with its link."""
+    return [
+        (
+            row.placement.pk,
+            sorted(row.flags),
+            row.unregistered,
+            [None if c is None else (c.colour, c.label, c.detail, c.href) for c in row.shown],
+        )
+        for row in rows
+    ]
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    child=st.fixed_dictionaries(
+        {
+            "staff": st.sampled_from(["named", "nobody", "left", "inactive"]),
+            "timetable": st.booleans(),
+            "marks": st.booleans(),
+            "agreed": st.booleans(),
+            "emergency": st.booleans(),
+            "part_time": st.booleans(),
+            "arranged_by_la": st.booleans(),
+            "start": st.integers(min_value=0, max_value=120),
+        }
+    ),
+    page=st.integers(min_value=1, max_value=4),
+)
+def test_each_page_is_the_slice_of_the_whole_board_read_whole(
+    world, lead, client_for, monkeypatch, child, page
+):
+    """The board sorts and filters every row from a narrow read of the placements and
+    reads whole only the rows a page shows: each row so shown is exactly the row the
+    whole placement gives (every cell, its link and flags), and the pages, in turn, are
+    the whole board's rows in its order."""
+    monkeypatch.setattr("apcase.core.pagination.PAGE_SIZE", 2)
+    named = person(Role.SCHOOL_STAFF, world.school, full_name="Bea Named")
+    placement = make_placement(
+        world.school,
+        world.provider,
+        named_staff_member=named,
+        sessions=None if child["timetable"] else set(),
+        is_emergency=child["emergency"],
+        part_time_timetable=child["part_time"],
+        arranged_by=(
+            Placement.ArrangedBy.LA if child["arranged_by_la"] else Placement.ArrangedBy.SCHOOL
+        ),
+        start_date=START + datetime.timedelta(days=child["start"]),
+    )
+    staff = child["staff"]
+    if staff == "nobody":
+        Placement.objects.filter(pk=placement.pk).update(named_staff_member=None)
+    elif staff == "left":
+        named.memberships.update(is_active=False)
+    elif staff == "inactive":
+        type(named).objects.filter(pk=named.pk).update(is_active=False)
+    if child["marks"]:
+        _mark(placement, datetime.date(2026, 9, 7), "am", "present", lead)
+    if child["agreed"]:
+        agree_all(placement, lead)
+
+    for user in (lead, client_for(Role.SCHOOL_DSL).user):
+        facts = board_facts(user)
+        board = compliance.build(user, facts)
+        whole = compliance.shown(user, facts, board.rows)
+        assert _as_shown(whole) == _as_shown(board.rows)
+        for row in board.rows:
+            # Whether the named staff member works there now, asked of the database for
+            # every row, is what the placement's own pages work out for it alone.
+            alone = named_staff_member_now(Placement.objects.get(pk=row.placement.pk))
+            assert row.cells["named_staff"].is_red == (alone is None), row.placement.pk
+
+    client = client_for(Role.HEADTEACHER)
+    facts = board_facts(client.user)
+    rows = [row.placement.pk for row in compliance.build(client.user, facts).rows]
+    text = _html(client.get(URL, {"page": str(page)}))
+    pages = max(1, -(-len(rows) // 2))
+    on_page = rows[(min(page, pages) - 1) * 2 : min(page, pages) * 2]
+    links = [
+        text.find(
+            f'<th scope="row" class="govuk-table__header">\n      <a class="govuk-link" '
+            f'href="{reverse("placements:detail", args=[pk])}">'
+        )
+        for pk in rows
+    ]
+    assert [pk for pk, at in zip(rows, links, strict=True) if at >= 0] == on_page
+    shown_at = [at for at in links if at >= 0]
+    assert shown_at == sorted(shown_at)
