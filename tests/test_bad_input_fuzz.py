@@ -108,6 +108,7 @@ NO_FORM = frozenset(
         "monitoring:absences_export_xlsx",
         "monitoring:placement",
         "monitoring:tasks",
+        "monitoring:in_ap_today",
         "monitoring:closed_tasks",
         "reviews:placement",
         "reviews:placement_export",

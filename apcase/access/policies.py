@@ -623,6 +623,15 @@ def can_follow_up(user: User) -> bool:
     return has_any_role(user, SCHOOL_PUPIL_ROLES)
 
 
+# Who watches each of the school's children in alternative provision today, with the
+# attendance recorded so far (the home page's list and the page listing every one).
+IN_AP_WATCHER_ROLES = frozenset({Role.INCLUSION_LEAD, Role.HEADTEACHER})
+
+
+def can_watch_in_ap_today(user: User) -> bool:
+    return has_any_role(user, IN_AP_WATCHER_ROLES)
+
+
 def can_close_follow_up(user: User, task: "FollowUpTask") -> bool:
     if task.assigned_to_id is not None and task.assigned_to_id == user.pk:
         return bool(roles_in(user, task.placement.pupil.school))

@@ -25,6 +25,8 @@ from .models import FollowUpTask, Session
 SCHOOL = frozenset(policies.SCHOOL_PUPIL_ROLES)
 PROVIDER = frozenset(policies.PROVIDER_ROLES)
 FOLLOW_UPS_SHOWN = 20
+IN_AP_SHOWN = 20  # past it, one item says how many children and links to them all
+IN_AP_WATCHERS = frozenset(selectors.IN_AP_WATCHER_ROLES)
 STATE_COLOURS = {
     "Present": "green",
     "Absent": "red",
@@ -37,23 +39,41 @@ def _placement_url(placement_id: int) -> str:
     return reverse("monitoring:placement", kwargs={"placement_id": placement_id})
 
 
+def _in_ap(row: selectors.InApToday) -> AttentionItem:
+    return AttentionItem(
+        title=f"{row.placement.pupil.display_name} at {row.placement.provider}",
+        href=_placement_url(row.placement.pk),
+        detail="Today: "
+        + (
+            ", ".join(f"{m.get_session_display()} {m.observed_label}" for m in row.marks)
+            or "no register marks yet."
+        ),
+        tag=row.state,
+        tag_colour=STATE_COLOURS[row.state],
+        roles=IN_AP_WATCHERS,
+        heading=Heading.IN_AP_NOW,
+    )
+
+
 def in_ap_now(user: User) -> list[AttentionItem]:
-    return [
-        AttentionItem(
-            title=f"{row.placement.pupil.display_name} at {row.placement.provider}",
-            href=_placement_url(row.placement.pk),
-            detail="Today: "
-            + (
-                ", ".join(f"{m.get_session_display()} {m.observed_label}" for m in row.marks)
-                or "no register marks yet."
-            ),
-            tag=row.state,
-            tag_colour=STATE_COLOURS[row.state],
-            roles=frozenset(selectors.IN_AP_WATCHER_ROLES),
+    """The first IN_AP_SHOWN children in alternative provision today by surname, each
+    with today's attendance, and past them one item with how many there are in all,
+    linking to the page listing every one (core.attention.capped's rule, the marks of
+    the children shown read at once)."""
+    today = timezone.localdate()
+    placements = selectors.in_ap_today_placements(user, today=today)
+    rows = selectors.with_todays_marks(list(placements[:IN_AP_SHOWN]), today=today)
+    items = [_in_ap(row) for row in rows]
+    if len(rows) == IN_AP_SHOWN and (count := placements.count()) > IN_AP_SHOWN:
+        more = all_listed_at(
+            "children in alternative provision today",
+            reverse("monitoring:in_ap_today"),
+            shown=f"The first {IN_AP_SHOWN} by surname",
+            roles=IN_AP_WATCHERS,
             heading=Heading.IN_AP_NOW,
         )
-        for row in selectors.in_ap_today_for(user, today=timezone.localdate())
-    ]
+        items.append(more(count))
+    return items
 
 
 def _follow_up(task: FollowUpTask) -> AttentionItem:

@@ -4,7 +4,7 @@ placement."""
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -25,7 +25,6 @@ from django.utils import timezone
 
 from apcase.access import policies
 from apcase.accounts.models import Organisation, User
-from apcase.accounts.roles import Role
 from apcase.chronology.services import log_access
 from apcase.placements import watch
 from apcase.placements.models import Placement, PlacementSession
@@ -567,7 +566,7 @@ __all__ = ["provider_ids_for"]
 
 # --- the home page's work lists ------------------------------------------------------
 
-IN_AP_WATCHER_ROLES = frozenset({Role.INCLUSION_LEAD, Role.HEADTEACHER})
+IN_AP_WATCHER_ROLES = policies.IN_AP_WATCHER_ROLES
 
 
 @dataclass(frozen=True)
@@ -591,24 +590,41 @@ def in_ap_today_for(user: User, *, today: datetime.date) -> list[InApToday]:
     """The pupils of the schools where the user is inclusion lead or headteacher who are
     in alternative provision today, each with today's attendance: two queries however
     many children."""
+    return with_todays_marks(list(in_ap_today_placements(user, today=today)), today=today)
+
+
+def in_ap_today_placements(user: User, *, today: datetime.date) -> QuerySet[Placement]:
+    """The placements of `in_ap_today_for`, by the pupil's name (a total order, so a
+    list of them can be read a part at a time), each annotated with whether the
+    timetable expects the child today; none for someone who watches no school."""
     school_ids = policies.organisation_ids_for(user, IN_AP_WATCHER_ROLES)
     if not school_ids:
-        return []
+        return Placement.objects.none()
     expected = ExpressionWrapper(
         expected_on(today, "am") | expected_on(today, "pm"), output_field=BooleanField()
     )
-    placements = list(
+    return (
         placements_visible_to(user)
         .filter(active_on(today), pupil__school_id__in=school_ids)
         .annotate(expected_today=expected)
         .order_by("pupil__legal_last_name", "pupil__legal_first_name", "pk")
     )
+
+
+def with_todays_marks(placements: Sequence[Placement], *, today: datetime.date) -> list[InApToday]:
+    """Each of `placements` (from `in_ap_today_placements`) with today's current marks,
+    read in one query."""
+    if not placements:
+        return []
     marks: dict[int, list[AttendanceMark]] = defaultdict(list)
     for mark in AttendanceMark.objects.filter(
         placement__in=[p.pk for p in placements], date=today, is_current=True
     ).order_by("session"):
         marks[mark.placement_id].append(mark)
-    return [InApToday(p, bool(p.expected_today), tuple(marks[p.pk])) for p in placements]
+    return [
+        InApToday(p, bool(p.expected_today), tuple(marks[p.pk]))  # type: ignore[attr-defined]
+        for p in placements
+    ]
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ app_name = "monitoring"
 urlpatterns = [
     path("register/", views.register, name="register"),
     path("follow-ups/", views.task_list, name="tasks"),
+    path("in-ap-today/", views.in_ap_today, name="in_ap_today"),
     path("follow-ups/closed/", views.closed_tasks, name="closed_tasks"),
     path("follow-ups/<int:task_id>/close/", views.close_task, name="close_task"),
     path("absences/", views.absences_to_code, name="absences"),

@@ -19,7 +19,7 @@ from apcase.accounts.two_factor import requires_recent_second_factor
 from apcase.core import idempotency
 from apcase.core.drafts import stash_concern_draft
 from apcase.core.errors import DomainError
-from apcase.core.pagination import paginate
+from apcase.core.pagination import Paged, paginate
 from apcase.core.spreadsheets import Sheet, download
 from apcase.core.viewhelpers import Message, Once, Target, handle_form, raise_for_refusal
 from apcase.core.words import counted
@@ -33,7 +33,7 @@ from apcase.placements.models import Placement
 from apcase.placements.selectors import get_placement_for, read_placement_for
 from apcase.reference import attendance as codes
 
-from . import rules, selectors, services, workflow
+from . import attention, rules, selectors, services, workflow
 from .forms import (
     CheckInForm,
     CloseTaskForm,
@@ -273,6 +273,32 @@ def task_list(request: SignedInRequest) -> HttpResponse:
             "paged": paginate(
                 request, selectors.open_follow_ups_for(request.user), noun="open follow-up"
             )
+        },
+    )
+
+
+@access_rule(policies.can_watch_in_ap_today)
+def in_ap_today(request: SignedInRequest) -> HttpResponse:
+    """Every child of the user's schools in alternative provision today, with today's
+    attendance so far, by surname, a page at a time (the home page lists the first and
+    links here for the rest)."""
+    today = timezone.localdate()
+    paged: Paged[Placement] = paginate(
+        request,
+        selectors.in_ap_today_placements(request.user, today=today),
+        noun="child",
+        plural="children",
+    )
+    return render(
+        request,
+        "monitoring/in_ap_today.html",
+        {
+            "paged": paged,
+            "rows": [
+                {"row": row, "colour": attention.STATE_COLOURS[row.state]}
+                for row in selectors.with_todays_marks(paged.rows, today=today)
+            ],
+            "today": today,
         },
     )
 

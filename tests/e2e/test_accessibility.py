@@ -237,6 +237,11 @@ FULL_LISTS = [
     ("dsl@heronsgate.example", "/concerns/transfers/", "Child protection files to send"),
     ("la.officer@mk-council.example", "/panel/letters-not-sent/", "Decision letters not yet sent"),
     ("la.officer@mk-council.example", "/reviews/due/", "Placement reviews due"),
+    (
+        "inclusion.lead@heronsgate.example",
+        "/monitoring/in-ap-today/",
+        "Children in alternative provision today",
+    ),
 ]
 
 

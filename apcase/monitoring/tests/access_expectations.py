@@ -62,6 +62,7 @@ def visit_kwargs(world, own):  # type: ignore[no-untyped-def]
 EXPECTATIONS = {
     "monitoring:register": Expect(roles=PROVIDER_ROLES),
     "monitoring:tasks": Expect(roles=SCHOOL_ROLES),
+    "monitoring:in_ap_today": Expect(roles=VISITORS),
     "monitoring:closed_tasks": Expect(roles=SCHOOL_ROLES),
     "monitoring:close_task": Expect(
         roles=FOLLOW_UP, kwargs=task_kwargs, denied=404, role_status=NOT_SCHOOL
