@@ -19,7 +19,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 
 from apcase.access import policies
@@ -322,7 +322,12 @@ def exclusion_history(pupil: Pupil) -> ExclusionHistory:
     calendar = calendar_of(pupil)
     exclusions = list(pupil.exclusions.all())
     by_id = {e.pk: e for e in exclusions}
-    suspensions = _suspensions_of(pupil)
+    # The suspensions `_suspensions_of` would read, taken from the exclusions just read.
+    suspensions = [
+        Suspension(e.pk, e.start_date, e.length_days)
+        for e in exclusions
+        if e.kind == ExclusionKind.SUSPENSION and e.length_days is not None and e.length_days > 0
+    ]
     run_lines: list[RunLine] = []
     run_of: dict[int, RunLine] = {}
     for run in runs(calendar, suspensions):
@@ -468,13 +473,10 @@ def placement_view_of(pupil: Pupil) -> PlacementPupilView:
 
 
 def pupil_for_school_view(pupil: Pupil) -> Pupil:
-    """The pupil with carers loaded, for the full school page."""
-    return (
-        Pupil.objects.filter(pk=pupil.pk)
-        .select_related("school", "school__local_authority")
-        .prefetch_related("carers")
-        .get()
-    )
+    """The pupil (as read for the user, with their school) with their carers loaded,
+    for the full school page: the pupil is not read a second time."""
+    prefetch_related_objects([pupil], "carers")
+    return pupil
 
 
 # --- what a user may act on -----------------------------------------------------------

@@ -7,7 +7,7 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.utils import timezone
 
@@ -22,6 +22,7 @@ from apcase.placements.selectors import (
     get_placement_for,
     log_placement_read,
     placement_related,
+    placements_on_pupil_page,
     placements_visible_to,
 )
 from apcase.pupils.models import Carer, Pupil
@@ -285,13 +286,13 @@ def most_urgent_first(states: list[ReviewState]) -> list[ReviewState]:
 @per_page(key=lambda pupil: pupil.pk)
 def states_of_pupil(pupil: Pupil) -> list[ReviewState]:
     """Each of the pupil's placements that has been active (the caller may see the
-    pupil), newest first; read once for one pupil page (core.memo)."""
-    placements = (
-        Placement.objects.filter(pupil=pupil)
-        .exclude(status=Placement.Status.PLANNED)
-        .select_related("provider", "pupil__school")
-        .prefetch_related("reviews", "review_requests")
-    )
+    pupil), newest first; read once for one pupil page (core.memo), from the
+    placements the page's other sections read (placements_on_pupil_page), with their
+    reviews and parents' requests."""
+    placements = [
+        p for p in placements_on_pupil_page(pupil) if p.status != Placement.Status.PLANNED
+    ]
+    prefetch_related_objects(placements, "reviews", "review_requests")
     return states_of(placements)
 
 
