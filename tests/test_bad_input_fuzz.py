@@ -109,6 +109,7 @@ NO_FORM = frozenset(
         "monitoring:placement",
         "monitoring:tasks",
         "monitoring:in_ap_today",
+        "placements:plans_to_agree",
         "monitoring:closed_tasks",
         "reviews:placement",
         "reviews:placement_export",

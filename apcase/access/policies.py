@@ -585,6 +585,12 @@ def can_end_placement(user: User, placement: "Placement") -> bool:
     return Role.INCLUSION_LEAD in roles_in(user, placement.pupil.school)
 
 
+def can_plan_placements_somewhere(user: User) -> bool:
+    """Whether the user is a placement's planner at any school (the inclusion lead or
+    headteacher): who records the parties' agreements to its plans."""
+    return has_any_role(user, PLACEMENT_PLANNER_ROLES)
+
+
 def can_agree_plans_as_provider(user: User) -> bool:
     """The rule of the provider's agreement page: provider staff and managers."""
     return has_any_role(user, PROVIDER_ROLES)

@@ -21,16 +21,17 @@ from django.utils import timezone
 from apcase.access import policies
 from apcase.accounts.models import User
 from apcase.accounts.roles import Role
-from apcase.core.attention import AttentionItem, Heading
+from apcase.core.attention import AttentionItem, Heading, all_listed_at, capped
 
 from . import selectors, watch
-from .models import PlacementAgreement
+from .models import Placement, PlacementAgreement
 from .plan import agreed_parties
 
 TAGS = {"end_passed": "Overdue", "end_near": "Ending soon"}
 SCHOOL = frozenset({Role.INCLUSION_LEAD} | policies.SCHOOL_PUPIL_ROLES)
 PLANNERS = frozenset(policies.PLACEMENT_PLANNER_ROLES)
 PROVIDER = frozenset(policies.PROVIDER_ROLES)
+PLANS_SHOWN = 20  # past it, one item says how many plans and links to them all
 
 
 def _url(placement_id: int) -> str:
@@ -65,14 +66,57 @@ def items_for(user: User) -> list[AttentionItem]:
 
 
 def plans_to_agree(user: User) -> list[AttentionItem]:
+    return _school_plans_to_agree(user) + _provider_plans_to_agree(user)
+
+
+def missing_parties(placement: Placement) -> list[PlacementAgreement.Party]:
+    agreed = agreed_parties(placement, list(placement.agreements.all()))
+    return [p for p in PlacementAgreement.Party if p.value not in agreed]
+
+
+def _plan_to_agree(placement: Placement) -> AttentionItem:
+    return AttentionItem(
+        title=f"Plan awaiting agreement: {placement.pupil.display_name} at {placement.provider}",
+        href=_url(placement.pk),
+        detail="Still to agree: "
+        + ", ".join(p.label.lower() for p in missing_parties(placement))
+        + ".",
+        tag="To agree",
+        tag_colour="yellow",
+        roles=PLANNERS,
+        heading=Heading.PLANS,
+    )
+
+
+def _school_plans_to_agree(user: User) -> list[AttentionItem]:
+    """The school's plans awaiting agreement, starting soonest first: past PLANS_SHOWN,
+    one item says how many and links to the page listing every one."""
+    return capped(
+        selectors.plans_awaiting_agreement(user),
+        _plan_to_agree,
+        shown=PLANS_SHOWN,
+        more=all_listed_at(
+            "plans awaiting agreement",
+            reverse("placements:plans_to_agree"),
+            shown=f"The {PLANS_SHOWN} starting soonest",
+            roles=PLANNERS,
+            heading=Heading.PLANS,
+        ),
+    )
+
+
+def _provider_plans_to_agree(user: User) -> list[AttentionItem]:
+    """The provider's: each open placement at the user's providers whose current plan
+    the provider has not agreed to (those of a school where the user is a planner are
+    that school's item above)."""
     school_ids = policies.organisation_ids_for(user, PLANNERS)
     provider_ids = selectors.provider_ids_for(user)
-    if not (school_ids or provider_ids):
+    if not provider_ids:
         return []
     placements = (
         selectors.placements_visible_to(user)
-        .filter(status__in=selectors.OPEN)
-        .filter(Q(pupil__school_id__in=school_ids) | Q(provider_id__in=provider_ids))
+        .filter(status__in=selectors.OPEN, provider_id__in=provider_ids)
+        .exclude(pupil__school_id__in=school_ids)
         # A provider's list is every open placement (156 at a large provider at scale 1):
         # each joined only to the pupil and provider its item names.
         .select_related(None)
@@ -82,25 +126,10 @@ def plans_to_agree(user: User) -> list[AttentionItem]:
     )
     items = []
     for placement in placements:
-        agreed = agreed_parties(placement, list(placement.agreements.all()))
-        missing = [p for p in PlacementAgreement.Party if p.value not in agreed]
-        name = placement.pupil.display_name
-        if placement.pupil.school_id in school_ids and missing:
+        if PlacementAgreement.Party.PROVIDER in missing_parties(placement):
             items.append(
                 AttentionItem(
-                    title=f"Plan awaiting agreement: {name} at {placement.provider}",
-                    href=_url(placement.pk),
-                    detail="Still to agree: " + ", ".join(p.label.lower() for p in missing) + ".",
-                    tag="To agree",
-                    tag_colour="yellow",
-                    roles=PLANNERS,
-                    heading=Heading.PLANS,
-                )
-            )
-        elif placement.provider_id in provider_ids and PlacementAgreement.Party.PROVIDER in missing:
-            items.append(
-                AttentionItem(
-                    title=f"Plan awaiting your agreement: {name}",
+                    title=f"Plan awaiting your agreement: {placement.pupil.display_name}",
                     href=_url(placement.pk),
                     detail=f"Version {placement.plan_version} of the plan, to start on "
                     f"{placement.start_date:%-d %B %Y}. Read it and agree to it from the placement page.",

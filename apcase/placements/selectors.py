@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db.models import (
     Case,
     DecimalField,
+    Exists,
     Model,
     OuterRef,
     Q,
@@ -99,6 +100,30 @@ def placements_visible_to(user: User) -> QuerySet[Placement]:
     if scope is None:
         return Placement.objects.none()
     return Placement.objects.filter(scope).select_related(*PLACEMENT_RELATED)
+
+
+def plans_awaiting_agreement(user: User) -> QuerySet[Placement]:
+    """The open placements of the schools where the user plans placements (the
+    inclusion lead, the headteacher) whose current plan some party has not agreed to,
+    starting soonest first (a total order), each with its agreements: the home page's
+    "Plans awaiting agreement" and the page listing every one."""
+    school_ids = policies.organisation_ids_for(user, policies.PLACEMENT_PLANNER_ROLES)
+    if not school_ids:
+        return Placement.objects.none()
+    not_agreed = Q()
+    for party in PlacementAgreement.Party:
+        agreed = PlacementAgreement.objects.filter(
+            placement=OuterRef("pk"), plan_version=OuterRef("plan_version"), party=party
+        )
+        not_agreed |= Q(~Exists(agreed))
+    return (
+        placements_visible_to(user)
+        .filter(not_agreed, status__in=OPEN, pupil__school_id__in=school_ids)
+        .select_related(None)
+        .select_related("pupil", "provider")
+        .prefetch_related("agreements")
+        .order_by("start_date", "pk")
+    )
 
 
 def get_placement_for(user: User, placement_id: int) -> Placement:

@@ -14,11 +14,13 @@ from apcase.access.requests import SignedInRequest
 from apcase.access.rules import access_rule
 from apcase.accounts.models import User
 from apcase.core.forms import NOTHING_CHANGED, ConfirmForm
+from apcase.core.pagination import Paged, paginate
 from apcase.core.pdf import pdf_download
 from apcase.core.uploads import file_response
 from apcase.core.viewhelpers import Message, handle_form, posted, run_action
 from apcase.directory import threshold
 
+from . import attention as placement_attention
 from . import plan, selectors, services, watch, workflow
 from .forms import (
     AgreementForm,
@@ -68,6 +70,21 @@ def _plan_context(user: User, placement: Placement) -> dict[str, Any]:
         ),
         "extensions": list(placement.extensions.all()),
     }
+
+
+@access_rule(policies.can_plan_placements_somewhere)
+def plans_to_agree(request: SignedInRequest) -> HttpResponse:
+    """Every open placement of the user's schools whose current plan some party has not
+    agreed to, starting soonest first, a page at a time (the home page lists the first
+    and links here for the rest)."""
+    paged: Paged[Placement] = paginate(
+        request, selectors.plans_awaiting_agreement(request.user), noun="plan"
+    )
+    rows = [
+        {"placement": placement, "missing": placement_attention.missing_parties(placement)}
+        for placement in paged.rows
+    ]
+    return render(request, "placements/plans_to_agree.html", {"paged": paged, "rows": rows})
 
 
 @access_rule(policies.can_view_placements)

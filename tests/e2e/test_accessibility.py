@@ -242,6 +242,11 @@ FULL_LISTS = [
         "/monitoring/in-ap-today/",
         "Children in alternative provision today",
     ),
+    (
+        "inclusion.lead@heronsgate.example",
+        "/placements/plans-to-agree/",
+        "Plans awaiting agreement",
+    ),
 ]
 
 

@@ -70,6 +70,7 @@ EXPECTATIONS = {
         roles=ENDERS, kwargs=placement_kwargs, denied=404, role_status=NOT_VIEWERS
     ),
     "placements:detail": Expect(roles=VIEWERS, kwargs=placement_kwargs),
+    "placements:plans_to_agree": Expect(roles={Role.INCLUSION_LEAD, Role.HEADTEACHER}),
     "placements:agreement_pdf": Expect(roles=VIEWERS, kwargs=placement_kwargs),
     "placements:edit_plan": _plan_page(),
     "placements:timetable": _plan_page(),
