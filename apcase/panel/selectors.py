@@ -207,14 +207,14 @@ def pack_agenda_of(meeting: PanelMeeting) -> dict[str, Any]:
 
 
 def sitting_members(meeting: PanelMeeting) -> list[Any]:
-    """The meeting's members (chair first) who hold a panel role in its LA."""
+    """The meeting's members (chair first) who hold a panel role in its LA, in one read."""
     from apcase.accounts.models import User
 
-    ids = set(meeting.members.values_list("pk", flat=True))
+    named = Q(pk__in=meeting.members.order_by().values("pk"))
     if meeting.chair_id:
-        ids.add(meeting.chair_id)
+        named |= Q(pk=meeting.chair_id)
     users = User.objects.filter(
-        pk__in=ids,
+        named,
         memberships__organisation_id=meeting.panel.local_authority_id,
         memberships__role__in=policies.PANEL_SITTING_ROLES,
         memberships__is_active=True,
@@ -236,10 +236,57 @@ def la_panel_people(panel: InclusionPanel) -> QuerySet[Any]:
 
 def agenda_of(meeting: PanelMeeting) -> dict[str, Any]:
     """The items of a meeting the caller fetched through get_meeting_for: referrals on it (or decided at it and since moved on, as a
-    deferral does) and emergency placements to ratify, each with its decision if any."""
-    # Subqueries rather than joins to the decisions and documents: each referral is one
-    # row, so no DISTINCT over every column of the referral and what it is read with.
-    decided_here = meeting.decisions.filter(referral__isnull=False).values("referral_id")
+    deferral does) and emergency placements to ratify, each with its decision if any,
+    every column read (the pack prints them)."""
+    return _agenda(
+        meeting,
+        Referral.objects.select_related("pupil", "school", "signed_off_by", "preferred_provider"),
+        EmergencyPlacement.objects.select_related("pupil", "school", "placement__provider"),
+        PanelDecision.objects.all(),
+    )
+
+
+# The columns the agenda page shows of each item: the pupil's name, the school or
+# provider, the referral's status (whether a decision may be recorded), the decision's
+# outcome. A referral's written sections are most of its row, and the page shows none.
+_PUPIL_NAME = (
+    "pupil__legal_first_name",
+    "pupil__legal_last_name",
+    "pupil__preferred_name",
+    "pupil__preferred_last_name",
+)
+
+
+def agenda_page_of(meeting: PanelMeeting) -> dict[str, Any]:
+    """`agenda_of` with only the columns the agenda page shows."""
+    return _agenda(
+        meeting,
+        Referral.objects.select_related("pupil", "school").only(
+            "status", "submitted_at", "pupil_id", "school_id", *_PUPIL_NAME, "school__name"
+        ),
+        EmergencyPlacement.objects.select_related("pupil", "placement__provider").only(
+            "created_at", "pupil_id", "placement_id", *_PUPIL_NAME, "placement__provider__name"
+        ),
+        PanelDecision.objects.only("meeting_id", "referral_id", "emergency_id", "outcome"),
+    )
+
+
+def _agenda(
+    meeting: PanelMeeting,
+    referral_rows: QuerySet[Referral],
+    emergency_rows: QuerySet[EmergencyPlacement],
+    decision_rows: QuerySet[PanelDecision],
+) -> dict[str, Any]:
+    # The referrals on the agenda by their ids, the two kinds read by their own indexes
+    # (an OR of the two made PostgreSQL read every referral and every pupil). Subqueries
+    # rather than joins to the decisions and documents: each referral is one row, so no
+    # DISTINCT over every column of the referral and what it is read with.
+    on_agenda = Referral.objects.filter(meeting=meeting).order_by().values("pk")
+    decided_here = (
+        PanelDecision.objects.filter(meeting=meeting, referral__isnull=False)
+        .order_by()
+        .values("referral_id")
+    )
     documents = (
         ReferralDocument.objects.filter(referral=OuterRef("pk"))
         .order_by()
@@ -248,18 +295,13 @@ def agenda_of(meeting: PanelMeeting) -> dict[str, Any]:
         .values("count")
     )
     referrals = (
-        Referral.objects.filter(Q(meeting=meeting) | Q(pk__in=decided_here))
-        .select_related("pupil", "school", "signed_off_by", "preferred_provider")
+        referral_rows.filter(pk__in=on_agenda.union(decided_here))
         .annotate(document_count=Coalesce(Subquery(documents), 0))
         .order_by("submitted_at", "pk")
     )
-    emergencies = (
-        EmergencyPlacement.objects.filter(meeting=meeting)
-        .select_related("pupil", "school", "placement__provider")
-        .order_by("-created_at", "-pk")
-    )
+    emergencies = emergency_rows.filter(meeting=meeting).order_by("-created_at", "-pk")
     decisions: dict[Any, PanelDecision] = {}
-    for decision in meeting.decisions.all():
+    for decision in decision_rows.filter(meeting=meeting):
         decisions[decision.referral_id or f"e{decision.emergency_id}"] = decision
     return {
         "referral_items": [(r, decisions.get(r.pk)) for r in referrals],

@@ -98,7 +98,7 @@ def meeting_detail(request: SignedInRequest, meeting_id: int) -> HttpResponse:
         "panel/meeting_detail.html",
         {
             "meeting": meeting,
-            **selectors.agenda_of(meeting),
+            **selectors.agenda_page_of(meeting),
             "members": selectors.sitting_members(meeting),
             "declarations": meeting.declarations.select_related("member", "referral__pupil"),
             "can_read_pack": policies.can_read_panel_pack(user, meeting),

@@ -10,10 +10,12 @@ from apcase.accounts.roles import Role
 from apcase.chronology.models import AccessLogEntry
 from apcase.panel.models import PanelDecision
 from apcase.placements.models import Placement
+from apcase.placements.tests.factories import make_placement
 from apcase.referrals import workflow as referral_workflow
 from apcase.referrals.models import Referral
 from apcase.referrals.tests.factories import (
     complete_referral,
+    make_emergency,
     make_pupil,
     person,
 )
@@ -336,3 +338,49 @@ def test_the_pack_reads_the_same_number_of_queries_whatever_the_agenda_holds(
     )
     assert html.count("Daily check-in with a key adult") == 6
     assert html.count("Educational psychologist report") == 6
+
+
+def test_the_agenda_page_reads_the_same_queries_however_many_items_it_holds(world, scene, settings):
+    """Counted after a first request (which writes the session), with one referral on
+    the agenda and then with six, one of them decided here and since moved on."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.SESSION_RENEW_SECONDS = 24 * 3600
+    client = sign_in(Client(), scene.chair)
+    url = reverse("panel:meeting_detail", args=[scene.meeting.pk])
+    assert client.get(url).status_code == 200
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(url).status_code == 200
+    one_count = len(one)
+    for n in range(5):
+        referral = complete_referral(
+            make_pupil(world.school, legal_first_name=f"Agenda{n}"), signed_off_by=scene.head
+        )
+        Referral.objects.filter(pk=referral.pk).update(
+            status=Referral.Status.SCHEDULED, meeting=scene.meeting, submitted_at=timezone.now()
+        )
+    # Decided at this meeting (deferred), and since moved off it: still on its agenda.
+    PanelDecision.objects.create(
+        meeting=scene.meeting,
+        referral=referral,
+        outcome=PanelDecision.Outcome.DEFERRED,
+        recorded_by=scene.chair,
+        reasons="Waiting for the educational psychologist's report.",
+    )
+    Referral.objects.filter(pk=referral.pk).update(meeting=None, status=Referral.Status.DEFERRED)
+    for n in range(2):  # and two emergency placements to ratify
+        pupil = make_pupil(world.school, legal_first_name=f"Emergency{n}")
+        make_emergency(make_placement(world.school, world.provider, pupil=pupil), scene.meeting)
+    with CaptureQueriesContext(connection) as six:
+        response = client.get(url)
+    assert response.status_code == 200
+    assert len(six) == one_count
+    html = response.content.decode()
+    assert "Riley Stone" in html
+    for n in range(5):
+        assert f"Agenda{n} " in html
+    assert "Deferred to a later meeting" in html
+    assert "Emergency0 " in html
+    assert "Emergency1 " in html
+    assert world.provider.name in html
