@@ -210,13 +210,26 @@ def test_the_home_page_makes_as_many_queries_for_many_children_as_for_one(
     """Each role's page: the queries do not grow with the rows it lists."""
     users = {
         role: user_with_role(role)
-        for role in (Role.INCLUSION_LEAD, Role.HEADTEACHER, Role.LA_OFFICER, Role.PROVIDER_STAFF)
+        for role in (
+            Role.INCLUSION_LEAD,
+            Role.HEADTEACHER,
+            Role.SCHOOL_DSL,
+            Role.SCHOOL_STAFF,
+            Role.SCHOOL_ADMIN,
+            Role.LA_OFFICER,
+            Role.PROVIDER_STAFF,
+        )
     }
 
     def one_of_each(n):
         for i in range(n):
             pupil = make_pupil(world.school, legal_last_name=f"Pupil{i}")
-            placement = make_placement(world.school, world.provider, pupil=pupil)
+            placement = make_placement(
+                world.school,
+                world.provider,
+                pupil=pupil,
+                named_staff_member=users[Role.SCHOOL_STAFF],
+            )
             make_placement(
                 world.school,
                 world.provider,
