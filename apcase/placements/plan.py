@@ -105,6 +105,16 @@ def is_plan_agreed(placement: Placement, agreements: list[PlacementAgreement]) -
     return agreed_parties(placement, agreements) == set(PlacementAgreement.Party.values)
 
 
+def has_any(placement: Placement, annotation: str, related: str) -> bool:
+    """Whether the placement has any `related` rows: as the database answered for many
+    placements at once where it was asked (selectors.open_placements_to_watch's
+    `annotation`), else from the rows themselves."""
+    found = getattr(placement, annotation, None)
+    if found is None:
+        return bool(getattr(placement, related).exists())
+    return bool(found)
+
+
 def missing_before_start(placement: Placement) -> list[str]:
     """Why the placement cannot start yet, as sentences; empty when it can."""
     agreements = list(placement.agreements.all())
@@ -113,11 +123,11 @@ def missing_before_start(placement: Placement) -> list[str]:
         missing.append("Choose the named member of school staff who supports the pupil.")
     if placement.planned_end_date is None:
         missing.append("Enter the planned end date.")
-    if not placement.sessions.exists():
+    if not has_any(placement, "has_sessions", "sessions"):
         missing.append("Set the weekly timetable at the provider.")
-    if not placement.sites.exists():
+    if not has_any(placement, "has_sites", "sites"):
         missing.append("Choose every site of the provider where the pupil is taught.")
-    if not placement.objectives.exists():
+    if not has_any(placement, "has_objectives", "objectives"):
         missing.append("Add at least one objective.")
     absent = set(PlacementAgreement.Party.values) - agreed_parties(placement, agreements)
     for party in PlacementAgreement.Party:

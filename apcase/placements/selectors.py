@@ -43,7 +43,7 @@ from apcase.pupils.models import Carer, Pupil
 from apcase.pupils.registry import PupilLink, PupilRecord, pupil_records
 from apcase.reference.attendance import Session
 
-from .models import Placement, PlacementAgreement, PlacementSession
+from .models import Placement, PlacementAgreement, PlacementObjective, PlacementSession
 
 OPEN = (Placement.Status.PLANNED, Placement.Status.ACTIVE)
 
@@ -202,11 +202,18 @@ def get_placement_to_end(user: User, placement_id: int) -> Placement:
 
 def open_placements_to_watch(scope: Q) -> QuerySet[Placement]:
     """Open placements within `scope` (built by the caller from the user's current
-    memberships), with what placements.watch reads."""
+    memberships), with what placements.watch reads: whether each has a timetable, a
+    site and an objective (asked of the database for them all, not read row by row),
+    and the agreements to its plan."""
     return (
         Placement.objects.filter(scope, status__in=OPEN)
         .select_related("pupil", "pupil__school", "provider", "named_staff_member")
-        .prefetch_related("sessions", "sites", "objectives", "agreements")
+        .annotate(
+            has_sessions=Exists(PlacementSession.objects.filter(placement=OuterRef("pk"))),
+            has_sites=Exists(Placement.sites.through.objects.filter(placement=OuterRef("pk"))),
+            has_objectives=Exists(PlacementObjective.objects.filter(placement=OuterRef("pk"))),
+        )
+        .prefetch_related("agreements")
         .order_by("pupil__legal_last_name", "pk")
     )
 

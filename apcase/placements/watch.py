@@ -34,6 +34,7 @@ from apcase.notifications.reminders import Due, key_ahead_or_passed
 from apcase.schooldays.calculator import SchoolCalendar
 
 from .models import Placement
+from .plan import has_any
 
 logger = logging.getLogger(__name__)
 
@@ -248,6 +249,16 @@ def end_date_concern(
     return None
 
 
+def lists_what_the_plan_lacks(placement: Placement) -> bool:
+    """An active emergency placement whose full plan is not agreed yet: its concern
+    lists what the plan still lacks (plan.missing_before_start)."""
+    return (
+        placement.status == Placement.Status.ACTIVE
+        and placement.is_emergency
+        and placement.full_plan_agreed_on is None
+    )
+
+
 def concerns(
     placement: Placement, *, today: datetime.date, calendars: Calendars | None = None
 ) -> list[Concern]:
@@ -256,9 +267,9 @@ def concerns(
         return []
     found: list[Concern] = []
     name = placement.pupil.display_name
-    has_timetable = bool(placement.sessions.all())
+    has_timetable = has_any(placement, "has_sessions", "sessions")
     if placement.status == Placement.Status.ACTIVE:
-        if placement.is_emergency and placement.full_plan_agreed_on is None:
+        if lists_what_the_plan_lacks(placement):
             from .plan import missing_before_start
 
             missing = list(missing_before_start(placement))
@@ -297,7 +308,7 @@ def concerns(
                 urgent=True,
             )
         )
-    if not placement.sites.all():
+    if not has_any(placement, "has_sites", "sites"):
         found.append(
             Concern(
                 "no_site",
