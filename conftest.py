@@ -1,6 +1,7 @@
 """Fixtures shared by every app's tests."""
 
 import pytest
+from _pytest.nodeid import NodeId
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 
@@ -17,6 +18,29 @@ from apcase.accounts.tests.factories import (
 )
 
 KIND_OF_ROLE = {role: kind for kind, roles in ROLES_BY_KIND.items() for role in roles}
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Keep `--dist loadgroup` (make test) sending each `xdist_group` to one worker.
+
+    pytest-xdist 3.8 tells its scheduler a test's group by writing "@group" onto the
+    test's id, in a field pytest 9.2 no longer reads (pytest-xdist issue 1386): every
+    group was silently spread over both workers, so the work a group shares (the
+    migrated production database, apcase/core/tests/conftest.py) was done once a
+    worker. This writes the suffix where pytest 9.2 reads it, and does nothing once
+    pytest-xdist writes it itself."""
+    if not getattr(config.option, "loadgroup", False):  # set on xdist's workers only
+        return
+    for item in items:
+        groups = sorted(
+            {
+                str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+                for mark in item.iter_markers("xdist_group")
+            }
+        )
+        if groups and "@" not in item.nodeid:
+            item._id = NodeId.parse(f"{item.nodeid}@{'_'.join(groups)}")
 
 
 def sign_in(client: Client, user) -> Client:  # type: ignore[no-untyped-def]
@@ -78,7 +102,7 @@ def client_for(user_with_role):
     def make(role: str, organisation=None) -> Client:  # type: ignore[no-untyped-def]
         user = user_with_role(role, organisation)
         client = sign_in(Client(), user)
-        client.user = user  # type: ignore[attr-defined]
+        client.user = user
         return client
 
     return make
