@@ -51,3 +51,14 @@ def per_page(key: Callable[..., Hashable]) -> Callable[[Callable[..., T]], Calla
         return remembered
 
     return wrap
+
+
+def remembered(kind: str) -> dict[Hashable, Any] | None:
+    """Inside `one_page()`, one dict per `kind` kept until the scope ends, for answers
+    read for many keys at once: a later read asks only for the keys not yet in it.
+    None outside `one_page()`, where every read is made afresh."""
+    answers = _answers.get()
+    if answers is None:
+        return None
+    found: dict[Hashable, Any] = answers.setdefault(("remembered", kind), {})
+    return found

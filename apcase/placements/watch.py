@@ -28,7 +28,7 @@ from apcase.access import policies
 from apcase.accounts.models import Membership, Organisation, User
 from apcase.accounts.roles import OrganisationKind, Role
 from apcase.accounts.selectors import holders
-from apcase.core.memo import per_page
+from apcase.core.memo import per_page, remembered
 from apcase.core.words import counted
 from apcase.notifications.reminders import Due, key_ahead_or_passed
 from apcase.schooldays.calculator import SchoolCalendar
@@ -58,13 +58,19 @@ def with_staff_memberships(placements: Iterable[Placement]) -> list[Placement]:
     query (what named_staff_member_now asks), for a page or a run over many."""
     placements = list(placements)
     people = [p.named_staff_member for p in placements if p.named_staff_member is not None]
-    held: dict[int, list[Membership]] = {person.pk: [] for person in people}
-    for membership in (
-        Membership.objects.filter(user_id__in=list(held), is_active=True)
-        .exclude(organisation__status=Organisation.Status.CLOSED)
-        .select_related("organisation", "organisation__local_authority")
-    ):
-        held[membership.user_id].append(membership)
+    # On one page (core.memo), a person's memberships read for one list serve the next.
+    known = remembered("placements.watch.staff_memberships")
+    held: dict[Any, list[Membership]] = {} if known is None else known
+    unread = {person.pk for person in people} - set(held)
+    for pk in unread:
+        held[pk] = []
+    if unread:
+        for membership in (
+            Membership.objects.filter(user_id__in=list(unread), is_active=True)
+            .exclude(organisation__status=Organisation.Status.CLOSED)
+            .select_related("organisation", "organisation__local_authority")
+        ):
+            held[membership.user_id].append(membership)
     for person in people:
         policies.remember_memberships(person, held[person.pk])
     return placements

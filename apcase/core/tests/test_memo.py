@@ -1,6 +1,6 @@
 """memo.per_page: an answer is read once inside one page's reads, and afresh outside."""
 
-from apcase.core.memo import one_page, per_page
+from apcase.core.memo import one_page, per_page, remembered
 
 
 def _counted() -> tuple[list[int], object]:
@@ -40,3 +40,15 @@ def test_a_page_within_a_page_shares_its_answers_and_leaves_them_to_it():
             double(1)  # type: ignore[operator]
         double(1)  # type: ignore[operator]
     assert asked == [1]
+
+
+def test_what_one_list_remembers_for_many_keys_the_next_list_on_the_page_finds():
+    assert remembered("memberships") is None
+    with one_page():
+        first = remembered("memberships")
+        assert first == {}
+        first[7] = ["read once"]
+        assert remembered("memberships") == {7: ["read once"]}
+        assert remembered("something else") == {}
+    with one_page():
+        assert remembered("memberships") == {}
