@@ -22,7 +22,6 @@ stored."""
 
 import functools
 import hashlib
-import inspect
 import io
 import logging
 import os
@@ -30,6 +29,7 @@ import sys
 import threading
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import django
@@ -93,11 +93,12 @@ def _rows(meeting: PanelMeeting, agenda: dict[str, Any]) -> Iterator[Model | Non
 def _code_digest(models: tuple[type[Model], ...]) -> bytes:
     """The code that words the pack (the template filters, the models' properties and
     choices' labels), as this process runs it: read once, as code changes only with a
-    restart."""
+    restart. Each module's file as it lies (its source, or the compiled file where only
+    that was installed)."""
     digest = hashlib.sha256(f"Django {django.get_version()} {settings.TIME_ZONE}".encode())
     modules = {*CODE, *(model.__module__ for model in models)}
     for name in sorted(modules):
-        digest.update(inspect.getsource(sys.modules[name]).encode())
+        digest.update(Path(str(sys.modules[name].__file__)).read_bytes())
     return digest.digest()
 
 
