@@ -114,17 +114,22 @@ class Row:
         return [self.cells.get(key) for key in columns]
 
 
-def _link(cell: Cell, view: str, pk: int) -> Cell:
-    """The cell, linked to the page `view` of `pk` (its address worked out if shown)."""
+def _link(cell: Cell, view: str, pk: int, linked: bool = True) -> Cell:
+    """The cell, linked to the page `view` of `pk` (its address worked out if shown);
+    as it is when not `linked` (a row only sorted, filtered and counted)."""
+    if not linked:
+        return cell
     return Cell(cell.colour, cell.label, cell.detail, partial(reverse, view, args=[pk]))
 
 
-def _linked_by(cell: Cell, view: Callable[[], str], pk: int) -> Cell:
+def _linked_by(cell: Cell, view: Callable[[], str], pk: int, linked: bool = True) -> Cell:
     """The cell, linked to the page `view()` names, asked only when the link is shown."""
+    if not linked:
+        return cell
     return Cell(cell.colour, cell.label, cell.detail, lambda: reverse(view(), args=[pk]))
 
 
-def _staff(user: User, placement: Placement) -> Cell:
+def _staff(user: User, placement: Placement, linked: bool) -> Cell:
     person = placement.named_staff_member
     # placements.watch.named_staff_member_now, asked of the database for every row at
     # once (selectors.board_placements): nobody named, or they no longer work there.
@@ -136,13 +141,13 @@ def _staff(user: User, placement: Placement) -> Cell:
             return "placements:edit_plan"
         return "placements:detail"
 
-    return _linked_by(cell, view, placement.pk)
+    return _linked_by(cell, view, placement.pk, linked)
 
 
 PARTY_WORDS = {party.value: party.label.lower() for party in PlacementAgreement.Party}
 
 
-def _plan(facts: Facts, placement: Placement) -> Cell:
+def _plan(facts: Facts, placement: Placement, linked: bool) -> Cell:
     agreements = facts.agreements.get(placement.pk, [])
     plan = duties.PlanFacts(
         has_timetable=placement.has_timetable,  # type: ignore[attr-defined]
@@ -151,10 +156,10 @@ def _plan(facts: Facts, placement: Placement) -> Cell:
         ever_agreed=bool(agreements),
         parties=tuple(PARTY_WORDS.values()),
     )
-    return _link(duties.plan(plan), "placements:detail", placement.pk)
+    return _link(duties.plan(plan), "placements:detail", placement.pk, linked)
 
 
-def _assurance(facts: Facts, placement: Placement) -> Cell:
+def _assurance(facts: Facts, placement: Placement, linked: bool) -> Cell:
     provider = facts.providers.get(placement.provider_id)
     cell = duties.assurance(
         status=getattr(provider, "assurance_status", None),
@@ -163,11 +168,11 @@ def _assurance(facts: Facts, placement: Placement) -> Cell:
         expiring_label=AssuranceStatus.EXPIRING.label,
     )
     if placement.provider_id in facts.provider_pages:
-        return _link(cell, "directory:provider_detail", placement.provider_id)
+        return _link(cell, "directory:provider_detail", placement.provider_id, linked)
     return cell
 
 
-def _attendance(facts: Facts, placement: Placement) -> tuple[Cell, Cell]:
+def _attendance(facts: Facts, placement: Placement, linked: bool) -> tuple[Cell, Cell]:
     summary = summarise_counted(
         home_code_counts(placement, facts.mark_counts.get(placement.pk, []))
     )
@@ -178,12 +183,12 @@ def _attendance(facts: Facts, placement: Placement) -> tuple[Cell, Cell]:
     )
     overall = duties.attendance(present=summary.present, possible=summary.possible)
     return (
-        _link(today, "monitoring:placement", placement.pk),
-        _link(overall, "monitoring:placement", placement.pk),
+        _link(today, "monitoring:placement", placement.pk, linked),
+        _link(overall, "monitoring:placement", placement.pk, linked),
     )
 
 
-def _review(user: User, facts: Facts, placement: Placement) -> tuple[Cell, bool]:
+def _review(user: User, facts: Facts, placement: Placement, linked: bool) -> tuple[Cell, bool]:
     """As reviews.selectors.state_of works out an active placement's next review and
     whether a parent's request is due, from the dates the board read for every child."""
     held = facts.reviews.get(placement.pk, [])
@@ -200,22 +205,22 @@ def _review(user: User, facts: Facts, placement: Placement) -> tuple[Cell, bool]
             return "reviews:placement"
         return "placements:detail"
 
-    return _linked_by(cell, view, placement.pk), nxt.due < facts.today
+    return _linked_by(cell, view, placement.pk, linked), nxt.due < facts.today
 
 
-def _visit(facts: Facts, placement: Placement) -> tuple[Cell, bool]:
+def _visit(facts: Facts, placement: Placement, linked: bool) -> tuple[Cell, bool]:
     visits = facts.visits.get(placement.pk, Visits())
     due = visit_due_after(placement.start_date, visits.last_done)
     cell = duties.visit(due=due, scheduled=visits.next_scheduled, today=facts.today)
-    return _link(cell, "monitoring:placement", placement.pk), due < facts.today
+    return _link(cell, "monitoring:placement", placement.pk, linked), due < facts.today
 
 
-def _tasks(facts: Facts, placement: Placement) -> Cell:
+def _tasks(facts: Facts, placement: Placement, linked: bool) -> Cell:
     cell = duties.alert_tasks(open_dates=facts.alert_dates.get(placement.pk, []), today=facts.today)
-    return _link(cell, "monitoring:placement", placement.pk)
+    return _link(cell, "monitoring:placement", placement.pk, linked)
 
 
-def _part_time(facts: Facts, placement: Placement) -> Cell:
+def _part_time(facts: Facts, placement: Placement, linked: bool) -> Cell:
     """An agreed reintegration plan's part-time timetable; failing that, the one the
     placement plan itself says the pupil is on, which lasts no longer than the
     placement (its planned end date, or none)."""
@@ -223,12 +228,17 @@ def _part_time(facts: Facts, placement: Placement) -> Cell:
     if plan is None and is_part_time(placement):
         timetable = duties.PartTime(ends_on=placement.planned_end_date)
         return _link(
-            duties.part_time(timetable, today=facts.today), "placements:detail", placement.pk
+            duties.part_time(timetable, today=facts.today),
+            "placements:detail",
+            placement.pk,
+            linked,
         )
     if plan is None:
         return duties.part_time(None, today=facts.today)
     timetable = duties.PartTime(ends_on=plan.part_time_ends_on)
-    return _link(duties.part_time(timetable, today=facts.today), "reintegration:detail", plan.pk)
+    return _link(
+        duties.part_time(timetable, today=facts.today), "reintegration:detail", plan.pk, linked
+    )
 
 
 def _concerns(facts: Facts, placement: Placement) -> Cell | None:
@@ -243,24 +253,26 @@ def _is_dsl_row(facts: Facts, placement: Placement) -> bool:
     return placement.pupil.school_id in facts.dsl_schools
 
 
-def row_for(user: User, facts: Facts, placement: Placement) -> Row:
-    today, overall = _attendance(facts, placement)
-    review, review_overdue = _review(user, facts, placement)
-    visit, visit_overdue = _visit(facts, placement)
-    assurance = _assurance(facts, placement)
+def row_for(user: User, facts: Facts, placement: Placement, *, linked: bool = True) -> Row:
+    """The placement's row; its cells link where each is put right unless not `linked`
+    (every row is built to be sorted, filtered and counted; only those shown link)."""
+    today, overall = _attendance(facts, placement, linked)
+    review, review_overdue = _review(user, facts, placement, linked)
+    visit, visit_overdue = _visit(facts, placement, linked)
+    assurance = _assurance(facts, placement, linked)
     provider = facts.providers.get(placement.provider_id) or placement.provider
     row = Row(
         placement=placement,
         cells={
-            "named_staff": _staff(user, placement),
-            "plan": _plan(facts, placement),
+            "named_staff": _staff(user, placement, linked),
+            "plan": _plan(facts, placement, linked),
             "assurance": assurance,
             "today": today,
             "attendance": overall,
             "review": review,
             "visit": visit,
-            "tasks": _tasks(facts, placement),
-            "part_time": _part_time(facts, placement),
+            "tasks": _tasks(facts, placement, linked),
+            "part_time": _part_time(facts, placement, linked),
             "concerns": _concerns(facts, placement),
         },
         unregistered=provider_is_unregistered(provider),
@@ -361,7 +373,7 @@ def _columns(facts: Facts) -> list[tuple[str, str]]:
 
 def build(user: User, facts: Facts) -> Board:
     """The whole board, most red first (filtered() narrows it)."""
-    rows = [row_for(user, facts, p) for p in facts.placements]
+    rows = [row_for(user, facts, p, linked=False) for p in facts.placements]
     columns = _columns(facts)
     for row in rows:
         row.shown = row.in_order([key for key, _heading in columns])

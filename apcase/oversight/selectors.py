@@ -83,7 +83,8 @@ def board_rows_read(user: User) -> QuerySet[Placement]:
     return (
         board_placements(user)
         .select_related(None)
-        .select_related("pupil__school", "named_staff_member")
+        .select_related("pupil")
+        .prefetch_related("pupil__school", "named_staff_member")
     )
 
 
