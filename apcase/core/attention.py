@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from django.db.models import Model, QuerySet
+from django.db.models import Count, Model, QuerySet, Window
 
 from .memo import one_page
 
@@ -108,6 +108,25 @@ def capped(
     every one: a home page keeps its length without hiding work silently."""
     items = [item(row) for row in rows[:shown]]
     if len(items) == shown and (count := rows.count()) > shown:
+        items.append(more(count))
+    return items
+
+
+def capped_in_one_read(
+    rows: QuerySet[T],
+    item: Callable[[T], AttentionItem],
+    *,
+    shown: int,
+    more: Callable[[int], AttentionItem],
+) -> list[AttentionItem]:
+    """`capped`, with how many rows there are in all read in the same query as the first
+    `shown` (a window count), so the page asks as many queries whether the list is short
+    or long. For a list of what one provider or authority has to do (a few hundred rows
+    at most, each of which the database reads to count anyway), not for a list an index
+    would stop reading after `shown`."""
+    first = list(rows.annotate(_in_all=Window(Count("pk")))[:shown])
+    items = [item(row) for row in first]
+    if first and (count := first[0]._in_all) > shown:
         items.append(more(count))
     return items
 
