@@ -67,6 +67,8 @@ NO_FORM = frozenset(
         "safeguarding:transfers_due",
         "reintegration:list",
         "panel:letters_not_sent",
+        "monitoring:check_ins_due",
+        "placements:provider_plans_to_agree",
         "reviews:due",
         "pupils:chronology",
         "pupils:chronology_pdf",

@@ -8,7 +8,7 @@
   absences still to code;
 - the provider: today's registers not yet taken (computed when the page is shown, so a
   missed register is listed whether or not the cut-off check has run), and the weekly
-  check-ins not yet recorded."""
+  check-ins not yet recorded (past 20, a count linking to the page listing every one)."""
 
 from django.urls import reverse
 from django.utils import timezone
@@ -16,8 +16,15 @@ from django.utils import timezone
 from apcase.access import policies
 from apcase.accounts.models import User
 from apcase.accounts.roles import Role
-from apcase.core.attention import AttentionItem, Heading, all_listed_at, capped
+from apcase.core.attention import (
+    AttentionItem,
+    Heading,
+    all_listed_at,
+    capped,
+    capped_in_one_read,
+)
 from apcase.core.words import counted, govuk_time
+from apcase.placements.models import Placement
 
 from . import selectors
 from .models import FollowUpTask, Session
@@ -27,6 +34,7 @@ PROVIDER = frozenset(policies.PROVIDER_ROLES)
 FOLLOW_UPS_SHOWN = 20
 IN_AP_SHOWN = 20  # past it, one item says how many children and links to them all
 IN_AP_WATCHERS = frozenset(selectors.IN_AP_WATCHER_ROLES)
+CHECK_INS_SHOWN = 20  # past it, one item says how many and links to them all
 STATE_COLOURS = {
     "Present": "green",
     "Absent": "red",
@@ -174,18 +182,33 @@ def registers_not_taken(user: User) -> list[AttentionItem]:
     return items
 
 
+def _check_in(placement: Placement) -> AttentionItem:
+    return AttentionItem(
+        title=f"Weekly check-in: {placement.pupil.display_name}",
+        href=reverse("monitoring:check_in", kwargs={"placement_id": placement.pk}),
+        detail="No check-in recorded this week yet.",
+        tag="Due",
+        tag_colour="yellow",
+        roles=PROVIDER,
+        heading=Heading.CHECK_INS,
+    )
+
+
 def check_ins_due(user: User) -> list[AttentionItem]:
+    """The first CHECK_INS_SHOWN pupils without this week's check-in (by name); past
+    them, one item says how many there are in all and links to the page listing every
+    one (a large provider has over a hundred pupils)."""
     if not policies.can_take_registers(user):
         return []
-    return [
-        AttentionItem(
-            title=f"Weekly check-in: {placement.pupil.display_name}",
-            href=reverse("monitoring:check_in", kwargs={"placement_id": placement.pk}),
-            detail="No check-in recorded this week yet.",
-            tag="Due",
-            tag_colour="yellow",
+    return capped_in_one_read(
+        selectors.check_ins_due_for(user, today=timezone.localdate()),
+        _check_in,
+        shown=CHECK_INS_SHOWN,
+        more=all_listed_at(
+            "pupils without this week's check-in",
+            reverse("monitoring:check_ins_due"),
+            shown=f"The first {CHECK_INS_SHOWN}",
             roles=PROVIDER,
             heading=Heading.CHECK_INS,
-        )
-        for placement in selectors.check_ins_due_for(user, today=timezone.localdate())
-    ]
+        ),
+    )

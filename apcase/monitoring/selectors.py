@@ -685,6 +685,15 @@ def check_ins_due_for(user: User, *, today: datetime.date) -> QuerySet[Placement
     )
 
 
+def check_ins_due_read_by(user: User, *, today: datetime.date) -> QuerySet[Placement]:
+    """`check_ins_due_for`, for the page that lists them all: it names every child at
+    the user's providers without this week's check-in, so the read is logged (the home
+    page's few are not)."""
+    placements = check_ins_due_for(user, today=today).select_related("pupil__school")
+    log_access(by=user, action="monitoring.check_ins_due_viewed", target=("check_ins_due", ""))
+    return placements
+
+
 def closed_follow_ups_for(user: User) -> QuerySet[FollowUpTask]:
     """Closed follow-ups at the schools where the user is DSL, inclusion lead or
     headteacher, and those they were assigned at a school where they still work: the

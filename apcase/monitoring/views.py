@@ -303,6 +303,18 @@ def in_ap_today(request: SignedInRequest) -> HttpResponse:
     )
 
 
+@access_rule(policies.can_take_registers)
+def check_ins_due(request: SignedInRequest) -> HttpResponse:
+    """Every pupil at the user's providers with no check-in recorded this week (the home
+    page lists the first and links here for the rest), by name, a page at a time."""
+    placements = selectors.check_ins_due_read_by(request.user, today=timezone.localdate())
+    return render(
+        request,
+        "monitoring/check_ins_due.html",
+        {"paged": paginate(request, placements, noun="pupil")},
+    )
+
+
 @access_rule(policies.can_follow_up)
 def closed_tasks(request: SignedInRequest) -> HttpResponse:
     """Closed follow-ups, newest first, a page at a time (every one, however old): who

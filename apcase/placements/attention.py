@@ -6,7 +6,8 @@
   placements they are named on;
 - plans awaiting agreement: the school's inclusion lead and headteacher (who record the
   parties' agreements) see each open placement whose current plan is not agreed by
-  every party; the provider sees those its own agreement is missing from;
+  every party; the provider sees those its own agreement is missing from (past 20 of
+  each, a count linking to the page listing every one);
 - planned placements past their start date that nobody has started: the school's
   inclusion lead and headteacher (who start placements), every day until it is started
   or ended as not started, for until then the child is on no provider's register;
@@ -21,7 +22,13 @@ from django.utils import timezone
 from apcase.access import policies
 from apcase.accounts.models import User
 from apcase.accounts.roles import Role
-from apcase.core.attention import AttentionItem, Heading, all_listed_at, capped
+from apcase.core.attention import (
+    AttentionItem,
+    Heading,
+    all_listed_at,
+    capped,
+    capped_in_one_read,
+)
 
 from . import selectors, watch
 from .models import Placement, PlacementAgreement
@@ -32,6 +39,7 @@ SCHOOL = frozenset({Role.INCLUSION_LEAD} | policies.SCHOOL_PUPIL_ROLES)
 PLANNERS = frozenset(policies.PLACEMENT_PLANNER_ROLES)
 PROVIDER = frozenset(policies.PROVIDER_ROLES)
 PLANS_SHOWN = 20  # past it, one item says how many plans and links to them all
+PROVIDER_PLANS_SHOWN = 20  # the same for the plans awaiting the provider's agreement
 
 
 def _url(placement_id: int) -> str:
@@ -105,41 +113,38 @@ def _school_plans_to_agree(user: User) -> list[AttentionItem]:
     )
 
 
-def _provider_plans_to_agree(user: User) -> list[AttentionItem]:
-    """The provider's: each open placement at the user's providers whose current plan
-    the provider has not agreed to (those of a school where the user is a planner are
-    that school's item above)."""
-    school_ids = policies.organisation_ids_for(user, PLANNERS)
-    provider_ids = selectors.provider_ids_for(user)
-    if not provider_ids:
-        return []
-    placements = (
-        selectors.placements_visible_to(user)
-        .filter(status__in=selectors.OPEN, provider_id__in=provider_ids)
-        .exclude(pupil__school_id__in=school_ids)
-        # A provider's list is every open placement (156 at a large provider at scale 1):
-        # each joined only to the pupil and provider its item names.
-        .select_related(None)
-        .select_related("pupil", "provider")
-        .prefetch_related("agreements")
-        .order_by("start_date", "pk")
+def _provider_plan_item(placement: Placement) -> AttentionItem:
+    return AttentionItem(
+        title=f"Plan awaiting your agreement: {placement.pupil.display_name}",
+        href=_url(placement.pk),
+        detail=f"Version {placement.plan_version} of the plan, to start on "
+        f"{placement.start_date:%-d %B %Y}. Read it and agree to it from the placement page.",
+        tag="To agree",
+        tag_colour="yellow",
+        roles=PROVIDER,
+        heading=Heading.PLANS,
     )
-    items = []
-    for placement in placements:
-        if PlacementAgreement.Party.PROVIDER in missing_parties(placement):
-            items.append(
-                AttentionItem(
-                    title=f"Plan awaiting your agreement: {placement.pupil.display_name}",
-                    href=_url(placement.pk),
-                    detail=f"Version {placement.plan_version} of the plan, to start on "
-                    f"{placement.start_date:%-d %B %Y}. Read it and agree to it from the placement page.",
-                    tag="To agree",
-                    tag_colour="yellow",
-                    roles=PROVIDER,
-                    heading=Heading.PLANS,
-                )
-            )
-    return items
+
+
+def _provider_plans_to_agree(user: User) -> list[AttentionItem]:
+    """The provider's: the first PROVIDER_PLANS_SHOWN open placements at the user's
+    providers whose current plan the provider has not agreed to (those of a school where
+    the user is a planner are that school's item above; a large provider has over a
+    hundred); past them, one item says how many and links to the page listing every one."""
+    if not selectors.provider_ids_for(user):
+        return []
+    return capped_in_one_read(
+        selectors.plans_awaiting_provider_for(user),
+        _provider_plan_item,
+        shown=PROVIDER_PLANS_SHOWN,
+        more=all_listed_at(
+            "plans awaiting your agreement",
+            reverse("placements:provider_plans_to_agree"),
+            shown=f"The first {PROVIDER_PLANS_SHOWN}",
+            roles=PROVIDER,
+            heading=Heading.PLANS,
+        ),
+    )
 
 
 def starting_this_week(user: User) -> list[AttentionItem]:

@@ -46,6 +46,7 @@ from apcase.reference.attendance import Session
 from .models import Placement, PlacementAgreement, PlacementObjective, PlacementSession
 
 OPEN = (Placement.Status.PLANNED, Placement.Status.ACTIVE)
+PLANNER_ROLES = policies.PLACEMENT_PLANNER_ROLES
 
 
 def not_started_by(placements: QuerySet[Placement], day: date) -> QuerySet[Placement]:
@@ -64,6 +65,44 @@ def on_last_day() -> Q:
 
 def provider_ids_for(user: User) -> set[int]:
     return policies.organisation_ids_for(user, policies.PROVIDER_ROLES)
+
+
+def plans_awaiting_provider_for(user: User) -> QuerySet[Placement]:
+    """The open placements at the user's providers whose current plan the provider has
+    not agreed to, earliest start first (the home page lists the first, the page
+    `placements:provider_plans_to_agree` every one). A placement at a school where the user plans
+    placements is left out: it is on their school's list, with every party missing."""
+    provider_ids = provider_ids_for(user)
+    if not provider_ids:
+        return Placement.objects.none()
+    provider_agreed = PlacementAgreement.objects.filter(
+        placement_id=OuterRef("pk"),
+        party=PlacementAgreement.Party.PROVIDER,
+        plan_version=OuterRef("plan_version"),
+    )
+    return (
+        placements_visible_to(user)
+        .filter(status__in=OPEN, provider_id__in=provider_ids)
+        .exclude(pupil__school_id__in=policies.organisation_ids_for(user, PLANNER_ROLES))
+        .exclude(Exists(provider_agreed))
+        # Each joined only to the pupil and provider its item names.
+        .select_related(None)
+        .select_related("pupil", "provider")
+        .order_by("start_date", "pk")
+    )
+
+
+def plans_awaiting_provider_read_by(user: User) -> QuerySet[Placement]:
+    """`plans_awaiting_provider_for`, for the page that lists them all: it names every
+    child whose plan waits for the provider, so the read is logged (the home page's few
+    are not)."""
+    placements = plans_awaiting_provider_for(user).select_related("pupil__school")
+    log_access(
+        by=user,
+        action="placements.provider_plans_to_agree_viewed",
+        target=("provider_plans_to_agree", ""),
+    )
+    return placements
 
 
 def _scope(user: User) -> Q | None:

@@ -6,6 +6,11 @@ app_name = "placements"
 
 urlpatterns = [
     path("plans-to-agree/", views.plans_to_agree, name="plans_to_agree"),
+    path(
+        "provider-plans-to-agree/",
+        views.provider_plans_to_agree,
+        name="provider_plans_to_agree",
+    ),
     path("<int:placement_id>/", views.detail, name="detail"),
     path("<int:placement_id>/agreement.pdf", views.agreement_pdf, name="agreement_pdf"),
     path("<int:placement_id>/plan/", views.edit_plan, name="edit_plan"),

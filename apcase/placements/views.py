@@ -214,6 +214,19 @@ def record_agreement(request: SignedInRequest, placement_id: int) -> HttpRespons
 
 
 @access_rule(policies.can_agree_plans_as_provider)
+def provider_plans_to_agree(request: SignedInRequest) -> HttpResponse:
+    """Every open placement at the user's providers whose plan waits for the provider's
+    agreement (the home page lists the first and links here for the rest), earliest
+    start first, a page at a time."""
+    placements = selectors.plans_awaiting_provider_read_by(request.user)
+    return render(
+        request,
+        "placements/provider_plans_to_agree.html",
+        {"paged": paginate(request, placements, noun="placement")},
+    )
+
+
+@access_rule(policies.can_agree_plans_as_provider)
 def provider_agreement(request: SignedInRequest, placement_id: int) -> HttpResponse:
     """The provider agrees to the plan as it stands, in its own name."""
     placement = selectors.get_placement_for_provider(request.user, placement_id)

@@ -247,6 +247,12 @@ FULL_LISTS = [
         "/placements/plans-to-agree/",
         "Plans awaiting agreement",
     ),
+    ("staff@mk-pru.example", "/monitoring/check-ins/", "Weekly check-ins due"),
+    (
+        "staff@mk-pru.example",
+        "/placements/provider-plans-to-agree/",
+        "Plans awaiting your agreement",
+    ),
 ]
 
 
