@@ -69,6 +69,7 @@ NO_FORM = frozenset(
         "panel:letters_not_sent",
         "monitoring:check_ins_due",
         "placements:provider_plans_to_agree",
+        "referrals:awaiting_scheduling",
         "reviews:due",
         "pupils:chronology",
         "pupils:chronology_pdf",

@@ -5,7 +5,8 @@ selectors as the pages.
 - The school's inclusion lead and headteacher: referrals to finish (drafts, and those
   the panel sent back), sign-offs awaiting the headteacher, emergency placements
   awaiting ratification or not ratified.
-- LA officers: submitted referrals waiting for a panel meeting to be scheduled, and
+- LA officers: submitted referrals waiting for a panel meeting to be scheduled (past
+  20, a count linking to the page listing every one), and
   emergency placements whose ratification is overdue (also the panel's members) or that
   no meeting is scheduled to ratify."""
 
@@ -16,7 +17,7 @@ from django.utils import timezone
 from apcase.access import policies
 from apcase.accounts.models import User
 from apcase.accounts.roles import Role
-from apcase.core.attention import AttentionItem, Heading
+from apcase.core.attention import AttentionItem, Heading, all_listed_at, capped_in_one_read
 from apcase.core.words import counted
 
 from . import selectors, workflow
@@ -28,6 +29,7 @@ SCHOOL = frozenset(policies.REFERRAL_SCHOOL_EDITOR_ROLES)
 HEADTEACHER = frozenset({Role.HEADTEACHER})
 LA = frozenset({Role.LA_OFFICER})
 LA_CASE = frozenset(policies.LA_CASE_ROLES)
+AWAITING_SHOWN = 20  # past it, one item says how many and links to them all
 
 
 def _draft_item(user: User, referral: Referral) -> AttentionItem:
@@ -89,7 +91,8 @@ def _school_referral_items(user: User) -> list[AttentionItem]:
     return [_draft_item(user, r) for r in referrals if policies.can_edit_referral(user, r)]
 
 
-def _waiting_detail(referral: Referral) -> str:
+def waiting_detail(referral: Referral) -> str:
+    """What the home page and the page of every referral waiting say of one."""
     if referral.status == Referral.Status.DEFERRED and referral.meeting is not None:
         return (
             f"From {referral.school}, deferred at the panel meeting on "
@@ -100,37 +103,36 @@ def _waiting_detail(referral: Referral) -> str:
     return f"From {referral.school}."
 
 
-def _awaiting_scheduling(user: User) -> list[AttentionItem]:
-    """Submitted referrals on no agenda, and every deferred one: a deferral keeps the
-    meeting it was deferred at until a later meeting takes it (`schedule_referral`
-    moves it to scheduled), so a deferred referral is always waiting."""
-    la_ids = policies.organisation_ids_for(user, LA)
-    if not la_ids:
-        return []
-    referrals = (
-        selectors.referrals_visible_to(user)
-        .filter(panel__local_authority_id__in=la_ids)
-        .filter(
-            Q(status=Referral.Status.SUBMITTED, meeting__isnull=True)
-            | Q(status=Referral.Status.DEFERRED)
-        )
-        # Every one is listed (a long list at scale): joined only to what its item says.
-        .select_related(None)
-        .select_related("pupil", "school", "meeting")
-        .order_by("submitted_at", "pk")
+def _awaiting_item(referral: Referral) -> AttentionItem:
+    return AttentionItem(
+        f"Referral for {referral.pupil.display_name} awaits a panel meeting",
+        reverse("referrals:detail", args=[referral.pk]),
+        detail=waiting_detail(referral),
+        tag="Not scheduled",
+        tag_colour="orange",
+        roles=LA,
+        heading=Heading.SCHEDULING,
     )
-    return [
-        AttentionItem(
-            f"Referral for {r.pupil.display_name} awaits a panel meeting",
-            reverse("referrals:detail", args=[r.pk]),
-            detail=_waiting_detail(r),
-            tag="Not scheduled",
-            tag_colour="orange",
+
+
+def _awaiting_scheduling(user: User) -> list[AttentionItem]:
+    """The longest waiting AWAITING_SHOWN referrals for a panel meeting
+    (`selectors.awaiting_scheduling_for`; hundreds at a large authority); past them,
+    one item says how many there are in all and links to the page listing every one."""
+    if not policies.organisation_ids_for(user, LA):
+        return []
+    return capped_in_one_read(
+        selectors.awaiting_scheduling_for(user),
+        _awaiting_item,
+        shown=AWAITING_SHOWN,
+        more=all_listed_at(
+            "referrals awaiting a panel meeting",
+            reverse("referrals:awaiting_scheduling"),
+            shown=f"The {AWAITING_SHOWN} waiting longest",
             roles=LA,
             heading=Heading.SCHEDULING,
-        )
-        for r in referrals
-    ]
+        ),
+    )
 
 
 def _emergency_item(emergency: EmergencyPlacement, school_side: bool) -> AttentionItem | None:

@@ -13,6 +13,7 @@ from django.http import Http404
 
 from apcase.access import policies
 from apcase.accounts.models import User
+from apcase.accounts.roles import Role
 from apcase.chronology.services import log_access
 from apcase.core.queries import one_or_404
 from apcase.pupils.registry import PupilRecord, pupil_records
@@ -25,6 +26,8 @@ from .models import EmergencyPlacement, Referral, ReferralDocument
 # (closed or withdrawn). The referrals page shows the open ones unless asked otherwise.
 OPEN_STATUSES = frozenset(s for s, moves in workflow.ALLOWED_TRANSITIONS.items() if moves)
 SHOW_OPEN, SHOW_CLOSED, SHOW_ALL = "open", "closed", "all"
+# Who schedules referrals onto a panel's meetings, and so is told of those waiting.
+SCHEDULER_ROLES = frozenset({Role.LA_OFFICER})
 SHOW_CHOICES = (
     (SHOW_OPEN, "Open referrals"),
     (SHOW_CLOSED, "Closed and withdrawn referrals"),
@@ -112,6 +115,40 @@ def read_document_for(user: User, referral_id: int, document_id: int) -> Referra
         pupil_id=document.referral.pupil_id,
     )
     return document
+
+
+def awaiting_scheduling_for(user: User) -> QuerySet[Referral]:
+    """The referrals to the LA officer's own panels that wait for a panel meeting:
+    submitted and on no agenda, and every deferred one (a deferral keeps the meeting it
+    was deferred at until a later meeting takes it, when `schedule_referral` moves it to
+    scheduled, so a deferred referral is always waiting), the longest waiting first. The
+    home page lists the first of them, the page `referrals:awaiting_scheduling` every
+    one. Nothing for anyone who is not an LA officer."""
+    la_ids = policies.organisation_ids_for(user, SCHEDULER_ROLES)
+    if not la_ids:
+        return Referral.objects.none()
+    return (
+        referrals_visible_to(user)
+        .filter(panel__local_authority_id__in=la_ids)
+        .filter(
+            Q(status=Referral.Status.SUBMITTED, meeting__isnull=True)
+            | Q(status=Referral.Status.DEFERRED)
+        )
+        # Joined only to what is said of each: the pupil, the school and the meeting.
+        .select_related(None)
+        .select_related("pupil", "school", "meeting")
+        .order_by("submitted_at", "pk")
+    )
+
+
+def awaiting_scheduling_read_by(user: User) -> QuerySet[Referral]:
+    """`awaiting_scheduling_for`, for the page that lists them all: it names every
+    child waiting for a panel, so the read is logged (the home page's few are not)."""
+    referrals = awaiting_scheduling_for(user)
+    log_access(
+        by=user, action="referrals.awaiting_scheduling_viewed", target=("awaiting_scheduling", "")
+    )
+    return referrals
 
 
 def emergencies_visible_to(user: User) -> QuerySet[EmergencyPlacement]:

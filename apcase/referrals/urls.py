@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.referral_list, name="list"),
     *download_paths("export", views.referral_export, csv_name="export", xlsx_name="export_xlsx"),
     path("new/", views.start_referral, name="start"),
+    path("awaiting-scheduling/", views.awaiting_scheduling, name="awaiting_scheduling"),
     path("<int:referral_id>/", views.referral_detail, name="detail"),
     path("<int:referral_id>/section/<slug:section>/", views.edit_section, name="section"),
     path("<int:referral_id>/interventions/", views.interventions, name="interventions"),

@@ -16,7 +16,7 @@ from apcase.access.rules import access_rule
 from apcase.accounts.two_factor import requires_recent_second_factor
 from apcase.core import idempotency
 from apcase.core.forms import ConfirmForm
-from apcase.core.pagination import paginate
+from apcase.core.pagination import Paged, paginate
 from apcase.core.spreadsheets import Sheet, download
 from apcase.core.uploads import file_response
 from apcase.core.viewhelpers import Once, attempt, handle_form, posted, run_action, submit_form
@@ -25,6 +25,7 @@ from apcase.directory.selectors import provider_options_for_placement
 from apcase.pupils.models import display_name_of
 
 from . import forms, panels, selectors, services, workflow
+from .attention import waiting_detail
 from .models import EmergencyPlacement, Referral
 from .sections import CANNOT_START, COMPLETED, SECTIONS, SECTIONS_BY_SLUG, incomplete_sections
 
@@ -64,6 +65,18 @@ def referral_list(request: SignedInRequest) -> HttpResponse:
             "can_arrange": policies.can_arrange_emergencies(request.user),
         },
     )
+
+
+@access_rule(policies.can_schedule_meetings)
+def awaiting_scheduling(request: SignedInRequest) -> HttpResponse:
+    """Every referral to the officer's panels waiting for a panel meeting (the home page
+    lists the longest waiting and links here for the rest), longest waiting first, a
+    page at a time."""
+    paged: Paged[Referral] = paginate(
+        request, selectors.awaiting_scheduling_read_by(request.user), noun="referral"
+    )
+    rows = [{"referral": r, "detail": waiting_detail(r)} for r in paged.rows]
+    return render(request, "referrals/awaiting_scheduling.html", {"paged": paged, "rows": rows})
 
 
 _LIST_COLUMNS = (

@@ -247,6 +247,11 @@ FULL_LISTS = [
         "/placements/plans-to-agree/",
         "Plans awaiting agreement",
     ),
+    (
+        "la.officer@mk-council.example",
+        "/referrals/awaiting-scheduling/",
+        "Referrals awaiting a panel meeting",
+    ),
     ("staff@mk-pru.example", "/monitoring/check-ins/", "Weekly check-ins due"),
     (
         "staff@mk-pru.example",

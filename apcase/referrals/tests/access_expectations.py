@@ -46,6 +46,7 @@ EXPECTATIONS = {
     "referrals:export": Expect(roles=VIEWERS),
     "referrals:export_xlsx": Expect(roles=VIEWERS),
     "referrals:start": Expect(roles=SCHOOL_EDITORS),
+    "referrals:awaiting_scheduling": Expect(roles=frozenset({Role.LA_OFFICER})),
     # Object pages answer "not found" to everyone who may not see the object.
     "referrals:detail": Expect(roles=VIEWERS, kwargs=referral, denied=404),
     "referrals:section": Expect(roles=SCHOOL_EDITORS, kwargs=section),
