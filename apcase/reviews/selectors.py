@@ -7,7 +7,15 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import (
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    prefetch_related_objects,
+)
 from django.http import Http404
 from django.utils import timezone
 
@@ -214,21 +222,32 @@ def _may_need_review(today: datetime.date) -> Q:
     - no review held, and the start more than an interval ago or the plan's first review
       date before today (whichever the rules take, it is before today);
     - a parent's request for a review (their rule is worked out for each)."""
-    interval_ago = today - schedule.review_interval()
-    latest_overdue = Review.objects.filter(placement_id=OuterRef("pk")).filter(
+    asked = Exists(ReviewRequest.objects.filter(placement_id=OuterRef("pk")))
+    return _may_be_due_before(today) | Q(asked)
+
+
+def _may_be_due_before(day: datetime.date) -> Q:
+    """The placements whose next review (`schedule.next_review`) may be due before
+    `day`, narrowed by the database: every one it is, and perhaps more, never fewer.
+
+    - a latest review (none held after it) naming a next review before `day`, or naming
+      none and held more than an interval before it;
+    - no review held, and the start more than an interval before `day` or the plan's
+      first review date before it (whichever the rules take, it is before `day`)."""
+    interval_ago = day - schedule.review_interval()
+    latest_due = Review.objects.filter(placement_id=OuterRef("pk")).filter(
         ~Exists(
             Review.objects.filter(
                 placement_id=OuterRef("placement_id"), held_on__gt=OuterRef("held_on")
             )
         ),
-        Q(next_review_date__lt=today) | Q(next_review_date__isnull=True, held_on__lt=interval_ago),
+        Q(next_review_date__lt=day) | Q(next_review_date__isnull=True, held_on__lt=interval_ago),
     )
     any_review = Review.objects.filter(placement_id=OuterRef("pk"))
-    never_reviewed_overdue = ~Exists(any_review) & (
-        Q(start_date__lt=interval_ago) | Q(first_review_date__lt=today)
+    never_reviewed_due = ~Exists(any_review) & (
+        Q(start_date__lt=interval_ago) | Q(first_review_date__lt=day)
     )
-    asked = Exists(ReviewRequest.objects.filter(placement_id=OuterRef("pk")))
-    return Q(Exists(latest_overdue)) | never_reviewed_overdue | Q(asked)
+    return Q(Exists(latest_due)) | never_reviewed_due
 
 
 def needing_review_read_by(user: User) -> list[ReviewState]:
@@ -310,28 +329,45 @@ def reports_due_for(
     provider_ids = policies.organisation_ids_for(user, policies.PROVIDER_ROLES)
     if not provider_ids:
         return []
+    asked_by = today + datetime.timedelta(days=REPORT_ASKED_DAYS_BEFORE)
+    # What the rules read of each placement, in the one query: its latest review's
+    # dates (the schedule goes by the latest alone) and when the provider last wrote a
+    # report. A page asks as many queries whatever it finds.
+    latest = Review.objects.filter(placement_id=OuterRef("pk")).order_by("-held_on", "-pk")
     placements = (
         Placement.objects.filter(provider_id__in=provider_ids, status=Placement.Status.ACTIVE)
-        .select_related("pupil", "provider")
-        .prefetch_related(
-            HELD,
-            Prefetch(
-                "provider_reports",
-                queryset=ProviderReport.objects.only("placement_id", "created_at"),
+        # Only those whose review may be due by then: the rest are not worked out.
+        .filter(_may_be_due_before(asked_by + datetime.timedelta(days=1)))
+        .annotate(
+            last_held_on=Subquery(latest.values("held_on")[:1]),
+            last_next_review_date=Subquery(latest.values("next_review_date")[:1]),
+            last_report_at=Subquery(
+                ProviderReport.objects.filter(placement_id=OuterRef("pk"))
+                .order_by("-created_at")
+                .values("created_at")[:1]
             ),
         )
+        .select_related("pupil", "provider")
         .order_by("pupil__legal_last_name", "pk")
     )
-    due = []
+    due: list[tuple[Placement, datetime.date]] = []
     for placement in placements:
-        reviews = list(placement.reviews.all())
+        held_on: datetime.date | None = placement.last_held_on
+        reviews = [] if held_on is None else [_Held(held_on, placement.last_next_review_date)]
         nxt = schedule.next_review(placement, reviews)
-        if nxt.due > today + datetime.timedelta(days=REPORT_ASKED_DAYS_BEFORE):
+        if nxt.due > asked_by:
             continue
-        last = schedule.latest(reviews)
-        since = last.held_on if last is not None else placement.start_date
-        if not any(
-            timezone.localdate(r.created_at) >= since for r in placement.provider_reports.all()
-        ):
+        since = held_on if held_on is not None else placement.start_date
+        last_report: datetime.datetime | None = placement.last_report_at
+        # A report written on or after that day (the latest is, if any is).
+        if last_report is None or timezone.localdate(last_report) < since:
             due.append((placement, nxt.due))
     return due
+
+
+@dataclass
+class _Held:
+    """A review as the schedule reads it (schedule.HeldReview)."""
+
+    held_on: datetime.date
+    next_review_date: datetime.date | None

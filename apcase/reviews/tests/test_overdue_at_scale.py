@@ -83,3 +83,37 @@ def test_overdue_reviews_are_those_the_rules_give_for_every_placement(authority)
     # the comparison is over real work: overdue placements, some with no review held
     assert seen_overdue > 0
     assert seen_missing > 0
+
+
+def _every_report_worked_out(provider_ids: list[int], day: datetime.date):  # type: ignore[no-untyped-def]
+    """Every active placement at the providers read and worked out by the rules: due
+    within the days the provider is asked its report before, none written since the
+    last review (or the start)."""
+    from django.utils import timezone
+
+    due = []
+    for placement in selectors.active_with_reviews(Q(provider_id__in=provider_ids)):
+        reviews = list(placement.reviews.all())
+        nxt = selectors.schedule.next_review(placement, reviews)
+        if nxt.due > day + datetime.timedelta(days=selectors.REPORT_ASKED_DAYS_BEFORE):
+            continue
+        last = selectors.schedule.latest(reviews)
+        since = last.held_on if last is not None else placement.start_date
+        if not any(
+            timezone.localdate(r.created_at) >= since for r in placement.provider_reports.all()
+        ):
+            due.append((placement.pk, nxt.due))
+    return sorted(due)
+
+
+def test_reports_due_are_those_the_rules_give_for_every_placement(authority):  # type: ignore[no-untyped-def]
+    staff = _user(Role.PROVIDER_STAFF)
+    provider_ids = [m.organisation_id for m in staff.memberships.all()]
+    seen = 0
+    for day in DAYS:
+        expected = _every_report_worked_out(provider_ids, day)
+        found = selectors.reports_due_for(staff, today=day)
+        assert sorted((p.pk, due) for p, due in found) == expected, day
+        seen += len(expected)
+    # the comparison is over real work: reports due on some of the days
+    assert seen > 0
