@@ -108,8 +108,8 @@ class Register(KeyView):
                 "session": data["session"],
                 "pupils": [
                     {
-                        "placement": row.placement.pk,
-                        "pupil_name": row.placement.pupil.display_name,
+                        "placement": row.placement_id,
+                        "pupil_name": row.pupil_name,
                         "observed": row.current.observed if row.current else None,
                         "minutes_late": row.current.minutes_late if row.current else None,
                     }

@@ -34,7 +34,7 @@ from apcase.placements.selectors import (
     placements_visible_to,
     provider_ids_for,
 )
-from apcase.pupils.models import Pupil
+from apcase.pupils.models import Pupil, display_name_of
 from apcase.reference import attendance as codes
 
 from . import rules
@@ -140,39 +140,43 @@ def providers_of(user: User) -> list[Any]:
     ]
 
 
-@dataclass
+@dataclass(frozen=True)
 class RegisterRow:
-    placement: Placement
+    """A pupil expected at a register: their placement (by id), the name they are
+    shown by, and the current mark of the session, if any."""
+
+    placement_id: int
+    pupil_name: str
     current: AttendanceMark | None
-
-
-# What a register row shows of its placement: the pupil's name (Pupil.display_name).
-REGISTER_ROW_FIELDS = (
-    "pupil__legal_first_name",
-    "pupil__legal_last_name",
-    "pupil__preferred_name",
-    "pupil__preferred_last_name",
-)
 
 
 def register_rows(provider: Organisation, day: datetime.date, session: str) -> list[RegisterRow]:
     """Every pupil expected this session with their current mark: two queries however
-    many pupils. A row reads only the placement's id and the pupil's name (the page
-    and the API show nothing else of them), not every column of the placement, the
-    pupil, the provider and the named staff member, for each of a hundred pupils."""
+    many pupils. A row reads only the placement's id and the pupil's names (the page
+    and the API show nothing else of them), as values: no model is built for the
+    placement, the pupil, the provider or the named staff member of each of a hundred
+    pupils."""
     placements = list(
         Placement.objects.filter(expected_on(day, session), provider_id=provider.pk)
-        .select_related("pupil")
-        .only("pk", "pupil_id", *REGISTER_ROW_FIELDS)
         .order_by("pupil__legal_last_name", "pupil__legal_first_name", "pk")
+        .values_list(
+            "pk",
+            "pupil__legal_first_name",
+            "pupil__legal_last_name",
+            "pupil__preferred_name",
+            "pupil__preferred_last_name",
+        )
     )
     marks = {
         m.placement_id: m
         for m in AttendanceMark.objects.filter(
-            placement__in=[p.pk for p in placements], date=day, session=session, is_current=True
+            placement__in=[pk for pk, *_names in placements],
+            date=day,
+            session=session,
+            is_current=True,
         )
     }
-    return [RegisterRow(p, marks.get(p.pk)) for p in placements]
+    return [RegisterRow(pk, display_name_of(*names), marks.get(pk)) for pk, *names in placements]
 
 
 # --- attendance % ----------------------------------------------------------------

@@ -177,10 +177,10 @@ def register(request: SignedInRequest) -> HttpResponse:
     if request.method == "POST":
         rows = selectors.register_rows(provider, day, session)
         chosen = {
-            row.placement.pk: request.POST.get(f"mark_{row.placement.pk}", "") for row in rows
+            row.placement_id: request.POST.get(f"mark_{row.placement_id}", "") for row in rows
         }
         minutes_typed = {
-            row.placement.pk: request.POST.get(f"minutes_{row.placement.pk}", "").strip()[:5]
+            row.placement_id: request.POST.get(f"minutes_{row.placement_id}", "").strip()[:5]
             for row in rows
         }
         reason = request.POST.get("reason", "")[:1000]
@@ -238,18 +238,18 @@ def register(request: SignedInRequest) -> HttpResponse:
             "rows": [
                 {
                     "row": row,
-                    "id": str(row.placement.pk),
+                    "id": str(row.placement_id),
                     "options": options(
-                        codes.SHORTHAND.get(chosen.get(row.placement.pk, ""))
-                        or chosen.get(row.placement.pk)
+                        codes.SHORTHAND.get(chosen.get(row.placement_id, ""))
+                        or chosen.get(row.placement_id)
                         or (row.current.observed if row.current else "")
                     ),
-                    "minutes": minutes_typed.get(row.placement.pk)
+                    "minutes": minutes_typed.get(row.placement_id)
                     or (
                         row.current.minutes_late if row.current and row.current.minutes_late else ""
                     ),
-                    "error": errors.get(f"mark_{row.placement.pk}", []),
-                    "minutes_error": errors.get(f"minutes_{row.placement.pk}", []),
+                    "error": errors.get(f"mark_{row.placement_id}", []),
+                    "minutes_error": errors.get(f"minutes_{row.placement_id}", []),
                 }
                 for row in rows
             ],
