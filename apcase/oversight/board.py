@@ -391,13 +391,14 @@ def build(user: User, facts: Facts) -> Board:
     )
 
 
-def shown(user: User, facts: Facts, rows: Sequence[Row]) -> list[Row]:
+def shown(user: User, facts: Facts, rows: Sequence[Row], *, linked: bool = True) -> list[Row]:
     """The rows a page (or a download) shows, in the same order, each built again from
     its placement read whole (selectors.board_placements_shown: the pupil's school, the
     provider and who is named, for the row's words and links) and the same facts, so
     every cell is what it was when the rows were sorted and filtered. The board's
     colours, order, counts and filters are worked out for every row from the narrow
-    read of `board_facts`; only the rows shown are read whole."""
+    read of `board_facts`; only the rows shown are read whole. A download, which links
+    nowhere, asks for them not `linked`."""
     whole = board_placements_shown(user, [row.placement.pk for row in rows])
     columns = [key for key, _heading in _columns(facts)]
     dressed = []
@@ -406,7 +407,7 @@ def shown(user: User, facts: Facts, rows: Sequence[Row]) -> list[Row]:
         if placement is None:  # no longer active since the rows were read: shown as read
             dressed.append(row)
             continue
-        again = row_for(user, facts, placement)
+        again = row_for(user, facts, placement, linked=linked)
         again.shown = again.in_order(columns)
         dressed.append(again)
     return dressed
