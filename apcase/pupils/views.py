@@ -62,7 +62,9 @@ def pupil_list(request: SignedInRequest) -> HttpResponse:
     pupils = selectors.search_pupils(request.user, **filters)
     context = {
         "filter_form": form,
-        "paged": paginate(request, pupils, noun="pupil"),
+        # The page's keys first: sorting narrow rows by name, not every visible pupil's
+        # whole row joined to their school (an LA sees thousands).
+        "paged": paginate(request, pupils, noun="pupil", pick_page_first=True),
         "can_create": policies.can_edit_pupils(request.user),
         "can_import": policies.can_import_pupils(request.user),
         "query_string": without_page(request),

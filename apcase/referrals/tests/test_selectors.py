@@ -1,8 +1,13 @@
+import re
+
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from apcase.accounts.roles import Role
+from apcase.core.pagination import PAGE_SIZE
 from apcase.placements.tests.factories import make_placement
 from apcase.pupils.models import Pupil
 from apcase.referrals import selectors
@@ -13,6 +18,7 @@ from .factories import (
     draft_referral,
     make_emergency,
     make_meeting,
+    make_panel,
     make_pupil,
     person,
 )
@@ -69,3 +75,57 @@ def test_a_pupil_referred_twice_and_placed_in_an_emergency_is_listed_once_for_th
     html = response.content.decode()
     assert html.count(f'href="/pupils/{referred.pk}/"') == 1
     assert "1 pupil" in html
+
+
+def test_the_la_list_holds_pupils_referred_and_pupils_only_placed_in_an_emergency(
+    world, referred, client_for
+):
+    """The panel's scope is one set of pupils from two sources: a pupil placed in an
+    emergency with no referral is listed beside a referred one, a pupil of the same
+    school neither referred nor placed is not."""
+    placed = make_pupil(world.school, legal_first_name="Emery")
+    make_emergency(
+        make_placement(world.school, world.provider, pupil=placed),
+        make_meeting(make_panel(world.la)),
+    )
+    make_pupil(world.school, legal_first_name="Unseen")
+    response = client_for(Role.LA_OFFICER).get(reverse("pupils:list"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'href="/pupils/{referred.pk}/"' in html
+    assert f'href="/pupils/{placed.pk}/"' in html
+    assert "Unseen" not in html
+    assert "2 pupils" in html
+
+
+def test_the_la_pupil_list_reads_as_many_queries_for_60_referred_pupils_as_for_3(world, client_for):
+    """The LA's officer sees the pupils referred to the LA's panel, a page at a time in
+    name order: the list's queries do not grow with them."""
+
+    def refer(count: int, start: int) -> None:
+        for n in range(start, start + count):
+            pupil = make_pupil(
+                world.school, legal_first_name="Referred", legal_last_name=f"N{n:03d}"
+            )
+            Referral.objects.filter(pk=draft_referral(pupil).pk).update(
+                status=Referral.Status.SUBMITTED, submitted_at=timezone.now()
+            )
+
+    def queries(page: str) -> int:
+        with CaptureQueriesContext(connection) as ran:
+            assert client.get(reverse("pupils:list"), {"page": page}).status_code == 200
+        return len(ran)
+
+    client = client_for(Role.LA_OFFICER)
+    refer(3, 0)
+    assert client.get(reverse("pupils:list")).status_code == 200  # warm the caches
+    few = queries("1")
+    refer(57, 3)
+    assert queries("1") == few
+    assert queries("2") == few
+    response = client.get(reverse("pupils:list"), {"page": "2"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f"Showing {PAGE_SIZE + 1} to 60 of 60 pupils" in html
+    names = re.findall(r'href="/pupils/\d+/">([^<]+)</a>', html.split("<tbody", 1)[1])
+    assert names == [f"Referred N{n:03d}" for n in range(PAGE_SIZE, 60)]
