@@ -1,0 +1,71 @@
+"""`record_url` gives the address `reverse` gives, for every URL name whose one argument
+is a record's key, without reversing the name again for each record."""
+
+import pytest
+from django.template import engines
+from django.urls import NoReverseMatch, get_resolver, reverse, set_script_prefix
+from django.urls.resolvers import URLPattern
+
+from apcase.core import links
+from apcase.core.links import record_url
+
+
+def _names_taking_one_key() -> list[str]:
+    """Every named URL of the project with one argument, an int, found by walking the
+    URL configuration."""
+    found = []
+
+    def walk(patterns, namespace):
+        for entry in patterns:
+            if isinstance(entry, URLPattern):
+                converters = entry.pattern.converters
+                if entry.name and len(converters) == 1:
+                    (converter,) = converters.values()
+                    if type(converter).__name__ == "IntConverter":
+                        found.append(f"{namespace}{entry.name}")
+            else:
+                inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+                walk(entry.url_patterns, inner)
+
+    walk(get_resolver().url_patterns, "")
+    return found
+
+
+def test_every_url_of_one_key_is_the_address_reverse_gives():
+    names = _names_taking_one_key()
+    assert "pupils:detail" in names
+    assert "referrals:detail" in names
+    for name in names:
+        for pk in (0, 7, 123456):
+            assert record_url(name, pk) == reverse(name, args=[pk]), name
+
+
+def test_a_key_that_is_not_a_whole_number_goes_through_reverse():
+    assert record_url("pupils:detail", "42") == "/pupils/42/"
+    with pytest.raises(NoReverseMatch):
+        record_url("pupils:detail", -1)
+    with pytest.raises(NoReverseMatch):
+        record_url("pupils:detail", "x")
+
+
+def test_the_address_follows_the_script_prefix():
+    set_script_prefix("/apcase/")
+    try:
+        assert record_url("pupils:detail", 5) == "/apcase/pupils/5/"
+    finally:
+        set_script_prefix("/")
+    assert record_url("pupils:detail", 5) == "/pupils/5/"
+
+
+def test_the_tag_writes_the_same_link_as_the_url_tag():
+    links._shapes.clear()
+    template = engines["django"].from_string(
+        "{% load links %}{% for pk in pks %}{% record_url 'pupils:detail' pk %}"
+        "={% url 'pupils:detail' pk %};{% endfor %}"
+    )
+    pairs = template.render({"pks": [1, 22, 333]}).rstrip(";").split(";")
+    assert [tuple(pair.split("=")) for pair in pairs] == [
+        ("/pupils/1/", "/pupils/1/"),
+        ("/pupils/22/", "/pupils/22/"),
+        ("/pupils/333/", "/pupils/333/"),
+    ]
