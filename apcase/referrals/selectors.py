@@ -82,7 +82,16 @@ def get_referral_for(user: User, referral_id: int) -> Referral:
 def read_referral_for(user: User, referral_id: int) -> Referral:
     """The referral for its page. Health, SEND and family views read from outside the
     school (the panel, LA officers) are logged."""
-    referral = get_referral_for(user, referral_id)
+    # With what the page shows of it read at once: the LA the read is logged against,
+    # the preferred provider, and the interventions and documents, which the task list
+    # asks about (exists) and the summary lists (all) from the same prefetched rows.
+    referral = one_or_404(
+        referrals_visible_to(user)
+        .select_related("panel__local_authority", "preferred_provider")
+        .prefetch_related("interventions", "documents"),
+        referral_id,
+        "No such referral.",
+    )
     if referral.school_id not in policies.organisation_ids_for(
         user, policies.REFERRAL_SCHOOL_VIEWER_ROLES
     ):

@@ -170,7 +170,9 @@ def referral_detail(request: SignedInRequest, referral_id: int) -> HttpResponse:
         for s in SECTIONS
     ]
     decisions = list(
-        referral.decisions.select_related("meeting", "provider", "recorded_by", "placement")
+        referral.decisions.select_related(
+            "meeting", "provider", "recorded_by", "placement__provider"
+        )
     )
     placement = None
     for decision in decisions:

@@ -104,3 +104,49 @@ def test_the_la_home_page_reads_the_same_queries_for_one_decision_awaiting_lette
     for name in ("Ada", "Bea", "Cy", "Dot"):
         assert f"Send the decision letters for {name} Example" in page
         assert f"(Parent of {name})" in page
+
+
+def test_the_referral_page_reads_as_many_queries_for_one_intervention_and_document_or_four(
+    world,
+):
+    """The LA officer's page of a submitted referral: the interventions and documents it
+    lists (and the task list asks about) are read once, with the referral."""
+    from django.utils import timezone
+
+    from apcase.referrals.models import Intervention, ReferralDocument
+    from apcase.referrals.tests.factories import complete_referral
+
+    referral = complete_referral(make_pupil(world.school, legal_first_name="Riley"))
+    Referral.objects.filter(pk=referral.pk).update(
+        status=Referral.Status.SUBMITTED, submitted_at=timezone.now()
+    )
+    client = sign_in(Client(), person(Role.LA_OFFICER, world.la))
+    url = reverse("referrals:detail", args=[referral.pk])
+    assert_page(client.get(url))  # warm the session and membership caches
+    with_one = _queries(client, url)
+    intervention = Intervention.objects.get(referral=referral)
+    document = ReferralDocument.objects.get(referral=referral)
+    for n in range(3):
+        Intervention.objects.create(
+            referral=referral,
+            description=f"Mentoring, term {n}",
+            started_on=intervention.started_on,
+            outcome="Some help.",
+        )
+        ReferralDocument.objects.create(
+            referral=referral,
+            title=f"Report {n}",
+            original_name=f"report-{n}.pdf",
+            stored_path=document.stored_path,
+            extension="pdf",
+            size=document.size,
+            uploaded_by=referral.created_by,
+        )
+    assert _queries(client, url) == with_one
+    with CaptureQueriesContext(connection) as ran:
+        page = assert_page(client.get(url))
+    assert "Mentoring, term 2" in page
+    assert "Report 2" in page
+    for table in ("referrals_intervention", "referrals_referraldocument", "accounts_organisation"):
+        reads = [q for q in ran.captured_queries if f'FROM "{table}"' in q["sql"]]
+        assert len(reads) == (0 if table == "accounts_organisation" else 1), table
