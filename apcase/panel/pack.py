@@ -64,8 +64,12 @@ CODE = ("apcase.core.words", "apcase.core.templatetags.words")
 
 # Columns of the rows the pack is made from that it never prints and that change while
 # nothing printed does (a test checks the templates name none of them): a signatory's
-# sign-in, a row touched by an edit of something else.
-UNPRINTED = frozenset({"created_at", "updated_at", "password", "last_login"})
+# sign-in, a row touched by an edit of something else, the edit counters of a record
+# and of an emergency placement's plan (its timetable and objectives, which the pack
+# does not print, live in other tables).
+UNPRINTED = frozenset(
+    {"created_at", "updated_at", "password", "last_login", "version", "plan_version"}
+)
 
 
 def _rows(meeting: PanelMeeting, agenda: dict[str, Any]) -> Iterator[Model | None]:
