@@ -1,15 +1,23 @@
 """Browser tests: Playwright (sync API) driving Debian's Chromium against pytest-django's
-live server, with the demo data loaded inside each test.
+live server, with the demo data loaded inside each test (see `demo_site`).
 
 Never `playwright install`: the browser is the system's /usr/bin/chromium."""
 
+import datetime
 import os
+import sqlite3
+import tempfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
+from django.db import connection
+from django.test import override_settings
+from django.utils import timezone
 from django_otp.oath import TOTP
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
@@ -88,10 +96,61 @@ def page(context: BrowserContext, console: ConsoleWatch) -> Page:
     return page
 
 
+@dataclass
+class SeededDemo:
+    """What `seed_demo` wrote into an empty database: the database as it stood after,
+    and the files it stored (by name under MEDIA_ROOT)."""
+
+    day: datetime.date
+    database: sqlite3.Connection
+    files: dict[str, bytes]
+
+
+_seeded: list[SeededDemo] = []  # this test worker's, once made
+
+
+def _seed_demo_keeping_what_it_wrote() -> SeededDemo:
+    """Run `seed_demo` into this test's empty database, its files into a folder of their
+    own, and keep a copy of both."""
+    with tempfile.TemporaryDirectory(prefix="apcase-demo-files-") as folder:
+        with override_settings(MEDIA_ROOT=folder):
+            call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+        root = Path(folder)
+        files = {
+            str(path.relative_to(root)): path.read_bytes()
+            for path in root.rglob("*")
+            if path.is_file()
+        }
+    copy = sqlite3.connect(":memory:", check_same_thread=False)
+    connection.connection.backup(copy)
+    return SeededDemo(timezone.localdate(), copy, files)
+
+
 @pytest.fixture
 def demo_site(live_server, transactional_db) -> str:
-    """The live server's address, with the demo organisations and accounts loaded."""
-    call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    """The live server's address, with the demo organisations and accounts loaded.
+
+    On PostgreSQL every test runs `seed_demo`. On SQLite the test database is one
+    in-memory database that the live server's thread shares, so the first test of a
+    worker runs `seed_demo` and keeps what it wrote; each later test (the same day) is
+    given a byte-for-byte copy of that database and those files, which is the state
+    `seed_demo` leaves an empty database in, without running it again (the seeding,
+    not the browser, was most of a short browser test's time). `seed_demo` itself,
+    including running it twice, is tested without a browser (tests/test_demo_seed.py)."""
+    if connection.vendor != "sqlite" or not connection.is_in_memory_db():
+        call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+        return live_server.url
+    connection.ensure_connection()
+    if _seeded and _seeded[0].day == timezone.localdate():
+        _seeded[0].database.backup(connection.connection)
+        # The content types' ids are those of the copy, not those the last flush made.
+        ContentType.objects.clear_cache()
+    else:
+        _seeded[:] = [_seed_demo_keeping_what_it_wrote()]
+    media = Path(settings.MEDIA_ROOT)
+    for name, content in _seeded[0].files.items():
+        (media / name).parent.mkdir(parents=True, exist_ok=True)
+        (media / name).write_bytes(content)
     return live_server.url
 
 
