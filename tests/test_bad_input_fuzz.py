@@ -70,6 +70,7 @@ NO_FORM = frozenset(
         "monitoring:check_ins_due",
         "placements:provider_plans_to_agree",
         "referrals:awaiting_scheduling",
+        "reviews:reports_due",
         "reviews:due",
         "pupils:chronology",
         "pupils:chronology_pdf",

@@ -2,7 +2,8 @@
 writing and that must still be held, for the placement's named staff member, the
 school's inclusion lead and the officers of the school's local authority, every day
 until a review is held; and for the provider, its report when a review is near and it
-has not written one since the last."""
+has not written one since the last (past 20 of each, one item counts them all and
+links to the page listing every one)."""
 
 from django.urls import reverse
 
@@ -17,6 +18,7 @@ PROVIDER = frozenset(policies.PROVIDER_ROLES)
 
 
 REVIEWS_SHOWN = 20  # past it, one item says how many and links to them all
+REPORTS_SHOWN = 20  # the same for the provider's reports due
 
 
 def items_for(user: User) -> list[AttentionItem]:
@@ -33,7 +35,8 @@ def items_for(user: User) -> list[AttentionItem]:
             heading=Heading.DUE,
         )
         items.append(more(len(states)))
-    for placement, due in selectors.reports_due_for(user):
+    reports = selectors.reports_due_for(user)
+    for placement, due in reports[:REPORTS_SHOWN]:
         items.append(
             AttentionItem(
                 title=f"Write your report for the review of {placement.pupil.display_name}",
@@ -45,6 +48,15 @@ def items_for(user: User) -> list[AttentionItem]:
                 heading=Heading.DUE,
             )
         )
+    if len(reports) > REPORTS_SHOWN:
+        more = all_listed_at(
+            "reports due for a placement review",
+            reverse("reviews:reports_due"),
+            shown=f"The first {REPORTS_SHOWN}",
+            roles=PROVIDER,
+            heading=Heading.DUE,
+        )
+        items.append(more(len(reports)))
     return items
 
 

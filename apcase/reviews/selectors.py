@@ -347,7 +347,7 @@ def reports_due_for(
                 .values("created_at")[:1]
             ),
         )
-        .select_related("pupil", "provider")
+        .select_related("pupil", "pupil__school", "provider")
         .order_by("pupil__legal_last_name", "pk")
     )
     due: list[tuple[Placement, datetime.date]] = []
@@ -362,6 +362,15 @@ def reports_due_for(
         # A report written on or after that day (the latest is, if any is).
         if last_report is None or timezone.localdate(last_report) < since:
             due.append((placement, nxt.due))
+    return due
+
+
+def reports_due_read_by(user: User) -> list[tuple[Placement, datetime.date]]:
+    """`reports_due_for`, for the page that lists them all: it names every child whose
+    review the provider is to report on, so the read is logged (the home page's few are
+    not)."""
+    due = reports_due_for(user)
+    log_access(by=user, action="reviews.reports_due_viewed", target=("reports_due", ""))
     return due
 
 

@@ -8,6 +8,7 @@ app_name = "reviews"
 
 urlpatterns = [
     path("due/", views.due, name="due"),
+    path("reports-due/", views.reports_due, name="reports_due"),
     path("placement/<int:placement_id>/", views.placement_reviews, name="placement"),
     *download_paths(
         "placement/<int:placement_id>/reviews",

@@ -199,6 +199,15 @@ def minutes_pdf(request: SignedInRequest, review_id: int) -> HttpResponse:
     )
 
 
+@access_rule(policies.can_write_provider_reports)
+def reports_due(request: SignedInRequest) -> HttpResponse:
+    """Every placement at the user's providers whose review is near with no report from
+    the provider since the last (the home page lists the first and links here for the
+    rest), by the child's name, a page at a time."""
+    paged = paginate(request, selectors.reports_due_read_by(request.user), noun="report")
+    return render(request, "reviews/reports_due.html", {"paged": paged})
+
+
 @access_rule(policies.can_see_reviews_due)
 def due(request: SignedInRequest) -> HttpResponse:
     """Every placement review overdue or asked for by a parent that the user is told of

@@ -253,6 +253,7 @@ FULL_LISTS = [
         "Referrals awaiting a panel meeting",
     ),
     ("staff@mk-pru.example", "/monitoring/check-ins/", "Weekly check-ins due"),
+    ("staff@mk-pru.example", "/reviews/reports-due/", "Reports due for reviews"),
     (
         "staff@mk-pru.example",
         "/placements/provider-plans-to-agree/",

@@ -29,6 +29,8 @@ EXPECTATIONS = {
     # Every placement review overdue or asked for, for those the home page tells of them
     # (it lists the most overdue and links here for the rest).
     "reviews:due": Expect(roles=SCHOOL_ROLES | {Role.LA_OFFICER}),
+    # Every report the provider is asked for (the home page lists the first).
+    "reviews:reports_due": Expect(roles=PROVIDER_ROLES),
     "reviews:placement": Expect(
         roles=READERS, kwargs=placement_kwargs, denied=404, role_status=_refused(PAGE_ROLES)
     ),
