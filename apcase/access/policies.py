@@ -585,6 +585,12 @@ def can_end_placement(user: User, placement: "Placement") -> bool:
     return Role.INCLUSION_LEAD in roles_in(user, placement.pupil.school)
 
 
+def can_watch_placements(user: User) -> bool:
+    """Whether the user may be told what is missing or overdue on a school's open
+    placements (its inclusion lead; its staff, on the placements they are named on)."""
+    return has_any_role(user, SCHOOL_PUPIL_ROLES)
+
+
 def can_plan_placements_somewhere(user: User) -> bool:
     """Whether the user is a placement's planner at any school (the inclusion lead or
     headteacher): who records the parties' agreements to its plans."""

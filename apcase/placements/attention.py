@@ -38,6 +38,7 @@ TAGS = {"end_passed": "Overdue", "end_near": "Ending soon"}
 SCHOOL = frozenset({Role.INCLUSION_LEAD} | policies.SCHOOL_PUPIL_ROLES)
 PLANNERS = frozenset(policies.PLACEMENT_PLANNER_ROLES)
 PROVIDER = frozenset(policies.PROVIDER_ROLES)
+CONCERNS_SHOWN = 20  # past it, one item says how many and links to them all
 PLANS_SHOWN = 20  # past it, one item says how many plans and links to them all
 PROVIDER_PLANS_SHOWN = 20  # the same for the plans awaiting the provider's agreement
 
@@ -46,7 +47,10 @@ def _url(placement_id: int) -> str:
     return reverse("placements:detail", kwargs={"placement_id": placement_id})
 
 
-def items_for(user: User) -> list[AttentionItem]:
+def watched_concerns(user: User) -> list[tuple[Placement, watch.Concern]]:
+    """What is missing or overdue on the open placements the user answers for (the
+    school's inclusion lead: every one of the school's; a member of staff: those they
+    are named on), by the pupil's surname, each placement's most urgent first."""
     school_ids = policies.organisation_ids_for(user, {Role.INCLUSION_LEAD})
     named_at = policies.organisation_ids_for(user, policies.SCHOOL_PUPIL_ROLES)
     if not (school_ids or named_at):
@@ -55,21 +59,43 @@ def items_for(user: User) -> list[AttentionItem]:
     if school_ids:
         scope |= Q(pupil__school_id__in=school_ids)
     today = timezone.localdate()
-    items = []
     calendars = watch.Calendars()
-    for placement in watch.with_staff_memberships(selectors.open_placements_to_watch(scope)):
-        for concern in watch.concerns(placement, today=today, calendars=calendars):
-            items.append(
-                AttentionItem(
-                    title=concern.title,
-                    href=_url(placement.pk),
-                    detail=concern.detail,
-                    tag=TAGS.get(concern.key, "Missing"),
-                    tag_colour="red" if concern.urgent else "yellow",
-                    roles=SCHOOL,
-                    heading=Heading.PLACEMENTS,
-                )
-            )
+    return [
+        (placement, concern)
+        for placement in watch.with_staff_memberships(selectors.open_placements_to_watch(scope))
+        for concern in watch.concerns(placement, today=today, calendars=calendars)
+    ]
+
+
+def concern_tag(concern: watch.Concern) -> tuple[str, str]:
+    return TAGS.get(concern.key, "Missing"), "red" if concern.urgent else "yellow"
+
+
+def items_for(user: User) -> list[AttentionItem]:
+    """The first CONCERNS_SHOWN of `watched_concerns` and, past them, one item with how
+    many there are in all, linking to the page listing every one."""
+    found = watched_concerns(user)
+    items = [
+        AttentionItem(
+            title=concern.title,
+            href=_url(placement.pk),
+            detail=concern.detail,
+            tag=concern_tag(concern)[0],
+            tag_colour=concern_tag(concern)[1],
+            roles=SCHOOL,
+            heading=Heading.PLACEMENTS,
+        )
+        for placement, concern in found[:CONCERNS_SHOWN]
+    ]
+    if len(found) > CONCERNS_SHOWN:
+        more = all_listed_at(
+            "things missing or overdue on placements",
+            reverse("placements:missing_or_overdue"),
+            shown=f"The first {CONCERNS_SHOWN}",
+            roles=SCHOOL,
+            heading=Heading.PLACEMENTS,
+        )
+        items.append(more(len(found)))
     return items
 
 

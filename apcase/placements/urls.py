@@ -11,6 +11,7 @@ urlpatterns = [
         views.provider_plans_to_agree,
         name="provider_plans_to_agree",
     ),
+    path("missing-or-overdue/", views.missing_or_overdue, name="missing_or_overdue"),
     path("<int:placement_id>/", views.detail, name="detail"),
     path("<int:placement_id>/agreement.pdf", views.agreement_pdf, name="agreement_pdf"),
     path("<int:placement_id>/plan/", views.edit_plan, name="edit_plan"),

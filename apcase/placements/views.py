@@ -72,6 +72,27 @@ def _plan_context(user: User, placement: Placement) -> dict[str, Any]:
     }
 
 
+@access_rule(policies.can_watch_placements)
+def missing_or_overdue(request: SignedInRequest) -> HttpResponse:
+    """Everything missing or overdue on the open placements the user answers for, a
+    page at a time (the home page lists the first and links here for the rest)."""
+    paged: Paged[tuple[Placement, watch.Concern]] = paginate(
+        request,
+        placement_attention.watched_concerns(request.user),
+        noun="thing missing or overdue",
+        plural="things missing or overdue",
+    )
+    rows = [
+        {
+            "placement": placement,
+            "concern": concern,
+            "tag": placement_attention.concern_tag(concern),
+        }
+        for placement, concern in paged.rows
+    ]
+    return render(request, "placements/missing_or_overdue.html", {"paged": paged, "rows": rows})
+
+
 @access_rule(policies.can_plan_placements_somewhere)
 def plans_to_agree(request: SignedInRequest) -> HttpResponse:
     """Every open placement of the user's schools whose current plan some party has not

@@ -72,6 +72,7 @@ EXPECTATIONS = {
     "placements:detail": Expect(roles=VIEWERS, kwargs=placement_kwargs),
     "placements:plans_to_agree": Expect(roles={Role.INCLUSION_LEAD, Role.HEADTEACHER}),
     "placements:provider_plans_to_agree": Expect(roles=PROVIDER_ROLES),
+    "placements:missing_or_overdue": Expect(roles=SCHOOL_ROLES),
     "placements:agreement_pdf": Expect(roles=VIEWERS, kwargs=placement_kwargs),
     "placements:edit_plan": _plan_page(),
     "placements:timetable": _plan_page(),
