@@ -59,7 +59,10 @@ def govuk_datetime(value: datetime.datetime | None) -> str:
     """ "1 December 2026 at 12:36pm"; "" for none."""
     if value is None:
         return ""
-    return f"{govuk_date(value)} at {govuk_time(value)}"
+    # Put into the service's time zone once (a long list writes many), then the date
+    # and the time of that moment.
+    local = _local(value)
+    return f"{govuk_date(local.date())} at {govuk_time(local.time())}"
 
 
 @dataclass(frozen=True)

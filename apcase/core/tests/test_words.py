@@ -99,3 +99,21 @@ def test_the_home_pages_all_listed_item_writes_a_large_count_with_commas():
     )
     assert more(2765).title == "All 2,765 open follow-ups"
     assert more(31).title == "All 31 open follow-ups"
+
+
+@given(
+    st.datetimes(min_value=datetime.datetime(2000, 1, 1), max_value=datetime.datetime(2100, 1, 1))
+)
+def test_a_moments_iso_form_is_what_the_date_filter_writes(moment: datetime.datetime) -> None:
+    """`iso_datetime` (a `<time>` element's datetime) writes what `|date:'c'` writes, in
+    the service's time zone, summer time and microseconds included; nothing for a
+    value that is not a moment."""
+    aware = moment.replace(tzinfo=datetime.UTC)
+    template = Template(
+        "{% load words %}{{ m|iso_datetime }}|{{ m|date:'c' }}|{{ x|iso_datetime }}"
+    )
+    ours, django, nothing = template.render(Context({"m": aware, "x": "not a moment"})).split("|")
+    assert ours == django
+    assert datetime.datetime.fromisoformat(ours) == aware
+    assert ours.endswith(("+00:00", "+01:00"))
+    assert nothing == ""
