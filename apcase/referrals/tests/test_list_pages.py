@@ -158,3 +158,21 @@ def test_the_download_link_carries_the_filter_and_holds_every_page(world, client
     rows = b"".join(response.streaming_content).decode().splitlines()
     assert len(rows) == 1 + PAGE_SIZE + 2
     assert "Drafted" not in "".join(rows)
+
+
+def test_a_referral_shows_its_meeting_day_or_that_none_is_scheduled(world):
+    """The "Panel meeting" column: the day in the GOV.UK style, or "Not yet scheduled"."""
+    import datetime
+
+    from apcase.referrals.tests.factories import make_meeting
+
+    _referrals(world, 2)
+    first, second = Referral.objects.order_by("pk")
+    meeting = make_meeting(make_panel(world.la), date=datetime.date(2026, 12, 1))
+    Referral.objects.filter(pk=first.pk).update(meeting=meeting)
+    client = sign_in(Client(), person(Role.INCLUSION_LEAD, world.school))
+    html = assert_page(client.get(URL))
+    rows = html.split("<tbody", 1)[1].split("</tbody>", 1)[0].split("</tr>")
+    row_of = {pk: next(r for r in rows if f"/referrals/{pk}/" in r) for pk in (first.pk, second.pk)}
+    assert '<td class="govuk-table__cell">1 December 2026</td>' in row_of[first.pk]
+    assert "Not yet scheduled" in row_of[second.pk]
