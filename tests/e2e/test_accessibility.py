@@ -255,6 +255,11 @@ FULL_LISTS = [
     ("staff@mk-pru.example", "/monitoring/check-ins/", "Weekly check-ins due"),
     ("staff@mk-pru.example", "/reviews/reports-due/", "Reports due for reviews"),
     (
+        "inclusion.lead@heronsgate.example",
+        "/placements/missing-or-overdue/",
+        "Missing or overdue on placements",
+    ),
+    (
         "staff@mk-pru.example",
         "/placements/provider-plans-to-agree/",
         "Plans awaiting your agreement",
