@@ -21,7 +21,14 @@ def _prepare(meeting_id: int) -> str:
     )
     if meeting is None:
         return ""
-    _, version = pack.current(meeting, selectors.pack_agenda_of(meeting))
+    agenda = selectors.pack_agenda_of(meeting)
+    try:
+        _, version = pack.current(meeting, agenda)
+    except pack.DamagedPack:
+        # `stored` has deleted the damaged file: render the pack anew, as the next
+        # download would, so one damaged file neither fails the task nor stops the
+        # morning's pass before the other meetings and the past packs' deletion.
+        _, version = pack.current(meeting, agenda)
     return version
 
 

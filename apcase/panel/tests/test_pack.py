@@ -525,3 +525,27 @@ def test_the_version_covers_every_template_of_the_pack_and_no_column_it_prints()
     assert included <= set(pack.TEMPLATES)
     for column in pack.UNPRINTED:
         assert all(column not in source for source in sources), column
+
+
+def test_a_damaged_stored_pack_does_not_stop_the_morning_preparing_it_and_the_rest(world, scene):
+    """A stored pack whose bytes are not those stored (damaged on disk, or stored before
+    packs were sealed) is deleted when found; the morning's task then renders it anew,
+    as the next reader would, rather than failing there and leaving the later meetings
+    unprepared and the past meetings' packs (children's referrals) undeleted."""
+    from apcase.panel.tasks import prepare_coming_packs
+    from apcase.referrals.tests.factories import make_meeting
+
+    assert _download(scene.chair, scene.meeting).status_code == 200
+    [name] = _stored_files(scene.meeting)
+    path = Path(storage().path(f"{pack.FOLDER}/{scene.meeting.pk}/{name}"))
+    path.write_bytes(path.read_bytes().rpartition(pack.SEAL)[0])  # the pack, unsealed
+    past = make_meeting(scene.panel, date=timezone.localdate() - datetime.timedelta(days=1))
+    storage().save(f"{pack.FOLDER}/{past.pk}/{'c' * 32}.pdf", ContentFile(b"%PDF past"))
+
+    assert prepare_coming_packs.call() == 1
+
+    assert _stored_files(scene.meeting) == [f"{_version(scene.meeting)}.pdf"]
+    assert _stored_files(past) == []
+    stored = pack.stored(scene.meeting.pk, _version(scene.meeting))
+    assert stored is not None
+    assert "Referral for Riley Stone" in _text(stored)
