@@ -1,11 +1,14 @@
 """The panel app's background work (django-tasks, docs/adr/0010-task-queue.md)."""
 
 import datetime
+import logging
 
 from django.utils import timezone
 from django_tasks import task
 
 from .models import PanelMeeting
+
+logger = logging.getLogger(__name__)
 
 # How far ahead the daily pass prepares packs: the meetings of the coming week.
 PACKS_AHEAD = datetime.timedelta(days=7)
@@ -45,14 +48,18 @@ def prepare_coming_packs() -> int:
     """Each morning, the packs of the week's scheduled meetings, for a change that
     reached no task (a pupil's name corrected, say), so the panel's own morning finds
     them ready, and the stored packs of past meetings deleted; returns how many
-    meetings were checked."""
+    meetings were checked. A meeting whose pack cannot be rendered is logged and left
+    to its first download: it stops neither the others nor the deletion."""
     today = timezone.localdate()
     meetings = PanelMeeting.objects.filter(
         status=PanelMeeting.Status.SCHEDULED, date__gte=today, date__lte=today + PACKS_AHEAD
     ).values_list("pk", flat=True)
     ids = list(meetings)
     for meeting_id in ids:
-        _prepare(meeting_id)
+        try:
+            _prepare(meeting_id)
+        except Exception:  # one meeting's failure must not stop the others, nor the deletion
+            logger.exception("Could not prepare the panel pack of meeting %s", meeting_id)
     from . import pack
 
     pack.forget_past(today)  # past meetings' packs are not kept (pack.forget_past)

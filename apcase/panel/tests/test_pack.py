@@ -549,3 +549,29 @@ def test_a_damaged_stored_pack_does_not_stop_the_morning_preparing_it_and_the_re
     stored = pack.stored(scene.meeting.pk, _version(scene.meeting))
     assert stored is not None
     assert "Referral for Riley Stone" in _text(stored)
+
+
+def test_a_pack_that_cannot_be_rendered_does_not_keep_the_past_packs(world, scene, monkeypatch):
+    """The morning's pass renders each coming meeting's pack and then deletes the packs
+    of past meetings: a render that fails for one meeting is logged, and neither stops
+    the other meetings nor keeps the children's referrals of past packs stored."""
+    from apcase.panel.tasks import prepare_coming_packs
+    from apcase.referrals.tests.factories import make_meeting
+
+    past = make_meeting(scene.panel, date=timezone.localdate() - datetime.timedelta(days=1))
+    storage().save(f"{pack.FOLDER}/{past.pk}/{'c' * 32}.pdf", ContentFile(b"%PDF past"))
+    later = make_meeting(scene.panel, date=timezone.localdate() + datetime.timedelta(days=2))
+    render = pack.pdf_from_html
+
+    def fails_for_the_first(html):
+        if "Riley Stone" in html:
+            raise RuntimeError("the renderer failed")
+        return render(html)
+
+    monkeypatch.setattr(pack, "pdf_from_html", fails_for_the_first)
+
+    assert prepare_coming_packs.call() == 2
+
+    assert _stored_files(past) == []
+    assert _stored_files(scene.meeting) == []
+    assert _stored_files(later) == [f"{_version(later)}.pdf"]
