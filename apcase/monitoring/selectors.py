@@ -615,6 +615,15 @@ def in_ap_today_placements(user: User, *, today: datetime.date) -> QuerySet[Plac
     )
 
 
+def in_ap_today_read_by(user: User, *, today: datetime.date) -> QuerySet[Placement]:
+    """`in_ap_today_placements`, for the page that lists them all: it names every child
+    of the user's schools in alternative provision today, so the read is logged (the
+    home page's few are not)."""
+    placements = in_ap_today_placements(user, today=today)
+    log_access(by=user, action="monitoring.in_ap_today_viewed", target=("in_ap_today", ""))
+    return placements
+
+
 def with_todays_marks(placements: Sequence[Placement], *, today: datetime.date) -> list[InApToday]:
     """Each of `placements` (from `in_ap_today_placements`) with today's current marks,
     read in one query."""

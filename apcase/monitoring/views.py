@@ -285,7 +285,7 @@ def in_ap_today(request: SignedInRequest) -> HttpResponse:
     today = timezone.localdate()
     paged: Paged[Placement] = paginate(
         request,
-        selectors.in_ap_today_placements(request.user, today=today),
+        selectors.in_ap_today_read_by(request.user, today=today),
         noun="child",
         plural="children",
     )

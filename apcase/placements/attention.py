@@ -1,9 +1,10 @@
 """Home-page items for placements:
 
 - what is missing or overdue on the open placements a person answers for
-  (placements.watch), every day until it is put right: the school's inclusion lead sees
-  every concern on the school's open placements, the named staff member those on the
-  placements they are named on;
+  (placements.watch), every day until it is put right: the school's inclusion lead (at a
+  school with none, whoever stands in: the headteacher, then the DSL) sees every concern
+  on the school's open placements, the named staff member those on the placements they
+  are named on;
 - plans awaiting agreement: the school's inclusion lead and headteacher (who record the
   parties' agreements) see each open placement whose current plan is not agreed by
   every party; the provider sees those its own agreement is missing from (past 20 of
@@ -22,6 +23,7 @@ from django.utils import timezone
 from apcase.access import policies
 from apcase.accounts.models import User
 from apcase.accounts.roles import Role
+from apcase.chronology.services import log_access
 from apcase.core.attention import (
     AttentionItem,
     Heading,
@@ -48,11 +50,16 @@ def _url(placement_id: int) -> str:
 
 
 def watched_concerns(user: User) -> list[tuple[Placement, watch.Concern]]:
-    """What is missing or overdue on the open placements the user answers for (the
-    school's inclusion lead: every one of the school's; a member of staff: those they
-    are named on), by the pupil's surname, each placement's most urgent first."""
-    school_ids = policies.organisation_ids_for(user, {Role.INCLUSION_LEAD})
+    """What is missing or overdue on the open placements the user answers for (whoever
+    stands in at the school, `watch.schools_stood_in_for`: the inclusion lead; at a
+    school with none, the headteacher, then the DSL: every one of the school's; a
+    member of staff: those they are named on), by the pupil's surname, each placement's
+    most urgent first. A school with no inclusion lead is never a school whose
+    placements nobody is shown."""
     named_at = policies.organisation_ids_for(user, policies.SCHOOL_PUPIL_ROLES)
+    # The officers who stand in at a school with none of those roles are told by the
+    # daily alert (watch.who_acts_for); this list is the school's own.
+    school_ids = watch.schools_stood_in_for(user) & named_at
     if not (school_ids or named_at):
         return []
     scope = Q(named_staff_member_id=user.pk, pupil__school_id__in=named_at)
@@ -65,6 +72,16 @@ def watched_concerns(user: User) -> list[tuple[Placement, watch.Concern]]:
         for placement in watch.with_staff_memberships(selectors.open_placements_to_watch(scope))
         for concern in watch.concerns(placement, today=today, calendars=calendars)
     ]
+
+
+def watched_concerns_read_by(user: User) -> list[tuple[Placement, watch.Concern]]:
+    """`watched_concerns`, for the page that lists them all: it names every child with
+    something missing or overdue, so the read is logged (the home page's few are not)."""
+    found = watched_concerns(user)
+    log_access(
+        by=user, action="placements.missing_or_overdue_viewed", target=("missing_or_overdue", "")
+    )
+    return found
 
 
 def concern_tag(concern: watch.Concern) -> tuple[str, str]:

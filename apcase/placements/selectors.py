@@ -165,6 +165,15 @@ def plans_awaiting_agreement(user: User) -> QuerySet[Placement]:
     )
 
 
+def plans_awaiting_agreement_read_by(user: User) -> QuerySet[Placement]:
+    """`plans_awaiting_agreement`, for the page that lists them all: it names every
+    child whose plan waits for an agreement, so the read is logged (the home page's few
+    are not)."""
+    placements = plans_awaiting_agreement(user)
+    log_access(by=user, action="placements.plans_to_agree_viewed", target=("plans_to_agree", ""))
+    return placements
+
+
 def get_placement_for(user: User, placement_id: int) -> Placement:
     return one_or_404(placements_visible_to(user), placement_id, "No such placement.")
 

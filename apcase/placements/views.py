@@ -78,7 +78,7 @@ def missing_or_overdue(request: SignedInRequest) -> HttpResponse:
     page at a time (the home page lists the first and links here for the rest)."""
     paged: Paged[tuple[Placement, watch.Concern]] = paginate(
         request,
-        placement_attention.watched_concerns(request.user),
+        placement_attention.watched_concerns_read_by(request.user),
         noun="thing missing or overdue",
         plural="things missing or overdue",
     )
@@ -99,7 +99,7 @@ def plans_to_agree(request: SignedInRequest) -> HttpResponse:
     agreed to, starting soonest first, a page at a time (the home page lists the first
     and links here for the rest)."""
     paged: Paged[Placement] = paginate(
-        request, selectors.plans_awaiting_agreement(request.user), noun="plan"
+        request, selectors.plans_awaiting_agreement_read_by(request.user), noun="plan"
     )
     rows = [
         {"placement": placement, "missing": placement_attention.missing_parties(placement)}

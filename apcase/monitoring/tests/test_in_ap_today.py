@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apcase.accounts.roles import Role
+from apcase.chronology.models import AccessLogEntry
 from apcase.core.pagination import PAGE_SIZE
 from apcase.home.tests.worklist_page import work_list
 from apcase.monitoring.attention import IN_AP_SHOWN
@@ -126,3 +127,14 @@ def test_the_page_of_every_child_is_read_a_page_at_a_time(world, user_with_role)
 @pytest.mark.parametrize("role", [Role.SCHOOL_DSL, Role.SCHOOL_STAFF, Role.PROVIDER_STAFF])
 def test_whoever_does_not_watch_the_children_in_ap_is_refused_the_page(role, world, user_with_role):
     assert_page(sign_in(Client(), user_with_role(role)).get(PAGE), status=403)
+
+
+def test_reading_the_page_is_access_logged(world, user_with_role):
+    lead = user_with_role(Role.INCLUSION_LEAD)
+    _children(world.school, world.provider, 0, 1)
+
+    assert_page(sign_in(Client(), lead).get(PAGE), contains="Pupil000")
+
+    assert AccessLogEntry.objects.filter(
+        action="monitoring.in_ap_today_viewed", actor_id=lead.pk
+    ).exists()

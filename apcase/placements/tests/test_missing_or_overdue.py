@@ -10,8 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apcase.accounts.roles import Role
+from apcase.chronology.models import AccessLogEntry
 from apcase.home.tests.worklist_page import work_list
 from apcase.placements.attention import CONCERNS_SHOWN
+from apcase.placements.models import Placement
 from apcase.placements.tests.factories import make_placement
 from apcase.referrals.tests.factories import make_pupil, person
 from conftest import sign_in
@@ -83,3 +85,41 @@ def test_a_member_of_staff_sees_those_on_the_placements_they_are_named_on(world,
 @pytest.mark.parametrize("role", [Role.PROVIDER_STAFF, Role.LA_OFFICER])
 def test_nobody_outside_the_school_is_let_in(role, world, user_with_role):
     assert_page(sign_in(Client(), user_with_role(role)).get(PAGE), status=403)
+
+
+def test_reading_the_page_is_access_logged(world, user_with_role):
+    lead = user_with_role(Role.INCLUSION_LEAD)
+    _without_sites(world.school, world.provider, 0, 1)
+
+    assert_page(sign_in(Client(), lead).get(PAGE), contains="Child Gap000")
+
+    assert AccessLogEntry.objects.filter(
+        action="placements.missing_or_overdue_viewed", actor_id=lead.pk
+    ).exists()
+
+
+@pytest.mark.parametrize("role", [Role.HEADTEACHER, Role.SCHOOL_DSL])
+def test_at_a_school_with_no_inclusion_lead_whoever_stands_in_is_shown_every_placement(
+    role, world, user_with_role
+):
+    """Nobody holds the inclusion lead's role (nor, for the DSL, the headteacher's):
+    whoever stands in is shown what is missing on placements they are not named on, as
+    the daily alert tells them, rather than nobody at the school seeing it."""
+    stand_in = user_with_role(role)
+    _without_sites(world.school, world.provider, 0, 1)
+
+    assert (
+        "No site recorded: Child Gap000",
+        reverse("placements:detail", kwargs={"placement_id": Placement.objects.get().pk}),
+    ) in _listed(sign_in(Client(), stand_in))
+    assert_page(sign_in(Client(), stand_in).get(PAGE), contains="No site recorded: Child Gap000")
+
+
+def test_where_the_school_has_an_inclusion_lead_the_headteacher_sees_only_their_own(
+    world, user_with_role
+):
+    user_with_role(Role.INCLUSION_LEAD)
+    head = user_with_role(Role.HEADTEACHER)
+    _without_sites(world.school, world.provider, 0, 1)
+
+    assert_page(sign_in(Client(), head).get(PAGE), lacks="Child Gap000")

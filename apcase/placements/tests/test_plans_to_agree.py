@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from apcase.accounts.roles import Role
+from apcase.chronology.models import AccessLogEntry
 from apcase.core.pagination import PAGE_SIZE
 from apcase.home.tests.worklist_page import work_list
 from apcase.placements.attention import PLANS_SHOWN
@@ -111,3 +112,14 @@ def test_the_page_of_every_plan_is_read_a_page_at_a_time(world, user_with_role):
 @pytest.mark.parametrize("role", [Role.SCHOOL_DSL, Role.SCHOOL_STAFF, Role.PROVIDER_STAFF])
 def test_whoever_does_not_plan_placements_is_refused_the_page(role, world, user_with_role):
     assert_page(sign_in(Client(), user_with_role(role)).get(PAGE), status=403)
+
+
+def test_reading_the_page_is_access_logged(world, user_with_role):
+    lead = user_with_role(Role.INCLUSION_LEAD)
+    _planned(world, 0, 1)
+
+    assert_page(sign_in(Client(), lead).get(PAGE), contains="Plan000")
+
+    assert AccessLogEntry.objects.filter(
+        action="placements.plans_to_agree_viewed", actor_id=lead.pk
+    ).exists()
