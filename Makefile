@@ -39,8 +39,11 @@ run: install ## Install, migrate, load the demo, serve on http://127.0.0.1:8000 
 	$(BIN)/honcho -f Procfile.dev start
 
 .PHONY: test
+# Bytecode is written (and read back) even where the environment turns it off: each
+# test worker and each server or command the tests start would otherwise compile every
+# module again.
 test: install ## Run the whole test suite (DATABASE_URL chooses SQLite or PostgreSQL)
-	$(BIN)/pytest -n 2 --dist loadgroup
+	PYTHONDONTWRITEBYTECODE= $(BIN)/pytest -n 2 --dist loadgroup
 
 .PHONY: lint
 lint: install ## ruff, mypy, import-linter, bandit, djLint (templates) and the project's security rules (tests/test_static_rules.py)
