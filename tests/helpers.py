@@ -80,3 +80,29 @@ def scale_user(role: str):  # type: ignore[no-untyped-def]
 
     email = next(a.email for a in scale.accounts() if a.role == role)
     return User.objects.get(email=email)
+
+
+def queries_asked(client, urls: Iterable[str], *, contains: str | Iterable[str]) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    """How many queries one request for each of `urls` asks, each page checked first
+    (status 200 and `contains`): taken before and after the data grows, the two must be
+    equal for a page whose queries are flat in its data."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    asked = {}
+    for url in urls:
+        with CaptureQueriesContext(connection) as captured:
+            assert_page(client.get(url), contains=contains)
+        asked[url] = len(captured)
+    return asked
+
+
+def assert_read_logged(response: HttpResponse, *, action: str, actor, contains: str) -> None:  # type: ignore[no-untyped-def]
+    """The page answered, shows `contains`, and its read is in the access log as
+    `action` by `actor`."""
+    from apcase.chronology.models import AccessLogEntry
+
+    assert_page(response, contains=contains)
+    assert AccessLogEntry.objects.filter(action=action, actor_id=actor.pk).exists(), (
+        f"no {action!r} read by {actor} in the access log"
+    )

@@ -5,21 +5,18 @@ one, a page at a time."""
 import datetime
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from apcase.accounts.roles import Role
-from apcase.chronology.models import AccessLogEntry
 from apcase.core import pagination
 from apcase.monitoring import attention
 from apcase.monitoring.models import CheckIn
 from apcase.placements.tests.factories import START, make_placement
 from apcase.referrals.tests.factories import make_pupil, person
 from conftest import sign_in
-from tests.helpers import assert_page
+from tests.helpers import assert_page, assert_read_logged, queries_asked
 
 TODAY = START + datetime.timedelta(days=8)  # the Tuesday of the placements' second week
 NOW = timezone.make_aware(datetime.datetime.combine(TODAY, datetime.time(11, 0)))
@@ -137,20 +134,18 @@ def test_the_home_page_and_the_page_ask_as_many_queries_past_the_number_shown(
     _placed(world, NAMES[0])
     client.get(WHERE)  # warm the session
 
-    def queries(url):
-        with CaptureQueriesContext(connection) as captured:
-            assert_page(client.get(url), contains="Ada Brook")
-        return len(captured)
-
-    few = {url: queries(url) for url in (WHERE, reverse("home"))}
+    urls = (WHERE, reverse("home"))
+    few = queries_asked(client, urls, contains="Ada Brook")
     for name in NAMES[1:]:
         _placed(world, name)
-    assert {url: queries(url) for url in (WHERE, reverse("home"))} == few
+    assert queries_asked(client, urls, contains="Ada Brook") == few
     assert "All 4 pupils without this week's check-in" in _home_titles(client)
 
 
 def test_reading_the_page_is_access_logged(staff, placements):
-    assert_page(sign_in(Client(), staff).get(WHERE), contains="Ada Brook")
-    assert AccessLogEntry.objects.filter(
-        action="monitoring.check_ins_due_viewed", actor_id=staff.pk
-    ).exists()
+    assert_read_logged(
+        sign_in(Client(), staff).get(WHERE),
+        action="monitoring.check_ins_due_viewed",
+        actor=staff,
+        contains="Ada Brook",
+    )

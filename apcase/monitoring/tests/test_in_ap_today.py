@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apcase.accounts.roles import Role
-from apcase.chronology.models import AccessLogEntry
 from apcase.core.pagination import PAGE_SIZE
 from apcase.home.tests.worklist_page import work_list
 from apcase.monitoring.attention import IN_AP_SHOWN
@@ -21,7 +20,7 @@ from apcase.monitoring.models import AttendanceMark
 from apcase.placements.tests.factories import START, make_placement
 from apcase.referrals.tests.factories import make_pupil, person
 from conftest import sign_in
-from tests.helpers import assert_page
+from tests.helpers import assert_page, assert_read_logged
 
 TODAY = START + datetime.timedelta(days=7)  # a Monday of the placements
 NOW = timezone.make_aware(datetime.datetime.combine(TODAY, datetime.time(11, 0)))
@@ -133,8 +132,9 @@ def test_reading_the_page_is_access_logged(world, user_with_role):
     lead = user_with_role(Role.INCLUSION_LEAD)
     _children(world.school, world.provider, 0, 1)
 
-    assert_page(sign_in(Client(), lead).get(PAGE), contains="Pupil000")
-
-    assert AccessLogEntry.objects.filter(
-        action="monitoring.in_ap_today_viewed", actor_id=lead.pk
-    ).exists()
+    assert_read_logged(
+        sign_in(Client(), lead).get(PAGE),
+        action="monitoring.in_ap_today_viewed",
+        actor=lead,
+        contains="Pupil000",
+    )

@@ -10,14 +10,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apcase.accounts.roles import Role
-from apcase.chronology.models import AccessLogEntry
 from apcase.home.tests.worklist_page import work_list
 from apcase.placements.attention import CONCERNS_SHOWN
 from apcase.placements.models import Placement
 from apcase.placements.tests.factories import make_placement
 from apcase.referrals.tests.factories import make_pupil, person
 from conftest import sign_in
-from tests.helpers import assert_page
+from tests.helpers import assert_page, assert_read_logged
 
 LIST = "Placements"
 PAGE = reverse("placements:missing_or_overdue")
@@ -91,11 +90,12 @@ def test_reading_the_page_is_access_logged(world, user_with_role):
     lead = user_with_role(Role.INCLUSION_LEAD)
     _without_sites(world.school, world.provider, 0, 1)
 
-    assert_page(sign_in(Client(), lead).get(PAGE), contains="Child Gap000")
-
-    assert AccessLogEntry.objects.filter(
-        action="placements.missing_or_overdue_viewed", actor_id=lead.pk
-    ).exists()
+    assert_read_logged(
+        sign_in(Client(), lead).get(PAGE),
+        action="placements.missing_or_overdue_viewed",
+        actor=lead,
+        contains="Child Gap000",
+    )
 
 
 @pytest.mark.parametrize("role", [Role.HEADTEACHER, Role.SCHOOL_DSL])

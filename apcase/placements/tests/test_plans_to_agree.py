@@ -12,7 +12,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from apcase.accounts.roles import Role
-from apcase.chronology.models import AccessLogEntry
 from apcase.core.pagination import PAGE_SIZE
 from apcase.home.tests.worklist_page import work_list
 from apcase.placements.attention import PLANS_SHOWN
@@ -20,7 +19,7 @@ from apcase.placements.models import Placement, PlacementAgreement
 from apcase.placements.tests.factories import START, agree_all, make_placement
 from apcase.referrals.tests.factories import make_pupil, person
 from conftest import sign_in
-from tests.helpers import assert_page
+from tests.helpers import assert_page, assert_read_logged
 
 PLANS = "Plans awaiting agreement"
 PAGE = reverse("placements:plans_to_agree")
@@ -118,8 +117,9 @@ def test_reading_the_page_is_access_logged(world, user_with_role):
     lead = user_with_role(Role.INCLUSION_LEAD)
     _planned(world, 0, 1)
 
-    assert_page(sign_in(Client(), lead).get(PAGE), contains="Plan000")
-
-    assert AccessLogEntry.objects.filter(
-        action="placements.plans_to_agree_viewed", actor_id=lead.pk
-    ).exists()
+    assert_read_logged(
+        sign_in(Client(), lead).get(PAGE),
+        action="placements.plans_to_agree_viewed",
+        actor=lead,
+        contains="Plan000",
+    )

@@ -5,13 +5,10 @@ at a time."""
 import datetime
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from apcase.accounts.roles import Role
-from apcase.chronology.models import AccessLogEntry
 from apcase.core import pagination
 from apcase.home.tests.worklist_page import work_list
 from apcase.placements import attention, services
@@ -19,7 +16,7 @@ from apcase.placements.models import Placement
 from apcase.placements.tests.factories import START, make_placement
 from apcase.referrals.tests.factories import make_pupil, person
 from conftest import sign_in
-from tests.helpers import assert_page
+from tests.helpers import assert_page, assert_read_logged, queries_asked
 
 NAMES = ("Ada", "Bea", "Cal", "Dee")
 WHERE = reverse("placements:provider_plans_to_agree")
@@ -135,20 +132,18 @@ def test_the_home_page_and_the_page_ask_as_many_queries_past_the_number_shown(
     _planned(world, NAMES[0])
     client.get(WHERE)  # warm the session
 
-    def queries(url):
-        with CaptureQueriesContext(connection) as captured:
-            assert_page(client.get(url), contains="Ada Brook")
-        return len(captured)
-
-    few = {url: queries(url) for url in (WHERE, reverse("home"))}
+    urls = (WHERE, reverse("home"))
+    few = queries_asked(client, urls, contains="Ada Brook")
     for days, name in enumerate(NAMES[1:], start=1):
         _planned(world, name, days)
-    assert {url: queries(url) for url in (WHERE, reverse("home"))} == few
+    assert queries_asked(client, urls, contains="Ada Brook") == few
     assert "All 4 plans awaiting your agreement" in _plans_listed(client)
 
 
 def test_reading_the_page_is_access_logged(manager, placements):
-    assert_page(sign_in(Client(), manager).get(WHERE), contains="Ada Brook")
-    assert AccessLogEntry.objects.filter(
-        action="placements.provider_plans_to_agree_viewed", actor_id=manager.pk
-    ).exists()
+    assert_read_logged(
+        sign_in(Client(), manager).get(WHERE),
+        action="placements.provider_plans_to_agree_viewed",
+        actor=manager,
+        contains="Ada Brook",
+    )

@@ -5,14 +5,11 @@ that lists every one, a page at a time."""
 import datetime
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from apcase.accounts.roles import Role
-from apcase.chronology.models import AccessLogEntry
 from apcase.core import pagination
 from apcase.home.tests.worklist_page import work_list
 from apcase.referrals import attention
@@ -25,7 +22,7 @@ from apcase.referrals.tests.factories import (
     person,
 )
 from conftest import sign_in
-from tests.helpers import assert_page
+from tests.helpers import assert_page, assert_read_logged, queries_asked
 
 NAMES = ("Ada", "Bea", "Cal", "Dee")
 WHERE = reverse("referrals:awaiting_scheduling")
@@ -148,20 +145,18 @@ def test_the_home_page_and_the_page_ask_as_many_queries_past_the_number_shown(
     _submitted(world, NAMES[0])
     client.get(WHERE)  # warm the session
 
-    def queries(url):
-        with CaptureQueriesContext(connection) as captured:
-            assert_page(client.get(url), contains="Ada Brook")
-        return len(captured)
-
-    few = {url: queries(url) for url in (WHERE, reverse("home"))}
+    urls = (WHERE, reverse("home"))
+    few = queries_asked(client, urls, contains="Ada Brook")
     for days, name in enumerate(NAMES[1:], start=1):
         _submitted(world, name, days)
-    assert {url: queries(url) for url in (WHERE, reverse("home"))} == few
+    assert queries_asked(client, urls, contains="Ada Brook") == few
     assert "All 4 referrals awaiting a panel meeting" in _waiting_listed(client)
 
 
 def test_reading_the_page_is_access_logged(officer, referrals):
-    assert_page(sign_in(Client(), officer).get(WHERE), contains="Ada Brook")
-    assert AccessLogEntry.objects.filter(
-        action="referrals.awaiting_scheduling_viewed", actor_id=officer.pk
-    ).exists()
+    assert_read_logged(
+        sign_in(Client(), officer).get(WHERE),
+        action="referrals.awaiting_scheduling_viewed",
+        actor=officer,
+        contains="Ada Brook",
+    )

@@ -5,14 +5,11 @@ page that lists every one, a page at a time."""
 import datetime
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from apcase.accounts.roles import Role
-from apcase.chronology.models import AccessLogEntry
 from apcase.core import pagination
 from apcase.home.tests.worklist_page import work_list
 from apcase.placements.tests.factories import make_placement
@@ -20,7 +17,7 @@ from apcase.referrals.tests.factories import make_pupil, person
 from apcase.reviews import attention
 from apcase.reviews.models import ProviderReport
 from conftest import sign_in
-from tests.helpers import assert_page
+from tests.helpers import assert_page, assert_read_logged, queries_asked
 
 NAMES = ("Ada", "Bea", "Cal", "Dee")
 WHERE = reverse("reviews:reports_due")
@@ -122,20 +119,18 @@ def test_the_home_page_and_the_page_ask_as_many_queries_past_the_number_shown(
     _placed(world, NAMES[0])
     client.get(WHERE)  # warm the session
 
-    def queries(url):
-        with CaptureQueriesContext(connection) as captured:
-            assert_page(client.get(url), contains="Ada Brook")
-        return len(captured)
-
-    few = {url: queries(url) for url in (WHERE, reverse("home"))}
+    urls = (WHERE, reverse("home"))
+    few = queries_asked(client, urls, contains="Ada Brook")
     for name in NAMES[1:]:
         _placed(world, name)
-    assert {url: queries(url) for url in (WHERE, reverse("home"))} == few
+    assert queries_asked(client, urls, contains="Ada Brook") == few
     assert "All 4 reports due for a placement review" in _reports_listed(client)
 
 
 def test_reading_the_page_is_access_logged(staff, placements):
-    assert_page(sign_in(Client(), staff).get(WHERE), contains="Ada Brook")
-    assert AccessLogEntry.objects.filter(
-        action="reviews.reports_due_viewed", actor_id=staff.pk
-    ).exists()
+    assert_read_logged(
+        sign_in(Client(), staff).get(WHERE),
+        action="reviews.reports_due_viewed",
+        actor=staff,
+        contains="Ada Brook",
+    )
