@@ -72,7 +72,10 @@ def in_ap_now(user: User) -> list[AttentionItem]:
     placements = selectors.in_ap_today_placements(user, today=today)
     rows = selectors.with_todays_marks(list(placements[:IN_AP_SHOWN]), today=today)
     items = [_in_ap(row) for row in rows]
-    if len(rows) == IN_AP_SHOWN and (count := placements.count()) > IN_AP_SHOWN:
+    if len(rows) == IN_AP_SHOWN and placements.count() > IN_AP_SHOWN:
+        # A child may attend two providers (one additional part time): the list has a
+        # row a placement, the count says how many children.
+        count = placements.order_by().values("pupil_id").distinct().count()
         more = all_listed_at(
             "children in alternative provision today",
             reverse("monitoring:in_ap_today"),

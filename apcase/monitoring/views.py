@@ -286,8 +286,8 @@ def in_ap_today(request: SignedInRequest) -> HttpResponse:
     paged: Paged[Placement] = paginate(
         request,
         selectors.in_ap_today_read_by(request.user, today=today),
-        noun="child",
-        plural="children",
+        # A row a placement: a child at two providers is on two rows.
+        noun="placement",
     )
     return render(
         request,

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apcase.accounts.roles import Role
+from apcase.accounts.tests.factories import ProviderFactory
 from apcase.core.pagination import PAGE_SIZE
 from apcase.home.tests.worklist_page import work_list
 from apcase.monitoring.attention import IN_AP_SHOWN
@@ -80,7 +81,7 @@ def test_past_20_children_the_home_page_says_how_many_and_links_to_every_one(
     page = assert_page(
         client.get(PAGE),
         contains=[
-            f"{IN_AP_SHOWN + 1} children",
+            f"{IN_AP_SHOWN + 1} placements",
             f"Child Pupil{IN_AP_SHOWN:03d}",
             f"{mark.get_session_display()} {mark.observed_label}",
             "Present",
@@ -104,7 +105,7 @@ def test_with_20_children_or_fewer_the_home_page_lists_each_and_no_count(world, 
 def test_the_page_of_every_child_is_read_a_page_at_a_time(world, user_with_role):
     client = sign_in(Client(), user_with_role(Role.INCLUSION_LEAD))
     _children(world.school, world.provider, 0, 3)
-    assert_page(client.get(PAGE), contains="3 children")
+    assert_page(client.get(PAGE), contains="3 placements")
     with CaptureQueriesContext(connection) as few:
         assert_page(client.get(PAGE))
     _children(world.school, world.provider, 3, PAGE_SIZE)
@@ -112,7 +113,7 @@ def test_the_page_of_every_child_is_read_a_page_at_a_time(world, user_with_role)
     with CaptureQueriesContext(connection) as many:
         assert_page(
             client.get(PAGE),
-            contains=[f"Showing 1 to {PAGE_SIZE} of {total} children", "Child Pupil000"],
+            contains=[f"Showing 1 to {PAGE_SIZE} of {total} placements", "Child Pupil000"],
             lacks=f"Child Pupil{PAGE_SIZE:03d}",
         )
     assert len(many) == len(few)
@@ -138,3 +139,26 @@ def test_reading_the_page_is_access_logged(world, user_with_role):
         actor=lead,
         contains="Pupil000",
     )
+
+
+def test_a_child_at_two_providers_is_counted_once_and_listed_on_both_rows(world, user_with_role):
+    """A child may attend a second provider part time: the home page's count is of
+    children, the full page has a row for each placement."""
+    placements = _children(world.school, world.provider, 0, IN_AP_SHOWN)
+    second = ProviderFactory(name="Willow Farm Learning", local_authority=world.la)
+    make_placement(
+        world.school,
+        second,
+        pupil=placements[0].pupil,
+        is_additional_part_time=True,
+        sessions={(0, "am"), (2, "am")},
+    )
+    client = sign_in(Client(), user_with_role(Role.INCLUSION_LEAD))
+
+    listed = _in_ap_list(client)
+
+    assert listed[-1] == (f"All {IN_AP_SHOWN} children in alternative provision today", PAGE)
+    page = assert_page(
+        client.get(PAGE), contains=[f"{IN_AP_SHOWN + 1} placements", "Willow Farm Learning"]
+    )
+    assert page.count("Child Pupil000") == 2
