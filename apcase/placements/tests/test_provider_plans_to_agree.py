@@ -117,13 +117,6 @@ def test_another_providers_staff_see_none_of_them(world, placements):
         assert f"{name} Brook" not in page
 
 
-@pytest.mark.parametrize("role", [Role.INCLUSION_LEAD, Role.LA_OFFICER])
-def test_only_provider_staff_have_the_page(world, placements, role):
-    where = world.school if role == Role.INCLUSION_LEAD else world.la
-    response = sign_in(Client(), person(role, where)).get(WHERE)
-    assert response.status_code == 403
-
-
 def test_the_home_page_and_the_page_ask_as_many_queries_past_the_number_shown(
     world, manager, monkeypatch
 ):
