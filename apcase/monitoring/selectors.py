@@ -157,9 +157,7 @@ def register_rows(provider: Organisation, day: datetime.date, session: str) -> l
     placement, the pupil, the provider or the named staff member of each of a hundred
     pupils."""
     placements = list(
-        Placement.objects.filter(expected_on(day, session), provider_id=provider.pk)
-        .order_by("pupil__legal_last_name", "pupil__legal_first_name", "pk")
-        .values_list(
+        expected_placements([provider.pk], day, session).values_list(
             "pk",
             "pupil__legal_first_name",
             "pupil__legal_last_name",
