@@ -396,6 +396,14 @@ def open_follow_ups_for(user: User) -> QuerySet[FollowUpTask]:
     )
 
 
+def open_follow_ups_read_by(user: User) -> QuerySet[FollowUpTask]:
+    """`open_follow_ups_for`, for the page that lists them all: it names every child
+    with an open follow-up, so the read is logged (the home page's few are not)."""
+    tasks = open_follow_ups_for(user)
+    log_access(by=user, action="monitoring.follow_ups_viewed", target=("follow_ups", ""))
+    return tasks
+
+
 def get_follow_up_to_close(user: User, task_id: int) -> FollowUpTask:
     task = (
         FollowUpTask.objects.filter(pk=task_id)

@@ -271,7 +271,7 @@ def task_list(request: SignedInRequest) -> HttpResponse:
         "monitoring/task_list.html",
         {
             "paged": paginate(
-                request, selectors.open_follow_ups_for(request.user), noun="open follow-up"
+                request, selectors.open_follow_ups_read_by(request.user), noun="open follow-up"
             )
         },
     )

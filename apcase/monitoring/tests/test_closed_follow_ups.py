@@ -10,7 +10,7 @@ from apcase.monitoring.models import FollowUpTask
 from apcase.placements.tests.factories import make_placement
 from apcase.referrals.tests.factories import make_pupil, person
 from conftest import sign_in
-from tests.helpers import assert_page
+from tests.helpers import assert_page, assert_read_logged
 
 
 def _closed_task(school, provider, first_name, closer):
@@ -156,4 +156,25 @@ def test_every_open_follow_up_is_listed_a_page_at_a_time_oldest_first(world):
         client.get(url, {"page": "3"}),
         contains=["Showing 101 to 120 of 120", "Absence number 119."],
         lacks="Absence number 099.",
+    )
+
+
+def test_reading_the_open_list_is_access_logged(world):
+    lead = person(Role.INCLUSION_LEAD, world.school)
+    placement = make_placement(
+        world.school, world.provider, pupil=make_pupil(world.school, legal_first_name="Ada")
+    )
+    FollowUpTask.objects.create(
+        placement=placement,
+        kind=FollowUpTask.Kind.ABSENCE,
+        date=placement.start_date,
+        session="am",
+        detail="Ada was absent without a reason.",
+    )
+
+    assert_read_logged(
+        sign_in(Client(), lead).get(reverse("monitoring:tasks")),
+        action="monitoring.follow_ups_viewed",
+        actor=lead,
+        contains="Ada was absent without a reason.",
     )
