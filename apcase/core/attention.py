@@ -3,7 +3,7 @@ contributes a provider function; the home page asks them all and groups what the
 under the role whose work it is, then under the list it belongs to (`Heading`). Apps
 register in their AppConfig.ready()."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from apcase.accounts.models import User
 
 T = TypeVar("T", bound=Model)
+R = TypeVar("R")
 
 
 class Heading:
@@ -129,6 +130,22 @@ def capped_in_one_read(
     if first and (count := first[0]._in_all) > shown:
         items.append(more(count))
     return items
+
+
+def capped_list(
+    rows: Sequence[R],
+    items: Callable[[R], Iterable[AttentionItem]],
+    *,
+    shown: int,
+    more: Callable[[int], AttentionItem],
+) -> list[AttentionItem]:
+    """`capped`, for rows already worked out in Python (a list, not a query): the items
+    of the first `shown` rows (a row may give several, or none) and, when there are more
+    rows than that, `more(len(rows))`."""
+    found = [item for row in rows[:shown] for item in items(row)]
+    if len(rows) > shown:
+        found.append(more(len(rows)))
+    return found
 
 
 def all_listed_at(

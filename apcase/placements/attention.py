@@ -30,6 +30,7 @@ from apcase.core.attention import (
     all_listed_at,
     capped,
     capped_in_one_read,
+    capped_list,
 )
 
 from . import selectors, watch
@@ -91,29 +92,31 @@ def concern_tag(concern: watch.Concern) -> tuple[str, str]:
 def items_for(user: User) -> list[AttentionItem]:
     """The first CONCERNS_SHOWN of `watched_concerns` and, past them, one item with how
     many there are in all, linking to the page listing every one."""
-    found = watched_concerns(user)
-    items = [
-        AttentionItem(
-            title=concern.title,
-            href=_url(placement.pk),
-            detail=concern.detail,
-            tag=concern_tag(concern)[0],
-            tag_colour=concern_tag(concern)[1],
-            roles=SCHOOL,
-            heading=Heading.PLACEMENTS,
-        )
-        for placement, concern in found[:CONCERNS_SHOWN]
-    ]
-    if len(found) > CONCERNS_SHOWN:
-        more = all_listed_at(
+    return capped_list(
+        watched_concerns(user),
+        lambda found: [_concern_item(*found)],
+        shown=CONCERNS_SHOWN,
+        more=all_listed_at(
             "things missing or overdue on placements",
             reverse("placements:missing_or_overdue"),
             shown=f"The first {CONCERNS_SHOWN}",
             roles=SCHOOL,
             heading=Heading.PLACEMENTS,
-        )
-        items.append(more(len(found)))
-    return items
+        ),
+    )
+
+
+def _concern_item(placement: Placement, concern: watch.Concern) -> AttentionItem:
+    tag, colour = concern_tag(concern)
+    return AttentionItem(
+        title=concern.title,
+        href=_url(placement.pk),
+        detail=concern.detail,
+        tag=tag,
+        tag_colour=colour,
+        roles=SCHOOL,
+        heading=Heading.PLACEMENTS,
+    )
 
 
 def plans_to_agree(user: User) -> list[AttentionItem]:

@@ -5,11 +5,14 @@ until a review is held; and for the provider, its report when a review is near a
 has not written one since the last (past 20 of each, one item counts them all and
 links to the page listing every one)."""
 
+import datetime
+
 from django.urls import reverse
 
 from apcase.access import policies
 from apcase.accounts.models import User
-from apcase.core.attention import AttentionItem, Heading, all_listed_at
+from apcase.core.attention import AttentionItem, Heading, all_listed_at, capped_list
+from apcase.placements.models import Placement
 
 from . import selectors
 
@@ -22,42 +25,43 @@ REPORTS_SHOWN = 20  # the same for the provider's reports due
 
 
 def items_for(user: User) -> list[AttentionItem]:
-    items: list[AttentionItem] = []
-    states = selectors.most_urgent_first(selectors.needing_review_for(user))
-    for state in states[:REVIEWS_SHOWN]:
-        items.extend(_due_items(state))
-    if len(states) > REVIEWS_SHOWN:
-        more = all_listed_at(
+    due = capped_list(
+        selectors.most_urgent_first(selectors.needing_review_for(user)),
+        _due_items,
+        shown=REVIEWS_SHOWN,
+        more=all_listed_at(
             "placement reviews overdue or asked for",
             reverse("reviews:due"),
             shown=f"The {REVIEWS_SHOWN} most overdue",
             roles=SCHOOL_AND_LA,
             heading=Heading.DUE,
-        )
-        items.append(more(len(states)))
-    reports = selectors.reports_due_for(user)
-    for placement, due in reports[:REPORTS_SHOWN]:
-        items.append(
-            AttentionItem(
-                title=f"Write your report for the review of {placement.pupil.display_name}",
-                href=reverse("reviews:provider_report", kwargs={"placement_id": placement.pk}),
-                detail=f"The review is due on {due:%-d %B %Y}.",
-                tag="Due",
-                tag_colour="yellow",
-                roles=PROVIDER,
-                heading=Heading.DUE,
-            )
-        )
-    if len(reports) > REPORTS_SHOWN:
-        more = all_listed_at(
+        ),
+    )
+    reports = capped_list(
+        selectors.reports_due_for(user),
+        lambda row: [_report_due(*row)],
+        shown=REPORTS_SHOWN,
+        more=all_listed_at(
             "reports due for a placement review",
             reverse("reviews:reports_due"),
             shown=f"The first {REPORTS_SHOWN}",
             roles=PROVIDER,
             heading=Heading.DUE,
-        )
-        items.append(more(len(reports)))
-    return items
+        ),
+    )
+    return due + reports
+
+
+def _report_due(placement: Placement, due: datetime.date) -> AttentionItem:
+    return AttentionItem(
+        title=f"Write your report for the review of {placement.pupil.display_name}",
+        href=reverse("reviews:provider_report", kwargs={"placement_id": placement.pk}),
+        detail=f"The review is due on {due:%-d %B %Y}.",
+        tag="Due",
+        tag_colour="yellow",
+        roles=PROVIDER,
+        heading=Heading.DUE,
+    )
 
 
 def _due_items(state: selectors.ReviewState) -> list[AttentionItem]:
