@@ -1,14 +1,15 @@
 """What the CSV import commands share (import_pupils, import_register_marks): the
 organisation imported for, the person the import is made in the name of, the file's
 bytes, and a refused import's message with each row's problem written out, so every
-import command says these things the same way."""
+import command says these things the same way; `CsvImportCommand` takes those steps in
+that order."""
 
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
-from django.core.management.base import CommandError, OutputWrapper
+from django.core.management.base import BaseCommand, CommandError, OutputWrapper
 
 from apcase.core.csvimport import RowsRefused
 from apcase.core.errors import NotPermitted, ValidationFailed
@@ -74,3 +75,27 @@ def refusals_reported(stderr: OutputWrapper) -> Iterator[None]:
         raise CommandError(str(error)) from None
     except (NotPermitted, ValidationFailed) as error:
         raise CommandError(str(error)) from None
+
+
+class CsvImportCommand(BaseCommand):
+    """An import command's steps: the organisation imported for (`organisation_for`),
+    the person named by `--by`, the bytes of the `csv_file` argument, the import itself
+    (`run_import`, refused as `refusals_reported` says) and, when it is made, one line
+    of what it did."""
+
+    def organisation_for(self, options: dict[str, Any]) -> Organisation:
+        raise NotImplementedError
+
+    def run_import(
+        self, *, by: User, organisation: Organisation, content: bytes, options: dict[str, Any]
+    ) -> str:
+        """Import the file; what it did, as the end of the command's last line."""
+        raise NotImplementedError
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        found = self.organisation_for(options)
+        user = acting_user(options["by"])
+        content = read_file(options["csv_file"])
+        with refusals_reported(self.stderr):
+            done = self.run_import(by=user, organisation=found, content=content, options=options)
+        self.stdout.write(self.style.SUCCESS(f"{found}: {done}"))

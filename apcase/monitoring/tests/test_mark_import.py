@@ -3,6 +3,7 @@ every row checked as the register page checks a mark, all or nothing, a few quer
 whatever the file's length, one audit event a placement."""
 
 import datetime
+import io
 from pathlib import Path
 
 import pytest
@@ -244,8 +245,10 @@ def test_the_command_imports_in_a_named_users_name_or_lists_the_problems(
         call_command("import_register_marks", *args, f"--reason={REASON}")
     assert _nothing_written()
     path.write_bytes(_csv(rows))
-    call_command("import_register_marks", *args, f"--reason={REASON}")
+    out = io.StringIO()
+    call_command("import_register_marks", *args, f"--reason={REASON}", stdout=out)
     assert AttendanceMark.objects.count() == 12
+    assert out.getvalue().startswith(f"{world.provider}: 12 marks imported for ")
 
 
 def _while_checking(monkeypatch, change):  # type: ignore[no-untyped-def]

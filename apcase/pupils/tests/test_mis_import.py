@@ -288,8 +288,10 @@ def test_the_management_command_imports_in_a_named_users_name(world, admin, tmp_
     world.school.save()
     path = tmp_path / "pupils.csv"
     path.write_bytes(csv_bytes([row()]))
-    call_command("import_pupils", str(path), school_urn=110001, by=admin.email)
+    out = io.StringIO()
+    call_command("import_pupils", str(path), school_urn=110001, by=admin.email, stdout=out)
     assert AuditEvent.objects.get(action="pupil.created").actor_id == admin.pk
+    assert out.getvalue().startswith(f"{world.school}: 1 added, 0 updated, 0 unchanged;")
 
 
 def test_the_management_command_reports_problems_and_changes_nothing(world, admin, tmp_path):

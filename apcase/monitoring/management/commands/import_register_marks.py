@@ -7,15 +7,16 @@ a person and the same permission rule applies as on the register page."""
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 
-from apcase.accounts.import_commands import acting_user, organisation, read_file, refusals_reported
+from apcase.accounts.import_commands import CsvImportCommand, organisation
+from apcase.accounts.models import Organisation, User
 from apcase.accounts.roles import OrganisationKind
 from apcase.core.words import counted
 from apcase.monitoring import mark_import
 
 
-class Command(BaseCommand):
+class Command(CsvImportCommand):
     help = "Import a provider's attendance marks from a CSV file (all or nothing)."
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -32,22 +33,21 @@ class Command(BaseCommand):
             help="Why the marks are entered after their registers closed (kept on each mark).",
         )
 
-    def handle(self, *args: Any, **options: Any) -> None:
-        provider = organisation(
+    def organisation_for(self, options: dict[str, Any]) -> Organisation:
+        return organisation(
             OrganisationKind.PROVIDER,
             f"No provider has the number {options['provider']}.",
             pk=options["provider"],
         )
-        user = acting_user(options["by"])
-        content = read_file(options["csv_file"])
-        with refusals_reported(self.stderr):
-            result = mark_import.import_marks(
-                by=user, provider=provider, content=content, reason=options["reason"]
-            )
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"{provider}: {counted(result.marks, 'mark')} imported for "
-                f"{counted(result.placements, 'placement')}; "
-                f"{counted(result.follow_ups, 'follow-up')} raised."
-            )
+
+    def run_import(
+        self, *, by: User, organisation: Organisation, content: bytes, options: dict[str, Any]
+    ) -> str:
+        result = mark_import.import_marks(
+            by=by, provider=organisation, content=content, reason=options["reason"]
+        )
+        return (
+            f"{counted(result.marks, 'mark')} imported for "
+            f"{counted(result.placements, 'placement')}; "
+            f"{counted(result.follow_ups, 'follow-up')} raised."
         )

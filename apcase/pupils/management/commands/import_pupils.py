@@ -6,14 +6,15 @@ trail names a person and the same permission rule applies as on the upload page.
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 
-from apcase.accounts.import_commands import acting_user, organisation, read_file, refusals_reported
+from apcase.accounts.import_commands import CsvImportCommand, organisation
+from apcase.accounts.models import Organisation, User
 from apcase.accounts.roles import OrganisationKind
 from apcase.pupils import mis_import
 
 
-class Command(BaseCommand):
+class Command(CsvImportCommand):
     help = "Import pupils and carers for one school from an MIS CSV export (all or nothing)."
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -23,20 +24,19 @@ class Command(BaseCommand):
             "--by", required=True, help="Email of the school admin or inclusion lead importing."
         )
 
-    def handle(self, *args: Any, **options: Any) -> None:
-        school = organisation(
+    def organisation_for(self, options: dict[str, Any]) -> Organisation:
+        return organisation(
             OrganisationKind.SCHOOL,
             f"No school has URN {options['school_urn']}.",
             urn=options["school_urn"],
         )
-        user = acting_user(options["by"])
-        content = read_file(options["csv_file"])
-        with refusals_reported(self.stderr):
-            result = mis_import.import_pupils(by=user, school=school, content=content)
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"{school}: {result.created} added, {result.updated} updated, "
-                f"{result.unchanged} unchanged; carers {result.carers_added} added, "
-                f"{result.carers_updated} updated."
-            )
+
+    def run_import(
+        self, *, by: User, organisation: Organisation, content: bytes, options: dict[str, Any]
+    ) -> str:
+        result = mis_import.import_pupils(by=by, school=organisation, content=content)
+        return (
+            f"{result.created} added, {result.updated} updated, "
+            f"{result.unchanged} unchanged; carers {result.carers_added} added, "
+            f"{result.carers_updated} updated."
         )
