@@ -14,6 +14,7 @@ from django.db.models import (
     Count,
     Exists,
     ExpressionWrapper,
+    FilteredRelation,
     OuterRef,
     Q,
     QuerySet,
@@ -150,31 +151,42 @@ class RegisterRow:
     current: AttendanceMark | None
 
 
+# What a register shows of a current mark (its label is made of all three), in the
+# model's order of fields, as `from_db` takes them.
+_MARK_SHOWN = ("id", "observed", "minutes_late", "code")
+
+
 def register_rows(provider: Organisation, day: datetime.date, session: str) -> list[RegisterRow]:
-    """Every pupil expected this session with their current mark: two queries however
-    many pupils. A row reads only the placement's id and the pupil's names (the page
-    and the API show nothing else of them), as values: no model is built for the
-    placement, the pupil, the provider or the named staff member of each of a hundred
-    pupils."""
-    placements = list(
-        expected_placements([provider.pk], day, session).values_list(
+    """Every pupil expected this session with their current mark, in one query however
+    many pupils and whether or not any has a mark: the session's current mark is
+    joined to its placement (at most one, as the database holds it). A row reads only
+    the placement's id, the pupil's names and what the page and the API show of the
+    mark, as values: no model is built for the placement, the pupil, the provider or
+    the named staff member of each of a hundred pupils."""
+    rows = (
+        expected_placements([provider.pk], day, session)
+        .annotate(
+            current=FilteredRelation(
+                "marks",
+                condition=Q(marks__date=day, marks__session=session, marks__is_current=True),
+            )
+        )
+        .values_list(
             "pk",
             "pupil__legal_first_name",
             "pupil__legal_last_name",
             "pupil__preferred_name",
             "pupil__preferred_last_name",
+            *(f"current__{name}" for name in _MARK_SHOWN),
         )
     )
-    marks = {
-        m.placement_id: m
-        for m in AttendanceMark.objects.filter(
-            placement__in=[pk for pk, *_names in placements],
-            date=day,
-            session=session,
-            is_current=True,
+    found = []
+    for pk, first, last, preferred, preferred_last, *mark in rows:
+        current = None if mark[0] is None else AttendanceMark.from_db(rows.db, _MARK_SHOWN, mark)
+        found.append(
+            RegisterRow(pk, display_name_of(first, last, preferred, preferred_last), current)
         )
-    }
-    return [RegisterRow(pk, display_name_of(*names), marks.get(pk)) for pk, *names in placements]
+    return found
 
 
 # --- attendance % ----------------------------------------------------------------

@@ -101,6 +101,31 @@ def test_the_register_shows_each_pupils_name_and_mark_in_as_many_queries_for_40_
     assert re.search(rf'id="minutes_{first[0].pk}"[^>]*value="12"', page)
 
 
+def test_the_register_asks_as_many_queries_with_nobody_expected_as_with_pupils_marked(
+    world, staff_client
+):
+    """A provider with nobody expected (as on the demo) and one whose pupils have marks
+    (as at a whole authority's scale) ask the same queries: the session's marks are read
+    with the pupils, not after them."""
+    staff_client.get(_register_url())  # warm the session and caches
+    with CaptureQueriesContext(connection) as empty:
+        assert_page(staff_client.get(_register_url()), contains="No pupils are expected")
+    placement, _unmarked = _placements(world, 2)
+    AttendanceMark.objects.create(
+        placement=placement,
+        pupil=placement.pupil,
+        date=TODAY,
+        session="am",
+        observed=Observation.PRESENT,
+        recorded_by=person(Role.PROVIDER_STAFF, world.provider),
+        recorded_at=timezone.now(),
+    )
+    with CaptureQueriesContext(connection) as marked:
+        page = assert_page(staff_client.get(_register_url()), contains="(recorded: Present)")
+    assert page.count('class="govuk-select" id="mark_') == 2
+    assert len(marked) == len(empty)
+
+
 def test_provider_submits_a_register_with_one_absence_and_the_named_staff_member_closes_it(
     world, staff_client, client
 ):
