@@ -2,9 +2,9 @@ from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest
-from django.urls import reverse
 
 from apcase.accounts.models import User
+from apcase.core.links import fixed_url
 
 from . import policies
 
@@ -33,23 +33,19 @@ NAVIGATION: list[tuple[str, str, Callable[[User], bool]]] = [
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
-    """The service navigation: each signed-in, verified user sees only what they can use."""
+    """The service navigation: each signed-in, verified user sees only what they can use.
+    Built once per request; each link's address is reversed once per process."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or not user.is_verified():
         return {"nav_items": []}
-    items = [("Home", reverse("home"))]
-    items += [(label, reverse(name)) for label, name, shown in NAVIGATION if shown(user)]
-    path = request.path
+    items = [("Home", fixed_url("home"))]
+    items += [(label, fixed_url(name)) for label, name, shown in NAVIGATION if shown(user)]
+    # The longest matching entry is current ("/concerns/raise/" is "Raise a concern",
+    # not "Concerns").
+    current = _current(request.path, [href for _, href in items])
     return {
         "nav_items": [
-            {
-                "label": label,
-                "href": href,
-                # The longest matching entry is current ("/concerns/raise/" is "Raise a
-                # concern", not "Concerns").
-                "current": href == _current(path, [h for _, h in items]),
-            }
-            for label, href in items
+            {"label": label, "href": href, "current": href == current} for label, href in items
         ]
     }
 

@@ -10,6 +10,10 @@ template's form. The address is the one `reverse(name, args=[pk])` gives: the sh
 kept per URL configuration and script prefix (what reverse reads), and anything but a
 key of 0 or more (a whole number) goes through `reverse` itself, as does a URL name
 whose shape holds the marker anything but once.
+
+`fixed_url(name)` is `reverse(name)` for a URL that takes no argument (the navigation,
+the header and footer links every page draws), reversed once per URL configuration and
+script prefix; `{% fixed_url 'home' %}` is the template's form.
 """
 
 from django.core.signals import setting_changed
@@ -19,6 +23,7 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 # A key no table reaches, so its digits in a reversed address are the key's place.
 _MARKER = 987654321987654321
 _shapes: dict[tuple[str, object, str], tuple[str, str] | None] = {}
+_fixed: dict[tuple[str, object, str], str] = {}
 
 
 def _shape(name: str) -> tuple[str, str] | None:
@@ -37,8 +42,19 @@ def record_url(name: str, pk: object) -> str:
     return f"{shape[0]}{pk}{shape[1]}"
 
 
+def fixed_url(name: str) -> str:
+    """`reverse(name)` for a URL name that takes no argument: URL patterns do not change
+    while the process runs, so each is reversed once."""
+    key = (name, get_urlconf(), get_script_prefix())
+    found = _fixed.get(key)
+    if found is None:
+        found = _fixed[key] = reverse(name)
+    return found
+
+
 @receiver(setting_changed)
 def _forget_shapes(*, setting: str, **_: object) -> None:
     """A test that changes the URL configuration gets the new shapes."""
     if setting == "ROOT_URLCONF":
         _shapes.clear()
+        _fixed.clear()

@@ -69,3 +69,39 @@ def test_the_tag_writes_the_same_link_as_the_url_tag():
         ("/pupils/22/", "/pupils/22/"),
         ("/pupils/333/", "/pupils/333/"),
     ]
+
+
+def _names_taking_nothing() -> list[str]:
+    found = []
+
+    def walk(patterns, namespace):
+        for entry in patterns:
+            if isinstance(entry, URLPattern):
+                if entry.name and not entry.pattern.converters and "(?P" not in str(entry.pattern):
+                    found.append(f"{namespace}{entry.name}")
+            else:
+                inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+                walk(entry.url_patterns, inner)
+
+    walk(get_resolver().url_patterns, "")
+    return found
+
+
+def test_every_url_of_no_argument_is_the_address_reverse_gives():
+    names = _names_taking_nothing()
+    assert {"home", "accounts:logout", "pupils:list"} <= set(names)
+    for name in names:
+        assert links.fixed_url(name) == reverse(name), name
+
+
+def test_a_fixed_address_follows_the_script_prefix():
+    assert links.fixed_url("home") == "/"
+    set_script_prefix("/apcase/")
+    try:
+        assert links.fixed_url("home") == "/apcase/"
+        assert engines["django"].from_string(
+            "{% load links %}{% fixed_url 'pupils:list' %}"
+        ).render({}) == reverse("pupils:list")
+    finally:
+        set_script_prefix("/")
+    assert links.fixed_url("home") == "/"

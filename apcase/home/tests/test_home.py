@@ -44,6 +44,25 @@ def test_home_page_lists_every_organisation_a_person_holds_a_role_in(world, user
     assert page.has_text("Provider staff")
 
 
+def test_home_page_lists_a_persons_organisations_by_name_and_roles_in_order(world, user_with_role):
+    user = user_with_role(Role.SCHOOL_STAFF)
+    MembershipFactory(user=user, organisation=world.school, role=Role.HEADTEACHER)
+    world.provider.name = "Aardvark Learning Centre"
+    world.provider.save()
+    MembershipFactory(user=user, organisation=world.provider, role=Role.PROVIDER_STAFF)
+
+    response = sign_in(Client(), user).get("/")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    organisations = html[html.index("Your organisations") :]
+    places = [
+        organisations.index(text)
+        for text in ("Aardvark Learning Centre", world.school.name, "Headteacher", "School staff")
+    ]
+    assert places == sorted(places)
+
+
 def test_home_page_shows_what_needs_attention_when_an_app_reports_something(
     world, user_with_role, monkeypatch
 ):
