@@ -4,6 +4,7 @@ everywhere (templates use them as filters: `{% load words %}`,
 
 - A count with its noun, singular for one: "1 mark", "2 marks", "0 referrals", with
   commas in a number over 999: "2,765 referrals".
+- A share of a whole, to one decimal place: "87.5%", and "–" where the whole is none.
 - A time: "9am", "12:36pm", "midday", "midnight" (never "12pm", "09:00" or "0:00").
 - A date: "1 December 2026"; a date and time: "1 December 2026 at 12:36pm".
 
@@ -24,6 +25,12 @@ def counted(count: int | Decimal, singular: str, plural: str = "") -> str:
     """ "1 mark", "2 marks", "2,765 marks"; `plural` where adding an s is wrong ("1 child",
     "2 children")."""
     return f"{count:,} {singular if count == 1 else (plural or singular + 's')}"
+
+
+def percent(part: int, whole: int) -> str:
+    """ "87.5%": `part` of `whole` to one decimal place; "–" when `whole` is 0 (no
+    session was possible, say)."""
+    return f"{part / whole * 100:.1f}%" if whole else "–"
 
 
 def _local(value: datetime.datetime) -> datetime.datetime:

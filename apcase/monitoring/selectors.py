@@ -27,6 +27,7 @@ from django.utils import timezone
 from apcase.access import policies
 from apcase.accounts.models import Organisation, User
 from apcase.chronology.services import log_access
+from apcase.core import words
 from apcase.placements import watch
 from apcase.placements.models import Placement, PlacementSession
 from apcase.placements.selectors import (
@@ -208,8 +209,7 @@ class AttendanceSummary:
 
     @property
     def percent(self) -> str:
-        rate = self.rate
-        return "–" if rate is None else f"{float(rate) * 100:.1f}%"
+        return words.percent(self.present, self.possible)
 
     @property
     def persistent_absence(self) -> bool:

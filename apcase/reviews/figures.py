@@ -5,7 +5,7 @@ pages say, and copied onto the review when it is held."""
 import datetime
 from dataclasses import dataclass
 
-from apcase.core.words import counted
+from apcase.core.words import counted, percent
 from apcase.monitoring import selectors as monitoring
 from apcase.monitoring.models import FollowUpTask, Visit
 from apcase.placements.models import Placement
@@ -16,6 +16,8 @@ ATTENDANCE_ALERT_KINDS = (FollowUpTask.Kind.ABSENCE, FollowUpTask.Kind.REGISTER_
 
 @dataclass(frozen=True)
 class Figures:
+    """A period's figures, each named as the review's field it is copied onto."""
+
     period_start: datetime.date
     period_end: datetime.date
     sessions_possible: int
@@ -30,9 +32,7 @@ class Figures:
 
     @property
     def attendance_percent(self) -> str:
-        if not self.sessions_possible:
-            return "–"
-        return f"{self.sessions_present / self.sessions_possible * 100:.1f}%"
+        return percent(self.sessions_present, self.sessions_possible)
 
 
 def trend(scores: list[int]) -> str:

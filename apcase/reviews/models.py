@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 
 from apcase.core.models import TimeStampedModel, user_fk
+from apcase.core.words import percent
 from apcase.placements.models import Placement
 
 
@@ -99,9 +100,7 @@ class Review(TimeStampedModel):
 
     @property
     def attendance_percent(self) -> str:
-        if not self.sessions_possible:
-            return "–"
-        return f"{self.sessions_present / self.sessions_possible * 100:.1f}%"
+        return percent(self.sessions_present, self.sessions_possible)
 
 
 class ObjectiveFinding(models.Model):

@@ -9,7 +9,7 @@ went, which must be given); "start reintegration" is recorded here and the reint
 plan is made on its own page. A refusal of either leaves nothing written."""
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from django.db import transaction
@@ -213,17 +213,8 @@ def hold_review(placement: Placement, *, by: User, record: ReviewRecord) -> Revi
         child_views=record.child_views.strip(),
         parent_views=record.parent_views.strip(),
         discussion=record.discussion.strip(),
-        period_start=found.period_start,
-        period_end=found.period_end,
-        sessions_possible=found.sessions_possible,
-        sessions_present=found.sessions_present,
-        persistent_absence=found.persistent_absence,
-        severe_absence=found.severe_absence,
-        check_ins=found.check_ins,
-        engagement_trend=found.engagement_trend,
-        wellbeing_trend=found.wellbeing_trend,
-        attendance_alerts=found.attendance_alerts,
-        visits_held=found.visits_held,
+        # The period's figures as they stand today, each under its own name on the review.
+        **asdict(found),
         decision=record.decision,
         decision_reason=record.decision_reason.strip(),
         new_end_date=record.new_end_date if record.decision == Decision.EXTEND else None,

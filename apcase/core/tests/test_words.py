@@ -10,7 +10,7 @@ from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
-from apcase.core.words import counted, govuk_date, govuk_datetime, govuk_time
+from apcase.core.words import counted, govuk_date, govuk_datetime, govuk_time, percent
 
 CLOCK = re.compile(r"^(midnight|midday|(1[0-2]|[1-9])(:[0-5][0-9])?(am|pm))$")
 
@@ -117,3 +117,10 @@ def test_a_moments_iso_form_is_what_the_date_filter_writes(moment: datetime.date
     assert datetime.datetime.fromisoformat(ours) == aware
     assert ours.endswith(("+00:00", "+01:00"))
     assert nothing == ""
+
+
+def test_a_share_is_a_percent_to_one_place_and_a_dash_where_there_is_no_whole() -> None:
+    assert percent(7, 8) == "87.5%"
+    assert percent(1, 3) == "33.3%"
+    assert percent(5, 5) == "100.0%"
+    assert percent(0, 0) == "–"
