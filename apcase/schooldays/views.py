@@ -1,3 +1,4 @@
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpResponse
@@ -71,15 +72,38 @@ def term_edit(request: SignedInRequest, term_id: int) -> HttpResponse:
 @access_rule(policies.can_manage_terms)
 def term_remove(request: SignedInRequest, term_id: int) -> HttpResponse:
     term = selectors.get_term_for(request.user, term_id)
-    form = ConfirmForm(posted(request), submit_label="Remove term", warning=True)
+    return _confirm_remove(
+        request,
+        term,
+        lambda: services.remove_term(by=request.user, term=term),
+        submit="Remove term",
+        done=f"{term.name} removed.",
+        heading=f"Remove {term.name}?",
+        back="schooldays:terms",
+    )
+
+
+def _confirm_remove(
+    request: SignedInRequest,
+    thing: Any,
+    remove: Callable[[], object],
+    *,
+    submit: str,
+    done: str,
+    heading: str,
+    back: str,
+) -> HttpResponse:
+    """The page that asks before `thing` (a term, a closure day) is removed, and on
+    confirming removes it and goes `back`."""
+    form = ConfirmForm(posted(request), submit_label=submit, warning=True)
     return handle_form(
         request,
         form,
-        lambda: services.remove_term(by=request.user, term=term),
-        success_message=f"{term.name} removed.",
-        redirect_to="schooldays:terms",
+        remove,
+        success_message=done,
+        redirect_to=back,
         template="schooldays/confirm_remove.html",
-        context={"heading": f"Remove {term.name}?", "thing": term},
+        context={"heading": heading, "thing": thing},
     )
 
 
@@ -112,15 +136,14 @@ def _add_closure(
 
 
 def _remove_closure(request: SignedInRequest, closure: Any, *, back: str) -> HttpResponse:
-    form = ConfirmForm(posted(request), submit_label="Remove closure day", warning=True)
-    return handle_form(
+    return _confirm_remove(
         request,
-        form,
+        closure,
         lambda: services.remove_closure_day(by=request.user, closure=closure),
-        success_message="Closure day removed.",
-        redirect_to=back,
-        template="schooldays/confirm_remove.html",
-        context={"heading": "Remove this closure day?", "thing": closure},
+        submit="Remove closure day",
+        done="Closure day removed.",
+        heading="Remove this closure day?",
+        back=back,
     )
 
 
