@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet, Window
 from django.http import HttpRequest, QueryDict
 
 from .words import counted
@@ -118,44 +118,101 @@ def paginate(
     plural: str = "",
     per_page: int | None = None,
     pick_page_first: bool = False,
+    count_in_page: bool = False,
 ) -> Paged[M]:
     """The page of `rows` that `?page=` asks for (see the module's docstring), of
     `per_page` rows (PAGE_SIZE unless given).
 
-    `pick_page_first` (a queryset of model rows only): the page's primary keys are read
+    `pick_page_first` (a queryset, of models or values): the page's primary keys are read
     first, without the joins of `select_related`, and only those rows are then read with
     the joins (two short queries). For a list whose order the database cannot read from
     an index through the joins (the LA's referral list joins every referral's pupil), it
     stops PostgreSQL joining and sorting every row to keep a page of them; the keys are
     passed as values, not as a subquery, so the second read goes by primary key rather
-    than reading every row the filters admit to match them."""
+    than reading every row the filters admit to match them.
+
+    `count_in_page` (a queryset): the count is read in the query of the page (or of its
+    keys), as a window over every row the filters admit, rather than by a COUNT of its
+    own: for a list whose filters cost more than its rows (the LA's pupils, found through
+    its panels' referrals), the database applies them once, not twice. A page past the
+    end, which holds no row to carry the count, costs a COUNT and a read of the last page.
+    """
     if isinstance(rows, QuerySet) and not rows.ordered:
         raise ValueError("Order the rows (ending with pk) before paginating them.")
-    paginator: Paginator[M] = Paginator(rows, per_page or PAGE_SIZE, allow_empty_first_page=True)
-    total = paginator.count  # one COUNT
-    number = min(page_number(request.GET.get(PAGE_PARAMETER)), paginator.num_pages)
-    page = paginator.page(number)
-    found: list[M]
-    if pick_page_first and isinstance(rows, QuerySet):
-        start = page.start_index() - 1 if total else 0
-        picked = rows.select_related(None).values_list("pk", flat=True)
-        found = list(rows.filter(pk__in=list(picked[start : start + paginator.per_page])))
+    size = per_page or PAGE_SIZE
+    if count_in_page and isinstance(rows, QuerySet):
+        found, number, total = _page_counted(request, rows, size, pick_page_first)
     else:
-        found = list(page.object_list)
+        found, number, total = _page_then_count(request, rows, size, pick_page_first)
+    pages = max(1, -(-total // size))
+    first_index = (number - 1) * size + 1 if total else 0
     query = request.GET
     return Paged(
         rows=found,
         number=number,
-        pages=paginator.num_pages,
+        pages=pages,
         total=total,
-        first_index=page.start_index() if total else 0,
-        last_index=page.end_index() if total else 0,
+        first_index=first_index,
+        last_index=first_index + len(found) - 1 if total else 0,
         noun=noun,
         plural=plural,
-        links=_numbered(query, number, paginator.num_pages),
-        previous_url=_url(query, number - 1) if page.has_previous() else "",
-        next_url=_url(query, number + 1) if page.has_next() else "",
+        links=_numbered(query, number, pages),
+        previous_url=_url(query, number - 1) if number > 1 else "",
+        next_url=_url(query, number + 1) if number < pages else "",
     )
+
+
+def _page_then_count(
+    request: HttpRequest, rows: "QuerySet[Any] | Sequence[M]", size: int, pick_page_first: bool
+) -> tuple[list[M], int, int]:
+    """A page's rows, its number and the list's count: one COUNT, then the page."""
+    paginator: Paginator[M] = Paginator(rows, size, allow_empty_first_page=True)
+    total = paginator.count  # one COUNT
+    number = min(page_number(request.GET.get(PAGE_PARAMETER)), paginator.num_pages)
+    page = paginator.page(number)
+    if pick_page_first and isinstance(rows, QuerySet):
+        start = page.start_index() - 1 if total else 0
+        # values_list reads no table but the list's own and those its filters join.
+        picked = rows.values_list("pk", flat=True)
+        return list(rows.filter(pk__in=list(picked[start : start + size]))), number, total
+    return list(page.object_list), number, total
+
+
+# What each row of a page read with its list's count carries the count as.
+_TOTAL = "rows_in_the_list"
+
+
+def _page_counted(
+    request: HttpRequest, rows: "QuerySet[Any]", size: int, pick_page_first: bool
+) -> tuple[list[Any], int, int]:
+    """A page's rows, its number and the list's count, the count read with the rows."""
+    number = page_number(request.GET.get(PAGE_PARAMETER))
+    found, total = _read_counted(rows, (number - 1) * size, size, pick_page_first)
+    if not found and number > 1:  # past the end: the last page, or the first of none
+        total = rows.count()
+        number = max(1, -(-total // size))
+        found, total = _read_counted(rows, (number - 1) * size, size, pick_page_first)
+    return found, number, total
+
+
+def _read_counted(
+    rows: "QuerySet[Any]", start: int, size: int, pick_page_first: bool
+) -> tuple[list[Any], int]:
+    """The `size` rows from `start` and how many rows the list holds (0 if none is
+    found), in one query: COUNT(*) OVER () beside each row (two with `pick_page_first`)."""
+    counted = rows.annotate(**{_TOTAL: Window(Count("pk"))})
+    if pick_page_first:
+        keys = list(counted.values_list("pk", _TOTAL)[start : start + size])
+        if not keys:
+            return [], 0
+        return list(rows.filter(pk__in=[pk for pk, _ in keys])), keys[0][1]
+    found = list(counted[start : start + size])
+    if not found:
+        return [], 0
+    if isinstance(found[0], dict):
+        totals = [row.pop(_TOTAL) for row in found]
+        return found, totals[0]
+    return found, getattr(found[0], _TOTAL)
 
 
 def without_page(request: HttpRequest) -> str:

@@ -30,6 +30,11 @@ def display_name_of(
     return f"{preferred_name or legal_first_name} {preferred_last_name or legal_last_name}"
 
 
+def is_temporary_upn(upn: str) -> bool:
+    """Whether a UPN is a temporary one: it ends in a letter, not a digit."""
+    return bool(upn) and upn[-1].isalpha()
+
+
 def carer_label(name: str, relationship: str) -> str:
     """How a carer is named in messages and the chronology ("Sam Smith (Mother)")."""
     return f"{name} ({relationship})"
@@ -102,7 +107,7 @@ class Pupil(TimeStampedModel):
 
     @property
     def has_temporary_upn(self) -> bool:
-        return bool(self.upn) and self.upn[-1].isalpha()
+        return is_temporary_upn(self.upn)
 
 
 class Carer(TimeStampedModel):

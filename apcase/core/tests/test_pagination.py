@@ -156,3 +156,38 @@ def test_picking_the_page_first_shows_the_same_rows_in_the_same_queries(organisa
     assert [o.pk for o in picked.rows] == [o.pk for o in plain.rows]
     assert len(picked.rows) == (20 if query in {"page=3", "page=99"} else PAGE_SIZE)
     assert (picked.summary, picked.number) == (plain.summary, plain.number)
+
+
+@pytest.mark.parametrize("pick_page_first", [False, True])
+@pytest.mark.parametrize("query", ["page=1", "page=2", "page=3", "page=99", "page=abc"])
+def test_counting_in_the_page_shows_the_same_page_with_no_count_of_its_own(
+    organisations, query, pick_page_first
+):
+    """`count_in_page` reads the list's count with the page's rows (or keys): the same
+    rows, summary, number and links, without a COUNT of its own for a page in the list;
+    a page past the end is still answered with the last page."""
+    request = RequestFactory().get(f"/list/?{query}")
+    for rows in (organisations, organisations.values("pk", "name")):
+        plain = paginate(request, rows, noun="school")
+        with CaptureQueriesContext(connection) as queries:
+            counted = paginate(
+                request, rows, noun="school", pick_page_first=pick_page_first, count_in_page=True
+            )
+        assert counted.rows == plain.rows
+        assert (counted.summary, counted.number, counted.links) == (
+            plain.summary,
+            plain.number,
+            plain.links,
+        )
+        assert (counted.previous_url, counted.next_url) == (plain.previous_url, plain.next_url)
+        past_the_end = query == "page=99"
+        # Past the end: the empty read, a COUNT, then the last page as any other.
+        assert len(queries) == 1 + pick_page_first + 2 * past_the_end
+        if not past_the_end:
+            assert not any(q["sql"].upper().startswith("SELECT COUNT(") for q in queries)
+
+
+def test_counting_in_the_page_of_an_empty_list_is_one_empty_page():
+    rows = Organisation.objects.none().order_by("pk")
+    paged = paginate(RequestFactory().get("/?page=4"), rows, noun="school", count_in_page=True)
+    assert (paged.number, paged.pages, list(paged.rows), paged.summary) == (1, 1, [], "0 schools")
