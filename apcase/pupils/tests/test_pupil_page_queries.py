@@ -58,3 +58,20 @@ def test_the_pupil_page_asks_as_many_queries_for_three_placements_as_for_one(
 
     with django_assert_max_num_queries(len(one.captured_queries)):
         assert_page(client.get(url))
+
+
+def test_the_pupil_and_the_view_a_party_gets_of_them_are_read_at_once(world, client_for):
+    """Which view of the pupil a user gets (the school's, the panel's, the provider's)
+    comes with the pupil's row, not from a query per party after it."""
+    from apcase.chronology.models import AccessLogEntry
+
+    pupil = make_pupil(world.school)
+    make_placement(world.school, world.provider, pupil=pupil)
+    client = client_for(Role.PROVIDER_STAFF)
+    with CaptureQueriesContext(connection) as asked:
+        assert_page(client.get(reverse("pupils:detail", args=[pupil.pk])))
+    reads = [q["sql"] for q in asked.captured_queries if 'FROM "pupils_pupil"' in q["sql"]]
+    assert len(reads) == 1, reads
+    assert AccessLogEntry.objects.filter(
+        action="pupil.viewed.placement", pupil_id=pupil.pk
+    ).exists()
