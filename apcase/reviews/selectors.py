@@ -8,7 +8,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import (
-    Exists,
     OuterRef,
     Prefetch,
     Q,
@@ -194,60 +193,42 @@ def active_with_reviews(scope: Q) -> list[Placement]:
     )
 
 
-# What the schedule reads of a review (reviews.schedule.HeldReview): a home page that
-# works out every placement's next review reads these, not each review's record.
-HELD = Prefetch(
-    "reviews", queryset=Review.objects.only("placement_id", "held_on", "next_review_date")
-)
-
-
-def _active_with_review_dates(scope: Q) -> list[Placement]:
-    """`active_with_reviews` with only the dates of each review read."""
-    return list(
-        Placement.objects.filter(scope, status=Placement.Status.ACTIVE)
-        .select_related("pupil", "pupil__school", "provider", "named_staff_member")
-        .prefetch_related(HELD, "review_requests")
-        .order_by("pupil__legal_last_name", "pk")
+def with_latest_review(placements: QuerySet[Placement]) -> QuerySet[Placement]:
+    """Each placement with its latest review's dates (`last_held_on`,
+    `last_next_review_date`; None when none is held): the review the schedule goes by
+    (`schedule.latest`, the latest held, the last recorded of a day), read by the index
+    on the placement in the same query."""
+    latest = Review.objects.filter(placement_id=OuterRef("pk")).order_by("-held_on", "-pk")
+    return placements.annotate(
+        last_held_on=Subquery(latest.values("held_on")[:1]),
+        last_next_review_date=Subquery(latest.values("next_review_date")[:1]),
     )
 
 
-def _may_need_review(today: datetime.date) -> Q:
-    """The placements whose review may be overdue or asked for on `today`, narrowed by
-    the database so a home page does not work out every placement of an authority: it
-    keeps every placement the rules (`schedule.next_review`, `schedule.request_is_due`)
-    could flag, and may keep more (they are worked out in full after), never fewer.
+def _due_before(day: datetime.date) -> Q:
+    """Of placements read `with_latest_review`, those whose next review
+    (`schedule.next_review`) is due before `day`, exactly as the rules give it:
 
-    - a latest review (none held after it) naming a next review before today, or naming
-      none and held more than an interval ago;
-    - no review held, and the start more than an interval ago or the plan's first review
-      date before today (whichever the rules take, it is before today);
-    - a parent's request for a review (their rule is worked out for each)."""
-    asked = Exists(ReviewRequest.objects.filter(placement_id=OuterRef("pk")))
-    return _may_be_due_before(today) | Q(asked)
-
-
-def _may_be_due_before(day: datetime.date) -> Q:
-    """The placements whose next review (`schedule.next_review`) may be due before
-    `day`, narrowed by the database: every one it is, and perhaps more, never fewer.
-
-    - a latest review (none held after it) naming a next review before `day`, or naming
-      none and held more than an interval before it;
+    - the latest review names a next review before `day`, or names none and was held
+      more than an interval before it;
     - no review held, and the start more than an interval before `day` or the plan's
-      first review date before it (whichever the rules take, it is before `day`)."""
+      first review date before it (the rules take the earlier of the two)."""
     interval_ago = day - schedule.review_interval()
-    latest_due = Review.objects.filter(placement_id=OuterRef("pk")).filter(
-        ~Exists(
-            Review.objects.filter(
-                placement_id=OuterRef("placement_id"), held_on__gt=OuterRef("held_on")
-            )
-        ),
-        Q(next_review_date__lt=day) | Q(next_review_date__isnull=True, held_on__lt=interval_ago),
+    return (
+        Q(last_next_review_date__lt=day)
+        | Q(last_held_on__lt=interval_ago, last_next_review_date__isnull=True)
+        | Q(last_held_on__isnull=True)
+        & (Q(start_date__lt=interval_ago) | Q(first_review_date__lt=day))
     )
-    any_review = Review.objects.filter(placement_id=OuterRef("pk"))
-    never_reviewed_due = ~Exists(any_review) & (
-        Q(start_date__lt=interval_ago) | Q(first_review_date__lt=day)
-    )
-    return Q(Exists(latest_due)) | never_reviewed_due
+
+
+def _held(placement: Placement) -> list["_Held"]:
+    """The latest review of a placement read `with_latest_review`, as the schedule reads
+    it (it goes by the latest alone)."""
+    held_on: datetime.date | None = placement.last_held_on  # type: ignore[attr-defined]
+    if held_on is None:
+        return []
+    return [_Held(held_on, placement.last_next_review_date)]  # type: ignore[attr-defined]
 
 
 def needing_review_read_by(user: User) -> list[ReviewState]:
@@ -259,32 +240,75 @@ def needing_review_read_by(user: User) -> list[ReviewState]:
     return states
 
 
-def needing_review_for(user: User, *, today: datetime.date | None = None) -> list[ReviewState]:
-    """Active placements whose review is overdue or asked for by a parent, for the
-    placement's named staff member (while they work at the school), whoever stands in
-    at the school (placements.watch.stand_ins) and the officers of the school's local
-    authority."""
+def _told_of(user: User, prefix: str = "") -> Q | None:
+    """The placements whose reviews `user` is told of (`needing_review_for`), as a
+    condition on the placement at `prefix` ("placement__" from a review request)."""
     parts = []
     if schools := policies.organisation_ids_for(user, policies.SCHOOL_PUPIL_ROLES):
-        parts.append(Q(named_staff_member_id=user.pk, pupil__school_id__in=schools))
+        parts.append(
+            Q(
+                **{
+                    f"{prefix}named_staff_member_id": user.pk,
+                    f"{prefix}pupil__school_id__in": schools,
+                }
+            )
+        )
     if stood_in := watch.schools_stood_in_for(user):
         # Whoever stands in (the inclusion lead; at a school with none, the headteacher,
         # then the DSL) answers for every placement of the school, whether or not its
         # named staff member is still there to see the flag (placements.attention).
-        parts.append(Q(pupil__school_id__in=stood_in))
+        parts.append(Q(**{f"{prefix}pupil__school_id__in": stood_in}))
     if las := policies.organisation_ids_for(user, policies.REVIEW_LA_READER_ROLES):
-        parts.append(Q(pupil__school__local_authority_id__in=las))
-    scope = any_of(parts)
+        parts.append(Q(**{f"{prefix}pupil__school__local_authority_id__in": las}))
+    return any_of(parts)
+
+
+def needing_review_for(user: User, *, today: datetime.date | None = None) -> list[ReviewState]:
+    """Active placements whose review is overdue or asked for by a parent, for the
+    placement's named staff member (while they work at the school), whoever stands in
+    at the school (placements.watch.stand_ins) and the officers of the school's local
+    authority. Two queries whatever is found: the parents' requests on those placements
+    (a few), then the placements overdue or asked for, each with its latest review's
+    dates, which is all the rules need (`state_of` reads the same from every review).
+    Each state's `last` is not read (None) and its `requests` are those due."""
+    scope = _told_of(user)
     if scope is None:
         return []
     today = today or timezone.localdate()
-    return [
-        state
-        for state in states_of(
-            _active_with_review_dates(scope & _may_need_review(today)), today=today
+    requests: dict[int, list[ReviewRequest]] = {}
+    for request in ReviewRequest.objects.filter(
+        _told_of(user, "placement__"), placement__status=Placement.Status.ACTIVE
+    ).order_by("-received_on", "-pk"):
+        requests.setdefault(request.placement_id, []).append(request)
+    placements = (
+        with_latest_review(Placement.objects.filter(scope, status=Placement.Status.ACTIVE))
+        .filter(_due_before(today) | Q(pk__in=list(requests)))
+        .select_related("pupil", "pupil__school", "provider", "named_staff_member")
+        .order_by("pupil__legal_last_name", "pk")
+    )
+    window = schedule.request_window()
+    states = []
+    for placement in placements:
+        nxt = schedule.next_review(placement, _held(placement))
+        last_held = placement.last_held_on  # type: ignore[attr-defined]
+        # Due while no review is held on or after the window before the request: the
+        # latest review alone says (schedule.request_is_due); one due had none in the
+        # window before it.
+        due = [
+            OpenRequest(request=r, due=True, within_window=False)
+            for r in requests.get(placement.pk, [])
+            if last_held is None or last_held < r.received_on - window
+        ]
+        state = ReviewState(
+            placement=placement,
+            last=None,
+            next=nxt,
+            overdue=nxt.is_overdue(today),
+            requests=due,
         )
-        if state.overdue or state.requests_due
-    ]
+        if state.overdue or due:
+            states.append(state)
+    return states
 
 
 def since(state: ReviewState) -> datetime.date:
@@ -333,14 +357,13 @@ def reports_due_for(
     # What the rules read of each placement, in the one query: its latest review's
     # dates (the schedule goes by the latest alone) and when the provider last wrote a
     # report. A page asks as many queries whatever it finds.
-    latest = Review.objects.filter(placement_id=OuterRef("pk")).order_by("-held_on", "-pk")
     placements = (
-        Placement.objects.filter(provider_id__in=provider_ids, status=Placement.Status.ACTIVE)
-        # Only those whose review may be due by then: the rest are not worked out.
-        .filter(_may_be_due_before(asked_by + datetime.timedelta(days=1)))
+        with_latest_review(
+            Placement.objects.filter(provider_id__in=provider_ids, status=Placement.Status.ACTIVE)
+        )
+        # Only those whose review is due by then: the rest are not worked out.
+        .filter(_due_before(asked_by + datetime.timedelta(days=1)))
         .annotate(
-            last_held_on=Subquery(latest.values("held_on")[:1]),
-            last_next_review_date=Subquery(latest.values("next_review_date")[:1]),
             last_report_at=Subquery(
                 ProviderReport.objects.filter(placement_id=OuterRef("pk"))
                 .order_by("-created_at")
@@ -352,9 +375,8 @@ def reports_due_for(
     )
     due: list[tuple[Placement, datetime.date]] = []
     for placement in placements:
-        held_on: datetime.date | None = placement.last_held_on
-        reviews = [] if held_on is None else [_Held(held_on, placement.last_next_review_date)]
-        nxt = schedule.next_review(placement, reviews)
+        held_on: datetime.date | None = placement.last_held_on  # type: ignore[attr-defined]
+        nxt = schedule.next_review(placement, _held(placement))
         if nxt.due > asked_by:
             continue
         since = held_on if held_on is not None else placement.start_date
