@@ -75,6 +75,14 @@ class Review(TimeStampedModel):
 
     class Meta:
         ordering = ["-held_on", "-id"]
+        indexes = [
+            # A placement's latest review, which the schedule goes by: the home pages'
+            # overdue reviews look it up for each open placement (selectors._due_before)
+            # and read its first entry here rather than sorting the placement's reviews.
+            models.Index(
+                fields=["placement", "-held_on", "-id"], name="reviews_latest_by_placement"
+            ),
+        ]
         constraints = [
             # The next review date is required unless the placement ends.
             models.CheckConstraint(

@@ -8,13 +8,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import (
+    BooleanField,
+    Case,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
     Subquery,
+    Value,
+    When,
     prefetch_related_objects,
 )
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -206,20 +211,36 @@ def with_latest_review(placements: QuerySet[Placement]) -> QuerySet[Placement]:
 
 
 def _due_before(day: datetime.date) -> Q:
-    """Of placements read `with_latest_review`, those whose next review
-    (`schedule.next_review`) is due before `day`, exactly as the rules give it:
+    """The placements whose next review (`schedule.next_review`) is due before `day`,
+    exactly as the rules give it, with one look at the latest review by its index:
 
     - the latest review names a next review before `day`, or names none and was held
       more than an interval before it;
     - no review held, and the start more than an interval before `day` or the plan's
       first review date before it (the rules take the earlier of the two)."""
     interval_ago = day - schedule.review_interval()
-    return (
-        Q(last_next_review_date__lt=day)
-        | Q(last_held_on__lt=interval_ago, last_next_review_date__isnull=True)
-        | Q(last_held_on__isnull=True)
-        & (Q(start_date__lt=interval_ago) | Q(first_review_date__lt=day))
+    latest_says_due = (
+        Review.objects.filter(placement_id=OuterRef("pk"))
+        .order_by("-held_on", "-pk")
+        .annotate(
+            due=Case(
+                When(
+                    Q(next_review_date__lt=day)
+                    | Q(next_review_date__isnull=True, held_on__lt=interval_ago),
+                    then=Value(True),
+                ),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+        .values("due")[:1]
     )
+    first_due = Case(
+        When(Q(start_date__lt=interval_ago) | Q(first_review_date__lt=day), then=Value(True)),
+        default=Value(False),
+        output_field=BooleanField(),
+    )
+    return Q(Coalesce(Subquery(latest_says_due), first_due, output_field=BooleanField()))
 
 
 def _held(placement: Placement) -> list["_Held"]:
