@@ -223,6 +223,29 @@ def _expiry_field(kind: str) -> str:
     return f"assurance_expiry_{kind}"
 
 
+def with_latest_inspection(queryset: QuerySet[Organisation]) -> QuerySet[Organisation]:
+    """Annotate what `annotated_reasons` reads of each provider's latest inspection:
+    `latest_inspection_scale`, `_grade`, `_safeguarding` and `_on`."""
+    latest = Inspection.objects.filter(organisation=OuterRef("pk")).order_by("-inspected_on", "-id")
+    return queryset.annotate(
+        latest_inspection_scale=Subquery(latest.values("scale")[:1]),
+        latest_inspection_grade=Subquery(latest.values("overall_grade")[:1]),
+        latest_inspection_safeguarding=Subquery(
+            latest.values("safeguarding_met")[:1], output_field=models.BooleanField(null=True)
+        ),
+        latest_inspection_on=Subquery(latest.values("inspected_on")[:1]),
+    )
+
+
+def without_vetting(
+    provider: Organisation, records: Iterable[AssuranceRecord], *, today: date
+) -> bool:
+    """`with_assurance`'s `without_vetting` worked out from the provider's records: an
+    unregistered provider whose latest vetting confirmation is missing or has expired."""
+    vetting = max((r.expires_on for r in records if r.kind == AssuranceKind.VETTING), default=None)
+    return is_unregistered(provider) and (vetting is None or vetting < today)
+
+
 def with_assurance(queryset: QuerySet[Organisation], *, today: date) -> QuerySet[Organisation]:
     """Annotate `assurance_status` (a Status value) and `not_assured` (bool), with what
     `annotated_reasons` needs to say why: `without_vetting` and the latest inspection's
@@ -248,15 +271,7 @@ def with_assurance(queryset: QuerySet[Organisation], *, today: date) -> QuerySet
         provider_profile__isnull=True, urn__isnull=True
     )
     vetting = _expiry_field(AssuranceKind.VETTING)
-    latest = Inspection.objects.filter(organisation=OuterRef("pk")).order_by("-inspected_on", "-id")
-    queryset = queryset.annotate(
-        latest_inspection_scale=Subquery(latest.values("scale")[:1]),
-        latest_inspection_grade=Subquery(latest.values("overall_grade")[:1]),
-        latest_inspection_safeguarding=Subquery(
-            latest.values("safeguarding_met")[:1], output_field=models.BooleanField(null=True)
-        ),
-        latest_inspection_on=Subquery(latest.values("inspected_on")[:1]),
-    )
+    queryset = with_latest_inspection(queryset)
     return queryset.annotate(
         assurance_earliest=earliest,
         assurance_status=Case(

@@ -56,11 +56,9 @@ def assurance_items(user: User) -> list[AttentionItem]:
     school_ids = policies.organisation_ids_for(user, {Role.INCLUSION_LEAD})
     if not school_ids:
         return []
-    today = timezone.localdate()
     items = []
-    # Where the school's pupils are placed now: read once for both lists below.
-    placed = selectors.open_placements_by_provider(school_ids=school_ids)
-    for item in selectors.lapsing_assurance(today=today, school_ids=school_ids, placed=placed):
+    found = selectors.assurance_where_placed(school_ids, today=timezone.localdate())
+    for item in found.lapsing:
         pupils = sum(n for school_id, n in item.schools.items() if school_id in school_ids)
         expired = item.state == Status.EXPIRED
         items.append(
@@ -76,9 +74,7 @@ def assurance_items(user: User) -> list[AttentionItem]:
                 heading=Heading.PROVIDERS,
             )
         )
-    for provider in selectors.not_assured_providers_with_pupils_of(
-        school_ids, today=today, placed=placed
-    ):
+    for provider in found.not_assured:
         items.append(
             AttentionItem(
                 title=f"Not assured: {provider.name}",

@@ -19,7 +19,15 @@ from apcase.accounts.models import Organisation, User
 from apcase.accounts.roles import OrganisationKind
 from apcase.chronology.services import log_access
 
-from .assurance import Status, lapsing_records, summary_for, with_assurance
+from .assurance import (
+    Status,
+    annotated_reasons,
+    lapsing_records,
+    summary_for,
+    with_assurance,
+    with_latest_inspection,
+    without_vetting,
+)
 from .models import AssuranceRecord, Inspection, ProviderService, Site
 
 DIRECTORY_ROLES = (
@@ -277,6 +285,20 @@ class LapsingAssurance:
     schools: dict[int, int]
 
 
+def _lapsing(
+    records: Iterable[AssuranceRecord], placed: dict[int, dict[int, int]], *, today: date
+) -> list[LapsingAssurance]:
+    """The lapsing records (each with its `organisation`) of providers in `placed`."""
+    by_provider: dict[int, list[AssuranceRecord]] = {}
+    for record in records:
+        by_provider.setdefault(record.organisation_id, []).append(record)
+    found = []
+    for provider_id, held in by_provider.items():
+        for record, state in lapsing_records(held, today=today):
+            found.append(LapsingAssurance(record.organisation, record, state, placed[provider_id]))
+    return sorted(found, key=lambda item: (item.record.expires_on, item.provider.name))
+
+
 def lapsing_assurance(
     *,
     today: date,
@@ -290,31 +312,49 @@ def lapsing_assurance(
         placed = open_placements_by_provider(school_ids=school_ids)
     if not placed:
         return []
-    by_provider: dict[int, list[AssuranceRecord]] = {}
-    for record in AssuranceRecord.objects.filter(organisation_id__in=list(placed)).select_related(
+    records = AssuranceRecord.objects.filter(organisation_id__in=list(placed)).select_related(
         "organisation"
-    ):
-        by_provider.setdefault(record.organisation_id, []).append(record)
-    found = []
-    for provider_id, records in by_provider.items():
-        for record, state in lapsing_records(records, today=today):
-            found.append(LapsingAssurance(record.organisation, record, state, placed[provider_id]))
-    return sorted(found, key=lambda item: (item.record.expires_on, item.provider.name))
-
-
-def not_assured_providers_with_pupils_of(
-    school_ids: Iterable[int], *, today: date, placed: dict[int, dict[int, int]] | None = None
-) -> QuerySet[Organisation]:
-    """Providers flagged "not assured" where a pupil of one of `school_ids` is placed
-    now, annotated as `with_assurance` does (`placed` as `lapsing_assurance` takes it)."""
-    if placed is None:
-        placed = open_placements_by_provider(school_ids=school_ids)
-    ids = list(placed)
-    return (
-        with_assurance(Organisation.objects.filter(pk__in=ids), today=today)
-        .filter(Q(not_assured=True))
-        .order_by("name")
     )
+    return _lapsing(records, placed, today=today)
+
+
+@dataclass(frozen=True)
+class PlacedAssurance:
+    """Of the providers where a school's pupils are placed now: their lapsing assurance
+    (`lapsing_assurance`'s) and those flagged "not assured", by name, each with
+    `without_vetting` and its latest inspection as `with_assurance` annotates them (so
+    `annotated_reasons` says why)."""
+
+    lapsing: list[LapsingAssurance]
+    not_assured: list[Organisation]
+
+
+def assurance_where_placed(school_ids: Iterable[int], *, today: date) -> PlacedAssurance:
+    """`lapsing_assurance` and the "not assured" providers where a pupil of one of
+    `school_ids` is placed now, in three queries whatever is found: where they are
+    placed, those providers (profile and latest inspection), their assurance records.
+    The rules are `assurance`'s own, worked out from the records (the Python twin of
+    `with_assurance`, held to the same answers by its tests)."""
+    placed = open_placements_by_provider(school_ids=school_ids)
+    providers = {
+        provider.pk: provider
+        for provider in with_latest_inspection(
+            Organisation.objects.filter(pk__in=list(placed)).select_related("provider_profile")
+        ).order_by("name", "pk")
+    }
+    records: dict[int, list[AssuranceRecord]] = {pk: [] for pk in providers}
+    for record in AssuranceRecord.objects.filter(organisation_id__in=list(placed)):
+        record.organisation = providers[record.organisation_id]
+        records[record.organisation_id].append(record)
+    not_assured = []
+    for provider in providers.values():
+        provider.without_vetting = without_vetting(  # type: ignore[attr-defined]
+            provider, records[provider.pk], today=today
+        )
+        if annotated_reasons(provider):
+            not_assured.append(provider)
+    lapsing = _lapsing((r for held in records.values() for r in held), placed, today=today)
+    return PlacedAssurance(lapsing=lapsing, not_assured=not_assured)
 
 
 def lapsing_assurance_in_authorities(
