@@ -10,7 +10,7 @@ selectors as the pages.
   emergency placements whose ratification is overdue (also the panel's members) or that
   no meeting is scheduled to ratify."""
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -21,7 +21,7 @@ from apcase.core.attention import AttentionItem, Heading, all_listed_at, capped_
 from apcase.core.words import counted
 
 from . import selectors, workflow
-from .models import EmergencyPlacement, Referral
+from .models import EmergencyPlacement, Intervention, Referral, ReferralDocument
 from .sections import incomplete_sections
 
 R = EmergencyPlacement.Ratification
@@ -85,7 +85,12 @@ def _school_referral_items(user: User) -> list[AttentionItem]:
         .filter(status__in=[Referral.Status.DRAFT, Referral.Status.MORE_INFORMATION])
         .filter(school_id__in=school_ids)
         .select_related("pupil", "school")
-        .prefetch_related("interventions", "documents")
+        # What the sections ask of the referral's lists, read in the same query: the
+        # page asks as many queries however many drafts there are.
+        .annotate(
+            has_interventions=Exists(Intervention.objects.filter(referral_id=OuterRef("pk"))),
+            has_documents=Exists(ReferralDocument.objects.filter(referral_id=OuterRef("pk"))),
+        )
         .order_by("created_at", "pk")
     )
     return [_draft_item(user, r) for r in referrals if policies.can_edit_referral(user, r)]

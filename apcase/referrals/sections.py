@@ -24,15 +24,28 @@ class Section:
 
     def started(self, referral: Referral) -> bool:
         if self.slug == "interventions":
-            return referral.interventions.exists() or referral.interventions_complete
+            return has_interventions(referral) or referral.interventions_complete
         if self.slug == "documents":
-            return referral.documents.exists() or referral.documents_complete
+            return has_documents(referral) or referral.documents_complete
         return any(getattr(referral, f) not in ("", None) for f in self.fields)
 
     def status(self, referral: Referral) -> str:
         if self.complete(referral):
             return COMPLETED
         return IN_PROGRESS if self.started(referral) else NOT_STARTED
+
+
+def has_interventions(referral: Referral) -> bool:
+    """Whether any intervention is recorded: annotated `has_interventions` where a list
+    of referrals read it in its one query (the home page's drafts), else asked now."""
+    found = getattr(referral, "has_interventions", None)
+    return referral.interventions.exists() if found is None else bool(found)
+
+
+def has_documents(referral: Referral) -> bool:
+    """Whether any supporting document is attached (as `has_interventions`)."""
+    found = getattr(referral, "has_documents", None)
+    return referral.documents.exists() if found is None else bool(found)
 
 
 def _filled(referral: Referral, *names: str) -> bool:
@@ -54,7 +67,7 @@ SECTIONS: tuple[Section, ...] = (
         "interventions",
         "What the school has already tried",
         (),
-        lambda r: r.interventions_complete and r.interventions.exists(),
+        lambda r: r.interventions_complete and has_interventions(r),
         "Interventions, their dates and outcomes (the graduated response).",
     ),
     Section(
@@ -99,7 +112,7 @@ SECTIONS: tuple[Section, ...] = (
         "documents",
         "Supporting documents",
         (),
-        lambda r: r.documents_complete and r.documents.exists(),
+        lambda r: r.documents_complete and has_documents(r),
     ),
 )
 SECTIONS_BY_SLUG = {section.slug: section for section in SECTIONS}
