@@ -6,6 +6,7 @@ import datetime
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
+from typing import Any, NamedTuple
 
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +21,7 @@ from apcase.placements.notify import needs_notice
 from apcase.placements.plan import agreed_parties, is_part_time
 from apcase.reviews import schedule
 
-from . import duties
+from . import duties, keys
 from .duties import Cell
 from .selectors import (
     Facts,
@@ -288,6 +289,23 @@ def row_for(user: User, facts: Facts, placement: Placement, *, linked: bool = Tr
     return row
 
 
+class Line(NamedTuple):
+    """One row of the board as it is sorted, filtered and counted: the placement, what
+    the filters and counts look at, and how many cells are red and amber (keys.py). Its
+    cells are built whole (`Row`) only for the rows a page or a download shows."""
+
+    pk: int
+    pupil_id: int
+    school_id: int
+    provider_id: int
+    staff_id: int | None
+    last_name: str
+    first_name: str
+    reds: int
+    ambers: int
+    flags: frozenset[str]
+
+
 @dataclass(frozen=True)
 class Filters:
     school: int | None = None
@@ -295,13 +313,12 @@ class Filters:
     staff: int | None = None
     show: str = ""
 
-    def keep(self, row: Row) -> bool:
-        p = row.placement
+    def keep(self, line: Line) -> bool:
         return (
-            (self.school is None or p.pupil.school_id == self.school)
-            and (self.provider is None or p.provider_id == self.provider)
-            and (self.staff is None or p.named_staff_member_id == self.staff)
-            and (not self.show or self.show in row.flags)
+            (self.school is None or line.school_id == self.school)
+            and (self.provider is None or line.provider_id == self.provider)
+            and (self.staff is None or line.staff_id == self.staff)
+            and (not self.show or self.show in line.flags)
         )
 
 
@@ -314,7 +331,7 @@ class Count:
 
 @dataclass
 class Board:
-    rows: list[Row]
+    rows: list[Line]
     counts: list[Count]
     columns: list[tuple[str, str]]
     schools: list[Organisation]
@@ -339,27 +356,27 @@ def most_red_first(rows: list[Row]) -> list[Row]:
     )
 
 
-def _counts(rows: list[Row]) -> list[Count]:
-    children = Count("", "Children in AP", len({r.placement.pupil_id for r in rows}))
+def _most_red_first(lines: list[Line]) -> list[Line]:
+    """`most_red_first` for lines: the same order."""
+    return sorted(lines, key=lambda x: (-x.reds, -x.ambers, x.last_name, x.first_name, x.pk))
+
+
+def _counts(lines: list[Line]) -> list[Count]:
+    children = Count("", "Children in AP", len({x.pupil_id for x in lines}))
     return [children] + [
-        Count(key, label, len({r.placement.pupil_id for r in rows if key in r.flags}))
+        Count(key, label, len({x.pupil_id for x in lines if key in x.flags}))
         for key, label in SHOW.items()
     ]
 
 
 def _options(
-    facts: Facts, rows: list[Row]
+    facts: Facts, lines: list[Line]
 ) -> tuple[list[Organisation], list[Organisation], list[User]]:
     """The schools, providers and named staff members of the rows (in the rows' order
-    where two have the same name); the providers as board_facts read them, once each."""
-    schools = {r.pupil.school_id: r.pupil.school for r in rows}
-    providers = {r.placement.provider_id: facts.providers[r.placement.provider_id] for r in rows}
-    staff = {
-        r.placement.named_staff_member_id: r.placement.named_staff_member
-        for r in rows
-        if r.placement.named_staff_member is not None
-    }
-
+    where two have the same name), as board_facts read them, once each."""
+    schools = {x.school_id: facts.schools[x.school_id] for x in lines}
+    providers = {x.provider_id: facts.providers[x.provider_id] for x in lines}
+    staff = {x.staff_id: facts.staff[x.staff_id] for x in lines if x.staff_id is not None}
     return (
         sorted(schools.values(), key=str),
         sorted(providers.values(), key=str),
@@ -371,45 +388,164 @@ def _columns(facts: Facts) -> list[tuple[str, str]]:
     return [c for c in COLUMNS if c[0] != "concerns" or facts.concerns is not None]
 
 
+class _Providers(NamedTuple):
+    """Each provider's assurance colour and whether it is unregistered, worked out once
+    for all its rows. A provider the board could not read is red and unregistered."""
+
+    assurance: dict[int, duties.Colour]
+    unregistered: set[int]
+
+
+def _providers(facts: Facts) -> _Providers:
+    colours = {}
+    unregistered = set()
+    for pk, provider in facts.providers.items():
+        colours[pk] = keys.assurance(
+            status=getattr(provider, "assurance_status", None),
+            not_assured=bool(getattr(provider, "not_assured", False)),
+        )
+        if provider_is_unregistered(provider):
+            unregistered.add(pk)
+    return _Providers(colours, unregistered)
+
+
+def _review_colour(facts: Facts, p: Any) -> tuple[duties.Colour, bool]:
+    """As `_review`: the colour and whether the review is overdue."""
+    held = facts.reviews.get(p.pk, [])
+    nxt = schedule.next_review(p, held)
+    requested = False
+    if p.pk in facts.requests:
+        days = [review.held_on for review in held]
+        requested = any(schedule.request_is_due(day, days) for day in facts.requests[p.pk])
+    colour = keys.review(
+        due=nxt.due, missing=bool(nxt.missing), requested=requested, today=facts.today
+    )
+    return colour, nxt.due < facts.today
+
+
+NO_VISITS = Visits()
+
+
+def _visit_colour(facts: Facts, p: Any) -> tuple[duties.Colour, bool]:
+    """As `_visit`: the colour and whether the visit is overdue."""
+    visits = facts.visits.get(p.pk, NO_VISITS)
+    due = visit_due_after(p.start_date, visits.last_done)
+    colour = keys.visit(due=due, scheduled=visits.next_scheduled, today=facts.today)
+    return colour, due < facts.today
+
+
+def _part_time_colour(facts: Facts, p: Any) -> duties.Colour:
+    """As `_part_time`."""
+    plan = facts.part_time.get(p.pk)
+    ends_on = plan.part_time_ends_on if plan is not None else p.planned_end_date
+    return keys.part_time(
+        on_part_time=plan is not None or p.part_time_timetable,
+        ends_on=ends_on,
+        today=facts.today,
+    )
+
+
+def _line(facts: Facts, p: Any, providers: _Providers) -> Line:
+    """The row of one placement as `row_for` would colour it (`keys` for each cell),
+    from what board_facts read of it (`selectors.board_rows_read`'s named tuple)."""
+    today = facts.today
+    pk = p.pk
+    summary = summarise_counted(home_code_counts(p, facts.mark_counts.get(pk, [])))
+    agreements = facts.agreements.get(pk, [])
+    agreed = {a.party for a in agreements if a.plan_version == p.plan_version}
+    alerts = facts.alert_dates.get(pk)
+    review, review_overdue = _review_colour(facts, p)
+    visit, visit_overdue = _visit_colour(facts, p)
+    assurance = providers.assurance.get(p.provider_id, duties.Colour.RED)
+    colours = [
+        keys.named_staff(
+            named=p.named_staff_member_id is not None, works_there=p.staff_works_there
+        ),
+        keys.plan(
+            has_timetable=p.has_timetable,
+            is_emergency_unagreed=p.is_emergency and p.full_plan_agreed_on is None,
+            all_agreed=agreed >= PARTIES,
+            ever_agreed=bool(agreements),
+        ),
+        assurance,
+        keys.todays_register(
+            expected=facts.expected_today.get(pk, ()),
+            marked=facts.marked_today.get(pk, ()),
+            cutoffs_passed=facts.sessions_past_cutoff,
+        ),
+        keys.attendance(present=summary.present, possible=summary.possible),
+        review,
+        visit,
+        keys.alert_tasks(earliest_open=min(alerts) if alerts else None, today=today),
+        _part_time_colour(facts, p),
+    ]
+    if facts.concerns is not None and p.pupil__school_id in facts.dsl_schools:
+        counts = facts.concerns.get(p.pupil_id, {"new": 0, "open": 0})
+        colours.append(keys.concerns(new=counts["new"], open_=counts["open"] + counts["new"]))
+    unregistered = p.provider_id in providers.unregistered or p.provider_id not in facts.providers
+    flags = {
+        name
+        for name, on in (
+            ("unregistered", unregistered),
+            ("review_overdue", review_overdue),
+            ("visit_overdue", visit_overdue),
+            ("assurance_lapsed", assurance is duties.Colour.RED),
+        )
+        if on
+    }
+    return Line(
+        pk,
+        p.pupil_id,
+        p.pupil__school_id,
+        p.provider_id,
+        p.named_staff_member_id,
+        p.pupil__legal_last_name,
+        p.pupil__legal_first_name,
+        colours.count(duties.Colour.RED),
+        colours.count(duties.Colour.AMBER),
+        frozenset(flags),
+    )
+
+
+# Every party whose agreement a plan needs (duties.PlanFacts.parties).
+PARTIES = frozenset(PARTY_WORDS)
+
+
 def build(user: User, facts: Facts) -> Board:
-    """The whole board, most red first (filtered() narrows it)."""
-    rows = [row_for(user, facts, p, linked=False) for p in facts.placements]
-    columns = _columns(facts)
-    for row in rows:
-        row.shown = row.in_order([key for key, _heading in columns])
-    schools, providers, staff = _options(facts, rows)
+    """The whole board, most red first (filtered() narrows it): every row's colours
+    counted from `keys`, its cells built only where shown (`shown`)."""
+    providers = _providers(facts)
+    lines = [_line(facts, p, providers) for p in facts.placements]
+    schools, providers_offered, staff = _options(facts, lines)
     return Board(
-        rows=most_red_first(rows),
-        counts=_counts(rows),
-        columns=columns,
+        rows=_most_red_first(lines),
+        counts=_counts(lines),
+        columns=_columns(facts),
         schools=schools,
-        providers=providers,
+        providers=providers_offered,
         staff=staff,
         today=facts.today,
-        shown_in_all=len(rows),
+        shown_in_all=len(lines),
         not_started=facts.not_started,
     )
 
 
-def shown(user: User, facts: Facts, rows: Sequence[Row], *, linked: bool = True) -> list[Row]:
-    """The rows a page (or a download) shows, in the same order, each built again from
-    its placement read whole (selectors.board_placements_shown: the pupil's school, the
-    provider and who is named, for the row's words and links) and the same facts, so
-    every cell is what it was when the rows were sorted and filtered. The board's
-    colours, order, counts and filters are worked out for every row from the narrow
-    read of `board_facts`; only the rows shown are read whole. A download, which links
-    nowhere, asks for them not `linked`."""
-    whole = board_placements_shown(user, [row.placement.pk for row in rows])
+def shown(user: User, facts: Facts, rows: Sequence[Line], *, linked: bool = True) -> list[Row]:
+    """The rows a page (or a download) shows, in the same order, each built whole from
+    its placement (selectors.board_placements_shown: the pupil's school, the provider
+    and who is named, for the row's words and links) and the same facts the rows were
+    sorted, filtered and counted by, so every cell has the colour its line counted. A
+    download, which links nowhere, asks for them not `linked`."""
+    whole = board_placements_shown(user, [line.pk for line in rows])
     columns = [key for key, _heading in _columns(facts)]
     dressed = []
-    for row in rows:
-        placement = whole.get(row.placement.pk)
-        if placement is None:  # no longer active since the rows were read: shown as read
-            dressed.append(row)
+    for line in rows:
+        placement = whole.get(line.pk)
+        if placement is None:  # out of the user's scope since the rows were read
             continue
-        again = row_for(user, facts, placement, linked=linked)
-        again.shown = again.in_order(columns)
-        dressed.append(again)
+        row = row_for(user, facts, placement, linked=linked)
+        row.shown = row.in_order(columns)
+        dressed.append(row)
     return dressed
 
 
@@ -420,8 +556,8 @@ def filtered(board: Board, filters: Filters) -> Board:
 NOT_STARTED_TAG = "Red: Not recorded as started"
 
 
-def as_sheet(board: Board) -> tuple[list[str], list[list[object]]]:
-    """The board's rows as a spreadsheet: the child, who commissioned the placement,
+def as_sheet(board: Board, shown: list[Row]) -> tuple[list[str], list[list[object]]]:
+    """The board's rows (`shown`, built whole) as a spreadsheet: the child, who commissioned the placement,
     then for each duty shown its colour and tag, and what it means. A placement still
     planned after its start date (which the page warns of above the board) follows, one
     row each, every duty red as not watched: the file never loses that child."""
@@ -429,7 +565,7 @@ def as_sheet(board: Board) -> tuple[list[str], list[list[object]]]:
     for _key, heading in board.columns:
         header += [heading, f"{heading}: why"]
     rows: list[list[object]] = []
-    for row in board.rows:
+    for row in shown:
         cells: list[object] = [
             row.pupil.upn,
             row.pupil.display_name,

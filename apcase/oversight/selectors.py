@@ -5,12 +5,16 @@ else the board shows is read for those placements only, through each app's own
 selectors and models, in a fixed number of queries however many children there are."""
 
 import datetime
+import json
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, NamedTuple
 
-from django.db.models import Exists, Max, Min, OuterRef, Q, QuerySet
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import BooleanField, Exists, F, Func, Max, Min, OuterRef, Q, QuerySet
+from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 
 from apcase.access import policies
@@ -40,6 +44,35 @@ from apcase.safeguarding.models import ConcernStatus
 from apcase.safeguarding.selectors import concerns_visible_to
 
 SESSIONS = codes.Session.values
+
+
+class _Among(Func):
+    """`field IN (ids)` with the ids as one parameter, however many there are: an array
+    on PostgreSQL, a JSON list elsewhere. Each of the board's facts is read for every
+    child on it, over a thousand at one authority's scale, and a query naming each id as
+    a parameter of its own cost more to write out and parse than to answer."""
+
+    output_field = BooleanField()
+
+    def __init__(self, field: str, ids: Collection[int]) -> None:
+        super().__init__(F(field))
+        self.ids = sorted(ids)
+
+    def as_sql(  # type: ignore[override]
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any
+    ) -> tuple[str, tuple[Any, ...]]:
+        column, params = compiler.compile(self.source_expressions[0])
+        # The column as Django compiled and quoted it; the ids are a parameter.
+        sql = f"{column} IN (SELECT value FROM json_each(%s))"  # noqa: S608  # nosec B608
+        return sql, (*params, json.dumps(self.ids))
+
+    def as_postgresql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any
+    ) -> tuple[str, tuple[Any, ...]]:
+        column, params = compiler.compile(self.source_expressions[0])
+        return f"{column} = ANY(%s::bigint[])", (*params, self.ids)
+
+
 ALERT_KINDS = (FollowUpTask.Kind.ABSENCE, FollowUpTask.Kind.REGISTER_MISSING)
 
 
@@ -55,44 +88,72 @@ def board_scope(user: User) -> Q | None:
     return any_of(parts)
 
 
-def board_placements(user: User) -> QuerySet[Placement]:
-    """Children in AP now (active placements) whom the user's board shows, each with
-    what its duties read of it: whether it has a timetable and whether its named staff
-    member works at the pupil's school now (`policies.works_there`, the rule of
-    `placements.watch.named_staff_member_now` asked of the database)."""
+def _in_board_scope(user: User) -> QuerySet[Placement]:
     scope = board_scope(user)
     if scope is None:
         return Placement.objects.none()
     return (
         placements_visible_to(user)
-        .filter(scope, status=Placement.Status.ACTIVE)
+        .filter(scope)
         .select_related("provider__provider_profile")
         .annotate(
             has_timetable=Exists(PlacementSession.objects.filter(placement=OuterRef("pk"))),
             staff_works_there=policies.works_there("named_staff_member_id", "pupil__school_id"),
         )
+    )
+
+
+def board_placements(user: User) -> QuerySet[Placement]:
+    """Children in AP now (active placements) whom the user's board shows, each with
+    what its duties read of it: whether it has a timetable and whether its named staff
+    member works at the pupil's school now (`policies.works_there`, the rule of
+    `placements.watch.named_staff_member_now` asked of the database)."""
+    return (
+        _in_board_scope(user)
+        .filter(status=Placement.Status.ACTIVE)
         .order_by("pupil__legal_last_name", "pupil__legal_first_name", "pk")
     )
 
 
-def board_rows_read(user: User) -> QuerySet[Placement]:
+# What the board reads of every row to sort, filter and count it (keys.py): the
+# placement's own values and its pupil's school and names, no model instances.
+LINE_FIELDS = (
+    "pk",
+    "pupil_id",
+    "pupil__school_id",
+    "provider_id",
+    "named_staff_member_id",
+    "staff_works_there",
+    "has_timetable",
+    "is_emergency",
+    "full_plan_agreed_on",
+    "plan_version",
+    "start_date",
+    "first_review_date",
+    "part_time_timetable",
+    "planned_end_date",
+    "dual_registered",
+    "arranged_by",
+    "pupil__legal_last_name",
+    "pupil__legal_first_name",
+)
+
+
+def board_rows_read(user: User) -> list[Any]:
     """`board_placements` as every row's colours, order and filters read them: the
-    placement, its pupil, the pupil's school and the named staff member, not the
-    authority, provider or its profile (the providers are read once each by
-    `board_facts`). The page's own rows are read again whole (`board_placements_shown`)."""
-    return (
-        board_placements(user)
-        .select_related(None)
-        .select_related("pupil")
-        .prefetch_related("pupil__school", "named_staff_member")
-    )
+    values of `LINE_FIELDS`, one named tuple a placement (attributes as the fields,
+    `pk` and `pupil__school_id` included), not the placement, its pupil, the authority or
+    the provider (read once each by `board_facts`). The page's own rows are read again
+    whole (`board_placements_shown`)."""
+    return list(board_placements(user).select_related(None).values_list(*LINE_FIELDS, named=True))
 
 
 def board_placements_shown(user: User, ids: list[int]) -> dict[int, Placement]:
     """The placements of the rows a page (or a download) shows, whole: the pupil's
     school and authority, the provider and the named staff member, for the row's
-    words and links."""
-    return {p.pk: p for p in board_placements(user).filter(pk__in=ids)}
+    words and links. Read whatever their status now: a placement ended since its row
+    was read is still shown as it was read, never dropped from the page."""
+    return {p.pk: p for p in _in_board_scope(user).filter(pk__in=ids)}
 
 
 def not_started(user: User, today: datetime.date) -> list[Placement]:
@@ -143,7 +204,10 @@ class Facts:
     """What the board read for its placements, keyed by placement id (or provider or
     pupil id), each read once for all of them."""
 
-    placements: list[Placement]
+    placements: list[Any]  # board_rows_read's named tuples
+    # The schools and named staff members of the rows, by id: the filters' choices.
+    schools: dict[int, Organisation] = field(default_factory=dict)
+    staff: dict[int, User] = field(default_factory=dict)
     not_started: list[Placement] = field(default_factory=list)
     mark_counts: dict[int, list[MarkCount]] = field(default_factory=dict)
     marked_today: dict[int, set[str]] = field(default_factory=dict)
@@ -177,12 +241,12 @@ def _mark_counts(
     statement as every mark), and the sessions of today each has a current mark for."""
     counts: dict[int, list[MarkCount]] = defaultdict(list)
     for pid, observed, code, n in KeptMarkCount.objects.filter(
-        placement_id__in=ids, n__gt=0
+        _Among("placement_id", ids), n__gt=0
     ).values_list("placement_id", "observed", "code", "n"):
         counts[pid].append((observed, code, n))
     marked_today: dict[int, set[str]] = defaultdict(set)
     for pid, session in AttendanceMark.objects.filter(
-        placement_id__in=ids, is_current=True, date=today
+        _Among("placement_id", ids), is_current=True, date=today
     ).values_list("placement_id", "session"):
         marked_today[pid].add(session)
     return counts, marked_today
@@ -207,9 +271,9 @@ def home_code_counts(placement: Placement, counts: list[MarkCount]) -> list[tupl
 
 def _agreements(ids: list[int]) -> dict[int, list[Agreed]]:
     found: dict[int, list[Agreed]] = defaultdict(list)
-    for pid, party, version in PlacementAgreement.objects.filter(placement_id__in=ids).values_list(
-        "placement_id", "party", "plan_version"
-    ):
+    for pid, party, version in PlacementAgreement.objects.filter(
+        _Among("placement_id", ids)
+    ).values_list("placement_id", "party", "plan_version"):
         found[pid].append(Agreed(party, version))
     return found
 
@@ -221,13 +285,13 @@ def _reviews(
     first: of two held the same day, the later recorded decides), and the requests."""
     held: dict[int, list[Held]] = defaultdict(list)
     for pid, held_on, next_date in (
-        Review.objects.filter(placement_id__in=ids)
+        Review.objects.filter(_Among("placement_id", ids))
         .order_by("-held_on", "-id")
         .values_list("placement_id", "held_on", "next_review_date")
     ):
         held[pid].append(Held(held_on, next_date))
     asked: dict[int, list[datetime.date]] = defaultdict(list)
-    for pid, received_on in ReviewRequest.objects.filter(placement_id__in=ids).values_list(
+    for pid, received_on in ReviewRequest.objects.filter(_Among("placement_id", ids)).values_list(
         "placement_id", "received_on"
     ):
         asked[pid].append(received_on)
@@ -237,7 +301,7 @@ def _reviews(
 def _visits(ids: list[int], today: datetime.date) -> dict[int, Visits]:
     return {
         pid: Visits(last_done, next_scheduled)
-        for pid, last_done, next_scheduled in Visit.objects.filter(placement_id__in=ids)
+        for pid, last_done, next_scheduled in Visit.objects.filter(_Among("placement_id", ids))
         .values("placement_id")
         .annotate(
             last_done=Max(
@@ -256,9 +320,9 @@ def _visits(ids: list[int], today: datetime.date) -> dict[int, Visits]:
 def _expected_today(ids: list[int], today: datetime.date) -> dict[int, list[str]]:
     found: dict[int, list[str]] = defaultdict(list)
     for session in SESSIONS:
-        for pid in Placement.objects.filter(expected_on(today, session), pk__in=ids).values_list(
-            "pk", flat=True
-        ):
+        for pid in Placement.objects.filter(
+            expected_on(today, session), _Among("id", ids)
+        ).values_list("pk", flat=True):
             found[pid].append(session)
     return found
 
@@ -266,7 +330,7 @@ def _expected_today(ids: list[int], today: datetime.date) -> dict[int, list[str]
 def _alert_dates(ids: list[int]) -> dict[int, list[datetime.date]]:
     found: dict[int, list[datetime.date]] = defaultdict(list)
     for pid, day in FollowUpTask.objects.filter(
-        placement_id__in=ids, status=FollowUpTask.Status.OPEN, kind__in=ALERT_KINDS
+        _Among("placement_id", ids), status=FollowUpTask.Status.OPEN, kind__in=ALERT_KINDS
     ).values_list("placement_id", "date"):
         found[pid].append(day)
     return found
@@ -274,7 +338,7 @@ def _alert_dates(ids: list[int]) -> dict[int, list[datetime.date]]:
 
 def _part_time(user: User, ids: list[int]) -> dict[int, Any]:
     """{placement id: its agreed reintegration plan} where a phase is part time."""
-    plans = plans_visible_to(user).filter(placement_id__in=ids, status=PlanStatus.ACTIVE)
+    plans = plans_visible_to(user).filter(_Among("placement_id", ids), status=PlanStatus.ACTIVE)
     # One query of the plans' phases with their plan, in the plans' order (a later plan
     # of the same placement wins, as it always has): asked whether or not there is a
     # plan, so every board asks the same queries.
@@ -298,7 +362,7 @@ def _concerns(user: User, pupil_ids: list[int]) -> dict[int, dict[str, int]] | N
     found: dict[int, dict[str, int]] = defaultdict(lambda: {"new": 0, "open": 0})
     for pupil_id, status in (
         concerns_visible_to(user)
-        .filter(school_id__in=dsl_of, pupil_id__in=pupil_ids)
+        .filter(_Among("pupil_id", pupil_ids), school_id__in=dsl_of)
         .exclude(status=ConcernStatus.CLOSED)
         .values_list("pupil_id", "status")
     ):
@@ -307,7 +371,7 @@ def _concerns(user: User, pupil_ids: list[int]) -> dict[int, dict[str, int]] | N
 
 
 def board_facts(user: User, *, today: datetime.date | None = None) -> Facts:
-    facts = Facts(placements=list(board_rows_read(user)))
+    facts = Facts(placements=board_rows_read(user))
     facts.dsl_schools = policies.organisation_ids_for(user, policies.SAFEGUARDING_ROLES)
     if today is not None:
         facts.today = today
@@ -317,6 +381,14 @@ def board_facts(user: User, *, today: datetime.date | None = None) -> Facts:
         facts.concerns = _concerns(user, [])
         return facts
     provider_ids = {p.provider_id for p in facts.placements}
+    facts.schools = {
+        school.pk: school
+        for school in Organisation.objects.filter(
+            pk__in={p.pupil__school_id for p in facts.placements}
+        )
+    }
+    staff_ids = {p.named_staff_member_id for p in facts.placements} - {None}
+    facts.staff = {person.pk: person for person in User.objects.filter(pk__in=staff_ids)}
     facts.mark_counts, facts.marked_today = _mark_counts(ids, facts.today)
     facts.expected_today = _expected_today(ids, facts.today)
     facts.alert_dates = _alert_dates(ids)

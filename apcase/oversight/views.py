@@ -1,5 +1,3 @@
-from dataclasses import replace
-
 from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
@@ -49,13 +47,13 @@ def board(request: SignedInRequest) -> HttpResponse:
     # downloads, still cover every row the filters keep; only the page's rows are read
     # whole for their words and links.
     paged = paginate(request, shown.rows, noun="placement")
-    paged = replace(paged, rows=compliance.shown(request.user, facts, paged.rows))
     return render(
         request,
         "oversight/board.html",
         {
             "board": shown,
             "paged": paged,
+            "rows": compliance.shown(request.user, facts, paged.rows),
             "form": form,
             "filtered": filters != compliance.Filters(),
             "query_string": request.GET.urlencode(),
@@ -73,7 +71,7 @@ def board_export(request: SignedInRequest, fmt: str) -> HttpResponseBase:
     facts = board_facts_to_export(request.user)
     shown, _form, _filters = _shown(request, facts)
     header, rows = compliance.as_sheet(
-        replace(shown, rows=compliance.shown(request.user, facts, shown.rows, linked=False))
+        shown, compliance.shown(request.user, facts, shown.rows, linked=False)
     )
     return download(fmt, Sheet(f"compliance-board-{timezone.localdate():%Y-%m-%d}", header, rows))
 

@@ -10,6 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from apcase.accounts.roles import Role
+from apcase.directory.models import ProviderProfile, Registration
+from apcase.directory.tests.factories import assure_fully
 from apcase.monitoring.models import AttendanceMark, FollowUpTask
 from apcase.monitoring.services import submit_register
 from apcase.oversight import board as compliance
@@ -19,6 +21,8 @@ from apcase.placements.models import Placement
 from apcase.placements.tests.factories import START, agree_all, make_placement
 from apcase.placements.watch import named_staff_member_now
 from apcase.referrals.tests.factories import make_pupil, person
+from apcase.reviews.models import Decision
+from apcase.reviews.tests.factories import make_review
 from tests.helpers import assert_page
 
 URL = reverse("oversight:board")
@@ -35,7 +39,9 @@ def _html(response):  # type: ignore[no-untyped-def]
 
 
 def _rows(user):  # type: ignore[no-untyped-def]
-    return compliance.build(user, board_facts(user)).rows
+    """Every row of the user's board, in its order, built whole."""
+    facts = board_facts(user)
+    return compliance.shown(user, facts, compliance.build(user, facts).rows)
 
 
 def _mark(placement, day, session, observed, by):  # type: ignore[no-untyped-def]
@@ -388,6 +394,19 @@ def _as_shown(rows, *, links=True):  # type: ignore[no-untyped-def]
     ]
 
 
+def _keys(lines):  # type: ignore[no-untyped-def]
+    return [(line.pk, line.reds, line.ambers, sorted(line.flags)) for line in lines]
+
+
+def _counts(rows):  # type: ignore[no-untyped-def]
+    """The counts at the top of the board, from rows built whole."""
+    children = compliance.Count("", "Children in AP", len({r.placement.pupil_id for r in rows}))
+    return [children] + [
+        compliance.Count(key, label, len({r.placement.pupil_id for r in rows if key in r.flags}))
+        for key, label in compliance.SHOW.items()
+    ]
+
+
 def _read_whole(user, facts):  # type: ignore[no-untyped-def]
     """The board as it was built before: every row from its placement read whole."""
     rows = [compliance.row_for(user, facts, p) for p in board_placements(user)]
@@ -397,7 +416,54 @@ def _read_whole(user, facts):  # type: ignore[no-untyped-def]
     return compliance.most_red_first(rows)
 
 
-@settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck))
+def _vary(world, placement, child):  # type: ignore[no-untyped-def]
+    """The planned end date, a review, an open alert and the provider's assurance."""
+    today = timezone.localdate()
+    end = child["end"]
+    Placement.objects.filter(pk=placement.pk).update(
+        # Never before the start (the database refuses it).
+        planned_end_date=(
+            None if end is None else max(placement.start_date, today + datetime.timedelta(days=end))
+        )
+    )
+    held_on = today - datetime.timedelta(days=10)
+    next_dates = {
+        "next named": today + datetime.timedelta(days=20),
+        "no next named": None,
+        "next past": today - datetime.timedelta(days=1),
+    }
+    if child["review"] in next_dates:
+        # A review that decided to end the placement names no next one (the placement
+        # not ended yet).
+        next_date = next_dates[child["review"]]
+        decision = Decision.CONTINUE if next_date else Decision.END
+        make_review(placement, held_on=held_on, next_review_date=next_date, decision=decision)
+    if child["alert"] is not None:
+        FollowUpTask.objects.create(
+            placement=placement,
+            kind=FollowUpTask.Kind.ABSENCE,
+            date=today + datetime.timedelta(days=child["alert"]),
+            session="am",
+            detail="Not seen",
+        )
+    provider = child["provider"]
+    ProviderProfile.objects.update_or_create(
+        organisation=world.provider,
+        defaults={
+            "registration": (
+                Registration.UNREGISTERED if provider == "unregistered" else Registration.REGISTERED
+            )
+        },
+    )
+    if provider == "nothing recorded":
+        world.provider.assurance_records.all().delete()
+    else:
+        days = {"expiring": 10, "expired": -1}.get(provider, 400)
+        world.provider.assurance_records.all().delete()
+        assure_fully(world.provider, expires_on=today + datetime.timedelta(days=days))
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
 @given(
     child=st.fixed_dictionaries(
         {
@@ -409,6 +475,15 @@ def _read_whole(user, facts):  # type: ignore[no-untyped-def]
             "part_time": st.booleans(),
             "arranged_by_la": st.booleans(),
             "start": st.integers(min_value=0, max_value=120),
+            # Days from today of the planned end date (None: none), which a part-time
+            # timetable in the plan ends with: past, within a week, later.
+            "end": st.sampled_from([None, -3, 3, 40]),
+            "review": st.sampled_from(["none", "next named", "no next named", "next past"]),
+            "alert": st.sampled_from([None, 0, -2]),
+            # The provider all the rows so far share: its assurance and registration.
+            "provider": st.sampled_from(
+                ["nothing recorded", "in date", "expiring", "expired", "unregistered"]
+            ),
         }
     ),
     page=st.integers(min_value=1, max_value=4),
@@ -445,25 +520,35 @@ def test_each_page_is_the_slice_of_the_whole_board_read_whole(
         _mark(placement, datetime.date(2026, 9, 7), "am", "present", lead)
     if child["agreed"]:
         agree_all(placement, lead)
+    _vary(world, placement, child)
 
     for user in (lead, client_for(Role.SCHOOL_DSL).user):
         facts = board_facts(user)
         board = compliance.build(user, facts)
         every_row_whole = _read_whole(user, facts)
-        # Sorted, filtered and counted from the narrow read, in the same order and the
-        # same colours and words; the rows shown are those of the whole read, links too.
-        assert _as_shown(board.rows, links=False) == _as_shown(every_row_whole, links=False)
+        # Sorted, filtered and counted from each duty's colour alone (keys.py), in the
+        # order, with the red and amber and the flags, of the rows built whole; the
+        # rows shown are those of the whole read, links too.
+        assert _keys(board.rows) == [
+            (r.placement.pk, r.reds, r.ambers, sorted(r.flags)) for r in every_row_whole
+        ]
+        assert board.counts == _counts(every_row_whole)
         whole = compliance.shown(user, facts, board.rows)
         assert _as_shown(whole) == _as_shown(every_row_whole)
         for row in board.rows:
             # Whether the named staff member works there now, asked of the database for
             # every row, is what the placement's own pages work out for it alone.
-            alone = named_staff_member_now(Placement.objects.get(pk=row.placement.pk))
-            assert row.cells["named_staff"].is_red == (alone is None), row.placement.pk
+            alone = named_staff_member_now(Placement.objects.get(pk=row.pk))
+            assert (row.reds, row.ambers) == next(
+                (r.reds, r.ambers) for r in every_row_whole if r.placement.pk == row.pk
+            )
+            cell = next(r for r in whole if r.placement.pk == row.pk).cells["named_staff"]
+            assert cell is not None
+            assert cell.is_red == (alone is None), row.pk
 
     client = client_for(Role.HEADTEACHER)
     facts = board_facts(client.user)
-    rows = [row.placement.pk for row in compliance.build(client.user, facts).rows]
+    rows = [line.pk for line in compliance.build(client.user, facts).rows]
     text = _html(client.get(URL, {"page": str(page)}))
     pages = max(1, -(-len(rows) // 2))
     on_page = rows[(min(page, pages) - 1) * 2 : min(page, pages) * 2]
