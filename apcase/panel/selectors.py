@@ -22,7 +22,7 @@ from apcase.accounts.models import Organisation, User
 from apcase.accounts.roles import Role
 from apcase.chronology.services import log_access, log_accesses
 from apcase.core.queries import one_or_404
-from apcase.pupils.models import Carer
+from apcase.pupils.models import Carer, display_name_of
 from apcase.referrals.models import EmergencyPlacement, Referral, ReferralDocument
 
 from .models import InclusionPanel, LetterSent, PanelDecision, PanelMeeting, cutoff_days
@@ -258,17 +258,57 @@ _PUPIL_NAME = (
 
 
 def agenda_page_of(meeting: PanelMeeting) -> dict[str, Any]:
-    """`agenda_of` with only the columns the agenda page shows."""
-    return _agenda(
-        meeting,
-        Referral.objects.select_related("pupil", "school").only(
-            "status", "submitted_at", "pupil_id", "school_id", *_PUPIL_NAME, "school__name"
-        ),
-        EmergencyPlacement.objects.select_related("pupil", "placement__provider").only(
-            "created_at", "pupil_id", "placement_id", *_PUPIL_NAME, "placement__provider__name"
-        ),
-        PanelDecision.objects.only("meeting_id", "referral_id", "emergency_id", "outcome"),
+    """`agenda_of` with only what the agenda page shows of each item, its referrals as
+    values, each as the table prints it: no model built for a referral, its pupil or
+    its school. The referrals on the agenda and those decided at it and since moved on
+    are read as two sets, each by its own index, and put together by the database (a
+    UNION), rather than every referral read to match the ids of the two."""
+    columns = ("pk", "status", "submitted_at", *_PUPIL_NAME, "school__name", "document_count")
+    documents = (
+        ReferralDocument.objects.filter(referral=OuterRef("pk"))
+        .order_by()
+        .values("referral")
+        .annotate(count=Count("pk"))
+        .values("count")
     )
+    # Unordered parts: the UNION is ordered as a whole (SQLite refuses ordered parts).
+    counted = Referral.objects.order_by().annotate(document_count=Coalesce(Subquery(documents), 0))
+    decided_here = (
+        PanelDecision.objects.filter(meeting=meeting, referral__isnull=False)
+        .order_by()
+        .values("referral_id")
+    )
+    rows = (
+        counted.filter(meeting=meeting)
+        .values(*columns)
+        .union(counted.filter(pk__in=decided_here).values(*columns))
+        .order_by("submitted_at", "pk")
+    )
+    emergencies = (
+        EmergencyPlacement.objects.select_related("pupil", "placement__provider")
+        .only("created_at", "pupil_id", "placement_id", *_PUPIL_NAME, "placement__provider__name")
+        .filter(meeting=meeting)
+        .order_by("-created_at", "-pk")
+    )
+    decisions: dict[Any, PanelDecision] = {}
+    for decision in PanelDecision.objects.only(
+        "meeting_id", "referral_id", "emergency_id", "outcome"
+    ).filter(meeting=meeting):
+        decisions[decision.referral_id or f"e{decision.emergency_id}"] = decision
+    return {
+        "referral_items": [(_agenda_row(row), decisions.get(row["pk"])) for row in rows],
+        "emergency_items": [(e, decisions.get(f"e{e.pk}")) for e in emergencies],
+    }
+
+
+def _agenda_row(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "pk": row["pk"],
+        "pupil": display_name_of(*(row[name] for name in _PUPIL_NAME)),
+        "school": row["school__name"],
+        "status": row["status"],
+        "document_count": row["document_count"],
+    }
 
 
 def _agenda(
