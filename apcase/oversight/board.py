@@ -445,12 +445,33 @@ def _part_time_colour(facts: Facts, p: Any) -> duties.Colour:
     )
 
 
-def _line(facts: Facts, p: Any, providers: _Providers) -> Line:
+# What one mark counts for (present, possible) by what decides its home school's code:
+# (observed, the school's code, dual registered, arranged by the LA).
+Weights = dict[tuple[str, str, bool, bool], tuple[int, int]]
+
+
+def _present_possible(facts: Facts, p: Any, weights: Weights) -> tuple[int, int]:
+    """As `_attendance`'s summary: each kind of mark's weight worked out once a board
+    by the same functions (`home_code_counts`, `summarise_counted`), then counted."""
+    present = possible = 0
+    by_la = p.arranged_by == Placement.ArrangedBy.LA
+    for observed, code, n in facts.mark_counts.get(p.pk, ()):
+        key = (observed, code, p.dual_registered, by_la)
+        weight = weights.get(key)
+        if weight is None:
+            one = summarise_counted(home_code_counts(p, [(observed, code, 1)]))
+            weight = weights[key] = (one.present, one.possible)
+        present += weight[0] * n
+        possible += weight[1] * n
+    return present, possible
+
+
+def _line(facts: Facts, p: Any, providers: _Providers, weights: Weights) -> Line:
     """The row of one placement as `row_for` would colour it (`keys` for each cell),
     from what board_facts read of it (`selectors.board_rows_read`'s named tuple)."""
     today = facts.today
     pk = p.pk
-    summary = summarise_counted(home_code_counts(p, facts.mark_counts.get(pk, [])))
+    present, possible = _present_possible(facts, p, weights)
     agreements = facts.agreements.get(pk, [])
     agreed = {a.party for a in agreements if a.plan_version == p.plan_version}
     alerts = facts.alert_dates.get(pk)
@@ -473,7 +494,7 @@ def _line(facts: Facts, p: Any, providers: _Providers) -> Line:
             marked=facts.marked_today.get(pk, ()),
             cutoffs_passed=facts.sessions_past_cutoff,
         ),
-        keys.attendance(present=summary.present, possible=summary.possible),
+        keys.attendance(present=present, possible=possible),
         review,
         visit,
         keys.alert_tasks(earliest_open=min(alerts) if alerts else None, today=today),
@@ -515,7 +536,8 @@ def build(user: User, facts: Facts) -> Board:
     """The whole board, most red first (filtered() narrows it): every row's colours
     counted from `keys`, its cells built only where shown (`shown`)."""
     providers = _providers(facts)
-    lines = [_line(facts, p, providers) for p in facts.placements]
+    weights: Weights = {}
+    lines = [_line(facts, p, providers, weights) for p in facts.placements]
     schools, providers_offered, staff = _options(facts, lines)
     return Board(
         rows=_most_red_first(lines),
