@@ -290,13 +290,16 @@ class PlacementAttendance:
     summary: AttendanceSummary
     weeks: list[WeekBar]
     absences: list[AttendanceMark]
+    # Every mark that replaced another (a correction, or the home school's code), with
+    # what it replaced and who recorded it, in the order they were recorded.
+    corrections: list[AttendanceMark]
 
 
 def attendance_shown_for(placement: Placement) -> PlacementAttendance:
     """`attendance_of_placement`'s summary and weekly bars, counted by the database (a
     row for each week and kind of mark, not a model built for each of a year of
-    marks), and its absences, the only marks the page lists, with their home-school
-    codes read from `placement` itself as each mark's are there."""
+    marks), and the only marks the page lists: its absences, with their home-school
+    codes read from `placement` itself as each mark's are there, and its corrections."""
     weeks: dict[datetime.date, list[tuple[str, int]]] = defaultdict(list)
     for week, observed, code, n in (
         AttendanceMark.objects.filter(placement=placement, is_current=True)
@@ -306,17 +309,22 @@ def attendance_shown_for(placement: Placement) -> PlacementAttendance:
         .order_by()
     ):
         weeks[week].append((_home_code_in(placement, observed, code), n))
-    absences = list(
-        AttendanceMark.objects.filter(
-            placement=placement, is_current=True, observed__in=sorted(codes.ABSENT)
-        ).order_by("date", "session")
+    # The absences and the corrections in one read, by session and then the time each
+    # was recorded (a placement has one current mark a session, so its absences keep
+    # their order): a placement with no correction asks as many queries as one with many.
+    listed = list(
+        AttendanceMark.objects.filter(placement=placement)
+        .filter(Q(is_current=True, observed__in=sorted(codes.ABSENT)) | Q(supersedes__isnull=False))
+        .select_related("recorded_by", "supersedes")
+        .order_by("date", "session", "recorded_at")
     )
-    for mark in absences:
+    for mark in listed:
         mark.placement = placement
     return PlacementAttendance(
         summary=summarise_counted(counted for week in weeks.values() for counted in week),
         weeks=[WeekBar(start, summarise_counted(weeks[start])) for start in sorted(weeks)],
-        absences=absences,
+        absences=[m for m in listed if m.is_current and m.observed in codes.ABSENT],
+        corrections=[m for m in listed if m.supersedes_id is not None],
     )
 
 
@@ -372,15 +380,6 @@ def attendance_summaries_of_placements(
 def attendance_of_pupil(pupil: Pupil) -> AttendanceSummary:
     """Across every placement the pupil has had, in the home school's codes."""
     return _counted(MarkCount.objects.filter(placement__pupil=pupil))
-
-
-def mark_history(placement: Placement) -> QuerySet[AttendanceMark]:
-    """Every mark ever recorded, corrections with what they replaced."""
-    return (
-        AttendanceMark.objects.filter(placement=placement)
-        .select_related("recorded_by", "supersedes")
-        .order_by("date", "session", "recorded_at")
-    )
 
 
 # --- follow-ups, check-ins, visits -------------------------------------------------

@@ -377,9 +377,7 @@ def placement(request: SignedInRequest, placement_id: int) -> HttpResponse:
             "school_side": school_side,
             "can_check_in": policies.can_record_check_in(request.user, found),
             "can_raise_concern": policies.can_raise_concern_from(request.user, found),
-            "history": selectors.mark_history(found).exclude(supersedes=None)
-            if shown.summary.recorded
-            else [],
+            "history": shown.corrections,
             "absences": shown.absences,
             "can_code": policies.can_code_attendance_of(request.user, found),
         },

@@ -274,6 +274,24 @@ def test_the_placement_page_reads_as_many_queries_for_ten_days_of_marks_as_for_o
     assert "Home school coded it O" in html  # the correction is in the history
 
 
+def test_the_placement_page_asks_as_many_queries_before_any_mark_as_with_corrections(
+    world, provider_staff, lead
+):
+    """The absences and the corrections are read together, so a placement with no
+    marks yet (the demo's) asks the same queries as one with a year of them."""
+    placement, first = _absent(world, provider_staff)
+    services.code_absence(first, by=lead, code="O")
+    unmarked = make_placement(world.school, world.provider)  # after the register
+    client = sign_in(Client(), lead)
+    _placement_page(client, unmarked)  # warm the session and caches
+    html, before_any = _placement_page(client, unmarked)
+    assert "No attendance has been recorded yet." in html
+    html, corrected = _placement_page(client, placement)
+    assert "Home school coded it O" in html
+    assert "<strong>O</strong> – Absent, other unauthorised reason" in html
+    assert corrected == before_any
+
+
 # --- dual registration -------------------------------------------------------------
 
 
