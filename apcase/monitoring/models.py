@@ -5,6 +5,10 @@ from apcase.core.models import TimeStampedModel, user_fk
 from apcase.reference import attendance as codes
 from apcase.reference.attendance import Session
 
+# "Morning", "Afternoon": get_session_display() builds the choices into a dict at each
+# call, which a page listing a year of marks paid for every row.
+SESSION_LABELS = dict(Session.choices)
+
 
 class AttendanceMark(models.Model):
     """One register entry. Marks are never rewritten: a correction is a new row that
@@ -74,6 +78,11 @@ class AttendanceMark(models.Model):
     @property
     def meaning(self) -> str:
         return codes.get(self.home_code).meaning
+
+    @property
+    def session_label(self) -> str:
+        """`get_session_display()`, looked up in labels made once."""
+        return str(SESSION_LABELS.get(self.session, self.session))
 
     @property
     def observed_label(self) -> str:

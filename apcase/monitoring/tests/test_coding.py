@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from apcase.accounts.roles import Role
 from apcase.chronology.models import AuditEvent
+from apcase.core import words
 from apcase.core.attention import items_for
 from apcase.core.errors import NotPermitted, ValidationFailed
 from apcase.monitoring import selectors, services
@@ -289,6 +290,9 @@ def test_the_placement_page_asks_as_many_queries_before_any_mark_as_with_correct
     html, corrected = _placement_page(client, placement)
     assert "Home school coded it O" in html
     assert "<strong>O</strong> – Absent, other unauthorised reason" in html
+    day = words.govuk_date(DAY)
+    assert f"{day} morning</td>" in html  # the absence's session
+    assert f"{day} Morning</td>" in html  # the correction's
     assert corrected == before_any
 
 
