@@ -10,6 +10,7 @@
   missed register is listed whether or not the cut-off check has run), and the weekly
   check-ins not yet recorded (past 20, a count linking to the page listing every one)."""
 
+from django.db.models import Count, IntegerField, Subquery, Value, Window
 from django.urls import reverse
 from django.utils import timezone
 
@@ -25,6 +26,7 @@ from apcase.core.attention import (
 )
 from apcase.core.words import counted, govuk_time
 from apcase.placements.models import Placement
+from apcase.pupils.models import Pupil
 
 from . import selectors
 from .models import FollowUpTask, Session
@@ -66,16 +68,31 @@ def _in_ap(row: selectors.InApToday) -> AttentionItem:
 def in_ap_now(user: User) -> list[AttentionItem]:
     """The first IN_AP_SHOWN children in alternative provision today by surname, each
     with today's attendance, and past them one item with how many there are in all,
-    linking to the page listing every one (core.attention.capped's rule, the marks of
-    the children shown read at once)."""
+    linking to the page listing every one (core.attention.capped's rule). How many
+    placements and how many children there are is read in the query of the first (a
+    window count, and a count of the children computed once for the query), and the
+    marks of those shown in one more: two queries however long the list."""
+    if not policies.can_watch_in_ap_today(user):
+        return []
     today = timezone.localdate()
     placements = selectors.in_ap_today_placements(user, today=today)
-    rows = selectors.with_todays_marks(list(placements[:IN_AP_SHOWN]), today=today)
-    items = [_in_ap(row) for row in rows]
-    if len(rows) == IN_AP_SHOWN and placements.count() > IN_AP_SHOWN:
-        # A child may attend two providers (one additional part time): the list has a
-        # row a placement, the count says how many children.
-        count = placements.order_by().values("pupil_id").distinct().count()
+    # A child may attend two providers (one additional part time): the list has a row
+    # a placement, the count says how many children.
+    children = (
+        Pupil.objects.filter(pk__in=placements.order_by().values("pupil_id"))
+        .order_by()
+        .annotate(one=Value(1))
+        .values("one")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    first = list(
+        placements.annotate(
+            _in_all=Window(Count("pk")), _children=Subquery(children, output_field=IntegerField())
+        )[:IN_AP_SHOWN]
+    )
+    items = [_in_ap(row) for row in selectors.with_todays_marks(first, today=today)]
+    if first and first[0]._in_all > IN_AP_SHOWN:
         more = all_listed_at(
             "children in alternative provision today",
             reverse("monitoring:in_ap_today"),
@@ -83,7 +100,7 @@ def in_ap_now(user: User) -> list[AttentionItem]:
             roles=IN_AP_WATCHERS,
             heading=Heading.IN_AP_NOW,
         )
-        items.append(more(count))
+        items.append(more(first[0]._children))
     return items
 
 

@@ -28,7 +28,6 @@ from apcase.core.attention import (
     AttentionItem,
     Heading,
     all_listed_at,
-    capped,
     capped_in_one_read,
     capped_list,
 )
@@ -68,9 +67,14 @@ def watched_concerns(user: User) -> list[tuple[Placement, watch.Concern]]:
         scope |= Q(pupil__school_id__in=school_ids)
     today = timezone.localdate()
     calendars = watch.Calendars()
+    placements = watch.with_staff_memberships(selectors.open_placements_to_watch(scope))
+    for placement in placements:
+        # Each school's calendar read up front, not only once an end date is near: the
+        # page asks as many queries whatever the dates (one a school, read once).
+        calendars.of(placement.pupil.school)
     return [
         (placement, concern)
-        for placement in watch.with_staff_memberships(selectors.open_placements_to_watch(scope))
+        for placement in placements
         for concern in watch.concerns(placement, today=today, calendars=calendars)
     ]
 
@@ -144,8 +148,9 @@ def _plan_to_agree(placement: Placement) -> AttentionItem:
 
 def _school_plans_to_agree(user: User) -> list[AttentionItem]:
     """The school's plans awaiting agreement, starting soonest first: past PLANS_SHOWN,
-    one item says how many and links to the page listing every one."""
-    return capped(
+    one item says how many and links to the page listing every one (counted in the
+    query of those shown: a school's open placements are a few dozen)."""
+    return capped_in_one_read(
         selectors.plans_awaiting_agreement(user),
         _plan_to_agree,
         shown=PLANS_SHOWN,

@@ -27,7 +27,7 @@ from apcase.referrals.tests.factories import (
     person,
 )
 from conftest import sign_in
-from tests.helpers import assert_page
+from tests.helpers import assert_page, queries_asked
 
 from .worklist_page import work_list
 
@@ -264,6 +264,41 @@ def test_the_home_page_makes_as_many_queries_for_many_children_as_for_one(
         client.get("/")
         with django_assert_max_num_queries(few[role]):
             assert client.get("/").status_code == 200
+
+
+def test_the_schools_page_asks_as_many_queries_past_20_of_a_list_and_with_an_end_date_near(
+    world, clock, user_with_role
+):
+    """The inclusion lead's page asks the same queries for one child in alternative
+    provision, with no end date near, as for more than 20 children and plans to agree
+    (how many in all is read with the first 20) and a placement ending within days (the
+    school's calendar is read whatever the dates): the demo and a whole authority ask
+    alike."""
+    client = sign_in(Client(), user_with_role(Role.INCLUSION_LEAD))
+
+    def children(first: int, count: int, **fields) -> None:  # type: ignore[no-untyped-def]
+        for n in range(first, first + count):
+            pupil = make_pupil(world.school, legal_first_name="Child", legal_last_name=f"P{n:03d}")
+            make_placement(world.school, world.provider, pupil=pupil, **fields)
+
+    children(0, 1)
+    client.get("/")  # the session, warmed
+    few = queries_asked(client, ["/"], contains="Child P000")
+    children(1, 21)
+    children(22, 1, planned_end_date=TODAY + datetime.timedelta(days=3))
+
+    assert (
+        queries_asked(
+            client,
+            ["/"],
+            contains=[
+                "All 23 children in alternative provision today",
+                "All 23 plans awaiting agreement",
+                "Placement ending soon: Child P022",
+            ],
+        )
+        == few
+    )
 
 
 @pytest.mark.parametrize("role", [Role.INCLUSION_LEAD, Role.HEADTEACHER])
