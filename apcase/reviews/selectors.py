@@ -296,14 +296,14 @@ def needing_review_for(user: User, *, today: datetime.date | None = None) -> lis
     if scope is None:
         return []
     today = today or timezone.localdate()
-    requests: dict[int, list[ReviewRequest]] = {}
+    asked: dict[int, list[ReviewRequest]] = {}
     for request in ReviewRequest.objects.filter(
         _told_of(user, "placement__"), placement__status=Placement.Status.ACTIVE
     ).order_by("-received_on", "-pk"):
-        requests.setdefault(request.placement_id, []).append(request)
+        asked.setdefault(request.placement_id, []).append(request)
     placements = (
         with_latest_review(Placement.objects.filter(scope, status=Placement.Status.ACTIVE))
-        .filter(_due_before(today) | Q(pk__in=list(requests)))
+        .filter(_due_before(today) | Q(pk__in=list(asked)))
         .select_related("pupil", "pupil__school", "provider", "named_staff_member")
         .order_by("pupil__legal_last_name", "pk")
     )
@@ -317,7 +317,7 @@ def needing_review_for(user: User, *, today: datetime.date | None = None) -> lis
         # window before it.
         due = [
             OpenRequest(request=r, due=True, within_window=False)
-            for r in requests.get(placement.pk, [])
+            for r in asked.get(placement.pk, [])
             if last_held is None or last_held < r.received_on - window
         ]
         state = ReviewState(
