@@ -119,17 +119,21 @@ def paginate(
     per_page: int | None = None,
     pick_page_first: bool = False,
     count_in_page: bool = False,
+    values: Sequence[str] = (),
 ) -> Paged[M]:
     """The page of `rows` that `?page=` asks for (see the module's docstring), of
     `per_page` rows (PAGE_SIZE unless given).
 
-    `pick_page_first` (a queryset, of models or values): the page's primary keys are read
+    `pick_page_first` (a queryset of model rows): the page's primary keys are read
     first, without the joins of `select_related`, and only those rows are then read with
     the joins (two short queries). For a list whose order the database cannot read from
     an index through the joins (the LA's referral list joins every referral's pupil), it
     stops PostgreSQL joining and sorting every row to keep a page of them; the keys are
     passed as values, not as a subquery, so the second read goes by primary key rather
-    than reading every row the filters admit to match them.
+    than reading every row the filters admit to match them. With `values` (column
+    names), the page's rows are read as those values: the count and the keys are read
+    before any of their joins is made, as a values queryset would make them for every
+    row the filters admit.
 
     `count_in_page` (a queryset): the count is read in the query of the page (or of its
     keys), as a window over every row the filters admit, rather than by a COUNT of its
@@ -141,9 +145,9 @@ def paginate(
         raise ValueError("Order the rows (ending with pk) before paginating them.")
     size = per_page or PAGE_SIZE
     if count_in_page and isinstance(rows, QuerySet):
-        found, number, total = _page_counted(request, rows, size, pick_page_first)
+        found, number, total = _page_counted(request, rows, size, pick_page_first, values)
     else:
-        found, number, total = _page_then_count(request, rows, size, pick_page_first)
+        found, number, total = _page_then_count(request, rows, size, pick_page_first, values)
     pages = max(1, -(-total // size))
     first_index = (number - 1) * size + 1 if total else 0
     query = request.GET
@@ -163,7 +167,11 @@ def paginate(
 
 
 def _page_then_count(
-    request: HttpRequest, rows: "QuerySet[Any] | Sequence[M]", size: int, pick_page_first: bool
+    request: HttpRequest,
+    rows: "QuerySet[Any] | Sequence[M]",
+    size: int,
+    pick_page_first: bool,
+    values: Sequence[str],
 ) -> tuple[list[M], int, int]:
     """A page's rows, its number and the list's count: one COUNT, then the page."""
     paginator: Paginator[M] = Paginator(rows, size, allow_empty_first_page=True)
@@ -174,8 +182,15 @@ def _page_then_count(
         start = page.start_index() - 1 if total else 0
         # values_list reads no table but the list's own and those its filters join.
         picked = rows.values_list("pk", flat=True)
-        return list(rows.filter(pk__in=list(picked[start : start + size]))), number, total
+        return _rows_of(rows, list(picked[start : start + size]), values), number, total
     return list(page.object_list), number, total
+
+
+def _rows_of(rows: "QuerySet[Any]", keys: list[Any], values: Sequence[str]) -> list[Any]:
+    """The rows of the list with these keys (passed as values), in the list's order: as
+    models, or as the `values` named."""
+    found = rows.filter(pk__in=keys)
+    return list(found.values(*values) if values else found)
 
 
 # What each row of a page read with its list's count carries the count as.
@@ -183,20 +198,24 @@ _TOTAL = "rows_in_the_list"
 
 
 def _page_counted(
-    request: HttpRequest, rows: "QuerySet[Any]", size: int, pick_page_first: bool
+    request: HttpRequest,
+    rows: "QuerySet[Any]",
+    size: int,
+    pick_page_first: bool,
+    values: Sequence[str],
 ) -> tuple[list[Any], int, int]:
     """A page's rows, its number and the list's count, the count read with the rows."""
     number = page_number(request.GET.get(PAGE_PARAMETER))
-    found, total = _read_counted(rows, (number - 1) * size, size, pick_page_first)
+    found, total = _read_counted(rows, (number - 1) * size, size, pick_page_first, values)
     if not found and number > 1:  # past the end: the last page, or the first of none
         total = rows.count()
         number = max(1, -(-total // size))
-        found, total = _read_counted(rows, (number - 1) * size, size, pick_page_first)
+        found, total = _read_counted(rows, (number - 1) * size, size, pick_page_first, values)
     return found, number, total
 
 
 def _read_counted(
-    rows: "QuerySet[Any]", start: int, size: int, pick_page_first: bool
+    rows: "QuerySet[Any]", start: int, size: int, pick_page_first: bool, values: Sequence[str]
 ) -> tuple[list[Any], int]:
     """The `size` rows from `start` and how many rows the list holds (0 if none is
     found), in one query: COUNT(*) OVER () beside each row (two with `pick_page_first`)."""
@@ -205,7 +224,7 @@ def _read_counted(
         keys = list(counted.values_list("pk", _TOTAL)[start : start + size])
         if not keys:
             return [], 0
-        return list(rows.filter(pk__in=[pk for pk, _ in keys])), keys[0][1]
+        return _rows_of(rows, [pk for pk, _ in keys], values), keys[0][1]
     found = list(counted[start : start + size])
     if not found:
         return [], 0

@@ -43,13 +43,20 @@ def referral_list(request: SignedInRequest) -> HttpResponse:
     """The referrals, a page at a time: the open ones unless the user asks for closed
     ones or all (`?status=`)."""
     show = selectors.shown(request.GET.get("status"))
-    # Only the columns the table shows, as values: no model built for a row, nor for its
-    # pupil, school and meeting. The page's keys first (from the index of a panel's
-    # referrals by date), then only the page's rows joined to their pupils. (Reading the
-    # count with the keys would cost more: it reads every referral of the panel through
-    # that index, where a COUNT of its own reads the table in one sweep.)
-    referrals = selectors.referral_list_for(request.user, show).values(*_LIST_COLUMNS)
-    paged = paginate(request, referrals, noun=_REFERRAL_NOUNS[show], pick_page_first=True)
+    # The page's keys first (from the index of a panel's referrals by date, no join),
+    # then only the page's rows joined to their pupils, schools and meetings, read as
+    # the columns the table shows: no model built for a row, nor for its pupil, school
+    # and meeting. (Reading the count with the keys would cost more: it reads every
+    # referral of the panel through that index, where a COUNT of its own reads the
+    # table in one sweep.)
+    referrals = selectors.referral_list_for(request.user, show).select_related(None)
+    paged: Paged[dict[str, Any]] = paginate(
+        request,
+        referrals,
+        noun=_REFERRAL_NOUNS[show],
+        pick_page_first=True,
+        values=_LIST_COLUMNS,
+    )
     emergencies = selectors.emergencies_visible_to(request.user)
     return render(
         request,

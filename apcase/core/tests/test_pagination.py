@@ -191,3 +191,23 @@ def test_counting_in_the_page_of_an_empty_list_is_one_empty_page():
     rows = Organisation.objects.none().order_by("pk")
     paged = paginate(RequestFactory().get("/?page=4"), rows, noun="school", count_in_page=True)
     assert (paged.number, paged.pages, list(paged.rows), paged.summary) == (1, 1, [], "0 schools")
+
+
+def test_picking_the_page_first_reads_its_rows_as_values_after_counting_without_joins(
+    organisations,
+):
+    """With `values`, the count and the page's keys are read from the list's own table,
+    and only the page's rows are joined to read the columns named."""
+    request = RequestFactory().get("/list/?page=2")
+    columns = ("pk", "name", "local_authority__name")
+    plain = paginate(request, organisations.values(*columns), noun="school")
+    with CaptureQueriesContext(connection) as queries:
+        picked = paginate(
+            request, organisations, noun="school", pick_page_first=True, values=columns
+        )
+    assert picked.rows == plain.rows
+    assert picked.summary == plain.summary
+    count, keys, rows = (q["sql"].upper() for q in queries)
+    assert "JOIN" not in count
+    assert "JOIN" not in keys
+    assert "JOIN" in rows
