@@ -164,7 +164,7 @@ class Stack:
             "    for _ in range(n):\n"
             "        s = SessionStore()\n"
             "        s[SESSION_KEY] = str(user.pk)\n"
-            "        s[BACKEND_SESSION_KEY] = 'django.contrib.auth.backends.ModelBackend'\n"
+            "        s[BACKEND_SESSION_KEY] = 'apcase.accounts.backends.AccountBackend'\n"
             "        s[HASH_SESSION_KEY] = user.get_session_auth_hash()\n"
             "        s[DEVICE_ID_SESSION_KEY] = device.persistent_id\n"
             "        s[SESSION_STARTED_KEY] = time.time()\n"

@@ -1,22 +1,25 @@
 """The signed-in floor: what every signed-in page costs before its own work. A page
-reads the session, the user, their second-factor device, their roles now and their
-unread alerts, each once; it writes the session only to restart its idle clock, at
-most once a minute (docs/adr/0014)."""
+reads the session, the user with their unread alerts' count (one query: the sign-in
+backend's), their second-factor device and their roles now, each once; it writes the
+session only to restart its idle clock, at most once a minute (docs/adr/0014)."""
 
 import re
 from collections import Counter
 
 import pytest
+from django.contrib.auth import BACKEND_SESSION_KEY
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from apcase.accounts.roles import Role
+from apcase.accounts.tests.factories import UserFactory
+from apcase.notifications.models import Notification
 from tests.helpers import assert_page
 
 pytestmark = pytest.mark.django_db
 
-TABLE = re.compile(r'^SELECT .*? FROM "(\w+)"')
+TABLE = re.compile(r'^SELECT .* FROM "(\w+)"')  # the outer query's table
 
 
 def _tables_read(client) -> Counter[str]:  # type: ignore[no-untyped-def]
@@ -34,8 +37,34 @@ def test_a_signed_in_page_reads_each_thing_a_request_needs_once(client_for):
     client.get(reverse("accessibility"))  # the first request restarts the idle clock
     assert _tables_read(client) == {
         "django_session": 1,
-        "accounts_user": 1,
+        "accounts_user": 1,  # with the header's unread count as a subquery
         "otp_totp_totpdevice": 1,  # django-otp checks the device on every request
         "accounts_membership": 1,  # roles now, for the navigation
-        "notifications_notification": 1,  # the header's unread count
     }
+
+
+def test_the_unread_count_is_read_with_the_account_and_fresh_on_every_page(client_for):
+    client = client_for(Role.INCLUSION_LEAD)
+    assert " unread<" not in assert_page(client.get(reverse("accessibility")))
+
+    for person in (client.user, client.user, UserFactory()):  # the last someone else's
+        Notification.objects.create(recipient=person, subject="Alert", body="Body", link="/")
+
+    page = assert_page(client.get(reverse("accessibility")))
+    assert 'apcase-header__count">2<span class="govuk-visually-hidden"> unread' in page
+
+    response = client.post(reverse("notifications_read"))
+    assert response.status_code == 302
+    assert " unread<" not in assert_page(client.get(reverse("accessibility")))
+
+
+def test_a_session_begun_with_djangos_own_backend_signs_in_again(client_for):
+    client = client_for(Role.INCLUSION_LEAD)
+    session = client.session
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session.save()
+
+    response = client.get(reverse("home"))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
