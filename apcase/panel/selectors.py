@@ -257,13 +257,17 @@ _PUPIL_NAME = (
 )
 
 
-def agenda_page_of(meeting: PanelMeeting) -> dict[str, Any]:
-    """`agenda_of` with only what the agenda page shows of each item, its referrals as
-    values, each as the table prints it: no model built for a referral, its pupil or
-    its school. The referrals on the agenda and those decided at it and since moved on
-    are read as two sets, each by its own index, and put together by the database (a
-    UNION), rather than every referral read to match the ids of the two."""
-    columns = ("pk", "status", "submitted_at", *_PUPIL_NAME, "school__name", "document_count")
+def _decided_at(meeting: PanelMeeting) -> QuerySet[PanelDecision, Any]:
+    """The ids of the referrals decided at `meeting` (some have since moved on)."""
+    return (
+        PanelDecision.objects.filter(meeting=meeting, referral__isnull=False)
+        .order_by()
+        .values("referral_id")
+    )
+
+
+def _document_count() -> Coalesce:
+    """How many documents the referral of the row has, as a subquery (0 for none)."""
     documents = (
         ReferralDocument.objects.filter(referral=OuterRef("pk"))
         .order_by()
@@ -271,13 +275,19 @@ def agenda_page_of(meeting: PanelMeeting) -> dict[str, Any]:
         .annotate(count=Count("pk"))
         .values("count")
     )
+    return Coalesce(Subquery(documents), 0)
+
+
+def agenda_page_of(meeting: PanelMeeting) -> dict[str, Any]:
+    """`agenda_of` with only what the agenda page shows of each item, its referrals as
+    values, each as the table prints it: no model built for a referral, its pupil or
+    its school. The referrals on the agenda and those decided at it and since moved on
+    are read as two sets, each by its own index, and put together by the database (a
+    UNION), rather than every referral read to match the ids of the two."""
+    columns = ("pk", "status", "submitted_at", *_PUPIL_NAME, "school__name", "document_count")
     # Unordered parts: the UNION is ordered as a whole (SQLite refuses ordered parts).
-    counted = Referral.objects.order_by().annotate(document_count=Coalesce(Subquery(documents), 0))
-    decided_here = (
-        PanelDecision.objects.filter(meeting=meeting, referral__isnull=False)
-        .order_by()
-        .values("referral_id")
-    )
+    counted = Referral.objects.order_by().annotate(document_count=_document_count())
+    decided_here = _decided_at(meeting)
     rows = (
         counted.filter(meeting=meeting)
         .values(*columns)
@@ -322,21 +332,10 @@ def _agenda(
     # rather than joins to the decisions and documents: each referral is one row, so no
     # DISTINCT over every column of the referral and what it is read with.
     on_agenda = Referral.objects.filter(meeting=meeting).order_by().values("pk")
-    decided_here = (
-        PanelDecision.objects.filter(meeting=meeting, referral__isnull=False)
-        .order_by()
-        .values("referral_id")
-    )
-    documents = (
-        ReferralDocument.objects.filter(referral=OuterRef("pk"))
-        .order_by()
-        .values("referral")
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
+    decided_here = _decided_at(meeting)
     referrals = (
         referral_rows.filter(pk__in=on_agenda.union(decided_here))
-        .annotate(document_count=Coalesce(Subquery(documents), 0))
+        .annotate(document_count=_document_count())
         .order_by("submitted_at", "pk")
     )
     emergencies = emergency_rows.filter(meeting=meeting).order_by("-created_at", "-pk")
