@@ -377,7 +377,9 @@ def _waiting_carers() -> QuerySet[Carer]:
     sent = LetterSent.objects.filter(decision=OuterRef(OuterRef("pk"))).values("carer_id")
     return (
         Carer.objects.filter(pupil_id=OuterRef("item_pupil"), parental_responsibility=True)
-        .exclude(restriction__regex=r"\S")
+        # No restriction: blank (the equality, true of almost every carer, spares the
+        # regular expression a scan of every carer would run) or only spaces.
+        .filter(Q(restriction="") | ~Q(restriction__regex=r"\S"))
         .exclude(pk__in=sent)
     )
 
