@@ -214,6 +214,16 @@ def test_only_a_restricted_carer_left_unsent_means_nothing_to_send(world, scene,
     assert _letter_items(person(Role.LA_OFFICER, world.la)) == []
 
 
+def test_a_carer_whose_restriction_is_only_spaces_is_waited_for(world, scene, decision):
+    """Spaces are no restriction: that carer's letter is still to send, as a blank
+    restriction's is."""
+    CarerFactory(pupil=scene.pupil, name="Rob Stone", restriction="No contact: court order")
+    CarerFactory(pupil=scene.pupil, name="Jo Stone", restriction="  ")
+    items = _letter_items(person(Role.LA_OFFICER, world.la))
+    assert [item.title for item in items] == ["Send the decision letters for Riley Stone"]
+    assert "(Jo Stone)" in items[0].detail
+
+
 def test_letters_not_sent_are_the_la_officers_own_and_oldest_first(
     world, scene, decision, carers, monkeypatch
 ):
