@@ -113,6 +113,7 @@ NO_FORM = frozenset(
         "monitoring:placement",
         "monitoring:tasks",
         "monitoring:in_ap_today",
+        "monitoring:overdue_visits",
         "placements:plans_to_agree",
         "placements:missing_or_overdue",
         "monitoring:closed_tasks",

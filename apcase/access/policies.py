@@ -640,6 +640,16 @@ def can_follow_up(user: User) -> bool:
     return has_any_role(user, SCHOOL_PUPIL_ROLES)
 
 
+# Who may be given overdue visits to arrange: a school's staff (those they are named for,
+# and where they stand in) and an authority's officers, who stand in at its schools where
+# nobody holds a stand-in role (placements.watch.schools_stood_in_for).
+VISIT_ARRANGER_ROLES = SCHOOL_PUPIL_ROLES | {Role.LA_OFFICER}
+
+
+def can_arrange_overdue_visits(user: User) -> bool:
+    return has_any_role(user, VISIT_ARRANGER_ROLES)
+
+
 # Who watches each of the school's children in alternative provision today, with the
 # attendance recorded so far (the home page's list and the page listing every one).
 IN_AP_WATCHER_ROLES = frozenset({Role.INCLUSION_LEAD, Role.HEADTEACHER})

@@ -10,6 +10,8 @@
   missed register is listed whether or not the cut-off check has run), and the weekly
   check-ins not yet recorded (past 20, a count linking to the page listing every one)."""
 
+import datetime
+
 from django.db.models import Count, IntegerField, Subquery, Value, Window
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +25,7 @@ from apcase.core.attention import (
     all_listed_at,
     capped,
     capped_in_one_read,
+    capped_list,
 )
 from apcase.core.words import counted, govuk_time
 from apcase.placements.models import Placement
@@ -37,6 +40,8 @@ FOLLOW_UPS_SHOWN = 20
 IN_AP_SHOWN = 20  # past it, one item says how many children and links to them all
 IN_AP_WATCHERS = frozenset(selectors.IN_AP_WATCHER_ROLES)
 CHECK_INS_SHOWN = 20  # past it, one item says how many and links to them all
+VISITS_SHOWN = 20  # past it, one item says how many and links to them all
+VISIT_ARRANGERS = SCHOOL | {Role.LA_OFFICER}
 STATE_COLOURS = {
     "Present": "green",
     "Absent": "red",
@@ -137,9 +142,8 @@ def _follow_ups(user: User) -> list[AttentionItem]:
     )
 
 
-def _overdue_visits(user: User) -> list[AttentionItem]:
-    """Overdue visits the user is to arrange: the school's staff, and an authority's
-    officers at a school where nobody else can stand in (selectors.overdue_visits_for)."""
+def _overdue_visit(row: tuple[Placement, datetime.date]) -> list[AttentionItem]:
+    placement, due = row
     return [
         AttentionItem(
             title=f"Visit {placement.pupil.display_name} at {placement.provider}",
@@ -147,11 +151,30 @@ def _overdue_visits(user: User) -> list[AttentionItem]:
             detail=f"A visit was due by {due:%-d %B %Y}.",
             tag="Overdue",
             tag_colour="red",
-            roles=SCHOOL | {Role.LA_OFFICER},
+            roles=VISIT_ARRANGERS,
             heading=Heading.DUE,
         )
-        for placement, due in selectors.overdue_visits_for(user, today=timezone.localdate())
     ]
+
+
+def _overdue_visits(user: User) -> list[AttentionItem]:
+    """Overdue visits the user is to arrange: the school's staff, and an authority's
+    officers at a school where nobody else can stand in (selectors.overdue_visits_for,
+    every placement of such schools across the authority). The VISITS_SHOWN overdue
+    longest and, past them, one item with how many placements in all, linking to the
+    page listing every one (a child placed at two providers is counted for each)."""
+    return capped_list(
+        selectors.overdue_visits_for(user, today=timezone.localdate()),
+        _overdue_visit,
+        shown=VISITS_SHOWN,
+        more=all_listed_at(
+            "placements with a visit overdue",
+            reverse("monitoring:overdue_visits"),
+            shown=f"The {VISITS_SHOWN} overdue longest",
+            roles=VISIT_ARRANGERS,
+            heading=Heading.DUE,
+        ),
+    )
 
 
 def absences_to_code(user: User) -> list[AttentionItem]:

@@ -511,11 +511,32 @@ def overdue_visits_for(
     scope = Q(named_staff_member_id=user.pk, pupil__school_id__in=school_ids) | Q(
         pupil__school_id__in=standing_in
     )
-    return [
+    found = [
         (placement, due)
         for placement, due in overdue_visits(scope, today=today)
         if (named := watch.named_staff_member_now(placement)) is None or named.pk == user.pk
     ]
+    # Overdue longest first, then by the child's name: a total order, so the home page's
+    # first few and the full page's pages agree.
+    return sorted(
+        found,
+        key=lambda row: (
+            row[1],
+            row[0].pupil.legal_last_name,
+            row[0].pupil.legal_first_name,
+            row[0].pk,
+        ),
+    )
+
+
+def overdue_visits_read_by(
+    user: User, *, today: datetime.date
+) -> list[tuple[Placement, datetime.date]]:
+    """`overdue_visits_for`, for the page that lists them all: it names every child whose
+    visit is overdue, so the read is logged (the home page's few are not)."""
+    found = overdue_visits_for(user, today=today)
+    log_access(by=user, action="monitoring.overdue_visits_viewed", target=("overdue_visits", ""))
+    return found
 
 
 def get_visit_for(user: User, visit_id: int) -> Visit:

@@ -30,5 +30,6 @@ urlpatterns = [
     path("check-ins/", views.check_ins_due, name="check_ins_due"),
     path("placements/<int:placement_id>/check-in/", views.check_in, name="check_in"),
     path("placements/<int:placement_id>/visits/new/", views.schedule_visit, name="schedule_visit"),
+    path("visits/overdue/", views.overdue_visits, name="overdue_visits"),
     path("visits/<int:visit_id>/log/", views.log_visit, name="log_visit"),
 ]

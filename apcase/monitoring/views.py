@@ -316,6 +316,17 @@ def check_ins_due(request: SignedInRequest) -> HttpResponse:
     )
 
 
+@access_rule(policies.can_arrange_overdue_visits)
+def overdue_visits(request: SignedInRequest) -> HttpResponse:
+    """Every placement whose visit is overdue that the user is to arrange, overdue
+    longest first, a page at a time (the home page lists the first and links here for
+    the rest). A row a placement: a child at two providers is on two rows."""
+    found = selectors.overdue_visits_read_by(request.user, today=timezone.localdate())
+    paged: Paged[tuple[Placement, datetime.date]] = paginate(request, found, noun="placement")
+    rows = [{"placement": placement, "due": due} for placement, due in paged.rows]
+    return render(request, "monitoring/overdue_visits.html", {"paged": paged, "rows": rows})
+
+
 @access_rule(policies.can_follow_up)
 def closed_tasks(request: SignedInRequest) -> HttpResponse:
     """Closed follow-ups, newest first, a page at a time (every one, however old): who

@@ -253,6 +253,7 @@ FULL_LISTS = [
         "Referrals awaiting a panel meeting",
     ),
     ("staff@mk-pru.example", "/monitoring/check-ins/", "Weekly check-ins due"),
+    ("inclusion.lead@heronsgate.example", "/monitoring/visits/overdue/", "Overdue visits"),
     ("staff@mk-pru.example", "/reviews/reports-due/", "Reports due for reviews"),
     (
         "inclusion.lead@heronsgate.example",

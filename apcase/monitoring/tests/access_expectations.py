@@ -79,6 +79,7 @@ EXPECTATIONS = {
     "monitoring:absences_export": Expect(roles=SCHOOL_ROLES),
     "monitoring:absences_export_xlsx": Expect(roles=SCHOOL_ROLES),
     "monitoring:check_ins_due": Expect(roles=PROVIDER_ROLES),
+    "monitoring:overdue_visits": Expect(roles=SCHOOL_ROLES | {Role.LA_OFFICER}),
     "monitoring:check_in": Expect(roles=PROVIDER_ROLES, kwargs=placement_kwargs),
     "monitoring:schedule_visit": Expect(
         roles=VISITORS, kwargs=placement_kwargs, denied=404, role_status=NOT_SCHOOL
