@@ -114,6 +114,7 @@ NO_FORM = frozenset(
         "monitoring:tasks",
         "monitoring:in_ap_today",
         "monitoring:overdue_visits",
+        "directory:lapsing_assurance",
         "placements:plans_to_agree",
         "placements:missing_or_overdue",
         "monitoring:closed_tasks",

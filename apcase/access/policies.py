@@ -650,6 +650,12 @@ def can_arrange_overdue_visits(user: User) -> bool:
     return has_any_role(user, VISIT_ARRANGER_ROLES)
 
 
+def can_watch_authority_assurance(user: User) -> bool:
+    """Whether the user is told of the expiring or expired assurance of every provider in
+    their authority's directory (its officers)."""
+    return has_any_role(user, {Role.LA_OFFICER})
+
+
 # Who watches each of the school's children in alternative provision today, with the
 # attendance recorded so far (the home page's list and the page listing every one).
 IN_AP_WATCHER_ROLES = frozenset({Role.INCLUSION_LEAD, Role.HEADTEACHER})

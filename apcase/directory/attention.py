@@ -15,16 +15,18 @@ from django.utils import timezone
 from apcase.access import policies
 from apcase.accounts.models import User
 from apcase.accounts.roles import Role
-from apcase.core.attention import AttentionItem, Heading
+from apcase.core.attention import AttentionItem, Heading, all_listed_at, capped_list
 from apcase.core.words import counted
 
 from . import selectors, threshold
 from .assurance import Status, annotated_reasons
+from .models import AssuranceRecord
 from .services import lapse_text
 
 THRESHOLD_WATCHERS = policies.LA_DIRECTORY_EDITOR_ROLES | policies.PANEL_RECORDER_ROLES
 SCHOOL = frozenset({Role.INCLUSION_LEAD})
 LA = frozenset({Role.LA_OFFICER})
+LA_ASSURANCE_SHOWN = 20  # past it, one item says how many and links to them all
 
 
 def _provider_url(provider_id: int) -> str:
@@ -91,28 +93,43 @@ def assurance_items(user: User) -> list[AttentionItem]:
     return items
 
 
+def _la_assurance_item(row: tuple[AssuranceRecord, str]) -> list[AttentionItem]:
+    record, state = row
+    expired = state == Status.EXPIRED
+    provider = record.organisation
+    return [
+        AttentionItem(
+            title=f"Assurance {'expired' if expired else 'expiring'}: {provider.name}",
+            href=_provider_url(provider.pk),
+            detail=lapse_text(record, state),
+            tag="Expired" if expired else "Expiring",
+            tag_colour="red" if expired else "yellow",
+            roles=LA,
+            heading=Heading.PROVIDERS,
+        )
+    ]
+
+
 def la_assurance_items(user: User) -> list[AttentionItem]:
+    """The expiring or expired assurance of the providers in the officer's directory (a
+    record a kind: a provider whose insurance and DBS checks both lapse is on twice), the
+    LA_ASSURANCE_SHOWN that ran or run out first and, past them, one item with how many
+    in all, linking to the page listing every one."""
     la_ids = policies.organisation_ids_for(user, LA)
     if not la_ids:
         return []
-    items = []
-    for record, state in selectors.lapsing_assurance_in_authorities(
-        la_ids, today=timezone.localdate()
-    ):
-        expired = state == Status.EXPIRED
-        provider = record.organisation
-        items.append(
-            AttentionItem(
-                title=f"Assurance {'expired' if expired else 'expiring'}: {provider.name}",
-                href=_provider_url(provider.pk),
-                detail=lapse_text(record, state),
-                tag="Expired" if expired else "Expiring",
-                tag_colour="red" if expired else "yellow",
-                roles=LA,
-                heading=Heading.PROVIDERS,
-            )
-        )
-    return items
+    return capped_list(
+        selectors.lapsing_assurance_in_authorities(la_ids, today=timezone.localdate()),
+        _la_assurance_item,
+        shown=LA_ASSURANCE_SHOWN,
+        more=all_listed_at(
+            "providers' assurance records expiring or expired",
+            reverse("directory:lapsing_assurance"),
+            shown=f"The {LA_ASSURANCE_SHOWN} that ran or run out first",
+            roles=LA,
+            heading=Heading.PROVIDERS,
+        ),
+    )
 
 
 def items_for(user: User) -> list[AttentionItem]:

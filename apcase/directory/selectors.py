@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from apcase.access import policies
 from apcase.accounts.models import Organisation, User
-from apcase.accounts.roles import OrganisationKind
+from apcase.accounts.roles import OrganisationKind, Role
 from apcase.chronology.services import log_access
 
 from .assurance import (
@@ -374,6 +374,17 @@ def lapsing_assurance_in_authorities(
         for lapsing in lapsing_records(records, today=today)
     ]
     return sorted(found, key=lambda item: (item[0].expires_on, item[0].organisation.name))
+
+
+def lapsing_assurance_read_by(user: User, *, today: date) -> list[tuple[AssuranceRecord, Status]]:
+    """`lapsing_assurance_in_authorities` of the authorities where the user is an officer,
+    for the page that lists them all; the read is logged (the home page's few are not)."""
+    la_ids = policies.organisation_ids_for(user, {Role.LA_OFFICER})
+    found = lapsing_assurance_in_authorities(la_ids, today=today)
+    log_access(
+        by=user, action="directory.lapsing_assurance_viewed", target=("lapsing_assurance", "")
+    )
+    return found
 
 
 def providers_of_authorities(la_ids: Iterable[int]) -> QuerySet[Organisation]:

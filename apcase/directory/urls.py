@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.provider_list, name="provider_list"),
     path("add/", views.provider_add, name="provider_add"),
     path("import-gias/", views.gias_import, name="gias_import"),
+    path("assurance-lapsing/", views.lapsing_assurance, name="lapsing_assurance"),
     path("<int:provider_id>/", views.provider_detail, name="provider_detail"),
     path("<int:provider_id>/change/", views.provider_edit, name="provider_edit"),
     path("<int:provider_id>/sites/add/", views.site_add, name="site_add"),

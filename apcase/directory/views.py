@@ -66,6 +66,24 @@ def _filter_value(
     return value
 
 
+@access_rule(policies.can_watch_authority_assurance)
+def lapsing_assurance(request: SignedInRequest) -> HttpResponse:
+    """Every expiring or expired assurance record of the providers in the officer's
+    directory, the first to run out first, a page at a time (the home page lists the
+    first and links here for the rest)."""
+    found = selectors.lapsing_assurance_read_by(request.user, today=timezone.localdate())
+    paged = paginate(request, found, noun="assurance record")
+    rows = [
+        {
+            "record": record,
+            "expired": state == Status.EXPIRED,
+            "text": services.lapse_text(record, state),
+        }
+        for record, state in paged.rows
+    ]
+    return render(request, "directory/lapsing_assurance.html", {"paged": paged, "rows": rows})
+
+
 @access_rule(policies.can_view_directory)
 def provider_list(request: SignedInRequest) -> HttpResponse:
     query = request.GET

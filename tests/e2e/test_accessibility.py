@@ -254,6 +254,11 @@ FULL_LISTS = [
     ),
     ("staff@mk-pru.example", "/monitoring/check-ins/", "Weekly check-ins due"),
     ("inclusion.lead@heronsgate.example", "/monitoring/visits/overdue/", "Overdue visits"),
+    (
+        "la.officer@mk-council.example",
+        "/providers/assurance-lapsing/",
+        "Assurance expiring or expired",
+    ),
     ("staff@mk-pru.example", "/reviews/reports-due/", "Reports due for reviews"),
     (
         "inclusion.lead@heronsgate.example",

@@ -55,6 +55,7 @@ def evidence_kwargs(world, own):  # type: ignore[no-untyped-def]
 
 EXPECTATIONS = {
     "directory:provider_list": Expect(roles=READERS),
+    "directory:lapsing_assurance": Expect(roles={Role.LA_OFFICER}),
     "directory:provider_detail": Expect(roles=READERS, kwargs=provider_kwargs),
     "directory:provider_add": Expect(roles=EDITORS),
     "directory:provider_edit": Expect(roles=EDITORS, kwargs=provider_kwargs),
