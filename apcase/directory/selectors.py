@@ -373,7 +373,17 @@ def lapsing_assurance_in_authorities(
         for records in by_provider.values()
         for lapsing in lapsing_records(records, today=today)
     ]
-    return sorted(found, key=lambda item: (item[0].expires_on, item[0].organisation.name))
+    # A total order (the record's kind and key break a tie of date and provider), so the
+    # full list's pages never overlap whatever order the records were read in.
+    return sorted(
+        found,
+        key=lambda item: (
+            item[0].expires_on,
+            item[0].organisation.name,
+            item[0].kind,
+            -item[0].pk,
+        ),
+    )
 
 
 def lapsing_assurance_read_by(user: User, *, today: date) -> list[tuple[AssuranceRecord, Status]]:
