@@ -36,5 +36,17 @@ loglevel = os.environ.get("APCASE_LOG_LEVEL", "info")
 # Load the application in the master once, so that a bad configuration (APCASE_ENV unset,
 # no SECRET_KEY) stops the server at start rather than in every worker.
 preload_app = True
+
+
+def when_ready(server: object) -> None:
+    """In the master, before it forks the workers: import the libraries that are slow to
+    import and that a page imports on first use (charts, PDFs, the pack's stamp), so
+    every worker, and every worker started again after `max_requests`, has them already
+    rather than making the first person to open such a page wait one to two seconds."""
+    from apcase.core.slow_imports import import_slow_libraries  # noqa: PLC0415
+
+    import_slow_libraries()
+
+
 # No management socket: the platform restarts the service; nothing else should steer it.
 control_socket_disable = True

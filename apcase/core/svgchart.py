@@ -34,6 +34,11 @@ def _matplotlib() -> Any:
     return matplotlib
 
 
+def matplotlib_ready() -> None:
+    """Import matplotlib now (apcase/core/slow_imports.py), set up as charts need it."""
+    _matplotlib()
+
+
 _URL_REF = re.compile(r"url\(#([^)]+)\)")
 
 

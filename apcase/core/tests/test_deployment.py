@@ -137,6 +137,28 @@ def test_the_gunicorn_configuration_takes_bind_and_workers_from_the_environment(
     assert config["workers"] == 3
 
 
+def test_the_master_imports_the_slow_libraries_before_it_forks_the_workers():
+    # A page that draws a chart or a PDF imports its library on first use; gunicorn's
+    # master imports them before forking (when_ready), so no worker's first such
+    # request waits for the import.
+    code = (
+        "import json, runpy, sys; "
+        f"conf = runpy.run_path({str(GUNICORN_CONF)!r}); "
+        "names = ['matplotlib.figure', 'weasyprint', 'pikepdf', 'fpdf']; "
+        "before = [n in sys.modules for n in names]; "
+        "conf['when_ready'](None); "
+        "import matplotlib; "
+        "print(json.dumps([before, [n in sys.modules for n in names], "
+        "matplotlib.rcParams['svg.fonttype']]))"
+    )
+    result = run_python(code, production())
+    assert result.returncode == 0, result.stderr
+    before, after, fonttype = json.loads(result.stdout.strip().splitlines()[-1])
+    assert before == [False, False, False, False]
+    assert after == [True, True, True, True]
+    assert fonttype == "none"  # set up as the charts need it, not merely imported
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
