@@ -10,25 +10,32 @@ from apcase.core import links
 from apcase.core.links import record_url
 
 
-def _names_taking_one_key() -> list[str]:
-    """Every named URL of the project with one argument, an int, found by walking the
+def _url_names(keep) -> list[str]:  # type: ignore[no-untyped-def]
+    """Every named URL of the project whose pattern `keep` accepts, found by walking the
     URL configuration."""
     found = []
 
-    def walk(patterns, namespace):
+    def walk(patterns, namespace):  # type: ignore[no-untyped-def]
         for entry in patterns:
             if isinstance(entry, URLPattern):
-                converters = entry.pattern.converters
-                if entry.name and len(converters) == 1:
-                    (converter,) = converters.values()
-                    if type(converter).__name__ == "IntConverter":
-                        found.append(f"{namespace}{entry.name}")
+                if entry.name and keep(entry.pattern):
+                    found.append(f"{namespace}{entry.name}")
             else:
                 inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
                 walk(entry.url_patterns, inner)
 
     walk(get_resolver().url_patterns, "")
     return found
+
+
+def _takes_one_int(pattern) -> bool:  # type: ignore[no-untyped-def]
+    converters = list(pattern.converters.values())
+    return len(converters) == 1 and type(converters[0]).__name__ == "IntConverter"
+
+
+def _names_taking_one_key() -> list[str]:
+    """Every named URL of the project with one argument, an int."""
+    return _url_names(_takes_one_int)
 
 
 def test_every_url_of_one_key_is_the_address_reverse_gives():
@@ -72,19 +79,7 @@ def test_the_tag_writes_the_same_link_as_the_url_tag():
 
 
 def _names_taking_nothing() -> list[str]:
-    found = []
-
-    def walk(patterns, namespace):
-        for entry in patterns:
-            if isinstance(entry, URLPattern):
-                if entry.name and not entry.pattern.converters and "(?P" not in str(entry.pattern):
-                    found.append(f"{namespace}{entry.name}")
-            else:
-                inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
-                walk(entry.url_patterns, inner)
-
-    walk(get_resolver().url_patterns, "")
-    return found
+    return _url_names(lambda pattern: not pattern.converters and "(?P" not in str(pattern))
 
 
 def test_every_url_of_no_argument_is_the_address_reverse_gives():

@@ -21,6 +21,7 @@ from apcase.referrals.tests.factories import person
 from apcase.reviews import selectors
 from apcase.reviews.models import Decision, ReviewRequest
 from apcase.reviews.tests.factories import make_review
+from apcase.reviews.tests.test_overdue_at_scale import _shown
 
 TODAY = datetime.date(2026, 11, 18)
 START = TODAY - datetime.timedelta(weeks=20)
@@ -45,19 +46,6 @@ placements = st.lists(
     min_size=1,
     max_size=4,
 )
-
-
-def _shown(states):  # type: ignore[no-untyped-def]
-    return [
-        (
-            s.placement.pk,
-            s.overdue,
-            s.next.due if s.next else None,
-            s.next.missing if s.next else None,
-            [r.request.pk for r in s.requests_due],
-        )
-        for s in states
-    ]
 
 
 class TestRulesOverEveryPlacement(TestCase):
