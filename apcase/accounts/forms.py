@@ -1,6 +1,5 @@
 from typing import Any
 
-from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fluid, Layout, Size, Submit
 from django import forms
 from django.contrib.auth.forms import (
@@ -13,7 +12,7 @@ from django.contrib.auth.tokens import default_token_generator
 from django.contrib.sites.shortcuts import get_current_site
 from django.http import HttpRequest
 
-from apcase.core.forms import SimpleForm, YesNoField
+from apcase.core.forms import GovukFormHelper, SimpleForm, YesNoField
 from apcase.core.middleware import client_ip
 
 from . import services
@@ -39,7 +38,7 @@ class SignInForm(AuthenticationForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
+        self.helper = GovukFormHelper()
         self.helper.layout = Layout(
             Field.text("username", field_width=Fluid.TWO_THIRDS),
             Field.text("password", field_width=Fluid.TWO_THIRDS),
@@ -60,7 +59,7 @@ class TokenForm(forms.Form):
 
     def __init__(self, *args: Any, submit_label: str = "Continue", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
+        self.helper = GovukFormHelper()
         self.helper.layout = Layout(
             Field.text("token", field_width=10), Submit("submit", submit_label)
         )
@@ -81,7 +80,7 @@ class PasswordResetRequestForm(PasswordResetForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
+        self.helper = GovukFormHelper()
         self.helper.layout = Layout(
             Field.text("email", field_width=Fluid.TWO_THIRDS), Submit("submit", "Send reset link")
         )
@@ -121,7 +120,7 @@ class NewPasswordForm(SetPasswordForm):
         ].help_text = (
             "At least 12 characters. Avoid common passwords and anything like your name or email."
         )
-        self.helper = FormHelper()
+        self.helper = GovukFormHelper()
         self.helper.layout = Layout(
             Field.text("new_password1", field_width=Fluid.TWO_THIRDS),
             Field.text("new_password2", field_width=Fluid.TWO_THIRDS),
@@ -162,7 +161,7 @@ class InviteUserForm(forms.Form):
         self.fields["email"].error_messages["invalid"] = (
             "Enter an email address in the correct format, like name@example.org"
         )
-        self.helper = FormHelper()
+        self.helper = GovukFormHelper()
         self.helper.layout = Layout(
             Field.text("full_name", field_width=Fluid.TWO_THIRDS),
             Field.text("email", field_width=Fluid.TWO_THIRDS),
@@ -189,7 +188,7 @@ class AcceptInvitationForm(SetPasswordMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.invitation = invitation
         self.new_account = new_account
-        self.helper = FormHelper()
+        self.helper = GovukFormHelper()
         if not new_account:
             for name in ("full_name", "password1", "password2"):
                 del self.fields[name]
@@ -283,7 +282,7 @@ class OrganisationForm(forms.ModelForm):
         la_field.queryset = Organisation.objects.filter(kind=OrganisationKind.LOCAL_AUTHORITY)
         la_field.empty_label = "None"
         self.fields["name"].error_messages["required"] = "Enter the organisation's name"
-        self.helper = FormHelper()
+        self.helper = GovukFormHelper()
         self.helper.layout = Layout(
             *([Field.radios("kind", legend_size=Size.SMALL)] if creating else []),
             Field.text("name", field_width=Fluid.TWO_THIRDS),

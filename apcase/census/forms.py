@@ -1,11 +1,10 @@
 import datetime
 from typing import Any
 
-from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Submit
 from django import forms
 
-from apcase.core.forms import GovDateField, SimpleForm, date_field
+from apcase.core.forms import GovDateField, GovukFormHelper, SimpleForm, date_field
 from apcase.reference.census import APPlacementReason, CensusTerm
 
 from .dates import Census
@@ -27,7 +26,7 @@ class CensusForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
+        self.helper = GovukFormHelper()
         self.helper.form_method = "get"
         self.helper.layout = Layout(
             Field.radios("term", inline=True),

@@ -21,6 +21,17 @@ def show_domain_error(form: forms.BaseForm, error: DomainError) -> None:
             form.add_error(target, message)
 
 
+class GovukFormHelper(FormHelper):
+    """crispy-forms-gds' helper with the form tag marked `novalidate`, as the GOV.UK
+    Design System asks: the browser's own checks (a `minlength`, an email address's
+    shape) would otherwise stop the form in the browser with a message of its own, and
+    the person would never see the GOV.UK error summary the server gives."""
+
+    def __init__(self, form: forms.BaseForm | None = None) -> None:
+        super().__init__(form)
+        self.attrs = {"novalidate": ""}
+
+
 class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
     """Django's field, refusing an id too large for a database integer (for example
     99999999999999999999) as it refuses any unknown id: SQLite raised OverflowError on
@@ -67,7 +78,7 @@ class ConfirmForm(forms.Form):
     def __init__(self, *args: Any, submit_label: str, warning: bool = False, **kwargs: Any):
         super().__init__(*args, **kwargs)
         css_class = "govuk-button--warning" if warning else ""
-        self.helper = FormHelper()
+        self.helper = GovukFormHelper()
         self.helper.layout = Layout(Submit("submit", submit_label, css_class=css_class))
 
 
@@ -233,7 +244,7 @@ class SimpleForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
+        self.helper = GovukFormHelper()
         self.helper.layout = Layout(
             *(
                 date_field(name) if isinstance(field, GovDateField) else name

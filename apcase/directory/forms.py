@@ -1,11 +1,10 @@
 from typing import Any
 
-from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fieldset, Fluid, Layout, Size, Submit
 from django import forms
 
 from apcase.accounts.models import Organisation
-from apcase.core.forms import GovDateField, YesNoField, date_field
+from apcase.core.forms import GovDateField, GovukFormHelper, YesNoField, date_field
 from apcase.core.uploads import lazy_upload_hint
 
 from .assurance import annotated_reasons
@@ -93,7 +92,7 @@ class ProviderForm(forms.Form):
                 self.fields[
                     name
                 ].help_text = "From GIAS: changed by the next GIAS import, not here."
-        self.helper = FormHelper()
+        self.helper = GovukFormHelper()
         self.helper.layout = Layout(
             Fieldset(
                 Field.text("name", field_width=Fluid.TWO_THIRDS),
@@ -158,7 +157,7 @@ class SiteForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
+        self.helper = GovukFormHelper()
         self.helper.layout = Layout(
             Field.text("name", field_width=Fluid.TWO_THIRDS),
             Field.text("street", field_width=Fluid.TWO_THIRDS),
@@ -180,7 +179,7 @@ class ServiceForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
+        self.helper = GovukFormHelper()
         self.helper.layout = Layout(
             Field.select("category"),
             Field.text("name", field_width=Fluid.TWO_THIRDS),
@@ -212,7 +211,7 @@ class InspectionForm(forms.Form):
             self.fields[f"area_{key}"] = forms.ChoiceField(
                 label=label, choices=area_choices, required=False
             )
-        self.helper = FormHelper()
+        self.helper = GovukFormHelper()
         self.helper.layout = Layout(
             Field.radios("scale", legend_size=Size.SMALL),
             date_field("inspected_on"),
@@ -256,7 +255,7 @@ class AssuranceForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
+        self.helper = GovukFormHelper()
         self.helper.layout = Layout(
             Field.radios("kind", legend_size=Size.SMALL),
             date_field("received_on"),
@@ -313,7 +312,7 @@ class GiasUploadForm(forms.Form):
             )
         self.fields["scope"].choices = choices  # type: ignore[attr-defined]
         self.single_choice = choices[0][0] if len(choices) == 1 else None
-        self.helper = FormHelper()
+        self.helper = GovukFormHelper()
         self.helper.layout = Layout(
             Field("file"),
             *([] if self.single_choice else [Field.radios("scope")]),

@@ -1,10 +1,9 @@
 from typing import Any
 
-from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Hidden, Layout, Submit
 from django import forms
 
-from apcase.core.forms import GovDateField, SimpleForm, YesNoField, date_field
+from apcase.core.forms import GovDateField, GovukFormHelper, SimpleForm, YesNoField, date_field
 from apcase.reference import attendance as codes
 
 
@@ -160,7 +159,7 @@ class RegisterDayForm(forms.Form):
     def __init__(self, *args: Any, providers: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["provider"].choices = [(p.pk, p.name) for p in providers]  # type: ignore[attr-defined]
-        self.helper = FormHelper()
+        self.helper = GovukFormHelper()
         self.helper.form_method = "get"
         self.helper.layout = Layout(
             Field.select("provider") if len(providers) > 1 else Hidden("provider", providers[0].pk),

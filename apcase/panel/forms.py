@@ -1,12 +1,17 @@
 import datetime
 from typing import Any
 
-from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fieldset, Fluid, Layout, Size, Submit
 from django import forms
 
 from apcase.accounts.models import Organisation, User
-from apcase.core.forms import GovDateField, ModelMultipleChoiceField, ReasonIfChanged, date_field
+from apcase.core.forms import (
+    GovDateField,
+    GovukFormHelper,
+    ModelMultipleChoiceField,
+    ReasonIfChanged,
+    date_field,
+)
 from apcase.directory.forms import ProviderChoiceField
 from apcase.placements.models import Placement
 from apcase.reference.attendance import Weekday
@@ -86,7 +91,7 @@ class MeetingForm(_MeetingFields):
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
+        self.helper = GovukFormHelper()
         self.helper.layout = Layout(
             Field.select("panel"),
             date_field("date"),
@@ -116,7 +121,7 @@ class SeriesForm(_MeetingFields):
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
+        self.helper = GovukFormHelper()
         self.helper.layout = Layout(
             Field.select("panel"),
             Field.select("nth"),
@@ -149,7 +154,7 @@ class DeclarationForm(forms.Form):
         self.fields["referral"].queryset = referrals  # type: ignore[attr-defined]
         field: Any = self.fields["referral"]
         field.label_from_instance = lambda r: f"Referral for {r.pupil.display_name}"
-        self.helper = FormHelper()
+        self.helper = GovukFormHelper()
         self.helper.layout = Layout(
             Field.select("referral"),
             Field.textarea("interest", rows=3),
@@ -181,7 +186,7 @@ class DecisionForm(forms.Form):
         self.fields["outcome"].choices = [  # type: ignore[attr-defined]
             (value, PanelDecision.Outcome(value).label) for value in outcomes
         ]
-        self.helper = FormHelper()
+        self.helper = GovukFormHelper()
         self.helper.layout = Layout(*self.layout_items(), Submit("submit", "Record decision"))
 
     def layout_items(self) -> list[Any]:
@@ -299,7 +304,7 @@ class MeetingEditForm(ReasonIfChanged):
             "online_link": meeting.online_link,
         }
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
+        self.helper = GovukFormHelper()
         self.helper.layout = Layout(
             date_field("date"),
             Field.text("start_time", field_width=5),
@@ -326,7 +331,7 @@ class PostponeForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
+        self.helper = GovukFormHelper()
         self.helper.layout = Layout(
             date_field("date"),
             Field.textarea("reason", rows=3),
@@ -339,7 +344,7 @@ class CancelForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
+        self.helper = GovukFormHelper()
         self.helper.layout = Layout(
             Field.textarea("reason", rows=3),
             Submit("submit", "Cancel meeting", css_class="govuk-button--warning"),

@@ -1,6 +1,5 @@
 from typing import Any
 
-from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
 
@@ -8,6 +7,7 @@ from apcase.accounts.models import User
 from apcase.accounts.selectors import staff_of
 from apcase.core.forms import (
     GovDateField,
+    GovukFormHelper,
     ModelMultipleChoiceField,
     ReasonIfChanged,
     SimpleForm,
@@ -149,7 +149,7 @@ class AgreementForm(_Form):
         super().__init__(*args, **kwargs)
         self.fields["carer"].queryset = carers  # type: ignore[attr-defined]
         self.fields["carer"].label_from_instance = _carer_label  # type: ignore[attr-defined]
-        self.helper.attrs = {"enctype": "multipart/form-data"}
+        self.helper.attrs["enctype"] = "multipart/form-data"
 
 
 def _carer_label(carer: Carer) -> str:
@@ -180,7 +180,7 @@ class EndForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
+        self.helper = GovukFormHelper()
         self.helper.layout = Layout(
             Field("ended_on", context={"fieldset": True}),
             Field.radios("destination", legend_size=Size.SMALL),
@@ -197,7 +197,7 @@ class ExtendForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
+        self.helper = GovukFormHelper()
         self.helper.layout = Layout(
             Field("new_end_date", context={"fieldset": True}),
             Field.textarea("reason", rows=4),
@@ -219,7 +219,7 @@ class SitesForm(forms.Form):
         self.fields["sites"].label_from_instance = lambda site: (  # type: ignore[attr-defined]
             f"{site.name}: {', '.join(site.address_lines)}"
         )
-        self.helper = FormHelper()
+        self.helper = GovukFormHelper()
         self.helper.layout = Layout(
             Field.checkboxes("sites", legend_size=Size.MEDIUM),
             Submit("submit", "Save the sites"),

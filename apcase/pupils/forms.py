@@ -1,12 +1,11 @@
 from typing import Any
 
-from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fieldset, Fluid, Layout, Size, Submit
 from django import forms
 from django.db.models import QuerySet
 
 from apcase.accounts.models import Organisation
-from apcase.core.forms import GovDateField, YesNoField, date_field
+from apcase.core.forms import GovDateField, GovukFormHelper, YesNoField, date_field
 from apcase.reference.census import (
     MAX_SUSPENSION_DAYS_PER_YEAR,
     ContactMethod,
@@ -131,7 +130,7 @@ class PupilForm(forms.Form):
         else:
             for name in ("looked_after", "child_protection_plan", "child_in_need"):
                 del self.fields[name]
-        self.helper = FormHelper()
+        self.helper = GovukFormHelper()
         self.helper.layout = Layout(*parts, "version", Submit("submit", submit_label))
 
     def pupil_values(self) -> dict[str, Any]:
@@ -184,7 +183,7 @@ class CarerForm(forms.Form):
 
     def __init__(self, *args: Any, submit_label: str = "Save carer", **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
+        self.helper = GovukFormHelper()
         self.helper.layout = Layout(
             Field.text("name", field_width=Fluid.TWO_THIRDS),
             Field.text("relationship", field_width=Fluid.ONE_THIRD),
@@ -262,7 +261,7 @@ class ExclusionForm(forms.Form):
             Field.textarea("notes"),
             Submit("submit", submit_label),
         ]
-        self.helper = FormHelper()
+        self.helper = GovukFormHelper()
         self.helper.layout = Layout(*fields)
 
     def clean(self) -> dict[str, Any]:
@@ -315,7 +314,7 @@ class ImportForm(forms.Form):
             parts.insert(0, Field.select("school"))
         else:
             del self.fields["school"]
-        self.helper = FormHelper()
+        self.helper = GovukFormHelper()
         self.helper.layout = Layout(*parts)
 
 
@@ -329,7 +328,7 @@ class PhotoForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
+        self.helper = GovukFormHelper()
         self.helper.layout = Layout(Field("photo"), Submit("submit", "Save photo"))
 
 
@@ -344,7 +343,7 @@ class ChronologyFilterForm(forms.Form):
     def __init__(self, *args: Any, kinds: dict[str, str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [("", "All types"), *kinds.items()]  # type: ignore[attr-defined]
-        self.helper = FormHelper()
+        self.helper = GovukFormHelper()
         self.helper.form_method = "get"
         self.helper.layout = Layout(
             "kind", date_field("since"), date_field("until"), Submit("filter", "Filter")

@@ -2,13 +2,18 @@ import dataclasses
 import datetime
 from typing import Any
 
-from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fieldset, Fluid, Layout, Size, Submit
 from django import forms
 from django.utils import timezone
 
 from apcase.accounts.models import Organisation, User
-from apcase.core.forms import GovDateField, ModelMultipleChoiceField, YesNoField, date_field
+from apcase.core.forms import (
+    GovDateField,
+    GovukFormHelper,
+    ModelMultipleChoiceField,
+    YesNoField,
+    date_field,
+)
 from apcase.core.uploads import lazy_upload_hint
 from apcase.directory.forms import ProviderChoiceField
 from apcase.directory.models import Site
@@ -19,8 +24,8 @@ from .models import EmergencyPlacement, Referral
 from .workflow import EmergencyCase
 
 
-def _helper(*items: Any, submit: str = "Save and continue") -> FormHelper:
-    helper = FormHelper()
+def _helper(*items: Any, submit: str = "Save and continue") -> GovukFormHelper:
+    helper = GovukFormHelper()
     helper.layout = Layout(*items, Submit("submit", submit))
     return helper
 
@@ -298,7 +303,7 @@ class DocumentForm(forms.Form):
             Field("upload"),
             submit="Upload document",
         )
-        self.helper.attrs = {"enctype": "multipart/form-data"}
+        self.helper.attrs["enctype"] = "multipart/form-data"
 
 
 class ReasonTextForm(forms.Form):

@@ -1,12 +1,11 @@
 from typing import Any
 
-from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fluid, Layout, Submit
 from django import forms
 from django.db.models import QuerySet
 
 from apcase.accounts.models import Organisation
-from apcase.core.forms import GovDateField, date_field
+from apcase.core.forms import GovDateField, GovukFormHelper, date_field
 
 
 class TermForm(forms.Form):
@@ -33,7 +32,7 @@ class TermForm(forms.Form):
             fields.insert(0, "local_authority")
         else:
             del self.fields["local_authority"]
-        self.helper = FormHelper()
+        self.helper = GovukFormHelper()
         layout = [
             Field.select(f)
             if f == "local_authority"
@@ -70,7 +69,7 @@ class ClosureDayForm(forms.Form):
             fields.insert(0, "owner")
         else:
             del self.fields["owner"]
-        self.helper = FormHelper()
+        self.helper = GovukFormHelper()
         layout = [
             Field.select("owner")
             if f == "owner"

@@ -19,7 +19,7 @@ from django.db import connection
 from django.test import override_settings
 from django.utils import timezone
 from django_otp.oath import TOTP
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, sync_playwright
 
 from apcase.accounts import demo
 
@@ -158,9 +158,20 @@ def current_code() -> str:
     return f"{TOTP(bytes.fromhex(demo.DEMO_TOTP_KEY_HEX)).token():06d}"
 
 
+def follow(page: Page, locator: Locator) -> None:
+    """Click a link (or a button) that loads a new page and wait until it has loaded,
+    so that what is checked next is the new page, not the one the click left."""
+    with page.expect_navigation():
+        locator.click()
+
+
 def submit(page: Page) -> None:
-    """Press the page's main form button (the header also has one: Sign out)."""
-    page.locator("main form button[type=submit], main form input[type=submit]").first.click()
+    """Press the page's main form button (the header also has one: Sign out) and wait
+    for the page the server answers with. Every form here posts to the server, so every
+    press loads a page; a click alone returns before it has, and a check made at once
+    could read the old page (a test failed that way, reading the form, not its answer)."""
+    with page.expect_navigation():
+        page.locator("main form button[type=submit], main form input[type=submit]").first.click()
 
 
 def enter_password(page: Page, base_url: str, email: str) -> None:

@@ -18,7 +18,13 @@ from playwright.sync_api import BrowserContext, Page
 from playwright.sync_api import Error as PlaywrightError
 
 from apcase.accounts import demo
-from tests.e2e.conftest import ConsoleWatch, enter_password, sign_in_by_cookie, submit
+from tests.e2e.conftest import (
+    ConsoleWatch,
+    enter_password,
+    follow,
+    sign_in_by_cookie,
+    submit,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -52,6 +58,14 @@ FINGERPRINT = """() => {
   body.querySelectorAll("input[name=csrfmiddlewaretoken]").forEach((e) => e.remove());
   return document.title + body.innerHTML;
 }"""
+
+# Forms with something to fill in that the browser would check itself (a `minlength`, an
+# email address's shape) and stop with its own message: the GOV.UK Design System asks for
+# `novalidate`, so that every error reaches the server and its GOV.UK error summary.
+FORMS_THE_BROWSER_CHECKS = """() => Array.from(document.querySelectorAll("form:not([novalidate])"))
+  .filter((f) => f.querySelector(
+    "input:not([type=hidden]):not([type=submit]):not([type=button]), select, textarea"))
+  .map((f) => f.getAttribute("action") || location.pathname)"""
 
 LINKS = """() => Array.from(document.querySelectorAll("a[href]"))
   .filter((a) => !a.hasAttribute("download"))
@@ -90,6 +104,8 @@ class Sweep:
         if fingerprint in self.fingerprints and not always:
             return
         self.fingerprints.add(fingerprint)
+        for action in page.evaluate(FORMS_THE_BROWSER_CHECKS):
+            self.problems.append(f"{who} {page.url}: form to {action} is not marked novalidate")
         page.evaluate(AXE_SOURCE)
         for violation in page.evaluate(RUN_AXE, WCAG_TAGS):
             if violation["impact"] in BLOCKING_IMPACTS:
@@ -193,9 +209,9 @@ def test_api_keys_pages_the_key_shown_once_and_the_api_docs_pass_axe(
     sign_in_by_cookie(context, demo_site, "admin@heronsgate.example")
     page.goto(f"{demo_site}/organisations/")
     page.get_by_role("link", name="Heronsgate School").click()
-    page.get_by_role("link", name="API keys").click()
+    follow(page, page.get_by_role("link", name="API keys"))
     sweep.check(page, "api keys")
-    page.get_by_role("button", name="Create a key").click()
+    follow(page, page.get_by_role("button", name="Create a key"))
     submit(page)
     sweep.check(page, "create key errors")
     page.get_by_label("Name of the key").fill("MIS sync")
@@ -216,12 +232,12 @@ def test_email_choice_and_calendar_feed_pages_pass_axe(
     sweep = Sweep(demo_site, console)
     sign_in_by_cookie(context, demo_site, "panel.member@mk-council.example")
     page.goto(f"{demo_site}/notifications/")
-    page.get_by_role("link", name="Change how you get emails").click()
+    follow(page, page.get_by_role("link", name="Change how you get emails"))
     sweep.check(page, "email choice", always=True)
     submit(page)
     sweep.check(page, "email choice errors", always=True)
     page.goto(f"{demo_site}/notifications/")
-    page.get_by_role("link", name="Add your dates to your calendar").click()
+    follow(page, page.get_by_role("link", name="Add your dates to your calendar"))
     sweep.check(page, "calendar feed", always=True)
     submit(page)
     assert page.get_by_text("Your calendar address").is_visible()
@@ -313,8 +329,7 @@ def test_a_paginated_list_and_its_filter_pass_axe(
     pagination = page.get_by_role("navigation", name="Pagination")
     assert pagination.is_visible()
     sweep.check(page, "pupil list, first page", always=True)
-    pagination.get_by_role("link", name="Next page").click()
-    page.wait_for_load_state("load")
+    follow(page, pagination.get_by_role("link", name="Next page"))
     assert "q=Paged" in page.url
     assert "page=2" in page.url
     assert page.get_by_text(f"Showing {PAGE_SIZE + 1} to {PAGE_SIZE + 5} of").is_visible()
@@ -322,8 +337,7 @@ def test_a_paginated_list_and_its_filter_pass_axe(
     sweep.check(page, "pupil list, second page", always=True)
     page.goto(f"{demo_site}/referrals/")
     page.get_by_label("Show").select_option("all")
-    page.get_by_role("button", name="Show").click()
-    page.wait_for_load_state("load")
+    follow(page, page.get_by_role("button", name="Show"))
     assert "status=all" in page.url
     sweep.check(page, "referral list, all referrals", always=True)
     assert problems_of(sweep) == [], report(sweep)
