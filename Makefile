@@ -19,7 +19,7 @@ $(BIN)/uv: $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip uv
 
 $(VENV)/.installed: $(BIN)/uv requirements/base.txt requirements/dev.txt
-	$(BIN)/uv pip install --python $(BIN)/python --quiet -r requirements/base.txt -r requirements/dev.txt
+	$(BIN)/uv pip install --python $(BIN)/python --quiet --compile-bytecode -r requirements/base.txt -r requirements/dev.txt
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
