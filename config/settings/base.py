@@ -82,6 +82,8 @@ MIDDLEWARE = [
     "apcase.core.middleware.NoStoreMiddleware",
     # A 404 on a record's page (missing or not the user's) is logged as a denied attempt.
     "apcase.chronology.middleware.DeniedAccessLogMiddleware",
+    # The account itself on request.user, out of auth's and django-otp's lazy wrappers.
+    "apcase.accounts.middleware.ResolvedUserMiddleware",
     "apcase.accounts.middleware.SessionLifetimeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -12,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from apcase.accounts.models import User
 from apcase.accounts.roles import Role
 from apcase.accounts.tests.factories import UserFactory
 from apcase.notifications.models import Notification
@@ -68,3 +69,67 @@ def test_a_session_begun_with_djangos_own_backend_signs_in_again(client_for):
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_a_signed_in_page_is_given_the_account_itself_checked_as_before(client_for):
+    """ResolvedUserMiddleware: the view and the templates read the account itself, not
+    Django's and django-otp's lazy wrappers around it, and it is the session's account
+    with its second factor checked."""
+    client = client_for(Role.INCLUSION_LEAD)
+
+    response = client.get(reverse("pupils:list"))
+
+    assert_page(response, contains=["Pupils", client.user.full_name])
+    user = response.wsgi_request.user
+    assert type(user) is User
+    assert user.pk == client.user.pk
+    assert user.is_verified()
+
+
+def test_a_request_with_no_session_is_given_an_anonymous_user(client):
+    response = client.get(reverse("accessibility"))
+
+    assert_page(response, lacks="Sign out")
+    assert not response.wsgi_request.user.is_authenticated
+    assert not response.wsgi_request.user.is_verified()
+
+
+# Each check the signed-in floor keeps takes effect on the very next request: what
+# changed, and where that request is sent.
+def _deactivate_account(client) -> None:  # type: ignore[no-untyped-def]
+    User.objects.filter(pk=client.user.pk).update(is_active=False)
+
+
+def _change_password(client) -> None:  # type: ignore[no-untyped-def]
+    client.user.set_password("a-new-password-of-some-length")
+    client.user.save()
+
+
+def _remove_device(client) -> None:  # type: ignore[no-untyped-def]
+    client.user.totpdevice_set.all().delete()
+
+
+def _end_role(client) -> None:  # type: ignore[no-untyped-def]
+    client.user.memberships.update(is_active=False)
+
+
+@pytest.mark.parametrize(
+    ("change", "status", "sent_to"),
+    [
+        (_deactivate_account, 302, "accounts:login"),
+        (_change_password, 302, "accounts:login"),
+        (_remove_device, 302, "accounts:two_factor"),
+        (_end_role, 403, None),
+    ],
+)
+def test_each_check_takes_effect_on_the_very_next_request(client_for, change, status, sent_to):
+    client = client_for(Role.INCLUSION_LEAD)
+    assert_page(client.get(reverse("pupils:list")), contains="Pupils")
+    client.get(reverse("pupils:list"))  # a request within the minute writes no session
+
+    change(client)
+    response = client.get(reverse("pupils:list"))
+
+    assert response.status_code == status
+    if sent_to is not None:
+        assert response["Location"].startswith(reverse(sent_to))
