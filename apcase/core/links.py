@@ -14,16 +14,25 @@ whose shape holds the marker anything but once.
 `fixed_url(name)` is `reverse(name)` for a URL that takes no argument (the navigation,
 the header and footer links every page draws), reversed once per URL configuration and
 script prefix; `{% fixed_url 'home' %}` is the template's form.
+
+`fixed_static(path)` is `static(path)` (the address the static files storage gives,
+hashed in production) worked out once per process for each path: the base layout's
+stylesheets, icon and script, on every page. The storage's addresses do not change
+while the process runs; a test that changes the settings they come from gets new ones.
 """
 
 from django.core.signals import setting_changed
 from django.dispatch import receiver
+from django.templatetags.static import static
 from django.urls import get_script_prefix, get_urlconf, reverse
 
 # A key no table reaches, so its digits in a reversed address are the key's place.
 _MARKER = 987654321987654321
 _shapes: dict[tuple[str, object, str], tuple[str, str] | None] = {}
 _fixed: dict[tuple[str, object, str], str] = {}
+_static: dict[tuple[str, str], str] = {}
+# The settings a static file's address comes from.
+_STATIC_SETTINGS = {"STATIC_URL", "STATIC_ROOT", "STORAGES", "DEBUG"}
 
 
 def _shape(name: str) -> tuple[str, str] | None:
@@ -52,9 +61,22 @@ def fixed_url(name: str) -> str:
     return found
 
 
+def fixed_static(path: str) -> str:
+    """`static(path)`, worked out once per process for each path (and script prefix,
+    which a relative STATIC_URL is read with)."""
+    key = (path, get_script_prefix())
+    found = _static.get(key)
+    if found is None:
+        found = _static[key] = static(path)
+    return found
+
+
 @receiver(setting_changed)
 def _forget_shapes(*, setting: str, **_: object) -> None:
-    """A test that changes the URL configuration gets the new shapes."""
+    """A test that changes the URL configuration gets the new shapes, and one that
+    changes the static files' settings their new addresses."""
     if setting == "ROOT_URLCONF":
         _shapes.clear()
         _fixed.clear()
+    if setting in _STATIC_SETTINGS:
+        _static.clear()

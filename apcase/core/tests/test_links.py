@@ -3,6 +3,8 @@ is a record's key, without reversing the name again for each record."""
 
 import pytest
 from django.template import engines
+from django.templatetags.static import static
+from django.test import override_settings
 from django.urls import NoReverseMatch, get_resolver, reverse, set_script_prefix
 from django.urls.resolvers import URLPattern
 
@@ -100,3 +102,31 @@ def test_a_fixed_address_follows_the_script_prefix():
     finally:
         set_script_prefix("/")
     assert links.fixed_url("home") == "/"
+
+
+STATIC_PATHS = [
+    "apcase/favicon.svg",
+    "govuk/govuk-frontend.min.css",
+    "apcase/apcase.css",
+    "apcase/init.mjs",
+]
+
+
+def test_a_static_files_address_is_the_one_static_gives_and_follows_its_settings():
+    for path in STATIC_PATHS:
+        assert links.fixed_static(path) == static(path), path
+    with override_settings(STATIC_URL="/assets/"):
+        assert links.fixed_static("apcase/apcase.css") == "/assets/apcase/apcase.css"
+        assert engines["django"].from_string(
+            "{% load links %}{% fixed_static 'apcase/init.mjs' %}"
+        ).render({}) == static("apcase/init.mjs")
+    assert links.fixed_static("apcase/apcase.css") == static("apcase/apcase.css")
+
+
+@pytest.mark.django_db
+def test_every_page_links_the_layouts_stylesheets_icon_and_script(client):
+    page = client.get(reverse("accessibility"))
+
+    assert page.status_code == 200
+    for path in STATIC_PATHS:
+        assert f'="{static(path)}"' in page.content.decode(), path
