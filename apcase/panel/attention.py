@@ -117,16 +117,27 @@ def letters_not_sent(user: User) -> list[AttentionItem]:
     # Which are the oldest, and how many there are in all, are read in one query without
     # the records each decision is shown with (a sort of every waiting decision joined
     # to its pupil, school and recorder cost more than this and the next read together);
-    # then the oldest are read with their records.
+    # then the oldest are read, through the same scoped selector, with only what their
+    # items show (the meeting's date, the pupil): not the test of every carer again,
+    # for their letters are read next and say which are still waiting.
     oldest = list(
         rows.annotate(in_all=Window(Count("pk"))).values_list("pk", "in_all")[:LETTERS_SHOWN]
     )
-    found = rows.in_bulk([pk for pk, _ in oldest])
-    # A decision whose last letter went between the two reads is no longer waiting:
-    # left out, never a failed page.
-    shown = [found[pk] for pk, _ in oldest if pk in found]
-    letters = letters_for_decisions(shown)
-    items = [_letters_item(decision, letters.get(decision.pk, [])) for decision in shown]
+    found = (
+        selectors.decisions_visible_to(user)
+        .select_related(None)
+        .select_related("meeting", "referral__pupil", "emergency__pupil")
+        .in_bulk([pk for pk, _ in oldest])
+    )
+    decisions = [found[pk] for pk, _ in oldest if pk in found]
+    letters = letters_for_decisions(decisions)
+    # A decision whose last letter went between the reads is no longer waiting: left
+    # out, never a failed page nor an item with nothing to send.
+    items = []
+    for decision in decisions:
+        lines = letters.get(decision.pk, [])
+        if any(line.can_hand for line in lines):
+            items.append(_letters_item(decision, lines))
     if oldest and (count := oldest[0][1]) > LETTERS_SHOWN:
         more = all_listed_at(
             "decisions whose letters have not all been sent",

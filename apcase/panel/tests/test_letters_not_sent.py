@@ -151,9 +151,9 @@ def test_a_letter_sent_while_the_home_page_reads_the_oldest_never_breaks_the_pag
     officer, decisions, monkeypatch
 ):
     """The home page reads the oldest decisions' ids (with the count), then those
-    decisions by id with the same filter. A colleague who sends the last letter of one
-    of them between the two reads takes it out of the second: the page must still be
-    shown (the others listed), not fail with a server error."""
+    decisions by id and their letters. A colleague who sends the last letter of one of
+    them between the reads takes it off the page (no item with nothing to send): the
+    page must still be shown (the others listed), not fail with a server error."""
     from django.db.models import QuerySet
 
     real_in_bulk = QuerySet.in_bulk
