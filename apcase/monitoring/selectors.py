@@ -695,29 +695,43 @@ def registers_not_taken_for(user: User, *, now: datetime.datetime) -> list[Regis
     """Today's registers at the user's providers with pupils expected and not marked,
     computed when asked (no scheduled job needed): the morning's from the start of the
     day, the afternoon's once it is afternoon. Past its cut-off a register is missed,
-    and stays here until it is taken. One query per register, counted in the database:
-    the pupils of `register_rows` with no current mark, less those started after the
-    cut-off."""
+    and stays here until it is taken. Counted in the database, one query for every
+    provider and session: the pupils of `register_rows` with no current mark, less
+    those started after the cut-off."""
     day = timezone.localdate(now)
     sessions = ["am"] + (["pm"] if rules.current_session(now) == "pm" else [])
-    found = []
-    for provider in providers_of(user):
-        for session in sessions:
-            cutoff = rules.cutoff_at(day, session)
-            unmarked = (
-                Placement.objects.filter(expected_on(day, session), provider_id=provider.pk)
-                .exclude(
-                    Exists(
-                        AttendanceMark.objects.filter(
-                            placement=OuterRef("pk"), date=day, session=session, is_current=True
-                        )
-                    )
+    providers = providers_of(user)
+    if not providers or day.weekday() >= 5:  # nobody is expected at a weekend
+        return []
+    cutoffs = {session: rules.cutoff_at(day, session) for session in sessions}
+    unmarked = {
+        f"unmarked_{session}": Count(
+            "pk",
+            filter=expected_on(day, session)
+            & ~Exists(
+                AttendanceMark.objects.filter(
+                    placement=OuterRef("pk"), date=day, session=session, is_current=True
                 )
-                .exclude(started_at__gt=cutoff)
-                .count()
             )
-            if unmarked:
-                found.append(RegisterDue(provider, day, session, unmarked, cutoff, now > cutoff))
+            & ~Q(started_at__gt=cutoffs[session]),
+        )
+        for session in sessions
+    }
+    counts = {
+        row["provider_id"]: row
+        for row in Placement.objects.filter(
+            active_on(day), provider_id__in={provider.pk for provider in providers}
+        )
+        .values("provider_id")
+        .annotate(**unmarked)
+        .order_by()
+    }
+    found = []
+    for provider in providers:
+        for session in sessions:
+            if count := counts.get(provider.pk, {}).get(f"unmarked_{session}", 0):
+                cutoff = cutoffs[session]
+                found.append(RegisterDue(provider, day, session, count, cutoff, now > cutoff))
     return found
 
 
