@@ -123,6 +123,8 @@ def letters_not_sent(user: User) -> list[AttentionItem]:
     oldest = list(
         rows.annotate(in_all=Window(Count("pk"))).values_list("pk", "in_all")[:LETTERS_SHOWN]
     )
+    if not oldest:
+        return []
     found = (
         selectors.decisions_visible_to(user)
         .select_related(None)
@@ -138,7 +140,7 @@ def letters_not_sent(user: User) -> list[AttentionItem]:
         lines = letters.get(decision.pk, [])
         if any(line.can_hand for line in lines):
             items.append(_letters_item(decision, lines))
-    if oldest and (count := oldest[0][1]) > LETTERS_SHOWN:
+    if (count := oldest[0][1]) > LETTERS_SHOWN:
         more = all_listed_at(
             "decisions whose letters have not all been sent",
             reverse("panel:letters_not_sent"),
