@@ -39,7 +39,8 @@ from apcase.referrals.selectors import referrals_visible_to
 from apcase.reintegration import rules as reintegration_rules
 from apcase.reintegration.models import Phase, PlanStatus
 from apcase.reintegration.selectors import plans_visible_to
-from apcase.reviews.models import Review, ReviewRequest
+from apcase.reviews.models import ReviewRequest
+from apcase.reviews.selectors import with_latest_review
 from apcase.safeguarding.models import ConcernStatus
 from apcase.safeguarding.selectors import concerns_visible_to
 
@@ -136,6 +137,12 @@ LINE_FIELDS = (
     "arranged_by",
     "pupil__legal_last_name",
     "pupil__legal_first_name",
+    # The latest review's dates (reviews.selectors.with_latest_review), all the
+    # schedule reads of the reviews held: the next review is the latest one's, and a
+    # parent's request is met by any review held on or after the window before it, so
+    # by the latest if by any.
+    "last_held_on",
+    "last_next_review_date",
 )
 
 
@@ -145,7 +152,11 @@ def board_rows_read(user: User) -> list[Any]:
     `pk` and `pupil__school_id` included), not the placement, its pupil, the authority or
     the provider (read once each by `board_facts`). The page's own rows are read again
     whole (`board_placements_shown`)."""
-    return list(board_placements(user).select_related(None).values_list(*LINE_FIELDS, named=True))
+    return list(
+        with_latest_review(board_placements(user).select_related(None)).values_list(
+            *LINE_FIELDS, named=True
+        )
+    )
 
 
 def board_placements_shown(user: User, ids: list[int]) -> dict[int, Placement]:
@@ -216,8 +227,9 @@ class Facts:
     providers: dict[int, Organisation] = field(default_factory=dict)
     provider_pages: set[int] = field(default_factory=set)
     part_time: dict[int, Any] = field(default_factory=dict)
-    # Each placement's agreements, its reviews held (latest first, as the schedule reads
-    # them), the days its parents' requests for a review were received, and its visits.
+    # Each placement's agreements, its latest review held (the schedule's `latest`, the
+    # last recorded of a day), the days its parents' requests for a review were
+    # received, and its visits.
     agreements: dict[int, list[Agreed]] = field(default_factory=dict)
     reviews: dict[int, list[Held]] = field(default_factory=dict)
     requests: dict[int, list[datetime.date]] = field(default_factory=dict)
@@ -279,21 +291,20 @@ def _agreements(ids: list[int]) -> dict[int, list[Agreed]]:
 
 
 def _reviews(
-    ids: list[int],
+    placements: list[Any],
 ) -> tuple[dict[int, list[Held]], dict[int, list[datetime.date]]]:
-    """The reviews held, in the order a placement's reviews are read everywhere (latest
-    first: of two held the same day, the later recorded decides), and the requests."""
-    held: dict[int, list[Held]] = defaultdict(list)
-    for pid, held_on, next_date in (
-        Review.objects.filter(_Among("placement_id", ids))
-        .order_by("-held_on", "-id")
-        .values_list("placement_id", "held_on", "next_review_date")
-    ):
-        held[pid].append(Held(held_on, next_date))
+    """Each placement's latest review held, as its row read it (`board_rows_read`):
+    what `schedule.next_review` and `schedule.request_is_due` decide by, of all the
+    reviews held; and the days its parents' requests for a review were received."""
+    held = {
+        p.pk: [Held(p.last_held_on, p.last_next_review_date)]
+        for p in placements
+        if p.last_held_on is not None
+    }
     asked: dict[int, list[datetime.date]] = defaultdict(list)
-    for pid, received_on in ReviewRequest.objects.filter(_Among("placement_id", ids)).values_list(
-        "placement_id", "received_on"
-    ):
+    for pid, received_on in ReviewRequest.objects.filter(
+        _Among("placement_id", [p.pk for p in placements])
+    ).values_list("placement_id", "received_on"):
         asked[pid].append(received_on)
     return held, asked
 
@@ -393,7 +404,7 @@ def board_facts(user: User, *, today: datetime.date | None = None) -> Facts:
     facts.expected_today = _expected_today(ids, facts.today)
     facts.alert_dates = _alert_dates(ids)
     facts.agreements = _agreements(ids)
-    facts.reviews, facts.requests = _reviews(ids)
+    facts.reviews, facts.requests = _reviews(facts.placements)
     facts.visits = _visits(ids, facts.today)
     facts.providers = {
         p.pk: p
