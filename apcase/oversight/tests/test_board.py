@@ -4,6 +4,7 @@ in red, the counts, filters and order, and a fixed number of queries."""
 import datetime
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
@@ -15,14 +16,17 @@ from apcase.directory.tests.factories import assure_fully
 from apcase.monitoring.models import AttendanceMark, FollowUpTask
 from apcase.monitoring.services import submit_register
 from apcase.oversight import board as compliance
+from apcase.oversight import duties
 from apcase.oversight.duties import Colour
 from apcase.oversight.selectors import board_facts, board_placements
 from apcase.placements.models import Placement
 from apcase.placements.tests.factories import START, agree_all, make_placement
 from apcase.placements.watch import named_staff_member_now
 from apcase.referrals.tests.factories import make_pupil, person
-from apcase.reviews.models import Decision
+from apcase.reviews.models import Decision, ReviewRequest
+from apcase.reviews.selectors import review_state
 from apcase.reviews.tests.factories import make_review
+from conftest import sign_in
 from tests.helpers import assert_page
 
 URL = reverse("oversight:board")
@@ -562,3 +566,71 @@ def test_each_page_is_the_slice_of_the_whole_board_read_whole(
     assert [pk for pk, at in zip(rows, links, strict=True) if at >= 0] == on_page
     shown_at = [at for at in links if at >= 0]
     assert shown_at == sorted(shown_at)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    # Reviews held, each (days before today, days from then to the next review named, or
+    # None for a review that ended the placement), from few days so that two are often
+    # held the same day; none at all included.
+    held=st.lists(
+        st.tuples(
+            st.sampled_from([0, 3, 30, 60, 75, 110]),
+            st.sampled_from([None, 1, 10, 40]),
+        ),
+        max_size=4,
+    ),
+    # Parents' requests for a review, days before today: on the day of a review, and
+    # either side of the window (10 weeks) after one.
+    asked=st.lists(st.sampled_from([0, 3, 20, 40, 90, 130]), max_size=3),
+)
+def test_each_review_cell_is_what_every_review_held_gives(world, lead, held, asked):
+    """The board reads each placement's latest review alone (and its parents' requests):
+    its review cell, and whether it counts as overdue, are what the placement's reviews
+    page works out from every review held, same-day reviews and requests met by an
+    older review included."""
+    today = timezone.localdate()
+    placement = make_placement(
+        world.school, world.provider, start_date=today - datetime.timedelta(days=150)
+    )
+    for days_ago, next_in in held:
+        held_on = today - datetime.timedelta(days=days_ago)
+        make_review(
+            placement,
+            held_on=held_on,
+            next_review_date=None if next_in is None else held_on + datetime.timedelta(next_in),
+            decision=Decision.CONTINUE if next_in is not None else Decision.END,
+        )
+    for days_ago in asked:
+        ReviewRequest.objects.create(
+            placement=placement,
+            received_on=today - datetime.timedelta(days=days_ago),
+            from_name="A parent",
+            how=ReviewRequest.How.LETTER,
+            recorded_by=lead,
+        )
+    state = review_state(placement, today=today)
+    assert state.next is not None
+    expected = duties.review(
+        due=state.next.due,
+        missing=state.next.missing,
+        requested=bool(state.requests_due),
+        today=today,
+    )
+    facts = board_facts(lead)
+    board = compliance.build(lead, facts)
+    line = next(x for x in board.rows if x.pk == placement.pk)
+    (row,) = compliance.shown(lead, facts, [line])
+    cell = row.cells["review"]
+    assert cell is not None
+    assert (cell.colour, cell.label, cell.detail) == (
+        expected.colour,
+        expected.label,
+        expected.detail,
+    )
+    assert ("review_overdue" in line.flags) == state.next.is_overdue(today)
+    assert ("review_overdue" in row.flags) == state.next.is_overdue(today)
+    text = _html(sign_in(Client(), lead).get(URL, {"show": "review_overdue"}))
+    assert (reverse("placements:detail", args=[placement.pk]) in text) == state.next.is_overdue(
+        today
+    )
