@@ -13,7 +13,19 @@ from functools import cached_property
 from typing import Any, NamedTuple
 
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import BooleanField, Exists, F, Func, Max, Min, OuterRef, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Exists,
+    F,
+    Func,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Window,
+)
+from django.db.models.functions import RowNumber
 from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 
@@ -39,8 +51,7 @@ from apcase.referrals.selectors import referrals_visible_to
 from apcase.reintegration import rules as reintegration_rules
 from apcase.reintegration.models import Phase, PlanStatus
 from apcase.reintegration.selectors import plans_visible_to
-from apcase.reviews.models import ReviewRequest
-from apcase.reviews.selectors import with_latest_review
+from apcase.reviews.models import Review, ReviewRequest
 from apcase.safeguarding.models import ConcernStatus
 from apcase.safeguarding.selectors import concerns_visible_to
 
@@ -137,12 +148,6 @@ LINE_FIELDS = (
     "arranged_by",
     "pupil__legal_last_name",
     "pupil__legal_first_name",
-    # The latest review's dates (reviews.selectors.with_latest_review), all the
-    # schedule reads of the reviews held: the next review is the latest one's, and a
-    # parent's request is met by any review held on or after the window before it, so
-    # by the latest if by any.
-    "last_held_on",
-    "last_next_review_date",
 )
 
 
@@ -152,11 +157,7 @@ def board_rows_read(user: User) -> list[Any]:
     `pk` and `pupil__school_id` included), not the placement, its pupil, the authority or
     the provider (read once each by `board_facts`). The page's own rows are read again
     whole (`board_placements_shown`)."""
-    return list(
-        with_latest_review(board_placements(user).select_related(None)).values_list(
-            *LINE_FIELDS, named=True
-        )
-    )
+    return list(board_placements(user).select_related(None).values_list(*LINE_FIELDS, named=True))
 
 
 def board_placements_shown(user: User, ids: list[int]) -> dict[int, Placement]:
@@ -291,20 +292,31 @@ def _agreements(ids: list[int]) -> dict[int, list[Agreed]]:
 
 
 def _reviews(
-    placements: list[Any],
+    ids: list[int],
 ) -> tuple[dict[int, list[Held]], dict[int, list[datetime.date]]]:
-    """Each placement's latest review held, as its row read it (`board_rows_read`):
-    what `schedule.next_review` and `schedule.request_is_due` decide by, of all the
-    reviews held; and the days its parents' requests for a review were received."""
+    """Each placement's latest review held (`schedule.latest`: of two held the same day,
+    the later recorded), all the schedule reads of the reviews held: the next review is
+    the latest one's, and a parent's request is met by any review held on or after the
+    window before it, so by the latest if by any. The database picks it, in the order
+    of the index of a placement's reviews, not every review of every child sent over.
+    And the days its parents' requests for a review were received."""
+    latest_first = Window(
+        RowNumber(),
+        partition_by=[F("placement_id")],
+        order_by=[F("held_on").desc(), F("id").desc()],
+    )
     held = {
-        p.pk: [Held(p.last_held_on, p.last_next_review_date)]
-        for p in placements
-        if p.last_held_on is not None
+        pid: [Held(held_on, next_date)]
+        for pid, held_on, next_date in Review.objects.filter(_Among("placement_id", ids))
+        .annotate(nth=latest_first)
+        .filter(nth=1)
+        .values_list("placement_id", "held_on", "next_review_date")
+        .order_by()
     }
     asked: dict[int, list[datetime.date]] = defaultdict(list)
-    for pid, received_on in ReviewRequest.objects.filter(
-        _Among("placement_id", [p.pk for p in placements])
-    ).values_list("placement_id", "received_on"):
+    for pid, received_on in ReviewRequest.objects.filter(_Among("placement_id", ids)).values_list(
+        "placement_id", "received_on"
+    ):
         asked[pid].append(received_on)
     return held, asked
 
@@ -404,7 +416,7 @@ def board_facts(user: User, *, today: datetime.date | None = None) -> Facts:
     facts.expected_today = _expected_today(ids, facts.today)
     facts.alert_dates = _alert_dates(ids)
     facts.agreements = _agreements(ids)
-    facts.reviews, facts.requests = _reviews(facts.placements)
+    facts.reviews, facts.requests = _reviews(ids)
     facts.visits = _visits(ids, facts.today)
     facts.providers = {
         p.pk: p
