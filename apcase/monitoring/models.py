@@ -189,16 +189,20 @@ class FollowUpTask(TimeStampedModel):
             )
         ]
         indexes = [
-            # Home pages list the open follow-ups of a person, and of a placement: only
-            # open ones are read that way, and they are few among years of closed ones.
+            # Home pages list the open follow-ups of a person, the board those of its
+            # placements: only open ones are read that way, and they are few among years
+            # of closed ones.
             models.Index(
                 fields=["assigned_to", "date"],
                 condition=Q(status="open"),
                 name="open_follow_ups_by_assignee",
             ),
+            # The compliance board reads the open attendance alerts (not check-ins) of a
+            # thousand placements at once: this index holds exactly those, so the
+            # board's read is answered by it, never by the index of a person's tasks.
             models.Index(
                 fields=["placement", "date"],
-                condition=Q(status="open"),
+                condition=Q(status="open", kind__in=["absence", "register_missing"]),
                 name="open_follow_ups_by_placement",
             ),
         ]
