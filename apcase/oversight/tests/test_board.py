@@ -201,6 +201,39 @@ def test_an_old_open_attendance_alert_is_red(world, lead):
     assert row.cells["tasks"].colour is Colour.RED
 
 
+def test_the_alerts_cell_counts_each_childs_open_absences_and_missing_registers_only(
+    world, lead, client_for
+):
+    """The board reads the open alerts of all its placements at once (the index of open
+    alerts by placement): each child's cell counts its own, never a check-in's, a closed
+    one's or another child's."""
+    today = timezone.localdate()
+    quiet, raised = (make_placement(world.school, world.provider) for _ in range(2))
+
+    def task(placement, kind, days_ago, status=FollowUpTask.Status.OPEN):  # type: ignore[no-untyped-def]
+        FollowUpTask.objects.create(
+            placement=placement,
+            kind=kind,
+            date=today - datetime.timedelta(days=days_ago),
+            session="am" if kind != FollowUpTask.Kind.CHECK_IN else "",
+            detail="Synthetic",
+            status=status,
+        )
+
+    task(quiet, FollowUpTask.Kind.CHECK_IN, 3)
+    task(quiet, FollowUpTask.Kind.ABSENCE, 5, status=FollowUpTask.Status.CLOSED)
+    task(raised, FollowUpTask.Kind.REGISTER_MISSING, 0)
+    task(raised, FollowUpTask.Kind.ABSENCE, 0)
+    assert_page(client_for(Role.INCLUSION_LEAD).get(URL))
+    cells = {row.placement.pk: row.cells["tasks"] for row in _rows(lead)}
+    assert (cells[quiet.pk].colour, cells[quiet.pk].label) == (Colour.GREEN, "None open")
+    assert (cells[raised.pk].colour, cells[raised.pk].label) == (Colour.AMBER, "2 open")
+    task(raised, FollowUpTask.Kind.ABSENCE, 1)
+    cells = {row.placement.pk: row.cells["tasks"] for row in _rows(lead)}
+    assert (cells[raised.pk].colour, cells[raised.pk].label) == (Colour.RED, "3 open")
+    assert cells[quiet.pk].colour is Colour.GREEN
+
+
 def test_the_la_sees_every_school_of_its_area_with_who_commissioned(world, client_for):
     make_placement(
         world.school,
