@@ -130,8 +130,11 @@ def search_providers(
     registration: str = "",
     include_closed: bool = False,
 ) -> QuerySet[Organisation]:
-    """The directory list: each provider annotated with its assurance status, by name
-    (then pk: a total order, so the list's pages never overlap)."""
+    """The providers the directory list shows, by name (then pk: a total order, so the
+    list's pages never overlap). Read with their assurance (`with_assurance`, a join to
+    every assurance record and a grouping) only when the list is filtered by it: the
+    list counts them and picks a page of keys without it, and `providers_shown` reads
+    the page's providers with it."""
     providers = providers_visible_to(user)
     if not include_closed:
         providers = providers.filter(status=Organisation.Status.OPEN)
@@ -160,15 +163,27 @@ def search_providers(
             Q(provider_profile__registration="unregistered")
             | Q(provider_profile__isnull=True, urn__isnull=True)
         )
-    providers = with_assurance(providers, today=today)
     if assurance == "not_assured":
-        providers = providers.filter(Q(not_assured=True))
+        providers = with_assurance(providers, today=today).filter(Q(not_assured=True))
     elif assurance:
-        providers = providers.filter(Q(assurance_status=assurance))
-    return (
-        providers.select_related("provider_profile")
+        providers = with_assurance(providers, today=today).filter(Q(assurance_status=assurance))
+    return providers.order_by("name", "pk")
+
+
+def providers_shown(user: User, keys: Iterable[int], *, today: date) -> list[Organisation]:
+    """The providers of `search_providers` with these keys as the directory list shows
+    them, in its order: the columns it prints, its assurance status (`with_assurance`)
+    and its services. Read through `providers_visible_to`, so a key the user may not
+    see finds nothing."""
+    providers = providers_visible_to(user).filter(pk__in=list(keys))
+    return list(
+        with_assurance(providers, today=today)
+        .only("name", "urn", "status", "establishment_type")
         .prefetch_related(
-            Prefetch("provider_services", queryset=ProviderService.objects.order_by("name"))
+            Prefetch(
+                "provider_services",
+                queryset=ProviderService.objects.only("organisation", "name").order_by("name"),
+            )
         )
         .order_by("name", "pk")
     )

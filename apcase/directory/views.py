@@ -1,4 +1,5 @@
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from django import forms
@@ -15,7 +16,7 @@ from apcase.access.requests import SignedInRequest
 from apcase.access.rules import access_rule
 from apcase.accounts.models import Organisation
 from apcase.core.errors import DomainError
-from apcase.core.pagination import paginate
+from apcase.core.pagination import Paged, paginate
 from apcase.core.uploads import file_response
 from apcase.core.viewhelpers import handle_form, raise_for_refusal, run_action
 
@@ -95,9 +96,10 @@ def provider_list(request: SignedInRequest) -> HttpResponse:
         "service": _filter_value(request, "service", set(ServiceCategory.values)),
         "registration": _filter_value(request, "registration", {"registered", "unregistered"}),
     }
+    today = timezone.localdate()
     providers = selectors.search_providers(
         request.user,
-        today=timezone.localdate(),
+        today=today,
         # A NUL cannot be searched for (PostgreSQL refuses it in text); drop it.
         text=query.get("q", "").replace("\x00", "")[:100],
         type_code=int(chosen["type"]) if chosen["type"] else None,
@@ -106,11 +108,18 @@ def provider_list(request: SignedInRequest) -> HttpResponse:
         registration=chosen["registration"],
         include_closed=query.get("closed") == "yes",
     )
+    # The count and the page's keys in one query of the providers alone (no assurance
+    # records joined and grouped unless the list is filtered by assurance), then only
+    # the page's providers read with their assurance and services, as the table shows them.
+    keys: Paged[Any] = paginate(
+        request, providers.values("pk"), noun="provider", count_in_page=True
+    )
+    shown = selectors.providers_shown(request.user, [row["pk"] for row in keys.rows], today=today)
     return render(
         request,
         "directory/provider_list.html",
         {
-            "paged": paginate(request, providers, noun="provider"),
+            "paged": replace(keys, rows=shown),
             "query": query,
             "types": types,
             "statuses": [
