@@ -39,13 +39,15 @@ preload_app = True
 
 
 def when_ready(server: object) -> None:
-    """In the master, before it forks the workers: import the libraries that are slow to
-    import and that a page imports on first use (charts, PDFs, the pack's stamp), so
-    every worker, and every worker started again after `max_requests`, has them already
-    rather than making the first person to open such a page wait one to two seconds."""
-    from apcase.core.slow_imports import import_slow_libraries  # noqa: PLC0415
+    """In the master, before it forks the workers (the application already loaded, as
+    `preload_app` asks): do what a worker would otherwise do on its first requests
+    (import the slow libraries and the URL configuration, compile the templates), so
+    every worker, and every worker started again after `max_requests`, has it done
+    rather than making the first person to open a page wait a second or more
+    (apcase/core/slow_imports.py)."""
+    from apcase.core.slow_imports import prepare_for_workers  # noqa: PLC0415
 
-    import_slow_libraries()
+    prepare_for_workers()
 
 
 # No management socket: the platform restarts the service; nothing else should steer it.

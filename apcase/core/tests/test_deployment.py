@@ -137,26 +137,39 @@ def test_the_gunicorn_configuration_takes_bind_and_workers_from_the_environment(
     assert config["workers"] == 3
 
 
-def test_the_master_imports_the_slow_libraries_before_it_forks_the_workers():
-    # A page that draws a chart or a PDF imports its library on first use; gunicorn's
-    # master imports them before forking (when_ready), so no worker's first such
-    # request waits for the import.
+def test_the_master_prepares_what_a_workers_first_requests_would_do_before_it_forks():
+    # A page that draws a chart or a PDF imports its library on first use, and a
+    # process's first request imports the URL configuration and compiles the templates
+    # it renders; gunicorn's master does all of it before forking (when_ready, after
+    # loading the application as preload_app asks), so no worker's first request waits
+    # for it. It opens no database connection: each worker opens its own.
     code = (
         "import json, runpy, sys; "
         f"conf = runpy.run_path({str(GUNICORN_CONF)!r}); "
-        "names = ['matplotlib.figure', 'weasyprint', 'pikepdf', 'fpdf']; "
+        "import config.wsgi; "
+        "from django.db import connections; "
+        "from django.template import engines; "
+        "names = ['matplotlib.figure', 'weasyprint', 'pikepdf', 'fpdf', 'config.urls']; "
+        "cache = engines['django'].engine.template_loaders[0].get_template_cache; "
         "before = [n in sys.modules for n in names]; "
         "conf['when_ready'](None); "
         "import matplotlib; "
         "print(json.dumps([before, [n in sys.modules for n in names], "
-        "matplotlib.rcParams['svg.fonttype']]))"
+        "matplotlib.rcParams['svg.fonttype'], "
+        "[name in cache for name in ('base.html', 'monitoring/register.html', "
+        "'gds/layout/fieldset.html')], "
+        "[c.connection is None for c in connections.all()]]))"
     )
     result = run_python(code, production())
     assert result.returncode == 0, result.stderr
-    before, after, fonttype = json.loads(result.stdout.strip().splitlines()[-1])
-    assert before == [False, False, False, False]
-    assert after == [True, True, True, True]
+    before, after, fonttype, compiled, unconnected = json.loads(
+        result.stdout.strip().splitlines()[-1]
+    )
+    assert before == [False, False, False, False, False]
+    assert after == [True, True, True, True, True]
     assert fonttype == "none"  # set up as the charts need it, not merely imported
+    assert compiled == [True, True, True]
+    assert unconnected == [True]
 
 
 def free_port() -> int:
