@@ -21,7 +21,10 @@ def any_of(parts: Iterable[Q]) -> Q | None:
 def one_or_404(rows: QuerySet[M], pk: int, missing: str) -> M:
     """The row `pk` among `rows` (a scoped selector's query), or a 404 saying `missing`:
     a row the user may not see is as missing to them as one that does not exist."""
-    found = rows.filter(pk=pk).first()
+    # No ORDER BY: one key names at most one row, and ordering a query that selects
+    # related rows makes Django hash every selected column (thousands of calls for a
+    # placement with its pupil, school, authority, provider and named staff member).
+    found = next(iter(rows.filter(pk=pk).order_by()[:1]), None)
     if found is None:
         raise Http404(missing)
     return found
