@@ -154,6 +154,11 @@ def pupils_to_raise_concerns_about(user: User) -> QuerySet[Pupil]:
 
 
 def may_raise_about(user: User, pupil: Pupil) -> bool:
+    """Whether `pupil` is among `pupils_to_raise_concerns_about(user)`: at once for a
+    pupil of one of the user's schools (the roles are already read for the request),
+    otherwise asked of the database."""
+    if pupil.school_id in policies.organisation_ids_for(user, policies.SCHOOL_PUPIL_ROLES):
+        return True
     return pupils_to_raise_concerns_about(user).filter(pk=pupil.pk).exists()
 
 
