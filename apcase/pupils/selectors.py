@@ -332,8 +332,11 @@ def exclusion_history(pupil: Pupil) -> ExclusionHistory:
     """Every exclusion, newest first, with the 6th school day of each run of
     consecutive suspensions that reaches one and of each permanent exclusion, and the
     suspension total for each school year (each day in the year it falls in)."""
-    calendar = calendar_of(pupil)
     exclusions = list(pupil.exclusions.all())
+    if not exclusions:
+        # Nothing to count: the school's calendar (two reads) is not needed.
+        return ExclusionHistory([], [], [])
+    calendar = calendar_of(pupil)
     by_id = {e.pk: e for e in exclusions}
     # The suspensions `_suspensions_of` would read, taken from the exclusions just read.
     suspensions = [
