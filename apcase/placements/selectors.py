@@ -320,8 +320,11 @@ def placements_of_pupil(pupil: Pupil) -> QuerySet[Placement]:
 @per_page(key=lambda pupil: pupil.pk)
 def placements_on_pupil_page(pupil: Pupil) -> list[Placement]:
     """`placements_of_pupil` read once for the sections of one pupil page
-    (core.memo), with the pupil's school that their permission checks read."""
-    return list(placements_of_pupil(pupil).select_related("pupil__school"))
+    (core.memo), with the pupil's school that their permission checks read. Newest
+    first (Placement's ordering), sorted here: ordering in SQL a query that selects
+    related rows makes Django hash every selected column, for a pupil's few rows."""
+    found = list(placements_of_pupil(pupil).select_related("pupil__school").order_by())
+    return sorted(found, key=lambda p: (p.start_date, p.pk), reverse=True)
 
 
 def placement_with_plan(placement: Placement) -> Placement:

@@ -32,8 +32,11 @@ NOT_IMPORTED = "No school attendance imported"
 
 @per_page(key=lambda pupil: pupil.pk)
 def _plans(pupil: Pupil) -> list[ReintegrationPlan]:
-    """The pupil's plans, read once for the section and what the viewer may do."""
-    return list(plans_of_pupil(pupil))
+    """The pupil's plans, read once for the section and what the viewer may do; newest
+    first (the plans' ordering), sorted here rather than in SQL, where ordering a query
+    that selects related rows makes Django hash every selected column."""
+    found = list(plans_of_pupil(pupil).order_by())
+    return sorted(found, key=lambda plan: (plan.start_date, plan.pk), reverse=True)
 
 
 def _context(pupil: Pupil) -> dict[str, Any]:

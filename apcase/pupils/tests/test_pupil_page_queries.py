@@ -75,3 +75,33 @@ def test_the_pupil_and_the_view_a_party_gets_of_them_are_read_at_once(world, cli
     assert AccessLogEntry.objects.filter(
         action="pupil.viewed.placement", pupil_id=pupil.pk
     ).exists()
+
+
+def test_a_pupil_with_no_exclusions_is_shown_without_reading_the_school_calendar(
+    world, user_with_role
+):
+    """The calendar only counts school days of suspension: with none to count, the
+    page says so without the two reads of term dates and closures."""
+    pupil = make_pupil(world.school)
+    client = sign_in(Client(), user_with_role(Role.INCLUSION_LEAD))
+    with CaptureQueriesContext(connection) as asked:
+        assert_page(
+            client.get(reverse("pupils:detail", args=[pupil.pk])),
+            contains="No suspensions or exclusions recorded.",
+        )
+    calendar = [q["sql"] for q in asked.captured_queries if "schooldays_" in q["sql"]]
+    assert calendar == []
+
+
+def test_the_pupils_placements_are_listed_newest_first_and_the_later_made_first_on_a_tie(
+    world, user_with_role
+):
+    pupil = make_pupil(world.school)
+    first = _ended(world.school, world.provider, pupil, weeks_ago=20)
+    tie = _ended(world.school, world.provider, pupil, weeks_ago=20)
+    latest = make_placement(world.school, world.provider, pupil=pupil)
+    client = sign_in(Client(), user_with_role(Role.INCLUSION_LEAD))
+    page = assert_page(client.get(reverse("pupils:detail", args=[pupil.pk])))
+    links = [reverse("placements:detail", args=[p.pk]) for p in (latest, tie, first)]
+    found = [page.index(f'href="{link}"') for link in links]
+    assert found == sorted(found)
