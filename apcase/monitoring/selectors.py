@@ -312,11 +312,14 @@ def attendance_shown_for(placement: Placement) -> PlacementAttendance:
     # The absences and the corrections in one read, by session and then the time each
     # was recorded (a placement has one current mark a session, so its absences keep
     # their order): a placement with no correction asks as many queries as one with many.
-    listed = list(
+    # Sorted here, not in SQL, where ordering a query that selects related rows makes
+    # Django hash every selected column; the id last makes the order total.
+    listed = sorted(
         AttendanceMark.objects.filter(placement=placement)
         .filter(Q(is_current=True, observed__in=sorted(codes.ABSENT)) | Q(supersedes__isnull=False))
         .select_related("recorded_by", "supersedes")
-        .order_by("date", "session", "recorded_at")
+        .order_by(),
+        key=lambda mark: (mark.date, mark.session, mark.recorded_at, mark.pk),
     )
     for mark in listed:
         mark.placement = placement
