@@ -3,10 +3,11 @@ newest first. Callers have already established, through the pupils selectors, th
 user may see the pupil; this module only decides which kinds of event they may see."""
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.apps import apps
+from django.apps import AppConfig, apps
 from django.db.models import QuerySet
 
 from .actions import child_protection_values, lookup, registered_actions
@@ -14,12 +15,20 @@ from .models import AuditEvent
 from .wording import described
 
 
+@functools.cache
+def _app_of(module: str) -> AppConfig | None:
+    """The installed app an enum of audit actions is declared in. Installed apps do not
+    change while the process runs, so each module is looked up once, not once for each
+    of its actions on every chronology page."""
+    return apps.get_containing_app_config(module)
+
+
 def event_kinds() -> dict[str, str]:
     """The kinds a chronology can be filtered by: each app that registered audit
     actions, by its label, e.g. {"referrals": "Referrals", "safeguarding": ...}."""
     kinds = {}
     for action in registered_actions():
-        app = apps.get_containing_app_config(type(action).__module__)
+        app = _app_of(type(action).__module__)
         if app is not None:
             kinds[app.label] = str(app.verbose_name).capitalize()
     return dict(sorted(kinds.items(), key=lambda item: item[1]))
@@ -29,8 +38,7 @@ def _values_of_kind(kind: str) -> list[str]:
     return [
         action.value
         for action in registered_actions()
-        if (app := apps.get_containing_app_config(type(action).__module__)) is not None
-        and app.label == kind
+        if (app := _app_of(type(action).__module__)) is not None and app.label == kind
     ]
 
 

@@ -1,8 +1,11 @@
+import functools
 from typing import Any
 
+from crispy_forms.utils import render_crispy_form
 from crispy_forms_gds.layout import Field, Fieldset, Fluid, Layout, Size, Submit
 from django import forms
 from django.db.models import QuerySet
+from django.utils.safestring import SafeString
 
 from apcase.accounts.models import Organisation
 from apcase.core.forms import GovDateField, GovukFormHelper, YesNoField, date_field
@@ -355,3 +358,11 @@ class ChronologyFilterForm(forms.Form):
         if since and until and since > until:
             self.add_error("until", "The end date must be the same as or after the start date.")
         return data
+
+
+@functools.lru_cache(maxsize=8)
+def unfiltered_chronology_form(kinds: tuple[tuple[str, str], ...]) -> SafeString:
+    """The chronology's filter form before any filter is applied: the same markup for
+    the same kinds of event every time, so each process renders it once for each list
+    of kinds (with and without child protection) rather than on every page."""
+    return SafeString(render_crispy_form(ChronologyFilterForm(kinds=dict(kinds))))

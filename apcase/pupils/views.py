@@ -42,6 +42,7 @@ from .forms import (
     PupilFilterForm,
     PupilForm,
     carer_initial,
+    unfiltered_chronology_form,
 )
 from .models import Pupil, display_name_of, is_temporary_upn
 
@@ -271,6 +272,9 @@ def _chronology(request: SignedInRequest, pupil: Pupil) -> dict[str, Any]:
         "entries": entries,
         "can_see_cp": can_see_cp,
         "form": form,
+        "unfiltered_form": None
+        if form.is_bound
+        else unfiltered_chronology_form(tuple(kinds.items())),
         "query": request.GET.urlencode(),
         **printed(request.user),
     }
