@@ -68,3 +68,23 @@ def test_school_staff_not_named_for_the_pupil_and_another_schools_dsl_cannot_rea
     other_dsl = sign_in(Client(), user_with_role(Role.SCHOOL_DSL, world.other_school))
     assert other_dsl.get(url).status_code == 404
     assert not AccessLogEntry.objects.filter(action="pupil.chronology_viewed").exists()
+
+
+def test_the_filter_form_offers_child_protection_to_the_dsl_alone_whoever_asked_before(
+    pupil_with_history, user_with_role
+):
+    """The form before any filter is rendered once per process for each list of kinds:
+    the DSL's (with safeguarding) and everyone else's are kept apart, and a filtered
+    page shows the filter it was given."""
+    dsl = sign_in(Client(), user_with_role(Role.SCHOOL_DSL))
+    lead = sign_in(Client(), user_with_role(Role.INCLUSION_LEAD))
+    offered = 'value="safeguarding"'
+    for _ in range(2):
+        assert offered in _chronology(dsl, pupil_with_history)
+        assert offered not in _chronology(lead, pupil_with_history)
+    filtered = lead.get(
+        reverse("pupils:chronology", args=[pupil_with_history.pk]), {"kind": "pupils"}
+    )
+    assert filtered.status_code == 200
+    assert '<option value="pupils" selected>' in filtered.content.decode()
+    assert '<option value="pupils" selected>' not in _chronology(lead, pupil_with_history)
