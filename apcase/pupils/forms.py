@@ -365,4 +365,5 @@ def unfiltered_chronology_form(kinds: tuple[tuple[str, str], ...]) -> SafeString
     """The chronology's filter form before any filter is applied: the same markup for
     the same kinds of event every time, so each process renders it once for each list
     of kinds (with and without child protection) rather than on every page."""
-    return SafeString(render_crispy_form(ChronologyFilterForm(kinds=dict(kinds))))
+    markup: SafeString = render_crispy_form(ChronologyFilterForm(kinds=dict(kinds)))
+    return markup  # a template's output, escaped as it was rendered
