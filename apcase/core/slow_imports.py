@@ -32,7 +32,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.forms.renderers import get_default_renderer
-from django.template import TemplateDoesNotExist, TemplateSyntaxError, engines
+from django.template import TemplateDoesNotExist, engines
 from django.urls import NoReverseMatch, URLResolver, get_resolver, reverse
 from django.utils import formats, translation
 from django.utils.module_loading import import_string
@@ -120,14 +120,16 @@ def compile_templates() -> int:
     """Compile every template into its engine's cache (the cached loader keeps it for
     the life of the process); returns how many. One that does not compile is logged and
     left for its page to report as it always has; a widget's that does not exist is
-    skipped."""
+    skipped. Whatever a template raises, the server still starts: a tag's compiler may
+    raise any exception on a malformed tag (crispy-forms' an IndexError), and this runs
+    in gunicorn's master, which stops if it raises."""
     compiled = 0
     for engine, name in template_names():
         try:
             engine.get_template(name)
         except TemplateDoesNotExist:
             continue  # a widget of an app not installed (Django's admin imported, say)
-        except (TemplateSyntaxError, UnicodeDecodeError):
+        except Exception:  # any failure is its page's to report, as before
             logger.warning("Template %s does not compile", name, exc_info=True)
         else:
             compiled += 1

@@ -74,3 +74,27 @@ def test_a_template_that_does_not_compile_is_left_for_its_page(monkeypatch, capl
     )
     assert slow_imports.compile_templates() == 1
     assert "broken.html does not compile" in caplog.text
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "{% load crispy_forms_tags %}{% crispy %}",  # the tag's compiler: an IndexError
+        "{% load no_such_library %}",  # a TemplateSyntaxError
+    ],
+)
+def test_no_template_that_fails_to_compile_stops_the_server_starting(monkeypatch, caplog, source):
+    # A template tag's compiler may raise any exception on a malformed tag, not only
+    # TemplateSyntaxError: in gunicorn's master (when_ready) that would stop the server
+    # at start, where before the preparation only that page failed.
+    engine = engines["django"].engine
+    monkeypatch.setattr(
+        slow_imports, "template_names", lambda: [(engine, "base.html"), (engine, "broken.html")]
+    )
+    monkeypatch.setattr(
+        Loader,
+        "get_contents",
+        lambda self, origin: source if origin.template_name == "broken.html" else "ok",
+    )
+    assert slow_imports.compile_templates() == 1
+    assert "broken.html does not compile" in caplog.text
