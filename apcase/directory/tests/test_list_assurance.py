@@ -7,7 +7,6 @@ scale, good or not, open or closed, with services or none) and every assurance f
 with closed providers or without, the pages show the same providers, in the same order,
 with the same assurance and services as `with_assurance` over the whole list gave."""
 
-import datetime
 import re
 from unittest import mock
 
@@ -15,97 +14,30 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
 from apcase.accounts.models import Organisation
 from apcase.accounts.roles import OrganisationKind, Role
-from apcase.accounts.tests.factories import LocalAuthorityFactory, ProviderFactory
+from apcase.accounts.tests.factories import LocalAuthorityFactory
 from apcase.directory.assurance import Status, annotated_reasons, with_assurance
-from apcase.directory.models import (
-    AssuranceKind,
-    Inspection,
-    ProviderService,
-    Registration,
-    ServiceCategory,
-)
-from apcase.directory.ofsted import LegacyGrade, Scale
 from apcase.referrals.tests.factories import person
 from conftest import sign_in
 
-from .factories import AssuranceRecordFactory, ProviderProfileFactory
+from . import strategies
 
 URL = reverse("directory:provider_list")
 FILTERS = ["", *Status.values, "not_assured"]
 
-inspections = st.lists(
-    st.tuples(
-        st.integers(min_value=-900, max_value=-1),  # inspected this many days ago
-        st.sampled_from(
-            [(Scale.LEGACY, grade, None) for grade in LegacyGrade.values]
-            + [(Scale.REPORT_CARD, "", met) for met in (True, False)]
-        ),
-    ),
-    max_size=2,
-    unique_by=lambda x: (x[0], x[1][0]),
-)
-providers = st.lists(
-    st.fixed_dictionaries(
-        {
-            # a profile saying registered or not, or no profile with or without a URN
-            "registration": st.sampled_from(["registered", "unregistered", "urn", "neither"]),
-            # each kind's records: expiring this many days from today
-            "records": st.lists(
-                st.tuples(
-                    st.sampled_from(AssuranceKind.values),
-                    st.sampled_from([-1, 0, 30, 31, 400]),
-                ),
-                max_size=5,
-            ),
-            "inspections": inspections,
-            "closed": st.booleans(),
-            "services": st.lists(
-                st.sampled_from(["Tutoring", "Art therapy", "Boxing"]), unique=True
-            ),
-        }
-    ),
-    min_size=1,
-    max_size=5,
+providers = strategies.providers(
+    record_days=[-1, 0, 30, 31, 400], inspected=2, max_size=5, closed_and_services=True
 )
 
 
 def _make(la: Organisation, specs: list[dict]) -> None:  # type: ignore[type-arg]
     today = timezone.localdate()
     for n, spec in enumerate(specs):
-        provider = ProviderFactory(
-            local_authority=la,
-            name=f"Provider {n % 3}",  # the same name more than once: ordered then by pk
-            urn=900000 + n if spec["registration"] == "urn" else None,
-            status=Organisation.Status.CLOSED if spec["closed"] else Organisation.Status.OPEN,
-        )
-        if spec["registration"] in ("registered", "unregistered"):
-            ProviderProfileFactory(
-                organisation=provider,
-                registration=Registration.REGISTERED
-                if spec["registration"] == "registered"
-                else Registration.UNREGISTERED,
-            )
-        for kind, days in spec["records"]:
-            AssuranceRecordFactory(
-                organisation=provider, kind=kind, expires_on=today + datetime.timedelta(days=days)
-            )
-        for days_ago, (scale, grade, met) in spec["inspections"]:
-            Inspection.objects.create(
-                organisation=provider,
-                scale=scale,
-                overall_grade=grade,
-                safeguarding_met=met,
-                inspected_on=today + datetime.timedelta(days=days_ago),
-            )
-        for name in spec["services"]:
-            ProviderService.objects.create(
-                organisation=provider, category=ServiceCategory.values[0], name=name
-            )
+        # the same name more than once: ordered then by pk
+        strategies.make_provider(la, n, spec, today, name=f"Provider {n % 3}")
 
 
 def _as_it_was(la: Organisation, assurance: str, closed: bool) -> list[tuple[str, ...]]:
