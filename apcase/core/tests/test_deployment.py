@@ -230,7 +230,10 @@ def test_gunicorn_serves_the_sign_in_page_with_production_settings(tmp_path, pro
         deadline = time.monotonic() + 60
         while True:
             try:
-                with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+                # A worker's first page on a loaded machine took more than 10 s once
+                # (the test then failed reading, not starting): wait as long as the
+                # start itself may take.
+                with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
                     status, headers = response.status, response.headers
                 break
             except (ConnectionError, urllib.error.URLError):
