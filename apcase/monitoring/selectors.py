@@ -704,7 +704,7 @@ def registers_not_taken_for(user: User, *, now: datetime.datetime) -> list[Regis
     day = timezone.localdate(now)
     sessions = ["am"] + (["pm"] if rules.current_session(now) == "pm" else [])
     providers = providers_of(user)
-    if not providers or day.weekday() >= 5:  # nobody is expected at a weekend
+    if not providers:
         return []
     cutoffs = {session: rules.cutoff_at(day, session) for session in sessions}
     unmarked = {
