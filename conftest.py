@@ -1,5 +1,7 @@
 """Fixtures shared by every app's tests."""
 
+import re
+
 import pytest
 from _pytest.nodeid import NodeId
 from django.test import Client
@@ -109,3 +111,9 @@ def client_for(user_with_role):
 
 
 __all__ = ["Role", "sign_in"]
+
+
+def without_layout(html: str) -> str:
+    """Markup less the whitespace between its tags (how a template happened to indent
+    it), for comparing two ways of writing the same elements."""
+    return re.sub(r">\s+<", "><", html).strip()

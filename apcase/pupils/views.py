@@ -7,7 +7,7 @@ from django.http import FileResponse, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 
 from apcase.access import policies
 from apcase.access.requests import SignedInRequest
@@ -19,7 +19,7 @@ from apcase.core.links import record_url
 from apcase.core.pagination import paginate, without_page
 from apcase.core.pdf import pdf_download, printed
 from apcase.core.spreadsheets import Sheet, download
-from apcase.core.templatetags.govuk import govuk_tag
+from apcase.core.templatetags.govuk import govuk_link, govuk_table_rows, govuk_tag
 from apcase.core.templatetags.words import govuk_date
 from apcase.core.viewhelpers import Once, handle_form, run_action
 from apcase.core.words import counted
@@ -118,41 +118,19 @@ def _list_rows(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
-# One row of the table: what a {% for %} over the rows wrote, a template tag or filter
-# and a lookup in the template's context for each cell of each of 50 rows, is written
-# here in one pass (format_html escapes every value, as {{ }} did). The whitespace is
-# the loop's, so the page is the same to the byte.
-_ROW = (
-    '\n  <tr class="govuk-table__row">\n'
-    '    <td class="govuk-table__cell"><a class="govuk-link" href="{}">{}</a></td>\n'
-    '    <td class="govuk-table__cell">{}{}</td>\n'
-    '    <td class="govuk-table__cell">{}</td>\n'
-    '    <td class="govuk-table__cell">{}</td>\n'
-    '    <td class="govuk-table__cell">{}</td>\n'
-    '    <td class="govuk-table__cell">{}</td>\n'
-    "  </tr>\n  "
-)
-
-
 def _rows_html(rows: Sequence[dict[str, Any]]) -> str:
     """The table's rows (`_list_rows`) as markup."""
-    temporary = format_html(" {}", govuk_tag("Temporary", "yellow"))
-    return format_html_join(
-        "",
-        _ROW,
+    temporary = govuk_tag("Temporary", "yellow")
+    return govuk_table_rows(
         (
-            (
-                record_url("pupils:detail", row["pk"]),
-                row["name"],
-                row["upn"],
-                temporary if row["temporary_upn"] else "",
-                govuk_date(row["born"]),
-                row["year"],
-                row["sen"],
-                row["school"],
-            )
-            for row in rows
-        ),
+            govuk_link(record_url("pupils:detail", row["pk"]), row["name"]),
+            format_html("{} {}", row["upn"], temporary) if row["temporary_upn"] else row["upn"],
+            govuk_date(row["born"]),
+            row["year"],
+            row["sen"],
+            row["school"],
+        )
+        for row in rows
     )
 
 

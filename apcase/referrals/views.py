@@ -8,7 +8,6 @@ from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html_join
 from django.views.decorators.http import require_POST
 
 from apcase.access import policies
@@ -20,7 +19,12 @@ from apcase.core.forms import ConfirmForm
 from apcase.core.links import record_url
 from apcase.core.pagination import Paged, paginate
 from apcase.core.spreadsheets import Sheet, download
-from apcase.core.templatetags.govuk import govuk_tag, status_colour
+from apcase.core.templatetags.govuk import (
+    govuk_link,
+    govuk_table_rows,
+    govuk_tag,
+    status_colour,
+)
 from apcase.core.templatetags.words import govuk_date
 from apcase.core.uploads import file_response
 from apcase.core.viewhelpers import Once, attempt, handle_form, posted, run_action, submit_form
@@ -123,35 +127,16 @@ def _list_rows(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
-# One row of the table: what a {% for %} over the rows wrote, a template tag or filter
-# and a lookup in the template's context for each cell of each of 50 rows, is written
-# here in one pass (format_html escapes every value, as {{ }} did). The whitespace is
-# the loop's, so the page is the same to the byte.
-_ROW = (
-    '\n    <tr class="govuk-table__row">\n'
-    '      <td class="govuk-table__cell"><a class="govuk-link" href="{}">{}</a></td>\n'
-    '      <td class="govuk-table__cell">{}</td>\n'
-    '      <td class="govuk-table__cell">{}</td>\n'
-    '      <td class="govuk-table__cell">{}</td>\n'
-    "    </tr>\n    "
-)
-
-
 def _rows_html(rows: Sequence[dict[str, Any]]) -> str:
     """The table's rows (`_list_rows`) as markup."""
-    return format_html_join(
-        "",
-        _ROW,
+    return govuk_table_rows(
         (
-            (
-                record_url("referrals:detail", row["pk"]),
-                row["pupil"],
-                row["school"],
-                govuk_tag(row["status_label"], status_colour(row["status"])),
-                govuk_date(row["meeting_date"]) if row["meeting_date"] else "Not yet scheduled",
-            )
-            for row in rows
-        ),
+            govuk_link(record_url("referrals:detail", row["pk"]), row["pupil"]),
+            row["school"],
+            govuk_tag(row["status_label"], status_colour(row["status"])),
+            govuk_date(row["meeting_date"]) if row["meeting_date"] else "Not yet scheduled",
+        )
+        for row in rows
     )
 
 

@@ -26,7 +26,7 @@ template itself, so its variables are escaped there and only its literal markup,
 by the template's author, passes as markup. Nothing here marks user data safe.
 """
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from crispy_forms_gds.templatetags.crispy_forms_gds import field_errors
@@ -268,6 +268,26 @@ def govuk_tag(text: Any, colour: str = "", id: str = "") -> str:  # noqa: A002 -
         f" govuk-tag--{colour}" if colour else "",
         format_html(' id="{}"', id) if id else "",
         text,
+    )
+
+
+def govuk_link(href: str, text: Any) -> str:
+    """A GOV.UK link, the text escaped."""
+    return format_html('<a class="govuk-link" href="{}">{}</a>', href, text)
+
+
+def govuk_table_rows(rows: Iterable[Sequence[Any]]) -> str:
+    """The body rows of a GOV.UK table (inside `{% table %}`), one cell for each value,
+    each escaped unless already markup (a link or tag built with format_html). A long
+    list's view builds its rows with this in one pass: a `{% for %}` with a tag or
+    filter in each cell cost a list page a sixth of its Python calls (issue 16)."""
+    return format_html_join(
+        "\n",
+        '<tr class="govuk-table__row">{}</tr>',
+        (
+            (format_html_join("", '<td class="govuk-table__cell">{}</td>', ((c,) for c in row)),)
+            for row in rows
+        ),
     )
 
 
