@@ -12,7 +12,7 @@
 
 import datetime
 
-from django.db.models import Count, IntegerField, Subquery, Value, Window
+from django.db.models import Count, IntegerField, Subquery, Window
 from django.urls import reverse
 from django.utils import timezone
 
@@ -29,7 +29,6 @@ from apcase.core.attention import (
 )
 from apcase.core.words import counted, govuk_time
 from apcase.placements.models import Placement
-from apcase.pupils.models import Pupil
 
 from . import selectors
 from .models import FollowUpTask, Session
@@ -80,17 +79,15 @@ def in_ap_now(user: User) -> list[AttentionItem]:
     if not policies.can_watch_in_ap_today(user):
         return []
     today = timezone.localdate()
-    placements = selectors.in_ap_today_placements(user, today=today)
+    # Each item names the child and the provider: nothing else is joined.
+    placements = (
+        selectors.in_ap_today_placements(user, today=today)
+        .select_related(None)
+        .select_related("pupil", "provider")
+    )
     # A child may attend two providers (one additional part time): the list has a row
     # a placement, the count says how many children.
-    children = (
-        Pupil.objects.filter(pk__in=placements.order_by().values("pupil_id"))
-        .order_by()
-        .annotate(one=Value(1))
-        .values("one")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
+    children = selectors.in_ap_today_children(user, today=today)
     first = list(
         placements.annotate(
             _in_all=Window(Count("pk")), _children=Subquery(children, output_field=IntegerField())

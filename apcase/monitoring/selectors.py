@@ -19,6 +19,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Value,
 )
 from django.db.models.functions import TruncWeek
 from django.http import Http404
@@ -642,17 +643,36 @@ def in_ap_today_placements(user: User, *, today: datetime.date) -> QuerySet[Plac
     """The placements of `in_ap_today_for`, by the pupil's name (a total order, so a
     list of them can be read a part at a time), each annotated with whether the
     timetable expects the child today; none for someone who watches no school."""
-    school_ids = policies.organisation_ids_for(user, IN_AP_WATCHER_ROLES)
-    if not school_ids:
-        return Placement.objects.none()
     expected = ExpressionWrapper(
         expected_on(today, "am") | expected_on(today, "pm"), output_field=BooleanField()
     )
     return (
-        placements_visible_to(user)
-        .filter(active_on(today), pupil__school_id__in=school_ids)
+        _in_ap_on(user, today)
         .annotate(expected_today=expected)
         .order_by("pupil__legal_last_name", "pupil__legal_first_name", "pk")
+    )
+
+
+def _in_ap_on(user: User, today: datetime.date) -> QuerySet[Placement]:
+    school_ids = policies.organisation_ids_for(user, IN_AP_WATCHER_ROLES)
+    if not school_ids:
+        return Placement.objects.none()
+    return placements_visible_to(user).filter(active_on(today), pupil__school_id__in=school_ids)
+
+
+def in_ap_today_children(user: User, *, today: datetime.date) -> QuerySet[Any, Any]:
+    """How many children `in_ap_today_placements` lists (a child at two providers has
+    two placements), as a one-value query (`n`) for a Subquery: built from the same
+    scoped placements, with nothing joined or annotated that the count does not need
+    (so the ORM builds it cheaply inside another query)."""
+    return (
+        _in_ap_on(user, today)
+        .select_related(None)
+        .order_by()
+        .annotate(one=Value(1))
+        .values("one")
+        .annotate(n=Count("pupil_id", distinct=True))
+        .values("n")
     )
 
 
