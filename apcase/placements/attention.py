@@ -234,6 +234,9 @@ def not_started(user: User) -> list[AttentionItem]:
     placements = (
         selectors.not_started_by(selectors.placements_visible_to(user), timezone.localdate())
         .filter(pupil__school_id__in=school_ids)
+        # Each item names the child and the provider: nothing else is joined.
+        .select_related(None)
+        .select_related("pupil", "provider")
         .order_by("start_date", "pk")
     )
     return [
