@@ -126,7 +126,8 @@ def _follow_ups(user: User) -> list[AttentionItem]:
     if not policies.can_follow_up(user):
         return []
     return capped(
-        selectors.open_follow_ups_for(user),
+        # Each item names the child: nothing else is joined.
+        selectors.open_follow_ups_for(user).select_related(None).select_related("placement__pupil"),
         _follow_up,
         shown=FOLLOW_UPS_SHOWN,
         more=all_listed_at(
