@@ -62,13 +62,18 @@ class _Among(Func):
     """`field IN (ids)` with the ids as one parameter, however many there are: an array
     on PostgreSQL, a JSON list elsewhere. Each of the board's facts is read for every
     child on it, over a thousand at one authority's scale, and a query naming each id as
-    a parameter of its own cost more to write out and parse than to answer."""
+    a parameter of its own cost more to write out and parse than to answer. On
+    PostgreSQL the array is passed as its text (`{1,2,3}`, cast to bigint[]), written out
+    once: psycopg writes a Python list element by element, each checked for quoting,
+    which cost the board about 3 ms a read, for each of a dozen reads."""
 
     output_field = BooleanField()
 
     def __init__(self, field: str, ids: Collection[int]) -> None:
         super().__init__(F(field))
         self.ids = sorted(ids)
+        # Whole numbers only: nothing in the text needs quoting.
+        self.array = "{" + ",".join(str(int(pk)) for pk in self.ids) + "}"
 
     def as_sql(  # type: ignore[override]
         self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any
@@ -82,7 +87,7 @@ class _Among(Func):
         self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any
     ) -> tuple[str, tuple[Any, ...]]:
         column, params = compiler.compile(self.source_expressions[0])
-        return f"{column} = ANY(%s::bigint[])", (*params, self.ids)
+        return f"{column} = ANY(%s::bigint[])", (*params, self.array)
 
 
 class _AmongSet(_Among):
@@ -95,7 +100,7 @@ class _AmongSet(_Among):
         self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any
     ) -> tuple[str, tuple[Any, ...]]:
         column, params = compiler.compile(self.source_expressions[0])
-        return f"{column} IN (SELECT unnest(%s::bigint[]))", (*params, self.ids)
+        return f"{column} IN (SELECT unnest(%s::bigint[]))", (*params, self.array)
 
 
 ALERT_KINDS = (FollowUpTask.Kind.ABSENCE, FollowUpTask.Kind.REGISTER_MISSING)
