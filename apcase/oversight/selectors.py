@@ -16,6 +16,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import (
     BooleanField,
     Exists,
+    ExpressionWrapper,
     F,
     Func,
     Max,
@@ -359,12 +360,27 @@ def _visits(ids: list[int], today: datetime.date) -> dict[int, Visits]:
 
 
 def _expected_today(ids: list[int], today: datetime.date) -> dict[int, list[str]]:
+    """The sessions of today each placement is expected at (`expected_on`, the one rule
+    of who is expected when), in the day's order: one read for both sessions, each
+    placement read once with whether it is expected in each (the rule written out once a
+    session, in what the query selects, not again to filter it)."""
     found: dict[int, list[str]] = defaultdict(list)
-    for session in SESSIONS:
-        for pid in Placement.objects.filter(
-            expected_on(today, session), _Among("id", ids)
-        ).values_list("pk", flat=True):
-            found[pid].append(session)
+    rows = (
+        Placement.objects.filter(_Among("id", ids))
+        .annotate(
+            **{
+                f"in_{session}": ExpressionWrapper(
+                    expected_on(today, session), output_field=BooleanField()
+                )
+                for session in SESSIONS
+            }
+        )
+        .values_list("pk", *(f"in_{session}" for session in SESSIONS))
+        .order_by()
+    )
+    for pid, *flags in rows:
+        if sessions := [session for session, on in zip(SESSIONS, flags, strict=True) if on]:
+            found[pid] = sessions
     return found
 
 

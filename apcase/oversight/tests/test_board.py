@@ -32,9 +32,9 @@ from tests.helpers import assert_page
 URL = reverse("oversight:board")
 # Session, user, memberships, the placements (with their schools and named staff members
 # read once each, and the page's rows read whole), those not yet started and what each
-# duty reads (the marks' kept counts and today's marks are two): the same for one child
-# or many.
-MAX_QUERIES = 26
+# duty reads (the marks' kept counts and today's marks are two; who is expected in
+# today's two sessions is one): the same for one child or many.
+MAX_QUERIES = 25
 
 
 def _html(response):  # type: ignore[no-untyped-def]
