@@ -47,13 +47,14 @@ def board(request: SignedInRequest) -> HttpResponse:
     # downloads, still cover every row the filters keep; only the page's rows are read
     # whole for their words and links.
     paged = paginate(request, shown.rows, noun="placement")
+    rows = compliance.shown(request.user, facts, paged.rows)
     return render(
         request,
         "oversight/board.html",
         {
             "board": shown,
             "paged": paged,
-            "rows": compliance.shown(request.user, facts, paged.rows),
+            "rows_html": compliance.rows_html(rows),
             "form": form,
             "filtered": filters != compliance.Filters(),
             "query_string": request.GET.urlencode(),
