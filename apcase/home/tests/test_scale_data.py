@@ -14,7 +14,7 @@ from apcase.accounts.models import Organisation, User
 from apcase.accounts.tests.factories import SchoolFactory
 from apcase.chronology.models import AuditEvent
 from apcase.home import scale
-from apcase.monitoring.models import AttendanceMark, CheckIn, FollowUpTask
+from apcase.monitoring.models import AttendanceMark, CheckIn, FollowUpTask, MarkCount
 from apcase.placements.models import Placement
 from apcase.pupils.models import Pupil
 from apcase.referrals.models import Referral
@@ -173,3 +173,19 @@ def test_the_key_pages_ask_as_many_queries_with_ten_times_the_data():
     call_command("generate_scale_data", "--scale", "0.02", "--no-progress", stdout=None)
     assert Placement.objects.count() > 10 * 4 // 2
     assert _queries_per_page() == small
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_the_counts_updated_once_a_mark_are_left_as_autovacuum_would_keep_them():
+    if connection.vendor != "postgresql":
+        pytest.skip("VACUUM and the statistics it leaves are PostgreSQL's")
+    _generate()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT n_dead_tup, last_analyze IS NOT NULL FROM pg_stat_user_tables"
+            " WHERE relname = %s",
+            [MarkCount._meta.db_table],
+        )
+        dead, analysed = cursor.fetchone()
+    assert MarkCount.objects.exists()
+    assert (dead, analysed) == (0, True)
