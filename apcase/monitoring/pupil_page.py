@@ -7,6 +7,7 @@ from typing import Any
 from django.urls import reverse
 
 from apcase.access import policies
+from apcase.accounts.models import User
 from apcase.placements.selectors import (
     placement_group,
     placements_on_pupil_page,
@@ -44,7 +45,7 @@ SECTION = PupilSection(
 )
 
 
-def provider_links(pupil: Any, user: Any) -> list[PupilLink]:
+def provider_links(pupil: Pupil, user: User) -> list[PupilLink]:
     """The provider's way from the pupil page to each placement's monitoring: its
     attendance, check-ins and visits, and this week's check-in while it may record one."""
     links = []

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from apcase.access import policies
 from apcase.access.requests import SignedInRequest
 from apcase.access.rules import access_rule
+from apcase.accounts.models import User
 from apcase.core.forms import NOTHING_CHANGED, ConfirmForm
 from apcase.core.pagination import Paged, paginate
 from apcase.core.pdf import pdf_download, pdf_response
@@ -154,7 +155,7 @@ def _meeting_action(
     )
 
 
-def _may_change(user: Any, meeting: PanelMeeting) -> bool:
+def _may_change(user: User, meeting: PanelMeeting) -> bool:
     return policies.can_schedule_meetings_for(user, meeting.panel)
 
 

@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 from django.db.models import Model, Q
 from django.urls import reverse
 
+from apcase.accounts.models import User
 from apcase.core.memo import one_page
 
 from .models import Pupil
@@ -139,7 +140,7 @@ def register_links(links_of: LinksOf) -> None:
         _links.append(links_of)
 
 
-def links_for(pupil: Pupil, user: Any) -> list[PupilLink]:
+def links_for(pupil: Pupil, user: User) -> list[PupilLink]:
     """Every registered app's links for `user` about `pupil`, grouped in order."""
     found = [link for links_of in _links for link in links_of(pupil, user)]
     groups = list(dict.fromkeys(link.group for link in found))
@@ -157,7 +158,7 @@ def register_named_for(named_for: NamedFor) -> None:
         _named_for.append(named_for)
 
 
-def is_named_for(pupil: Pupil, user: Any) -> bool:
+def is_named_for(pupil: Pupil, user: User) -> bool:
     return any(named_for(pupil, user) for named_for in _named_for)
 
 
@@ -170,11 +171,11 @@ def register_records(kind: str, records_of: RecordsOf) -> None:
     _records.setdefault(kind, records_of)
 
 
-def records_of(pupil: Pupil, user: Any) -> list[PupilRecord]:
+def records_of(pupil: Pupil, user: User) -> list[PupilRecord]:
     """Every registered kind's records of `pupil` that `user` may see."""
     return [record for kind in sorted(_records) for record in _records[kind](pupil, user)]
 
 
-def record_of(pupil: Pupil, user: Any, key: str) -> PupilRecord | None:
+def record_of(pupil: Pupil, user: User, key: str) -> PupilRecord | None:
     """The record "kind:id" of `pupil`, if `user` may see it; None otherwise."""
     return next((r for r in records_of(pupil, user) if r.key == key), None)

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from apcase.accounts.models import User
 from apcase.core.forms import GovDateField, SimpleForm
 from apcase.core.uploads import lazy_upload_hint
 from apcase.pupils.registry import PupilRecord, records_of
@@ -107,7 +108,7 @@ class LinkForm(SimpleForm):
         self.fields["record"].choices = [(r.key, r.label) for r in records]  # type: ignore[attr-defined]
 
     @classmethod
-    def kwargs_for(cls, concern: Concern, user: Any) -> dict[str, Any]:
+    def kwargs_for(cls, concern: Concern, user: User) -> dict[str, Any]:
         linked = {f"{link.kind}:{link.record_id}" for link in concern.links.all()}
         return {"records": [r for r in records_of(concern.pupil, user) if r.key not in linked]}
 
@@ -117,7 +118,7 @@ class ReviewForm(SimpleForm):
     review_on = GovDateField(label="Review date")
 
     @classmethod
-    def kwargs_for(cls, concern: Concern, user: Any) -> dict[str, Any]:
+    def kwargs_for(cls, concern: Concern, user: User) -> dict[str, Any]:
         """The review date set before shows in the boxes: saved unchanged, it stays."""
         return {"initial": {"review_on": concern.review_on}}
 
