@@ -15,6 +15,7 @@ from fractions import Fraction
 from functools import cached_property
 
 from apcase.core.words import counted
+from apcase.directory.assurance import Status as AssuranceStatus
 from apcase.reference import attendance as codes
 
 
@@ -130,11 +131,11 @@ def assurance(
     why = "; ".join(reasons)
     if not_assured:
         return red("Not assured", f"Not assured: {why}." if why else "Not assured.")
-    if status is None or status == "missing":
+    if status is None or status == AssuranceStatus.MISSING:
         return red("Missing", "Some required assurance evidence is missing.")
-    if status == "expired":
+    if status == AssuranceStatus.EXPIRED:
         return red("Expired", "Some assurance evidence has expired.")
-    if status == "expiring":
+    if status == AssuranceStatus.EXPIRING:
         return amber("Expiring", f"{expiring_label}.")
     return green("In date")
 

@@ -13,6 +13,8 @@ Fail safe, as duties.py: whatever is missing is red here too, never green."""
 import datetime
 from collections.abc import Collection, Iterable
 
+from apcase.directory.assurance import Status as AssuranceStatus
+
 from .duties import (
     ATTENDANCE_AMBER_FROM,
     ATTENDANCE_GREEN_FROM,
@@ -47,9 +49,9 @@ def plan(
 
 def assurance(*, status: str | None, not_assured: bool) -> Colour:
     """duties.assurance."""
-    if not_assured or status in (None, "missing", "expired"):
+    if not_assured or status in (None, AssuranceStatus.MISSING, AssuranceStatus.EXPIRED):
         return RED
-    return AMBER if status == "expiring" else GREEN
+    return AMBER if status == AssuranceStatus.EXPIRING else GREEN
 
 
 def todays_register(

@@ -13,6 +13,7 @@ from typing import Any
 from django.utils import timezone
 
 from apcase.access import policies
+from apcase.accounts.models import User
 from apcase.core.memo import per_page
 from apcase.monitoring.selectors import attendance_summaries_of_placements
 from apcase.placements.models import Placement
@@ -22,7 +23,7 @@ from apcase.pupils.models import Pupil
 from apcase.pupils.registry import PupilSection
 
 from . import rules
-from .models import ReintegrationPlan
+from .models import PlanStatus, ReintegrationPlan
 from .selectors import plans_of_pupil
 
 # The weeks before a placement whose school attendance is the baseline.
@@ -65,10 +66,12 @@ def _context(pupil: Pupil) -> dict[str, Any]:
     }
 
 
-def _for_viewer(pupil: Pupil, viewer: Any) -> dict[str, Any]:
+def _for_viewer(pupil: Pupil, viewer: User | None) -> dict[str, Any]:
     if viewer is None:
         return {"can_start": []}
-    open_plans = {p.placement_id for p in _plans(pupil) if p.status in ("draft", "active")}
+    open_plans = {
+        p.placement_id for p in _plans(pupil) if p.status in (PlanStatus.DRAFT, PlanStatus.ACTIVE)
+    }
     return {
         "can_start": [
             placement
