@@ -649,7 +649,8 @@ def rows_html(rows: Sequence[Row]) -> SafeString:
     written here in one pass, every value escaped by format_html, rather than by a
     template loop with a tag in each of eleven cells, which with a `reverse()` for each
     cell's link cost the LA officer's page about 75 ms for its fifty rows, now about
-    29 (tests/test_board_rows.py holds the two to each other, character for character)."""
+    29 (apcase/oversight/tests/test_board_rows.py holds the two to each other, character
+    for character, and holds every name in them to being escaped)."""
     written = []
     for row in rows:
         commissioning = row.commissioning

@@ -14,6 +14,7 @@ from apcase.oversight import board as compliance
 from apcase.oversight.selectors import board_facts
 from apcase.placements.models import Placement
 from apcase.placements.tests.factories import make_placement
+from apcase.referrals.tests.factories import make_pupil, person
 from tests.helpers import assert_page
 
 pytestmark = pytest.mark.django_db
@@ -78,3 +79,36 @@ def test_the_rows_are_the_markup_the_template_loop_wrote(world, client_for):
         "Not on a part-time timetable.",  # a cell with no link
     ):
         assert shown in written, shown
+
+
+def test_names_in_the_rows_are_shown_as_typed_never_read_as_markup(world, client_for):
+    """The rows are markup written in Python: a child's, school's, provider's or staff
+    member's name holding markup, quotes or an ampersand is shown as typed, through the
+    page, and never becomes an element of it."""
+    client = client_for(Role.INCLUSION_LEAD)
+    world.school.name = "St Mary's & St John's"
+    world.school.save()
+    provider = ProviderFactory(name='The "Back Lane" <b>Studio</b>')
+    make_placement(
+        world.school,
+        provider,
+        pupil=make_pupil(
+            world.school,
+            preferred_name='<script>alert("name")</script>',
+            legal_last_name="O'Neil & Co",
+        ),
+        named_staff_member=person(
+            Role.SCHOOL_STAFF, world.school, full_name='<img src=x onerror="alert(1)">'
+        ),
+    )
+    page = assert_page(client.get(URL), contains="1 placement")
+    start = page.index('<tr class="govuk-table__row">\n    <th scope="row"')
+    row = page[start : page.index("</tr>", start)]  # the child's row, and nothing else
+    for shown in (
+        "&lt;script&gt;alert(&quot;name&quot;)&lt;/script&gt; O&#x27;Neil &amp; Co",
+        "St Mary&#x27;s &amp; St John&#x27;s, at The &quot;Back Lane&quot; &lt;b&gt;Studio&lt;/b&gt;",
+        "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;",
+    ):
+        assert shown in row, shown
+    for markup in ("<script>", "<b>Studio", "<img", "O'Neil", "Mary's"):
+        assert markup not in row, markup
