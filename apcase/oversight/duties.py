@@ -137,6 +137,10 @@ def assurance(
         return red("Expired", "Some assurance evidence has expired.")
     if status == AssuranceStatus.EXPIRING:
         return amber("Expiring", f"{expiring_label}.")
+    if status != AssuranceStatus.ASSURED:
+        # Green only for evidence known to be in date: a status this rule does not know
+        # (one added later, say) is never taken for it.
+        return red("Unknown", f"Assurance status not recognised: {status}.")
     return green("In date")
 
 

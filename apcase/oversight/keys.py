@@ -51,7 +51,9 @@ def assurance(*, status: str | None, not_assured: bool) -> Colour:
     """duties.assurance."""
     if not_assured or status in (None, AssuranceStatus.MISSING, AssuranceStatus.EXPIRED):
         return RED
-    return AMBER if status == AssuranceStatus.EXPIRING else GREEN
+    if status == AssuranceStatus.EXPIRING:
+        return AMBER
+    return GREEN if status == AssuranceStatus.ASSURED else RED
 
 
 def todays_register(

@@ -120,6 +120,7 @@ def test_plan_agreed_changed_and_missing():
         ("missing", False, Colour.RED),
         (None, False, Colour.RED),
         ("assured", True, Colour.RED),
+        ("a status added later", False, Colour.RED),  # green only when known in date
     ],
 )
 def test_provider_assurance(status, not_assured, colour):

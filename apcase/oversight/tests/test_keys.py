@@ -51,7 +51,7 @@ def test_plan(has_timetable, emergency_unagreed, agreed, ever_agreed):
 
 
 @given(
-    status=st.sampled_from([None, "missing", "expired", "expiring", "assured"]),
+    status=st.sampled_from([None, "missing", "expired", "expiring", "assured"]) | st.text(),
     not_assured=st.booleans(),
 )
 def test_assurance(status, not_assured):
