@@ -629,7 +629,8 @@ _CELL = '\n    <td class="govuk-table__cell govuk-!-font-size-16">\n      {}\n  
 
 def _cell_html(cell: Cell | None) -> str:
     if cell is None:
-        return format_html(_CELL, mark_safe("Shown to the school's DSL only"))
+        # Fixed wording, no data: written as the template wrote it (its apostrophe as is).
+        return format_html(_CELL, mark_safe("Shown to the school's DSL only"))  # nosec B308
     if cell.href:
         text = format_html(
             '<a class="govuk-link" href="{}">{}</a>', cell.href, cell.detail or cell.label
