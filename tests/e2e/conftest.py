@@ -10,16 +10,19 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
+import psycopg
 import pytest
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.test import override_settings
 from django.utils import timezone
 from django_otp.oath import TOTP
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, sync_playwright
+from psycopg import sql
 
 from apcase.accounts import demo
 
@@ -96,13 +99,111 @@ def page(context: BrowserContext, console: ConsoleWatch) -> Page:
     return page
 
 
+class SqliteCopy:
+    """SQLite's in-memory test database, copied byte for byte (the backup API)."""
+
+    def __init__(self) -> None:
+        self.copy = sqlite3.connect(":memory:", check_same_thread=False)
+        connection.connection.backup(self.copy)
+
+    def restore(self) -> bool:
+        self.copy.backup(connection.connection)
+        return True
+
+
+TO_STDOUT = sql.SQL("COPY {} TO STDOUT (FORMAT BINARY)")
+FROM_STDIN = sql.SQL("COPY {} FROM STDIN (FORMAT BINARY)")
+
+
+class PostgresCopy:
+    """Every row of every table Django knows (its binary COPY, in memory) and every
+    sequence's value, as they stood when made.
+
+    `restore` empties those tables (the flush after the test before has emptied them
+    too, then put back the content types and permissions, under new ids) and copies the
+    rows back with the session's triggers off, so that no trigger acts on rows it acted
+    on when they were written: the audit tables' append-only guard, the foreign keys'
+    checks, and the counts `monitoring` keeps of marks (its migration 0005), which would
+    otherwise be counted twice. Then it sets each sequence back and checks every
+    table's row count against the copy's."""
+
+    def __init__(self) -> None:
+        self.tables = sorted(
+            connection.introspection.django_table_names(only_existing=True, include_views=False)
+        )
+        self.rows: dict[str, bytes] = {}
+        self.counts: dict[str, int] = {}
+        raw = connection.connection
+        with transaction.atomic(), raw.cursor() as cursor:
+            for table in self.tables:
+                with cursor.copy(TO_STDOUT.format(sql.Identifier(table))) as copy:
+                    data = b"".join(bytes(block) for block in copy)
+                self.counts[table] = cursor.rowcount
+                if cursor.rowcount:
+                    self.rows[table] = data
+            cursor.execute(
+                "SELECT format('%I.%I', schemaname, sequencename), start_value, last_value "
+                "FROM pg_sequences WHERE schemaname = current_schema()"
+            )
+            self.sequences: list[tuple[str, int, int | None]] = cursor.fetchall()
+
+    def restore(self) -> bool:
+        """Put the copy back; False, having changed nothing, if this database user may
+        not turn triggers off (`session_replication_role` needs a superuser)."""
+        raw = connection.connection
+        try:
+            with transaction.atomic(), raw.cursor() as cursor:
+                # LOCAL: the triggers are back on when this transaction ends, for
+                # whatever the test itself writes.
+                cursor.execute("SET LOCAL session_replication_role = replica")
+                cursor.execute(
+                    sql.SQL("TRUNCATE {}").format(
+                        sql.SQL(", ").join(map(sql.Identifier, self.tables))
+                    )
+                )
+                for table, data in self.rows.items():
+                    with cursor.copy(FROM_STDIN.format(sql.Identifier(table))) as copy:
+                        copy.write(data)
+                # A sequence never called gives its start next, as it did.
+                cursor.execute(
+                    "SELECT setval(name::regclass, coalesce(last, start), last IS NOT NULL) "
+                    "FROM unnest(%s::text[], %s::bigint[], %s::bigint[]) AS s(name, start, last)",
+                    [list(column) for column in zip(*self.sequences, strict=True)],
+                )
+                found = self._counts(cursor)
+                if found != self.counts:
+                    differing = sorted(t for t in self.tables if found[t] != self.counts[t])
+                    raise AssertionError(
+                        "The demo's copy did not restore the rows seed_demo wrote: "
+                        + ", ".join(f"{t} {found[t]} not {self.counts[t]}" for t in differing)
+                    )
+        except psycopg.errors.InsufficientPrivilege:
+            return False
+        return True
+
+    def _counts(self, cursor: psycopg.Cursor) -> dict[str, int]:
+        count = sql.SQL("(SELECT count(*) FROM {})")
+        cursor.execute(
+            sql.SQL("SELECT {}").format(
+                sql.SQL(", ").join(count.format(sql.Identifier(table)) for table in self.tables)
+            )
+        )
+        row = cursor.fetchone()
+        assert row is not None
+        return dict(zip(self.tables, row, strict=True))
+
+
+class DatabaseCopy(Protocol):
+    def restore(self) -> bool: ...
+
+
 @dataclass
 class SeededDemo:
-    """What `seed_demo` wrote into an empty database: the database as it stood after,
-    and the files it stored (by name under MEDIA_ROOT)."""
+    """What `seed_demo` wrote into an empty database: a copy of the database as it
+    stood after, and the files it stored (by name under MEDIA_ROOT)."""
 
     day: datetime.date
-    database: sqlite3.Connection
+    database: DatabaseCopy
     files: dict[str, bytes]
 
 
@@ -121,36 +222,52 @@ def _seed_demo_keeping_what_it_wrote() -> SeededDemo:
             for path in root.rglob("*")
             if path.is_file()
         }
-    copy = sqlite3.connect(":memory:", check_same_thread=False)
-    connection.connection.backup(copy)
+    connection.ensure_connection()
+    copy = SqliteCopy() if connection.vendor == "sqlite" else PostgresCopy()
     return SeededDemo(timezone.localdate(), copy, files)
+
+
+def _can_copy_the_database() -> bool:
+    return connection.vendor == "postgresql" or (
+        connection.vendor == "sqlite" and connection.is_in_memory_db()
+    )
+
+
+def load_the_demo() -> None:
+    """Leave the (emptied) test database and MEDIA_ROOT as `seed_demo` leaves an empty
+    database: from this worker's copy when it has one made today, else by running
+    `seed_demo` (keeping a copy, where the database can be copied)."""
+    connection.ensure_connection()
+    if not _can_copy_the_database():
+        call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+        return
+    if not (_seeded and _seeded[0].day == timezone.localdate() and _seeded[0].database.restore()):
+        _seeded[:] = [_seed_demo_keeping_what_it_wrote()]
+    # The content types' ids are those of the copy, not those the last flush made.
+    ContentType.objects.clear_cache()
+    media = Path(settings.MEDIA_ROOT)
+    for name, content in _seeded[0].files.items():
+        (media / name).parent.mkdir(parents=True, exist_ok=True)
+        (media / name).write_bytes(content)
 
 
 @pytest.fixture
 def demo_site(live_server, transactional_db) -> str:
     """The live server's address, with the demo organisations and accounts loaded.
 
-    On PostgreSQL every test runs `seed_demo`. On SQLite the test database is one
-    in-memory database that the live server's thread shares, so the first test of a
-    worker runs `seed_demo` and keeps what it wrote; each later test (the same day) is
-    given a byte-for-byte copy of that database and those files, which is the state
-    `seed_demo` leaves an empty database in, without running it again (the seeding,
-    not the browser, was most of a short browser test's time). `seed_demo` itself,
+    Running `seed_demo` took 1.5-3 s, most of a short browser test's time, so the first
+    test of a worker runs it and keeps what it wrote, and each later test (the same day:
+    the demo's dates follow today's) is given that back instead, after pytest-django's
+    flush has emptied the database (`load_the_demo`). On SQLite the test database is one
+    in-memory database that the live server's thread shares: it is given a
+    byte-for-byte copy. On PostgreSQL every table's rows are copied back (binary COPY)
+    with the session's triggers off, each sequence set back, and the row counts checked
+    (`PostgresCopy`); where the database user may not turn triggers off (not a
+    superuser), each test runs `seed_demo` instead. Either way each test starts from
+    the state `seed_demo` leaves an empty database in, and the files it stored:
+    tests/e2e/test_demo_copy.py proves it for both engines. `seed_demo` itself,
     including running it twice, is tested without a browser (tests/test_demo_seed.py)."""
-    if connection.vendor != "sqlite" or not connection.is_in_memory_db():
-        call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
-        return live_server.url
-    connection.ensure_connection()
-    if _seeded and _seeded[0].day == timezone.localdate():
-        _seeded[0].database.backup(connection.connection)
-        # The content types' ids are those of the copy, not those the last flush made.
-        ContentType.objects.clear_cache()
-    else:
-        _seeded[:] = [_seed_demo_keeping_what_it_wrote()]
-    media = Path(settings.MEDIA_ROOT)
-    for name, content in _seeded[0].files.items():
-        (media / name).parent.mkdir(parents=True, exist_ok=True)
-        (media / name).write_bytes(content)
+    load_the_demo()
     return live_server.url
 
 
