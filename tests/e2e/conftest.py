@@ -119,9 +119,9 @@ class PostgresCopy:
     """Every row of every table Django knows (its binary COPY, in memory) and every
     sequence's value, as they stood when made.
 
-    `restore` empties those tables (the flush after the test before has emptied them
-    too, then put back the content types and permissions, under new ids) and copies the
-    rows back with the session's triggers off, so that no trigger acts on rows it acted
+    `restore` empties those tables (the flush after the test before has emptied them,
+    then put back the content types and permissions, under new ids) and copies the rows
+    back, in one transaction with the session's triggers off, so that no trigger acts on rows it acted
     on when they were written: the audit tables' append-only guard, the foreign keys'
     checks, and the counts `monitoring` keeps of marks (its migration 0005), which would
     otherwise be counted twice. Then it sets each sequence back and checks every
@@ -227,21 +227,28 @@ def _seed_demo_keeping_what_it_wrote() -> SeededDemo:
     return SeededDemo(timezone.localdate(), copy, files)
 
 
+_refused: list[bool] = []  # once this database user may not restore a copy
+
+
 def _can_copy_the_database() -> bool:
-    return connection.vendor == "postgresql" or (
-        connection.vendor == "sqlite" and connection.is_in_memory_db()
+    return not _refused and (
+        connection.vendor == "postgresql"
+        or (connection.vendor == "sqlite" and connection.is_in_memory_db())
     )
 
 
 def load_the_demo() -> None:
     """Leave the (emptied) test database and MEDIA_ROOT as `seed_demo` leaves an empty
     database: from this worker's copy when it has one made today, else by running
-    `seed_demo` (keeping a copy, where the database can be copied)."""
+    `seed_demo` (keeping a copy, where the database can be copied and put back)."""
     connection.ensure_connection()
+    todays = bool(_seeded) and _seeded[0].day == timezone.localdate()
+    if _can_copy_the_database() and todays and not _seeded[0].database.restore():
+        _refused.append(True)  # the restore changed nothing
     if not _can_copy_the_database():
         call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
         return
-    if not (_seeded and _seeded[0].day == timezone.localdate() and _seeded[0].database.restore()):
+    if not todays:
         _seeded[:] = [_seed_demo_keeping_what_it_wrote()]
     # The content types' ids are those of the copy, not those the last flush made.
     ContentType.objects.clear_cache()

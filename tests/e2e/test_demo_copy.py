@@ -1,7 +1,8 @@
 """The browser tests' demo (`demo_site`): what a later test is given back from the copy
 the first one kept is what `seed_demo` wrote into the empty database, table by table,
 row by row, with the same next ids, the same files, and the database's triggers on
-again for whatever the test writes."""
+again for whatever the test writes. Where PostgreSQL refuses to turn the triggers off
+(a user that is not a superuser), each test runs `seed_demo` instead."""
 
 import hashlib
 import shutil
@@ -122,3 +123,49 @@ def test_the_demo_restored_on_sqlite_is_what_seed_demo_wrote(
     if connection.vendor != "sqlite" or not connection.is_in_memory_db():
         pytest.skip("SQLite's copy of the demo: the tests' in-memory SQLite database only")
     _the_demo_comes_back_as_seed_demo_wrote_it(monkeypatch, settings, tmp_path)
+
+
+class _Undo(Exception):
+    pass
+
+
+def test_where_the_database_user_may_not_turn_triggers_off_each_test_runs_seed_demo(
+    transactional_db, monkeypatch, settings, tmp_path
+):
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite's copy needs no privilege")
+    media = tmp_path / "media"
+    settings.MEDIA_ROOT = media
+    monkeypatch.setattr(e2e, "_seeded", [])
+    monkeypatch.setattr(e2e, "_refused", [])
+    e2e.load_the_demo()
+    seeded = {t: s.rows for t, s in _state(media)["tables"].items()}
+    _flush_as_pytest_django_does()
+    shutil.rmtree(media)
+
+    with pytest.raises(_Undo):
+        _as_a_user_not_a_superuser_for_one_transaction(media, seeded)
+
+
+def _as_a_user_not_a_superuser_for_one_transaction(media: Path, seeded: dict[str, int]) -> None:
+    """Load the demo as a database user that is not a superuser; the role, and all it
+    did, are rolled back at the end (by raising _Undo)."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("CREATE ROLE apcase_test_not_a_superuser NOSUPERUSER")
+        for grant in (
+            "GRANT USAGE ON SCHEMA public TO apcase_test_not_a_superuser",
+            "GRANT ALL ON ALL TABLES IN SCHEMA public TO apcase_test_not_a_superuser",
+            "GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO apcase_test_not_a_superuser",
+        ):
+            cursor.execute(grant)
+        cursor.execute("SET LOCAL ROLE apcase_test_not_a_superuser")
+
+        e2e.load_the_demo()
+
+        assert e2e._refused == [True]
+        assert {t: s.rows for t, s in _state(media)["tables"].items()} == seeded
+        client = sign_in(Client(), User.objects.get(email="headteacher@heronsgate.example"))
+        response = client.get("/")
+        assert response.status_code == 200
+        assert "Heronsgate School" in response.content.decode()
+        raise _Undo
