@@ -156,11 +156,11 @@ class PostgresCopy:
                 # LOCAL: the triggers are back on when this transaction ends, for
                 # whatever the test itself writes.
                 cursor.execute("SET LOCAL session_replication_role = replica")
-                cursor.execute(
-                    sql.SQL("TRUNCATE {}").format(
-                        sql.SQL(", ").join(map(sql.Identifier, self.tables))
-                    )
-                )
+                # Emptied by the flush but for what post_migrate put back: DELETE
+                # those few rows, far quicker than a TRUNCATE of every table.
+                for table, rows in self._counts(cursor).items():
+                    if rows:
+                        cursor.execute(sql.SQL("DELETE FROM {}").format(sql.Identifier(table)))
                 for table, data in self.rows.items():
                     with cursor.copy(FROM_STDIN.format(sql.Identifier(table))) as copy:
                         copy.write(data)
