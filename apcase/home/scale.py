@@ -52,6 +52,7 @@ from apcase.reference.census import NCYear, Sex
 from apcase.referrals.audit import ReferralAction
 from apcase.referrals.models import Referral
 from apcase.reviews.models import Decision, Review
+from apcase.safeguarding.categories import ensure_default_categories
 from apcase.safeguarding.models import Concern, ConcernCategory, ConcernStatus
 from apcase.schooldays.models import Term
 
@@ -1032,6 +1033,9 @@ class Generator:
         self.save(Review, rows())
 
     def concerns(self) -> None:
+        # The categories a migration writes, as the demo does: a database emptied since
+        # (a test's flush) has none, and a concern needs one.
+        ensure_default_categories(ConcernCategory)
         categories = list(ConcernCategory.objects.filter(is_active=True))
         count = scaled("concerns", self.scale)
         rows = []
