@@ -15,7 +15,7 @@ from django.utils.safestring import SafeString, mark_safe
 from apcase.access import policies
 from apcase.accounts.models import Organisation, User
 from apcase.core.links import fixed_url, record_url
-from apcase.core.templatetags.govuk import govuk_tag
+from apcase.core.templatetags.govuk import govuk_link, govuk_tag
 from apcase.directory.assurance import Status as AssuranceStatus
 from apcase.directory.assurance import annotated_reasons
 from apcase.monitoring.selectors import summarise_counted, visit_due_after
@@ -632,9 +632,7 @@ def _cell_html(cell: Cell | None) -> str:
         # Fixed wording, no data: written as the template wrote it (its apostrophe as is).
         return format_html(_CELL, mark_safe("Shown to the school's DSL only"))  # nosec B308
     if cell.href:
-        text = format_html(
-            '<a class="govuk-link" href="{}">{}</a>', cell.href, cell.detail or cell.label
-        )
+        text = govuk_link(cell.href, cell.detail or cell.label)
     else:
         text = format_html("{}", cell.detail)
     return format_html(
