@@ -591,7 +591,7 @@ def test_each_page_is_the_slice_of_the_whole_board_read_whole(
     on_page = rows[(min(page, pages) - 1) * 2 : min(page, pages) * 2]
     links = [
         text.find(
-            f'<th scope="row" class="govuk-table__header">\n      <a class="govuk-link" '
+            f'<th scope="row" class="govuk-table__header"><a class="govuk-link" '
             f'href="{reverse("placements:detail", args=[pk])}">'
         )
         for pk in rows
