@@ -6,7 +6,8 @@ referrals, 2,000 placements, a school year of AM/PM register marks for every pla
 visits, reviews, concerns, follow-ups, panel meetings and about 300,000 audit events.
 Counts of schools, pupils and what hangs off them grow with the scale; the calendar
 (a year of terms, monthly panel meetings) does not. Referrals decided more than four
-weeks ago are closed, as an officer closes them once the decision is acted on.
+weeks ago are closed, as an officer closes them once the decision is acted on, and
+the decision letters of every meeting more than a few days old have been sent.
 
 Everything is invented and deterministic: the same seed on the same day gives the same
 rows (dates are counted back from today, so the data is never stale). Rows are written
@@ -44,7 +45,8 @@ from apcase.monitoring.models import (
     RegisterSubmission,
     Visit,
 )
-from apcase.panel.models import InclusionPanel, PanelDecision, PanelMeeting
+from apcase.panel.audit import PanelAction
+from apcase.panel.models import InclusionPanel, LetterSent, PanelDecision, PanelMeeting
 from apcase.placements.models import Placement, PlacementSession
 from apcase.pupils.models import Carer, Pupil
 from apcase.reference.attendance import Observation
@@ -85,6 +87,9 @@ PANEL_MEMBERS = 3
 # An officer closes a decided referral about four weeks after the panel's meeting.
 CLOSED_AFTER = datetime.timedelta(weeks=4)
 CLOSED_OUTCOMES = (PanelDecision.Outcome.APPROVED, PanelDecision.Outcome.DECLINED)
+# The officer sends the decision letter to the pupil's parents within days of the
+# meeting: a decision older than this has had its letters sent.
+LETTERS_SENT_AFTER = datetime.timedelta(days=3)
 PROVIDER_ROLES = (Role.PROVIDER_STAFF, Role.PROVIDER_MANAGER)
 FIRST_NAMES = [
     "Ada",
@@ -508,7 +513,7 @@ class Generator:
                 )
             )
         self.pupil_rows = self.save(Pupil, rows, total=count)
-        self.save(
+        carers = self.save(
             Carer,
             (
                 Carer(
@@ -524,6 +529,7 @@ class Generator:
             ),
             total=count,
         )
+        self.carer_of = {carer.pupil_id: carer for carer in carers}
         self.pupil_school = {p.pk: p.school_id for p in self.pupil_rows}
         for pupil in self.pupil_rows:
             for action in ("pupil.created", "carer.added", "pupil.changed"):
@@ -691,6 +697,7 @@ class Generator:
             ),
         )
         self.close_decided_referrals()
+        self.send_decision_letters()
         for referral in self.referral_rows:
             author = referral.created_by
             self.event(
@@ -748,6 +755,39 @@ class Generator:
                 status=Referral.Status.CLOSED,
                 closed_at=self.moment(meeting.date + CLOSED_AFTER),
             )
+
+    def send_decision_letters(self) -> None:
+        """The decision letters to each pupil's carer, sent by post LETTERS_SENT_AFTER
+        the meeting: only the decisions of the last few days are still waiting for
+        theirs, as in use (the LA's "letters not sent" list is short, not a year long)."""
+        officer = self.staff[(self.la.pk, Role.LA_OFFICER)]
+        letters = []
+        for decision in self.decisions:
+            sent = decision.meeting.date + LETTERS_SENT_AFTER
+            if decision.referral is None or sent >= self.today:
+                continue
+            carer = self.carer_of[decision.referral.pupil_id]
+            letters.append(
+                LetterSent(
+                    decision=decision,
+                    carer=carer,
+                    addressed_to=carer.name,
+                    postal_address=carer.address,
+                    method=LetterSent.Method.POST,
+                    sent_at=self.moment(sent),
+                    sent_by=officer,
+                )
+            )
+            self.event(
+                self.moment(sent),
+                PanelAction.LETTER_SENT,
+                decision,
+                actor=officer,
+                organisation=self.org[decision.referral.school_id],
+                pupil_id=decision.referral.pupil_id,
+                summary=f"Decision letter to {carer.name} ({carer.relationship}) sent: post",
+            )
+        self.save(LetterSent, letters, total=len(letters))
 
     def placements(self) -> None:
         approved = [d for d in self.decisions if d.outcome == PanelDecision.Outcome.APPROVED]

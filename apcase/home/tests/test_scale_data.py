@@ -11,10 +11,14 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from apcase.accounts.models import Organisation, User
+from apcase.accounts.roles import Role
 from apcase.accounts.tests.factories import SchoolFactory
 from apcase.chronology.models import AuditEvent
 from apcase.home import scale
 from apcase.monitoring.models import AttendanceMark, CheckIn, FollowUpTask, MarkCount
+from apcase.panel.audit import PanelAction
+from apcase.panel.models import LetterSent, PanelDecision
+from apcase.panel.selectors import letters_not_sent_for
 from apcase.placements.models import Placement
 from apcase.pupils.models import Pupil
 from apcase.referrals.models import Referral
@@ -55,6 +59,19 @@ def test_a_tiny_authority_has_pupils_referrals_placements_and_a_year_of_register
     assert not Referral.objects.filter(
         status=Referral.Status.APPROVED, meeting__date__lt=timezone.localdate() - scale.CLOSED_AFTER
     ).exists()
+    # The decision letters of every meeting but the last few days' have gone, each with
+    # its event: the officer's "letters not sent" holds the recent decisions alone.
+    decisions = PanelDecision.objects.filter(referral__isnull=False)
+    old = decisions.filter(meeting__date__lt=timezone.localdate() - scale.LETTERS_SENT_AFTER)
+    assert old.exists()
+    assert LetterSent.objects.count() == old.count()
+    assert AuditEvent.objects.filter(action=PanelAction.LETTER_SENT).count() == old.count()
+    officer = User.objects.get(
+        email=next(a.email for a in scale.accounts() if a.role == Role.LA_OFFICER)
+    )
+    assert set(letters_not_sent_for(officer).values_list("pk", flat=True)) == set(
+        decisions.exclude(pk__in=old).values_list("pk", flat=True)
+    )
 
 
 def test_the_same_seed_gives_the_same_data():
