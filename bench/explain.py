@@ -46,6 +46,9 @@ class Check:
 # The referral list's read of a page of keys, latest change first: what
 # referrals_by_panel_updated is for.
 REFERRAL_PAGE_IN_ORDER = r'ORDER BY "referrals_referral"\."updated_at" DESC.* LIMIT \d+$'
+# The same list's count of its rows (the open referrals, its default): what
+# open_referrals_by_panel is for.
+REFERRAL_COUNT = r'^SELECT COUNT\(\*\) AS "__count" FROM "referrals_referral"'
 
 
 def checks() -> list[tuple[Check, str]]:
@@ -85,6 +88,17 @@ def checks() -> list[tuple[Check, str]]:
                 "referrals_referral",
                 "referrals_by_panel_updated",
                 meant_for=REFERRAL_PAGE_IN_ORDER,
+            ),
+            url["referral list (LA)"],
+        ),
+        (
+            Check(
+                "open referrals by panel, counted",
+                "referral list (LA)",
+                Role.LA_OFFICER,
+                "referrals_referral",
+                "open_referrals_by_panel",
+                meant_for=REFERRAL_COUNT,
             ),
             url["referral list (LA)"],
         ),

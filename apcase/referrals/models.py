@@ -122,6 +122,15 @@ class Referral(TimeStampedModel):
         indexes = [
             # The LA's referral list: a panel's referrals, most recently changed first.
             models.Index(fields=["panel", "-updated_at"], name="referrals_by_panel_updated"),
+            # How many referrals the LA's list holds under its default filter, the open
+            # ones: an index of those alone, so that counting them reads the work in
+            # hand, not every referral ever closed (selectors.OPEN_STATUSES: every status
+            # but the two the workflow ends in, which a test keeps this list to).
+            models.Index(
+                fields=["panel", "submitted_at"],
+                name="open_referrals_by_panel",
+                condition=~models.Q(status__in=["closed", "withdrawn"]),
+            ),
         ]
 
     def __str__(self) -> str:
