@@ -11,7 +11,8 @@ wsgi_app = "config.wsgi:application"
 
 # Behind the load balancer or reverse proxy: listen on the port it forwards to.
 bind = os.environ.get("APCASE_BIND", "127.0.0.1:8000")
-# Synchronous workers: the application is CPU- and database-bound, every request short.
+# Synchronous workers: the application is CPU- and database-bound, every request short
+# (threaded workers were measured under load and gained nothing overall: docs/adr/0016).
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
 worker_class = "sync"
 # A request taking longer than this is killed and logged: no page should take 30 s.
