@@ -374,7 +374,12 @@ LETTER_SENDER_ROLES = frozenset({Role.LA_OFFICER})
 def _waiting_carers() -> QuerySet[Carer]:
     """The carers of the decision's pupil (`OuterRef("item_pupil")`) a letter must still
     go to: with parental responsibility, under no restriction, and none sent to them."""
-    sent = LetterSent.objects.filter(decision=OuterRef(OuterRef("pk"))).values("carer_id")
+    # A letter whose carer was removed since names nobody (carer_id NULL): left out, for
+    # `NOT IN` a list holding NULL is true of no one, which hid every parent still
+    # waiting for a letter on that decision.
+    sent = LetterSent.objects.filter(decision=OuterRef(OuterRef("pk")), carer__isnull=False).values(
+        "carer_id"
+    )
     return (
         Carer.objects.filter(pupil_id=OuterRef("item_pupil"), parental_responsibility=True)
         # No restriction: blank (the equality, true of almost every carer, spares the

@@ -172,3 +172,22 @@ def test_a_letter_sent_while_the_home_page_reads_the_oldest_never_breaks_the_pag
         ],
     )
     assert "Send the decision letters for Ada Brook" not in page
+
+
+def test_a_parent_still_waiting_keeps_the_decision_listed_after_a_written_to_one_is_removed(
+    world, officer, decisions
+):
+    """A letter went to one parent, whose record was then removed (the letter's record
+    stays, naming no carer): the other parent, never written to, is still waiting, so
+    the decision stays on the home page and the page listing them all."""
+    from apcase.pupils.services import carers as carer_services
+
+    pupil = decisions[0].referral.pupil
+    written_to = pupil.carers.get()
+    CarerFactory(pupil=pupil, name="Ada Second Carer", address="2 Elm Row\nMK1 1AA")
+    letters.send_letter(decisions[0], carer_id=written_to.pk, method="post", by=officer)
+    carer_services.remove_carer(by=person(Role.INCLUSION_LEAD, world.school), carer=written_to)
+
+    titles = [item.title for item in attention.letters_not_sent(officer)]
+    assert "Send the decision letters for Ada Brook" in titles
+    assert_page(sign_in(Client(), officer).get(WHERE), contains="Ada Second Carer")
