@@ -46,6 +46,7 @@ from apcase.monitoring.models import (
     Visit,
 )
 from apcase.panel.audit import PanelAction
+from apcase.panel.letters import settle_letters_due
 from apcase.panel.models import InclusionPanel, LetterSent, PanelDecision, PanelMeeting
 from apcase.placements.models import Placement, PlacementSession
 from apcase.pupils.models import Carer, Pupil
@@ -328,6 +329,9 @@ class Generator:
             # The audit events each step stands in for, written as it ends.
             self.save(AuditEvent, self.events, total=len(self.events))
             self.events = []
+        # As the morning pass leaves them: only the decisions that may have a letter
+        # due are flagged (panel.letters.settle_letters_due), not every one written.
+        settle_letters_due()
         return self.counts
 
     def organisations(self) -> None:

@@ -22,6 +22,7 @@ class PanelConfig(AppConfig):
         from . import tasks
 
         periodic.register(tasks.prepare_coming_packs, daily_at=periodic.daily())
+        periodic.register(tasks.settle_letters_due, daily_at=periodic.daily())
         attention.register(next_meeting)
         attention.register(decisions_to_record)
         attention.register(letters_not_sent)

@@ -16,8 +16,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db import transaction
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db import connection, transaction
+from django.db.models import Exists, Prefetch, prefetch_related_objects
 from django.utils import timezone
 
 from apcase.access import policies
@@ -27,6 +27,7 @@ from apcase.core.errors import NotPermitted, ValidationFailed
 from apcase.notifications import messages
 from apcase.pupils.models import Carer
 
+from . import selectors
 from .audit import PanelAction
 from .models import LetterSent, PanelDecision
 
@@ -166,3 +167,26 @@ def send_letter(decision: PanelDecision, *, carer_id: int, method: str, by: User
         changes={"letter_sent": [None, method]},
     )
     return sent
+
+
+def settle_letters_due() -> int:
+    """Clear `PanelDecision.letters_may_be_due` of every decision none of whose letters
+    is due now (the live rule, `selectors.waiting_carers`); returns how many. The flag
+    stays true of every decision with a letter due: each write that could make one due
+    sets it again through a trigger (migration panel/0007), whose statement updates the
+    decisions' table; and while this runs no such statement can, for on PostgreSQL the
+    decisions' table is locked in SHARE ROW EXCLUSIVE mode first, which waits for every
+    writer of it already under way to finish (so the live rule sees what they wrote)
+    and holds off new ones until this commits, while reads go on. SQLite lets one
+    writer at a time. It writes no audit event: the flag is the database's note of
+    where to look, not a record of anything anyone did."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("LOCK TABLE panel_paneldecision IN SHARE ROW EXCLUSIVE MODE")
+        return (
+            PanelDecision.objects.filter(letters_may_be_due=True)
+            .annotate(item_pupil=selectors.ITEM_PUPIL)
+            .exclude(Exists(selectors.waiting_carers()))
+            .update(letters_may_be_due=False)
+        )

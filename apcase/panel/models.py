@@ -172,9 +172,24 @@ class PanelDecision(TimeStampedModel):
     )
     members_present = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+")
     recorded_by = user_fk()
+    # Whether a letter to a parent may still be due: true from the start and set true
+    # again by database triggers on every write that could make one due (a carer added
+    # or changed, a letter's record removed or changed, the item's pupil changed);
+    # cleared only by `letters.settle_letters_due`, which checks the live rule. So it
+    # is true of every decision with a letter due, and the LA's list of letters not
+    # sent reads these few rather than every decision ever made
+    # (docs/adr/0017-letters-due-kept-on-the-safe-side.md).
+    letters_may_be_due = models.BooleanField(default=True, db_default=True, editable=False)
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [
+            models.Index(
+                fields=["meeting"],
+                condition=Q(letters_may_be_due=True),
+                name="decisions_letters_may_be_due",
+            )
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=(Q(referral__isnull=False) & Q(emergency__isnull=True))

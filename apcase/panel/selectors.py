@@ -371,7 +371,12 @@ def referrals_on_agenda(meeting: PanelMeeting) -> QuerySet[Referral]:
 LETTER_SENDER_ROLES = frozenset({Role.LA_OFFICER})
 
 
-def _waiting_carers() -> QuerySet[Carer]:
+# The pupil of a decision's item, referral or emergency placement, as `waiting_carers`
+# reads it (`OuterRef("item_pupil")`).
+ITEM_PUPIL = Coalesce("referral__pupil_id", "emergency__pupil_id")
+
+
+def waiting_carers() -> QuerySet[Carer]:
     """The carers of the decision's pupil (`OuterRef("item_pupil")`) a letter must still
     go to: with parental responsibility, under no restriction, and none sent to them."""
     # A letter whose carer was removed since names nobody (carer_id NULL): left out, for
@@ -408,7 +413,11 @@ def letters_not_sent_for(user: User) -> QuerySet[PanelDecision]:
     return (
         decisions_visible_to(user)
         .filter(meeting__panel__local_authority_id__in=la_ids)
-        .annotate(item_pupil=Coalesce("referral__pupil_id", "emergency__pupil_id"))
-        .filter(Exists(_waiting_carers()))
+        # Only the decisions that may have a letter due (a kept flag, true of every one
+        # that has: docs/adr/0017), then the live rule: the LA's decisions of every year
+        # are never read whole.
+        .filter(letters_may_be_due=True)
+        .annotate(item_pupil=ITEM_PUPIL)
+        .filter(Exists(waiting_carers()))
         .order_by("meeting__date", "pk")
     )

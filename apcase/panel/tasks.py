@@ -64,3 +64,13 @@ def prepare_coming_packs() -> int:
 
     pack.forget_past(today)  # past meetings' packs are not kept (pack.forget_past)
     return len(ids)
+
+
+@task()
+def settle_letters_due() -> int:
+    """Each morning, clear the "letters may be due" flag of the decisions with none due
+    (`letters.settle_letters_due`), so the LA's list of letters not sent reads only the
+    few that may; returns how many were cleared."""
+    from . import letters
+
+    return letters.settle_letters_due()

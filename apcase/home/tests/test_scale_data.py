@@ -72,6 +72,10 @@ def test_a_tiny_authority_has_pupils_referrals_placements_and_a_year_of_register
     assert set(letters_not_sent_for(officer).values_list("pk", flat=True)) == set(
         decisions.exclude(pk__in=old).values_list("pk", flat=True)
     )
+    # As the morning pass leaves them: flagged "may have a letter due" are those alone.
+    assert set(
+        PanelDecision.objects.filter(letters_may_be_due=True).values_list("pk", flat=True)
+    ) == set(letters_not_sent_for(officer).values_list("pk", flat=True))
 
 
 def test_the_same_seed_gives_the_same_data():
