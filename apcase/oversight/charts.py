@@ -4,7 +4,8 @@ accessible form); a chart's title says what it shows and that the numbers are in
 table. Bars are horizontal so that long names (providers, meetings) stay readable;
 stacked series differ by hatching as well as colour, and each is named in the legend."""
 
-from typing import Any
+import functools
+from typing import Any, NamedTuple
 
 from apcase.core.svgchart import new_figure, render_svg, whole_number_ticks
 
@@ -117,4 +118,59 @@ def chart_of(figure: Figure) -> str:
     """The figure's chart, or "" when it has no rows (the page says there is nothing)."""
     if not figure.rows:
         return ""
+    try:
+        return _drawn(_Drawn.of(figure))
+    except TypeError:  # a value that cannot be a key (none today): drawn, not kept
+        return _draw(figure)
+
+
+def _draw(figure: Figure) -> str:
     return spread(figure) if figure.chart == "spread" else bars(figure)
+
+
+class _Drawn(NamedTuple):
+    """What a figure's chart is drawn from (`bars` and `spread` read nothing else), as a
+    key: the same figures always give the same chart."""
+
+    slug: str
+    title: str
+    chart: str
+    rows: tuple[tuple[Any, ...], ...]
+    labels: tuple[str, ...]
+    series: tuple[tuple[str, tuple[float, ...]], ...]
+
+    @classmethod
+    def of(cls, figure: Figure) -> "_Drawn":
+        drawn = cls(
+            figure.slug,
+            figure.title,
+            figure.chart,
+            tuple(tuple(row) for row in figure.rows),
+            tuple(figure.labels),
+            tuple((name, tuple(values)) for name, values in figure.series),
+        )
+        hash(drawn)  # TypeError now, for chart_of, if a value cannot be a key
+        return drawn
+
+
+# Drawing the dashboard's ten charts with matplotlib took about three quarters of the
+# page at one authority's scale (about 1.5 s of 2 s), though its figures change far
+# less often than it is read: as the monitoring charts do (monitoring.charts), each
+# chart is drawn once for what it draws and kept for the next view, a bounded number
+# per process.
+CHARTS_KEPT = 64
+
+
+@functools.lru_cache(maxsize=CHARTS_KEPT)
+def _drawn(what: _Drawn) -> str:
+    return _draw(
+        Figure(
+            slug=what.slug,
+            title=what.title,
+            header=(),
+            rows=list(what.rows),
+            labels=list(what.labels),
+            series=[(name, list(values)) for name, values in what.series],
+            chart=what.chart,
+        )
+    )

@@ -17,16 +17,16 @@ page says so rather than showing nought."""
 import calendar
 import datetime
 import statistics
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from django.db.models import Choices, Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Choices, Count, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from apcase.monitoring.models import AttendanceMark
+from apcase.monitoring.models import AttendanceMark, MarkCount
 from apcase.panel.models import PanelDecision
 from apcase.placements.models import Placement
 from apcase.placements.selectors import not_started_by
@@ -337,28 +337,52 @@ class Sessions:
         return round(100 * self.present / self.possible, 1) if self.possible else None
 
 
+# What decides a mark's place in the attendance figure: its provider, what decides its
+# home school's code (codes.home_code), and what it says.
+MARK_KINDS = (
+    "placement__provider__name",
+    "placement__dual_registered",
+    "placement__arranged_by",
+    "observed",
+    "code",
+)
+
+
+def _add(rows: QuerySet[Any], count: Any, sign: int, into: Counter[tuple[Any, ...]]) -> None:
+    for *kind, n in rows.values_list(*MARK_KINDS).annotate(n=count).order_by():
+        into[tuple(kind)] += sign * n
+
+
+def marks_in_period(
+    placements: QuerySet[Placement], since: datetime.date, today: datetime.date
+) -> Counter[tuple[Any, ...]]:
+    """How many current marks of `placements` dated from `since` to `today` there are
+    of each kind (MARK_KINDS), exactly as counting those marks would say, without
+    reading a year of every child's registers: for the placements under way in the
+    period, the counts the database keeps of all their current marks (MarkCount, ADR
+    15) less their marks outside the period (the part of a long placement before it);
+    for the others, their marks in the period read by placement and date (none, where
+    marks keep to their placement's dates). Kinds that come to nought are left out."""
+    under_way = Q(start_date__lte=today) & (Q(ended_on__isnull=True) | Q(ended_on__gte=since))
+    recent = placements.filter(under_way).values("pk")
+    older = placements.filter(Q(start_date__gt=today) | Q(ended_on__lt=since)).values("pk")
+    current = AttendanceMark.objects.filter(is_current=True)
+    counts: Counter[tuple[Any, ...]] = Counter()
+    _add(MarkCount.objects.filter(placement__in=recent, n__gt=0), Sum("n"), 1, counts)
+    outside = Q(date__lt=since) | Q(date__gt=today)
+    _add(current.filter(outside, placement__in=recent), Count("pk"), -1, counts)
+    in_period = current.filter(placement__in=older, date__gte=since, date__lte=today)
+    _add(in_period, Count("pk"), 1, counts)
+    return Counter({kind: n for kind, n in counts.items() if n})
+
+
 def attendance(scope: OutcomeScope, today: datetime.date) -> Figure:
     """Attendance during AP, from the providers' registers in the home school's codes;
     before and after AP the home school's own registers, which are not imported."""
     since = months_back(today)[0]
     per_provider: dict[str, Sessions] = defaultdict(Sessions)
-    for name, dual, arranged_by, observed, code, n in (
-        AttendanceMark.objects.filter(
-            placement__in=scope.placements.filter(ran()).values("pk"),
-            is_current=True,
-            date__gte=since,
-            date__lte=today,
-        )
-        .values_list(
-            "placement__provider__name",
-            "placement__dual_registered",
-            "placement__arranged_by",
-            "observed",
-            "code",
-        )
-        .annotate(n=Count("pk"))
-        .order_by()
-    ):
+    counted = marks_in_period(scope.placements.filter(ran()), since, today)
+    for (name, dual, arranged_by, observed, code), n in counted.items():
         home = codes.get(
             codes.home_code(
                 observed,
