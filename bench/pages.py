@@ -4,6 +4,7 @@ address. The suite renders each at a tiny scale (apcase/home/tests/test_scale_da
 so the benchmark never measures an error page."""
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.urls import reverse
 
@@ -19,6 +20,46 @@ class Page:
     name: str
     role: str  # whose account asks for it; "" for the bare floor (no session)
     url: str
+    # An API endpoint: asked not signed in but with a key of the role's organisation
+    # holding these scopes, which that role's account creates (`api_key`).
+    scopes: tuple[str, ...] = ()
+
+
+def api_key(page: Page, email: str) -> str:
+    """A new key for an API page, created by the account `email` (an administrator of
+    its organisation) through the keys' own service; the key itself, as shown once."""
+    from apcase.accounts.models import User
+    from apcase.api import services
+
+    admin = User.objects.get(email=email)
+    organisation = next(
+        m.organisation for m in admin.memberships.filter(is_active=True, role=page.role)
+    )
+    made = services.create_key(
+        by=admin, organisation=organisation, name="Benchmark", scopes=list(page.scopes)
+    )
+    return made.token
+
+
+def authorised(client: Any, page: Page, email: str) -> dict[str, str]:
+    """What a test client sends to ask for `page` as its role: the session of `email`
+    signed in with both factors (as the test suite's `sign_in`), or, for an API page,
+    a new key's header (returned, to pass with each request)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from apcase.accounts import two_factor
+    from apcase.accounts.models import User
+
+    if page.scopes:
+        return {"HTTP_AUTHORIZATION": f"Bearer {api_key(page, email)}"}
+    if page.role:
+        user = User.objects.get(email=email)
+        client.force_login(user)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = user.totpdevice_set.get(confirmed=True).persistent_id
+        two_factor.note_verified(session)
+        session.save()
+    return {}
 
 
 def scale_school() -> Organisation:
@@ -76,4 +117,17 @@ def key_pages(school: Organisation | None = None) -> list[Page]:
         Page("pupil CSV export (LA)", officer, reverse("pupils:export")),
         Page("referral CSV export (LA)", officer, reverse("referrals:export")),
         Page("compliance board", officer, reverse("oversight:board")),
+        Page("outcome dashboards (LA)", officer, reverse("oversight:outcomes")),
+        Page(
+            "API: the school's placements",
+            Role.SCHOOL_ADMIN,
+            reverse("api:placements"),
+            scopes=("placements:read",),
+        ),
+        Page(
+            "API: the authority's figures",
+            Role.LA_ADMIN,
+            reverse("api:figures"),
+            scopes=("figures:read",),
+        ),
     ]

@@ -127,9 +127,7 @@ def _percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
 
 
-def measure(
-    stack: Stack, signer: Signer, account: Account | None, url: str, seconds: float
-) -> dict[str, float]:
+def measure(stack: Stack, headers: dict[str, str], url: str, seconds: float) -> dict[str, float]:
     """One connection, one request after another, for `seconds` (at least 3 requests),
     after one request that is not timed: what a page prepares once and keeps is not
     timed as if every reader paid for it. The panel pack is the one such page: in use
@@ -137,7 +135,6 @@ def measure(
     generate_scale_data writes its meetings without the services that queue that task,
     so its first download renders it (about 6 s at one authority's scale)."""
     session = requests.Session()
-    headers = signer.headers(account)
     first = session.get(stack.base_url + url, headers=headers, allow_redirects=False, timeout=300)
     if first.status_code != 200:
         raise RuntimeError(f"{url} answered {first.status_code}")
@@ -167,11 +164,10 @@ django.setup()
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django_otp import DEVICE_ID_SESSION_KEY
-from apcase.accounts import demo, two_factor
-from apcase.accounts.models import Organisation, User
+from apcase.accounts import demo
+from apcase.accounts.models import Organisation
 from apcase.home import scale
-from bench.pages import key_pages, scale_school
+from bench.pages import authorised, key_pages, scale_school
 
 which = sys.argv[1]
 if which == "demo":
@@ -183,16 +179,10 @@ else:
 out = {}
 for page in key_pages(school):
     client = Client(HTTP_HOST="127.0.0.1", HTTP_X_FORWARDED_PROTO="https")
-    if page.role:
-        user = User.objects.get(email=emails[page.role])
-        client.force_login(user)
-        session = client.session
-        session[DEVICE_ID_SESSION_KEY] = user.totpdevice_set.get(confirmed=True).persistent_id
-        two_factor.note_verified(session)
-        session.save()
-    client.get(page.url, secure=True)  # warm caches a first request fills
+    extra = authorised(client, page, emails.get(page.role, ""))
+    client.get(page.url, secure=True, **extra)  # warm caches a first request fills
     with CaptureQueriesContext(connection) as queries:
-        response = client.get(page.url, secure=True)
+        response = client.get(page.url, secure=True, **extra)
         if getattr(response, "streaming", False):
             b"".join(response.streaming_content)
     if response.status_code != 200:
@@ -338,27 +328,26 @@ def run() -> tuple[list[str], dict[str, Any]]:
         pages = _pages_in(stack)
         accounts = {
             role: signer.sign_in(emails[role], demo.DEMO_PASSWORD)
-            for role in sorted({p["role"] for p in pages if p["role"]})
+            for role in sorted({p["role"] for p in pages if p["role"] and not p["token"]})
         }
+
+        def headers(page: dict[str, Any]) -> dict[str, str]:
+            if page["token"]:  # an API endpoint: its key, no session
+                return {**signer.headers(None), "Authorization": f"Bearer {page['token']}"}
+            return signer.headers(accounts.get(page["role"]))
+
         measured: dict[str, dict[str, float]] = {}
         for page in pages:
             account = accounts.get(page["role"])
-            if account is not None:
+            if account is not None and not page["token"]:
                 signer.confirm(account)
-            measured[page["name"]] = measure(stack, signer, account, page["url"], seconds)
+            measured[page["name"]] = measure(stack, headers(page), page["url"], seconds)
         for account in accounts.values():
             account.verified_at = 0
             signer.confirm(account)
         loaded = load(
             stack,
-            [
-                {
-                    "name": p["name"],
-                    "url": p["url"],
-                    "headers": signer.headers(accounts.get(p["role"])),
-                }
-                for p in pages
-            ],
+            [{"name": p["name"], "url": p["url"], "headers": headers(p)} for p in pages],
             load_seconds,
         )
     finally:
@@ -382,10 +371,14 @@ def run() -> tuple[list[str], dict[str, Any]]:
 
 
 def _pages_in(stack: Stack) -> list[dict[str, str]]:
+    # Each page as a dict, an API endpoint's with a key made for the run ("token").
     script = (
         "import json, django; django.setup()\n"
-        "from bench.pages import key_pages\n"
-        "print(json.dumps([p.__dict__ for p in key_pages()]))\n"
+        "from apcase.home import scale\n"
+        "from bench.pages import api_key, key_pages\n"
+        "emails = {a.role: a.email for a in scale.accounts()}\n"
+        "print(json.dumps([{**p.__dict__, 'token': api_key(p, emails[p.role]) if p.scopes "
+        "else ''} for p in key_pages()]))\n"
     )
     done = subprocess.run(  # nosec B603
         [sys.executable, "-c", script],
