@@ -174,7 +174,8 @@ class PanelDecision(TimeStampedModel):
     recorded_by = user_fk()
     # Whether a letter to a parent may still be due: true from the start and set true
     # again by database triggers on every write that could make one due (a carer added
-    # or changed, a letter's record removed or changed, the item's pupil changed);
+    # or changed, a letter's record removed or changed, the item's pupil or the
+    # decision's item changed);
     # cleared only by `letters.settle_letters_due`, which checks the live rule. So it
     # is true of every decision with a letter due, and the LA's list of letters not
     # sent reads these few rather than every decision ever made
