@@ -178,11 +178,17 @@ def settle_letters_due() -> int:
     decisions' table is locked in SHARE ROW EXCLUSIVE mode first, which waits for every
     writer of it already under way to finish (so the live rule sees what they wrote)
     and holds off new ones until this commits, while reads go on. SQLite lets one
-    writer at a time. It writes no audit event: the flag is the database's note of
+    writer at a time. The argument holds at PostgreSQL's default isolation, READ
+    COMMITTED, which apcase uses: a trigger that waited sees the flag as the pass left
+    it. The pass waits for the lock 5 s at most: behind a long import that writes
+    carers, every write that could make a letter due would queue behind the pass, so it
+    gives up instead (the error is logged; tomorrow's pass, or a run by hand, clears
+    what it would have). It writes no audit event: the flag is the database's note of
     where to look, not a record of anything anyone did."""
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '5s'")
                 cursor.execute("LOCK TABLE panel_paneldecision IN SHARE ROW EXCLUSIVE MODE")
         return (
             PanelDecision.objects.filter(letters_may_be_due=True)

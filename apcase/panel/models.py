@@ -1,4 +1,5 @@
 import datetime
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -212,6 +213,19 @@ class PanelDecision(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.get_outcome_display()} at {self.meeting}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Saving a decision read earlier never writes `letters_may_be_due` back: the
+        triggers may have set it since (a parent added), and only the morning pass
+        (`letters.settle_letters_due`, one statement) may clear it."""
+        stored = not self._state.adding and self.pk is not None
+        if stored and kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name != "letters_may_be_due"
+            ]
+        super().save(*args, **kwargs)
 
     @property
     def decided_on(self) -> datetime.date:

@@ -371,6 +371,16 @@ def referrals_on_agenda(meeting: PanelMeeting) -> QuerySet[Referral]:
 LETTER_SENDER_ROLES = frozenset({Role.LA_OFFICER})
 
 
+# A restriction holds a character Python's `str.strip` keeps (`Carer.is_restricted`,
+# which the decision page asks): not only spaces. PostgreSQL's `\S` takes a no-break
+# space or another Unicode space for writing, so the list would have left out a decision
+# whose page offered the letter; those spaces are named here (Python's `re`, which
+# SQLite's regular expressions run on, reads the same pattern the same way).
+RESTRICTION_WRITTEN = (
+    r"[^\s\u001c-\u001f\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+)
+
+
 # The pupil of a decision's item, referral or emergency placement, as `waiting_carers`
 # reads it (`OuterRef("item_pupil")`).
 ITEM_PUPIL = Coalesce("referral__pupil_id", "emergency__pupil_id")
@@ -389,7 +399,7 @@ def waiting_carers() -> QuerySet[Carer]:
         Carer.objects.filter(pupil_id=OuterRef("item_pupil"), parental_responsibility=True)
         # No restriction: blank (the equality, true of almost every carer, spares the
         # regular expression a scan of every carer would run) or only spaces.
-        .filter(Q(restriction="") | ~Q(restriction__regex=r"\S"))
+        .filter(Q(restriction="") | ~Q(restriction__regex=RESTRICTION_WRITTEN))
         .exclude(pk__in=sent)
     )
 
