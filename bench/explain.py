@@ -12,6 +12,13 @@ Run by `make bench` (`python -m bench pages`) against the larger database, or al
 
 python -m bench.explain     # a private PostgreSQL cluster filled at BENCH_SCALE (1),
                             # its results written into bench/results/latest.json and .md
+
+A database filled at scale 20 takes about an hour: to explain one filled already (and
+migrated), name it and its scale instead of filling a cluster:
+
+BENCH_EXPLAIN_DATABASE_URL=postgres://.../apcase_scale20 BENCH_EXPLAIN_SCALE=20 python -m bench.explain
+
+`make bench` takes the same two settings for its EXPLAIN (bench/scale_pages.py).
 """
 
 from __future__ import annotations
@@ -49,6 +56,10 @@ REFERRAL_PAGE_IN_ORDER = r'ORDER BY "referrals_referral"\."updated_at" DESC.* LI
 # The same list's count of its rows (the open referrals, its default): what
 # open_referrals_by_panel is for.
 REFERRAL_COUNT = r'^SELECT COUNT\(\*\) AS "__count" FROM "referrals_referral"'
+
+# The LA home page's list of decisions whose letters have not all gone, read from the
+# decisions flagged as maybe due: what decisions_letters_may_be_due is for.
+LETTERS_MAY_BE_DUE = r'WHERE .*"panel_paneldecision"\."letters_may_be_due"'
 
 
 def checks() -> list[tuple[Check, str]]:
@@ -101,6 +112,17 @@ def checks() -> list[tuple[Check, str]]:
                 meant_for=REFERRAL_COUNT,
             ),
             url["referral list (LA)"],
+        ),
+        (
+            Check(
+                "decisions whose letters may be due",
+                "home page (LA)",
+                Role.LA_OFFICER,
+                "panel_paneldecision",
+                "decisions_letters_may_be_due",
+                meant_for=LETTERS_MAY_BE_DUE,
+            ),
+            reverse("home"),
         ),
         (
             Check(
@@ -290,17 +312,19 @@ def main() -> int:
     from bench.scale_pages import RESULTS, BenchStack
     from bench.scale_pages import markdown as report
 
-    scale = float(os.environ.get("BENCH_SCALE", "1"))
+    filled = os.environ.get("BENCH_EXPLAIN_DATABASE_URL", "")
+    scale = float(os.environ.get("BENCH_EXPLAIN_SCALE") or os.environ.get("BENCH_SCALE", "1"))
     stack = BenchStack(workers=1)
     try:
-        stack.create_cluster()
-        started = time.monotonic()
-        stack.fill(stack.database_url, scale)
+        if not filled:
+            stack.create_cluster()
+            started = time.monotonic()
+            stack.fill(stack.database_url, scale)
+            print(f"Filled at scale {scale:g} in {time.monotonic() - started:.0f} s")
         stack.manage("collectstatic", "--no-input")  # the pages' templates need it
-        print(f"Filled at scale {scale:g} in {time.monotonic() - started:.0f} s")
-        explained = run(stack.env(), stack.database_url)
+        explained = run(stack.env(), filled or stack.database_url)
     finally:
-        stack.stop()
+        stack.stop()  # with no cluster started, only its folder (the static files) goes
     result = json.loads((RESULTS / "latest.json").read_text(encoding="utf-8"))
     result["explain"] = explained
     result["explain_scale"] = scale

@@ -81,6 +81,7 @@ def test_the_committed_report_explains_each_query_an_index_is_for():
         "open follow-ups by placement",
         "referrals by panel, latest change first",
         "open referrals by panel, counted",
+        "decisions whose letters may be due",
         "audit events by pupil and time",
     }
     for row in explained:
