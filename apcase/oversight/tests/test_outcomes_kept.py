@@ -29,6 +29,8 @@ from apcase.reference import attendance as codes
 from apcase.referrals.tests.factories import person
 from tests.helpers import assert_page
 
+from .test_outcomes import _add_children
+
 URL = reverse("oversight:outcomes")
 
 pytestmark = pytest.mark.django_db
@@ -118,23 +120,11 @@ def test_the_period_counted_from_the_kept_counts_is_every_mark_in_it_counted(
 
 
 def _dashboard_figures(world):  # type: ignore[no-untyped-def]
+    """The LA's figures over a few children, each with a referral and a mark
+    (test_outcomes' own fixture)."""
     from apcase.oversight.selectors import outcome_scope
 
-    for n in range(3):
-        placement = make_placement(
-            world.school,
-            world.provider,
-            start_date=timezone.localdate() - datetime.timedelta(days=40 + n),
-        )
-        AttendanceMark.objects.create(
-            placement=placement,
-            pupil=placement.pupil,
-            date=timezone.localdate() - datetime.timedelta(days=1 + n),
-            session="am",
-            observed="present" if n else "absent_no_reason",
-            recorded_by=placement.named_staff_member,
-            recorded_at=timezone.now(),
-        )
+    _add_children(world, 3)
     officer = person(Role.LA_OFFICER, world.la)
     return outcomes.every_figure(outcome_scope(officer), timezone.localdate())
 
