@@ -31,7 +31,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     group was silently spread over both workers, so the work a group shares (the
     migrated production database, apcase/core/tests/conftest.py) was done once a
     worker. This writes the suffix where pytest 9.2 reads it, and does nothing once
-    pytest-xdist writes it itself."""
+    pytest-xdist writes it itself.
+
+    Browser tests go first: they are the suite's longest (the accessibility sweep of one
+    organisation's accounts takes over a minute), and the scheduler hands each worker its
+    next test as it finishes one, so the short tests fill in around them. In the order
+    they were collected the longest began near the end, and one worker ran it alone while
+    the other sat idle. The sort is stable: every other order is kept."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is None)
     if not getattr(config.option, "loadgroup", False):  # set on xdist's workers only
         return
     for item in items:
