@@ -39,6 +39,7 @@ from drills.stack import RANDOM_PAGE_COST, ROOT, Stack
 
 RESULTS = ROOT / "bench" / "results"
 USERS = 50  # locust's simulated users under load
+LOAD_P95_TARGET_MS = 150  # every request under that load, p95
 THINK_SECONDS = 5  # each waits this long between requests
 TOTP_STEP = 30
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -504,6 +505,13 @@ def _saturation(result: dict[str, Any]) -> str:
         f"failed) where {users} users waiting {think} s would ask about {unqueued} if each "
         "answer came at once"
     )
+    if total.get("p95_ms") is not None:
+        p95 = total["p95_ms"]
+        said += (
+            f"; of all of them p50 {total.get('p50_ms'):g} ms and p95 {p95:g} ms, "
+            f"{'within' if p95 < LOAD_P95_TARGET_MS else 'over'} the "
+            f"{LOAD_P95_TARGET_MS} ms the p95 is to stay under"
+        )
     if served < unqueued / 2:
         return (
             said + ": the 2 workers were saturated, so the load timings are mostly time "

@@ -43,6 +43,15 @@ def test_a_saturated_load_run_is_said_to_be_saturated():
     assert "saturated" not in "\n".join(markdown(result))
 
 
+def test_the_load_runs_p95_over_every_request_is_held_to_its_target():
+    result = _result()
+    result["load_total"] = {"requests": 590, "failures": 0, "p50_ms": 45.0, "p95_ms": 250.0}
+    text = "\n".join(markdown(result))
+    assert "of all of them p50 45 ms and p95 250 ms, over the 150 ms" in text
+    result["load_total"]["p95_ms"] = 120.0
+    assert "p95 120 ms, within the 150 ms" in "\n".join(markdown(result))
+
+
 def test_the_bulk_imports_are_reported_against_copy_of_the_same_rows():
     result = _result()
     result["bulk"] = [
