@@ -369,8 +369,12 @@ def marks_in_period(
     current = AttendanceMark.objects.filter(is_current=True)
     counts: Counter[tuple[Any, ...]] = Counter()
     _add(MarkCount.objects.filter(placement__in=recent, n__gt=0), Sum("n"), 1, counts)
-    outside = Q(date__lt=since) | Q(date__gt=today)
-    _add(current.filter(outside, placement__in=recent), Count("pk"), -1, counts)
+    # Before the period and after it, read apart: each goes by a placement's marks in
+    # date order (its index on placement and date). Asked as one `date < since OR
+    # date > today`, PostgreSQL read every mark of the year instead (at one authority's
+    # scale, 750,000 rows to find 24,000).
+    for outside in (Q(date__lt=since), Q(date__gt=today)):
+        _add(current.filter(outside, placement__in=recent), Count("pk"), -1, counts)
     in_period = current.filter(placement__in=older, date__gte=since, date__lte=today)
     _add(in_period, Count("pk"), 1, counts)
     return Counter({kind: n for kind, n in counts.items() if n})
