@@ -156,6 +156,8 @@ def _counted(
 
 def by_reason(scope: OutcomeScope) -> Figure:
     found: dict[str, int] = defaultdict(int)
+    # A choices class's `values` is a list made anew at each read: read once, not a row.
+    reasons = set(Referral.Reason.values)
     for reason, decided, emergency, n in (
         _now(scope)
         .values_list(
@@ -164,7 +166,7 @@ def by_reason(scope: OutcomeScope) -> Figure:
         .annotate(n=Count("pupil", distinct=True))
         .order_by()
     ):
-        if reason in Referral.Reason.values:
+        if reason in reasons:
             found[Referral.Reason(reason).label] += n
         elif decided is not None:  # the panel's referral, but no reason (or a retired one)
             found[NOT_RECORDED] += n
@@ -204,13 +206,14 @@ def _children_now_by(
     those with a child). A value that is no choice (blank, or retired) is counted as
     "Not recorded", never left out."""
     found: dict[str, int] = defaultdict(int)
+    values = set(choices.values)
     for value, n in (
         _now(scope)
         .values_list(f"pupil__{field_name}")
         .annotate(n=Count("pupil", distinct=True))
         .order_by()
     ):
-        found[value if value in choices.values else NOT_RECORDED] += n
+        found[value if value in values else NOT_RECORDED] += n
     rows = [(c.label, found.get(c.value, 0)) for c in choices if every or found.get(c.value)]
     return rows + ([(NOT_RECORDED, found[NOT_RECORDED])] if found.get(NOT_RECORDED) else [])
 
@@ -262,16 +265,19 @@ def spread_of(days: Sequence[int]) -> Spread:
     )
 
 
-def _local(moment: datetime.datetime | None) -> datetime.date:
-    """The local day of a moment the query guarantees (submitted referrals only)."""
+def _local(moment: datetime.datetime | None, zone: datetime.tzinfo) -> datetime.date:
+    """The local day of a moment the query guarantees (submitted referrals only). The
+    zone is passed, read once a figure: looking up the current one cost more than the
+    conversion, for each of thousands of decisions."""
     assert moment is not None  # noqa: S101  # nosec B101 - the query filters out nulls
-    return timezone.localdate(moment)
+    return timezone.localdate(moment, zone)
 
 
 def timings(scope: OutcomeScope, today: datetime.date) -> Figure:
     since = months_back(today)[0]
+    zone = timezone.get_current_timezone()
     decided = [
-        (_local(decided) - _local(submitted)).days
+        (_local(decided, zone) - _local(submitted, zone)).days
         for submitted, decided in scope.decisions.filter(
             outcome__in=(PanelDecision.Outcome.APPROVED, PanelDecision.Outcome.DECLINED),
             referral__submitted_at__isnull=False,
@@ -279,7 +285,7 @@ def timings(scope: OutcomeScope, today: datetime.date) -> Figure:
         ).values_list("referral__submitted_at", "created_at")
     ]
     started = [
-        (start - _local(decided)).days
+        (start - _local(decided, zone)).days
         for decided, start in scope.placements.filter(
             ran(), created_from_decision__isnull=False, start_date__gte=since
         ).values_list("created_from_decision__created_at", "start_date")
@@ -426,13 +432,14 @@ def attendance(scope: OutcomeScope, today: datetime.date) -> Figure:
 
 def outcomes_by_provider(scope: OutcomeScope) -> Figure:
     found: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    destinations = set(Placement.Destination.values)
     for name, destination, n in (
         scope.placements.filter(status=Placement.Status.ENDED)
         .values_list("provider__name", "end_destination")
         .annotate(n=Count("pk"))
         .order_by()
     ):
-        known = destination in Placement.Destination.values
+        known = destination in destinations
         label = Placement.Destination(destination).label if known else NOT_RECORDED
         found[name][label] += n
     present = {label for outcomes in found.values() for label in outcomes}
@@ -470,13 +477,14 @@ def exclusions_avoided(scope: OutcomeScope, today: datetime.date) -> Figure:
         .values("start_date")[:1]
     )
     found = {AVOIDED: 0, EXCLUDED: 0, TOO_EARLY: 0}
+    zone = timezone.get_current_timezone()
     for submitted, excluded_on in (
         scope.referrals.filter(reason=Referral.Reason.RISK_OF_EXCLUSION)
         .annotate(submitted_on=TruncDate("submitted_at"))
         .annotate(first_exclusion=Subquery(first_exclusion))
         .values_list("submitted_at", "first_exclusion")
     ):
-        referred = _local(submitted)
+        referred = _local(submitted, zone)
         window_ends = add_months(referred, EXCLUSION_WINDOW_MONTHS)
         if window_ends >= today:
             found[TOO_EARLY] += 1
