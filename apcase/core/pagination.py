@@ -24,7 +24,8 @@ from typing import Any, Generic, TypeVar
 
 from django.core.paginator import Paginator
 from django.db.models import Count, QuerySet, Window
-from django.http import HttpRequest, QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import render
 
 from .words import counted
 
@@ -239,3 +240,17 @@ def without_page(request: HttpRequest) -> str:
     params: Any = request.GET.copy()
     params.pop(PAGE_PARAMETER, None)
     return str(params.urlencode())
+
+
+def render_paged(
+    request: HttpRequest,
+    template: str,
+    rows: "QuerySet[Any] | Sequence[Any]",
+    *,
+    noun: str,
+    plural: str = "",
+) -> HttpResponse:
+    """`template` rendered with the page of `rows` as `paged` and nothing else: shared by
+    the plain list pages (most are where a home-page list sends "the rest"), which
+    differed only in their template, rows and noun."""
+    return render(request, template, {"paged": paginate(request, rows, noun=noun, plural=plural)})

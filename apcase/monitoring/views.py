@@ -19,7 +19,7 @@ from apcase.accounts.two_factor import requires_recent_second_factor
 from apcase.core import idempotency
 from apcase.core.drafts import stash_concern_draft
 from apcase.core.errors import DomainError
-from apcase.core.pagination import Paged, paginate
+from apcase.core.pagination import Paged, paginate, render_paged
 from apcase.core.spreadsheets import Sheet, download
 from apcase.core.viewhelpers import Message, Once, Target, handle_form, raise_for_refusal
 from apcase.core.words import counted
@@ -309,11 +309,7 @@ def check_ins_due(request: SignedInRequest) -> HttpResponse:
     """Every pupil at the user's providers with no check-in recorded this week (the home
     page lists the first and links here for the rest), by name, a page at a time."""
     placements = selectors.check_ins_due_read_by(request.user, today=timezone.localdate())
-    return render(
-        request,
-        "monitoring/check_ins_due.html",
-        {"paged": paginate(request, placements, noun="pupil")},
-    )
+    return render_paged(request, "monitoring/check_ins_due.html", placements, noun="pupil")
 
 
 @access_rule(policies.can_arrange_overdue_visits)
@@ -332,11 +328,7 @@ def closed_tasks(request: SignedInRequest) -> HttpResponse:
     """Closed follow-ups, newest first, a page at a time (every one, however old): who
     closed each, when, and what they found."""
     closed = selectors.closed_follow_ups_for(request.user)
-    return render(
-        request,
-        "monitoring/closed_tasks.html",
-        {"paged": paginate(request, closed, noun="closed follow-up")},
-    )
+    return render_paged(request, "monitoring/closed_tasks.html", closed, noun="closed follow-up")
 
 
 @access_rule(policies.can_follow_up)
@@ -455,10 +447,12 @@ def absences_to_code(request: SignedInRequest) -> HttpResponse:
     """The home school's queue: absences the provider reported, shown as N until coded;
     every one, oldest first, a page at a time."""
     queue = selectors.absences_to_code_for(request.user)
-    return render(
+    return render_paged(
         request,
         "monitoring/absences_to_code.html",
-        {"paged": paginate(request, queue, noun="absence to code", plural="absences to code")},
+        queue,
+        noun="absence to code",
+        plural="absences to code",
     )
 
 

@@ -14,7 +14,7 @@ from apcase.access.requests import SignedInRequest
 from apcase.access.rules import access_rule
 from apcase.accounts.models import User
 from apcase.core.forms import NOTHING_CHANGED, ConfirmForm
-from apcase.core.pagination import Paged, paginate
+from apcase.core.pagination import Paged, paginate, render_paged
 from apcase.core.pdf import pdf_download
 from apcase.core.uploads import file_response
 from apcase.core.viewhelpers import Message, handle_form, posted, run_action
@@ -240,10 +240,8 @@ def provider_plans_to_agree(request: SignedInRequest) -> HttpResponse:
     agreement (the home page lists the first and links here for the rest), earliest
     start first, a page at a time."""
     placements = selectors.plans_awaiting_provider_read_by(request.user)
-    return render(
-        request,
-        "placements/provider_plans_to_agree.html",
-        {"paged": paginate(request, placements, noun="placement")},
+    return render_paged(
+        request, "placements/provider_plans_to_agree.html", placements, noun="placement"
     )
 
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from apcase.access import policies
 from apcase.access.requests import SignedInRequest
 from apcase.access.rules import access_rule
-from apcase.core.pagination import paginate
+from apcase.core.pagination import paginate, render_paged
 from apcase.core.pdf import pdf_download, printed
 from apcase.core.spreadsheets import Sheet, download
 from apcase.core.viewhelpers import Target, handle_form
@@ -204,8 +204,8 @@ def reports_due(request: SignedInRequest) -> HttpResponse:
     """Every placement at the user's providers whose review is near with no report from
     the provider since the last (the home page lists the first and links here for the
     rest), by the child's name, a page at a time."""
-    paged = paginate(request, selectors.reports_due_read_by(request.user), noun="report")
-    return render(request, "reviews/reports_due.html", {"paged": paged})
+    rows = selectors.reports_due_read_by(request.user)
+    return render_paged(request, "reviews/reports_due.html", rows, noun="report")
 
 
 @access_rule(policies.can_see_reviews_due)
